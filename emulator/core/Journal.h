@@ -1,0 +1,146 @@
+// The journal: every primitive change of machine state, with its before and after values,
+// grouped into events (one learner-sized step, with a kind and arguments that explain it)
+// and events into operations (one scenario step or one CLI request).
+//
+// Stepping back is undoing changes; stepping forward again is redoing them. The journal knows
+// nothing of what a change means: the machine applies a change in either direction
+// (see mm::MemoryManager::apply and os::Machine::apply).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "core/Check.h"
+#include "core/Page.h"
+
+namespace pagelab::core {
+
+// Which store a change touches. Each store is owned by one object of the machine.
+enum class Store : uint8_t {
+    PhysBytes,     // target = physical address, field = width (1,2,4); before/after = little-endian value
+    FrameContent,  // target = frame; before/after = blob index (page content, kNoBlob = all zero)
+    Pfn,           // target = frame; field = PfnField
+    ListHead,      // target = list id; field = 0 first, 1 last, 2 count
+    Slot,          // target = pagefile slot; before/after = in-use flag
+    SlotContent,   // target = slot; before/after = blob index
+    Counter,       // target = counter id; before/after = value
+    Tlb,           // target = entry index; before/after = packed entry
+    Cpu,           // field = 0 cr3, 1 current address space, 2 clock hand
+    Vad,           // target = address space id; before/after = VAD blob index (kNoBlob = none)
+    Space,         // target = address space id; field = SpaceField
+    SpaceCreate,   // target = address space id (created by redo, removed by undo)
+    Os,            // os-level stores (processes, handles, modules): field says which
+};
+
+inline constexpr uint64_t kNoBlob = ~uint64_t{0};
+
+struct Change {
+    Store store;
+    uint8_t field;
+    uint16_t aux;
+    uint32_t target;
+    uint64_t before;
+    uint64_t after;
+};
+static_assert(sizeof(Change) == 24, "a change record stays small: the replay journals millions");
+
+struct EventRecord {
+    uint32_t first_change;  // changes [first_change, next event's first_change) belong to it
+    uint32_t operation;     // index of the operation it belongs to
+    uint16_t kind;          // sim-independent event kind (mm::EventKind / os::EventKind)
+    uint16_t space;         // address space / process id it concerns (0xFFFF = none)
+    uint32_t args[4];
+};
+
+struct OperationRecord {
+    uint32_t first_event;
+    uint32_t step;          // scenario step index, or sequence number
+};
+
+class Journal {
+public:
+    explicit Journal(bool enabled = true) : m_enabled(enabled) {}
+
+    bool enabled() const { return m_enabled; }
+    void set_enabled(bool on) { m_enabled = on; }
+
+    // Record one change. The caller has already applied it (or applies it right after).
+    void record(Store store, uint8_t field, uint32_t target, uint64_t before, uint64_t after,
+                uint16_t aux = 0) {
+        if (!m_enabled || before == after) return;
+        m_changes.push_back(Change{store, field, aux, target, before, after});
+    }
+
+    // A counter change merges into the previous record when that record is the same counter and
+    // no event began since: hits that only count cost nothing in the journal.
+    void record_counter(uint32_t id, uint64_t before, uint64_t after) {
+        if (!m_enabled || before == after) return;
+        if (!m_changes.empty() && m_changes.size() > m_boundary) {
+            Change& last = m_changes.back();
+            if (last.store == Store::Counter && last.target == id) {
+                last.after = after;
+                return;
+            }
+        }
+        m_changes.push_back(Change{Store::Counter, 0, 0, id, before, after});
+    }
+
+    // Opens a new operation; its first event is opened too (the operation's own event).
+    uint32_t begin_operation(uint32_t step) {
+        if (!m_enabled) return 0;
+        m_operations.push_back(OperationRecord{uint32_t(m_events.size()), step});
+        return uint32_t(m_operations.size() - 1);
+    }
+
+    uint32_t begin_event(uint16_t kind, uint16_t space, uint32_t a0 = 0, uint32_t a1 = 0,
+                         uint32_t a2 = 0, uint32_t a3 = 0) {
+        if (!m_enabled) return 0;
+        PL_CHECK(!m_operations.empty());
+        m_events.push_back(EventRecord{uint32_t(m_changes.size()), uint32_t(m_operations.size() - 1),
+                                       kind, space, {a0, a1, a2, a3}});
+        m_boundary = m_changes.size();
+        return uint32_t(m_events.size() - 1);
+    }
+
+    // Page contents are too large for a change record: the journal keeps a reference to them
+    // (no copy) and the record holds its index. kNoBlob stands for the all-zero page.
+    uint64_t keep_page(const PageRef& page) {
+        if (page.is_zero_page()) return kNoBlob;
+        m_pages.push_back(page);
+        return m_pages.size() - 1;
+    }
+    const PageRef& page(uint64_t blob) const {
+        static const PageRef zero;
+        return blob == kNoBlob ? zero : m_pages[blob];
+    }
+
+    const std::vector<Change>& changes() const { return m_changes; }
+    const std::vector<EventRecord>& events() const { return m_events; }
+    const std::vector<OperationRecord>& operations() const { return m_operations; }
+
+    // Forget everything after change/event/operation counts (used after an undo when the
+    // user then does something new, and by reset).
+    void truncate(size_t changes, size_t events, size_t operations) {
+        m_changes.resize(changes);
+        m_events.resize(events);
+        m_operations.resize(operations);
+        m_boundary = m_changes.size();
+    }
+    void clear() { truncate(0, 0, 0); }
+
+    size_t memory_bytes() const {
+        return m_changes.capacity() * sizeof(Change) + m_events.capacity() * sizeof(EventRecord) +
+               m_operations.capacity() * sizeof(OperationRecord) + m_pages.capacity() * sizeof(PageRef);
+    }
+
+private:
+    bool m_enabled;
+    size_t m_boundary = 0;  // changes before this index belong to an earlier event
+    std::vector<Change> m_changes;
+    std::vector<EventRecord> m_events;
+    std::vector<OperationRecord> m_operations;
+    std::vector<PageRef> m_pages;
+};
+
+}  // namespace pagelab::core

@@ -1,0 +1,81 @@
+// An address space: its page directory (CR3), its personality's layout and its regions —
+// NT's VADs (virtual address descriptors), one per reservation. Which pages of a VAD are
+// committed, and with what protection, is kept where NT keeps it: in the PTEs (a zero PTE means
+// "ask the VAD", and a VAD created with MEM_COMMIT answers "committed").
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace pagelab::mm {
+
+enum class Personality : uint8_t { Nt, Win95 };
+const char* personality_name(Personality p);
+
+enum class VadType : uint8_t { Private, Mapped, Image };
+const char* vad_type_name(VadType t);
+
+struct Vad {
+    uint32_t start_vpn = 0;
+    uint32_t end_vpn = 0;  // exclusive
+    VadType type = VadType::Private;
+    uint32_t allocation_protect = 0;  // Win32 PAGE_* value given at reservation
+    bool mem_commit = false;          // reserved and committed in one call: zero PTEs are committed
+
+    uint32_t base() const { return start_vpn << 12; }
+    uint32_t size() const { return (end_vpn - start_vpn) << 12; }
+    bool contains_vpn(uint32_t vpn) const { return vpn >= start_vpn && vpn < end_vpn; }
+    bool operator==(const Vad&) const = default;
+};
+
+// The address-space layout of a personality (DESIGN.md §2, WINDOWS.md "Windows 95 layout").
+struct Layout {
+    uint32_t null_trap_end;      // accesses below trap as NULL-pointer dereferences
+    uint32_t alloc_lowest;       // lowest address VirtualAlloc hands out
+    uint32_t user_end;           // first address past private user space (exclusive)
+    uint32_t shared_begin;       // win95 shared arena (0 = none)
+    uint32_t shared_end;
+    uint32_t system_begin;       // kernel (nt) or system arena (win95)
+    bool system_user_accessible; // win95: the system arena is not protected from user code
+};
+const Layout& layout_of(Personality p);
+
+// Names the arena an address falls in ("null trap", "private arena", "shared arena", ...).
+const char* arena_name(Personality p, uint32_t va);
+
+class AddressSpace {
+public:
+    AddressSpace(uint16_t id, Personality personality) : m_id(id), m_personality(personality) {}
+
+    uint16_t id() const { return m_id; }
+    Personality personality() const { return m_personality; }
+    const Layout& layout() const { return layout_of(m_personality); }
+    uint32_t page_directory() const { return m_pd_frame; }  // frame number (CR3 >> 12)
+    uint32_t cr3() const { return m_pd_frame << 12; }
+    bool alive() const { return m_alive; }
+    const std::map<uint32_t, Vad>& vads() const { return m_vads; }
+
+    const Vad* find_vad(uint32_t va) const;
+    // First VAD whose start is >= vpn, or null.
+    const Vad* next_vad(uint32_t vpn) const;
+    bool range_is_free(uint32_t start_vpn, uint32_t end_vpn) const;
+    // Lowest (or highest, top_down) 64 KB-aligned base in [low, high) with `pages` free pages.
+    std::optional<uint32_t> find_gap(uint32_t pages, uint32_t low, uint32_t high, bool top_down) const;
+
+    // Raw mutators for the memory manager (which journals) and for undo/redo.
+    void raw_insert(const Vad& v) { m_vads[v.start_vpn] = v; }
+    void raw_erase(uint32_t start_vpn) { m_vads.erase(start_vpn); }
+    void raw_set_page_directory(uint32_t frame) { m_pd_frame = frame; }
+    void raw_set_alive(bool alive) { m_alive = alive; }
+
+private:
+    uint16_t m_id;
+    Personality m_personality;
+    uint32_t m_pd_frame = 0;
+    bool m_alive = true;
+    std::map<uint32_t, Vad> m_vads;  // key: start_vpn
+};
+
+}  // namespace pagelab::mm

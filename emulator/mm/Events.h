@@ -1,0 +1,68 @@
+// Event kinds of the memory manager. An event is one step a learner can follow ("the fault
+// takes frame 0x12 from the zeroed list"); its primitive changes are in the journal after it.
+// Arguments are plain numbers so that the explanation can be rendered at any later time.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "core/Journal.h"
+
+namespace pagelab::mm {
+
+enum class EventKind : uint16_t {
+    Operation = 0,       // the operation's own event (args set by the caller; kind in a0)
+    SpaceCreated,        // a0 = page directory frame
+    SpaceDeleted,
+    Cr3Loaded,           // a0 = page directory frame
+    PageFault,           // a0 = va, a1 = error code, a2 = access (0 read, 1 write, 2 execute)
+    AccessViolation,     // a0 = va, a1 = reason (AvReason)
+    GuardPage,           // a0 = va
+    PageTableCreated,    // a0 = va, a1 = frame
+    PageTableFreed,      // a0 = va, a1 = frame
+    FrameTaken,          // a0 = frame, a1 = FrameList it came from
+    FrameZeroed,         // a0 = frame
+    DemandZero,          // a0 = va, a1 = frame
+    PagefileRead,        // a0 = va, a1 = frame, a2 = slot
+    SoftFault,           // a0 = va, a1 = frame, a2 = list it was on
+    PageMapped,          // a0 = va, a1 = frame, a2 = PTE value
+    SecondChance,        // a0 = va, a1 = frame (Clock cleared Accessed)
+    VictimChosen,        // a0 = va, a1 = frame, a2 = Policy
+    PagefileWrite,       // a0 = va, a1 = frame, a2 = slot
+    PageDropped,         // a0 = va, a1 = frame, a2 = slot (0: back to demand-zero)
+    PageTrimmed,         // a0 = va, a1 = frame, a2 = list (standby/modified)
+    PageRepurposed,      // a0 = va, a1 = frame (a standby page's frame is reused)
+    ModifiedWritten,     // a0 = va, a1 = frame, a2 = slot (modified page writer)
+    Reserved,            // a0 = base, a1 = size, a2 = protect
+    Committed,           // a0 = base, a1 = size, a2 = protect
+    Decommitted,         // a0 = base, a1 = size
+    Released,            // a0 = base, a1 = size
+    Protected,           // a0 = base, a1 = size, a2 = new, a3 = old
+    CommitLimit,         // a0 = pages asked, a1 = charge, a2 = limit
+    OutOfMemory,         // a0 = va, a1 = 0 no frame / 1 pagefile full
+    AccessDone,          // a0 = va, a1 = value, a2 = access, a3 = size
+    DebuggerWrite,       // a0 = va, a1 = physical address, a2 = value
+    Count_
+};
+
+enum class AvReason : uint32_t {
+    NullPointer,
+    KernelAddress,
+    NoRegion,
+    Reserved,
+    Decommitted,
+    NoAccess,
+    ReadOnly,
+    NotExecutable,
+    Supervisor,
+    OutsideArena,
+};
+const char* av_reason_text(AvReason r);
+
+const char* event_kind_name(EventKind k);
+
+// One sentence for a learner. space_name turns an address-space id into a process name.
+std::string describe_event(const core::EventRecord& e, const std::function<std::string(uint16_t)>& space_name);
+
+}  // namespace pagelab::mm

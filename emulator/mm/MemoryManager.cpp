@@ -1,0 +1,1156 @@
+#include "mm/MemoryManager.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+
+namespace pagelab::mm {
+
+using x86::Access;
+using x86::Mode;
+using x86::Pte;
+
+namespace {
+constexpr uint32_t kGranularity = 0x10000;
+constexpr uint32_t kSelfMapIndex = 0x300;   // nt: PDE 0x300 maps the page directory (PTEs at 0xC0000000)
+constexpr uint32_t kNtKernelIndex = 0x200;  // nt: kernel page table at 0x80000000 (supervisor only)
+constexpr uint32_t kW95SystemIndex = 0x300; // win95: system arena page table at 0xC0000000 (user!)
+
+uint64_t round_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
+uint32_t fault_bit(FaultKind k) { return 1u << uint32_t(k); }
+
+// Which PDE indexes hold this personality's private user space (the rest is shared or system).
+uint32_t user_pde_end(Personality p) { return uint32_t((uint64_t(layout_of(p).user_end) + 0x3FFFFF) >> 22); }
+}  // namespace
+
+const char* policy_name(Policy p) {
+    switch (p) {
+        case Policy::Fifo: return "fifo";
+        case Policy::Clock: return "clock";
+        case Policy::Lru: return "lru";
+        case Policy::WorkingSet: return "ws";
+    }
+    return "?";
+}
+
+std::optional<Policy> parse_policy(std::string_view name) {
+    if (name == "fifo") return Policy::Fifo;
+    if (name == "clock") return Policy::Clock;
+    if (name == "lru") return Policy::Lru;
+    if (name == "ws" || name == "working-set" || name == "working_set") return Policy::WorkingSet;
+    return std::nullopt;
+}
+
+const char* fault_kind_name(FaultKind k) {
+    switch (k) {
+        case FaultKind::None: return "none";
+        case FaultKind::DemandZero: return "demand-zero";
+        case FaultKind::ImageRead: return "image-read";
+        case FaultKind::FileRead: return "file-read";
+        case FaultKind::PagefileRead: return "pagefile-read";
+        case FaultKind::Soft: return "soft";
+        case FaultKind::CopyOnWrite: return "copy-on-write";
+        case FaultKind::AccessViolation: return "access-violation";
+        case FaultKind::GuardPage: return "guard-page";
+    }
+    return "?";
+}
+
+std::optional<FaultKind> parse_fault_kind(std::string_view name) {
+    for (int k = 0; k <= int(FaultKind::GuardPage); ++k)
+        if (name == fault_kind_name(FaultKind(k))) return FaultKind(k);
+    return std::nullopt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Construction, address spaces, CPU state
+
+MemoryManager::MemoryManager(const MachineConfig& config)
+    : m_config(config),
+      m_journal(false),
+      m_ram(config.frames, m_journal),
+      m_pfn(config.frames, m_journal),
+      m_pagefile(config.pagefile_pages, m_journal),
+      m_tlb(config.tlb_entries, m_journal) {
+    PL_CHECK(config.frames >= 1 && config.frames <= (1u << 20));
+    // Boot is not journaled: the state after construction is the state every undo returns to.
+    if (config.system_pages && config.frames >= 8) {
+        // One page table shared by every page directory, mapping one system page: the kernel at
+        // 0x80000000 under nt (supervisor only), the VMM's data at 0xC0000000 under win95
+        // (user-accessible: Windows 95 did not protect its system arena from applications).
+        const bool w95 = config.personality == Personality::Win95;
+        const uint32_t table = m_pfn.pop_front(FrameList::Zeroed);
+        const uint32_t data = m_pfn.pop_front(FrameList::Zeroed);
+        m_pfn.set_state(table, FrameState::Active);
+        m_pfn.set_use(table, FrameUse::PageTable);
+        m_pfn.set_flags(table, PfnEntry::kLocked);
+        m_pfn.set_share_count(table, 1);
+        m_pfn.set_state(data, FrameState::Active);
+        m_pfn.set_use(data, FrameUse::System);
+        m_pfn.set_flags(data, PfnEntry::kLocked);
+        m_pfn.set_share_count(data, 1);
+        m_pfn.set_pte_address(data, table << 12);
+        m_ram.write_u32(table << 12, Pte::make_valid(data, x86::Writable::Yes, w95 ? x86::User::Yes : x86::User::No).raw());
+        const char* text = w95 ? "VMM system arena data" : "ntoskrnl";
+        for (uint32_t i = 0; text[i]; ++i) m_ram.write((data << 12) + i, 1, uint8_t(text[i]));
+        m_system_table = table;
+    }
+    m_journal.set_enabled(config.journal);
+}
+
+uint32_t MemoryManager::frames_free() const {
+    return m_pfn.list(FrameList::Free).count + m_pfn.list(FrameList::Zeroed).count;
+}
+
+void MemoryManager::set_cpu(uint8_t field, uint32_t& slot, uint32_t value) {
+    if (slot == value) return;
+    m_journal.record(core::Store::Cpu, field, 0, slot, value);
+    slot = value;
+}
+
+void MemoryManager::set_page_directory(uint16_t space, uint32_t frame) {
+    m_journal.record(core::Store::Space, 0, space, m_spaces[space].page_directory(), frame);
+    m_spaces[space].raw_set_page_directory(frame);
+}
+
+void MemoryManager::set_alive(uint16_t space, bool alive) {
+    m_journal.record(core::Store::Space, 1, space, m_spaces[space].alive(), alive);
+    m_spaces[space].raw_set_alive(alive);
+}
+
+void MemoryManager::insert_vad(uint16_t space, const Vad& v) {
+    if (m_journal.enabled()) {
+        m_vad_blobs.push_back(v);
+        m_journal.record(core::Store::Vad, 0, space, core::kNoBlob, m_vad_blobs.size() - 1);
+    }
+    m_spaces[space].raw_insert(v);
+}
+
+void MemoryManager::erase_vad(uint16_t space, const Vad& v) {
+    const Vad copy = v;
+    if (m_journal.enabled()) {
+        m_vad_blobs.push_back(copy);
+        m_journal.record(core::Store::Vad, 0, space, m_vad_blobs.size() - 1, core::kNoBlob);
+    }
+    m_spaces[space].raw_erase(copy.start_vpn);
+}
+
+void MemoryManager::replace_vad(uint16_t space, const Vad& before, const Vad& after) {
+    const Vad b = before;
+    if (m_journal.enabled()) {
+        m_vad_blobs.push_back(b);
+        m_vad_blobs.push_back(after);
+        m_journal.record(core::Store::Vad, 0, space, m_vad_blobs.size() - 2, m_vad_blobs.size() - 1);
+    }
+    m_spaces[space].raw_erase(b.start_vpn);
+    m_spaces[space].raw_insert(after);
+}
+
+uint16_t MemoryManager::create_space(Personality personality) {
+    const uint16_t id = uint16_t(m_spaces.size());
+    PL_CHECK(id < kNoSpace);
+    const uint32_t pd = obtain_frame(Need::Zeroed, id);
+    if (pd == kNoFrame) {
+        event(EventKind::OutOfMemory, kNoSpace, 0, 0);
+        return kNoSpace;
+    }
+    m_journal.record(core::Store::SpaceCreate, 0, id, 0, 1, uint16_t(personality));
+    m_spaces.emplace_back(id, personality);
+    m_pfn.set_state(pd, FrameState::Active);
+    m_pfn.set_use(pd, FrameUse::PageDirectory);
+    m_pfn.set_flags(pd, PfnEntry::kLocked);
+    m_pfn.set_owner(pd, id);
+    m_pfn.set_share_count(pd, 1);
+    set_page_directory(id, pd);
+    event(EventKind::SpaceCreated, id, pd);
+    map_system_pages(id);
+    return id;
+}
+
+void MemoryManager::map_system_pages(uint16_t id) {
+    const uint32_t pd = m_spaces[id].page_directory() << 12;
+    const bool w95 = m_spaces[id].personality() == Personality::Win95;
+    if (!w95) {
+        // The self-map: the directory doubles as the page table for 0xC0000000-0xC03FFFFF, so the
+        // PTE of va lives at virtual address 0xC0000000 + (va >> 12) * 4 (WinDbg's !pte shows it).
+        m_ram.write_u32(pd + kSelfMapIndex * 4,
+                        Pte::make_valid(pd >> 12, x86::Writable::Yes, x86::User::No).raw() | Pte::kAccessed);
+    }
+    if (m_system_table != kNoFrame) {
+        const uint32_t index = w95 ? kW95SystemIndex : kNtKernelIndex;
+        m_ram.write_u32(pd + index * 4,
+                        Pte::make_valid(m_system_table, x86::Writable::Yes, w95 ? x86::User::Yes : x86::User::No).raw());
+        m_pfn.set_share_count(m_system_table, m_pfn[m_system_table].share_count + 1);
+    }
+}
+
+void MemoryManager::delete_space(uint16_t id) {
+    AddressSpace& sp = m_spaces[id];
+    if (!sp.alive()) return;
+    std::vector<Vad> vads;
+    for (const auto& [k, v] : sp.vads()) vads.push_back(v);
+    for (const Vad& v : vads) {
+        for (uint32_t vpn = v.start_vpn; vpn < v.end_vpn; ++vpn) free_page(id, vpn << 12, false);
+        erase_vad(id, v);
+        event(EventKind::Released, id, v.base(), v.size());
+    }
+    free_empty_page_tables(id, 0, user_pde_end(sp.personality()) << 10);
+    const uint32_t pd = sp.page_directory();
+    if (m_system_table != kNoFrame) {
+        const uint32_t index = sp.personality() == Personality::Win95 ? kW95SystemIndex : kNtKernelIndex;
+        m_ram.write_u32((pd << 12) + index * 4, 0);
+        m_pfn.set_share_count(m_system_table, m_pfn[m_system_table].share_count - 1);
+    }
+    if (sp.personality() == Personality::Nt) m_ram.write_u32((pd << 12) + kSelfMapIndex * 4, 0);
+    if (m_current == id) {
+        set_cpu(1, m_current, kNoSpace);
+        set_cpu(0, m_cr3, 0);
+        m_tlb.flush();
+    }
+    release_frame(pd);
+    set_page_directory(id, 0);
+    set_alive(id, false);
+    event(EventKind::SpaceDeleted, id, pd);
+}
+
+void MemoryManager::switch_to(uint16_t id) {
+    if (m_current == id) return;
+    event(EventKind::Cr3Loaded, id, m_spaces[id].page_directory());
+    set_cpu(1, m_current, id);
+    set_cpu(0, m_cr3, m_spaces[id].cr3());
+    m_tlb.flush();
+}
+
+// ---------------------------------------------------------------------------------------------
+// PTE bookkeeping
+
+uint32_t MemoryManager::pte_address_of(uint16_t space, uint32_t va) const {
+    const uint32_t pde = m_ram.read_u32(m_spaces[space].cr3() + x86::pde_index(va) * 4);
+    if (!(pde & Pte::kPresent)) return 0;
+    return (pde & Pte::kFrameMask) + x86::pte_index(va) * 4;
+}
+
+uint32_t MemoryManager::va_of_pte(uint32_t pte_address) const {
+    const uint32_t table = pte_address >> 12;
+    const uint32_t pde_address = m_pfn[table].pte_address;
+    return (((pde_address & 0xFFFu) / 4) << 22) | (((pte_address & 0xFFFu) / 4) << 12);
+}
+
+void MemoryManager::write_pte(uint32_t pte_address, uint32_t value) {
+    const uint32_t old = m_ram.read_u32(pte_address);
+    if (old == value) return;
+    m_ram.write_u32(pte_address, value);
+    if ((old == 0) != (value == 0)) {
+        const uint32_t table = pte_address >> 12;
+        if (m_pfn[table].use == FrameUse::PageTable)
+            m_pfn.set_share_count(table, m_pfn[table].share_count + (value ? 1 : -1));
+    }
+}
+
+uint32_t MemoryManager::page_protection(uint32_t pte_raw) const {
+    if (pte_raw & Pte::kPresent) return SoftwarePte::protection(m_pfn[pte_raw >> 12].original_pte);
+    return SoftwarePte::protection(pte_raw);
+}
+
+uint32_t MemoryManager::valid_pte_bits(uint32_t frame, uint32_t mm_protection) const {
+    const uint32_t access = mm_protection & 7u;
+    const bool writable = access == mmprot::kReadWrite || access == mmprot::kExecuteReadWrite;
+    const bool cow = access == mmprot::kWriteCopy || access == mmprot::kExecuteWriteCopy;
+    uint32_t v = Pte::make_valid(frame, writable ? x86::Writable::Yes : x86::Writable::No, x86::User::Yes).raw();
+    if (cow) v |= Pte::kCopyOnWrite;
+    if (mm_protection & mmprot::kNoCache) v |= Pte::kCacheDisable;
+    return v;
+}
+
+MemoryManager::PteInfo MemoryManager::pte_info(uint16_t space, uint32_t va) const {
+    PteInfo info;
+    const AddressSpace& sp = m_spaces[space];
+    info.pde_address = sp.cr3() + x86::pde_index(va) * 4;
+    info.pde = m_ram.read_u32(info.pde_address);
+    if (!(info.pde & Pte::kPresent)) return info;
+    info.table_present = true;
+    info.pte_address = (info.pde & Pte::kFrameMask) + x86::pte_index(va) * 4;
+    info.pte = m_ram.read_u32(info.pte_address);
+    info.kind = SoftwarePte::kind(info.pte);
+    return info;
+}
+
+MemoryManager::PageState MemoryManager::page_state(uint16_t space, uint32_t va) const {
+    const AddressSpace& sp = m_spaces[space];
+    const Vad* vad = sp.find_vad(va);
+    if (!vad) return PageState{mem::kFree, page::kNoAccess};
+    const uint32_t pte_address = pte_address_of(space, va);
+    const uint32_t pte = pte_address ? m_ram.read_u32(pte_address) : 0;
+    const PteKind kind = SoftwarePte::kind(pte);
+    const uint32_t reserved_protect = sp.personality() == Personality::Win95 ? page::kNoAccess : 0;
+    if (kind == PteKind::Zero)
+        return vad->mem_commit ? PageState{mem::kCommit, vad->allocation_protect}
+                               : PageState{mem::kReserve, reserved_protect};
+    if (kind == PteKind::Decommitted) return PageState{mem::kReserve, reserved_protect};
+    return PageState{mem::kCommit, to_win32_protection(page_protection(pte))};
+}
+
+uint32_t MemoryManager::committed_pages(uint16_t space, uint32_t start_vpn, uint32_t end_vpn) const {
+    uint32_t n = 0;
+    for (uint32_t vpn = start_vpn; vpn < end_vpn; ++vpn)
+        if (page_state(space, vpn << 12).state == mem::kCommit) ++n;
+    return n;
+}
+
+bool MemoryManager::ensure_page_table(uint16_t space, uint32_t va) {
+    const uint32_t pde_address = m_spaces[space].cr3() + x86::pde_index(va) * 4;
+    if (m_ram.read_u32(pde_address) & Pte::kPresent) return true;
+    const uint32_t frame = obtain_frame(Need::Zeroed, space);
+    if (frame == kNoFrame) return false;
+    m_pfn.set_state(frame, FrameState::Active);
+    m_pfn.set_use(frame, FrameUse::PageTable);
+    m_pfn.set_flags(frame, PfnEntry::kLocked);
+    m_pfn.set_owner(frame, space);
+    m_pfn.set_pte_address(frame, pde_address);
+    m_pfn.set_share_count(frame, 0);
+    // User page tables are entered writable and user-accessible: the PTEs decide.
+    m_ram.write_u32(pde_address, Pte::make_valid(frame, x86::Writable::Yes, x86::User::Yes).raw());
+    event(EventKind::PageTableCreated, space, va & 0xFFC00000u, frame);
+    return true;
+}
+
+void MemoryManager::free_empty_page_tables(uint16_t space, uint32_t start_vpn, uint32_t end_vpn) {
+    const uint32_t cr3 = m_spaces[space].cr3();
+    const uint32_t limit = std::min(end_vpn, user_pde_end(m_spaces[space].personality()) << 10);
+    for (uint32_t idx = start_vpn >> 10; (idx << 10) < limit; ++idx) {
+        const uint32_t pde_address = cr3 + idx * 4;
+        const uint32_t pde = m_ram.read_u32(pde_address);
+        if (!(pde & Pte::kPresent)) continue;
+        const uint32_t table = pde >> 12;
+        if (m_pfn[table].use != FrameUse::PageTable || m_pfn[table].share_count != 0) continue;
+        event(EventKind::PageTableFreed, space, idx << 22, table);
+        m_ram.write_u32(pde_address, 0);
+        release_frame(table);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Frames: allocation, replacement, eviction
+
+void MemoryManager::release_frame(uint32_t frame) {
+    m_pfn.remove(frame);
+    m_pfn.set_state(frame, FrameState::Free);
+    m_pfn.set_use(frame, FrameUse::None);
+    m_pfn.set_owner(frame, kNoSpace);
+    m_pfn.set_pte_address(frame, 0);
+    m_pfn.set_original_pte(frame, 0);
+    m_pfn.set_share_count(frame, 0);
+    m_pfn.set_flags(frame, 0);
+    m_pfn.push_back(FrameList::Free, frame);
+}
+
+void MemoryManager::map_private(uint16_t space, uint32_t pte_address, uint32_t frame, uint32_t mm_protection,
+                                uint32_t original_pte) {
+    m_pfn.set_state(frame, FrameState::Active);
+    m_pfn.set_use(frame, FrameUse::Private);
+    m_pfn.set_owner(frame, space);
+    m_pfn.set_pte_address(frame, pte_address);
+    m_pfn.set_original_pte(frame, SoftwarePte::with_protection(original_pte, mm_protection));
+    m_pfn.set_share_count(frame, 1);
+    m_pfn.push_back(FrameList::Active, frame);
+    const uint32_t pte = valid_pte_bits(frame, mm_protection);
+    write_pte(pte_address, pte);
+    event(EventKind::PageMapped, space, va_of_pte(pte_address), frame, pte);
+}
+
+uint32_t MemoryManager::choose_victim(std::vector<uint32_t>& tried) {
+    auto was_tried = [&](uint32_t f) { return std::find(tried.begin(), tried.end(), f) != tried.end(); };
+    if (m_config.policy == Policy::Fifo || m_config.policy == Policy::Lru) {
+        for (uint32_t f = m_pfn.list(FrameList::Active).first; f != kNoFrame; f = m_pfn[f].flink)
+            if (!was_tried(f)) return f;
+        return kNoFrame;
+    }
+    // Clock (second chance): sweep the frames; a page whose Accessed bit is set loses the bit and
+    // is passed over once. Two full turns always find a victim if one exists.
+    const uint32_t n = m_pfn.size();
+    uint32_t hand = m_clock_hand;
+    for (uint32_t step = 0; step < 2 * n + 1; ++step) {
+        const uint32_t f = hand;
+        hand = hand + 1 == n ? 0 : hand + 1;
+        const PfnEntry& e = m_pfn[f];
+        if (e.state != FrameState::Active || (e.flags & PfnEntry::kLocked) || e.list != FrameList::Active ||
+            was_tried(f))
+            continue;
+        const uint32_t pte = m_ram.read_u32(e.pte_address);
+        if (pte & Pte::kAccessed) {
+            const uint32_t va = va_of_pte(e.pte_address);
+            event(EventKind::SecondChance, e.owner, va, f);
+            write_pte(e.pte_address, pte & ~Pte::kAccessed);
+            if (e.owner == m_current) m_tlb.invalidate(x86::vpn(va));
+            continue;
+        }
+        set_cpu(2, m_clock_hand, hand);
+        return f;
+    }
+    set_cpu(2, m_clock_hand, hand);
+    return kNoFrame;
+}
+
+bool MemoryManager::evict(uint32_t frame) {
+    const PfnEntry e = m_pfn[frame];
+    const uint32_t pte = m_ram.read_u32(e.pte_address);
+    const uint32_t va = va_of_pte(e.pte_address);
+    const uint32_t prot = SoftwarePte::protection(e.original_pte);
+    const bool dirty = (pte & Pte::kDirty) || (e.flags & PfnEntry::kModified);
+    uint32_t new_pte;
+    event(EventKind::VictimChosen, e.owner, va, frame, uint32_t(m_config.policy));
+    if (dirty) {
+        uint32_t slot = SoftwarePte::kind(e.original_pte) == PteKind::Pagefile ? SoftwarePte::slot(e.original_pte) : 0;
+        if (slot == 0) slot = m_pagefile.allocate();
+        if (slot == 0) return false;
+        event(EventKind::PagefileWrite, e.owner, va, frame, slot);
+        m_pagefile.write(slot, m_ram.content(frame));
+        add(Counter::PagefileWrites);
+        new_pte = SoftwarePte::pagefile(slot, prot);
+    } else {
+        const uint32_t slot = SoftwarePte::kind(e.original_pte) == PteKind::Pagefile ? SoftwarePte::slot(e.original_pte) : 0;
+        event(EventKind::PageDropped, e.owner, va, frame, slot);
+        new_pte = SoftwarePte::with_protection(e.original_pte, prot);
+    }
+    write_pte(e.pte_address, new_pte);
+    if (e.owner == m_current) m_tlb.invalidate(x86::vpn(va));
+    m_pfn.remove(frame);
+    m_pfn.set_use(frame, FrameUse::None);
+    m_pfn.set_owner(frame, kNoSpace);
+    m_pfn.set_pte_address(frame, 0);
+    m_pfn.set_original_pte(frame, 0);
+    m_pfn.set_share_count(frame, 0);
+    m_pfn.set_flags(frame, 0);
+    m_pfn.set_state(frame, FrameState::Free);
+    add(Counter::Evictions);
+    return true;
+}
+
+void MemoryManager::trim_frame(uint32_t frame) {
+    const PfnEntry e = m_pfn[frame];
+    const uint32_t pte = m_ram.read_u32(e.pte_address);
+    const uint32_t va = va_of_pte(e.pte_address);
+    const uint32_t prot = SoftwarePte::protection(e.original_pte);
+    const bool dirty = (pte & Pte::kDirty) || (e.flags & PfnEntry::kModified);
+    const FrameList to = dirty ? FrameList::Modified : FrameList::Standby;
+    event(EventKind::PageTrimmed, e.owner, va, frame, uint32_t(to));
+    write_pte(e.pte_address, SoftwarePte::transition(frame, prot));
+    if (e.owner == m_current) m_tlb.invalidate(x86::vpn(va));
+    m_pfn.remove(frame);
+    if (dirty) m_pfn.set_modified(frame, true);
+    m_pfn.set_share_count(frame, 0);
+    m_pfn.set_state(frame, dirty ? FrameState::Modified : FrameState::Standby);
+    m_pfn.push_back(to, frame);
+}
+
+void MemoryManager::repurpose_standby(uint32_t frame) {
+    const PfnEntry e = m_pfn[frame];
+    const uint32_t pte = m_ram.read_u32(e.pte_address);
+    const uint32_t va = va_of_pte(e.pte_address);
+    event(EventKind::PageRepurposed, e.owner, va, frame);
+    write_pte(e.pte_address, SoftwarePte::with_protection(e.original_pte, SoftwarePte::protection(pte)));
+    m_pfn.remove(frame);
+    m_pfn.set_use(frame, FrameUse::None);
+    m_pfn.set_owner(frame, kNoSpace);
+    m_pfn.set_pte_address(frame, 0);
+    m_pfn.set_original_pte(frame, 0);
+    m_pfn.set_flags(frame, 0);
+    m_pfn.set_state(frame, FrameState::Free);
+}
+
+bool MemoryManager::write_modified(uint32_t frame) {
+    const PfnEntry e = m_pfn[frame];
+    uint32_t slot = SoftwarePte::kind(e.original_pte) == PteKind::Pagefile ? SoftwarePte::slot(e.original_pte) : 0;
+    if (slot == 0) slot = m_pagefile.allocate();
+    if (slot == 0) return false;
+    event(EventKind::ModifiedWritten, e.owner, va_of_pte(e.pte_address), frame, slot);
+    m_pagefile.write(slot, m_ram.content(frame));
+    add(Counter::PagefileWrites);
+    m_pfn.set_original_pte(frame, SoftwarePte::pagefile(slot, SoftwarePte::protection(e.original_pte)));
+    m_pfn.set_modified(frame, false);
+    m_pfn.remove(frame);
+    m_pfn.set_state(frame, FrameState::Standby);
+    m_pfn.push_back(FrameList::Standby, frame);
+    return true;
+}
+
+uint32_t MemoryManager::obtain_frame(Need need, uint16_t for_space) {
+    auto take = [&](FrameList l) {
+        const uint32_t f = m_pfn.pop_front(l);
+        event(EventKind::FrameTaken, for_space, f, uint32_t(l));
+        return f;
+    };
+    auto zero_if_needed = [&](uint32_t f) {
+        if (need == Need::Zeroed) {
+            event(EventKind::FrameZeroed, for_space, f);
+            m_ram.set_content(f, core::PageRef{});
+        }
+        return f;
+    };
+    const FrameList first = need == Need::Zeroed ? FrameList::Zeroed : FrameList::Free;
+    const FrameList second = need == Need::Zeroed ? FrameList::Free : FrameList::Zeroed;
+    if (m_pfn.list(first).count) {
+        const uint32_t f = take(first);
+        return first == FrameList::Free ? zero_if_needed(f) : f;
+    }
+    if (m_pfn.list(second).count) {
+        const uint32_t f = take(second);
+        return second == FrameList::Free ? zero_if_needed(f) : f;
+    }
+    for (int round = 0; round < 3; ++round) {
+        if (m_pfn.list(FrameList::Standby).count) {
+            const uint32_t f = m_pfn.list(FrameList::Standby).first;
+            repurpose_standby(f);
+            event(EventKind::FrameTaken, for_space, f, uint32_t(FrameList::Standby));
+            return zero_if_needed(f);
+        }
+        // The modified page writer: oldest modified pages go to the pagefile, then to standby.
+        bool wrote = false;
+        while (m_pfn.list(FrameList::Modified).count) {
+            if (!write_modified(m_pfn.list(FrameList::Modified).first)) break;
+            wrote = true;
+            if (m_config.policy != Policy::WorkingSet) break;
+        }
+        if (wrote) continue;
+        if (m_config.policy == Policy::WorkingSet) {
+            // Working-set trimming: age pages with the clock and move a batch to standby/modified;
+            // the oldest standby page is then repurposed, the rest can still be soft-faulted back.
+            const uint32_t batch = std::max<uint32_t>(1, m_pfn.size() / 16);
+            std::vector<uint32_t> tried;
+            uint32_t trimmed = 0;
+            while (trimmed < batch) {
+                const uint32_t v = choose_victim(tried);
+                if (v == kNoFrame) break;
+                trim_frame(v);
+                ++trimmed;
+            }
+            if (trimmed == 0) break;
+            continue;
+        }
+        std::vector<uint32_t> tried;
+        for (;;) {
+            const uint32_t v = choose_victim(tried);
+            if (v == kNoFrame) return kNoFrame;
+            if (evict(v)) return zero_if_needed(v);
+            tried.push_back(v);  // dirty and the pagefile is full: try another page
+        }
+    }
+    return kNoFrame;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Faults and accesses
+
+MemoryManager::FaultOutcome MemoryManager::access_violation(uint16_t space, uint32_t va, AvReason reason) {
+    add(Counter::AccessViolations);
+    event(EventKind::AccessViolation, space, va, uint32_t(reason));
+    return FaultOutcome{AccessStatus::AccessViolation, FaultKind::AccessViolation, reason};
+}
+
+MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t va, Access kind, Mode mode,
+                                                        uint32_t error_code) {
+    add(Counter::PageFaults);
+    event(EventKind::PageFault, space, va, error_code, uint32_t(kind));
+    const AddressSpace& sp = m_spaces[space];
+    const Layout& lay = sp.layout();
+    if (mode == Mode::User) {
+        if (va < lay.null_trap_end) return access_violation(space, va, AvReason::NullPointer);
+        if (va >= lay.system_begin && !lay.system_user_accessible)
+            return access_violation(space, va, AvReason::KernelAddress);
+    }
+    if (error_code & x86::pf::kProtection) {
+        // The page is present: its rights forbade the access.
+        const uint32_t pte = m_ram.read_u32(pte_address_of(space, va));
+        if (mode == Mode::User && !(pte & Pte::kUser)) return access_violation(space, va, AvReason::Supervisor);
+        return access_violation(space, va, AvReason::ReadOnly);
+    }
+    const Vad* vad = sp.find_vad(va);
+    if (!vad) {
+        if (va >= lay.user_end) return access_violation(space, va, AvReason::OutsideArena);
+        return access_violation(space, va, AvReason::NoRegion);
+    }
+    uint32_t pte_address = pte_address_of(space, va);
+    const uint32_t pte = pte_address ? m_ram.read_u32(pte_address) : 0;
+    const PteKind pk = SoftwarePte::kind(pte);
+    uint32_t prot = 0;
+    switch (pk) {
+        case PteKind::Valid: return FaultOutcome{};  // already resolved (retry)
+        case PteKind::Zero:
+            if (!vad->mem_commit) return access_violation(space, va, AvReason::Reserved);
+            prot = *to_mm_protection(vad->allocation_protect);
+            break;
+        case PteKind::Decommitted: return access_violation(space, va, AvReason::Decommitted);
+        case PteKind::Prototype: return access_violation(space, va, AvReason::NoRegion);
+        default: prot = SoftwarePte::protection(pte); break;
+    }
+    if (prot == mmprot::kNoAccess) return access_violation(space, va, AvReason::NoAccess);
+    if (prot & mmprot::kGuard) {
+        // STATUS_GUARD_PAGE_VIOLATION: the guard is removed and the access fails this once.
+        if (!pte_address) {
+            if (!ensure_page_table(space, va)) {
+                event(EventKind::OutOfMemory, space, va, 0);
+                return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion};
+            }
+            pte_address = pte_address_of(space, va);
+        }
+        const uint32_t unguarded = prot & ~mmprot::kGuard;
+        add(Counter::GuardPageFaults);
+        event(EventKind::GuardPage, space, va);
+        write_pte(pte_address, pk == PteKind::Zero ? SoftwarePte::demand_zero(unguarded)
+                                                   : SoftwarePte::with_protection(pte, unguarded));
+        return FaultOutcome{AccessStatus::GuardPage, FaultKind::GuardPage, AvReason::NoRegion};
+    }
+    const uint32_t win = to_win32_protection(prot);
+    if (kind == Access::Write && !protection_allows_write(win) && !protection_is_copy_on_write(win))
+        return access_violation(space, va, AvReason::ReadOnly);
+
+    if (!pte_address) {
+        if (!ensure_page_table(space, va)) {
+            event(EventKind::OutOfMemory, space, va, 0);
+            return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion};
+        }
+        pte_address = pte_address_of(space, va);
+    }
+    switch (pk) {
+        case PteKind::Zero:
+        case PteKind::DemandZero: {
+            const uint32_t frame = obtain_frame(Need::Zeroed, space);
+            if (frame == kNoFrame) {
+                event(EventKind::OutOfMemory, space, va, 0);
+                return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion};
+            }
+            add(Counter::DemandZeroFaults);
+            event(EventKind::DemandZero, space, va, frame);
+            map_private(space, pte_address, frame, prot, SoftwarePte::demand_zero(prot));
+            return FaultOutcome{AccessStatus::Ok, FaultKind::DemandZero, AvReason::NoRegion};
+        }
+        case PteKind::Pagefile: {
+            const uint32_t slot = SoftwarePte::slot(pte);
+            const uint32_t frame = obtain_frame(Need::Any, space);
+            if (frame == kNoFrame) {
+                event(EventKind::OutOfMemory, space, va, 0);
+                return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion};
+            }
+            add(Counter::HardFaults);
+            add(Counter::PagefileReads);
+            event(EventKind::PagefileRead, space, va, frame, slot);
+            m_ram.set_content(frame, m_pagefile.content(slot));
+            map_private(space, pte_address, frame, prot, pte);
+            return FaultOutcome{AccessStatus::Ok, FaultKind::PagefileRead, AvReason::NoRegion};
+        }
+        case PteKind::Transition: {
+            const uint32_t frame = SoftwarePte::frame(pte);
+            const FrameList was = m_pfn[frame].list;
+            add(Counter::SoftFaults);
+            event(EventKind::SoftFault, space, va, frame, uint32_t(was));
+            m_pfn.remove(frame);
+            const uint32_t original = m_pfn[frame].original_pte;
+            map_private(space, pte_address, frame, prot, original);
+            return FaultOutcome{AccessStatus::Ok, FaultKind::Soft, AvReason::NoRegion};
+        }
+        default: break;
+    }
+    return access_violation(space, va, AvReason::NoRegion);
+}
+
+AccessResult MemoryManager::access_page(uint16_t space, uint32_t va, uint32_t size, Access kind, uint32_t value,
+                                        Mode mode) {
+    AccessResult result;
+    const bool want_record = m_journal.enabled();
+    for (int attempt = 0; attempt < 4; ++attempt) {
+        const x86::Translation t = x86::translate(m_ram, m_tlb, m_cr3, va, kind, mode,
+                                                  want_record ? &m_last_walk : nullptr);
+        if (m_tlb.size()) add(t.tlb_hit ? Counter::TlbHits : Counter::TlbMisses);
+        if (t.ok) {
+            const uint32_t frame = t.pa >> 12;
+            if (m_config.policy == Policy::Lru && m_pfn[frame].list == FrameList::Active) m_pfn.move_to_back(frame);
+            if (kind == Access::Write) m_ram.write(t.pa, size, value);
+            else result.value = m_ram.read(t.pa, size);
+            return result;
+        }
+        const FaultOutcome f = handle_fault(space, va, kind, mode, t.error_code);
+        if (f.kind != FaultKind::None) result.faults |= fault_bit(f.kind);
+        if (f.status != AccessStatus::Ok) {
+            result.status = f.status;
+            result.reason = f.reason;
+            result.fault_address = va;
+            return result;
+        }
+    }
+    PL_CHECK(false && "a resolved fault must make the access succeed");
+    return result;
+}
+
+AccessResult MemoryManager::access(uint16_t space, uint32_t va, uint32_t size, Access kind, uint32_t value, Mode mode) {
+    PL_CHECK(size == 1 || size == 2 || size == 4);
+    PL_CHECK(space < m_spaces.size() && m_spaces[space].alive());
+    switch_to(space);
+    add(Counter::Accesses);
+    const uint32_t in_page = 0x1000 - x86::page_offset(va);
+    AccessResult r;
+    if (size <= in_page) {
+        r = access_page(space, va, size, kind, value, mode);
+    } else {
+        // An access that straddles two pages is two accesses, low part first (as the CPU does).
+        r = access_page(space, va, in_page, kind, value & ((1u << (8 * in_page)) - 1), mode);
+        if (r.ok()) {
+            AccessResult hi = access_page(space, va + in_page, size - in_page, kind, value >> (8 * in_page), mode);
+            hi.faults |= r.faults;
+            hi.value = r.value | (hi.value << (8 * in_page));
+            r = hi;
+        }
+    }
+    if (r.ok() && m_journal.enabled())
+        event(EventKind::AccessDone, space, va, kind == Access::Write ? value : r.value, uint32_t(kind), size);
+    return r;
+}
+
+AccessResult MemoryManager::debugger_write(uint16_t space, uint32_t va, uint32_t size, uint32_t value) {
+    PL_CHECK(size == 1 || size == 2 || size == 4);
+    switch_to(space);
+    AccessResult r;
+    for (uint32_t i = 0; i < size; ++i) {
+        const uint32_t byte_va = va + i;
+        // The debugger reads its way to the page first (a read never copies-on-write).
+        AccessResult in = access_page(space, byte_va, 1, Access::Read, 0, Mode::Kernel);
+        r.faults |= in.faults;
+        if (!in.ok()) return in;
+        const uint32_t pte = m_ram.read_u32(pte_address_of(space, byte_va));
+        const uint32_t pa = (pte & Pte::kFrameMask) | x86::page_offset(byte_va);
+        event(EventKind::DebuggerWrite, space, byte_va, pa, (value >> (8 * i)) & 0xFF);
+        m_ram.write(pa, 1, (value >> (8 * i)) & 0xFF);
+    }
+    return r;
+}
+
+void MemoryManager::trim(uint16_t space) {
+    std::vector<uint32_t> frames;
+    for (uint32_t f = m_pfn.list(FrameList::Active).first; f != kNoFrame; f = m_pfn[f].flink)
+        if (m_pfn[f].owner == space) frames.push_back(f);
+    std::sort(frames.begin(), frames.end(), [&](uint32_t a, uint32_t b) {
+        return m_pfn[a].pte_address < m_pfn[b].pte_address;
+    });
+    for (uint32_t f : frames) trim_frame(f);
+}
+
+// ---------------------------------------------------------------------------------------------
+// VirtualAlloc / VirtualFree / VirtualProtect / VirtualQuery
+
+Result MemoryManager::virtual_alloc(uint16_t space, uint32_t address, uint32_t size, uint32_t type, uint32_t protect) {
+    const AddressSpace& sp = m_spaces[space];
+    const Layout& lay = sp.layout();
+    const bool w95 = sp.personality() == Personality::Win95;
+    const bool commit = type & mem::kCommit;
+    bool reserve = type & mem::kReserve;
+    if ((!commit && !reserve) || (type & ~(mem::kCommit | mem::kReserve | mem::kTopDown)))
+        return Result::failure(Error::InvalidParameter);
+    if (size == 0) return Result::failure(w95 ? Error::NotEnoughMemory : Error::InvalidParameter);
+    if (!is_valid_private_protection(protect)) return Result::failure(Error::InvalidParameter);
+    const uint32_t mm_prot = *to_mm_protection(protect);
+    if (commit && address == 0) reserve = true;  // MEM_COMMIT with a NULL base reserves implicitly
+
+    if (reserve) {
+        uint32_t base;
+        uint64_t end;
+        if (address != 0) {
+            base = address & ~(kGranularity - 1);
+            end = round_up(uint64_t(address) + size, 0x1000);
+            if (base < lay.alloc_lowest || end > lay.user_end) return Result::failure(Error::InvalidParameter);
+            if (!sp.range_is_free(base >> 12, uint32_t(end >> 12))) return Result::failure(Error::InvalidAddress);
+        } else {
+            const uint64_t pages = round_up(size, 0x1000) >> 12;
+            if (pages > (lay.user_end >> 12)) return Result::failure(Error::NotEnoughMemory);
+            auto gap = sp.find_gap(uint32_t(pages), lay.alloc_lowest, lay.user_end, type & mem::kTopDown);
+            if (!gap) return Result::failure(Error::NotEnoughMemory);
+            base = *gap;
+            end = uint64_t(base) + (pages << 12);
+        }
+        const uint32_t pages = uint32_t((end - base) >> 12);
+        if (commit && counter(Counter::CommitCharge) + pages > commit_limit()) {
+            event(EventKind::CommitLimit, space, pages, uint32_t(counter(Counter::CommitCharge)), commit_limit());
+            return Result::failure(Error::CommitmentLimit);
+        }
+        insert_vad(space, Vad{base >> 12, uint32_t(end >> 12), VadType::Private, protect, commit});
+        event(EventKind::Reserved, space, base, pages << 12, protect);
+        if (commit) {
+            add(Counter::CommitCharge, pages);
+            event(EventKind::Committed, space, base, pages << 12, protect);
+        }
+        return Result::success(base);
+    }
+
+    // MEM_COMMIT inside an existing reservation.
+    const uint32_t start = address & ~0xFFFu;
+    const uint64_t end = round_up(uint64_t(address) + size, 0x1000);
+    const Vad* vad = sp.find_vad(start);
+    if (!vad || end > (uint64_t(vad->end_vpn) << 12) || vad->type != VadType::Private)
+        return Result::failure(Error::InvalidAddress);
+    const uint32_t first = start >> 12, last = uint32_t(end >> 12);
+    const uint32_t already = committed_pages(space, first, last);
+    const uint32_t fresh = (last - first) - already;
+    if (counter(Counter::CommitCharge) + fresh > commit_limit()) {
+        event(EventKind::CommitLimit, space, fresh, uint32_t(counter(Counter::CommitCharge)), commit_limit());
+        return Result::failure(Error::CommitmentLimit);
+    }
+    event(EventKind::Committed, space, start, (last - first) << 12, protect);
+    for (uint32_t vpn = first; vpn < last; ++vpn) {
+        const uint32_t va = vpn << 12;
+        if (!ensure_page_table(space, va)) {
+            event(EventKind::OutOfMemory, space, va, 0);
+            return Result::failure(Error::NotEnoughMemory);
+        }
+        const uint32_t pte_address = pte_address_of(space, va);
+        const uint32_t pte = m_ram.read_u32(pte_address);
+        const PteKind pk = SoftwarePte::kind(pte);
+        const bool committed = pk != PteKind::Decommitted && (pk != PteKind::Zero || vad->mem_commit);
+        if (!committed) {
+            write_pte(pte_address, SoftwarePte::demand_zero(mm_prot));
+            add(Counter::CommitCharge);
+        } else if (pk == PteKind::Zero) {
+            write_pte(pte_address, SoftwarePte::demand_zero(mm_prot));
+        } else if (pk == PteKind::Valid) {
+            // Committing committed pages again sets their protection.
+            const uint32_t frame = pte >> 12;
+            m_pfn.set_original_pte(frame, SoftwarePte::with_protection(m_pfn[frame].original_pte, mm_prot));
+            if (mm_prot == mmprot::kNoAccess || (mm_prot & mmprot::kGuard)) trim_frame(frame);
+            else write_pte(pte_address, valid_pte_bits(frame, mm_prot) | (pte & (Pte::kAccessed | Pte::kDirty)));
+            m_tlb.invalidate(vpn);
+        } else {
+            write_pte(pte_address, SoftwarePte::with_protection(pte, mm_prot));
+        }
+    }
+    return Result::success(start);
+}
+
+void MemoryManager::free_page(uint16_t space, uint32_t va, bool leave_decommitted) {
+    const uint32_t pte_address = pte_address_of(space, va);
+    const Vad* vad = m_spaces[space].find_vad(va);
+    const uint32_t pte = pte_address ? m_ram.read_u32(pte_address) : 0;
+    const PteKind pk = SoftwarePte::kind(pte);
+    const bool committed = pk != PteKind::Decommitted && (pk != PteKind::Zero || (vad && vad->mem_commit));
+    if (committed) add(Counter::CommitCharge, -1);
+    if (!pte_address) return;
+    auto release_slot = [&](uint32_t sw) {
+        if (SoftwarePte::kind(sw) == PteKind::Pagefile) m_pagefile.release(SoftwarePte::slot(sw));
+    };
+    if (pk == PteKind::Valid) {
+        const uint32_t frame = pte >> 12;
+        release_slot(m_pfn[frame].original_pte);
+        if (m_spaces[space].id() == m_current) m_tlb.invalidate(x86::vpn(va));
+        write_pte(pte_address, 0);
+        release_frame(frame);
+    } else if (pk == PteKind::Transition) {
+        const uint32_t frame = SoftwarePte::frame(pte);
+        release_slot(m_pfn[frame].original_pte);
+        write_pte(pte_address, 0);
+        release_frame(frame);
+    } else if (pk == PteKind::Pagefile) {
+        release_slot(pte);
+    }
+    write_pte(pte_address, leave_decommitted ? SoftwarePte::decommitted() : 0);
+}
+
+Result MemoryManager::virtual_free(uint16_t space, uint32_t address, uint32_t size, uint32_t type) {
+    const AddressSpace& sp = m_spaces[space];
+    if (type != mem::kDecommit && type != mem::kRelease) return Result::failure(Error::InvalidParameter);
+    const Vad* found = sp.find_vad(address);
+    if (type == mem::kRelease) {
+        if (size != 0) return Result::failure(Error::InvalidParameter);
+        if (!found || found->base() != address) return Result::failure(Error::InvalidAddress);
+        if (found->type != VadType::Private) return Result::failure(Error::InvalidParameter);
+        const Vad vad = *found;
+        event(EventKind::Released, space, vad.base(), vad.size());
+        for (uint32_t vpn = vad.start_vpn; vpn < vad.end_vpn; ++vpn) free_page(space, vpn << 12, false);
+        erase_vad(space, vad);
+        free_empty_page_tables(space, vad.start_vpn, vad.end_vpn);
+        return Result::success();
+    }
+    if (!found) return Result::failure(Error::InvalidAddress);
+    if (found->type != VadType::Private) return Result::failure(Error::InvalidParameter);
+    const Vad vad = *found;
+    const uint32_t start = address & ~0xFFFu;
+    const uint64_t end = size == 0 ? (uint64_t(vad.end_vpn) << 12) : round_up(uint64_t(address) + size, 0x1000);
+    if (end > (uint64_t(vad.end_vpn) << 12)) return Result::failure(Error::InvalidAddress);
+    event(EventKind::Decommitted, space, start, uint32_t(end - start));
+    for (uint32_t vpn = start >> 12; vpn < uint32_t(end >> 12); ++vpn) {
+        const uint32_t va = vpn << 12;
+        if (page_state(space, va).state != mem::kCommit) continue;
+        if (vad.mem_commit && !ensure_page_table(space, va)) {
+            event(EventKind::OutOfMemory, space, va, 0);
+            return Result::failure(Error::NotEnoughMemory);
+        }
+        // In a VAD committed at reservation a zero PTE would still mean "committed", so the
+        // page gets NT's explicit decommitted PTE; elsewhere zero means "reserved".
+        free_page(space, va, vad.mem_commit);
+    }
+    free_empty_page_tables(space, start >> 12, uint32_t(end >> 12));
+    return Result::success();
+}
+
+Result MemoryManager::virtual_protect(uint16_t space, uint32_t address, uint32_t size, uint32_t protect) {
+    const AddressSpace& sp = m_spaces[space];
+    const bool w95 = sp.personality() == Personality::Win95;
+    if (size == 0) return Result::failure(Error::InvalidParameter);
+    const uint32_t start = address & ~0xFFFu;
+    const uint64_t end = round_up(uint64_t(address) + size, 0x1000);
+    const Vad* vad = sp.find_vad(start);
+    const Error uncommitted = w95 ? Error::InvalidParameter : Error::InvalidAddress;
+    if (!vad || end > (uint64_t(vad->end_vpn) << 12)) return Result::failure(uncommitted);
+    if (vad->type == VadType::Private && !is_valid_private_protection(protect))
+        return Result::failure(Error::InvalidParameter);
+    const auto mm_prot_opt = to_mm_protection(protect);
+    if (!mm_prot_opt) return Result::failure(Error::InvalidParameter);
+    const uint32_t mm_prot = *mm_prot_opt;
+    const uint32_t first = start >> 12, last = uint32_t(end >> 12);
+    for (uint32_t vpn = first; vpn < last; ++vpn)
+        if (page_state(space, vpn << 12).state != mem::kCommit) return Result::failure(uncommitted);
+    const uint32_t old = page_state(space, start).protect;
+    event(EventKind::Protected, space, start, (last - first) << 12, protect, old);
+    for (uint32_t vpn = first; vpn < last; ++vpn) {
+        const uint32_t va = vpn << 12;
+        if (!ensure_page_table(space, va)) {
+            event(EventKind::OutOfMemory, space, va, 0);
+            return Result::failure(Error::NotEnoughMemory);
+        }
+        const uint32_t pte_address = pte_address_of(space, va);
+        const uint32_t pte = m_ram.read_u32(pte_address);
+        switch (SoftwarePte::kind(pte)) {
+            case PteKind::Zero: write_pte(pte_address, SoftwarePte::demand_zero(mm_prot)); break;
+            case PteKind::Valid: {
+                const uint32_t frame = pte >> 12;
+                m_pfn.set_original_pte(frame, SoftwarePte::with_protection(m_pfn[frame].original_pte, mm_prot));
+                if (mm_prot == mmprot::kNoAccess || (mm_prot & mmprot::kGuard)) {
+                    // A page that may not be touched cannot stay valid: it goes to a transition
+                    // PTE that carries the new protection (its frame waits on standby/modified).
+                    trim_frame(frame);
+                } else {
+                    write_pte(pte_address, valid_pte_bits(frame, mm_prot) | (pte & (Pte::kAccessed | Pte::kDirty)));
+                    if (sp.id() == m_current) m_tlb.invalidate(vpn);
+                }
+                break;
+            }
+            default: write_pte(pte_address, SoftwarePte::with_protection(pte, mm_prot)); break;
+        }
+    }
+    return Result::success(old);
+}
+
+Result MemoryManager::virtual_query(uint16_t space, uint32_t address, MemoryBasicInformation& out) const {
+    const AddressSpace& sp = m_spaces[space];
+    const Layout& lay = sp.layout();
+    out = MemoryBasicInformation{};
+    if (address >= lay.user_end) return Result::failure(Error::InvalidParameter);
+    const uint32_t page = address & ~0xFFFu;
+    const Vad* vad = sp.find_vad(page);
+    if (!vad) {
+        const Vad* next = sp.next_vad(page >> 12);
+        const uint32_t end = next ? next->base() : lay.user_end;
+        out.base_address = page;
+        out.region_size = end - page;
+        out.state = mem::kFree;
+        out.protect = page::kNoAccess;
+        return Result::success();
+    }
+    const PageState first = page_state(space, page);
+    uint32_t vpn = page >> 12;
+    while (vpn < vad->end_vpn) {
+        // A missing page table means every PTE under it is zero: skip it in one step.
+        const uint32_t va = vpn << 12;
+        if (!pte_address_of(space, va)) {
+            const PageState s = page_state(space, va);
+            if (s.state != first.state || s.protect != first.protect) break;
+            vpn = std::min(vad->end_vpn, ((vpn >> 10) + 1) << 10);
+            continue;
+        }
+        const PageState s = page_state(space, va);
+        if (s.state != first.state || s.protect != first.protect) break;
+        ++vpn;
+    }
+    out.base_address = page;
+    out.allocation_base = vad->base();
+    out.allocation_protect = vad->allocation_protect;
+    out.region_size = (vpn << 12) - page;
+    out.state = first.state;
+    out.protect = first.protect;
+    out.type = vad->type == VadType::Private ? mem::kPrivate : vad->type == VadType::Mapped ? mem::kMapped : mem::kImage;
+    return Result::success();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Undo / redo
+
+void MemoryManager::apply(const core::Change& c, bool forward) {
+    const uint64_t v = forward ? c.after : c.before;
+    switch (c.store) {
+        case core::Store::PhysBytes: m_ram.apply_bytes(c.target, c.field, uint32_t(v)); break;
+        case core::Store::FrameContent: m_ram.apply_content(c.target, m_journal.page(v)); break;
+        case core::Store::Pfn: m_pfn.apply(c.field, c.target, v); break;
+        case core::Store::ListHead: m_pfn.apply_list(c.field, c.target, v); break;
+        case core::Store::Slot: m_pagefile.apply_used(c.target, v != 0); break;
+        case core::Store::SlotContent: m_pagefile.apply_content(c.target, m_journal.page(v)); break;
+        case core::Store::Counter: m_counters[c.target] = v; break;
+        case core::Store::Tlb:
+            if (c.field == 0) m_tlb.apply_entry(c.target, v);
+            else m_tlb.apply_next(uint32_t(v));
+            break;
+        case core::Store::Cpu:
+            if (c.field == 0) m_cr3 = uint32_t(v);
+            else if (c.field == 1) m_current = uint32_t(v);
+            else m_clock_hand = uint32_t(v);
+            break;
+        case core::Store::Vad: {
+            const uint64_t remove = forward ? c.before : c.after;
+            if (remove != core::kNoBlob) m_spaces[c.target].raw_erase(m_vad_blobs[remove].start_vpn);
+            if (v != core::kNoBlob) m_spaces[c.target].raw_insert(m_vad_blobs[v]);
+            break;
+        }
+        case core::Store::Space:
+            if (c.field == 0) m_spaces[c.target].raw_set_page_directory(uint32_t(v));
+            else m_spaces[c.target].raw_set_alive(v != 0);
+            break;
+        case core::Store::SpaceCreate:
+            if (forward) m_spaces.emplace_back(uint16_t(c.target), Personality(c.aux));
+            else {
+                PL_CHECK(m_spaces.size() == size_t(c.target) + 1);
+                m_spaces.pop_back();
+            }
+            break;
+        case core::Store::Os: PL_CHECK(false && "os changes are applied by the machine"); break;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Invariants
+
+std::vector<std::string> MemoryManager::check_invariants() const {
+    std::vector<std::string> bad;
+    auto fail = [&](const char* fmt, uint32_t a = 0, uint32_t b = 0, uint32_t c = 0) {
+        char buf[256];
+        std::snprintf(buf, sizeof buf, fmt, a, b, c);
+        bad.emplace_back(buf);
+    };
+    const uint32_t n = m_pfn.size();
+    // Lists: links, counts and states agree.
+    for (int l = 0; l < kListCount; ++l) {
+        const ListHead& h = m_pfn.list(FrameList(l));
+        uint32_t count = 0, prev = kNoFrame;
+        for (uint32_t f = h.first; f != kNoFrame; f = m_pfn[f].flink) {
+            if (++count > n) { fail("list %u is circular", l); break; }
+            if (m_pfn[f].list != FrameList(l)) fail("frame 0x%X is linked on list %u but says list %u", f, l, uint32_t(m_pfn[f].list));
+            if (m_pfn[f].blink != prev) fail("frame 0x%X has a wrong back link", f);
+            prev = f;
+        }
+        if (count != h.count) fail("list %u counts %u frames but links %u", l, h.count, count);
+        if (prev != h.last) fail("list %u's last frame is wrong", l);
+    }
+    // Mapping counts per frame, from every PTE of every live address space.
+    std::vector<uint32_t> valid_maps(n, 0), transition_maps(n, 0);
+    std::map<uint32_t, uint32_t> slot_refs;
+    uint64_t committed = 0;
+    for (const AddressSpace& sp : m_spaces) {
+        if (!sp.alive()) continue;
+        const uint32_t pd = sp.page_directory();
+        if (m_pfn[pd].use != FrameUse::PageDirectory || m_pfn[pd].state != FrameState::Active)
+            fail("page directory frame 0x%X of space %u is not an active page directory", pd, sp.id());
+        for (uint32_t idx = 0; idx < user_pde_end(sp.personality()); ++idx) {
+            const uint32_t pde = m_ram.read_u32(sp.cr3() + idx * 4);
+            if (!(pde & Pte::kPresent)) {
+                if (pde != 0) fail("space %u: PDE %u is not present but not zero", sp.id(), idx);
+                continue;
+            }
+            const uint32_t table = pde >> 12;
+            if (table >= n || m_pfn[table].use != FrameUse::PageTable || m_pfn[table].state != FrameState::Active ||
+                m_pfn[table].owner != sp.id())
+                fail("space %u: PDE %u points at frame 0x%X, which is not its page table", sp.id(), idx, table);
+            uint32_t nonzero = 0;
+            for (uint32_t i = 0; i < 1024; ++i) {
+                const uint32_t pte_address = (table << 12) + i * 4;
+                const uint32_t pte = m_ram.read_u32(pte_address);
+                const uint32_t va = (idx << 22) | (i << 12);
+                if (pte) ++nonzero;
+                const PteKind k = SoftwarePte::kind(pte);
+                if (k != PteKind::Zero && !sp.find_vad(va))
+                    fail("space %u: va 0x%08X has a PTE 0x%08X outside every region", sp.id(), va, pte);
+                if (k == PteKind::Valid) {
+                    const uint32_t f = pte >> 12;
+                    if (f >= n) { fail("PTE of va 0x%08X points past RAM", va); continue; }
+                    ++valid_maps[f];
+                    if (m_pfn[f].state != FrameState::Active || m_pfn[f].use != FrameUse::Private)
+                        fail("va 0x%08X maps frame 0x%X, which is not an active private frame", va, f);
+                    if (m_pfn[f].pte_address != pte_address) fail("frame 0x%X's PTE address is not the PTE of va 0x%08X", f, va);
+                    if (SoftwarePte::kind(m_pfn[f].original_pte) == PteKind::Pagefile)
+                        ++slot_refs[SoftwarePte::slot(m_pfn[f].original_pte)];
+                } else if (k == PteKind::Transition) {
+                    const uint32_t f = SoftwarePte::frame(pte);
+                    ++transition_maps[f];
+                    if (m_pfn[f].state != FrameState::Standby && m_pfn[f].state != FrameState::Modified)
+                        fail("va 0x%08X is in transition on frame 0x%X, which is not standby/modified", va, f);
+                    if (m_pfn[f].pte_address != pte_address) fail("transition frame 0x%X does not point back at va 0x%08X", f, va);
+                    if (SoftwarePte::kind(m_pfn[f].original_pte) == PteKind::Pagefile)
+                        ++slot_refs[SoftwarePte::slot(m_pfn[f].original_pte)];
+                } else if (k == PteKind::Pagefile) {
+                    const uint32_t s = SoftwarePte::slot(pte);
+                    ++slot_refs[s];
+                    if (!m_pagefile.in_use(s)) fail("va 0x%08X is in pagefile slot %u, which is free", va, s);
+                }
+            }
+            if (nonzero != m_pfn[table].share_count)
+                fail("page table 0x%X counts %u used entries but holds %u", table, m_pfn[table].share_count, nonzero);
+        }
+        for (const auto& [k, vad] : sp.vads())
+            if (vad.type == VadType::Private) committed += committed_pages(sp.id(), vad.start_vpn, vad.end_vpn);
+    }
+    for (uint32_t f = 0; f < n; ++f) {
+        const PfnEntry& e = m_pfn[f];
+        const bool on_list = e.list != FrameList::None;
+        switch (e.state) {
+            case FrameState::Free:
+            case FrameState::Zeroed:
+            case FrameState::Standby:
+            case FrameState::Modified: {
+                const FrameList want = e.state == FrameState::Free     ? FrameList::Free
+                                       : e.state == FrameState::Zeroed ? FrameList::Zeroed
+                                       : e.state == FrameState::Standby ? FrameList::Standby
+                                                                         : FrameList::Modified;
+                if (e.list != want) fail("frame 0x%X is %u but on list %u", f, uint32_t(e.state), uint32_t(e.list));
+                if (e.state == FrameState::Zeroed && !m_ram.content(f).is_zero_page() &&
+                    !m_ram.content(f).same_bytes(core::PageRef{}))
+                    fail("frame 0x%X is on the zeroed list but holds data", f);
+                if ((e.state == FrameState::Standby || e.state == FrameState::Modified) && transition_maps[f] != 1)
+                    fail("frame 0x%X is on standby/modified with %u transition PTEs", f, transition_maps[f]);
+                if ((e.state == FrameState::Free || e.state == FrameState::Zeroed) && (valid_maps[f] || transition_maps[f]))
+                    fail("frame 0x%X is free but mapped", f);
+                break;
+            }
+            case FrameState::Active:
+                if (e.use == FrameUse::Private) {
+                    if (valid_maps[f] != 1 || e.share_count != 1)
+                        fail("private frame 0x%X is mapped by %u PTEs (share count %u)", f, valid_maps[f], e.share_count);
+                    if (e.list != FrameList::Active) fail("private frame 0x%X is not on the active list", f);
+                } else if (on_list) {
+                    fail("locked frame 0x%X is on a list", f);
+                }
+                break;
+        }
+    }
+    for (const auto& [slot, refs] : slot_refs)
+        if (refs != 1) fail("pagefile slot %u is referenced %u times", slot, refs);
+    if (slot_refs.size() != m_pagefile.used())
+        fail("%u pagefile slots are in use but %u are referenced", m_pagefile.used(), uint32_t(slot_refs.size()));
+    if (committed != counter(Counter::CommitCharge))
+        fail("commit charge is %u pages but %u are committed", uint32_t(counter(Counter::CommitCharge)), uint32_t(committed));
+    if (counter(Counter::CommitCharge) > commit_limit()) fail("commit charge exceeds the limit");
+    // The TLB holds only translations the page tables still make.
+    if (m_current != kNoSpace) {
+        for (const x86::TlbEntry& t : m_tlb.entries()) {
+            if (!t.valid) continue;
+            const PteInfo info = pte_info(uint16_t(m_current), t.vpn << 12);
+            if (!info.table_present || !(info.pte & Pte::kPresent) || (info.pte >> 12) != t.frame)
+                fail("TLB entry for page 0x%05X is stale", t.vpn);
+        }
+    }
+    return bad;
+}
+
+}  // namespace pagelab::mm

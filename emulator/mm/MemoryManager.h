@@ -1,0 +1,194 @@
+// The memory manager: physical frames and their database, the pagefile, address spaces and their
+// VADs, the page-fault handler, replacement, and the private-memory Win32 API (VirtualAlloc,
+// VirtualFree, VirtualProtect, VirtualQuery). All state changes go through the journal.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/Journal.h"
+#include "mm/AddressSpace.h"
+#include "mm/Counters.h"
+#include "mm/Events.h"
+#include "mm/Pagefile.h"
+#include "mm/Pfn.h"
+#include "mm/Protection.h"
+#include "mm/SoftwarePte.h"
+#include "mm/Win32.h"
+#include "x86/PhysicalMemory.h"
+#include "x86/Tlb.h"
+#include "x86/Walk.h"
+
+namespace pagelab::mm {
+
+enum class Policy : uint8_t { Fifo, Clock, Lru, WorkingSet };
+const char* policy_name(Policy p);
+std::optional<Policy> parse_policy(std::string_view name);
+
+struct MachineConfig {
+    Personality personality = Personality::Nt;
+    uint32_t frames = 64;
+    uint32_t pagefile_pages = 256;
+    Policy policy = Policy::Clock;
+    uint32_t tlb_entries = 0;
+    bool journal = true;
+    bool system_pages = true;  // map the kernel/system arena pages at boot
+};
+
+enum class FaultKind : uint8_t {
+    None, DemandZero, ImageRead, FileRead, PagefileRead, Soft, CopyOnWrite, AccessViolation, GuardPage
+};
+const char* fault_kind_name(FaultKind k);
+std::optional<FaultKind> parse_fault_kind(std::string_view name);
+
+enum class AccessStatus : uint8_t { Ok, AccessViolation, GuardPage, OutOfMemory };
+
+struct AccessResult {
+    AccessStatus status = AccessStatus::Ok;
+    uint32_t value = 0;
+    uint32_t faults = 0;  // bit (1 << FaultKind) for each fault kind the access caused
+    AvReason reason = AvReason::NoRegion;
+    uint32_t fault_address = 0;
+    bool ok() const { return status == AccessStatus::Ok; }
+};
+
+inline constexpr uint16_t kNoSpace = 0xFFFF;
+
+class MemoryManager {
+public:
+    explicit MemoryManager(const MachineConfig& config);
+    MemoryManager(const MemoryManager&) = delete;
+    MemoryManager& operator=(const MemoryManager&) = delete;
+
+    const MachineConfig& config() const { return m_config; }
+    core::Journal& journal() { return m_journal; }
+    const core::Journal& journal() const { return m_journal; }
+    const x86::PhysicalMemory& ram() const { return m_ram; }
+    const PfnDatabase& pfn() const { return m_pfn; }
+    const Pagefile& pagefile() const { return m_pagefile; }
+    const x86::Tlb& tlb() const { return m_tlb; }
+    const Counters& counters() const { return m_counters; }
+    uint64_t counter(Counter c) const { return m_counters[size_t(c)]; }
+    uint32_t commit_limit() const { return m_config.frames + m_config.pagefile_pages; }
+    uint32_t frames_free() const;  // free + zeroed lists
+    uint16_t current_space() const { return m_current; }
+    uint32_t cr3() const { return m_cr3; }
+    uint32_t clock_hand() const { return m_clock_hand; }
+    const x86::WalkRecord& last_walk() const { return m_last_walk; }
+
+    const std::vector<AddressSpace>& spaces() const { return m_spaces; }
+    const AddressSpace& space(uint16_t id) const { return m_spaces[id]; }
+
+    // Address spaces. create_space fails (kNoSpace) when no frame can hold the page directory.
+    uint16_t create_space(Personality personality);
+    void delete_space(uint16_t id);  // releases every region, page table and the page directory
+    void switch_to(uint16_t id);     // loads CR3 (flushes the TLB) if it is not loaded already
+
+    // Private memory API (WINDOWS.md "Private memory").
+    Result virtual_alloc(uint16_t space, uint32_t address, uint32_t size, uint32_t type, uint32_t protect);
+    Result virtual_free(uint16_t space, uint32_t address, uint32_t size, uint32_t type);
+    Result virtual_protect(uint16_t space, uint32_t address, uint32_t size, uint32_t protect);  // value = old
+    Result virtual_query(uint16_t space, uint32_t address, MemoryBasicInformation& out) const;
+
+    // A load, store or instruction fetch of 1, 2 or 4 bytes by the process owning `space`.
+    AccessResult access(uint16_t space, uint32_t va, uint32_t size, x86::Access kind, uint32_t value = 0,
+                        x86::Mode mode = x86::Mode::User);
+    // The kernel debugger's poke: writes the frame behind va directly, bypassing protection and
+    // copy-on-write (the page must be present or is brought in first).
+    AccessResult debugger_write(uint16_t space, uint32_t va, uint32_t size, uint32_t value);
+    // Moves every pageable page of the space to the standby or modified list (EmptyWorkingSet).
+    void trim(uint16_t space);
+
+    // Ensures a page table exists for va (used by the replay to build tables before the trace).
+    bool ensure_page_table(uint16_t space, uint32_t va);
+
+    // What the PTE of va says, decoded; present=false with kind Zero when there is no page table.
+    struct PteInfo {
+        bool table_present = false;
+        uint32_t pde_address = 0, pde = 0;
+        uint32_t pte_address = 0, pte = 0;
+        PteKind kind = PteKind::Zero;
+    };
+    PteInfo pte_info(uint16_t space, uint32_t va) const;
+    // Effective Win32 protection and state of one page (for expectations and VirtualQuery).
+    struct PageState {
+        uint32_t state = mem::kFree;
+        uint32_t protect = 0;
+    };
+    PageState page_state(uint16_t space, uint32_t va) const;
+    // The virtual address a PTE's physical address translates (via the page table's PFN entry).
+    uint32_t va_of_pte(uint32_t pte_address) const;
+
+    // Undo/redo of one journal change.
+    void apply(const core::Change& change, bool forward);
+    // Every invariant the model promises; empty when all hold.
+    std::vector<std::string> check_invariants() const;
+
+    // Opening an event (a no-op when the journal is off).
+    void event(EventKind kind, uint16_t space, uint32_t a0 = 0, uint32_t a1 = 0, uint32_t a2 = 0, uint32_t a3 = 0) {
+        if (m_journal.enabled()) m_journal.begin_event(uint16_t(kind), space, a0, a1, a2, a3);
+    }
+    void add(Counter c, int64_t delta = 1) {
+        const size_t i = size_t(c);
+        const uint64_t before = m_counters[i];
+        m_counters[i] = before + uint64_t(delta);
+        m_journal.record_counter(uint32_t(i), before, m_counters[i]);
+    }
+
+private:
+    enum class Need : uint8_t { Zeroed, Any };
+    struct FaultOutcome {
+        AccessStatus status = AccessStatus::Ok;
+        FaultKind kind = FaultKind::None;
+        AvReason reason = AvReason::NoRegion;
+    };
+
+    FaultOutcome handle_fault(uint16_t space, uint32_t va, x86::Access kind, x86::Mode mode, uint32_t error_code);
+    AccessResult access_page(uint16_t space, uint32_t va, uint32_t size, x86::Access kind, uint32_t value,
+                             x86::Mode mode);
+    FaultOutcome access_violation(uint16_t space, uint32_t va, AvReason reason);
+
+    uint32_t obtain_frame(Need need, uint16_t for_space);  // kNoFrame when nothing can be freed
+    bool evict(uint32_t frame);                                // false: dirty and no pagefile slot
+    uint32_t choose_victim(std::vector<uint32_t>& tried);
+    void trim_frame(uint32_t frame);
+    void repurpose_standby(uint32_t frame);
+    bool write_modified(uint32_t frame);
+    void release_frame(uint32_t frame);  // back to the free list
+    void map_private(uint16_t space, uint32_t pte_address, uint32_t frame, uint32_t mm_protection,
+                     uint32_t original_pte);
+    uint32_t valid_pte_bits(uint32_t frame, uint32_t mm_protection) const;
+
+    void write_pte(uint32_t pte_address, uint32_t value);
+    uint32_t pte_address_of(uint16_t space, uint32_t va) const;  // 0 when no page table
+    void free_empty_page_tables(uint16_t space, uint32_t start_vpn, uint32_t end_vpn);
+    void free_page(uint16_t space, uint32_t va, bool leave_decommitted);  // decommit one page
+    uint32_t page_protection(uint32_t pte_raw) const;  // MM protection of a page's current PTE
+    uint32_t committed_pages(uint16_t space, uint32_t start_vpn, uint32_t end_vpn) const;
+
+    void set_cpu(uint8_t field, uint32_t& slot, uint32_t value);
+    void insert_vad(uint16_t space, const Vad& v);
+    void erase_vad(uint16_t space, const Vad& v);
+    void replace_vad(uint16_t space, const Vad& before, const Vad& after);
+    void set_page_directory(uint16_t space, uint32_t frame);
+    void set_alive(uint16_t space, bool alive);
+    void map_system_pages(uint16_t space);
+
+    MachineConfig m_config;
+    core::Journal m_journal;
+    x86::PhysicalMemory m_ram;
+    PfnDatabase m_pfn;
+    Pagefile m_pagefile;
+    x86::Tlb m_tlb;
+    Counters m_counters{};
+    std::vector<AddressSpace> m_spaces;
+    std::vector<Vad> m_vad_blobs;
+    uint32_t m_cr3 = 0;
+    uint32_t m_current = kNoSpace;
+    uint32_t m_clock_hand = 0;
+    uint32_t m_system_table = kNoFrame;  // page table shared by every directory (kernel / system arena)
+    x86::WalkRecord m_last_walk;
+};
+
+}  // namespace pagelab::mm

@@ -1,0 +1,149 @@
+#include "mm/Pfn.h"
+
+namespace pagelab::mm {
+
+const char* frame_state_name(FrameState s) {
+    switch (s) {
+        case FrameState::Free: return "Free";
+        case FrameState::Zeroed: return "Zeroed";
+        case FrameState::Active: return "Active";
+        case FrameState::Standby: return "Standby";
+        case FrameState::Modified: return "Modified";
+    }
+    return "?";
+}
+
+const char* frame_use_name(FrameUse u) {
+    switch (u) {
+        case FrameUse::None: return "Unused";
+        case FrameUse::PageDirectory: return "Page Directory";
+        case FrameUse::PageTable: return "Page Table";
+        case FrameUse::Private: return "Process Private";
+        case FrameUse::Image: return "Image";
+        case FrameUse::File: return "Mapped File";
+        case FrameUse::PagefileSection: return "Shareable";
+        case FrameUse::System: return "System";
+    }
+    return "?";
+}
+
+const char* frame_list_name(FrameList l) {
+    switch (l) {
+        case FrameList::Free: return "free";
+        case FrameList::Zeroed: return "zeroed";
+        case FrameList::Standby: return "standby";
+        case FrameList::Modified: return "modified";
+        case FrameList::Active: return "active";
+        case FrameList::None: return "none";
+    }
+    return "?";
+}
+
+PfnDatabase::PfnDatabase(uint32_t frames, core::Journal& journal) : m_entries(frames), m_journal(journal) {
+    // At power-on every frame is zeroed and on the zeroed list in ascending order.
+    for (uint32_t i = 0; i < frames; ++i) {
+        m_entries[i].list = FrameList::Zeroed;
+        m_entries[i].blink = i == 0 ? kNoFrame : i - 1;
+        m_entries[i].flink = i + 1 == frames ? kNoFrame : i + 1;
+    }
+    ListHead& z = m_lists[int(FrameList::Zeroed)];
+    if (frames) z = ListHead{0, frames - 1, frames};
+}
+
+uint32_t PfnDatabase::get(uint32_t pfn, PfnField field) const {
+    const PfnEntry& e = m_entries[pfn];
+    switch (field) {
+        case PfnField::PteAddress: return e.pte_address;
+        case PfnField::OriginalPte: return e.original_pte;
+        case PfnField::Flink: return e.flink;
+        case PfnField::Blink: return e.blink;
+        case PfnField::ShareCount: return e.share_count;
+        case PfnField::Owner: return e.owner;
+        case PfnField::State: return uint32_t(e.state);
+        case PfnField::Use: return uint32_t(e.use);
+        case PfnField::Flags: return e.flags;
+        case PfnField::List: return uint32_t(e.list);
+    }
+    return 0;
+}
+
+void PfnDatabase::apply(uint8_t field, uint32_t pfn, uint64_t value) {
+    PfnEntry& e = m_entries[pfn];
+    const uint32_t v = uint32_t(value);
+    switch (PfnField(field)) {
+        case PfnField::PteAddress: e.pte_address = v; break;
+        case PfnField::OriginalPte: e.original_pte = v; break;
+        case PfnField::Flink: e.flink = v; break;
+        case PfnField::Blink: e.blink = v; break;
+        case PfnField::ShareCount: e.share_count = uint16_t(v); break;
+        case PfnField::Owner: e.owner = uint16_t(v); break;
+        case PfnField::State: e.state = FrameState(v); break;
+        case PfnField::Use: e.use = FrameUse(v); break;
+        case PfnField::Flags: e.flags = uint8_t(v); break;
+        case PfnField::List: e.list = FrameList(v); break;
+    }
+}
+
+void PfnDatabase::set(uint32_t pfn, PfnField field, uint32_t value) {
+    const uint32_t old = get(pfn, field);
+    if (old == value) return;
+    if (field == PfnField::ShareCount) PL_CHECK(value <= 0xFFFF);
+    m_journal.record(core::Store::Pfn, uint8_t(field), pfn, old, value);
+    apply(uint8_t(field), pfn, value);
+}
+
+void PfnDatabase::apply_list(uint8_t field, uint32_t list, uint64_t value) {
+    ListHead& h = m_lists[list];
+    (field == 0 ? h.first : field == 1 ? h.last : h.count) = uint32_t(value);
+}
+
+void PfnDatabase::set_head(FrameList l, int field, uint32_t value) {
+    ListHead& h = m_lists[int(l)];
+    uint32_t& slot = field == 0 ? h.first : field == 1 ? h.last : h.count;
+    if (slot == value) return;
+    m_journal.record(core::Store::ListHead, uint8_t(field), uint32_t(l), slot, value);
+    slot = value;
+}
+
+void PfnDatabase::push_back(FrameList l, uint32_t pfn) {
+    PL_CHECK(m_entries[pfn].list == FrameList::None);
+    ListHead& h = m_lists[int(l)];
+    set(pfn, PfnField::List, uint32_t(l));
+    set(pfn, PfnField::Flink, kNoFrame);
+    set(pfn, PfnField::Blink, h.last);
+    if (h.last != kNoFrame) set(h.last, PfnField::Flink, pfn);
+    else set_head(l, 0, pfn);
+    set_head(l, 1, pfn);
+    set_head(l, 2, h.count + 1);
+}
+
+void PfnDatabase::remove(uint32_t pfn) {
+    PfnEntry& e = m_entries[pfn];
+    if (e.list == FrameList::None) return;
+    const FrameList l = e.list;
+    ListHead& h = m_lists[int(l)];
+    const uint32_t prev = e.blink, next = e.flink;
+    if (prev != kNoFrame) set(prev, PfnField::Flink, next);
+    else set_head(l, 0, next);
+    if (next != kNoFrame) set(next, PfnField::Blink, prev);
+    else set_head(l, 1, prev);
+    set_head(l, 2, h.count - 1);
+    set(pfn, PfnField::Flink, kNoFrame);
+    set(pfn, PfnField::Blink, kNoFrame);
+    set(pfn, PfnField::List, uint32_t(FrameList::None));
+}
+
+uint32_t PfnDatabase::pop_front(FrameList l) {
+    const uint32_t pfn = m_lists[int(l)].first;
+    if (pfn != kNoFrame) remove(pfn);
+    return pfn;
+}
+
+void PfnDatabase::move_to_back(uint32_t pfn) {
+    const FrameList l = m_entries[pfn].list;
+    if (l == FrameList::None || m_lists[int(l)].last == pfn) return;
+    remove(pfn);
+    push_back(l, pfn);
+}
+
+}  // namespace pagelab::mm

@@ -1,0 +1,96 @@
+// The PFN database: one entry per physical frame saying what the frame holds, who maps it and
+// which list it is on — NT's MMPFN reduced to what PageLab shows. Entries are 24 bytes; with the
+// frame's content reference (8 bytes, in x86::PhysicalMemory) a frame costs 32 bytes of metadata.
+//
+// Lists (doubly linked through flink/blink, in arrival order):
+//   free      frames with stale content, to be zeroed before a demand-zero use
+//   zeroed    frames known to hold zeros
+//   standby   trimmed clean pages: the frame still holds the page, its PTE is in transition
+//   modified  trimmed dirty pages: to be written to the pagefile (or their file) before reuse
+//   active    pageable frames in use, in the order the replacement policy needs
+//             (page-in order for FIFO, recency for LRU; Clock sweeps frame numbers instead)
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/Check.h"
+#include "core/Journal.h"
+
+namespace pagelab::mm {
+
+enum class FrameState : uint8_t { Free, Zeroed, Active, Standby, Modified };
+enum class FrameUse : uint8_t { None, PageDirectory, PageTable, Private, Image, File, PagefileSection, System };
+enum class FrameList : uint8_t { Free, Zeroed, Standby, Modified, Active, None };
+inline constexpr int kListCount = 5;
+
+const char* frame_state_name(FrameState s);  // RAMMap's names: Free, Zeroed, Active, Standby, Modified
+const char* frame_use_name(FrameUse u);      // RAMMap's use names: Page Table, Private Process, ...
+const char* frame_list_name(FrameList l);
+
+inline constexpr uint32_t kNoFrame = 0xFFFFFFFFu;
+
+struct PfnEntry {
+    uint32_t pte_address = 0;   // physical address of the PTE mapping the frame (or prototype index)
+    uint32_t original_pte = 0;  // software PTE to put back when the page leaves memory
+    uint32_t flink = kNoFrame;
+    uint32_t blink = kNoFrame;
+    uint16_t share_count = 0;   // PTEs mapping it; for a page table: PTEs in it that are not zero
+    uint16_t owner = 0xFFFF;    // address space id (0xFFFF = none / shared)
+    FrameState state = FrameState::Zeroed;
+    FrameUse use = FrameUse::None;
+    uint8_t flags = 0;
+    FrameList list = FrameList::None;
+
+    static constexpr uint8_t kModified = 1;  // content differs from its backing store
+    static constexpr uint8_t kLocked = 2;    // never chosen for eviction (page directory, page table)
+};
+static_assert(sizeof(PfnEntry) == 24, "frame metadata budget: 24 bytes + 8 for the content reference");
+
+enum class PfnField : uint8_t { PteAddress, OriginalPte, Flink, Blink, ShareCount, Owner, State, Use, Flags, List };
+
+struct ListHead {
+    uint32_t first = kNoFrame;
+    uint32_t last = kNoFrame;
+    uint32_t count = 0;
+};
+
+class PfnDatabase {
+public:
+    PfnDatabase(uint32_t frames, core::Journal& journal);
+
+    uint32_t size() const { return uint32_t(m_entries.size()); }
+    const PfnEntry& operator[](uint32_t pfn) const { return m_entries[pfn]; }
+    const ListHead& list(FrameList l) const { return m_lists[int(l)]; }
+
+    void set(uint32_t pfn, PfnField field, uint32_t value);
+    uint32_t get(uint32_t pfn, PfnField field) const;
+
+    void set_pte_address(uint32_t pfn, uint32_t v) { set(pfn, PfnField::PteAddress, v); }
+    void set_original_pte(uint32_t pfn, uint32_t v) { set(pfn, PfnField::OriginalPte, v); }
+    void set_share_count(uint32_t pfn, uint32_t v) { set(pfn, PfnField::ShareCount, v); }
+    void set_owner(uint32_t pfn, uint32_t v) { set(pfn, PfnField::Owner, v); }
+    void set_state(uint32_t pfn, FrameState s) { set(pfn, PfnField::State, uint32_t(s)); }
+    void set_use(uint32_t pfn, FrameUse u) { set(pfn, PfnField::Use, uint32_t(u)); }
+    void set_flags(uint32_t pfn, uint8_t f) { set(pfn, PfnField::Flags, f); }
+    void set_modified(uint32_t pfn, bool on) {
+        set_flags(pfn, on ? (m_entries[pfn].flags | PfnEntry::kModified) : (m_entries[pfn].flags & ~PfnEntry::kModified));
+    }
+
+    void push_back(FrameList l, uint32_t pfn);
+    void remove(uint32_t pfn);  // from whichever list it is on
+    uint32_t pop_front(FrameList l);
+    void move_to_back(uint32_t pfn);  // within its list (LRU touch)
+
+    // Undo/redo.
+    void apply(uint8_t field, uint32_t target, uint64_t value);
+    void apply_list(uint8_t field, uint32_t list, uint64_t value);
+
+private:
+    void set_head(FrameList l, int field, uint32_t value);
+    std::vector<PfnEntry> m_entries;
+    ListHead m_lists[kListCount];
+    core::Journal& m_journal;
+};
+
+}  // namespace pagelab::mm

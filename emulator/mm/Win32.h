@@ -1,0 +1,73 @@
+// Win32 constants and error codes PageLab reproduces (values from the Windows SDK; see
+// shared WINDOWS.md). Results of emulated API calls are data: a value or an error, never an
+// exception.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace pagelab::mm {
+
+namespace page {
+inline constexpr uint32_t kNoAccess = 0x01, kReadOnly = 0x02, kReadWrite = 0x04, kWriteCopy = 0x08,
+                          kExecute = 0x10, kExecuteRead = 0x20, kExecuteReadWrite = 0x40,
+                          kExecuteWriteCopy = 0x80, kGuard = 0x100, kNoCache = 0x200;
+}
+namespace mem {
+inline constexpr uint32_t kCommit = 0x1000, kReserve = 0x2000, kDecommit = 0x4000, kRelease = 0x8000,
+                          kFree = 0x10000, kPrivate = 0x20000, kMapped = 0x40000, kReset = 0x80000,
+                          kTopDown = 0x100000, kImage = 0x1000000;
+}
+
+enum class Error : uint32_t {
+    Success = 0,
+    FileNotFound = 2,
+    PathNotFound = 3,
+    AccessDenied = 5,
+    InvalidHandle = 6,
+    NotEnoughMemory = 8,
+    GenFailure = 31,
+    InvalidParameter = 87,
+    InvalidName = 123,
+    ModNotFound = 126,
+    AlreadyExists = 183,
+    BadExeFormat = 193,
+    PartialCopy = 299,
+    InvalidAddress = 487,
+    NoAccess = 998,
+    FileInvalid = 1006,
+    MappedAlignment = 1132,
+    UserMappedFile = 1224,
+    CommitmentLimit = 1455,
+};
+
+// "ERROR_INVALID_ADDRESS"; unknown numbers print as "ERROR_<n>".
+std::string error_name(Error e);
+// Accepts "ERROR_INVALID_ADDRESS", "INVALID_ADDRESS" or a number.
+std::optional<Error> parse_error(std::string_view text);
+
+// The answer of an emulated Win32 call: ok with a value, or failed with GetLastError's code.
+struct Result {
+    bool ok = true;
+    uint32_t value = 0;
+    Error error = Error::Success;
+
+    static Result success(uint32_t v = 0) { return Result{true, v, Error::Success}; }
+    static Result failure(Error e) { return Result{false, 0, e}; }
+};
+
+struct MemoryBasicInformation {
+    uint32_t base_address = 0;
+    uint32_t allocation_base = 0;
+    uint32_t allocation_protect = 0;
+    uint32_t region_size = 0;
+    uint32_t state = 0;    // mem::kCommit, kReserve or kFree
+    uint32_t protect = 0;
+    uint32_t type = 0;     // mem::kPrivate, kMapped, kImage or 0
+
+    bool operator==(const MemoryBasicInformation&) const = default;
+};
+
+}  // namespace pagelab::mm

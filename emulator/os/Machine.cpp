@@ -1,0 +1,71 @@
+#include "os/Machine.h"
+
+namespace pagelab::os {
+
+const char* process_state_name(ProcessState s) {
+    switch (s) {
+        case ProcessState::Running: return "running";
+        case ProcessState::Failed: return "failed";
+        case ProcessState::Exited: return "exited";
+    }
+    return "?";
+}
+
+const Process* Machine::find_process(std::string_view name) const {
+    for (const Process& p : m_processes)
+        if (p.name == name) return &p;
+    return nullptr;
+}
+
+std::string Machine::space_name(uint16_t space) const {
+    for (const Process& p : m_processes)
+        if (p.space == space) return p.name;
+    return "space " + std::to_string(space);
+}
+
+mm::Result Machine::create_process(const std::string& name) {
+    const uint16_t space = m_mm.create_space(m_mm.config().personality);
+    if (space == mm::kNoSpace) return mm::Result::failure(mm::Error::NotEnoughMemory);
+    const uint16_t id = uint16_t(m_processes.size());
+    if (m_names.size() <= id) m_names.resize(id + 1);
+    m_names[id] = name;
+    journal().record(core::Store::Os, uint8_t(OsField::ProcessCreate), id, 0, 1, space);
+    m_processes.push_back(Process{id, name, space, ProcessState::Running});
+    return mm::Result::success(id);
+}
+
+void Machine::set_state(uint16_t process, ProcessState s) {
+    journal().record(core::Store::Os, uint8_t(OsField::ProcessState), process,
+                     uint64_t(m_processes[process].state), uint64_t(s));
+    m_processes[process].state = s;
+}
+
+mm::Result Machine::exit_process(uint16_t process) {
+    if (process >= m_processes.size() || m_processes[process].state != ProcessState::Running)
+        return mm::Result::failure(mm::Error::InvalidHandle);
+    m_mm.delete_space(m_processes[process].space);
+    set_state(process, ProcessState::Exited);
+    return mm::Result::success();
+}
+
+void Machine::apply(const core::Change& c, bool forward) {
+    if (c.store != core::Store::Os) return m_mm.apply(c, forward);
+    switch (OsField(c.field)) {
+        case OsField::ProcessCreate:
+            if (forward) m_processes.push_back(Process{uint16_t(c.target), m_names[c.target], c.aux, ProcessState::Running});
+            else m_processes.pop_back();
+            break;
+        case OsField::ProcessState:
+            m_processes[c.target].state = ProcessState(forward ? c.after : c.before);
+            break;
+    }
+}
+
+void Machine::seek(size_t position) {
+    const auto& changes = journal().changes();
+    PL_CHECK(position <= changes.size());
+    while (m_position > position) apply(changes[--m_position], false);
+    while (m_position < position) apply(changes[m_position++], true);
+}
+
+}  // namespace pagelab::os

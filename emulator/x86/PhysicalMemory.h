@@ -1,0 +1,61 @@
+// Physical memory: N frames of 4 KB. A frame's bytes are allocated on first write (a frame never
+// written reads as zero). Page directories and page tables live here like any other data, so
+// their entries are real words in real frames. Every write goes through the journal.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "core/Journal.h"
+#include "core/Page.h"
+
+namespace pagelab::x86 {
+
+class PhysicalMemory {
+public:
+    PhysicalMemory(uint32_t frames, core::Journal& journal) : m_frames(frames), m_journal(journal) {}
+
+    uint32_t frame_count() const { return uint32_t(m_frames.size()); }
+    const core::PageRef& content(uint32_t frame) const { return m_frames[frame]; }
+
+    uint32_t read_u32(uint32_t pa) const {
+        uint32_t v;
+        std::memcpy(&v, m_frames[pa >> 12].data() + (pa & 0xFFFu), 4);
+        return v;
+    }
+    // Reads 1, 2 or 4 bytes within one frame (little-endian).
+    uint32_t read(uint32_t pa, uint32_t size) const {
+        uint32_t v = 0;
+        std::memcpy(&v, m_frames[pa >> 12].data() + (pa & 0xFFFu), size);
+        return v;
+    }
+    // Writes 1, 2 or 4 bytes within one frame; journaled with the old value.
+    void write(uint32_t pa, uint32_t size, uint32_t value) {
+        uint32_t old = read(pa, size);
+        if (old == value) return;
+        m_journal.record(core::Store::PhysBytes, uint8_t(size), pa, old, value);
+        std::memcpy(m_frames[pa >> 12].mutable_data() + (pa & 0xFFFu), &value, size);
+    }
+    void write_u32(uint32_t pa, uint32_t value) { write(pa, 4, value); }
+
+    // Replaces a frame's whole content (zero-fill, copy, page-in, page-out); journaled.
+    void set_content(uint32_t frame, core::PageRef page) {
+        if (m_journal.enabled()) {
+            m_journal.record(core::Store::FrameContent, 0, frame, m_journal.keep_page(m_frames[frame]),
+                             m_journal.keep_page(page));
+        }
+        m_frames[frame] = std::move(page);
+    }
+
+    // Undo/redo entry points: apply a recorded value without journaling it again.
+    void apply_bytes(uint32_t pa, uint32_t size, uint32_t value) {
+        std::memcpy(m_frames[pa >> 12].mutable_data() + (pa & 0xFFFu), &value, size);
+    }
+    void apply_content(uint32_t frame, const core::PageRef& page) { m_frames[frame] = page; }
+
+private:
+    std::vector<core::PageRef> m_frames;
+    core::Journal& m_journal;
+};
+
+}  // namespace pagelab::x86

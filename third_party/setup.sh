@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages PageLab builds and tests with, when any is missing.
+# Works as root or through sudo. Usage: third_party/setup.sh [--ui] [--tests]
+set -euo pipefail
+
+pkgs=(build-essential cmake pkg-config ninja-build
+      libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev
+      libimgui-dev libglfw3-dev libglm-dev libgl-dev libstb-dev
+      catch2 xvfb xauth mesa-utils libgl1-mesa-dri)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "setup: installing missing Debian packages: ${missing[*]}"
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "setup: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  SUDO="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+$SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -86,10 +86,12 @@ public:
         m_changes.push_back(Change{Store::Counter, 0, 0, id, before, after});
     }
 
-    // Opens a new operation; its first event is opened too (the operation's own event).
+    // Opens a new operation. Its first event is the next one begun: the caller opens the
+    // operation's own event (mm::EventKind::Operation) right away, before any change.
     uint32_t begin_operation(uint32_t step) {
         if (!m_enabled) return 0;
         m_operations.push_back(OperationRecord{uint32_t(m_events.size()), step});
+        m_boundary = m_changes.size();  // a counter never merges into the previous operation
         return uint32_t(m_operations.size() - 1);
     }
 

@@ -32,7 +32,7 @@ const char* event_kind_name(EventKind k) {
         "second-chance", "victim-chosen",  "pagefile-write", "page-dropped",    "page-trimmed",
         "page-repurposed", "modified-written", "reserved",   "committed",       "decommitted",
         "released",      "protected",      "commit-limit",   "out-of-memory",   "access-done",
-        "debugger-write",
+        "debugger-write", "retry",
     };
     static_assert(sizeof(kNames) / sizeof(kNames[0]) == size_t(EventKind::Count_));
     return size_t(k) < size_t(EventKind::Count_) ? kNames[size_t(k)] : "?";
@@ -95,7 +95,7 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::ModifiedWritten:
             return fmt::format("The modified page writer writes frame 0x{:X} (page 0x{:08X}) to pagefile slot {}; the frame moves to standby.", a[1], a[0], a[2]);
         case EventKind::Reserved:
-            return fmt::format("{} reserves 0x{:08X}-0x{:08X} ({} pages): a VAD records the range, no frame is used.", who, a[0], a[0] + a[1] - 1, a[1] / 4096);
+            return fmt::format("{} reserves 0x{:08X}-0x{:08X} ({} page{}): a VAD records the range, no frame is used.", who, a[0], a[0] + a[1] - 1, a[1] / 4096, a[1] == 4096 ? "" : "s");
         case EventKind::Committed:
             return fmt::format("{} commits 0x{:08X}-0x{:08X} as {}: commit charge grows, frames come only at first touch.", who, a[0], a[0] + a[1] - 1, protection_name(a[2]));
         case EventKind::Decommitted:
@@ -112,6 +112,8 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
             return fmt::format("{} {} {} byte{} at 0x{:08X}: 0x{:X}.", who, a[2] == 1 ? "wrote" : a[2] == 2 ? "fetched" : "read", a[3], a[3] == 1 ? "" : "s", a[0], a[1]);
         case EventKind::DebuggerWrite:
             return fmt::format("The kernel debugger writes 0x{:02X} straight into physical address 0x{:08X} (behind 0x{:08X}), ignoring protection and copy-on-write.", a[2], a[1], a[0]);
+        case EventKind::Retry:
+            return fmt::format("The fault is resolved, so the {} at 0x{:08X} runs again: this time the walk succeeds and sets the Accessed{} bit.", a[1] == 1 ? "write" : a[1] == 2 ? "instruction fetch" : "read", a[0], a[1] == 1 ? " and Dirty" : "");
         case EventKind::Count_: break;
     }
     return "?";

@@ -43,6 +43,7 @@ enum class EventKind : uint16_t {
     OutOfMemory,         // a0 = va, a1 = 0 no frame / 1 pagefile full
     AccessDone,          // a0 = va, a1 = value, a2 = access, a3 = size
     DebuggerWrite,       // a0 = va, a1 = physical address, a2 = value
+    Retry,               // a0 = va, a1 = access: the faulting instruction runs again
     Count_
 };
 

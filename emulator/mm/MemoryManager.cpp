@@ -75,7 +75,7 @@ MemoryManager::MemoryManager(const MachineConfig& config)
       m_tlb(config.tlb_entries, m_journal) {
     PL_CHECK(config.frames >= 1 && config.frames <= (1u << 20));
     // Boot is not journaled: the state after construction is the state every undo returns to.
-    if (config.system_pages && config.frames >= 8) {
+    if (config.system_pages && config.frames >= 6) {
         // One page table shared by every page directory, mapping one system page: the kernel at
         // 0x80000000 under nt (supervisor only), the VMM's data at 0xC0000000 under win95
         // (user-accessible: Windows 95 did not protect its system arena from applications).
@@ -155,6 +155,7 @@ uint16_t MemoryManager::create_space(Personality personality) {
         event(EventKind::OutOfMemory, kNoSpace, 0, 0);
         return kNoSpace;
     }
+    event(EventKind::SpaceCreated, id, pd);
     m_journal.record(core::Store::SpaceCreate, 0, id, 0, 1, uint16_t(personality));
     m_spaces.emplace_back(id, personality);
     m_pfn.set_state(pd, FrameState::Active);
@@ -163,7 +164,6 @@ uint16_t MemoryManager::create_space(Personality personality) {
     m_pfn.set_owner(pd, id);
     m_pfn.set_share_count(pd, 1);
     set_page_directory(id, pd);
-    event(EventKind::SpaceCreated, id, pd);
     map_system_pages(id);
     return id;
 }
@@ -191,12 +191,14 @@ void MemoryManager::delete_space(uint16_t id) {
     std::vector<Vad> vads;
     for (const auto& [k, v] : sp.vads()) vads.push_back(v);
     for (const Vad& v : vads) {
+        // Each event opens before its changes, so that stepping to it shows what it did.
+        event(EventKind::Released, id, v.base(), v.size());
         for (uint32_t vpn = v.start_vpn; vpn < v.end_vpn; ++vpn) free_page(id, vpn << 12, false);
         erase_vad(id, v);
-        event(EventKind::Released, id, v.base(), v.size());
     }
     free_empty_page_tables(id, 0, user_pde_end(sp.personality()) << 10);
     const uint32_t pd = sp.page_directory();
+    event(EventKind::SpaceDeleted, id, pd);
     if (m_system_table != kNoFrame) {
         const uint32_t index = sp.personality() == Personality::Win95 ? kW95SystemIndex : kNtKernelIndex;
         m_ram.write_u32((pd << 12) + index * 4, 0);
@@ -211,7 +213,6 @@ void MemoryManager::delete_space(uint16_t id) {
     release_frame(pd);
     set_page_directory(id, 0);
     set_alive(id, false);
-    event(EventKind::SpaceDeleted, id, pd);
 }
 
 void MemoryManager::switch_to(uint16_t id) {
@@ -303,6 +304,7 @@ bool MemoryManager::ensure_page_table(uint16_t space, uint32_t va) {
     if (m_ram.read_u32(pde_address) & Pte::kPresent) return true;
     const uint32_t frame = obtain_frame(Need::Zeroed, space);
     if (frame == kNoFrame) return false;
+    event(EventKind::PageTableCreated, space, va & 0xFFC00000u, frame);
     m_pfn.set_state(frame, FrameState::Active);
     m_pfn.set_use(frame, FrameUse::PageTable);
     m_pfn.set_flags(frame, PfnEntry::kLocked);
@@ -311,7 +313,16 @@ bool MemoryManager::ensure_page_table(uint16_t space, uint32_t va) {
     m_pfn.set_share_count(frame, 0);
     // User page tables are entered writable and user-accessible: the PTEs decide.
     m_ram.write_u32(pde_address, Pte::make_valid(frame, x86::Writable::Yes, x86::User::Yes).raw());
-    event(EventKind::PageTableCreated, space, va & 0xFFC00000u, frame);
+    return true;
+}
+
+bool MemoryManager::ensure_page_tables(uint16_t space, uint32_t first_vpn, uint32_t last_vpn) {
+    for (uint32_t index = first_vpn >> 10; index <= (last_vpn - 1) >> 10; ++index) {
+        if (ensure_page_table(space, index << 22)) continue;
+        event(EventKind::OutOfMemory, space, index << 22, 0);
+        free_empty_page_tables(space, first_vpn, last_vpn);
+        return false;
+    }
     return true;
 }
 
@@ -346,7 +357,9 @@ void MemoryManager::release_frame(uint32_t frame) {
 }
 
 void MemoryManager::map_private(uint16_t space, uint32_t pte_address, uint32_t frame, uint32_t mm_protection,
-                                uint32_t original_pte) {
+                                uint32_t original_pte, bool announce) {
+    const uint32_t pte = valid_pte_bits(frame, mm_protection);
+    if (announce) event(EventKind::PageMapped, space, va_of_pte(pte_address), frame, pte);
     m_pfn.set_state(frame, FrameState::Active);
     m_pfn.set_use(frame, FrameUse::Private);
     m_pfn.set_owner(frame, space);
@@ -354,9 +367,7 @@ void MemoryManager::map_private(uint16_t space, uint32_t pte_address, uint32_t f
     m_pfn.set_original_pte(frame, SoftwarePte::with_protection(original_pte, mm_protection));
     m_pfn.set_share_count(frame, 1);
     m_pfn.push_back(FrameList::Active, frame);
-    const uint32_t pte = valid_pte_bits(frame, mm_protection);
     write_pte(pte_address, pte);
-    event(EventKind::PageMapped, space, va_of_pte(pte_address), frame, pte);
 }
 
 uint32_t MemoryManager::choose_victim(std::vector<uint32_t>& tried) {
@@ -402,9 +413,11 @@ bool MemoryManager::evict(uint32_t frame) {
     event(EventKind::VictimChosen, e.owner, va, frame, uint32_t(m_config.policy));
     if (dirty) {
         uint32_t slot = SoftwarePte::kind(e.original_pte) == PteKind::Pagefile ? SoftwarePte::slot(e.original_pte) : 0;
-        if (slot == 0) slot = m_pagefile.allocate();
+        const bool fresh = slot == 0;
+        if (fresh) slot = m_pagefile.lowest_free();
         if (slot == 0) return false;
         event(EventKind::PagefileWrite, e.owner, va, frame, slot);
+        if (fresh) m_pagefile.allocate();
         m_pagefile.write(slot, m_ram.content(frame));
         add(Counter::PagefileWrites);
         new_pte = SoftwarePte::pagefile(slot, prot);
@@ -422,7 +435,6 @@ bool MemoryManager::evict(uint32_t frame) {
     m_pfn.set_original_pte(frame, 0);
     m_pfn.set_share_count(frame, 0);
     m_pfn.set_flags(frame, 0);
-    m_pfn.set_state(frame, FrameState::Free);
     add(Counter::Evictions);
     return true;
 }
@@ -456,15 +468,17 @@ void MemoryManager::repurpose_standby(uint32_t frame) {
     m_pfn.set_pte_address(frame, 0);
     m_pfn.set_original_pte(frame, 0);
     m_pfn.set_flags(frame, 0);
-    m_pfn.set_state(frame, FrameState::Free);
+    m_pfn.set_state(frame, FrameState::Active);  // in hand (see obtain_frame)
 }
 
 bool MemoryManager::write_modified(uint32_t frame) {
     const PfnEntry e = m_pfn[frame];
     uint32_t slot = SoftwarePte::kind(e.original_pte) == PteKind::Pagefile ? SoftwarePte::slot(e.original_pte) : 0;
-    if (slot == 0) slot = m_pagefile.allocate();
+    const bool fresh = slot == 0;
+    if (fresh) slot = m_pagefile.lowest_free();
     if (slot == 0) return false;
     event(EventKind::ModifiedWritten, e.owner, va_of_pte(e.pte_address), frame, slot);
+    if (fresh) m_pagefile.allocate();
     m_pagefile.write(slot, m_ram.content(frame));
     add(Counter::PagefileWrites);
     m_pfn.set_original_pte(frame, SoftwarePte::pagefile(slot, SoftwarePte::protection(e.original_pte)));
@@ -476,9 +490,12 @@ bool MemoryManager::write_modified(uint32_t frame) {
 }
 
 uint32_t MemoryManager::obtain_frame(Need need, uint16_t for_space) {
+    // A frame in hand is Active with no use yet until the caller gives it one: every event
+    // boundary in between is a consistent machine.
     auto take = [&](FrameList l) {
+        event(EventKind::FrameTaken, for_space, m_pfn.list(l).first, uint32_t(l));
         const uint32_t f = m_pfn.pop_front(l);
-        event(EventKind::FrameTaken, for_space, f, uint32_t(l));
+        m_pfn.set_state(f, FrameState::Active);
         return f;
     };
     auto zero_if_needed = [&](uint32_t f) {
@@ -502,7 +519,6 @@ uint32_t MemoryManager::obtain_frame(Need need, uint16_t for_space) {
         if (m_pfn.list(FrameList::Standby).count) {
             const uint32_t f = m_pfn.list(FrameList::Standby).first;
             repurpose_standby(f);
-            event(EventKind::FrameTaken, for_space, f, uint32_t(FrameList::Standby));
             return zero_if_needed(f);
         }
         // The modified page writer: oldest modified pages go to the pagefile, then to standby.
@@ -543,15 +559,15 @@ uint32_t MemoryManager::obtain_frame(Need need, uint16_t for_space) {
 // Faults and accesses
 
 MemoryManager::FaultOutcome MemoryManager::access_violation(uint16_t space, uint32_t va, AvReason reason) {
-    add(Counter::AccessViolations);
     event(EventKind::AccessViolation, space, va, uint32_t(reason));
+    add(Counter::AccessViolations);
     return FaultOutcome{AccessStatus::AccessViolation, FaultKind::AccessViolation, reason};
 }
 
 MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t va, Access kind, Mode mode,
                                                         uint32_t error_code) {
-    add(Counter::PageFaults);
     event(EventKind::PageFault, space, va, error_code, uint32_t(kind));
+    add(Counter::PageFaults);
     const AddressSpace& sp = m_spaces[space];
     const Layout& lay = sp.layout();
     if (mode == Mode::User) {
@@ -595,8 +611,8 @@ MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t
             pte_address = pte_address_of(space, va);
         }
         const uint32_t unguarded = prot & ~mmprot::kGuard;
-        add(Counter::GuardPageFaults);
         event(EventKind::GuardPage, space, va);
+        add(Counter::GuardPageFaults);
         write_pte(pte_address, pk == PteKind::Zero ? SoftwarePte::demand_zero(unguarded)
                                                    : SoftwarePte::with_protection(pte, unguarded));
         return FaultOutcome{AccessStatus::GuardPage, FaultKind::GuardPage, AvReason::NoRegion};
@@ -620,8 +636,8 @@ MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t
                 event(EventKind::OutOfMemory, space, va, 0);
                 return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion};
             }
-            add(Counter::DemandZeroFaults);
             event(EventKind::DemandZero, space, va, frame);
+            add(Counter::DemandZeroFaults);
             map_private(space, pte_address, frame, prot, SoftwarePte::demand_zero(prot));
             return FaultOutcome{AccessStatus::Ok, FaultKind::DemandZero, AvReason::NoRegion};
         }
@@ -632,9 +648,9 @@ MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t
                 event(EventKind::OutOfMemory, space, va, 0);
                 return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion};
             }
+            event(EventKind::PagefileRead, space, va, frame, slot);
             add(Counter::HardFaults);
             add(Counter::PagefileReads);
-            event(EventKind::PagefileRead, space, va, frame, slot);
             m_ram.set_content(frame, m_pagefile.content(slot));
             map_private(space, pte_address, frame, prot, pte);
             return FaultOutcome{AccessStatus::Ok, FaultKind::PagefileRead, AvReason::NoRegion};
@@ -642,11 +658,13 @@ MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t
         case PteKind::Transition: {
             const uint32_t frame = SoftwarePte::frame(pte);
             const FrameList was = m_pfn[frame].list;
-            add(Counter::SoftFaults);
             event(EventKind::SoftFault, space, va, frame, uint32_t(was));
+            add(Counter::SoftFaults);
+            // Taking the frame off its list and mapping it again is one step: in between, the
+            // frame would be neither listed nor mapped.
             m_pfn.remove(frame);
             const uint32_t original = m_pfn[frame].original_pte;
-            map_private(space, pte_address, frame, prot, original);
+            map_private(space, pte_address, frame, prot, original, false);
             return FaultOutcome{AccessStatus::Ok, FaultKind::Soft, AvReason::NoRegion};
         }
         default: break;
@@ -655,7 +673,7 @@ MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t
 }
 
 AccessResult MemoryManager::access_page(uint16_t space, uint32_t va, uint32_t size, Access kind, uint32_t value,
-                                        Mode mode) {
+                                        Mode mode, uint32_t* old_value) {
     AccessResult result;
     const bool want_record = m_journal.enabled();
     for (int attempt = 0; attempt < 4; ++attempt) {
@@ -665,6 +683,7 @@ AccessResult MemoryManager::access_page(uint16_t space, uint32_t va, uint32_t si
         if (t.ok) {
             const uint32_t frame = t.pa >> 12;
             if (m_config.policy == Policy::Lru && m_pfn[frame].list == FrameList::Active) m_pfn.move_to_back(frame);
+            if (old_value) *old_value = m_ram.read(t.pa, size);
             if (kind == Access::Write) m_ram.write(t.pa, size, value);
             else result.value = m_ram.read(t.pa, size);
             return result;
@@ -677,6 +696,7 @@ AccessResult MemoryManager::access_page(uint16_t space, uint32_t va, uint32_t si
             result.fault_address = va;
             return result;
         }
+        event(EventKind::Retry, space, va, uint32_t(kind));
     }
     PL_CHECK(false && "a resolved fault must make the access succeed");
     return result;
@@ -693,11 +713,16 @@ AccessResult MemoryManager::access(uint16_t space, uint32_t va, uint32_t size, A
         r = access_page(space, va, size, kind, value, mode);
     } else {
         // An access that straddles two pages is two accesses, low part first (as the CPU does).
-        r = access_page(space, va, in_page, kind, value & ((1u << (8 * in_page)) - 1), mode);
+        uint32_t old_low = 0;
+        r = access_page(space, va, in_page, kind, value & ((1u << (8 * in_page)) - 1), mode, &old_low);
         if (r.ok()) {
             AccessResult hi = access_page(space, va + in_page, size - in_page, kind, value >> (8 * in_page), mode);
             hi.faults |= r.faults;
             hi.value = r.value | (hi.value << (8 * in_page));
+            // x86 faults are precise: a store whose high page faults for good leaves the low page
+            // as it was, so the low bytes are put back (through the page: resolving the high
+            // page may have moved the low one out of RAM).
+            if (!hi.ok() && kind == Access::Write) access_page(space, va, in_page, kind, old_low, mode);
             r = hi;
         }
     }
@@ -716,9 +741,13 @@ AccessResult MemoryManager::debugger_write(uint16_t space, uint32_t va, uint32_t
         AccessResult in = access_page(space, byte_va, 1, Access::Read, 0, Mode::Kernel);
         r.faults |= in.faults;
         if (!in.ok()) return in;
-        const uint32_t pte = m_ram.read_u32(pte_address_of(space, byte_va));
+        const uint32_t pte_address = pte_address_of(space, byte_va);
+        const uint32_t pte = m_ram.read_u32(pte_address);
         const uint32_t pa = (pte & Pte::kFrameMask) | x86::page_offset(byte_va);
         event(EventKind::DebuggerWrite, space, byte_va, pa, (value >> (8 * i)) & 0xFF);
+        // The debugger stores through the linear address with CR0.WP clear, so the processor
+        // sets the PTE's Dirty bit: without it the page would be dropped, not written, on eviction.
+        write_pte(pte_address, pte | Pte::kDirty);
         m_ram.write(pa, 1, (value >> (8 * i)) & 0xFF);
     }
     return r;
@@ -743,10 +772,15 @@ Result MemoryManager::virtual_alloc(uint16_t space, uint32_t address, uint32_t s
     const bool w95 = sp.personality() == Personality::Win95;
     const bool commit = type & mem::kCommit;
     bool reserve = type & mem::kReserve;
+    // kernel32's VirtualAllocEx refuses a base below the allocation granularity before asking the
+    // kernel (NULL means "anywhere"); win95's lowest private address is 4 MB.
+    if (address != 0 && address < lay.alloc_lowest) return Result::failure(Error::InvalidParameter);
+    // NtAllocateVirtualMemory checks the type, then the protection, then the range, then the size.
     if ((!commit && !reserve) || (type & ~(mem::kCommit | mem::kReserve | mem::kTopDown)))
         return Result::failure(Error::InvalidParameter);
-    if (size == 0) return Result::failure(w95 ? Error::NotEnoughMemory : Error::InvalidParameter);
     if (!is_valid_private_protection(protect)) return Result::failure(Error::InvalidParameter);
+    if (address >= lay.user_end || uint64_t(address) + size > lay.user_end) return Result::failure(Error::InvalidParameter);
+    if (size == 0) return Result::failure(w95 ? Error::NotEnoughMemory : Error::InvalidParameter);
     const uint32_t mm_prot = *to_mm_protection(protect);
     if (commit && address == 0) reserve = true;  // MEM_COMMIT with a NULL base reserves implicitly
 
@@ -756,7 +790,6 @@ Result MemoryManager::virtual_alloc(uint16_t space, uint32_t address, uint32_t s
         if (address != 0) {
             base = address & ~(kGranularity - 1);
             end = round_up(uint64_t(address) + size, 0x1000);
-            if (base < lay.alloc_lowest || end > lay.user_end) return Result::failure(Error::InvalidParameter);
             if (!sp.range_is_free(base >> 12, uint32_t(end >> 12))) return Result::failure(Error::InvalidAddress);
         } else {
             const uint64_t pages = round_up(size, 0x1000) >> 12;
@@ -771,12 +804,12 @@ Result MemoryManager::virtual_alloc(uint16_t space, uint32_t address, uint32_t s
             event(EventKind::CommitLimit, space, pages, uint32_t(counter(Counter::CommitCharge)), commit_limit());
             return Result::failure(Error::CommitmentLimit);
         }
-        insert_vad(space, Vad{base >> 12, uint32_t(end >> 12), VadType::Private, protect, commit});
+        // Reserving and committing in one call is one VAD marked committed: the VAD and the
+        // charge change together so that every event boundary is consistent.
         event(EventKind::Reserved, space, base, pages << 12, protect);
-        if (commit) {
-            add(Counter::CommitCharge, pages);
-            event(EventKind::Committed, space, base, pages << 12, protect);
-        }
+        if (commit) event(EventKind::Committed, space, base, pages << 12, protect);
+        insert_vad(space, Vad{base >> 12, uint32_t(end >> 12), VadType::Private, protect, commit});
+        if (commit) add(Counter::CommitCharge, pages);
         return Result::success(base);
     }
 
@@ -793,13 +826,10 @@ Result MemoryManager::virtual_alloc(uint16_t space, uint32_t address, uint32_t s
         event(EventKind::CommitLimit, space, fresh, uint32_t(counter(Counter::CommitCharge)), commit_limit());
         return Result::failure(Error::CommitmentLimit);
     }
+    if (!ensure_page_tables(space, first, last)) return Result::failure(Error::NotEnoughMemory);
     event(EventKind::Committed, space, start, (last - first) << 12, protect);
     for (uint32_t vpn = first; vpn < last; ++vpn) {
         const uint32_t va = vpn << 12;
-        if (!ensure_page_table(space, va)) {
-            event(EventKind::OutOfMemory, space, va, 0);
-            return Result::failure(Error::NotEnoughMemory);
-        }
         const uint32_t pte_address = pte_address_of(space, va);
         const uint32_t pte = m_ram.read_u32(pte_address);
         const PteKind pk = SoftwarePte::kind(pte);
@@ -810,12 +840,16 @@ Result MemoryManager::virtual_alloc(uint16_t space, uint32_t address, uint32_t s
         } else if (pk == PteKind::Zero) {
             write_pte(pte_address, SoftwarePte::demand_zero(mm_prot));
         } else if (pk == PteKind::Valid) {
-            // Committing committed pages again sets their protection.
+            // Committing committed pages again sets their protection (NtAllocateVirtualMemory
+            // calls NtProtectVirtualMemory for them); their contents stay.
             const uint32_t frame = pte >> 12;
             m_pfn.set_original_pte(frame, SoftwarePte::with_protection(m_pfn[frame].original_pte, mm_prot));
-            if (mm_prot == mmprot::kNoAccess || (mm_prot & mmprot::kGuard)) trim_frame(frame);
-            else write_pte(pte_address, valid_pte_bits(frame, mm_prot) | (pte & (Pte::kAccessed | Pte::kDirty)));
-            m_tlb.invalidate(vpn);
+            if (mm_prot == mmprot::kNoAccess || (mm_prot & mmprot::kGuard)) {
+                trim_frame(frame);
+            } else {
+                write_pte(pte_address, valid_pte_bits(frame, mm_prot) | (pte & (Pte::kAccessed | Pte::kDirty)));
+                if (space == m_current) m_tlb.invalidate(vpn);
+            }
         } else {
             write_pte(pte_address, SoftwarePte::with_protection(pte, mm_prot));
         }
@@ -853,38 +887,46 @@ void MemoryManager::free_page(uint16_t space, uint32_t va, bool leave_decommitte
 
 Result MemoryManager::virtual_free(uint16_t space, uint32_t address, uint32_t size, uint32_t type) {
     const AddressSpace& sp = m_spaces[space];
+    const Layout& lay = sp.layout();
+    // Exactly one of MEM_DECOMMIT and MEM_RELEASE; kernel32 refuses MEM_RELEASE with a size.
     if (type != mem::kDecommit && type != mem::kRelease) return Result::failure(Error::InvalidParameter);
-    const Vad* found = sp.find_vad(address);
+    if (type == mem::kRelease && size != 0) return Result::failure(Error::InvalidParameter);
+    // NtFreeVirtualMemory: STATUS_INVALID_PARAMETER above user space or past its end.
+    if (address >= lay.user_end || uint64_t(address) + size > lay.user_end)
+        return Result::failure(Error::InvalidParameter);
+    const uint32_t start = address & ~0xFFFu;
+    const Vad* found = sp.find_vad(start);
+    if (!found) return Result::failure(Error::InvalidAddress);  // STATUS_MEMORY_NOT_ALLOCATED
+    const Vad vad = *found;
+    const uint64_t vad_end = uint64_t(vad.end_vpn) << 12;
+    // STATUS_UNABLE_TO_FREE_VM (-> 87): the range runs past the end of the region.
+    if (size != 0 && round_up(uint64_t(address) + size, 0x1000) > vad_end)
+        return Result::failure(Error::InvalidParameter);
+    if (vad.type != VadType::Private) return Result::failure(Error::InvalidParameter);  // UNABLE_TO_DELETE_SECTION
+    // Size 0 means the whole region, so the address must lie in its first page: NT compares page
+    // numbers (STATUS_FREE_VM_NOT_AT_BASE -> 487).
+    if (size == 0 && (start >> 12) != vad.start_vpn) return Result::failure(Error::InvalidAddress);
+
     if (type == mem::kRelease) {
-        if (size != 0) return Result::failure(Error::InvalidParameter);
-        if (!found || found->base() != address) return Result::failure(Error::InvalidAddress);
-        if (found->type != VadType::Private) return Result::failure(Error::InvalidParameter);
-        const Vad vad = *found;
         event(EventKind::Released, space, vad.base(), vad.size());
         for (uint32_t vpn = vad.start_vpn; vpn < vad.end_vpn; ++vpn) free_page(space, vpn << 12, false);
         erase_vad(space, vad);
         free_empty_page_tables(space, vad.start_vpn, vad.end_vpn);
         return Result::success();
     }
-    if (!found) return Result::failure(Error::InvalidAddress);
-    if (found->type != VadType::Private) return Result::failure(Error::InvalidParameter);
-    const Vad vad = *found;
-    const uint32_t start = address & ~0xFFFu;
-    const uint64_t end = size == 0 ? (uint64_t(vad.end_vpn) << 12) : round_up(uint64_t(address) + size, 0x1000);
-    if (end > (uint64_t(vad.end_vpn) << 12)) return Result::failure(Error::InvalidAddress);
+    const uint64_t end = size == 0 ? vad_end : round_up(uint64_t(address) + size, 0x1000);
+    const uint32_t first = start >> 12, last = uint32_t(end >> 12);
+    // In a VAD committed at reservation a zero PTE still means "committed", so a decommitted page
+    // needs NT's explicit decommitted PTE, and so a page table.
+    if (vad.mem_commit && !ensure_page_tables(space, first, last)) return Result::failure(Error::NotEnoughMemory);
     event(EventKind::Decommitted, space, start, uint32_t(end - start));
-    for (uint32_t vpn = start >> 12; vpn < uint32_t(end >> 12); ++vpn) {
+    for (uint32_t vpn = first; vpn < last; ++vpn) {
         const uint32_t va = vpn << 12;
         if (page_state(space, va).state != mem::kCommit) continue;
-        if (vad.mem_commit && !ensure_page_table(space, va)) {
-            event(EventKind::OutOfMemory, space, va, 0);
-            return Result::failure(Error::NotEnoughMemory);
-        }
-        // In a VAD committed at reservation a zero PTE would still mean "committed", so the
-        // page gets NT's explicit decommitted PTE; elsewhere zero means "reserved".
+        // Elsewhere zero means "reserved".
         free_page(space, va, vad.mem_commit);
     }
-    free_empty_page_tables(space, start >> 12, uint32_t(end >> 12));
+    free_empty_page_tables(space, first, last);
     return Result::success();
 }
 
@@ -892,6 +934,11 @@ Result MemoryManager::virtual_protect(uint16_t space, uint32_t address, uint32_t
     const AddressSpace& sp = m_spaces[space];
     const bool w95 = sp.personality() == Personality::Win95;
     if (size == 0) return Result::failure(Error::InvalidParameter);
+    // MiProtectVirtualMemory validates the protection before it looks for the region.
+    const auto mm_prot_opt = to_mm_protection(protect);
+    if (!mm_prot_opt) return Result::failure(Error::InvalidParameter);
+    if (address >= sp.layout().user_end) return Result::failure(Error::InvalidParameter);
+    const uint32_t mm_prot = *mm_prot_opt;
     const uint32_t start = address & ~0xFFFu;
     const uint64_t end = round_up(uint64_t(address) + size, 0x1000);
     const Vad* vad = sp.find_vad(start);
@@ -899,20 +946,14 @@ Result MemoryManager::virtual_protect(uint16_t space, uint32_t address, uint32_t
     if (!vad || end > (uint64_t(vad->end_vpn) << 12)) return Result::failure(uncommitted);
     if (vad->type == VadType::Private && !is_valid_private_protection(protect))
         return Result::failure(Error::InvalidParameter);
-    const auto mm_prot_opt = to_mm_protection(protect);
-    if (!mm_prot_opt) return Result::failure(Error::InvalidParameter);
-    const uint32_t mm_prot = *mm_prot_opt;
     const uint32_t first = start >> 12, last = uint32_t(end >> 12);
     for (uint32_t vpn = first; vpn < last; ++vpn)
         if (page_state(space, vpn << 12).state != mem::kCommit) return Result::failure(uncommitted);
     const uint32_t old = page_state(space, start).protect;
+    if (!ensure_page_tables(space, first, last)) return Result::failure(Error::NotEnoughMemory);
     event(EventKind::Protected, space, start, (last - first) << 12, protect, old);
     for (uint32_t vpn = first; vpn < last; ++vpn) {
         const uint32_t va = vpn << 12;
-        if (!ensure_page_table(space, va)) {
-            event(EventKind::OutOfMemory, space, va, 0);
-            return Result::failure(Error::NotEnoughMemory);
-        }
         const uint32_t pte_address = pte_address_of(space, va);
         const uint32_t pte = m_ram.read_u32(pte_address);
         switch (SoftwarePte::kind(pte)) {
@@ -1124,7 +1165,9 @@ std::vector<std::string> MemoryManager::check_invariants() const {
                 break;
             }
             case FrameState::Active:
-                if (e.use == FrameUse::Private) {
+                if (e.use == FrameUse::None) {
+                    if (on_list || valid_maps[f] || transition_maps[f]) fail("frame 0x%X is in hand but listed or mapped", f);
+                } else if (e.use == FrameUse::Private) {
                     if (valid_maps[f] != 1 || e.share_count != 1)
                         fail("private frame 0x%X is mapped by %u PTEs (share count %u)", f, valid_maps[f], e.share_count);
                     if (e.list != FrameList::Active) fail("private frame 0x%X is not on the active list", f);
@@ -1146,8 +1189,18 @@ std::vector<std::string> MemoryManager::check_invariants() const {
         for (const x86::TlbEntry& t : m_tlb.entries()) {
             if (!t.valid) continue;
             const PteInfo info = pte_info(uint16_t(m_current), t.vpn << 12);
-            if (!info.table_present || !(info.pte & Pte::kPresent) || (info.pte >> 12) != t.frame)
+            if (!info.table_present || !(info.pte & Pte::kPresent) || (info.pte >> 12) != t.frame) {
                 fail("TLB entry for page 0x%05X is stale", t.vpn);
+                continue;
+            }
+            // Cached rights may be narrower than the entries' (the CPU re-walks), never wider; a
+            // cached Dirty bit must be in the PTE, or a write through the TLB would be lost to
+            // eviction.
+            const Pte pde(info.pde), pte(info.pte);
+            if (t.writable && !(pde.writable() && pte.writable()))
+                fail("TLB entry for page 0x%05X allows writes its PTE forbids", t.vpn);
+            if (t.user && !(pde.user() && pte.user())) fail("TLB entry for page 0x%05X allows user access", t.vpn);
+            if (t.dirty && !pte.dirty()) fail("TLB entry for page 0x%05X is dirty but its PTE is not", t.vpn);
         }
     }
     return bad;

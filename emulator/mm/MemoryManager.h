@@ -78,6 +78,8 @@ public:
     const x86::WalkRecord& last_walk() const { return m_last_walk; }
 
     const std::vector<AddressSpace>& spaces() const { return m_spaces; }
+    // A VAD as the journal recorded it (for printing Vad changes).
+    const Vad& vad_blob(uint64_t index) const { return m_vad_blobs[index]; }
     const AddressSpace& space(uint16_t id) const { return m_spaces[id]; }
 
     // Address spaces. create_space fails (kNoSpace) when no frame can hold the page directory.
@@ -145,8 +147,9 @@ private:
     };
 
     FaultOutcome handle_fault(uint16_t space, uint32_t va, x86::Access kind, x86::Mode mode, uint32_t error_code);
+    // old_value, when given, receives the bytes the access found (a store can be taken back).
     AccessResult access_page(uint16_t space, uint32_t va, uint32_t size, x86::Access kind, uint32_t value,
-                             x86::Mode mode);
+                             x86::Mode mode, uint32_t* old_value = nullptr);
     FaultOutcome access_violation(uint16_t space, uint32_t va, AvReason reason);
 
     uint32_t obtain_frame(Need need, uint16_t for_space);  // kNoFrame when nothing can be freed
@@ -157,11 +160,14 @@ private:
     bool write_modified(uint32_t frame);
     void release_frame(uint32_t frame);  // back to the free list
     void map_private(uint16_t space, uint32_t pte_address, uint32_t frame, uint32_t mm_protection,
-                     uint32_t original_pte);
+                     uint32_t original_pte, bool announce = true);
     uint32_t valid_pte_bits(uint32_t frame, uint32_t mm_protection) const;
 
     void write_pte(uint32_t pte_address, uint32_t value);
     uint32_t pte_address_of(uint16_t space, uint32_t va) const;  // 0 when no page table
+    // Makes every page table the pages [first_vpn, last_vpn) need before a call changes any page,
+    // so that running out of frames fails the call with nothing changed (new empty tables go again).
+    bool ensure_page_tables(uint16_t space, uint32_t first_vpn, uint32_t last_vpn);
     void free_empty_page_tables(uint16_t space, uint32_t start_vpn, uint32_t end_vpn);
     void free_page(uint16_t space, uint32_t va, bool leave_decommitted);  // decommit one page
     uint32_t page_protection(uint32_t pte_raw) const;  // MM protection of a page's current PTE

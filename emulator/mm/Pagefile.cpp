@@ -22,6 +22,12 @@ uint32_t Pagefile::allocate() {
     return 0;
 }
 
+uint32_t Pagefile::lowest_free() const {
+    for (uint32_t s = m_hint; s < m_used.size(); ++s)
+        if (!m_used[s]) return s;
+    return 0;
+}
+
 void Pagefile::release(uint32_t slot) {
     PL_CHECK(slot != 0 && m_used[slot]);
     write(slot, core::PageRef{});

@@ -22,6 +22,8 @@ public:
 
     // Lowest free slot, or 0 when the pagefile is full.
     uint32_t allocate();
+    // The slot allocate() would return, without taking it.
+    uint32_t lowest_free() const;
     void release(uint32_t slot);
     void write(uint32_t slot, const core::PageRef& page);
 

@@ -37,6 +37,9 @@ std::optional<uint32_t> to_mm_protection(uint32_t win32) {
     const uint32_t base = win32 & 0xFFu;
     const uint32_t extra = win32 & ~0xFFu;
     if (extra & ~(page::kGuard | page::kNoCache)) return std::nullopt;
+    // MiMakeProtectionMask: "PAGE_GUARD is not valid on no-access, nocache pages" (MM 0x18 with
+    // an access value would mean write-combine, not guard+nocache).
+    if ((extra & page::kGuard) && (extra & page::kNoCache)) return std::nullopt;
     for (const auto& [w, m] : kBase) {
         if (w != base) continue;
         if (base == page::kNoAccess) return extra ? std::nullopt : std::optional<uint32_t>(m);
@@ -126,6 +129,7 @@ std::optional<uint32_t> parse_protection(std::string_view text) {
         if (!found) return std::nullopt;
         if (cut == std::string_view::npos) break;
         text.remove_prefix(cut + 1);
+        if (text.empty()) return std::nullopt;  // "READWRITE+": a name is missing after the +
     }
     return value;
 }

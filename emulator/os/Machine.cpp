@@ -20,15 +20,17 @@ const Process* Machine::find_process(std::string_view name) const {
 std::string Machine::space_name(uint16_t space) const {
     for (const Process& p : m_processes)
         if (p.space == space) return p.name;
+    // Every address space belongs to a process, created in the same order.
+    if (space < m_names.size()) return m_names[space];
     return "space " + std::to_string(space);
 }
 
 mm::Result Machine::create_process(const std::string& name) {
-    const uint16_t space = m_mm.create_space(m_mm.config().personality);
-    if (space == mm::kNoSpace) return mm::Result::failure(mm::Error::NotEnoughMemory);
     const uint16_t id = uint16_t(m_processes.size());
     if (m_names.size() <= id) m_names.resize(id + 1);
-    m_names[id] = name;
+    m_names[id] = name;  // known before the address space exists, so its events can name it
+    const uint16_t space = m_mm.create_space(m_mm.config().personality);
+    if (space == mm::kNoSpace) return mm::Result::failure(mm::Error::NotEnoughMemory);
     journal().record(core::Store::Os, uint8_t(OsField::ProcessCreate), id, 0, 1, space);
     m_processes.push_back(Process{id, name, space, ProcessState::Running});
     return mm::Result::success(id);

@@ -1,0 +1,22 @@
+// The headless front end: `pagelab <subcommand> ...` (DESIGN.md §4). Each subcommand lives in its
+// own file and adds itself to the App; main only parses and maps CLI11's errors to exit code 2.
+#include <CLI/CLI.hpp>
+
+#include "cli/ReplayCommand.h"
+#include "cli/ScenarioCommands.h"
+
+int main(int argc, char** argv) {
+    CLI::App app{"PageLab: a deterministic emulator of x86 32-bit paging as Windows uses it", "pagelab"};
+    app.require_subcommand(1);
+    int exit_code = 0;
+    pagelab::cli::add_replay_command(app, exit_code);
+    pagelab::cli::add_scenario_commands(app, exit_code);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        // --help and --version are "errors" that exit 0; every real argument error is invalid input.
+        app.exit(e);
+        return e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success) ? 0 : 2;
+    }
+    return exit_code;
+}

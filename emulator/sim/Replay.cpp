@@ -1,0 +1,255 @@
+#include "sim/Replay.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+namespace pagelab::sim {
+
+namespace {
+
+constexpr uint32_t kPagesPerChunk = 16;  // 64 KB allocation granularity
+constexpr uint32_t kPagesPerTable = 1024;
+constexpr uint32_t kSystemFrames = 2;    // taken by MemoryManager's constructor (>= 8 frames)
+constexpr uint32_t kMinFramesForSystem = 8;
+constexpr uint32_t kMaxFrames = 1u << 20;
+
+// A set of page (or chunk, or table) numbers kept as a bitmap: touched pages are collected in one
+// pass over millions of accesses, and iterating it in index order keeps the setup deterministic.
+class Bitmap {
+public:
+    explicit Bitmap(uint32_t bits) : m_words((bits + 63) / 64, 0) {}
+    void set(uint32_t i) { m_words[i >> 6] |= uint64_t(1) << (i & 63); }
+    bool test(uint32_t i) const { return (m_words[i >> 6] >> (i & 63)) & 1; }
+    uint32_t count() const {
+        uint32_t n = 0;
+        for (uint64_t w : m_words) n += uint32_t(__builtin_popcountll(w));
+        return n;
+    }
+    uint32_t bits() const { return uint32_t(m_words.size() * 64); }
+
+private:
+    std::vector<uint64_t> m_words;
+};
+
+uint64_t counter_delta(const mm::Counters& after, const mm::Counters& before, mm::Counter c) {
+    return after[size_t(c)] - before[size_t(c)];
+}
+
+}  // namespace
+
+Replay::Replay(const AccessTrace& trace, const ReplayOptions& options) : m_trace(trace), m_options(options) {
+    prepare();
+}
+
+bool Replay::prepare() {
+    const mm::Layout& lay = mm::layout_of(mm::Personality::Nt);
+    if (m_options.data_frames == 0) {
+        m_error = fmt::format("{}: error: the replay needs at least 1 data frame", m_trace.name);
+        return false;
+    }
+
+    // Which pages, 64 KB chunks and 4 MB page-table regions the trace touches.
+    Bitmap pages(1u << 20);
+    const auto& accesses = m_trace.accesses;
+    for (size_t i = 0; i < accesses.size(); ++i) {
+        const TraceAccess& a = accesses[i];
+        if (a.size != 1 && a.size != 2 && a.size != 4) {
+            m_error = m_trace.error_at(i, fmt::format("access size {} is not 1, 2 or 4 bytes", a.size));
+            return false;
+        }
+        const uint64_t end = uint64_t(a.address) + a.size;
+        if (a.address < lay.alloc_lowest || end > lay.user_end) {
+            m_error = m_trace.error_at(
+                i, fmt::format("address 0x{:08X} is outside the nt user space 0x{:08X}-0x{:08X}", a.address,
+                               lay.alloc_lowest, lay.user_end - 1));
+            return false;
+        }
+        pages.set(a.address >> 12);
+        pages.set(uint32_t((end - 1) >> 12));  // an access may straddle two pages
+    }
+    Bitmap chunks(1u << 16), tables(1u << 10);
+    for (uint32_t p = 0; p < pages.bits(); ++p) {
+        if (!pages.test(p)) continue;
+        chunks.set(p / kPagesPerChunk);
+        tables.set(p / kPagesPerTable);
+    }
+    m_stats.touched_pages = pages.count();
+    m_stats.page_tables = tables.count();
+    m_stats.committed_pages = chunks.count() * kPagesPerChunk;
+
+    // Frames: data + page directory + page tables + the two system frames (when there are enough
+    // frames for the memory manager to take them: it takes them only from 8 frames up).
+    mm::MachineConfig config;
+    config.personality = mm::Personality::Nt;
+    config.policy = m_options.policy;
+    config.tlb_entries = m_options.tlb_entries;
+    config.journal = m_options.journal;
+    const uint64_t without_system = uint64_t(m_options.data_frames) + 1 + m_stats.page_tables;
+    config.system_pages = without_system + kSystemFrames >= kMinFramesForSystem;
+    const uint64_t frames = without_system + (config.system_pages ? kSystemFrames : 0);
+    if (frames > kMaxFrames) {
+        m_error = fmt::format("{}: error: {} data frames + {} for page tables and the system exceed the "
+                              "{} frames the machine can have",
+                              m_trace.name, m_options.data_frames, frames - m_options.data_frames, kMaxFrames);
+        return false;
+    }
+    config.frames = uint32_t(frames);
+    // One slot per committed page: a page keeps its slot once written, so this never fills.
+    config.pagefile_pages = std::max<uint32_t>(1, m_stats.committed_pages);
+    m_stats.total_frames = config.frames;
+
+    m_machine = std::make_unique<os::Machine>(config);
+    os::Machine& machine = *m_machine;
+    mm::MemoryManager& mm = machine.mm();
+    core::Journal& journal = machine.journal();
+    auto internal = [&](std::string_view what) {
+        m_error = fmt::format("{}: error: internal: {}", m_trace.name, what);
+        return false;
+    };
+
+    journal.begin_operation(0);
+    mm.event(mm::EventKind::Operation, mm::kNoSpace);
+    const mm::Result process = machine.create_process("replay");
+    if (!process.ok) return internal("cannot create the replay process");
+    m_space = machine.processes()[process.value].space;
+
+    // Commit each maximal run of touched chunks with one VirtualAlloc.
+    for (uint32_t c = 0; c < chunks.bits();) {
+        if (!chunks.test(c)) {
+            ++c;
+            continue;
+        }
+        const uint32_t first = c;
+        while (c < chunks.bits() && chunks.test(c)) ++c;
+        const uint32_t base = first * kPagesPerChunk * 4096;
+        const uint32_t size = (c - first) * kPagesPerChunk * 4096;
+        const mm::Result r = mm.virtual_alloc(m_space, base, size, mm::mem::kReserve | mm::mem::kCommit,
+                                              mm::page::kReadWrite);
+        if (!r.ok || r.value != base)
+            return internal(fmt::format("VirtualAlloc(0x{:08X}, 0x{:X}) failed with {}", base, size,
+                                        mm::error_name(r.error)));
+        ++m_stats.regions;
+    }
+    for (uint32_t t = 0; t < tables.bits(); ++t)
+        if (tables.test(t) && !mm.ensure_page_table(m_space, t << 22))
+            return internal(fmt::format("no frame for the page table of 0x{:08X}", t << 22));
+    // Load CR3 now, so that the trace's first access does not count a CR3 load.
+    mm.switch_to(m_space);
+    if (mm.frames_free() != m_options.data_frames)
+        return internal(fmt::format("{} frames are free after setup, expected {}", mm.frames_free(),
+                                    m_options.data_frames));
+
+    machine.sync_position();
+    m_setup_position = machine.position();
+    journal.begin_operation(1);
+    mm.event(mm::EventKind::Operation, m_space);
+    return true;
+}
+
+bool Replay::fail_access(size_t index, const mm::AccessResult& r) {
+    const char* what = r.status == mm::AccessStatus::OutOfMemory ? "out of memory"
+                       : r.status == mm::AccessStatus::GuardPage ? "guard page"
+                                                                  : mm::av_reason_text(r.reason);
+    m_error = m_trace.error_at(index, fmt::format("internal: the access to 0x{:08X} failed ({})",
+                                                  m_trace.accesses[index].address, what));
+    return false;
+}
+
+// The timed loop: nothing but the accesses.
+bool Replay::run_plain() {
+    mm::MemoryManager& mm = m_machine->mm();
+    const TraceAccess* accesses = m_trace.accesses.data();
+    const size_t n = m_trace.accesses.size();
+    const uint16_t space = m_space;
+    for (size_t i = 0; i < n; ++i) {
+        const TraceAccess a = accesses[i];
+        const mm::AccessResult r = mm.access(space, a.address, a.size, a.write ? x86::Access::Write : x86::Access::Read,
+                                             replay_write_value(i));
+        if (!r.ok()) [[unlikely]]
+            return fail_access(i, r);
+    }
+    return true;
+}
+
+// The same loop with a shadow copy of every touched page: each read must return what the trace
+// wrote last (or zero), whatever the policy did with the page in between.
+bool Replay::run_verified() {
+    mm::MemoryManager& mm = m_machine->mm();
+    std::vector<uint32_t> shadow_index(1u << 20, UINT32_MAX);
+    std::vector<uint8_t> shadow;
+    auto byte_at = [&](uint32_t va) -> uint8_t& {
+        uint32_t& index = shadow_index[va >> 12];
+        if (index == UINT32_MAX) {
+            index = uint32_t(shadow.size() / 4096);
+            shadow.resize(shadow.size() + 4096, 0);
+        }
+        return shadow[size_t(index) * 4096 + (va & 0xFFFu)];
+    };
+    for (size_t i = 0; i < m_trace.accesses.size(); ++i) {
+        const TraceAccess a = m_trace.accesses[i];
+        const uint32_t value = replay_write_value(i);
+        const mm::AccessResult r = mm.access(m_space, a.address, a.size, a.write ? x86::Access::Write : x86::Access::Read,
+                                             value);
+        if (!r.ok()) return fail_access(i, r);
+        if (a.write) {
+            for (uint32_t k = 0; k < a.size; ++k) byte_at(a.address + k) = uint8_t(value >> (8 * k));
+        } else {
+            uint32_t expected = 0;
+            for (uint32_t k = 0; k < a.size; ++k) expected |= uint32_t(byte_at(a.address + k)) << (8 * k);
+            if (r.value != expected) ++m_stats.data_mismatches;
+        }
+    }
+    return true;
+}
+
+const ReplayStats& Replay::run() {
+    if (!ok()) return m_stats;
+    if (m_ran) {
+        m_error = fmt::format("{}: error: internal: the trace was replayed twice", m_trace.name);
+        return m_stats;
+    }
+    m_ran = true;
+    mm::MemoryManager& mm = m_machine->mm();
+    const mm::Counters before = mm.counters();
+
+    const auto start = std::chrono::steady_clock::now();
+    const bool ran = m_options.verify ? run_verified() : run_plain();
+    const auto stop = std::chrono::steady_clock::now();
+    m_machine->sync_position();
+
+    for (const TraceAccess& a : m_trace.accesses) (a.write ? m_stats.writes : m_stats.reads) += 1;
+    const mm::Counters& after = mm.counters();
+    m_stats.accesses = counter_delta(after, before, mm::Counter::Accesses);
+    m_stats.page_faults = counter_delta(after, before, mm::Counter::PageFaults);
+    m_stats.demand_zero_faults = counter_delta(after, before, mm::Counter::DemandZeroFaults);
+    m_stats.soft_faults = counter_delta(after, before, mm::Counter::SoftFaults);
+    m_stats.hard_faults = counter_delta(after, before, mm::Counter::HardFaults);
+    m_stats.pagefile_reads = counter_delta(after, before, mm::Counter::PagefileReads);
+    m_stats.pagefile_writes = counter_delta(after, before, mm::Counter::PagefileWrites);
+    m_stats.evictions = counter_delta(after, before, mm::Counter::Evictions);
+    m_stats.tlb_hits = counter_delta(after, before, mm::Counter::TlbHits);
+    m_stats.tlb_misses = counter_delta(after, before, mm::Counter::TlbMisses);
+    const core::Journal& journal = m_machine->journal();
+    m_stats.journal_changes = journal.changes().size();
+    m_stats.journal_events = journal.events().size();
+    m_stats.journal_bytes = journal.memory_bytes();
+    if (ran && m_options.timing) {
+        const double ns = double(std::chrono::duration_cast<std::chrono::nanoseconds>(stop - start).count());
+        m_stats.ns_per_access = m_stats.accesses ? ns / double(m_stats.accesses) : 0.0;
+    }
+    return m_stats;
+}
+
+ReplayOutcome replay_trace(const AccessTrace& trace, const ReplayOptions& options) {
+    Replay replay(trace, options);
+    ReplayOutcome out;
+    if (replay.ok()) replay.run();
+    out.stats = replay.stats();
+    out.error = replay.error();
+    return out;
+}
+
+}  // namespace pagelab::sim

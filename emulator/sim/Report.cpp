@@ -1,0 +1,322 @@
+#include "sim/Report.h"
+
+#include <map>
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "mm/SoftwarePte.h"
+
+namespace pagelab::sim {
+
+using mm::SoftwarePte;
+using x86::Pte;
+
+std::string windbg_flags(uint32_t entry) {
+    const Pte p(entry);
+    std::string s(11, '-');
+    if (p.copy_on_write()) s[0] = 'C';
+    if (p.global()) s[1] = 'G';
+    if (p.large_page()) s[2] = 'L';
+    if (p.dirty()) s[3] = 'D';
+    if (p.accessed()) s[4] = 'A';
+    if (p.cache_disabled()) s[5] = 'N';
+    if (p.write_through()) s[6] = 'T';
+    s[7] = p.user() ? 'U' : 'K';
+    s[8] = p.writable() ? 'W' : 'R';
+    s[9] = 'E';  // non-PAE x86 has no execute-disable bit: every valid page can be executed
+    s[10] = p.present() ? 'V' : '-';
+    return s;
+}
+
+std::string pte_summary(const mm::MemoryManager& m, uint32_t pte) {
+    (void)m;
+    const auto prot = [&](uint32_t raw) { return mm::protection_name(mm::to_win32_protection(SoftwarePte::protection(raw))); };
+    switch (SoftwarePte::kind(pte)) {
+        case mm::PteKind::Valid: return fmt::format("valid, frame 0x{:X}, {}", pte >> 12, windbg_flags(pte));
+        case mm::PteKind::Zero: return "zero: ask the VAD";
+        case mm::PteKind::DemandZero: return fmt::format("demand-zero, {}", prot(pte));
+        case mm::PteKind::Pagefile: return fmt::format("pagefile slot {}, {}", SoftwarePte::slot(pte), prot(pte));
+        case mm::PteKind::Transition: return fmt::format("transition, frame 0x{:X}, {}", SoftwarePte::frame(pte), prot(pte));
+        case mm::PteKind::Prototype: return fmt::format("prototype #{}", SoftwarePte::prototype_index(pte));
+        case mm::PteKind::Decommitted: return "decommitted";
+    }
+    return "?";
+}
+
+namespace {
+
+std::string size_text(uint64_t bytes) {
+    if (bytes % (1024 * 1024) == 0 && bytes) return fmt::format("{} MB", bytes / (1024 * 1024));
+    return fmt::format("{} KB", (bytes + 1023) / 1024);
+}
+const char* state_name(uint32_t s) {
+    return s == mm::mem::kCommit ? "Commit" : s == mm::mem::kReserve ? "Reserve" : "Free";
+}
+const char* type_name(uint32_t t) {
+    return t == mm::mem::kPrivate ? "Private" : t == mm::mem::kMapped ? "Mapped" : t == mm::mem::kImage ? "Image" : "Free";
+}
+// The NT self-map puts the PTE of va at 0xC0000000 + (va >> 12) * 4 and the PDE at 0xC0300000 + (va >> 22) * 4.
+uint32_t nt_pte_va(uint32_t va) { return 0xC0000000u + (va >> 12) * 4; }
+uint32_t nt_pde_va(uint32_t va) { return 0xC0300000u + (va >> 22) * 4; }
+
+struct Mapper {
+    std::map<uint32_t, std::pair<uint16_t, uint32_t>> slot_owner;  // slot -> (space, va)
+};
+
+Mapper map_slots(const os::Machine& m) {
+    Mapper out;
+    const auto& mmgr = m.mm();
+    for (const auto& sp : mmgr.spaces()) {
+        if (!sp.alive()) continue;
+        for (const auto& [k, vad] : sp.vads()) {
+            for (uint32_t vpn = vad.start_vpn; vpn < vad.end_vpn; ++vpn) {
+                const auto info = mmgr.pte_info(sp.id(), vpn << 12);
+                if (!info.table_present) {
+                    vpn = ((vpn >> 10) + 1) * 1024 - 1;
+                    continue;
+                }
+                uint32_t sw = info.pte;
+                if (info.kind == mm::PteKind::Valid) sw = mmgr.pfn()[info.pte >> 12].original_pte;
+                if (info.kind == mm::PteKind::Transition) sw = mmgr.pfn()[SoftwarePte::frame(info.pte)].original_pte;
+                if (SoftwarePte::kind(sw) == mm::PteKind::Pagefile) out.slot_owner[SoftwarePte::slot(sw)] = {sp.id(), vpn << 12};
+            }
+        }
+    }
+    return out;
+}
+
+bool wanted(const os::Machine& m, uint16_t space, const StateOptions& o) {
+    return !o.process || m.space_name(space) == *o.process;
+}
+
+}  // namespace
+
+void write_state_text(const os::Machine& m, std::ostream& out, const StateOptions& options) {
+    const auto& mmgr = m.mm();
+    out << fmt::format("Machine: {} personality, {} frames ({} free), pagefile {} of {} slots used, CR3 {:08X}\n",
+                       mm::personality_name(mmgr.config().personality), mmgr.pfn().size(), mmgr.frames_free(),
+                       mmgr.pagefile().used(), mmgr.pagefile().capacity(), mmgr.cr3());
+    out << fmt::format("Commit charge: {} of {} pages\n", mmgr.counter(mm::Counter::CommitCharge), mmgr.commit_limit());
+    for (const os::Process& p : m.processes()) {
+        if (!wanted(m, p.space, options)) continue;
+        const auto& sp = mmgr.space(p.space);
+        out << fmt::format("\nProcess {} ({}), address space {}", p.name, os::process_state_name(p.state), p.space);
+        if (!sp.alive()) {
+            out << ": gone\n";
+            continue;
+        }
+        out << fmt::format(", page directory frame 0x{:X} (CR3 {:08X})\n", sp.page_directory(), sp.cr3());
+        out << fmt::format("  {:<10} {:<8} {:>10} {:<8} {:<20} {}\n", "Address", "Type", "Size", "State", "Protection", "Details");
+        uint64_t va = 0;
+        while (va < sp.layout().user_end) {
+            mm::MemoryBasicInformation q;
+            if (!mmgr.virtual_query(p.space, uint32_t(va), q).ok || q.region_size == 0) break;
+            std::string details;
+            if (q.state != mm::mem::kFree)
+                details = fmt::format("allocation {:08X}, {}", q.allocation_base, mm::protection_name(q.allocation_protect));
+            out << fmt::format("  {:08X}   {:<8} {:>10} {:<8} {:<20} {}\n", q.base_address, type_name(q.type),
+                               size_text(q.region_size), state_name(q.state),
+                               q.state == mm::mem::kCommit ? mm::protection_name(q.protect) : "", details);
+            va = uint64_t(q.base_address) + q.region_size;
+        }
+        out << "  Page tables (WinDbg !pte style):\n";
+        const bool nt = sp.personality() == mm::Personality::Nt;
+        const uint32_t user_pdes = uint32_t((uint64_t(sp.layout().user_end) + 0x3FFFFF) >> 22);
+        for (uint32_t idx = 0; idx < user_pdes; ++idx) {
+            const uint32_t pde = mmgr.ram().read_u32(sp.cr3() + idx * 4);
+            if (!(pde & 1)) continue;
+            const uint32_t table = pde >> 12;
+            out << fmt::format("    PDE at {:08X} contains {:08X}  pfn {:<5X} {}  (page table for {:08X}-{:08X})\n",
+                               nt ? nt_pde_va(idx << 22) : sp.cr3() + idx * 4, pde, table, windbg_flags(pde), idx << 22,
+                               (idx << 22) + 0x3FFFFF);
+            for (uint32_t i = 0; i < 1024; ++i) {
+                const uint32_t pte = mmgr.ram().read_u32((table << 12) + i * 4);
+                if (pte == 0) continue;
+                const uint32_t va_i = (idx << 22) | (i << 12);
+                out << fmt::format("      VA {:08X}  PTE at {:08X} contains {:08X}  ", va_i,
+                                   nt ? nt_pte_va(va_i) : (table << 12) + i * 4, pte);
+                if (pte & 1) out << fmt::format("pfn {:<5X} {}\n", pte >> 12, windbg_flags(pte));
+                else out << "not valid: " << pte_summary(mmgr, pte) << "\n";
+            }
+        }
+    }
+    if (!options.process) {
+        out << "\nPhysical memory (RAMMap style):\n";
+        out << fmt::format("  {:<6} {:<9} {:<16} {:<10} {:<10} {:>5}  {}\n", "Frame", "List", "Use", "Process", "VA", "Share", "PTE");
+        for (uint32_t f = 0; f < mmgr.pfn().size(); ++f) {
+            const mm::PfnEntry& e = mmgr.pfn()[f];
+            if (e.state == mm::FrameState::Zeroed || e.state == mm::FrameState::Free) continue;
+            std::string owner = e.owner == 0xFFFF ? "" : m.space_name(e.owner);
+            std::string va;
+            if (e.use == mm::FrameUse::Private) va = fmt::format("{:08X}", mmgr.va_of_pte(e.pte_address));
+            else if (e.use == mm::FrameUse::PageTable && e.owner != 0xFFFF)
+                va = fmt::format("{:08X}", ((e.pte_address & 0xFFF) / 4) << 22);
+            out << fmt::format("  {:<6X} {:<9} {:<16} {:<10} {:<10} {:>5}  {}\n", f, mm::frame_state_name(e.state),
+                               mm::frame_use_name(e.use), owner, va, e.share_count,
+                               e.pte_address ? fmt::format("{:08X}", e.pte_address) : "");
+        }
+        out << fmt::format("  Free: {}  Zeroed: {}  Standby: {}  Modified: {}  Active (pageable): {}\n",
+                           mmgr.pfn().list(mm::FrameList::Free).count, mmgr.pfn().list(mm::FrameList::Zeroed).count,
+                           mmgr.pfn().list(mm::FrameList::Standby).count, mmgr.pfn().list(mm::FrameList::Modified).count,
+                           mmgr.pfn().list(mm::FrameList::Active).count);
+        out << "\nPagefile:\n";
+        const Mapper slots = map_slots(m);
+        for (uint32_t s = 1; s <= mmgr.pagefile().capacity(); ++s) {
+            if (!mmgr.pagefile().in_use(s)) continue;
+            auto it = slots.slot_owner.find(s);
+            out << fmt::format("  slot {:<5} {}\n", s,
+                               it == slots.slot_owner.end() ? std::string("(unreferenced)")
+                                                             : fmt::format("{} {:08X}", m.space_name(it->second.first), it->second.second));
+        }
+    }
+    out << "\nCounters:\n";
+    for (size_t i = 0; i < mm::kCounterCount; ++i)
+        out << fmt::format("  {:<20} {}\n", mm::counter_name(mm::Counter(i)), mmgr.counters()[i]);
+}
+
+nlohmann::ordered_json state_json(const os::Machine& m, const StateOptions& options) {
+    const auto& mmgr = m.mm();
+    nlohmann::ordered_json j;
+    j["personality"] = mm::personality_name(mmgr.config().personality);
+    j["frames"] = mmgr.pfn().size();
+    j["frames_free"] = mmgr.frames_free();
+    j["commit_charge"] = mmgr.counter(mm::Counter::CommitCharge);
+    j["commit_limit"] = mmgr.commit_limit();
+    j["cr3"] = mmgr.cr3();
+    nlohmann::ordered_json procs = nlohmann::ordered_json::array();
+    for (const os::Process& p : m.processes()) {
+        if (!wanted(m, p.space, options)) continue;
+        const auto& sp = mmgr.space(p.space);
+        nlohmann::ordered_json pj;
+        pj["name"] = p.name;
+        pj["state"] = os::process_state_name(p.state);
+        pj["page_directory"] = sp.page_directory();
+        nlohmann::ordered_json regions = nlohmann::ordered_json::array();
+        nlohmann::ordered_json ptes = nlohmann::ordered_json::array();
+        if (sp.alive()) {
+            uint64_t va = 0;
+            while (va < sp.layout().user_end) {
+                mm::MemoryBasicInformation q;
+                if (!mmgr.virtual_query(p.space, uint32_t(va), q).ok || q.region_size == 0) break;
+                regions.push_back({{"base", q.base_address}, {"allocation_base", q.allocation_base},
+                                   {"allocation_protect", mm::protection_name(q.allocation_protect)},
+                                   {"size", q.region_size}, {"state", state_name(q.state)},
+                                   {"protect", mm::protection_name(q.protect)}, {"type", type_name(q.type)}});
+                va = uint64_t(q.base_address) + q.region_size;
+            }
+            const uint32_t user_pdes = uint32_t((uint64_t(sp.layout().user_end) + 0x3FFFFF) >> 22);
+            for (uint32_t idx = 0; idx < user_pdes; ++idx) {
+                const uint32_t pde = mmgr.ram().read_u32(sp.cr3() + idx * 4);
+                if (!(pde & 1)) continue;
+                for (uint32_t i = 0; i < 1024; ++i) {
+                    const uint32_t pte = mmgr.ram().read_u32(((pde >> 12) << 12) + i * 4);
+                    if (pte == 0) continue;
+                    ptes.push_back({{"va", (idx << 22) | (i << 12)}, {"pde", pde}, {"pte", pte},
+                                    {"kind", mm::pte_kind_name(SoftwarePte::kind(pte))}, {"text", pte_summary(mmgr, pte)}});
+                }
+            }
+        }
+        pj["regions"] = regions;
+        pj["ptes"] = ptes;
+        procs.push_back(pj);
+    }
+    j["processes"] = procs;
+    nlohmann::ordered_json frames = nlohmann::ordered_json::array();
+    for (uint32_t f = 0; f < mmgr.pfn().size(); ++f) {
+        const mm::PfnEntry& e = mmgr.pfn()[f];
+        frames.push_back({{"frame", f}, {"state", mm::frame_state_name(e.state)}, {"use", mm::frame_use_name(e.use)},
+                          {"owner", e.owner == 0xFFFF ? std::string() : m.space_name(e.owner)},
+                          {"share_count", e.share_count}, {"pte_address", e.pte_address}});
+    }
+    j["physical"] = frames;
+    nlohmann::ordered_json slots = nlohmann::ordered_json::array();
+    for (uint32_t s = 1; s <= mmgr.pagefile().capacity(); ++s)
+        if (mmgr.pagefile().in_use(s)) slots.push_back(s);
+    j["pagefile_slots_in_use"] = slots;
+    nlohmann::ordered_json counters;
+    for (size_t i = 0; i < mm::kCounterCount; ++i) counters[std::string(mm::counter_name(mm::Counter(i)))] = mmgr.counters()[i];
+    j["counters"] = counters;
+    return j;
+}
+
+namespace {
+std::string bits_line(uint32_t e, bool is_pde) {
+    const Pte p(e);
+    return fmt::format("P={} R/W={} U/S={} PWT={} PCD={} A={} D={} {}={} G={} AVL={}{}{} frame=0x{:05X}", int(p.present()),
+                       int(p.writable()), int(p.user()), int(p.write_through()), int(p.cache_disabled()), int(p.accessed()),
+                       int(p.dirty()), is_pde ? "PS" : "PAT", int(p.large_page()), int(p.global()), (p.avl() >> 2) & 1,
+                       (p.avl() >> 1) & 1, p.avl() & 1, p.frame());
+}
+std::string binary(uint32_t v, int bits) {
+    std::string s;
+    for (int i = bits - 1; i >= 0; --i) s += ((v >> i) & 1) ? '1' : '0';
+    return s;
+}
+}  // namespace
+
+void write_walk_text(const os::Machine& m, uint16_t space, uint32_t va, std::ostream& out) {
+    const auto& mmgr = m.mm();
+    const auto& sp = mmgr.space(space);
+    out << fmt::format("Translating {:08X} in {}'s address space ({} arena)\n", va, m.space_name(space),
+                       mm::arena_name(sp.personality(), va));
+    if (!sp.alive()) {
+        out << "  the process has no address space any more\n";
+        return;
+    }
+    out << fmt::format("  CR3 = {:08X}: the page directory is frame 0x{:X}\n", sp.cr3(), sp.page_directory());
+    out << fmt::format("  {:08X} = directory index 0x{:03X} | table index 0x{:03X} | byte offset 0x{:03X}\n", va,
+                       x86::pde_index(va), x86::pte_index(va), x86::page_offset(va));
+    out << fmt::format("             bits 31-22 {}   bits 21-12 {}   bits 11-0 {}\n", binary(x86::pde_index(va), 10),
+                       binary(x86::pte_index(va), 10), binary(x86::page_offset(va), 12));
+    const auto info = mmgr.pte_info(space, va);
+    out << fmt::format("  PDE = [CR3 + 0x{:03X} * 4] = [{:08X}] = {:08X}\n", x86::pde_index(va), info.pde_address, info.pde);
+    out << "        " << bits_line(info.pde, true) << "\n";
+    if (!info.table_present) {
+        out << "  The PDE is not present: no page table covers this address, so an access faults (error code P=0).\n";
+        if (const mm::Vad* vad = sp.find_vad(va))
+            out << fmt::format("  The VAD {:08X}-{:08X} ({}) says the page is {}.\n", vad->base(), vad->base() + vad->size() - 1,
+                               mm::vad_type_name(vad->type), vad->mem_commit ? "committed (demand-zero)" : "reserved only");
+        else
+            out << "  No VAD covers it either: an access is an access violation.\n";
+        return;
+    }
+    out << fmt::format("  PTE = [page table {:08X} + 0x{:03X} * 4] = [{:08X}] = {:08X}\n", info.pde & Pte::kFrameMask,
+                       x86::pte_index(va), info.pte_address, info.pte);
+    out << "        " << bits_line(info.pte, false) << "\n";
+    if (!(info.pte & 1)) {
+        out << "  The PTE is not present; Windows reads its other bits: " << pte_summary(mmgr, info.pte) << ".\n";
+        out << "  An access faults (error code P=0) and the memory manager resolves it from that.\n";
+        return;
+    }
+    const uint32_t pa = (info.pte & Pte::kFrameMask) | x86::page_offset(va);
+    out << fmt::format("  physical address = frame 0x{:X} * 4096 + 0x{:03X} = {:08X}\n", info.pte >> 12, x86::page_offset(va), pa);
+    out << fmt::format("  byte there = 0x{:02X}\n", mmgr.ram().read(pa, 1));
+    const bool user_ok = (info.pde & Pte::kUser) && (info.pte & Pte::kUser);
+    const bool write_ok = (info.pde & Pte::kWrite) && (info.pte & Pte::kWrite);
+    out << fmt::format("  user mode may {}{}\n", user_ok ? "read" : "not touch it", user_ok ? (write_ok ? " and write" : " but not write") : "");
+}
+
+nlohmann::ordered_json walk_json(const os::Machine& m, uint16_t space, uint32_t va) {
+    const auto& mmgr = m.mm();
+    const auto info = mmgr.pte_info(space, va);
+    nlohmann::ordered_json j;
+    j["va"] = va;
+    j["cr3"] = mmgr.space(space).cr3();
+    j["pde_index"] = x86::pde_index(va);
+    j["pte_index"] = x86::pte_index(va);
+    j["offset"] = x86::page_offset(va);
+    j["pde_address"] = info.pde_address;
+    j["pde"] = info.pde;
+    j["table_present"] = info.table_present;
+    if (info.table_present) {
+        j["pte_address"] = info.pte_address;
+        j["pte"] = info.pte;
+        j["pte_kind"] = mm::pte_kind_name(info.kind);
+        j["pte_text"] = pte_summary(mmgr, info.pte);
+        if (info.pte & 1) j["pa"] = (info.pte & Pte::kFrameMask) | x86::page_offset(va);
+    }
+    return j;
+}
+
+}  // namespace pagelab::sim

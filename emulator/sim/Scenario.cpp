@@ -1,0 +1,604 @@
+#include "sim/Scenario.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cctype>
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace pagelab::sim {
+
+namespace {
+
+struct ArgSpec {
+    const char* key;
+    ArgType type;
+    bool required;
+};
+
+struct OpSpec {
+    const char* name;
+    Op op;
+    std::vector<ArgSpec> args;
+};
+
+const std::vector<OpSpec>& op_specs() {
+    static const std::vector<OpSpec> specs = {
+        {"create_process", Op::CreateProcess, {{"as", ArgType::Bind, true}, {"image", ArgType::Path, false}}},
+        {"exit_process", Op::ExitProcess, {{"process", ArgType::Process, true}}},
+        {"virtual_alloc", Op::VirtualAlloc,
+         {{"process", ArgType::Process, true}, {"address", ArgType::Address, false}, {"size", ArgType::Number, true},
+          {"type", ArgType::AllocType, true}, {"protect", ArgType::Protection, true}, {"as", ArgType::Bind, false}}},
+        {"virtual_free", Op::VirtualFree,
+         {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, false},
+          {"type", ArgType::FreeType, true}}},
+        {"virtual_protect", Op::VirtualProtect,
+         {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, true},
+          {"protect", ArgType::Protection, true}, {"as", ArgType::Bind, false}}},
+        {"virtual_query", Op::VirtualQuery, {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}}},
+        {"read", Op::Read,
+         {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, false},
+          {"as", ArgType::Bind, false}}},
+        {"write", Op::Write,
+         {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, false},
+          {"value", ArgType::Number, false}, {"text", ArgType::Text, false}}},
+        {"execute", Op::Execute,
+         {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, false},
+          {"as", ArgType::Bind, false}}},
+        {"touch", Op::Touch,
+         {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, true},
+          {"access", ArgType::AccessKind, true}}},
+        {"debugger_write", Op::DebuggerWrite,
+         {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, false},
+          {"value", ArgType::Number, false}, {"text", ArgType::Text, false}}},
+        {"switch_to", Op::SwitchTo, {{"process", ArgType::Process, true}}},
+        {"trim", Op::Trim, {{"process", ArgType::Process, true}}},
+    };
+    return specs;
+}
+
+// Operations of the design's vocabulary that later issues implement: named so that a scenario
+// using them gets a clear message rather than "unknown operation".
+const std::set<std::string>& later_ops() {
+    static const std::set<std::string> ops = {
+        "load_library", "free_library", "create_file", "create_file_mapping", "open_file_mapping", "map_view",
+        "unmap_view", "flush_view", "close_handle", "read_file", "write_file", "set_end_of_file"};
+    return ops;
+}
+
+struct ExpectSpec {
+    const char* name;
+    ExpectKind kind;
+    std::vector<ArgSpec> fields;  // for map-valued expectations
+};
+
+const std::vector<ExpectSpec>& expect_specs() {
+    static const std::vector<ExpectSpec> specs = {
+        {"result", ExpectKind::Result, {}},
+        {"error", ExpectKind::Error, {}},
+        {"returns", ExpectKind::Returns, {}},
+        {"fault", ExpectKind::Fault, {}},
+        {"region", ExpectKind::Region,
+         {{"process", ArgType::Process, false}, {"address", ArgType::Address, false}, {"base", ArgType::Address, false},
+          {"allocation_base", ArgType::Address, false}, {"allocation_protect", ArgType::Protection, false},
+          {"size", ArgType::Number, false}, {"state", ArgType::Text, false}, {"protect", ArgType::Protection, false},
+          {"type", ArgType::Text, false}}},
+        {"pte", ExpectKind::PteExpect,
+         {{"process", ArgType::Process, false}, {"address", ArgType::Address, false}, {"present", ArgType::Text, false},
+          {"writable", ArgType::Text, false}, {"user", ArgType::Text, false}, {"accessed", ArgType::Text, false},
+          {"dirty", ArgType::Text, false}, {"frame", ArgType::Number, false}, {"copy_on_write", ArgType::Text, false},
+          {"backing", ArgType::Text, false}}},
+        {"value", ExpectKind::Value,
+         {{"process", ArgType::Process, false}, {"address", ArgType::Address, false}, {"size", ArgType::Number, false},
+          {"equals", ArgType::Number, false}, {"text", ArgType::Text, false}}},
+        {"same_frame", ExpectKind::SameFrame, {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}}},
+        {"different_frame", ExpectKind::DifferentFrame,
+         {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}}},
+        {"counters", ExpectKind::Counters, {}},
+        {"process", ExpectKind::Process, {{"name", ArgType::Process, true}, {"state", ArgType::Text, true}}},
+    };
+    return specs;
+}
+
+class Parser {
+public:
+    Parser(std::string path) : m_path(std::move(path)) {}
+
+    std::optional<LoadError> error;
+
+    Location loc(const YAML::Node& n) const {
+        const YAML::Mark m = n.Mark();
+        if (m.line < 0) return Location{1, 1};  // an empty document has no position
+        return Location{m.line + 1, m.column + 1};
+    }
+    bool fail(Location l, const std::string& msg) {
+        if (!error) error = LoadError{fmt::format("{}:{}:{}: error: {}", m_path, l.line, l.column, msg)};
+        return false;
+    }
+    bool fail(const YAML::Node& n, const std::string& msg) { return fail(loc(n), msg); }
+
+    bool scalar(const YAML::Node& n, const std::string& what, std::string& out) {
+        if (!n.IsScalar()) return fail(n, fmt::format("{} must be a single value", what));
+        out = n.Scalar();
+        return true;
+    }
+
+    bool number(const YAML::Node& n, const std::string& what, uint64_t& out) {
+        std::string s;
+        if (!scalar(n, what, s)) return false;
+        auto v = parse_number(s);
+        if (!v) return fail(n, fmt::format("{}: '{}' is not a number (write 4096, 0x1000 or 64 KB)", what, s));
+        out = *v;
+        return true;
+    }
+
+    bool boolean(const YAML::Node& n, const std::string& what, bool& out) {
+        std::string s;
+        if (!scalar(n, what, s)) return false;
+        if (s == "true" || s == "yes") out = true;
+        else if (s == "false" || s == "no") out = false;
+        else return fail(n, fmt::format("{} must be true or false, not '{}'", what, s));
+        return true;
+    }
+
+    bool check_keys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& where) {
+        for (auto it = map.begin(); it != map.end(); ++it) {
+            const std::string key = it->first.Scalar();
+            if (!allowed.count(key)) {
+                std::string list;
+                for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+                return fail(it->first, fmt::format("unknown key '{}' in {} (expected one of: {})", key, where, list));
+            }
+        }
+        return true;
+    }
+
+    bool parse_arg(const YAML::Node& n, const std::string& key, ArgType type, Arg& out) {
+        out.type = type;
+        out.loc = loc(n);
+        std::string s;
+        switch (type) {
+            case ArgType::Process:
+            case ArgType::Bind: {
+                if (!scalar(n, key, s)) return false;
+                if (s.empty() || !(std::isalpha(uint8_t(s[0])) || s[0] == '_'))
+                    return fail(n, fmt::format("{}: '{}' is not a name (letters, digits, _; starting with a letter)", key, s));
+                for (char c : s)
+                    if (!(std::isalnum(uint8_t(c)) || c == '_'))
+                        return fail(n, fmt::format("{}: '{}' is not a name (letters, digits, _)", key, s));
+                out.text = s;
+                return true;
+            }
+            case ArgType::Address: {
+                if (!scalar(n, key, s)) return false;
+                auto a = parse_address(s);
+                if (!a) return fail(n, fmt::format("{}: '{}' is not an address (a number, a bound name, or name+offset)", key, s));
+                if (!a->name.empty() && !m_bound.count(a->name))
+                    return fail(n, fmt::format("{}: '{}' is not bound by an earlier step's 'as:'", key, a->name));
+                out.address = *a;
+                return true;
+            }
+            case ArgType::Number: return number(n, key, out.number);
+            case ArgType::Text:
+            case ArgType::Path: return scalar(n, key, out.text);
+            case ArgType::Protection: {
+                if (!scalar(n, key, s)) return false;
+                auto p = mm::parse_protection(s);
+                if (!p) return fail(n, fmt::format("{}: '{}' is not a protection (READWRITE, EXECUTE_READ+GUARD, ...)", key, s));
+                out.number = *p;
+                out.text = s;
+                return true;
+            }
+            case ArgType::AllocType: {
+                std::vector<YAML::Node> items;
+                if (n.IsSequence()) for (const auto& i : n) items.push_back(i);
+                else items.push_back(n);
+                uint32_t flags = 0;
+                for (const auto& i : items) {
+                    if (!scalar(i, key, s)) return false;
+                    if (s == "reserve") flags |= mm::mem::kReserve;
+                    else if (s == "commit") flags |= mm::mem::kCommit;
+                    else if (s == "top_down") flags |= mm::mem::kTopDown;
+                    else if (auto v = parse_number(s)) flags |= uint32_t(*v);
+                    else return fail(i, fmt::format("type: '{}' is not reserve, commit or top_down", s));
+                }
+                out.number = flags;
+                return true;
+            }
+            case ArgType::FreeType: {
+                if (!scalar(n, key, s)) return false;
+                if (s == "decommit") out.number = mm::mem::kDecommit;
+                else if (s == "release") out.number = mm::mem::kRelease;
+                else if (auto v = parse_number(s)) out.number = *v;
+                else return fail(n, fmt::format("type: '{}' is not decommit or release", s));
+                return true;
+            }
+            case ArgType::AccessKind: {
+                if (!scalar(n, key, s)) return false;
+                if (s != "read" && s != "write" && s != "execute")
+                    return fail(n, fmt::format("access: '{}' is not read, write or execute", s));
+                out.text = s;
+                return true;
+            }
+        }
+        return true;
+    }
+
+    bool parse_machine(const YAML::Node& n, mm::MachineConfig& cfg) {
+        if (!n.IsMap()) return fail(n, "machine must be a map");
+        if (!check_keys(n, {"personality", "ram", "pagefile", "policy", "tlb"}, "machine")) return false;
+        std::string s;
+        if (n["personality"]) {
+            if (!scalar(n["personality"], "personality", s)) return false;
+            if (s == "nt") cfg.personality = mm::Personality::Nt;
+            else if (s == "win95") cfg.personality = mm::Personality::Win95;
+            else return fail(n["personality"], fmt::format("personality: '{}' is not nt or win95", s));
+        }
+        auto pages = [&](const char* key, uint32_t& out, const char* unit, uint64_t lo, uint64_t hi) {
+            if (!n[key]) return true;
+            std::string t;
+            if (!scalar(n[key], key, t)) return false;
+            std::string num = t;
+            bool is_bytes = false;
+            for (const char* suffix : {" frames", " frame", " pages", " page"})
+                if (num.size() > strlen(suffix) && num.compare(num.size() - strlen(suffix), strlen(suffix), suffix) == 0)
+                    num.resize(num.size() - strlen(suffix));
+            for (const char* suffix : {"KB", "MB", "GB"})
+                if (t.find(suffix) != std::string::npos) is_bytes = true;
+            auto v = parse_number(num);
+            if (!v) return fail(n[key], fmt::format("{}: '{}' is not a count of {} (or a size like 1 MB)", key, t, unit));
+            uint64_t count = is_bytes ? *v / 4096 : *v;
+            if (count < lo || count > hi)
+                return fail(n[key], fmt::format("{}: {} {} is outside {}..{}", key, count, unit, lo, hi));
+            out = uint32_t(count);
+            return true;
+        };
+        if (!pages("ram", cfg.frames, "frames", 6, 1u << 20)) return false;
+        if (!pages("pagefile", cfg.pagefile_pages, "pages", 0, 1u << 20)) return false;
+        if (n["policy"]) {
+            if (!scalar(n["policy"], "policy", s)) return false;
+            auto p = mm::parse_policy(s);
+            if (!p) return fail(n["policy"], fmt::format("policy: '{}' is not fifo, clock, lru or ws", s));
+            cfg.policy = *p;
+        }
+        if (n["tlb"]) {
+            uint64_t t = 0;
+            if (!number(n["tlb"], "tlb", t)) return false;
+            if (t > 1024) return fail(n["tlb"], "tlb: at most 1024 entries");
+            cfg.tlb_entries = uint32_t(t);
+        }
+        return true;
+    }
+
+    bool parse_file(const YAML::Node& n, FileDecl& f) {
+        f.loc = loc(n);
+        if (!n.IsMap()) return fail(n, "a file must be a map with path and size/text/bytes");
+        if (n["image"] || n["pe"])
+            return fail(n["image"] ? n["image"] : n["pe"],
+                        "image files come with the loader (the images issue); this build reads data files only");
+        if (!check_keys(n, {"path", "size", "text", "bytes"}, "file")) return false;
+        if (!n["path"]) return fail(n, "a file needs a path");
+        if (!scalar(n["path"], "path", f.path)) return false;
+        if (n["size"] && !number(n["size"], "size", f.size)) return false;
+        if (n["text"] && !scalar(n["text"], "text", f.text)) return false;
+        if (n["bytes"]) {
+            std::string hex;
+            if (!scalar(n["bytes"], "bytes", hex)) return false;
+            std::string digits;
+            for (char c : hex) if (!std::isspace(uint8_t(c))) digits += c;
+            if (digits.size() % 2) return fail(n["bytes"], "bytes: an odd number of hex digits");
+            for (size_t i = 0; i < digits.size(); i += 2) {
+                uint8_t b = 0;
+                auto [p, ec] = std::from_chars(digits.data() + i, digits.data() + i + 2, b, 16);
+                if (ec != std::errc() || p != digits.data() + i + 2)
+                    return fail(n["bytes"], fmt::format("bytes: '{}' is not hex", digits.substr(i, 2)));
+                f.bytes.push_back(b);
+            }
+        }
+        if (f.size == 0) f.size = f.bytes.empty() ? f.text.size() : f.bytes.size();
+        if (f.size > (64u << 20)) return fail(n["size"], "size: files are limited to 64 MB");
+        return true;
+    }
+
+    bool parse_expect_map(const YAML::Node& m, Step& step) {
+        if (!m.IsMap()) return fail(m, "each expectation must be a map (result: ok, fault: demand-zero, ...)");
+        for (auto it = m.begin(); it != m.end(); ++it) {
+            const std::string key = it->first.Scalar();
+            const YAML::Node v = it->second;
+            const ExpectSpec* spec = nullptr;
+            for (const auto& s : expect_specs())
+                if (key == s.name) spec = &s;
+            if (!spec) {
+                if (key == "file" || key == "module")
+                    return fail(it->first, fmt::format("expectation '{}' comes with a later issue (images / mapped files)", key));
+                std::string list;
+                for (const auto& s : expect_specs()) list += (list.empty() ? "" : ", ") + std::string(s.name);
+                return fail(it->first, fmt::format("unknown expectation '{}' (expected one of: {})", key, list));
+            }
+            Expectation e;
+            e.kind = spec->kind;
+            e.loc = loc(it->first);
+            switch (spec->kind) {
+                case ExpectKind::Result:
+                    if (!scalar(v, key, e.text)) return false;
+                    if (e.text != "ok" && e.text != "failed") return fail(v, "result: must be ok or failed");
+                    break;
+                case ExpectKind::Error:
+                    if (!scalar(v, key, e.text)) return false;
+                    if (!mm::parse_error(e.text)) return fail(v, fmt::format("error: '{}' is not a Windows error name or number", e.text));
+                    break;
+                case ExpectKind::Returns:
+                    if (!scalar(v, key, e.text)) return false;
+                    break;
+                case ExpectKind::Fault: {
+                    std::vector<YAML::Node> items;
+                    if (v.IsSequence()) for (const auto& i : v) items.push_back(i);
+                    else items.push_back(v);
+                    for (const auto& i : items) {
+                        std::string s;
+                        if (!scalar(i, "fault", s)) return false;
+                        if (!mm::parse_fault_kind(s))
+                            return fail(i, fmt::format("fault: '{}' is not none, demand-zero, image-read, file-read, pagefile-read, soft, copy-on-write, access-violation or guard-page", s));
+                        e.list.push_back(s);
+                    }
+                    break;
+                }
+                case ExpectKind::Counters:
+                    if (!v.IsMap()) return fail(v, "counters: must be a map of counter names to numbers");
+                    for (auto c = v.begin(); c != v.end(); ++c) {
+                        const std::string name = c->first.Scalar();
+                        if (!mm::parse_counter(name) && name != "frames_free")
+                            return fail(c->first, fmt::format("counters: unknown counter '{}'", name));
+                        Arg a;
+                        if (!parse_arg(c->second, name, ArgType::Number, a)) return false;
+                        e.fields[name] = a;
+                    }
+                    break;
+                case ExpectKind::SameFrame:
+                case ExpectKind::DifferentFrame:
+                    if (!v.IsSequence() || v.size() != 2) return fail(v, fmt::format("{}: must be a list of two {{process, address}} maps", key));
+                    for (const auto& item : v) {
+                        std::map<std::string, Arg> fields;
+                        if (!parse_fields(item, *spec, fields)) return false;
+                        e.pair.push_back(std::move(fields));
+                    }
+                    break;
+                default:
+                    if (!parse_fields(v, *spec, e.fields)) return false;
+                    break;
+            }
+            step.expects.push_back(std::move(e));
+        }
+        return true;
+    }
+
+    bool parse_fields(const YAML::Node& v, const ExpectSpec& spec, std::map<std::string, Arg>& fields) {
+        if (!v.IsMap()) return fail(v, fmt::format("{}: must be a map", spec.name));
+        std::set<std::string> allowed;
+        for (const auto& f : spec.fields) allowed.insert(f.key);
+        if (!check_keys(v, allowed, spec.name)) return false;
+        for (const auto& f : spec.fields) {
+            if (!v[f.key]) {
+                if (f.required) return fail(v, fmt::format("{}: needs '{}'", spec.name, f.key));
+                continue;
+            }
+            Arg a;
+            if (!parse_arg(v[f.key], f.key, f.type, a)) return false;
+            if (f.type == ArgType::Process && !m_processes.count(a.text))
+                return fail(v[f.key], fmt::format("{}: no process '{}' is created by an earlier step", spec.name, a.text));
+            fields[f.key] = a;
+        }
+        return true;
+    }
+
+    bool parse_step(const YAML::Node& n, Step& step) {
+        step.loc = loc(n);
+        if (!n.IsMap()) return fail(n, "a step must be a map (do: ..., say: ..., expect: ...)");
+        std::string opname;
+        if (n["do"]) {
+            if (!scalar(n["do"], "do", opname)) return false;
+        } else if (!n["say"]) {
+            return fail(n, "a step needs 'do' (an operation) or 'say' (a pause for narration)");
+        }
+        const OpSpec* spec = nullptr;
+        if (!opname.empty()) {
+            for (const auto& s : op_specs())
+                if (opname == s.name) spec = &s;
+            if (!spec) {
+                if (later_ops().count(opname))
+                    return fail(n["do"], fmt::format("operation '{}' comes with a later issue (images / mapped files) and is not available yet", opname));
+                std::string list;
+                for (const auto& s : op_specs()) list += (list.empty() ? "" : ", ") + std::string(s.name);
+                return fail(n["do"], fmt::format("unknown operation '{}' (expected one of: {})", opname, list));
+            }
+            step.op = spec->op;
+        }
+        std::set<std::string> allowed = {"do", "say", "label", "expect"};
+        if (spec)
+            for (const auto& a : spec->args) allowed.insert(a.key);
+        if (!check_keys(n, allowed, spec ? fmt::format("a {} step", opname) : std::string("a narration step"))) return false;
+        if (n["say"] && !scalar(n["say"], "say", step.say)) return false;
+        if (n["label"] && !scalar(n["label"], "label", step.label)) return false;
+        if (spec) {
+            for (const auto& a : spec->args) {
+                if (!n[a.key]) {
+                    if (a.required) return fail(n, fmt::format("{} needs '{}'", opname, a.key));
+                    continue;
+                }
+                Arg arg;
+                if (!parse_arg(n[a.key], a.key, a.type, arg)) return false;
+                if (a.type == ArgType::Process && !m_processes.count(arg.text))
+                    return fail(n[a.key], fmt::format("{}: no process '{}' is created by an earlier step", a.key, arg.text));
+                step.args[a.key] = arg;
+            }
+            if (step.op == Op::CreateProcess && step.args.count("image"))
+                return fail(n["image"], "create_process with an image comes with the loader (the images issue); omit image for an empty address space");
+            if ((step.op == Op::Write || step.op == Op::DebuggerWrite) && !!n["value"] == !!n["text"])
+                return fail(n, fmt::format("{} needs exactly one of 'value' or 'text'", opname));
+            if (const Arg* sz = step.arg("size"); sz && (step.op == Op::Read || step.op == Op::Write ||
+                                                         step.op == Op::Execute || step.op == Op::DebuggerWrite)) {
+                if (sz->number != 1 && sz->number != 2 && sz->number != 4)
+                    return fail(n["size"], "size: an access is 1, 2 or 4 bytes");
+                if (step.arg("text")) return fail(n["size"], "size: not with text (each character is one byte)");
+            }
+        }
+        // A name bound by this step is visible to its own expectations and to later steps.
+        if (const Arg* as = step.arg("as")) {
+            m_bound.insert(as->text);
+            if (step.op == Op::CreateProcess) m_processes.insert(as->text);
+        }
+        if (n["expect"]) {
+            const YAML::Node ex = n["expect"];
+            if (ex.IsSequence()) {
+                for (const auto& m : ex)
+                    if (!parse_expect_map(m, step)) return false;
+            } else if (!parse_expect_map(ex, step)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    bool parse(const YAML::Node& root, Scenario& sc) {
+        if (!root.IsMap()) return fail(root, "a scenario must be a map (pagelab: 1, title: ..., steps: ...)");
+        if (!check_keys(root, {"pagelab", "title", "summary", "machine", "files", "steps"}, "the scenario")) return false;
+        if (!root["pagelab"]) return fail(root, "the first key must be 'pagelab: 1' (the format version)");
+        uint64_t version = 0;
+        if (!number(root["pagelab"], "pagelab", version)) return false;
+        if (version != 1) return fail(root["pagelab"], fmt::format("format version {} is not supported (this build reads version 1)", version));
+        if (root["title"] && !scalar(root["title"], "title", sc.title)) return false;
+        if (root["summary"] && !scalar(root["summary"], "summary", sc.summary)) return false;
+        if (root["machine"] && !parse_machine(root["machine"], sc.machine)) return false;
+        if (root["files"]) {
+            if (!root["files"].IsSequence()) return fail(root["files"], "files must be a list");
+            for (const auto& f : root["files"]) {
+                FileDecl d;
+                if (!parse_file(f, d)) return false;
+                sc.files.push_back(std::move(d));
+            }
+        }
+        if (!root["steps"]) return fail(root, "a scenario needs 'steps'");
+        if (!root["steps"].IsSequence()) return fail(root["steps"], "steps must be a list");
+        for (const auto& s : root["steps"]) {
+            Step step;
+            if (!parse_step(s, step)) return false;
+            sc.steps.push_back(std::move(step));
+        }
+        return true;
+    }
+
+private:
+    std::string m_path;
+    std::set<std::string> m_bound;
+    std::set<std::string> m_processes;
+};
+
+}  // namespace
+
+const char* op_name(Op op) {
+    if (op == Op::Pause) return "say";
+    for (const auto& s : op_specs())
+        if (s.op == op) return s.name;
+    return "?";
+}
+
+const char* expect_kind_name(ExpectKind k) {
+    for (const auto& s : expect_specs())
+        if (s.kind == k) return s.name;
+    return "?";
+}
+
+std::optional<uint64_t> parse_number(const std::string& raw) {
+    std::string t = raw;
+    while (!t.empty() && std::isspace(uint8_t(t.back()))) t.pop_back();
+    while (!t.empty() && std::isspace(uint8_t(t.front()))) t.erase(t.begin());
+    uint64_t scale = 1;
+    for (auto [suffix, mult] : {std::pair{"KB", 1024ull}, {"MB", 1024ull * 1024}, {"GB", 1024ull * 1024 * 1024}}) {
+        const size_t len = strlen(suffix);
+        if (t.size() > len && t.compare(t.size() - len, len, suffix) == 0) {
+            t.resize(t.size() - len);
+            while (!t.empty() && std::isspace(uint8_t(t.back()))) t.pop_back();
+            scale = mult;
+            break;
+        }
+    }
+    if (t.empty()) return std::nullopt;
+    int base = 10;
+    const char* b = t.data();
+    const char* e = t.data() + t.size();
+    if (t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X')) {
+        base = 16;
+        b += 2;
+    }
+    uint64_t v = 0;
+    auto [p, ec] = std::from_chars(b, e, v, base);
+    if (ec != std::errc() || p != e || b == e) return std::nullopt;
+    if (v > (uint64_t(1) << 40) / scale) return std::nullopt;
+    return v * scale;
+}
+
+std::optional<AddressExpr> parse_address(const std::string& text) {
+    if (text.empty()) return std::nullopt;
+    if (std::isdigit(uint8_t(text[0]))) {
+        auto v = parse_number(text);
+        if (!v || *v > 0xFFFFFFFFull) return std::nullopt;
+        return AddressExpr{"", int64_t(*v)};
+    }
+    size_t cut = text.find_first_of("+-");
+    std::string name = text.substr(0, cut);
+    while (!name.empty() && name.back() == ' ') name.pop_back();
+    if (name.empty() || !(std::isalpha(uint8_t(name[0])) || name[0] == '_')) return std::nullopt;
+    for (char c : name)
+        if (!(std::isalnum(uint8_t(c)) || c == '_')) return std::nullopt;
+    AddressExpr a{name, 0};
+    if (cut != std::string::npos) {
+        auto v = parse_number(text.substr(cut + 1));
+        if (!v || *v > 0xFFFFFFFFull) return std::nullopt;
+        a.offset = text[cut] == '+' ? int64_t(*v) : -int64_t(*v);
+    }
+    return a;
+}
+
+LoadResult parse_scenario(const std::string& text, const std::string& path) {
+    LoadResult out;
+    Parser parser(path);
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+        std::string hint;
+        if (e.msg == "illegal map value")
+            hint = " (a ': ' inside an unquoted value starts a map: put the text in quotes)";
+        out.error = LoadError{fmt::format("{}:{}:{}: error: YAML: {}{}", path, e.mark.line + 1, e.mark.column + 1, e.msg, hint)};
+        return out;
+    }
+    Scenario sc;
+    sc.path = path;
+    bool ok = false;
+    try {
+        ok = parser.parse(root, sc);
+    } catch (const YAML::Exception& e) {
+        parser.fail(Location{e.mark.line + 1, e.mark.column + 1}, e.msg);
+    }
+    if (!ok || parser.error) {
+        out.error = parser.error ? *parser.error : LoadError{path + ":1:1: error: invalid scenario"};
+        return out;
+    }
+    out.scenario = std::move(sc);
+    return out;
+}
+
+LoadResult load_scenario(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return LoadResult{std::nullopt, LoadError{fmt::format("{}:1:1: error: cannot open the file", path)}};
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return parse_scenario(ss.str(), path);
+}
+
+}  // namespace pagelab::sim

@@ -1,0 +1,128 @@
+// A scenario file (DESIGN.md §3): the machine, the emulated disk, and the steps with their
+// narration and expectations. Loading validates everything — keys, types, numbers, names, bound
+// names — and reports the first problem as FILE:LINE:COLUMN: error: …; nothing runs then.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mm/MemoryManager.h"
+
+namespace pagelab::sim {
+
+struct Location {
+    int line = 0;    // 1-based
+    int column = 0;  // 1-based
+};
+
+// An address as written: a number, a bound name, or name+offset / name-offset.
+struct AddressExpr {
+    std::string name;  // empty: a plain number
+    int64_t offset = 0;
+};
+
+enum class ArgType : uint8_t {
+    Process,     // a process name (bound by create_process's `as`)
+    Bind,        // a new name (`as`)
+    Address,     // AddressExpr
+    Number,      // size, value, offset (sizes may say 64 KB)
+    Text,        // free text
+    Protection,  // READWRITE, EXECUTE_READ+GUARD, ...
+    AllocType,   // reserve, commit, top_down (one or a list)
+    FreeType,    // decommit | release
+    AccessKind,  // read | write | execute
+    Path,        // a file path on the emulated disk
+};
+
+struct Arg {
+    ArgType type = ArgType::Number;
+    Location loc;
+    uint64_t number = 0;
+    AddressExpr address;
+    std::string text;
+};
+
+enum class Op : uint8_t {
+    Pause,  // a step with only `say`
+    CreateProcess,
+    ExitProcess,
+    VirtualAlloc,
+    VirtualFree,
+    VirtualProtect,
+    VirtualQuery,
+    Read,
+    Write,
+    Execute,
+    Touch,
+    DebuggerWrite,
+    SwitchTo,
+    Trim,
+};
+const char* op_name(Op op);
+
+enum class ExpectKind : uint8_t {
+    Result, Error, Returns, Fault, Region, PteExpect, Value, SameFrame, DifferentFrame, Counters, Process,
+};
+const char* expect_kind_name(ExpectKind k);
+
+// One expectation key of a step's `expect` map, with its fields kept as written.
+struct Expectation {
+    ExpectKind kind = ExpectKind::Result;
+    Location loc;
+    std::string text;                     // result / error / returns / process state: the scalar
+    std::vector<std::string> list;        // fault kinds
+    std::map<std::string, Arg> fields;    // region/pte/value/counters/process fields
+    std::vector<std::map<std::string, Arg>> pair;  // same_frame / different_frame
+};
+
+struct Step {
+    Location loc;
+    Op op = Op::Pause;
+    std::string say;
+    std::string label;
+    std::map<std::string, Arg> args;
+    std::vector<Expectation> expects;
+
+    const Arg* arg(const std::string& key) const {
+        auto it = args.find(key);
+        return it == args.end() ? nullptr : &it->second;
+    }
+};
+
+struct FileDecl {
+    Location loc;
+    std::string path;
+    uint64_t size = 0;
+    std::string text;             // repeated to fill size
+    std::vector<uint8_t> bytes;   // or these bytes, repeated
+};
+
+struct Scenario {
+    std::string path;  // as given to load
+    std::string title;
+    std::string summary;
+    mm::MachineConfig machine;
+    std::vector<FileDecl> files;
+    std::vector<Step> steps;
+};
+
+struct LoadError {
+    std::string message;  // FILE:LINE:COLUMN: error: …
+};
+
+// Reads and validates a scenario file. Exactly one of the two is set.
+struct LoadResult {
+    std::optional<Scenario> scenario;
+    std::optional<LoadError> error;
+};
+LoadResult load_scenario(const std::string& path);
+LoadResult parse_scenario(const std::string& text, const std::string& path_for_messages);
+
+// Parsers shared with the CLI: "0x1000", "4096", "64 KB", "1 MB".
+std::optional<uint64_t> parse_number(const std::string& text);
+std::optional<AddressExpr> parse_address(const std::string& text);
+
+}  // namespace pagelab::sim

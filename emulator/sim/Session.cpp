@@ -1,0 +1,610 @@
+#include "sim/Session.h"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "mm/SoftwarePte.h"
+
+namespace pagelab::sim {
+
+using mm::AccessResult;
+using mm::EventKind;
+using mm::FaultKind;
+
+namespace {
+std::string hex32(uint64_t v) { return fmt::format("0x{:08X}", v); }
+std::string yes_no(bool b) { return b ? "true" : "false"; }
+std::optional<bool> parse_bool(const std::string& s) {
+    if (s == "true" || s == "yes") return true;
+    if (s == "false" || s == "no") return false;
+    return std::nullopt;
+}
+std::string fault_list(uint32_t faults) {
+    if (faults == 0) return "none";
+    std::string out;
+    for (int k = 1; k <= int(FaultKind::GuardPage); ++k)
+        if (faults & (1u << k)) out += (out.empty() ? "" : ", ") + std::string(mm::fault_kind_name(FaultKind(k)));
+    return out;
+}
+std::optional<FaultKind> fault_of_event(EventKind k) {
+    switch (k) {
+        case EventKind::DemandZero: return FaultKind::DemandZero;
+        case EventKind::PagefileRead: return FaultKind::PagefileRead;
+        case EventKind::SoftFault: return FaultKind::Soft;
+        case EventKind::AccessViolation: return FaultKind::AccessViolation;
+        case EventKind::GuardPage: return FaultKind::GuardPage;
+        default: return std::nullopt;
+    }
+}
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Inspection helpers (no side effects)
+
+std::optional<uint32_t> resident_frame(const os::Machine& m, uint16_t space, uint32_t va) {
+    const auto info = m.mm().pte_info(space, va);
+    if (!info.table_present) return std::nullopt;
+    if (info.kind == mm::PteKind::Valid) return info.pte >> 12;
+    if (info.kind == mm::PteKind::Transition) return mm::SoftwarePte::frame(info.pte);
+    return std::nullopt;
+}
+
+std::optional<uint8_t> peek_byte(const os::Machine& m, uint16_t space, uint32_t va) {
+    const auto& mmgr = m.mm();
+    const mm::AddressSpace& sp = mmgr.space(space);
+    if (const auto frame = resident_frame(m, space, va)) return mmgr.ram().content(*frame).data()[va & 0xFFF];
+    const auto info = mmgr.pte_info(space, va);
+    if (info.kind == mm::PteKind::Pagefile)
+        return mmgr.pagefile().content(mm::SoftwarePte::slot(info.pte)).data()[va & 0xFFF];
+    if (info.kind == mm::PteKind::DemandZero) return uint8_t(0);
+    if (info.kind == mm::PteKind::Zero) {
+        const mm::Vad* vad = sp.find_vad(va);
+        if (vad && vad->mem_commit) return uint8_t(0);
+    }
+    // System pages mapped at boot (kernel / win95 system arena).
+    if (va >= sp.layout().system_begin && info.table_present && (info.pte & 1))
+        return mmgr.ram().content(info.pte >> 12).data()[va & 0xFFF];
+    return std::nullopt;
+}
+
+std::string pte_backing(const os::Machine& m, uint32_t pte) {
+    switch (mm::SoftwarePte::kind(pte)) {
+        case mm::PteKind::Valid: {
+            const auto& e = m.mm().pfn()[pte >> 12];
+            if (e.use != mm::FrameUse::Private) return "none";
+            const auto k = mm::SoftwarePte::kind(e.original_pte);
+            return k == mm::PteKind::Pagefile ? "pagefile" : "demand-zero";
+        }
+        case mm::PteKind::Zero: return "none";
+        case mm::PteKind::DemandZero: return "demand-zero";
+        case mm::PteKind::Pagefile: return "pagefile";
+        case mm::PteKind::Transition: return "transition";
+        case mm::PteKind::Prototype: return "prototype";
+        case mm::PteKind::Decommitted: return "none";
+    }
+    return "none";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Loading and running
+
+std::variant<std::unique_ptr<Session>, LoadError> Session::load(const std::string& path) {
+    LoadResult r = load_scenario(path);
+    if (r.error) return *r.error;
+    return std::make_unique<Session>(std::move(*r.scenario));
+}
+
+Session::Session(Scenario scenario) : m_scenario(std::move(scenario)) {
+    mm::MachineConfig cfg = m_scenario.machine;
+    cfg.journal = true;
+    m_machine = std::make_unique<os::Machine>(cfg);
+    run_all();
+}
+
+void Session::run_all() {
+    core::Journal& j = m_machine->journal();
+    m_results.resize(m_scenario.steps.size());
+    for (size_t i = 0; i < m_scenario.steps.size(); ++i) {
+        j.begin_operation(uint32_t(i));
+        uint16_t space = mm::kNoSpace;
+        if (const Arg* p = m_scenario.steps[i].arg("process"))
+            if (const os::Process* proc = m_machine->find_process(p->text)) space = proc->space;
+        j.begin_event(uint16_t(EventKind::Operation), space, uint32_t(i));
+        run_step(i);
+        check(i, m_results[i]);
+        if (i == 0 || *m_results[i - 1].bindings != m_bindings)
+            m_results[i].bindings = std::make_shared<const std::map<std::string, uint64_t>>(m_bindings);
+        else
+            m_results[i].bindings = m_results[i - 1].bindings;
+    }
+    m_machine->sync_position();
+    m_cursor = event_count();
+    seek_event(0);
+}
+
+size_t Session::failed_steps() const {
+    size_t n = 0;
+    for (const auto& r : m_results)
+        if (!r.passed()) ++n;
+    return n;
+}
+
+std::optional<uint16_t> Session::process_space(const std::string& name, StepResult& r) const {
+    const os::Process* p = m_machine->find_process(name);
+    if (!p) {
+        r.note = fmt::format("process '{}' does not exist (its create_process failed)", name);
+        return std::nullopt;
+    }
+    if (p->state != os::ProcessState::Running) {
+        r.ok = false;
+        r.error = mm::Error::InvalidHandle;
+        return std::nullopt;
+    }
+    return p->space;
+}
+
+std::optional<uint32_t> Session::resolve(const AddressExpr& a, StepResult& r) const {
+    if (a.name.empty()) return uint32_t(a.offset);
+    auto it = m_bindings.find(a.name);
+    if (it == m_bindings.end()) {
+        r.note = fmt::format("'{}' was not bound (the step that binds it failed)", a.name);
+        return std::nullopt;
+    }
+    return uint32_t(int64_t(it->second) + a.offset);
+}
+
+void Session::run_step(size_t index) {
+    const Step& step = m_scenario.steps[index];
+    StepResult& r = m_results[index];
+    mm::MemoryManager& mmgr = m_machine->mm();
+    auto number = [&](const char* key, uint64_t dflt) {
+        const Arg* a = step.arg(key);
+        return a ? a->number : dflt;
+    };
+    auto bind = [&](uint64_t v) {
+        if (const Arg* as = step.arg("as")) m_bindings[as->text] = v;
+    };
+    auto set = [&](const mm::Result& res) {
+        r.ok = res.ok;
+        r.error = res.error;
+        r.value = res.value;
+        r.has_value = res.ok;
+    };
+    auto take_access = [&](const AccessResult& a) {
+        r.faults |= a.faults;
+        if (!a.ok()) {
+            r.ok = false;
+            r.error = a.status == mm::AccessStatus::OutOfMemory ? mm::Error::NotEnoughMemory
+                      : a.status == mm::AccessStatus::AccessViolation ? mm::Error::NoAccess
+                                                                      : mm::Error::Success;
+        }
+        return a.ok();
+    };
+
+    if (step.op == Op::Pause) return;
+    if (step.op == Op::CreateProcess) {
+        const std::string name = step.arg("as")->text;
+        if (m_machine->find_process(name)) {
+            r.ok = false;
+            r.error = mm::Error::AlreadyExists;
+            r.note = fmt::format("a process named '{}' exists already", name);
+            return;
+        }
+        set(m_machine->create_process(name));
+        r.has_value = false;
+        if (r.ok) m_bindings[name] = r.value;
+        return;
+    }
+    std::optional<uint16_t> space;
+    if (const Arg* p = step.arg("process")) {
+        space = process_space(p->text, r);
+        if (!space) return;
+    }
+    std::optional<uint32_t> address;
+    if (const Arg* a = step.arg("address")) {
+        address = resolve(a->address, r);
+        if (!address) return;
+    }
+    switch (step.op) {
+        case Op::ExitProcess: {
+            const os::Process* p = m_machine->find_process(step.arg("process")->text);
+            set(m_machine->exit_process(p->id));
+            break;
+        }
+        case Op::VirtualAlloc:
+            set(mmgr.virtual_alloc(*space, address.value_or(0), uint32_t(number("size", 0)), uint32_t(number("type", 0)),
+                                   uint32_t(number("protect", 0))));
+            if (r.ok) bind(r.value);
+            break;
+        case Op::VirtualFree:
+            set(mmgr.virtual_free(*space, *address, uint32_t(number("size", 0)), uint32_t(number("type", 0))));
+            r.has_value = false;
+            break;
+        case Op::VirtualProtect:
+            set(mmgr.virtual_protect(*space, *address, uint32_t(number("size", 0)), uint32_t(number("protect", 0))));
+            if (r.ok) bind(r.value);
+            break;
+        case Op::VirtualQuery: {
+            mm::MemoryBasicInformation mbi;
+            set(mmgr.virtual_query(*space, *address, mbi));
+            if (r.ok) {
+                r.query = mbi;
+                r.value = mbi.base_address;
+            }
+            break;
+        }
+        case Op::Read:
+        case Op::Execute: {
+            const uint32_t size = uint32_t(number("size", step.op == Op::Read ? 4 : 1));
+            const auto kind = step.op == Op::Read ? x86::Access::Read : x86::Access::Execute;
+            const AccessResult a = mmgr.access(*space, *address, size, kind);
+            if (take_access(a)) {
+                r.value = a.value;
+                r.has_value = true;
+                bind(a.value);
+            }
+            break;
+        }
+        case Op::Write:
+        case Op::DebuggerWrite: {
+            const bool debugger = step.op == Op::DebuggerWrite;
+            auto put = [&](uint32_t va, uint32_t size, uint32_t v) {
+                return take_access(debugger ? mmgr.debugger_write(*space, va, size, v)
+                                            : mmgr.access(*space, va, size, x86::Access::Write, v));
+            };
+            if (const Arg* t = step.arg("text")) {
+                for (size_t i = 0; i < t->text.size(); ++i)
+                    if (!put(*address + uint32_t(i), 1, uint8_t(t->text[i]))) break;
+            } else {
+                put(*address, uint32_t(number("size", 4)), uint32_t(number("value", 0)));
+            }
+            break;
+        }
+        case Op::Touch: {
+            const std::string& access = step.arg("access")->text;
+            const uint64_t end = uint64_t(*address) + number("size", 1);
+            for (uint64_t va = *address; va < end; va = (va & ~0xFFFull) + 0x1000) {
+                AccessResult a;
+                if (access == "write") {
+                    // *p = *p: read the byte, write it back.
+                    a = mmgr.access(*space, uint32_t(va), 1, x86::Access::Read);
+                    if (a.ok()) {
+                        const uint32_t faults = a.faults;
+                        a = mmgr.access(*space, uint32_t(va), 1, x86::Access::Write, a.value);
+                        a.faults |= faults;
+                    }
+                } else {
+                    a = mmgr.access(*space, uint32_t(va), 1, access == "read" ? x86::Access::Read : x86::Access::Execute);
+                }
+                if (!take_access(a)) break;
+            }
+            break;
+        }
+        case Op::SwitchTo: mmgr.switch_to(*space); break;
+        case Op::Trim: mmgr.trim(*space); break;
+        case Op::Pause:
+        case Op::CreateProcess: break;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Expectations
+
+void Session::check(size_t index, StepResult& r) {
+    const Step& step = m_scenario.steps[index];
+    const mm::MemoryManager& mmgr = m_machine->mm();
+    auto add = [&](const Expectation& e, std::string what, std::string expected, std::string actual) {
+        const bool passed = expected == actual;
+        r.checks.push_back(CheckResult{&e, std::move(what), std::move(expected), std::move(actual), passed});
+    };
+    auto field_space = [&](const std::map<std::string, Arg>& f, std::string& problem) -> std::optional<uint16_t> {
+        std::string name;
+        if (auto it = f.find("process"); it != f.end()) name = it->second.text;
+        else if (const Arg* p = step.arg("process")) name = p->text;
+        else if (step.op == Op::CreateProcess) name = step.arg("as")->text;
+        const os::Process* p = name.empty() ? nullptr : m_machine->find_process(name);
+        if (!p || !mmgr.space(p->space).alive()) {
+            problem = name.empty() ? "no process given" : fmt::format("process '{}' has no address space", name);
+            return std::nullopt;
+        }
+        return p->space;
+    };
+    auto field_address = [&](const std::map<std::string, Arg>& f, std::string& problem) -> std::optional<uint32_t> {
+        StepResult scratch;
+        std::optional<uint32_t> a;
+        if (auto it = f.find("address"); it != f.end()) a = resolve(it->second.address, scratch);
+        else if (const Arg* sa = step.arg("address")) a = resolve(sa->address, scratch);
+        else problem = "no address given";
+        if (!scratch.note.empty()) problem = scratch.note;
+        return a;
+    };
+    auto resolve_value = [&](const Arg& a) -> std::optional<uint32_t> {
+        StepResult scratch;
+        return resolve(a.address, scratch);
+    };
+
+    if (!r.note.empty() && !step.expects.empty())
+        r.checks.push_back(CheckResult{&step.expects.front(), "step", "to run", r.note, false});
+    for (const Expectation& e : step.expects) {
+        std::string problem;
+        switch (e.kind) {
+            case ExpectKind::Result: add(e, "result", e.text, r.ok ? "ok" : "failed"); break;
+            case ExpectKind::Error:
+                add(e, "error", mm::error_name(*mm::parse_error(e.text)), mm::error_name(r.error));
+                break;
+            case ExpectKind::Returns: {
+                const std::string actual = r.has_value ? hex32(r.value) : "nothing";
+                std::string expected = e.text;
+                if (auto n = parse_number(e.text)) expected = hex32(*n);
+                else if (auto a = parse_address(e.text); a && m_bindings.count(a->name)) {
+                    StepResult scratch;
+                    expected = hex32(*resolve(*a, scratch));
+                } else if (auto p = mm::parse_protection(e.text)) expected = hex32(*p);
+                else if (auto er = mm::parse_error(e.text)) expected = hex32(uint32_t(*er));
+                add(e, "returns", expected, actual);
+                break;
+            }
+            case ExpectKind::Fault: {
+                uint32_t want = 0;
+                for (const auto& k : e.list) {
+                    const FaultKind f = *mm::parse_fault_kind(k);
+                    if (f != FaultKind::None) want |= 1u << uint32_t(f);
+                }
+                add(e, "fault", fault_list(want), fault_list(r.faults));
+                break;
+            }
+            case ExpectKind::Region: {
+                auto space = field_space(e.fields, problem);
+                auto addr = field_address(e.fields, problem);
+                if (!space || !addr) { add(e, "region", "a region", problem); break; }
+                mm::MemoryBasicInformation q;
+                if (!mmgr.virtual_query(*space, *addr, q).ok) { add(e, "region", "a region", "VirtualQuery failed"); break; }
+                for (const auto& [key, arg] : e.fields) {
+                    if (key == "process" || key == "address") continue;
+                    if (key == "base") add(e, "region.base", hex32(resolve_value(arg).value_or(0)), hex32(q.base_address));
+                    else if (key == "allocation_base") add(e, "region.allocation_base", hex32(resolve_value(arg).value_or(0)), hex32(q.allocation_base));
+                    else if (key == "allocation_protect") add(e, "region.allocation_protect", mm::protection_name(uint32_t(arg.number)), mm::protection_name(q.allocation_protect));
+                    else if (key == "size") add(e, "region.size", hex32(arg.number), hex32(q.region_size));
+                    else if (key == "protect") add(e, "region.protect", mm::protection_name(uint32_t(arg.number)), mm::protection_name(q.protect));
+                    else if (key == "state") add(e, "region.state", arg.text, q.state == mm::mem::kCommit ? "commit" : q.state == mm::mem::kReserve ? "reserve" : "free");
+                    else if (key == "type") add(e, "region.type", arg.text, q.type == mm::mem::kPrivate ? "private" : q.type == mm::mem::kMapped ? "mapped" : q.type == mm::mem::kImage ? "image" : "none");
+                }
+                break;
+            }
+            case ExpectKind::PteExpect: {
+                auto space = field_space(e.fields, problem);
+                auto addr = field_address(e.fields, problem);
+                if (!space || !addr) { add(e, "pte", "a PTE", problem); break; }
+                const auto info = mmgr.pte_info(*space, *addr);
+                const x86::Pte pte(info.pte);
+                for (const auto& [key, arg] : e.fields) {
+                    if (key == "process" || key == "address") continue;
+                    auto flag = [&](bool actual) {
+                        const auto want = parse_bool(arg.text);
+                        add(e, "pte." + key, want ? yes_no(*want) : arg.text, yes_no(actual));
+                    };
+                    const bool present = info.table_present && pte.present();
+                    if (key == "present") flag(present);
+                    else if (key == "writable") flag(present && pte.writable());
+                    else if (key == "user") flag(present && pte.user());
+                    else if (key == "accessed") flag(present && pte.accessed());
+                    else if (key == "dirty") flag(present && pte.dirty());
+                    else if (key == "copy_on_write") flag(present && pte.copy_on_write());
+                    else if (key == "frame") add(e, "pte.frame", fmt::format("0x{:X}", arg.number), present ? fmt::format("0x{:X}", pte.frame()) : "none");
+                    else if (key == "backing") add(e, "pte.backing", arg.text, pte_backing(*m_machine, info.pte));
+                }
+                break;
+            }
+            case ExpectKind::Value: {
+                auto space = field_space(e.fields, problem);
+                auto addr = field_address(e.fields, problem);
+                if (!space || !addr) { add(e, "value", "a value", problem); break; }
+                if (auto t = e.fields.find("text"); t != e.fields.end()) {
+                    std::string actual;
+                    for (size_t i = 0; i < t->second.text.size(); ++i) {
+                        auto b = peek_byte(*m_machine, *space, *addr + uint32_t(i));
+                        if (!b) { actual += "<not readable>"; break; }
+                        actual += char(*b);
+                    }
+                    add(e, "value.text", t->second.text, actual);
+                }
+                if (auto q = e.fields.find("equals"); q != e.fields.end()) {
+                    const uint32_t size = e.fields.count("size") ? uint32_t(e.fields.at("size").number) : 4;
+                    uint64_t v = 0;
+                    bool readable = true;
+                    for (uint32_t i = 0; i < size && readable; ++i) {
+                        auto b = peek_byte(*m_machine, *space, *addr + i);
+                        if (!b) readable = false;
+                        else v |= uint64_t(*b) << (8 * i);
+                    }
+                    add(e, "value.equals", fmt::format("0x{:X}", q->second.number), readable ? fmt::format("0x{:X}", v) : "not readable");
+                }
+                break;
+            }
+            case ExpectKind::SameFrame:
+            case ExpectKind::DifferentFrame: {
+                std::optional<uint32_t> frames[2];
+                std::string where[2];
+                for (int i = 0; i < 2; ++i) {
+                    auto space = field_space(e.pair[i], problem);
+                    auto addr = field_address(e.pair[i], problem);
+                    if (space && addr) frames[i] = resident_frame(*m_machine, *space, *addr);
+                    where[i] = frames[i] ? fmt::format("0x{:X}", *frames[i]) : "not resident";
+                }
+                const bool both = frames[0] && frames[1];
+                const bool same = both && *frames[0] == *frames[1];
+                const bool want_same = e.kind == ExpectKind::SameFrame;
+                r.checks.push_back(CheckResult{&e, expect_kind_name(e.kind), want_same ? "one frame" : "two frames",
+                                               fmt::format("frames {} and {}", where[0], where[1]),
+                                               both && same == want_same});
+                break;
+            }
+            case ExpectKind::Counters:
+                for (const auto& [name, arg] : e.fields) {
+                    uint64_t actual = name == "frames_free" ? mmgr.frames_free() : mmgr.counter(*mm::parse_counter(name));
+                    add(e, "counters." + name, std::to_string(arg.number), std::to_string(actual));
+                }
+                break;
+            case ExpectKind::Process: {
+                const os::Process* p = m_machine->find_process(e.fields.at("name").text);
+                add(e, "process.state", e.fields.at("state").text, p ? os::process_state_name(p->state) : "none");
+                break;
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Moving through the run
+
+size_t Session::first_change(size_t e) const {
+    const auto& events = m_machine->journal().events();
+    return e < events.size() ? events[e].first_change : m_machine->journal().changes().size();
+}
+
+size_t Session::first_event_of_step(size_t step) const {
+    const auto& ops = m_machine->journal().operations();
+    return step < ops.size() ? ops[step].first_event : event_count();
+}
+
+size_t Session::steps_done() const {
+    size_t s = 0;
+    while (s < step_count() && first_event_of_step(s + 1) <= m_cursor) ++s;
+    return s;
+}
+
+size_t Session::current_step() const { return m_cursor == 0 ? 0 : step_of_event(m_cursor - 1); }
+
+bool Session::at_step_boundary() const {
+    const auto& ops = m_machine->journal().operations();
+    if (m_cursor == event_count()) return true;
+    for (const auto& op : ops)
+        if (op.first_event == m_cursor) return true;
+    return false;
+}
+
+void Session::seek_event(size_t cursor) {
+    cursor = std::min(cursor, event_count());
+    m_machine->seek(first_change(cursor));
+    m_cursor = cursor;
+}
+
+bool Session::step_event_forward() {
+    if (m_cursor >= event_count()) return false;
+    seek_event(m_cursor + 1);
+    return true;
+}
+
+bool Session::step_event_back() {
+    if (m_cursor == 0) return false;
+    seek_event(m_cursor - 1);
+    return true;
+}
+
+bool Session::step_forward() {
+    if (m_cursor >= event_count()) return false;
+    seek_step(steps_done() + 1);
+    return true;
+}
+
+bool Session::step_back() {
+    if (m_cursor == 0) return false;
+    const size_t done = steps_done();
+    // Mid-step: back to the end of the previous step; at a boundary: one whole step back.
+    seek_step(first_event_of_step(done) == m_cursor ? (done == 0 ? 0 : done - 1) : done);
+    return true;
+}
+
+std::string Session::explain(size_t e) const {
+    const core::EventRecord& ev = event(e);
+    if (EventKind(ev.kind) == EventKind::Operation) {
+        const Step& s = m_scenario.steps[ev.args[0]];
+        return s.say.empty() ? fmt::format("Step {}: {}.", ev.args[0] + 1, op_name(s.op)) : s.say;
+    }
+    return mm::describe_event(ev, [&](uint16_t space) {
+        for (const os::Process& p : m_machine->processes())
+            if (p.space == space) return p.name;
+        // The process may not exist at the cursor (an event explained out of order): its name
+        // is still known from the scenario's create_process steps, in creation order.
+        uint16_t n = 0;
+        for (const Step& s : m_scenario.steps)
+            if (s.op == Op::CreateProcess && n++ == space) return s.arg("as")->text;
+        return fmt::format("space {}", space);
+    });
+}
+
+bool Session::matches(const Breakpoint& b, size_t e) {
+    const core::EventRecord& ev = event(e);
+    auto in_process = [&](const std::string& name) {
+        if (name.empty()) return true;
+        if (const os::Process* p = m_machine->find_process(name)) return p->space == ev.space;
+        // Not created yet at this point: its address space will be the next one made, in the
+        // order the scenario creates processes.
+        uint16_t n = 0;
+        for (const Step& s : m_scenario.steps)
+            if (s.op == Op::CreateProcess && s.arg("as")->text == name) return n == ev.space;
+            else if (s.op == Op::CreateProcess) ++n;
+        return false;
+    };
+    switch (b.kind) {
+        case BreakKind::Fault: {
+            const auto f = fault_of_event(EventKind(ev.kind));
+            return f && (b.fault == FaultKind::None || *f == b.fault) && in_process(b.process);
+        }
+        case BreakKind::Process: return EventKind(ev.kind) != EventKind::Operation && in_process(b.process);
+        case BreakKind::Label:
+            return EventKind(ev.kind) == EventKind::Operation && m_scenario.steps[ev.args[0]].label == b.label;
+        case BreakKind::PteChange: {
+            const os::Process* p = m_machine->find_process(b.process);
+            if (!p || !m_machine->mm().space(p->space).alive()) return false;
+            const auto info = m_machine->mm().pte_info(p->space, b.address);
+            const auto& changes = m_machine->journal().changes();
+            for (size_t c = first_change(e); c < first_change(e + 1); ++c) {
+                const core::Change& ch = changes[c];
+                if (ch.store != core::Store::PhysBytes) continue;
+                if (ch.target == info.pde_address) return true;  // a page table appears or goes
+                if (info.table_present && ch.target == info.pte_address) return true;
+            }
+            return false;
+        }
+    }
+    return false;
+}
+
+bool Session::run_to(const std::vector<Breakpoint>& breakpoints) {
+    for (size_t e = m_cursor; e < event_count(); ++e) {
+        seek_event(e);
+        for (const Breakpoint& b : breakpoints) {
+            if (matches(b, e)) {
+                seek_event(e + 1);
+                return true;
+            }
+        }
+    }
+    seek_event(event_count());
+    return false;
+}
+
+}  // namespace pagelab::sim
+
+namespace pagelab::sim {
+
+void Session::visit(size_t first, size_t end, const std::function<void(size_t)>& on_event,
+                    const std::function<void(const core::Change&)>& on_change) {
+    const size_t saved = m_cursor;
+    const auto& changes = m_machine->journal().changes();
+    end = std::min(end, event_count());
+    for (size_t e = first; e < end; ++e) {
+        m_machine->seek(first_change(e));
+        if (on_event) on_event(e);
+        for (size_t c = first_change(e); c < first_change(e + 1); ++c) {
+            m_machine->seek(c);
+            if (on_change) on_change(changes[c]);
+        }
+    }
+    seek_event(saved);
+}
+
+}  // namespace pagelab::sim

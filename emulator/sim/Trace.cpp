@@ -1,0 +1,303 @@
+#include "sim/Trace.h"
+
+#include <ostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "mm/SoftwarePte.h"
+#include "sim/Report.h"
+
+namespace pagelab::sim {
+
+namespace {
+
+std::string content_id(const core::PageRef& p) {
+    if (p.is_zero_page()) return "zero";
+    // FNV-1a over the 4 KB: a short, stable name for the bytes.
+    uint32_t h = 2166136261u;
+    const uint8_t* d = p.data();
+    bool all_zero = true;
+    for (uint32_t i = 0; i < core::kPageSize; ++i) {
+        h = (h ^ d[i]) * 16777619u;
+        all_zero = all_zero && d[i] == 0;
+    }
+    return all_zero ? "zero" : fmt::format("bytes#{:08x}", h);
+}
+
+const char* pfn_field_name(uint8_t f) {
+    static const char* const kNames[] = {"pte_address", "original_pte", "flink", "blink", "share_count",
+                                         "owner",       "state",        "use",   "flags", "list"};
+    return f < 10 ? kNames[f] : "?";
+}
+
+std::string pfn_value(uint8_t field, uint64_t v) {
+    switch (mm::PfnField(field)) {
+        case mm::PfnField::State: return mm::frame_state_name(mm::FrameState(v));
+        case mm::PfnField::Use: return mm::frame_use_name(mm::FrameUse(v));
+        case mm::PfnField::List: return mm::frame_list_name(mm::FrameList(v));
+        case mm::PfnField::Flink:
+        case mm::PfnField::Blink: return v == mm::kNoFrame ? "none" : fmt::format("0x{:X}", v);
+        case mm::PfnField::Owner: return v == 0xFFFF ? "none" : fmt::format("{}", v);
+        case mm::PfnField::PteAddress:
+        case mm::PfnField::OriginalPte: return fmt::format("0x{:08X}", v);
+        default: return fmt::format("{}", v);
+    }
+}
+
+std::string vad_text(const mm::MemoryManager& m, uint64_t blob) {
+    if (blob == core::kNoBlob) return "none";
+    const mm::Vad& v = m.vad_blob(blob);
+    return fmt::format("[{:08X}-{:08X} {} {}{}]", v.base(), v.base() + v.size() - 1, mm::vad_type_name(v.type),
+                       mm::protection_name(v.allocation_protect), v.mem_commit ? " committed" : "");
+}
+
+std::string tlb_text(uint64_t packed) {
+    const auto e = x86::TlbEntry::unpack(packed);
+    if (!e.valid) return "empty";
+    return fmt::format("page 0x{:05X} -> frame 0x{:X} {}{}{}", e.vpn, e.frame, e.writable ? "W" : "R", e.user ? "U" : "K",
+                       e.dirty ? "D" : "");
+}
+
+std::string hex_list(const std::vector<std::string>& v) {
+    std::string s;
+    for (const auto& x : v) s += (s.empty() ? "" : "|") + x;
+    return s;
+}
+
+}  // namespace
+
+std::string describe_change(const os::Machine& m, const core::Change& c) {
+    const mm::MemoryManager& mmgr = m.mm();
+    auto name = [&](uint32_t space) { return space == 0xFFFF ? std::string("system") : m.space_name(uint16_t(space)); };
+    switch (c.store) {
+        case core::Store::PhysBytes: {
+            const uint32_t frame = c.target >> 12;
+            const mm::PfnEntry& e = mmgr.pfn()[frame];
+            if (c.field == 4 && e.use == mm::FrameUse::PageDirectory) {
+                return fmt::format("PDE {:03X} of {} @ pa {:08X}: {:08X} -> {:08X}  ({})", (c.target & 0xFFF) / 4,
+                                   name(e.owner), c.target, c.before, c.after, pte_summary(mmgr, uint32_t(c.after)));
+            }
+            if (c.field == 4 && e.use == mm::FrameUse::PageTable && e.owner != 0xFFFF) {
+                return fmt::format("PTE of {:08X} ({}) @ pa {:08X}: {:08X} -> {:08X}  ({})", mmgr.va_of_pte(c.target),
+                                   name(e.owner), c.target, c.before, c.after, pte_summary(mmgr, uint32_t(c.after)));
+            }
+            return fmt::format("memory @ pa {:08X} [{} byte{}]: {:0{}X} -> {:0{}X}", c.target, c.field, c.field == 1 ? "" : "s",
+                               c.before, c.field * 2, c.after, c.field * 2);
+        }
+        case core::Store::FrameContent:
+            return fmt::format("frame 0x{:X} content: {} -> {}", c.target, content_id(m.journal().page(c.before)),
+                               content_id(m.journal().page(c.after)));
+        case core::Store::Pfn:
+            return fmt::format("pfn 0x{:X}.{}: {} -> {}", c.target, pfn_field_name(c.field), pfn_value(c.field, c.before),
+                               pfn_value(c.field, c.after));
+        case core::Store::ListHead: {
+            static const char* const kField[] = {"first", "last", "count"};
+            auto v = [&](uint64_t x) { return c.field == 2 ? fmt::format("{}", x) : pfn_value(uint8_t(mm::PfnField::Flink), x); };
+            return fmt::format("{} list.{}: {} -> {}", mm::frame_list_name(mm::FrameList(c.target)), kField[c.field % 3],
+                               v(c.before), v(c.after));
+        }
+        case core::Store::Slot:
+            return fmt::format("pagefile slot {}: {} -> {}", c.target, c.before ? "in use" : "free", c.after ? "in use" : "free");
+        case core::Store::SlotContent:
+            return fmt::format("pagefile slot {} content: {} -> {}", c.target, content_id(m.journal().page(c.before)),
+                               content_id(m.journal().page(c.after)));
+        case core::Store::Counter:
+            return fmt::format("counter {}: {} -> {}", mm::counter_name(mm::Counter(c.target)), c.before, c.after);
+        case core::Store::Tlb:
+            if (c.field == 1) return fmt::format("TLB next victim: {} -> {}", c.before, c.after);
+            return fmt::format("TLB[{}]: {} -> {}", c.target, tlb_text(c.before), tlb_text(c.after));
+        case core::Store::Cpu:
+            if (c.field == 0) return fmt::format("CR3: {:08X} -> {:08X}", c.before, c.after);
+            if (c.field == 1) return fmt::format("running: {} -> {}", c.before == mm::kNoSpace ? "nobody" : name(uint32_t(c.before)),
+                                                 c.after == mm::kNoSpace ? "nobody" : name(uint32_t(c.after)));
+            return fmt::format("clock hand: frame 0x{:X} -> 0x{:X}", c.before, c.after);
+        case core::Store::Vad:
+            return fmt::format("VAD of {}: {} -> {}", name(c.target), vad_text(mmgr, c.before), vad_text(mmgr, c.after));
+        case core::Store::Space:
+            if (c.field == 0) return fmt::format("address space {}: page directory frame 0x{:X} -> 0x{:X}", c.target, c.before, c.after);
+            return fmt::format("address space {}: {} -> {}", c.target, c.before ? "alive" : "deleted", c.after ? "alive" : "deleted");
+        case core::Store::SpaceCreate: return fmt::format("address space {} created ({})", c.target, mm::personality_name(mm::Personality(c.aux)));
+        case core::Store::Os:
+            if (c.field == 0) return fmt::format("process {} created (address space {})", c.target, c.aux);
+            return fmt::format("process {}: {} -> {}", c.target, os::process_state_name(os::ProcessState(c.before)),
+                               os::process_state_name(os::ProcessState(c.after)));
+    }
+    return "?";
+}
+
+std::string describe_machine(const mm::MachineConfig& c) {
+    return fmt::format("{}, {} frames, pagefile {} pages, policy {}, {}", mm::personality_name(c.personality), c.frames,
+                       c.pagefile_pages, mm::policy_name(c.policy),
+                       c.tlb_entries ? fmt::format("TLB of {} entries", c.tlb_entries) : std::string("no TLB"));
+}
+
+std::string describe_step(const Step& s) {
+    if (s.op == Op::Pause) return "say";
+    std::string out = op_name(s.op);
+    for (const auto& [key, a] : s.args) {
+        std::string v;
+        switch (a.type) {
+            case ArgType::Address:
+                v = a.address.name.empty() ? fmt::format("0x{:08X}", a.address.offset)
+                    : a.address.offset == 0 ? a.address.name
+                    : fmt::format("{}{}0x{:X}", a.address.name, a.address.offset < 0 ? "-" : "+",
+                                  a.address.offset < 0 ? -a.address.offset : a.address.offset);
+                break;
+            case ArgType::Number: v = fmt::format("0x{:X}", a.number); break;
+            case ArgType::Protection: v = mm::protection_name(uint32_t(a.number)); break;
+            case ArgType::AllocType: {
+                std::vector<std::string> parts;
+                if (a.number & mm::mem::kReserve) parts.push_back("reserve");
+                if (a.number & mm::mem::kCommit) parts.push_back("commit");
+                if (a.number & mm::mem::kTopDown) parts.push_back("top_down");
+                v = hex_list(parts);
+                break;
+            }
+            case ArgType::FreeType: v = a.number == mm::mem::kRelease ? "release" : a.number == mm::mem::kDecommit ? "decommit" : fmt::format("0x{:X}", a.number); break;
+            case ArgType::Text: v = "\"" + a.text + "\""; break;
+            default: v = a.text; break;
+        }
+        out += fmt::format(" {}={}", key, v);
+    }
+    return out;
+}
+
+std::string describe_result(const Step& s, const StepResult& r) {
+    if (s.op == Op::Pause) return "";
+    std::string out = r.ok ? "ok" : fmt::format("failed: {}", mm::error_name(r.error));
+    if (r.ok && r.has_value) {
+        if (s.op == Op::VirtualProtect) out += fmt::format(", returns {} (old protection)", mm::protection_name(r.value));
+        else out += fmt::format(", returns 0x{:08X}", r.value);
+    }
+    if (r.query) {
+        const auto& q = *r.query;
+        out += fmt::format(" [BaseAddress {:08X} AllocationBase {:08X} AllocationProtect {} RegionSize {:08X} State {} Protect {} Type {}]",
+                           q.base_address, q.allocation_base, mm::protection_name(q.allocation_protect), q.region_size,
+                           q.state == mm::mem::kCommit ? "MEM_COMMIT" : q.state == mm::mem::kReserve ? "MEM_RESERVE" : "MEM_FREE",
+                           mm::protection_name(q.protect),
+                           q.type == mm::mem::kPrivate ? "MEM_PRIVATE" : q.type == mm::mem::kMapped ? "MEM_MAPPED" : q.type == mm::mem::kImage ? "MEM_IMAGE" : "0");
+    }
+    if (r.faults) {
+        std::string f;
+        for (int k = 1; k <= int(mm::FaultKind::GuardPage); ++k)
+            if (r.faults & (1u << k)) f += (f.empty() ? "" : ", ") + std::string(mm::fault_kind_name(mm::FaultKind(k)));
+        out += ", faults: " + f;
+    }
+    if (!r.note.empty()) out += " (" + r.note + ")";
+    return out;
+}
+
+void write_trace(Session& session, std::ostream& out, TraceFormat format) {
+    const Scenario& sc = session.scenario();
+    if (format == TraceFormat::Json) {
+        nlohmann::ordered_json doc;
+        doc["pagelab_trace"] = 1;
+        doc["title"] = sc.title;
+        doc["machine"] = describe_machine(sc.machine);
+        nlohmann::ordered_json steps = nlohmann::ordered_json::array();
+        for (size_t i = 0; i < session.step_count(); ++i) {
+            nlohmann::ordered_json st;
+            st["step"] = i + 1;
+            st["line"] = sc.steps[i].loc.line;
+            st["do"] = describe_step(sc.steps[i]);
+            st["result"] = describe_result(sc.steps[i], session.result(i));
+            nlohmann::ordered_json events = nlohmann::ordered_json::array();
+            session.visit(
+                session.first_event_of_step(i), session.first_event_of_step(i + 1),
+                [&](size_t e) {
+                    nlohmann::ordered_json ev;
+                    ev["event"] = e;
+                    ev["kind"] = mm::event_kind_name(mm::EventKind(session.event(e).kind));
+                    ev["text"] = session.explain(e);
+                    ev["changes"] = nlohmann::ordered_json::array();
+                    events.push_back(ev);
+                },
+                [&](const core::Change& c) {
+                    nlohmann::ordered_json ch;
+                    ch["store"] = int(c.store);
+                    ch["field"] = c.field;
+                    ch["target"] = c.target;
+                    ch["before"] = c.before;
+                    ch["after"] = c.after;
+                    ch["text"] = describe_change(session.machine(), c);
+                    events.back()["changes"].push_back(ch);
+                });
+            st["events"] = events;
+            steps.push_back(st);
+        }
+        doc["steps"] = steps;
+        out << doc.dump(1) << "\n";
+        return;
+    }
+    out << "# PageLab trace, format 1\n";
+    out << "# " << sc.title << "\n";
+    out << "# machine: " << describe_machine(sc.machine) << "\n";
+    for (size_t i = 0; i < session.step_count(); ++i) {
+        out << fmt::format("step {} (line {}): {}\n", i + 1, sc.steps[i].loc.line, describe_step(sc.steps[i]));
+        session.visit(
+            session.first_event_of_step(i), session.first_event_of_step(i + 1),
+            [&](size_t e) {
+                const auto kind = mm::EventKind(session.event(e).kind);
+                if (kind == mm::EventKind::Operation) out << fmt::format("  [{}] step\n", e);
+                else out << fmt::format("  [{}] {} {}\n", e, mm::event_kind_name(kind), session.explain(e));
+            },
+            [&](const core::Change& c) { out << "      " << describe_change(session.machine(), c) << "\n"; });
+        const std::string res = describe_result(sc.steps[i], session.result(i));
+        if (!res.empty()) out << "  => " << res << "\n";
+    }
+}
+
+size_t write_transcript(Session& session, std::ostream& out, const TranscriptOptions& options) {
+    const Scenario& sc = session.scenario();
+    size_t failed = 0;
+    if (!options.quiet) {
+        out << "== " << (sc.title.empty() ? sc.path : sc.title) << " ==\n";
+        if (!sc.summary.empty()) out << sc.summary << "\n";
+        out << "machine: " << describe_machine(sc.machine) << "\n";
+    }
+    for (size_t i = 0; i < session.step_count(); ++i) {
+        const Step& step = sc.steps[i];
+        const StepResult& r = session.result(i);
+        if (!options.quiet) {
+            out << "\n";
+            out << fmt::format("Step {}: {}\n", i + 1, describe_step(step));
+            if (!step.say.empty()) out << "  " << step.say << "\n";
+            session.visit(
+                session.first_event_of_step(i), session.first_event_of_step(i + 1),
+                [&](size_t e) {
+                    const auto kind = mm::EventKind(session.event(e).kind);
+                    if (kind == mm::EventKind::Operation) return;
+                    out << "  - " << session.explain(e) << "\n";
+                },
+                [&](const core::Change& c) {
+                    if (!options.changes) return;
+                    // The learner's view: entries, frame states and the pagefile — not list links.
+                    const bool shown = c.store == core::Store::PhysBytes || c.store == core::Store::Slot ||
+                                       c.store == core::Store::Cpu || c.store == core::Store::Vad ||
+                                       (c.store == core::Store::Pfn &&
+                                        (mm::PfnField(c.field) == mm::PfnField::State || mm::PfnField(c.field) == mm::PfnField::Use));
+                    if (c.store == core::Store::Cpu && c.field == 2) return;
+                    if (shown) out << "      " << describe_change(session.machine(), c) << "\n";
+                });
+            const std::string res = describe_result(step, r);
+            if (!res.empty()) out << "  => " << res << "\n";
+        }
+        for (const CheckResult& c : r.checks) {
+            if (c.passed && options.quiet) continue;
+            if (c.passed) {
+                out << fmt::format("  ok   {} = {}\n", c.what, c.actual);
+            } else {
+                out << fmt::format("{}:{}:{}: step {}: expectation {} failed: expected {}, got {}\n", sc.path,
+                                   c.expectation->loc.line, c.expectation->loc.column, i + 1, c.what, c.expected, c.actual);
+            }
+        }
+        if (!r.passed()) ++failed;
+    }
+    if (!options.quiet) {
+        out << fmt::format("\n{}: {} steps, {} failed\n", sc.path, session.step_count(), failed);
+    }
+    return failed;
+}
+
+}  // namespace pagelab::sim

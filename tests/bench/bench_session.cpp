@@ -1,0 +1,121 @@
+// Session benchmark (issue: scenario files and the stepping session): a generated scenario of
+// 100,000 operations under memory pressure; measures loading (parse + run), one event back,
+// one step back, a jump to a random event, and the memory the history takes.
+// Targets: one event back <= 1 ms, a jump anywhere <= 100 ms, history <= 64 MB.
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <random>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "sim/Session.h"
+
+using namespace pagelab;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+std::string generate(size_t operations, uint32_t seed) {
+    std::mt19937 rng(seed);
+    std::ostringstream y;
+    y << "pagelab: 1\ntitle: generated\nmachine: {personality: nt, ram: 256 frames, pagefile: 4096 pages, policy: clock, tlb: 16}\nsteps:\n";
+    const int processes = 4;
+    for (int p = 0; p < processes; ++p) {
+        y << fmt::format("  - do: create_process\n    as: P{}\n", p);
+        y << fmt::format("  - do: virtual_alloc\n    process: P{}\n    size: 4 MB\n    type: [reserve, commit]\n    protect: READWRITE\n    as: m{}\n", p, p);
+    }
+    std::uniform_int_distribution<int> proc(0, processes - 1), page(0, 1023), off(0, 1023), kind(0, 99);
+    for (size_t i = size_t(processes) * 2; i < operations; ++i) {
+        const int p = proc(rng);
+        const int k = kind(rng);
+        const uint32_t addr_off = uint32_t(page(rng)) * 4096 + uint32_t(off(rng)) * 4;
+        if (k < 45) y << fmt::format("  - do: read\n    process: P{}\n    address: m{}+0x{:X}\n", p, p, addr_off);
+        else if (k < 90) y << fmt::format("  - do: write\n    process: P{}\n    address: m{}+0x{:X}\n    value: {}\n", p, p, addr_off, i);
+        else if (k < 95) y << fmt::format("  - do: virtual_protect\n    process: P{}\n    address: m{}+0x{:X}\n    size: 4096\n    protect: READWRITE\n", p, p, addr_off & ~0xFFFu);
+        else if (k < 98) y << fmt::format("  - do: virtual_query\n    process: P{}\n    address: m{}+0x{:X}\n", p, p, addr_off);
+        else y << fmt::format("  - do: trim\n    process: P{}\n", p);
+    }
+    return y.str();
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[v.size() / 2];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"PageLab session benchmark"};
+    size_t operations = 100000;
+    int samples = 200;
+    app.add_option("--operations", operations, "Scenario length");
+    app.add_option("--samples", samples, "Random positions measured");
+    CLI11_PARSE(app, argc, argv);
+
+    const std::string text = generate(operations, 42);
+    auto t0 = Clock::now();
+    auto loaded = sim::parse_scenario(text, "generated.yaml");
+    if (loaded.error) {
+        fmt::print(stderr, "{}\n", loaded.error->message);
+        return 2;
+    }
+    auto t1 = Clock::now();
+    sim::Session session(std::move(*loaded.scenario));
+    auto t2 = Clock::now();
+
+    std::mt19937 rng(7);
+    std::uniform_int_distribution<size_t> any(1, session.event_count());
+    std::vector<double> back_event, back_step, jump;
+    for (int i = 0; i < samples; ++i) {
+        session.seek_event(any(rng));
+        auto a = Clock::now();
+        session.step_event_back();
+        auto b = Clock::now();
+        back_event.push_back(std::chrono::duration<double, std::milli>(b - a).count());
+        a = Clock::now();
+        session.step_back();
+        b = Clock::now();
+        back_step.push_back(std::chrono::duration<double, std::milli>(b - a).count());
+    }
+    double worst_jump = 0;
+    for (int i = 0; i < samples; ++i) {
+        const size_t target = i % 10 == 0 ? (session.cursor() < session.event_count() / 2 ? session.event_count() : 0) : any(rng);
+        auto a = Clock::now();
+        session.seek_event(target);
+        auto b = Clock::now();
+        const double ms = std::chrono::duration<double, std::milli>(b - a).count();
+        jump.push_back(ms);
+        worst_jump = std::max(worst_jump, ms);
+    }
+    // End to start, the longest jump there is.
+    session.seek_event(session.event_count());
+    auto a = Clock::now();
+    session.seek_event(0);
+    auto b = Clock::now();
+    const double full_undo = std::chrono::duration<double, std::milli>(b - a).count();
+
+    const auto& j = session.machine().journal();
+    size_t results_bytes = session.step_count() * sizeof(sim::StepResult);
+    for (size_t i = 0; i < session.step_count(); ++i)
+        for (const auto& c : session.result(i).checks) results_bytes += sizeof(c) + c.what.size() + c.expected.size() + c.actual.size();
+    const double history_mb = double(j.memory_bytes() + results_bytes) / (1024.0 * 1024.0);
+
+    fmt::print("operations            {}\n", session.step_count());
+    fmt::print("events                {}\n", session.event_count());
+    fmt::print("changes               {}\n", j.changes().size());
+    fmt::print("parse                 {:.0f} ms\n", std::chrono::duration<double, std::milli>(t1 - t0).count());
+    fmt::print("run (load)            {:.0f} ms\n", std::chrono::duration<double, std::milli>(t2 - t1).count());
+    fmt::print("one event back        median {:.4f} ms, max {:.4f} ms   (target <= 1 ms)\n", median(back_event),
+               *std::max_element(back_event.begin(), back_event.end()));
+    fmt::print("one step back         median {:.4f} ms, max {:.4f} ms\n", median(back_step),
+               *std::max_element(back_step.begin(), back_step.end()));
+    fmt::print("jump to any event     median {:.3f} ms, max {:.3f} ms   (target <= 100 ms)\n", median(jump), worst_jump);
+    fmt::print("end -> start          {:.3f} ms\n", full_undo);
+    fmt::print("history memory        {:.1f} MB (journal {:.1f} MB)   (target <= 64 MB)\n", history_mb,
+               double(j.memory_bytes()) / (1024.0 * 1024.0));
+    return 0;
+}

@@ -1,0 +1,15 @@
+# Runs `pagelab run FILE` and checks that it fails with exit code 2 and prints the error that
+# the file's first line announces: "# expect: LINE:COL: error: some text".
+file(STRINGS ${FILE} first LIMIT_COUNT 1)
+string(REGEX REPLACE "^# expect: " "" expected "${first}")
+if(expected STREQUAL first)
+  message(FATAL_ERROR "${FILE}:1:1: the first line must be '# expect: LINE:COL: error: ...'")
+endif()
+execute_process(COMMAND ${PAGELAB} run ${FILE} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 20)
+if(NOT code EQUAL 2)
+  message(FATAL_ERROR "expected exit code 2, got ${code}\nstdout: ${out}\nstderr: ${err}")
+endif()
+string(FIND "${err}" "${expected}" at)
+if(at EQUAL -1)
+  message(FATAL_ERROR "expected stderr to contain:\n  ${expected}\ngot:\n  ${err}")
+endif()

@@ -1,0 +1,336 @@
+// core::Journal and os::Machine::seek: every primitive change is recorded with its before and
+// after values, grouped into events and operations; undoing to the start gives back the machine
+// as constructed, and redoing to the end gives back the machine the run produced.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "TestHelpers.h"
+
+using namespace pagelab;
+using pagelab::core::Journal;
+using pagelab::core::Store;
+
+TEST_CASE("a change whose before equals its after is not recorded", "[journal]") {
+    Journal j(true);
+    j.record(Store::Pfn, 0, 1, 5, 5);
+    CHECK(j.changes().empty());
+    j.record(Store::Pfn, 0, 1, 5, 6);
+    REQUIRE(j.changes().size() == 1);
+    CHECK(j.changes()[0].before == 5);
+    CHECK(j.changes()[0].after == 6);
+}
+
+TEST_CASE("a disabled journal records nothing", "[journal]") {
+    Journal j(false);
+    j.record(Store::Pfn, 0, 1, 5, 6);
+    j.record_counter(0, 1, 2);
+    CHECK(j.begin_operation(0) == 0);
+    CHECK(j.changes().empty());
+    CHECK(j.operations().empty());
+}
+
+TEST_CASE("consecutive changes of one counter in one event merge into one record", "[journal]") {
+    Journal j(true);
+    j.begin_operation(0);
+    j.begin_event(1, 0);
+    j.record_counter(3, 10, 11);
+    j.record_counter(3, 11, 12);
+    j.record_counter(3, 12, 13);
+    REQUIRE(j.changes().size() == 1);
+    CHECK(j.changes()[0].before == 10);
+    CHECK(j.changes()[0].after == 13);
+}
+
+TEST_CASE("counter records do not merge across another change, another counter or a new event", "[journal]") {
+    Journal j(true);
+    j.begin_operation(0);
+    j.begin_event(1, 0);
+    j.record_counter(3, 10, 11);
+    j.record_counter(4, 0, 1);
+    j.record_counter(3, 11, 12);
+    CHECK(j.changes().size() == 3);
+    j.record(Store::Pfn, 0, 1, 0, 1);
+    j.record_counter(3, 12, 13);
+    CHECK(j.changes().size() == 5);
+    j.begin_event(2, 0);
+    j.record_counter(3, 13, 14);
+    CHECK(j.changes().size() == 6);
+    CHECK(j.events()[1].first_change == 5);
+}
+
+TEST_CASE("counter records do not merge across the start of a new operation", "[journal]") {
+    Journal j(true);
+    j.begin_operation(0);
+    j.begin_event(1, 0);
+    j.record_counter(3, 10, 11);
+    j.begin_operation(1);
+    j.record_counter(3, 11, 12);
+    CHECK(j.changes().size() == 2);
+}
+
+TEST_CASE("events belong to the operation open when they begin and start at the next change", "[journal]") {
+    Journal j(true);
+    CHECK(j.begin_operation(7) == 0);
+    CHECK(j.begin_event(0, 0xFFFF, 1, 2, 3, 4) == 0);
+    j.record(Store::Pfn, 0, 1, 0, 1);
+    CHECK(j.begin_event(5, 2) == 1);
+    j.record(Store::Pfn, 0, 1, 1, 2);
+    j.record(Store::Pfn, 0, 1, 2, 3);
+    CHECK(j.begin_operation(8) == 1);
+    CHECK(j.begin_event(0, 0xFFFF) == 2);
+    REQUIRE(j.events().size() == 3);
+    CHECK(j.events()[0].operation == 0);
+    CHECK(j.events()[0].args[3] == 4);
+    CHECK(j.events()[1].first_change == 1);
+    CHECK(j.events()[1].kind == 5);
+    CHECK(j.events()[1].space == 2);
+    CHECK(j.events()[2].operation == 1);
+    CHECK(j.events()[2].first_change == 3);
+    CHECK(j.operations()[1].step == 8);
+    CHECK(j.operations()[1].first_event == 2);
+}
+
+TEST_CASE("the journal keeps page contents by reference; the all-zero page costs no blob", "[journal]") {
+    Journal j(true);
+    CHECK(j.keep_page(core::PageRef{}) == core::kNoBlob);
+    CHECK(j.page(core::kNoBlob).is_zero_page());
+    core::PageRef p = core::PageRef::zeroed();
+    p.mutable_data()[1] = 9;
+    const uint64_t blob = j.keep_page(p);
+    CHECK(blob != core::kNoBlob);
+    p.mutable_data()[1] = 10;  // copy-on-write: the kept page does not change
+    CHECK(j.page(blob).data()[1] == 9);
+}
+
+TEST_CASE("truncate forgets everything after the given counts", "[journal]") {
+    Journal j(true);
+    j.begin_operation(0);
+    j.begin_event(0, 0);
+    j.record(Store::Pfn, 0, 1, 0, 1);
+    j.begin_operation(1);
+    j.begin_event(0, 0);
+    j.record(Store::Pfn, 0, 1, 1, 2);
+    j.truncate(1, 1, 1);
+    CHECK(j.changes().size() == 1);
+    CHECK(j.events().size() == 1);
+    CHECK(j.operations().size() == 1);
+    j.clear();
+    CHECK(j.changes().empty());
+}
+
+namespace {
+// A workload that touches every store: two processes, reservations and commits, writes that
+// overflow RAM into the pagefile, reads back, protection changes, guard pages, trims, decommits,
+// releases and an exit.
+void run_workload(os::Machine& m) {
+    auto& mm = m.mm();
+    uint32_t step = 0;
+    auto op = [&] {
+        m.journal().begin_operation(step++);
+        m.journal().begin_event(uint16_t(mm::EventKind::Operation), 0xFFFF);
+    };
+    op();
+    const uint16_t a = m.processes()[m.create_process("A").value].space;
+    op();
+    const uint16_t b = m.processes()[m.create_process("B").value].space;
+    op();
+    const uint32_t buf = mm.virtual_alloc(a, 0, 0x30000, mm::mem::kReserve, mm::page::kReadWrite).value;
+    op();
+    REQUIRE(mm.virtual_alloc(a, buf + 0x2000, 0x10000, mm::mem::kCommit, mm::page::kReadWrite).ok);
+    for (uint32_t i = 0; i < 16; ++i) {
+        op();
+        REQUIRE(mm.access(a, buf + 0x2000 + i * 0x1000, 4, x86::Access::Write, 0xA0000000u + i).ok());
+    }
+    op();
+    const uint32_t bb = mm.virtual_alloc(b, 0, 0x8000, mm::mem::kCommit, mm::page::kReadWrite).value;
+    for (uint32_t i = 0; i < 8; ++i) {
+        op();
+        REQUIRE(mm.access(b, bb + i * 0x1000 + 6, 2, x86::Access::Write, 0xB000 + i).ok());
+    }
+    op();
+    mm.trim(b);
+    op();
+    REQUIRE(mm.access(b, bb + 0x1000 + 6, 2, x86::Access::Read).value == 0xB001);
+    for (uint32_t i = 0; i < 16; ++i) {
+        op();
+        REQUIRE(mm.access(a, buf + 0x2000 + i * 0x1000, 4, x86::Access::Read).value == 0xA0000000u + i);
+    }
+    op();
+    REQUIRE(mm.virtual_protect(a, buf + 0x3000, 0x2000, mm::page::kReadOnly).ok);
+    op();
+    REQUIRE(mm.virtual_protect(a, buf + 0x5000, 0x1000, mm::page::kReadWrite | mm::page::kGuard).ok);
+    op();
+    CHECK(mm.access(a, buf + 0x5000, 4, x86::Access::Read).status == mm::AccessStatus::GuardPage);
+    op();
+    CHECK(mm.access(a, buf + 0x3000, 4, x86::Access::Write, 1).status == mm::AccessStatus::AccessViolation);
+    op();
+    REQUIRE(mm.access(b, bb + 6, 2, x86::Access::Read).value == 0xB000);
+    op();
+    REQUIRE(mm.virtual_free(a, buf + 0x4000, 0x3000, mm::mem::kDecommit).ok);
+    op();
+    REQUIRE(m.exit_process(1).ok);
+    op();
+    REQUIRE(mm.virtual_free(a, buf, 0, mm::mem::kRelease).ok);
+    m.sync_position();
+}
+}  // namespace
+
+TEST_CASE("seek(0) undoes a whole run back to the machine as constructed, and seek(end) redoes it exactly",
+          "[journal][machine]") {
+    for (mm::Personality personality : {mm::Personality::Nt, mm::Personality::Win95}) {
+        for (uint32_t tlb : {0u, 4u}) {
+            for (mm::Policy policy : {mm::Policy::Fifo, mm::Policy::Clock, mm::Policy::Lru, mm::Policy::WorkingSet}) {
+                INFO("personality " << mm::personality_name(personality) << " tlb " << tlb << " policy "
+                                    << mm::policy_name(policy));
+                const mm::MachineConfig cfg = test::make_config(personality, 14, 24, policy, tlb);
+                const os::Machine fresh(cfg);
+                const auto initial = test::snapshot(fresh);
+
+                os::Machine m(cfg);
+                run_workload(m);
+                REQUIRE_INVARIANTS(m);
+                REQUIRE(m.mm().counter(mm::Counter::PagefileWrites) > 0);
+                const auto final_state = test::snapshot(m);
+                const size_t end = m.journal().changes().size();
+
+                m.seek(0);
+                test::require_same_snapshot(initial, test::snapshot(m));
+                REQUIRE_INVARIANTS(m);
+
+                m.seek(end);
+                test::require_same_snapshot(final_state, test::snapshot(m));
+                REQUIRE_INVARIANTS(m);
+            }
+        }
+    }
+}
+
+TEST_CASE("at every operation boundary, stepping back and forth lands on a consistent machine", "[journal][machine]") {
+    const mm::MachineConfig cfg = test::make_config(mm::Personality::Nt, 14, 24, mm::Policy::Clock, 4);
+    os::Machine m(cfg);
+    run_workload(m);
+    const auto& events = m.journal().events();
+    const auto& ops = m.journal().operations();
+    std::vector<size_t> boundaries;
+    for (const auto& o : ops) boundaries.push_back(events[o.first_event].first_change);
+    boundaries.push_back(m.journal().changes().size());
+    // Backward, then forward, checking the model's invariants at every operation boundary and
+    // that a forward pass reproduces the same states as the backward pass.
+    std::vector<std::vector<std::string>> seen(boundaries.size());
+    for (size_t i = boundaries.size(); i-- > 0;) {
+        m.seek(boundaries[i]);
+        REQUIRE_INVARIANTS(m);
+        seen[i] = test::snapshot(m);
+    }
+    for (size_t i = 0; i < boundaries.size(); ++i) {
+        m.seek(boundaries[i]);
+        INFO("operation boundary " << i);
+        test::require_same_snapshot(seen[i], test::snapshot(m));
+    }
+}
+
+TEST_CASE("at every event boundary the machine keeps the model's invariants", "[journal][machine]") {
+    for (mm::Policy policy : {mm::Policy::Fifo, mm::Policy::WorkingSet}) {
+        for (mm::Personality personality : {mm::Personality::Nt, mm::Personality::Win95}) {
+            INFO(mm::policy_name(policy) << " " << mm::personality_name(personality));
+            os::Machine m(test::make_config(personality, 14, 24, policy, 2));
+            run_workload(m);
+            const auto& events = m.journal().events();
+            for (size_t e = events.size(); e-- > 0;) {
+                m.seek(events[e].first_change);
+                INFO("event " << e << " (" << mm::event_kind_name(mm::EventKind(events[e].kind)) << ")");
+                REQUIRE_INVARIANTS(m);
+            }
+        }
+    }
+}
+
+namespace {
+// The changes of event e: [first_change(e), first_change(e + 1)).
+std::vector<core::Change> changes_of(const os::Machine& m, size_t e) {
+    const auto& ev = m.journal().events();
+    const auto& ch = m.journal().changes();
+    const size_t end = e + 1 < ev.size() ? ev[e + 1].first_change : ch.size();
+    return std::vector<core::Change>(ch.begin() + ev[e].first_change, ch.begin() + end);
+}
+bool has_store(const std::vector<core::Change>& cs, core::Store s, uint32_t target = 0xFFFFFFFFu) {
+    for (const auto& c : cs)
+        if (c.store == s && (target == 0xFFFFFFFFu || c.target == target)) return true;
+    return false;
+}
+}  // namespace
+
+TEST_CASE("each event holds the changes its sentence describes (an event opens before its changes)",
+          "[journal][machine]") {
+    const mm::MachineConfig cfg = test::make_config(mm::Personality::Nt, 14, 24, mm::Policy::Fifo, 0);
+    os::Machine m(cfg);
+    run_workload(m);
+    const auto& events = m.journal().events();
+    std::set<mm::EventKind> checked;
+    for (size_t e = 0; e < events.size(); ++e) {
+        const auto kind = mm::EventKind(events[e].kind);
+        const auto cs = changes_of(m, e);
+        const auto& a = events[e].args;
+        INFO("event " << e << " " << mm::event_kind_name(kind));
+        switch (kind) {
+            case mm::EventKind::SpaceCreated:
+                CHECK(has_store(cs, core::Store::SpaceCreate));
+                CHECK(has_store(cs, core::Store::Pfn, a[0]));
+                break;
+            case mm::EventKind::FrameTaken:
+                CHECK(has_store(cs, core::Store::Pfn, a[0]));
+                CHECK(has_store(cs, core::Store::ListHead, a[1]));
+                break;
+            case mm::EventKind::PageTableCreated:
+                CHECK(has_store(cs, core::Store::PhysBytes));
+                CHECK(has_store(cs, core::Store::Pfn, a[1]));
+                break;
+            case mm::EventKind::PageMapped:
+                CHECK(has_store(cs, core::Store::PhysBytes));
+                CHECK(has_store(cs, core::Store::Pfn, a[1]));
+                break;
+            case mm::EventKind::DemandZero:
+            case mm::EventKind::PagefileRead:
+            case mm::EventKind::SoftFault:
+            case mm::EventKind::PageFault:
+                CHECK(has_store(cs, core::Store::Counter));
+                break;
+            case mm::EventKind::Reserved: {
+                // Reserving and committing in one call inserts the VAD in the Committed event.
+                const bool then_committed =
+                    e + 1 < events.size() && events[e + 1].kind == uint16_t(mm::EventKind::Committed);
+                CHECK(has_store(then_committed ? changes_of(m, e + 1) : cs, core::Store::Vad));
+                break;
+            }
+            case mm::EventKind::Committed:
+            case mm::EventKind::Decommitted:
+                CHECK(has_store(cs, core::Store::Counter, uint32_t(mm::Counter::CommitCharge)));
+                break;
+            case mm::EventKind::PagefileWrite:
+                CHECK(has_store(cs, core::Store::SlotContent, a[2]));
+                break;
+            case mm::EventKind::PageTrimmed:
+                CHECK(has_store(cs, core::Store::PhysBytes));
+                CHECK(has_store(cs, core::Store::ListHead, a[2]));
+                break;
+            case mm::EventKind::Released:
+                CHECK(has_store(cs, core::Store::Vad));
+                break;
+            case mm::EventKind::SpaceDeleted:
+                CHECK(has_store(cs, core::Store::Space));
+                break;
+            default: continue;
+        }
+        checked.insert(kind);
+    }
+    for (mm::EventKind k : {mm::EventKind::SpaceCreated, mm::EventKind::FrameTaken, mm::EventKind::PageTableCreated,
+                            mm::EventKind::PageMapped, mm::EventKind::DemandZero, mm::EventKind::PagefileRead,
+                            mm::EventKind::SoftFault, mm::EventKind::Reserved, mm::EventKind::Committed,
+                            mm::EventKind::Decommitted, mm::EventKind::PagefileWrite, mm::EventKind::PageTrimmed,
+                            mm::EventKind::Released, mm::EventKind::SpaceDeleted}) {
+        INFO("the workload produced a " << mm::event_kind_name(k) << " event");
+        CHECK(checked.count(k) == 1);
+    }
+    REQUIRE_INVARIANTS(m);
+}

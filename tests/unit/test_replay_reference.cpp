@@ -1,0 +1,409 @@
+// sim::Replay against a classic page-replacement simulator: with N data frames, FIFO and exact
+// LRU must fault exactly as the textbook algorithms do (including Belady's anomaly), and the
+// pagefile traffic must follow from which evicted pages were dirty. Clock and working-set
+// trimming have no textbook twin here: they must be deterministic, keep the data right and keep
+// every invariant. A journaled replay must undo back to the machine as it booted.
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <list>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "os/Machine.h"
+#include "sim/AccessTrace.h"
+#include "sim/Replay.h"
+
+using namespace pagelab;
+using sim::TraceAccess;
+
+namespace {
+
+// ---------------------------------------------------------------------------------------------
+// The reference: page numbers, N frames, FIFO (evict in load order) or LRU (evict least recently
+// used). Pages start as demand-zero; a page evicted dirty goes to the pagefile (a write) and is
+// read back from it on its next fault (a hard fault); a clean page is dropped, and it costs a
+// write only if it is dirtied again.
+
+enum class RefPolicy { Fifo, Lru };
+
+struct RefCounts {
+    uint64_t faults = 0;
+    uint64_t demand_zero = 0;
+    uint64_t hard = 0;
+    uint64_t pagefile_writes = 0;
+    uint64_t evictions = 0;
+};
+
+RefCounts reference_run(const std::vector<TraceAccess>& trace, uint32_t frames, RefPolicy policy) {
+    RefCounts c;
+    std::list<uint32_t> order;  // front = next victim
+    std::map<uint32_t, std::list<uint32_t>::iterator> resident;
+    std::set<uint32_t> dirty, in_pagefile;
+    auto touch = [&](uint32_t page, bool write) {
+        auto it = resident.find(page);
+        if (it != resident.end()) {
+            if (policy == RefPolicy::Lru) order.splice(order.end(), order, it->second);
+        } else {
+            ++c.faults;
+            ++(in_pagefile.count(page) ? c.hard : c.demand_zero);
+            if (resident.size() == frames) {
+                const uint32_t victim = order.front();
+                order.pop_front();
+                resident.erase(victim);
+                ++c.evictions;
+                if (dirty.erase(victim)) {
+                    ++c.pagefile_writes;
+                    in_pagefile.insert(victim);
+                }
+            }
+            order.push_back(page);
+            resident[page] = std::prev(order.end());
+        }
+        if (write) dirty.insert(page);
+    };
+    for (const TraceAccess& a : trace) {
+        const uint32_t first = a.address >> 12, last = (a.address + a.size - 1) >> 12;
+        touch(first, a.write);
+        if (last != first) touch(last, a.write);
+    }
+    return c;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Deterministic generated traces (fixed seeds). Page p lives in 4 MB region p / 64 at offset
+// 0x10000 + (p % 64) * 4 KB, so a trace over P pages needs ceil(P / 64) page tables.
+
+uint32_t page_address(uint32_t page) { return 0x00010000u + (page % 64) * 0x1000u + (page / 64) * 0x00400000u; }
+
+TraceAccess make_access(std::mt19937& rng, uint32_t page, double write_ratio) {
+    static const uint8_t sizes[] = {1, 2, 4};
+    const uint8_t size = sizes[rng() % 3];
+    const uint32_t offset = (rng() % (4096 / size)) * size;  // aligned: never crosses the page
+    const bool write = std::uniform_real_distribution<double>(0, 1)(rng) < write_ratio;
+    return TraceAccess{page_address(page) + offset, size, write};
+}
+
+sim::AccessTrace named(std::string name, std::vector<TraceAccess> accesses) {
+    sim::AccessTrace t;
+    t.name = std::move(name);
+    t.accesses = std::move(accesses);
+    return t;
+}
+
+sim::AccessTrace uniform_trace(uint32_t seed, uint32_t pages, size_t n) {
+    std::mt19937 rng(seed);
+    std::vector<TraceAccess> out;
+    for (size_t i = 0; i < n; ++i) out.push_back(make_access(rng, rng() % pages, 0.3));
+    return named("uniform", out);
+}
+
+// 80% of the accesses go to the first 10% of the pages: a working set that fits some N.
+sim::AccessTrace hot_cold_trace(uint32_t seed, uint32_t pages, size_t n) {
+    std::mt19937 rng(seed);
+    const uint32_t hot = std::max<uint32_t>(1, pages / 10);
+    std::vector<TraceAccess> out;
+    for (size_t i = 0; i < n; ++i) {
+        const uint32_t page = rng() % 10 < 8 ? rng() % hot : rng() % pages;
+        out.push_back(make_access(rng, page, 0.3));
+    }
+    return named("hot-cold", out);
+}
+
+// A loop over `pages` pages with a few accesses per page: LRU's worst case when N < pages.
+sim::AccessTrace loop_trace(uint32_t seed, uint32_t pages, size_t n) {
+    std::mt19937 rng(seed);
+    std::vector<TraceAccess> out;
+    for (size_t i = 0; i < n; ++i) out.push_back(make_access(rng, uint32_t(i / 3) % pages, 0.3));
+    return named("loop", out);
+}
+
+// Phases: each phase works on a different window of pages, with some unaligned 4-byte accesses
+// crossing page boundaries.
+sim::AccessTrace phase_trace(uint32_t seed, uint32_t pages, size_t n) {
+    std::mt19937 rng(seed);
+    std::vector<TraceAccess> out;
+    for (size_t i = 0; i < n; ++i) {
+        const uint32_t window = uint32_t(i / 500) * 7 % pages;
+        const uint32_t page = (window + rng() % 12) % pages;
+        if (rng() % 50 == 0 && page % 64 != 63)  // straddles page and page + 1 (same region)
+            out.push_back(TraceAccess{page_address(page) + 0xFFE, 4, rng() % 2 == 0});
+        else
+            out.push_back(make_access(rng, page, 0.4));
+    }
+    return named("phases", out);
+}
+
+std::vector<sim::AccessTrace> generated_traces() {
+    return {uniform_trace(1, 40, 4000), hot_cold_trace(2, 150, 6000), loop_trace(3, 20, 3000),
+            phase_trace(4, 200, 6000)};
+}
+
+sim::AccessTrace belady_trace() {
+    // 1 2 3 4 1 2 5 1 2 3 4 5, through the rw parser.
+    std::string text = "# Belady's anomaly\n";
+    for (uint32_t p : {1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4, 5}) text += fmt::format("{:08X} R\n", page_address(p));
+    auto parsed = sim::parse_trace(text, sim::TraceFormat::Rw, "belady.rw");
+    REQUIRE(parsed.ok());
+    return parsed.trace;
+}
+
+sim::ReplayOptions options(uint32_t frames, mm::Policy policy) {
+    sim::ReplayOptions o;
+    o.data_frames = frames;
+    o.policy = policy;
+    o.timing = false;
+    return o;
+}
+
+std::string first_problem(const os::Machine& m) {
+    const auto bad = m.check_invariants();
+    return bad.empty() ? std::string() : bad.front() + fmt::format(" (and {} more)", bad.size() - 1);
+}
+
+void check_against_reference(const sim::AccessTrace& trace, uint32_t frames, mm::Policy policy,
+                             uint32_t tlb = 0) {
+    const RefCounts ref = reference_run(trace.accesses, frames,
+                                        policy == mm::Policy::Fifo ? RefPolicy::Fifo : RefPolicy::Lru);
+    sim::ReplayOptions o = options(frames, policy);
+    o.tlb_entries = tlb;
+    o.verify = true;
+    sim::Replay replay(trace, o);
+    REQUIRE(replay.ok());
+    const sim::ReplayStats& s = replay.run();
+    INFO(trace.name << ", " << frames << " frames, " << mm::policy_name(policy) << ", tlb " << tlb);
+    REQUIRE(replay.ok());
+    CHECK(s.page_faults == ref.faults);
+    CHECK(s.demand_zero_faults == ref.demand_zero);
+    CHECK(s.hard_faults == ref.hard);
+    CHECK(s.pagefile_reads == ref.hard);
+    CHECK(s.pagefile_writes == ref.pagefile_writes);
+    CHECK(s.evictions == ref.evictions);
+    CHECK(s.soft_faults == 0);
+    CHECK(s.data_mismatches == 0);
+    CHECK(s.accesses == trace.accesses.size());
+    CHECK(first_problem(replay.machine()) == "");
+}
+
+}  // namespace
+
+TEST_CASE("reference simulator: Belady's anomaly and textbook LRU counts", "[replay][reference]") {
+    const auto t = belady_trace();
+    CHECK(reference_run(t.accesses, 3, RefPolicy::Fifo).faults == 9);
+    CHECK(reference_run(t.accesses, 4, RefPolicy::Fifo).faults == 10);
+    CHECK(reference_run(t.accesses, 3, RefPolicy::Lru).faults == 10);
+    CHECK(reference_run(t.accesses, 4, RefPolicy::Lru).faults == 8);
+}
+
+TEST_CASE("replay: Belady's anomaly, FIFO 9 faults with 3 frames and 10 with 4", "[replay][reference]") {
+    const auto t = belady_trace();
+    auto fifo3 = sim::replay_trace(t, options(3, mm::Policy::Fifo));
+    auto fifo4 = sim::replay_trace(t, options(4, mm::Policy::Fifo));
+    REQUIRE(fifo3.ok());
+    REQUIRE(fifo4.ok());
+    CHECK(fifo3.stats.page_faults == 9);
+    CHECK(fifo4.stats.page_faults == 10);
+    CHECK(sim::replay_trace(t, options(3, mm::Policy::Lru)).stats.page_faults == 10);
+    CHECK(sim::replay_trace(t, options(4, mm::Policy::Lru)).stats.page_faults == 8);
+    // Three frames are too few for the system pages: the machine boots without them.
+    CHECK(fifo3.stats.total_frames == 3 + 1 + 1);
+    CHECK(fifo4.stats.total_frames == 4 + 1 + 1 + 2);
+    CHECK(fifo3.stats.page_tables == 1);
+    CHECK(fifo3.stats.touched_pages == 5);
+}
+
+TEST_CASE("replay: FIFO and LRU match the reference on generated traces", "[replay][reference]") {
+    for (const auto& trace : generated_traces())
+        for (uint32_t frames : {1u, 2u, 3u, 5u, 8u, 13u, 32u, 100u})
+            for (mm::Policy policy : {mm::Policy::Fifo, mm::Policy::Lru}) check_against_reference(trace, frames, policy);
+}
+
+TEST_CASE("replay: a TLB changes no fault count", "[replay][reference]") {
+    const auto trace = hot_cold_trace(7, 60, 4000);
+    for (uint32_t frames : {4u, 16u}) {
+        check_against_reference(trace, frames, mm::Policy::Fifo, 8);
+        check_against_reference(trace, frames, mm::Policy::Lru, 8);
+        auto o = options(frames, mm::Policy::Clock);
+        const auto without = sim::replay_trace(trace, o);
+        o.tlb_entries = 8;
+        const auto with = sim::replay_trace(trace, o);
+        REQUIRE(without.ok());
+        REQUIRE(with.ok());
+        CHECK(with.stats.page_faults == without.stats.page_faults);
+        CHECK(with.stats.pagefile_writes == without.stats.pagefile_writes);
+        CHECK(with.stats.tlb_hits > 0);
+    }
+}
+
+TEST_CASE("replay: setup gives exactly N data frames, page tables besides", "[replay]") {
+    // 200 pages: 64 in each of the first three 4 MB regions (4 chunks of 64 KB each), 8 in the
+    // fourth (one chunk).
+    const auto trace = uniform_trace(9, 200, 6000);
+    sim::Replay replay(trace, options(10, mm::Policy::Clock));
+    REQUIRE(replay.ok());
+    CHECK(replay.stats().touched_pages == 200);
+    CHECK(replay.stats().page_tables == 4);
+    CHECK(replay.stats().total_frames == 10 + 1 + 4 + 2);
+    CHECK(replay.stats().regions == 4);
+    CHECK(replay.stats().committed_pages == 3 * 64 + 16);
+    CHECK(replay.machine().mm().frames_free() == 10);
+    CHECK(replay.machine().mm().counter(mm::Counter::PageFaults) == 0);
+    CHECK(first_problem(replay.machine()) == "");
+    replay.run();
+    REQUIRE(replay.ok());
+    CHECK(replay.machine().mm().frames_free() == 0);
+    CHECK(first_problem(replay.machine()) == "");
+}
+
+TEST_CASE("replay: Clock and working-set are deterministic and keep the data", "[replay]") {
+    for (const auto& trace : generated_traces()) {
+        for (mm::Policy policy : {mm::Policy::Clock, mm::Policy::WorkingSet}) {
+            for (uint32_t frames : {1u, 3u, 8u, 32u}) {
+                INFO(trace.name << ", " << frames << " frames, " << mm::policy_name(policy));
+                auto o = options(frames, policy);
+                o.verify = true;
+                sim::Replay a(trace, o);
+                REQUIRE(a.ok());
+                const sim::ReplayStats sa = a.run();
+                REQUIRE(a.ok());
+                CHECK(sa.data_mismatches == 0);
+                CHECK(first_problem(a.machine()) == "");
+                const auto b = sim::replay_trace(trace, o);
+                REQUIRE(b.ok());
+                CHECK(b.stats.page_faults == sa.page_faults);
+                CHECK(b.stats.soft_faults == sa.soft_faults);
+                CHECK(b.stats.hard_faults == sa.hard_faults);
+                CHECK(b.stats.pagefile_writes == sa.pagefile_writes);
+                CHECK(b.stats.evictions == sa.evictions);
+                // Every page faults at least once; Clock's faults are all evictions' doing.
+                CHECK(sa.page_faults >= sa.touched_pages);
+                if (policy == mm::Policy::Clock)
+                    CHECK(sa.page_faults == sa.demand_zero_faults + sa.hard_faults);
+                if (frames >= sa.touched_pages) CHECK(sa.page_faults == sa.touched_pages);
+            }
+        }
+    }
+}
+
+TEST_CASE("replay: a journaled replay undoes back to the booted machine and redoes", "[replay][journal]") {
+    const auto trace = hot_cold_trace(11, 80, 3000);
+    for (mm::Policy policy : {mm::Policy::Fifo, mm::Policy::Clock, mm::Policy::Lru, mm::Policy::WorkingSet}) {
+        INFO(mm::policy_name(policy));
+        auto o = options(8, policy);
+        o.journal = true;
+        o.tlb_entries = 4;
+        sim::Replay replay(trace, o);
+        REQUIRE(replay.ok());
+        const sim::ReplayStats s = replay.run();
+        REQUIRE(replay.ok());
+        os::Machine& m = replay.machine();
+        const mm::MemoryManager& mgr = m.mm();
+        CHECK(s.journal_changes == m.journal().changes().size());
+        CHECK(m.position() == m.journal().changes().size());
+        const mm::Counters end_counters = mgr.counters();
+        const uint32_t end_free = mgr.frames_free();
+
+        // The journal-off run of the same trace counts the same.
+        auto off = o;
+        off.journal = false;
+        const auto plain = sim::replay_trace(trace, off);
+        REQUIRE(plain.ok());
+        CHECK(plain.stats.page_faults == s.page_faults);
+        CHECK(plain.stats.pagefile_writes == s.pagefile_writes);
+        CHECK(plain.stats.soft_faults == s.soft_faults);
+
+        m.seek(0);
+        const os::Machine boot(mgr.config());
+        CHECK(m.processes().empty());
+        CHECK(mgr.spaces().empty());
+        CHECK(mgr.frames_free() == boot.mm().frames_free());
+        CHECK(mgr.counters() == boot.mm().counters());
+        CHECK(mgr.pagefile().used() == 0);
+        CHECK(mgr.cr3() == boot.mm().cr3());
+        CHECK(mgr.clock_hand() == boot.mm().clock_hand());
+        for (uint32_t f = 0; f < mgr.pfn().size(); ++f) {
+            const mm::PfnEntry& a = mgr.pfn()[f];
+            const mm::PfnEntry& b = boot.mm().pfn()[f];
+            INFO("frame " << f);
+            CHECK(a.state == b.state);
+            CHECK(a.use == b.use);
+            CHECK(a.list == b.list);
+            CHECK(a.flink == b.flink);
+            CHECK(a.blink == b.blink);
+            CHECK(a.pte_address == b.pte_address);
+            CHECK(a.original_pte == b.original_pte);
+            CHECK(a.share_count == b.share_count);
+            CHECK(a.flags == b.flags);
+            CHECK(mgr.ram().content(f).same_bytes(boot.mm().ram().content(f)));
+        }
+        for (uint32_t s2 = 1; s2 <= mgr.pagefile().capacity(); ++s2) CHECK(mgr.pagefile().content(s2).is_zero_page());
+        CHECK(first_problem(m) == "");
+
+        // Just before the trace: N free frames, no faults yet.
+        m.seek(replay.setup_position());
+        CHECK(mgr.frames_free() == 8);
+        CHECK(mgr.counter(mm::Counter::PageFaults) == 0);
+        CHECK(first_problem(m) == "");
+
+        m.seek(m.journal().changes().size());
+        CHECK(mgr.counters() == end_counters);
+        CHECK(mgr.frames_free() == end_free);
+        CHECK(first_problem(m) == "");
+    }
+}
+
+TEST_CASE("replay: addresses outside nt user space name the trace line", "[replay]") {
+    auto below = sim::parse_trace("10000 R\n\n  0000FFFF W\n", sim::TraceFormat::Rw, "low.rw");
+    REQUIRE(below.ok());
+    auto r = sim::replay_trace(below.trace, options(4, mm::Policy::Fifo));
+    CHECK(r.error.value_or("") == "low.rw:3:3: error: address 0x0000FFFF is outside the nt user space 0x00010000-0x7FFEFFFF");
+
+    auto above = sim::parse_trace(" L 7ffefffe,4\n", sim::TraceFormat::Lackey, "high.lackey");
+    REQUIRE(above.ok());
+    r = sim::replay_trace(above.trace, options(4, mm::Policy::Fifo));
+    CHECK(r.error.value_or("") ==
+          "high.lackey:1:4: error: address 0x7FFEFFFE is outside the nt user space 0x00010000-0x7FFEFFFF");
+    auto top = sim::parse_trace(" L 7ffefffc,4\n", sim::TraceFormat::Lackey, "top.lackey");
+    CHECK(sim::replay_trace(top.trace, options(4, mm::Policy::Fifo)).ok());
+
+    std::string bin;
+    for (uint32_t v : {0x00010000u, 0x80000001u})
+        for (int i = 0; i < 4; ++i) bin += char((v >> (8 * i)) & 0xFF);
+    auto kernel = sim::parse_trace(bin, sim::TraceFormat::Bin, "k.bin");
+    REQUIRE(kernel.ok());
+    r = sim::replay_trace(kernel.trace, options(4, mm::Policy::Fifo));
+    CHECK(r.error.value_or("") ==
+          "k.bin: error: record 1 (byte offset 4): address 0x80000000 is outside the nt user space 0x00010000-0x7FFEFFFF");
+}
+
+TEST_CASE("replay: bad options and generated traces are errors, not crashes", "[replay]") {
+    auto t = named("gen", {TraceAccess{0x10000, 3, false}});
+    CHECK(sim::replay_trace(t, options(4, mm::Policy::Fifo)).error.value_or("") ==
+          "gen: error: access 0: access size 3 is not 1, 2 or 4 bytes");
+    auto ok = named("gen", {TraceAccess{0x10000, 4, true}});
+    CHECK(sim::replay_trace(ok, options(0, mm::Policy::Fifo)).error.value_or("") ==
+          "gen: error: the replay needs at least 1 data frame");
+    CHECK_FALSE(sim::replay_trace(ok, options(1u << 20, mm::Policy::Fifo)).ok());
+    const auto empty = sim::replay_trace(named("empty", {}), options(4, mm::Policy::Clock));
+    REQUIRE(empty.ok());
+    CHECK(empty.stats.accesses == 0);
+    CHECK(empty.stats.page_tables == 0);
+    sim::Replay twice(ok, options(2, mm::Policy::Clock));
+    twice.run();
+    REQUIRE(twice.ok());
+    twice.run();
+    CHECK_FALSE(twice.ok());
+}
+
+TEST_CASE("replay: timing is reported only when asked for", "[replay]") {
+    const auto t = loop_trace(5, 10, 500);
+    auto o = options(4, mm::Policy::Clock);
+    CHECK_FALSE(sim::replay_trace(t, o).stats.ns_per_access.has_value());
+    o.timing = true;
+    const auto timed = sim::replay_trace(t, o);
+    REQUIRE(timed.stats.ns_per_access.has_value());
+    CHECK(*timed.stats.ns_per_access > 0);
+}

@@ -1,0 +1,298 @@
+// The stepping session: every lesson is stepped event by event with the invariant checker, undone
+// to the start and redone to the end, and each time compared with what the run produced.
+#include <catch2/catch.hpp>
+
+#include <filesystem>
+#include <sstream>
+
+#include "sim/Report.h"
+#include "sim/Session.h"
+#include "sim/Trace.h"
+
+using namespace pagelab;
+
+namespace {
+
+std::vector<std::string> lessons() {
+    std::vector<std::string> out;
+    for (const auto& e : std::filesystem::directory_iterator(PAGELAB_SOURCE_DIR "/scenarios"))
+        if (e.path().extension() == ".yaml") out.push_back(e.path().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+std::unique_ptr<sim::Session> load(const std::string& path) {
+    auto r = sim::Session::load(path);
+    if (auto* e = std::get_if<sim::LoadError>(&r)) FAIL(e->message);
+    return std::move(std::get<std::unique_ptr<sim::Session>>(r));
+}
+
+std::unique_ptr<sim::Session> parse(const std::string& text) {
+    auto r = sim::parse_scenario(text, "test.yaml");
+    if (r.error) FAIL(r.error->message);
+    return std::make_unique<sim::Session>(std::move(*r.scenario));
+}
+
+// Everything observable about the machine: the state report, every frame's bytes, every PFN
+// entry, every slot, the TLB and the CPU registers.
+std::string snapshot(const os::Machine& m) {
+    std::ostringstream out;
+    out << sim::state_json(m, {}).dump();
+    const auto& mm = m.mm();
+    for (uint32_t f = 0; f < mm.pfn().size(); ++f) {
+        const auto& e = mm.pfn()[f];
+        out << f << ':' << e.pte_address << ',' << e.original_pte << ',' << e.flink << ',' << e.blink << ','
+            << e.share_count << ',' << e.owner << ',' << int(e.state) << ',' << int(e.use) << ',' << int(e.flags) << ','
+            << int(e.list) << ';';
+        const uint8_t* d = mm.ram().content(f).data();
+        uint64_t h = 1469598103934665603ull;
+        for (uint32_t i = 0; i < 4096; ++i) h = (h ^ d[i]) * 1099511628211ull;
+        out << h << '\n';
+    }
+    for (uint32_t s = 0; s <= mm.pagefile().capacity(); ++s) {
+        const uint8_t* d = mm.pagefile().content(s).data();
+        uint64_t h = 1469598103934665603ull;
+        for (uint32_t i = 0; i < 4096; ++i) h = (h ^ d[i]) * 1099511628211ull;
+        out << 's' << s << (mm.pagefile().in_use(s) ? 'u' : 'f') << h << '\n';
+    }
+    for (const auto& t : mm.tlb().entries()) out << t.pack() << ',';
+    out << mm.tlb().next_victim() << ' ' << mm.cr3() << ' ' << mm.current_space() << ' ' << mm.clock_hand() << '\n';
+    for (const auto& p : m.processes()) out << p.name << int(p.state) << p.space << '\n';
+    for (const auto& sp : mm.spaces())
+        for (const auto& [k, v] : sp.vads()) out << sp.id() << ':' << v.start_vpn << '-' << v.end_vpn << int(v.type) << v.mem_commit << '\n';
+    return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("every lesson passes its expectations and keeps every invariant at every event", "[session][lessons]") {
+    for (const auto& path : lessons()) {
+        INFO(path);
+        auto s = load(path);
+        CHECK(s->failed_steps() == 0);
+        CHECK(s->cursor() == 0);
+        while (s->step_event_forward()) {
+            const auto bad = s->machine().check_invariants();
+            INFO("event " << s->cursor() << ": " << (bad.empty() ? std::string() : bad.front()));
+            REQUIRE(bad.empty());
+        }
+    }
+}
+
+TEST_CASE("undoing a whole lesson restores the initial machine and redoing restores the final one", "[session][undo]") {
+    for (const auto& path : lessons()) {
+        INFO(path);
+        auto s = load(path);
+        const std::string initial = snapshot(s->machine());
+        s->seek_event(s->event_count());
+        const std::string final_state = snapshot(s->machine());
+        // Fresh machine with the same configuration = the state every undo must return to.
+        os::Machine fresh(s->scenario().machine);
+        CHECK(snapshot(fresh) == initial);
+        // Back one event at a time, then forward again by steps.
+        while (s->step_event_back()) {}
+        CHECK(snapshot(s->machine()) == initial);
+        while (s->step_forward()) {}
+        CHECK(snapshot(s->machine()) == final_state);
+        // A jump into the middle and back gives the same middle state both ways.
+        const size_t mid = s->event_count() / 2;
+        s->seek_event(mid);
+        const std::string middle = snapshot(s->machine());
+        s->seek_event(0);
+        s->seek_event(mid);
+        CHECK(snapshot(s->machine()) == middle);
+    }
+}
+
+TEST_CASE("the same scenario gives the same trace, byte for byte", "[session][determinism]") {
+    for (const auto& path : lessons()) {
+        INFO(path);
+        std::ostringstream a, b, ja, jb;
+        auto s1 = load(path);
+        auto s2 = load(path);
+        sim::write_trace(*s1, a, sim::TraceFormat::Text);
+        sim::write_trace(*s2, b, sim::TraceFormat::Text);
+        CHECK(a.str() == b.str());
+        sim::write_trace(*s1, ja, sim::TraceFormat::Json);
+        sim::write_trace(*s2, jb, sim::TraceFormat::Json);
+        CHECK(ja.str() == jb.str());
+        // Printing the trace leaves the session where it stood.
+        CHECK(s1->cursor() == 0);
+    }
+}
+
+namespace {
+const char* kTwoPages = R"(pagelab: 1
+machine: {ram: 16 frames}
+steps:
+  - do: create_process
+    as: A
+  - do: virtual_alloc
+    process: A
+    size: 0x2000
+    type: [reserve, commit]
+    protect: READWRITE
+    as: buf
+  - label: first-touch
+    do: write
+    process: A
+    address: buf
+    value: 1
+  - do: write
+    process: A
+    address: buf+0x1000
+    value: 2
+  - do: virtual_free
+    process: A
+    address: buf
+    type: release
+)";
+}
+
+TEST_CASE("stepping by operation moves whole steps and stepping by event moves single events", "[session][stepping]") {
+    auto s = parse(kTwoPages);
+    REQUIRE(s->step_count() == 5);
+    CHECK(s->steps_done() == 0);
+    REQUIRE(s->step_forward());
+    CHECK(s->steps_done() == 1);
+    CHECK(s->machine().processes().size() == 1);
+    REQUIRE(s->step_forward());
+    REQUIRE(s->step_event_forward());  // the write step's own event
+    CHECK(s->steps_done() == 2);
+    CHECK(!s->at_step_boundary());
+    CHECK(s->current_step() == 2);
+    REQUIRE(s->step_back());  // mid-step: back to the end of the previous step
+    CHECK(s->steps_done() == 2);
+    CHECK(s->at_step_boundary());
+    REQUIRE(s->step_back());
+    CHECK(s->steps_done() == 1);
+    s->seek_step(5);
+    CHECK(s->cursor() == s->event_count());
+    CHECK_FALSE(s->step_forward());
+    CHECK_FALSE(s->step_event_forward());
+    s->reset();
+    CHECK(s->cursor() == 0);
+    CHECK_FALSE(s->step_back());
+}
+
+TEST_CASE("run to a breakpoint stops just after the matching event", "[session][breakpoints]") {
+    auto s = parse(kTwoPages);
+    sim::Breakpoint dz;
+    dz.kind = sim::BreakKind::Fault;
+    dz.fault = mm::FaultKind::DemandZero;
+    REQUIRE(s->run_to({dz}));
+    CHECK(mm::EventKind(s->event(s->cursor() - 1).kind) == mm::EventKind::DemandZero);
+    CHECK(s->current_step() == 2);
+    REQUIRE(s->run_to({dz}));
+    CHECK(s->current_step() == 3);
+    CHECK_FALSE(s->run_to({dz}));
+    CHECK(s->cursor() == s->event_count());
+
+    s->reset();
+    sim::Breakpoint label;
+    label.kind = sim::BreakKind::Label;
+    label.label = "first-touch";
+    REQUIRE(s->run_to({label}));
+    CHECK(s->current_step() == 2);
+
+    s->reset();
+    sim::Breakpoint pte;
+    pte.kind = sim::BreakKind::PteChange;
+    pte.process = "A";
+    pte.address = 0x00011000;
+    REQUIRE(s->run_to({pte}));
+    // The first event that writes that PTE is the page-table creation (its PDE appears) in step 3.
+    CHECK(s->current_step() == 2);
+    REQUIRE(s->run_to({pte}));
+    CHECK(s->current_step() >= 2);
+
+    s->reset();
+    sim::Breakpoint proc;
+    proc.kind = sim::BreakKind::Process;
+    proc.process = "A";
+    REQUIRE(s->run_to({proc}));
+    CHECK(s->current_step() == 0);
+}
+
+TEST_CASE("a failed expectation names the step, the expectation, what was expected and what happened", "[session][expect]") {
+    auto s = parse(R"(pagelab: 1
+steps:
+  - do: create_process
+    as: A
+  - do: virtual_alloc
+    process: A
+    size: 0x1000
+    type: [reserve, commit]
+    protect: READWRITE
+    as: p
+    expect:
+      - returns: 0x00020000
+      - counters: {commit_charge: 1}
+  - do: read
+    process: A
+    address: p
+    expect: {fault: pagefile-read}
+)");
+    CHECK(s->failed_steps() == 2);
+    std::ostringstream out;
+    sim::TranscriptOptions o;
+    o.quiet = true;
+    CHECK(sim::write_transcript(*s, out, o) == 2);
+    const std::string text = out.str();
+    CHECK(text.find("test.yaml:12:9: step 2: expectation returns failed: expected 0x00020000, got 0x00010000") != std::string::npos);
+    CHECK(text.find("test.yaml:17:14: step 3: expectation fault failed: expected pagefile-read, got demand-zero") != std::string::npos);
+    CHECK(text.find("commit_charge") == std::string::npos);  // passing checks are quiet
+}
+
+TEST_CASE("a name bound by a failed step makes the steps that use it fail, not crash", "[session][expect]") {
+    auto s = parse(R"(pagelab: 1
+steps:
+  - do: create_process
+    as: A
+  - do: virtual_alloc
+    process: A
+    size: 0
+    type: [reserve, commit]
+    protect: READWRITE
+    as: p
+    expect: {error: INVALID_PARAMETER}
+  - do: read
+    process: A
+    address: p
+    expect: {result: ok}
+)");
+    CHECK(s->result(1).passed());
+    CHECK_FALSE(s->result(2).passed());
+    CHECK(s->result(2).note.find("'p' was not bound") != std::string::npos);
+    CHECK(s->machine().check_invariants().empty());
+}
+
+TEST_CASE("expectations read the machine without changing it", "[session][expect]") {
+    auto s = parse(R"(pagelab: 1
+machine: {ram: 8 frames, pagefile: 16 pages, policy: fifo}
+steps:
+  - do: create_process
+    as: A
+  - do: virtual_alloc
+    process: A
+    size: 0x8000
+    type: [reserve, commit]
+    protect: READWRITE
+    as: p
+  - do: write
+    process: A
+    address: p
+    value: 0x1234
+  - do: touch
+    process: A
+    address: p+0x1000
+    size: 0x5000
+    access: write
+    expect:
+      - pte: {process: A, address: p, present: false, backing: pagefile}
+      - value: {process: A, address: p, equals: 0x1234}
+      - value: {process: A, address: p+0x7000, equals: 0}
+      - counters: {pagefile_reads: 0}
+)");
+    CHECK(s->failed_steps() == 0);
+}

@@ -122,7 +122,7 @@ void add_scenario_commands(CLI::App& app, int& exit_code) {
         cmd->callback([&exit_code, paths] {
             bool bad = false;
             const auto files = collect(*paths, bad);
-            size_t passed = 0, failed = 0;
+            size_t passed = 0, failed = bad ? 1 : 0;  // a missing path counts as a failure
             for (const auto& f : files) {
                 auto s = load_or_report(f);
                 if (!s) { bad = true; ++failed; continue; }
@@ -223,7 +223,7 @@ void add_scenario_commands(CLI::App& app, int& exit_code) {
             if (!step) { exit_code = 2; return; }
             s->seek_step(*step);
             const os::Process* p = s->machine().find_process(*process);
-            if (!p) {
+            if (!p || p->space == mm::kNoSpace) {
                 std::cerr << fmt::format("pagelab: error: --process {}: no such process at step {}\n", *process, *step);
                 exit_code = 2;
                 return;

@@ -33,21 +33,22 @@ enum class Store : uint8_t {
     Os,            // os-level stores (processes, handles, modules): field says which
 };
 
-inline constexpr uint64_t kNoBlob = ~uint64_t{0};
+inline constexpr uint32_t kNoBlob = 0xFFFFFFFFu;
 
+// Every value a store records fits 32 bits (a TLB entry is recorded as two halves), which keeps
+// a change at 16 bytes: long runs journal millions of them.
 struct Change {
     Store store;
     uint8_t field;
     uint16_t aux;
     uint32_t target;
-    uint64_t before;
-    uint64_t after;
+    uint32_t before;
+    uint32_t after;
 };
-static_assert(sizeof(Change) == 24, "a change record stays small: the replay journals millions");
+static_assert(sizeof(Change) == 16, "a change record stays small: the replay journals millions");
 
 struct EventRecord {
     uint32_t first_change;  // changes [first_change, next event's first_change) belong to it
-    uint32_t operation;     // index of the operation it belongs to
     uint16_t kind;          // sim-independent event kind (mm::EventKind / os::EventKind)
     uint16_t space;         // address space / process id it concerns (0xFFFF = none)
     uint32_t args[4];
@@ -69,7 +70,8 @@ public:
     void record(Store store, uint8_t field, uint32_t target, uint64_t before, uint64_t after,
                 uint16_t aux = 0) {
         if (!m_enabled || before == after) return;
-        m_changes.push_back(Change{store, field, aux, target, before, after});
+        PL_CHECK(before <= 0xFFFFFFFFu && after <= 0xFFFFFFFFu);
+        m_changes.push_back(Change{store, field, aux, target, uint32_t(before), uint32_t(after)});
     }
 
     // A counter change merges into the previous record when that record is the same counter and
@@ -79,11 +81,13 @@ public:
         if (!m_changes.empty() && m_changes.size() > m_boundary) {
             Change& last = m_changes.back();
             if (last.store == Store::Counter && last.target == id) {
-                last.after = after;
+                PL_CHECK(after <= 0xFFFFFFFFu);
+                last.after = uint32_t(after);
                 return;
             }
         }
-        m_changes.push_back(Change{Store::Counter, 0, 0, id, before, after});
+        PL_CHECK(after <= 0xFFFFFFFFu);  // journaled counters stay below 2^32
+        m_changes.push_back(Change{Store::Counter, 0, 0, id, uint32_t(before), uint32_t(after)});
     }
 
     // Opens a new operation. Its first event is the next one begun: the caller opens the
@@ -99,18 +103,18 @@ public:
                          uint32_t a2 = 0, uint32_t a3 = 0) {
         if (!m_enabled) return 0;
         PL_CHECK(!m_operations.empty());
-        m_events.push_back(EventRecord{uint32_t(m_changes.size()), uint32_t(m_operations.size() - 1),
-                                       kind, space, {a0, a1, a2, a3}});
+        m_events.push_back(EventRecord{uint32_t(m_changes.size()), kind, space, {a0, a1, a2, a3}});
         m_boundary = m_changes.size();
         return uint32_t(m_events.size() - 1);
     }
 
     // Page contents are too large for a change record: the journal keeps a reference to them
     // (no copy) and the record holds its index. kNoBlob stands for the all-zero page.
-    uint64_t keep_page(const PageRef& page) {
+    uint32_t keep_page(const PageRef& page) {
         if (page.is_zero_page()) return kNoBlob;
         m_pages.push_back(page);
-        return m_pages.size() - 1;
+        PL_CHECK(m_pages.size() < kNoBlob);
+        return uint32_t(m_pages.size() - 1);
     }
     const PageRef& page(uint64_t blob) const {
         static const PageRef zero;
@@ -120,6 +124,22 @@ public:
     const std::vector<Change>& changes() const { return m_changes; }
     const std::vector<EventRecord>& events() const { return m_events; }
     const std::vector<OperationRecord>& operations() const { return m_operations; }
+    // The operation an event belongs to (operations own contiguous runs of events).
+    uint32_t operation_of(size_t event) const {
+        size_t lo = 0, hi = m_operations.size();
+        while (hi - lo > 1) {
+            const size_t mid = (lo + hi) / 2;
+            (m_operations[mid].first_event <= event ? lo : hi) = mid;
+        }
+        return uint32_t(lo);
+    }
+    // Gives back the slack of the vectors' growth once a run is complete.
+    void shrink_to_fit() {
+        m_changes.shrink_to_fit();
+        m_events.shrink_to_fit();
+        m_operations.shrink_to_fit();
+        m_pages.shrink_to_fit();
+    }
 
     // Forget everything after change/event/operation counts (used after an undo when the
     // user then does something new, and by reset).

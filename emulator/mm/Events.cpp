@@ -105,8 +105,9 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::Protected:
             return fmt::format("{} changes 0x{:08X}-0x{:08X} from {} to {}.", who, a[0], a[0] + a[1] - 1, protection_name(a[3]), protection_name(a[2]));
         case EventKind::CommitLimit:
-            return fmt::format("Commit refused: {} more pages would pass the commit limit ({} charged of {}).", a[0], a[1], a[2]);
+            return fmt::format("Commit refused: {} more page{} would pass the commit limit ({} charged of {}).", a[0], a[0] == 1 ? "" : "s", a[1], a[2]);
         case EventKind::OutOfMemory:
+            if (a[1] == 2) return "No frame can be found for a new page directory: every frame is locked or its page cannot be written out.";
             return fmt::format("No frame can be found for 0x{:08X}: every frame is locked or its page cannot be written out.", a[0]);
         case EventKind::AccessDone:
             return fmt::format("{} {} {} byte{} at 0x{:08X}: 0x{:X}.", who, a[2] == 1 ? "wrote" : a[2] == 2 ? "fetched" : "read", a[3], a[3] == 1 ? "" : "s", a[0], a[1]);

@@ -152,7 +152,7 @@ uint16_t MemoryManager::create_space(Personality personality) {
     PL_CHECK(id < kNoSpace);
     const uint32_t pd = obtain_frame(Need::Zeroed, id);
     if (pd == kNoFrame) {
-        event(EventKind::OutOfMemory, kNoSpace, 0, 0);
+        event(EventKind::OutOfMemory, kNoSpace, 0, 2);
         return kNoSpace;
     }
     event(EventKind::SpaceCreated, id, pd);
@@ -410,19 +410,18 @@ bool MemoryManager::evict(uint32_t frame) {
     const uint32_t prot = SoftwarePte::protection(e.original_pte);
     const bool dirty = (pte & Pte::kDirty) || (e.flags & PfnEntry::kModified);
     uint32_t new_pte;
+    uint32_t slot = SoftwarePte::kind(e.original_pte) == PteKind::Pagefile ? SoftwarePte::slot(e.original_pte) : 0;
+    const bool fresh = dirty && slot == 0;
+    if (fresh) slot = m_pagefile.lowest_free();
+    if (dirty && slot == 0) return false;  // dirty with nowhere to go: the caller tries another page
     event(EventKind::VictimChosen, e.owner, va, frame, uint32_t(m_config.policy));
     if (dirty) {
-        uint32_t slot = SoftwarePte::kind(e.original_pte) == PteKind::Pagefile ? SoftwarePte::slot(e.original_pte) : 0;
-        const bool fresh = slot == 0;
-        if (fresh) slot = m_pagefile.lowest_free();
-        if (slot == 0) return false;
         event(EventKind::PagefileWrite, e.owner, va, frame, slot);
         if (fresh) m_pagefile.allocate();
         m_pagefile.write(slot, m_ram.content(frame));
         add(Counter::PagefileWrites);
         new_pte = SoftwarePte::pagefile(slot, prot);
     } else {
-        const uint32_t slot = SoftwarePte::kind(e.original_pte) == PteKind::Pagefile ? SoftwarePte::slot(e.original_pte) : 0;
         event(EventKind::PageDropped, e.owner, va, frame, slot);
         new_pte = SoftwarePte::with_protection(e.original_pte, prot);
     }
@@ -1032,8 +1031,8 @@ void MemoryManager::apply(const core::Change& c, bool forward) {
         case core::Store::SlotContent: m_pagefile.apply_content(c.target, m_journal.page(v)); break;
         case core::Store::Counter: m_counters[c.target] = v; break;
         case core::Store::Tlb:
-            if (c.field == 0) m_tlb.apply_entry(c.target, v);
-            else m_tlb.apply_next(uint32_t(v));
+            if (c.field == 1) m_tlb.apply_next(uint32_t(v));
+            else m_tlb.apply_entry(c.target, c.field, uint32_t(v));
             break;
         case core::Store::Cpu:
             if (c.field == 0) m_cr3 = uint32_t(v);

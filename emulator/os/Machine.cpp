@@ -12,27 +12,34 @@ const char* process_state_name(ProcessState s) {
 }
 
 const Process* Machine::find_process(std::string_view name) const {
-    for (const Process& p : m_processes)
-        if (p.name == name) return &p;
+    // The most recent process of that name (an earlier one may have failed or exited).
+    for (auto it = m_processes.rbegin(); it != m_processes.rend(); ++it)
+        if (it->name == name) return &*it;
     return nullptr;
 }
 
 std::string Machine::space_name(uint16_t space) const {
     for (const Process& p : m_processes)
         if (p.space == space) return p.name;
-    // Every address space belongs to a process, created in the same order.
-    if (space < m_names.size()) return m_names[space];
+    // Known even before the process exists (its address space is made first) and after undo.
+    if (space < m_space_names.size()) return m_space_names[space];
     return "space " + std::to_string(space);
 }
 
 mm::Result Machine::create_process(const std::string& name) {
     const uint16_t id = uint16_t(m_processes.size());
     if (m_names.size() <= id) m_names.resize(id + 1);
-    m_names[id] = name;  // known before the address space exists, so its events can name it
+    m_names[id] = name;
+    // The address space's events name the process before the process object exists.
+    const size_t next_space = m_mm.spaces().size();
+    if (m_space_names.size() <= next_space) m_space_names.resize(next_space + 1);
+    m_space_names[next_space] = name;
     const uint16_t space = m_mm.create_space(m_mm.config().personality);
+    // A process whose creation failed stays listed as failed, with no address space.
+    const ProcessState state = space == mm::kNoSpace ? ProcessState::Failed : ProcessState::Running;
+    journal().record(core::Store::Os, uint8_t(OsField::ProcessCreate), id, 0, 1 + uint32_t(state), space);
+    m_processes.push_back(Process{id, name, space, state});
     if (space == mm::kNoSpace) return mm::Result::failure(mm::Error::NotEnoughMemory);
-    journal().record(core::Store::Os, uint8_t(OsField::ProcessCreate), id, 0, 1, space);
-    m_processes.push_back(Process{id, name, space, ProcessState::Running});
     return mm::Result::success(id);
 }
 
@@ -54,7 +61,7 @@ void Machine::apply(const core::Change& c, bool forward) {
     if (c.store != core::Store::Os) return m_mm.apply(c, forward);
     switch (OsField(c.field)) {
         case OsField::ProcessCreate:
-            if (forward) m_processes.push_back(Process{uint16_t(c.target), m_names[c.target], c.aux, ProcessState::Running});
+            if (forward) m_processes.push_back(Process{uint16_t(c.target), m_names[c.target], c.aux, ProcessState(c.after - 1)});
             else m_processes.pop_back();
             break;
         case OsField::ProcessState:

@@ -55,7 +55,8 @@ private:
 
     mm::MemoryManager m_mm;
     std::vector<Process> m_processes;
-    std::vector<std::string> m_names;  // process names by creation order, for redo
+    std::vector<std::string> m_names;        // process names by process id, for redo
+    std::vector<std::string> m_space_names;  // process names by address-space id
     size_t m_position = 0;
 };
 

@@ -86,10 +86,6 @@ Mapper map_slots(const os::Machine& m) {
     return out;
 }
 
-bool wanted(const os::Machine& m, uint16_t space, const StateOptions& o) {
-    return !o.process || m.space_name(space) == *o.process;
-}
-
 }  // namespace
 
 void write_state_text(const os::Machine& m, std::ostream& out, const StateOptions& options) {
@@ -99,7 +95,11 @@ void write_state_text(const os::Machine& m, std::ostream& out, const StateOption
                        mmgr.pagefile().used(), mmgr.pagefile().capacity(), mmgr.cr3());
     out << fmt::format("Commit charge: {} of {} pages\n", mmgr.counter(mm::Counter::CommitCharge), mmgr.commit_limit());
     for (const os::Process& p : m.processes()) {
-        if (!wanted(m, p.space, options)) continue;
+        if (options.process && p.name != *options.process) continue;
+        if (p.space == mm::kNoSpace) {
+            out << fmt::format("\nProcess {} ({}): no address space\n", p.name, os::process_state_name(p.state));
+            continue;
+        }
         const auto& sp = mmgr.space(p.space);
         out << fmt::format("\nProcess {} ({}), address space {}", p.name, os::process_state_name(p.state), p.space);
         if (!sp.alive()) {
@@ -186,9 +186,15 @@ nlohmann::ordered_json state_json(const os::Machine& m, const StateOptions& opti
     j["cr3"] = mmgr.cr3();
     nlohmann::ordered_json procs = nlohmann::ordered_json::array();
     for (const os::Process& p : m.processes()) {
-        if (!wanted(m, p.space, options)) continue;
-        const auto& sp = mmgr.space(p.space);
+        if (options.process && p.name != *options.process) continue;
         nlohmann::ordered_json pj;
+        if (p.space == mm::kNoSpace) {
+            pj["name"] = p.name;
+            pj["state"] = os::process_state_name(p.state);
+            procs.push_back(pj);
+            continue;
+        }
+        const auto& sp = mmgr.space(p.space);
         pj["name"] = p.name;
         pj["state"] = os::process_state_name(p.state);
         pj["page_directory"] = sp.page_directory();

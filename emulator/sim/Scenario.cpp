@@ -147,8 +147,11 @@ public:
     }
 
     bool check_keys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& where) {
+        std::set<std::string> seen;
         for (auto it = map.begin(); it != map.end(); ++it) {
             const std::string key = it->first.Scalar();
+            if (!seen.insert(key).second)
+                return fail(it->first, fmt::format("key '{}' appears twice in {}", key, where));
             if (!allowed.count(key)) {
                 std::string list;
                 for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
@@ -167,7 +170,7 @@ public:
             case ArgType::Bind: {
                 if (!scalar(n, key, s)) return false;
                 if (s.empty() || !(std::isalpha(uint8_t(s[0])) || s[0] == '_'))
-                    return fail(n, fmt::format("{}: '{}' is not a name (letters, digits, _; starting with a letter)", key, s));
+                    return fail(n, fmt::format("{}: '{}' is not a name (letters, digits and _, not starting with a digit)", key, s));
                 for (char c : s)
                     if (!(std::isalnum(uint8_t(c)) || c == '_'))
                         return fail(n, fmt::format("{}: '{}' is not a name (letters, digits, _)", key, s));
@@ -183,7 +186,11 @@ public:
                 out.address = *a;
                 return true;
             }
-            case ArgType::Number: return number(n, key, out.number);
+            case ArgType::Number:
+                if (!number(n, key, out.number)) return false;
+                if (out.number > 0xFFFFFFFFull)
+                    return fail(n, fmt::format("{}: 0x{:X} does not fit in 32 bits", key, out.number));
+                return true;
             case ArgType::Text:
             case ArgType::Path: return scalar(n, key, out.text);
             case ArgType::Protection: {
@@ -254,7 +261,7 @@ public:
             if (!v) return fail(n[key], fmt::format("{}: '{}' is not a count of {} (or a size like 1 MB)", key, t, unit));
             uint64_t count = is_bytes ? *v / 4096 : *v;
             if (count < lo || count > hi)
-                return fail(n[key], fmt::format("{}: {} {} is outside {}..{}", key, count, unit, lo, hi));
+                return fail(n[key], fmt::format("{}: {} {} outside {}..{}", key, count, count == 1 ? std::string(unit).substr(0, strlen(unit) - 1) + " is" : std::string(unit) + " is", lo, hi));
             out = uint32_t(count);
             return true;
         };
@@ -307,8 +314,10 @@ public:
 
     bool parse_expect_map(const YAML::Node& m, Step& step) {
         if (!m.IsMap()) return fail(m, "each expectation must be a map (result: ok, fault: demand-zero, ...)");
+        std::set<std::string> seen;
         for (auto it = m.begin(); it != m.end(); ++it) {
             const std::string key = it->first.Scalar();
+            if (!seen.insert(key).second) return fail(it->first, fmt::format("expectation '{}' appears twice in one map", key));
             const YAML::Node v = it->second;
             const ExpectSpec* spec = nullptr;
             for (const auto& s : expect_specs())
@@ -391,8 +400,31 @@ public:
             if (!parse_arg(v[f.key], f.key, f.type, a)) return false;
             if (f.type == ArgType::Process && !m_processes.count(a.text))
                 return fail(v[f.key], fmt::format("{}: no process '{}' is created by an earlier step", spec.name, a.text));
+            if (!check_field_value(spec.kind, f.key, a)) return false;
             fields[f.key] = a;
         }
+        return true;
+    }
+
+    // Values of expectation fields that have a fixed vocabulary are checked when the file is read.
+    bool check_field_value(ExpectKind kind, const std::string& key, const Arg& a) {
+        auto one_of = [&](std::initializer_list<const char*> words) {
+            for (const char* w : words)
+                if (a.text == w) return true;
+            std::string list;
+            for (const char* w : words) list += (list.empty() ? "" : ", ") + std::string(w);
+            return fail(a.loc, fmt::format("{}: '{}' is not one of {}", key, a.text, list));
+        };
+        if (kind == ExpectKind::PteExpect && key != "process" && key != "address" && key != "frame") {
+            if (key == "backing")
+                return one_of({"none", "demand-zero", "pagefile", "transition", "prototype", "image", "file"});
+            return one_of({"true", "false", "yes", "no"});
+        }
+        if (kind == ExpectKind::Region && key == "state") return one_of({"commit", "reserve", "free"});
+        if (kind == ExpectKind::Region && key == "type") return one_of({"private", "mapped", "image", "none"});
+        if (kind == ExpectKind::Process && key == "state") return one_of({"running", "failed", "exited"});
+        if (kind == ExpectKind::Value && key == "size" && a.number != 1 && a.number != 2 && a.number != 4)
+            return fail(a.loc, "size: a value is 1, 2 or 4 bytes");
         return true;
     }
 
@@ -402,6 +434,7 @@ public:
         std::string opname;
         if (n["do"]) {
             if (!scalar(n["do"], "do", opname)) return false;
+            if (opname.empty()) return fail(n["do"], "do: needs an operation name");
         } else if (!n["say"]) {
             return fail(n, "a step needs 'do' (an operation) or 'say' (a pause for narration)");
         }
@@ -446,11 +479,17 @@ public:
                     return fail(n["size"], "size: an access is 1, 2 or 4 bytes");
                 if (step.arg("text")) return fail(n["size"], "size: not with text (each character is one byte)");
             }
+            if (const Arg* v = step.arg("value")) {
+                const uint64_t size = step.arg("size") ? step.arg("size")->number : 4;
+                if (size < 4 && v->number >> (8 * size))
+                    return fail(n["value"], fmt::format("value: 0x{:X} does not fit in {} byte{}", v->number, size, size == 1 ? "" : "s"));
+            }
         }
         // A name bound by this step is visible to its own expectations and to later steps.
+        // Process names name processes only; they are not addresses.
         if (const Arg* as = step.arg("as")) {
-            m_bound.insert(as->text);
             if (step.op == Op::CreateProcess) m_processes.insert(as->text);
+            else m_bound.insert(as->text);
         }
         if (n["expect"]) {
             const YAML::Node ex = n["expect"];

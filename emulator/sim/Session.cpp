@@ -69,7 +69,9 @@ std::optional<uint8_t> peek_byte(const os::Machine& m, uint16_t space, uint32_t 
     return std::nullopt;
 }
 
-std::string pte_backing(const os::Machine& m, uint32_t pte) {
+std::string pte_backing(const os::Machine& m, uint16_t space, uint32_t va) {
+    const auto info = m.mm().pte_info(space, va);
+    const uint32_t pte = info.table_present ? info.pte : 0;
     switch (mm::SoftwarePte::kind(pte)) {
         case mm::PteKind::Valid: {
             const auto& e = m.mm().pfn()[pte >> 12];
@@ -77,7 +79,11 @@ std::string pte_backing(const os::Machine& m, uint32_t pte) {
             const auto k = mm::SoftwarePte::kind(e.original_pte);
             return k == mm::PteKind::Pagefile ? "pagefile" : "demand-zero";
         }
-        case mm::PteKind::Zero: return "none";
+        case mm::PteKind::Zero: {
+            // A zero PTE in a VAD committed at reservation is a demand-zero page too.
+            const mm::Vad* vad = m.mm().space(space).find_vad(va);
+            return vad && vad->mem_commit ? "demand-zero" : "none";
+        }
         case mm::PteKind::DemandZero: return "demand-zero";
         case mm::PteKind::Pagefile: return "pagefile";
         case mm::PteKind::Transition: return "transition";
@@ -120,6 +126,7 @@ void Session::run_all() {
             m_results[i].bindings = m_results[i - 1].bindings;
     }
     m_machine->sync_position();
+    m_machine->journal().shrink_to_fit();
     m_cursor = event_count();
     seek_event(0);
 }
@@ -133,13 +140,11 @@ size_t Session::failed_steps() const {
 
 std::optional<uint16_t> Session::process_space(const std::string& name, StepResult& r) const {
     const os::Process* p = m_machine->find_process(name);
-    if (!p) {
-        r.note = fmt::format("process '{}' does not exist (its create_process failed)", name);
-        return std::nullopt;
-    }
-    if (p->state != os::ProcessState::Running) {
+    if (!p || p->state != os::ProcessState::Running) {
         r.ok = false;
         r.error = mm::Error::InvalidHandle;
+        r.note = !p ? fmt::format("process '{}' was never created", name)
+                    : fmt::format("process '{}' is {}", name, os::process_state_name(p->state));
         return std::nullopt;
     }
     return p->space;
@@ -149,6 +154,8 @@ std::optional<uint32_t> Session::resolve(const AddressExpr& a, StepResult& r) co
     if (a.name.empty()) return uint32_t(a.offset);
     auto it = m_bindings.find(a.name);
     if (it == m_bindings.end()) {
+        r.ok = false;
+        r.error = mm::Error::InvalidParameter;
         r.note = fmt::format("'{}' was not bound (the step that binds it failed)", a.name);
         return std::nullopt;
     }
@@ -186,15 +193,13 @@ void Session::run_step(size_t index) {
     if (step.op == Op::Pause) return;
     if (step.op == Op::CreateProcess) {
         const std::string name = step.arg("as")->text;
-        if (m_machine->find_process(name)) {
+        if (const os::Process* p = m_machine->find_process(name); p && p->state == os::ProcessState::Running) {
             r.ok = false;
             r.error = mm::Error::AlreadyExists;
-            r.note = fmt::format("a process named '{}' exists already", name);
             return;
         }
         set(m_machine->create_process(name));
         r.has_value = false;
-        if (r.ok) m_bindings[name] = r.value;
         return;
     }
     std::optional<uint16_t> space;
@@ -211,6 +216,7 @@ void Session::run_step(size_t index) {
         case Op::ExitProcess: {
             const os::Process* p = m_machine->find_process(step.arg("process")->text);
             set(m_machine->exit_process(p->id));
+            r.has_value = false;
             break;
         }
         case Op::VirtualAlloc:
@@ -305,7 +311,7 @@ void Session::check(size_t index, StepResult& r) {
         else if (const Arg* p = step.arg("process")) name = p->text;
         else if (step.op == Op::CreateProcess) name = step.arg("as")->text;
         const os::Process* p = name.empty() ? nullptr : m_machine->find_process(name);
-        if (!p || !mmgr.space(p->space).alive()) {
+        if (!p || p->space == mm::kNoSpace || !mmgr.space(p->space).alive()) {
             problem = name.empty() ? "no process given" : fmt::format("process '{}' has no address space", name);
             return std::nullopt;
         }
@@ -325,8 +331,6 @@ void Session::check(size_t index, StepResult& r) {
         return resolve(a.address, scratch);
     };
 
-    if (!r.note.empty() && !step.expects.empty())
-        r.checks.push_back(CheckResult{&step.expects.front(), "step", "to run", r.note, false});
     for (const Expectation& e : step.expects) {
         std::string problem;
         switch (e.kind) {
@@ -335,9 +339,13 @@ void Session::check(size_t index, StepResult& r) {
                 add(e, "error", mm::error_name(*mm::parse_error(e.text)), mm::error_name(r.error));
                 break;
             case ExpectKind::Returns: {
-                const std::string actual = r.has_value ? hex32(r.value) : "nothing";
+                // Old protections read as names, everything else as numbers.
+                const bool protection = step.op == Op::VirtualProtect;
+                const std::string actual = !r.has_value ? "nothing" : protection ? mm::protection_name(r.value) : hex32(r.value);
                 std::string expected = e.text;
-                if (auto n = parse_number(e.text)) expected = hex32(*n);
+                if (protection) {
+                    if (auto p = mm::parse_protection(e.text)) expected = mm::protection_name(*p);
+                } else if (auto n = parse_number(e.text)) expected = hex32(*n);
                 else if (auto a = parse_address(e.text); a && m_bindings.count(a->name)) {
                     StepResult scratch;
                     expected = hex32(*resolve(*a, scratch));
@@ -393,7 +401,7 @@ void Session::check(size_t index, StepResult& r) {
                     else if (key == "dirty") flag(present && pte.dirty());
                     else if (key == "copy_on_write") flag(present && pte.copy_on_write());
                     else if (key == "frame") add(e, "pte.frame", fmt::format("0x{:X}", arg.number), present ? fmt::format("0x{:X}", pte.frame()) : "none");
-                    else if (key == "backing") add(e, "pte.backing", arg.text, pte_backing(*m_machine, info.pte));
+                    else if (key == "backing") add(e, "pte.backing", arg.text, pte_backing(*m_machine, *space, *addr));
                 }
                 break;
             }
@@ -523,30 +531,15 @@ std::string Session::explain(size_t e) const {
         const Step& s = m_scenario.steps[ev.args[0]];
         return s.say.empty() ? fmt::format("Step {}: {}.", ev.args[0] + 1, op_name(s.op)) : s.say;
     }
-    return mm::describe_event(ev, [&](uint16_t space) {
-        for (const os::Process& p : m_machine->processes())
-            if (p.space == space) return p.name;
-        // The process may not exist at the cursor (an event explained out of order): its name
-        // is still known from the scenario's create_process steps, in creation order.
-        uint16_t n = 0;
-        for (const Step& s : m_scenario.steps)
-            if (s.op == Op::CreateProcess && n++ == space) return s.arg("as")->text;
-        return fmt::format("space {}", space);
-    });
+    return mm::describe_event(ev, [&](uint16_t space) { return m_machine->space_name(space); });
 }
 
 bool Session::matches(const Breakpoint& b, size_t e) {
     const core::EventRecord& ev = event(e);
     auto in_process = [&](const std::string& name) {
         if (name.empty()) return true;
-        if (const os::Process* p = m_machine->find_process(name)) return p->space == ev.space;
-        // Not created yet at this point: its address space will be the next one made, in the
-        // order the scenario creates processes.
-        uint16_t n = 0;
-        for (const Step& s : m_scenario.steps)
-            if (s.op == Op::CreateProcess && s.arg("as")->text == name) return n == ev.space;
-            else if (s.op == Op::CreateProcess) ++n;
-        return false;
+        // By name, so that a process is known from the event that creates its address space.
+        return ev.space != mm::kNoSpace && m_machine->space_name(ev.space) == name;
     };
     switch (b.kind) {
         case BreakKind::Fault: {

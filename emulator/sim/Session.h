@@ -71,7 +71,7 @@ public:
     size_t event_count() const { return m_machine->journal().events().size(); }
     const core::EventRecord& event(size_t e) const { return m_machine->journal().events()[e]; }
     size_t first_change(size_t e) const;
-    size_t step_of_event(size_t e) const { return event(e).operation; }
+    size_t step_of_event(size_t e) const { return m_machine->journal().operation_of(e); }
     size_t first_event_of_step(size_t step) const;  // == event_count() for step == step_count()
     std::string explain(size_t e) const;            // the event's sentence for a learner
 
@@ -119,7 +119,8 @@ private:
 std::optional<uint8_t> peek_byte(const os::Machine& m, uint16_t space, uint32_t va);
 // The frame behind va if the page is resident (valid or in transition).
 std::optional<uint32_t> resident_frame(const os::Machine& m, uint16_t space, uint32_t va);
-// "demand-zero", "pagefile", "transition", ... — the backing of the page behind a PTE.
-std::string pte_backing(const os::Machine& m, uint32_t pte);
+// "demand-zero", "pagefile", "transition", "none", ... — where the page at va comes from (or
+// would go to) when it is not in memory.
+std::string pte_backing(const os::Machine& m, uint16_t space, uint32_t va);
 
 }  // namespace pagelab::sim

@@ -52,11 +52,12 @@ std::string vad_text(const mm::MemoryManager& m, uint64_t blob) {
                        mm::protection_name(v.allocation_protect), v.mem_commit ? " committed" : "");
 }
 
-std::string tlb_text(uint64_t packed) {
-    const auto e = x86::TlbEntry::unpack(packed);
+// A TLB entry is journaled in two halves: field 0 the flags and page, field 2 the frame.
+std::string tlb_text(uint8_t field, uint64_t half) {
+    if (field == 2) return fmt::format("frame 0x{:X}", half);
+    const auto e = x86::TlbEntry::unpack(half);
     if (!e.valid) return "empty";
-    return fmt::format("page 0x{:05X} -> frame 0x{:X} {}{}{}", e.vpn, e.frame, e.writable ? "W" : "R", e.user ? "U" : "K",
-                       e.dirty ? "D" : "");
+    return fmt::format("page 0x{:05X} {}{}{}", e.vpn, e.writable ? "W" : "R", e.user ? "U" : "K", e.dirty ? "D" : "");
 }
 
 std::string hex_list(const std::vector<std::string>& v) {
@@ -75,8 +76,17 @@ std::string describe_change(const os::Machine& m, const core::Change& c) {
             const uint32_t frame = c.target >> 12;
             const mm::PfnEntry& e = mmgr.pfn()[frame];
             if (c.field == 4 && e.use == mm::FrameUse::PageDirectory) {
+                const uint32_t pde = c.after;
+                const std::string what = (pde & 1) ? fmt::format("present, page table in frame 0x{:X}, {}", pde >> 12, windbg_flags(pde))
+                                                   : std::string("not present");
                 return fmt::format("PDE {:03X} of {} @ pa {:08X}: {:08X} -> {:08X}  ({})", (c.target & 0xFFF) / 4,
-                                   name(e.owner), c.target, c.before, c.after, pte_summary(mmgr, uint32_t(c.after)));
+                                   name(e.owner), c.target, c.before, c.after, what);
+            }
+            if (c.field == 4 && e.use == mm::FrameUse::PageTable && e.owner == 0xFFFF) {
+                // The system page table shared by every directory (kernel / win95 system arena).
+                const uint32_t base = mmgr.config().personality == mm::Personality::Win95 ? 0xC0000000u : 0x80000000u;
+                return fmt::format("PTE of {:08X} (system) @ pa {:08X}: {:08X} -> {:08X}  ({})", base + ((c.target & 0xFFF) / 4) * 4096,
+                                   c.target, c.before, c.after, pte_summary(mmgr, uint32_t(c.after)));
             }
             if (c.field == 4 && e.use == mm::FrameUse::PageTable && e.owner != 0xFFFF) {
                 return fmt::format("PTE of {:08X} ({}) @ pa {:08X}: {:08X} -> {:08X}  ({})", mmgr.va_of_pte(c.target),
@@ -106,7 +116,7 @@ std::string describe_change(const os::Machine& m, const core::Change& c) {
             return fmt::format("counter {}: {} -> {}", mm::counter_name(mm::Counter(c.target)), c.before, c.after);
         case core::Store::Tlb:
             if (c.field == 1) return fmt::format("TLB next victim: {} -> {}", c.before, c.after);
-            return fmt::format("TLB[{}]: {} -> {}", c.target, tlb_text(c.before), tlb_text(c.after));
+            return fmt::format("TLB[{}]: {} -> {}", c.target, tlb_text(c.field, c.before), tlb_text(c.field, c.after));
         case core::Store::Cpu:
             if (c.field == 0) return fmt::format("CR3: {:08X} -> {:08X}", c.before, c.after);
             if (c.field == 1) return fmt::format("running: {} -> {}", c.before == mm::kNoSpace ? "nobody" : name(uint32_t(c.before)),
@@ -165,7 +175,7 @@ std::string describe_step(const Step& s) {
 
 std::string describe_result(const Step& s, const StepResult& r) {
     if (s.op == Op::Pause) return "";
-    std::string out = r.ok ? "ok" : fmt::format("failed: {}", mm::error_name(r.error));
+    std::string out = r.ok ? "ok" : r.error == mm::Error::Success ? std::string("failed") : fmt::format("failed: {}", mm::error_name(r.error));
     if (r.ok && r.has_value) {
         if (s.op == Op::VirtualProtect) out += fmt::format(", returns {} (old protection)", mm::protection_name(r.value));
         else out += fmt::format(", returns 0x{:08X}", r.value);

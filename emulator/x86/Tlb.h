@@ -62,12 +62,19 @@ public:
             if (m_entries[i].valid) set(i, TlbEntry{});
     }
 
-    void apply_entry(uint32_t i, uint64_t packed) { m_entries[i] = TlbEntry::unpack(packed); }
+    // Undo/redo: field 0 is the low half of the packed entry (flags and page), field 2 the frame.
+    void apply_entry(uint32_t i, uint8_t field, uint32_t value) {
+        const uint64_t packed = m_entries[i].pack();
+        m_entries[i] = TlbEntry::unpack(field == 0 ? (packed & ~0xFFFFFFull) | (value & 0xFFFFFFu)
+                                                   : (packed & 0xFFFFFFull) | (uint64_t(value) << 24));
+    }
     void apply_next(uint32_t next) { m_next = next; }
 
 private:
     void set(uint32_t i, const TlbEntry& e) {
-        m_journal.record(core::Store::Tlb, 0, i, m_entries[i].pack(), e.pack());
+        const uint64_t before = m_entries[i].pack(), after = e.pack();
+        m_journal.record(core::Store::Tlb, 0, i, before & 0xFFFFFFu, after & 0xFFFFFFu);
+        m_journal.record(core::Store::Tlb, 2, i, before >> 24, after >> 24);
         m_entries[i] = e;
     }
     void set_next(uint32_t n) {

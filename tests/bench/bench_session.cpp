@@ -5,6 +5,8 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cstdlib>
+#include <map>
 #include <chrono>
 #include <random>
 #include <sstream>
@@ -18,7 +20,10 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-std::string generate(size_t operations, uint32_t seed) {
+// mix "thrash": every access picks one of 4096 pages per process uniformly, so nearly every
+// operation is a hard fault with an eviction (the worst case for the journal).
+// mix "lesson": 90% of accesses go to a hot set of 32 pages per process, as in the lessons.
+std::string generate(size_t operations, uint32_t seed, const std::string& mix) {
     std::mt19937 rng(seed);
     std::ostringstream y;
     y << "pagelab: 1\ntitle: generated\nmachine: {personality: nt, ram: 256 frames, pagefile: 4096 pages, policy: clock, tlb: 16}\nsteps:\n";
@@ -31,7 +36,9 @@ std::string generate(size_t operations, uint32_t seed) {
     for (size_t i = size_t(processes) * 2; i < operations; ++i) {
         const int p = proc(rng);
         const int k = kind(rng);
-        const uint32_t addr_off = uint32_t(page(rng)) * 4096 + uint32_t(off(rng)) * 4;
+        const bool hot = mix == "lesson" && kind(rng) < 90;
+        const uint32_t pg = hot ? uint32_t(page(rng)) % 32 : uint32_t(page(rng));
+        const uint32_t addr_off = pg * 4096 + uint32_t(off(rng)) * 4;
         if (k < 45) y << fmt::format("  - do: read\n    process: P{}\n    address: m{}+0x{:X}\n", p, p, addr_off);
         else if (k < 90) y << fmt::format("  - do: write\n    process: P{}\n    address: m{}+0x{:X}\n    value: {}\n", p, p, addr_off, i);
         else if (k < 95) y << fmt::format("  - do: virtual_protect\n    process: P{}\n    address: m{}+0x{:X}\n    size: 4096\n    protect: READWRITE\n", p, p, addr_off & ~0xFFFu);
@@ -54,9 +61,11 @@ int main(int argc, char** argv) {
     int samples = 200;
     app.add_option("--operations", operations, "Scenario length");
     app.add_option("--samples", samples, "Random positions measured");
+    std::string mix = "thrash";
+    app.add_option("--mix", mix, "thrash (every operation faults) or lesson (a hot set)")->check(CLI::IsMember({"thrash", "lesson"}));
     CLI11_PARSE(app, argc, argv);
 
-    const std::string text = generate(operations, 42);
+    const std::string text = generate(operations, 42, mix);
     auto t0 = Clock::now();
     auto loaded = sim::parse_scenario(text, "generated.yaml");
     if (loaded.error) {
@@ -104,6 +113,15 @@ int main(int argc, char** argv) {
         for (const auto& c : session.result(i).checks) results_bytes += sizeof(c) + c.what.size() + c.expected.size() + c.actual.size();
     const double history_mb = double(j.memory_bytes() + results_bytes) / (1024.0 * 1024.0);
 
+    if (std::getenv("PAGELAB_BENCH_HISTOGRAM")) {
+        std::map<std::pair<int, int>, size_t> hist;
+        for (const auto& c : j.changes()) ++hist[{int(c.store), int(c.field)}];
+        for (const auto& [k, n] : hist) fmt::print("store {} field {}: {}\n", k.first, k.second, n);
+        std::map<int, size_t> ev;
+        for (const auto& e : j.events()) ++ev[e.kind];
+        for (const auto& [k, n] : ev) fmt::print("event kind {}: {}\n", k, n);
+    }
+    fmt::print("mix                   {}\n", mix);
     fmt::print("operations            {}\n", session.step_count());
     fmt::print("events                {}\n", session.event_count());
     fmt::print("changes               {}\n", j.changes().size());

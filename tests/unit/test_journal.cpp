@@ -80,12 +80,12 @@ TEST_CASE("events belong to the operation open when they begin and start at the 
     CHECK(j.begin_operation(8) == 1);
     CHECK(j.begin_event(0, 0xFFFF) == 2);
     REQUIRE(j.events().size() == 3);
-    CHECK(j.events()[0].operation == 0);
+    CHECK(j.operation_of(0) == 0);
     CHECK(j.events()[0].args[3] == 4);
     CHECK(j.events()[1].first_change == 1);
     CHECK(j.events()[1].kind == 5);
     CHECK(j.events()[1].space == 2);
-    CHECK(j.events()[2].operation == 1);
+    CHECK(j.operation_of(2) == 1);
     CHECK(j.events()[2].first_change == 3);
     CHECK(j.operations()[1].step == 8);
     CHECK(j.operations()[1].first_event == 2);

@@ -97,8 +97,8 @@ TEST_CASE("TLB changes are journaled and undo restores entries and the FIFO poin
     const auto& ch = j.changes();
     for (size_t i = ch.size(); i-- > 0;) {
         REQUIRE(ch[i].store == core::Store::Tlb);
-        if (ch[i].field == 0) tlb.apply_entry(ch[i].target, ch[i].before);
-        else tlb.apply_next(uint32_t(ch[i].before));
+        if (ch[i].field == 1) tlb.apply_next(ch[i].before);
+        else tlb.apply_entry(ch[i].target, ch[i].field, ch[i].before);
     }
     for (const TlbEntry& e : tlb.entries()) CHECK_FALSE(e.valid);
     CHECK(tlb.next_victim() == 0);

@@ -1,0 +1,695 @@
+#include "App.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <numeric>
+
+#include <GL/gl.h>
+#include <GLFW/glfw3.h>
+#include <fmt/format.h>
+
+#include "backends/imgui_impl_glfw.h"
+#include "backends/imgui_impl_opengl3.h"
+
+#include "Screenshot.h"
+#include "panels/Panels.h"
+#include "sim/Trace.h"
+#include "testing/TestDriver.h"
+
+namespace pagelab::ui {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string exe_dir() {
+    std::error_code ec;
+    const fs::path p = fs::read_symlink("/proc/self/exe", ec);
+    return ec ? std::string() : p.parent_path().string();
+}
+
+void glfw_error(int code, const char* text) { std::fprintf(stderr, "pagelab-ui: GLFW error %d: %s\n", code, text); }
+
+}  // namespace
+
+App::App(AppOptions options) : m_options(std::move(options)) {
+    m_state.show.fill(true);
+    m_state.classroom = m_options.classroom;
+    m_state.high_contrast = m_options.high_contrast;
+    if (m_options.font_size) m_state.font_size = *m_options.font_size;
+    else if (m_options.classroom) m_state.font_size = 22.0f;
+    m_state.font_size_pending = m_state.font_size;
+    if (m_options.single_event) m_state.granularity = Granularity::Event;
+}
+
+App::~App() { shutdown_window(); }
+
+// ------------------------------------------------------------------------------------------------
+// Files
+
+std::string App::lessons_dir() const {
+    std::vector<fs::path> candidates = {fs::current_path() / "scenarios"};
+    const std::string exe = exe_dir();
+    if (!exe.empty()) {
+        candidates.push_back(fs::path(exe) / ".." / "scenarios");
+        candidates.push_back(fs::path(exe) / ".." / ".." / "scenarios");
+    }
+    candidates.push_back(fs::path(PAGELAB_SOURCE_DIR) / "scenarios");
+    for (const fs::path& c : candidates) {
+        std::error_code ec;
+        if (fs::exists(c / "01-demand-zero.yaml", ec)) return fs::weakly_canonical(c, ec).string();
+    }
+    return (fs::path(PAGELAB_SOURCE_DIR) / "scenarios").string();
+}
+
+const std::vector<LessonInfo>& App::lessons(bool rescan) {
+    if (m_lessons_scanned && !rescan) return m_lessons;
+    m_lessons_scanned = true;
+    m_lessons.clear();
+    std::vector<fs::path> files;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(lessons_dir(), ec))
+        if (entry.path().extension() == ".yaml") files.push_back(entry.path());
+    std::sort(files.begin(), files.end());
+    for (const fs::path& f : files) {
+        LessonInfo info;
+        info.path = f.string();
+        info.file = f.filename().string();
+        sim::LoadResult r = sim::load_scenario(info.path);
+        if (r.scenario) {
+            info.title = r.scenario->title;
+            info.steps = r.scenario->steps.size();
+            info.machine = sim::describe_machine(r.scenario->machine);
+        } else if (r.error) {
+            info.error = r.error->message;
+        }
+        m_lessons.push_back(std::move(info));
+    }
+    return m_lessons;
+}
+
+bool App::load(const std::string& path) {
+    auto result = sim::Session::load(path);
+    if (auto* error = std::get_if<sim::LoadError>(&result)) {
+        // A bad file never takes the current lesson away: the error is shown over it.
+        m_state.load_error = error->message;
+        m_state.open_error_popup = true;
+        return false;
+    }
+    m_session = std::move(std::get<std::unique_ptr<sim::Session>>(result));
+    m_path = path;
+    m_state.load_error.reset();
+    after_load();
+    return true;
+}
+
+void App::reload() {
+    if (!m_path.empty()) load(m_path);
+}
+
+void App::after_load() {
+    m_series = build_run_series(*m_session);
+    m_derived.invalidate();
+    m_change_text.clear();
+    m_state.running = false;
+    m_state.space = 0xFFFF;
+    m_state.entry_selected = false;
+    m_state.frame.reset();
+    m_state.frame_window_open = false;
+    m_state.pde_index = 0;
+    m_state.pte_index = 0;
+    m_state.compare_left = m_state.compare_right = 0xFFFF;
+    m_state.strip = ZoomView{};
+    m_state.frame_map = MapView{};
+    m_state.slot_map = MapView{};
+    m_state.breakpoints.clear();
+    m_state.status = fmt::format("Loaded {} ({} steps, {} events).", fs::path(m_path).filename().string(),
+                                 m_session->step_count(), m_session->event_count());
+    m_last_cursor = ~size_t{0};
+}
+
+std::optional<uint32_t> App::resolve_address(const std::string& text) const {
+    const auto expr = sim::parse_address(text);
+    if (!expr) return std::nullopt;
+    if (expr->name.empty()) return uint32_t(expr->offset);
+    if (!m_session || m_session->step_count() == 0) return std::nullopt;
+    const auto& bindings = m_session->result(m_session->step_count() - 1).bindings;
+    if (!bindings) return std::nullopt;
+    auto it = bindings->find(expr->name);
+    if (it == bindings->end()) return std::nullopt;
+    return uint32_t(int64_t(it->second) + expr->offset);
+}
+
+const std::vector<std::string>& App::change_lines(size_t event) {
+    auto it = m_change_text.find(event);
+    if (it != m_change_text.end()) return it->second;
+    std::vector<std::string> lines;
+    // visit() moves the machine to just before each change (describe_change needs the state it
+    // changes) and puts the cursor back where it was.
+    m_session->visit(event, event + 1, nullptr,
+                     [&](const core::Change& c) { lines.push_back(sim::describe_change(m_session->machine(), c)); });
+    return m_change_text.emplace(event, std::move(lines)).first->second;
+}
+
+const Derived& App::derived() {
+    if (m_session) m_derived.refresh(*m_session, m_state.granularity == Granularity::Event);
+    return m_derived;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Commands
+
+void App::reset() {
+    if (!m_session) return;
+    m_session->reset();
+    m_state.status = "Reset to the start.";
+}
+
+void App::step_operation(int direction) {
+    if (!m_session) return;
+    if (direction > 0 ? !m_session->step_forward() : !m_session->step_back())
+        m_state.status = direction > 0 ? "At the end of the lesson." : "At the start.";
+    else
+        m_state.status.clear();
+}
+
+void App::step_event(int direction) {
+    if (!m_session) return;
+    if (direction > 0 ? !m_session->step_event_forward() : !m_session->step_event_back())
+        m_state.status = direction > 0 ? "At the end of the lesson." : "At the start.";
+    else
+        m_state.status.clear();
+}
+
+void App::step_forward() {
+    m_state.granularity == Granularity::Event ? step_event(+1) : step_operation(+1);
+}
+
+void App::step_back() {
+    m_state.granularity == Granularity::Event ? step_event(-1) : step_operation(-1);
+}
+
+void App::seek_event(size_t cursor) {
+    if (m_session) m_session->seek_event(cursor);
+}
+
+void App::seek_step(size_t steps_done) {
+    if (m_session) m_session->seek_step(std::min(steps_done, m_session->step_count()));
+}
+
+namespace {
+std::string describe_breakpoint(const sim::Breakpoint& b) {
+    switch (b.kind) {
+        case sim::BreakKind::Fault:
+            return fmt::format("{} fault{}", b.fault == mm::FaultKind::None ? "any" : mm::fault_kind_name(b.fault),
+                               b.process.empty() ? "" : " in " + b.process);
+        case sim::BreakKind::Process: return "any event of " + b.process;
+        case sim::BreakKind::PteChange: return fmt::format("PTE of 0x{:08X} in {} changes", b.address, b.process);
+        case sim::BreakKind::Label: return "step labelled '" + b.label + "'";
+    }
+    return "?";
+}
+}  // namespace
+
+void App::run_to_breakpoint() {
+    if (!m_session) return;
+    set_running(false);
+    if (m_state.breakpoints.empty()) {
+        m_state.status = "No breakpoints: add one first.";
+        return;
+    }
+    const size_t from = m_session->cursor();
+    if (m_session->run_to(m_state.breakpoints)) {
+        const size_t e = m_session->cursor() - 1;
+        std::string which;
+        for (const auto& b : m_state.breakpoints)
+            if (which.empty()) {
+                m_session->seek_event(e);
+                if (m_session->matches(b, e)) which = describe_breakpoint(b);
+                m_session->seek_event(e + 1);
+            }
+        m_state.status = fmt::format("Breakpoint hit at event {} ({}): {}", e, which, m_session->explain(e));
+    } else {
+        m_state.status = from == m_session->event_count() ? "Already at the end." : "Ran to the end: no breakpoint matched.";
+    }
+}
+
+void App::set_running(bool on) {
+    m_state.running = on && m_session && m_session->cursor() < m_session->event_count();
+    m_state.run_clock = 0;
+}
+
+void App::toggle_run() { set_running(!m_state.running); }
+
+bool App::advance(bool single_event) {
+    sim::Session& s = *m_session;
+    if (s.cursor() >= s.event_count()) return false;
+    const size_t target = single_event ? s.cursor() + 1 : s.first_event_of_step(s.steps_done() + 1);
+    if (!m_state.breakpoints.empty()) {
+        for (size_t e = s.cursor(); e < target; ++e) {
+            s.seek_event(e);
+            for (const auto& b : m_state.breakpoints) {
+                if (s.matches(b, e)) {
+                    s.seek_event(e + 1);
+                    m_state.status = fmt::format("Breakpoint hit at event {} ({}).", e, describe_breakpoint(b));
+                    return false;
+                }
+            }
+        }
+    }
+    s.seek_event(target);
+    return s.cursor() < s.event_count();
+}
+
+void App::update_run(double dt) {
+    if (!m_state.running || !m_session) return;
+    m_state.run_clock += dt;
+    const double period = 1.0 / std::max(0.1f, m_state.run_rate);
+    while (m_state.run_clock >= period && m_state.running) {
+        m_state.run_clock -= period;
+        if (!advance(m_state.granularity == Granularity::Event)) {
+            m_state.running = false;
+            if (m_session->cursor() >= m_session->event_count() && m_state.status.empty())
+                m_state.status = "At the end of the lesson.";
+        }
+    }
+}
+
+// ------------------------------------------------------------------------------------------------
+// Selection
+
+void App::select_space(uint16_t space) {
+    if (space == m_state.space) return;
+    m_state.space = space;
+    m_state.entry_selected = false;
+}
+
+void App::select_pde(uint32_t index) {
+    m_state.pde_index = index & 0x3FF;
+    m_state.entry_level = EntryLevel::Pde;
+    m_state.entry_selected = true;
+}
+
+void App::select_page(uint16_t space, uint32_t va) {
+    m_state.space = space;
+    m_state.pde_index = x86::pde_index(va);
+    m_state.pte_index = x86::pte_index(va);
+    m_state.entry_level = EntryLevel::Pte;
+    m_state.entry_selected = true;
+    if (m_session && space < mm().spaces().size() && mm().space(space).alive())
+        if (auto f = sim::resident_frame(machine(), space, va)) m_state.frame = *f;
+}
+
+void App::open_frame(uint32_t frame) {
+    m_state.frame = frame;
+    m_state.frame_window_open = true;
+}
+
+void App::set_classroom(bool on) {
+    m_state.classroom = on;
+    m_state.font_size_pending = on ? std::max(m_state.font_size, 22.0f) : 15.0f;
+}
+
+// ------------------------------------------------------------------------------------------------
+// Panels
+
+bool App::begin_panel(PanelId id) {
+    const Slot slot = m_layout.slot_of[size_t(id)];
+    const size_t s = size_t(slot);
+    if (m_layout.visible_panels[s] > 1 && m_state.active_in_slot[s] != id) return false;
+    const ImRect r = m_layout.rect[s];
+    if (r.GetWidth() < 8 || r.GetHeight() < 8) return false;
+    ImGui::SetNextWindowPos(r.Min, ImGuiCond_Always);
+    ImGui::SetNextWindowSize(r.GetSize(), ImGuiCond_Always);
+    const ImGuiWindowFlags flags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
+                                   ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoTitleBar |
+                                   ImGuiWindowFlags_NoBringToFrontOnFocus;
+    ImGui::Begin(slot_window_name(slot), nullptr, flags);
+    m_probe.rect(std::string("panel.") + panel_title(id), r);
+    if (slot != Slot::Top) {
+        if (ImGui::BeginTabBar("##tabs", ImGuiTabBarFlags_FittingPolicyScroll)) {
+            for (size_t p = 0; p < kPanelCount; ++p) {
+                if (!m_state.show[p] || m_layout.slot_of[p] != slot) continue;
+                const PanelId pid = PanelId(p);
+                const ImGuiTabItemFlags tf = m_state.raise_panel == pid ? ImGuiTabItemFlags_SetSelected : 0;
+                if (ImGui::BeginTabItem(panel_title(pid), nullptr, tf)) {
+                    if (pid != id) {
+                        // Shown from the next frame on: this frame's window belongs to `id`.
+                        m_pending_active[s] = pid;
+                        m_pending_set[s] = true;
+                    }
+                    ImGui::EndTabItem();
+                }
+                m_probe.last_item(std::string("tab.") + panel_title(pid));
+            }
+            ImGui::EndTabBar();
+        }
+    }
+    return true;
+}
+
+void App::end_panel() { ImGui::End(); }
+
+// ------------------------------------------------------------------------------------------------
+// Window and frame loop
+
+bool App::init_window() {
+    glfwSetErrorCallback(glfw_error);
+    if (!glfwInit()) {
+        std::fprintf(stderr, "pagelab-ui: cannot open a window (no display?). Set DISPLAY or run under xvfb-run.\n");
+        return false;
+    }
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
+    glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+    glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_FALSE);
+    m_window = glfwCreateWindow(m_options.width, m_options.height, "PageLab", nullptr, nullptr);
+    if (!m_window) {
+        std::fprintf(stderr, "pagelab-ui: cannot create an OpenGL 3.3 window.\n");
+        glfwTerminate();
+        return false;
+    }
+    glfwMakeContextCurrent(m_window);
+    glfwSwapInterval(m_fixed_time ? 0 : 1);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // the layout is computed; nothing to remember between runs
+    io.LogFilename = nullptr;
+    ImGui_ImplGlfw_InitForOpenGL(m_window, true);
+    ImGui_ImplOpenGL3_Init("#version 330 core");
+    rebuild_fonts_if_needed();
+    return true;
+}
+
+void App::shutdown_window() {
+    if (!m_window) return;
+    for (auto& t : m_textures) t.release();  // needs the GL context, so before it goes
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(m_window);
+    glfwTerminate();
+    m_window = nullptr;
+}
+
+void App::rebuild_fonts_if_needed() {
+    if (!m_style_applied || m_built_high_contrast != m_state.high_contrast) {
+        apply_style(m_state.high_contrast);
+        m_style_applied = true;
+        m_built_high_contrast = m_state.high_contrast;
+    }
+    m_state.font_size_pending = std::clamp(m_state.font_size_pending, 10.0f, 40.0f);
+    if (m_built_font_size == m_state.font_size_pending) return;
+    m_state.font_size = m_state.font_size_pending;
+    m_fonts = build_fonts(m_state.font_size);
+    resolve_icons(m_fonts);
+    ImGui_ImplOpenGL3_DestroyFontsTexture();
+    ImGui_ImplOpenGL3_CreateFontsTexture();
+    m_built_font_size = m_state.font_size;
+}
+
+void App::apply_startup_options() {
+    if (!m_session) return;
+    if (m_options.at_event) m_session->seek_event(*m_options.at_event);
+    else if (m_options.at) seek_step(*m_options.at);
+    derived();
+    if (m_options.process) {
+        if (const os::Process* p = machine().find_process(*m_options.process)) {
+            select_space(p->space);
+            if (m_options.address)
+                if (auto va = resolve_address(*m_options.address)) select_page(p->space, *va);
+        }
+    }
+    if (m_options.compare) {
+        const std::string& c = *m_options.compare;
+        const size_t comma = c.find(',');
+        if (comma != std::string::npos) {
+            if (const os::Process* a = machine().find_process(c.substr(0, comma))) m_state.compare_left = a->space;
+            if (const os::Process* b = machine().find_process(c.substr(comma + 1))) m_state.compare_right = b->space;
+        }
+    }
+    if (m_options.frame && *m_options.frame < mm().pfn().size()) open_frame(*m_options.frame);
+    if (m_options.tab) {
+        for (size_t p = 0; p < kPanelCount; ++p) {
+            std::string t = panel_title(PanelId(p));
+            std::string want = *m_options.tab;
+            auto lower = [](std::string v) {
+                std::transform(v.begin(), v.end(), v.begin(), [](unsigned char ch) { return char(std::tolower(ch)); });
+                return v;
+            };
+            if (lower(t).find(lower(want)) == 0) m_state.raise_panel = PanelId(p);
+        }
+    }
+}
+
+void App::begin_frame_state() {
+    // Tabs chosen last frame take effect now; then every slot's active tab must be a shown panel.
+    const bool classroom = m_state.classroom;
+    const float menu_h = ImGui::GetFrameHeight();
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float controls_h = 2 * ImGui::GetFrameHeight() + ImGui::GetTextLineHeight() + 2 * st.WindowPadding.y +
+                             3 * st.ItemSpacing.y + 4;
+    m_layout = compute_layout(ImGui::GetIO().DisplaySize, menu_h, controls_h, classroom, m_state.show);
+    for (size_t s = 0; s < kSlotCount; ++s) {
+        if (m_pending_set[s]) m_state.active_in_slot[s] = m_pending_active[s];
+        m_pending_set[s] = false;
+    }
+    if (m_state.raise_panel && m_state.show[size_t(*m_state.raise_panel)])
+        m_state.active_in_slot[size_t(m_layout.slot_of[size_t(*m_state.raise_panel)])] = *m_state.raise_panel;
+    for (size_t s = 0; s < kSlotCount; ++s) {
+        const PanelId cur = m_state.active_in_slot[s];
+        if (m_state.show[size_t(cur)] && m_layout.slot_of[size_t(cur)] == Slot(s)) continue;
+        for (size_t p = 0; p < kPanelCount; ++p)
+            if (m_state.show[p] && m_layout.slot_of[p] == Slot(s)) {
+                m_state.active_in_slot[s] = PanelId(p);
+                break;
+            }
+    }
+
+    // Follow the access: a move of the cursor selects the page the current step touched.
+    if (m_session && (m_session.get() != m_last_session || m_session->cursor() != m_last_cursor)) {
+        const bool moved = m_session.get() == m_last_session;
+        m_last_session = m_session.get();
+        m_last_cursor = m_session->cursor();
+        const Derived& d = derived();
+        const auto& procs = machine().processes();
+        if (m_state.space == 0xFFFF || m_state.space >= mm().spaces().size() || !mm().space(m_state.space).alive()) {
+            m_state.space = 0xFFFF;
+            for (const os::Process& p : procs)
+                if (mm().space(p.space).alive()) {
+                    m_state.space = p.space;
+                    break;
+                }
+        }
+        if (m_state.follow_access && moved && d.last_access() && d.last_access_in_changes()) {
+            const LastAccess& a = *d.last_access();
+            if (a.space < mm().spaces().size() && mm().space(a.space).alive()) select_page(a.space, a.va);
+        }
+        if (m_state.compare_left == 0xFFFF && procs.size() >= 1) m_state.compare_left = procs[0].space;
+        if (m_state.compare_right == 0xFFFF && procs.size() >= 2) m_state.compare_right = procs[1].space;
+    }
+}
+
+void App::handle_shortcuts() {
+    ImGuiIO& io = ImGui::GetIO();
+    if (io.WantTextInput || ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId)) return;
+    auto pressed = [](int key, bool repeat) { return ImGui::IsKeyPressed(key, repeat); };
+    if (pressed(GLFW_KEY_RIGHT, true)) {
+        set_running(false);
+        io.KeyShift ? step_event(+1) : step_operation(+1);
+    }
+    if (pressed(GLFW_KEY_LEFT, true)) {
+        set_running(false);
+        io.KeyShift ? step_event(-1) : step_operation(-1);
+    }
+    if (pressed(GLFW_KEY_SPACE, false)) toggle_run();
+    if (pressed(GLFW_KEY_HOME, false)) {
+        set_running(false);
+        reset();
+    }
+    if (pressed(GLFW_KEY_END, false) && m_session) {
+        set_running(false);
+        seek_event(m_session->event_count());
+    }
+    if (pressed(GLFW_KEY_F11, false)) set_classroom(!m_state.classroom);
+    if (io.KeyCtrl && pressed(GLFW_KEY_O, false)) m_state.open_picker = true;
+    if (io.KeyCtrl && pressed(GLFW_KEY_R, false)) reload();
+    if (io.KeyCtrl && (pressed(GLFW_KEY_EQUAL, false) || pressed(GLFW_KEY_KP_ADD, false))) m_state.font_size_pending += 2;
+    if (io.KeyCtrl && (pressed(GLFW_KEY_MINUS, false) || pressed(GLFW_KEY_KP_SUBTRACT, false))) m_state.font_size_pending -= 2;
+    if (pressed(GLFW_KEY_F1, false)) m_state.open_shortcuts = true;
+}
+
+void App::draw() {
+    draw_menu_bar(*this);
+    // The flat list of panels: each draws itself from the session, every frame.
+    if (m_state.show[size_t(PanelId::Controls)]) draw_controls_panel(*this);
+    if (m_state.show[size_t(PanelId::Lesson)]) draw_lesson_panel(*this);
+    if (m_state.show[size_t(PanelId::Events)]) draw_events_panel(*this);
+    if (m_state.show[size_t(PanelId::AddressSpace)]) draw_address_space_panel(*this);
+    if (m_state.show[size_t(PanelId::Objects)]) draw_objects_panel(*this);
+    if (m_state.show[size_t(PanelId::PageTables)]) draw_page_tables_panel(*this);
+    if (m_state.show[size_t(PanelId::Compare)]) draw_compare_panel(*this);
+    if (m_state.show[size_t(PanelId::EntryDecoder)]) draw_entry_decoder_panel(*this);
+    if (m_state.show[size_t(PanelId::Walk)]) draw_walk_panel(*this);
+    if (m_state.show[size_t(PanelId::Physical)]) draw_physical_panel(*this);
+    if (m_state.show[size_t(PanelId::Pagefile)]) draw_pagefile_panel(*this);
+    if (m_state.show[size_t(PanelId::Counters)]) draw_counters_panel(*this);
+    if (m_state.frame_window_open) draw_frame_window(*this);
+    draw_scenario_picker(*this);
+    draw_load_error(*this);
+    draw_shortcuts_help(*this);
+    m_state.raise_panel.reset();
+}
+
+void App::frame() {
+    if (!m_fixed_time) {
+        if (m_state.running || ImGui::IsMouseDown(0) || m_frame < 3) glfwPollEvents();
+        else glfwWaitEventsTimeout(0.25);
+    } else {
+        glfwPollEvents();
+    }
+    rebuild_fonts_if_needed();
+    ImGui_ImplOpenGL3_NewFrame();
+    ImGui_ImplGlfw_NewFrame();
+    ImGuiIO& io = ImGui::GetIO();
+    if (m_fixed_time) io.DeltaTime = 1.0f / 60.0f;
+    if (m_test) m_test->inject(*this);
+    ImGui::NewFrame();
+    ImGui::PushFont(m_fonts.ui);
+    m_probe.begin_frame();
+    m_window_size = io.DisplaySize;
+    begin_frame_state();
+    update_run(io.DeltaTime);
+    handle_shortcuts();
+    draw();
+    ImGui::PopFont();
+    ImGui::Render();
+    int w, h;
+    glfwGetFramebufferSize(m_window, &w, &h);
+    glViewport(0, 0, w, h);
+    const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
+    glClearColor(bg.x * 0.8f, bg.y * 0.8f, bg.z * 0.8f, 1.0f);
+    glClear(GL_COLOR_BUFFER_BIT);
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+    if (m_test) m_test->after_frame(*this);
+    ++m_frame;
+}
+
+uint32_t App::pixel_at(ImVec2 p) const {
+    int w, h;
+    glfwGetFramebufferSize(m_window, &w, &h);
+    return read_pixel(int(p.x), int(p.y), h);
+}
+
+int App::run() {
+    const UiTest* test = nullptr;
+    if (!m_options.ui_test.empty()) {
+        test = find_ui_test(m_options.ui_test);
+        if (!test) {
+            std::fprintf(stderr, "pagelab-ui: no UI test named '%s'. Known tests:\n", m_options.ui_test.c_str());
+            for (const UiTest& t : ui_tests()) std::fprintf(stderr, "  %-18s %s\n", t.name.c_str(), t.summary.c_str());
+            return 2;
+        }
+        if (m_options.file.empty()) m_options.file = (fs::path(PAGELAB_SOURCE_DIR) / test->lesson).string();
+        m_options.width = test->width;
+        m_options.height = test->height;
+        m_test = std::make_unique<TestDriver>(test->name);
+        test->script(*m_test);
+        m_probe.enable(true);
+    }
+    m_fixed_time = m_test || m_options.screenshot || m_options.bench_frames > 0;
+    if (!init_window()) return 3;
+
+    const std::string file = m_options.file.empty() ? lessons_dir() + "/01-demand-zero.yaml" : m_options.file;
+    const bool loaded = load(file);
+    apply_startup_options();
+
+    if (m_test) return run_test();
+    if (m_options.screenshot) {
+        const int code = run_screenshot();
+        return code != 0 ? code : (loaded ? 0 : 2);
+    }
+    if (m_options.bench_frames > 0) return run_bench();
+    while (!glfwWindowShouldClose(m_window)) {
+        frame();
+        glfwSwapBuffers(m_window);
+    }
+    return 0;
+}
+
+int App::run_screenshot() {
+    // A few frames let ImGui settle window sizes, tab bars and auto-fitted columns.
+    for (int i = 0; i < 6; ++i) {
+        frame();
+        if (i < 5) glfwSwapBuffers(m_window);
+    }
+    int w, h;
+    glfwGetFramebufferSize(m_window, &w, &h);
+    const Pixels px = read_back_buffer(w, h);
+    glfwSwapBuffers(m_window);
+    if (!write_png(*m_options.screenshot, px)) {
+        std::fprintf(stderr, "pagelab-ui: cannot write %s\n", m_options.screenshot->c_str());
+        return 1;
+    }
+    std::printf("pagelab-ui: wrote %s (%dx%d)\n", m_options.screenshot->c_str(), w, h);
+    return 0;
+}
+
+int App::run_bench() {
+    if (!m_session) return 2;
+    const int n = m_options.bench_frames;
+    auto measure = [&](bool moving) {
+        std::vector<double> ms;
+        ms.reserve(size_t(n));
+        for (int i = 0; i < n + 10; ++i) {
+            const auto t0 = std::chrono::steady_clock::now();
+            if (moving) {
+                // The worst case: every frame the cursor moves, so every cache and texture is rebuilt.
+                if (m_session->cursor() >= m_session->event_count()) m_session->reset();
+                else m_session->step_event_forward();
+            }
+            frame();
+            glFinish();
+            glfwSwapBuffers(m_window);
+            const auto t1 = std::chrono::steady_clock::now();
+            if (i >= 10) ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+        }
+        std::sort(ms.begin(), ms.end());
+        const double median = ms[ms.size() / 2];
+        const double p95 = ms[std::min(ms.size() - 1, ms.size() * 95 / 100)];
+        const double mean = std::accumulate(ms.begin(), ms.end(), 0.0) / double(ms.size());
+        return std::array<double, 3>{median, p95, mean};
+    };
+    const auto still = measure(false);
+    const auto moving = measure(true);
+    int w, h;
+    glfwGetFramebufferSize(m_window, &w, &h);
+    const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+    std::printf("bench: %s, %u frames, %zu events, %dx%d, renderer %s\n", fs::path(m_path).filename().string().c_str(),
+                mm().pfn().size(), m_session->event_count(), w, h, renderer ? renderer : "?");
+    std::printf("bench: still:         median %.2f ms  p95 %.2f ms  mean %.2f ms  (%d frames)\n", still[0], still[1], still[2], n);
+    std::printf("bench: cursor moving: median %.2f ms  p95 %.2f ms  mean %.2f ms  (%d frames)\n", moving[0], moving[1], moving[2], n);
+    return 0;
+}
+
+int App::run_test() {
+    std::printf("ui test %s: %s\n", m_test->name().c_str(), m_options.file.c_str());
+    const uint64_t limit = 3000;  // a runaway script ends here, failed
+    while (!m_test->done() && m_frame < limit && !glfwWindowShouldClose(m_window)) {
+        frame();
+        glfwSwapBuffers(m_window);
+    }
+    if (!m_test->done()) {
+        std::printf("FAIL: the script did not finish within %llu frames\n", static_cast<unsigned long long>(limit));
+        return 1;
+    }
+    std::printf("ui test %s: %d checks, %d failed (%llu frames)\n", m_test->name().c_str(), m_test->checks(),
+                m_test->failures(), static_cast<unsigned long long>(m_frame));
+    return m_test->failures() == 0 ? 0 : 1;
+}
+
+}  // namespace pagelab::ui

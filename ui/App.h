@@ -1,0 +1,170 @@
+// The window's application object: owns the session (reloadable), the UI state, the fonts, the
+// textures and the GLFW/OpenGL window, and runs the frame loop — interactive, screenshot,
+// benchmark or scripted UI test. Panels (ui/panels/*.cpp) read the machine through the const
+// accessors here and change it only through the commands, which go to sim::Session.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "imgui.h"
+#include "imgui_internal.h"
+
+#include "Derived.h"
+#include "GlTexture.h"
+#include "Layout.h"
+#include "Theme.h"
+#include "UiState.h"
+#include "sim/Session.h"
+#include "testing/Probe.h"
+
+struct GLFWwindow;
+
+namespace pagelab::ui {
+
+class TestDriver;
+
+struct AppOptions {
+    std::string file;                        // empty: the default lesson
+    std::optional<std::string> screenshot;   // render, write this PNG, exit
+    std::optional<size_t> at;                // steps done before the first frame
+    std::optional<size_t> at_event;          // or this event cursor
+    int width = 1600, height = 1000;
+    int bench_frames = 0;
+    bool classroom = false;
+    bool high_contrast = false;
+    std::optional<float> font_size;
+    std::string ui_test;                     // run this built-in UI test
+    std::optional<std::string> process;      // select this process ...
+    std::optional<std::string> address;      // ... and this page (number or bound name)
+    std::optional<uint32_t> frame;           // open this frame's window
+    std::optional<std::string> tab;          // bring this panel's tab to the front
+    bool single_event = false;               // start in single-event granularity
+    std::optional<std::string> compare;      // "A,B": the processes side by side
+};
+
+struct LessonInfo {
+    std::string path;
+    std::string file;   // file name
+    std::string title;
+    size_t steps = 0;
+    std::string machine;
+    std::string error;  // the load error, when the file is invalid
+};
+
+enum class TextureId : uint8_t { Strip, Frames, Slots, Count_ };
+
+class App {
+public:
+    explicit App(AppOptions options);
+    ~App();
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+
+    int run();  // the process exit code
+
+    // --- the model, read-only --------------------------------------------------------------
+    bool has_session() const { return m_session != nullptr; }
+    const sim::Session& session() const { return *m_session; }
+    const os::Machine& machine() const { return m_session->machine(); }
+    const mm::MemoryManager& mm() const { return m_session->machine().mm(); }
+    const Derived& derived();
+    const RunSeries& series() const { return m_series; }
+    const std::string& scenario_path() const { return m_path; }
+    // The process names bound at the end of the run (for address fields such as "buf+0x1000").
+    std::optional<uint32_t> resolve_address(const std::string& text) const;
+    const std::vector<std::string>& change_lines(size_t event);  // describe_change of each change
+
+    // --- UI state ----------------------------------------------------------------------------
+    UiState& state() { return m_state; }
+    const Fonts& fonts() const { return m_fonts; }
+    const Palette& colours() const { return palette(m_state.high_contrast); }
+    Probe& probe() { return m_probe; }
+    GlTexture& texture(TextureId id) { return m_textures[size_t(id)]; }
+    const AppOptions& options() const { return m_options; }
+    ImVec2 window_size() const { return m_window_size; }
+    const std::vector<LessonInfo>& lessons(bool rescan = false);
+    std::string lessons_dir() const;
+
+    // --- commands: every change of the machine goes through these ----------------------------
+    bool load(const std::string& path);
+    void reload();
+    void reset();
+    void step_forward();   // by the chosen granularity
+    void step_back();
+    void step_operation(int direction);
+    void step_event(int direction);
+    void seek_event(size_t cursor);
+    void seek_step(size_t steps_done);
+    void run_to_breakpoint();
+    void toggle_run();
+    void set_running(bool on);
+
+    // --- selection helpers -------------------------------------------------------------------
+    void select_space(uint16_t space);
+    void select_page(uint16_t space, uint32_t va);  // its PDE, PTE and (if resident) frame
+    void select_pde(uint32_t index);
+    void open_frame(uint32_t frame);
+    void raise(PanelId id) { m_state.raise_panel = id; }
+    void set_classroom(bool on);
+
+    // --- panel frames --------------------------------------------------------------------------
+    // Opens the panel's slot window (with tabs when the slot holds several panels); false when the
+    // panel is hidden behind another tab this frame. Pair a true result with end_panel().
+    bool begin_panel(PanelId id);
+    void end_panel();
+    const LayoutPlan& layout() const { return m_layout; }
+
+    // For tests: pixels of the frame just rendered (back buffer, before the swap).
+    uint32_t pixel_at(ImVec2 p) const;
+    uint64_t frame_count() const { return m_frame; }
+
+private:
+    bool init_window();
+    void shutdown_window();
+    void frame();
+    void begin_frame_state();
+    void draw();
+    void handle_shortcuts();
+    void update_run(double dt);
+    bool advance(bool single_event);  // one move while running; false at the end or on a hit
+    void after_load();
+    void apply_startup_options();
+    void rebuild_fonts_if_needed();
+    int run_screenshot();
+    int run_bench();
+    int run_test();
+
+    AppOptions m_options;
+    std::unique_ptr<sim::Session> m_session;
+    std::string m_path;
+    Derived m_derived;
+    RunSeries m_series;
+    std::map<size_t, std::vector<std::string>> m_change_text;
+    UiState m_state;
+    Fonts m_fonts;
+    float m_built_font_size = 0;
+    bool m_built_high_contrast = false;
+    bool m_style_applied = false;
+    Probe m_probe;
+    LayoutPlan m_layout;
+    std::array<PanelId, kSlotCount> m_pending_active{};
+    std::array<bool, kSlotCount> m_pending_set{};
+    std::array<GlTexture, size_t(TextureId::Count_)> m_textures;
+    std::vector<LessonInfo> m_lessons;
+    bool m_lessons_scanned = false;
+
+    GLFWwindow* m_window = nullptr;
+    ImVec2 m_window_size{0, 0};
+    bool m_fixed_time = false;  // screenshot, bench, tests: every frame advances 1/60 s
+    uint64_t m_frame = 0;
+    std::unique_ptr<TestDriver> m_test;
+    size_t m_last_cursor = ~size_t{0};
+    const sim::Session* m_last_session = nullptr;
+};
+
+}  // namespace pagelab::ui

@@ -1,0 +1,113 @@
+#include "Classify.h"
+
+#include "mm/SoftwarePte.h"
+
+namespace pagelab::ui {
+
+const char* page_class_name(PageClass c) {
+    switch (c) {
+        case PageClass::Free: return "free";
+        case PageClass::Reserved: return "reserved";
+        case PageClass::DemandZero: return "demand-zero";
+        case PageClass::Present: return "present";
+        case PageClass::Pagefile: return "pagefile";
+        case PageClass::Transition: return "transition";
+        case PageClass::Prototype: return "prototype";
+        case PageClass::System: return "system";
+        case PageClass::Count_: break;
+    }
+    return "?";
+}
+
+const char* page_class_help(PageClass c) {
+    switch (c) {
+        case PageClass::Free: return "No region covers the page: touching it is an access violation.";
+        case PageClass::Reserved: return "Reserved (or decommitted): the address range is taken, but no storage is committed.";
+        case PageClass::DemandZero: return "Committed but never touched: the first access gets a zero-filled frame.";
+        case PageClass::Present: return "Valid PTE: the processor's walk reaches a frame.";
+        case PageClass::Pagefile: return "Written out: the PTE names a pagefile slot; the next access is a hard fault.";
+        case PageClass::Transition: return "Trimmed, but the frame still holds the page (standby or modified list): a soft fault brings it back.";
+        case PageClass::Prototype: return "Backed by a section: the PTE points at the section's prototype PTE.";
+        case PageClass::System: return "Mapped at boot outside every region (kernel, or the win95 system arena).";
+        case PageClass::Count_: break;
+    }
+    return "";
+}
+
+PageClass classify_pte(uint32_t pte, const mm::Vad* vad) {
+    switch (mm::SoftwarePte::kind(pte)) {
+        case mm::PteKind::Valid: return vad ? PageClass::Present : PageClass::System;
+        case mm::PteKind::Zero:
+            if (!vad) return PageClass::Free;
+            return vad->mem_commit ? PageClass::DemandZero : PageClass::Reserved;
+        case mm::PteKind::DemandZero: return PageClass::DemandZero;
+        case mm::PteKind::Pagefile: return PageClass::Pagefile;
+        case mm::PteKind::Transition: return PageClass::Transition;
+        case mm::PteKind::Prototype: return PageClass::Prototype;
+        case mm::PteKind::Decommitted: return vad ? PageClass::Reserved : PageClass::Free;
+    }
+    return PageClass::Free;
+}
+
+const char* frame_class_name(FrameClass c) {
+    switch (c) {
+        case FrameClass::Free: return "free";
+        case FrameClass::PageDirectory: return "page directory";
+        case FrameClass::PageTable: return "page table";
+        case FrameClass::Private: return "private";
+        case FrameClass::Image: return "image";
+        case FrameClass::File: return "mapped file";
+        case FrameClass::PagefileBacked: return "pagefile-backed";
+        case FrameClass::System: return "system";
+        case FrameClass::Count_: break;
+    }
+    return "?";
+}
+
+FrameClass classify_frame(const mm::PfnEntry& e) {
+    if (e.state == mm::FrameState::Free || e.state == mm::FrameState::Zeroed) return FrameClass::Free;
+    switch (e.use) {
+        case mm::FrameUse::None: return FrameClass::Free;
+        case mm::FrameUse::PageDirectory: return FrameClass::PageDirectory;
+        case mm::FrameUse::PageTable: return FrameClass::PageTable;
+        case mm::FrameUse::Private: return FrameClass::Private;
+        case mm::FrameUse::Image: return FrameClass::Image;
+        case mm::FrameUse::File: return FrameClass::File;
+        case mm::FrameUse::PagefileSection: return FrameClass::PagefileBacked;
+        case mm::FrameUse::System: return FrameClass::System;
+    }
+    return FrameClass::Free;
+}
+
+RegionClass classify_vad(const mm::Vad* vad) {
+    if (!vad) return RegionClass::None;
+    switch (vad->type) {
+        case mm::VadType::Private: return RegionClass::Private;
+        case mm::VadType::Mapped: return RegionClass::Mapped;
+        case mm::VadType::Image: return RegionClass::Image;
+    }
+    return RegionClass::None;
+}
+
+Arena arena_of(mm::Personality p, uint32_t va) {
+    const mm::Layout& l = mm::layout_of(p);
+    if (va < l.null_trap_end) return Arena::NullTrap;
+    if (p == mm::Personality::Win95 && va < l.alloc_lowest) return Arena::Compat;
+    if (l.shared_begin && va >= l.shared_begin && va < l.shared_end) return Arena::Shared;
+    if (va >= l.system_begin) return Arena::Kernel;
+    return Arena::User;
+}
+
+const char* arena_label(Arena a) {
+    switch (a) {
+        case Arena::NullTrap: return "NULL trap";
+        case Arena::Compat: return "compatibility arena";
+        case Arena::User: return "user / private arena";
+        case Arena::Shared: return "shared arena";
+        case Arena::Kernel: return "kernel / system arena";
+        case Arena::Count_: break;
+    }
+    return "?";
+}
+
+}  // namespace pagelab::ui

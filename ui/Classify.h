@@ -1,0 +1,61 @@
+// The categories the window colours things by, derived from the machine's words and tables.
+// Pure functions: the same entry always gets the same class, so colours mean one thing everywhere
+// (grids, the address-space strip, the legend, the tests).
+#pragma once
+
+#include <cstdint>
+
+#include "mm/MemoryManager.h"
+
+namespace pagelab::ui {
+
+// What a page (a PTE and the VAD around it) is, as a learner needs to tell them apart.
+enum class PageClass : uint8_t {
+    Free,        // no region: an access is an access violation
+    Reserved,    // in a region but not committed (or decommitted)
+    DemandZero,  // committed, never touched: a demand-zero PTE, or a zero PTE in a committed VAD
+    Present,     // valid PTE: the walk reaches a frame
+    Pagefile,    // out in a pagefile slot
+    Transition,  // frame still on the standby or modified list
+    Prototype,   // the page belongs to a section (prototype PTE)
+    System,      // valid page outside every VAD (kernel / win95 system arena, mapped at boot)
+    Count_
+};
+inline constexpr int kPageClassCount = int(PageClass::Count_);
+const char* page_class_name(PageClass c);
+const char* page_class_help(PageClass c);
+
+// vad: the region around the page (null = none).
+PageClass classify_pte(uint32_t pte, const mm::Vad* vad);
+
+// The colour key of a physical frame in "by use" mode.
+enum class FrameClass : uint8_t {
+    Free,           // free or zeroed list
+    PageDirectory,
+    PageTable,
+    Private,        // process-private page
+    Image,
+    File,           // mapped data file
+    PagefileBacked, // pagefile-backed section page
+    System,
+    Count_
+};
+inline constexpr int kFrameClassCount = int(FrameClass::Count_);
+const char* frame_class_name(FrameClass c);
+FrameClass classify_frame(const mm::PfnEntry& e);
+inline bool frame_in_transition(const mm::PfnEntry& e) {
+    return e.state == mm::FrameState::Standby || e.state == mm::FrameState::Modified;
+}
+
+// Region type for the address-space strip (the VAD's type, or which arena a free range is in).
+enum class RegionClass : uint8_t { None, Private, Mapped, Image, Count_ };
+inline constexpr int kRegionClassCount = int(RegionClass::Count_);
+RegionClass classify_vad(const mm::Vad* vad);
+
+// Arenas of the two personalities, coloured behind free address space.
+enum class Arena : uint8_t { NullTrap, Compat, User, Shared, Kernel, Count_ };
+inline constexpr int kArenaCount = int(Arena::Count_);
+Arena arena_of(mm::Personality p, uint32_t va);
+const char* arena_label(Arena a);
+
+}  // namespace pagelab::ui

@@ -1,0 +1,226 @@
+#include "Derived.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include <fmt/format.h>
+
+#include "mm/SoftwarePte.h"
+#include "sim/Report.h"
+
+namespace pagelab::ui {
+
+using core::Store;
+using mm::EventKind;
+
+namespace {
+
+constexpr uint32_t kPages = 1u << 20;
+
+bool is_access_event(EventKind k) {
+    switch (k) {
+        case EventKind::AccessDone:
+        case EventKind::PageFault:
+        case EventKind::AccessViolation:
+        case EventKind::GuardPage:
+        case EventKind::DebuggerWrite:
+        case EventKind::Retry: return true;
+        default: return false;
+    }
+}
+
+ChangeSet collect_changes(const sim::Session& s, size_t first_event, size_t end_event) {
+    ChangeSet out;
+    const auto& changes = s.machine().journal().changes();
+    const size_t c0 = s.first_change(first_event), c1 = s.first_change(end_event);
+    out.change_count = c1 - c0;
+    for (size_t i = c0; i < c1; ++i) {
+        const core::Change& c = changes[i];
+        switch (c.store) {
+            case Store::PhysBytes: {
+                const uint32_t pa = c.target & ~3u;
+                out.frames.insert(pa >> 12);
+                // Entries are written as whole words; narrower writes (data) still mark the frame.
+                if (c.field == 4 && (c.target & 3u) == 0) {
+                    auto [it, fresh] = out.words.try_emplace(pa, WordChange{uint32_t(c.before), uint32_t(c.after)});
+                    if (!fresh) it->second.after = uint32_t(c.after);
+                }
+                break;
+            }
+            case Store::FrameContent:
+            case Store::Pfn: out.frames.insert(c.target); break;
+            case Store::Slot:
+            case Store::SlotContent: out.slots.insert(c.target); break;
+            case Store::Counter:
+                if (c.target < out.counter_delta.size()) out.counter_delta[c.target] += int64_t(c.after) - int64_t(c.before);
+                break;
+            case Store::Vad: out.region_spaces.insert(uint16_t(c.target)); break;
+            default: break;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+RunSeries build_run_series(const sim::Session& s) {
+    RunSeries r;
+    const auto& m = s.machine().mm();
+    r.steps = s.step_count();
+    std::array<uint64_t, mm::kCounterCount> counters = m.counters();
+    std::array<uint32_t, mm::kListCount> lists{};
+    for (int l = 0; l < mm::kListCount; ++l) lists[l] = m.pfn().list(mm::FrameList(l)).count;
+    uint32_t used = m.pagefile().used();
+    const auto& changes = s.machine().journal().changes();
+    size_t c = 0;
+    auto sample = [&] {
+        r.counters.push_back(counters);
+        r.free_frames.push_back(lists[int(mm::FrameList::Free)] + lists[int(mm::FrameList::Zeroed)]);
+        r.standby_frames.push_back(lists[int(mm::FrameList::Standby)]);
+        r.modified_frames.push_back(lists[int(mm::FrameList::Modified)]);
+        r.pagefile_used.push_back(used);
+    };
+    for (size_t step = 0; step <= r.steps; ++step) {
+        const size_t until = s.first_change(s.first_event_of_step(step));
+        for (; c < until; ++c) {
+            const core::Change& ch = changes[c];
+            if (ch.store == Store::Counter && ch.target < counters.size()) counters[ch.target] = ch.after;
+            else if (ch.store == Store::ListHead && ch.field == 2 && ch.target < lists.size()) lists[ch.target] = uint32_t(ch.after);
+            else if (ch.store == Store::Slot) used = ch.after ? used + 1 : used - 1;
+        }
+        sample();
+    }
+    return r;
+}
+
+bool Derived::refresh(sim::Session& s, bool single_event) {
+    if (m_valid && m_session == &s && m_cursor == s.cursor() && m_single_event == single_event) return false;
+    const bool moved_only = m_valid && m_session == &s && m_cursor == s.cursor();
+    m_valid = true;
+    m_session = &s;
+    m_cursor = s.cursor();
+    m_single_event = single_event;
+    ++m_generation;
+
+    // The range whose changes are highlighted: the current step so far, or the last event.
+    const size_t cursor = s.cursor();
+    if (cursor == 0) m_first_event = 0;
+    else if (single_event) m_first_event = cursor - 1;
+    else m_first_event = s.first_event_of_step(s.current_step());
+    m_changes = collect_changes(s, m_first_event, cursor);
+    if (moved_only) return true;  // only the granularity changed
+
+    const os::Machine& machine = s.machine();
+    const mm::MemoryManager& mmgr = machine.mm();
+    const x86::PhysicalMemory& ram = mmgr.ram();
+
+    // Reverse map and page classes, from every live address space's tables.
+    std::vector<std::pair<uint32_t, Mapping>> mappings;
+    m_slot_owner.clear();
+    m_page_classes.assign(mmgr.spaces().size(), {});
+    m_region_classes.assign(mmgr.spaces().size(), {});
+    for (const mm::AddressSpace& sp : mmgr.spaces()) {
+        if (!sp.alive()) continue;
+        auto& pages = m_page_classes[sp.id()];
+        auto& regions = m_region_classes[sp.id()];
+        pages.assign(kPages, uint8_t(PageClass::Free));
+        regions.assign(kPages, uint8_t(RegionClass::None));
+        for (const auto& [start, vad] : sp.vads()) {
+            const uint32_t end = std::min(vad.end_vpn, kPages);
+            std::fill(pages.begin() + start, pages.begin() + end,
+                      uint8_t(vad.mem_commit ? PageClass::DemandZero : PageClass::Reserved));
+            std::fill(regions.begin() + start, regions.begin() + end, uint8_t(classify_vad(&vad)));
+        }
+        mappings.push_back({sp.page_directory(), Mapping{Mapping::Kind::Directory, sp.id(), 0, sp.cr3(), sp.cr3()}});
+        for (uint32_t d = 0; d < 1024; ++d) {
+            const uint32_t pde_pa = sp.cr3() + d * 4;
+            const uint32_t pde = ram.read_u32(pde_pa);
+            if (!(pde & 1)) continue;
+            const uint32_t table = pde >> 12;
+            if (table >= ram.frame_count()) continue;
+            mappings.push_back({table, Mapping{Mapping::Kind::Pde, sp.id(), d << 22, pde_pa, pde}});
+            if (table == sp.page_directory()) continue;  // a self-map entry: its "PTEs" are the PDEs
+            const uint8_t* words = ram.content(table).data();
+            for (uint32_t i = 0; i < 1024; ++i) {
+                uint32_t pte;
+                std::memcpy(&pte, words + i * 4, 4);
+                if (pte == 0) continue;
+                const uint32_t vpn = (d << 10) | i;
+                const mm::Vad* vad = regions[vpn] == uint8_t(RegionClass::None) ? nullptr : sp.find_vad(vpn << 12);
+                pages[vpn] = uint8_t(classify_pte(pte, vad));
+                const auto kind = mm::SoftwarePte::kind(pte);
+                if (kind == mm::PteKind::Valid && (pte >> 12) < ram.frame_count())
+                    mappings.push_back({pte >> 12, Mapping{Mapping::Kind::Pte, sp.id(), vpn << 12, (table << 12) + i * 4, pte}});
+                else if (kind == mm::PteKind::Transition)
+                    mappings.push_back({mm::SoftwarePte::frame(pte),
+                                          Mapping{Mapping::Kind::TransitionPte, sp.id(), vpn << 12, (table << 12) + i * 4, pte}});
+                else if (kind == mm::PteKind::Pagefile)
+                    m_slot_owner[mm::SoftwarePte::slot(pte)] = {sp.id(), vpn << 12};
+            }
+        }
+    }
+    std::stable_sort(mappings.begin(), mappings.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    m_map_frames.clear();
+    m_mappings.clear();
+    for (const auto& [frame, map] : mappings) {
+        m_map_frames.push_back(frame);
+        m_mappings.push_back(map);
+        // A valid or transition page that came back from the pagefile keeps its slot, recorded
+        // in the frame's original PTE.
+        if (map.kind != Mapping::Kind::Pte && map.kind != Mapping::Kind::TransitionPte) continue;
+        const uint32_t sw = mmgr.pfn()[frame].original_pte;
+        if (sw && mm::SoftwarePte::kind(sw) == mm::PteKind::Pagefile)
+            m_slot_owner.try_emplace(mm::SoftwarePte::slot(sw), map.space, map.va);
+    }
+
+    // The last access at or before the cursor.
+    m_last_access.reset();
+    for (size_t e = cursor; e-- > 0;) {
+        const core::EventRecord& ev = s.event(e);
+        const auto kind = EventKind(ev.kind);
+        if (!is_access_event(kind)) continue;
+        LastAccess a;
+        a.event = e;
+        a.space = ev.space;
+        a.va = ev.args[0];
+        a.kind = kind;
+        if (kind == EventKind::PageFault || kind == EventKind::AccessDone) a.access = int(ev.args[2]);
+        else if (kind == EventKind::Retry) a.access = int(ev.args[1]);
+        else if (kind == EventKind::DebuggerWrite) a.access = 1;
+        if (a.space < mmgr.spaces().size()) m_last_access = a;
+        break;
+    }
+    return true;
+}
+
+std::span<const Mapping> Derived::mappers_of(uint32_t frame) const {
+    const auto range = std::equal_range(m_map_frames.begin(), m_map_frames.end(), frame);
+    const size_t lo = size_t(range.first - m_map_frames.begin());
+    return std::span<const Mapping>(m_mappings.data() + lo, size_t(range.second - range.first));
+}
+
+const std::vector<uint8_t>& Derived::page_classes(uint16_t space) const {
+    static const std::vector<uint8_t> empty;
+    return space < m_page_classes.size() ? m_page_classes[space] : empty;
+}
+
+const std::vector<uint8_t>& Derived::region_classes(uint16_t space) const {
+    static const std::vector<uint8_t> empty;
+    return space < m_region_classes.size() ? m_region_classes[space] : empty;
+}
+
+std::optional<std::pair<uint16_t, uint32_t>> Derived::slot_owner(uint32_t slot) const {
+    auto it = m_slot_owner.find(slot);
+    if (it == m_slot_owner.end()) return std::nullopt;
+    return it->second;
+}
+
+std::string entry_summary(const sim::Session& s, uint32_t entry, bool is_pde) {
+    if (is_pde) {
+        if (entry & 1) return fmt::format("page table in frame 0x{:X}  {}", entry >> 12, sim::windbg_flags(entry));
+        return entry == 0 ? "not present: no page table" : fmt::format("not present ({:08X})", entry);
+    }
+    return sim::pte_summary(s.machine().mm(), entry);
+}
+
+}  // namespace pagelab::ui

@@ -1,0 +1,113 @@
+// Views computed from the session at one cursor position, for panels that would otherwise scan the
+// whole machine every frame: what the current step changed, who maps each frame, every page's
+// class per process, the pagefile slots' owners, the last access. They are caches, not state: they
+// are rebuilt from the session whenever its cursor moves, and nothing in them is ever edited.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "Classify.h"
+#include "sim/Session.h"
+
+namespace pagelab::ui {
+
+struct WordChange {
+    uint32_t before = 0;  // before the first change in the range
+    uint32_t after = 0;   // after the last
+};
+
+// Every change in a range of the journal, indexed the way the panels look things up.
+struct ChangeSet {
+    std::map<uint32_t, WordChange> words;  // 4-byte-aligned physical address -> old and new word
+    std::set<uint32_t> frames;             // frames whose bytes, database entry or content changed
+    std::set<uint32_t> slots;              // pagefile slots taken, released or written
+    std::set<uint16_t> region_spaces;      // address spaces whose VADs changed
+    std::array<int64_t, 32> counter_delta{};
+    size_t change_count = 0;
+
+    const WordChange* word(uint32_t pa) const {
+        auto it = words.find(pa & ~3u);
+        return it == words.end() ? nullptr : &it->second;
+    }
+    bool frame_changed(uint32_t f) const { return frames.count(f) != 0; }
+};
+
+// One thing that points at a frame: a PTE (valid or in transition), a PDE (the frame is a page
+// table) or a CR3 (the frame is a page directory).
+struct Mapping {
+    enum class Kind : uint8_t { Pte, TransitionPte, Pde, Directory };
+    Kind kind = Kind::Pte;
+    uint16_t space = 0;
+    uint32_t va = 0;        // the page (Pte), the 4 MB range (Pde), 0 (Directory)
+    uint32_t entry_pa = 0;  // physical address of the entry (or CR3)
+    uint32_t entry = 0;     // its value
+};
+
+struct LastAccess {
+    size_t event = 0;
+    uint16_t space = 0;
+    uint32_t va = 0;
+    mm::EventKind kind = mm::EventKind::AccessDone;
+    int access = -1;  // 0 read, 1 write, 2 execute; -1 unknown
+};
+
+// Counters, list lengths and pagefile use at every step boundary of the run, for the plots.
+struct RunSeries {
+    size_t steps = 0;                                  // samples = steps + 1
+    std::vector<std::array<uint64_t, mm::kCounterCount>> counters;
+    std::vector<uint32_t> free_frames;                 // free + zeroed lists
+    std::vector<uint32_t> standby_frames, modified_frames;
+    std::vector<uint32_t> pagefile_used;
+};
+// Scans the journal once; the session must stand at cursor 0.
+RunSeries build_run_series(const sim::Session& session);
+
+class Derived {
+public:
+    // Brings the caches up to the session's cursor. Returns true when anything was rebuilt.
+    bool refresh(sim::Session& session, bool single_event);
+    void invalidate() { m_valid = false; }
+    uint64_t generation() const { return m_generation; }
+
+    // What the current step (or, in single-event mode, the last event) changed.
+    const ChangeSet& changes() const { return m_changes; }
+    size_t changes_first_event() const { return m_first_event; }
+    std::span<const Mapping> mappers_of(uint32_t frame) const;
+    size_t mapping_count() const { return m_mappings.size(); }
+    // Every page's class in that address space (1M entries), empty when the space is gone.
+    const std::vector<uint8_t>& page_classes(uint16_t space) const;
+    const std::vector<uint8_t>& region_classes(uint16_t space) const;
+    std::optional<std::pair<uint16_t, uint32_t>> slot_owner(uint32_t slot) const;
+    const std::optional<LastAccess>& last_access() const { return m_last_access; }
+    bool last_access_in_changes() const {
+        return m_last_access && m_last_access->event >= m_first_event;
+    }
+
+private:
+    bool m_valid = false;
+    const sim::Session* m_session = nullptr;
+    size_t m_cursor = 0;
+    bool m_single_event = false;
+    uint64_t m_generation = 0;
+
+    ChangeSet m_changes;
+    size_t m_first_event = 0;
+    std::vector<uint32_t> m_map_frames;  // sorted; m_mappings[i] points at m_map_frames[i]
+    std::vector<Mapping> m_mappings;
+    std::vector<std::vector<uint8_t>> m_page_classes;      // by space id
+    std::vector<std::vector<uint8_t>> m_region_classes;
+    std::map<uint32_t, std::pair<uint16_t, uint32_t>> m_slot_owner;
+    std::optional<LastAccess> m_last_access;
+};
+
+// Describes an entry word for a tooltip: "valid, frame 0x4 ---DA--UWEV".
+std::string entry_summary(const sim::Session& s, uint32_t entry, bool is_pde);
+
+}  // namespace pagelab::ui

@@ -1,0 +1,44 @@
+// An RGBA texture for maps too large to draw one rectangle per cell (frames, pages, pagefile
+// slots): the panel computes one texel per cell and the GPU scales it. Re-uploaded only when the
+// caller's key (cursor generation, colouring, size) changes.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "imgui.h"
+
+namespace pagelab::ui {
+
+class GlTexture {
+public:
+    GlTexture() = default;
+    GlTexture(const GlTexture&) = delete;
+    GlTexture& operator=(const GlTexture&) = delete;
+    ~GlTexture() { release(); }
+    void release();
+
+    // Uploads width x height texels (RGBA8, row-major, ImU32 as ImGui packs it).
+    void upload(int width, int height, const std::vector<ImU32>& texels);
+    ImTextureID id() const { return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(m_id)); }
+    int width() const { return m_width; }
+    int height() const { return m_height; }
+    bool empty() const { return m_id == 0; }
+
+    // Whether the texels are stale for this key; remembers it.
+    bool needs_update(uint64_t key) {
+        if (m_id != 0 && key == m_key) return false;
+        m_key = key;
+        return true;
+    }
+
+private:
+    unsigned m_id = 0;
+    int m_width = 0, m_height = 0;
+    uint64_t m_key = ~uint64_t{0};
+};
+
+// Combines values into a cache key (FNV-1a over 64-bit words).
+uint64_t hash_key(std::initializer_list<uint64_t> values);
+
+}  // namespace pagelab::ui

@@ -1,0 +1,32 @@
+// Where the panels go. The window is cut into columns of slots by fractions of its size (never by
+// font size, so classroom fonts scale without moving the layout); a slot holding several visible
+// panels shows them as tabs. Dear ImGui 1.86 (Debian) has no docking, and a fixed, computed layout
+// also makes every screenshot and UI test land on the same pixels.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "imgui.h"
+#include "imgui_internal.h"
+
+#include "UiState.h"
+
+namespace pagelab::ui {
+
+enum class Slot : uint8_t { Top, L1, L2, C1, C2, C3, R1, R2, Count_ };
+inline constexpr size_t kSlotCount = size_t(Slot::Count_);
+const char* slot_window_name(Slot s);
+
+struct LayoutPlan {
+    std::array<Slot, kPanelCount> slot_of{};
+    std::array<ImRect, kSlotCount> rect{};
+    std::array<int, kSlotCount> visible_panels{};  // how many shown panels share the slot
+};
+
+// display: the window size; top: where the panels start (below the menu bar); controls_height:
+// the controls strip's height (it depends on the font, the rest does not).
+LayoutPlan compute_layout(ImVec2 display, float top, float controls_height, bool classroom,
+                          const std::array<bool, kPanelCount>& show);
+
+}  // namespace pagelab::ui

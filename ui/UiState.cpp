@@ -1,0 +1,42 @@
+#include "UiState.h"
+
+#include <algorithm>
+
+#define GLM_ENABLE_EXPERIMENTAL
+#include <glm/gtx/matrix_transform_2d.hpp>
+
+namespace pagelab::ui {
+
+void ZoomView::fit(double width) { show_range(0.0, extent, width); }
+
+void ZoomView::show_range(double lo, double hi, double width) {
+    width_px = std::max(1.0, width);
+    const double span = std::max(1.0, hi - lo);
+    transform = glm::translate(glm::scale(glm::dmat3(1.0), glm::dvec2(width_px / span, 1.0)), glm::dvec2(-lo, 0.0));
+}
+
+void ZoomView::zoom_about(double px, double factor, double min_span) {
+    // New view = translate(px) * scale(factor) * translate(-px) * old: the value under the mouse
+    // stays under the mouse. The span is clamped to [min_span, extent] and the view to [0, extent].
+    const double span = (hi() - lo()) / factor;
+    if (span < min_span) factor = (hi() - lo()) / min_span;
+    if (span > extent) factor = (hi() - lo()) / extent;
+    glm::dmat3 z(1.0);
+    z = glm::translate(z, glm::dvec2(px, 0.0));
+    z = glm::scale(z, glm::dvec2(factor, 1.0));
+    z = glm::translate(z, glm::dvec2(-px, 0.0));
+    transform = z * transform;
+    pan_px(0.0);
+}
+
+void ZoomView::pan_px(double dx) {
+    transform = glm::translate(glm::dmat3(1.0), glm::dvec2(dx, 0.0)) * transform;
+    // Keep the view inside [0, extent].
+    const double l = lo(), h = hi();
+    double shift = 0;
+    if (l < 0) shift = -l;
+    else if (h > extent) shift = extent - h;
+    if (shift != 0) transform = transform * glm::translate(glm::dmat3(1.0), glm::dvec2(-shift, 0.0));
+}
+
+}  // namespace pagelab::ui

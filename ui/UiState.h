@@ -1,0 +1,110 @@
+// What the user has chosen in the window — selections, modes, view transforms — and nothing of
+// the machine: every panel reads the machine from the session each frame, so this struct never
+// mirrors model state (a selection is an index or an address, not a copy of an entry).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <glm/glm.hpp>
+
+#include "sim/Session.h"
+
+namespace pagelab::ui {
+
+enum class Granularity : uint8_t { Operation, Event };
+enum class FrameColouring : uint8_t { Use, Owner, List };
+enum class EntryLevel : uint8_t { Pde, Pte };
+
+// Every panel of the window; the layout gives each one a slot (ui/Layout.h).
+enum class PanelId : uint8_t {
+    Controls,
+    Lesson,
+    Events,
+    AddressSpace,
+    Objects,
+    PageTables,
+    Compare,
+    EntryDecoder,
+    Walk,
+    Physical,
+    Pagefile,
+    Counters,
+    Count_
+};
+inline constexpr size_t kPanelCount = size_t(PanelId::Count_);
+const char* panel_title(PanelId id);
+
+// A zoomable 1-D view over [0, extent): screen x = (value - offset) * scale, kept as a glm 2-D
+// affine matrix so zooming about the mouse and panning compose as matrix products.
+struct ZoomView {
+    glm::dmat3 transform{1.0};  // value -> pixels from the widget's left edge
+    double extent = 4294967296.0;
+    double width_px = 0;        // the widget width the transform was fitted to
+
+    double to_px(double value) const { return (transform * glm::dvec3(value, 0, 1)).x; }
+    double to_value(double px) const { return (glm::inverse(transform) * glm::dvec3(px, 0, 1)).x; }
+    void fit(double width);                           // whole extent across width
+    void zoom_about(double px, double factor, double min_span);
+    void pan_px(double dx);
+    void show_range(double lo, double hi, double width);
+    double lo() const { return to_value(0); }
+    double hi() const { return to_value(width_px); }
+};
+
+// A zoomable 2-D map (frames, pagefile slots): zoom >= 1, centre in map units (0..1).
+struct MapView {
+    float zoom = 1.0f;
+    glm::vec2 centre{0.5f, 0.5f};
+};
+
+struct UiState {
+    // Selection (what the entry decoder, the walk and the frame window show).
+    uint16_t space = 0xFFFF;  // the selected process's address space
+    uint32_t pde_index = 0;   // the page table shown next to the page directory
+    uint32_t pte_index = 0;
+    EntryLevel entry_level = EntryLevel::Pte;
+    bool entry_selected = false;
+    std::optional<uint32_t> frame;  // the frame whose window is open
+    bool frame_window_open = false;
+    bool follow_access = true;      // each step selects the page it touched
+    bool walk_selected = false;     // the walk shows the selected page, not the last access
+
+    // Stepping.
+    Granularity granularity = Granularity::Operation;
+    bool running = false;
+    float run_rate = 2.0f;  // moves per second while running
+    double run_clock = 0.0;
+    std::vector<sim::Breakpoint> breakpoints;
+    sim::Breakpoint draft_breakpoint;  // the breakpoint editor's form
+    std::string draft_address = "0x00010000";
+    std::string status;  // one line under the controls: "breakpoint hit", "at the end", ...
+
+    // Presentation.
+    bool classroom = false;
+    bool high_contrast = false;
+    float font_size = 15.0f;
+    float font_size_pending = 15.0f;  // applied between frames (the font atlas is rebuilt)
+    FrameColouring frame_colouring = FrameColouring::Use;
+    std::array<bool, kPanelCount> show{};
+    std::array<PanelId, 16> active_in_slot{};  // the visible tab of each layout slot
+    std::optional<PanelId> raise_panel;        // bring this tab to the front next frame
+    bool events_whole_run = false;
+    size_t events_scrolled_to = ~size_t{0};  // the cursor the events list last scrolled to
+    bool hex_as_words = false;
+    uint16_t compare_left = 0xFFFF, compare_right = 0xFFFF;
+    ZoomView strip;
+    MapView frame_map, slot_map;
+
+    // Files.
+    std::optional<std::string> load_error;  // FILE:LINE:COL: error: ... of the last load
+    bool open_error_popup = false;
+    bool open_picker = false;
+    std::string picker_path;  // the picker's "any path" field
+    bool open_shortcuts = false;
+};
+
+}  // namespace pagelab::ui

@@ -1,0 +1,147 @@
+// The events of the current operation, each with its sentence for a learner and, unfolded, the
+// primitive changes it made (old -> new). Events not applied yet are dimmed; clicking an event
+// moves the cursor to just after it.
+#include "App.h"
+#include "panels/Panels.h"
+#include "widgets/Widgets.h"
+
+#include <fmt/format.h>
+
+namespace pagelab::ui {
+
+namespace {
+
+ImU32 event_colour(const Palette& pal, mm::EventKind k) {
+    using mm::EventKind;
+    switch (k) {
+        case EventKind::Operation: return pal.link;
+        case EventKind::PageFault:
+        case EventKind::AccessViolation:
+        case EventKind::GuardPage:
+        case EventKind::OutOfMemory:
+        case EventKind::CommitLimit: return pal.fail;
+        case EventKind::DemandZero:
+        case EventKind::PageMapped:
+        case EventKind::SoftFault: return pal.page[int(PageClass::Present)];
+        case EventKind::PagefileRead:
+        case EventKind::PagefileWrite:
+        case EventKind::ModifiedWritten:
+        case EventKind::PageDropped: return pal.page[int(PageClass::Pagefile)];
+        case EventKind::PageTrimmed:
+        case EventKind::SecondChance:
+        case EventKind::VictimChosen:
+        case EventKind::PageRepurposed: return pal.page[int(PageClass::Transition)];
+        case EventKind::FrameTaken:
+        case EventKind::FrameZeroed: return pal.list[int(mm::FrameList::Zeroed)] | 0xFF000000;
+        case EventKind::SpaceCreated:
+        case EventKind::SpaceDeleted:
+        case EventKind::Cr3Loaded:
+        case EventKind::PageTableCreated:
+        case EventKind::PageTableFreed: return pal.frame[int(FrameClass::PageTable)];
+        case EventKind::Reserved:
+        case EventKind::Committed:
+        case EventKind::Decommitted:
+        case EventKind::Released:
+        case EventKind::Protected: return pal.region[int(RegionClass::Private)];
+        default: return pal.page[int(PageClass::Reserved)];
+    }
+}
+
+}  // namespace
+
+void draw_events_panel(App& app) {
+    if (!app.begin_panel(PanelId::Events)) return;
+    if (!app.has_session()) {
+        ImGui::TextWrapped("%s", no_session_text());
+        app.end_panel();
+        return;
+    }
+    UiState& st = app.state();
+    const sim::Session& s = app.session();
+    const Palette& pal = app.colours();
+    const size_t cursor = s.cursor();
+    size_t first = 0, end = s.event_count();
+    if (!st.events_whole_run) {
+        const size_t step = cursor == 0 ? 0 : s.at_step_boundary() ? s.steps_done() - 1 : s.current_step();
+        first = s.first_event_of_step(step);
+        end = s.first_event_of_step(step + 1);
+        ImGui::TextDisabled("Step %zu: %zu events", step + 1, end - first);
+    } else {
+        ImGui::TextDisabled("The whole run: %zu events", end);
+    }
+    ImGui::SameLine();
+    ImGui::Checkbox("whole run", &st.events_whole_run);
+    app.probe().value("events.count", std::to_string(end - first));
+
+    ImGui::BeginChild("##events", ImVec2(0, 0), false);
+    const size_t n = end - first;
+    const bool compact = n > 300;  // long lists: one line per event, so rows can be clipped
+    auto row = [&](size_t e) {
+        ImGui::PushID(int(e));
+        const core::EventRecord& ev = s.event(e);
+        const auto kind = mm::EventKind(ev.kind);
+        const bool applied = e < cursor;
+        const bool current = e + 1 == cursor;
+        ImGui::BeginGroup();
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        const float w = ImGui::GetContentRegionAvail().x;
+        if (ImGui::Selectable("##pick", current, ImGuiSelectableFlags_AllowItemOverlap,
+                              ImVec2(w, ImGui::GetTextLineHeight()))) {
+            app.set_running(false);
+            app.seek_event(e + 1);
+        }
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Click: move the cursor to just after event %zu", e);
+        ImGui::SetCursorScreenPos(p);
+        ImGui::PushFont(app.fonts().mono);
+        ImGui::TextDisabled("%5zu", e);
+        ImGui::PopFont();
+        ImGui::SameLine();
+        const ImU32 kc = event_colour(pal, kind);
+        chip(mm::event_kind_name(kind), applied ? kc : (kc & 0x00FFFFFF) | 0x60000000);
+        ImGui::SameLine();
+        const std::string text = s.explain(e);
+        ImGui::PushStyleColor(ImGuiCol_Text, applied ? pal.text : pal.text_dim);
+        if (compact) {
+            ImGui::TextUnformatted(text.c_str());
+        } else {
+            ImGui::PushTextWrapPos(0);
+            ImGui::TextUnformatted(text.c_str());
+            ImGui::PopTextWrapPos();
+        }
+        ImGui::PopStyleColor();
+        ImGui::EndGroup();
+        if (!compact && s.first_change(e + 1) > s.first_change(e)) {
+            ImGui::Indent(ImGui::GetFontSize() * 2.5f);
+            const std::string label = fmt::format("{} change(s)", s.first_change(e + 1) - s.first_change(e));
+            if (ImGui::TreeNodeEx(label.c_str(), ImGuiTreeNodeFlags_SpanAvailWidth)) {
+                ImGui::PushFont(app.fonts().mono);
+                for (const std::string& line : app.change_lines(e)) ImGui::TextDisabled("%s", line.c_str());
+                ImGui::PopFont();
+                ImGui::TreePop();
+            }
+            ImGui::Unindent(ImGui::GetFontSize() * 2.5f);
+        }
+        if (current && st.events_scrolled_to != cursor) {
+            // Follow the cursor once per move; the user may scroll freely in between.
+            ImGui::SetScrollHereY(0.5f);
+            st.events_scrolled_to = cursor;
+        }
+        ImGui::PopID();
+    };
+    if (compact) {
+        if (st.events_scrolled_to != cursor && cursor > first && cursor <= end) {
+            ImGui::SetScrollY(float(cursor - 1 - first) * ImGui::GetTextLineHeightWithSpacing() - ImGui::GetWindowHeight() * 0.5f);
+            st.events_scrolled_to = cursor;
+        }
+        ImGuiListClipper clipper;
+        clipper.Begin(int(n));
+        while (clipper.Step())
+            for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) row(first + size_t(i));
+    } else {
+        for (size_t e = first; e < end; ++e) row(e);
+    }
+    ImGui::EndChild();
+    app.end_panel();
+}
+
+}  // namespace pagelab::ui

@@ -1,0 +1,33 @@
+// One function per panel, each in its own file. A panel opens its slot with App::begin_panel,
+// reads the session through App's const accessors, and changes it only through App's commands.
+#pragma once
+
+namespace pagelab::ui {
+
+class App;
+
+void draw_menu_bar(App& app);
+void draw_controls_panel(App& app);
+void draw_lesson_panel(App& app);
+void draw_events_panel(App& app);
+void draw_address_space_panel(App& app);
+void draw_objects_panel(App& app);
+void draw_page_tables_panel(App& app);
+void draw_compare_panel(App& app);
+void draw_entry_decoder_panel(App& app);
+void draw_walk_panel(App& app);
+void draw_physical_panel(App& app);
+void draw_frame_window(App& app);
+void draw_pagefile_panel(App& app);
+void draw_counters_panel(App& app);
+void draw_scenario_picker(App& app);
+void draw_load_error(App& app);
+void draw_shortcuts_help(App& app);
+
+// Shared by several panels: a row of buttons choosing the selected process. Returns false
+// (and says so) when no process exists at the cursor.
+bool process_selector(App& app, const char* id);
+// "A" for a space id, or "space 3".
+const char* no_session_text();
+
+}  // namespace pagelab::ui

@@ -1,0 +1,162 @@
+#include "widgets/TextureMap.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "Theme.h"
+
+namespace pagelab::ui {
+
+TextureMapResult texture_map(const char* id, GlTexture& texture, MapView& view, const TextureMapSpec& spec) {
+    TextureMapResult out;
+    if (spec.count == 0 || spec.size.x < 4 || spec.size.y < 4) {
+        ImGui::Dummy(ImVec2(1, 1));
+        return out;
+    }
+    // Shape: square cells, as many columns as make the map's aspect match the room's.
+    const double aspect = double(spec.size.x) / double(spec.size.y);
+    int cols = int(std::ceil(std::sqrt(double(spec.count) * aspect)));
+    cols = std::clamp(cols, 1, int(spec.count));
+    int rows = int((spec.count + uint32_t(cols) - 1) / uint32_t(cols));
+    float cell = std::min(spec.size.x / float(cols), spec.size.y / float(rows));
+    // A small map gets fewer, wider rows if that lets cells grow (8 frames in 2 rows, not 3).
+    if (cell > spec.max_cell) cell = spec.max_cell;
+    else if (spec.count <= 4096) {
+        while (cols < int(spec.count)) {
+            const int c2 = cols + 1;
+            const int r2 = int((spec.count + uint32_t(c2) - 1) / uint32_t(c2));
+            const float cell2 = std::min(spec.size.x / float(c2), spec.size.y / float(r2));
+            if (cell2 <= cell) break;
+            cols = c2;
+            rows = r2;
+            cell = std::min(cell2, spec.max_cell);
+        }
+    }
+    cell = std::max(cell, 0.25f);
+    out.cols = cols;
+    out.rows = rows;
+    const ImVec2 map_size(float(cols) * cell, float(rows) * cell);
+
+    if (texture.needs_update(hash_key({spec.key, uint64_t(cols), uint64_t(rows), spec.count}))) {
+        std::vector<ImU32> texels(size_t(cols) * size_t(rows), spec.background);
+        for (uint32_t i = 0; i < spec.count; ++i) texels[i] = spec.colour(i);
+        texture.upload(cols, rows, texels);
+    }
+
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    out.rect = ImRect(pos, ImVec2(pos.x + map_size.x, pos.y + map_size.y));
+    const bool pressed = ImGui::InvisibleButton(id, ImVec2(std::max(map_size.x, 1.0f), std::max(map_size.y, 1.0f)));
+    const bool hovered = ImGui::IsItemHovered();
+    ImGuiIO& io = ImGui::GetIO();
+
+    // Zoom (wheel, about the mouse) and pan (drag) once cells are too small to read.
+    const float max_zoom = std::max(1.0f, 36.0f / cell);
+    auto clamp_view = [&] {
+        view.zoom = std::clamp(view.zoom, 1.0f, max_zoom);
+        const float half = 0.5f / view.zoom;
+        view.centre.x = std::clamp(view.centre.x, half, 1.0f - half);
+        view.centre.y = std::clamp(view.centre.y, half, 1.0f - half);
+    };
+    clamp_view();
+    if (hovered && io.MouseWheel != 0 && max_zoom > 1.0f) {
+        const float half = 0.5f / view.zoom;
+        const glm::vec2 frac((io.MousePos.x - pos.x) / map_size.x, (io.MousePos.y - pos.y) / map_size.y);
+        const glm::vec2 uv0 = view.centre - glm::vec2(half);
+        const glm::vec2 under = uv0 + frac * (2.0f * half);
+        view.zoom *= std::pow(1.25f, io.MouseWheel);
+        view.zoom = std::clamp(view.zoom, 1.0f, max_zoom);
+        const float nh = 0.5f / view.zoom;
+        view.centre = under - frac * (2.0f * nh) + glm::vec2(nh);
+        clamp_view();
+    }
+    if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 3.0f) && view.zoom > 1.0f) {
+        const float half = 0.5f / view.zoom;
+        view.centre.x -= io.MouseDelta.x / map_size.x * 2.0f * half;
+        view.centre.y -= io.MouseDelta.y / map_size.y * 2.0f * half;
+        clamp_view();
+    }
+    const float half = 0.5f / view.zoom;
+    const ImVec2 uv0(view.centre.x - half, view.centre.y - half), uv1(view.centre.x + half, view.centre.y + half);
+    out.pitch = cell * view.zoom;
+    out.origin = ImVec2(pos.x - uv0.x * map_size.x * view.zoom, pos.y - uv0.y * map_size.y * view.zoom);
+
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(ImVec2(pos.x - 1, pos.y - 1), ImVec2(out.rect.Max.x + 1, out.rect.Max.y + 1), spec.background);
+    dl->AddImage(texture.id(), pos, out.rect.Max, uv0, uv1);
+    dl->PushClipRect(out.rect.Min, out.rect.Max, true);
+
+    // Visible cell range.
+    const int c0 = std::max(0, int((pos.x - out.origin.x) / out.pitch));
+    const int r0 = std::max(0, int((pos.y - out.origin.y) / out.pitch));
+    const int c1 = std::min(cols - 1, int((out.rect.Max.x - out.origin.x) / out.pitch));
+    const int r1 = std::min(rows - 1, int((out.rect.Max.y - out.origin.y) / out.pitch));
+    if (out.pitch >= 9.0f) {
+        const ImU32 line = (spec.background & 0x00FFFFFF) | 0xFF000000;
+        for (int c = c0; c <= c1 + 1; ++c) {
+            const float x = out.origin.x + float(c) * out.pitch;
+            dl->AddLine(ImVec2(x, pos.y), ImVec2(x, out.rect.Max.y), line, out.pitch >= 20 ? 2.0f : 1.0f);
+        }
+        for (int r = r0; r <= r1 + 1; ++r) {
+            const float y = out.origin.y + float(r) * out.pitch;
+            dl->AddLine(ImVec2(pos.x, y), ImVec2(out.rect.Max.x, y), line, out.pitch >= 20 ? 2.0f : 1.0f);
+        }
+    }
+    const float lh = ImGui::GetTextLineHeight();
+    if (spec.label && out.pitch >= lh * 1.6f) {
+        for (int r = r0; r <= r1; ++r)
+            for (int c = c0; c <= c1; ++c) {
+                const uint32_t i = uint32_t(r * cols + c);
+                if (i >= spec.count) break;
+                const ImRect cr = out.cell_rect(i);
+                const ImU32 fg = text_on(spec.colour(i));
+                const std::string t = spec.label(i);
+                const float tw = ImGui::CalcTextSize(t.c_str()).x;
+                if (tw < out.pitch - 4) {
+                    const bool two = spec.badge && out.pitch >= lh * 2.4f;
+                    const float y = two ? cr.Min.y + out.pitch * 0.5f - lh + 1 : cr.Min.y + (out.pitch - lh) * 0.5f;
+                    dl->AddText(ImVec2(cr.Min.x + (out.pitch - tw) * 0.5f, y), fg, t.c_str());
+                    if (two) {
+                        const std::string b = spec.badge(i);
+                        const float bw = ImGui::CalcTextSize(b.c_str()).x;
+                        if (bw < out.pitch - 4)
+                            dl->AddText(ImVec2(cr.Min.x + (out.pitch - bw) * 0.5f, y + lh), (fg & 0x00FFFFFF) | 0xB0000000, b.c_str());
+                    }
+                }
+            }
+    }
+    auto outline = [&](uint32_t i, ImU32 colour, float thickness) {
+        if (i >= spec.count) return;
+        ImRect cr = out.cell_rect(i);
+        if (!cr.Overlaps(out.rect)) return;
+        if (out.pitch < 6) cr.Expand(3.0f - out.pitch * 0.5f);  // tiny cells: a visible ring around them
+        const float t = std::min(thickness, std::max(1.0f, out.pitch * 0.2f));
+        dl->AddRect(ImVec2(cr.Min.x + t * 0.5f, cr.Min.y + t * 0.5f), ImVec2(cr.Max.x - t * 0.5f, cr.Max.y - t * 0.5f), colour, 0, 0, t);
+    };
+    size_t drawn = 0;
+    for (uint32_t i : spec.linked)
+        if (drawn++ < 4096) outline(i, spec.linked_colour, 3.0f);
+    drawn = 0;
+    for (uint32_t i : spec.changed)
+        if (drawn++ < 4096) outline(i, spec.changed_colour, 3.0f);
+    if (spec.selected) {
+        ImRect cr = out.cell_rect(*spec.selected);
+        cr.Expand(2.0f);
+        dl->AddRect(cr.Min, cr.Max, IM_COL32(0, 0, 0, 255), 0, 0, 4.0f);
+        dl->AddRect(cr.Min, cr.Max, IM_COL32(255, 255, 255, 255), 0, 0, 2.0f);
+    }
+    if (hovered) {
+        const ImVec2 m = io.MousePos;
+        const int c = int((m.x - out.origin.x) / out.pitch), r = int((m.y - out.origin.y) / out.pitch);
+        if (c >= 0 && r >= 0 && c < cols && r < rows && uint32_t(r * cols + c) < spec.count) {
+            out.hovered = uint32_t(r * cols + c);
+            const ImRect cr = out.cell_rect(*out.hovered);
+            dl->AddRect(cr.Min, cr.Max, IM_COL32(255, 255, 255, 170));
+            if (pressed && io.MouseDragMaxDistanceSqr[0] < 16.0f)
+                out.clicked = out.hovered;
+        }
+    }
+    dl->PopClipRect();
+    return out;
+}
+
+}  // namespace pagelab::ui

@@ -1,0 +1,51 @@
+// A zoomable map of many numbered cells (physical frames, pagefile slots) drawn as one texture
+// with one texel per cell — never one rectangle per cell — so a million frames cost one quad.
+// Outlines and labels are drawn on top only for the cells that are visible and large enough.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "imgui.h"
+#include "imgui_internal.h"
+
+#include "GlTexture.h"
+#include "UiState.h"
+
+namespace pagelab::ui {
+
+struct TextureMapSpec {
+    uint32_t count = 0;
+    ImVec2 size{0, 0};        // the room available
+    float max_cell = 48.0f;   // small maps stop growing at this cell size
+    uint64_t key = 0;         // the texels are recomputed when this (or the shape) changes
+    std::function<ImU32(uint32_t)> colour;
+    std::function<std::string(uint32_t)> label;  // drawn inside cells that are big enough
+    std::function<std::string(uint32_t)> badge;  // a second, smaller line (share count, list)
+    std::vector<uint32_t> changed;               // outlined in changed_colour
+    std::vector<uint32_t> linked;                // outlined in linked_colour
+    std::optional<uint32_t> selected;
+    ImU32 changed_colour = IM_COL32(255, 70, 210, 255);
+    ImU32 linked_colour = IM_COL32(255, 212, 80, 255);
+    ImU32 background = IM_COL32(24, 26, 32, 255);
+};
+
+struct TextureMapResult {
+    std::optional<uint32_t> hovered;
+    std::optional<uint32_t> clicked;
+    ImRect rect;         // the map on screen
+    int cols = 0, rows = 0;
+    float pitch = 0;     // pixels per cell at the current zoom
+    ImVec2 origin{0, 0}; // screen position of cell 0's corner at the current zoom and pan
+    ImRect cell_rect(uint32_t i) const {
+        const ImVec2 tl(origin.x + float(int(i) % cols) * pitch, origin.y + float(int(i) / cols) * pitch);
+        return ImRect(tl, ImVec2(tl.x + pitch, tl.y + pitch));
+    }
+};
+
+TextureMapResult texture_map(const char* id, GlTexture& texture, MapView& view, const TextureMapSpec& spec);
+
+}  // namespace pagelab::ui

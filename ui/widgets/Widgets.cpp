@@ -1,0 +1,171 @@
+#include "widgets/Widgets.h"
+
+#include <fmt/format.h>
+
+#include "imgui_internal.h"
+
+namespace pagelab::ui {
+
+std::string hex8(uint32_t v) { return fmt::format("0x{:08X}", v); }
+std::string hex_n(uint32_t v) { return fmt::format("0x{:X}", v); }
+
+void swatch(ImU32 colour, float size) {
+    if (size <= 0) size = ImGui::GetTextLineHeight() * 0.8f;
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float pad = (ImGui::GetTextLineHeight() - size) * 0.5f;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(ImVec2(p.x, p.y + pad), ImVec2(p.x + size, p.y + pad + size), colour, 2.0f);
+    dl->AddRect(ImVec2(p.x, p.y + pad), ImVec2(p.x + size, p.y + pad + size), IM_COL32(0, 0, 0, 120), 2.0f);
+    ImGui::Dummy(ImVec2(size, ImGui::GetTextLineHeight()));
+}
+
+void legend(const std::vector<LegendItem>& items) {
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float right = ImGui::GetCursorScreenPos().x + ImGui::GetContentRegionAvail().x;
+    const float box = ImGui::GetTextLineHeight() * 0.8f;
+    bool first = true;
+    for (const LegendItem& it : items) {
+        const float w = box + st.ItemInnerSpacing.x + ImGui::CalcTextSize(it.label.c_str()).x;
+        if (!first) {
+            ImGui::SameLine(0, st.ItemSpacing.x * 1.6f);
+            if (ImGui::GetCursorScreenPos().x + w > right) ImGui::NewLine();
+        }
+        first = false;
+        ImGui::BeginGroup();
+        if (it.outline) {
+            const ImVec2 p = ImGui::GetCursorScreenPos();
+            const float pad = (ImGui::GetTextLineHeight() - box) * 0.5f;
+            ImGui::GetWindowDrawList()->AddRect(ImVec2(p.x + 1, p.y + pad + 1), ImVec2(p.x + box - 1, p.y + pad + box - 1),
+                                                it.colour, 0, 0, 2.0f);
+            ImGui::Dummy(ImVec2(box, ImGui::GetTextLineHeight()));
+        } else {
+            swatch(it.colour, box);
+        }
+        ImGui::SameLine(0, st.ItemInnerSpacing.x);
+        ImGui::TextUnformatted(it.label.c_str());
+        ImGui::EndGroup();
+        if (!it.help.empty() && ImGui::IsItemHovered()) {
+            ImGui::BeginTooltip();
+            ImGui::PushTextWrapPos(ImGui::GetFontSize() * 24);
+            ImGui::TextUnformatted(it.help.c_str());
+            ImGui::PopTextWrapPos();
+            ImGui::EndTooltip();
+        }
+    }
+}
+
+void help_marker(const char* text) {
+    ImGui::TextDisabled("(?)");
+    if (ImGui::IsItemHovered()) {
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 28);
+        ImGui::TextUnformatted(text);
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+    }
+}
+
+void text_coloured(ImU32 colour, const std::string& text) {
+    ImGui::PushStyleColor(ImGuiCol_Text, colour);
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::PopStyleColor();
+}
+
+void text_wrapped(const std::string& text) {
+    ImGui::PushTextWrapPos(0.0f);
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::PopTextWrapPos();
+}
+
+void key_value(const char* key, const std::string& value, float key_width) {
+    ImGui::TextDisabled("%s", key);
+    ImGui::SameLine(key_width);
+    ImGui::TextUnformatted(value.c_str());
+}
+
+void chip(const std::string& text, ImU32 background) {
+    const ImVec2 size = ImGui::CalcTextSize(text.c_str());
+    const ImVec2 pad(5, 1);
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(p, ImVec2(p.x + size.x + 2 * pad.x, p.y + size.y + 2 * pad.y), background, 3.0f);
+    ImVec4 bg = ImGui::ColorConvertU32ToFloat4(background);
+    const float luma = 0.299f * bg.x + 0.587f * bg.y + 0.114f * bg.z;
+    dl->AddText(ImVec2(p.x + pad.x, p.y + pad.y), luma > 0.55f ? IM_COL32(0, 0, 0, 255) : IM_COL32(255, 255, 255, 255),
+                text.c_str());
+    ImGui::Dummy(ImVec2(size.x + 2 * pad.x, size.y + 2 * pad.y));
+}
+
+std::string hex_view(const char* id, const HexViewOptions& o, float height) {
+    std::string first_row;
+    const uint32_t rows = (o.size + 15) / 16;
+    ImGui::BeginChild(id, ImVec2(0, height), true, ImGuiWindowFlags_HorizontalScrollbar);
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float char_w = ImGui::CalcTextSize("0").x;
+    const ImU32 text = ImGui::GetColorU32(ImGuiCol_Text);
+    const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+    auto row_text = [&](uint32_t row, std::string& out) {
+        const uint32_t off = row * 16;
+        out = fmt::format("{:04X}:", off);
+        if (o.words) {
+            for (uint32_t w = 0; w < 4 && off + w * 4 < o.size; ++w) {
+                uint32_t v = 0;
+                for (uint32_t b = 0; b < 4; ++b) v |= uint32_t(o.byte(off + w * 4 + b)) << (8 * b);
+                out += fmt::format(" {:08X}", v);
+            }
+        } else {
+            for (uint32_t b = 0; b < 16 && off + b < o.size; ++b) out += fmt::format(" {:02X}", o.byte(off + b));
+            out += "  ";
+            for (uint32_t b = 0; b < 16 && off + b < o.size; ++b) {
+                const uint8_t c = o.byte(off + b);
+                out += (c >= 32 && c < 127) ? char(c) : '.';
+            }
+        }
+    };
+    row_text(0, first_row);
+    ImGuiListClipper clipper;
+    clipper.Begin(int(rows));
+    std::string line;
+    while (clipper.Step()) {
+        for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) {
+            row_text(uint32_t(r), line);
+            const ImVec2 p = ImGui::GetCursorScreenPos();
+            // Highlight changed bytes / words behind the text.
+            if (o.changed) {
+                for (uint32_t b = 0; b < 16; ++b) {
+                    const uint32_t off = uint32_t(r) * 16 + b;
+                    if (off >= o.size || !o.changed(off)) continue;
+                    float x0, w;
+                    if (o.words) {
+                        x0 = p.x + char_w * (5 + 1 + (b / 4) * 9);
+                        w = char_w * 8;
+                    } else {
+                        x0 = p.x + char_w * (5 + 1 + b * 3);
+                        w = char_w * 2;
+                    }
+                    dl->AddRectFilled(ImVec2(x0 - 1, p.y), ImVec2(x0 + w + 1, p.y + ImGui::GetTextLineHeight()),
+                                      (o.changed_colour & 0x00FFFFFF) | 0x70000000);
+                }
+            }
+            dl->AddText(p, dim, line.c_str(), line.c_str() + 5);
+            dl->AddText(ImVec2(p.x + char_w * 5, p.y), text, line.c_str() + 5);
+            float x_end = p.x + char_w * float(line.size());
+            if (o.words && o.word_note) {
+                std::string notes;
+                for (uint32_t w = 0; w < 4; ++w) {
+                    const std::string n = o.word_note(uint32_t(r) * 16 + w * 4);
+                    if (!n.empty()) notes += (notes.empty() ? "" : " | ") + n;
+                }
+                if (!notes.empty()) {
+                    dl->AddText(ImVec2(x_end + char_w * 2, p.y), dim, notes.c_str());
+                    x_end += char_w * float(2 + notes.size());
+                }
+            }
+            ImGui::Dummy(ImVec2(x_end - p.x, ImGui::GetTextLineHeight()));
+        }
+    }
+    ImGui::EndChild();
+    return first_row;
+}
+
+}  // namespace pagelab::ui

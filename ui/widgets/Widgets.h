@@ -1,0 +1,54 @@
+// Small drawing helpers shared by the panels: colour swatches and legends, hex formatting, a hex
+// view that owns no data (it reads bytes through a callback, like imgui_club's memory editor).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "imgui.h"
+
+namespace pagelab::ui {
+
+std::string hex8(uint32_t v);   // "0x00010000"
+std::string hex_n(uint32_t v);  // "0x1F"
+
+// A filled square on the current line, the size of the text.
+void swatch(ImU32 colour, float size = 0);
+
+struct LegendItem {
+    ImU32 colour;
+    std::string label;
+    std::string help;  // tooltip
+    bool outline = false;  // drawn as an outline (change / selection markers)
+};
+// Swatches with labels, flowing onto as many lines as the width needs.
+void legend(const std::vector<LegendItem>& items);
+
+// "(?)" with a wrapped tooltip.
+void help_marker(const char* text);
+
+// Text in a colour, without printf formatting.
+void text_coloured(ImU32 colour, const std::string& text);
+void text_wrapped(const std::string& text);
+
+// A labelled value pair on one line ("Frame  0x12").
+void key_value(const char* key, const std::string& value, float key_width);
+
+// A word-wrapped chip with a background ("demand-zero").
+void chip(const std::string& text, ImU32 background);
+
+struct HexViewOptions {
+    uint32_t base = 0;          // address shown for byte 0
+    uint32_t size = 4096;
+    bool words = false;         // 32-bit little-endian words (page tables) instead of bytes
+    std::function<uint8_t(uint32_t)> byte;                 // byte at an offset
+    std::function<bool(uint32_t)> changed;                 // highlight this offset
+    std::function<std::string(uint32_t)> word_note;        // words mode: a note after each word
+    ImU32 changed_colour = IM_COL32(255, 70, 210, 255);
+};
+// Rows of 16 bytes (or 4 words), clipped to what is visible. Returns the first row's text.
+std::string hex_view(const char* id, const HexViewOptions& o, float height);
+
+}  // namespace pagelab::ui

@@ -30,6 +30,8 @@ enum class Store : uint8_t {
     Vad,           // target = address space id; before/after = VAD blob index (kNoBlob = none)
     Space,         // target = address space id; field = SpaceField
     SpaceCreate,   // target = address space id (created by redo, removed by undo)
+    Section,       // field 0: created (target = section id, after = blob); field 1: views (target = id)
+    Proto,         // target = prototype PTE index; before/after = the prototype PTE word
     Os,            // os-level stores (processes, handles, modules): field says which
 };
 

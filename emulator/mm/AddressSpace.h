@@ -23,6 +23,7 @@ struct Vad {
     VadType type = VadType::Private;
     uint32_t allocation_protect = 0;  // Win32 PAGE_* value given at reservation
     bool mem_commit = false;          // reserved and committed in one call: zero PTEs are committed
+    uint32_t section = 0xFFFFFFFFu;   // image VADs: the image section mapped (page i = prototype first+i)
 
     uint32_t base() const { return start_vpn << 12; }
     uint32_t size() const { return (end_vpn - start_vpn) << 12; }

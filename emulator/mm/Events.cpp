@@ -5,6 +5,7 @@
 #include "mm/Pfn.h"
 #include "mm/Protection.h"
 #include "mm/SoftwarePte.h"
+#include "mm/Win32.h"
 
 namespace pagelab::mm {
 
@@ -33,6 +34,10 @@ const char* event_kind_name(EventKind k) {
         "page-repurposed", "modified-written", "reserved",   "committed",       "decommitted",
         "released",      "protected",      "commit-limit",   "out-of-memory",   "access-done",
         "debugger-write", "retry",
+        "section-created", "image-mapped", "image-unmapped", "image-read", "prototype-soft-fault", "copy-on-write",
+        "image-page-dropped", "section-pages-freed", "relocated", "loader-find-file", "loader-process-object",
+        "loader-imports", "loader-dll", "loader-not-at-base", "loader-stack", "loader-start", "loader-failed",
+        "loader-unload",
     };
     static_assert(sizeof(kNames) / sizeof(kNames[0]) == size_t(EventKind::Count_));
     return size_t(k) < size_t(EventKind::Count_) ? kNames[size_t(k)] : "?";
@@ -45,7 +50,9 @@ std::string error_code_text(uint32_t ec) {
 }
 }  // namespace
 
-std::string describe_event(const core::EventRecord& e, const std::function<std::string(uint16_t)>& space_name) {
+std::string describe_event(const core::EventRecord& e, const std::function<std::string(uint16_t)>& space_name,
+                           const std::vector<std::string>* strings) {
+    auto str = [&](uint32_t i) { return strings && i < strings->size() ? (*strings)[i] : fmt::format("#{}", i); };
     const auto& a = e.args;
     const std::string who = e.space == 0xFFFF ? std::string("the system") : space_name(e.space);
     switch (EventKind(e.kind)) {
@@ -115,6 +122,49 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
             return fmt::format("The kernel debugger writes 0x{:02X} straight into physical address 0x{:08X} (behind 0x{:08X}), ignoring protection and copy-on-write.", a[2], a[1], a[0]);
         case EventKind::Retry:
             return fmt::format("The fault is resolved, so the {} at 0x{:08X} runs again: this time the walk succeeds and sets the Accessed{} bit.", a[1] == 1 ? "write" : a[1] == 2 ? "instruction fetch" : "read", a[0], a[1] == 1 ? " and Dirty" : "");
+        case EventKind::SectionCreated:
+            return fmt::format("The first mapping of {} creates its image section object: a control area with {} prototype PTEs, one per page, all still \"in the file\".", str(a[2]), a[1]);
+        case EventKind::ImageMapped:
+            return a[3] ? fmt::format("{} maps {} at 0x{:08X}-0x{:08X} (MEM_IMAGE): its PTEs point at the section's prototype PTEs, and {} page{} already in RAM {} mapped valid straight away.", who, str(a[2]), a[0], a[0] + a[1] - 1, a[3], a[3] == 1 ? "" : "s", a[3] == 1 ? "is" : "are")
+                        : fmt::format("{} maps {} at 0x{:08X}-0x{:08X} (MEM_IMAGE): a VAD records it and each PTE points at the section's prototype PTE; no page is read yet.", who, str(a[2]), a[0], a[0] + a[1] - 1);
+        case EventKind::ImageUnmapped:
+            return fmt::format("{} unmaps {} from 0x{:08X}-0x{:08X}: its private copies are freed, shared frames lose one mapper.", who, str(a[2]), a[0], a[0] + a[1] - 1);
+        case EventKind::ImageRead:
+            return fmt::format("Hard fault (image-read): the page at 0x{:08X} is read from {} at file offset 0x{:X} into frame 0x{:X}; the section's prototype PTE now points at that frame.", a[0], str(a[3]), a[2], a[1]);
+        case EventKind::PrototypeSoftFault:
+            return fmt::format("Soft fault: the page at 0x{:08X} is already in frame 0x{:X} (its prototype PTE is valid), so {} just maps it - now {} PTE{} share it.", a[0], a[1], who, a[2], a[2] == 1 ? "" : "s");
+        case EventKind::CopyOnWrite:
+            return fmt::format("Copy-on-write: {} writes the shared page at 0x{:08X}: frame 0x{:X} is copied into the private frame 0x{:X}, now {} and backed by the pagefile; other processes keep the original.", who, a[0], a[1], a[2], protection_name(a[3]));
+        case EventKind::ImagePageDropped:
+            return a[2] ? fmt::format("The shared image page at RVA 0x{:X} of {} was written: frame 0x{:X} goes to pagefile slot {}.", a[0], str(a[3]), a[1], a[2])
+                        : fmt::format("The image page at RVA 0x{:X} of {} is dropped from frame 0x{:X}: it can be read from the file again (anything a debugger poked into it is lost).", a[0], str(a[3]), a[1]);
+        case EventKind::SectionPagesFreed:
+            return fmt::format("No process maps {} any more: its {} resident frame{} {} freed and its prototype PTEs point into the file again.", str(a[0]), a[1], a[1] == 1 ? "" : "s", a[1] == 1 ? "is" : "are");
+        case EventKind::Relocated:
+            return fmt::format("Relocation: {} fixup{} on the page at 0x{:08X} get{} 0x{:X} added, so the page becomes the private, pagefile-backed frame 0x{:X}.", a[2], a[2] == 1 ? "" : "s", a[0], a[2] == 1 ? "s" : "", a[3], a[1]);
+        case EventKind::LoaderFindFile:
+            return a[1] ? fmt::format("The loader finds {} on the disk.", str(a[0]))
+                        : fmt::format("The loader looks for {} and does not find it.", str(a[0]));
+        case EventKind::LoaderProcessObject:
+            return fmt::format("CreateProcess creates the process object {} and builds its address space.", str(a[0]));
+        case EventKind::LoaderImports:
+            return a[1] ? fmt::format("The loader reads {}'s import directory: {} DLL{} to load.", str(a[0]), a[1], a[1] == 1 ? "" : "s")
+                        : fmt::format("The loader reads {}'s import directory: it imports nothing.", str(a[0]));
+        case EventKind::LoaderDll:
+            return a[2] ? fmt::format("{} needs {}, which is already loaded in {}: its reference count becomes {}.", str(a[1]), str(a[0]), who, a[3])
+                        : fmt::format("{} needs {}: the loader maps it into {}.", str(a[1]), str(a[0]), who);
+        case EventKind::LoaderNotAtBase:
+            return a[3] ? fmt::format("{}'s preferred base 0x{:08X} is taken (STATUS_IMAGE_NOT_AT_BASE): it is mapped at 0x{:08X} instead and must be relocated.", str(a[0]), a[1], a[2])
+                        : fmt::format("{}'s preferred base 0x{:08X} is taken and it was linked /FIXED (no relocations): it cannot load anywhere else.", str(a[0]), a[1]);
+        case EventKind::LoaderStack:
+            return fmt::format("The loader creates the thread's stack: 0x{:08X}-0x{:08X} reserved, its top page committed and a guard page below it.", a[0], a[0] + a[1] - 1);
+        case EventKind::LoaderStart:
+            return fmt::format("The thread starts: the first instruction fetch at the entry point 0x{:08X}.", a[0]);
+        case EventKind::LoaderFailed:
+            return fmt::format("The load of {} fails with {}: everything it built is taken down again.", str(a[1]), error_name(Error(a[0])));
+        case EventKind::LoaderUnload:
+            return a[2] ? fmt::format("FreeLibrary: {}'s reference count drops to {}; it stays mapped.", str(a[0]), a[2])
+                        : fmt::format("{}'s reference count drops to 0: it is unmapped from 0x{:08X}.", str(a[0]), a[1]);
         case EventKind::Count_: break;
     }
     return "?";

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "core/Journal.h"
 
@@ -44,6 +45,26 @@ enum class EventKind : uint16_t {
     AccessDone,          // a0 = va, a1 = value, a2 = access, a3 = size
     DebuggerWrite,       // a0 = va, a1 = physical address, a2 = value
     Retry,               // a0 = va, a1 = access: the faulting instruction runs again
+    // Image sections (strings: interned names, MemoryManager::strings()).
+    SectionCreated,      // a0 = section, a1 = pages, a2 = file name string
+    ImageMapped,         // a0 = base, a1 = size, a2 = file name string, a3 = pages mapped valid at once (win95)
+    ImageUnmapped,       // a0 = base, a1 = size, a2 = file name string
+    ImageRead,           // a0 = va, a1 = frame, a2 = file offset, a3 = file name string
+    PrototypeSoftFault,  // a0 = va, a1 = frame, a2 = share count after
+    CopyOnWrite,         // a0 = va, a1 = shared frame, a2 = private frame, a3 = new protection
+    ImagePageDropped,    // a0 = rva, a1 = frame, a2 = slot (0: back to "in file"), a3 = file name string
+    SectionPagesFreed,   // a0 = file name string, a1 = frames freed
+    Relocated,           // a0 = va, a1 = private frame, a2 = fixups, a3 = delta
+    // The loader (os/Loader).
+    LoaderFindFile,      // a0 = name string, a1 = found (1) or not (0)
+    LoaderProcessObject, // a0 = process name string
+    LoaderImports,       // a0 = module string, a1 = import count
+    LoaderDll,           // a0 = dll string, a1 = importer string, a2 = 0 load / 1 already loaded (refcount in a3)
+    LoaderNotAtBase,     // a0 = dll string, a1 = preferred base, a2 = actual base, a3 = relocatable
+    LoaderStack,         // a0 = base, a1 = reserved size
+    LoaderStart,         // a0 = entry address
+    LoaderFailed,        // a0 = Win32 error, a1 = name string: everything built is unwound
+    LoaderUnload,        // a0 = dll string, a1 = base, a2 = refcount after
     Count_
 };
 
@@ -64,6 +85,7 @@ const char* av_reason_text(AvReason r);
 const char* event_kind_name(EventKind k);
 
 // One sentence for a learner. space_name turns an address-space id into a process name.
-std::string describe_event(const core::EventRecord& e, const std::function<std::string(uint16_t)>& space_name);
+std::string describe_event(const core::EventRecord& e, const std::function<std::string(uint16_t)>& space_name,
+                           const std::vector<std::string>* strings = nullptr);
 
 }  // namespace pagelab::mm

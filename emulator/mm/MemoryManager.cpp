@@ -191,6 +191,10 @@ void MemoryManager::delete_space(uint16_t id) {
     std::vector<Vad> vads;
     for (const auto& [k, v] : sp.vads()) vads.push_back(v);
     for (const Vad& v : vads) {
+        if (v.type == VadType::Image) {
+            unmap_image(id, v.base());
+            continue;
+        }
         // Each event opens before its changes, so that stepping to it shows what it did.
         event(EventKind::Released, id, v.base(), v.size());
         for (uint32_t vpn = v.start_vpn; vpn < v.end_vpn; ++vpn) free_page(id, vpn << 12, false);
@@ -251,6 +255,7 @@ void MemoryManager::write_pte(uint32_t pte_address, uint32_t value) {
 
 uint32_t MemoryManager::page_protection(uint32_t pte_raw) const {
     if (pte_raw & Pte::kPresent) return SoftwarePte::protection(m_pfn[pte_raw >> 12].original_pte);
+    if (SoftwarePte::kind(pte_raw) == PteKind::Prototype) return proto_protection(SoftwarePte::prototype_index(pte_raw));
     return SoftwarePte::protection(pte_raw);
 }
 
@@ -374,7 +379,7 @@ uint32_t MemoryManager::choose_victim(std::vector<uint32_t>& tried) {
     auto was_tried = [&](uint32_t f) { return std::find(tried.begin(), tried.end(), f) != tried.end(); };
     if (m_config.policy == Policy::Fifo || m_config.policy == Policy::Lru) {
         for (uint32_t f = m_pfn.list(FrameList::Active).first; f != kNoFrame; f = m_pfn[f].flink)
-            if (!was_tried(f)) return f;
+            if (!was_tried(f) && !(m_pfn[f].flags & PfnEntry::kLocked)) return f;
         return kNoFrame;
     }
     // Clock (second chance): sweep the frames; a page whose Accessed bit is set loses the bit and
@@ -388,6 +393,22 @@ uint32_t MemoryManager::choose_victim(std::vector<uint32_t>& tried) {
         if (e.state != FrameState::Active || (e.flags & PfnEntry::kLocked) || e.list != FrameList::Active ||
             was_tried(f))
             continue;
+        if (e.use == FrameUse::Image) {
+            // A shared image page was used recently if any process's PTE says so.
+            const auto maps = image_mappings(f);
+            bool accessed = false;
+            for (const auto& [s, pa] : maps) accessed = accessed || (m_ram.read_u32(pa) & Pte::kAccessed);
+            if (accessed) {
+                event(EventKind::SecondChance, maps.front().first, va_of_pte(maps.front().second), f);
+                for (const auto& [s, pa] : maps) {
+                    write_pte(pa, m_ram.read_u32(pa) & ~Pte::kAccessed);
+                    if (s == m_current) m_tlb.invalidate(x86::vpn(va_of_pte(pa)));
+                }
+                continue;
+            }
+            set_cpu(2, m_clock_hand, hand);
+            return f;
+        }
         const uint32_t pte = m_ram.read_u32(e.pte_address);
         if (pte & Pte::kAccessed) {
             const uint32_t va = va_of_pte(e.pte_address);
@@ -537,6 +558,12 @@ uint32_t MemoryManager::obtain_frame(Need need, uint16_t for_space) {
             while (trimmed < batch) {
                 const uint32_t v = choose_victim(tried);
                 if (v == kNoFrame) break;
+                if (m_pfn[v].use == FrameUse::Image) {
+                    // Shared image pages are not trimmed to standby here: they are dropped at once.
+                    if (evict_image(v)) return zero_if_needed(v);
+                    tried.push_back(v);
+                    continue;
+                }
                 trim_frame(v);
                 ++trimmed;
             }
@@ -547,7 +574,7 @@ uint32_t MemoryManager::obtain_frame(Need need, uint16_t for_space) {
         for (;;) {
             const uint32_t v = choose_victim(tried);
             if (v == kNoFrame) return kNoFrame;
-            if (evict(v)) return zero_if_needed(v);
+            if (m_pfn[v].use == FrameUse::Image ? evict_image(v) : evict(v)) return zero_if_needed(v);
             tried.push_back(v);  // dirty and the pagefile is full: try another page
         }
     }
@@ -576,8 +603,10 @@ MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t
     }
     if (error_code & x86::pf::kProtection) {
         // The page is present: its rights forbade the access.
-        const uint32_t pte = m_ram.read_u32(pte_address_of(space, va));
+        const uint32_t pte_address = pte_address_of(space, va);
+        const uint32_t pte = m_ram.read_u32(pte_address);
         if (mode == Mode::User && !(pte & Pte::kUser)) return access_violation(space, va, AvReason::Supervisor);
+        if (kind == Access::Write && (pte & Pte::kCopyOnWrite)) return copy_on_write(space, va, pte_address, pte);
         return access_violation(space, va, AvReason::ReadOnly);
     }
     const Vad* vad = sp.find_vad(va);
@@ -596,7 +625,7 @@ MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t
             prot = *to_mm_protection(vad->allocation_protect);
             break;
         case PteKind::Decommitted: return access_violation(space, va, AvReason::Decommitted);
-        case PteKind::Prototype: return access_violation(space, va, AvReason::NoRegion);
+        case PteKind::Prototype: prot = proto_protection(SoftwarePte::prototype_index(pte)); break;
         default: prot = SoftwarePte::protection(pte); break;
     }
     if (prot == mmprot::kNoAccess) return access_violation(space, va, AvReason::NoAccess);
@@ -666,6 +695,7 @@ MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t
             map_private(space, pte_address, frame, prot, original, false);
             return FaultOutcome{AccessStatus::Ok, FaultKind::Soft, AvReason::NoRegion};
         }
+        case PteKind::Prototype: return resolve_prototype(space, va, pte_address, SoftwarePte::prototype_index(pte));
         default: break;
     }
     return access_violation(space, va, AvReason::NoRegion);
@@ -704,10 +734,36 @@ AccessResult MemoryManager::access_page(uint16_t space, uint32_t va, uint32_t si
 AccessResult MemoryManager::access(uint16_t space, uint32_t va, uint32_t size, Access kind, uint32_t value, Mode mode) {
     PL_CHECK(size == 1 || size == 2 || size == 4);
     PL_CHECK(space < m_spaces.size() && m_spaces[space].alive());
-    switch_to(space);
+    if (m_current != space) switch_to(space);
     add(Counter::Accesses);
     const uint32_t in_page = 0x1000 - x86::page_offset(va);
     AccessResult r;
+    // Fast path (no TLB to fill, one page): when the PDE and PTE already allow the access and
+    // already carry Accessed (and Dirty, for a write), the walk would change nothing, so only the
+    // two lookups and the data access remain; the effects are exactly those of access_page's
+    // successful first walk. Faults, A/D updates and the TLB take the full walk below.
+    if (m_tlb.size() == 0 && size <= in_page) {
+        const bool write = kind == Access::Write;
+        const uint32_t need = Pte::kPresent | Pte::kAccessed | (mode == Mode::User ? Pte::kUser : 0u) |
+                              (write ? Pte::kWrite : 0u);
+        const uint32_t pde_address = m_cr3 + x86::pde_index(va) * 4;
+        const uint32_t pde = m_ram.read_u32(pde_address);
+        const uint32_t pte_address = (pde & Pte::kFrameMask) + x86::pte_index(va) * 4;
+        const uint32_t pte_need = need | (write ? Pte::kDirty : 0u);
+        uint32_t pte = 0;
+        if ((pde & need) == need && ((pte = m_ram.read_u32(pte_address)) & pte_need) == pte_need) {
+            const uint32_t pa = (pte & Pte::kFrameMask) | x86::page_offset(va);
+            const uint32_t frame = pa >> 12;
+            if (m_config.policy == Policy::Lru && m_pfn[frame].list == FrameList::Active) m_pfn.move_to_back(frame);
+            if (write) m_ram.write(pa, size, value);
+            else r.value = m_ram.read(pa, size);
+            if (m_journal.enabled()) {
+                m_last_walk = x86::WalkRecord{va, m_cr3, pde_address, pde, pte_address, pte, pa, false, true};
+                event(EventKind::AccessDone, space, va, write ? value : r.value, uint32_t(kind), size);
+            }
+            return r;
+        }
+    }
     if (size <= in_page) {
         r = access_page(space, va, size, kind, value, mode);
     } else {
@@ -945,6 +1001,8 @@ Result MemoryManager::virtual_protect(uint16_t space, uint32_t address, uint32_t
     if (!vad || end > (uint64_t(vad->end_vpn) << 12)) return Result::failure(uncommitted);
     if (vad->type == VadType::Private && !is_valid_private_protection(protect))
         return Result::failure(Error::InvalidParameter);
+    // Changing the protection of image pages is not modelled yet (docs/fidelity.md).
+    if (vad->type == VadType::Image) return Result::failure(Error::InvalidParameter);
     const uint32_t first = start >> 12, last = uint32_t(end >> 12);
     for (uint32_t vpn = first; vpn < last; ++vpn)
         if (page_state(space, vpn << 12).state != mem::kCommit) return Result::failure(uncommitted);
@@ -1056,6 +1114,25 @@ void MemoryManager::apply(const core::Change& c, bool forward) {
                 m_spaces.pop_back();
             }
             break;
+        case core::Store::Section:
+            if (c.field == 0) {
+                if (forward) {
+                    const ImageSection& b = m_section_blobs[c.after];
+                    PL_CHECK(m_sections.size() == b.id && m_protos.size() == b.first_proto);
+                    m_sections.push_back(b);
+                    m_section_views.push_back(0);
+                    for (uint32_t i = 0; i < b.pages_count(); ++i) m_protos.push_back(SoftwarePte::in_file(i, b.pages[i].mm_protection));
+                } else {
+                    PL_CHECK(!m_sections.empty() && m_sections.back().id == c.target);
+                    m_protos.resize(m_sections.back().first_proto);
+                    m_sections.pop_back();
+                    m_section_views.pop_back();
+                }
+            } else {
+                m_section_views[c.target] = uint32_t(v);
+            }
+            break;
+        case core::Store::Proto: m_protos[c.target] = uint32_t(v); break;
         case core::Store::Os: PL_CHECK(false && "os changes are applied by the machine"); break;
     }
 }
@@ -1116,6 +1193,16 @@ std::vector<std::string> MemoryManager::check_invariants() const {
                     const uint32_t f = pte >> 12;
                     if (f >= n) { fail("PTE of va 0x%08X points past RAM", va); continue; }
                     ++valid_maps[f];
+                    if (m_pfn[f].use == FrameUse::Image) {
+                        const Vad* v = sp.find_vad(va);
+                        const uint32_t index = m_pfn[f].pte_address;
+                        if (!v || v->type != VadType::Image || m_sections[v->section].first_proto + ((va >> 12) - v->start_vpn) != index)
+                            fail("va 0x%08X maps the image frame 0x%X of another page", va, f);
+                        else if (m_protos[index] >> 12 != f || !(m_protos[index] & Pte::kPresent))
+                            fail("image frame 0x%X is mapped at va 0x%08X but its prototype PTE does not point at it", f, va);
+                        if (m_pfn[f].state != FrameState::Active) fail("image frame 0x%X is not active", f);
+                        continue;
+                    }
                     if (m_pfn[f].state != FrameState::Active || m_pfn[f].use != FrameUse::Private)
                         fail("va 0x%08X maps frame 0x%X, which is not an active private frame", va, f);
                     if (m_pfn[f].pte_address != pte_address) fail("frame 0x%X's PTE address is not the PTE of va 0x%08X", f, va);
@@ -1129,6 +1216,12 @@ std::vector<std::string> MemoryManager::check_invariants() const {
                     if (m_pfn[f].pte_address != pte_address) fail("transition frame 0x%X does not point back at va 0x%08X", f, va);
                     if (SoftwarePte::kind(m_pfn[f].original_pte) == PteKind::Pagefile)
                         ++slot_refs[SoftwarePte::slot(m_pfn[f].original_pte)];
+                } else if (k == PteKind::Prototype) {
+                    const Vad* v = sp.find_vad(va);
+                    const uint32_t index = SoftwarePte::prototype_index(pte);
+                    if (!v || v->type != VadType::Image || v->section >= m_sections.size() ||
+                        m_sections[v->section].first_proto + ((va >> 12) - v->start_vpn) != index)
+                        fail("va 0x%08X has a prototype PTE for another page (index %u)", va, index);
                 } else if (k == PteKind::Pagefile) {
                     const uint32_t s = SoftwarePte::slot(pte);
                     ++slot_refs[s];
@@ -1140,6 +1233,7 @@ std::vector<std::string> MemoryManager::check_invariants() const {
         }
         for (const auto& [k, vad] : sp.vads())
             if (vad.type == VadType::Private) committed += committed_pages(sp.id(), vad.start_vpn, vad.end_vpn);
+            else if (vad.type == VadType::Image) committed += image_private_pages(sp.id(), vad);
     }
     for (uint32_t f = 0; f < n; ++f) {
         const PfnEntry& e = m_pfn[f];
@@ -1170,10 +1264,32 @@ std::vector<std::string> MemoryManager::check_invariants() const {
                     if (valid_maps[f] != 1 || e.share_count != 1)
                         fail("private frame 0x%X is mapped by %u PTEs (share count %u)", f, valid_maps[f], e.share_count);
                     if (e.list != FrameList::Active) fail("private frame 0x%X is not on the active list", f);
+                } else if (e.use == FrameUse::Image) {
+                    if (valid_maps[f] != e.share_count)
+                        fail("image frame 0x%X is mapped by %u PTEs (share count %u)", f, valid_maps[f], e.share_count);
+                    if (e.list != FrameList::Active) fail("image frame 0x%X is not on the active list", f);
+                    if (e.pte_address >= m_protos.size() || m_protos[e.pte_address] >> 12 != f)
+                        fail("image frame 0x%X's prototype PTE does not point at it", f);
+                    if (SoftwarePte::kind(e.original_pte) == PteKind::Pagefile) ++slot_refs[SoftwarePte::slot(e.original_pte)];
                 } else if (on_list) {
                     fail("locked frame 0x%X is on a list", f);
                 }
                 break;
+        }
+    }
+    // Prototype PTEs: a section nobody maps holds no frame and no slot.
+    for (const ImageSection& sec : m_sections) {
+        for (uint32_t i = 0; i < sec.pages_count(); ++i) {
+            const uint32_t p = m_protos[sec.first_proto + i];
+            if (p & Pte::kPresent) {
+                const uint32_t f = p >> 12;
+                if (f >= n || m_pfn[f].use != FrameUse::Image || m_pfn[f].pte_address != sec.first_proto + i)
+                    fail("prototype PTE %u points at frame 0x%X, which is not its image frame", sec.first_proto + i, f);
+            } else if (SoftwarePte::kind(p) == PteKind::Pagefile) {
+                ++slot_refs[SoftwarePte::slot(p)];
+            }
+            if (m_section_views[sec.id] == 0 && p != SoftwarePte::in_file(i, sec.pages[i].mm_protection))
+                fail("section %u is mapped nowhere but its prototype PTE %u is 0x%08X", sec.id, i, p);
         }
     }
     for (const auto& [slot, refs] : slot_refs)

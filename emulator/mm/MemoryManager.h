@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "mm/Pagefile.h"
 #include "mm/Pfn.h"
 #include "mm/Protection.h"
+#include "mm/Section.h"
 #include "mm/SoftwarePte.h"
 #include "mm/Win32.h"
 #include "x86/PhysicalMemory.h"
@@ -122,6 +124,34 @@ public:
     // The virtual address a PTE's physical address translates (via the page table's PFN entry).
     uint32_t va_of_pte(uint32_t pte_address) const;
 
+    // ----- The emulated disk and image sections (mm/Section.h) -----
+    // Boot-time only (not journaled): the scenario's files. Returns the file's index.
+    uint32_t add_file(const std::string& path, std::vector<uint8_t> bytes);
+    const std::vector<DiskFile>& files() const { return m_files; }
+    std::optional<uint32_t> find_file(std::string_view path) const;  // case-insensitive
+    // Interned names for event sentences (module and file names). Append-only, idempotent.
+    uint32_t intern(const std::string& text);
+    const std::vector<std::string>& strings() const { return m_strings; }
+
+    const std::vector<ImageSection>& sections() const { return m_sections; }
+    const std::vector<uint32_t>& prototypes() const { return m_protos; }
+    uint32_t section_views(uint32_t section) const { return m_section_views[section]; }
+    std::optional<uint32_t> find_image_section(uint32_t file) const;
+    // The image section of a file, created (event section-created) if it does not exist yet.
+    uint32_t ensure_image_section(uint32_t file, std::vector<ImagePage> pages);
+    // Maps a view of an image section at base (a 64 KB-aligned address): a VAD of type MEM_IMAGE,
+    // AllocationProtect EXECUTE_WRITECOPY, every PTE a prototype PTE (win95: pages already in RAM
+    // are mapped valid at once). ERROR_INVALID_ADDRESS when the range is not free.
+    Result map_image(uint16_t space, uint32_t section, uint32_t base);
+    Result unmap_image(uint16_t space, uint32_t base);
+    // The loader's fixups: brings the page in, makes it a private pagefile-backed copy (its
+    // protection stays, a WRITECOPY page becomes READWRITE) and adds delta to the 32-bit words at
+    // the given page offsets.
+    AccessResult relocate_image_page(uint16_t space, uint32_t va, const std::vector<uint32_t>& offsets, uint32_t delta);
+    // The section page behind a prototype index, and what the page reads as without faulting.
+    const ImageSection& section_of_proto(uint32_t index) const;
+    std::optional<uint8_t> peek_prototype(uint32_t index, uint32_t offset) const;
+
     // Undo/redo of one journal change.
     void apply(const core::Change& change, bool forward);
     // Every invariant the model promises; empty when all hold.
@@ -181,6 +211,23 @@ private:
     void set_alive(uint16_t space, bool alive);
     void map_system_pages(uint16_t space);
 
+    // Image sections.
+    void set_proto(uint32_t index, uint32_t value);
+    void set_views(uint32_t section, uint32_t views);
+    FaultOutcome resolve_prototype(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t index);
+    FaultOutcome copy_on_write(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte);
+    // Makes the page behind a valid PTE mapping a shared image frame private; kNoFrame on failure.
+    // announce(frame) opens the event once the private frame is known. kNoFrame - 1: the page was
+    // evicted while a frame was found (fault again).
+    uint32_t privatize(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte, uint32_t new_protection,
+                       const std::function<void(uint32_t)>& announce);
+    uint32_t proto_protection(uint32_t index) const;
+    bool evict_image(uint32_t frame);
+    void free_section_pages(uint32_t section);
+    // Every process PTE that maps the image frame (space, PTE address), in space order.
+    std::vector<std::pair<uint16_t, uint32_t>> image_mappings(uint32_t frame) const;
+    uint32_t image_private_pages(uint16_t space, const Vad& v) const;
+
     MachineConfig m_config;
     core::Journal m_journal;
     x86::PhysicalMemory m_ram;
@@ -195,6 +242,12 @@ private:
     uint32_t m_clock_hand = 0;
     uint32_t m_system_table = kNoFrame;  // page table shared by every directory (kernel / system arena)
     x86::WalkRecord m_last_walk;
+    std::vector<DiskFile> m_files;
+    std::vector<std::string> m_strings;
+    std::vector<ImageSection> m_sections;
+    std::vector<ImageSection> m_section_blobs;  // as created (for redo)
+    std::vector<uint32_t> m_section_views;
+    std::vector<uint32_t> m_protos;
 };
 
 }  // namespace pagelab::mm

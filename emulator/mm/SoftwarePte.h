@@ -38,6 +38,13 @@ struct SoftwarePte {
         return ((index & 0x7F) << 1) | (read_only ? 1u << 8 : 0) | kPrototypeBit | ((index >> 7) << 11);
     }
 
+    // A prototype PTE (in a section, not in a page table) whose page is in the image file: NT's
+    // subsection PTE, reduced to the page's index in the image and its protection.
+    static constexpr uint32_t in_file(uint32_t page, uint32_t mm_protection) {
+        return (page << 12) | kPrototypeBit | ((mm_protection & 0x1F) << 5);
+    }
+    static constexpr uint32_t in_file_page(uint32_t raw) { return raw >> 12; }
+
     static constexpr PteKind kind(uint32_t raw) {
         if (raw & 1u) return PteKind::Valid;
         if (raw == 0) return PteKind::Zero;

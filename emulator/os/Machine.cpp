@@ -49,10 +49,47 @@ void Machine::set_state(uint16_t process, ProcessState s) {
     m_processes[process].state = s;
 }
 
+uint16_t Machine::add_failed_process(const std::string& name) {
+    const uint16_t id = uint16_t(m_processes.size());
+    if (m_names.size() <= id) m_names.resize(id + 1);
+    m_names[id] = name;
+    journal().record(core::Store::Os, uint8_t(OsField::ProcessCreate), id, 0, 1 + uint32_t(ProcessState::Failed), mm::kNoSpace);
+    m_processes.push_back(Process{id, name, mm::kNoSpace, ProcessState::Failed});
+    return id;
+}
+
+void Machine::set_modules(uint16_t process, std::vector<Module> list) {
+    if (list == modules(process)) return;
+    uint32_t index = 0;
+    if (!list.empty()) {
+        m_module_lists.push_back(std::move(list));
+        index = uint32_t(m_module_lists.size() - 1);
+    }
+    journal().record(core::Store::Os, uint8_t(OsField::Modules), process, m_processes[process].modules, index);
+    m_processes[process].modules = index;
+}
+
+uint32_t Machine::add_file(const std::string& path, std::vector<uint8_t> bytes) {
+    return m_mm.add_file(path, std::move(bytes));
+}
+
+uint32_t Machine::add_image(const std::string& path, std::vector<uint8_t> bytes, ImageDescription image) {
+    const uint32_t file = m_mm.add_file(path, std::move(bytes));
+    image.path = path;
+    m_images[file] = std::make_shared<const ImageDescription>(std::move(image));
+    return file;
+}
+
+const ImageDescription* Machine::image_of(uint32_t file) const {
+    auto it = m_images.find(file);
+    return it == m_images.end() ? nullptr : it->second.get();
+}
+
 mm::Result Machine::exit_process(uint16_t process) {
     if (process >= m_processes.size() || m_processes[process].state != ProcessState::Running)
         return mm::Result::failure(mm::Error::InvalidHandle);
     m_mm.delete_space(m_processes[process].space);
+    set_modules(process, {});
     set_state(process, ProcessState::Exited);
     return mm::Result::success();
 }
@@ -66,6 +103,9 @@ void Machine::apply(const core::Change& c, bool forward) {
             break;
         case OsField::ProcessState:
             m_processes[c.target].state = ProcessState(forward ? c.after : c.before);
+            break;
+        case OsField::Modules:
+            m_processes[c.target].modules = forward ? c.after : c.before;
             break;
     }
 }

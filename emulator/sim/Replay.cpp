@@ -167,7 +167,7 @@ bool Replay::run_plain() {
     for (size_t i = 0; i < n; ++i) {
         const TraceAccess a = accesses[i];
         const mm::AccessResult r = mm.access(space, a.address, a.size, a.write ? x86::Access::Write : x86::Access::Read,
-                                             replay_write_value(i));
+                                             replay_write_value(i, a.size));
         if (!r.ok()) [[unlikely]]
             return fail_access(i, r);
     }
@@ -190,7 +190,7 @@ bool Replay::run_verified() {
     };
     for (size_t i = 0; i < m_trace.accesses.size(); ++i) {
         const TraceAccess a = m_trace.accesses[i];
-        const uint32_t value = replay_write_value(i);
+        const uint32_t value = replay_write_value(i, a.size);
         const mm::AccessResult r = mm.access(m_space, a.address, a.size, a.write ? x86::Access::Write : x86::Access::Read,
                                              value);
         if (!r.ok()) return fail_access(i, r);

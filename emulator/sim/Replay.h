@@ -39,6 +39,7 @@
 #include <optional>
 #include <string>
 
+#include "core/Check.h"
 #include "mm/MemoryManager.h"
 #include "os/Machine.h"
 #include "sim/AccessTrace.h"
@@ -86,6 +87,7 @@ struct ReplayStats {
 class Replay {
 public:
     // Checks the trace and builds the machine (nothing of the trace runs yet); see error().
+    // The trace is referenced, not copied (it may hold millions of accesses): it must outlive run().
     Replay(const AccessTrace& trace, const ReplayOptions& options);
 
     bool ok() const { return !m_error.has_value(); }
@@ -96,8 +98,15 @@ public:
     const ReplayStats& run();
     const ReplayStats& stats() const { return m_stats; }
 
-    os::Machine& machine() { return *m_machine; }
-    const os::Machine& machine() const { return *m_machine; }
+    // The machine exists once the trace has been checked (ok() right after construction).
+    os::Machine& machine() {
+        PL_CHECK(m_machine);
+        return *m_machine;
+    }
+    const os::Machine& machine() const {
+        PL_CHECK(m_machine);
+        return *m_machine;
+    }
     uint16_t space() const { return m_space; }
     // Journal position after the setup, before the first access.
     size_t setup_position() const { return m_setup_position; }
@@ -127,7 +136,11 @@ struct ReplayOutcome {
 // Builds and runs in one call.
 ReplayOutcome replay_trace(const AccessTrace& trace, const ReplayOptions& options);
 
-// The value a replay writes for the access at `index` (tests use it to predict memory).
-inline uint32_t replay_write_value(uint64_t index) { return uint32_t(index) * 0x9E3779B1u + 1u; }
+// The value a replay writes for the access at `index`, `size` bytes wide (tests use it to predict
+// memory). Masked to the size: the journal and the AccessDone event record the value as given.
+inline uint32_t replay_write_value(uint64_t index, uint32_t size) {
+    const uint32_t v = uint32_t(index) * 0x9E3779B1u + 1u;
+    return size >= 4 ? v : v & ((1u << (8 * size)) - 1);
+}
 
 }  // namespace pagelab::sim

@@ -5,11 +5,15 @@
 #include <cctype>
 #include <charconv>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <set>
 #include <sstream>
 
 #include <fmt/format.h>
+
+#include "os/PeImage.h"
+#include "os/SyntheticImage.h"
 
 namespace pagelab::sim {
 
@@ -58,6 +62,9 @@ const std::vector<OpSpec>& op_specs() {
           {"value", ArgType::Number, false}, {"text", ArgType::Text, false}}},
         {"switch_to", Op::SwitchTo, {{"process", ArgType::Process, true}}},
         {"trim", Op::Trim, {{"process", ArgType::Process, true}}},
+        {"load_library", Op::LoadLibrary,
+         {{"process", ArgType::Process, true}, {"name", ArgType::Text, true}, {"as", ArgType::Bind, false}}},
+        {"free_library", Op::FreeLibrary, {{"process", ArgType::Process, true}, {"module", ArgType::Address, true}}},
     };
     return specs;
 }
@@ -66,7 +73,7 @@ const std::vector<OpSpec>& op_specs() {
 // using them gets a clear message rather than "unknown operation".
 const std::set<std::string>& later_ops() {
     static const std::set<std::string> ops = {
-        "load_library", "free_library", "create_file", "create_file_mapping", "open_file_mapping", "map_view",
+        "create_file", "create_file_mapping", "open_file_mapping", "map_view",
         "unmap_view", "flush_view", "close_handle", "read_file", "write_file", "set_end_of_file"};
     return ops;
 }
@@ -101,6 +108,9 @@ const std::vector<ExpectSpec>& expect_specs() {
          {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}}},
         {"counters", ExpectKind::Counters, {}},
         {"process", ExpectKind::Process, {{"name", ArgType::Process, true}, {"state", ArgType::Text, true}}},
+        {"module", ExpectKind::Module,
+         {{"process", ArgType::Process, false}, {"name", ArgType::Text, true}, {"loaded", ArgType::Text, false},
+          {"base", ArgType::Address, false}, {"refcount", ArgType::Number, false}, {"relocated", ArgType::Text, false}}},
     };
     return specs;
 }
@@ -285,9 +295,35 @@ public:
     bool parse_file(const YAML::Node& n, FileDecl& f) {
         f.loc = loc(n);
         if (!n.IsMap()) return fail(n, "a file must be a map with path and size/text/bytes");
-        if (n["image"] || n["pe"])
-            return fail(n["image"] ? n["image"] : n["pe"],
-                        "image files come with the loader (the images issue); this build reads data files only");
+        if (n["pe"]) {
+            if (!check_keys(n, {"path", "pe"}, "PE file")) return false;
+            if (!n["path"]) return fail(n, "a file needs a path");
+            if (!scalar(n["path"], "path", f.path)) return false;
+            std::string rel;
+            if (!scalar(n["pe"], "pe", rel)) return false;
+            const std::filesystem::path where = std::filesystem::path(m_path).parent_path() / rel;
+            std::ifstream in(where, std::ios::binary);
+            if (!in) return fail(n["pe"], fmt::format("pe: cannot open '{}'", where.string()));
+            std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            if (bytes.size() > (64u << 20)) return fail(n["pe"], "pe: files are limited to 64 MB");
+            // A file that is not a valid PE32 image stays on the disk as data: loading it is then
+            // ERROR_BAD_EXE_FORMAT, as on Windows.
+            os::PeReadResult r = os::read_pe_image(bytes, f.path);
+            if (auto* img = std::get_if<os::ImageDescription>(&r)) {
+                f.image = std::move(*img);
+                f.image_bytes = bytes;
+            } else {
+                f.bytes = bytes;
+            }
+            f.size = bytes.size();
+            return true;
+        }
+        if (n["image"]) {
+            if (!check_keys(n, {"path", "image"}, "image file")) return false;
+            if (!n["path"]) return fail(n, "a file needs a path");
+            if (!scalar(n["path"], "path", f.path)) return false;
+            return parse_image(n["image"], f);
+        }
         if (!check_keys(n, {"path", "size", "text", "bytes"}, "file")) return false;
         if (!n["path"]) return fail(n, "a file needs a path");
         if (!scalar(n["path"], "path", f.path)) return false;
@@ -312,6 +348,116 @@ public:
         return true;
     }
 
+    bool parse_image(const YAML::Node& n, FileDecl& f) {
+        if (!n.IsMap()) return fail(n, "image must be a map (base, entry, dll, relocations, imports, sections)");
+        if (!check_keys(n, {"base", "entry", "dll", "relocations", "imports", "sections"}, "image")) return false;
+        os::ImageDescription img;
+        uint64_t v = 0;
+        bool dll = false, relocations = true;
+        if (n["dll"] && !boolean(n["dll"], "dll", dll)) return false;
+        img.is_dll = dll;
+        img.image_base = dll ? 0x10000000 : 0x00400000;
+        if (n["base"]) {
+            if (!number(n["base"], "base", v)) return false;
+            if (v & 0xFFFF || v == 0 || v >= 0xC0000000ull) return fail(n["base"], "base: an image base is a non-zero multiple of 64 KB below 0xC0000000");
+            img.image_base = uint32_t(v);
+        }
+        if (n["entry"]) {
+            if (!number(n["entry"], "entry", v)) return false;
+            img.entry_rva = uint32_t(v);
+        }
+        if (n["relocations"] && !boolean(n["relocations"], "relocations", relocations)) return false;
+        if (n["imports"]) {
+            const YAML::Node im = n["imports"];
+            if (!im.IsSequence()) return fail(im, "imports must be a list of DLL names");
+            for (const auto& i : im) {
+                std::string s;
+                if (!scalar(i, "imports", s)) return false;
+                img.imports.push_back(s);
+            }
+        }
+        std::vector<os::SyntheticSection> sections;
+        if (n["sections"]) {
+            if (!n["sections"].IsSequence()) return fail(n["sections"], "sections must be a list");
+            for (const auto& sn : n["sections"]) {
+                if (!sn.IsMap()) return fail(sn, "a section must be a map (name, size, flags, ...)");
+                if (!check_keys(sn, {"name", "size", "rva", "flags", "text", "bytes", "fixups"}, "section")) return false;
+                os::SyntheticSection ss;
+                if (!sn["name"]) return fail(sn, "a section needs a name");
+                if (!scalar(sn["name"], "name", ss.section.name)) return false;
+                if (!sn["size"]) return fail(sn, "a section needs a size");
+                if (!number(sn["size"], "size", v)) return false;
+                if (v == 0 || v > (16u << 20)) return fail(sn["size"], "size: a section is 1 byte to 16 MB");
+                ss.section.virtual_size = uint32_t(v);
+                if (sn["rva"]) {
+                    if (!number(sn["rva"], "rva", v)) return false;
+                    if (v & 0xFFF || v == 0 || v > (256u << 20)) return fail(sn["rva"], "rva: a section starts on a page boundary after the headers");
+                    ss.section.rva = uint32_t(v);
+                }
+                if (sn["flags"]) {
+                    std::vector<YAML::Node> items;
+                    if (sn["flags"].IsSequence()) for (const auto& i : sn["flags"]) items.push_back(i);
+                    else items.push_back(sn["flags"]);
+                    for (const auto& i : items) {
+                        std::string s;
+                        if (!scalar(i, "flags", s)) return false;
+                        static const std::pair<const char*, uint32_t> kFlags[] = {
+                            {"code", os::scn::kCode}, {"data", os::scn::kInitializedData}, {"bss", os::scn::kUninitializedData},
+                            {"read", os::scn::kRead}, {"write", os::scn::kWrite}, {"execute", os::scn::kExecute},
+                            {"shared", os::scn::kShared}, {"discardable", os::scn::kDiscardable}};
+                        bool known = false;
+                        for (const auto& [name, bit] : kFlags)
+                            if (s == name) { ss.section.characteristics |= bit; known = true; }
+                        if (!known) return fail(i, fmt::format("flags: '{}' is not code, data, bss, read, write, execute, shared or discardable", s));
+                    }
+                }
+                if (sn["text"]) {
+                    std::string t;
+                    if (!scalar(sn["text"], "text", t)) return false;
+                    ss.section.raw.assign(t.begin(), t.end());
+                }
+                if (sn["bytes"]) {
+                    std::string hex, digits;
+                    if (!scalar(sn["bytes"], "bytes", hex)) return false;
+                    for (char c : hex) if (!std::isspace(uint8_t(c))) digits += c;
+                    if (digits.size() % 2) return fail(sn["bytes"], "bytes: an odd number of hex digits");
+                    for (size_t i = 0; i < digits.size(); i += 2) {
+                        uint8_t b = 0;
+                        auto [p, ec] = std::from_chars(digits.data() + i, digits.data() + i + 2, b, 16);
+                        if (ec != std::errc() || p != digits.data() + i + 2) return fail(sn["bytes"], "bytes: not hex");
+                        ss.section.raw.push_back(b);
+                    }
+                }
+                if (ss.section.raw.size() > ss.section.virtual_size) return fail(sn, "the section's text/bytes are larger than its size");
+                if (sn["fixups"]) {
+                    if (!sn["fixups"].IsSequence()) return fail(sn["fixups"], "fixups must be a list of section offsets");
+                    ss.fixups_given = true;
+                    for (const auto& i : sn["fixups"]) {
+                        if (!number(i, "fixups", v)) return false;
+                        if (v + 4 > ss.section.virtual_size || (v & 0xFFF) > 0xFFC)
+                            return fail(i, "fixups: a fixup is a 32-bit word inside the section and inside one page");
+                        ss.fixups.push_back(uint32_t(v));
+                    }
+                }
+                sections.push_back(std::move(ss));
+            }
+        }
+        f.image_bytes = os::build_synthetic_image(img, sections, relocations);
+        // Sections may not overlap one another or the headers page.
+        for (size_t i = 0; i < img.sections.size(); ++i)
+            for (size_t j = i + 1; j < img.sections.size(); ++j) {
+                const auto& a = img.sections[i];
+                const auto& b = img.sections[j];
+                if (a.rva < b.rva + b.virtual_size && b.rva < a.rva + a.virtual_size)
+                    return fail(n["sections"], fmt::format("sections {} and {} overlap", a.name, b.name));
+            }
+        if (img.entry_rva >= img.size_of_image) return fail(n["entry"] ? n["entry"] : n, "entry: the entry point lies outside the image");
+        if (uint64_t(img.image_base) + img.size_of_image > 0xC0000000ull) return fail(n, "the image does not fit below 0xC0000000");
+        f.size = f.image_bytes.size();
+        f.image = std::move(img);
+        return true;
+    }
+
     bool parse_expect_map(const YAML::Node& m, Step& step) {
         if (!m.IsMap()) return fail(m, "each expectation must be a map (result: ok, fault: demand-zero, ...)");
         std::set<std::string> seen;
@@ -323,7 +469,7 @@ public:
             for (const auto& s : expect_specs())
                 if (key == s.name) spec = &s;
             if (!spec) {
-                if (key == "file" || key == "module")
+                if (key == "file")
                     return fail(it->first, fmt::format("expectation '{}' comes with a later issue (images / mapped files)", key));
                 std::string list;
                 for (const auto& s : expect_specs()) list += (list.empty() ? "" : ", ") + std::string(s.name);
@@ -423,6 +569,7 @@ public:
         if (kind == ExpectKind::Region && key == "state") return one_of({"commit", "reserve", "free"});
         if (kind == ExpectKind::Region && key == "type") return one_of({"private", "mapped", "image", "none"});
         if (kind == ExpectKind::Process && key == "state") return one_of({"running", "failed", "exited"});
+        if (kind == ExpectKind::Module && (key == "loaded" || key == "relocated")) return one_of({"true", "false", "yes", "no"});
         if (kind == ExpectKind::Value && key == "size" && a.number != 1 && a.number != 2 && a.number != 4)
             return fail(a.loc, "size: a value is 1, 2 or 4 bytes");
         return true;
@@ -469,8 +616,6 @@ public:
                     return fail(n[a.key], fmt::format("{}: no process '{}' is created by an earlier step", a.key, arg.text));
                 step.args[a.key] = arg;
             }
-            if (step.op == Op::CreateProcess && step.args.count("image"))
-                return fail(n["image"], "create_process with an image comes with the loader (the images issue); omit image for an empty address space");
             if ((step.op == Op::Write || step.op == Op::DebuggerWrite) && !!n["value"] == !!n["text"])
                 return fail(n, fmt::format("{} needs exactly one of 'value' or 'text'", opname));
             if (const Arg* sz = step.arg("size"); sz && (step.op == Op::Read || step.op == Op::Write ||
@@ -629,6 +774,15 @@ LoadResult parse_scenario(const std::string& text, const std::string& path) {
         return out;
     }
     out.scenario = std::move(sc);
+    return out;
+}
+
+std::vector<uint8_t> file_content(const FileDecl& f) {
+    if (f.image) return f.image_bytes;
+    std::vector<uint8_t> out(f.size, 0);
+    const std::vector<uint8_t> pattern = !f.bytes.empty() ? f.bytes : std::vector<uint8_t>(f.text.begin(), f.text.end());
+    if (!pattern.empty())
+        for (size_t i = 0; i < out.size(); ++i) out[i] = pattern[i % pattern.size()];
     return out;
 }
 

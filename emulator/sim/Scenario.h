@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "mm/MemoryManager.h"
+#include "os/Image.h"
 
 namespace pagelab::sim {
 
@@ -60,11 +61,13 @@ enum class Op : uint8_t {
     DebuggerWrite,
     SwitchTo,
     Trim,
+    LoadLibrary,
+    FreeLibrary,
 };
 const char* op_name(Op op);
 
 enum class ExpectKind : uint8_t {
-    Result, Error, Returns, Fault, Region, PteExpect, Value, SameFrame, DifferentFrame, Counters, Process,
+    Result, Error, Returns, Fault, Region, PteExpect, Value, SameFrame, DifferentFrame, Counters, Process, Module,
 };
 const char* expect_kind_name(ExpectKind k);
 
@@ -98,7 +101,12 @@ struct FileDecl {
     uint64_t size = 0;
     std::string text;             // repeated to fill size
     std::vector<uint8_t> bytes;   // or these bytes, repeated
+    // `image:` — a synthetic PE32 image: its description and the file's bytes (os/SyntheticImage.h).
+    std::optional<os::ImageDescription> image;
+    std::vector<uint8_t> image_bytes;
 };
+// The file's bytes as the disk holds them (text or bytes repeated to fill size; an image's bytes).
+std::vector<uint8_t> file_content(const FileDecl& f);
 
 struct Scenario {
     std::string path;  // as given to load

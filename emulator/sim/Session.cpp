@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "mm/SoftwarePte.h"
+#include "os/Loader.h"
 
 namespace pagelab::sim {
 
@@ -31,6 +32,9 @@ std::string fault_list(uint32_t faults) {
 std::optional<FaultKind> fault_of_event(EventKind k) {
     switch (k) {
         case EventKind::DemandZero: return FaultKind::DemandZero;
+        case EventKind::ImageRead: return FaultKind::ImageRead;
+        case EventKind::CopyOnWrite: return FaultKind::CopyOnWrite;
+        case EventKind::PrototypeSoftFault: return FaultKind::Soft;
         case EventKind::PagefileRead: return FaultKind::PagefileRead;
         case EventKind::SoftFault: return FaultKind::Soft;
         case EventKind::AccessViolation: return FaultKind::AccessViolation;
@@ -59,6 +63,8 @@ std::optional<uint8_t> peek_byte(const os::Machine& m, uint16_t space, uint32_t 
     if (info.kind == mm::PteKind::Pagefile)
         return mmgr.pagefile().content(mm::SoftwarePte::slot(info.pte)).data()[va & 0xFFF];
     if (info.kind == mm::PteKind::DemandZero) return uint8_t(0);
+    if (info.kind == mm::PteKind::Prototype)
+        return mmgr.peek_prototype(mm::SoftwarePte::prototype_index(info.pte), va & 0xFFF);
     if (info.kind == mm::PteKind::Zero) {
         const mm::Vad* vad = sp.find_vad(va);
         if (vad && vad->mem_commit) return uint8_t(0);
@@ -75,7 +81,10 @@ std::string pte_backing(const os::Machine& m, uint16_t space, uint32_t va) {
     switch (mm::SoftwarePte::kind(pte)) {
         case mm::PteKind::Valid: {
             const auto& e = m.mm().pfn()[pte >> 12];
+            if (e.use == mm::FrameUse::Image) return "image";
             if (e.use != mm::FrameUse::Private) return "none";
+            // A private copy of an image page is backed by the pagefile.
+            if (const mm::Vad* vad = m.mm().space(space).find_vad(va); vad && vad->type == mm::VadType::Image) return "pagefile";
             const auto k = mm::SoftwarePte::kind(e.original_pte);
             return k == mm::PteKind::Pagefile ? "pagefile" : "demand-zero";
         }
@@ -106,6 +115,10 @@ Session::Session(Scenario scenario) : m_scenario(std::move(scenario)) {
     mm::MachineConfig cfg = m_scenario.machine;
     cfg.journal = true;
     m_machine = std::make_unique<os::Machine>(cfg);
+    for (const FileDecl& f : m_scenario.files) {
+        if (f.image) m_machine->add_image(f.path, f.image_bytes, *f.image);
+        else m_machine->add_file(f.path, file_content(f));
+    }
     run_all();
 }
 
@@ -198,7 +211,13 @@ void Session::run_step(size_t index) {
             r.error = mm::Error::AlreadyExists;
             return;
         }
-        set(m_machine->create_process(name));
+        if (const Arg* img = step.arg("image")) {
+            const os::LoadOutcome o = os::create_process(*m_machine, name, img->text);
+            set(o.result);
+            r.faults |= o.faults;
+        } else {
+            set(m_machine->create_process(name));
+        }
         r.has_value = false;
         return;
     }
@@ -286,6 +305,22 @@ void Session::run_step(size_t index) {
                 }
                 if (!take_access(a)) break;
             }
+            break;
+        }
+        case Op::LoadLibrary: {
+            const os::Process* p = m_machine->find_process(step.arg("process")->text);
+            const os::LoadOutcome o = os::load_library(*m_machine, p->id, step.arg("name")->text);
+            set(o.result);
+            r.faults |= o.faults;
+            if (r.ok) bind(r.value);
+            break;
+        }
+        case Op::FreeLibrary: {
+            const os::Process* p = m_machine->find_process(step.arg("process")->text);
+            std::optional<uint32_t> base = resolve(step.arg("module")->address, r);
+            if (!base) break;
+            set(os::free_library(*m_machine, p->id, *base));
+            r.has_value = false;
             break;
         }
         case Op::SwitchTo: mmgr.switch_to(*space); break;
@@ -455,6 +490,31 @@ void Session::check(size_t index, StepResult& r) {
                     add(e, "counters." + name, std::to_string(arg.number), std::to_string(actual));
                 }
                 break;
+            case ExpectKind::Module: {
+                std::string pname;
+                if (auto it = e.fields.find("process"); it != e.fields.end()) pname = it->second.text;
+                else if (const Arg* pa = step.arg("process")) pname = pa->text;
+                else if (step.op == Op::CreateProcess) pname = step.arg("as")->text;
+                const os::Process* p = m_machine->find_process(pname);
+                std::string want = e.fields.at("name").text;
+                for (char& c : want) c = char(std::toupper(uint8_t(c)));
+                const os::Module* mod = nullptr;
+                if (p)
+                    for (const os::Module& m : m_machine->modules(p->id))
+                        if (m.name == want) mod = &m;
+                for (const auto& [key, arg] : e.fields) {
+                    if (key == "process" || key == "name") continue;
+                    auto flag = [&](bool actual) {
+                        const auto w = parse_bool(arg.text);
+                        add(e, "module." + key, w ? yes_no(*w) : arg.text, yes_no(actual));
+                    };
+                    if (key == "loaded") flag(mod != nullptr);
+                    else if (key == "relocated") flag(mod && mod->relocated);
+                    else if (key == "base") add(e, "module.base", hex32(resolve_value(arg).value_or(0)), mod ? hex32(mod->base) : "not loaded");
+                    else if (key == "refcount") add(e, "module.refcount", std::to_string(arg.number), mod ? std::to_string(mod->refcount) : "0");
+                }
+                break;
+            }
             case ExpectKind::Process: {
                 const os::Process* p = m_machine->find_process(e.fields.at("name").text);
                 add(e, "process.state", e.fields.at("state").text, p ? os::process_state_name(p->state) : "none");
@@ -531,7 +591,8 @@ std::string Session::explain(size_t e) const {
         const Step& s = m_scenario.steps[ev.args[0]];
         return s.say.empty() ? fmt::format("Step {}: {}.", ev.args[0] + 1, op_name(s.op)) : s.say;
     }
-    return mm::describe_event(ev, [&](uint16_t space) { return m_machine->space_name(space); });
+    return mm::describe_event(ev, [&](uint16_t space) { return m_machine->space_name(space); },
+                              &m_machine->mm().strings());
 }
 
 bool Session::matches(const Breakpoint& b, size_t e) {

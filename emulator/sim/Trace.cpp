@@ -128,7 +128,19 @@ std::string describe_change(const os::Machine& m, const core::Change& c) {
             if (c.field == 0) return fmt::format("address space {}: page directory frame 0x{:X} -> 0x{:X}", c.target, c.before, c.after);
             return fmt::format("address space {}: {} -> {}", c.target, c.before ? "alive" : "deleted", c.after ? "alive" : "deleted");
         case core::Store::SpaceCreate: return fmt::format("address space {} created ({})", c.target, mm::personality_name(mm::Personality(c.aux)));
+        case core::Store::Section:
+            if (c.field == 0) return fmt::format("image section {} created", c.target);
+            return fmt::format("image section {} views: {} -> {}", c.target, c.before, c.after);
+        case core::Store::Proto: {
+            auto proto = [&](uint32_t w) {
+                if (w & 1) return fmt::format("valid, frame 0x{:X}", w >> 12);
+                if (mm::SoftwarePte::kind(w) == mm::PteKind::Pagefile) return fmt::format("pagefile slot {}", w >> 12);
+                return fmt::format("in file, page {}", w >> 12);
+            };
+            return fmt::format("prototype PTE {}: {:08X} -> {:08X}  ({})", c.target, c.before, c.after, proto(c.after));
+        }
         case core::Store::Os:
+            if (c.field == 2) return fmt::format("modules of process {} changed", c.target);
             if (c.field == 0) return fmt::format("process {} created (address space {})", c.target, c.aux);
             return fmt::format("process {}: {} -> {}", c.target, os::process_state_name(os::ProcessState(c.before)),
                                os::process_state_name(os::ProcessState(c.after)));
@@ -284,6 +296,7 @@ size_t write_transcript(Session& session, std::ostream& out, const TranscriptOpt
                     if (!options.changes) return;
                     // The learner's view: entries, frame states and the pagefile — not list links.
                     const bool shown = c.store == core::Store::PhysBytes || c.store == core::Store::Slot ||
+                                       c.store == core::Store::Proto ||
                                        c.store == core::Store::Cpu || c.store == core::Store::Vad ||
                                        (c.store == core::Store::Pfn &&
                                         (mm::PfnField(c.field) == mm::PfnField::State || mm::PfnField(c.field) == mm::PfnField::Use));

@@ -1,0 +1,407 @@
+// The memory manager's image sections: the emulated disk, section objects with prototype PTEs,
+// image views, image-read and prototype soft faults, copy-on-write, relocation and eviction of
+// shared image pages. See mm/Section.h for the prototype PTE layouts.
+#include <algorithm>
+#include <cctype>
+
+#include "mm/MemoryManager.h"
+
+namespace pagelab::mm {
+
+using x86::Pte;
+
+namespace {
+bool same_path(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (std::toupper(uint8_t(a[i])) != std::toupper(uint8_t(b[i]))) return false;
+    return true;
+}
+uint32_t writable_variant(uint32_t mm_prot) {
+    const uint32_t access = mm_prot & 7u;
+    if (access == mmprot::kWriteCopy) return (mm_prot & ~7u) | mmprot::kReadWrite;
+    if (access == mmprot::kExecuteWriteCopy) return (mm_prot & ~7u) | mmprot::kExecuteReadWrite;
+    return mm_prot;
+}
+}  // namespace
+
+uint32_t MemoryManager::add_file(const std::string& path, std::vector<uint8_t> bytes) {
+    m_files.push_back(DiskFile{path, std::move(bytes)});
+    intern(path);
+    return uint32_t(m_files.size() - 1);
+}
+
+std::optional<uint32_t> MemoryManager::find_file(std::string_view path) const {
+    for (uint32_t i = 0; i < m_files.size(); ++i)
+        if (same_path(m_files[i].path, path)) return i;
+    return std::nullopt;
+}
+
+uint32_t MemoryManager::intern(const std::string& text) {
+    for (uint32_t i = 0; i < m_strings.size(); ++i)
+        if (m_strings[i] == text) return i;
+    m_strings.push_back(text);
+    return uint32_t(m_strings.size() - 1);
+}
+
+std::optional<uint32_t> MemoryManager::find_image_section(uint32_t file) const {
+    for (const ImageSection& s : m_sections)
+        if (s.file == file) return s.id;
+    return std::nullopt;
+}
+
+void MemoryManager::set_proto(uint32_t index, uint32_t value) {
+    m_journal.record(core::Store::Proto, 0, index, m_protos[index], value);
+    m_protos[index] = value;
+}
+
+void MemoryManager::set_views(uint32_t section, uint32_t views) {
+    m_journal.record(core::Store::Section, 1, section, m_section_views[section], views);
+    m_section_views[section] = views;
+}
+
+uint32_t MemoryManager::ensure_image_section(uint32_t file, std::vector<ImagePage> pages) {
+    if (auto s = find_image_section(file)) return *s;
+    ImageSection sec;
+    sec.id = uint32_t(m_sections.size());
+    sec.file = file;
+    sec.first_proto = uint32_t(m_protos.size());
+    sec.pages = std::move(pages);
+    event(EventKind::SectionCreated, kNoSpace, sec.id, sec.pages_count(), intern(m_files[file].path));
+    m_section_blobs.push_back(sec);
+    m_journal.record(core::Store::Section, 0, sec.id, core::kNoBlob, m_section_blobs.size() - 1);
+    for (uint32_t i = 0; i < sec.pages_count(); ++i) m_protos.push_back(SoftwarePte::in_file(i, sec.pages[i].mm_protection));
+    m_sections.push_back(std::move(sec));
+    m_section_views.push_back(0);
+    return m_sections.back().id;
+}
+
+const ImageSection& MemoryManager::section_of_proto(uint32_t index) const {
+    auto it = std::upper_bound(m_sections.begin(), m_sections.end(), index,
+                               [](uint32_t i, const ImageSection& s) { return i < s.first_proto; });
+    PL_CHECK(it != m_sections.begin());
+    return *(it - 1);
+}
+
+uint32_t MemoryManager::proto_protection(uint32_t index) const {
+    const uint32_t p = m_protos[index];
+    if (p & Pte::kPresent) return SoftwarePte::protection(m_pfn[p >> 12].original_pte);
+    return SoftwarePte::protection(p);
+}
+
+std::optional<uint8_t> MemoryManager::peek_prototype(uint32_t index, uint32_t offset) const {
+    const uint32_t p = m_protos[index];
+    if (p & Pte::kPresent) return m_ram.content(p >> 12).data()[offset & 0xFFF];
+    if (SoftwarePte::kind(p) == PteKind::Pagefile) return m_pagefile.content(SoftwarePte::slot(p)).data()[offset & 0xFFF];
+    const ImageSection& sec = section_of_proto(index);
+    const ImagePage& pg = sec.pages[index - sec.first_proto];
+    if ((offset & 0xFFF) >= pg.file_bytes) return uint8_t(0);
+    const auto& bytes = m_files[sec.file].bytes;
+    const size_t at = size_t(pg.file_offset) + (offset & 0xFFF);
+    return at < bytes.size() ? bytes[at] : uint8_t(0);
+}
+
+Result MemoryManager::map_image(uint16_t space, uint32_t section, uint32_t base) {
+    const AddressSpace& sp = m_spaces[space];
+    const ImageSection& sec = m_sections[section];
+    const uint32_t pages = sec.pages_count();
+    if ((base & 0xFFFF) || base < sp.layout().alloc_lowest || uint64_t(base) + (uint64_t(pages) << 12) > sp.layout().user_end)
+        return Result::failure(Error::InvalidAddress);
+    if (!sp.range_is_free(base >> 12, (base >> 12) + pages)) return Result::failure(Error::InvalidAddress);
+    if (!ensure_page_tables(space, base >> 12, (base >> 12) + pages)) return Result::failure(Error::NotEnoughMemory);
+    // Windows 95 maps the pages of a running image that are already in RAM at once.
+    const bool w95 = sp.personality() == Personality::Win95;
+    uint32_t resident = 0;
+    if (w95)
+        for (uint32_t i = 0; i < pages; ++i)
+            if (m_protos[sec.first_proto + i] & Pte::kPresent) ++resident;
+    event(EventKind::ImageMapped, space, base, pages << 12, intern(m_files[sec.file].path), resident);
+    Vad v{base >> 12, (base >> 12) + pages, VadType::Image, page::kExecuteWriteCopy, false};
+    v.section = section;
+    insert_vad(space, v);
+    set_views(section, m_section_views[section] + 1);
+    for (uint32_t i = 0; i < pages; ++i) {
+        const uint32_t index = sec.first_proto + i;
+        const uint32_t pte_address = pte_address_of(space, base + (i << 12));
+        const uint32_t proto = m_protos[index];
+        if (w95 && (proto & Pte::kPresent)) {
+            const uint32_t frame = proto >> 12;
+            write_pte(pte_address, valid_pte_bits(frame, proto_protection(index)));
+            m_pfn.set_share_count(frame, m_pfn[frame].share_count + 1);
+        } else {
+            write_pte(pte_address, SoftwarePte::prototype(index));
+        }
+    }
+    return Result::success(base);
+}
+
+std::vector<std::pair<uint16_t, uint32_t>> MemoryManager::image_mappings(uint32_t frame) const {
+    std::vector<std::pair<uint16_t, uint32_t>> out;
+    const uint32_t index = m_pfn[frame].pte_address;
+    const ImageSection& sec = section_of_proto(index);
+    const uint32_t page = index - sec.first_proto;
+    for (const AddressSpace& sp : m_spaces) {
+        if (!sp.alive()) continue;
+        for (const auto& [k, v] : sp.vads()) {
+            if (v.type != VadType::Image || v.section != sec.id) continue;
+            const uint32_t pte_address = pte_address_of(sp.id(), (v.start_vpn + page) << 12);
+            if (!pte_address) continue;
+            const uint32_t pte = m_ram.read_u32(pte_address);
+            if ((pte & Pte::kPresent) && (pte >> 12) == frame) out.emplace_back(sp.id(), pte_address);
+        }
+    }
+    return out;
+}
+
+uint32_t MemoryManager::image_private_pages(uint16_t space, const Vad& v) const {
+    uint32_t n = 0;
+    for (uint32_t vpn = v.start_vpn; vpn < v.end_vpn; ++vpn) {
+        const uint32_t pte_address = pte_address_of(space, vpn << 12);
+        const uint32_t pte = pte_address ? m_ram.read_u32(pte_address) : 0;
+        const PteKind k = SoftwarePte::kind(pte);
+        if (k == PteKind::Zero || k == PteKind::Prototype) continue;
+        if (k == PteKind::Valid && m_pfn[pte >> 12].use == FrameUse::Image) continue;
+        ++n;
+    }
+    return n;
+}
+
+void MemoryManager::free_section_pages(uint32_t section) {
+    const ImageSection& sec = m_sections[section];
+    uint32_t freed = 0;
+    for (uint32_t i = 0; i < sec.pages_count(); ++i)
+        if (m_protos[sec.first_proto + i] != SoftwarePte::in_file(i, sec.pages[i].mm_protection)) ++freed;
+    if (!freed) return;
+    uint32_t frames = 0;
+    for (uint32_t i = 0; i < sec.pages_count(); ++i)
+        if (m_protos[sec.first_proto + i] & Pte::kPresent) ++frames;
+    event(EventKind::SectionPagesFreed, kNoSpace, intern(m_files[sec.file].path), frames);
+    for (uint32_t i = 0; i < sec.pages_count(); ++i) {
+        const uint32_t index = sec.first_proto + i;
+        const uint32_t p = m_protos[index];
+        uint32_t sw = p;
+        if (p & Pte::kPresent) {
+            sw = m_pfn[p >> 12].original_pte;
+            release_frame(p >> 12);
+        }
+        if (SoftwarePte::kind(sw) == PteKind::Pagefile) m_pagefile.release(SoftwarePte::slot(sw));
+        set_proto(index, SoftwarePte::in_file(i, sec.pages[i].mm_protection));
+    }
+}
+
+Result MemoryManager::unmap_image(uint16_t space, uint32_t base) {
+    const Vad* found = m_spaces[space].find_vad(base);
+    if (!found || found->type != VadType::Image || found->base() != base) return Result::failure(Error::InvalidAddress);
+    const Vad v = *found;
+    const ImageSection& sec = m_sections[v.section];
+    event(EventKind::ImageUnmapped, space, v.base(), v.size(), intern(m_files[sec.file].path));
+    for (uint32_t vpn = v.start_vpn; vpn < v.end_vpn; ++vpn) {
+        const uint32_t va = vpn << 12;
+        const uint32_t pte_address = pte_address_of(space, va);
+        if (!pte_address) continue;
+        const uint32_t pte = m_ram.read_u32(pte_address);
+        const PteKind k = SoftwarePte::kind(pte);
+        if (k == PteKind::Valid && m_pfn[pte >> 12].use == FrameUse::Image) {
+            const uint32_t frame = pte >> 12;
+            if (pte & Pte::kDirty) m_pfn.set_modified(frame, true);
+            if (space == m_current) m_tlb.invalidate(vpn);
+            write_pte(pte_address, 0);
+            m_pfn.set_share_count(frame, m_pfn[frame].share_count - 1);
+        } else if (k == PteKind::Prototype || k == PteKind::Zero) {
+            write_pte(pte_address, 0);
+        } else {
+            free_page(space, va, false);  // a private copy: frame or slot, and its commit charge
+        }
+    }
+    erase_vad(space, v);
+    // The last view gone: the section's frames and slots are freed within their own event, and
+    // the view count drops with them, so that every event boundary is consistent.
+    const uint32_t views = m_section_views[v.section] - 1;
+    if (views == 0) free_section_pages(v.section);
+    set_views(v.section, views);
+    free_empty_page_tables(space, v.start_vpn, v.end_vpn);
+    return Result::success();
+}
+
+MemoryManager::FaultOutcome MemoryManager::resolve_prototype(uint16_t space, uint32_t va, uint32_t pte_address,
+                                                             uint32_t index) {
+    const ImageSection& sec = section_of_proto(index);
+    const uint32_t page = index - sec.first_proto;
+    const ImagePage& pg = sec.pages[page];
+    const uint32_t proto = m_protos[index];
+    const uint32_t prot = proto_protection(index);
+    auto map_shared = [&](uint32_t frame) {
+        m_pfn.set_share_count(frame, m_pfn[frame].share_count + 1);
+        write_pte(pte_address, valid_pte_bits(frame, prot));
+    };
+    if (proto & Pte::kPresent) {
+        const uint32_t frame = proto >> 12;
+        event(EventKind::PrototypeSoftFault, space, va, frame, m_pfn[frame].share_count + 1u);
+        add(Counter::SoftFaults);
+        map_shared(frame);
+        return FaultOutcome{AccessStatus::Ok, FaultKind::Soft, AvReason::NoRegion};
+    }
+    const bool from_pagefile = SoftwarePte::kind(proto) == PteKind::Pagefile;
+    const bool zero = !from_pagefile && pg.file_bytes == 0;
+    const uint32_t frame = obtain_frame(zero ? Need::Zeroed : Need::Any, space);
+    if (frame == kNoFrame) {
+        event(EventKind::OutOfMemory, space, va, 0);
+        return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion};
+    }
+    FaultKind kind;
+    if (from_pagefile) {
+        const uint32_t slot = SoftwarePte::slot(proto);
+        event(EventKind::PagefileRead, space, va, frame, slot);
+        add(Counter::HardFaults);
+        add(Counter::PagefileReads);
+        m_ram.set_content(frame, m_pagefile.content(slot));
+        kind = FaultKind::PagefileRead;
+    } else if (zero) {
+        event(EventKind::DemandZero, space, va, frame);
+        add(Counter::DemandZeroFaults);
+        kind = FaultKind::DemandZero;
+    } else {
+        event(EventKind::ImageRead, space, va, frame, pg.file_offset, intern(m_files[sec.file].path));
+        add(Counter::HardFaults);
+        add(Counter::FileReads);
+        core::PageRef content = core::PageRef::zeroed();
+        const auto& bytes = m_files[sec.file].bytes;
+        uint8_t* d = content.mutable_data();
+        for (uint32_t i = 0; i < pg.file_bytes && size_t(pg.file_offset) + i < bytes.size(); ++i) d[i] = bytes[pg.file_offset + i];
+        m_ram.set_content(frame, content);
+        kind = FaultKind::ImageRead;
+    }
+    m_pfn.set_state(frame, FrameState::Active);
+    m_pfn.set_use(frame, FrameUse::Image);
+    m_pfn.set_owner(frame, kNoSpace);
+    m_pfn.set_pte_address(frame, index);
+    m_pfn.set_original_pte(frame, proto);
+    m_pfn.set_share_count(frame, 0);
+    m_pfn.push_back(FrameList::Active, frame);
+    set_proto(index, Pte::make_valid(frame, x86::Writable::No, x86::User::No).raw());
+    map_shared(frame);
+    return FaultOutcome{AccessStatus::Ok, kind, AvReason::NoRegion};
+}
+
+uint32_t MemoryManager::privatize(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte, uint32_t new_protection,
+                                  const std::function<void(uint32_t)>& announce) {
+    const uint32_t shared = pte >> 12;
+    if (counter(Counter::CommitCharge) + 1 > commit_limit()) {
+        event(EventKind::CommitLimit, space, 1, uint32_t(counter(Counter::CommitCharge)), commit_limit());
+        return kNoFrame;
+    }
+    // The page being copied must not be the victim of the search for its copy's frame.
+    const uint8_t flags = m_pfn[shared].flags;
+    m_pfn.set_flags(shared, flags | PfnEntry::kLocked);
+    const uint32_t frame = obtain_frame(Need::Any, space);
+    m_pfn.set_flags(shared, flags);
+    if (frame == kNoFrame) return kNoFrame;
+    if (m_ram.read_u32(pte_address) != pte && (m_ram.read_u32(pte_address) >> 12) != shared) {
+        // Finding a frame evicted the very page being copied: give the frame back, fault again.
+        release_frame(frame);
+        return kNoFrame - 1;
+    }
+    announce(frame);
+    m_ram.set_content(frame, m_ram.content(shared));
+    if (space == m_current) m_tlb.invalidate(x86::vpn(va));
+    m_pfn.set_share_count(shared, m_pfn[shared].share_count - 1);
+    add(Counter::CommitCharge);
+    map_private(space, pte_address, frame, new_protection, SoftwarePte::demand_zero(new_protection), false);
+    m_pfn.set_modified(frame, true);  // its content exists nowhere else: it must go to the pagefile
+    return frame;
+}
+
+MemoryManager::FaultOutcome MemoryManager::copy_on_write(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte) {
+    const uint32_t prot = writable_variant(page_protection(pte));
+    const uint32_t frame = privatize(space, va, pte_address, pte, prot, [&](uint32_t f) {
+        event(EventKind::CopyOnWrite, space, va, pte >> 12, f, to_win32_protection(prot));
+    });
+    if (frame == kNoFrame) {
+        event(EventKind::OutOfMemory, space, va, 0);
+        return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion};
+    }
+    if (frame == kNoFrame - 1) return FaultOutcome{AccessStatus::Ok, FaultKind::None, AvReason::NoRegion};
+    add(Counter::CowFaults);
+    return FaultOutcome{AccessStatus::Ok, FaultKind::CopyOnWrite, AvReason::NoRegion};
+}
+
+AccessResult MemoryManager::relocate_image_page(uint16_t space, uint32_t va, const std::vector<uint32_t>& offsets,
+                                                uint32_t delta) {
+    switch_to(space);
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        AccessResult r = access_page(space, va, 1, x86::Access::Read, 0, x86::Mode::Kernel);
+        if (!r.ok()) return r;
+        const uint32_t pte_address = pte_address_of(space, va);
+        const uint32_t pte = m_ram.read_u32(pte_address);
+        uint32_t frame = pte >> 12;
+        auto announce = [&](uint32_t f) { event(EventKind::Relocated, space, va & ~0xFFFu, f, uint32_t(offsets.size()), delta); };
+        if (m_pfn[frame].use == FrameUse::Image) {
+            frame = privatize(space, va, pte_address, pte, writable_variant(page_protection(pte)), announce);
+            if (frame == kNoFrame - 1) continue;
+            if (frame == kNoFrame) {
+                r.status = AccessStatus::OutOfMemory;
+                return r;
+            }
+            // The loader's write to a write-copy view of the image is a copy-on-write fault.
+            add(Counter::CowFaults);
+            r.faults |= 1u << uint32_t(FaultKind::CopyOnWrite);
+        } else {
+            announce(frame);
+        }
+        for (uint32_t off : offsets) {
+            const uint32_t pa = (frame << 12) | (off & 0xFFC);
+            m_ram.write(pa, 4, m_ram.read(pa, 4) + delta);
+        }
+        m_pfn.set_modified(frame, true);
+        return r;
+    }
+    AccessResult r;
+    r.status = AccessStatus::OutOfMemory;
+    return r;
+}
+
+bool MemoryManager::evict_image(uint32_t frame) {
+    const PfnEntry e = m_pfn[frame];
+    const uint32_t index = e.pte_address;
+    const ImageSection& sec = section_of_proto(index);
+    const uint32_t page = index - sec.first_proto;
+    const auto maps = image_mappings(frame);
+    bool dirty = e.flags & PfnEntry::kModified;
+    for (const auto& [s, pa] : maps) dirty = dirty || (m_ram.read_u32(pa) & Pte::kDirty);
+    // Only a SHARED writable page keeps what was written to it (in the pagefile); any other image
+    // page is backed by its file, so a change (the kernel debugger's) is simply lost.
+    const bool keep = dirty && sec.pages[page].shared;
+    uint32_t slot = SoftwarePte::kind(e.original_pte) == PteKind::Pagefile ? SoftwarePte::slot(e.original_pte) : 0;
+    const bool fresh = keep && slot == 0;
+    if (fresh) slot = m_pagefile.lowest_free();
+    if (keep && slot == 0) return false;
+    event(EventKind::VictimChosen, maps.empty() ? kNoSpace : maps.front().first,
+          maps.empty() ? sec.pages[page].rva : va_of_pte(maps.front().second), frame, uint32_t(m_config.policy));
+    const uint32_t name = intern(m_files[sec.file].path);
+    uint32_t new_proto = e.original_pte;
+    if (keep) {
+        event(EventKind::ImagePageDropped, kNoSpace, sec.pages[page].rva, frame, slot, name);
+        if (fresh) m_pagefile.allocate();
+        m_pagefile.write(slot, m_ram.content(frame));
+        add(Counter::PagefileWrites);
+        new_proto = SoftwarePte::pagefile(slot, SoftwarePte::protection(e.original_pte));
+    } else {
+        event(EventKind::ImagePageDropped, kNoSpace, sec.pages[page].rva, frame, 0, name);
+    }
+    for (const auto& [s, pa] : maps) {
+        write_pte(pa, SoftwarePte::prototype(index));
+        if (s == m_current) m_tlb.invalidate(x86::vpn(va_of_pte(pa)));
+    }
+    set_proto(index, new_proto);
+    m_pfn.remove(frame);
+    m_pfn.set_use(frame, FrameUse::None);
+    m_pfn.set_owner(frame, kNoSpace);
+    m_pfn.set_pte_address(frame, 0);
+    m_pfn.set_original_pte(frame, 0);
+    m_pfn.set_share_count(frame, 0);
+    m_pfn.set_flags(frame, 0);
+    add(Counter::Evictions);
+    return true;
+}
+
+}  // namespace pagelab::mm

@@ -1,0 +1,43 @@
+// What the loader needs to know about an executable image (EXE or DLL), however it was
+// described: by a scenario's `image:` block (synthetic) or read from a real PE32 file
+// (os/PeImage.h). The loader and the image section work only with this.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace pagelab::os {
+
+// IMAGE_SCN_* characteristics PageLab uses (WINDOWS.md "Constants").
+namespace scn {
+inline constexpr uint32_t kCode = 0x20, kInitializedData = 0x40, kUninitializedData = 0x80,
+                          kDiscardable = 0x02000000, kShared = 0x10000000, kExecute = 0x20000000,
+                          kRead = 0x40000000, kWrite = 0x80000000;
+}
+
+struct ImageSection {
+    std::string name;                // ".text", ".data", "Shared", ...
+    uint32_t rva = 0;                // page aligned
+    uint32_t virtual_size = 0;       // bytes in memory (rounded up to pages when mapped)
+    uint32_t characteristics = 0;    // scn:: bits
+    std::vector<uint8_t> raw;        // initialised bytes from the file (may be shorter than virtual_size;
+                                     // the rest is zero, as .bss)
+    uint32_t file_offset = 0;        // where raw starts in the image file (0 for synthetic images)
+};
+
+struct ImageDescription {
+    std::string path;                // the file on the emulated disk
+    uint32_t image_base = 0x00400000;
+    uint32_t size_of_image = 0;      // bytes, page aligned (headers + sections)
+    uint32_t size_of_headers = 0x1000;
+    uint32_t entry_rva = 0;
+    bool is_dll = false;
+    bool relocs_stripped = false;    // IMAGE_FILE_RELOCS_STRIPPED, or no .reloc: cannot load off its base
+    std::vector<std::string> imports;       // DLL names, in import-directory order
+    std::vector<uint32_t> relocation_rvas;  // every fixup's RVA (HIGHLOW), sorted
+    std::vector<ImageSection> sections;
+    std::vector<uint8_t> headers;    // the headers page's bytes (synthetic images: generated)
+};
+
+}  // namespace pagelab::os

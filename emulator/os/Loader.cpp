@@ -1,0 +1,278 @@
+#include "os/Loader.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+namespace pagelab::os {
+
+using mm::EventKind;
+
+namespace {
+
+std::string upper(std::string s) {
+    for (char& c : s) c = char(std::toupper(uint8_t(c)));
+    return s;
+}
+std::string base_name(const std::string& path) {
+    const size_t cut = path.find_last_of("\\/");
+    return cut == std::string::npos ? path : path.substr(cut + 1);
+}
+std::string dir_name(const std::string& path) {
+    const size_t cut = path.find_last_of("\\/");
+    return cut == std::string::npos ? std::string() : path.substr(0, cut);
+}
+
+struct Loader {
+    Machine& m;
+    uint16_t process;
+    uint16_t space;
+    std::string app_dir;
+    uint32_t faults = 0;
+
+    mm::MemoryManager& mmgr() { return m.mm(); }
+    uint32_t str(const std::string& s) { return mmgr().intern(s); }
+
+    // The DLL search: the application's directory first, then anywhere on the disk (the system
+    // directory, in effect), in the order the scenario declared the files.
+    std::optional<uint32_t> find_dll(const std::string& name) {
+        const auto& files = mmgr().files();
+        std::optional<uint32_t> any;
+        for (uint32_t i = 0; i < files.size(); ++i) {
+            if (upper(base_name(files[i].path)) != upper(name)) continue;
+            if (upper(dir_name(files[i].path)) == upper(app_dir)) return i;
+            if (!any) any = i;
+        }
+        return any;
+    }
+
+    Module* find_module(std::vector<Module>& list, const std::string& name) {
+        for (Module& mod : list)
+            if (mod.name == upper(name)) return &mod;
+        return nullptr;
+    }
+
+    // Maps the image at its preferred base, or elsewhere with relocations applied.
+    mm::Result map(const ImageDescription& img, uint32_t file, const std::string& name, bool is_exe, Module& out) {
+        const uint32_t section = mmgr().ensure_image_section(file, image_pages(img));
+        const uint32_t pages = uint32_t(mmgr().sections()[section].pages_count());
+        mm::Result r = mmgr().map_image(space, section, img.image_base);
+        bool relocated = false;
+        if (!r.ok && r.error == mm::Error::InvalidAddress && !is_exe) {
+            const auto& sp = mmgr().space(space);
+            // The next free place above the preferred base, else the lowest one.
+            auto gap = sp.find_gap(pages, img.image_base, sp.layout().user_end, false);
+            if (!gap) gap = sp.find_gap(pages, sp.layout().alloc_lowest, sp.layout().user_end, false);
+            mmgr().event(EventKind::LoaderNotAtBase, space, str(name), img.image_base, gap.value_or(0), !img.relocs_stripped);
+            if (img.relocs_stripped || !gap) return mm::Result::failure(mm::Error::InvalidAddress);
+            r = mmgr().map_image(space, section, *gap);
+            relocated = r.ok;
+        }
+        if (!r.ok) return r;
+        out = Module{upper(name), img.path, r.value, pages << 12, section, 1, relocated, is_exe, {}};
+        if (relocated) {
+            // Every page with fixups is touched and so becomes a private, pagefile-backed copy.
+            const uint32_t delta = r.value - img.image_base;
+            std::map<uint32_t, std::vector<uint32_t>> by_page;
+            for (uint32_t rva : img.relocation_rvas) by_page[rva & ~0xFFFu].push_back(rva & 0xFFF);
+            for (const auto& [page, offsets] : by_page) {
+                const mm::AccessResult a = mmgr().relocate_image_page(space, r.value + page, offsets, delta);
+                faults |= a.faults;
+                if (!a.ok()) {
+                    mmgr().unmap_image(space, r.value);
+                    return mm::Result::failure(mm::Error::NotEnoughMemory);
+                }
+            }
+        }
+        return r;
+    }
+
+    // LoadLibrary of one DLL and, recursively, its imports.
+    mm::Result load_dll(const std::string& name, const std::string& importer, int depth) {
+        std::vector<Module> list = m.modules(process);
+        if (Module* mod = find_module(list, name)) {
+            ++mod->refcount;
+            mmgr().event(EventKind::LoaderDll, space, str(upper(name)), str(importer), 1, mod->refcount);
+            const uint32_t base = mod->base;
+            m.set_modules(process, std::move(list));
+            return mm::Result::success(base);
+        }
+        if (depth > 16) return mm::Result::failure(mm::Error::ModNotFound);
+        const auto file = find_dll(name);
+        mmgr().event(EventKind::LoaderFindFile, space, str(upper(name)), file ? 1 : 0);
+        if (!file) return mm::Result::failure(mm::Error::ModNotFound);
+        const ImageDescription* img = m.image_of(*file);
+        if (!img) return mm::Result::failure(bad_format());
+        mmgr().event(EventKind::LoaderDll, space, str(upper(name)), str(importer), 0, 1);
+        Module mod;
+        const mm::Result r = map(*img, *file, name, false, mod);
+        if (!r.ok) return r;
+        list = m.modules(process);
+        list.push_back(mod);
+        m.set_modules(process, list);
+        if (auto e = load_imports(*img, upper(name), depth); e != mm::Error::Success) return mm::Result::failure(e);
+        return mm::Result::success(r.value);
+    }
+
+    mm::Error load_imports(const ImageDescription& img, const std::string& who, int depth) {
+        mmgr().event(EventKind::LoaderImports, space, str(who), uint32_t(img.imports.size()));
+        for (const std::string& dll : img.imports) {
+            const mm::Result r = load_dll(dll, who, depth + 1);
+            if (!r.ok) return r.error;
+            std::vector<Module> list = m.modules(process);
+            if (Module* me = find_module(list, who)) {
+                me->imports.push_back(upper(dll));
+                m.set_modules(process, std::move(list));
+            }
+        }
+        return mm::Error::Success;
+    }
+
+    mm::Error bad_format() {
+        return mmgr().config().personality == mm::Personality::Win95 ? mm::Error::GenFailure : mm::Error::BadExeFormat;
+    }
+
+    // Drops one reference; at zero unmaps the module and drops the references it holds.
+    void release(const std::string& name) {
+        std::vector<Module> list = m.modules(process);
+        Module* mod = find_module(list, name);
+        if (!mod) return;
+        --mod->refcount;
+        const Module copy = *mod;
+        mmgr().event(EventKind::LoaderUnload, space, str(copy.name), copy.base, copy.refcount);
+        if (copy.refcount == 0) {
+            list.erase(list.begin() + (mod - list.data()));
+            m.set_modules(process, list);
+            mmgr().unmap_image(space, copy.base);
+            for (const std::string& dep : copy.imports) release(dep);
+        } else {
+            m.set_modules(process, list);
+        }
+    }
+
+    // Takes back what a failed LoadLibrary built: modules not in `before` are unmapped and
+    // the reference counts return to what they were.
+    void unwind_to(const std::vector<Module>& before) {
+        for (const Module& mod : m.modules(process)) {
+            const bool old = std::any_of(before.begin(), before.end(), [&](const Module& b) { return b.name == mod.name; });
+            if (!old) mmgr().unmap_image(space, mod.base);
+        }
+        m.set_modules(process, before);
+    }
+};
+
+}  // namespace
+
+uint32_t section_protection(uint32_t ch) {
+    const bool r = ch & scn::kRead, w = ch & scn::kWrite, x = ch & scn::kExecute, shared = ch & scn::kShared;
+    namespace page = mm::page;
+    if (x) {
+        if (w) return shared ? page::kExecuteReadWrite : page::kExecuteWriteCopy;
+        return r ? page::kExecuteRead : page::kExecute;
+    }
+    if (w) return shared ? page::kReadWrite : page::kWriteCopy;
+    return r ? page::kReadOnly : page::kNoAccess;
+}
+
+std::vector<mm::ImagePage> image_pages(const ImageDescription& img) {
+    uint32_t size = img.size_of_image;
+    for (const ImageSection& s : img.sections) size = std::max<uint32_t>(size, s.rva + s.virtual_size);
+    size = (size + 0xFFF) & ~0xFFFu;
+    if (size == 0) size = 0x1000;
+    std::vector<mm::ImagePage> pages(size >> 12);
+    for (uint32_t i = 0; i < pages.size(); ++i) {
+        pages[i].rva = i << 12;
+        pages[i].mm_protection = *mm::to_mm_protection(mm::page::kNoAccess);
+    }
+    // The headers page: READONLY, read from the start of the file.
+    pages[0].mm_protection = *mm::to_mm_protection(mm::page::kReadOnly);
+    pages[0].file_offset = 0;
+    pages[0].file_bytes = std::min<uint32_t>(0x1000, std::max<uint32_t>(img.size_of_headers, uint32_t(img.headers.size())));
+    for (const ImageSection& s : img.sections) {
+        const uint32_t prot = *mm::to_mm_protection(section_protection(s.characteristics));
+        const bool shared = (s.characteristics & scn::kShared) && (s.characteristics & scn::kWrite);
+        const uint32_t raw = (s.characteristics & scn::kUninitializedData) ? 0 : uint32_t(s.raw.size());
+        for (uint32_t off = 0; off < s.virtual_size; off += 0x1000) {
+            mm::ImagePage& p = pages[(s.rva + off) >> 12];
+            p.mm_protection = prot;
+            p.shared = shared;
+            p.file_offset = s.file_offset + off;
+            p.file_bytes = off < raw ? std::min<uint32_t>(0x1000, raw - off) : 0;
+        }
+    }
+    return pages;
+}
+
+LoadOutcome create_process(Machine& m, const std::string& name, const std::string& exe_path) {
+    mm::MemoryManager& mmgr = m.mm();
+    const auto file = mmgr.find_file(exe_path);
+    mmgr.event(EventKind::LoaderFindFile, mm::kNoSpace, mmgr.intern(exe_path), file ? 1 : 0);
+    auto fail_early = [&](mm::Error e) {
+        mmgr.event(EventKind::LoaderFailed, mm::kNoSpace, uint32_t(e), mmgr.intern(exe_path));
+        m.add_failed_process(name);
+        return LoadOutcome{mm::Result::failure(e), 0};
+    };
+    if (!file) return fail_early(mm::Error::FileNotFound);
+    const ImageDescription* img = m.image_of(*file);
+    if (!img) return fail_early(mmgr.config().personality == mm::Personality::Win95 ? mm::Error::GenFailure : mm::Error::BadExeFormat);
+    mmgr.event(EventKind::LoaderProcessObject, mm::kNoSpace, mmgr.intern(name));
+    const mm::Result created = m.create_process(name);
+    if (!created.ok) return LoadOutcome{created, 0};
+    const uint16_t id = uint16_t(created.value);
+    Loader ld{m, id, m.processes()[id].space, dir_name(exe_path)};
+    const std::string exe_name = upper(base_name(exe_path));
+    auto unwind = [&](mm::Error e) {
+        mmgr.event(EventKind::LoaderFailed, ld.space, uint32_t(e), mmgr.intern(exe_name));
+        mmgr.delete_space(ld.space);
+        m.set_modules(id, {});
+        m.set_process_state(id, ProcessState::Failed);
+        return LoadOutcome{mm::Result::failure(e), ld.faults};
+    };
+    Module exe;
+    const mm::Result mapped = ld.map(*img, *file, exe_name, true, exe);
+    if (!mapped.ok) return unwind(mapped.error);
+    m.set_modules(id, {exe});
+    if (auto e = ld.load_imports(*img, exe_name, 0); e != mm::Error::Success) return unwind(e);
+    // The thread's stack: 1 MB reserved, the top page committed with a guard page below it.
+    const mm::Result stack = mmgr.virtual_alloc(ld.space, 0, 0x100000, mm::mem::kReserve, mm::page::kReadWrite);
+    if (!stack.ok) return unwind(stack.error);
+    mmgr.event(EventKind::LoaderStack, ld.space, stack.value, 0x100000);
+    for (const auto& [off, prot] : {std::pair{0xFF000u, mm::page::kReadWrite}, {0xFE000u, mm::page::kReadWrite | mm::page::kGuard}}) {
+        const mm::Result c = mmgr.virtual_alloc(ld.space, stack.value + off, 0x1000, mm::mem::kCommit, prot);
+        if (!c.ok) return unwind(c.error);
+    }
+    const uint32_t entry = exe.base + img->entry_rva;
+    mmgr.event(EventKind::LoaderStart, ld.space, entry);
+    const mm::AccessResult a = mmgr.access(ld.space, entry, 1, x86::Access::Execute);
+    ld.faults |= a.faults;
+    return LoadOutcome{mm::Result::success(id), ld.faults};
+}
+
+LoadOutcome load_library(Machine& m, uint16_t process, const std::string& name) {
+    const Process& p = m.processes()[process];
+    std::string app_dir;
+    for (const Module& mod : m.modules(process))
+        if (mod.is_exe) app_dir = dir_name(mod.path);
+    Loader ld{m, process, p.space, app_dir};
+    const std::vector<Module> before = m.modules(process);
+    const mm::Result r = ld.load_dll(name, "the program", 0);
+    if (!r.ok) {
+        m.mm().event(EventKind::LoaderFailed, p.space, uint32_t(r.error), m.mm().intern(upper(name)));
+        ld.unwind_to(before);
+    }
+    return LoadOutcome{r, ld.faults};
+}
+
+mm::Result free_library(Machine& m, uint16_t process, uint32_t base) {
+    const Process& p = m.processes()[process];
+    for (const Module& mod : m.modules(process)) {
+        if (mod.base != base) continue;
+        if (mod.is_exe) return mm::Result::failure(mm::Error::InvalidHandle);
+        Loader ld{m, process, p.space, {}};
+        ld.release(mod.name);
+        return mm::Result::success();
+    }
+    return mm::Result::failure(mm::Error::ModNotFound);
+}
+
+}  // namespace pagelab::os

@@ -1,0 +1,34 @@
+// The image loader: CreateProcess with an image, LoadLibrary and FreeLibrary, as NT's
+// CreateProcess / LdrLoadDll do them, each sub-step an event (DESIGN.md §2 "Processes and the
+// loader"). Works from os::ImageDescription only (synthetic or read from a PE32 file).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "os/Machine.h"
+
+namespace pagelab::os {
+
+// IMAGE_SCN_* characteristics -> Win32 page protection (WINDOWS.md "Images"): none NOACCESS,
+// R READONLY, W/RW WRITECOPY, X EXECUTE, RX EXECUTE_READ, WX/RWX EXECUTE_WRITECOPY; SHARED turns
+// the write-copy ones into READWRITE / EXECUTE_READWRITE.
+uint32_t section_protection(uint32_t characteristics);
+// The pages of an image as its section object describes them (headers READONLY).
+std::vector<mm::ImagePage> image_pages(const ImageDescription& image);
+
+struct LoadOutcome {
+    mm::Result result;
+    uint32_t faults = 0;  // 1 << mm::FaultKind for each fault kind the operation caused
+};
+
+// CreateProcess(exe_path): a process named `name`. On failure the process stays listed as
+// failed, with everything it built taken down, and the result carries the Win32 error.
+LoadOutcome create_process(Machine& m, const std::string& name, const std::string& exe_path);
+// LoadLibrary(name) in a running process: the module's base (a DLL already loaded gains a
+// reference). A failure unwinds the modules this call loaded.
+LoadOutcome load_library(Machine& m, uint16_t process, const std::string& name);
+// FreeLibrary(base): drops a reference; at zero the DLL is unmapped and its imports freed.
+mm::Result free_library(Machine& m, uint16_t process, uint32_t base);
+
+}  // namespace pagelab::os

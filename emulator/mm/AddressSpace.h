@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 #include <map>
 #include <optional>
 #include <string>
@@ -24,6 +25,11 @@ struct Vad {
     uint32_t allocation_protect = 0;  // Win32 PAGE_* value given at reservation
     bool mem_commit = false;          // reserved and committed in one call: zero PTEs are committed
     uint32_t section = 0xFFFFFFFFu;   // image VADs: the image section mapped (page i = prototype first+i)
+    // Image VADs: the process's own protection of each page VirtualProtect changed while the page
+    // is not a private copy (MM protection + 1; 0 = the prototype PTE's). Empty: none changed.
+    // NT keeps this in the process PTE (MI_PTE_LOOKUP_NEEDED form) and the working-set list entry
+    // (docs/x86-paging.md "Protection of shared image pages").
+    std::vector<uint8_t> own_protection;
 
     uint32_t base() const { return start_vpn << 12; }
     uint32_t size() const { return (end_vpn - start_vpn) << 12; }

@@ -37,7 +37,7 @@ const char* event_kind_name(EventKind k) {
         "section-created", "image-mapped", "image-unmapped", "image-read", "prototype-soft-fault", "copy-on-write",
         "image-page-dropped", "section-pages-freed", "relocated", "loader-find-file", "loader-process-object",
         "loader-imports", "loader-dll", "loader-not-at-base", "loader-stack", "loader-start", "loader-failed",
-        "loader-unload",
+        "loader-unload", "loader-bad-image",
     };
     static_assert(sizeof(kNames) / sizeof(kNames[0]) == size_t(EventKind::Count_));
     return size_t(k) < size_t(EventKind::Count_) ? kNames[size_t(k)] : "?";
@@ -165,6 +165,8 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::LoaderUnload:
             return a[2] ? fmt::format("FreeLibrary: {}'s reference count drops to {}; it stays mapped.", str(a[0]), a[2])
                         : fmt::format("{}'s reference count drops to 0: it is unmapped from 0x{:08X}.", str(a[0]), a[1]);
+        case EventKind::LoaderBadImage:
+            return fmt::format("{} is not a valid PE32 image: {}. The loader maps nothing.", str(a[0]), str(a[1]));
         case EventKind::Count_: break;
     }
     return "?";

@@ -65,6 +65,7 @@ enum class EventKind : uint16_t {
     LoaderStart,         // a0 = entry address
     LoaderFailed,        // a0 = Win32 error, a1 = name string: everything built is unwound
     LoaderUnload,        // a0 = dll string, a1 = base, a2 = refcount after
+    LoaderBadImage,      // a0 = file name string, a1 = PE reader's message string (the field at fault)
     Count_
 };
 

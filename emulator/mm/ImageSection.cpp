@@ -89,6 +89,89 @@ uint32_t MemoryManager::proto_protection(uint32_t index) const {
     return SoftwarePte::protection(p);
 }
 
+uint32_t MemoryManager::image_protection(const Vad& v, uint32_t vpn) const {
+    const uint32_t page = vpn - v.start_vpn;
+    if (page < v.own_protection.size() && v.own_protection[page]) return v.own_protection[page] - 1u;
+    return proto_protection(m_sections[v.section].first_proto + page);
+}
+
+bool MemoryManager::maps_section_page(uint32_t pte) const {
+    const PteKind k = SoftwarePte::kind(pte);
+    return k == PteKind::Prototype || (k == PteKind::Valid && m_pfn[pte >> 12].use == FrameUse::Image);
+}
+
+uint32_t MemoryManager::protection_at(uint16_t space, uint32_t va, uint32_t pte) const {
+    if (maps_section_page(pte))
+        if (const Vad* v = m_spaces[space].find_vad(va); v && v->type == VadType::Image) return image_protection(*v, va >> 12);
+    return page_protection(pte);
+}
+
+void MemoryManager::set_own_protection(uint16_t space, uint32_t va, uint32_t value) {
+    const Vad* v = m_spaces[space].find_vad(va);
+    PL_CHECK(v && v->type == VadType::Image);
+    const uint32_t page = (va >> 12) - v->start_vpn;
+    if (page < v->own_protection.size() ? v->own_protection[page] == value : value == 0) return;
+    Vad after = *v;
+    after.own_protection.resize(after.end_vpn - after.start_vpn, 0);
+    after.own_protection[page] = uint8_t(value);
+    if (std::all_of(after.own_protection.begin(), after.own_protection.end(), [](uint8_t b) { return b == 0; }))
+        after.own_protection.clear();
+    replace_vad(space, *v, after);
+}
+
+// VirtualProtect on image pages (WINDOWS.md "Images"): READWRITE becomes WRITECOPY and
+// EXECUTE_READWRITE EXECUTE_WRITECOPY; AllocationProtect does not change. A page still backed by
+// the section keeps the new protection as its own (the VAD's own_protection; the shared frame and
+// the other processes are untouched); a private copy changes like private memory (a copy is
+// already made, so a write-copy protection on it is the read-write one).
+Result MemoryManager::protect_image(uint16_t space, const Vad& vad, uint32_t first, uint32_t last, uint32_t mm_prot) {
+    uint32_t prot = mm_prot;
+    if ((prot & 7u) == mmprot::kReadWrite) prot = (prot & ~7u) | mmprot::kWriteCopy;
+    else if ((prot & 7u) == mmprot::kExecuteReadWrite) prot = (prot & ~7u) | mmprot::kExecuteWriteCopy;
+    const uint32_t old = page_state(space, first << 12).protect;
+    event(EventKind::Protected, space, first << 12, (last - first) << 12, to_win32_protection(prot), old);
+    const Vad v = vad;
+    const bool current = space == m_current;
+    for (uint32_t vpn = first; vpn < last; ++vpn) {
+        const uint32_t va = vpn << 12;
+        const uint32_t pte_address = pte_address_of(space, va);
+        const uint32_t pte = m_ram.read_u32(pte_address);
+        const bool untouchable = prot == mmprot::kNoAccess || (prot & mmprot::kGuard);
+        if (maps_section_page(pte)) {
+            set_own_protection(space, va, prot + 1);
+            if (!(pte & Pte::kPresent)) continue;
+            const uint32_t frame = pte >> 12;
+            if (untouchable) {
+                // It may not be touched: the process lets go of the shared frame (its PTE refers
+                // to the prototype again; the next touch faults and finds the guard or NOACCESS).
+                if (pte & Pte::kDirty) m_pfn.set_modified(frame, true);
+                write_pte(pte_address, SoftwarePte::prototype(m_sections[v.section].first_proto + (vpn - v.start_vpn)));
+                m_pfn.set_share_count(frame, m_pfn[frame].share_count - 1);
+            } else {
+                write_pte(pte_address, valid_pte_bits(frame, prot) | (pte & (Pte::kAccessed | Pte::kDirty)));
+            }
+            if (current) m_tlb.invalidate(vpn);
+            continue;
+        }
+        // A private copy (valid, transition or in the pagefile).
+        const uint32_t own = writable_variant(prot);
+        set_own_protection(space, va, 0);
+        if (SoftwarePte::kind(pte) == PteKind::Valid) {
+            const uint32_t frame = pte >> 12;
+            m_pfn.set_original_pte(frame, SoftwarePte::with_protection(m_pfn[frame].original_pte, own));
+            if (untouchable) {
+                trim_frame(frame);
+            } else {
+                write_pte(pte_address, valid_pte_bits(frame, own) | (pte & (Pte::kAccessed | Pte::kDirty)));
+                if (current) m_tlb.invalidate(vpn);
+            }
+        } else {
+            write_pte(pte_address, SoftwarePte::with_protection(pte, own));
+        }
+    }
+    return Result::success(old);
+}
+
 std::optional<uint8_t> MemoryManager::peek_prototype(uint32_t index, uint32_t offset) const {
     const uint32_t p = m_protos[index];
     if (p & Pte::kPresent) return m_ram.content(p >> 12).data()[offset & 0xFFF];
@@ -229,7 +312,7 @@ MemoryManager::FaultOutcome MemoryManager::resolve_prototype(uint16_t space, uin
     const uint32_t page = index - sec.first_proto;
     const ImagePage& pg = sec.pages[page];
     const uint32_t proto = m_protos[index];
-    const uint32_t prot = proto_protection(index);
+    const uint32_t prot = protection_at(space, va, SoftwarePte::prototype(index));
     auto map_shared = [&](uint32_t frame) {
         m_pfn.set_share_count(frame, m_pfn[frame].share_count + 1);
         write_pte(pte_address, valid_pte_bits(frame, prot));
@@ -312,7 +395,7 @@ uint32_t MemoryManager::privatize(uint16_t space, uint32_t va, uint32_t pte_addr
 }
 
 MemoryManager::FaultOutcome MemoryManager::copy_on_write(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte) {
-    const uint32_t prot = writable_variant(page_protection(pte));
+    const uint32_t prot = writable_variant(protection_at(space, va, pte));
     const uint32_t frame = privatize(space, va, pte_address, pte, prot, [&](uint32_t f) {
         event(EventKind::CopyOnWrite, space, va, pte >> 12, f, to_win32_protection(prot));
     });
@@ -336,7 +419,7 @@ AccessResult MemoryManager::relocate_image_page(uint16_t space, uint32_t va, con
         uint32_t frame = pte >> 12;
         auto announce = [&](uint32_t f) { event(EventKind::Relocated, space, va & ~0xFFFu, f, uint32_t(offsets.size()), delta); };
         if (m_pfn[frame].use == FrameUse::Image) {
-            frame = privatize(space, va, pte_address, pte, writable_variant(page_protection(pte)), announce);
+            frame = privatize(space, va, pte_address, pte, writable_variant(protection_at(space, va, pte)), announce);
             if (frame == kNoFrame - 1) continue;
             if (frame == kNoFrame) {
                 r.status = AccessStatus::OutOfMemory;

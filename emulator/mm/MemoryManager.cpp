@@ -294,6 +294,8 @@ MemoryManager::PageState MemoryManager::page_state(uint16_t space, uint32_t va) 
         return vad->mem_commit ? PageState{mem::kCommit, vad->allocation_protect}
                                : PageState{mem::kReserve, reserved_protect};
     if (kind == PteKind::Decommitted) return PageState{mem::kReserve, reserved_protect};
+    if (vad->type == VadType::Image && maps_section_page(pte))
+        return PageState{mem::kCommit, to_win32_protection(image_protection(*vad, va >> 12))};
     return PageState{mem::kCommit, to_win32_protection(page_protection(pte))};
 }
 
@@ -625,7 +627,8 @@ MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t
             prot = *to_mm_protection(vad->allocation_protect);
             break;
         case PteKind::Decommitted: return access_violation(space, va, AvReason::Decommitted);
-        case PteKind::Prototype: prot = proto_protection(SoftwarePte::prototype_index(pte)); break;
+        case PteKind::Prototype: prot = vad->type == VadType::Image ? image_protection(*vad, va >> 12)
+                                                                    : proto_protection(SoftwarePte::prototype_index(pte)); break;
         default: prot = SoftwarePte::protection(pte); break;
     }
     if (prot == mmprot::kNoAccess) return access_violation(space, va, AvReason::NoAccess);
@@ -641,8 +644,9 @@ MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t
         const uint32_t unguarded = prot & ~mmprot::kGuard;
         event(EventKind::GuardPage, space, va);
         add(Counter::GuardPageFaults);
-        write_pte(pte_address, pk == PteKind::Zero ? SoftwarePte::demand_zero(unguarded)
-                                                   : SoftwarePte::with_protection(pte, unguarded));
+        if (pk == PteKind::Prototype) set_own_protection(space, va, unguarded + 1);  // the PTE stays as it is
+        else write_pte(pte_address, pk == PteKind::Zero ? SoftwarePte::demand_zero(unguarded)
+                                                        : SoftwarePte::with_protection(pte, unguarded));
         return FaultOutcome{AccessStatus::GuardPage, FaultKind::GuardPage, AvReason::NoRegion};
     }
     const uint32_t win = to_win32_protection(prot);
@@ -1001,9 +1005,8 @@ Result MemoryManager::virtual_protect(uint16_t space, uint32_t address, uint32_t
     if (!vad || end > (uint64_t(vad->end_vpn) << 12)) return Result::failure(uncommitted);
     if (vad->type == VadType::Private && !is_valid_private_protection(protect))
         return Result::failure(Error::InvalidParameter);
-    // Changing the protection of image pages is not modelled yet (docs/fidelity.md).
-    if (vad->type == VadType::Image) return Result::failure(Error::InvalidParameter);
     const uint32_t first = start >> 12, last = uint32_t(end >> 12);
+    if (vad->type == VadType::Image) return protect_image(space, *vad, first, last, mm_prot);
     for (uint32_t vpn = first; vpn < last; ++vpn)
         if (page_state(space, vpn << 12).state != mem::kCommit) return Result::failure(uncommitted);
     const uint32_t old = page_state(space, start).protect;

@@ -222,6 +222,15 @@ private:
     uint32_t privatize(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte, uint32_t new_protection,
                        const std::function<void(uint32_t)>& announce);
     uint32_t proto_protection(uint32_t index) const;
+    // Image pages: the protection a page of an image VAD has in this process while it is not a
+    // private copy (its own, set by VirtualProtect, else the prototype PTE's).
+    uint32_t image_protection(const Vad& v, uint32_t vpn) const;
+    // True when the PTE maps (or refers to) the section's shared page rather than a private copy.
+    bool maps_section_page(uint32_t pte) const;
+    // The MM protection of the page at va whose PTE is pte, own image protections included.
+    uint32_t protection_at(uint16_t space, uint32_t va, uint32_t pte) const;
+    void set_own_protection(uint16_t space, uint32_t va, uint32_t mm_protection_plus_one);
+    Result protect_image(uint16_t space, const Vad& v, uint32_t first, uint32_t last, uint32_t mm_prot);
     bool evict_image(uint32_t frame);
     void free_section_pages(uint32_t section);
     // Every process PTE that maps the image frame (space, PTE address), in space order.

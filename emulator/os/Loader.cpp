@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <variant>
+
+#include "os/PeImage.h"
 
 namespace pagelab::os {
 
@@ -23,12 +26,15 @@ std::string dir_name(const std::string& path) {
     return cut == std::string::npos ? std::string() : path.substr(0, cut);
 }
 
+std::string bad_image_event(mm::MemoryManager& mm, uint16_t space, uint32_t file);
+
 struct Loader {
     Machine& m;
     uint16_t process;
     uint16_t space;
     std::string app_dir;
     uint32_t faults = 0;
+    std::string note;
 
     mm::MemoryManager& mmgr() { return m.mm(); }
     uint32_t str(const std::string& s) { return mmgr().intern(s); }
@@ -102,7 +108,7 @@ struct Loader {
         mmgr().event(EventKind::LoaderFindFile, space, str(upper(name)), file ? 1 : 0);
         if (!file) return mm::Result::failure(mm::Error::ModNotFound);
         const ImageDescription* img = m.image_of(*file);
-        if (!img) return mm::Result::failure(bad_format());
+        if (!img) return mm::Result::failure(bad_image(*file));
         mmgr().event(EventKind::LoaderDll, space, str(upper(name)), str(importer), 0, 1);
         Module mod;
         const mm::Result r = map(*img, *file, name, false, mod);
@@ -130,6 +136,11 @@ struct Loader {
 
     mm::Error bad_format() {
         return mmgr().config().personality == mm::Personality::Win95 ? mm::Error::GenFailure : mm::Error::BadExeFormat;
+    }
+    // A file that is not a valid image: the event names the field at fault; nothing was built.
+    mm::Error bad_image(uint32_t file) {
+        note = bad_image_event(mmgr(), space, file);
+        return bad_format();
     }
 
     // Drops one reference; at zero unmaps the module and drops the references it holds.
@@ -161,7 +172,22 @@ struct Loader {
     }
 };
 
+std::string bad_image_event(mm::MemoryManager& mm, uint16_t space, uint32_t file) {
+    std::string problem = image_problem(mm, file);
+    if (problem.empty()) problem = "it is not registered as an image";
+    const std::string& path = mm.files()[file].path;
+    mm.event(EventKind::LoaderBadImage, space, mm.intern(path), mm.intern(problem));
+    return path + " is not a valid PE32 image: " + problem;
+}
+
 }  // namespace
+
+std::string image_problem(const mm::MemoryManager& mm, uint32_t file) {
+    const mm::DiskFile& f = mm.files()[file];
+    const PeReadResult r = read_pe_image(f.bytes, f.path);
+    if (const PeError* e = std::get_if<PeError>(&r)) return e->message();
+    return {};
+}
 
 uint32_t section_protection(uint32_t ch) {
     const bool r = ch & scn::kRead, w = ch & scn::kWrite, x = ch & scn::kExecute, shared = ch & scn::kShared;
@@ -214,7 +240,12 @@ LoadOutcome create_process(Machine& m, const std::string& name, const std::strin
     };
     if (!file) return fail_early(mm::Error::FileNotFound);
     const ImageDescription* img = m.image_of(*file);
-    if (!img) return fail_early(mmgr.config().personality == mm::Personality::Win95 ? mm::Error::GenFailure : mm::Error::BadExeFormat);
+    if (!img) {
+        const std::string note = bad_image_event(mmgr, mm::kNoSpace, *file);
+        LoadOutcome o = fail_early(mmgr.config().personality == mm::Personality::Win95 ? mm::Error::GenFailure : mm::Error::BadExeFormat);
+        o.note = note;
+        return o;
+    }
     mmgr.event(EventKind::LoaderProcessObject, mm::kNoSpace, mmgr.intern(name));
     const mm::Result created = m.create_process(name);
     if (!created.ok) return LoadOutcome{created, 0};
@@ -226,7 +257,7 @@ LoadOutcome create_process(Machine& m, const std::string& name, const std::strin
         mmgr.delete_space(ld.space);
         m.set_modules(id, {});
         m.set_process_state(id, ProcessState::Failed);
-        return LoadOutcome{mm::Result::failure(e), ld.faults};
+        return LoadOutcome{mm::Result::failure(e), ld.faults, ld.note};
     };
     Module exe;
     const mm::Result mapped = ld.map(*img, *file, exe_name, true, exe);
@@ -245,7 +276,7 @@ LoadOutcome create_process(Machine& m, const std::string& name, const std::strin
     mmgr.event(EventKind::LoaderStart, ld.space, entry);
     const mm::AccessResult a = mmgr.access(ld.space, entry, 1, x86::Access::Execute);
     ld.faults |= a.faults;
-    return LoadOutcome{mm::Result::success(id), ld.faults};
+    return LoadOutcome{mm::Result::success(id), ld.faults, {}};
 }
 
 LoadOutcome load_library(Machine& m, uint16_t process, const std::string& name) {
@@ -260,7 +291,7 @@ LoadOutcome load_library(Machine& m, uint16_t process, const std::string& name) 
         m.mm().event(EventKind::LoaderFailed, p.space, uint32_t(r.error), m.mm().intern(upper(name)));
         ld.unwind_to(before);
     }
-    return LoadOutcome{r, ld.faults};
+    return LoadOutcome{r, ld.faults, r.ok ? std::string() : ld.note};
 }
 
 mm::Result free_library(Machine& m, uint16_t process, uint32_t base) {

@@ -20,7 +20,14 @@ std::vector<mm::ImagePage> image_pages(const ImageDescription& image);
 struct LoadOutcome {
     mm::Result result;
     uint32_t faults = 0;  // 1 << mm::FaultKind for each fault kind the operation caused
+    // Why it failed, when a sentence says more than the error: for ERROR_BAD_EXE_FORMAT (win95:
+    // ERROR_GEN_FAILURE) the file and the PE header field at fault, as the PE reader names it.
+    std::string note;
 };
+
+// Why the file on the emulated disk is not a loadable image: the PE reader's message naming the
+// header field at fault ("IMAGE_DOS_HEADER.e_lfanew: ..."), or empty when it parses.
+std::string image_problem(const mm::MemoryManager& mm, uint32_t file);
 
 // CreateProcess(exe_path): a process named `name`. On failure the process stays listed as
 // failed, with everything it built taken down, and the result carries the Win32 error.

@@ -215,6 +215,7 @@ void Session::run_step(size_t index) {
             const os::LoadOutcome o = os::create_process(*m_machine, name, img->text);
             set(o.result);
             r.faults |= o.faults;
+            r.note = o.note;
         } else {
             set(m_machine->create_process(name));
         }
@@ -312,6 +313,7 @@ void Session::run_step(size_t index) {
             const os::LoadOutcome o = os::load_library(*m_machine, p->id, step.arg("name")->text);
             set(o.result);
             r.faults |= o.faults;
+            r.note = o.note;
             if (r.ok) bind(r.value);
             break;
         }

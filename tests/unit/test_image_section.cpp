@@ -189,3 +189,125 @@ TEST_CASE("image pages cannot be allocated over, freed or protected with the pri
     CHECK(rig.mm().virtual_free(a, 0x00400000, 0, mm::mem::kRelease).error == mm::Error::InvalidParameter);
     REQUIRE_INVARIANTS(rig);
 }
+
+// ---- VirtualProtect on image pages ----
+
+TEST_CASE("VirtualProtect on image pages: READWRITE becomes WRITECOPY, and a write copies the page", "[image][protect]") {
+    test::Rig rig(test::make_config(mm::Personality::Nt), false);
+    add_appinst(rig.machine);
+    const auto start_snap = test::snapshot(rig.machine);
+    const size_t p0 = rig.machine.journal().changes().size();
+    rig.machine.sync_position();
+    const uint16_t a = start(rig, "A");
+    const uint16_t b = start(rig, "B");
+    REQUIRE(rig.mm().access(a, 0x00401000, 1, x86::Access::Read).ok());  // .text in a shared frame
+    const uint32_t shared = rig.mm().pte_info(a, 0x00401000).pte >> 12;
+    // The debugger's way of patching code: make it writable, then write.
+    const mm::Result r = rig.mm().virtual_protect(a, 0x00401000, 0x1000, page::kReadWrite);
+    REQUIRE(r.ok);
+    CHECK(r.value == page::kExecuteRead);  // the old protection of the first page
+    mm::MemoryBasicInformation q;
+    REQUIRE(rig.mm().virtual_query(a, 0x00401000, q).ok);
+    CHECK(q.protect == page::kWriteCopy);
+    CHECK(q.allocation_protect == page::kExecuteWriteCopy);  // never changes
+    CHECK(q.type == mm::mem::kImage);
+    REQUIRE(rig.mm().virtual_query(b, 0x00401000, q).ok);
+    CHECK(q.protect == page::kExecuteRead);  // B is not affected
+    CHECK(rig.mm().pte_info(a, 0x00401000).pte >> 12 == shared);  // still the shared frame
+    CHECK((rig.mm().pte_info(a, 0x00401000).pte & x86::Pte::kCopyOnWrite) != 0);
+    REQUIRE_INVARIANTS(rig);
+    const mm::AccessResult w = rig.mm().access(a, 0x00401000, 1, x86::Access::Write, 'X');
+    REQUIRE(w.ok());
+    CHECK((w.faults & (1u << uint32_t(mm::FaultKind::CopyOnWrite))) != 0);
+    CHECK(rig.mm().pte_info(a, 0x00401000).pte >> 12 != shared);
+    REQUIRE(rig.mm().virtual_query(a, 0x00401000, q).ok);
+    CHECK(q.protect == page::kReadWrite);
+    CHECK(rig.mm().access(b, 0x00401000, 1, x86::Access::Read).value == 'c');
+    CHECK(rig.mm().access(a, 0x00401000, 1, x86::Access::Read).value == 'X');
+    const auto& file = rig.mm().files()[0].bytes;
+    CHECK(std::find(file.begin(), file.end(), uint8_t('X')) == file.end());
+    REQUIRE_INVARIANTS(rig);
+
+    // EXECUTE_READWRITE on a page not in memory becomes EXECUTE_WRITECOPY; the write brings the
+    // page in and then copies it.
+    REQUIRE(rig.mm().virtual_protect(b, 0x00402000, 0x1000, page::kExecuteReadWrite).ok);
+    REQUIRE(rig.mm().virtual_query(b, 0x00402000, q).ok);
+    CHECK(q.protect == page::kExecuteWriteCopy);
+    const mm::AccessResult w2 = rig.mm().access(b, 0x00402000, 1, x86::Access::Write, 'Y');
+    REQUIRE(w2.ok());
+    CHECK((w2.faults & (1u << uint32_t(mm::FaultKind::CopyOnWrite))) != 0);
+    REQUIRE(rig.mm().virtual_query(b, 0x00402000, q).ok);
+    CHECK(q.protect == page::kExecuteReadWrite);
+    REQUIRE_INVARIANTS(rig);
+
+    rig.machine.sync_position();
+    const auto end_snap = test::snapshot(rig.machine);
+    const size_t p1 = rig.machine.journal().changes().size();
+    rig.machine.seek(p0);
+    test::require_same_snapshot(start_snap, test::snapshot(rig.machine));
+    rig.machine.seek(p1);
+    test::require_same_snapshot(end_snap, test::snapshot(rig.machine));
+}
+
+TEST_CASE("VirtualProtect READONLY and NOACCESS on image pages stop writes and touches", "[image][protect]") {
+    test::Rig rig(test::make_config(mm::Personality::Nt), false);
+    add_appinst(rig.machine);
+    const uint16_t a = start(rig, "A");
+    const uint16_t b = start(rig, "B");
+    // .data, present in both.
+    REQUIRE(rig.mm().access(a, 0x00402000, 1, x86::Access::Read).ok());
+    REQUIRE(rig.mm().access(b, 0x00402000, 1, x86::Access::Read).ok());
+    const mm::Result r = rig.mm().virtual_protect(a, 0x00402000, 0x1000, page::kReadOnly);
+    REQUIRE(r.ok);
+    CHECK(r.value == page::kWriteCopy);
+    const mm::AccessResult w = rig.mm().access(a, 0x00402000, 1, x86::Access::Write, 'Z');
+    CHECK(w.status == mm::AccessStatus::AccessViolation);
+    CHECK(rig.mm().access(a, 0x00402000, 1, x86::Access::Read).value == 'c');
+    CHECK(rig.mm().access(b, 0x00402000, 1, x86::Access::Write, 'B').ok());  // B's page is still WRITECOPY
+    // The SHARED page: READONLY in A, B still writes the shared frame.
+    REQUIRE(rig.mm().virtual_protect(a, 0x00403000, 0x1000, page::kReadOnly).ok);
+    CHECK(rig.mm().access(a, 0x00403000, 4, x86::Access::Write, 1).status == mm::AccessStatus::AccessViolation);
+    REQUIRE(rig.mm().access(b, 0x00403000, 4, x86::Access::Write, 5).ok());
+    CHECK(rig.mm().access(a, 0x00403000, 4, x86::Access::Read).value == 5);
+    REQUIRE_INVARIANTS(rig);
+    // NOACCESS on a present shared page: A lets go of the frame.
+    const uint32_t frame = rig.mm().pte_info(a, 0x00401000).pte >> 12;
+    REQUIRE(rig.mm().access(a, 0x00401000, 1, x86::Access::Execute).ok());
+    REQUIRE(rig.mm().access(b, 0x00401000, 1, x86::Access::Execute).ok());
+    const uint32_t shares = rig.mm().pfn()[rig.mm().pte_info(a, 0x00401000).pte >> 12].share_count;
+    (void)frame;
+    REQUIRE(rig.mm().virtual_protect(a, 0x00401000, 0x1000, page::kNoAccess).ok);
+    CHECK(rig.mm().pte_info(a, 0x00401000).kind == mm::PteKind::Prototype);
+    CHECK(rig.mm().pfn()[rig.mm().pte_info(b, 0x00401000).pte >> 12].share_count == shares - 1);
+    CHECK(rig.mm().access(a, 0x00401000, 1, x86::Access::Read).status == mm::AccessStatus::AccessViolation);
+    // A guard page on an image page: the first touch fails once, the second works.
+    REQUIRE(rig.mm().virtual_protect(a, 0x00401000, 0x1000, page::kExecuteRead | page::kGuard).ok);
+    CHECK(rig.mm().access(a, 0x00401000, 1, x86::Access::Execute).status == mm::AccessStatus::GuardPage);
+    CHECK(rig.mm().access(a, 0x00401000, 1, x86::Access::Execute).ok());
+    mm::MemoryBasicInformation q;
+    REQUIRE(rig.mm().virtual_query(a, 0x00401000, q).ok);
+    CHECK(q.protect == page::kExecuteRead);
+    REQUIRE_INVARIANTS(rig);
+}
+
+TEST_CASE("VirtualProtect on a private copy of an image page changes it like private memory", "[image][protect]") {
+    test::Rig rig(test::make_config(mm::Personality::Nt), false);
+    add_appinst(rig.machine);
+    const uint16_t a = start(rig, "A");
+    REQUIRE(rig.mm().access(a, 0x00402000, 1, x86::Access::Write, 'P').ok());  // a private copy, READWRITE
+    const uint64_t cows = rig.mm().counter(mm::Counter::CowFaults);
+    const mm::Result r = rig.mm().virtual_protect(a, 0x00402000, 0x1000, page::kReadOnly);
+    REQUIRE(r.ok);
+    CHECK(r.value == page::kReadWrite);
+    CHECK(rig.mm().access(a, 0x00402000, 1, x86::Access::Write, 'Q').status == mm::AccessStatus::AccessViolation);
+    // READWRITE again: the page is a copy already, so it is READWRITE (not WRITECOPY) and a write
+    // copies nothing.
+    REQUIRE(rig.mm().virtual_protect(a, 0x00402000, 0x1000, page::kReadWrite).ok);
+    mm::MemoryBasicInformation q;
+    REQUIRE(rig.mm().virtual_query(a, 0x00402000, q).ok);
+    CHECK(q.protect == page::kReadWrite);
+    REQUIRE(rig.mm().access(a, 0x00402000, 1, x86::Access::Write, 'Q').ok());
+    CHECK(rig.mm().counter(mm::Counter::CowFaults) == cows);
+    CHECK(rig.mm().access(a, 0x00402000, 1, x86::Access::Read).value == 'Q');
+    REQUIRE_INVARIANTS(rig);
+}

@@ -2,6 +2,9 @@
 // unwind, FreeLibrary and ExitProcess teardown (no frame, slot or region leaks).
 #include "TestHelpers.h"
 
+#include <fstream>
+#include <iterator>
+
 #include "os/Loader.h"
 #include "os/SyntheticImage.h"
 
@@ -178,4 +181,98 @@ TEST_CASE("a failed CreateProcess is undone and redone exactly", "[loader][journ
     w.rig.machine.seek(p1);
     test::require_same_snapshot(end, test::snapshot(w.rig.machine));
     REQUIRE_INVARIANTS(w.rig);
+}
+
+// ---- a real PE file that does not parse ----
+
+namespace {
+
+std::vector<uint8_t> read_fixture(const std::string& name) {
+    const std::string path = std::string(PAGELAB_SOURCE_DIR) + "/tests/fixtures/pe/" + name;
+    std::ifstream in(path, std::ios::binary);
+    INFO(path);
+    REQUIRE(in.good());
+    return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// The text of the last loader-bad-image event, or "".
+std::string bad_image_text(const os::Machine& m) {
+    const auto& events = m.journal().events();
+    for (size_t i = events.size(); i-- > 0;) {
+        if (events[i].kind != uint16_t(mm::EventKind::LoaderBadImage)) continue;
+        return mm::describe_event(events[i], [](uint16_t) { return std::string("P"); }, &m.mm().strings());
+    }
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("a malformed PE file fails CreateProcess and LoadLibrary with BAD_EXE_FORMAT naming the field", "[loader][pe][failure]") {
+    for (const auto personality : {mm::Personality::Nt, mm::Personality::Win95}) {
+        const mm::Error expected = personality == mm::Personality::Nt ? mm::Error::BadExeFormat : mm::Error::GenFailure;
+        test::Rig rig{test::make_config(personality, 64, 64), false};
+        // Generated here from appinst.exe: e_lfanew pointing past the end of the file, and an
+        // AMD64 Machine field.
+        std::vector<uint8_t> bytes = read_fixture("appinst.exe");
+        std::vector<uint8_t> lfanew = bytes;
+        lfanew.at(60) = 0x00, lfanew.at(61) = 0x00, lfanew.at(62) = 0x01, lfanew.at(63) = 0x00;
+        std::vector<uint8_t> machine = bytes;
+        const size_t nt = size_t(bytes.at(60)) | size_t(bytes.at(61)) << 8;
+        machine.at(nt + 4) = 0x64, machine.at(nt + 5) = 0x86;  // IMAGE_FILE_MACHINE_AMD64
+        rig.machine.add_file("C:\\APP\\bad.exe", lfanew);
+        rig.machine.add_file("C:\\APP\\amd64.dll", machine);
+        add_image(rig.machine, "C:\\APP\\App.exe", 0x00400000, false, {});
+        add_image(rig.machine, "C:\\APP\\UsesBad.exe", 0x00400000, false, {"AMD64.DLL"});
+        const uint32_t free0 = rig.mm().frames_free();
+        const auto start = test::snapshot(rig.machine);
+        const size_t p0 = rig.machine.journal().changes().size();
+        rig.machine.sync_position();
+
+        const os::LoadOutcome o = os::create_process(rig.machine, "B", "C:\\APP\\bad.exe");
+        CHECK_FALSE(o.result.ok);
+        CHECK(o.result.error == expected);
+        CHECK(o.note.find("IMAGE_DOS_HEADER.e_lfanew") != std::string::npos);
+        CHECK(bad_image_text(rig.machine).find("IMAGE_DOS_HEADER.e_lfanew") != std::string::npos);
+        CHECK(rig.machine.find_process("B")->state == os::ProcessState::Failed);
+        CHECK(rig.mm().frames_free() == free0);
+        REQUIRE_INVARIANTS(rig);
+
+        // A bad import: the process and everything it mapped are taken down.
+        const os::LoadOutcome u = os::create_process(rig.machine, "U", "C:\\APP\\UsesBad.exe");
+        CHECK(u.result.error == expected);
+        CHECK(u.note.find("IMAGE_FILE_HEADER.Machine") != std::string::npos);
+        CHECK(rig.machine.find_process("U")->state == os::ProcessState::Failed);
+        CHECK(rig.mm().frames_free() == free0);
+        CHECK(rig.mm().counter(mm::Counter::CommitCharge) == 0);
+        REQUIRE_INVARIANTS(rig);
+
+        // LoadLibrary in a running process: fails, the process runs on unchanged.
+        const os::LoadOutcome ok = os::create_process(rig.machine, "P", "C:\\APP\\App.exe");
+        REQUIRE(ok.result.ok);
+        const uint16_t p = uint16_t(ok.result.value);
+        const auto modules = rig.machine.modules(p);
+        const uint32_t before = rig.mm().frames_free();
+        const os::LoadOutcome l = os::load_library(rig.machine, p, "amd64.dll");
+        CHECK(l.result.error == expected);
+        CHECK(l.note.find("IMAGE_FILE_HEADER.Machine") != std::string::npos);
+        CHECK(rig.machine.modules(p) == modules);
+        CHECK(rig.mm().frames_free() == before);
+        CHECK(rig.machine.processes()[p].state == os::ProcessState::Running);
+        REQUIRE_INVARIANTS(rig);
+
+        // Undo and redo all of it exactly.
+        rig.machine.sync_position();
+        const auto end = test::snapshot(rig.machine);
+        const size_t p1 = rig.machine.journal().changes().size();
+        rig.machine.seek(p0);
+        test::require_same_snapshot(start, test::snapshot(rig.machine));
+        rig.machine.seek(p1);
+        test::require_same_snapshot(end, test::snapshot(rig.machine));
+    }
+}
+
+TEST_CASE("the committed corrupt-e_lfanew.exe fixture is appinst.exe with e_lfanew past the end", "[loader][pe]") {
+    std::vector<uint8_t> expected = read_fixture("appinst.exe");
+    expected.at(60) = 0x00, expected.at(61) = 0x00, expected.at(62) = 0x01, expected.at(63) = 0x00;
+    CHECK(read_fixture("corrupt-e_lfanew.exe") == expected);
 }

@@ -111,6 +111,9 @@ const std::vector<ExpectSpec>& expect_specs() {
         {"module", ExpectKind::Module,
          {{"process", ArgType::Process, false}, {"name", ArgType::Text, true}, {"loaded", ArgType::Text, false},
           {"base", ArgType::Address, false}, {"refcount", ArgType::Number, false}, {"relocated", ArgType::Text, false}}},
+        {"file", ExpectKind::File,
+         {{"path", ArgType::Path, true}, {"offset", ArgType::Number, false}, {"text", ArgType::Text, false},
+          {"bytes", ArgType::Text, false}, {"size", ArgType::Number, false}}},
     };
     return specs;
 }
@@ -469,8 +472,6 @@ public:
             for (const auto& s : expect_specs())
                 if (key == s.name) spec = &s;
             if (!spec) {
-                if (key == "file")
-                    return fail(it->first, fmt::format("expectation '{}' comes with a later issue (images / mapped files)", key));
                 std::string list;
                 for (const auto& s : expect_specs()) list += (list.empty() ? "" : ", ") + std::string(s.name);
                 return fail(it->first, fmt::format("unknown expectation '{}' (expected one of: {})", key, list));
@@ -569,6 +570,13 @@ public:
         if (kind == ExpectKind::Region && key == "state") return one_of({"commit", "reserve", "free"});
         if (kind == ExpectKind::Region && key == "type") return one_of({"private", "mapped", "image", "none"});
         if (kind == ExpectKind::Process && key == "state") return one_of({"running", "failed", "exited"});
+        if (kind == ExpectKind::File && key == "bytes") {
+            std::string digits;
+            for (char c : a.text)
+                if (!std::isspace(uint8_t(c))) digits += c;
+            if (digits.empty() || digits.size() % 2 || digits.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
+                return fail(a.loc, fmt::format("bytes: '{}' is not an even number of hex digits", a.text));
+        }
         if (kind == ExpectKind::Module && (key == "loaded" || key == "relocated")) return one_of({"true", "false", "yes", "no"});
         if (kind == ExpectKind::Value && key == "size" && a.number != 1 && a.number != 2 && a.number != 4)
             return fail(a.loc, "size: a value is 1, 2 or 4 bytes");

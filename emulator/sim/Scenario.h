@@ -68,6 +68,7 @@ const char* op_name(Op op);
 
 enum class ExpectKind : uint8_t {
     Result, Error, Returns, Fault, Region, PteExpect, Value, SameFrame, DifferentFrame, Counters, Process, Module,
+    File,
 };
 const char* expect_kind_name(ExpectKind k);
 

@@ -1,6 +1,7 @@
 #include "sim/Session.h"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
 
 #include <fmt/format.h>
@@ -514,6 +515,36 @@ void Session::check(size_t index, StepResult& r) {
                     else if (key == "relocated") flag(mod && mod->relocated);
                     else if (key == "base") add(e, "module.base", hex32(resolve_value(arg).value_or(0)), mod ? hex32(mod->base) : "not loaded");
                     else if (key == "refcount") add(e, "module.refcount", std::to_string(arg.number), mod ? std::to_string(mod->refcount) : "0");
+                }
+                break;
+            }
+            case ExpectKind::File: {
+                // The emulated disk: what a later reader of the file would get.
+                const std::string& path = e.fields.at("path").text;
+                const mm::DiskFile* file = nullptr;
+                for (const auto& f : mmgr.files())
+                    if (f.path == path) file = &f;
+                if (!file) {
+                    add(e, "file", path, "no such file");
+                    break;
+                }
+                const uint64_t offset = e.fields.count("offset") ? e.fields.at("offset").number : 0;
+                auto slice = [&](size_t n) {
+                    std::string out;
+                    for (size_t i = 0; i < n && offset + i < file->bytes.size(); ++i) out += char(file->bytes[offset + i]);
+                    return out;
+                };
+                if (auto it = e.fields.find("size"); it != e.fields.end())
+                    add(e, "file.size", std::to_string(it->second.number), std::to_string(file->bytes.size()));
+                if (auto it = e.fields.find("text"); it != e.fields.end())
+                    add(e, "file.text", it->second.text, slice(it->second.text.size()));
+                if (auto it = e.fields.find("bytes"); it != e.fields.end()) {
+                    std::string want, got;
+                    for (char c : it->second.text)
+                        if (!std::isspace(uint8_t(c))) want += char(std::tolower(uint8_t(c)));
+                    const std::string raw = slice(want.size() / 2);
+                    for (char c : raw) got += fmt::format("{:02x}", uint8_t(c));
+                    add(e, "file.bytes", want, got);
                 }
                 break;
             }

@@ -296,3 +296,27 @@ steps:
 )");
     CHECK(s->failed_steps() == 0);
 }
+
+TEST_CASE("the file expectation reads the emulated disk: size, text and bytes at an offset", "[session][expect]") {
+    auto s = parse(R"(pagelab: 1
+files:
+  - {path: 'C:\DATA\notes.txt', size: 20, text: "The quick "}
+steps:
+  - say: The disk as declared.
+    expect:
+      - file: {path: 'C:\DATA\notes.txt', size: 20}
+      - file: {path: 'C:\DATA\notes.txt', offset: 10, text: "The quick"}
+      - file: {path: 'C:\DATA\notes.txt', offset: 4, bytes: "71 75 69"}
+  - say: Two wrong expectations.
+    expect:
+      - file: {path: 'C:\DATA\notes.txt', text: "A quick"}
+      - file: {path: 'C:\DATA\missing.txt', size: 1}
+)");
+    CHECK(s->result(0).passed());
+    REQUIRE(s->result(1).checks.size() == 2);
+    CHECK(s->result(1).checks[0].actual == "The qui");
+    CHECK(s->result(1).checks[1].actual == "no such file");
+    auto bad = sim::parse_scenario("pagelab: 1\nsteps:\n  - say: x\n    expect: {file: {path: x, bytes: \"7\"}}\n", "t.yaml");
+    REQUIRE(bad.error);
+    CHECK(bad.error->message == "t.yaml:4:37: error: bytes: '7' is not an even number of hex digits");
+}

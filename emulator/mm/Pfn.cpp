@@ -108,10 +108,10 @@ void PfnDatabase::set_head(FrameList l, int field, uint32_t value) {
 void PfnDatabase::push_back(FrameList l, uint32_t pfn) {
     PL_CHECK(m_entries[pfn].list == FrameList::None);
     ListHead& h = m_lists[int(l)];
-    set(pfn, PfnField::List, uint32_t(l));
-    set(pfn, PfnField::Flink, kNoFrame);
-    set(pfn, PfnField::Blink, h.last);
-    if (h.last != kNoFrame) set(h.last, PfnField::Flink, pfn);
+    put(pfn, PfnField::List, m_entries[pfn].list, uint32_t(l));
+    put(pfn, PfnField::Flink, m_entries[pfn].flink, kNoFrame);
+    put(pfn, PfnField::Blink, m_entries[pfn].blink, h.last);
+    if (h.last != kNoFrame) put(h.last, PfnField::Flink, m_entries[h.last].flink, pfn);
     else set_head(l, 0, pfn);
     set_head(l, 1, pfn);
     set_head(l, 2, h.count + 1);
@@ -123,14 +123,14 @@ void PfnDatabase::remove(uint32_t pfn) {
     const FrameList l = e.list;
     ListHead& h = m_lists[int(l)];
     const uint32_t prev = e.blink, next = e.flink;
-    if (prev != kNoFrame) set(prev, PfnField::Flink, next);
+    if (prev != kNoFrame) put(prev, PfnField::Flink, m_entries[prev].flink, next);
     else set_head(l, 0, next);
-    if (next != kNoFrame) set(next, PfnField::Blink, prev);
+    if (next != kNoFrame) put(next, PfnField::Blink, m_entries[next].blink, prev);
     else set_head(l, 1, prev);
     set_head(l, 2, h.count - 1);
-    set(pfn, PfnField::Flink, kNoFrame);
-    set(pfn, PfnField::Blink, kNoFrame);
-    set(pfn, PfnField::List, uint32_t(FrameList::None));
+    put(pfn, PfnField::Flink, m_entries[pfn].flink, kNoFrame);
+    put(pfn, PfnField::Blink, m_entries[pfn].blink, kNoFrame);
+    put(pfn, PfnField::List, m_entries[pfn].list, uint32_t(FrameList::None));
 }
 
 uint32_t PfnDatabase::pop_front(FrameList l) {

@@ -25,16 +25,29 @@ public:
     }
     // Reads 1, 2 or 4 bytes within one frame (little-endian).
     uint32_t read(uint32_t pa, uint32_t size) const {
-        uint32_t v = 0;
-        std::memcpy(&v, m_frames[pa >> 12].data() + (pa & 0xFFFu), size);
-        return v;
+        const uint8_t* p = m_frames[pa >> 12].data() + (pa & 0xFFFu);
+        // Constant-size copies compile to one load each (a variable size calls memcpy).
+        switch (size) {
+            case 1: return *p;
+            case 2: { uint16_t v; std::memcpy(&v, p, 2); return v; }
+            case 4: { uint32_t v; std::memcpy(&v, p, 4); return v; }
+            default: { uint32_t v = 0; std::memcpy(&v, p, size); return v; }  // 3: half of a straddling access
+        }
     }
-    // Writes 1, 2 or 4 bytes within one frame; journaled with the old value.
+    // Writes 1, 2 or 4 bytes within one frame; journaled with the old value. Bits of value above
+    // size are ignored (and not journaled).
     void write(uint32_t pa, uint32_t size, uint32_t value) {
-        uint32_t old = read(pa, size);
+        if (size < 4) value &= (1u << (8 * size)) - 1;
+        const uint32_t old = read(pa, size);
         if (old == value) return;
         m_journal.record(core::Store::PhysBytes, uint8_t(size), pa, old, value);
-        std::memcpy(m_frames[pa >> 12].mutable_data() + (pa & 0xFFFu), &value, size);
+        uint8_t* p = m_frames[pa >> 12].mutable_data() + (pa & 0xFFFu);
+        switch (size) {
+            case 1: *p = uint8_t(value); break;
+            case 2: { const uint16_t v = uint16_t(value); std::memcpy(p, &v, 2); break; }
+            case 4: std::memcpy(p, &value, 4); break;
+            default: std::memcpy(p, &value, size); break;
+        }
     }
     void write_u32(uint32_t pa, uint32_t value) { write(pa, 4, value); }
 

@@ -44,7 +44,7 @@ Translation translate(PhysicalMemory& ram, Tlb& tlb, uint32_t cr3, uint32_t va, 
     if (updated != pte.raw()) ram.write_u32(pte_address, updated);
     const uint32_t pa = (pte.frame() << 12) | page_offset(va);
     if (record) record->pa = pa;
-    tlb.fill(vpn(va), pte.frame(), may_write, may_user, (updated & Pte::kDirty) != 0);
+    if (tlb.size() != 0) tlb.fill(vpn(va), pte.frame(), may_write, may_user, (updated & Pte::kDirty) != 0);
     return Translation{true, pa, 0, false};
 }
 

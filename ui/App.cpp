@@ -1,10 +1,14 @@
 #include "App.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <numeric>
+#include <ctime>
+#include <cstdlib>
 
 #include <GL/gl.h>
 #include <GLFW/glfw3.h>
@@ -40,6 +44,7 @@ App::App(AppOptions options) : m_options(std::move(options)) {
     m_state.high_contrast = m_options.high_contrast;
     if (m_options.font_size) m_state.font_size = *m_options.font_size;
     else if (m_options.classroom) m_state.font_size = 22.0f;
+    else if (m_options.width < 1440) m_state.font_size = 14.0f;  // a laptop screen: a little more room
     m_state.font_size_pending = m_state.font_size;
     if (m_options.single_event) m_state.granularity = Granularity::Event;
 }
@@ -298,7 +303,9 @@ void App::select_page(uint16_t space, uint32_t va) {
     m_state.pte_index = x86::pte_index(va);
     m_state.entry_level = EntryLevel::Pte;
     m_state.entry_selected = true;
-    if (m_session && space < mm().spaces().size() && mm().space(space).alive())
+    // An open frame window keeps showing the frame the user chose; otherwise the page's frame
+    // becomes the selected one.
+    if (m_session && !m_state.frame_window_open && space < mm().spaces().size() && mm().space(space).alive())
         if (auto f = sim::resident_frame(machine(), space, va)) m_state.frame = *f;
 }
 
@@ -323,26 +330,31 @@ bool App::begin_panel(PanelId id) {
     if (r.GetWidth() < 8 || r.GetHeight() < 8) return false;
     ImGui::SetNextWindowPos(r.Min, ImGuiCond_Always);
     ImGui::SetNextWindowSize(r.GetSize(), ImGuiCond_Always);
+    // No background: the slots tile the window, and the frame is cleared to the background
+    // colour anyway. A software rasterizer then shades each background pixel once, not twice.
     const ImGuiWindowFlags flags = ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize | ImGuiWindowFlags_NoCollapse |
                                    ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoTitleBar |
-                                   ImGuiWindowFlags_NoBringToFrontOnFocus;
+                                   ImGuiWindowFlags_NoBringToFrontOnFocus | ImGuiWindowFlags_NoBackground;
     ImGui::Begin(slot_window_name(slot), nullptr, flags);
     m_probe.rect(std::string("panel.") + panel_title(id), r);
+    m_tab_row_y = ImGui::GetCursorScreenPos().y;
+    m_tabs_end_x = ImGui::GetCursorScreenPos().x;
     if (slot != Slot::Top) {
         if (ImGui::BeginTabBar("##tabs", ImGuiTabBarFlags_FittingPolicyScroll)) {
             for (size_t p = 0; p < kPanelCount; ++p) {
                 if (!m_state.show[p] || m_layout.slot_of[p] != slot) continue;
                 const PanelId pid = PanelId(p);
-                const ImGuiTabItemFlags tf = m_state.raise_panel == pid ? ImGuiTabItemFlags_SetSelected : 0;
-                if (ImGui::BeginTabItem(panel_title(pid), nullptr, tf)) {
-                    if (pid != id) {
-                        // Shown from the next frame on: this frame's window belongs to `id`.
-                        m_pending_active[s] = pid;
-                        m_pending_set[s] = true;
-                    }
-                    ImGui::EndTabItem();
+                // The UI state decides which tab shows; a click on another tab changes the state
+                // (from the next frame, since this frame's window already belongs to `id`).
+                const ImGuiTabItemFlags tf = pid == id ? ImGuiTabItemFlags_SetSelected : 0;
+                const bool open = ImGui::BeginTabItem(panel_title(pid), nullptr, tf);
+                if (ImGui::IsItemClicked() && pid != id) {
+                    m_pending_active[s] = pid;
+                    m_pending_set[s] = true;
                 }
                 m_probe.last_item(std::string("tab.") + panel_title(pid));
+                m_tabs_end_x = std::max(m_tabs_end_x, ImGui::GetItemRectMax().x);
+                if (open) ImGui::EndTabItem();
             }
             ImGui::EndTabBar();
         }
@@ -351,6 +363,17 @@ bool App::begin_panel(PanelId id) {
 }
 
 void App::end_panel() { ImGui::End(); }
+
+bool App::begin_tab_row(float width) {
+    const float right = ImGui::GetWindowPos().x + ImGui::GetWindowContentRegionMax().x;
+    const float x = right - width;
+    if (x < m_tabs_end_x + ImGui::GetFontSize()) return false;
+    m_saved_cursor = ImGui::GetCursorScreenPos();
+    ImGui::SetCursorScreenPos(ImVec2(x, m_tab_row_y));
+    return true;
+}
+
+void App::end_tab_row() { ImGui::SetCursorScreenPos(m_saved_cursor); }
 
 // ------------------------------------------------------------------------------------------------
 // Window and frame loop
@@ -420,8 +443,12 @@ void App::apply_startup_options() {
     if (m_options.process) {
         if (const os::Process* p = machine().find_process(*m_options.process)) {
             select_space(p->space);
-            if (m_options.address)
+            if (m_options.address) {
                 if (auto va = resolve_address(*m_options.address)) select_page(p->space, *va);
+                // An explicit selection wins over following the last access on the first frame.
+                m_last_session = m_session.get();
+                m_last_cursor = m_session->cursor();
+            }
         }
     }
     if (m_options.compare) {
@@ -441,7 +468,7 @@ void App::apply_startup_options() {
                 std::transform(v.begin(), v.end(), v.begin(), [](unsigned char ch) { return char(std::tolower(ch)); });
                 return v;
             };
-            if (lower(t).find(lower(want)) == 0) m_state.raise_panel = PanelId(p);
+            if (lower(t).find(lower(want)) != std::string::npos) m_state.raise_panel = PanelId(p);
         }
     }
 }
@@ -451,8 +478,7 @@ void App::begin_frame_state() {
     const bool classroom = m_state.classroom;
     const float menu_h = ImGui::GetFrameHeight();
     const ImGuiStyle& st = ImGui::GetStyle();
-    const float controls_h = 2 * ImGui::GetFrameHeight() + ImGui::GetTextLineHeight() + 2 * st.WindowPadding.y +
-                             3 * st.ItemSpacing.y + 4;
+    const float controls_h = 2 * ImGui::GetFrameHeight() + 2 * st.WindowPadding.y + st.ItemSpacing.y + 2;
     m_layout = compute_layout(ImGui::GetIO().DisplaySize, menu_h, controls_h, classroom, m_state.show);
     for (size_t s = 0; s < kSlotCount; ++s) {
         if (m_pending_set[s]) m_state.active_in_slot[s] = m_pending_active[s];
@@ -472,7 +498,6 @@ void App::begin_frame_state() {
 
     // Follow the access: a move of the cursor selects the page the current step touched.
     if (m_session && (m_session.get() != m_last_session || m_session->cursor() != m_last_cursor)) {
-        const bool moved = m_session.get() == m_last_session;
         m_last_session = m_session.get();
         m_last_cursor = m_session->cursor();
         const Derived& d = derived();
@@ -485,7 +510,7 @@ void App::begin_frame_state() {
                     break;
                 }
         }
-        if (m_state.follow_access && moved && d.last_access() && d.last_access_in_changes()) {
+        if (m_state.follow_access && d.last_access() && d.last_access_in_changes()) {
             const LastAccess& a = *d.last_access();
             if (a.space < mm().spaces().size() && mm().space(a.space).alive()) select_page(a.space, a.va);
         }
@@ -553,10 +578,16 @@ void App::frame() {
         glfwPollEvents();
     }
     rebuild_fonts_if_needed();
+    const auto t_start = std::chrono::steady_clock::now();
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGuiIO& io = ImGui::GetIO();
-    if (m_fixed_time) io.DeltaTime = 1.0f / 60.0f;
+    if (m_fixed_time) {
+        io.DeltaTime = 1.0f / 60.0f;
+        // Screenshots and benchmarks: the X server's pointer must not hover anything.
+        io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+        for (bool& b : io.MouseDown) b = false;
+    }
     if (m_test) m_test->inject(*this);
     ImGui::NewFrame();
     ImGui::PushFont(m_fonts.ui);
@@ -568,15 +599,62 @@ void App::frame() {
     draw();
     ImGui::PopFont();
     ImGui::Render();
+    const auto t_built = std::chrono::steady_clock::now();
     int w, h;
     glfwGetFramebufferSize(m_window, &w, &h);
     glViewport(0, 0, w, h);
     const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
-    glClearColor(bg.x * 0.8f, bg.y * 0.8f, bg.z * 0.8f, 1.0f);
+    glClearColor(bg.x, bg.y, bg.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
-    if (m_test) m_test->after_frame(*this);
+    ImGui_ImplOpenGL3_RenderDrawData(merge_draw_lists(ImGui::GetDrawData()));
+    if (m_options.bench_frames > 0) {
+        glFinish();
+        const auto t_drawn = std::chrono::steady_clock::now();
+        m_cpu_ms = std::chrono::duration<double, std::milli>(t_built - t_start).count();
+        m_gpu_ms = std::chrono::duration<double, std::milli>(t_drawn - t_built).count();
+    }
+    if (m_test) {
+        m_test->after_frame(*this);
+        if (m_test->take_dump_request()) {
+            const std::string png = fmt::format("ui-test-{}-frame{}.png", m_test->name(), m_frame);
+            if (write_png(png, read_back_buffer(w, h))) std::printf("  (the window as drawn: %s)\n", png.c_str());
+        }
+    }
     ++m_frame;
+}
+
+ImDrawData* App::merge_draw_lists(ImDrawData* dd) {
+    // Mesa's llvmpipe (the renderer under Xvfb, and on machines without a GPU) finishes a whole
+    // render pass whenever a vertex buffer it still reads is replaced, which the OpenGL3 backend
+    // does once per window: with a dozen windows that cost ~1.5 ms each. One merged list is one
+    // upload and one pass. Commands keep their own vertex offsets, so 16-bit indices stay valid.
+    if (!dd || dd->CmdListsCount <= 1) return dd;
+    if (!m_merged) m_merged = std::make_unique<ImDrawList>(ImGui::GetDrawListSharedData());
+    ImDrawList& out = *m_merged;
+    out.CmdBuffer.resize(0);
+    out.IdxBuffer.resize(0);
+    out.VtxBuffer.resize(0);
+    out.Flags = dd->CmdLists[0]->Flags;
+    for (int i = 0; i < dd->CmdListsCount; ++i) {
+        const ImDrawList* in = dd->CmdLists[i];
+        const unsigned vtx_base = unsigned(out.VtxBuffer.Size), idx_base = unsigned(out.IdxBuffer.Size);
+        for (const ImDrawCmd& c : in->CmdBuffer) {
+            ImDrawCmd m = c;
+            m.VtxOffset += vtx_base;
+            m.IdxOffset += idx_base;
+            out.CmdBuffer.push_back(m);
+        }
+        const int v = out.VtxBuffer.Size, x = out.IdxBuffer.Size;
+        out.VtxBuffer.resize(v + in->VtxBuffer.Size);
+        std::memcpy(out.VtxBuffer.Data + v, in->VtxBuffer.Data, size_t(in->VtxBuffer.Size) * sizeof(ImDrawVert));
+        out.IdxBuffer.resize(x + in->IdxBuffer.Size);
+        std::memcpy(out.IdxBuffer.Data + x, in->IdxBuffer.Data, size_t(in->IdxBuffer.Size) * sizeof(ImDrawIdx));
+    }
+    m_merged_ptr = &out;
+    m_merged_data = *dd;
+    m_merged_data.CmdLists = &m_merged_ptr;
+    m_merged_data.CmdListsCount = 1;
+    return &m_merged_data;
 }
 
 uint32_t App::pixel_at(ImVec2 p) const {
@@ -598,10 +676,12 @@ int App::run() {
         m_options.width = test->width;
         m_options.height = test->height;
         m_test = std::make_unique<TestDriver>(test->name);
+        m_test->wait(3);  // widgets record their rectangles once drawn; modals settle their size
         test->script(*m_test);
         m_probe.enable(true);
     }
     m_fixed_time = m_test || m_options.screenshot || m_options.bench_frames > 0;
+    if (!m_options.crop.empty()) m_probe.enable(true);  // panel rectangles for the crop
     if (!init_window()) return 3;
 
     const std::string file = m_options.file.empty() ? lessons_dir() + "/01-demand-zero.yaml" : m_options.file;
@@ -629,23 +709,45 @@ int App::run_screenshot() {
     }
     int w, h;
     glfwGetFramebufferSize(m_window, &w, &h);
-    const Pixels px = read_back_buffer(w, h);
+    Pixels px = read_back_buffer(w, h);
     glfwSwapBuffers(m_window);
+    if (!m_options.crop.empty()) {
+        // The union of the named panels' rectangles ("frame" is the frame window).
+        ImRect r(FLT_MAX, FLT_MAX, -FLT_MAX, -FLT_MAX);
+        for (const std::string& name : m_options.crop) {
+            const ImRect* pr = m_probe.find_rect(name == "frame" ? std::string("frame.window") : "panel." + name);
+            if (!pr) {
+                std::fprintf(stderr, "pagelab-ui: --crop: panel '%s' was not drawn\n", name.c_str());
+                return 2;
+            }
+            r.Add(*pr);
+        }
+        r.Expand(2.0f);
+        px = crop(px, int(r.Min.x), int(r.Min.y), int(r.GetWidth()), int(r.GetHeight()));
+    }
     if (!write_png(*m_options.screenshot, px)) {
         std::fprintf(stderr, "pagelab-ui: cannot write %s\n", m_options.screenshot->c_str());
         return 1;
     }
-    std::printf("pagelab-ui: wrote %s (%dx%d)\n", m_options.screenshot->c_str(), w, h);
+    std::printf("pagelab-ui: wrote %s (%dx%d)\n", m_options.screenshot->c_str(), px.width, px.height);
     return 0;
 }
 
 int App::run_bench() {
     if (!m_session) return 2;
     const int n = m_options.bench_frames;
+    // Wall time depends on what else the machine runs; the process's CPU time (all threads,
+    // llvmpipe's rasterizer threads included) is the work a frame costs.
+    auto cpu_now = [] {
+        timespec ts{};
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+        return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+    };
     auto measure = [&](bool moving) {
-        std::vector<double> ms;
+        std::vector<double> ms, cpu, gpu, work;
         ms.reserve(size_t(n));
         for (int i = 0; i < n + 10; ++i) {
+            const double c0 = cpu_now();
             const auto t0 = std::chrono::steady_clock::now();
             if (moving) {
                 // The worst case: every frame the cursor moves, so every cache and texture is rebuilt.
@@ -656,23 +758,46 @@ int App::run_bench() {
             glFinish();
             glfwSwapBuffers(m_window);
             const auto t1 = std::chrono::steady_clock::now();
-            if (i >= 10) ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+            const double c1 = cpu_now();
+            if (i >= 10) {
+                work.push_back(c1 - c0);
+                ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+                cpu.push_back(m_cpu_ms);
+                gpu.push_back(m_gpu_ms);
+            }
         }
-        std::sort(ms.begin(), ms.end());
-        const double median = ms[ms.size() / 2];
-        const double p95 = ms[std::min(ms.size() - 1, ms.size() * 95 / 100)];
+        auto median_of = [](std::vector<double> v) {
+            std::sort(v.begin(), v.end());
+            return v[v.size() / 2];
+        };
         const double mean = std::accumulate(ms.begin(), ms.end(), 0.0) / double(ms.size());
-        return std::array<double, 3>{median, p95, mean};
+        const double median = median_of(ms);
+        std::sort(ms.begin(), ms.end());
+        const double p95 = ms[std::min(ms.size() - 1, ms.size() * 95 / 100)];
+        return std::array<double, 6>{median, p95, mean, median_of(cpu), median_of(gpu), median_of(work)};
     };
     const auto still = measure(false);
     const auto moving = measure(true);
     int w, h;
     glfwGetFramebufferSize(m_window, &w, &h);
     const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
+    if (const ImDrawData* dd = ImGui::GetDrawData()) {
+        int cmds = 0;
+        for (int i = 0; i < dd->CmdListsCount; ++i) {
+            cmds += dd->CmdLists[i]->CmdBuffer.Size;
+        }
+        std::printf("bench: last frame: %d draw lists, %d draw commands, %d vertices, %d indices\n", dd->CmdListsCount, cmds,
+                    dd->TotalVtxCount, dd->TotalIdxCount);
+    }
     std::printf("bench: %s, %u frames, %zu events, %dx%d, renderer %s\n", fs::path(m_path).filename().string().c_str(),
                 mm().pfn().size(), m_session->event_count(), w, h, renderer ? renderer : "?");
-    std::printf("bench: still:         median %.2f ms  p95 %.2f ms  mean %.2f ms  (%d frames)\n", still[0], still[1], still[2], n);
-    std::printf("bench: cursor moving: median %.2f ms  p95 %.2f ms  mean %.2f ms  (%d frames)\n", moving[0], moving[1], moving[2], n);
+    std::printf("bench: load average %.2f while measuring\n", [] {
+        double l[1] = {0};
+        return getloadavg(l, 1) == 1 ? l[0] : -1.0;
+    }());
+    for (const auto& [name, r] : {std::pair{"still", still}, std::pair{"cursor moving", moving}})
+        std::printf("bench: %-13s median %.2f ms/frame (p95 %.2f, mean %.2f); CPU %.2f ms/frame; UI %.2f ms, render %.2f ms\n", name, r[0],
+                    r[1], r[2], r[5], r[3], r[4]);
     return 0;
 }
 

@@ -45,6 +45,7 @@ struct AppOptions {
     std::optional<std::string> tab;          // bring this panel's tab to the front
     bool single_event = false;               // start in single-event granularity
     std::optional<std::string> compare;      // "A,B": the processes side by side
+    std::vector<std::string> crop;           // screenshot only these panels' area (titles, or "frame")
 };
 
 struct LessonInfo {
@@ -56,7 +57,7 @@ struct LessonInfo {
     std::string error;  // the load error, when the file is invalid
 };
 
-enum class TextureId : uint8_t { Strip, Frames, Slots, Count_ };
+enum class TextureId : uint8_t { Strip, Frames, Slots, PdGrid, PtGrid, Count_ };
 
 class App {
 public:
@@ -85,6 +86,7 @@ public:
     const Palette& colours() const { return palette(m_state.high_contrast); }
     Probe& probe() { return m_probe; }
     GlTexture& texture(TextureId id) { return m_textures[size_t(id)]; }
+    std::vector<ImU32>& texels(TextureId id) { return m_texels[size_t(id)]; }  // last upload, for grids
     const AppOptions& options() const { return m_options; }
     ImVec2 window_size() const { return m_window_size; }
     const std::vector<LessonInfo>& lessons(bool rescan = false);
@@ -117,6 +119,10 @@ public:
     // panel is hidden behind another tab this frame. Pair a true result with end_panel().
     bool begin_panel(PanelId id);
     void end_panel();
+    // Widgets on the right end of the panel's tab row, where there is room beside the tabs
+    // (returns false and leaves the cursor alone when there is not). Pair true with end_tab_row().
+    bool begin_tab_row(float width);
+    void end_tab_row();
     const LayoutPlan& layout() const { return m_layout; }
 
     // For tests: pixels of the frame just rendered (back buffer, before the swap).
@@ -135,6 +141,7 @@ private:
     void after_load();
     void apply_startup_options();
     void rebuild_fonts_if_needed();
+    ImDrawData* merge_draw_lists(ImDrawData* draw_data);
     int run_screenshot();
     int run_bench();
     int run_test();
@@ -152,9 +159,12 @@ private:
     bool m_style_applied = false;
     Probe m_probe;
     LayoutPlan m_layout;
+    float m_tab_row_y = 0, m_tabs_end_x = 0;
+    ImVec2 m_saved_cursor{0, 0};
     std::array<PanelId, kSlotCount> m_pending_active{};
     std::array<bool, kSlotCount> m_pending_set{};
     std::array<GlTexture, size_t(TextureId::Count_)> m_textures;
+    std::array<std::vector<ImU32>, size_t(TextureId::Count_)> m_texels;
     std::vector<LessonInfo> m_lessons;
     bool m_lessons_scanned = false;
 
@@ -162,6 +172,10 @@ private:
     ImVec2 m_window_size{0, 0};
     bool m_fixed_time = false;  // screenshot, bench, tests: every frame advances 1/60 s
     uint64_t m_frame = 0;
+    double m_cpu_ms = 0, m_gpu_ms = 0;
+    std::unique_ptr<ImDrawList> m_merged;
+    ImDrawList* m_merged_ptr = nullptr;
+    ImDrawData m_merged_data;  // the last frame: building the UI / rendering it (bench)
     std::unique_ptr<TestDriver> m_test;
     size_t m_last_cursor = ~size_t{0};
     const sim::Session* m_last_session = nullptr;

@@ -40,6 +40,7 @@ ChangeSet collect_changes(const sim::Session& s, size_t first_event, size_t end_
             case Store::PhysBytes: {
                 const uint32_t pa = c.target & ~3u;
                 out.frames.insert(pa >> 12);
+                for (uint32_t b = 0; b < c.field && b < 4; ++b) out.bytes.insert(c.target + b);
                 // Entries are written as whole words; narrower writes (data) still mark the frame.
                 if (c.field == 4 && (c.target & 3u) == 0) {
                     auto [it, fresh] = out.words.try_emplace(pa, WordChange{uint32_t(c.before), uint32_t(c.after)});
@@ -48,13 +49,20 @@ ChangeSet collect_changes(const sim::Session& s, size_t first_event, size_t end_
                 break;
             }
             case Store::FrameContent:
-            case Store::Pfn: out.frames.insert(c.target); break;
+                out.frames.insert(c.target);
+                out.content_frames.insert(c.target);
+                break;
+            case Store::Pfn:
+                // List links move when a neighbour joins or leaves a list: not news about this frame.
+                if (c.field != uint8_t(mm::PfnField::Flink) && c.field != uint8_t(mm::PfnField::Blink)) out.frames.insert(c.target);
+                break;
             case Store::Slot:
             case Store::SlotContent: out.slots.insert(c.target); break;
             case Store::Counter:
                 if (c.target < out.counter_delta.size()) out.counter_delta[c.target] += int64_t(c.after) - int64_t(c.before);
                 break;
             case Store::Vad: out.region_spaces.insert(uint16_t(c.target)); break;
+            case Store::Proto: out.protos.insert(c.target); break;
             default: break;
         }
     }
@@ -159,6 +167,13 @@ bool Derived::refresh(sim::Session& s, bool single_event) {
             }
         }
     }
+    // Prototype PTEs: a valid one maps the frame every process shares for that image page.
+    const auto& protos = mmgr.prototypes();
+    for (uint32_t i = 0; i < protos.size(); ++i) {
+        const uint32_t p = protos[i];
+        if ((p & 1) && (p >> 12) < ram.frame_count())
+            mappings.push_back({p >> 12, Mapping{Mapping::Kind::Prototype, 0xFFFF, i, 0, p}});
+    }
     std::stable_sort(mappings.begin(), mappings.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     m_map_frames.clear();
     m_mappings.clear();
@@ -172,6 +187,9 @@ bool Derived::refresh(sim::Session& s, bool single_event) {
         if (sw && mm::SoftwarePte::kind(sw) == mm::PteKind::Pagefile)
             m_slot_owner.try_emplace(mm::SoftwarePte::slot(sw), map.space, map.va);
     }
+
+    m_frame_counts.fill(0);
+    for (uint32_t f = 0; f < mmgr.pfn().size(); ++f) ++m_frame_counts[size_t(classify_frame(mmgr.pfn()[f]))];
 
     // The last access at or before the cursor.
     m_last_access.reset();

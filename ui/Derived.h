@@ -27,8 +27,11 @@ struct WordChange {
 struct ChangeSet {
     std::map<uint32_t, WordChange> words;  // 4-byte-aligned physical address -> old and new word
     std::set<uint32_t> frames;             // frames whose bytes, database entry or content changed
+    std::set<uint32_t> bytes;              // physical addresses of bytes written
+    std::set<uint32_t> content_frames;     // frames whose whole content was replaced (zero-fill, page-in)
     std::set<uint32_t> slots;              // pagefile slots taken, released or written
     std::set<uint16_t> region_spaces;      // address spaces whose VADs changed
+    std::set<uint32_t> protos;             // prototype PTEs (section pages) written
     std::array<int64_t, 32> counter_delta{};
     size_t change_count = 0;
 
@@ -40,12 +43,12 @@ struct ChangeSet {
 };
 
 // One thing that points at a frame: a PTE (valid or in transition), a PDE (the frame is a page
-// table) or a CR3 (the frame is a page directory).
+// table), a CR3 (the frame is a page directory) or a section's prototype PTE (a shared image page).
 struct Mapping {
-    enum class Kind : uint8_t { Pte, TransitionPte, Pde, Directory };
+    enum class Kind : uint8_t { Pte, TransitionPte, Pde, Directory, Prototype };
     Kind kind = Kind::Pte;
-    uint16_t space = 0;
-    uint32_t va = 0;        // the page (Pte), the 4 MB range (Pde), 0 (Directory)
+    uint16_t space = 0;     // 0xFFFF for a prototype PTE (it belongs to the section, not a process)
+    uint32_t va = 0;        // the page (Pte), the 4 MB range (Pde), 0 (Directory), the index (Prototype)
     uint32_t entry_pa = 0;  // physical address of the entry (or CR3)
     uint32_t entry = 0;     // its value
 };
@@ -81,11 +84,16 @@ public:
     size_t changes_first_event() const { return m_first_event; }
     std::span<const Mapping> mappers_of(uint32_t frame) const;
     size_t mapping_count() const { return m_mappings.size(); }
+    // Every mapping, sorted by frame: mapping_frame(i) is the frame mappings()[i] points at.
+    const std::vector<Mapping>& mappings() const { return m_mappings; }
+    uint32_t mapping_frame(size_t i) const { return m_map_frames[i]; }
     // Every page's class in that address space (1M entries), empty when the space is gone.
     const std::vector<uint8_t>& page_classes(uint16_t space) const;
     const std::vector<uint8_t>& region_classes(uint16_t space) const;
     std::optional<std::pair<uint16_t, uint32_t>> slot_owner(uint32_t slot) const;
     const std::optional<LastAccess>& last_access() const { return m_last_access; }
+    // How many frames fall in each FrameClass (for the physical map's legend).
+    const std::array<uint32_t, kFrameClassCount>& frame_class_counts() const { return m_frame_counts; }
     bool last_access_in_changes() const {
         return m_last_access && m_last_access->event >= m_first_event;
     }
@@ -105,6 +113,7 @@ private:
     std::vector<std::vector<uint8_t>> m_region_classes;
     std::map<uint32_t, std::pair<uint16_t, uint32_t>> m_slot_owner;
     std::optional<LastAccess> m_last_access;
+    std::array<uint32_t, kFrameClassCount> m_frame_counts{};
 };
 
 // Describes an entry word for a tooltip: "valid, frame 0x4 ---DA--UWEV".

@@ -11,18 +11,18 @@ void GlTexture::release() {
     m_key = ~uint64_t{0};
 }
 
-void GlTexture::upload(int width, int height, const std::vector<ImU32>& texels) {
+void GlTexture::upload(int width, int height, const std::vector<ImU32>& texels, Filter filter) {
     if (width <= 0 || height <= 0 || texels.size() < size_t(width) * size_t(height)) return;
     if (!m_id) glGenTextures(1, &m_id);
     glBindTexture(GL_TEXTURE_2D, m_id);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
     glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+    // Magnified cells stay crisp squares; a map with more cells than pixels is averaged.
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, filter == Filter::Minify ? GL_LINEAR : GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
+    glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
     if (width != m_width || height != m_height) {
-        // Magnified cells stay crisp squares; a map with more cells than pixels is averaged.
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MIN_FILTER, GL_LINEAR);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_MAG_FILTER, GL_NEAREST);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_S, GL_CLAMP_TO_EDGE);
-        glTexParameteri(GL_TEXTURE_2D, GL_TEXTURE_WRAP_T, GL_CLAMP_TO_EDGE);
         glTexImage2D(GL_TEXTURE_2D, 0, GL_RGBA8, width, height, 0, GL_RGBA, GL_UNSIGNED_BYTE, texels.data());
         m_width = width;
         m_height = height;

@@ -18,8 +18,11 @@ public:
     ~GlTexture() { release(); }
     void release();
 
+    // How texels reach the screen: Nearest for textures drawn 1:1 (the strip, the entry grids),
+    // Minify for maps that may hold more cells than pixels (averaged when shrunk, crisp when grown).
+    enum class Filter : uint8_t { Nearest, Minify };
     // Uploads width x height texels (RGBA8, row-major, ImU32 as ImGui packs it).
-    void upload(int width, int height, const std::vector<ImU32>& texels);
+    void upload(int width, int height, const std::vector<ImU32>& texels, Filter filter = Filter::Minify);
     ImTextureID id() const { return reinterpret_cast<ImTextureID>(static_cast<intptr_t>(m_id)); }
     int width() const { return m_width; }
     int height() const { return m_height; }

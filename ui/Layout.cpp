@@ -65,9 +65,9 @@ LayoutPlan compute_layout(ImVec2 display, float top, float controls_height, bool
         put(PanelId::Physical, Slot::R1);
         put(PanelId::Counters, Slot::R2);
         put(PanelId::Pagefile, Slot::R2);
-        columns = {{0.25f, {{Slot::L1, 0.45f}, {Slot::L2, 0.55f}}},
-                   {0.45f, {{Slot::C1, 0.27f}, {Slot::C2, 0.43f}, {Slot::C3, 0.30f}}},
-                   {0.30f, {{Slot::R1, 0.56f}, {Slot::R2, 0.44f}}}};
+        columns = {{0.25f, {{Slot::L1, 0.50f}, {Slot::L2, 0.50f}}},
+                   {0.45f, {{Slot::C1, 0.23f}, {Slot::C2, 0.50f}, {Slot::C3, 0.27f}}},
+                   {0.30f, {{Slot::R1, 0.52f}, {Slot::R2, 0.48f}}}};
     } else {
         // Classroom: the side columns go; the lesson stays large on the left and everything
         // else is a tab below the page tables.
@@ -83,7 +83,7 @@ LayoutPlan compute_layout(ImVec2 display, float top, float controls_height, bool
         put(PanelId::Counters, Slot::C3);
         put(PanelId::Pagefile, Slot::C3);
         columns = {{0.32f, {{Slot::L1, 1.0f}}},
-                   {0.68f, {{Slot::C1, 0.20f}, {Slot::C2, 0.46f}, {Slot::C3, 0.34f}}}};
+                   {0.68f, {{Slot::C1, 0.16f}, {Slot::C2, 0.54f}, {Slot::C3, 0.30f}}}};
     }
     for (size_t p = 0; p < kPanelCount; ++p)
         if (show[p]) ++plan.visible_panels[size_t(plan.slot_of[p])];

@@ -16,6 +16,7 @@ struct Pixels {
 Pixels read_back_buffer(int width, int height);
 // One pixel of the back buffer at window coordinates (x right, y down), as RGBA.
 uint32_t read_pixel(int x, int y, int window_height);
+Pixels crop(const Pixels& pixels, int x, int y, int width, int height);
 bool write_png(const std::string& path, const Pixels& pixels);
 
 }  // namespace pagelab::ui

@@ -94,6 +94,7 @@ struct UiState {
     std::optional<PanelId> raise_panel;        // bring this tab to the front next frame
     bool events_whole_run = false;
     size_t events_scrolled_to = ~size_t{0};  // the cursor the events list last scrolled to
+    int events_scroll_frames = 0;             // frames spent scrolling to it (layout settles)
     bool hex_as_words = false;
     uint16_t compare_left = 0xFFFF, compare_right = 0xFFFF;
     ZoomView strip;

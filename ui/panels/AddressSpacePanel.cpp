@@ -58,7 +58,7 @@ void draw_strip(App& app, uint16_t space) {
     const mm::AddressSpace& sp = app.mm().space(space);
     const float width = std::floor(ImGui::GetContentRegionAvail().x);
     const float lh = ImGui::GetTextLineHeight();
-    const float height = std::max(lh * 2.6f, 34.0f);
+    const float height = std::clamp(lh * 2.8f, 36.0f, 48.0f);
     if (width < 32 || pages.empty()) return;
     ZoomView& view = st.strip;
     if (view.width_px <= 0) view.fit(width);
@@ -92,7 +92,7 @@ void draw_strip(App& app, uint16_t space) {
             texels[size_t(x)] = best_region ? pal.region[best_region] : pal.arena[int(arena_of(sp.personality(), va))];
             texels[size_t(cols + x)] = best_page == uint8_t(PageClass::Free) ? pal.grid_bg : pal.page[best_page];
         }
-        tex.upload(cols, 2, texels);
+        tex.upload(cols, 2, texels, GlTexture::Filter::Nearest);
     }
 
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
@@ -105,6 +105,14 @@ void draw_strip(App& app, uint16_t space) {
     dl->AddImage(tex.id(), p0, ImVec2(p0.x + width, p0.y + row0), ImVec2(0, 0), ImVec2(1, 0.5f));
     dl->AddImage(tex.id(), ImVec2(p0.x, p0.y + row0 + 1), ImVec2(p0.x + width, p0.y + height), ImVec2(0, 0.5f), ImVec2(1, 1));
     dl->AddRect(ImVec2(p0.x - 1, p0.y - 1), ImVec2(p0.x + width + 1, p0.y + height + 1), ImGui::GetColorU32(ImGuiCol_Border));
+
+    // Regions narrower than a few pixels at this zoom still get a visible mark.
+    for (const auto& [start, vad] : sp.vads()) {
+        const double x0 = view.to_px(double(vad.base())), x1 = view.to_px(double(vad.base()) + double(vad.size()));
+        if (x1 < -3 || x0 > width + 3 || x1 - x0 >= 3) continue;
+        const float xm = p0.x + float((x0 + x1) * 0.5);
+        dl->AddRectFilled(ImVec2(xm - 1.5f, p0.y), ImVec2(xm + 1.5f, p0.y + row0), pal.region[int(classify_vad(&vad))]);
+    }
 
     // Markers: the selected page (white) and the last access (yellow).
     auto marker = [&](uint32_t va, ImU32 colour, bool below) {
@@ -245,20 +253,33 @@ void draw_address_space_panel(App& app) {
         app.end_panel();
         return;
     }
-    if (!process_selector(app, "as")) {
+    const float views_w = ImGui::CalcTextSize("All 4 GB").x + ImGui::CalcTextSize("Regions").x +
+                          ImGui::GetStyle().FramePadding.x * 4 + ImGui::GetStyle().ItemSpacing.x;
+    // Quick views beside the process buttons: all 4 GB, or just the span of the regions.
+    if (!process_selector_in_tab_row(app, "as", views_w, [&] {
+            if (app.state().space == 0xFFFF) return;
+            const mm::AddressSpace& sp = app.mm().space(app.state().space);
+            if (ImGui::Button("All 4 GB")) app.state().strip.fit(app.state().strip.width_px);
+            ImGui::SameLine();
+            ImGui::BeginDisabled(sp.vads().empty());
+            if (ImGui::Button("Regions") && !sp.vads().empty()) {
+                const double lo = double(sp.vads().begin()->second.base());
+                const auto& last = sp.vads().rbegin()->second;
+                const double hi = double(last.base()) + double(last.size());
+                const double margin = std::max((hi - lo) * 0.1, 8.0 * 4096.0);
+                app.state().strip.show_range(std::max(0.0, lo - margin), std::min(kFourGb, hi + margin), app.state().strip.width_px);
+            }
+            ImGui::EndDisabled();
+        })) {
         app.end_panel();
         return;
     }
     const uint16_t space = app.state().space;
     const Palette& pal = app.colours();
-    ImGui::SameLine();
-    ImGui::TextDisabled("  %s personality", mm::personality_name(app.mm().space(space).personality()));
-    ImGui::SameLine();
-    help_marker("Top row: regions (VADs) by type, or the arena behind free space. Bottom row: the state of the pages; "
-                "a pixel covering many pages shows the most telling state among them. Wheel zooms, drag pans, "
-                "double-click shows all 4 GB, click selects a page.");
-    ImGui::Dummy(ImVec2(1, 4));
+    ImGui::Dummy(ImVec2(1, 2));
     draw_strip(app, space);
+    // A short panel gives the room to the region table; the (?) explains the colours anyway.
+    const bool room = ImGui::GetContentRegionAvail().y > ImGui::GetTextLineHeightWithSpacing() * 6;
     const bool win95 = app.mm().space(space).personality() == mm::Personality::Win95;
     std::vector<LegendItem> items = {
         {pal.region[int(RegionClass::Private)], "private", "A private region (VirtualAlloc)."},
@@ -275,8 +296,15 @@ void draw_address_space_panel(App& app) {
         items.push_back({pal.arena[int(Arena::User)], "user space", "0x00010000 - 0x7FFEFFFF."});
         items.push_back({pal.arena[int(Arena::Kernel)], "kernel", "The top 2 GB: user-mode accesses fault."});
     }
-    legend(items);
-    ImGui::Spacing();
+    if (room) {
+        legend(items);
+        ImGui::SameLine();
+        ImGui::TextDisabled("%s", mm::personality_name(app.mm().space(space).personality()));
+        ImGui::SameLine();
+        help_marker("Top row: regions (VADs) by type, or the arena behind free space. Bottom row: the state of the pages "
+                    "(colours as in the page tables); a pixel covering many pages shows the most telling state among them. "
+                    "Wheel zooms, drag pans, double-click shows all 4 GB, click selects a page.");
+    }
     region_table(app, space);
     app.end_panel();
 }

@@ -261,25 +261,34 @@ void draw_controls_panel(App& app) {
     ImGui::SliderFloat("##rate", &st.run_rate, 0.5f, 20.0f, "%.1f / s", ImGuiSliderFlags_Logarithmic);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run speed: moves per second");
 
-    // Where we are, right-aligned on the first row.
+    // The status (breakpoint hit, at the end, ...) fills the rest of the first row.
+    ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x * 2);
+    ImGui::AlignTextToFramePadding();
+    const std::string status = st.status.empty() ? std::string("F1: keyboard shortcuts") : st.status;
+    ImGui::PushStyleColor(ImGuiCol_Text, st.status.empty() ? app.colours().text_dim : app.colours().link);
+    ImGui::PushClipRect(ImGui::GetCursorScreenPos(), ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowWidth() - 8, ImGui::GetCursorScreenPos().y + 100), true);
+    ImGui::TextUnformatted(status.c_str());
+    ImGui::PopClipRect();
+    ImGui::PopStyleColor();
+    if (ImGui::IsItemHovered() && !st.status.empty()) ImGui::SetTooltip("%s", st.status.c_str());
+    app.probe().value("controls.status", st.status);
+
+    // Second row: the scrub bar, and where we are.
     const size_t done = s.steps_done();
     const std::string where = s.at_step_boundary() || s.cursor() == 0
-                                  ? fmt::format("step {} of {}   event {} of {}", done, s.step_count(), s.cursor(), s.event_count())
-                                  : fmt::format("in step {} of {}   event {} of {}", s.current_step() + 1, s.step_count(),
+                                  ? fmt::format("step {} of {}  |  event {} of {}", done, s.step_count(), s.cursor(), s.event_count())
+                                  : fmt::format("in step {} of {}  |  event {} of {}", s.current_step() + 1, s.step_count(),
                                                 s.cursor(), s.event_count());
+    ImGui::PushFont(app.fonts().bold);
     const float ww = ImGui::CalcTextSize(where.c_str()).x;
-    ImGui::SameLine();
-    const float right = ImGui::GetWindowContentRegionMax().x - ww;
-    if (right > ImGui::GetCursorPosX()) ImGui::SetCursorPosX(right);
+    ImGui::PopFont();
+    scrub_bar(app, std::max(50.0f, ImGui::GetContentRegionAvail().x - ww - ImGui::GetStyle().ItemSpacing.x * 2));
+    ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x * 2);
+    ImGui::AlignTextToFramePadding();
     ImGui::PushFont(app.fonts().bold);
     ImGui::TextUnformatted(where.c_str());
     ImGui::PopFont();
     app.probe().value("controls.where", where);
-
-    scrub_bar(app, ImGui::GetContentRegionAvail().x);
-    if (!st.status.empty()) ImGui::TextColored(to_vec4(app.colours().link), "%s", st.status.c_str());
-    else ImGui::TextDisabled("Keys: Left/Right step, Shift for single events, Space runs/pauses, Home resets, F1 help.");
-    app.probe().value("controls.status", st.status);
     app.end_panel();
 }
 

@@ -121,10 +121,13 @@ void draw_events_panel(App& app) {
             }
             ImGui::Unindent(ImGui::GetFontSize() * 2.5f);
         }
-        if (current && st.events_scrolled_to != cursor) {
-            // Follow the cursor once per move; the user may scroll freely in between.
+        if (current && (st.events_scrolled_to != cursor || st.events_scroll_frames < 3)) {
+            // Follow the cursor after each move (for a few frames, while wrapped rows settle);
+            // the user may scroll freely in between.
+            if (st.events_scrolled_to != cursor) st.events_scroll_frames = 0;
             ImGui::SetScrollHereY(0.5f);
             st.events_scrolled_to = cursor;
+            ++st.events_scroll_frames;
         }
         ImGui::PopID();
     };

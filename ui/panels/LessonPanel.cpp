@@ -20,10 +20,9 @@ void expectation_list(App& app, size_t step, bool done) {
         return;
     }
     size_t passed = 0;
-    if (ImGui::BeginTable("##checks", 3, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerH)) {
+    if (ImGui::BeginTable("##checks", 2, ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_RowBg)) {
         ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthFixed);
-        ImGui::TableSetupColumn("expected", ImGuiTableColumnFlags_WidthStretch);
-        ImGui::TableSetupColumn("actual", ImGuiTableColumnFlags_WidthStretch);
+        ImGui::TableSetupColumn("", ImGuiTableColumnFlags_WidthStretch);
         for (const sim::CheckResult& c : r.checks) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
@@ -31,20 +30,13 @@ void expectation_list(App& app, size_t step, bool done) {
             else text_coloured(c.passed ? pal.pass : pal.fail, c.passed ? ic.pass : ic.fail);
             if (c.passed) ++passed;
             ImGui::TableNextColumn();
+            // "pte.present = true"; the actual value only when it differs (a failed check).
             ImGui::PushTextWrapPos(0);
             ImGui::TextDisabled("%s", c.what.c_str());
-            ImGui::SameLine();
+            ImGui::SameLine(0, ImGui::GetFontSize() * 0.4f);
             ImGui::TextUnformatted(c.expected.c_str());
+            if (done && !c.passed) text_coloured(pal.fail, "but was " + c.actual);
             ImGui::PopTextWrapPos();
-            ImGui::TableNextColumn();
-            if (done) {
-                ImGui::PushTextWrapPos(0);
-                if (c.passed) ImGui::TextDisabled("%s", c.actual.c_str());
-                else text_coloured(pal.fail, c.actual);
-                ImGui::PopTextWrapPos();
-            } else {
-                ImGui::TextDisabled("(not yet)");
-            }
         }
         ImGui::EndTable();
     }
@@ -67,7 +59,9 @@ void draw_lesson_panel(App& app) {
     ImGui::PushFont(app.fonts().bold);
     text_wrapped(sc.title);
     ImGui::PopFont();
-    ImGui::TextDisabled("%s", sim::describe_machine(sc.machine).c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, pal.text_dim);
+    text_wrapped(sim::describe_machine(sc.machine));
+    ImGui::PopStyleColor();
     if (s.failed_steps() > 0) text_coloured(pal.fail, fmt::format("{} step(s) of this lesson fail their expectations.", s.failed_steps()));
     ImGui::Separator();
 
@@ -122,7 +116,9 @@ void draw_lesson_panel(App& app) {
         ImGui::PopFont();
         if (done) {
             const std::string outcome = sim::describe_result(st, r);
-            text_coloured(r.ok ? pal.pass : pal.fail, std::string(icons().arrow) + " " + outcome);
+            ImGui::PushStyleColor(ImGuiCol_Text, r.ok ? pal.pass : pal.fail);
+            text_wrapped(std::string(icons().arrow) + " " + outcome);
+            ImGui::PopStyleColor();
             app.probe().value("lesson.result", outcome);
         }
         if (!r.note.empty()) text_coloured(pal.fail, r.note);

@@ -2,7 +2,10 @@
 #include "App.h"
 #include "panels/Panels.h"
 
+#include <cmath>
 #include <filesystem>
+
+#include <GLFW/glfw3.h>
 
 namespace pagelab::ui {
 

@@ -2,6 +2,9 @@
 // reads the session through App's const accessors, and changes it only through App's commands.
 #pragma once
 
+#include <functional>
+#include <string>
+
 namespace pagelab::ui {
 
 class App;
@@ -24,9 +27,20 @@ void draw_scenario_picker(App& app);
 void draw_load_error(App& app);
 void draw_shortcuts_help(App& app);
 
+// The colour of a frame in the physical map's current mode, and its hover card.
+unsigned frame_colour(App& app, unsigned frame);
+void frame_tooltip(App& app, unsigned frame);
+
+// "section 0 (C:\APP\AppInst.exe): prototype PTE #3 = 00005025 for the page at RVA 2000".
+std::string prototype_text(App& app, unsigned index, unsigned value);
+
 // Shared by several panels: a row of buttons choosing the selected process. Returns false
 // (and says so) when no process exists at the cursor.
 bool process_selector(App& app, const char* id);
+float process_selector_width(App& app);
+// The selector on the panel's tab row when it fits there, else on its own line.
+bool process_selector_in_tab_row(App& app, const char* id, float extra_width = 0,
+                                 const std::function<void()>& extra = {});
 // "A" for a space id, or "space 3".
 const char* no_session_text();
 

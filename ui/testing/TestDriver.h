@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "imgui.h"
@@ -33,7 +34,9 @@ public:
     void click(const std::string& rect_name, ImVec2 fraction = ImVec2(0.5f, 0.5f));
     void click_at(const std::string& what, Where where);
     void key(int glfw_key, bool shift = false);
+    void wheel(const std::string& rect_name, ImVec2 fraction, float amount);
     void wait(int frames);
+    void mouse_away();  // so that no hover highlight covers what a check reads
     void act(const std::string& what, std::function<void(App&)> fn);
     void check(const std::string& what, Check fn);
 
@@ -44,15 +47,18 @@ public:
     int failures() const { return m_failures; }
     int checks() const { return m_checks; }
     const std::string& name() const { return m_name; }
+    // True once after a check failed: the App then saves the frame as a PNG for the report.
+    bool take_dump_request() { return std::exchange(m_dump, false); }
 
 private:
-    enum class Op : uint8_t { Move, Down, Up, KeyDown, KeyUp, Idle, Act, Check };
+    enum class Op : uint8_t { Move, Down, Up, KeyDown, KeyUp, Wheel, Idle, Act, Check };
     struct Micro {
         Op op = Op::Idle;
         std::string what;
         Where where;
         int key = 0;
         bool shift = false;
+        float wheel = 0;
         std::function<void(App&)> act;
         Check check;
     };
@@ -66,6 +72,7 @@ private:
     int m_failures = 0;
     int m_checks = 0;
     bool m_aborted = false;
+    bool m_dump = false;
 };
 
 struct UiTest {

@@ -1,10 +1,12 @@
 #include "widgets/EntryGrid.h"
 
+#include "GlTexture.h"
 #include "Theme.h"
 
 namespace pagelab::ui {
 
-GridResult entry_grid(const char* id, float cell, const std::function<GridCell(uint32_t)>& cell_of, const Palette& pal, float label_width,
+GridResult entry_grid(const char* id, float cell, const std::function<GridCell(uint32_t)>& cell_of, const Palette& pal,
+                      GlTexture& texture, std::vector<ImU32>& texels, float label_width,
                       const std::function<std::string(uint32_t)>& row_label) {
     GridResult out;
     out.cell = cell;
@@ -22,19 +24,32 @@ GridResult entry_grid(const char* id, float cell, const std::function<GridCell(u
 
     const float gap = cell >= 7 ? 1.0f : 0.0f;
     const ImU32 changed_col = pal.changed;
-    // Two passes: fills first, outlines on top so neighbours never cover them.
+    // Fills: bake cells and gaps into texels at the drawn size; upload only what changed.
     GridCell cells[1024];
+    const int px = int(cell);
+    const int side_px = px * 32;
+    std::vector<ImU32> fresh(size_t(side_px) * size_t(side_px), pal.grid_bg);
     for (uint32_t i = 0; i < 1024; ++i) {
         cells[i] = cell_of(i);
-        const float x = min.x + float(i % 32) * cell, y = min.y + float(i / 32) * cell;
-        dl->AddRectFilled(ImVec2(x, y), ImVec2(x + cell - gap, y + cell - gap), cells[i].fill);
+        const int x0 = int(i % 32) * px, y0 = int(i / 32) * px;
+        const int fill = px - int(gap);
+        for (int y = 0; y < fill; ++y) {
+            ImU32* row = fresh.data() + size_t(y0 + y) * size_t(side_px) + size_t(x0);
+            for (int x = 0; x < fill; ++x) row[x] = cells[i].fill;
+        }
     }
+    if (fresh != texels || texture.empty() || texture.width() != side_px) {
+        texels.swap(fresh);
+        texture.upload(side_px, side_px, texels, GlTexture::Filter::Nearest);
+    }
+    dl->AddImage(texture.id(), min, ImVec2(min.x + float(side_px), min.y + float(side_px)));
     for (uint32_t i = 0; i < 1024; ++i) {
         const GridCell& c = cells[i];
         if (!c.changed && !c.selected && !c.marked) continue;
         const float x = min.x + float(i % 32) * cell, y = min.y + float(i / 32) * cell;
         if (c.changed) {
-            const float t = std::max(1.5f, cell * 0.16f);
+            // Thin on small cells, so the fill colour still shows inside the outline.
+            const float t = cell >= 12 ? cell * 0.16f : 1.0f;
             dl->AddRect(ImVec2(x + t * 0.5f - 0.5f, y + t * 0.5f - 0.5f), ImVec2(x + cell - gap - t * 0.5f + 0.5f, y + cell - gap - t * 0.5f + 0.5f),
                         changed_col, 0, 0, t);
         }

@@ -18,7 +18,16 @@ int plot_lines(const char* id, const std::vector<PlotSeries>& series, double pos
     const ImVec2 p1(p0.x + size.x, p0.y + size.y);
     dl->AddRectFilled(p0, p1, background, 3.0f);
     const float lh = ImGui::GetTextLineHeight();
-    dl->AddText(ImVec2(p0.x + 5, p0.y + 2), ImGui::GetColorU32(ImGuiCol_TextDisabled), title);
+    // Title, then each series' name in its colour: the plot's legend.
+    float tx = p0.x + 5;
+    dl->AddText(ImVec2(tx, p0.y + 2), ImGui::GetColorU32(ImGuiCol_TextDisabled), title);
+    tx += ImGui::CalcTextSize(title).x + 8;
+    for (const auto& s : series) {
+        const float w = ImGui::CalcTextSize(s.name.c_str()).x;
+        if (tx + w > p1.x - 40) break;
+        dl->AddText(ImVec2(tx, p0.y + 2), s.colour, s.name.c_str());
+        tx += w + 8;
+    }
 
     size_t n = 0;
     double vmax = 1;
@@ -28,8 +37,9 @@ int plot_lines(const char* id, const std::vector<PlotSeries>& series, double pos
     }
     const std::string top = fmt::format("{}", uint64_t(vmax));
     const float label_w = ImGui::CalcTextSize(top.c_str()).x + 6;
-    const ImRect area(ImVec2(p0.x + label_w, p0.y + lh + 4), ImVec2(p1.x - 6, p1.y - 4));
-    dl->AddText(ImVec2(p0.x + 3, area.Min.y - lh * 0.5f), ImGui::GetColorU32(ImGuiCol_TextDisabled), top.c_str());
+    const ImRect area(ImVec2(p0.x + label_w, p0.y + lh * 1.6f + 4), ImVec2(p1.x - 6, p1.y - 4));
+    dl->AddText(ImVec2(p0.x + label_w - 6 - ImGui::CalcTextSize(top.c_str()).x, area.Min.y - lh * 0.5f),
+                ImGui::GetColorU32(ImGuiCol_TextDisabled), top.c_str());
     dl->AddText(ImVec2(p0.x + label_w - 6 - ImGui::CalcTextSize("0").x, area.Max.y - lh * 0.5f),
                 ImGui::GetColorU32(ImGuiCol_TextDisabled), "0");
     dl->AddLine(ImVec2(area.Min.x, area.Max.y), area.Max, IM_COL32(255, 255, 255, 40));

@@ -115,6 +115,13 @@ TextureMapResult texture_map(const char* id, GlTexture& texture, MapView& view, 
                     const bool two = spec.badge && out.pitch >= lh * 2.4f;
                     const float y = two ? cr.Min.y + out.pitch * 0.5f - lh + 1 : cr.Min.y + (out.pitch - lh) * 0.5f;
                     dl->AddText(ImVec2(cr.Min.x + (out.pitch - tw) * 0.5f, y), fg, t.c_str());
+                    if (spec.corner && out.pitch >= lh * 2.4f) {
+                        const std::string cn = spec.corner(i);
+                        if (!cn.empty()) {
+                            const float cw = ImGui::CalcTextSize(cn.c_str()).x;
+                            dl->AddText(ImVec2(cr.Max.x - cw - 3, cr.Min.y + 1), fg, cn.c_str());
+                        }
+                    }
                     if (two) {
                         const std::string b = spec.badge(i);
                         const float bw = ImGui::CalcTextSize(b.c_str()).x;

@@ -24,7 +24,8 @@ struct TextureMapSpec {
     uint64_t key = 0;         // the texels are recomputed when this (or the shape) changes
     std::function<ImU32(uint32_t)> colour;
     std::function<std::string(uint32_t)> label;  // drawn inside cells that are big enough
-    std::function<std::string(uint32_t)> badge;  // a second, smaller line (share count, list)
+    std::function<std::string(uint32_t)> badge;  // a second line (use, owner)
+    std::function<std::string(uint32_t)> corner; // top-right corner of big cells (share count)
     std::vector<uint32_t> changed;               // outlined in changed_colour
     std::vector<uint32_t> linked;                // outlined in linked_colour
     std::optional<uint32_t> selected;

@@ -38,10 +38,11 @@ void legend(const std::vector<LegendItem>& items) {
             ImGui::GetWindowDrawList()->AddRect(ImVec2(p.x + 1, p.y + pad + 1), ImVec2(p.x + box - 1, p.y + pad + box - 1),
                                                 it.colour, 0, 0, 2.0f);
             ImGui::Dummy(ImVec2(box, ImGui::GetTextLineHeight()));
-        } else {
+            ImGui::SameLine(0, st.ItemInnerSpacing.x);
+        } else if (it.colour != 0) {
             swatch(it.colour, box);
+            ImGui::SameLine(0, st.ItemInnerSpacing.x);
         }
-        ImGui::SameLine(0, st.ItemInnerSpacing.x);
         ImGui::TextUnformatted(it.label.c_str());
         ImGui::EndGroup();
         if (!it.help.empty() && ImGui::IsItemHovered()) {
@@ -52,6 +53,27 @@ void legend(const std::vector<LegendItem>& items) {
             ImGui::EndTooltip();
         }
     }
+}
+
+float legend_height(const std::vector<LegendItem>& items, float width) {
+    const ImGuiStyle& st = ImGui::GetStyle();
+    const float box = ImGui::GetTextLineHeight() * 0.8f;
+    float x = 0;
+    int lines = items.empty() ? 0 : 1;
+    bool first = true;
+    for (const LegendItem& it : items) {
+        const float w = box + st.ItemInnerSpacing.x + ImGui::CalcTextSize(it.label.c_str()).x;
+        if (!first) {
+            x += st.ItemSpacing.x * 1.6f;
+            if (x + w > width) {
+                ++lines;
+                x = 0;
+            }
+        }
+        first = false;
+        x += w;
+    }
+    return float(lines) * ImGui::GetTextLineHeightWithSpacing();
 }
 
 void help_marker(const char* text) {

@@ -25,6 +25,8 @@ struct LegendItem {
 };
 // Swatches with labels, flowing onto as many lines as the width needs.
 void legend(const std::vector<LegendItem>& items);
+// The height legend(items) takes in a width, without drawing it.
+float legend_height(const std::vector<LegendItem>& items, float width);
 
 // "(?)" with a wrapped tooltip.
 void help_marker(const char* text);

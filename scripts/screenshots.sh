@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Regenerates the screenshots of docs/ui.md into docs/images/ with pagelab-ui --screenshot,
+# on a virtual display (Xvfb) unless one is given in DISPLAY. The renders are deterministic: the
+# same build and scenarios give the same PNGs.
+#   scripts/screenshots.sh [BUILD_DIR]     (default: build; builds pagelab-ui if needed)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+build=${1:-build}
+if [ ! -x "$build/ui/pagelab-ui" ]; then
+  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+  cmake --build "$build" --target pagelab-ui
+fi
+ui="$build/ui/pagelab-ui"
+out=docs/images
+mkdir -p "$out"
+
+shot() {  # shot NAME ARGS...: one screenshot, on Xvfb when there is no display
+  local name=$1; shift
+  if [ -n "${DISPLAY:-}" ] && [ -z "${PAGELAB_SCREENSHOTS_XVFB:-}" ]; then
+    "$ui" "$@" --screenshot "$out/$name.png" >/dev/null
+  else
+    xvfb-run -a -s "-screen 0 1600x1000x24 -nolisten tcp" "$ui" "$@" --screenshot "$out/$name.png" >/dev/null
+  fi
+  printf '%-16s %7d bytes\n' "$name.png" "$(wc -c <"$out/$name.png")"
+}
+
+# The whole window at 1280x800: a trimmed working set, its pages in transition on the modified list.
+shot overview scenarios/06-hard-and-soft-faults.yaml --at 7 --process A --address data+0x1000 --size 1280x800
+# Page directory and page table grids with the decoder of the PTE the step wrote.
+shot page-tables scenarios/01-demand-zero.yaml --at 5 --size 1600x1000 --crop "Page tables,Entry decoder"
+# The translation walk of the last access, stopped in the middle of the fault.
+shot walk scenarios/01-demand-zero.yaml --at-event 10 --size 1600x1000 --tab walk --crop "Translation walk"
+# A frame's window: an image page shared by two processes and the section's prototype PTE.
+shot frame scenarios/15-two-instances-copy-on-write.yaml --at 5 --size 1600x1000 --frame 5 --crop frame
+# Two instances of one EXE: code shared, the written data page split by copy-on-write.
+shot side-by-side scenarios/15-two-instances-copy-on-write.yaml --at 5 --size 1600x1000 --tab side --crop "Side by side"
+# Classroom mode: large type, no side columns.
+shot classroom scenarios/01-demand-zero.yaml --at 3 --size 1280x800 --classroom
+# A million frames: one texture, not a million rectangles.
+shot large-machine tests/ui/large-machine.yaml --at 7 --size 1600x1000 --crop "Physical memory"

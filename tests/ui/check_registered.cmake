@@ -1,0 +1,18 @@
+# Fails when pagelab-ui knows a UI test that tests/ui/ui_tests.cmake does not register.
+execute_process(COMMAND ${PAGELAB_UI} --list-ui-tests OUTPUT_VARIABLE out RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "pagelab-ui --list-ui-tests failed (${rc})")
+endif()
+string(REPLACE ";" "," out "${out}")  # summaries may hold semicolons; lines must not split there
+string(REPLACE "\n" ";" lines "${out}")
+foreach(line ${lines})
+  if(line STREQUAL "")
+    continue()
+  endif()
+  string(REGEX REPLACE "\t.*" "" name "${line}")
+  list(FIND REGISTERED ${name} found)
+  if(found EQUAL -1)
+    message(FATAL_ERROR "UI test '${name}' is not registered in tests/ui/ui_tests.cmake")
+  endif()
+endforeach()
+message(STATUS "all UI tests are registered")

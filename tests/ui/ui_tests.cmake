@@ -1,0 +1,38 @@
+# The window's tests (issue 6), run on a virtual display by run_ui_test.sh (skipped when xvfb-run
+# is missing). Each built-in UI test drives the real window with injected input; see docs/ui.md.
+set(PAGELAB_UI_TESTS
+  step-controls
+  pte-select
+  frame-window
+  breakpoints
+  load-error
+  classroom
+  compare
+  walk
+  large-map
+)
+set(PAGELAB_UI_RUN ${CMAKE_CURRENT_SOURCE_DIR}/ui/run_ui_test.sh)
+foreach(t ${PAGELAB_UI_TESTS})
+  add_test(NAME "ui: ${t}" COMMAND ${PAGELAB_UI_RUN} -- $<TARGET_FILE:pagelab-ui> --ui-test ${t})
+  set_tests_properties("ui: ${t}" PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 60)
+endforeach()
+
+# Every test the binary knows is registered above.
+add_test(NAME "ui: every built-in test is registered"
+         COMMAND ${CMAKE_COMMAND} -DPAGELAB_UI=$<TARGET_FILE:pagelab-ui> "-DREGISTERED=${PAGELAB_UI_TESTS}"
+                 -P ${CMAKE_CURRENT_SOURCE_DIR}/ui/check_registered.cmake)
+
+# --screenshot renders and exits with a PNG; --bench-frames runs (the figure is in docs/ui.md).
+add_test(NAME "ui: screenshot"
+         COMMAND ${PAGELAB_UI_RUN} --expect-png ${CMAKE_CURRENT_BINARY_DIR}/ui-screenshot.png --
+                 $<TARGET_FILE:pagelab-ui> ${PROJECT_SOURCE_DIR}/scenarios/01-demand-zero.yaml
+                 --screenshot ${CMAKE_CURRENT_BINARY_DIR}/ui-screenshot.png --at 3 --size 1280x800)
+add_test(NAME "ui: screenshot of an invalid scenario shows the error"
+         COMMAND ${PAGELAB_UI_RUN} --expect-png ${CMAKE_CURRENT_BINARY_DIR}/ui-screenshot-error.png --expect-exit 2 --
+                 $<TARGET_FILE:pagelab-ui> ${PROJECT_SOURCE_DIR}/tests/scenarios/bad/unknown-key.yaml
+                 --screenshot ${CMAKE_CURRENT_BINARY_DIR}/ui-screenshot-error.png --size 1280x800)
+add_test(NAME "ui: frame-time bench smoke"
+         COMMAND ${PAGELAB_UI_RUN} -- $<TARGET_FILE:pagelab-ui> ${PROJECT_SOURCE_DIR}/scenarios/01-demand-zero.yaml
+                 --bench-frames 20 --size 1280x800)
+set_tests_properties("ui: screenshot" "ui: screenshot of an invalid scenario shows the error" "ui: frame-time bench smoke"
+                     PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 60)

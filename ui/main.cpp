@@ -1,0 +1,58 @@
+// pagelab-ui [FILE]: the window (DESIGN.md §5). Options render a screenshot, run the frame-time
+// benchmark or a built-in UI test instead of the interactive loop.
+#include <cstdio>
+
+#include <CLI/CLI.hpp>
+
+#include "App.h"
+#include "testing/TestDriver.h"
+
+int main(int argc, char** argv) {
+    CLI::App cli{"PageLab: step through x86 paging as Windows does it, with every structure visible", "pagelab-ui"};
+    pagelab::ui::AppOptions o;
+    std::string size, frame, at_event_text;
+    std::optional<size_t> at;
+    bool list_tests = false;
+    cli.add_option("file", o.file, "Scenario to open (default: scenarios/01-demand-zero.yaml)");
+    cli.add_option("--screenshot", o.screenshot, "Render one frame to this PNG and exit");
+    cli.add_option("--at", at, "Stand after this many steps (0 = the start)");
+    cli.add_option("--at-event", o.at_event, "Stand at this event cursor instead");
+    cli.add_option("--size", size, "Window size WxH (default 1600x1000)");
+    cli.add_option("--bench-frames", o.bench_frames, "Render N frames still and N with the cursor moving; print ms per frame");
+    cli.add_flag("--classroom", o.classroom, "Classroom mode: large fonts, no side panels");
+    cli.add_flag("--high-contrast", o.high_contrast, "High-contrast colours");
+    cli.add_option("--font-size", o.font_size, "Font size in pixels");
+    cli.add_option("--process", o.process, "Select this process");
+    cli.add_option("--address", o.address, "Select this page of the process (number, bound name, name+offset)");
+    cli.add_option("--frame", frame, "Open this frame's window (number, 0x-hex)");
+    cli.add_option("--tab", o.tab, "Bring this panel's tab to the front (e.g. walk, objects, side, pagefile)");
+    cli.add_option("--compare", o.compare, "Processes side by side, as A,B");
+    cli.add_flag("--single-event", o.single_event, "Start in single-event granularity");
+    cli.add_option("--crop", o.crop, "With --screenshot: keep only these panels (titles, e.g. \"Page tables\", or frame)")
+        ->delimiter(',');
+    cli.add_option("--ui-test", o.ui_test, "Run a built-in UI test (see --list-ui-tests)");
+    cli.add_flag("--list-ui-tests", list_tests, "List the built-in UI tests");
+    try {
+        cli.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        cli.exit(e);
+        return e.get_exit_code() == static_cast<int>(CLI::ExitCodes::Success) ? 0 : 2;
+    }
+    if (list_tests) {
+        for (const auto& t : pagelab::ui::ui_tests()) std::printf("%s\t%s\n", t.name.c_str(), t.summary.c_str());
+        return 0;
+    }
+    o.at = at;
+    if (!size.empty()) {
+        int w = 0, h = 0;
+        if (std::sscanf(size.c_str(), "%dx%d", &w, &h) != 2 || w < 320 || h < 240) {
+            std::fprintf(stderr, "pagelab-ui: --size wants WxH, e.g. 1280x800\n");
+            return 2;
+        }
+        o.width = w;
+        o.height = h;
+    }
+    if (!frame.empty()) o.frame = uint32_t(std::stoul(frame, nullptr, 0));
+    pagelab::ui::App app(std::move(o));
+    return app.run();
+}

@@ -1,0 +1,274 @@
+// Every bit of the selected PDE or PTE, with its meaning: the Intel layout when P = 1 (and for
+// PDEs), NT's software layouts when P = 0 (demand-zero / pagefile, transition, prototype), as
+// mm/SoftwarePte.h documents them. Shows what the current step changed, old -> new.
+#include "App.h"
+#include "panels/Panels.h"
+#include "widgets/Widgets.h"
+
+#include <fmt/format.h>
+
+#include "mm/SoftwarePte.h"
+#include "sim/Report.h"
+
+namespace pagelab::ui {
+
+namespace {
+
+struct Field {
+    int hi, lo;
+    std::string name;
+    std::string meaning;
+};
+
+uint32_t bits(uint32_t v, int hi, int lo) { return (v >> lo) & ((hi - lo == 31) ? 0xFFFFFFFFu : ((1u << (hi - lo + 1)) - 1)); }
+
+std::string frame_meaning(App& app, uint32_t frame) {
+    const mm::MemoryManager& m = app.mm();
+    if (frame >= m.pfn().size()) return fmt::format("frame 0x{:X} (beyond RAM)", frame);
+    const mm::PfnEntry& e = m.pfn()[frame];
+    std::string owner = e.owner == 0xFFFF ? "" : ", " + app.machine().space_name(e.owner);
+    return fmt::format("frame 0x{:X} = pa {:08X} ({}, {}{})", frame, frame << 12, mm::frame_use_name(e.use),
+                       mm::frame_state_name(e.state), owner);
+}
+
+std::vector<Field> hardware_fields(App& app, uint32_t v, bool pde) {
+    auto yes = [&](int bit) { return (v >> bit) & 1; };
+    std::vector<Field> f;
+    f.push_back({31, 12, pde ? "Page table" : "Frame", pde ? "the page table is in " + frame_meaning(app, v >> 12)
+                                                              : "the page is in " + frame_meaning(app, v >> 12)});
+    f.push_back({11, 11, "AVL", "available to the OS; unused"});
+    f.push_back({10, 10, "Proto", yes(10) ? "NT: maps a section's prototype page" : "NT: not a prototype mapping"});
+    f.push_back({9, 9, "CoW", yes(9) ? "NT: copy-on-write; a write makes a private copy" : "NT: not copy-on-write"});
+    f.push_back({8, 8, "G", yes(8) ? "global: survives a CR3 load in the TLB (if CR4.PGE)" : "not global"});
+    f.push_back({7, 7, pde ? "PS" : "PAT", pde ? (yes(7) ? "4 MB page (PSE)" : "points at a page table (4 KB pages)")
+                                             : (yes(7) ? "PAT memory type" : "default memory type")});
+    f.push_back({6, 6, "D", pde ? "ignored in a PDE" : (yes(6) ? "dirty: written since mapped" : "clean: not written since mapped")});
+    f.push_back({5, 5, "A", yes(5) ? "accessed: the processor used it" : "not accessed since cleared"});
+    f.push_back({4, 4, "PCD", yes(4) ? "cache disabled" : "cacheable"});
+    f.push_back({3, 3, "PWT", yes(3) ? "write-through" : "write-back"});
+    f.push_back({2, 2, "U/S", yes(2) ? "user: ring 3 may access" : "supervisor: user accesses fault"});
+    f.push_back({1, 1, "R/W", yes(1) ? "writable" : "read-only: writes fault (CR0.WP = 1)"});
+    f.push_back({0, 0, "P", yes(0) ? "present: the walk uses this entry" : "not present: an access faults"});
+    return f;
+}
+
+std::string protection_meaning(uint32_t mm_prot) {
+    if (mm_prot == mm::mmprot::kDecommit) return "0x10 alone: decommitted";
+    const uint32_t win32 = mm::to_win32_protection(mm_prot);
+    return fmt::format("MM protection {} = {}", mm_prot, win32 ? mm::protection_name(win32) : std::string("none"));
+}
+
+std::vector<Field> software_fields(App& app, uint32_t v, mm::PteKind kind) {
+    using mm::SoftwarePte;
+    std::vector<Field> f;
+    switch (kind) {
+        case mm::PteKind::Transition:
+            f.push_back({31, 12, "Frame", "still holds the page: " + frame_meaning(app, SoftwarePte::frame(v))});
+            f.push_back({11, 11, "Trans", "1: transition (the frame is on the standby or modified list)"});
+            f.push_back({10, 10, "Proto", "0: not a prototype PTE"});
+            f.push_back({9, 5, "Protection", protection_meaning(SoftwarePte::protection(v))});
+            f.push_back({4, 1, "W/O/PWT/PCD", "copies of the hardware bits, restored when the page comes back"});
+            break;
+        case mm::PteKind::Prototype:
+            f.push_back({31, 11, "Index high", fmt::format("prototype PTE #{} (high bits)", SoftwarePte::prototype_index(v))});
+            {
+                const uint32_t index = SoftwarePte::prototype_index(v);
+                const auto& protos = app.mm().prototypes();
+                if (index < protos.size()) f.back().meaning = prototype_text(app, index, protos[index]);
+            }
+            f.push_back({10, 10, "Proto", "1: the page belongs to a section; look at its prototype PTE"});
+            f.push_back({9, 9, "spare", ""});
+            f.push_back({8, 8, "ReadOnly", bits(v, 8, 8) ? "mapped read-only" : "protection from the prototype"});
+            f.push_back({7, 1, "Index low", "low bits of the prototype index"});
+            break;
+        default: {
+            const uint32_t slot = SoftwarePte::slot(v);
+            f.push_back({31, 12, "PageFileHigh", slot ? fmt::format("pagefile slot {}", slot)
+                                                      : (kind == mm::PteKind::Zero ? "0" : "0: no slot, demand-zero")});
+            f.push_back({11, 11, "Trans", "0: not in transition"});
+            f.push_back({10, 10, "Proto", "0: not a prototype PTE"});
+            f.push_back({9, 5, "Protection", kind == mm::PteKind::Zero ? "0: ask the VAD" : protection_meaning(SoftwarePte::protection(v))});
+            f.push_back({4, 1, "PageFileLow", "which pagefile (PageLab has one: 0)"});
+            break;
+        }
+    }
+    f.push_back({0, 0, "Valid", "0: the processor ignores the other 31 bits; Windows reads them"});
+    return f;
+}
+
+void bit_diagram(App& app, uint32_t v, const std::vector<Field>& fields) {
+    const Palette& pal = app.colours();
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const float box = std::floor(std::min(avail / 32.0f, ImGui::GetFontSize() * 1.9f));
+    const float lh = ImGui::GetTextLineHeight();
+    const ImVec2 p0 = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const float top = p0.y + lh;  // bit numbers above
+    ImGui::PushFont(app.fonts().mono);
+    const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+    for (size_t k = 0; k < fields.size(); ++k) {
+        const Field& f = fields[k];
+        const float xl = p0.x + float(31 - f.hi) * box, xr = p0.x + float(32 - f.lo) * box;
+        dl->AddRectFilled(ImVec2(xl, top), ImVec2(xr - 1, top + box), pal.field[k % pal.field.size()], 2.0f);
+        for (int b = f.hi; b >= f.lo; --b) {
+            const float x = p0.x + float(31 - b) * box;
+            const bool one = (v >> b) & 1;
+            const char* t = one ? "1" : "0";
+            const float tw = ImGui::CalcTextSize(t).x;
+            dl->AddText(ImVec2(x + (box - tw) * 0.5f, top + (box - lh) * 0.5f), one ? pal.bit_one : pal.bit_zero, t);
+            app.probe().value(fmt::format("decoder.bit.{}", b), t);
+        }
+        // Bit numbers at the field's edges.
+        const std::string hi = std::to_string(f.hi);
+        dl->AddText(ImVec2(xl + 1, p0.y), dim, hi.c_str());
+        if (f.hi != f.lo && xr - xl > box * 2.5f) {
+            const std::string lo = std::to_string(f.lo);
+            dl->AddText(ImVec2(xr - 2 - ImGui::CalcTextSize(lo.c_str()).x, p0.y), dim, lo.c_str());
+        }
+    }
+    // Names under the fields: centred under their bits, moved down a row where they would
+    // collide with a neighbour's name (narrow one-bit fields).
+    float row_end[3] = {-1e9f, -1e9f, -1e9f};
+    int rows_used = 1;
+    for (size_t k = 0; k < fields.size(); ++k) {
+        const Field& f = fields[k];
+        const float xl = p0.x + float(31 - f.hi) * box, xr = p0.x + float(32 - f.lo) * box;
+        const float nw = ImGui::CalcTextSize(f.name.c_str()).x;
+        const float x = std::max(p0.x, (xl + xr - nw) * 0.5f);
+        int row = 0;
+        while (row < 2 && x < row_end[row] + 4) ++row;
+        row_end[row] = x + nw;
+        rows_used = std::max(rows_used, row + 1);
+        const float y = top + box + 2 + float(row) * lh;
+        if (row > 0) dl->AddLine(ImVec2((xl + xr) * 0.5f, top + box), ImVec2((xl + xr) * 0.5f, y), (pal.text_dim & 0x00FFFFFF) | 0x80000000);
+        dl->AddText(ImVec2(x, y), pal.text, f.name.c_str());
+    }
+    ImGui::PopFont();
+    ImGui::InvisibleButton("##bits", ImVec2(box * 32, lh + box + float(rows_used) * lh + 4));
+    if (ImGui::IsItemHovered()) {
+        const int bit = 31 - int((ImGui::GetIO().MousePos.x - p0.x) / box);
+        for (const Field& f : fields)
+            if (bit <= f.hi && bit >= f.lo) {
+                ImGui::BeginTooltip();
+                ImGui::Text("bits %d-%d  %s = 0x%X", f.hi, f.lo, f.name.c_str(), bits(v, f.hi, f.lo));
+                ImGui::TextUnformatted(f.meaning.c_str());
+                ImGui::EndTooltip();
+            }
+    }
+}
+
+}  // namespace
+
+void draw_entry_decoder_panel(App& app) {
+    if (!app.begin_panel(PanelId::EntryDecoder)) return;
+    if (!app.has_session()) {
+        ImGui::TextWrapped("%s", no_session_text());
+        app.end_panel();
+        return;
+    }
+    UiState& st = app.state();
+    const Palette& pal = app.colours();
+    const mm::MemoryManager& m = app.mm();
+    if (st.space == 0xFFFF || st.space >= m.spaces().size() || !m.space(st.space).alive()) {
+        ImGui::TextDisabled("No process exists at this point of the lesson.");
+        app.end_panel();
+        return;
+    }
+    if (!st.entry_selected) {
+        ImGui::TextWrapped("Click an entry in the page directory or a page table (or a page in the address-space strip) to see every bit of it.");
+        app.end_panel();
+        return;
+    }
+    const mm::AddressSpace& sp = m.space(st.space);
+    const std::string proc = app.machine().space_name(st.space);
+    const uint32_t pd = st.pde_index & 0x3FF;
+    const uint32_t pde_pa = sp.cr3() + pd * 4;
+    const uint32_t pde = m.ram().read_u32(pde_pa);
+    const bool is_pde = st.entry_level == EntryLevel::Pde || !(pde & 1) || (pde >> 12) >= m.ram().frame_count();
+    const uint32_t va = (pd << 22) | (st.pte_index << 12);
+    uint32_t pa = pde_pa, v = pde;
+    if (!is_pde) {
+        pa = ((pde >> 12) << 12) + st.pte_index * 4;
+        v = m.ram().read_u32(pa);
+    }
+    const bool nt = sp.personality() == mm::Personality::Nt;
+
+    ImGui::PushFont(app.fonts().bold);
+    if (is_pde) ImGui::Text("PDE %03X of %s", pd, proc.c_str());
+    else ImGui::Text("PTE %03X in page table %03X of %s", st.pte_index, pd, proc.c_str());
+    ImGui::PopFont();
+    ImGui::SameLine();
+    if (is_pde) ImGui::TextDisabled("maps %08X-%08X", pd << 22, (pd << 22) | 0x3FFFFF);
+    else ImGui::TextDisabled("maps page %08X-%08X", va, va | 0xFFF);
+    if (is_pde && st.entry_level == EntryLevel::Pte)
+        ImGui::TextDisabled("(no page table covers %08X: its PDE decides)", va);
+    ImGui::PushFont(app.fonts().mono);
+    ImGui::Text("at pa %08X", pa);
+    if (nt) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("(self-map VA %08X)", is_pde ? 0xC0300000u + pd * 4 : 0xC0000000u + (va >> 12) * 4);
+    }
+    ImGui::SameLine();
+    ImGui::Text("= %08X", v);
+    ImGui::PopFont();
+    app.probe().value("decoder.raw", fmt::format("{:08X}", v));
+    app.probe().value("decoder.level", is_pde ? "pde" : "pte");
+
+    const auto kind = mm::SoftwarePte::kind(v);
+    const bool hardware = is_pde || (v & 1);
+    std::string kind_text;
+    if (hardware) kind_text = (v & 1) ? "hardware layout (P = 1): " + sim::windbg_flags(v) : "not present";
+    else kind_text = std::string("software layout (P = 0): ") + mm::pte_kind_name(kind);
+    ImGui::SameLine();
+    chip(is_pde ? entry_summary(app.session(), v, true) : entry_summary(app.session(), v, false),
+         is_pde ? ((v & 1) ? pal.frame[int(FrameClass::PageTable)] : pal.page[int(PageClass::Free)])
+                : pal.page[int(classify_pte(v, sp.find_vad(va)))]);
+    ImGui::TextDisabled("%s", kind_text.c_str());
+    app.probe().value("decoder.layout", hardware ? "hardware" : "software");
+    app.probe().value("decoder.kind", hardware ? ((v & 1) ? "valid" : "not-present") : mm::pte_kind_name(kind));
+    if (const WordChange* wc = app.derived().changes().word(pa)) {
+        ImGui::SameLine();
+        text_coloured(pal.changed, fmt::format("changed now: {:08X} {} {:08X}", wc->before, icons().arrow, wc->after));
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("before: %s", entry_summary(app.session(), wc->before, is_pde).c_str());
+    }
+    ImGui::Spacing();
+
+    const std::vector<Field> fields = hardware ? hardware_fields(app, v, is_pde) : software_fields(app, v, kind);
+    bit_diagram(app, v, fields);
+    ImGui::Spacing();
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
+                                  ImGuiTableFlags_SizingFixedFit;
+    if (ImGui::BeginTable("##fields", 4, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
+        ImGui::TableSetupScrollFreeze(0, 1);
+        ImGui::TableSetupColumn("Bits");
+        ImGui::TableSetupColumn("Field");
+        ImGui::TableSetupColumn("Value");
+        ImGui::TableSetupColumn("Meaning", ImGuiTableColumnFlags_WidthStretch);
+        ImGui::TableHeadersRow();
+        for (size_t k = 0; k < fields.size(); ++k) {
+            const Field& f = fields[k];
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            swatch(pal.field[k % pal.field.size()], ImGui::GetTextLineHeight() * 0.6f);
+            ImGui::SameLine();
+            ImGui::PushFont(app.fonts().mono);
+            if (f.hi == f.lo) ImGui::Text("%d", f.hi);
+            else ImGui::Text("%d-%d", f.hi, f.lo);
+            ImGui::PopFont();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(f.name.c_str());
+            ImGui::TableNextColumn();
+            ImGui::PushFont(app.fonts().mono);
+            const uint32_t fv = bits(v, f.hi, f.lo);
+            if (f.hi == f.lo) ImGui::Text("%u", fv);
+            else ImGui::Text("0x%X", fv);
+            ImGui::PopFont();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(f.meaning.c_str());
+        }
+        ImGui::EndTable();
+    }
+    app.end_panel();
+}
+
+}  // namespace pagelab::ui

@@ -1,0 +1,198 @@
+// The selected frame's window: its PFN database entry, every PTE / PDE / CR3 that points at it,
+// and its 4 KB of content in hex (as 32-bit entries for page directories and page tables, so the
+// words the walk reads are visible), with the bytes the current step wrote highlighted.
+#include "App.h"
+#include "panels/Panels.h"
+#include "widgets/Widgets.h"
+
+#include <fmt/format.h>
+
+#include "mm/SoftwarePte.h"
+
+namespace pagelab::ui {
+
+namespace {
+
+std::string short_entry(uint32_t v) {
+    if (v == 0) return "";
+    switch (mm::SoftwarePte::kind(v)) {
+        case mm::PteKind::Valid: return fmt::format("v:{:X}", v >> 12);
+        case mm::PteKind::DemandZero: return "dz";
+        case mm::PteKind::Pagefile: return fmt::format("pf:{}", mm::SoftwarePte::slot(v));
+        case mm::PteKind::Transition: return fmt::format("tr:{:X}", mm::SoftwarePte::frame(v));
+        case mm::PteKind::Prototype: return "proto";
+        case mm::PteKind::Decommitted: return "dec";
+        case mm::PteKind::Zero: return "";
+    }
+    return "";
+}
+
+}  // namespace
+
+std::string prototype_text(App& app, uint32_t index, uint32_t value) {
+    const mm::MemoryManager& m = app.mm();
+    if (index >= m.prototypes().size() || m.sections().empty()) return fmt::format("prototype PTE #{} = {:08X}", index, value);
+    const mm::ImageSection& sec = m.section_of_proto(index);
+    const uint32_t page = index - sec.first_proto;
+    const std::string file = sec.file < m.files().size() ? m.files()[sec.file].path : "?";
+    const uint32_t rva = page < sec.pages.size() ? sec.pages[page].rva : 0;
+    return fmt::format("section {} ({}): prototype PTE #{} = {:08X} for the page at RVA {:X}", sec.id, file, index, value, rva);
+}
+
+void draw_frame_window(App& app) {
+    UiState& st = app.state();
+    if (!app.has_session() || !st.frame || *st.frame >= app.mm().pfn().size()) {
+        st.frame_window_open = false;
+        return;
+    }
+    const uint32_t f = *st.frame;
+    const mm::MemoryManager& m = app.mm();
+    const mm::PfnEntry& e = m.pfn()[f];
+    const Palette& pal = app.colours();
+    const Derived& d = app.derived();
+    const ImVec2 ws = app.window_size();
+    ImGui::SetNextWindowPos(ImVec2(std::floor(ws.x * 0.36f), std::floor(ws.y * 0.16f)), ImGuiCond_Appearing);
+    ImGui::SetNextWindowSize(ImVec2(std::floor(std::min(ws.x * 0.46f, ImGui::GetFontSize() * 46)), std::floor(ws.y * 0.64f)),
+                             ImGuiCond_Appearing);
+    const std::string title = fmt::format("Frame 0x{:X}###frame-window", f);
+    bool open = true;
+    if (!ImGui::Begin(title.c_str(), &open, ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse)) {
+        ImGui::End();
+        st.frame_window_open = open;
+        return;
+    }
+    app.probe().value("frame.window", "open");
+    app.probe().value("frame.number", fmt::format("{:X}", f));
+    app.probe().rect("frame.window", ImRect(ImGui::GetWindowPos(), ImGui::GetWindowPos() + ImGui::GetWindowSize()));
+
+    const FrameClass fc = classify_frame(e);
+    chip(frame_class_name(fc), pal.frame[int(fc)]);
+    ImGui::SameLine();
+    ImGui::Text("pa %08X-%08X", f << 12, (f << 12) | 0xFFF);
+    if (d.changes().frame_changed(f)) {
+        ImGui::SameLine();
+        text_coloured(pal.changed, d.changes().content_frames.count(f) ? "content replaced by this step" : "changed by this step");
+    }
+
+    // The PFN database entry.
+    if (ImGui::BeginTable("##pfn", 4, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_BordersInnerV)) {
+        auto cell = [&](const char* k, const std::string& v) {
+            ImGui::TableNextColumn();
+            ImGui::TextDisabled("%s", k);
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(v.c_str());
+        };
+        cell("State", mm::frame_state_name(e.state));
+        cell("Use", mm::frame_use_name(e.use));
+        cell("Owner", e.owner == 0xFFFF ? std::string("-") : app.machine().space_name(e.owner));
+        cell("Share count", std::to_string(e.share_count));
+        cell("List", mm::frame_list_name(e.list));
+        std::string flags;
+        if (e.flags & mm::PfnEntry::kModified) flags += "modified ";
+        if (e.flags & mm::PfnEntry::kLocked) flags += "locked";
+        cell("Flags", flags.empty() ? "-" : flags);
+        // A section page's frame points back at its prototype PTE (by index), and its original
+        // PTE is the prototype's "in the file" form (mm/Section.h), not a process PTE.
+        const bool section_page = e.use == mm::FrameUse::Image;
+        if (section_page) cell("Prototype PTE", fmt::format("#{}", e.pte_address));
+        else cell("PTE address", e.pte_address ? fmt::format("{:08X}", e.pte_address) : std::string("-"));
+        cell("Original PTE", e.original_pte ? fmt::format("{:08X}", e.original_pte) : std::string("-"));
+        ImGui::EndTable();
+    }
+    if (e.use == mm::FrameUse::Image && e.original_pte) {
+        const uint32_t o = e.original_pte;
+        const std::string back = (o & mm::SoftwarePte::kPrototypeBit)
+                                     ? fmt::format("in the image file (page {}), {}", o >> 12,
+                                                   mm::protection_name(mm::to_win32_protection(mm::SoftwarePte::protection(o))))
+                                     : entry_summary(app.session(), o, false);
+        ImGui::TextDisabled("When this page leaves memory its prototype PTE becomes: %s", back.c_str());
+    } else if (e.original_pte) {
+        ImGui::TextDisabled("When this page leaves memory its PTE becomes: %s", entry_summary(app.session(), e.original_pte, false).c_str());
+    }
+
+    // Who points at it.
+    ImGui::Spacing();
+    ImGui::PushFont(app.fonts().bold);
+    ImGui::TextUnformatted("Mapped by");
+    ImGui::PopFont();
+    const auto maps = d.mappers_of(f);
+    std::string probe_maps;
+    if (maps.empty()) ImGui::TextDisabled("No PTE, PDE or CR3 points at this frame.");
+    for (size_t i = 0; i < maps.size() && i < 64; ++i) {
+        const Mapping& mp = maps[i];
+        const std::string who = app.machine().space_name(mp.space);
+        ImGui::PushID(int(i));
+        std::string text;
+        switch (mp.kind) {
+            case Mapping::Kind::Pte: text = fmt::format("{}: PTE at {:08X} = {:08X} maps page {:08X}", who, mp.entry_pa, mp.entry, mp.va); break;
+            case Mapping::Kind::TransitionPte:
+                text = fmt::format("{}: PTE at {:08X} = {:08X} (transition) for page {:08X}", who, mp.entry_pa, mp.entry, mp.va);
+                break;
+            case Mapping::Kind::Pde:
+                text = fmt::format("{}: PDE at {:08X} = {:08X}: page table for {:08X}-{:08X}", who, mp.entry_pa, mp.entry, mp.va, mp.va | 0x3FFFFF);
+                break;
+            case Mapping::Kind::Directory: text = fmt::format("{}: CR3 = {:08X}: its page directory", who, mp.entry); break;
+            case Mapping::Kind::Prototype: text = prototype_text(app, mp.va, mp.entry); break;
+        }
+        ImGui::BeginDisabled(mp.kind == Mapping::Kind::Prototype);
+        const bool show = ImGui::SmallButton("show");
+        ImGui::EndDisabled();
+        if (show) {
+            if (mp.kind == Mapping::Kind::Pte || mp.kind == Mapping::Kind::TransitionPte) app.select_page(mp.space, mp.va);
+            else if (mp.kind == Mapping::Kind::Pde) {
+                app.select_space(mp.space);
+                app.select_pde(x86::pde_index(mp.va));
+            } else {
+                app.select_space(mp.space);
+            }
+            app.raise(PanelId::PageTables);
+        }
+        ImGui::SameLine();
+        ImGui::PushFont(app.fonts().mono);
+        ImGui::TextUnformatted(text.c_str());
+        ImGui::PopFont();
+        ImGui::PopID();
+        probe_maps += mp.kind == Mapping::Kind::Prototype ? fmt::format("{}prototype {}", probe_maps.empty() ? "" : ";", mp.va)
+                                                          : fmt::format("{}{} {:08X}", probe_maps.empty() ? "" : ";", who, mp.va);
+    }
+    if (maps.size() > 64) ImGui::TextDisabled("... and %zu more", maps.size() - 64);
+    app.probe().value("frame.mappers", probe_maps);
+
+    // Content.
+    ImGui::Spacing();
+    ImGui::PushFont(app.fonts().bold);
+    ImGui::TextUnformatted("Content");
+    ImGui::PopFont();
+    const bool table_frame = e.use == mm::FrameUse::PageTable || e.use == mm::FrameUse::PageDirectory;
+    ImGui::SameLine();
+    bool words = st.hex_as_words || table_frame;
+    ImGui::BeginDisabled(table_frame);
+    if (ImGui::Checkbox("32-bit words", &words)) st.hex_as_words = words;
+    ImGui::EndDisabled();
+    if (m.ram().content(f).is_zero_page()) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("(never written: reads as zeros)");
+    }
+    HexViewOptions hv;
+    hv.base = f << 12;
+    hv.words = words;
+    const uint8_t* bytes = m.ram().content(f).data();
+    hv.byte = [bytes](uint32_t off) { return bytes[off]; };
+    const auto& changed = d.changes();
+    hv.changed = [&](uint32_t off) { return changed.bytes.count((f << 12) + off) != 0; };
+    if (table_frame)
+        hv.word_note = [bytes](uint32_t off) {
+            uint32_t v;
+            std::memcpy(&v, bytes + off, 4);
+            return short_entry(v);
+        };
+    hv.changed_colour = pal.changed;
+    ImGui::PushFont(app.fonts().mono);
+    const std::string first = hex_view("##hex", hv, ImGui::GetContentRegionAvail().y);
+    ImGui::PopFont();
+    app.probe().value("frame.hex.first", first);
+    ImGui::End();
+    st.frame_window_open = open;
+}
+
+}  // namespace pagelab::ui

@@ -1,0 +1,126 @@
+// The commit charge against the commit limit (RAM + pagefile), and the pagefile's slots: a map
+// coloured by the process whose page each slot holds, and the list of used slots.
+#include "App.h"
+#include "panels/Panels.h"
+#include "widgets/TextureMap.h"
+#include "widgets/Widgets.h"
+
+#include <fmt/format.h>
+
+namespace pagelab::ui {
+
+void draw_pagefile_panel(App& app) {
+    if (!app.begin_panel(PanelId::Pagefile)) return;
+    if (!app.has_session()) {
+        ImGui::TextWrapped("%s", no_session_text());
+        app.end_panel();
+        return;
+    }
+    UiState& st = app.state();
+    const Palette& pal = app.colours();
+    const mm::MemoryManager& m = app.mm();
+    const Derived& d = app.derived();
+    const mm::Pagefile& pf = m.pagefile();
+
+    // Commit charge.
+    const uint64_t charge = m.counter(mm::Counter::CommitCharge);
+    const uint32_t limit = m.commit_limit();
+    ImGui::PushFont(app.fonts().bold);
+    ImGui::Text("Commit charge %llu of %u pages", static_cast<unsigned long long>(charge), limit);
+    ImGui::PopFont();
+    ImGui::SameLine();
+    help_marker("Every committed page of private memory is charged when it is committed, whether or not it has a frame "
+                "yet. The limit is RAM + pagefile: a commit beyond it fails with ERROR_COMMITMENT_LIMIT.");
+    {
+        const float w = ImGui::GetContentRegionAvail().x, h = ImGui::GetFrameHeight() * 0.8f;
+        const ImVec2 p = ImGui::GetCursorScreenPos();
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        dl->AddRectFilled(p, ImVec2(p.x + w, p.y + h), pal.grid_bg, 3.0f);
+        const float ram_x = p.x + w * float(m.config().frames) / float(std::max(1u, limit));
+        const float used_x = p.x + w * float(std::min<uint64_t>(charge, limit)) / float(std::max(1u, limit));
+        dl->AddRectFilled(p, ImVec2(used_x, p.y + h), pal.page[int(PageClass::DemandZero)], 3.0f);
+        dl->AddLine(ImVec2(ram_x, p.y - 2), ImVec2(ram_x, p.y + h + 2), pal.text, 2.0f);
+        ImGui::Dummy(ImVec2(w, h));
+        ImGui::TextDisabled("limit = %u RAM frames | + %u pagefile slots", m.config().frames, m.config().pagefile_pages);
+        if (const int64_t delta = d.changes().counter_delta[size_t(mm::Counter::CommitCharge)]) {
+            ImGui::SameLine();
+            text_coloured(pal.changed, fmt::format("this step: {:+d}", delta));
+        }
+    }
+    ImGui::Spacing();
+    ImGui::PushFont(app.fonts().bold);
+    ImGui::Text("Pagefile: %u of %u slots used", pf.used(), pf.capacity());
+    ImGui::PopFont();
+    if (pf.capacity() == 0) {
+        ImGui::TextDisabled("This machine has no pagefile: dirty pages cannot leave memory.");
+        app.end_panel();
+        return;
+    }
+    std::vector<LegendItem> items;
+    for (const os::Process& p : app.machine().processes()) items.push_back({owner_colour(p.space, st.high_contrast), p.name, ""});
+    items.push_back({pal.slot_used, "used, no page refers", "A slot in use that no PTE or frame refers to."});
+    items.push_back({pal.slot_free, "free", ""});
+    items.push_back({pal.changed, "changed now", "", true});
+    legend(items);
+
+    // Slot map: cell i is slot i + 1 (slot 0 is never handed out: offset 0 means demand-zero).
+    const float list_h = std::min(ImGui::GetContentRegionAvail().y * 0.45f, ImGui::GetTextLineHeightWithSpacing() * (float(pf.used()) + 1.5f));
+    TextureMapSpec spec;
+    spec.count = pf.capacity();
+    spec.size = ImVec2(ImGui::GetContentRegionAvail().x, std::max(30.0f, ImGui::GetContentRegionAvail().y - list_h - 8));
+    spec.max_cell = ImGui::GetFontSize() * 1.8f;
+    spec.key = hash_key({d.generation(), uint64_t(st.high_contrast)});
+    spec.colour = [&](uint32_t i) {
+        const uint32_t slot = i + 1;
+        if (!pf.in_use(slot)) return pal.slot_free;
+        if (auto o = d.slot_owner(slot)) return owner_colour(o->first, st.high_contrast);
+        return pal.slot_used;
+    };
+    spec.label = [](uint32_t i) { return std::to_string(i + 1); };
+    for (uint32_t s : d.changes().slots)
+        if (s >= 1 && s <= pf.capacity()) spec.changed.push_back(s - 1);
+    spec.changed_colour = pal.changed;
+    spec.background = pal.grid_bg;
+    const TextureMapResult r = texture_map("##slots", app.texture(TextureId::Slots), st.slot_map, spec);
+    if (r.hovered) {
+        const uint32_t slot = *r.hovered + 1;
+        ImGui::BeginTooltip();
+        ImGui::Text("Slot %u: %s", slot, pf.in_use(slot) ? "in use" : "free");
+        if (auto o = d.slot_owner(slot)) ImGui::Text("holds %s's page %08X", app.machine().space_name(o->first).c_str(), o->second);
+        ImGui::EndTooltip();
+    }
+
+    // Used slots.
+    if (pf.used() > 0 && ImGui::BeginTable("##used", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp,
+                                           ImVec2(0, ImGui::GetContentRegionAvail().y))) {
+        ImGui::TableSetupScrollFreeze(0, 1);
+        ImGui::TableSetupColumn("Slot", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 3);
+        ImGui::TableSetupColumn("Page", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+        ImGui::TableSetupColumn("First bytes", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+        ImGui::TableHeadersRow();
+        std::vector<uint32_t> used;
+        for (uint32_t s = 1; s <= pf.capacity(); ++s)
+            if (pf.in_use(s)) used.push_back(s);
+        ImGuiListClipper clipper;
+        clipper.Begin(int(used.size()));
+        while (clipper.Step())
+            for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+                const uint32_t s = used[size_t(i)];
+                ImGui::TableNextRow();
+                ImGui::TableNextColumn();
+                ImGui::Text("%u", s);
+                ImGui::TableNextColumn();
+                if (auto o = d.slot_owner(s)) ImGui::Text("%s %08X", app.machine().space_name(o->first).c_str(), o->second);
+                else ImGui::TextDisabled("(unreferenced)");
+                ImGui::TableNextColumn();
+                const uint8_t* b = pf.content(s).data();
+                ImGui::PushFont(app.fonts().mono);
+                ImGui::TextDisabled("%02X %02X %02X %02X %02X %02X %02X %02X", b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]);
+                ImGui::PopFont();
+            }
+        ImGui::EndTable();
+    }
+    app.end_panel();
+}
+
+}  // namespace pagelab::ui

@@ -1,0 +1,192 @@
+// Physical memory: every frame as one texel of a zoomable map, coloured by use, by owner or by
+// list; frames the current step touched are outlined. Clicking a frame opens its window (hex
+// content, PFN entry, every PTE that maps it).
+#include "App.h"
+#include "panels/Panels.h"
+#include "widgets/TextureMap.h"
+#include "widgets/Widgets.h"
+
+#include <fmt/format.h>
+
+namespace pagelab::ui {
+
+namespace {
+
+ImU32 dim(ImU32 c) {
+    const uint32_t r = (c & 0xFF) / 2, g = ((c >> 8) & 0xFF) / 2, b = ((c >> 16) & 0xFF) / 2;
+    return IM_COL32(r + 20, g + 20, b + 20, 255);
+}
+
+int state_index(mm::FrameState s) {
+    switch (s) {
+        case mm::FrameState::Free: return int(mm::FrameList::Free);
+        case mm::FrameState::Zeroed: return int(mm::FrameList::Zeroed);
+        case mm::FrameState::Standby: return int(mm::FrameList::Standby);
+        case mm::FrameState::Modified: return int(mm::FrameList::Modified);
+        case mm::FrameState::Active: return int(mm::FrameList::Active);
+    }
+    return 0;
+}
+
+const char* use_short(mm::FrameUse u) {
+    switch (u) {
+        case mm::FrameUse::PageDirectory: return "PD";
+        case mm::FrameUse::PageTable: return "PT";
+        case mm::FrameUse::Private: return "priv";
+        case mm::FrameUse::Image: return "img";
+        case mm::FrameUse::File: return "file";
+        case mm::FrameUse::PagefileSection: return "pf";
+        case mm::FrameUse::System: return "sys";
+        case mm::FrameUse::None: return "";
+    }
+    return "";
+}
+
+}  // namespace
+
+ImU32 frame_colour(App& app, unsigned f) {
+    const Palette& pal = app.colours();
+    const mm::PfnEntry& e = app.mm().pfn()[f];
+    switch (app.state().frame_colouring) {
+        case FrameColouring::Use: {
+            const ImU32 c = pal.frame[int(classify_frame(e))];
+            return frame_in_transition(e) ? dim(c) : c;
+        }
+        case FrameColouring::Owner:
+            if (classify_frame(e) == FrameClass::Free) return pal.frame[int(FrameClass::Free)];
+            return frame_in_transition(e) ? dim(owner_colour(e.owner, app.state().high_contrast)) : owner_colour(e.owner, app.state().high_contrast);
+        case FrameColouring::List: return pal.list[size_t(state_index(e.state))];
+    }
+    return 0;
+}
+
+void frame_tooltip(App& app, unsigned f) {
+    const mm::PfnEntry& e = app.mm().pfn()[f];
+    ImGui::BeginTooltip();
+    ImGui::PushFont(app.fonts().bold);
+    ImGui::Text("Frame 0x%X", f);
+    ImGui::PopFont();
+    ImGui::SameLine();
+    ImGui::TextDisabled("pa %08X", f << 12);
+    ImGui::Text("%s, %s%s", mm::frame_state_name(e.state), mm::frame_use_name(e.use),
+                e.owner == 0xFFFF ? "" : (", " + app.machine().space_name(e.owner)).c_str());
+    ImGui::Text("share count %u%s", e.share_count, (e.flags & mm::PfnEntry::kModified) ? ", modified" : "");
+    const auto maps = app.derived().mappers_of(f);
+    size_t shown = 0;
+    for (const Mapping& mp : maps) {
+        if (shown++ == 6) {
+            ImGui::TextDisabled("... %zu more", maps.size() - 6);
+            break;
+        }
+        const std::string who = app.machine().space_name(mp.space);
+        switch (mp.kind) {
+            case Mapping::Kind::Pte: ImGui::Text("mapped by %s at %08X", who.c_str(), mp.va); break;
+            case Mapping::Kind::TransitionPte: ImGui::Text("in transition for %s %08X", who.c_str(), mp.va); break;
+            case Mapping::Kind::Pde: ImGui::Text("page table of %s for %08X", who.c_str(), mp.va); break;
+            case Mapping::Kind::Directory: ImGui::Text("page directory of %s", who.c_str()); break;
+            case Mapping::Kind::Prototype: ImGui::Text("prototype PTE #%u of a section", mp.va); break;
+        }
+    }
+    ImGui::TextDisabled("click: open the frame (hex, PFN entry, who maps it)");
+    ImGui::EndTooltip();
+}
+
+void draw_physical_panel(App& app) {
+    if (!app.begin_panel(PanelId::Physical)) return;
+    if (!app.has_session()) {
+        ImGui::TextWrapped("%s", no_session_text());
+        app.end_panel();
+        return;
+    }
+    UiState& st = app.state();
+    const Palette& pal = app.colours();
+    const mm::MemoryManager& m = app.mm();
+    const mm::PfnDatabase& pfn = m.pfn();
+    const Derived& d = app.derived();
+    const uint32_t n = pfn.size();
+
+    ImGui::Text("%u frames", n);
+    ImGui::SameLine();
+    ImGui::TextDisabled("free %u, zeroed %u, standby %u, modified %u, active %u", pfn.list(mm::FrameList::Free).count,
+                        pfn.list(mm::FrameList::Zeroed).count, pfn.list(mm::FrameList::Standby).count,
+                        pfn.list(mm::FrameList::Modified).count, pfn.list(mm::FrameList::Active).count);
+    int mode = int(st.frame_colouring);
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float radio = ImGui::GetFrameHeight() + style.ItemInnerSpacing.x;
+    const float w = ImGui::CalcTextSize("Colour by").x + 3 * radio + ImGui::CalcTextSize("useownerlist").x + 3 * style.ItemSpacing.x;
+    const bool in_tab_row = app.begin_tab_row(w);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextDisabled("Colour by");
+    ImGui::SameLine();
+    ImGui::RadioButton("use", &mode, 0);
+    ImGui::SameLine();
+    ImGui::RadioButton("owner", &mode, 1);
+    ImGui::SameLine();
+    ImGui::RadioButton("list", &mode, 2);
+    if (in_tab_row) app.end_tab_row();
+    st.frame_colouring = FrameColouring(mode);
+
+    // Legend, with counts in "use" mode.
+    std::vector<LegendItem> items;
+    if (st.frame_colouring == FrameColouring::Use) {
+        const auto& count = d.frame_class_counts();
+        for (int c = 0; c < kFrameClassCount; ++c) {
+            if (count[size_t(c)] == 0 && c != int(FrameClass::Free)) continue;
+            items.push_back({pal.frame[size_t(c)], fmt::format("{} {}", frame_class_name(FrameClass(c)), count[size_t(c)]), ""});
+        }
+        items.push_back({dim(pal.frame[int(FrameClass::Private)]), "dimmed: standby/modified",
+                         "Trimmed pages: the frame still holds the page and its PTE is in transition."});
+    } else if (st.frame_colouring == FrameColouring::Owner) {
+        for (const os::Process& p : app.machine().processes()) items.push_back({owner_colour(p.space, st.high_contrast), p.name, ""});
+        items.push_back({owner_colour(0xFFFF, st.high_contrast), "shared / system", ""});
+        items.push_back({pal.frame[int(FrameClass::Free)], "free", ""});
+    } else {
+        const char* names[] = {"free", "zeroed", "standby", "modified", "active"};
+        for (int l = 0; l < 5; ++l) items.push_back({pal.list[size_t(l)], names[l], ""});
+    }
+    items.push_back({pal.changed, "changed now", "Frames whose bytes or database entry the current step changed.", true});
+    if (n <= 4096) items.push_back({0, "\u00D7N: shared by N PTEs", "The frame's share count, when more than one PTE maps it."});
+    if (st.frame) items.push_back({pal.selected, "selected", "", true});
+    legend(items);
+
+    TextureMapSpec spec;
+    spec.count = n;
+    const float footer = ImGui::GetTextLineHeightWithSpacing() * 1.2f;
+    spec.size = ImVec2(ImGui::GetContentRegionAvail().x, std::max(40.0f, ImGui::GetContentRegionAvail().y - footer));
+    spec.max_cell = ImGui::GetFontSize() * 4.2f;
+    spec.key = hash_key({d.generation(), uint64_t(st.frame_colouring), uint64_t(st.high_contrast)});
+    spec.colour = [&](uint32_t f) { return frame_colour(app, f); };
+    spec.label = [](uint32_t f) { return fmt::format("{:X}", f); };
+    spec.badge = [&](uint32_t f) {
+        const mm::PfnEntry& e = pfn[f];
+        if (classify_frame(e) == FrameClass::Free) return std::string();
+        return fmt::format("{}{}{}", use_short(e.use), e.owner == 0xFFFF ? "" : " ", e.owner == 0xFFFF ? "" : app.machine().space_name(e.owner));
+    };
+    spec.corner = [&](uint32_t f) {
+        const mm::PfnEntry& e = pfn[f];
+        return e.share_count >= 2 && e.use != mm::FrameUse::PageTable ? fmt::format("\u00D7{}", e.share_count) : std::string();
+    };
+    for (uint32_t f : d.changes().frames)
+        if (f < n) spec.changed.push_back(f);
+    spec.selected = st.frame;
+    spec.changed_colour = pal.changed;
+    spec.background = pal.grid_bg;
+    const TextureMapResult r = texture_map("##frames", app.texture(TextureId::Frames), st.frame_map, spec);
+    app.probe().rect("frames.map", r.rect);
+    app.probe().value("frames.shape", fmt::format("{}x{}", r.cols, r.rows));
+    app.probe().value("frames.pitch", fmt::format("{}", r.pitch));
+    app.probe().value("frames.origin", fmt::format("{},{}", r.origin.x, r.origin.y));
+    if (r.hovered) frame_tooltip(app, *r.hovered);
+    if (r.clicked) app.open_frame(*r.clicked);
+    if (st.frame && *st.frame < n) {
+        const mm::PfnEntry& e = pfn[*st.frame];
+        ImGui::TextDisabled("Selected: frame 0x%X, %s, %s", *st.frame, mm::frame_state_name(e.state), mm::frame_use_name(e.use));
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Open")) app.open_frame(*st.frame);
+    } else if (n > 4096) {
+        ImGui::TextDisabled("Wheel: zoom, drag: pan, click: open a frame.");
+    }
+    app.end_panel();
+}
+
+}  // namespace pagelab::ui

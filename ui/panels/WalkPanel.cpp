@@ -1,0 +1,207 @@
+// The translation walk of the last access (or of the selected page): the address split into
+// directory index, table index and offset, then CR3 -> PDE -> PTE -> frame -> byte as the
+// processor would do it now, stopping where a not-present entry makes it fault.
+#include "App.h"
+#include "panels/Panels.h"
+#include "widgets/Widgets.h"
+
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "mm/SoftwarePte.h"
+#include "sim/Report.h"
+
+namespace pagelab::ui {
+
+namespace {
+
+struct Box {
+    std::string title;
+    std::vector<std::string> lines;
+    ImU32 colour;
+};
+
+void split_bar(App& app, uint32_t va) {
+    const Palette& pal = app.colours();
+    const float avail = ImGui::GetContentRegionAvail().x;
+    const float box = std::floor(std::min(avail / 32.0f, ImGui::GetFontSize() * 1.5f));
+    const float lh = ImGui::GetTextLineHeight();
+    const ImVec2 p0 = ImGui::GetCursorScreenPos();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    struct Seg {
+        int hi, lo;
+        ImU32 colour;
+        std::string label;
+    };
+    const Seg segs[3] = {
+        {31, 22, pal.frame[int(FrameClass::PageDirectory)], fmt::format("directory index {:03X}", x86::pde_index(va))},
+        {21, 12, pal.frame[int(FrameClass::PageTable)], fmt::format("table index {:03X}", x86::pte_index(va))},
+        {11, 0, pal.page[int(PageClass::DemandZero)], fmt::format("offset {:03X}", x86::page_offset(va))},
+    };
+    ImGui::PushFont(app.fonts().mono);
+    for (const Seg& s : segs) {
+        const float xl = p0.x + float(31 - s.hi) * box, xr = p0.x + float(32 - s.lo) * box;
+        dl->AddRectFilled(ImVec2(xl, p0.y), ImVec2(xr - 2, p0.y + box), (s.colour & 0x00FFFFFF) | 0x90000000, 2.0f);
+        for (int b = s.hi; b >= s.lo; --b) {
+            const char* t = ((va >> b) & 1) ? "1" : "0";
+            const float x = p0.x + float(31 - b) * box;
+            dl->AddText(ImVec2(x + (box - ImGui::CalcTextSize(t).x) * 0.5f, p0.y + (box - lh) * 0.5f),
+                        ((va >> b) & 1) ? pal.bit_one : pal.bit_zero, t);
+        }
+        const float tw = ImGui::CalcTextSize(s.label.c_str()).x;
+        dl->AddText(ImVec2(xl + (xr - xl - tw) * 0.5f, p0.y + box + 2), pal.text, s.label.c_str());
+    }
+    ImGui::PopFont();
+    ImGui::Dummy(ImVec2(box * 32, box + lh + 4));
+}
+
+void chain(const std::vector<Box>& boxes, ImU32 arrow_colour, const char* arrow) {
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float lh = ImGui::GetTextLineHeight();
+    const float pad = 6;
+    const float arrow_w = ImGui::CalcTextSize(arrow).x + 12;
+    const float avail = ImGui::GetContentRegionAvail().x;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    ImVec2 cursor = ImGui::GetCursorScreenPos();
+    const float left = cursor.x;
+    size_t max_lines = 0;
+    for (const Box& b : boxes) max_lines = std::max(max_lines, b.lines.size() + 1);
+    const float h = float(max_lines) * lh + 2 * pad;
+    float row_top = cursor.y;
+    for (size_t i = 0; i < boxes.size(); ++i) {
+        const Box& b = boxes[i];
+        float w = ImGui::CalcTextSize(b.title.c_str()).x;
+        for (const auto& l : b.lines) w = std::max(w, ImGui::CalcTextSize(l.c_str()).x);
+        w += 2 * pad;
+        if (i > 0) {
+            if (cursor.x + arrow_w + w > left + avail && cursor.x > left) {
+                cursor = ImVec2(left, row_top + h + style.ItemSpacing.y);
+                row_top = cursor.y;
+                dl->AddText(ImVec2(cursor.x, cursor.y + h * 0.5f - lh * 0.5f), arrow_colour, arrow);
+                cursor.x += arrow_w;
+            } else {
+                dl->AddText(ImVec2(cursor.x + 6, cursor.y + h * 0.5f - lh * 0.5f), arrow_colour, arrow);
+                cursor.x += arrow_w;
+            }
+        }
+        const ImVec2 a = cursor, z(cursor.x + w, cursor.y + h);
+        dl->AddRectFilled(a, z, (b.colour & 0x00FFFFFF) | 0x50000000, 4.0f);
+        dl->AddRect(a, z, b.colour, 4.0f, 0, 2.0f);
+        dl->AddText(ImVec2(a.x + pad, a.y + pad), b.colour, b.title.c_str());
+        float y = a.y + pad + lh;
+        for (const auto& l : b.lines) {
+            dl->AddText(ImVec2(a.x + pad, y), ImGui::GetColorU32(ImGuiCol_Text), l.c_str());
+            y += lh;
+        }
+        cursor.x += w;
+    }
+    ImGui::SetCursorScreenPos(ImVec2(left, row_top));
+    ImGui::Dummy(ImVec2(avail, h + style.ItemSpacing.y));
+}
+
+}  // namespace
+
+void draw_walk_panel(App& app) {
+    if (!app.begin_panel(PanelId::Walk)) return;
+    if (!app.has_session()) {
+        ImGui::TextWrapped("%s", no_session_text());
+        app.end_panel();
+        return;
+    }
+    UiState& st = app.state();
+    const Palette& pal = app.colours();
+    const Derived& d = app.derived();
+    const mm::MemoryManager& m = app.mm();
+    int source = st.walk_selected ? 1 : 0;
+    ImGui::RadioButton("last access", &source, 0);
+    ImGui::SameLine();
+    ImGui::RadioButton("selected page", &source, 1);
+    st.walk_selected = source == 1;
+
+    uint16_t space = 0xFFFF;
+    uint32_t va = 0;
+    std::string what;
+    if (!st.walk_selected) {
+        if (d.last_access()) {
+            const LastAccess& a = *d.last_access();
+            space = a.space;
+            va = a.va;
+            static const char* kAccess[] = {"reads", "writes", "executes"};
+            what = fmt::format("{} {} {:08X} (event {})", app.machine().space_name(a.space),
+                               a.access >= 0 && a.access < 3 ? kAccess[a.access] : "touches", va, a.event);
+        }
+    } else if (st.entry_selected && st.space != 0xFFFF) {
+        space = st.space;
+        va = (st.pde_index << 22) | (st.pte_index << 12);
+        what = fmt::format("{}: page {:08X}", app.machine().space_name(space), va);
+    }
+    if (space == 0xFFFF || space >= m.spaces().size() || !m.space(space).alive()) {
+        ImGui::SameLine();
+        ImGui::TextDisabled(st.walk_selected ? "No page selected." : "No access yet at this point of the lesson.");
+        app.end_panel();
+        return;
+    }
+    ImGui::SameLine();
+    ImGui::PushFont(app.fonts().bold);
+    ImGui::TextUnformatted(what.c_str());
+    ImGui::PopFont();
+    app.probe().value("walk.va", fmt::format("{:08X}", va));
+
+    const mm::AddressSpace& sp = m.space(space);
+    split_bar(app, va);
+    const auto info = m.pte_info(space, va);
+    std::vector<Box> boxes;
+    boxes.push_back({"CR3", {fmt::format("{:08X}", sp.cr3()), fmt::format("directory: frame 0x{:X}", sp.page_directory())},
+                     pal.frame[int(FrameClass::PageDirectory)]});
+    const bool pde_ok = info.table_present;
+    boxes.push_back({fmt::format("PDE {:03X}", x86::pde_index(va)),
+                     {fmt::format("[{:08X}] = {:08X}", info.pde_address, info.pde),
+                      pde_ok ? fmt::format("table: frame 0x{:X}", info.pde >> 12) : std::string("P = 0: no page table")},
+                     pde_ok ? pal.frame[int(FrameClass::PageTable)] : pal.fail});
+    std::string result;
+    if (pde_ok) {
+        const bool valid = info.pte & 1;
+        const PageClass pc = classify_pte(info.pte, sp.find_vad(va));
+        boxes.push_back({fmt::format("PTE {:03X}", x86::pte_index(va)),
+                         {fmt::format("[{:08X}] = {:08X}", info.pte_address, info.pte),
+                          valid ? fmt::format("frame 0x{:X} {}", info.pte >> 12, sim::windbg_flags(info.pte))
+                                : "P = 0: " + entry_summary(app.session(), info.pte, false)},
+                         valid ? pal.page[int(pc)] : pal.fail});
+        if (valid) {
+            const uint32_t pa = (info.pte & x86::Pte::kFrameMask) | x86::page_offset(va);
+            const uint32_t frame = info.pte >> 12;
+            const ImU32 fc = frame < m.pfn().size() ? pal.frame[int(classify_frame(m.pfn()[frame]))] : pal.fail;
+            boxes.push_back({fmt::format("Frame 0x{:X}", frame), {fmt::format("+ offset {:03X}", x86::page_offset(va)),
+                                                                  fmt::format("= pa {:08X}", pa)}, fc});
+            const uint8_t byte = frame < m.pfn().size() ? m.ram().read(pa, 1) : 0;
+            boxes.push_back({"Byte", {fmt::format("0x{:02X}", byte), byte >= 32 && byte < 127 ? fmt::format("'{}'", char(byte)) : ""},
+                             pal.text});
+            result = "translated";
+        } else {
+            result = "faults: PTE not present";
+        }
+    } else {
+        result = "faults: no page table";
+    }
+    app.probe().value("walk.result", result);
+    ImGui::PushFont(app.fonts().mono);
+    chain(boxes, pal.text_dim, icons().arrow);
+    ImGui::PopFont();
+    if (result != "translated") {
+        ImGui::PushStyleColor(ImGuiCol_Text, pal.fail);
+        text_wrapped("An access faults here (error code P = 0); the memory manager resolves it from the PTE's other bits and the VAD.");
+        ImGui::PopStyleColor();
+    }
+
+    if (ImGui::CollapsingHeader("As text (pagelab walk)")) {
+        std::ostringstream out;
+        sim::write_walk_text(app.machine(), space, va, out);
+        ImGui::PushFont(app.fonts().mono);
+        ImGui::TextUnformatted(out.str().c_str());
+        ImGui::PopFont();
+    }
+    app.end_panel();
+}
+
+}  // namespace pagelab::ui

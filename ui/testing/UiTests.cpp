@@ -1,0 +1,433 @@
+// The built-in UI tests (`pagelab-ui --ui-test NAME`, registered in ctest under Xvfb). Each drives
+// the real window with injected clicks and keys and checks the session and what was drawn.
+#include "testing/TestDriver.h"
+
+#include <cstdio>
+#include <sstream>
+
+#include <GLFW/glfw3.h>
+#include <fmt/format.h>
+
+#include "App.h"
+
+namespace pagelab::ui {
+
+namespace {
+
+using Check = TestDriver::Check;
+
+std::string probe(App& app, const std::string& name) {
+    const std::string* v = app.probe().find_value(name);
+    return v ? *v : std::string("<not drawn>");
+}
+
+template <typename A, typename B>
+std::string expect_eq(const A& actual, const B& expected, const std::string& what = "") {
+    if (actual == expected) return {};
+    std::ostringstream o;
+    o << (what.empty() ? "" : what + ": ") << "expected " << expected << ", got " << actual;
+    return o.str();
+}
+
+std::string expect_contains(const std::string& text, const std::string& part, const std::string& what) {
+    if (text.find(part) != std::string::npos) return {};
+    return fmt::format("{}: expected to contain '{}', got '{}'", what, part, text);
+}
+
+// The centre of entry i of a 32 x 32 grid recorded as `grid` (fraction inside the cell).
+TestDriver::Where grid_cell(const std::string& grid, uint32_t i, float fx = 0.5f, float fy = 0.5f) {
+    return [grid, i, fx, fy](App& app) -> std::optional<ImVec2> {
+        const ImRect* r = app.probe().find_rect(grid);
+        if (!r) return std::nullopt;
+        const float cell = r->GetWidth() / 32.0f;
+        return ImVec2(r->Min.x + (float(i % 32) + fx) * cell, r->Min.y + (float(i / 32) + fy) * cell);
+    };
+}
+
+// The centre of frame f in the physical-memory map, from the geometry the panel recorded.
+TestDriver::Where frame_cell(std::function<uint32_t(App&)> frame) {
+    return [frame](App& app) -> std::optional<ImVec2> {
+        const std::string shape = probe(app, "frames.shape"), origin = probe(app, "frames.origin"), pitch = probe(app, "frames.pitch");
+        int cols = 0, rows = 0;
+        float ox = 0, oy = 0, p = 0;
+        if (std::sscanf(shape.c_str(), "%dx%d", &cols, &rows) != 2 || std::sscanf(origin.c_str(), "%f,%f", &ox, &oy) != 2 ||
+            std::sscanf(pitch.c_str(), "%f", &p) != 1 || cols <= 0)
+            return std::nullopt;
+        const uint32_t f = frame(app);
+        return ImVec2(ox + (float(f % uint32_t(cols)) + 0.5f) * p, oy + (float(f / uint32_t(cols)) + 0.5f) * p);
+    };
+}
+
+uint32_t buf_frame(App& app, uint32_t va) {
+    const os::Process* a = app.machine().find_process("A");
+    if (!a) return 0;
+    return sim::resident_frame(app.machine(), a->space, va).value_or(0);
+}
+
+std::string colour_is(App& app, ImVec2 p, ImU32 expected, const std::string& what) {
+    const ImU32 got = app.pixel_at(p);
+    auto ch = [](ImU32 c, int s) { return int((c >> s) & 0xFF); };
+    for (int s : {0, 8, 16})
+        if (std::abs(ch(got, s) - ch(expected, s)) > 3)
+            return fmt::format("{}: pixel at ({:.0f},{:.0f}) is #{:02X}{:02X}{:02X}, expected #{:02X}{:02X}{:02X}", what, p.x, p.y,
+                               ch(got, 0), ch(got, 8), ch(got, 16), ch(expected, 0), ch(expected, 8), ch(expected, 16));
+    return {};
+}
+
+// --- the tests -----------------------------------------------------------------------------------
+
+void step_controls(TestDriver& t) {
+    t.check("starts at the beginning", [](App& app) { return expect_eq(app.session().cursor(), size_t(0), "cursor"); });
+    t.click("controls.step");
+    t.click("controls.step");
+    t.check("two clicks on Step do two steps", [](App& app) { return expect_eq(app.session().steps_done(), size_t(2), "steps done"); });
+    t.check("the lesson panel narrates step 2", [](App& app) {
+        return expect_eq(probe(app, "lesson.say"), app.session().scenario().steps[1].say, "narration");
+    });
+    t.click("controls.back");
+    t.check("Back undoes one step", [](App& app) { return expect_eq(app.session().steps_done(), size_t(1), "steps done"); });
+    t.key(GLFW_KEY_RIGHT);
+    t.check("Right steps forward", [](App& app) { return expect_eq(app.session().steps_done(), size_t(2), "steps done"); });
+    t.key(GLFW_KEY_RIGHT, true);
+    t.check("Shift+Right applies one event of step 3", [](App& app) {
+        const auto& s = app.session();
+        if (auto e = expect_eq(s.cursor(), s.first_event_of_step(2) + 1, "cursor"); !e.empty()) return e;
+        return expect_contains(probe(app, "controls.where"), "in step 3", "position text");
+    });
+    t.key(GLFW_KEY_LEFT, true);
+    t.check("Shift+Left takes the event back", [](App& app) {
+        return expect_eq(app.session().cursor(), app.session().first_event_of_step(2), "cursor");
+    });
+    t.key(GLFW_KEY_HOME);
+    t.check("Home resets", [](App& app) { return expect_eq(app.session().cursor(), size_t(0), "cursor"); });
+    t.click("controls.event");
+    t.click("controls.step");
+    t.check("in event granularity Step moves one event", [](App& app) {
+        if (auto e = expect_eq(app.session().cursor(), size_t(1), "cursor"); !e.empty()) return e;
+        return expect_eq(int(app.state().granularity), int(Granularity::Event), "granularity");
+    });
+    t.click("controls.operation");
+    t.key(GLFW_KEY_SPACE);
+    t.check("Space starts running", [](App& app) { return expect_eq(app.state().running, true, "running"); });
+    t.wait(70);  // 2 steps per second at 60 frames per second
+    t.check("running moves through the steps", [](App& app) {
+        return app.session().steps_done() >= 2 ? std::string() : fmt::format("only {} steps done", app.session().steps_done());
+    });
+    t.key(GLFW_KEY_SPACE);
+    t.check("Space pauses", [](App& app) { return expect_eq(app.state().running, false, "running"); });
+    t.click("controls.scrub", ImVec2(0.999f, 0.5f));
+    t.check("the scrub bar's right end is the end of the run", [](App& app) {
+        if (auto e = expect_eq(app.session().cursor(), app.session().event_count(), "cursor"); !e.empty()) return e;
+        return expect_eq(probe(app, "lesson.step"), std::to_string(app.session().step_count()), "lesson step");
+    });
+    t.click("controls.scrub", ImVec2(0.001f, 0.5f));
+    t.check("the scrub bar's left end is the start", [](App& app) { return expect_eq(app.session().cursor(), size_t(0), "cursor"); });
+}
+
+void pte_select(TestDriver& t) {
+    for (int i = 0; i < 3; ++i) t.key(GLFW_KEY_RIGHT);
+    t.check("following the access selects buf's PTE after the first read", [](App& app) {
+        const UiState& s = app.state();
+        if (!s.entry_selected) return std::string("no entry selected");
+        if (auto e = expect_eq(s.pte_index, 0x10u, "pte index"); !e.empty()) return e;
+        return expect_eq(probe(app, "decoder.kind"), std::string("valid"), "decoder kind");
+    });
+    t.click_at("PD cell 000", grid_cell("pd.grid", 0));
+    t.check("clicking PDE 000 decodes the PDE", [](App& app) {
+        const auto& m = app.mm();
+        const uint32_t pde = m.ram().read_u32(m.space(app.state().space).cr3());
+        if (auto e = expect_eq(probe(app, "decoder.level"), std::string("pde"), "level"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "decoder.raw"), fmt::format("{:08X}", pde), "raw PDE"); !e.empty()) return e;
+        return expect_eq(probe(app, "decoder.bit.0"), std::string("1"), "P bit");
+    });
+    t.click_at("PT cell 012", grid_cell("pt.grid", 0x12));
+    t.check("an untouched committed page decodes with the software layout", [](App& app) {
+        if (auto e = expect_eq(probe(app, "decoder.layout"), std::string("software"), "layout"); !e.empty()) return e;
+        return expect_eq(app.state().pte_index, 0x12u, "pte index");
+    });
+    t.click_at("PT cell 010", grid_cell("pt.grid", 0x10));
+    t.check("buf's PTE decodes with the hardware layout, A set, D clear", [](App& app) {
+        const auto info = app.mm().pte_info(app.state().space, 0x00010000);
+        if (auto e = expect_eq(probe(app, "decoder.raw"), fmt::format("{:08X}", info.pte), "raw PTE"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "decoder.layout"), std::string("hardware"), "layout"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "decoder.bit.5"), std::string("1"), "A bit"); !e.empty()) return e;
+        return expect_eq(probe(app, "decoder.bit.6"), std::string("0"), "D bit");
+    });
+    t.key(GLFW_KEY_RIGHT);
+    t.key(GLFW_KEY_RIGHT);
+    t.mouse_away();
+    t.check("the grid draws each PTE in its state's colour", [](App& app) {
+        // Step 5 selected and changed PTE 011; 010, 012 and 040 carry no outline or dot.
+        const Palette& pal = app.colours();
+        auto at = [&](uint32_t i) { return *grid_cell("pt.grid", i)(app); };
+        if (auto e = colour_is(app, at(0x10), pal.page[int(PageClass::Present)], "PTE 010 (present)"); !e.empty()) return e;
+        if (auto e = colour_is(app, at(0x12), pal.page[int(PageClass::DemandZero)], "PTE 012 (demand-zero)"); !e.empty()) return e;
+        return colour_is(app, at(0x40), pal.page[int(PageClass::Free)], "PTE 040 (free)");
+    });
+}
+
+void frame_window(TestDriver& t) {
+    for (int i = 0; i < 5; ++i) t.key(GLFW_KEY_RIGHT);
+    t.check("step 5 wrote 0x41 into buf+0x1000", [](App& app) {
+        return buf_frame(app, 0x11000) != 0 ? std::string() : std::string("buf+0x1000 has no frame");
+    });
+    t.click_at("frame of buf+0x1000", frame_cell([](App& app) { return buf_frame(app, 0x11000); }));
+    t.check("clicking the frame opens its window with the bytes and the PTE that maps it", [](App& app) {
+        const uint32_t f = buf_frame(app, 0x11000);
+        if (auto e = expect_eq(probe(app, "frame.window"), std::string("open"), "frame window"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "frame.number"), fmt::format("{:X}", f), "frame"); !e.empty()) return e;
+        if (auto e = expect_contains(probe(app, "frame.hex.first"), "0000: 41 00 00 00", "first hex row"); !e.empty()) return e;
+        return expect_contains(probe(app, "frame.mappers"), "A 00011000", "mapped by");
+    });
+    t.click("controls.back");
+    t.check("stepping back shows the frame before the write: zero and unmapped", [](App& app) {
+        if (auto e = expect_eq(probe(app, "frame.window"), std::string("open"), "frame window"); !e.empty()) return e;
+        if (auto e = expect_contains(probe(app, "frame.hex.first"), "0000: 00 00 00 00", "first hex row"); !e.empty()) return e;
+        return expect_eq(probe(app, "frame.mappers"), std::string(""), "mapped by");
+    });
+    t.click_at("the page table's frame", frame_cell([](App& app) {
+                   const auto& m = app.mm();
+                   return m.ram().read_u32(m.space(0).cr3()) >> 12;
+               }));
+    t.check("a page table frame shows 32-bit entries and the PDE that points at it", [](App& app) {
+        if (auto e = expect_contains(probe(app, "frame.hex.first"), "0000: 00000000 00000000", "first hex row"); !e.empty()) return e;
+        return expect_contains(probe(app, "frame.mappers"), "A 00000000", "mapped by");
+    });
+}
+
+void breakpoints(TestDriver& t) {
+    t.click("controls.breakpoints");
+    t.click("bp.add");
+    t.check("the editor adds a breakpoint on any fault", [](App& app) {
+        if (auto e = expect_eq(app.state().breakpoints.size(), size_t(1), "breakpoints"); !e.empty()) return e;
+        return expect_eq(int(app.state().breakpoints[0].kind), int(sim::BreakKind::Fault), "kind");
+    });
+    t.click("panel.Lesson", ImVec2(0.5f, 0.97f));  // outside the popup: closes it
+    t.click("controls.run_to");
+    t.check("Run to breakpoint stops after the first demand-zero fault", [](App& app) {
+        const auto& s = app.session();
+        if (s.cursor() == 0) return std::string("did not move");
+        if (auto e = expect_eq(std::string(mm::event_kind_name(mm::EventKind(s.event(s.cursor() - 1).kind))), std::string("demand-zero"), "event");
+            !e.empty())
+            return e;
+        return expect_contains(app.state().status, "Breakpoint hit", "status");
+    });
+    t.click("controls.run_to");
+    t.check("again: the next fault is the write's, in step 5", [](App& app) {
+        const auto& s = app.session();
+        if (auto e = expect_eq(s.step_of_event(s.cursor() - 1), size_t(4), "step"); !e.empty()) return e;
+        return expect_eq(std::string(mm::event_kind_name(mm::EventKind(s.event(s.cursor() - 1).kind))), std::string("demand-zero"), "event");
+    });
+    t.act("replace it with 'PTE of buf+0x1000 in A changes'", [](App& app) {
+        sim::Breakpoint b;
+        b.kind = sim::BreakKind::PteChange;
+        b.process = "A";
+        b.address = *app.resolve_address("buf+0x1000");
+        app.state().breakpoints = {b};
+    });
+    t.key(GLFW_KEY_HOME);
+    t.click("controls.run_to");
+    t.check("the first change is the page table appearing under it (step 3)", [](App& app) {
+        const auto& s = app.session();
+        if (auto e = expect_eq(s.step_of_event(s.cursor() - 1), size_t(2), "step"); !e.empty()) return e;
+        return expect_eq(std::string(mm::event_kind_name(mm::EventKind(s.event(s.cursor() - 1).kind))), std::string("page-table-created"),
+                         "event");
+    });
+    t.act("break on demand-zero faults only", [](App& app) {
+        sim::Breakpoint b;
+        b.kind = sim::BreakKind::Fault;
+        b.fault = mm::FaultKind::DemandZero;
+        app.state().breakpoints = {b};
+    });
+    t.key(GLFW_KEY_SPACE);
+    t.wait(150);
+    t.check("running stops at a breakpoint", [](App& app) {
+        const auto& s = app.session();
+        if (auto e = expect_eq(app.state().running, false, "running"); !e.empty()) return e;
+        return expect_eq(std::string(mm::event_kind_name(mm::EventKind(s.event(s.cursor() - 1).kind))), std::string("demand-zero"), "event");
+    });
+}
+
+void load_error(TestDriver& t) {
+    t.check("an invalid scenario shows its error instead of crashing", [](App& app) {
+        if (app.has_session()) return std::string("a session was loaded from an invalid file");
+        const std::string msg = probe(app, "error.message");
+        if (auto e = expect_contains(msg, "unknown-key.yaml:", "message"); !e.empty()) return e;
+        return expect_contains(msg, ": error: ", "message");
+    });
+    t.click("error.open_other");
+    t.wait(2);
+    t.check("the picker lists the lesson library", [](App& app) {
+        const int n = std::atoi(probe(app, "picker.count").c_str());
+        return n >= 13 ? std::string() : fmt::format("picker lists {} lessons", n);
+    });
+    t.click("picker.row.01-demand-zero.yaml");
+    t.check("picking a lesson loads it", [](App& app) {
+        if (!app.has_session()) return std::string("no session");
+        return expect_contains(app.scenario_path(), "01-demand-zero.yaml", "path");
+    });
+    t.act("open a bad file over the lesson", [](App& app) {
+        app.load(std::string(PAGELAB_SOURCE_DIR) + "/tests/scenarios/bad/yaml-syntax.yaml");
+    });
+    t.check("the error is shown and the lesson stays", [](App& app) {
+        if (auto e = expect_contains(probe(app, "error.message"), "yaml-syntax.yaml:", "message"); !e.empty()) return e;
+        return expect_contains(app.scenario_path(), "01-demand-zero.yaml", "path");
+    });
+    t.click("error.close");
+    t.check("Close dismisses the error", [](App& app) {
+        return expect_eq(probe(app, "error.message"), std::string("<not drawn>"), "error dialog");
+    });
+}
+
+void classroom(TestDriver& t) {
+    t.key(GLFW_KEY_RIGHT);
+    t.check("the normal layout shows the side panels", [](App& app) {
+        if (!app.probe().find_rect("panel.Events")) return std::string("events panel not drawn");
+        if (!app.probe().find_rect("panel.Physical memory")) return std::string("physical memory panel not drawn");
+        return std::string();
+    });
+    t.click("menu.view");
+    t.click("menu.view.classroom");
+    t.wait(2);
+    t.check("classroom mode hides the side panels and enlarges the fonts", [](App& app) {
+        if (!app.state().classroom) return std::string("classroom mode is off");
+        if (app.probe().find_rect("panel.Events")) return std::string("events panel still shown beside the lesson");
+        if (app.probe().find_rect("panel.Physical memory")) return std::string("physical memory still in its own column");
+        return app.state().font_size >= 20 ? std::string() : fmt::format("font size {}", app.state().font_size);
+    });
+    t.check("the lesson column keeps its width when fonts grow", [](App& app) {
+        const ImRect* r = app.probe().find_rect("panel.Lesson");
+        if (!r) return std::string("lesson not drawn");
+        return expect_eq(int(r->GetWidth()), int(app.window_size().x * 0.32f), "lesson width");
+    });
+    t.act("fonts to 30 px", [](App& app) { app.state().font_size_pending = 30; });
+    t.wait(2);
+    t.check("... also at 30 px", [](App& app) {
+        const ImRect* r = app.probe().find_rect("panel.Lesson");
+        if (!r) return std::string("lesson not drawn");
+        if (auto e = expect_eq(int(app.state().font_size), 30, "font size"); !e.empty()) return e;
+        return expect_eq(int(r->GetWidth()), int(app.window_size().x * 0.32f), "lesson width");
+    });
+    t.click("menu.view");
+    t.click("menu.view.contrast");
+    t.mouse_away();
+    t.check("high contrast draws on black", [](App& app) {
+        const ImRect* r = app.probe().find_rect("panel.Lesson");
+        if (!r) return std::string("lesson not drawn");
+        return colour_is(app, ImVec2(r->Max.x - 4, r->Max.y - 4), IM_COL32(0, 0, 0, 255), "lesson background");
+    });
+    t.key(GLFW_KEY_F11);
+    t.wait(1);
+    t.check("F11 leaves classroom mode", [](App& app) {
+        if (app.state().classroom) return std::string("still in classroom mode");
+        return app.probe().find_rect("panel.Events") ? std::string() : std::string("events panel not back");
+    });
+}
+
+void compare(TestDriver& t) {
+    t.click("controls.scrub", ImVec2(0.999f, 0.5f));
+    t.click("tab.Side by side");
+    t.wait(2);
+    t.check("two processes share the kernel's page table frame", [](App& app) {
+        const int shared = std::atoi(probe(app, "compare.shared").c_str());
+        return shared >= 1 ? std::string() : "shared frames: " + probe(app, "compare.shared");
+    });
+    t.click("tab.Objects");
+    t.wait(2);
+    t.check("the TLB is listed for a lesson with a TLB", [](App& app) {
+        return app.mm().tlb().size() == 4 ? std::string() : std::string("no TLB");
+    });
+}
+
+void walk(TestDriver& t) {
+    for (int i = 0; i < 3; ++i) t.key(GLFW_KEY_RIGHT);
+    t.click("tab.Translation walk");
+    t.wait(2);
+    t.check("the walk of the read translates buf", [](App& app) {
+        if (auto e = expect_eq(probe(app, "walk.va"), std::string("00010000"), "va"); !e.empty()) return e;
+        return expect_eq(probe(app, "walk.result"), std::string("translated"), "result");
+    });
+    t.act("stand just after the page fault", [](App& app) {
+        const auto& s = app.session();
+        for (size_t e = s.first_event_of_step(2); e < s.first_event_of_step(3); ++e)
+            if (mm::EventKind(s.event(e).kind) == mm::EventKind::PageFault) {
+                app.seek_event(e + 1);
+                break;
+            }
+    });
+    t.check("mid-fault, the walk stops: no page table yet", [](App& app) {
+        return expect_eq(probe(app, "walk.result"), std::string("faults: no page table"), "result");
+    });
+}
+
+void large_map(TestDriver& t) {
+    t.click("controls.scrub", ImVec2(0.999f, 0.5f));
+    t.check("a million frames are one texture, one texel per frame", [](App& app) {
+        int cols = 0, rows = 0;
+        std::sscanf(probe(app, "frames.shape").c_str(), "%dx%d", &cols, &rows);
+        const GlTexture& tex = app.texture(TextureId::Frames);
+        if (uint64_t(cols) * uint64_t(rows) < app.mm().pfn().size()) return fmt::format("map {}x{} too small", cols, rows);
+        return expect_eq(fmt::format("{}x{}", tex.width(), tex.height()), fmt::format("{}x{}", cols, rows), "texture");
+    });
+    t.wheel("frames.map", ImVec2(0.1f, 0.1f), 8.0f);
+    t.check("the wheel zooms the frame map", [](App& app) {
+        const float pitch = std::stof(probe(app, "frames.pitch"));
+        return pitch >= 1.0f ? std::string() : fmt::format("pitch {} after zooming", pitch);
+    });
+    // Click the middle of the cell under the map's centre (a cell edge would be ambiguous).
+    t.click_at("the frame under the map's centre", frame_cell([](App& app) {
+                   const ImRect* r = app.probe().find_rect("frames.map");
+                   int cols = 0, rows = 0;
+                   float ox = 0, oy = 0;
+                   std::sscanf(probe(app, "frames.shape").c_str(), "%dx%d", &cols, &rows);
+                   std::sscanf(probe(app, "frames.origin").c_str(), "%f,%f", &ox, &oy);
+                   const float p = std::stof(probe(app, "frames.pitch"));
+                   const ImVec2 c = r->GetCenter();
+                   return uint32_t(int((c.y - oy) / p) * cols + int((c.x - ox) / p));
+               }));
+    t.check("clicking the zoomed map opens the frame under the mouse", [](App& app) {
+        const ImRect* r = app.probe().find_rect("frames.map");
+        int cols = 0, rows = 0;
+        float ox = 0, oy = 0;
+        std::sscanf(probe(app, "frames.shape").c_str(), "%dx%d", &cols, &rows);
+        std::sscanf(probe(app, "frames.origin").c_str(), "%f,%f", &ox, &oy);
+        const float p = std::stof(probe(app, "frames.pitch"));
+        const ImVec2 c = r->GetCenter();
+        const uint32_t want = uint32_t(int((c.y - oy) / p) * cols + int((c.x - ox) / p));
+        if (auto e = expect_eq(probe(app, "frame.window"), std::string("open"), "frame window"); !e.empty()) return e;
+        return expect_eq(probe(app, "frame.number"), fmt::format("{:X}", want), "frame (origin " + probe(app, "frames.origin") + " pitch " + probe(app, "frames.pitch") + " shape " + probe(app, "frames.shape") + ")");
+    });
+}
+
+}  // namespace
+
+const std::vector<UiTest>& ui_tests() {
+    static const std::vector<UiTest> tests = {
+        {"step-controls", "Step, Back, keys, granularity, run/pause and the scrub bar move the session", "scenarios/01-demand-zero.yaml",
+         1280, 800, step_controls},
+        {"pte-select", "clicking PDE and PTE cells decodes them; cells are drawn in their state's colour",
+         "scenarios/01-demand-zero.yaml", 1280, 800, pte_select},
+        {"frame-window", "clicking a frame opens its hex content and who maps it, and follows stepping back",
+         "scenarios/01-demand-zero.yaml", 1280, 800, frame_window},
+        {"breakpoints", "the breakpoint editor, run to breakpoint (fault, PTE change) and running into one",
+         "scenarios/01-demand-zero.yaml", 1280, 800, breakpoints},
+        {"load-error", "an invalid scenario shows FILE:LINE:COL instead of crashing; the picker opens a lesson",
+         "tests/scenarios/bad/unknown-key.yaml", 1280, 800, load_error},
+        {"classroom", "classroom mode hides side panels and scales fonts without moving the layout; high contrast",
+         "scenarios/01-demand-zero.yaml", 1280, 800, classroom},
+        {"compare", "two processes side by side share a frame; the TLB is listed", "scenarios/12-tlb-and-cr3-switch.yaml", 1280, 800,
+         compare},
+        {"walk", "the translation walk of the last access, complete and mid-fault", "scenarios/01-demand-zero.yaml", 1280, 800, walk},
+        {"large-map", "a million frames: one texture, zoom with the wheel, pick a frame", "tests/ui/large-machine.yaml", 1280, 800,
+         large_map},
+    };
+    return tests;
+}
+
+const UiTest* find_ui_test(const std::string& name) {
+    for (const UiTest& t : ui_tests())
+        if (t.name == name) return &t;
+    return nullptr;
+}
+
+}  // namespace pagelab::ui

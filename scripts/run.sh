@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # README command 1: install what is missing, build, and open PageLab on the default lesson.
-# Until the window exists this runs the headless CLI's narrated transcript of that lesson.
+# The window (build/ui/pagelab-ui, docs/ui.md) needs a display; without one (or when the build
+# was configured with -DPAGELAB_UI=OFF) this prints the lesson's narrated transcript instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh

@@ -6,7 +6,7 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config ninja-build
       libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev
       libimgui-dev libglfw3-dev libglm-dev libgl-dev libstb-dev
-      catch2 xvfb xauth mesa-utils libgl1-mesa-dri)
+      catch2 xvfb xauth mesa-utils libgl1-mesa-dri fonts-dejavu-core)
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cfloat>
 #include <chrono>
-#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <numeric>
@@ -572,8 +571,16 @@ void App::draw() {
 
 void App::frame() {
     if (!m_fixed_time) {
-        if (m_state.running || ImGui::IsMouseDown(0) || m_frame < 3) glfwPollEvents();
-        else glfwWaitEventsTimeout(0.25);
+        // Idle, the window sleeps until an event (or a quarter second) passes; after an event it
+        // draws a few frames in a row, since ImGui settles some changes (tabs, popups) a frame late.
+        if (m_state.running || ImGui::IsMouseDown(0) || m_busy_frames > 0) {
+            glfwPollEvents();
+            if (m_busy_frames > 0) --m_busy_frames;
+        } else {
+            const double before = glfwGetTime();
+            glfwWaitEventsTimeout(0.25);
+            if (glfwGetTime() - before < 0.24) m_busy_frames = 4;
+        }
     } else {
         glfwPollEvents();
     }
@@ -606,7 +613,7 @@ void App::frame() {
     const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
     glClearColor(bg.x, bg.y, bg.z, 1.0f);
     glClear(GL_COLOR_BUFFER_BIT);
-    ImGui_ImplOpenGL3_RenderDrawData(merge_draw_lists(ImGui::GetDrawData()));
+    ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     if (m_options.bench_frames > 0) {
         glFinish();
         const auto t_drawn = std::chrono::steady_clock::now();
@@ -621,40 +628,6 @@ void App::frame() {
         }
     }
     ++m_frame;
-}
-
-ImDrawData* App::merge_draw_lists(ImDrawData* dd) {
-    // Mesa's llvmpipe (the renderer under Xvfb, and on machines without a GPU) finishes a whole
-    // render pass whenever a vertex buffer it still reads is replaced, which the OpenGL3 backend
-    // does once per window: with a dozen windows that cost ~1.5 ms each. One merged list is one
-    // upload and one pass. Commands keep their own vertex offsets, so 16-bit indices stay valid.
-    if (!dd || dd->CmdListsCount <= 1) return dd;
-    if (!m_merged) m_merged = std::make_unique<ImDrawList>(ImGui::GetDrawListSharedData());
-    ImDrawList& out = *m_merged;
-    out.CmdBuffer.resize(0);
-    out.IdxBuffer.resize(0);
-    out.VtxBuffer.resize(0);
-    out.Flags = dd->CmdLists[0]->Flags;
-    for (int i = 0; i < dd->CmdListsCount; ++i) {
-        const ImDrawList* in = dd->CmdLists[i];
-        const unsigned vtx_base = unsigned(out.VtxBuffer.Size), idx_base = unsigned(out.IdxBuffer.Size);
-        for (const ImDrawCmd& c : in->CmdBuffer) {
-            ImDrawCmd m = c;
-            m.VtxOffset += vtx_base;
-            m.IdxOffset += idx_base;
-            out.CmdBuffer.push_back(m);
-        }
-        const int v = out.VtxBuffer.Size, x = out.IdxBuffer.Size;
-        out.VtxBuffer.resize(v + in->VtxBuffer.Size);
-        std::memcpy(out.VtxBuffer.Data + v, in->VtxBuffer.Data, size_t(in->VtxBuffer.Size) * sizeof(ImDrawVert));
-        out.IdxBuffer.resize(x + in->IdxBuffer.Size);
-        std::memcpy(out.IdxBuffer.Data + x, in->IdxBuffer.Data, size_t(in->IdxBuffer.Size) * sizeof(ImDrawIdx));
-    }
-    m_merged_ptr = &out;
-    m_merged_data = *dd;
-    m_merged_data.CmdLists = &m_merged_ptr;
-    m_merged_data.CmdListsCount = 1;
-    return &m_merged_data;
 }
 
 uint32_t App::pixel_at(ImVec2 p) const {
@@ -776,6 +749,16 @@ int App::run_bench() {
         const double p95 = ms[std::min(ms.size() - 1, ms.size() * 95 / 100)];
         return std::array<double, 6>{median, p95, mean, median_of(cpu), median_of(gpu), median_of(work)};
     };
+    // Warm up first: the first few dozen frames after start-up are slow for reasons of the
+    // renderer (llvmpipe compiles shader variants, the X server maps its buffers), not of the UI.
+    const size_t start = m_session->cursor();
+    for (int i = 0; i < 60; ++i) {
+        m_session->step_event_forward();
+        frame();
+        glFinish();
+        glfwSwapBuffers(m_window);
+    }
+    m_session->seek_event(start);
     const auto still = measure(false);
     const auto moving = measure(true);
     int w, h;

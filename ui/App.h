@@ -141,7 +141,6 @@ private:
     void after_load();
     void apply_startup_options();
     void rebuild_fonts_if_needed();
-    ImDrawData* merge_draw_lists(ImDrawData* draw_data);
     int run_screenshot();
     int run_bench();
     int run_test();
@@ -172,10 +171,9 @@ private:
     ImVec2 m_window_size{0, 0};
     bool m_fixed_time = false;  // screenshot, bench, tests: every frame advances 1/60 s
     uint64_t m_frame = 0;
+    int m_busy_frames = 3;  // frames to draw without waiting for input
     double m_cpu_ms = 0, m_gpu_ms = 0;
-    std::unique_ptr<ImDrawList> m_merged;
-    ImDrawList* m_merged_ptr = nullptr;
-    ImDrawData m_merged_data;  // the last frame: building the UI / rendering it (bench)
+
     std::unique_ptr<TestDriver> m_test;
     size_t m_last_cursor = ~size_t{0};
     const sim::Session* m_last_session = nullptr;

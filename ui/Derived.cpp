@@ -104,6 +104,31 @@ RunSeries build_run_series(const sim::Session& s) {
 bool Derived::refresh(sim::Session& s, bool single_event) {
     if (m_valid && m_session == &s && m_cursor == s.cursor() && m_single_event == single_event) return false;
     const bool moved_only = m_valid && m_session == &s && m_cursor == s.cursor();
+    // Which stores the journal touched between the old cursor and the new one: what did not
+    // change between them need not be rebuilt (a step through a million-frame machine touches a
+    // handful of frames).
+    uint32_t touched = ~0u;
+    if (m_valid && m_session == &s) {
+        touched = 0;
+        const auto& changes = s.machine().journal().changes();
+        const size_t a = s.first_change(std::min(m_cursor, s.cursor())), b = s.first_change(std::max(m_cursor, s.cursor()));
+        for (size_t i = a; i < b && touched != ~0u; ++i) {
+            const core::Change& c = changes[i];
+            // List links alone do not change what a frame is.
+            if (c.store == Store::Pfn && (c.field == uint8_t(mm::PfnField::Flink) || c.field == uint8_t(mm::PfnField::Blink))) continue;
+            touched |= 1u << unsigned(c.store);
+        }
+    }
+    auto any = [&](std::initializer_list<Store> stores) {
+        for (Store st : stores)
+            if (touched & (1u << unsigned(st))) return true;
+        return false;
+    };
+    if (any({Store::Pfn, Store::FrameContent})) ++m_frames_version;
+    if (any({Store::Slot, Store::SlotContent, Store::PhysBytes, Store::Pfn, Store::Vad, Store::Space, Store::SpaceCreate}))
+        ++m_slots_version;
+    const bool tables_changed = any({Store::PhysBytes, Store::FrameContent, Store::Vad, Store::Space, Store::SpaceCreate,
+                                     Store::Proto, Store::Pfn, Store::Os});
     m_valid = true;
     m_session = &s;
     m_cursor = s.cursor();
@@ -117,6 +142,9 @@ bool Derived::refresh(sim::Session& s, bool single_event) {
     else m_first_event = s.first_event_of_step(s.current_step());
     m_changes = collect_changes(s, m_first_event, cursor);
     if (moved_only) return true;  // only the granularity changed
+    find_last_access(s);
+    if (!tables_changed) return true;
+    ++m_tables_version;
 
     const os::Machine& machine = s.machine();
     const mm::MemoryManager& mmgr = machine.mm();
@@ -190,10 +218,15 @@ bool Derived::refresh(sim::Session& s, bool single_event) {
 
     m_frame_counts.fill(0);
     for (uint32_t f = 0; f < mmgr.pfn().size(); ++f) ++m_frame_counts[size_t(classify_frame(mmgr.pfn()[f]))];
+    return true;
 
+    return true;
+}
+
+void Derived::find_last_access(const sim::Session& s) {
     // The last access at or before the cursor.
     m_last_access.reset();
-    for (size_t e = cursor; e-- > 0;) {
+    for (size_t e = s.cursor(); e-- > 0;) {
         const core::EventRecord& ev = s.event(e);
         const auto kind = EventKind(ev.kind);
         if (!is_access_event(kind)) continue;
@@ -205,10 +238,9 @@ bool Derived::refresh(sim::Session& s, bool single_event) {
         if (kind == EventKind::PageFault || kind == EventKind::AccessDone) a.access = int(ev.args[2]);
         else if (kind == EventKind::Retry) a.access = int(ev.args[1]);
         else if (kind == EventKind::DebuggerWrite) a.access = 1;
-        if (a.space < mmgr.spaces().size()) m_last_access = a;
+        if (a.space < s.machine().mm().spaces().size()) m_last_access = a;
         break;
     }
-    return true;
 }
 
 std::span<const Mapping> Derived::mappers_of(uint32_t frame) const {

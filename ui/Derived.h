@@ -78,6 +78,11 @@ public:
     bool refresh(sim::Session& session, bool single_event);
     void invalidate() { m_valid = false; }
     uint64_t generation() const { return m_generation; }
+    // Bumped only when a move of the cursor changed what the frame map / the slot map shows, so
+    // their textures are recomputed only then.
+    uint64_t frames_version() const { return m_frames_version; }
+    uint64_t slots_version() const { return m_slots_version; }
+    uint64_t tables_version() const { return m_tables_version; }  // page classes, reverse map
 
     // What the current step (or, in single-event mode, the last event) changed.
     const ChangeSet& changes() const { return m_changes; }
@@ -99,7 +104,10 @@ public:
     }
 
 private:
+    void find_last_access(const sim::Session& s);
+
     bool m_valid = false;
+    uint64_t m_frames_version = 0, m_slots_version = 0, m_tables_version = 0;
     const sim::Session* m_session = nullptr;
     size_t m_cursor = 0;
     bool m_single_event = false;

@@ -4,25 +4,6 @@
 
 namespace pagelab::ui {
 
-const char* panel_title(PanelId id) {
-    switch (id) {
-        case PanelId::Controls: return "Controls";
-        case PanelId::Lesson: return "Lesson";
-        case PanelId::Events: return "Events";
-        case PanelId::AddressSpace: return "Address space";
-        case PanelId::Objects: return "Objects";
-        case PanelId::PageTables: return "Page tables";
-        case PanelId::Compare: return "Side by side";
-        case PanelId::EntryDecoder: return "Entry decoder";
-        case PanelId::Walk: return "Translation walk";
-        case PanelId::Physical: return "Physical memory";
-        case PanelId::Pagefile: return "Pagefile & commit";
-        case PanelId::Counters: return "Counters";
-        case PanelId::Count_: break;
-    }
-    return "?";
-}
-
 const char* slot_window_name(Slot s) {
     switch (s) {
         case Slot::Top: return "##slot-top";

@@ -7,6 +7,25 @@
 
 namespace pagelab::ui {
 
+const char* panel_title(PanelId id) {
+    switch (id) {
+        case PanelId::Controls: return "Controls";
+        case PanelId::Lesson: return "Lesson";
+        case PanelId::Events: return "Events";
+        case PanelId::AddressSpace: return "Address space";
+        case PanelId::Objects: return "Objects";
+        case PanelId::PageTables: return "Page tables";
+        case PanelId::Compare: return "Side by side";
+        case PanelId::EntryDecoder: return "Entry decoder";
+        case PanelId::Walk: return "Translation walk";
+        case PanelId::Physical: return "Physical memory";
+        case PanelId::Pagefile: return "Pagefile & commit";
+        case PanelId::Counters: return "Counters";
+        case PanelId::Count_: break;
+    }
+    return "?";
+}
+
 void ZoomView::fit(double width) { show_range(0.0, extent, width); }
 
 void ZoomView::show_range(double lo, double hi, double width) {

@@ -71,7 +71,7 @@ void draw_strip(App& app, uint16_t space) {
     uint64_t lo_bits, hi_bits;
     std::memcpy(&lo_bits, &lo, 8);
     std::memcpy(&hi_bits, &hi, 8);
-    if (tex.needs_update(hash_key({d.generation(), space, uint64_t(cols), lo_bits, hi_bits, uint64_t(st.high_contrast)}))) {
+    if (tex.needs_update(hash_key({d.tables_version(), space, uint64_t(cols), lo_bits, hi_bits, uint64_t(st.high_contrast)}))) {
         std::vector<ImU32> texels(size_t(cols) * 2);
         for (int x = 0; x < cols; ++x) {
             const double a = lo + (hi - lo) * x / cols, b = lo + (hi - lo) * (x + 1) / cols;

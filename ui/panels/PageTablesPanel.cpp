@@ -24,7 +24,7 @@ ImU32 pde_colour(App& app, const mm::AddressSpace& sp, uint32_t d, uint32_t pde)
     const uint32_t vpn = d << 10;
     const mm::Vad* next = sp.next_vad(vpn);
     if (sp.find_vad(vpn << 12) || (next && next->start_vpn < vpn + 1024)) return pal.pde_region;
-    return pal.arena[int(arena_of(sp.personality(), d << 22))];
+    return pal.arena[int(arena_of(sp.personality(), (d << 22) + 0x200000))];  // the middle of its 4 MB
 }
 
 }  // namespace

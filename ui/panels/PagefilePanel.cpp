@@ -69,12 +69,15 @@ void draw_pagefile_panel(App& app) {
     spec.count = pf.capacity();
     spec.size = ImVec2(ImGui::GetContentRegionAvail().x, std::max(30.0f, ImGui::GetContentRegionAvail().y - list_h - 8));
     spec.max_cell = ImGui::GetFontSize() * 1.8f;
-    spec.key = hash_key({d.generation(), uint64_t(st.high_contrast)});
+    spec.key = hash_key({d.slots_version(), uint64_t(st.high_contrast)});
     spec.colour = [&](uint32_t i) {
         const uint32_t slot = i + 1;
         if (!pf.in_use(slot)) return pal.slot_free;
         if (auto o = d.slot_owner(slot)) return owner_colour(o->first, st.high_contrast);
         return pal.slot_used;
+    };
+    spec.fill = [&](ImU32* out) {
+        for (uint32_t i = 0; i < spec.count; ++i) out[i] = pf.in_use(i + 1) ? spec.colour(i) : pal.slot_free;
     };
     spec.label = [](uint32_t i) { return std::to_string(i + 1); };
     for (uint32_t s : d.changes().slots)

@@ -41,7 +41,7 @@ float process_selector_width(App& app);
 // The selector on the panel's tab row when it fits there, else on its own line.
 bool process_selector_in_tab_row(App& app, const char* id, float extra_width = 0,
                                  const std::function<void()>& extra = {});
-// "A" for a space id, or "space 3".
+// What a panel says when no scenario is loaded.
 const char* no_session_text();
 
 }  // namespace pagelab::ui

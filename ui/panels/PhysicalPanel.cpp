@@ -154,8 +154,39 @@ void draw_physical_panel(App& app) {
     const float footer = ImGui::GetTextLineHeightWithSpacing() * 1.2f;
     spec.size = ImVec2(ImGui::GetContentRegionAvail().x, std::max(40.0f, ImGui::GetContentRegionAvail().y - footer));
     spec.max_cell = ImGui::GetFontSize() * 4.2f;
-    spec.key = hash_key({d.generation(), uint64_t(st.frame_colouring), uint64_t(st.high_contrast)});
+    spec.key = hash_key({d.frames_version(), uint64_t(st.frame_colouring), uint64_t(st.high_contrast)});
     spec.colour = [&](uint32_t f) { return frame_colour(app, f); };
+    spec.fill = [&](ImU32* out) {
+        // The colour depends on a few small fields: look it up per (state, use, owner) instead of
+        // deciding it a million times.
+        std::array<ImU32, 5 * 8> by_state_use{};
+        for (int sidx = 0; sidx < 5; ++sidx)
+            for (int u = 0; u < 8; ++u) {
+                mm::PfnEntry probe;
+                probe.state = mm::FrameState(sidx);
+                probe.use = mm::FrameUse(u);
+                const ImU32 c = pal.frame[int(classify_frame(probe))];
+                by_state_use[size_t(sidx * 8 + u)] =
+                    st.frame_colouring == FrameColouring::List ? pal.list[size_t(state_index(probe.state))]
+                                                              : (frame_in_transition(probe) ? dim(c) : c);
+            }
+        std::vector<ImU32> owners;
+        for (uint32_t f = 0; f < n; ++f) {
+            const mm::PfnEntry& e = pfn[f];
+            if (int(e.state) >= 5 || int(e.use) >= 8) {
+                out[f] = frame_colour(app, f);  // a state or use newer than this table
+                continue;
+            }
+            if (st.frame_colouring != FrameColouring::Owner || classify_frame(e) == FrameClass::Free) {
+                out[f] = by_state_use[size_t(int(e.state) * 8 + int(e.use))];
+                continue;
+            }
+            const size_t o = e.owner == 0xFFFF ? 0 : size_t(e.owner) + 1;
+            if (o >= owners.size()) owners.resize(o + 1, 0);
+            if (!owners[o]) owners[o] = owner_colour(e.owner, st.high_contrast);
+            out[f] = frame_in_transition(e) ? dim(owners[o]) : owners[o];
+        }
+    };
     spec.label = [](uint32_t f) { return fmt::format("{:X}", f); };
     spec.badge = [&](uint32_t f) {
         const mm::PfnEntry& e = pfn[f];

@@ -39,7 +39,9 @@ TextureMapResult texture_map(const char* id, GlTexture& texture, MapView& view, 
 
     if (texture.needs_update(hash_key({spec.key, uint64_t(cols), uint64_t(rows), spec.count}))) {
         std::vector<ImU32> texels(size_t(cols) * size_t(rows), spec.background);
-        for (uint32_t i = 0; i < spec.count; ++i) texels[i] = spec.colour(i);
+        if (spec.fill) spec.fill(texels.data());
+        else
+            for (uint32_t i = 0; i < spec.count; ++i) texels[i] = spec.colour(i);
         texture.upload(cols, rows, texels);
     }
 
@@ -139,10 +141,7 @@ TextureMapResult texture_map(const char* id, GlTexture& texture, MapView& view, 
         const float t = std::min(thickness, std::max(1.0f, out.pitch * 0.2f));
         dl->AddRect(ImVec2(cr.Min.x + t * 0.5f, cr.Min.y + t * 0.5f), ImVec2(cr.Max.x - t * 0.5f, cr.Max.y - t * 0.5f), colour, 0, 0, t);
     };
-    size_t drawn = 0;
-    for (uint32_t i : spec.linked)
-        if (drawn++ < 4096) outline(i, spec.linked_colour, 3.0f);
-    drawn = 0;
+    size_t drawn = 0;  // a step that touches thousands of frames outlines the first 4096
     for (uint32_t i : spec.changed)
         if (drawn++ < 4096) outline(i, spec.changed_colour, 3.0f);
     if (spec.selected) {

@@ -23,14 +23,15 @@ struct TextureMapSpec {
     float max_cell = 48.0f;   // small maps stop growing at this cell size
     uint64_t key = 0;         // the texels are recomputed when this (or the shape) changes
     std::function<ImU32(uint32_t)> colour;
+    // Optional: fills all `count` texels at once (a tight loop instead of a call per cell, for
+    // maps of a million cells). colour() is still used for labels.
+    std::function<void(ImU32* texels)> fill;
     std::function<std::string(uint32_t)> label;  // drawn inside cells that are big enough
     std::function<std::string(uint32_t)> badge;  // a second line (use, owner)
     std::function<std::string(uint32_t)> corner; // top-right corner of big cells (share count)
     std::vector<uint32_t> changed;               // outlined in changed_colour
-    std::vector<uint32_t> linked;                // outlined in linked_colour
     std::optional<uint32_t> selected;
     ImU32 changed_colour = IM_COL32(255, 70, 210, 255);
-    ImU32 linked_colour = IM_COL32(255, 212, 80, 255);
     ImU32 background = IM_COL32(24, 26, 32, 255);
 };
 

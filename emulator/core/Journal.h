@@ -32,7 +32,8 @@ enum class Store : uint8_t {
     SpaceCreate,   // target = address space id (created by redo, removed by undo)
     Section,       // field 0: created (target = section id, after = blob); field 1: views (target = id)
     Proto,         // target = prototype PTE index; before/after = the prototype PTE word
-    Os,            // os-level stores (processes, handles, modules): field says which
+    Os,            // os-level stores (processes, modules): field says which
+    Object,        // files, handles, file mapping objects, data sections: field = mm::ObjectField
 };
 
 inline constexpr uint32_t kNoBlob = 0xFFFFFFFFu;

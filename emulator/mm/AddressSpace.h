@@ -30,6 +30,10 @@ struct Vad {
     // NT keeps this in the process PTE (MI_PTE_LOOKUP_NEEDED form) and the working-set list entry
     // (docs/x86-paging.md "Protection of shared image pages").
     std::vector<uint8_t> own_protection;
+    // Mapped VADs (views): the data section's page the view starts at (offset / 4 KB) and the
+    // file mapping object it was mapped through. `section` is the data section.
+    uint32_t offset_page = 0;
+    uint32_t mapping = 0xFFFFFFFFu;
 
     uint32_t base() const { return start_vpn << 12; }
     uint32_t size() const { return (end_vpn - start_vpn) << 12; }

@@ -38,6 +38,10 @@ const char* event_kind_name(EventKind k) {
         "image-page-dropped", "section-pages-freed", "relocated", "loader-find-file", "loader-process-object",
         "loader-imports", "loader-dll", "loader-not-at-base", "loader-stack", "loader-start", "loader-failed",
         "loader-unload", "loader-bad-image",
+        "file-created", "file-opened", "handle-closed", "file-read-call", "file-write-call", "file-size-set",
+        "data-section-created", "data-section-grown", "mapping-created", "mapping-opened", "mapping-deleted",
+        "view-mapped", "view-unmapped", "file-page-read", "file-page-written", "view-flushed",
+        "section-page-committed", "data-page-dropped", "data-section-deleted",
     };
     static_assert(sizeof(kNames) / sizeof(kNames[0]) == size_t(EventKind::Count_));
     return size_t(k) < size_t(EventKind::Count_) ? kNames[size_t(k)] : "?";
@@ -167,6 +171,69 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
                         : fmt::format("{}'s reference count drops to 0: it is unmapped from 0x{:08X}.", str(a[0]), a[1]);
         case EventKind::LoaderBadImage:
             return fmt::format("{} is not a valid PE32 image: {}. The loader maps nothing.", str(a[0]), str(a[1]));
+        case EventKind::FileCreated:
+            return a[2] == 2 ? fmt::format("CreateFile (CREATE_ALWAYS) opens {} as handle 0x{:X} and truncates it to 0 bytes.", str(a[0]), a[1])
+                             : fmt::format("CreateFile creates the file {} on the disk, as handle 0x{:X} in {}.", str(a[0]), a[1], who);
+        case EventKind::FileOpened:
+            return fmt::format("CreateFile opens {} for {} as handle 0x{:X} in {}.", str(a[0]),
+                               (a[2] & 0xC0000000u) == 0xC0000000u ? "reading and writing" : (a[2] & 0x80000000u) ? "reading" : "writing",
+                               a[1], who);
+        case EventKind::HandleClosed:
+            return fmt::format("CloseHandle(0x{:X}): {} closes its handle to the {} {}.", a[0], who,
+                               a[1] == 0 ? "file" : "file mapping object", a[2] == kNoString ? std::string("(unnamed)") : str(a[2]));
+        case EventKind::FileReadCall:
+            return a[3] ? fmt::format("ReadFile reads {} bytes of {} at offset 0x{:X}; {} page{} of them come straight from frames already holding the file's pages (no disk read).",
+                                      a[2], str(a[0]), a[1], a[3], a[3] == 1 ? "" : "s")
+                        : fmt::format("ReadFile reads {} bytes of {} at offset 0x{:X} from the disk.", a[2], str(a[0]), a[1]);
+        case EventKind::FileWriteCall:
+            return a[3] ? fmt::format("WriteFile writes {} bytes to {} at offset 0x{:X}: to the disk, and into the {} frame{} that hold those pages, so every view sees them at once.",
+                                      a[2], str(a[0]), a[1], a[3], a[3] == 1 ? "" : "s")
+                        : fmt::format("WriteFile writes {} bytes to {} at offset 0x{:X} on the disk.", a[2], str(a[0]), a[1]);
+        case EventKind::FileSizeSet:
+            return a[2] > a[1] ? fmt::format("{} grows from {} to {} bytes (the new bytes are zero).", str(a[0]), a[1], a[2])
+                               : fmt::format("{} is cut from {} to {} bytes.", str(a[0]), a[1], a[2]);
+        case EventKind::DataSectionCreated:
+            return a[2] == kNoString
+                       ? fmt::format("The memory manager creates data section {} backed by the pagefile: {} prototype PTEs, {} page{} committed (charged) now.",
+                                     a[0], a[1], a[3], a[3] == 1 ? "" : "s")
+                       : fmt::format("The memory manager creates data section {} for {} (NT's control area): {} prototype PTEs, each saying \"in the file\".",
+                                     a[0], str(a[2]), a[1]);
+        case EventKind::DataSectionGrown:
+            return fmt::format("Data section {} of {} grows from {} to {} prototype PTEs.", a[0], str(a[3]), a[1], a[2]);
+        case EventKind::MappingCreated:
+            return fmt::format("CreateFileMapping makes the file mapping object #{} ({}, {} bytes) and gives {} handle 0x{:X} to it.", a[0],
+                               a[2] == kNoString ? std::string("unnamed") : "\"" + str(a[2]) + "\"", a[3], who, a[1]);
+        case EventKind::MappingOpened:
+            return a[3] ? fmt::format("The name \"{}\" exists already: CreateFileMapping returns a new handle 0x{:X} to the existing object #{} (ERROR_ALREADY_EXISTS).", str(a[2]), a[1], a[0])
+                        : fmt::format("OpenFileMapping finds \"{}\": {} gets handle 0x{:X} to the file mapping object #{}.", str(a[2]), who, a[1], a[0]);
+        case EventKind::MappingDeleted:
+            return fmt::format("The file mapping object #{}{} has no handle and no view left: it goes away{}.", a[0],
+                               a[1] == kNoString ? std::string() : " \"" + str(a[1]) + "\"", a[1] == kNoString ? "" : ", and its name with it");
+        case EventKind::ViewMapped:
+            return fmt::format("MapViewOfFile maps a view of object #{} at 0x{:08X}-0x{:08X} in {} ({}): a MEM_MAPPED region whose PTEs stay empty until first touch.",
+                               a[2], a[0], a[0] + a[1] - 1, who, protection_name(a[3]));
+        case EventKind::ViewUnmapped:
+            return fmt::format("UnmapViewOfFile removes the view 0x{:08X}-0x{:08X} of object #{} from {}; the section keeps its pages.", a[0], a[0] + a[1] - 1, a[2], who);
+        case EventKind::FilePageRead:
+            return fmt::format("Page fault on a view: {}'s page at file offset 0x{:X} is read from the disk into frame 0x{:X} (a hard fault; the prototype PTE now points at it).",
+                               str(a[3]), a[2], a[1]);
+        case EventKind::FilePageWritten: {
+            static const char* const kWhy[] = {"FlushViewOfFile", "the page is evicted", "the section is closed", "the file is truncated"};
+            return fmt::format("{}: the dirty page in frame 0x{:X} is written back to {} at offset 0x{:X} — its own file, not the pagefile.",
+                               a[3] < 4 ? kWhy[a[3]] : "?", a[0], str(a[2]), a[1]);
+        }
+        case EventKind::ViewFlushed:
+            return a[2] ? fmt::format("FlushViewOfFile(0x{:08X}, 0x{:X}): {} dirty page{} to write to the file.", a[0], a[1], a[2], a[2] == 1 ? "" : "s")
+                        : fmt::format("FlushViewOfFile(0x{:08X}, 0x{:X}): no page of the range is dirty; nothing is written.", a[0], a[1]);
+        case EventKind::SectionPageCommitted:
+            return fmt::format("VirtualAlloc(MEM_COMMIT) on the view at 0x{:08X}: page {} of the SEC_RESERVE section is committed for every view ({} in this one).",
+                               a[0], a[1], protection_name(a[2]));
+        case EventKind::DataPageDropped:
+            return a[2] ? fmt::format("Page {} of data section {} (frame 0x{:X}) goes to pagefile slot {}.", a[0], a[3], a[1], a[2])
+                        : fmt::format("Page {} of data section {} (frame 0x{:X}) is clean: it is dropped, the next touch reads it again.", a[0], a[3], a[1]);
+        case EventKind::DataSectionDeleted:
+            return fmt::format("Nothing uses data section {}{} any more: its {} frame{} and slots are freed.", a[0],
+                               a[2] == kNoString ? std::string(" (pagefile-backed)") : " of " + str(a[2]), a[1], a[1] == 1 ? "" : "s");
         case EventKind::Count_: break;
     }
     return "?";

@@ -66,8 +66,31 @@ enum class EventKind : uint16_t {
     LoaderFailed,        // a0 = Win32 error, a1 = name string: everything built is unwound
     LoaderUnload,        // a0 = dll string, a1 = base, a2 = refcount after
     LoaderBadImage,      // a0 = file name string, a1 = PE reader's message string (the field at fault)
+    // Files, handles, file mappings and views (mm/Files.cpp, mm/FileMapping.cpp).
+    FileCreated,         // a0 = path string, a1 = handle, a2 = 1 created / 2 truncated
+    FileOpened,          // a0 = path string, a1 = handle, a2 = access (GENERIC_*)
+    HandleClosed,        // a0 = handle, a1 = HandleKind, a2 = object name string
+    FileReadCall,        // a0 = path string, a1 = offset, a2 = bytes read, a3 = pages found in frames
+    FileWriteCall,       // a0 = path string, a1 = offset, a2 = bytes written, a3 = pages also in frames
+    FileSizeSet,         // a0 = path string, a1 = old size, a2 = new size
+    DataSectionCreated,  // a0 = section, a1 = pages, a2 = file string (kNoString: pagefile), a3 = committed pages
+    DataSectionGrown,    // a0 = section, a1 = old pages, a2 = new pages, a3 = file string
+    MappingCreated,      // a0 = mapping, a1 = handle, a2 = name string (kNoString: unnamed), a3 = size
+    MappingOpened,       // a0 = mapping, a1 = handle, a2 = name string, a3 = 1: CreateFileMapping of an existing name
+    MappingDeleted,      // a0 = mapping, a1 = name string (kNoString: unnamed)
+    ViewMapped,          // a0 = base, a1 = size, a2 = mapping, a3 = protection
+    ViewUnmapped,        // a0 = base, a1 = size, a2 = mapping
+    FilePageRead,        // a0 = va, a1 = frame, a2 = file offset, a3 = file string
+    FilePageWritten,     // a0 = frame, a1 = file offset, a2 = file string, a3 = WriteBack reason
+    ViewFlushed,         // a0 = base, a1 = size, a2 = pages written
+    SectionPageCommitted,// a0 = va, a1 = section page, a2 = protection
+    DataPageDropped,     // a0 = section page, a1 = frame, a2 = slot (0: none), a3 = section
+    DataSectionDeleted,  // a0 = section, a1 = frames freed, a2 = file string (kNoString: pagefile)
     Count_
 };
+
+inline constexpr uint32_t kNoString = 0xFFFFFFFFu;
+enum class WriteBack : uint32_t { Flush, Eviction, Close, Truncation };
 
 enum class AvReason : uint32_t {
     NullPointer,

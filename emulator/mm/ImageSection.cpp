@@ -51,8 +51,9 @@ std::optional<uint32_t> MemoryManager::find_image_section(uint32_t file) const {
 }
 
 void MemoryManager::set_proto(uint32_t index, uint32_t value) {
-    m_journal.record(core::Store::Proto, 0, index, m_protos[index], value);
-    m_protos[index] = value;
+    uint32_t& slot = is_data_proto(index) ? m_data_protos[data_proto_section(index)][data_proto_page(index)] : m_protos[index];
+    m_journal.record(core::Store::Proto, 0, index, slot, value);
+    slot = value;
 }
 
 void MemoryManager::set_views(uint32_t section, uint32_t views) {
@@ -84,7 +85,7 @@ const ImageSection& MemoryManager::section_of_proto(uint32_t index) const {
 }
 
 uint32_t MemoryManager::proto_protection(uint32_t index) const {
-    const uint32_t p = m_protos[index];
+    const uint32_t p = prototype(index);
     if (p & Pte::kPresent) return SoftwarePte::protection(m_pfn[p >> 12].original_pte);
     return SoftwarePte::protection(p);
 }
@@ -97,18 +98,20 @@ uint32_t MemoryManager::image_protection(const Vad& v, uint32_t vpn) const {
 
 bool MemoryManager::maps_section_page(uint32_t pte) const {
     const PteKind k = SoftwarePte::kind(pte);
-    return k == PteKind::Prototype || (k == PteKind::Valid && m_pfn[pte >> 12].use == FrameUse::Image);
+    return k == PteKind::Prototype || (k == PteKind::Valid && is_section_use(m_pfn[pte >> 12].use));
 }
 
 uint32_t MemoryManager::protection_at(uint16_t space, uint32_t va, uint32_t pte) const {
-    if (maps_section_page(pte))
-        if (const Vad* v = m_spaces[space].find_vad(va); v && v->type == VadType::Image) return image_protection(*v, va >> 12);
+    if (const Vad* v = m_spaces[space].find_vad(va)) {
+        if (v->type == VadType::Image && maps_section_page(pte)) return image_protection(*v, va >> 12);
+        if (v->type == VadType::Mapped && (pte == 0 || maps_section_page(pte))) return view_protection(*v, va >> 12);
+    }
     return page_protection(pte);
 }
 
 void MemoryManager::set_own_protection(uint16_t space, uint32_t va, uint32_t value) {
     const Vad* v = m_spaces[space].find_vad(va);
-    PL_CHECK(v && v->type == VadType::Image);
+    PL_CHECK(v && (v->type == VadType::Image || v->type == VadType::Mapped));
     const uint32_t page = (va >> 12) - v->start_vpn;
     if (page < v->own_protection.size() ? v->own_protection[page] == value : value == 0) return;
     Vad after = *v;
@@ -126,8 +129,10 @@ void MemoryManager::set_own_protection(uint16_t space, uint32_t va, uint32_t val
 // already made, so a write-copy protection on it is the read-write one).
 Result MemoryManager::protect_image(uint16_t space, const Vad& vad, uint32_t first, uint32_t last, uint32_t mm_prot) {
     uint32_t prot = mm_prot;
-    if ((prot & 7u) == mmprot::kReadWrite) prot = (prot & ~7u) | mmprot::kWriteCopy;
-    else if ((prot & 7u) == mmprot::kExecuteReadWrite) prot = (prot & ~7u) | mmprot::kExecuteWriteCopy;
+    if (vad.type == VadType::Image) {
+        if ((prot & 7u) == mmprot::kReadWrite) prot = (prot & ~7u) | mmprot::kWriteCopy;
+        else if ((prot & 7u) == mmprot::kExecuteReadWrite) prot = (prot & ~7u) | mmprot::kExecuteWriteCopy;
+    }
     const uint32_t old = page_state(space, first << 12).protect;
     event(EventKind::Protected, space, first << 12, (last - first) << 12, to_win32_protection(prot), old);
     const Vad v = vad;
@@ -137,7 +142,7 @@ Result MemoryManager::protect_image(uint16_t space, const Vad& vad, uint32_t fir
         const uint32_t pte_address = pte_address_of(space, va);
         const uint32_t pte = m_ram.read_u32(pte_address);
         const bool untouchable = prot == mmprot::kNoAccess || (prot & mmprot::kGuard);
-        if (maps_section_page(pte)) {
+        if (maps_section_page(pte) || (v.type == VadType::Mapped && pte == 0)) {
             set_own_protection(space, va, prot + 1);
             if (!(pte & Pte::kPresent)) continue;
             const uint32_t frame = pte >> 12;
@@ -145,7 +150,8 @@ Result MemoryManager::protect_image(uint16_t space, const Vad& vad, uint32_t fir
                 // It may not be touched: the process lets go of the shared frame (its PTE refers
                 // to the prototype again; the next touch faults and finds the guard or NOACCESS).
                 if (pte & Pte::kDirty) m_pfn.set_modified(frame, true);
-                write_pte(pte_address, SoftwarePte::prototype(m_sections[v.section].first_proto + (vpn - v.start_vpn)));
+                write_pte(pte_address, v.type == VadType::Mapped ? 0u
+                                                                 : SoftwarePte::prototype(m_sections[v.section].first_proto + (vpn - v.start_vpn)));
                 m_pfn.set_share_count(frame, m_pfn[frame].share_count - 1);
             } else {
                 write_pte(pte_address, valid_pte_bits(frame, prot) | (pte & (Pte::kAccessed | Pte::kDirty)));
@@ -173,6 +179,7 @@ Result MemoryManager::protect_image(uint16_t space, const Vad& vad, uint32_t fir
 }
 
 std::optional<uint8_t> MemoryManager::peek_prototype(uint32_t index, uint32_t offset) const {
+    if (is_data_proto(index)) return peek_data_prototype(index, offset);
     const uint32_t p = m_protos[index];
     if (p & Pte::kPresent) return m_ram.content(p >> 12).data()[offset & 0xFFF];
     if (SoftwarePte::kind(p) == PteKind::Pagefile) return m_pagefile.content(SoftwarePte::slot(p)).data()[offset & 0xFFF];
@@ -219,6 +226,7 @@ Result MemoryManager::map_image(uint16_t space, uint32_t section, uint32_t base)
 }
 
 std::vector<std::pair<uint16_t, uint32_t>> MemoryManager::image_mappings(uint32_t frame) const {
+    if (m_pfn[frame].use != FrameUse::Image) return data_mappings(frame);
     std::vector<std::pair<uint16_t, uint32_t>> out;
     const uint32_t index = m_pfn[frame].pte_address;
     const ImageSection& sec = section_of_proto(index);
@@ -243,7 +251,7 @@ uint32_t MemoryManager::image_private_pages(uint16_t space, const Vad& v) const 
         const uint32_t pte = pte_address ? m_ram.read_u32(pte_address) : 0;
         const PteKind k = SoftwarePte::kind(pte);
         if (k == PteKind::Zero || k == PteKind::Prototype) continue;
-        if (k == PteKind::Valid && m_pfn[pte >> 12].use == FrameUse::Image) continue;
+        if (k == PteKind::Valid && is_section_use(m_pfn[pte >> 12].use)) continue;
         ++n;
     }
     return n;
@@ -444,6 +452,7 @@ AccessResult MemoryManager::relocate_image_page(uint16_t space, uint32_t va, con
 }
 
 bool MemoryManager::evict_image(uint32_t frame) {
+    if (m_pfn[frame].use != FrameUse::Image) return evict_data(frame);
     const PfnEntry e = m_pfn[frame];
     const uint32_t index = e.pte_address;
     const ImageSection& sec = section_of_proto(index);

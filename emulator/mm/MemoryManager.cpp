@@ -188,11 +188,18 @@ void MemoryManager::map_system_pages(uint16_t id) {
 void MemoryManager::delete_space(uint16_t id) {
     AddressSpace& sp = m_spaces[id];
     if (!sp.alive()) return;
+    // The handle table goes first (ObKillProcess), then the address space: a view still keeps
+    // its mapping object and section alive until it is unmapped here.
+    close_all_handles(id);
     std::vector<Vad> vads;
     for (const auto& [k, v] : sp.vads()) vads.push_back(v);
     for (const Vad& v : vads) {
         if (v.type == VadType::Image) {
             unmap_image(id, v.base());
+            continue;
+        }
+        if (v.type == VadType::Mapped) {
+            unmap_view_vad(id, v);
             continue;
         }
         // Each event opens before its changes, so that stepping to it shows what it did.
@@ -290,6 +297,12 @@ MemoryManager::PageState MemoryManager::page_state(uint16_t space, uint32_t va) 
     const uint32_t pte = pte_address ? m_ram.read_u32(pte_address) : 0;
     const PteKind kind = SoftwarePte::kind(pte);
     const uint32_t reserved_protect = sp.personality() == Personality::Win95 ? page::kNoAccess : 0;
+    if (vad->type == VadType::Mapped && (kind == PteKind::Zero || maps_section_page(pte))) {
+        const DataSection& s = m_data_sections[vad->section];
+        if (s.kind == DataSectionKind::Pagefile && s.reserve && prototype(view_proto(*vad, va >> 12)) == 0)
+            return PageState{mem::kReserve, reserved_protect};
+        return PageState{mem::kCommit, to_win32_protection(view_protection(*vad, va >> 12))};
+    }
     if (kind == PteKind::Zero)
         return vad->mem_commit ? PageState{mem::kCommit, vad->allocation_protect}
                                : PageState{mem::kReserve, reserved_protect};
@@ -395,8 +408,8 @@ uint32_t MemoryManager::choose_victim(std::vector<uint32_t>& tried) {
         if (e.state != FrameState::Active || (e.flags & PfnEntry::kLocked) || e.list != FrameList::Active ||
             was_tried(f))
             continue;
-        if (e.use == FrameUse::Image) {
-            // A shared image page was used recently if any process's PTE says so.
+        if (is_section_use(e.use)) {
+            // A shared section page was used recently if any process's PTE says so.
             const auto maps = image_mappings(f);
             bool accessed = false;
             for (const auto& [s, pa] : maps) accessed = accessed || (m_ram.read_u32(pa) & Pte::kAccessed);
@@ -560,8 +573,8 @@ uint32_t MemoryManager::obtain_frame(Need need, uint16_t for_space) {
             while (trimmed < batch) {
                 const uint32_t v = choose_victim(tried);
                 if (v == kNoFrame) break;
-                if (m_pfn[v].use == FrameUse::Image) {
-                    // Shared image pages are not trimmed to standby here: they are dropped at once.
+                if (is_section_use(m_pfn[v].use)) {
+                    // Shared section pages are not trimmed to standby here: they are dropped at once.
                     if (evict_image(v)) return zero_if_needed(v);
                     tried.push_back(v);
                     continue;
@@ -576,7 +589,7 @@ uint32_t MemoryManager::obtain_frame(Need need, uint16_t for_space) {
         for (;;) {
             const uint32_t v = choose_victim(tried);
             if (v == kNoFrame) return kNoFrame;
-            if (m_pfn[v].use == FrameUse::Image ? evict_image(v) : evict(v)) return zero_if_needed(v);
+            if (is_section_use(m_pfn[v].use) ? evict_image(v) : evict(v)) return zero_if_needed(v);
             tried.push_back(v);  // dirty and the pagefile is full: try another page
         }
     }
@@ -619,6 +632,9 @@ MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t
     uint32_t pte_address = pte_address_of(space, va);
     const uint32_t pte = pte_address ? m_ram.read_u32(pte_address) : 0;
     const PteKind pk = SoftwarePte::kind(pte);
+    // A view page not yet built (zero PTE: ask the VAD) or whose section page left memory.
+    if (vad->type == VadType::Mapped && (pk == PteKind::Zero || pk == PteKind::Prototype))
+        return view_fault(space, va, kind, *vad, pte_address, pte);
     uint32_t prot = 0;
     switch (pk) {
         case PteKind::Valid: return FaultOutcome{};  // already resolved (retry)
@@ -876,6 +892,8 @@ Result MemoryManager::virtual_alloc(uint16_t space, uint32_t address, uint32_t s
     const uint32_t start = address & ~0xFFFu;
     const uint64_t end = round_up(uint64_t(address) + size, 0x1000);
     const Vad* vad = sp.find_vad(start);
+    if (vad && vad->type == VadType::Mapped && end <= (uint64_t(vad->end_vpn) << 12))
+        return commit_view(space, *vad, start >> 12, uint32_t(end >> 12), mm_prot);
     if (!vad || end > (uint64_t(vad->end_vpn) << 12) || vad->type != VadType::Private)
         return Result::failure(Error::InvalidAddress);
     const uint32_t first = start >> 12, last = uint32_t(end >> 12);
@@ -1007,6 +1025,7 @@ Result MemoryManager::virtual_protect(uint16_t space, uint32_t address, uint32_t
         return Result::failure(Error::InvalidParameter);
     const uint32_t first = start >> 12, last = uint32_t(end >> 12);
     if (vad->type == VadType::Image) return protect_image(space, *vad, first, last, mm_prot);
+    if (vad->type == VadType::Mapped) return protect_view(space, *vad, first, last, mm_prot);
     for (uint32_t vpn = first; vpn < last; ++vpn)
         if (page_state(space, vpn << 12).state != mem::kCommit) return Result::failure(uncommitted);
     const uint32_t old = page_state(space, start).protect;
@@ -1135,7 +1154,11 @@ void MemoryManager::apply(const core::Change& c, bool forward) {
                 m_section_views[c.target] = uint32_t(v);
             }
             break;
-        case core::Store::Proto: m_protos[c.target] = uint32_t(v); break;
+        case core::Store::Proto:
+            if (is_data_proto(c.target)) m_data_protos[data_proto_section(c.target)][data_proto_page(c.target)] = uint32_t(v);
+            else m_protos[c.target] = uint32_t(v);
+            break;
+        case core::Store::Object: apply_object(c, forward); break;
         case core::Store::Os: PL_CHECK(false && "os changes are applied by the machine"); break;
     }
 }
@@ -1196,6 +1219,16 @@ std::vector<std::string> MemoryManager::check_invariants() const {
                     const uint32_t f = pte >> 12;
                     if (f >= n) { fail("PTE of va 0x%08X points past RAM", va); continue; }
                     ++valid_maps[f];
+                    if (m_pfn[f].use == FrameUse::File || m_pfn[f].use == FrameUse::PagefileSection) {
+                        const Vad* v = sp.find_vad(va);
+                        const uint32_t index = m_pfn[f].pte_address;
+                        if (!v || v->type != VadType::Mapped || view_proto(*v, va >> 12) != index)
+                            fail("va 0x%08X maps the section frame 0x%X of another page", va, f);
+                        else if (!is_data_proto(index) || !(prototype(index) & Pte::kPresent) || prototype(index) >> 12 != f)
+                            fail("section frame 0x%X is mapped at va 0x%08X but its prototype PTE does not point at it", f, va);
+                        if (m_pfn[f].state != FrameState::Active) fail("section frame 0x%X is not active", f);
+                        continue;
+                    }
                     if (m_pfn[f].use == FrameUse::Image) {
                         const Vad* v = sp.find_vad(va);
                         const uint32_t index = m_pfn[f].pte_address;
@@ -1222,7 +1255,9 @@ std::vector<std::string> MemoryManager::check_invariants() const {
                 } else if (k == PteKind::Prototype) {
                     const Vad* v = sp.find_vad(va);
                     const uint32_t index = SoftwarePte::prototype_index(pte);
-                    if (!v || v->type != VadType::Image || v->section >= m_sections.size() ||
+                    if (v && v->type == VadType::Mapped) {
+                        if (view_proto(*v, va >> 12) != index) fail("va 0x%08X has a prototype PTE for another view page (index %u)", va, index);
+                    } else if (!v || v->type != VadType::Image || v->section >= m_sections.size() ||
                         m_sections[v->section].first_proto + ((va >> 12) - v->start_vpn) != index)
                         fail("va 0x%08X has a prototype PTE for another page (index %u)", va, index);
                 } else if (k == PteKind::Pagefile) {
@@ -1236,7 +1271,7 @@ std::vector<std::string> MemoryManager::check_invariants() const {
         }
         for (const auto& [k, vad] : sp.vads())
             if (vad.type == VadType::Private) committed += committed_pages(sp.id(), vad.start_vpn, vad.end_vpn);
-            else if (vad.type == VadType::Image) committed += image_private_pages(sp.id(), vad);
+            else committed += image_private_pages(sp.id(), vad);  // private copies of image and view pages
     }
     for (uint32_t f = 0; f < n; ++f) {
         const PfnEntry& e = m_pfn[f];
@@ -1267,12 +1302,16 @@ std::vector<std::string> MemoryManager::check_invariants() const {
                     if (valid_maps[f] != 1 || e.share_count != 1)
                         fail("private frame 0x%X is mapped by %u PTEs (share count %u)", f, valid_maps[f], e.share_count);
                     if (e.list != FrameList::Active) fail("private frame 0x%X is not on the active list", f);
-                } else if (e.use == FrameUse::Image) {
+                } else if (is_section_use(e.use)) {
                     if (valid_maps[f] != e.share_count)
-                        fail("image frame 0x%X is mapped by %u PTEs (share count %u)", f, valid_maps[f], e.share_count);
-                    if (e.list != FrameList::Active) fail("image frame 0x%X is not on the active list", f);
-                    if (e.pte_address >= m_protos.size() || m_protos[e.pte_address] >> 12 != f)
-                        fail("image frame 0x%X's prototype PTE does not point at it", f);
+                        fail("section frame 0x%X is mapped by %u PTEs (share count %u)", f, valid_maps[f], e.share_count);
+                    if (e.list != FrameList::Active) fail("section frame 0x%X is not on the active list", f);
+                    const bool data = e.use != FrameUse::Image;
+                    const bool index_ok = data ? is_data_proto(e.pte_address) && data_proto_section(e.pte_address) < m_data_sections.size() &&
+                                                     data_proto_page(e.pte_address) < m_data_protos[data_proto_section(e.pte_address)].size()
+                                               : e.pte_address < m_protos.size();
+                    if (!index_ok || prototype(e.pte_address) >> 12 != f)
+                        fail("section frame 0x%X's prototype PTE does not point at it", f);
                     if (SoftwarePte::kind(e.original_pte) == PteKind::Pagefile) ++slot_refs[SoftwarePte::slot(e.original_pte)];
                 } else if (on_list) {
                     fail("locked frame 0x%X is on a list", f);
@@ -1295,10 +1334,68 @@ std::vector<std::string> MemoryManager::check_invariants() const {
                 fail("section %u is mapped nowhere but its prototype PTE %u is 0x%08X", sec.id, i, p);
         }
     }
+    // Data sections' prototype PTEs, handles, mapping objects and views.
+    for (const DataSection& s : m_data_sections) {
+        const auto& protos = m_data_protos[s.id];
+        if (protos.size() != s.pages) fail("data section %u has %u prototype PTEs but says %u pages", s.id, uint32_t(protos.size()), s.pages);
+        for (uint32_t page = 0; page < protos.size(); ++page) {
+            const uint32_t p = protos[page];
+            if (!s.alive && p != initial_data_proto(s, page)) fail("data section %u is gone but its prototype PTE %u is 0x%08X", s.id, page, p);
+            if (p & Pte::kPresent) {
+                const uint32_t f = p >> 12;
+                const FrameUse want = s.kind == DataSectionKind::File ? FrameUse::File : FrameUse::PagefileSection;
+                if (f >= n || m_pfn[f].use != want || m_pfn[f].pte_address != data_proto_index(s.id, page))
+                    fail("data section %u's page %u points at frame 0x%X, which is not its frame", s.id, page, f);
+            } else if (s.kind == DataSectionKind::Pagefile && SoftwarePte::kind(p) == PteKind::Pagefile) {
+                ++slot_refs[SoftwarePte::slot(p)];
+                if (!m_pagefile.in_use(SoftwarePte::slot(p))) fail("data section %u's page %u is in a free pagefile slot", s.id, page);
+            }
+        }
+    }
+    {
+        std::vector<uint32_t> handle_refs(m_mappings.size(), 0), view_refs(m_mappings.size(), 0);
+        std::vector<uint32_t> section_views(m_data_sections.size(), 0), section_maps(m_data_sections.size(), 0);
+        for (uint32_t id = 0; id < m_handles.size(); ++id) {
+            if (!m_handles[id].empty() && (id >= m_spaces.size() || !m_spaces[id].alive()))
+                fail("address space %u is gone but holds %u handles", id, uint32_t(m_handles[id].size()));
+            for (const auto& [h, e] : m_handles[id]) {
+                if (e.kind == HandleKind::Mapping) {
+                    if (e.object >= m_mappings.size()) fail("handle 0x%X of space %u names no mapping object", h, id);
+                    else ++handle_refs[e.object];
+                } else if (e.object >= m_files.size()) {
+                    fail("handle 0x%X of space %u names no file", h, id);
+                }
+            }
+        }
+        for (const AddressSpace& sp : m_spaces) {
+            if (!sp.alive()) continue;
+            for (const auto& [k, v] : sp.vads()) {
+                if (v.type != VadType::Mapped) continue;
+                if (v.mapping >= m_mappings.size() || m_mappings[v.mapping].section != v.section ||
+                    v.offset_page + (v.end_vpn - v.start_vpn) > m_data_sections[v.section].pages) {
+                    fail("space %u: the view at 0x%08X does not fit its section", sp.id(), v.base());
+                    continue;
+                }
+                ++view_refs[v.mapping];
+                ++section_views[v.section];
+            }
+        }
+        for (const MappingObject& m : m_mappings) {
+            if (m.handles != handle_refs[m.id] || m.views != view_refs[m.id])
+                fail("mapping object %u counts %u handles and %u views", m.id, m.handles, m.views);
+            if (!m.alive()) continue;
+            ++section_maps[m.section];
+            if (!m_data_sections[m.section].alive) fail("mapping object %u uses data section %u, which is gone", m.id, m.section);
+        }
+        for (const DataSection& s : m_data_sections)
+            if (s.views != section_views[s.id] || s.mappings != section_maps[s.id])
+                fail("data section %u counts %u views and %u mapping objects", s.id, s.views, s.mappings);
+    }
     for (const auto& [slot, refs] : slot_refs)
         if (refs != 1) fail("pagefile slot %u is referenced %u times", slot, refs);
     if (slot_refs.size() != m_pagefile.used())
         fail("%u pagefile slots are in use but %u are referenced", m_pagefile.used(), uint32_t(slot_refs.size()));
+    committed += data_section_charge();
     if (committed != counter(Counter::CommitCharge))
         fail("commit charge is %u pages but %u are committed", uint32_t(counter(Counter::CommitCharge)), uint32_t(committed));
     if (counter(Counter::CommitCharge) > commit_limit()) fail("commit charge exceeds the limit");

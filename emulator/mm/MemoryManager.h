@@ -5,6 +5,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,6 +84,9 @@ public:
     const std::vector<AddressSpace>& spaces() const { return m_spaces; }
     // A VAD as the journal recorded it (for printing Vad changes).
     const Vad& vad_blob(uint64_t index) const { return m_vad_blobs[index]; }
+    const HandleEntry& handle_blob(uint64_t index) const { return m_handle_blobs[index]; }
+    const MappingObject& mapping_blob(uint64_t index) const { return m_mapping_blobs[index]; }
+    const DataSection& data_section_blob(uint64_t index) const { return m_data_section_blobs[index]; }
     const AddressSpace& space(uint16_t id) const { return m_spaces[id]; }
 
     // Address spaces. create_space fails (kNoSpace) when no frame can hold the page directory.
@@ -151,6 +156,48 @@ public:
     // The section page behind a prototype index, and what the page reads as without faulting.
     const ImageSection& section_of_proto(uint32_t index) const;
     std::optional<uint8_t> peek_prototype(uint32_t index, uint32_t offset) const;
+
+    // ----- Files, handles, file mappings and views (mm/Files.cpp, mm/FileMapping.cpp) -----
+    // Handles are per address space (the process's handle table); values are multiples of 4
+    // from 4 on, the lowest free one first. 0 stands for "no file" (the pagefile).
+    const std::map<uint32_t, HandleEntry>& handles(uint16_t space) const;
+    const HandleEntry* find_handle(uint16_t space, uint32_t handle) const;
+    const std::vector<MappingObject>& mappings() const { return m_mappings; }
+    const std::vector<DataSection>& data_sections() const { return m_data_sections; }
+    const std::vector<uint32_t>& data_prototypes(uint32_t section) const { return m_data_protos[section]; }
+    static bool is_data_proto(uint32_t index) { return index >= kDataProtoBase; }
+    static uint32_t data_proto_index(uint32_t section, uint32_t page) { return kDataProtoBase + section * kDataProtoStride + page; }
+    static uint32_t data_proto_section(uint32_t index) { return (index - kDataProtoBase) / kDataProtoStride; }
+    static uint32_t data_proto_page(uint32_t index) { return (index - kDataProtoBase) % kDataProtoStride; }
+    // The prototype PTE word behind an index of either range (image or data section).
+    uint32_t prototype(uint32_t index) const;
+    // The live data section of a file (one with a mapping object), if any.
+    std::optional<uint32_t> find_data_section(uint32_t file) const;
+    // Views of a data section whose VADs are in this space, in address order.
+    std::vector<const Vad*> views_of(uint16_t space, uint32_t section) const;
+
+    // CreateFile: access is GENERIC_READ | GENERIC_WRITE; the result's value is the handle.
+    Result create_file(uint16_t space, const std::string& path, uint32_t access, Disposition disposition);
+    Result close_handle(uint16_t space, uint32_t handle);
+    // ReadFile at an offset: value = bytes read (fewer at the end of the file); out gets them.
+    Result read_file(uint16_t space, uint32_t handle, uint32_t offset, uint32_t size, std::vector<uint8_t>& out);
+    Result write_file(uint16_t space, uint32_t handle, uint32_t offset, const std::vector<uint8_t>& data);
+    Result set_end_of_file(uint16_t space, uint32_t handle, uint32_t size);
+    // CreateFileMapping(file_handle or 0 for the pagefile, protect, size (0 = the file's), SEC_*
+    // flags, name). value = handle; error ALREADY_EXISTS with ok when the name existed.
+    Result create_file_mapping(uint16_t space, uint32_t file_handle, uint32_t protect, uint64_t size, uint32_t flags,
+                               const std::string& name);
+    Result open_file_mapping(uint16_t space, uint32_t access, const std::string& name);
+    // MapViewOfFileEx: access FILE_MAP_*, offset and address 64 KB-aligned (address 0: anywhere),
+    // size 0 = to the end of the section. value = the view's base.
+    Result map_view(uint16_t space, uint32_t mapping_handle, uint32_t access, uint32_t offset, uint32_t size,
+                    uint32_t address);
+    Result unmap_view(uint16_t space, uint32_t address);  // any address inside the view
+    Result flush_view(uint16_t space, uint32_t address, uint32_t size);  // value = pages written
+    // The prototype PTE index of a view's page.
+    static uint32_t view_proto(const Vad& v, uint32_t vpn) { return data_proto_index(v.section, v.offset_page + (vpn - v.start_vpn)); }
+    // What a page of a data section reads as without faulting.
+    std::optional<uint8_t> peek_data_prototype(uint32_t index, uint32_t offset) const;
 
     // Undo/redo of one journal change.
     void apply(const core::Change& change, bool forward);
@@ -237,6 +284,40 @@ private:
     std::vector<std::pair<uint16_t, uint32_t>> image_mappings(uint32_t frame) const;
     uint32_t image_private_pages(uint16_t space, const Vad& v) const;
 
+    // Files, handles, data sections (mm/Files.cpp, mm/FileMapping.cpp).
+    uint32_t new_file(const std::string& path);                          // journaled FileCreate
+    void file_store(uint32_t file, uint64_t offset, const uint8_t* data, uint32_t n);  // journaled bytes
+    void file_resize(uint32_t file, uint32_t size);
+    core::PageRef file_chunk(uint32_t file, uint32_t page) const;        // 4 KB of the file, zero past its end
+    void put_handle(uint16_t space, uint32_t handle, const HandleEntry* entry);  // null: remove
+    uint32_t add_handle(uint16_t space, const HandleEntry& entry);
+    uint32_t lowest_free_handle(uint16_t space) const;
+    void put_mapping(const MappingObject& m);                            // creates when m.id == size
+    void put_data_section(const DataSection& s);                         // creates when s.id == size
+    uint32_t initial_data_proto(const DataSection& s, uint32_t page) const;
+    uint32_t create_data_section(DataSectionKind kind, uint32_t file, uint32_t pages, uint32_t mm_prot, bool reserve);
+    void grow_data_section(uint32_t section, uint32_t pages);
+    void mapping_ref(uint32_t mapping, int handles, int views);          // the object dies at zero of both
+    void delete_data_section(uint32_t section);
+    // Writes a dirty resident page of a file section back to its file (event FilePageWritten),
+    // clearing the Dirty bits of every PTE mapping it; returns true when it wrote.
+    bool write_back(uint32_t frame, WriteBack why);
+    bool page_is_dirty(uint32_t frame) const;
+    FaultOutcome view_fault(uint16_t space, uint32_t va, x86::Access kind, const Vad& vad, uint32_t pte_address,
+                            uint32_t pte);
+    FaultOutcome resolve_data_prototype(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t index, uint32_t prot);
+    bool evict_data(uint32_t frame);
+    std::vector<std::pair<uint16_t, uint32_t>> data_mappings(uint32_t frame) const;
+    // A view page's protection in this process while it is not a private copy (own, else the view's).
+    uint32_t view_protection(const Vad& v, uint32_t vpn) const;
+    Result unmap_view_vad(uint16_t space, const Vad& v);
+    Result commit_view(uint16_t space, const Vad& v, uint32_t first, uint32_t last, uint32_t mm_prot);
+    Result protect_view(uint16_t space, const Vad& v, uint32_t first, uint32_t last, uint32_t mm_prot);
+    void close_all_handles(uint16_t space);
+    uint64_t data_section_charge() const;  // committed pages of live pagefile-backed sections
+    void apply_object(const core::Change& c, bool forward);
+    static bool is_section_use(FrameUse u) { return u == FrameUse::Image || u == FrameUse::File || u == FrameUse::PagefileSection; }
+
     MachineConfig m_config;
     core::Journal m_journal;
     x86::PhysicalMemory m_ram;
@@ -257,6 +338,14 @@ private:
     std::vector<ImageSection> m_section_blobs;  // as created (for redo)
     std::vector<uint32_t> m_section_views;
     std::vector<uint32_t> m_protos;
+    std::vector<std::map<uint32_t, HandleEntry>> m_handles;  // by address space id
+    std::vector<HandleEntry> m_handle_blobs;
+    std::vector<MappingObject> m_mappings;
+    std::vector<MappingObject> m_mapping_blobs;
+    std::vector<DataSection> m_data_sections;
+    std::vector<DataSection> m_data_section_blobs;
+    std::vector<std::vector<uint32_t>> m_data_protos;       // by data section: its prototype PTEs
+    std::vector<std::string> m_file_blobs;                   // paths of files created at run time
 };
 
 }  // namespace pagelab::mm

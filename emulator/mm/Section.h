@@ -23,8 +23,10 @@
 
 namespace pagelab::mm {
 
-// A file on the emulated disk. Declared by the scenario before the machine starts; its bytes do
-// not change in this model (mapped-file writes come with a later issue).
+// A file on the emulated disk: declared by the scenario, or created at run time (create_file).
+// Its bytes change through WriteFile, SetEndOfFile, a mapping that grows it and dirty mapped pages
+// written back (flush, eviction, the last reference to the section going away); every change is
+// journaled (core::Store::Object, ObjectField::FilePage / FileSize / FileCreate).
 struct DiskFile {
     std::string path;
     std::vector<uint8_t> bytes;
@@ -45,5 +47,82 @@ struct ImageSection {
     std::vector<ImagePage> pages;
     uint32_t pages_count() const { return uint32_t(pages.size()); }
 };
+
+}  // namespace pagelab::mm
+
+namespace pagelab::mm {
+
+// ----- Data sections, file mapping objects, handles (CreateFileMapping, MapViewOfFile) -----
+//
+// A DataSection is NT's control area with its segment of prototype PTEs for a data file or for
+// the pagefile: one per file however many mappings are made of it (so every view of the file,
+// and ReadFile/WriteFile, share its frames — coherence comes from that). A MappingObject is the
+// section object a CreateFileMapping handle refers to (protection, size, name); several of them
+// may share one data section. Prototype PTE indexes of data sections live in their own range
+// (kDataProtoBase + section * kDataProtoStride + page) so that a section can grow (a larger
+// read-write mapping of the same file) without moving anybody's prototype PTEs.
+//   valid      the page is in a frame (FrameUse::File or PagefileSection) shared by every view;
+//              the frame's PFN entry points back at the prototype index
+//   in file    SoftwarePte::in_file(page, protection): read from the file on the next fault
+//   pagefile   a pagefile-backed page written and evicted: SoftwarePte::pagefile(slot, prot)
+//   demand-0   a committed pagefile-backed page never touched: SoftwarePte::demand_zero(prot)
+//   zero       SEC_RESERVE: the page is reserved, not committed
+inline constexpr uint32_t kDataProtoBase = 0x8000000u;   // bit 27 of the 28-bit prototype index
+inline constexpr uint32_t kDataProtoStride = 0x10000u;   // pages per data section (256 MB)
+inline constexpr uint32_t kMaxDataSections = 0x800u;
+inline constexpr uint32_t kNoFile = 0xFFFFFFFFu;
+
+enum class DataSectionKind : uint8_t { File, Pagefile };
+
+struct DataSection {
+    uint32_t id = 0;
+    DataSectionKind kind = DataSectionKind::File;
+    uint32_t file = kNoFile;     // File: the disk file
+    uint32_t pages = 0;          // prototype PTEs it has
+    uint32_t mm_protection = 0;  // protection of its prototype PTEs (the first mapping's)
+    bool reserve = false;        // SEC_RESERVE pagefile section: pages commit one by one
+    uint32_t mappings = 0;       // live mapping objects using it; 0 = gone
+    uint32_t views = 0;          // views mapped of it, in every process
+    bool alive = true;           // false once the last mapping object is gone: it holds nothing then
+    bool operator==(const DataSection&) const = default;
+};
+
+struct MappingObject {
+    uint32_t id = 0;
+    uint32_t section = 0;        // DataSection id
+    uint32_t protect = 0;        // Win32 PAGE_* given to CreateFileMapping
+    uint64_t size = 0;           // bytes: a file mapping keeps its byte size, a pagefile one whole pages
+    uint32_t flags = 0;          // SEC_* as given
+    std::string name;            // empty: unnamed
+    uint32_t handles = 0;        // open handles; the name lives while there is one
+    uint32_t views = 0;          // views mapped through it; a view keeps the object alive
+    bool alive() const { return handles > 0 || views > 0; }
+    bool operator==(const MappingObject&) const = default;
+};
+
+enum class HandleKind : uint8_t { File, Mapping };
+
+// One entry of a process's handle table.
+struct HandleEntry {
+    HandleKind kind = HandleKind::File;
+    uint32_t object = 0;         // file index / mapping object id
+    uint32_t access = 0;         // File: GENERIC_READ 0x80000000 | GENERIC_WRITE 0x40000000; Mapping: FILE_MAP_*
+    bool operator==(const HandleEntry&) const = default;
+};
+
+namespace generic {
+inline constexpr uint32_t kRead = 0x80000000u, kWrite = 0x40000000u;
+}
+namespace sec {
+inline constexpr uint32_t kFile = 0x800000, kImage = 0x1000000, kReserve = 0x4000000, kCommit = 0x8000000;
+}
+namespace filemap {
+inline constexpr uint32_t kCopy = 0x1, kWrite = 0x2, kRead = 0x4, kExecute = 0x20, kAllAccess = 0xF001F;
+}
+
+enum class Disposition : uint8_t { Open, Create, OpenAlways };
+
+// What a core::Store::Object change touches.
+enum class ObjectField : uint8_t { FileCreate, FilePage, FileSize, Handle, Mapping, DataSection };
 
 }  // namespace pagelab::mm

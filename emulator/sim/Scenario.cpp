@@ -65,17 +65,55 @@ const std::vector<OpSpec>& op_specs() {
         {"load_library", Op::LoadLibrary,
          {{"process", ArgType::Process, true}, {"name", ArgType::Text, true}, {"as", ArgType::Bind, false}}},
         {"free_library", Op::FreeLibrary, {{"process", ArgType::Process, true}, {"module", ArgType::Address, true}}},
+        {"create_file", Op::CreateFile,
+         {{"process", ArgType::Process, true}, {"path", ArgType::Path, true}, {"access", ArgType::FileAccess, true},
+          {"disposition", ArgType::Disposition, false}, {"as", ArgType::Bind, false}}},
+        {"close_handle", Op::CloseHandle, {{"process", ArgType::Process, true}, {"handle", ArgType::Address, true}}},
+        {"read_file", Op::ReadFile,
+         {{"process", ArgType::Process, true}, {"file", ArgType::Address, true}, {"offset", ArgType::Number, false},
+          {"size", ArgType::Number, true}, {"as", ArgType::Bind, false}}},
+        {"write_file", Op::WriteFile,
+         {{"process", ArgType::Process, true}, {"file", ArgType::Address, true}, {"offset", ArgType::Number, false},
+          {"text", ArgType::Text, false}, {"value", ArgType::Number, false}, {"size", ArgType::Number, false}}},
+        {"set_end_of_file", Op::SetEndOfFile,
+         {{"process", ArgType::Process, true}, {"file", ArgType::Address, true}, {"size", ArgType::Number, true}}},
+        {"create_file_mapping", Op::CreateFileMapping,
+         {{"process", ArgType::Process, true}, {"file", ArgType::Address, false}, {"protect", ArgType::Protection, true},
+          {"size", ArgType::Number, false}, {"name", ArgType::Text, false}, {"flags", ArgType::SecFlags, false},
+          {"as", ArgType::Bind, false}}},
+        {"open_file_mapping", Op::OpenFileMapping,
+         {{"process", ArgType::Process, true}, {"name", ArgType::Text, true}, {"access", ArgType::MapAccess, true},
+          {"as", ArgType::Bind, false}}},
+        {"map_view", Op::MapView,
+         {{"process", ArgType::Process, true}, {"mapping", ArgType::Address, true}, {"access", ArgType::MapAccess, true},
+          {"offset", ArgType::Number, false}, {"size", ArgType::Number, false}, {"address", ArgType::Address, false},
+          {"as", ArgType::Bind, false}}},
+        {"unmap_view", Op::UnmapView, {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}}},
+        {"flush_view", Op::FlushView,
+         {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, false}}},
     };
     return specs;
 }
 
-// Operations of the design's vocabulary that later issues implement: named so that a scenario
-// using them gets a clear message rather than "unknown operation".
-const std::set<std::string>& later_ops() {
-    static const std::set<std::string> ops = {
-        "create_file", "create_file_mapping", "open_file_mapping", "map_view",
-        "unmap_view", "flush_view", "close_handle", "read_file", "write_file", "set_end_of_file"};
-    return ops;
+// Flag words of list-valued arguments: each names one bit (or bits) of the Win32 value.
+struct FlagWord {
+    const char* word;
+    uint32_t bits;
+};
+const std::vector<FlagWord>& flag_words(ArgType t) {
+    static const std::vector<FlagWord> file_access = {{"read", mm::generic::kRead}, {"write", mm::generic::kWrite}};
+    static const std::vector<FlagWord> map_access = {{"read", mm::filemap::kRead},
+                                                     {"write", mm::filemap::kWrite},
+                                                     {"copy", mm::filemap::kCopy},
+                                                     {"all", mm::filemap::kAllAccess}};
+    static const std::vector<FlagWord> sec_flags = {{"reserve", mm::sec::kReserve}, {"commit", mm::sec::kCommit}};
+    static const std::vector<FlagWord> none;
+    switch (t) {
+        case ArgType::FileAccess: return file_access;
+        case ArgType::MapAccess: return map_access;
+        case ArgType::SecFlags: return sec_flags;
+        default: return none;
+    }
 }
 
 struct ExpectSpec {
@@ -238,6 +276,34 @@ public:
                 else return fail(n, fmt::format("type: '{}' is not decommit or release", s));
                 return true;
             }
+            case ArgType::FileAccess:
+            case ArgType::MapAccess:
+            case ArgType::SecFlags: {
+                std::vector<YAML::Node> items;
+                if (n.IsSequence()) for (const auto& i : n) items.push_back(i);
+                else items.push_back(n);
+                if (items.empty()) return fail(n, fmt::format("{}: needs at least one value", key));
+                uint32_t flags = 0;
+                std::string words;
+                for (const auto& w : flag_words(type)) words += (words.empty() ? "" : ", ") + std::string(w.word);
+                for (const auto& i : items) {
+                    if (!scalar(i, key, s)) return false;
+                    const FlagWord* found = nullptr;
+                    for (const auto& w : flag_words(type))
+                        if (s == w.word) found = &w;
+                    if (!found) return fail(i, fmt::format("{}: '{}' is not one of {}", key, s, words));
+                    flags |= found->bits;
+                    out.text += (out.text.empty() ? "" : "|") + s;
+                }
+                out.number = flags;
+                return true;
+            }
+            case ArgType::Disposition:
+                if (!scalar(n, key, s)) return false;
+                if (s != "open" && s != "create" && s != "open_always")
+                    return fail(n, fmt::format("{}: '{}' is not open, create or open_always", key, s));
+                out.text = s;
+                return true;
             case ArgType::AccessKind: {
                 if (!scalar(n, key, s)) return false;
                 if (s != "read" && s != "write" && s != "execute")
@@ -598,8 +664,6 @@ public:
             for (const auto& s : op_specs())
                 if (opname == s.name) spec = &s;
             if (!spec) {
-                if (later_ops().count(opname))
-                    return fail(n["do"], fmt::format("operation '{}' comes with a later issue (images / mapped files) and is not available yet", opname));
                 std::string list;
                 for (const auto& s : op_specs()) list += (list.empty() ? "" : ", ") + std::string(s.name);
                 return fail(n["do"], fmt::format("unknown operation '{}' (expected one of: {})", opname, list));
@@ -624,10 +688,11 @@ public:
                     return fail(n[a.key], fmt::format("{}: no process '{}' is created by an earlier step", a.key, arg.text));
                 step.args[a.key] = arg;
             }
-            if ((step.op == Op::Write || step.op == Op::DebuggerWrite) && !!n["value"] == !!n["text"])
+            if ((step.op == Op::Write || step.op == Op::DebuggerWrite || step.op == Op::WriteFile) && !!n["value"] == !!n["text"])
                 return fail(n, fmt::format("{} needs exactly one of 'value' or 'text'", opname));
             if (const Arg* sz = step.arg("size"); sz && (step.op == Op::Read || step.op == Op::Write ||
-                                                         step.op == Op::Execute || step.op == Op::DebuggerWrite)) {
+                                                         step.op == Op::Execute || step.op == Op::DebuggerWrite ||
+                                                         (step.op == Op::WriteFile && !step.arg("text")))) {
                 if (sz->number != 1 && sz->number != 2 && sz->number != 4)
                     return fail(n["size"], "size: an access is 1, 2 or 4 bytes");
                 if (step.arg("text")) return fail(n["size"], "size: not with text (each character is one byte)");

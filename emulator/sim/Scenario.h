@@ -36,6 +36,10 @@ enum class ArgType : uint8_t {
     FreeType,    // decommit | release
     AccessKind,  // read | write | execute
     Path,        // a file path on the emulated disk
+    FileAccess,  // read | write, or both as a list (GENERIC_READ / GENERIC_WRITE)
+    Disposition, // open | create | open_always
+    MapAccess,   // read | write | copy | all (FILE_MAP_*), one or a list
+    SecFlags,    // reserve | commit (SEC_*), one or a list
 };
 
 struct Arg {
@@ -63,6 +67,16 @@ enum class Op : uint8_t {
     Trim,
     LoadLibrary,
     FreeLibrary,
+    CreateFile,
+    CloseHandle,
+    ReadFile,
+    WriteFile,
+    SetEndOfFile,
+    CreateFileMapping,
+    OpenFileMapping,
+    MapView,
+    UnmapView,
+    FlushView,
 };
 const char* op_name(Op op);
 

@@ -34,6 +34,7 @@ std::optional<FaultKind> fault_of_event(EventKind k) {
     switch (k) {
         case EventKind::DemandZero: return FaultKind::DemandZero;
         case EventKind::ImageRead: return FaultKind::ImageRead;
+        case EventKind::FilePageRead: return FaultKind::FileRead;
         case EventKind::CopyOnWrite: return FaultKind::CopyOnWrite;
         case EventKind::PrototypeSoftFault: return FaultKind::Soft;
         case EventKind::PagefileRead: return FaultKind::PagefileRead;
@@ -66,8 +67,13 @@ std::optional<uint8_t> peek_byte(const os::Machine& m, uint16_t space, uint32_t 
     if (info.kind == mm::PteKind::DemandZero) return uint8_t(0);
     if (info.kind == mm::PteKind::Prototype)
         return mmgr.peek_prototype(mm::SoftwarePte::prototype_index(info.pte), va & 0xFFF);
+    if (!info.table_present) {
+        const mm::Vad* vad = sp.find_vad(va);
+        if (vad && vad->type == mm::VadType::Mapped) return mmgr.peek_data_prototype(mmgr.view_proto(*vad, va >> 12), va & 0xFFF);
+    }
     if (info.kind == mm::PteKind::Zero) {
         const mm::Vad* vad = sp.find_vad(va);
+        if (vad && vad->type == mm::VadType::Mapped) return mmgr.peek_data_prototype(mmgr.view_proto(*vad, va >> 12), va & 0xFFF);
         if (vad && vad->mem_commit) return uint8_t(0);
     }
     // System pages mapped at boot (kernel / win95 system arena).
@@ -83,15 +89,18 @@ std::string pte_backing(const os::Machine& m, uint16_t space, uint32_t va) {
         case mm::PteKind::Valid: {
             const auto& e = m.mm().pfn()[pte >> 12];
             if (e.use == mm::FrameUse::Image) return "image";
+            if (e.use == mm::FrameUse::File) return "file";
+            if (e.use == mm::FrameUse::PagefileSection) return "pagefile";
             if (e.use != mm::FrameUse::Private) return "none";
-            // A private copy of an image page is backed by the pagefile.
-            if (const mm::Vad* vad = m.mm().space(space).find_vad(va); vad && vad->type == mm::VadType::Image) return "pagefile";
+            // A private copy of an image or view page is backed by the pagefile.
+            if (const mm::Vad* vad = m.mm().space(space).find_vad(va); vad && vad->type != mm::VadType::Private) return "pagefile";
             const auto k = mm::SoftwarePte::kind(e.original_pte);
             return k == mm::PteKind::Pagefile ? "pagefile" : "demand-zero";
         }
         case mm::PteKind::Zero: {
             // A zero PTE in a VAD committed at reservation is a demand-zero page too.
             const mm::Vad* vad = m.mm().space(space).find_vad(va);
+            if (vad && vad->type == mm::VadType::Mapped) return "prototype";  // the VAD leads to the section's prototype PTE
             return vad && vad->mem_commit ? "demand-zero" : "none";
         }
         case mm::PteKind::DemandZero: return "demand-zero";
@@ -326,6 +335,82 @@ void Session::run_step(size_t index) {
             r.has_value = false;
             break;
         }
+        case Op::CreateFile: {
+            const Arg* d = step.arg("disposition");
+            const std::string disp = d ? d->text : "open";
+            const mm::Disposition disposition = disp == "create" ? mm::Disposition::Create
+                                                : disp == "open_always" ? mm::Disposition::OpenAlways : mm::Disposition::Open;
+            set(mmgr.create_file(*space, step.arg("path")->text, uint32_t(number("access", 0)), disposition));
+            if (r.ok) bind(r.value);
+            break;
+        }
+        case Op::CloseHandle: {
+            const auto h = resolve(step.arg("handle")->address, r);
+            if (!h) break;
+            set(mmgr.close_handle(*space, *h));
+            r.has_value = false;
+            break;
+        }
+        case Op::ReadFile: {
+            const auto h = resolve(step.arg("file")->address, r);
+            if (!h) break;
+            std::vector<uint8_t> bytes;
+            set(mmgr.read_file(*space, *h, uint32_t(number("offset", 0)), uint32_t(number("size", 0)), bytes));
+            if (r.ok) {
+                r.data = std::string(bytes.begin(), bytes.end());
+                bind(r.value);
+            }
+            break;
+        }
+        case Op::WriteFile: {
+            const auto h = resolve(step.arg("file")->address, r);
+            if (!h) break;
+            std::vector<uint8_t> bytes;
+            if (const Arg* t = step.arg("text")) bytes.assign(t->text.begin(), t->text.end());
+            else
+                for (uint64_t i = 0, v = number("value", 0); i < number("size", 4); ++i) bytes.push_back(uint8_t(v >> (8 * i)));
+            set(mmgr.write_file(*space, *h, uint32_t(number("offset", 0)), bytes));
+            break;
+        }
+        case Op::SetEndOfFile: {
+            const auto h = resolve(step.arg("file")->address, r);
+            if (!h) break;
+            set(mmgr.set_end_of_file(*space, *h, uint32_t(number("size", 0))));
+            r.has_value = false;
+            break;
+        }
+        case Op::CreateFileMapping: {
+            uint32_t file = 0;
+            if (const Arg* f = step.arg("file")) {
+                const auto h = resolve(f->address, r);
+                if (!h) break;
+                file = *h;
+            }
+            const Arg* name = step.arg("name");
+            set(mmgr.create_file_mapping(*space, file, uint32_t(number("protect", 0)), number("size", 0),
+                                         uint32_t(number("flags", 0)), name ? name->text : std::string()));
+            if (r.ok) bind(r.value);
+            break;
+        }
+        case Op::OpenFileMapping:
+            set(mmgr.open_file_mapping(*space, uint32_t(number("access", 0)), step.arg("name")->text));
+            if (r.ok) bind(r.value);
+            break;
+        case Op::MapView: {
+            const auto h = resolve(step.arg("mapping")->address, r);
+            if (!h) break;
+            set(mmgr.map_view(*space, *h, uint32_t(number("access", 0)), uint32_t(number("offset", 0)),
+                              uint32_t(number("size", 0)), address.value_or(0)));
+            if (r.ok) bind(r.value);
+            break;
+        }
+        case Op::UnmapView:
+            set(mmgr.unmap_view(*space, *address));
+            r.has_value = false;
+            break;
+        case Op::FlushView:
+            set(mmgr.flush_view(*space, *address, uint32_t(number("size", 0))));
+            break;
         case Op::SwitchTo: mmgr.switch_to(*space); break;
         case Op::Trim: mmgr.trim(*space); break;
         case Op::Pause:
@@ -377,6 +462,11 @@ void Session::check(size_t index, StepResult& r) {
                 add(e, "error", mm::error_name(*mm::parse_error(e.text)), mm::error_name(r.error));
                 break;
             case ExpectKind::Returns: {
+                // ReadFile returns the bytes it read, compared as text.
+                if (step.op == Op::ReadFile) {
+                    add(e, "returns", e.text, r.data ? *r.data : std::string("nothing"));
+                    break;
+                }
                 // Old protections read as names, everything else as numbers.
                 const bool protection = step.op == Op::VirtualProtect;
                 const std::string actual = !r.has_value ? "nothing" : protection ? mm::protection_name(r.value) : hex32(r.value);

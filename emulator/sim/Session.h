@@ -34,6 +34,7 @@ struct StepResult {
     mm::Error error = mm::Error::Success; // GetLastError
     uint32_t faults = 0;                  // 1 << mm::FaultKind, for each fault the step caused
     std::optional<mm::MemoryBasicInformation> query;
+    std::optional<std::string> data;      // read_file: the bytes read
     std::string note;                     // a runtime problem (e.g. a name bound by a failed step)
     std::vector<CheckResult> checks;
     // Names bound after this step (shared with the previous step when it bound nothing).

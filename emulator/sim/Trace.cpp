@@ -134,10 +134,54 @@ std::string describe_change(const os::Machine& m, const core::Change& c) {
         case core::Store::Proto: {
             auto proto = [&](uint32_t w) {
                 if (w & 1) return fmt::format("valid, frame 0x{:X}", w >> 12);
+                if (mm::MemoryManager::is_data_proto(c.target)) {
+                    if (w == 0) return std::string("reserved");
+                    const auto k = mm::SoftwarePte::kind(w);
+                    if (k == mm::PteKind::Pagefile) return fmt::format("pagefile slot {}", w >> 12);
+                    if (k == mm::PteKind::DemandZero) return std::string("demand-zero");
+                }
                 if (mm::SoftwarePte::kind(w) == mm::PteKind::Pagefile) return fmt::format("pagefile slot {}", w >> 12);
                 return fmt::format("in file, page {}", w >> 12);
             };
             return fmt::format("prototype PTE {}: {:08X} -> {:08X}  ({})", c.target, c.before, c.after, proto(c.after));
+        }
+        case core::Store::Object: {
+            switch (mm::ObjectField(c.field)) {
+                case mm::ObjectField::FileCreate: return fmt::format("file {} created", c.target);
+                case mm::ObjectField::FilePage:
+                    return fmt::format("file {} page {} content: {} -> {}", c.target >> 20, c.target & 0xFFFFF,
+                                       content_id(m.journal().page(c.before)), content_id(m.journal().page(c.after)));
+                case mm::ObjectField::FileSize: return fmt::format("file {} size: {} -> {}", c.target, c.before, c.after);
+                case mm::ObjectField::Handle: {
+                    auto h = [&](uint64_t blob) -> std::string {
+                        if (blob == core::kNoBlob) return "none";
+                        const mm::HandleEntry& e = mmgr.handle_blob(blob);
+                        return e.kind == mm::HandleKind::File ? fmt::format("file {} access 0x{:08X}", e.object, e.access)
+                                                              : fmt::format("mapping #{} access 0x{:X}", e.object, e.access);
+                    };
+                    return fmt::format("handle 0x{:X} of {}: {} -> {}", uint32_t(c.aux) * 4, name(c.target), h(c.before), h(c.after));
+                }
+                case mm::ObjectField::Mapping: {
+                    auto o = [&](uint64_t blob) -> std::string {
+                        if (blob == core::kNoBlob) return "none";
+                        const mm::MappingObject& x = mmgr.mapping_blob(blob);
+                        return fmt::format("[section {} {} size 0x{:X}{} handles {} views {}]", x.section, mm::protection_name(x.protect),
+                                           x.size, x.name.empty() ? "" : " \"" + x.name + "\"", x.handles, x.views);
+                    };
+                    return fmt::format("mapping object #{}: {} -> {}", c.target, o(c.before), o(c.after));
+                }
+                case mm::ObjectField::DataSection: {
+                    auto o = [&](uint64_t blob) -> std::string {
+                        if (blob == core::kNoBlob) return "none";
+                        const mm::DataSection& x = mmgr.data_section_blob(blob);
+                        return fmt::format("[{} {} pages mappings {} views {}{}]",
+                                           x.kind == mm::DataSectionKind::File ? fmt::format("file {}", x.file) : std::string("pagefile"),
+                                           x.pages, x.mappings, x.views, x.alive ? "" : " gone");
+                    };
+                    return fmt::format("data section {}: {} -> {}", c.target, o(c.before), o(c.after));
+                }
+            }
+            return "?";
         }
         case core::Store::Os:
             if (c.field == 2) return fmt::format("modules of process {} changed", c.target);
@@ -188,7 +232,12 @@ std::string describe_step(const Step& s) {
 std::string describe_result(const Step& s, const StepResult& r) {
     if (s.op == Op::Pause) return "";
     std::string out = r.ok ? "ok" : r.error == mm::Error::Success ? std::string("failed") : fmt::format("failed: {}", mm::error_name(r.error));
-    if (r.ok && r.has_value) {
+    if (r.ok && r.error != mm::Error::Success) out += fmt::format(" (GetLastError {})", mm::error_name(r.error));
+    if (r.ok && r.data) {
+        std::string text;
+        for (char ch : *r.data) text += (ch >= 0x20 && ch < 0x7F) ? std::string(1, ch) : fmt::format("\\x{:02X}", uint8_t(ch));
+        out += fmt::format(", read {} byte{}: \"{}\"", r.data->size(), r.data->size() == 1 ? "" : "s", text);
+    } else if (r.ok && r.has_value) {
         if (s.op == Op::VirtualProtect) out += fmt::format(", returns {} (old protection)", mm::protection_name(r.value));
         else out += fmt::format(", returns 0x{:08X}", r.value);
     }

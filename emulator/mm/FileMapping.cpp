@@ -1,0 +1,720 @@
+// File mappings: data sections (NT's control areas with prototype PTEs for a data file or for the
+// pagefile), file mapping objects (CreateFileMapping / OpenFileMapping), views (MapViewOfFile,
+// UnmapViewOfFile, FlushViewOfFile), their faults, write-back and eviction. See mm/Section.h for
+// the prototype PTE states and WINDOWS.md "File mappings and views" for the rules reproduced.
+//
+// A view is a VAD of type MEM_MAPPED whose PTEs start zero — "ask the VAD", as NT leaves them —
+// and are built on the first touch from the section's prototype PTE: the page is read from the
+// file (file-read fault), zero-filled (a pagefile-backed page never touched), read back from the
+// pagefile, or found already in a frame (soft fault). Every view of the section, in every
+// process, and ReadFile/WriteFile use that one frame.
+#include <algorithm>
+#include <cstring>
+
+#include "mm/MemoryManager.h"
+
+namespace pagelab::mm {
+
+using x86::Pte;
+
+namespace {
+uint64_t round_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
+constexpr uint32_t kGranularity = 0x10000;
+
+// CreateFileMapping's accepted protections (WINDOWS.md): READONLY, READWRITE, WRITECOPY,
+// EXECUTE_READ, EXECUTE_READWRITE, EXECUTE_WRITECOPY; win95 also takes NOACCESS.
+bool valid_mapping_protection(uint32_t p, bool w95) {
+    switch (p) {
+        case page::kReadOnly:
+        case page::kReadWrite:
+        case page::kWriteCopy:
+        case page::kExecuteRead:
+        case page::kExecuteReadWrite:
+        case page::kExecuteWriteCopy: return true;
+        case page::kNoAccess: return w95;
+        default: return false;
+    }
+}
+bool mapping_is_writable(uint32_t p) { return p == page::kReadWrite || p == page::kExecuteReadWrite; }
+}  // namespace
+
+// ---------------------------------------------------------------------------------------------
+// Objects: journaled stores
+
+uint32_t MemoryManager::prototype(uint32_t index) const {
+    if (is_data_proto(index)) return m_data_protos[data_proto_section(index)][data_proto_page(index)];
+    return m_protos[index];
+}
+
+std::optional<uint32_t> MemoryManager::find_data_section(uint32_t file) const {
+    for (const DataSection& s : m_data_sections)
+        if (s.alive && s.kind == DataSectionKind::File && s.file == file) return s.id;
+    return std::nullopt;
+}
+
+std::vector<const Vad*> MemoryManager::views_of(uint16_t space, uint32_t section) const {
+    std::vector<const Vad*> out;
+    for (const auto& [k, v] : m_spaces[space].vads())
+        if (v.type == VadType::Mapped && v.section == section) out.push_back(&v);
+    return out;
+}
+
+uint32_t MemoryManager::initial_data_proto(const DataSection& s, uint32_t page) const {
+    if (s.kind == DataSectionKind::File) return SoftwarePte::in_file(page, s.mm_protection);
+    return s.reserve ? 0u : SoftwarePte::demand_zero(s.mm_protection);
+}
+
+void MemoryManager::put_mapping(const MappingObject& m) {
+    const bool create = m.id == m_mappings.size();
+    PL_CHECK(m.id <= m_mappings.size());
+    if (m_journal.enabled()) {
+        uint64_t before = core::kNoBlob;
+        if (!create) {
+            m_mapping_blobs.push_back(m_mappings[m.id]);
+            before = m_mapping_blobs.size() - 1;
+        }
+        m_mapping_blobs.push_back(m);
+        m_journal.record(core::Store::Object, uint8_t(ObjectField::Mapping), m.id, before, m_mapping_blobs.size() - 1);
+    }
+    if (create) m_mappings.push_back(m);
+    else m_mappings[m.id] = m;
+}
+
+void MemoryManager::put_data_section(const DataSection& s) {
+    const bool create = s.id == m_data_sections.size();
+    PL_CHECK(s.id <= m_data_sections.size() && s.pages <= kDataProtoStride);
+    if (m_journal.enabled()) {
+        uint64_t before = core::kNoBlob;
+        if (!create) {
+            m_data_section_blobs.push_back(m_data_sections[s.id]);
+            before = m_data_section_blobs.size() - 1;
+        }
+        m_data_section_blobs.push_back(s);
+        m_journal.record(core::Store::Object, uint8_t(ObjectField::DataSection), s.id, before,
+                         m_data_section_blobs.size() - 1);
+    }
+    if (create) {
+        m_data_sections.push_back(s);
+        m_data_protos.emplace_back();
+    } else {
+        m_data_sections[s.id] = s;
+    }
+    auto& protos = m_data_protos[s.id];
+    for (uint32_t page = uint32_t(protos.size()); page < s.pages; ++page) protos.push_back(initial_data_proto(s, page));
+}
+
+void MemoryManager::apply_object(const core::Change& c, bool forward) {
+    const uint64_t v = forward ? c.after : c.before;
+    switch (ObjectField(c.field)) {
+        case ObjectField::FileCreate:
+            if (forward) {
+                PL_CHECK(m_files.size() == c.target);
+                m_files.push_back(DiskFile{m_file_blobs[c.after], {}});
+            } else {
+                PL_CHECK(m_files.size() == size_t(c.target) + 1);
+                m_files.pop_back();
+            }
+            break;
+        case ObjectField::FilePage: {
+            auto& bytes = m_files[c.target >> 20].bytes;
+            const uint64_t at = uint64_t(c.target & 0xFFFFF) << 12;
+            if (at < bytes.size())
+                std::memcpy(bytes.data() + at, m_journal.page(v).data(), size_t(std::min<uint64_t>(0x1000, bytes.size() - at)));
+            break;
+        }
+        case ObjectField::FileSize: m_files[c.target].bytes.resize(size_t(v), 0); break;
+        case ObjectField::Handle: {
+            if (m_handles.size() <= c.target) m_handles.resize(size_t(c.target) + 1);
+            const uint32_t handle = uint32_t(c.aux) * 4;
+            if (v == core::kNoBlob) m_handles[c.target].erase(handle);
+            else m_handles[c.target][handle] = m_handle_blobs[v];
+            break;
+        }
+        case ObjectField::Mapping:
+            if (v == core::kNoBlob) {
+                PL_CHECK(m_mappings.size() == size_t(c.target) + 1);
+                m_mappings.pop_back();
+            } else if (c.target == m_mappings.size()) {
+                m_mappings.push_back(m_mapping_blobs[v]);
+            } else {
+                m_mappings[c.target] = m_mapping_blobs[v];
+            }
+            break;
+        case ObjectField::DataSection:
+            if (v == core::kNoBlob) {
+                PL_CHECK(m_data_sections.size() == size_t(c.target) + 1);
+                m_data_sections.pop_back();
+                m_data_protos.pop_back();
+            } else {
+                const DataSection& s = m_data_section_blobs[v];
+                if (c.target == m_data_sections.size()) {
+                    m_data_sections.push_back(s);
+                    m_data_protos.emplace_back();
+                } else {
+                    m_data_sections[c.target] = s;
+                }
+                // Growing makes fresh prototype PTEs; undoing a growth drops them (their values
+                // were restored to the initial ones by the Proto changes undone before).
+                auto& protos = m_data_protos[c.target];
+                if (protos.size() > s.pages) protos.resize(s.pages);
+                for (uint32_t page = uint32_t(protos.size()); page < s.pages; ++page) protos.push_back(initial_data_proto(s, page));
+            }
+            break;
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Data sections
+
+uint32_t MemoryManager::create_data_section(DataSectionKind kind, uint32_t file, uint32_t pages, uint32_t mm_prot,
+                                            bool reserve) {
+    DataSection s;
+    s.id = uint32_t(m_data_sections.size());
+    PL_CHECK(s.id < kMaxDataSections);
+    s.kind = kind;
+    s.file = file;
+    s.pages = pages;
+    s.mm_protection = mm_prot;
+    s.reserve = reserve;
+    s.mappings = 0;
+    const uint32_t committed = kind == DataSectionKind::Pagefile && !reserve ? pages : 0;
+    event(EventKind::DataSectionCreated, kNoSpace, s.id, pages, file == kNoFile ? kNoString : intern(m_files[file].path),
+          committed);
+    put_data_section(s);
+    // A committed pagefile-backed section is charged in full when it is made (NT charges the
+    // whole segment); SEC_RESERVE charges a page when it is committed.
+    if (committed) add(Counter::CommitCharge, committed);
+    return s.id;
+}
+
+void MemoryManager::grow_data_section(uint32_t section, uint32_t pages) {
+    DataSection s = m_data_sections[section];
+    if (pages <= s.pages) return;
+    event(EventKind::DataSectionGrown, kNoSpace, section, s.pages, pages,
+          s.file == kNoFile ? kNoString : intern(m_files[s.file].path));
+    s.pages = pages;
+    put_data_section(s);
+}
+
+uint64_t MemoryManager::data_section_charge() const {
+    uint64_t n = 0;
+    for (const DataSection& s : m_data_sections) {
+        if (!s.alive || s.kind != DataSectionKind::Pagefile) continue;
+        if (!s.reserve) n += s.pages;
+        else
+            for (uint32_t p : m_data_protos[s.id]) n += p != 0;
+    }
+    return n;
+}
+
+void MemoryManager::mapping_ref(uint32_t mapping, int handles, int views) {
+    MappingObject m = m_mappings[mapping];
+    m.handles = uint32_t(int64_t(m.handles) + handles);
+    m.views = uint32_t(int64_t(m.views) + views);
+    const bool dies = !m.alive();
+    put_mapping(m);
+    if (!dies) return;
+    DataSection s = m_data_sections[m.section];
+    --s.mappings;
+    put_data_section(s);
+    event(EventKind::MappingDeleted, kNoSpace, mapping, m.name.empty() ? kNoString : intern(m.name));
+    if (s.mappings == 0) delete_data_section(s.id);
+}
+
+bool MemoryManager::page_is_dirty(uint32_t frame) const {
+    if (m_pfn[frame].flags & PfnEntry::kModified) return true;
+    for (const auto& [space, pa] : data_mappings(frame))
+        if (m_ram.read_u32(pa) & Pte::kDirty) return true;
+    return false;
+}
+
+bool MemoryManager::write_back(uint32_t frame, WriteBack why) {
+    const uint32_t index = m_pfn[frame].pte_address;
+    const DataSection& s = m_data_sections[data_proto_section(index)];
+    if (s.kind != DataSectionKind::File || !page_is_dirty(frame)) return false;
+    const uint32_t page = data_proto_page(index);
+    const uint64_t at = uint64_t(page) << 12;
+    event(EventKind::FilePageWritten, kNoSpace, frame, uint32_t(at), intern(m_files[s.file].path), uint32_t(why));
+    // Only the bytes inside the file go to it (the last page of a file is partly past its end).
+    const uint64_t size = m_files[s.file].bytes.size();
+    if (at < size) file_store(s.file, at, m_ram.content(frame).data(), uint32_t(std::min<uint64_t>(0x1000, size - at)));
+    add(Counter::FileWrites);
+    for (const auto& [space, pa] : data_mappings(frame)) {
+        const uint32_t pte = m_ram.read_u32(pa);
+        if (!(pte & Pte::kDirty)) continue;
+        write_pte(pa, pte & ~Pte::kDirty);
+        if (space == m_current) m_tlb.invalidate(x86::vpn(va_of_pte(pa)));
+    }
+    m_pfn.set_modified(frame, false);
+    return true;
+}
+
+void MemoryManager::delete_data_section(uint32_t section) {
+    const DataSection s = m_data_sections[section];
+    PL_CHECK(s.alive && s.mappings == 0 && s.views == 0);
+    // A file's dirty pages reach it before the section lets go of them.
+    if (s.kind == DataSectionKind::File)
+        for (uint32_t page = 0; page < s.pages; ++page)
+            if (const uint32_t p = prototype(data_proto_index(section, page)); p & Pte::kPresent) write_back(p >> 12, WriteBack::Close);
+    uint32_t frames = 0;
+    for (uint32_t page = 0; page < s.pages; ++page) frames += (prototype(data_proto_index(section, page)) & Pte::kPresent) != 0;
+    event(EventKind::DataSectionDeleted, kNoSpace, section, frames, s.file == kNoFile ? kNoString : intern(m_files[s.file].path));
+    const uint64_t charge = s.kind == DataSectionKind::Pagefile
+                                ? (s.reserve ? uint64_t(std::count_if(m_data_protos[section].begin(), m_data_protos[section].end(),
+                                                                      [](uint32_t p) { return p != 0; }))
+                                             : s.pages)
+                                : 0;
+    for (uint32_t page = 0; page < s.pages; ++page) {
+        const uint32_t index = data_proto_index(section, page);
+        const uint32_t p = prototype(index);
+        uint32_t sw = p;
+        if (p & Pte::kPresent) {
+            sw = m_pfn[p >> 12].original_pte;
+            release_frame(p >> 12);
+        }
+        if (s.kind == DataSectionKind::Pagefile && SoftwarePte::kind(sw) == PteKind::Pagefile)
+            m_pagefile.release(SoftwarePte::slot(sw));
+        set_proto(index, initial_data_proto(s, page));
+    }
+    if (charge) add(Counter::CommitCharge, -int64_t(charge));
+    DataSection dead = s;
+    dead.alive = false;
+    put_data_section(dead);
+}
+
+// ---------------------------------------------------------------------------------------------
+// CreateFileMapping, OpenFileMapping
+
+Result MemoryManager::create_file_mapping(uint16_t space, uint32_t file_handle, uint32_t protect, uint64_t size,
+                                          uint32_t flags, const std::string& name) {
+    const bool w95 = m_spaces[space].personality() == Personality::Win95;
+    if (!valid_mapping_protection(protect, w95)) return Result::failure(Error::InvalidParameter);
+    if ((flags & sec::kReserve) && (flags & sec::kCommit)) return Result::failure(Error::InvalidParameter);
+    if (flags & ~(sec::kReserve | sec::kCommit)) return Result::failure(Error::InvalidParameter);
+    const HandleEntry* file_entry = nullptr;
+    if (file_handle != 0) {
+        file_entry = find_handle(space, file_handle);
+        if (!file_entry || file_entry->kind != HandleKind::File) return Result::failure(Error::InvalidHandle);
+    }
+    // An existing name: a new handle to that object, and ERROR_ALREADY_EXISTS (names are
+    // case-sensitive; a name lives while its object has a handle).
+    if (!name.empty()) {
+        for (const MappingObject& m : m_mappings) {
+            if (m.handles == 0 || m.name != name) continue;
+            const uint32_t h = lowest_free_handle(space);
+            event(EventKind::MappingOpened, space, m.id, h, intern(name), 1);
+            const HandleEntry e{HandleKind::Mapping, m.id, filemap::kAllAccess};
+            put_handle(space, h, &e);
+            mapping_ref(m.id, +1, 0);
+            Result r = Result::success(h);
+            r.error = Error::AlreadyExists;
+            return r;
+        }
+    }
+    const uint32_t mm_prot = *to_mm_protection(protect == page::kNoAccess ? page::kReadOnly : protect);
+    uint32_t section;
+    uint64_t bytes = size;
+    if (file_entry) {
+        const uint32_t file = file_entry->object;
+        const bool rw = mapping_is_writable(protect);
+        // The file's access must allow the protection: read for every one, write too for read-write.
+        if (!(file_entry->access & generic::kRead) || (rw && !(file_entry->access & generic::kWrite)))
+            return Result::failure(Error::AccessDenied);
+        const uint64_t file_size = m_files[file].bytes.size();
+        if (bytes == 0) {
+            if (file_size == 0) return Result::failure(Error::FileInvalid);  // STATUS_MAPPED_FILE_SIZE_ZERO
+            bytes = file_size;
+        }
+        if (bytes > 0xFFFFFFFFull || round_up(bytes, 0x1000) / 0x1000 > kDataProtoStride) return Result::failure(Error::NotEnoughMemory);
+        if (bytes > file_size && !rw) return Result::failure(Error::NotEnoughMemory);  // STATUS_SECTION_TOO_BIG
+        const uint32_t pages = uint32_t(round_up(bytes, 0x1000) >> 12);
+        if (bytes > file_size) {
+            // A read-write mapping larger than its file grows the file to the mapping's size.
+            event(EventKind::FileSizeSet, space, intern(m_files[file].path), uint32_t(file_size), uint32_t(bytes));
+            file_resize(file, uint32_t(bytes));
+        }
+        if (auto existing = find_data_section(file)) {
+            section = *existing;
+            grow_data_section(section, pages);
+        } else {
+            section = create_data_section(DataSectionKind::File, file, pages, mm_prot, false);
+        }
+    } else {
+        // Backed by the pagefile: whole pages, and committed (charged) unless SEC_RESERVE.
+        if (bytes == 0) return Result::failure(Error::InvalidParameter);
+        bytes = round_up(bytes, 0x1000);
+        if (bytes > 0xFFFFFFFFull || (bytes >> 12) > kDataProtoStride) return Result::failure(Error::NotEnoughMemory);
+        const uint32_t pages = uint32_t(bytes >> 12);
+        const bool reserve = flags & sec::kReserve;
+        if (!reserve && counter(Counter::CommitCharge) + pages > commit_limit()) {
+            event(EventKind::CommitLimit, space, pages, uint32_t(counter(Counter::CommitCharge)), commit_limit());
+            return Result::failure(Error::CommitmentLimit);
+        }
+        section = create_data_section(DataSectionKind::Pagefile, kNoFile, pages, mm_prot, reserve);
+    }
+    MappingObject m;
+    m.id = uint32_t(m_mappings.size());
+    m.section = section;
+    m.protect = protect;
+    m.size = bytes;
+    m.flags = flags;
+    m.name = name;
+    m.handles = 1;
+    const uint32_t h = lowest_free_handle(space);
+    event(EventKind::MappingCreated, space, m.id, h, name.empty() ? kNoString : intern(name), uint32_t(bytes));
+    put_mapping(m);
+    DataSection s = m_data_sections[section];
+    ++s.mappings;
+    put_data_section(s);
+    const HandleEntry e{HandleKind::Mapping, m.id, filemap::kAllAccess};
+    put_handle(space, h, &e);
+    return Result::success(h);
+}
+
+Result MemoryManager::open_file_mapping(uint16_t space, uint32_t access, const std::string& name) {
+    const bool w95 = m_spaces[space].personality() == Personality::Win95;
+    if (access == 0) return Result::failure(Error::InvalidParameter);
+    for (const MappingObject& m : m_mappings) {
+        if (m.handles == 0 || name.empty() || m.name != name) continue;
+        const uint32_t h = lowest_free_handle(space);
+        event(EventKind::MappingOpened, space, m.id, h, intern(name), 0);
+        const HandleEntry e{HandleKind::Mapping, m.id, access};
+        put_handle(space, h, &e);
+        mapping_ref(m.id, +1, 0);
+        return Result::success(h);
+    }
+    return Result::failure(w95 ? Error::InvalidName : Error::FileNotFound);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Views
+
+uint32_t MemoryManager::view_protection(const Vad& v, uint32_t vpn) const {
+    const uint32_t page = vpn - v.start_vpn;
+    if (page < v.own_protection.size() && v.own_protection[page]) return v.own_protection[page] - 1u;
+    return *to_mm_protection(v.allocation_protect);
+}
+
+Result MemoryManager::map_view(uint16_t space, uint32_t mapping_handle, uint32_t access, uint32_t offset, uint32_t size,
+                               uint32_t address) {
+    const AddressSpace& sp = m_spaces[space];
+    const HandleEntry* h = find_handle(space, mapping_handle);
+    if (!h || h->kind != HandleKind::Mapping) return Result::failure(Error::InvalidHandle);
+    const MappingObject& m = m_mappings[h->object];
+    if (access == 0 || (access & ~filemap::kAllAccess)) return Result::failure(Error::InvalidParameter);
+    // kernel32's MapViewOfFileEx: exactly FILE_MAP_COPY is a copy-on-write view; else write, then read.
+    uint32_t protect;
+    if (access == filemap::kCopy) protect = page::kWriteCopy;
+    else if (access & filemap::kWrite) protect = page::kReadWrite;
+    else if (access & filemap::kRead) protect = page::kReadOnly;
+    else return Result::failure(Error::InvalidParameter);
+    // The view's access against the mapping's protection and the handle's access.
+    if (protect == page::kReadWrite && !mapping_is_writable(m.protect)) return Result::failure(Error::AccessDenied);
+    if (protect == page::kReadWrite && !(h->access & filemap::kWrite)) return Result::failure(Error::AccessDenied);
+    if (protect != page::kReadWrite && !(h->access & (filemap::kRead | filemap::kWrite | filemap::kCopy)))
+        return Result::failure(Error::AccessDenied);
+    if (m.protect == page::kNoAccess) return Result::failure(Error::AccessDenied);
+    if (offset % kGranularity || address % kGranularity) return Result::failure(Error::MappedAlignment);
+    // STATUS_INVALID_VIEW_SIZE: the view must lie inside the section.
+    if (offset >= m.size) return Result::failure(Error::AccessDenied);
+    const uint64_t bytes = size == 0 ? m.size - offset : size;
+    if (uint64_t(offset) + bytes > m.size) return Result::failure(Error::AccessDenied);
+    const uint32_t pages = uint32_t(round_up(bytes, 0x1000) >> 12);
+    const Layout& lay = sp.layout();
+    uint32_t base = address;
+    if (base) {
+        if (base < lay.alloc_lowest || uint64_t(base) + (uint64_t(pages) << 12) > lay.user_end ||
+            !sp.range_is_free(base >> 12, (base >> 12) + pages))
+            return Result::failure(Error::InvalidAddress);
+    } else {
+        const auto gap = sp.find_gap(pages, lay.alloc_lowest, lay.user_end, false);
+        if (!gap) return Result::failure(Error::NotEnoughMemory);
+        base = *gap;
+    }
+    event(EventKind::ViewMapped, space, base, pages << 12, m.id, protect);
+    Vad v{base >> 12, (base >> 12) + pages, VadType::Mapped, protect, false};
+    v.section = m.section;
+    v.offset_page = offset >> 12;
+    v.mapping = m.id;
+    insert_vad(space, v);
+    DataSection s = m_data_sections[m.section];
+    ++s.views;
+    put_data_section(s);
+    mapping_ref(m.id, 0, +1);
+    return Result::success(base);
+}
+
+Result MemoryManager::unmap_view_vad(uint16_t space, const Vad& vad) {
+    const Vad v = vad;
+    event(EventKind::ViewUnmapped, space, v.base(), v.size(), v.mapping);
+    for (uint32_t vpn = v.start_vpn; vpn < v.end_vpn; ++vpn) {
+        const uint32_t va = vpn << 12;
+        const uint32_t pte_address = pte_address_of(space, va);
+        if (!pte_address) continue;
+        const uint32_t pte = m_ram.read_u32(pte_address);
+        const PteKind k = SoftwarePte::kind(pte);
+        if (k == PteKind::Valid && is_section_use(m_pfn[pte >> 12].use)) {
+            // The section keeps the page; what this view wrote is remembered in the frame.
+            const uint32_t frame = pte >> 12;
+            if (pte & Pte::kDirty) m_pfn.set_modified(frame, true);
+            if (space == m_current) m_tlb.invalidate(vpn);
+            write_pte(pte_address, 0);
+            m_pfn.set_share_count(frame, m_pfn[frame].share_count - 1);
+        } else if (k == PteKind::Prototype || k == PteKind::Zero) {
+            write_pte(pte_address, 0);
+        } else {
+            free_page(space, va, false);  // a private copy-on-write copy: frame or slot, and its charge
+        }
+    }
+    erase_vad(space, v);
+    DataSection s = m_data_sections[v.section];
+    --s.views;
+    put_data_section(s);
+    free_empty_page_tables(space, v.start_vpn, v.end_vpn);
+    mapping_ref(v.mapping, 0, -1);
+    return Result::success();
+}
+
+Result MemoryManager::unmap_view(uint16_t space, uint32_t address) {
+    const Vad* v = m_spaces[space].find_vad(address);
+    if (!v || v->type != VadType::Mapped) return Result::failure(Error::InvalidAddress);  // STATUS_NOT_MAPPED_VIEW
+    return unmap_view_vad(space, *v);
+}
+
+Result MemoryManager::flush_view(uint16_t space, uint32_t address, uint32_t size) {
+    const Vad* found = m_spaces[space].find_vad(address);
+    if (!found || found->type != VadType::Mapped) return Result::failure(Error::InvalidAddress);
+    const Vad v = *found;
+    const uint32_t first = address >> 12;
+    const uint32_t last = size == 0 ? v.end_vpn : uint32_t(std::min<uint64_t>(v.end_vpn, round_up(uint64_t(address) + size, 0x1000) >> 12));
+    // The pages the flush will write: resident section pages that are dirty in any view.
+    std::vector<uint32_t> frames;
+    if (m_data_sections[v.section].kind == DataSectionKind::File)
+        for (uint32_t vpn = first; vpn < last; ++vpn)
+            if (const uint32_t p = prototype(view_proto(v, vpn)); (p & Pte::kPresent) && page_is_dirty(p >> 12)) frames.push_back(p >> 12);
+    event(EventKind::ViewFlushed, space, first << 12, (last - first) << 12, uint32_t(frames.size()));
+    for (uint32_t f : frames) write_back(f, WriteBack::Flush);
+    return Result::success(uint32_t(frames.size()));
+}
+
+// VirtualAlloc(MEM_COMMIT) on a view of a SEC_RESERVE section: the pages are committed in the
+// section (every view sees them committed, and they are charged once), with this view's
+// protection for this view.
+Result MemoryManager::commit_view(uint16_t space, const Vad& vad, uint32_t first, uint32_t last, uint32_t mm_prot) {
+    const DataSection& s = m_data_sections[vad.section];
+    if (s.kind != DataSectionKind::Pagefile || !s.reserve) return Result::failure(Error::InvalidAddress);
+    const uint32_t view = *to_mm_protection(vad.allocation_protect);
+    const bool wants_write = (mm_prot & 7u) == mmprot::kReadWrite || (mm_prot & 7u) == mmprot::kExecuteReadWrite;
+    if (wants_write && (view & 7u) == mmprot::kReadOnly) return Result::failure(Error::InvalidParameter);  // SECTION_PROTECTION
+    uint32_t fresh = 0;
+    for (uint32_t vpn = first; vpn < last; ++vpn) fresh += prototype(view_proto(vad, vpn)) == 0;
+    if (counter(Counter::CommitCharge) + fresh > commit_limit()) {
+        event(EventKind::CommitLimit, space, fresh, uint32_t(counter(Counter::CommitCharge)), commit_limit());
+        return Result::failure(Error::CommitmentLimit);
+    }
+    const Vad v = vad;
+    for (uint32_t vpn = first; vpn < last; ++vpn) {
+        const uint32_t index = view_proto(v, vpn);
+        event(EventKind::SectionPageCommitted, space, vpn << 12, data_proto_page(index), to_win32_protection(mm_prot));
+        if (prototype(index) == 0) {
+            set_proto(index, SoftwarePte::demand_zero(s.mm_protection));
+            add(Counter::CommitCharge);
+        }
+        set_own_protection(space, vpn << 12, mm_prot + 1);
+    }
+    return Result::success(first << 12);
+}
+
+// VirtualProtect on a view: a page may not get more than its view allows (STATUS_SECTION_PROTECTION
+// -> ERROR_INVALID_PARAMETER): a READONLY view takes no write protection, and in a copy-on-write
+// view READWRITE means WRITECOPY (as for images). The rest works as for image pages.
+Result MemoryManager::protect_view(uint16_t space, const Vad& vad, uint32_t first, uint32_t last, uint32_t mm_prot) {
+    const uint32_t view = *to_mm_protection(vad.allocation_protect) & 7u;
+    uint32_t prot = mm_prot;
+    const uint32_t access = prot & 7u;
+    const bool writes = access == mmprot::kReadWrite || access == mmprot::kExecuteReadWrite || access == mmprot::kWriteCopy ||
+                        access == mmprot::kExecuteWriteCopy;
+    if (writes && view == mmprot::kReadOnly) return Result::failure(Error::InvalidParameter);
+    if (view == mmprot::kWriteCopy) {
+        if (access == mmprot::kReadWrite) prot = (prot & ~7u) | mmprot::kWriteCopy;
+        else if (access == mmprot::kExecuteReadWrite) prot = (prot & ~7u) | mmprot::kExecuteWriteCopy;
+    } else if (access == mmprot::kWriteCopy || access == mmprot::kExecuteWriteCopy) {
+        return Result::failure(Error::InvalidParameter);
+    }
+    for (uint32_t vpn = first; vpn < last; ++vpn)
+        if (page_state(space, vpn << 12).state != mem::kCommit) return Result::failure(Error::InvalidAddress);
+    if (!ensure_page_tables(space, first, last)) return Result::failure(Error::NotEnoughMemory);
+    return protect_image(space, vad, first, last, prot);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Faults, mappings, eviction
+
+MemoryManager::FaultOutcome MemoryManager::view_fault(uint16_t space, uint32_t va, x86::Access kind, const Vad& vad,
+                                                      uint32_t pte_address, uint32_t pte) {
+    const uint32_t vpn = va >> 12;
+    const uint32_t index = view_proto(vad, vpn);
+    const DataSection& s = m_data_sections[vad.section];
+    if (s.kind == DataSectionKind::Pagefile && s.reserve && prototype(index) == 0)
+        return access_violation(space, va, AvReason::Reserved);
+    const uint32_t prot = view_protection(vad, vpn);
+    if (prot == mmprot::kNoAccess) return access_violation(space, va, AvReason::NoAccess);
+    if (prot & mmprot::kGuard) {
+        event(EventKind::GuardPage, space, va);
+        add(Counter::GuardPageFaults);
+        set_own_protection(space, va, (prot & ~mmprot::kGuard) + 1);
+        return FaultOutcome{AccessStatus::GuardPage, FaultKind::GuardPage, AvReason::NoRegion};
+    }
+    const uint32_t win = to_win32_protection(prot);
+    if (kind == x86::Access::Write && !protection_allows_write(win) && !protection_is_copy_on_write(win))
+        return access_violation(space, va, AvReason::ReadOnly);
+    if (!pte_address) {
+        if (!ensure_page_table(space, va)) {
+            event(EventKind::OutOfMemory, space, va, 0);
+            return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion};
+        }
+        pte_address = pte_address_of(space, va);
+    }
+    (void)pte;
+    return resolve_data_prototype(space, va, pte_address, index, prot);
+}
+
+MemoryManager::FaultOutcome MemoryManager::resolve_data_prototype(uint16_t space, uint32_t va, uint32_t pte_address,
+                                                                  uint32_t index, uint32_t prot) {
+    const DataSection& s = m_data_sections[data_proto_section(index)];
+    const uint32_t page = data_proto_page(index);
+    const uint32_t proto = prototype(index);
+    auto map_shared = [&](uint32_t frame) {
+        m_pfn.set_share_count(frame, m_pfn[frame].share_count + 1);
+        write_pte(pte_address, valid_pte_bits(frame, prot));
+    };
+    if (proto & Pte::kPresent) {
+        const uint32_t frame = proto >> 12;
+        event(EventKind::PrototypeSoftFault, space, va, frame, m_pfn[frame].share_count + 1u);
+        add(Counter::SoftFaults);
+        map_shared(frame);
+        return FaultOutcome{AccessStatus::Ok, FaultKind::Soft, AvReason::NoRegion};
+    }
+    const bool from_pagefile = s.kind == DataSectionKind::Pagefile && SoftwarePte::kind(proto) == PteKind::Pagefile;
+    const bool zero = s.kind == DataSectionKind::Pagefile && !from_pagefile;
+    const uint32_t frame = obtain_frame(zero ? Need::Zeroed : Need::Any, space);
+    if (frame == kNoFrame) {
+        event(EventKind::OutOfMemory, space, va, 0);
+        return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion};
+    }
+    FaultKind kind;
+    if (from_pagefile) {
+        const uint32_t slot = SoftwarePte::slot(proto);
+        event(EventKind::PagefileRead, space, va, frame, slot);
+        add(Counter::HardFaults);
+        add(Counter::PagefileReads);
+        m_ram.set_content(frame, m_pagefile.content(slot));
+        kind = FaultKind::PagefileRead;
+    } else if (zero) {
+        event(EventKind::DemandZero, space, va, frame);
+        add(Counter::DemandZeroFaults);
+        kind = FaultKind::DemandZero;
+    } else {
+        event(EventKind::FilePageRead, space, va, frame, page << 12, intern(m_files[s.file].path));
+        add(Counter::HardFaults);
+        add(Counter::FileReads);
+        m_ram.set_content(frame, file_chunk(s.file, page));
+        kind = FaultKind::FileRead;
+    }
+    m_pfn.set_state(frame, FrameState::Active);
+    m_pfn.set_use(frame, s.kind == DataSectionKind::File ? FrameUse::File : FrameUse::PagefileSection);
+    m_pfn.set_owner(frame, kNoSpace);
+    m_pfn.set_pte_address(frame, index);
+    m_pfn.set_original_pte(frame, proto);
+    m_pfn.set_share_count(frame, 0);
+    m_pfn.push_back(FrameList::Active, frame);
+    set_proto(index, Pte::make_valid(frame, x86::Writable::No, x86::User::No).raw());
+    map_shared(frame);
+    return FaultOutcome{AccessStatus::Ok, kind, AvReason::NoRegion};
+}
+
+std::vector<std::pair<uint16_t, uint32_t>> MemoryManager::data_mappings(uint32_t frame) const {
+    std::vector<std::pair<uint16_t, uint32_t>> out;
+    const uint32_t index = m_pfn[frame].pte_address;
+    const uint32_t section = data_proto_section(index), page = data_proto_page(index);
+    for (const AddressSpace& sp : m_spaces) {
+        if (!sp.alive()) continue;
+        for (const auto& [k, v] : sp.vads()) {
+            if (v.type != VadType::Mapped || v.section != section) continue;
+            if (page < v.offset_page || page - v.offset_page >= v.end_vpn - v.start_vpn) continue;
+            const uint32_t pte_address = pte_address_of(sp.id(), (v.start_vpn + (page - v.offset_page)) << 12);
+            if (!pte_address) continue;
+            const uint32_t pte = m_ram.read_u32(pte_address);
+            if ((pte & Pte::kPresent) && (pte >> 12) == frame) out.emplace_back(sp.id(), pte_address);
+        }
+    }
+    return out;
+}
+
+// A data section's frame chosen by the replacement policy: a dirty file page goes back to its
+// file (never to the pagefile), a dirty pagefile-backed page to a pagefile slot; a clean page is
+// dropped. Every PTE mapping it refers to the prototype PTE again.
+bool MemoryManager::evict_data(uint32_t frame) {
+    const PfnEntry e = m_pfn[frame];
+    const uint32_t index = e.pte_address;
+    const uint32_t section = data_proto_section(index), page = data_proto_page(index);
+    const DataSection& s = m_data_sections[section];
+    const auto maps = data_mappings(frame);
+    const bool dirty = page_is_dirty(frame);
+    uint32_t new_proto = e.original_pte;
+    uint32_t slot = 0;
+    bool fresh = false;
+    if (s.kind == DataSectionKind::Pagefile && dirty) {
+        slot = SoftwarePte::kind(e.original_pte) == PteKind::Pagefile ? SoftwarePte::slot(e.original_pte) : 0;
+        fresh = slot == 0;
+        if (fresh) slot = m_pagefile.lowest_free();
+        if (slot == 0) return false;  // dirty with nowhere to go: the caller tries another page
+    }
+    event(EventKind::VictimChosen, maps.empty() ? kNoSpace : maps.front().first,
+          maps.empty() ? page << 12 : va_of_pte(maps.front().second), frame, uint32_t(m_config.policy));
+    if (s.kind == DataSectionKind::File) {
+        if (dirty) write_back(frame, WriteBack::Eviction);
+        else event(EventKind::DataPageDropped, kNoSpace, page, frame, 0, section);
+        new_proto = SoftwarePte::in_file(page, s.mm_protection);
+    } else if (dirty) {
+        event(EventKind::DataPageDropped, kNoSpace, page, frame, slot, section);
+        if (fresh) m_pagefile.allocate();
+        m_pagefile.write(slot, m_ram.content(frame));
+        add(Counter::PagefileWrites);
+        new_proto = SoftwarePte::pagefile(slot, s.mm_protection);
+    } else {
+        event(EventKind::DataPageDropped, kNoSpace, page, frame, 0, section);
+    }
+    for (const auto& [sp, pa] : maps) {
+        write_pte(pa, SoftwarePte::prototype(index));
+        if (sp == m_current) m_tlb.invalidate(x86::vpn(va_of_pte(pa)));
+    }
+    set_proto(index, new_proto);
+    m_pfn.remove(frame);
+    m_pfn.set_use(frame, FrameUse::None);
+    m_pfn.set_owner(frame, kNoSpace);
+    m_pfn.set_pte_address(frame, 0);
+    m_pfn.set_original_pte(frame, 0);
+    m_pfn.set_share_count(frame, 0);
+    m_pfn.set_flags(frame, 0);
+    add(Counter::Evictions);
+    return true;
+}
+
+std::optional<uint8_t> MemoryManager::peek_data_prototype(uint32_t index, uint32_t offset) const {
+    const uint32_t section = data_proto_section(index), page = data_proto_page(index);
+    if (section >= m_data_sections.size() || page >= m_data_protos[section].size()) return std::nullopt;
+    const DataSection& s = m_data_sections[section];
+    const uint32_t p = m_data_protos[section][page];
+    if (p & Pte::kPresent) return m_ram.content(p >> 12).data()[offset & 0xFFF];
+    if (s.kind == DataSectionKind::Pagefile) {
+        if (p == 0) return std::nullopt;  // reserved
+        if (SoftwarePte::kind(p) == PteKind::Pagefile) return m_pagefile.content(SoftwarePte::slot(p)).data()[offset & 0xFFF];
+        return uint8_t(0);
+    }
+    const auto& bytes = m_files[s.file].bytes;
+    const uint64_t at = (uint64_t(page) << 12) + (offset & 0xFFF);
+    return at < bytes.size() ? bytes[at] : uint8_t(0);
+}
+
+}  // namespace pagelab::mm

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "mm/AddressSpace.h"
 #include "mm/Pfn.h"
 #include "mm/Protection.h"
 #include "mm/SoftwarePte.h"
@@ -37,7 +38,8 @@ const char* event_kind_name(EventKind k) {
         "section-created", "image-mapped", "image-unmapped", "image-read", "prototype-soft-fault", "copy-on-write",
         "image-page-dropped", "section-pages-freed", "relocated", "loader-find-file", "loader-process-object",
         "loader-imports", "loader-dll", "loader-not-at-base", "loader-stack", "loader-start", "loader-failed",
-        "loader-unload", "loader-bad-image",
+        "loader-unload", "loader-bad-image", "shared-table-created", "shared-table-freed", "shared-region-joined",
+        "shared-region-left",
     };
     static_assert(sizeof(kNames) / sizeof(kNames[0]) == size_t(EventKind::Count_));
     return size_t(k) < size_t(EventKind::Count_) ? kNames[size_t(k)] : "?";
@@ -167,6 +169,15 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
                         : fmt::format("{}'s reference count drops to 0: it is unmapped from 0x{:08X}.", str(a[0]), a[1]);
         case EventKind::LoaderBadImage:
             return fmt::format("{} is not a valid PE32 image: {}. The loader maps nothing.", str(a[0]), str(a[1]));
+        case EventKind::SharedTableCreated:
+            return fmt::format("No shared page table covers 0x{:08X}-0x{:08X} yet: frame 0x{:X} becomes one, owned by no process, and the same PDE is entered in all {} Windows 95 page director{}.", a[0], a[0] + 0x3FFFFF, a[1], a[2], a[2] == 1 ? "y" : "ies");
+        case EventKind::SharedTableFreed:
+            return fmt::format("The shared page table for 0x{:08X} has no used entries left: frame 0x{:X} is freed and its PDE cleared in all {} page director{}.", a[0], a[1], a[2], a[2] == 1 ? "y" : "ies");
+        case EventKind::SharedRegionJoined:
+            return fmt::format("{} starts using the shared-arena region 0x{:08X}-0x{:08X} ({}): it is already mapped through the shared page tables, so no PTE and no page table is made; {} process{} use{} it now.", who, a[0], a[0] + a[1] - 1, vad_type_name(VadType(a[2])), a[3], a[3] == 1 ? "" : "es", a[3] == 1 ? "s" : "");
+        case EventKind::SharedRegionLeft:
+            return a[3] ? fmt::format("{} stops using the shared-arena region 0x{:08X}-0x{:08X} ({}): it stays mapped for the {} other process{}.", who, a[0], a[0] + a[1] - 1, vad_type_name(VadType(a[2])), a[3], a[3] == 1 ? "" : "es")
+                        : fmt::format("{} was the last process using the shared-arena region 0x{:08X}-0x{:08X} ({}): it is taken down for everybody.", who, a[0], a[0] + a[1] - 1, vad_type_name(VadType(a[2])));
         case EventKind::Count_: break;
     }
     return "?";

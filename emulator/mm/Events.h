@@ -66,6 +66,11 @@ enum class EventKind : uint16_t {
     LoaderFailed,        // a0 = Win32 error, a1 = name string: everything built is unwound
     LoaderUnload,        // a0 = dll string, a1 = base, a2 = refcount after
     LoaderBadImage,      // a0 = file name string, a1 = PE reader's message string (the field at fault)
+    // The win95 shared arena.
+    SharedTableCreated,  // a0 = va, a1 = frame, a2 = page directories given the PDE
+    SharedTableFreed,    // a0 = va, a1 = frame, a2 = page directories losing the PDE
+    SharedRegionJoined,  // a0 = base, a1 = size, a2 = VadType, a3 = users after
+    SharedRegionLeft,    // a0 = base, a1 = size, a2 = VadType, a3 = users after
     Count_
 };
 

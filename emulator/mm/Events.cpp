@@ -136,6 +136,10 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::PrototypeSoftFault:
             return fmt::format("Soft fault: the page at 0x{:08X} is already in frame 0x{:X} (its prototype PTE is valid), so {} just maps it - now {} PTE{} share it.", a[0], a[1], who, a[2], a[2] == 1 ? "" : "s");
         case EventKind::CopyOnWrite:
+            // A user-mode write between 2 and 3 GB can only be in the win95 shared arena (under
+            // nt it is kernel space): its one PTE serves every process, so the copy is everybody's.
+            if (a[0] >= 0x80000000u && a[0] < 0xC0000000u)
+                return fmt::format("Copy-on-write: {} writes the shared page at 0x{:08X}: frame 0x{:X} is copied into frame 0x{:X}, now {} and backed by the pagefile - the file stays untouched, but the copy is in the shared arena's one PTE, so every process sees it.", who, a[0], a[1], a[2], protection_name(a[3]));
             return fmt::format("Copy-on-write: {} writes the shared page at 0x{:08X}: frame 0x{:X} is copied into the private frame 0x{:X}, now {} and backed by the pagefile; other processes keep the original.", who, a[0], a[1], a[2], protection_name(a[3]));
         case EventKind::ImagePageDropped:
             return a[2] ? fmt::format("The shared image page at RVA 0x{:X} of {} was written: frame 0x{:X} goes to pagefile slot {}.", a[0], str(a[3]), a[1], a[2])

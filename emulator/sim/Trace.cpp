@@ -45,13 +45,14 @@ std::string pfn_value(uint8_t field, uint64_t v) {
     }
 }
 
-std::string vad_text(const mm::MemoryManager& m, uint64_t blob) {
+std::string vad_text(const os::Machine& machine, uint64_t blob) {
+    const mm::MemoryManager& m = machine.mm();
     if (blob == core::kNoBlob) return "none";
     const mm::Vad& v = m.vad_blob(blob);
     std::string users;
     if (!v.users.empty()) {
-        users = " users";
-        for (uint16_t u : v.users) users += fmt::format(" {}", u);
+        users = " used by";
+        for (uint16_t u : v.users) users += " " + machine.space_name(u);
     }
     return fmt::format("[{:08X}-{:08X} {} {}{}{}]", v.base(), v.base() + v.size() - 1, mm::vad_type_name(v.type),
                        mm::protection_name(v.allocation_protect), v.mem_commit ? " committed" : "", users);
@@ -86,6 +87,11 @@ std::string describe_change(const os::Machine& m, const core::Change& c) {
                                                    : std::string("not present");
                 return fmt::format("PDE {:03X} of {} @ pa {:08X}: {:08X} -> {:08X}  ({})", (c.target & 0xFFF) / 4,
                                    name(e.owner), c.target, c.before, c.after, what);
+            }
+            if (c.field == 4 && e.use == mm::FrameUse::PageTable && mmgr.shared_table((e.pte_address & 0xFFF) / 4) == frame) {
+                // A win95 shared-arena page table: one PTE for every process.
+                return fmt::format("PTE of {:08X} (shared arena) @ pa {:08X}: {:08X} -> {:08X}  ({})", mmgr.va_of_pte(c.target),
+                                   c.target, c.before, c.after, pte_summary(mmgr, uint32_t(c.after)));
             }
             if (c.field == 4 && e.use == mm::FrameUse::PageTable && e.owner == 0xFFFF) {
                 // The system page table shared by every directory (kernel / win95 system arena).
@@ -133,8 +139,8 @@ std::string describe_change(const os::Machine& m, const core::Change& c) {
             return fmt::format("clock hand: frame 0x{:X} -> 0x{:X}", c.before, c.after);
         case core::Store::Vad:
             if (c.target == mm::kNoSpace)
-                return fmt::format("shared-arena VAD: {} -> {}", vad_text(mmgr, c.before), vad_text(mmgr, c.after));
-            return fmt::format("VAD of {}: {} -> {}", name(c.target), vad_text(mmgr, c.before), vad_text(mmgr, c.after));
+                return fmt::format("shared-arena VAD: {} -> {}", vad_text(m, c.before), vad_text(m, c.after));
+            return fmt::format("VAD of {}: {} -> {}", name(c.target), vad_text(m, c.before), vad_text(m, c.after));
         case core::Store::Space:
             if (c.field == 0) return fmt::format("address space {}: page directory frame 0x{:X} -> 0x{:X}", c.target, c.before, c.after);
             return fmt::format("address space {}: {} -> {}", c.target, c.before ? "alive" : "deleted", c.after ? "alive" : "deleted");

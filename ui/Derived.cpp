@@ -161,7 +161,9 @@ bool Derived::refresh(sim::Session& s, bool single_event) {
         auto& regions = m_region_classes[sp.id()];
         pages.assign(kPages, uint8_t(PageClass::Free));
         regions.assign(kPages, uint8_t(RegionClass::None));
-        for (const auto& [start, vad] : sp.vads()) {
+        for (const mm::Vad* vp : mmgr.regions(sp.id())) {
+            const mm::Vad& vad = *vp;
+            const uint32_t start = vad.start_vpn;
             const uint32_t end = std::min(vad.end_vpn, kPages);
             std::fill(pages.begin() + start, pages.begin() + end,
                       uint8_t(vad.mem_commit ? PageClass::DemandZero : PageClass::Reserved));
@@ -182,7 +184,7 @@ bool Derived::refresh(sim::Session& s, bool single_event) {
                 std::memcpy(&pte, words + i * 4, 4);
                 if (pte == 0) continue;
                 const uint32_t vpn = (d << 10) | i;
-                const mm::Vad* vad = regions[vpn] == uint8_t(RegionClass::None) ? nullptr : sp.find_vad(vpn << 12);
+                const mm::Vad* vad = regions[vpn] == uint8_t(RegionClass::None) ? nullptr : mmgr.vad_at(sp.id(), vpn << 12);
                 pages[vpn] = uint8_t(classify_pte(pte, vad));
                 const auto kind = mm::SoftwarePte::kind(pte);
                 if (kind == mm::PteKind::Valid && (pte >> 12) < ram.frame_count())

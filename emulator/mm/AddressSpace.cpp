@@ -36,7 +36,7 @@ const char* arena_name(Personality p, uint32_t va) {
     return "system arena";
 }
 
-const Vad* AddressSpace::find_vad(uint32_t va) const {
+const Vad* find_vad_in(const VadMap& m_vads, uint32_t va) {
     const uint32_t vpn = va >> 12;
     auto it = m_vads.upper_bound(vpn);
     if (it == m_vads.begin()) return nullptr;
@@ -44,12 +44,12 @@ const Vad* AddressSpace::find_vad(uint32_t va) const {
     return it->second.contains_vpn(vpn) ? &it->second : nullptr;
 }
 
-const Vad* AddressSpace::next_vad(uint32_t vpn) const {
+const Vad* next_vad_in(const VadMap& m_vads, uint32_t vpn) {
     auto it = m_vads.lower_bound(vpn);
     return it == m_vads.end() ? nullptr : &it->second;
 }
 
-bool AddressSpace::range_is_free(uint32_t start_vpn, uint32_t end_vpn) const {
+bool range_is_free_in(const VadMap& m_vads, uint32_t start_vpn, uint32_t end_vpn) {
     auto it = m_vads.lower_bound(start_vpn);
     if (it != m_vads.end() && it->second.start_vpn < end_vpn) return false;
     if (it != m_vads.begin()) {
@@ -59,7 +59,7 @@ bool AddressSpace::range_is_free(uint32_t start_vpn, uint32_t end_vpn) const {
     return true;
 }
 
-std::optional<uint32_t> AddressSpace::find_gap(uint32_t pages, uint32_t low, uint32_t high, bool top_down) const {
+std::optional<uint32_t> find_gap_in(const VadMap& m_vads, uint32_t pages, uint32_t low, uint32_t high, bool top_down) {
     constexpr uint32_t kGranule = 0x10000;
     const uint64_t bytes = uint64_t(pages) << 12;
     if (!top_down) {

@@ -34,6 +34,10 @@ struct Vad {
     // file mapping object it was mapped through. `section` is the data section.
     uint32_t offset_page = 0;
     uint32_t mapping = 0xFFFFFFFFu;
+    // Shared-arena VADs (win95, MemoryManager::shared_vads()): the address spaces using the
+    // region, in ascending order. The region lives until the last one is gone. Empty for a
+    // process's own VADs.
+    std::vector<uint16_t> users;
 
     uint32_t base() const { return start_vpn << 12; }
     uint32_t size() const { return (end_vpn - start_vpn) << 12; }
@@ -53,6 +57,14 @@ struct Layout {
 };
 const Layout& layout_of(Personality p);
 
+// Lookups over a set of VADs keyed by start VPN: an address space's own, or the memory
+// manager's shared-arena set.
+using VadMap = std::map<uint32_t, Vad>;
+const Vad* find_vad_in(const VadMap& vads, uint32_t va);
+const Vad* next_vad_in(const VadMap& vads, uint32_t vpn);
+bool range_is_free_in(const VadMap& vads, uint32_t start_vpn, uint32_t end_vpn);
+std::optional<uint32_t> find_gap_in(const VadMap& vads, uint32_t pages, uint32_t low, uint32_t high, bool top_down);
+
 // Names the arena an address falls in ("null trap", "private arena", "shared arena", ...).
 const char* arena_name(Personality p, uint32_t va);
 
@@ -68,12 +80,16 @@ public:
     bool alive() const { return m_alive; }
     const std::map<uint32_t, Vad>& vads() const { return m_vads; }
 
-    const Vad* find_vad(uint32_t va) const;
+    // The process's own VADs only. Under win95 the shared arena's regions are not here: ask
+    // MemoryManager::vad_at / regions, which see both.
+    const Vad* find_vad(uint32_t va) const { return find_vad_in(m_vads, va); }
     // First VAD whose start is >= vpn, or null.
-    const Vad* next_vad(uint32_t vpn) const;
-    bool range_is_free(uint32_t start_vpn, uint32_t end_vpn) const;
+    const Vad* next_vad(uint32_t vpn) const { return next_vad_in(m_vads, vpn); }
+    bool range_is_free(uint32_t start_vpn, uint32_t end_vpn) const { return range_is_free_in(m_vads, start_vpn, end_vpn); }
     // Lowest (or highest, top_down) 64 KB-aligned base in [low, high) with `pages` free pages.
-    std::optional<uint32_t> find_gap(uint32_t pages, uint32_t low, uint32_t high, bool top_down) const;
+    std::optional<uint32_t> find_gap(uint32_t pages, uint32_t low, uint32_t high, bool top_down) const {
+        return find_gap_in(m_vads, pages, low, high, top_down);
+    }
 
     // Raw mutators for the memory manager (which journals) and for undo/redo.
     void raw_insert(const Vad& v) { m_vads[v.start_vpn] = v; }

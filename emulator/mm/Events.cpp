@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "mm/AddressSpace.h"
 #include "mm/Pfn.h"
 #include "mm/Protection.h"
 #include "mm/SoftwarePte.h"
@@ -42,6 +43,8 @@ const char* event_kind_name(EventKind k) {
         "data-section-created", "data-section-grown", "mapping-created", "mapping-opened", "mapping-deleted",
         "view-mapped", "view-unmapped", "file-page-read", "file-page-written", "view-flushed",
         "section-page-committed", "data-page-dropped", "data-section-deleted",
+        "shared-table-created", "shared-table-freed", "shared-region-joined",
+        "shared-region-left",
     };
     static_assert(sizeof(kNames) / sizeof(kNames[0]) == size_t(EventKind::Count_));
     return size_t(k) < size_t(EventKind::Count_) ? kNames[size_t(k)] : "?";
@@ -138,6 +141,10 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::PrototypeSoftFault:
             return fmt::format("Soft fault: the page at 0x{:08X} is already in frame 0x{:X} (its prototype PTE is valid), so {} just maps it - now {} PTE{} share it.", a[0], a[1], who, a[2], a[2] == 1 ? "" : "s");
         case EventKind::CopyOnWrite:
+            // A user-mode write between 2 and 3 GB can only be in the win95 shared arena (under
+            // nt it is kernel space): its one PTE serves every process, so the copy is everybody's.
+            if (a[0] >= 0x80000000u && a[0] < 0xC0000000u)
+                return fmt::format("Copy-on-write: {} writes the shared page at 0x{:08X}: frame 0x{:X} is copied into frame 0x{:X}, now {} and backed by the pagefile - the file stays untouched, but the copy is in the shared arena's one PTE, so every process sees it.", who, a[0], a[1], a[2], protection_name(a[3]));
             return fmt::format("Copy-on-write: {} writes the shared page at 0x{:08X}: frame 0x{:X} is copied into the private frame 0x{:X}, now {} and backed by the pagefile; other processes keep the original.", who, a[0], a[1], a[2], protection_name(a[3]));
         case EventKind::ImagePageDropped:
             return a[2] ? fmt::format("The shared image page at RVA 0x{:X} of {} was written: frame 0x{:X} goes to pagefile slot {}.", a[0], str(a[3]), a[1], a[2])
@@ -234,6 +241,15 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::DataSectionDeleted:
             return fmt::format("Nothing uses data section {}{} any more: its {} frame{} and slots are freed.", a[0],
                                a[2] == kNoString ? std::string(" (pagefile-backed)") : " of " + str(a[2]), a[1], a[1] == 1 ? "" : "s");
+        case EventKind::SharedTableCreated:
+            return fmt::format("No shared page table covers 0x{:08X}-0x{:08X} yet: frame 0x{:X} becomes one, owned by no process, and the same PDE is entered in all {} Windows 95 page director{}.", a[0], a[0] + 0x3FFFFF, a[1], a[2], a[2] == 1 ? "y" : "ies");
+        case EventKind::SharedTableFreed:
+            return fmt::format("The shared page table for 0x{:08X} has no used entries left: frame 0x{:X} is freed and its PDE cleared in all {} page director{}.", a[0], a[1], a[2], a[2] == 1 ? "y" : "ies");
+        case EventKind::SharedRegionJoined:
+            return fmt::format("{} starts using the shared-arena region 0x{:08X}-0x{:08X} ({}): it is already mapped through the shared page tables, so no PTE and no page table is made; {} process{} use{} it now.", who, a[0], a[0] + a[1] - 1, vad_type_name(VadType(a[2])), a[3], a[3] == 1 ? "" : "es", a[3] == 1 ? "s" : "");
+        case EventKind::SharedRegionLeft:
+            return a[3] ? fmt::format("{} stops using the shared-arena region 0x{:08X}-0x{:08X} ({}): it stays mapped for the {} other process{}.", who, a[0], a[0] + a[1] - 1, vad_type_name(VadType(a[2])), a[3], a[3] == 1 ? "" : "es")
+                        : fmt::format("{} was the last process using the shared-arena region 0x{:08X}-0x{:08X} ({}): it is taken down for everybody.", who, a[0], a[0] + a[1] - 1, vad_type_name(VadType(a[2])));
         case EventKind::Count_: break;
     }
     return "?";

@@ -86,6 +86,11 @@ enum class EventKind : uint16_t {
     SectionPageCommitted,// a0 = va, a1 = section page, a2 = protection
     DataPageDropped,     // a0 = section page, a1 = frame, a2 = slot (0: none), a3 = section
     DataSectionDeleted,  // a0 = section, a1 = frames freed, a2 = file string (kNoString: pagefile)
+    // The win95 shared arena.
+    SharedTableCreated,  // a0 = va, a1 = frame, a2 = page directories given the PDE
+    SharedTableFreed,    // a0 = va, a1 = frame, a2 = page directories losing the PDE
+    SharedRegionJoined,  // a0 = base, a1 = size, a2 = VadType, a3 = users after
+    SharedRegionLeft,    // a0 = base, a1 = size, a2 = VadType, a3 = users after
     Count_
 };
 

@@ -476,13 +476,13 @@ Result MemoryManager::unmap_view_vad(uint16_t space, const Vad& vad) {
 }
 
 Result MemoryManager::unmap_view(uint16_t space, uint32_t address) {
-    const Vad* v = m_spaces[space].find_vad(address);
+    const Vad* v = vad_at(space, address);
     if (!v || v->type != VadType::Mapped) return Result::failure(Error::InvalidAddress);  // STATUS_NOT_MAPPED_VIEW
     return unmap_view_vad(space, *v);
 }
 
 Result MemoryManager::flush_view(uint16_t space, uint32_t address, uint32_t size) {
-    const Vad* found = m_spaces[space].find_vad(address);
+    const Vad* found = vad_at(space, address);
     if (!found || found->type != VadType::Mapped) return Result::failure(Error::InvalidAddress);
     const Vad v = *found;
     const uint32_t first = address >> 12;

@@ -102,7 +102,7 @@ bool MemoryManager::maps_section_page(uint32_t pte) const {
 }
 
 uint32_t MemoryManager::protection_at(uint16_t space, uint32_t va, uint32_t pte) const {
-    if (const Vad* v = m_spaces[space].find_vad(va)) {
+    if (const Vad* v = vad_at(space, va)) {
         if (v->type == VadType::Image && maps_section_page(pte)) return image_protection(*v, va >> 12);
         if (v->type == VadType::Mapped && (pte == 0 || maps_section_page(pte))) return view_protection(*v, va >> 12);
     }
@@ -110,7 +110,7 @@ uint32_t MemoryManager::protection_at(uint16_t space, uint32_t va, uint32_t pte)
 }
 
 void MemoryManager::set_own_protection(uint16_t space, uint32_t va, uint32_t value) {
-    const Vad* v = m_spaces[space].find_vad(va);
+    const Vad* v = vad_at(space, va);
     PL_CHECK(v && (v->type == VadType::Image || v->type == VadType::Mapped));
     const uint32_t page = (va >> 12) - v->start_vpn;
     if (page < v->own_protection.size() ? v->own_protection[page] == value : value == 0) return;
@@ -136,7 +136,6 @@ Result MemoryManager::protect_image(uint16_t space, const Vad& vad, uint32_t fir
     const uint32_t old = page_state(space, first << 12).protect;
     event(EventKind::Protected, space, first << 12, (last - first) << 12, to_win32_protection(prot), old);
     const Vad v = vad;
-    const bool current = space == m_current;
     for (uint32_t vpn = first; vpn < last; ++vpn) {
         const uint32_t va = vpn << 12;
         const uint32_t pte_address = pte_address_of(space, va);
@@ -156,7 +155,7 @@ Result MemoryManager::protect_image(uint16_t space, const Vad& vad, uint32_t fir
             } else {
                 write_pte(pte_address, valid_pte_bits(frame, prot) | (pte & (Pte::kAccessed | Pte::kDirty)));
             }
-            if (current) m_tlb.invalidate(vpn);
+            invalidate_page(space, va);
             continue;
         }
         // A private copy (valid, transition or in the pagefile).
@@ -169,7 +168,7 @@ Result MemoryManager::protect_image(uint16_t space, const Vad& vad, uint32_t fir
                 trim_frame(frame);
             } else {
                 write_pte(pte_address, valid_pte_bits(frame, own) | (pte & (Pte::kAccessed | Pte::kDirty)));
-                if (current) m_tlb.invalidate(vpn);
+                invalidate_page(space, va);
             }
         } else {
             write_pte(pte_address, SoftwarePte::with_protection(pte, own));
@@ -195,9 +194,18 @@ Result MemoryManager::map_image(uint16_t space, uint32_t section, uint32_t base)
     const AddressSpace& sp = m_spaces[space];
     const ImageSection& sec = m_sections[section];
     const uint32_t pages = sec.pages_count();
-    if ((base & 0xFFFF) || base < sp.layout().alloc_lowest || uint64_t(base) + (uint64_t(pages) << 12) > sp.layout().user_end)
+    // win95: a base in the shared arena (a system DLL) maps the image once for every process.
+    const bool shared = in_shared_arena(space, base);
+    const uint32_t end = shared ? sp.layout().shared_end : sp.layout().user_end;
+    if ((base & 0xFFFF) || base < sp.layout().alloc_lowest || uint64_t(base) + (uint64_t(pages) << 12) > end)
         return Result::failure(Error::InvalidAddress);
-    if (!sp.range_is_free(base >> 12, (base >> 12) + pages)) return Result::failure(Error::InvalidAddress);
+    if (shared) {
+        // Mapped already by another process: this one just becomes a user of it.
+        const Vad* there = find_vad_in(m_shared_vads, base);
+        if (there && there->type == VadType::Image && there->section == section && there->base() == base)
+            return add_shared_user(space, base);
+    }
+    if (!range_is_free_for(space, base >> 12, (base >> 12) + pages)) return Result::failure(Error::InvalidAddress);
     if (!ensure_page_tables(space, base >> 12, (base >> 12) + pages)) return Result::failure(Error::NotEnoughMemory);
     // Windows 95 maps the pages of a running image that are already in RAM at once.
     const bool w95 = sp.personality() == Personality::Win95;
@@ -208,6 +216,7 @@ Result MemoryManager::map_image(uint16_t space, uint32_t section, uint32_t base)
     event(EventKind::ImageMapped, space, base, pages << 12, intern(m_files[sec.file].path), resident);
     Vad v{base >> 12, (base >> 12) + pages, VadType::Image, page::kExecuteWriteCopy, false};
     v.section = section;
+    if (shared) v.users = {space};
     insert_vad(space, v);
     set_views(section, m_section_views[section] + 1);
     for (uint32_t i = 0; i < pages; ++i) {
@@ -240,6 +249,14 @@ std::vector<std::pair<uint16_t, uint32_t>> MemoryManager::image_mappings(uint32_
             const uint32_t pte = m_ram.read_u32(pte_address);
             if ((pte & Pte::kPresent) && (pte >> 12) == frame) out.emplace_back(sp.id(), pte_address);
         }
+    }
+    // A shared-arena view has one PTE, in a shared table, for every process: found once.
+    for (const auto& [k, v] : m_shared_vads) {
+        if (v.type != VadType::Image || v.section != sec.id) continue;
+        const uint32_t pte_address = pte_address_of(kNoSpace, (v.start_vpn + page) << 12);
+        if (!pte_address) continue;
+        const uint32_t pte = m_ram.read_u32(pte_address);
+        if ((pte & Pte::kPresent) && (pte >> 12) == frame) out.emplace_back(kNoSpace, pte_address);
     }
     return out;
 }
@@ -281,9 +298,16 @@ void MemoryManager::free_section_pages(uint32_t section) {
 }
 
 Result MemoryManager::unmap_image(uint16_t space, uint32_t base) {
-    const Vad* found = m_spaces[space].find_vad(base);
+    const Vad* found = vad_at(space, base);
     if (!found || found->type != VadType::Image || found->base() != base) return Result::failure(Error::InvalidAddress);
-    const Vad v = *found;
+    // A shared-arena image loses this user; the last one takes it down (teardown_image).
+    if (in_shared_arena(space, base)) return drop_shared_user(space, base);
+    teardown_image(space, *found);
+    return Result::success();
+}
+
+void MemoryManager::teardown_image(uint16_t space, const Vad& vad) {
+    const Vad v = vad;
     const ImageSection& sec = m_sections[v.section];
     event(EventKind::ImageUnmapped, space, v.base(), v.size(), intern(m_files[sec.file].path));
     for (uint32_t vpn = v.start_vpn; vpn < v.end_vpn; ++vpn) {
@@ -295,7 +319,7 @@ Result MemoryManager::unmap_image(uint16_t space, uint32_t base) {
         if (k == PteKind::Valid && m_pfn[pte >> 12].use == FrameUse::Image) {
             const uint32_t frame = pte >> 12;
             if (pte & Pte::kDirty) m_pfn.set_modified(frame, true);
-            if (space == m_current) m_tlb.invalidate(vpn);
+            invalidate_page(space, va);
             write_pte(pte_address, 0);
             m_pfn.set_share_count(frame, m_pfn[frame].share_count - 1);
         } else if (k == PteKind::Prototype || k == PteKind::Zero) {
@@ -311,7 +335,6 @@ Result MemoryManager::unmap_image(uint16_t space, uint32_t base) {
     if (views == 0) free_section_pages(v.section);
     set_views(v.section, views);
     free_empty_page_tables(space, v.start_vpn, v.end_vpn);
-    return Result::success();
 }
 
 MemoryManager::FaultOutcome MemoryManager::resolve_prototype(uint16_t space, uint32_t va, uint32_t pte_address,
@@ -394,7 +417,7 @@ uint32_t MemoryManager::privatize(uint16_t space, uint32_t va, uint32_t pte_addr
     }
     announce(frame);
     m_ram.set_content(frame, m_ram.content(shared));
-    if (space == m_current) m_tlb.invalidate(x86::vpn(va));
+    invalidate_page(space, va);
     m_pfn.set_share_count(shared, m_pfn[shared].share_count - 1);
     add(Counter::CommitCharge);
     map_private(space, pte_address, frame, new_protection, SoftwarePte::demand_zero(new_protection), false);
@@ -482,7 +505,7 @@ bool MemoryManager::evict_image(uint32_t frame) {
     }
     for (const auto& [s, pa] : maps) {
         write_pte(pa, SoftwarePte::prototype(index));
-        if (s == m_current) m_tlb.invalidate(x86::vpn(va_of_pte(pa)));
+        invalidate_page(s, va_of_pte(pa));
     }
     set_proto(index, new_proto);
     m_pfn.remove(frame);

@@ -16,6 +16,8 @@ constexpr uint32_t kGranularity = 0x10000;
 constexpr uint32_t kSelfMapIndex = 0x300;   // nt: PDE 0x300 maps the page directory (PTEs at 0xC0000000)
 constexpr uint32_t kNtKernelIndex = 0x200;  // nt: kernel page table at 0x80000000 (supervisor only)
 constexpr uint32_t kW95SystemIndex = 0x300; // win95: system arena page table at 0xC0000000 (user!)
+constexpr uint32_t kSharedFirstPde = 0x200;  // win95: shared arena 0x80000000-0xBFFFFFFF ...
+constexpr uint32_t kSharedEndPde = 0x300;    // ... PDE indexes 0x200-0x2FF, one set of tables
 
 uint64_t round_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
 uint32_t fault_bit(FaultKind k) { return 1u << uint32_t(k); }
@@ -74,6 +76,7 @@ MemoryManager::MemoryManager(const MachineConfig& config)
       m_pagefile(config.pagefile_pages, m_journal),
       m_tlb(config.tlb_entries, m_journal) {
     PL_CHECK(config.frames >= 1 && config.frames <= (1u << 20));
+    m_shared_tables.assign(kSharedEndPde - kSharedFirstPde, kNoFrame);
     // Boot is not journaled: the state after construction is the state every undo returns to.
     if (config.system_pages && config.frames >= 6) {
         // One page table shared by every page directory, mapping one system page: the kernel at
@@ -119,7 +122,41 @@ void MemoryManager::set_alive(uint16_t space, bool alive) {
     m_spaces[space].raw_set_alive(alive);
 }
 
+void MemoryManager::record_vad(uint32_t target, const Vad* before, const Vad* after) {
+    if (!m_journal.enabled()) return;
+    uint64_t b = core::kNoBlob, a = core::kNoBlob;
+    if (before) {
+        m_vad_blobs.push_back(*before);
+        b = m_vad_blobs.size() - 1;
+    }
+    if (after) {
+        m_vad_blobs.push_back(*after);
+        a = m_vad_blobs.size() - 1;
+    }
+    m_journal.record(core::Store::Vad, 0, target, b, a);
+}
+
+// The shared set is journaled as Store::Vad with target kNoSpace.
+void MemoryManager::insert_shared_vad(const Vad& v) {
+    record_vad(kNoSpace, nullptr, &v);
+    m_shared_vads[v.start_vpn] = v;
+}
+
+void MemoryManager::erase_shared_vad(const Vad& v) {
+    const Vad copy = v;
+    record_vad(kNoSpace, &copy, nullptr);
+    m_shared_vads.erase(copy.start_vpn);
+}
+
+void MemoryManager::replace_shared_vad(const Vad& before, const Vad& after) {
+    const Vad b = before;
+    record_vad(kNoSpace, &b, &after);
+    m_shared_vads.erase(b.start_vpn);
+    m_shared_vads[after.start_vpn] = after;
+}
+
 void MemoryManager::insert_vad(uint16_t space, const Vad& v) {
+    if (in_shared_arena(space, v.base())) return insert_shared_vad(v);
     if (m_journal.enabled()) {
         m_vad_blobs.push_back(v);
         m_journal.record(core::Store::Vad, 0, space, core::kNoBlob, m_vad_blobs.size() - 1);
@@ -128,6 +165,7 @@ void MemoryManager::insert_vad(uint16_t space, const Vad& v) {
 }
 
 void MemoryManager::erase_vad(uint16_t space, const Vad& v) {
+    if (in_shared_arena(space, v.base())) return erase_shared_vad(v);
     const Vad copy = v;
     if (m_journal.enabled()) {
         m_vad_blobs.push_back(copy);
@@ -137,6 +175,7 @@ void MemoryManager::erase_vad(uint16_t space, const Vad& v) {
 }
 
 void MemoryManager::replace_vad(uint16_t space, const Vad& before, const Vad& after) {
+    if (in_shared_arena(space, before.base())) return replace_shared_vad(before, after);
     const Vad b = before;
     if (m_journal.enabled()) {
         m_vad_blobs.push_back(b);
@@ -165,6 +204,13 @@ uint16_t MemoryManager::create_space(Personality personality) {
     m_pfn.set_share_count(pd, 1);
     set_page_directory(id, pd);
     map_system_pages(id);
+    if (personality == Personality::Win95) {
+        // The shared arena: the new directory gets the PDEs every win95 directory has.
+        for (uint32_t i = 0; i < m_shared_tables.size(); ++i)
+            if (m_shared_tables[i] != kNoFrame)
+                m_ram.write_u32((pd << 12) + (kSharedFirstPde + i) * 4,
+                                Pte::make_valid(m_shared_tables[i], x86::Writable::Yes, x86::User::Yes).raw());
+    }
     return id;
 }
 
@@ -207,9 +253,30 @@ void MemoryManager::delete_space(uint16_t id) {
         for (uint32_t vpn = v.start_vpn; vpn < v.end_vpn; ++vpn) free_page(id, vpn << 12, false);
         erase_vad(id, v);
     }
+    // The shared regions it uses lose a user (the last user takes them down).
+    std::vector<uint32_t> shared;
+    for (const auto& [k, v] : m_shared_vads)
+        if (std::binary_search(v.users.begin(), v.users.end(), id)) shared.push_back(v.base());
+    for (uint32_t base : shared) drop_shared_user(id, base);
     free_empty_page_tables(id, 0, user_pde_end(sp.personality()) << 10);
     const uint32_t pd = sp.page_directory();
     event(EventKind::SpaceDeleted, id, pd);
+    if (sp.personality() == Personality::Win95) {
+        // The shared PDEs leave the dying directory; the shared tables stay for the others. A
+        // table whose PFN entry named this directory's PDE now names another directory's.
+        for (uint32_t i = 0; i < m_shared_tables.size(); ++i) {
+            const uint32_t table = m_shared_tables[i];
+            if (table == kNoFrame) continue;
+            const uint32_t pde_address = (pd << 12) + (kSharedFirstPde + i) * 4;
+            m_ram.write_u32(pde_address, 0);
+            if (m_pfn[table].pte_address != pde_address) continue;
+            for (const AddressSpace& other : m_spaces)
+                if (other.alive() && other.id() != id && other.personality() == Personality::Win95) {
+                    m_pfn.set_pte_address(table, other.cr3() + (kSharedFirstPde + i) * 4);
+                    break;
+                }
+        }
+    }
     if (m_system_table != kNoFrame) {
         const uint32_t index = sp.personality() == Personality::Win95 ? kW95SystemIndex : kNtKernelIndex;
         m_ram.write_u32((pd << 12) + index * 4, 0);
@@ -238,6 +305,12 @@ void MemoryManager::switch_to(uint16_t id) {
 // PTE bookkeeping
 
 uint32_t MemoryManager::pte_address_of(uint16_t space, uint32_t va) const {
+    if (space == kNoSpace) {
+        const uint32_t idx = x86::pde_index(va);
+        if (idx < kSharedFirstPde || idx >= kSharedEndPde) return 0;
+        const uint32_t table = m_shared_tables[idx - kSharedFirstPde];
+        return table == kNoFrame ? 0 : (table << 12) + x86::pte_index(va) * 4;
+    }
     const uint32_t pde = m_ram.read_u32(m_spaces[space].cr3() + x86::pde_index(va) * 4);
     if (!(pde & Pte::kPresent)) return 0;
     return (pde & Pte::kFrameMask) + x86::pte_index(va) * 4;
@@ -291,7 +364,7 @@ MemoryManager::PteInfo MemoryManager::pte_info(uint16_t space, uint32_t va) cons
 
 MemoryManager::PageState MemoryManager::page_state(uint16_t space, uint32_t va) const {
     const AddressSpace& sp = m_spaces[space];
-    const Vad* vad = sp.find_vad(va);
+    const Vad* vad = vad_at(space, va);
     if (!vad) return PageState{mem::kFree, page::kNoAccess};
     const uint32_t pte_address = pte_address_of(space, va);
     const uint32_t pte = pte_address ? m_ram.read_u32(pte_address) : 0;
@@ -320,6 +393,7 @@ uint32_t MemoryManager::committed_pages(uint16_t space, uint32_t start_vpn, uint
 }
 
 bool MemoryManager::ensure_page_table(uint16_t space, uint32_t va) {
+    if (in_shared_arena(space, va)) return ensure_shared_table(space, x86::pde_index(va));
     const uint32_t pde_address = m_spaces[space].cr3() + x86::pde_index(va) * 4;
     if (m_ram.read_u32(pde_address) & Pte::kPresent) return true;
     const uint32_t frame = obtain_frame(Need::Zeroed, space);
@@ -359,6 +433,148 @@ void MemoryManager::free_empty_page_tables(uint16_t space, uint32_t start_vpn, u
         m_ram.write_u32(pde_address, 0);
         release_frame(table);
     }
+    // Shared tables in the range (win95): freed from every directory once empty.
+    if (!in_shared_arena(space, kSharedFirstPde << 22)) return;
+    const uint32_t first = std::max(start_vpn >> 10, kSharedFirstPde);
+    const uint32_t last = std::min(uint32_t((uint64_t(end_vpn) + 1023) >> 10), kSharedEndPde);
+    for (uint32_t idx = first; idx < last; ++idx) {
+        const uint32_t table = m_shared_tables[idx - kSharedFirstPde];
+        if (table != kNoFrame && m_pfn[table].share_count == 0) free_shared_table(idx);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The win95 shared arena
+
+bool MemoryManager::in_shared_arena(uint16_t space, uint32_t va) const {
+    const Layout& l = space == kNoSpace ? layout_of(m_config.personality) : m_spaces[space].layout();
+    return l.shared_begin != 0 && va >= l.shared_begin && va < l.shared_end;
+}
+
+uint32_t MemoryManager::shared_table(uint32_t pde_index) const {
+    if (pde_index < kSharedFirstPde || pde_index >= kSharedEndPde) return kNoFrame;
+    return m_shared_tables[pde_index - kSharedFirstPde];
+}
+
+const Vad* MemoryManager::vad_at(uint16_t space, uint32_t va) const {
+    if (in_shared_arena(space, va)) return find_vad_in(m_shared_vads, va);
+    return m_spaces[space].find_vad(va);
+}
+
+std::vector<const Vad*> MemoryManager::regions(uint16_t space) const {
+    std::vector<const Vad*> out;
+    for (const auto& [k, v] : m_spaces[space].vads()) out.push_back(&v);
+    if (m_spaces[space].layout().shared_begin)
+        for (const auto& [k, v] : m_shared_vads) out.push_back(&v);
+    // Own VADs lie below the shared arena, so the order is already the address order.
+    return out;
+}
+
+bool MemoryManager::range_is_free_for(uint16_t space, uint32_t start_vpn, uint32_t end_vpn) const {
+    if (in_shared_arena(space, start_vpn << 12)) return range_is_free_in(m_shared_vads, start_vpn, end_vpn);
+    return m_spaces[space].range_is_free(start_vpn, end_vpn);
+}
+
+std::optional<uint32_t> MemoryManager::find_shared_gap(uint32_t pages, uint32_t low) const {
+    const Layout& l = layout_of(Personality::Win95);
+    if (auto g = find_gap_in(m_shared_vads, pages, std::max(low, l.shared_begin), l.shared_end, false)) return g;
+    return find_gap_in(m_shared_vads, pages, l.shared_begin, l.shared_end, false);
+}
+
+std::optional<uint32_t> MemoryManager::shared_image_base(uint32_t section) const {
+    for (const auto& [k, v] : m_shared_vads)
+        if (v.type == VadType::Image && v.section == section) return v.base();
+    return std::nullopt;
+}
+
+void MemoryManager::invalidate_page(uint16_t space, uint32_t va) {
+    if (space == m_current || (m_current != kNoSpace && in_shared_arena(uint16_t(m_current), va)))
+        m_tlb.invalidate(x86::vpn(va));
+}
+
+void MemoryManager::set_shared_table(uint32_t pde_index, uint32_t frame) {
+    uint32_t& slot = m_shared_tables[pde_index - kSharedFirstPde];
+    m_journal.record(core::Store::Cpu, 3, pde_index, slot, frame);
+    slot = frame;
+}
+
+bool MemoryManager::ensure_shared_table(uint16_t for_space, uint32_t idx) {
+    if (m_shared_tables[idx - kSharedFirstPde] != kNoFrame) return true;
+    const uint32_t frame = obtain_frame(Need::Zeroed, for_space);
+    if (frame == kNoFrame) return false;
+    uint32_t dirs = 0;
+    for (const AddressSpace& sp : m_spaces)
+        if (sp.alive() && sp.personality() == Personality::Win95) ++dirs;
+    event(EventKind::SharedTableCreated, for_space, idx << 22, frame, dirs);
+    m_pfn.set_state(frame, FrameState::Active);
+    m_pfn.set_use(frame, FrameUse::PageTable);
+    m_pfn.set_flags(frame, PfnEntry::kLocked);
+    m_pfn.set_owner(frame, kNoSpace);
+    // The PDE it names is the creating directory's; every win95 directory holds the same.
+    m_pfn.set_pte_address(frame, m_spaces[for_space].cr3() + idx * 4);
+    m_pfn.set_share_count(frame, 0);
+    set_shared_table(idx, frame);
+    const uint32_t pde = Pte::make_valid(frame, x86::Writable::Yes, x86::User::Yes).raw();
+    for (const AddressSpace& sp : m_spaces)
+        if (sp.alive() && sp.personality() == Personality::Win95) m_ram.write_u32(sp.cr3() + idx * 4, pde);
+    return true;
+}
+
+void MemoryManager::free_shared_table(uint32_t idx) {
+    const uint32_t table = m_shared_tables[idx - kSharedFirstPde];
+    uint32_t dirs = 0;
+    for (const AddressSpace& sp : m_spaces)
+        if (sp.alive() && sp.personality() == Personality::Win95) ++dirs;
+    event(EventKind::SharedTableFreed, kNoSpace, idx << 22, table, dirs);
+    for (const AddressSpace& sp : m_spaces)
+        if (sp.alive() && sp.personality() == Personality::Win95) m_ram.write_u32(sp.cr3() + idx * 4, 0);
+    set_shared_table(idx, kNoFrame);
+    release_frame(table);
+}
+
+Result MemoryManager::add_shared_user(uint16_t space, uint32_t base) {
+    const Vad* found = in_shared_arena(space, base) ? find_vad_in(m_shared_vads, base) : nullptr;
+    if (!found || found->base() != base || std::binary_search(found->users.begin(), found->users.end(), space))
+        return Result::failure(Error::InvalidAddress);
+    Vad after = *found;
+    after.users.insert(std::lower_bound(after.users.begin(), after.users.end(), space), space);
+    event(EventKind::SharedRegionJoined, space, base, found->size(), uint32_t(found->type), uint32_t(after.users.size()));
+    replace_shared_vad(*found, after);
+    return Result::success(base);
+}
+
+Result MemoryManager::drop_shared_user(uint16_t space, uint32_t base) {
+    const Vad* found = in_shared_arena(space, base) ? find_vad_in(m_shared_vads, base) : nullptr;
+    if (!found || found->base() != base || !std::binary_search(found->users.begin(), found->users.end(), space))
+        return Result::failure(Error::InvalidAddress);
+    const Vad v = *found;
+    const uint32_t left = uint32_t(v.users.size() - 1);
+    event(EventKind::SharedRegionLeft, space, base, v.size(), uint32_t(v.type), left);
+    if (left == 0) {
+        release_shared_region(space, v);
+        return Result::success();
+    }
+    Vad after = v;
+    after.users.erase(std::lower_bound(after.users.begin(), after.users.end(), space));
+    replace_shared_vad(v, after);
+    return Result::success();
+}
+
+void MemoryManager::release_shared_region(uint16_t last_user, const Vad& vad) {
+    const Vad v = vad;
+    switch (v.type) {
+        case VadType::Image: teardown_image(last_user, v); break;
+        case VadType::Private:
+            event(EventKind::Released, last_user, v.base(), v.size());
+            for (uint32_t vpn = v.start_vpn; vpn < v.end_vpn; ++vpn) free_page(last_user, vpn << 12, false);
+            erase_shared_vad(v);
+            free_empty_page_tables(last_user, v.start_vpn, v.end_vpn);
+            break;
+        case VadType::Mapped:
+            // Shared-arena file views (win95 MapViewOfFile) come with the mapped-files work.
+            PL_CHECK(false && "no shared mapped views yet");
+            break;
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -382,7 +598,8 @@ void MemoryManager::map_private(uint16_t space, uint32_t pte_address, uint32_t f
     if (announce) event(EventKind::PageMapped, space, va_of_pte(pte_address), frame, pte);
     m_pfn.set_state(frame, FrameState::Active);
     m_pfn.set_use(frame, FrameUse::Private);
-    m_pfn.set_owner(frame, space);
+    // A page in a shared table (win95 shared arena) belongs to every process: no owner.
+    m_pfn.set_owner(frame, m_pfn[pte_address >> 12].owner == kNoSpace ? kNoSpace : space);
     m_pfn.set_pte_address(frame, pte_address);
     m_pfn.set_original_pte(frame, SoftwarePte::with_protection(original_pte, mm_protection));
     m_pfn.set_share_count(frame, 1);
@@ -417,7 +634,7 @@ uint32_t MemoryManager::choose_victim(std::vector<uint32_t>& tried) {
                 event(EventKind::SecondChance, maps.front().first, va_of_pte(maps.front().second), f);
                 for (const auto& [s, pa] : maps) {
                     write_pte(pa, m_ram.read_u32(pa) & ~Pte::kAccessed);
-                    if (s == m_current) m_tlb.invalidate(x86::vpn(va_of_pte(pa)));
+                    invalidate_page(s, va_of_pte(pa));
                 }
                 continue;
             }
@@ -429,7 +646,7 @@ uint32_t MemoryManager::choose_victim(std::vector<uint32_t>& tried) {
             const uint32_t va = va_of_pte(e.pte_address);
             event(EventKind::SecondChance, e.owner, va, f);
             write_pte(e.pte_address, pte & ~Pte::kAccessed);
-            if (e.owner == m_current) m_tlb.invalidate(x86::vpn(va));
+            invalidate_page(e.owner, va);
             continue;
         }
         set_cpu(2, m_clock_hand, hand);
@@ -462,7 +679,7 @@ bool MemoryManager::evict(uint32_t frame) {
         new_pte = SoftwarePte::with_protection(e.original_pte, prot);
     }
     write_pte(e.pte_address, new_pte);
-    if (e.owner == m_current) m_tlb.invalidate(x86::vpn(va));
+    invalidate_page(e.owner, va);
     m_pfn.remove(frame);
     m_pfn.set_use(frame, FrameUse::None);
     m_pfn.set_owner(frame, kNoSpace);
@@ -483,7 +700,7 @@ void MemoryManager::trim_frame(uint32_t frame) {
     const FrameList to = dirty ? FrameList::Modified : FrameList::Standby;
     event(EventKind::PageTrimmed, e.owner, va, frame, uint32_t(to));
     write_pte(e.pte_address, SoftwarePte::transition(frame, prot));
-    if (e.owner == m_current) m_tlb.invalidate(x86::vpn(va));
+    invalidate_page(e.owner, va);
     m_pfn.remove(frame);
     if (dirty) m_pfn.set_modified(frame, true);
     m_pfn.set_share_count(frame, 0);
@@ -624,9 +841,9 @@ MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t
         if (kind == Access::Write && (pte & Pte::kCopyOnWrite)) return copy_on_write(space, va, pte_address, pte);
         return access_violation(space, va, AvReason::ReadOnly);
     }
-    const Vad* vad = sp.find_vad(va);
+    const Vad* vad = vad_at(space, va);
     if (!vad) {
-        if (va >= lay.user_end) return access_violation(space, va, AvReason::OutsideArena);
+        if (va >= lay.user_end && !in_shared_arena(space, va)) return access_violation(space, va, AvReason::OutsideArena);
         return access_violation(space, va, AvReason::NoRegion);
     }
     uint32_t pte_address = pte_address_of(space, va);
@@ -891,7 +1108,7 @@ Result MemoryManager::virtual_alloc(uint16_t space, uint32_t address, uint32_t s
     // MEM_COMMIT inside an existing reservation.
     const uint32_t start = address & ~0xFFFu;
     const uint64_t end = round_up(uint64_t(address) + size, 0x1000);
-    const Vad* vad = sp.find_vad(start);
+    const Vad* vad = vad_at(space, start);
     if (vad && vad->type == VadType::Mapped && end <= (uint64_t(vad->end_vpn) << 12))
         return commit_view(space, *vad, start >> 12, uint32_t(end >> 12), mm_prot);
     if (!vad || end > (uint64_t(vad->end_vpn) << 12) || vad->type != VadType::Private)
@@ -925,7 +1142,7 @@ Result MemoryManager::virtual_alloc(uint16_t space, uint32_t address, uint32_t s
                 trim_frame(frame);
             } else {
                 write_pte(pte_address, valid_pte_bits(frame, mm_prot) | (pte & (Pte::kAccessed | Pte::kDirty)));
-                if (space == m_current) m_tlb.invalidate(vpn);
+                invalidate_page(space, va);
             }
         } else {
             write_pte(pte_address, SoftwarePte::with_protection(pte, mm_prot));
@@ -936,7 +1153,7 @@ Result MemoryManager::virtual_alloc(uint16_t space, uint32_t address, uint32_t s
 
 void MemoryManager::free_page(uint16_t space, uint32_t va, bool leave_decommitted) {
     const uint32_t pte_address = pte_address_of(space, va);
-    const Vad* vad = m_spaces[space].find_vad(va);
+    const Vad* vad = vad_at(space, va);
     const uint32_t pte = pte_address ? m_ram.read_u32(pte_address) : 0;
     const PteKind pk = SoftwarePte::kind(pte);
     const bool committed = pk != PteKind::Decommitted && (pk != PteKind::Zero || (vad && vad->mem_commit));
@@ -948,7 +1165,7 @@ void MemoryManager::free_page(uint16_t space, uint32_t va, bool leave_decommitte
     if (pk == PteKind::Valid) {
         const uint32_t frame = pte >> 12;
         release_slot(m_pfn[frame].original_pte);
-        if (m_spaces[space].id() == m_current) m_tlb.invalidate(x86::vpn(va));
+        invalidate_page(space, va);
         write_pte(pte_address, 0);
         release_frame(frame);
     } else if (pk == PteKind::Transition) {
@@ -972,7 +1189,7 @@ Result MemoryManager::virtual_free(uint16_t space, uint32_t address, uint32_t si
     if (address >= lay.user_end || uint64_t(address) + size > lay.user_end)
         return Result::failure(Error::InvalidParameter);
     const uint32_t start = address & ~0xFFFu;
-    const Vad* found = sp.find_vad(start);
+    const Vad* found = vad_at(space, start);
     if (!found) return Result::failure(Error::InvalidAddress);  // STATUS_MEMORY_NOT_ALLOCATED
     const Vad vad = *found;
     const uint64_t vad_end = uint64_t(vad.end_vpn) << 12;
@@ -1018,7 +1235,7 @@ Result MemoryManager::virtual_protect(uint16_t space, uint32_t address, uint32_t
     const uint32_t mm_prot = *mm_prot_opt;
     const uint32_t start = address & ~0xFFFu;
     const uint64_t end = round_up(uint64_t(address) + size, 0x1000);
-    const Vad* vad = sp.find_vad(start);
+    const Vad* vad = vad_at(space, start);
     const Error uncommitted = w95 ? Error::InvalidParameter : Error::InvalidAddress;
     if (!vad || end > (uint64_t(vad->end_vpn) << 12)) return Result::failure(uncommitted);
     if (vad->type == VadType::Private && !is_valid_private_protection(protect))
@@ -1046,7 +1263,7 @@ Result MemoryManager::virtual_protect(uint16_t space, uint32_t address, uint32_t
                     trim_frame(frame);
                 } else {
                     write_pte(pte_address, valid_pte_bits(frame, mm_prot) | (pte & (Pte::kAccessed | Pte::kDirty)));
-                    if (sp.id() == m_current) m_tlb.invalidate(vpn);
+                    invalidate_page(space, va);
                 }
                 break;
             }
@@ -1060,12 +1277,14 @@ Result MemoryManager::virtual_query(uint16_t space, uint32_t address, MemoryBasi
     const AddressSpace& sp = m_spaces[space];
     const Layout& lay = sp.layout();
     out = MemoryBasicInformation{};
-    if (address >= lay.user_end) return Result::failure(Error::InvalidParameter);
+    // Windows 95 answers for its shared arena too (every process sees the same regions there).
+    const bool shared = in_shared_arena(space, address);
+    if (address >= lay.user_end && !shared) return Result::failure(Error::InvalidParameter);
     const uint32_t page = address & ~0xFFFu;
-    const Vad* vad = sp.find_vad(page);
+    const Vad* vad = vad_at(space, page);
     if (!vad) {
-        const Vad* next = sp.next_vad(page >> 12);
-        const uint32_t end = next ? next->base() : lay.user_end;
+        const Vad* next = shared ? next_vad_in(m_shared_vads, page >> 12) : sp.next_vad(page >> 12);
+        const uint32_t end = next ? next->base() : shared ? lay.shared_end : lay.user_end;
         out.base_address = page;
         out.region_size = end - page;
         out.state = mem::kFree;
@@ -1117,10 +1336,16 @@ void MemoryManager::apply(const core::Change& c, bool forward) {
         case core::Store::Cpu:
             if (c.field == 0) m_cr3 = uint32_t(v);
             else if (c.field == 1) m_current = uint32_t(v);
+            else if (c.field == 3) m_shared_tables[c.target - kSharedFirstPde] = uint32_t(v);
             else m_clock_hand = uint32_t(v);
             break;
         case core::Store::Vad: {
             const uint64_t remove = forward ? c.before : c.after;
+            if (c.target == kNoSpace) {
+                if (remove != core::kNoBlob) m_shared_vads.erase(m_vad_blobs[remove].start_vpn);
+                if (v != core::kNoBlob) m_shared_vads[m_vad_blobs[v].start_vpn] = m_vad_blobs[v];
+                break;
+            }
             if (remove != core::kNoBlob) m_spaces[c.target].raw_erase(m_vad_blobs[remove].start_vpn);
             if (v != core::kNoBlob) m_spaces[c.target].raw_insert(m_vad_blobs[v]);
             break;
@@ -1191,6 +1416,76 @@ std::vector<std::string> MemoryManager::check_invariants() const {
     std::vector<uint32_t> valid_maps(n, 0), transition_maps(n, 0);
     std::map<uint32_t, uint32_t> slot_refs;
     uint64_t committed = 0;
+    // One page table's entries, with `space` its owner (kNoSpace: a win95 shared table, walked
+    // once for every directory, its VADs the shared set).
+    auto check_table = [&](uint16_t space, uint32_t idx, uint32_t table) {
+        auto find = [&](uint32_t va) { return space == kNoSpace ? find_vad_in(m_shared_vads, va) : m_spaces[space].find_vad(va); };
+        const uint32_t id = space == kNoSpace ? 0xFFFFu : space;
+        uint32_t nonzero = 0;
+        for (uint32_t i = 0; i < 1024; ++i) {
+            const uint32_t pte_address = (table << 12) + i * 4;
+            const uint32_t pte = m_ram.read_u32(pte_address);
+            const uint32_t va = (idx << 22) | (i << 12);
+            if (pte) ++nonzero;
+            const PteKind k = SoftwarePte::kind(pte);
+            if (k != PteKind::Zero && !find(va))
+                fail("space %u: va 0x%08X has a PTE 0x%08X outside every region", id, va, pte);
+            if (k == PteKind::Valid) {
+                const uint32_t f = pte >> 12;
+                if (f >= n) { fail("PTE of va 0x%08X points past RAM", va); continue; }
+                ++valid_maps[f];
+                if (m_pfn[f].use == FrameUse::File || m_pfn[f].use == FrameUse::PagefileSection) {
+                    const Vad* v = find(va);
+                    const uint32_t index = m_pfn[f].pte_address;
+                    if (!v || v->type != VadType::Mapped || view_proto(*v, va >> 12) != index)
+                        fail("va 0x%08X maps the section frame 0x%X of another page", va, f);
+                    else if (!is_data_proto(index) || !(prototype(index) & Pte::kPresent) || prototype(index) >> 12 != f)
+                        fail("section frame 0x%X is mapped at va 0x%08X but its prototype PTE does not point at it", f, va);
+                    if (m_pfn[f].state != FrameState::Active) fail("section frame 0x%X is not active", f);
+                    continue;
+                }
+                if (m_pfn[f].use == FrameUse::Image) {
+                    const Vad* v = find(va);
+                    const uint32_t index = m_pfn[f].pte_address;
+                    if (!v || v->type != VadType::Image || m_sections[v->section].first_proto + ((va >> 12) - v->start_vpn) != index)
+                        fail("va 0x%08X maps the image frame 0x%X of another page", va, f);
+                    else if (m_protos[index] >> 12 != f || !(m_protos[index] & Pte::kPresent))
+                        fail("image frame 0x%X is mapped at va 0x%08X but its prototype PTE does not point at it", f, va);
+                    if (m_pfn[f].state != FrameState::Active) fail("image frame 0x%X is not active", f);
+                    continue;
+                }
+                if (m_pfn[f].state != FrameState::Active || m_pfn[f].use != FrameUse::Private)
+                    fail("va 0x%08X maps frame 0x%X, which is not an active private frame", va, f);
+                if (m_pfn[f].pte_address != pte_address) fail("frame 0x%X's PTE address is not the PTE of va 0x%08X", f, va);
+                if (space == kNoSpace && m_pfn[f].owner != kNoSpace)
+                    fail("frame 0x%X at shared-arena va 0x%08X is owned by space %u", f, va, m_pfn[f].owner);
+                if (SoftwarePte::kind(m_pfn[f].original_pte) == PteKind::Pagefile)
+                    ++slot_refs[SoftwarePte::slot(m_pfn[f].original_pte)];
+            } else if (k == PteKind::Transition) {
+                const uint32_t f = SoftwarePte::frame(pte);
+                ++transition_maps[f];
+                if (m_pfn[f].state != FrameState::Standby && m_pfn[f].state != FrameState::Modified)
+                    fail("va 0x%08X is in transition on frame 0x%X, which is not standby/modified", va, f);
+                if (m_pfn[f].pte_address != pte_address) fail("transition frame 0x%X does not point back at va 0x%08X", f, va);
+                if (SoftwarePte::kind(m_pfn[f].original_pte) == PteKind::Pagefile)
+                    ++slot_refs[SoftwarePte::slot(m_pfn[f].original_pte)];
+            } else if (k == PteKind::Prototype) {
+                const Vad* v = find(va);
+                const uint32_t index = SoftwarePte::prototype_index(pte);
+                if (v && v->type == VadType::Mapped) {
+                    if (view_proto(*v, va >> 12) != index) fail("va 0x%08X has a prototype PTE for another view page (index %u)", va, index);
+                } else if (!v || v->type != VadType::Image || v->section >= m_sections.size() ||
+                    m_sections[v->section].first_proto + ((va >> 12) - v->start_vpn) != index)
+                    fail("va 0x%08X has a prototype PTE for another page (index %u)", va, index);
+            } else if (k == PteKind::Pagefile) {
+                const uint32_t s = SoftwarePte::slot(pte);
+                ++slot_refs[s];
+                if (!m_pagefile.in_use(s)) fail("va 0x%08X is in pagefile slot %u, which is free", va, s);
+            }
+        }
+        if (nonzero != m_pfn[table].share_count)
+            fail("page table 0x%X counts %u used entries but holds %u", table, m_pfn[table].share_count, nonzero);
+    };
     for (const AddressSpace& sp : m_spaces) {
         if (!sp.alive()) continue;
         const uint32_t pd = sp.page_directory();
@@ -1204,74 +1499,50 @@ std::vector<std::string> MemoryManager::check_invariants() const {
             }
             const uint32_t table = pde >> 12;
             if (table >= n || m_pfn[table].use != FrameUse::PageTable || m_pfn[table].state != FrameState::Active ||
-                m_pfn[table].owner != sp.id())
+                m_pfn[table].owner != sp.id()) {
                 fail("space %u: PDE %u points at frame 0x%X, which is not its page table", sp.id(), idx, table);
-            uint32_t nonzero = 0;
-            for (uint32_t i = 0; i < 1024; ++i) {
-                const uint32_t pte_address = (table << 12) + i * 4;
-                const uint32_t pte = m_ram.read_u32(pte_address);
-                const uint32_t va = (idx << 22) | (i << 12);
-                if (pte) ++nonzero;
-                const PteKind k = SoftwarePte::kind(pte);
-                if (k != PteKind::Zero && !sp.find_vad(va))
-                    fail("space %u: va 0x%08X has a PTE 0x%08X outside every region", sp.id(), va, pte);
-                if (k == PteKind::Valid) {
-                    const uint32_t f = pte >> 12;
-                    if (f >= n) { fail("PTE of va 0x%08X points past RAM", va); continue; }
-                    ++valid_maps[f];
-                    if (m_pfn[f].use == FrameUse::File || m_pfn[f].use == FrameUse::PagefileSection) {
-                        const Vad* v = sp.find_vad(va);
-                        const uint32_t index = m_pfn[f].pte_address;
-                        if (!v || v->type != VadType::Mapped || view_proto(*v, va >> 12) != index)
-                            fail("va 0x%08X maps the section frame 0x%X of another page", va, f);
-                        else if (!is_data_proto(index) || !(prototype(index) & Pte::kPresent) || prototype(index) >> 12 != f)
-                            fail("section frame 0x%X is mapped at va 0x%08X but its prototype PTE does not point at it", f, va);
-                        if (m_pfn[f].state != FrameState::Active) fail("section frame 0x%X is not active", f);
-                        continue;
-                    }
-                    if (m_pfn[f].use == FrameUse::Image) {
-                        const Vad* v = sp.find_vad(va);
-                        const uint32_t index = m_pfn[f].pte_address;
-                        if (!v || v->type != VadType::Image || m_sections[v->section].first_proto + ((va >> 12) - v->start_vpn) != index)
-                            fail("va 0x%08X maps the image frame 0x%X of another page", va, f);
-                        else if (m_protos[index] >> 12 != f || !(m_protos[index] & Pte::kPresent))
-                            fail("image frame 0x%X is mapped at va 0x%08X but its prototype PTE does not point at it", f, va);
-                        if (m_pfn[f].state != FrameState::Active) fail("image frame 0x%X is not active", f);
-                        continue;
-                    }
-                    if (m_pfn[f].state != FrameState::Active || m_pfn[f].use != FrameUse::Private)
-                        fail("va 0x%08X maps frame 0x%X, which is not an active private frame", va, f);
-                    if (m_pfn[f].pte_address != pte_address) fail("frame 0x%X's PTE address is not the PTE of va 0x%08X", f, va);
-                    if (SoftwarePte::kind(m_pfn[f].original_pte) == PteKind::Pagefile)
-                        ++slot_refs[SoftwarePte::slot(m_pfn[f].original_pte)];
-                } else if (k == PteKind::Transition) {
-                    const uint32_t f = SoftwarePte::frame(pte);
-                    ++transition_maps[f];
-                    if (m_pfn[f].state != FrameState::Standby && m_pfn[f].state != FrameState::Modified)
-                        fail("va 0x%08X is in transition on frame 0x%X, which is not standby/modified", va, f);
-                    if (m_pfn[f].pte_address != pte_address) fail("transition frame 0x%X does not point back at va 0x%08X", f, va);
-                    if (SoftwarePte::kind(m_pfn[f].original_pte) == PteKind::Pagefile)
-                        ++slot_refs[SoftwarePte::slot(m_pfn[f].original_pte)];
-                } else if (k == PteKind::Prototype) {
-                    const Vad* v = sp.find_vad(va);
-                    const uint32_t index = SoftwarePte::prototype_index(pte);
-                    if (v && v->type == VadType::Mapped) {
-                        if (view_proto(*v, va >> 12) != index) fail("va 0x%08X has a prototype PTE for another view page (index %u)", va, index);
-                    } else if (!v || v->type != VadType::Image || v->section >= m_sections.size() ||
-                        m_sections[v->section].first_proto + ((va >> 12) - v->start_vpn) != index)
-                        fail("va 0x%08X has a prototype PTE for another page (index %u)", va, index);
-                } else if (k == PteKind::Pagefile) {
-                    const uint32_t s = SoftwarePte::slot(pte);
-                    ++slot_refs[s];
-                    if (!m_pagefile.in_use(s)) fail("va 0x%08X is in pagefile slot %u, which is free", va, s);
-                }
+                if (table >= n) continue;
             }
-            if (nonzero != m_pfn[table].share_count)
-                fail("page table 0x%X counts %u used entries but holds %u", table, m_pfn[table].share_count, nonzero);
+            check_table(sp.id(), idx, table);
+        }
+        if (sp.personality() == Personality::Win95) {
+            // Exactly the shared PDEs, in every win95 directory (Accessed may differ: the walk sets it).
+            for (uint32_t idx = kSharedFirstPde; idx < kSharedEndPde; ++idx) {
+                const uint32_t pde = m_ram.read_u32(sp.cr3() + idx * 4);
+                const uint32_t table = m_shared_tables[idx - kSharedFirstPde];
+                const bool right = table == kNoFrame ? pde == 0
+                                                     : (pde & ~Pte::kAccessed) ==
+                                                           Pte::make_valid(table, x86::Writable::Yes, x86::User::Yes).raw();
+                if (!right) fail("space %u: PDE 0x%X is 0x%08X, not the shared arena's", sp.id(), idx, pde);
+            }
         }
         for (const auto& [k, vad] : sp.vads())
             if (vad.type == VadType::Private) committed += committed_pages(sp.id(), vad.start_vpn, vad.end_vpn);
             else committed += image_private_pages(sp.id(), vad);  // private copies of image and view pages
+    }
+    // The shared arena: its tables once, its VADs once.
+    for (uint32_t idx = kSharedFirstPde; idx < kSharedEndPde; ++idx) {
+        const uint32_t table = m_shared_tables[idx - kSharedFirstPde];
+        if (table == kNoFrame) continue;
+        if (table >= n) { fail("shared page table for PDE 0x%X points past RAM", idx); continue; }
+        const PfnEntry& e = m_pfn[table];
+        if (e.use != FrameUse::PageTable || e.state != FrameState::Active || e.owner != kNoSpace || !(e.flags & PfnEntry::kLocked))
+            fail("shared page table 0x%X (PDE 0x%X) is not a locked, ownerless page table", table, idx);
+        check_table(kNoSpace, idx, table);
+    }
+    for (const auto& [k, vad] : m_shared_vads) {
+        if (vad.base() < 0x80000000u || uint64_t(vad.end_vpn) << 12 > 0xC0000000u)
+            fail("shared VAD 0x%08X lies outside the shared arena", vad.base());
+        if (vad.users.empty()) fail("shared VAD 0x%08X has no user", vad.base());
+        for (size_t i = 0; i < vad.users.size(); ++i) {
+            const uint16_t u = vad.users[i];
+            if (i && vad.users[i - 1] >= u) fail("shared VAD 0x%08X's users are not in order", vad.base());
+            if (u >= m_spaces.size() || !m_spaces[u].alive() || m_spaces[u].personality() != Personality::Win95)
+                fail("shared VAD 0x%08X is used by space %u, which is not a live win95 space", vad.base(), u);
+        }
+        if (vad.type == VadType::Image) committed += image_private_pages(kNoSpace, vad);
+        else if (vad.type == VadType::Private && !vad.users.empty() && vad.users.front() < m_spaces.size())
+            committed += committed_pages(vad.users.front(), vad.start_vpn, vad.end_vpn);
     }
     for (uint32_t f = 0; f < n; ++f) {
         const PfnEntry& e = m_pfn[f];

@@ -110,7 +110,36 @@ public:
     void trim(uint16_t space);
 
     // Ensures a page table exists for va (used by the replay to build tables before the trace).
+    // For a shared-arena address of a win95 space it is the shared table (see below).
     bool ensure_page_table(uint16_t space, uint32_t va);
+
+    // ----- The win95 shared arena (0x80000000-0xBFFFFFFF) -----
+    // One set of page tables (PDE indexes 0x200-0x2FF) owned by no process (PFN owner kNoSpace,
+    // locked) whose PDEs every win95 page directory holds, and one set of VADs (shared_vads())
+    // that every win95 process sees. A shared VAD lists the spaces using it (Vad::users) and is
+    // torn down when the last one lets go. Frames mapped there have owner kNoSpace.
+    bool in_shared_arena(uint16_t space, uint32_t va) const;  // space is win95 and va in the arena
+    const VadMap& shared_vads() const { return m_shared_vads; }
+    uint32_t shared_table(uint32_t pde_index) const;  // the shared page table's frame, or kNoFrame
+    // The VAD covering va as the space sees it: the shared set for its shared-arena addresses,
+    // its own VADs otherwise. Use this (not AddressSpace::find_vad) for any lookup by address.
+    const Vad* vad_at(uint16_t space, uint32_t va) const;
+    // Every region the space sees, in address order: its own, then (win95) the shared ones.
+    std::vector<const Vad*> regions(uint16_t space) const;
+    // True when [start_vpn, end_vpn) is free as the space sees it (shared set in the arena).
+    bool range_is_free_for(uint16_t space, uint32_t start_vpn, uint32_t end_vpn) const;
+    // Lowest free 64 KB-aligned base in the shared arena at or above low (then from its start).
+    std::optional<uint32_t> find_shared_gap(uint32_t pages, uint32_t low) const;
+    // The base of the shared-arena view of an image section, if one exists.
+    std::optional<uint32_t> shared_image_base(uint32_t section) const;
+    // The space starts using the shared region that begins at base: no PTE and no page table is
+    // made (its pages are visible already). ERROR_INVALID_ADDRESS if there is no such region or
+    // the space uses it already.
+    Result add_shared_user(uint16_t space, uint32_t base);
+    // The space stops using it; the last user tears the region down (release_shared_region:
+    // its PTEs, private copies, empty shared page tables, and for an image the section's pages
+    // when no view is left).
+    Result drop_shared_user(uint16_t space, uint32_t base);
 
     // What the PTE of va says, decoded; present=false with kind Zero when there is no page table.
     struct PteInfo {
@@ -241,7 +270,8 @@ private:
     uint32_t valid_pte_bits(uint32_t frame, uint32_t mm_protection) const;
 
     void write_pte(uint32_t pte_address, uint32_t value);
-    uint32_t pte_address_of(uint16_t space, uint32_t va) const;  // 0 when no page table
+    // 0 when no page table. space kNoSpace: a shared-arena address, through the shared tables.
+    uint32_t pte_address_of(uint16_t space, uint32_t va) const;
     // Makes every page table the pages [first_vpn, last_vpn) need before a call changes any page,
     // so that running out of frames fails the call with nothing changed (new empty tables go again).
     bool ensure_page_tables(uint16_t space, uint32_t first_vpn, uint32_t last_vpn);
@@ -251,9 +281,25 @@ private:
     uint32_t committed_pages(uint16_t space, uint32_t start_vpn, uint32_t end_vpn) const;
 
     void set_cpu(uint8_t field, uint32_t& slot, uint32_t value);
+    // VAD changes, journaled. They go to the shared set when the VAD lies in the space's shared
+    // arena (so every caller may use them); the *_shared_vad ones always do.
     void insert_vad(uint16_t space, const Vad& v);
     void erase_vad(uint16_t space, const Vad& v);
     void replace_vad(uint16_t space, const Vad& before, const Vad& after);
+    void insert_shared_vad(const Vad& v);
+    void erase_shared_vad(const Vad& v);
+    void replace_shared_vad(const Vad& before, const Vad& after);
+    void record_vad(uint32_t target, const Vad* before, const Vad* after);
+    // The shared page tables: created in every live win95 directory, freed from all of them.
+    bool ensure_shared_table(uint16_t for_space, uint32_t pde_index);
+    void free_shared_table(uint32_t pde_index);
+    void set_shared_table(uint32_t pde_index, uint32_t frame);
+    // The last user of a shared region is gone: everything it mapped is taken down.
+    void release_shared_region(uint16_t last_user, const Vad& v);
+    void teardown_image(uint16_t space, const Vad& v);  // an image VAD's PTEs, copies and section views
+    // Invalidates the TLB entry of va if the running space can hold it: its own pages, or a
+    // shared-arena page (valid under every win95 CR3).
+    void invalidate_page(uint16_t space, uint32_t va);
     void set_page_directory(uint16_t space, uint32_t frame);
     void set_alive(uint16_t space, bool alive);
     void map_system_pages(uint16_t space);
@@ -327,6 +373,8 @@ private:
     Counters m_counters{};
     std::vector<AddressSpace> m_spaces;
     std::vector<Vad> m_vad_blobs;
+    VadMap m_shared_vads;                  // win95 shared arena regions (key: start_vpn)
+    std::vector<uint32_t> m_shared_tables; // frame per PDE index 0x200-0x2FF (kNoFrame: none)
     uint32_t m_cr3 = 0;
     uint32_t m_current = kNoSpace;
     uint32_t m_clock_hand = 0;

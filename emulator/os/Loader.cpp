@@ -62,13 +62,33 @@ struct Loader {
     mm::Result map(const ImageDescription& img, uint32_t file, const std::string& name, bool is_exe, Module& out) {
         const uint32_t section = mmgr().ensure_image_section(file, image_pages(img));
         const uint32_t pages = uint32_t(mmgr().sections()[section].pages_count());
+        // win95: a DLL based in the shared arena is a system DLL, mapped once for every process.
+        // An EXE is never placed there (its base must lie in the private arena).
+        const bool shared = mmgr().in_shared_arena(space, img.image_base);
+        if (shared && is_exe) return mm::Result::failure(mm::Error::InvalidAddress);
+        if (shared) {
+            if (const auto there = mmgr().shared_image_base(section)) {
+                // Another process mapped it already (relocated, perhaps): this one only becomes a
+                // user of that view. Its fixups are in the shared pages already.
+                const mm::Result j = mmgr().map_image(space, section, *there);
+                if (!j.ok) return j;
+                out = Module{upper(name), img.path, j.value, pages << 12, section, 1, j.value != img.image_base, is_exe, {}};
+                return j;
+            }
+        }
         mm::Result r = mmgr().map_image(space, section, img.image_base);
         bool relocated = false;
         if (!r.ok && r.error == mm::Error::InvalidAddress && !is_exe) {
             const auto& sp = mmgr().space(space);
-            // The next free place above the preferred base, else the lowest one.
-            auto gap = sp.find_gap(pages, img.image_base, sp.layout().user_end, false);
-            if (!gap) gap = sp.find_gap(pages, sp.layout().alloc_lowest, sp.layout().user_end, false);
+            // The next free place above the preferred base, else the lowest one (within the
+            // shared arena for a system DLL).
+            std::optional<uint32_t> gap;
+            if (shared) {
+                gap = mmgr().find_shared_gap(pages, img.image_base);
+            } else {
+                gap = sp.find_gap(pages, img.image_base, sp.layout().user_end, false);
+                if (!gap) gap = sp.find_gap(pages, sp.layout().alloc_lowest, sp.layout().user_end, false);
+            }
             mmgr().event(EventKind::LoaderNotAtBase, space, str(name), img.image_base, gap.value_or(0), !img.relocs_stripped);
             if (img.relocs_stripped || !gap) return mm::Result::failure(mm::Error::InvalidAddress);
             r = mmgr().map_image(space, section, *gap);

@@ -60,6 +60,19 @@ const char* type_name(uint32_t t) {
 uint32_t nt_pte_va(uint32_t va) { return 0xC0000000u + (va >> 12) * 4; }
 uint32_t nt_pde_va(uint32_t va) { return 0xC0300000u + (va >> 22) * 4; }
 
+// Where the region table of a process ends: its private user space, and under win95 the shared
+// arena as well once regions live there (every win95 process sees them).
+uint64_t regions_end(const mm::MemoryManager& mmgr, const mm::AddressSpace& sp) {
+    if (sp.layout().shared_begin && !mmgr.shared_vads().empty()) return sp.layout().shared_end;
+    return sp.layout().user_end;
+}
+// The PDE indexes whose page tables the !pte listing shows: private user space, and the shared
+// arena's tables under win95 (the same ones in every directory).
+uint32_t listed_pdes(const mm::AddressSpace& sp) {
+    if (sp.layout().shared_begin) return sp.layout().shared_end >> 22;
+    return uint32_t((uint64_t(sp.layout().user_end) + 0x3FFFFF) >> 22);
+}
+
 struct Mapper {
     std::map<uint32_t, std::pair<uint16_t, uint32_t>> slot_owner;  // slot -> (space, va)
 };
@@ -69,7 +82,8 @@ Mapper map_slots(const os::Machine& m) {
     const auto& mmgr = m.mm();
     for (const auto& sp : mmgr.spaces()) {
         if (!sp.alive()) continue;
-        for (const auto& [k, vad] : sp.vads()) {
+        for (const mm::Vad* vp : mmgr.regions(sp.id())) {
+            const mm::Vad& vad = *vp;
             for (uint32_t vpn = vad.start_vpn; vpn < vad.end_vpn; ++vpn) {
                 const auto info = mmgr.pte_info(sp.id(), vpn << 12);
                 if (!info.table_present) {
@@ -109,7 +123,7 @@ void write_state_text(const os::Machine& m, std::ostream& out, const StateOption
         out << fmt::format(", page directory frame 0x{:X} (CR3 {:08X})\n", sp.page_directory(), sp.cr3());
         out << fmt::format("  {:<10} {:<8} {:>10} {:<8} {:<20} {}\n", "Address", "Type", "Size", "State", "Protection", "Details");
         uint64_t va = 0;
-        while (va < sp.layout().user_end) {
+        while (va < regions_end(mmgr, sp)) {
             mm::MemoryBasicInformation q;
             if (!mmgr.virtual_query(p.space, uint32_t(va), q).ok || q.region_size == 0) break;
             std::string details;
@@ -122,14 +136,13 @@ void write_state_text(const os::Machine& m, std::ostream& out, const StateOption
         }
         out << "  Page tables (WinDbg !pte style):\n";
         const bool nt = sp.personality() == mm::Personality::Nt;
-        const uint32_t user_pdes = uint32_t((uint64_t(sp.layout().user_end) + 0x3FFFFF) >> 22);
-        for (uint32_t idx = 0; idx < user_pdes; ++idx) {
+        for (uint32_t idx = 0; idx < listed_pdes(sp); ++idx) {
             const uint32_t pde = mmgr.ram().read_u32(sp.cr3() + idx * 4);
             if (!(pde & 1)) continue;
             const uint32_t table = pde >> 12;
-            out << fmt::format("    PDE at {:08X} contains {:08X}  pfn {:<5X} {}  (page table for {:08X}-{:08X})\n",
-                               nt ? nt_pde_va(idx << 22) : sp.cr3() + idx * 4, pde, table, windbg_flags(pde), idx << 22,
-                               (idx << 22) + 0x3FFFFF);
+            out << fmt::format("    PDE at {:08X} contains {:08X}  pfn {:<5X} {}  ({}page table for {:08X}-{:08X})\n",
+                               nt ? nt_pde_va(idx << 22) : sp.cr3() + idx * 4, pde, table, windbg_flags(pde),
+                               mmgr.shared_table(idx) == table ? "shared " : "", idx << 22, (idx << 22) + 0x3FFFFF);
             for (uint32_t i = 0; i < 1024; ++i) {
                 const uint32_t pte = mmgr.ram().read_u32((table << 12) + i * 4);
                 if (pte == 0) continue;
@@ -150,8 +163,11 @@ void write_state_text(const os::Machine& m, std::ostream& out, const StateOption
             std::string owner = e.owner == 0xFFFF ? "" : m.space_name(e.owner);
             std::string va;
             if (e.use == mm::FrameUse::Private) va = fmt::format("{:08X}", mmgr.va_of_pte(e.pte_address));
-            else if (e.use == mm::FrameUse::PageTable && e.owner != 0xFFFF)
+            else if (e.use == mm::FrameUse::PageTable && (e.owner != 0xFFFF || mmgr.shared_table((e.pte_address & 0xFFF) / 4) == f))
                 va = fmt::format("{:08X}", ((e.pte_address & 0xFFF) / 4) << 22);
+            if (e.owner == 0xFFFF && mmgr.in_shared_arena(mm::kNoSpace, mmgr.va_of_pte(e.pte_address)) &&
+                e.use == mm::FrameUse::Private)
+                owner = "shared";
             out << fmt::format("  {:<6X} {:<9} {:<16} {:<10} {:<10} {:>5}  {}\n", f, mm::frame_state_name(e.state),
                                mm::frame_use_name(e.use), owner, va, e.share_count,
                                e.pte_address ? fmt::format("{:08X}", e.pte_address) : "");
@@ -202,7 +218,7 @@ nlohmann::ordered_json state_json(const os::Machine& m, const StateOptions& opti
         nlohmann::ordered_json ptes = nlohmann::ordered_json::array();
         if (sp.alive()) {
             uint64_t va = 0;
-            while (va < sp.layout().user_end) {
+            while (va < regions_end(mmgr, sp)) {
                 mm::MemoryBasicInformation q;
                 if (!mmgr.virtual_query(p.space, uint32_t(va), q).ok || q.region_size == 0) break;
                 regions.push_back({{"base", q.base_address}, {"allocation_base", q.allocation_base},
@@ -211,8 +227,7 @@ nlohmann::ordered_json state_json(const os::Machine& m, const StateOptions& opti
                                    {"protect", mm::protection_name(q.protect)}, {"type", type_name(q.type)}});
                 va = uint64_t(q.base_address) + q.region_size;
             }
-            const uint32_t user_pdes = uint32_t((uint64_t(sp.layout().user_end) + 0x3FFFFF) >> 22);
-            for (uint32_t idx = 0; idx < user_pdes; ++idx) {
+            for (uint32_t idx = 0; idx < listed_pdes(sp); ++idx) {
                 const uint32_t pde = mmgr.ram().read_u32(sp.cr3() + idx * 4);
                 if (!(pde & 1)) continue;
                 for (uint32_t i = 0; i < 1024; ++i) {
@@ -280,7 +295,7 @@ void write_walk_text(const os::Machine& m, uint16_t space, uint32_t va, std::ost
     out << "        " << bits_line(info.pde, true) << "\n";
     if (!info.table_present) {
         out << "  The PDE is not present: no page table covers this address, so an access faults (error code P=0).\n";
-        if (const mm::Vad* vad = sp.find_vad(va))
+        if (const mm::Vad* vad = mmgr.vad_at(space, va))
             out << fmt::format("  The VAD {:08X}-{:08X} ({}) says the page is {}.\n", vad->base(), vad->base() + vad->size() - 1,
                                mm::vad_type_name(vad->type), vad->mem_commit ? "committed (demand-zero)" : "reserved only");
         else

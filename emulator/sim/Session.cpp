@@ -68,11 +68,11 @@ std::optional<uint8_t> peek_byte(const os::Machine& m, uint16_t space, uint32_t 
     if (info.kind == mm::PteKind::Prototype)
         return mmgr.peek_prototype(mm::SoftwarePte::prototype_index(info.pte), va & 0xFFF);
     if (!info.table_present) {
-        const mm::Vad* vad = sp.find_vad(va);
+        const mm::Vad* vad = mmgr.vad_at(space, va);
         if (vad && vad->type == mm::VadType::Mapped) return mmgr.peek_data_prototype(mmgr.view_proto(*vad, va >> 12), va & 0xFFF);
     }
     if (info.kind == mm::PteKind::Zero) {
-        const mm::Vad* vad = sp.find_vad(va);
+        const mm::Vad* vad = mmgr.vad_at(space, va);
         if (vad && vad->type == mm::VadType::Mapped) return mmgr.peek_data_prototype(mmgr.view_proto(*vad, va >> 12), va & 0xFFF);
         if (vad && vad->mem_commit) return uint8_t(0);
     }
@@ -93,13 +93,13 @@ std::string pte_backing(const os::Machine& m, uint16_t space, uint32_t va) {
             if (e.use == mm::FrameUse::PagefileSection) return "pagefile";
             if (e.use != mm::FrameUse::Private) return "none";
             // A private copy of an image or view page is backed by the pagefile.
-            if (const mm::Vad* vad = m.mm().space(space).find_vad(va); vad && vad->type != mm::VadType::Private) return "pagefile";
+            if (const mm::Vad* vad = m.mm().vad_at(space, va); vad && vad->type != mm::VadType::Private) return "pagefile";
             const auto k = mm::SoftwarePte::kind(e.original_pte);
             return k == mm::PteKind::Pagefile ? "pagefile" : "demand-zero";
         }
         case mm::PteKind::Zero: {
             // A zero PTE in a VAD committed at reservation is a demand-zero page too.
-            const mm::Vad* vad = m.mm().space(space).find_vad(va);
+            const mm::Vad* vad = m.mm().vad_at(space, va);
             if (vad && vad->type == mm::VadType::Mapped) return "prototype";  // the VAD leads to the section's prototype PTE
             return vad && vad->mem_commit ? "demand-zero" : "none";
         }

@@ -45,11 +45,17 @@ std::string pfn_value(uint8_t field, uint64_t v) {
     }
 }
 
-std::string vad_text(const mm::MemoryManager& m, uint64_t blob) {
+std::string vad_text(const os::Machine& machine, uint64_t blob) {
+    const mm::MemoryManager& m = machine.mm();
     if (blob == core::kNoBlob) return "none";
     const mm::Vad& v = m.vad_blob(blob);
-    return fmt::format("[{:08X}-{:08X} {} {}{}]", v.base(), v.base() + v.size() - 1, mm::vad_type_name(v.type),
-                       mm::protection_name(v.allocation_protect), v.mem_commit ? " committed" : "");
+    std::string users;
+    if (!v.users.empty()) {
+        users = " used by";
+        for (uint16_t u : v.users) users += " " + machine.space_name(u);
+    }
+    return fmt::format("[{:08X}-{:08X} {} {}{}{}]", v.base(), v.base() + v.size() - 1, mm::vad_type_name(v.type),
+                       mm::protection_name(v.allocation_protect), v.mem_commit ? " committed" : "", users);
 }
 
 // A TLB entry is journaled in two halves: field 0 the flags and page, field 2 the frame.
@@ -81,6 +87,11 @@ std::string describe_change(const os::Machine& m, const core::Change& c) {
                                                    : std::string("not present");
                 return fmt::format("PDE {:03X} of {} @ pa {:08X}: {:08X} -> {:08X}  ({})", (c.target & 0xFFF) / 4,
                                    name(e.owner), c.target, c.before, c.after, what);
+            }
+            if (c.field == 4 && e.use == mm::FrameUse::PageTable && mmgr.shared_table((e.pte_address & 0xFFF) / 4) == frame) {
+                // A win95 shared-arena page table: one PTE for every process.
+                return fmt::format("PTE of {:08X} (shared arena) @ pa {:08X}: {:08X} -> {:08X}  ({})", mmgr.va_of_pte(c.target),
+                                   c.target, c.before, c.after, pte_summary(mmgr, uint32_t(c.after)));
             }
             if (c.field == 4 && e.use == mm::FrameUse::PageTable && e.owner == 0xFFFF) {
                 // The system page table shared by every directory (kernel / win95 system arena).
@@ -121,9 +132,15 @@ std::string describe_change(const os::Machine& m, const core::Change& c) {
             if (c.field == 0) return fmt::format("CR3: {:08X} -> {:08X}", c.before, c.after);
             if (c.field == 1) return fmt::format("running: {} -> {}", c.before == mm::kNoSpace ? "nobody" : name(uint32_t(c.before)),
                                                  c.after == mm::kNoSpace ? "nobody" : name(uint32_t(c.after)));
+            if (c.field == 3) {
+                auto t = [](uint64_t f) { return f == mm::kNoFrame ? std::string("none") : fmt::format("frame 0x{:X}", f); };
+                return fmt::format("shared page table for 0x{:08X}: {} -> {}", c.target << 22, t(c.before), t(c.after));
+            }
             return fmt::format("clock hand: frame 0x{:X} -> 0x{:X}", c.before, c.after);
         case core::Store::Vad:
-            return fmt::format("VAD of {}: {} -> {}", name(c.target), vad_text(mmgr, c.before), vad_text(mmgr, c.after));
+            if (c.target == mm::kNoSpace)
+                return fmt::format("shared-arena VAD: {} -> {}", vad_text(m, c.before), vad_text(m, c.after));
+            return fmt::format("VAD of {}: {} -> {}", name(c.target), vad_text(m, c.before), vad_text(m, c.after));
         case core::Store::Space:
             if (c.field == 0) return fmt::format("address space {}: page directory frame 0x{:X} -> 0x{:X}", c.target, c.before, c.after);
             return fmt::format("address space {}: {} -> {}", c.target, c.before ? "alive" : "deleted", c.after ? "alive" : "deleted");

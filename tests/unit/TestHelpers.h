@@ -114,6 +114,18 @@ inline std::vector<std::string> snapshot(const os::Machine& machine) {
             out.push_back(fmt::format("  vad {:#x}-{:#x} type {} aprot {:#x} memcommit {}", v.start_vpn, v.end_vpn,
                                       int(v.type), v.allocation_protect, v.mem_commit));
     }
+    auto vad_line = [](const mm::Vad& v) {
+        std::string users;
+        for (uint16_t u : v.users) users += fmt::format(" {}", u);
+        std::string own;
+        for (uint8_t b : v.own_protection) own += fmt::format("{:x}", b);
+        return fmt::format("  vad {:#x}-{:#x} type {} aprot {:#x} memcommit {} section {} own {} users{}", v.start_vpn,
+                           v.end_vpn, int(v.type), v.allocation_protect, v.mem_commit, v.section, own, users);
+    };
+    out.push_back("shared arena:");
+    for (const auto& [k, v] : m.shared_vads()) out.push_back(vad_line(v));
+    for (uint32_t idx = 0x200; idx < 0x300; ++idx)
+        if (m.shared_table(idx) != mm::kNoFrame) out.push_back(fmt::format("  shared table {:#x}: frame {:#x}", idx, m.shared_table(idx)));
     for (const os::Process& p : machine.processes())
         out.push_back(fmt::format("process {}: {} space {} state {}", p.id, p.name, p.space, int(p.state)));
     return out;

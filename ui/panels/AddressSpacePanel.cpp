@@ -107,7 +107,8 @@ void draw_strip(App& app, uint16_t space) {
     dl->AddRect(ImVec2(p0.x - 1, p0.y - 1), ImVec2(p0.x + width + 1, p0.y + height + 1), ImGui::GetColorU32(ImGuiCol_Border));
 
     // Regions narrower than a few pixels at this zoom still get a visible mark.
-    for (const auto& [start, vad] : sp.vads()) {
+    for (const mm::Vad* vp : app.mm().regions(space)) {
+        const mm::Vad& vad = *vp;
         const double x0 = view.to_px(double(vad.base())), x1 = view.to_px(double(vad.base()) + double(vad.size()));
         if (x1 < -3 || x0 > width + 3 || x1 - x0 >= 3) continue;
         const float xm = p0.x + float((x0 + x1) * 0.5);
@@ -140,9 +141,11 @@ void draw_strip(App& app, uint16_t space) {
         ImGui::Text("0x%08X", hover_va);
         ImGui::PopFont();
         ImGui::TextDisabled("%s", mm::arena_name(sp.personality(), hover_va));
-        if (const mm::Vad* v = sp.find_vad(hover_va))
+        if (const mm::Vad* v = app.mm().vad_at(space, hover_va)) {
             ImGui::Text("region 0x%08X-0x%08X %s %s", v->base(), v->base() + v->size() - 1, mm::vad_type_name(v->type),
                         mm::protection_name(v->allocation_protect).c_str());
+            if (!v->users.empty()) ImGui::TextDisabled("shared arena: one mapping for every process, %zu using it", v->users.size());
+        }
         const auto pc = PageClass(pages[hover_va >> 12]);
         ImGui::Text("page: %s", page_class_name(pc));
         const auto info = app.mm().pte_info(space, hover_va);
@@ -180,7 +183,9 @@ void region_table(App& app, uint16_t space) {
     };
     std::vector<Row> rows;
     uint64_t va = 0;
-    while (va < sp.layout().user_end) {
+    // win95: the shared arena's regions are listed too once there are any (every process sees them).
+    const uint64_t end = sp.layout().shared_begin && !m.shared_vads().empty() ? sp.layout().shared_end : sp.layout().user_end;
+    while (va < end) {
         mm::MemoryBasicInformation q;
         if (!m.virtual_query(space, uint32_t(va), q).ok || q.region_size == 0) break;
         Row r{q, 0};
@@ -258,13 +263,13 @@ void draw_address_space_panel(App& app) {
     // Quick views beside the process buttons: all 4 GB, or just the span of the regions.
     if (!process_selector_in_tab_row(app, "as", views_w, [&] {
             if (app.state().space == 0xFFFF) return;
-            const mm::AddressSpace& sp = app.mm().space(app.state().space);
+            const auto regions = app.mm().regions(app.state().space);
             if (ImGui::Button("All 4 GB")) app.state().strip.fit(app.state().strip.width_px);
             ImGui::SameLine();
-            ImGui::BeginDisabled(sp.vads().empty());
-            if (ImGui::Button("Regions") && !sp.vads().empty()) {
-                const double lo = double(sp.vads().begin()->second.base());
-                const auto& last = sp.vads().rbegin()->second;
+            ImGui::BeginDisabled(regions.empty());
+            if (ImGui::Button("Regions") && !regions.empty()) {
+                const double lo = double(regions.front()->base());
+                const auto& last = *regions.back();
                 const double hi = double(last.base()) + double(last.size());
                 const double margin = std::max((hi - lo) * 0.1, 8.0 * 4096.0);
                 app.state().strip.show_range(std::max(0.0, lo - margin), std::min(kFourGb, hi + margin), app.state().strip.width_px);

@@ -222,7 +222,7 @@ void draw_entry_decoder_panel(App& app) {
     ImGui::SameLine();
     chip(is_pde ? entry_summary(app.session(), v, true) : entry_summary(app.session(), v, false),
          is_pde ? ((v & 1) ? pal.frame[int(FrameClass::PageTable)] : pal.page[int(PageClass::Free)])
-                : pal.page[int(classify_pte(v, sp.find_vad(va)))]);
+                : pal.page[int(classify_pte(v, m.vad_at(st.space, va)))]);
     ImGui::TextDisabled("%s", kind_text.c_str());
     app.probe().value("decoder.layout", hardware ? "hardware" : "software");
     app.probe().value("decoder.kind", hardware ? ((v & 1) ? "valid" : "not-present") : mm::pte_kind_name(kind));

@@ -56,7 +56,7 @@ void processes_table(App& app) {
         ImGui::TableNextColumn();
         ImGui::Text("%08X", sp.cr3());
         ImGui::TableNextColumn();
-        ImGui::Text("%zu", sp.vads().size());
+        ImGui::Text("%zu", m.regions(sp.id()).size());  // its own and (win95) the shared arena's
         uint32_t committed = 0, resident = 0;
         for (uint8_t c : d.page_classes(p.space)) {
             const auto pc = PageClass(c);

@@ -22,8 +22,8 @@ ImU32 pde_colour(App& app, const mm::AddressSpace& sp, uint32_t d, uint32_t pde)
         return pal.frame[int(FrameClass::PageTable)];
     }
     const uint32_t vpn = d << 10;
-    const mm::Vad* next = sp.next_vad(vpn);
-    if (sp.find_vad(vpn << 12) || (next && next->start_vpn < vpn + 1024)) return pal.pde_region;
+    const mm::Vad* next = m.in_shared_arena(sp.id(), vpn << 12) ? mm::next_vad_in(m.shared_vads(), vpn) : sp.next_vad(vpn);
+    if (m.vad_at(sp.id(), vpn << 12) || (next && next->start_vpn < vpn + 1024)) return pal.pde_region;
     return pal.arena[int(arena_of(sp.personality(), (d << 22) + 0x200000))];  // the middle of its 4 MB
 }
 
@@ -180,7 +180,7 @@ void draw_page_tables_panel(App& app) {
                 const uint32_t pa = (frame << 12) + i * 4;
                 const uint32_t e = ram.read_u32(pa);
                 const uint32_t vpn = (pd << 10) | i;
-                const mm::Vad* vad = regions.empty() || regions[vpn] == 0 ? nullptr : sp.find_vad(vpn << 12);
+                const mm::Vad* vad = regions.empty() || regions[vpn] == 0 ? nullptr : m.vad_at(space, vpn << 12);
                 GridCell c;
                 c.fill = self_map && (e & 1) ? pal.frame[int(FrameClass::PageTable)] : pal.page[int(classify_pte(e, vad))];
                 c.changed = d.changes().word(pa) != nullptr;
@@ -197,7 +197,7 @@ void draw_page_tables_panel(App& app) {
             const uint32_t pa = (frame << 12) + i * 4;
             const uint32_t e = ram.read_u32(pa);
             const uint32_t va = (pd << 22) | (i << 12);
-            const mm::Vad* vad = sp.find_vad(va);
+            const mm::Vad* vad = m.vad_at(space, va);
             ImGui::BeginTooltip();
             ImGui::PushFont(app.fonts().mono);
             ImGui::Text("PTE %03X at pa %08X = %08X", i, pa, e);

@@ -162,7 +162,7 @@ void draw_walk_panel(App& app) {
     std::string result;
     if (pde_ok) {
         const bool valid = info.pte & 1;
-        const PageClass pc = classify_pte(info.pte, sp.find_vad(va));
+        const PageClass pc = classify_pte(info.pte, m.vad_at(space, va));
         boxes.push_back({fmt::format("PTE {:03X}", x86::pte_index(va)),
                          {fmt::format("[{:08X}] = {:08X}", info.pte_address, info.pte),
                           valid ? fmt::format("frame 0x{:X} {}", info.pte >> 12, sim::windbg_flags(info.pte))

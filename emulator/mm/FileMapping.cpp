@@ -54,8 +54,8 @@ std::optional<uint32_t> MemoryManager::find_data_section(uint32_t file) const {
 
 std::vector<const Vad*> MemoryManager::views_of(uint16_t space, uint32_t section) const {
     std::vector<const Vad*> out;
-    for (const auto& [k, v] : m_spaces[space].vads())
-        if (v.type == VadType::Mapped && v.section == section) out.push_back(&v);
+    for (const Vad* v : regions(space))
+        if (v->type == VadType::Mapped && v->section == section) out.push_back(v);
     return out;
 }
 
@@ -243,7 +243,7 @@ bool MemoryManager::write_back(uint32_t frame, WriteBack why) {
         const uint32_t pte = m_ram.read_u32(pa);
         if (!(pte & Pte::kDirty)) continue;
         write_pte(pa, pte & ~Pte::kDirty);
-        if (space == m_current) m_tlb.invalidate(x86::vpn(va_of_pte(pa)));
+        invalidate_page(space, va_of_pte(pa));
     }
     m_pfn.set_modified(frame, false);
     return true;
@@ -421,6 +421,42 @@ Result MemoryManager::map_view(uint16_t space, uint32_t mapping_handle, uint32_t
     if (uint64_t(offset) + bytes > m.size) return Result::failure(Error::AccessDenied);
     const uint32_t pages = uint32_t(round_up(bytes, 0x1000) >> 12);
     const Layout& lay = sp.layout();
+    if (sp.personality() == Personality::Win95) {
+        // Windows 95: the view lives once, in the shared arena, at one address for every process.
+        // Mapping the same part of the same object again (in any process) returns that view; a
+        // FILE_MAP_COPY view is its own region, so that its copies stay out of the others' views.
+        if (protect != page::kWriteCopy)
+            for (const auto& [k, v] : shared_vads()) {
+                if (v.type != VadType::Mapped || v.mapping != m.id || v.offset_page != (offset >> 12) ||
+                    v.end_vpn - v.start_vpn != pages || v.allocation_protect != protect)
+                    continue;
+                if (address && address != v.base()) return Result::failure(Error::InvalidAddress);
+                if (std::binary_search(v.users.begin(), v.users.end(), space)) return Result::success(v.base());
+                return add_shared_user(space, v.base());
+            }
+        uint32_t base = address;
+        if (base) {
+            if (!in_shared_arena(space, base) || uint64_t(base) + (uint64_t(pages) << 12) > lay.shared_end ||
+                !range_is_free_for(space, base >> 12, (base >> 12) + pages))
+                return Result::failure(Error::InvalidAddress);
+        } else {
+            const auto gap = find_shared_gap(pages, lay.shared_begin);
+            if (!gap) return Result::failure(Error::NotEnoughMemory);
+            base = *gap;
+        }
+        event(EventKind::ViewMapped, space, base, pages << 12, m.id, protect);
+        Vad v{base >> 12, (base >> 12) + pages, VadType::Mapped, protect, false};
+        v.section = m.section;
+        v.offset_page = offset >> 12;
+        v.mapping = m.id;
+        v.users = {space};
+        insert_vad(space, v);
+        DataSection s = m_data_sections[m.section];
+        ++s.views;
+        put_data_section(s);
+        mapping_ref(m.id, 0, +1);
+        return Result::success(base);
+    }
     uint32_t base = address;
     if (base) {
         if (base < lay.alloc_lowest || uint64_t(base) + (uint64_t(pages) << 12) > lay.user_end ||
@@ -457,7 +493,7 @@ Result MemoryManager::unmap_view_vad(uint16_t space, const Vad& vad) {
             // The section keeps the page; what this view wrote is remembered in the frame.
             const uint32_t frame = pte >> 12;
             if (pte & Pte::kDirty) m_pfn.set_modified(frame, true);
-            if (space == m_current) m_tlb.invalidate(vpn);
+            invalidate_page(space, va);
             write_pte(pte_address, 0);
             m_pfn.set_share_count(frame, m_pfn[frame].share_count - 1);
         } else if (k == PteKind::Prototype || k == PteKind::Zero) {
@@ -478,6 +514,8 @@ Result MemoryManager::unmap_view_vad(uint16_t space, const Vad& vad) {
 Result MemoryManager::unmap_view(uint16_t space, uint32_t address) {
     const Vad* v = vad_at(space, address);
     if (!v || v->type != VadType::Mapped) return Result::failure(Error::InvalidAddress);  // STATUS_NOT_MAPPED_VIEW
+    // win95: the process stops using the shared view; the last one to do so unmaps it.
+    if (in_shared_arena(space, v->base())) return drop_shared_user(space, v->base());
     return unmap_view_vad(space, *v);
 }
 
@@ -648,6 +686,15 @@ std::vector<std::pair<uint16_t, uint32_t>> MemoryManager::data_mappings(uint32_t
             if ((pte & Pte::kPresent) && (pte >> 12) == frame) out.emplace_back(sp.id(), pte_address);
         }
     }
+    // A win95 shared-arena view has one PTE, in a shared table, for every process.
+    for (const auto& [k, v] : shared_vads()) {
+        if (v.type != VadType::Mapped || v.section != section) continue;
+        if (page < v.offset_page || page - v.offset_page >= v.end_vpn - v.start_vpn) continue;
+        const uint32_t pte_address = pte_address_of(kNoSpace, (v.start_vpn + (page - v.offset_page)) << 12);
+        if (!pte_address) continue;
+        const uint32_t pte = m_ram.read_u32(pte_address);
+        if ((pte & Pte::kPresent) && (pte >> 12) == frame) out.emplace_back(kNoSpace, pte_address);
+    }
     return out;
 }
 
@@ -687,7 +734,7 @@ bool MemoryManager::evict_data(uint32_t frame) {
     }
     for (const auto& [sp, pa] : maps) {
         write_pte(pa, SoftwarePte::prototype(index));
-        if (sp == m_current) m_tlb.invalidate(x86::vpn(va_of_pte(pa)));
+        invalidate_page(sp, va_of_pte(pa));
     }
     set_proto(index, new_proto);
     m_pfn.remove(frame);

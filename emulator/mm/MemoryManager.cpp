@@ -570,10 +570,7 @@ void MemoryManager::release_shared_region(uint16_t last_user, const Vad& vad) {
             erase_shared_vad(v);
             free_empty_page_tables(last_user, v.start_vpn, v.end_vpn);
             break;
-        case VadType::Mapped:
-            // Shared-arena file views (win95 MapViewOfFile) come with the mapped-files work.
-            PL_CHECK(false && "no shared mapped views yet");
-            break;
+        case VadType::Mapped: unmap_view_vad(last_user, v); break;
     }
 }
 
@@ -1638,13 +1635,18 @@ std::vector<std::string> MemoryManager::check_invariants() const {
                 }
             }
         }
-        for (const AddressSpace& sp : m_spaces) {
-            if (!sp.alive()) continue;
-            for (const auto& [k, v] : sp.vads()) {
+        std::vector<const Vad*> views;
+        for (const AddressSpace& sp : m_spaces)
+            if (sp.alive())
+                for (const auto& [k, v] : sp.vads()) views.push_back(&v);
+        for (const auto& [k, v] : m_shared_vads) views.push_back(&v);  // once, whoever uses them
+        {
+            for (const Vad* vp : views) {
+                const Vad& v = *vp;
                 if (v.type != VadType::Mapped) continue;
                 if (v.mapping >= m_mappings.size() || m_mappings[v.mapping].section != v.section ||
                     v.offset_page + (v.end_vpn - v.start_vpn) > m_data_sections[v.section].pages) {
-                    fail("space %u: the view at 0x%08X does not fit its section", sp.id(), v.base());
+                    fail("the view at 0x%08X does not fit its section", v.base());
                     continue;
                 }
                 ++view_refs[v.mapping];

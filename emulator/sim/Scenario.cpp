@@ -50,7 +50,7 @@ const std::vector<OpSpec>& op_specs() {
           {"as", ArgType::Bind, false}}},
         {"write", Op::Write,
          {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, false},
-          {"value", ArgType::Number, false}, {"text", ArgType::Text, false}}},
+          {"value", ArgType::Value, false}, {"text", ArgType::Text, false}}},
         {"execute", Op::Execute,
          {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, false},
           {"as", ArgType::Bind, false}}},
@@ -74,7 +74,7 @@ const std::vector<OpSpec>& op_specs() {
           {"size", ArgType::Number, true}, {"as", ArgType::Bind, false}}},
         {"write_file", Op::WriteFile,
          {{"process", ArgType::Process, true}, {"file", ArgType::Address, true}, {"offset", ArgType::Number, false},
-          {"text", ArgType::Text, false}, {"value", ArgType::Number, false}, {"size", ArgType::Number, false}}},
+          {"text", ArgType::Text, false}, {"value", ArgType::Value, false}, {"size", ArgType::Number, false}}},
         {"set_end_of_file", Op::SetEndOfFile,
          {{"process", ArgType::Process, true}, {"file", ArgType::Address, true}, {"size", ArgType::Number, true}}},
         {"create_file_mapping", Op::CreateFileMapping,
@@ -228,8 +228,17 @@ public:
                 out.text = s;
                 return true;
             }
+            case ArgType::Value:
             case ArgType::Address: {
                 if (!scalar(n, key, s)) return false;
+                if (type == ArgType::Value) {
+                    if (auto v = parse_number(s)) {
+                        if (*v > 0xFFFFFFFFull) return fail(n, fmt::format("{}: 0x{:X} does not fit in 32 bits", key, *v));
+                        out.number = *v;
+                        out.address = AddressExpr{"", int64_t(*v)};
+                        return true;
+                    }
+                }
                 auto a = parse_address(s);
                 if (!a) return fail(n, fmt::format("{}: '{}' is not an address (a number, a bound name, or name+offset)", key, s));
                 if (!a->name.empty() && !m_bound.count(a->name))

@@ -40,6 +40,7 @@ enum class ArgType : uint8_t {
     Disposition, // open | create | open_always
     MapAccess,   // read | write | copy | all (FILE_MAP_*), one or a list
     SecFlags,    // reserve | commit (SEC_*), one or a list
+    Value,       // a number, or a bound name (+offset): the value an earlier read bound
 };
 
 struct Arg {

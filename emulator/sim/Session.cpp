@@ -294,7 +294,9 @@ void Session::run_step(size_t index) {
                 for (size_t i = 0; i < t->text.size(); ++i)
                     if (!put(*address + uint32_t(i), 1, uint8_t(t->text[i]))) break;
             } else {
-                put(*address, uint32_t(number("size", 4)), uint32_t(number("value", 0)));
+                const auto v = resolve(step.arg("value")->address, r);
+                if (!v) break;
+                put(*address, uint32_t(number("size", 4)), *v);
             }
             break;
         }
@@ -367,8 +369,11 @@ void Session::run_step(size_t index) {
             if (!h) break;
             std::vector<uint8_t> bytes;
             if (const Arg* t = step.arg("text")) bytes.assign(t->text.begin(), t->text.end());
-            else
-                for (uint64_t i = 0, v = number("value", 0); i < number("size", 4); ++i) bytes.push_back(uint8_t(v >> (8 * i)));
+            else {
+                const auto v = resolve(step.arg("value")->address, r);
+                if (!v) break;
+                for (uint64_t i = 0; i < number("size", 4); ++i) bytes.push_back(uint8_t(*v >> (8 * i)));
+            }
             set(mmgr.write_file(*space, *h, uint32_t(number("offset", 0)), bytes));
             break;
         }

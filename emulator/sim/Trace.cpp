@@ -228,6 +228,12 @@ std::string describe_step(const Step& s) {
                                   a.address.offset < 0 ? -a.address.offset : a.address.offset);
                 break;
             case ArgType::Number: v = fmt::format("0x{:X}", a.number); break;
+            case ArgType::Value:
+                v = a.address.name.empty() ? fmt::format("0x{:X}", a.number)
+                    : a.address.offset == 0 ? a.address.name
+                    : fmt::format("{}{}0x{:X}", a.address.name, a.address.offset < 0 ? "-" : "+",
+                                  a.address.offset < 0 ? -a.address.offset : a.address.offset);
+                break;
             case ArgType::Protection: v = mm::protection_name(uint32_t(a.number)); break;
             case ArgType::AllocType: {
                 std::vector<std::string> parts;

@@ -506,8 +506,9 @@ Result MemoryManager::unmap_view_vad(uint16_t space, const Vad& vad) {
     DataSection s = m_data_sections[v.section];
     --s.views;
     put_data_section(s);
-    free_empty_page_tables(space, v.start_vpn, v.end_vpn);
+    // The view's reference goes in the same event as its VAD, before any later event opens.
     mapping_ref(v.mapping, 0, -1);
+    free_empty_page_tables(space, v.start_vpn, v.end_vpn);
     return Result::success();
 }
 

@@ -175,17 +175,7 @@ Result MemoryManager::create_file(uint16_t space, const std::string& path, uint3
               truncate ? 2 : access);
         const HandleEntry e{HandleKind::File, file, access};
         put_handle(space, h, &e);
-        if (truncate) {
-            if (auto s = find_data_section(file)) {
-                // Cached pages of the old contents go (dirty ones are written first, as NT's
-                // cache manager purges a file it truncates).
-                for (uint32_t page = 0; page < m_data_sections[*s].pages; ++page) {
-                    const uint32_t p = prototype(data_proto_index(*s, page));
-                    if (p & Pte::kPresent) write_back(p >> 12, WriteBack::Truncation);
-                }
-            }
-            file_resize(file, 0);
-        }
+        if (truncate) cut_file(file, 0);
         // CREATE_ALWAYS and OPEN_ALWAYS succeed on an existing file with ERROR_ALREADY_EXISTS.
         r = Result::success(h);
         if (disposition != Disposition::Open) r.error = Error::AlreadyExists;
@@ -260,15 +250,23 @@ Result MemoryManager::set_end_of_file(uint16_t space, uint32_t handle, uint32_t 
     const uint32_t file = h->object;
     const auto section = find_data_section(file);
     if (section && m_data_sections[*section].views) return Result::failure(Error::UserMappedFile);
+    event(EventKind::FileSizeSet, space, intern(m_files[file].path), uint32_t(m_files[file].bytes.size()), size);
+    cut_file(file, size);
+    return Result::success();
+}
+
+// Sets a file's size (SetEndOfFile, CREATE_ALWAYS). Dirty cached pages reach the disk before the
+// file is cut, and the frames of pages past the new end lose the cut bytes, so that the cache
+// never shows what the file no longer holds.
+void MemoryManager::cut_file(uint32_t file, uint32_t size) {
+    const auto section = find_data_section(file);
     const uint32_t old = uint32_t(m_files[file].bytes.size());
     if (section && size < old) {
-        // Dirty cached pages reach the disk before the file is cut (their tails are then cut too).
         for (uint32_t page = 0; page < m_data_sections[*section].pages; ++page) {
             const uint32_t p = prototype(data_proto_index(*section, page));
             if (p & Pte::kPresent) write_back(p >> 12, WriteBack::Truncation);
         }
     }
-    event(EventKind::FileSizeSet, space, intern(m_files[file].path), old, size);
     file_resize(file, size);
     if (section && size < old) {
         // Resident pages past the new end must read as zeros now: the cut bytes leave the frames.
@@ -282,7 +280,6 @@ Result MemoryManager::set_end_of_file(uint16_t space, uint32_t handle, uint32_t 
             m_ram.set_content(frame, content);
         }
     }
-    return Result::success();
 }
 
 Result MemoryManager::close_handle(uint16_t space, uint32_t handle) {

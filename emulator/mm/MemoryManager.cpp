@@ -1291,9 +1291,10 @@ Result MemoryManager::virtual_query(uint16_t space, uint32_t address, MemoryBasi
     const PageState first = page_state(space, page);
     uint32_t vpn = page >> 12;
     while (vpn < vad->end_vpn) {
-        // A missing page table means every PTE under it is zero: skip it in one step.
+        // A missing page table means every PTE under it is zero: skip it in one step (not in a
+        // view, whose zero PTEs each ask the section's prototype PTE, committed or not).
         const uint32_t va = vpn << 12;
-        if (!pte_address_of(space, va)) {
+        if (vad->type != VadType::Mapped && !pte_address_of(space, va)) {
             const PageState s = page_state(space, va);
             if (s.state != first.state || s.protect != first.protect) break;
             vpn = std::min(vad->end_vpn, ((vpn >> 10) + 1) << 10);

@@ -334,6 +334,7 @@ private:
     uint32_t new_file(const std::string& path);                          // journaled FileCreate
     void file_store(uint32_t file, uint64_t offset, const uint8_t* data, uint32_t n);  // journaled bytes
     void file_resize(uint32_t file, uint32_t size);
+    void cut_file(uint32_t file, uint32_t size);  // resize, keeping the section's frames truthful
     core::PageRef file_chunk(uint32_t file, uint32_t page) const;        // 4 KB of the file, zero past its end
     void put_handle(uint16_t space, uint32_t handle, const HandleEntry* entry);  // null: remove
     uint32_t add_handle(uint16_t space, const HandleEntry& entry);

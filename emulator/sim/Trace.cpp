@@ -160,6 +160,9 @@ std::string describe_change(const os::Machine& m, const core::Change& c) {
                 if (mm::SoftwarePte::kind(w) == mm::PteKind::Pagefile) return fmt::format("pagefile slot {}", w >> 12);
                 return fmt::format("in file, page {}", w >> 12);
             };
+            if (mm::MemoryManager::is_data_proto(c.target))
+                return fmt::format("prototype PTE of data section {} page {}: {:08X} -> {:08X}  ({})", mm::MemoryManager::data_proto_section(c.target),
+                                   mm::MemoryManager::data_proto_page(c.target), c.before, c.after, proto(c.after));
             return fmt::format("prototype PTE {}: {:08X} -> {:08X}  ({})", c.target, c.before, c.after, proto(c.after));
         }
         case core::Store::Object: {

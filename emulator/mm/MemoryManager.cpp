@@ -318,6 +318,7 @@ uint32_t MemoryManager::pte_address_of(uint16_t space, uint32_t va) const {
 
 uint32_t MemoryManager::va_of_pte(uint32_t pte_address) const {
     const uint32_t table = pte_address >> 12;
+    if (table >= m_pfn.size()) return 0;  // not a page table's entry (e.g. a prototype index)
     const uint32_t pde_address = m_pfn[table].pte_address;
     return (((pde_address & 0xFFFu) / 4) << 22) | (((pte_address & 0xFFFu) / 4) << 12);
 }

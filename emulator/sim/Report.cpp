@@ -102,6 +102,63 @@ Mapper map_slots(const os::Machine& m) {
 
 }  // namespace
 
+namespace {
+std::string handle_text(const os::Machine& m, const mm::HandleEntry& e) {
+    const auto& mmgr = m.mm();
+    if (e.kind == mm::HandleKind::File)
+        return fmt::format("File     {}  ({}{})", mmgr.files()[e.object].path, (e.access & mm::generic::kRead) ? "R" : "",
+                           (e.access & mm::generic::kWrite) ? "W" : "");
+    const mm::MappingObject& o = mmgr.mappings()[e.object];
+    return fmt::format("Section  mapping object #{}{}  (access 0x{:X})", o.id, o.name.empty() ? "" : " \"" + o.name + "\"", e.access);
+}
+
+// Files, handle tables, file mapping objects and data sections (Process Explorer / !handle and
+// !ca style), when the scenario has any.
+void write_objects_text(const os::Machine& m, std::ostream& out, const StateOptions& options) {
+    const auto& mmgr = m.mm();
+    bool any_handles = false;
+    for (const os::Process& p : m.processes())
+        if (p.space != mm::kNoSpace && !mmgr.handles(p.space).empty()) any_handles = true;
+    if (!any_handles && mmgr.mappings().empty() && mmgr.data_sections().empty()) return;
+    out << "\nHandles:\n";
+    for (const os::Process& p : m.processes()) {
+        if (options.process && p.name != *options.process) continue;
+        if (p.space == mm::kNoSpace) continue;
+        for (const auto& [h, e] : mmgr.handles(p.space))
+            out << fmt::format("  {:<8} 0x{:<4X} {}\n", p.name, h, handle_text(m, e));
+    }
+    if (options.process) return;
+    out << "File mapping objects:\n";
+    for (const mm::MappingObject& o : mmgr.mappings()) {
+        if (!o.alive()) continue;
+        out << fmt::format("  #{:<3} {:<16} {:<18} size 0x{:<8X} data section {}  handles {}  views {}\n", o.id,
+                           o.name.empty() ? "(unnamed)" : "\"" + o.name + "\"", mm::protection_name(o.protect), o.size, o.section,
+                           o.handles, o.views);
+    }
+    out << "Data sections (control areas):\n";
+    for (const mm::DataSection& sec : mmgr.data_sections()) {
+        if (!sec.alive) continue;
+        const auto& protos = mmgr.data_prototypes(sec.id);
+        uint32_t resident = 0;
+        for (uint32_t p : protos) resident += p & 1;
+        out << fmt::format("  {:<3} {:<28} {} pages, {} in frames, {} view{}{}\n", sec.id,
+                           sec.kind == mm::DataSectionKind::File ? mmgr.files()[sec.file].path : std::string("(pagefile-backed)"),
+                           sec.pages, resident, sec.views, sec.views == 1 ? "" : "s", sec.reserve ? ", SEC_RESERVE" : "");
+        for (uint32_t page = 0; page < protos.size(); ++page) {
+            const uint32_t p = protos[page];
+            std::string what;
+            if (p & 1) what = fmt::format("valid, frame 0x{:X}{}", p >> 12, (mmgr.pfn()[p >> 12].flags & mm::PfnEntry::kModified) ? " (modified)" : "");
+            else if (p == 0) what = "reserved";
+            else if (sec.kind == mm::DataSectionKind::Pagefile && mm::SoftwarePte::kind(p) == mm::PteKind::Pagefile)
+                what = fmt::format("pagefile slot {}", p >> 12);
+            else if (sec.kind == mm::DataSectionKind::Pagefile) what = "demand-zero";
+            else continue;  // in the file: the usual state, not listed
+            out << fmt::format("      page {:<5} prototype PTE {:08X}  {}\n", page, p, what);
+        }
+    }
+}
+}  // namespace
+
 void write_state_text(const os::Machine& m, std::ostream& out, const StateOptions& options) {
     const auto& mmgr = m.mm();
     out << fmt::format("Machine: {} personality, {} frames ({} free), pagefile {} of {} slots used, CR3 {:08X}\n",
@@ -165,9 +222,12 @@ void write_state_text(const os::Machine& m, std::ostream& out, const StateOption
             if (e.use == mm::FrameUse::Private) va = fmt::format("{:08X}", mmgr.va_of_pte(e.pte_address));
             else if (e.use == mm::FrameUse::PageTable && (e.owner != 0xFFFF || mmgr.shared_table((e.pte_address & 0xFFF) / 4) == f))
                 va = fmt::format("{:08X}", ((e.pte_address & 0xFFF) / 4) << 22);
-            if (e.owner == 0xFFFF && mmgr.in_shared_arena(mm::kNoSpace, mmgr.va_of_pte(e.pte_address)) &&
-                e.use == mm::FrameUse::Private)
+            if (e.use == mm::FrameUse::Private && e.owner == 0xFFFF &&
+                mmgr.in_shared_arena(mm::kNoSpace, mmgr.va_of_pte(e.pte_address)))
                 owner = "shared";
+            if (e.use == mm::FrameUse::File || e.use == mm::FrameUse::PagefileSection)
+                va = fmt::format("sec {} pg {}", mm::MemoryManager::data_proto_section(e.pte_address),
+                                 mm::MemoryManager::data_proto_page(e.pte_address));
             out << fmt::format("  {:<6X} {:<9} {:<16} {:<10} {:<10} {:>5}  {}\n", f, mm::frame_state_name(e.state),
                                mm::frame_use_name(e.use), owner, va, e.share_count,
                                e.pte_address ? fmt::format("{:08X}", e.pte_address) : "");
@@ -186,6 +246,7 @@ void write_state_text(const os::Machine& m, std::ostream& out, const StateOption
                                                              : fmt::format("{} {:08X}", m.space_name(it->second.first), it->second.second));
         }
     }
+    write_objects_text(m, out, options);
     out << "\nCounters:\n";
     for (size_t i = 0; i < mm::kCounterCount; ++i)
         out << fmt::format("  {:<20} {}\n", mm::counter_name(mm::Counter(i)), mmgr.counters()[i]);
@@ -258,6 +319,28 @@ nlohmann::ordered_json state_json(const os::Machine& m, const StateOptions& opti
     nlohmann::ordered_json counters;
     for (size_t i = 0; i < mm::kCounterCount; ++i) counters[std::string(mm::counter_name(mm::Counter(i)))] = mmgr.counters()[i];
     j["counters"] = counters;
+    nlohmann::ordered_json handles = nlohmann::ordered_json::array();
+    for (const os::Process& p : m.processes()) {
+        if (p.space == mm::kNoSpace) continue;
+        for (const auto& [h, e] : mmgr.handles(p.space))
+            handles.push_back({{"process", p.name}, {"handle", h}, {"kind", e.kind == mm::HandleKind::File ? "file" : "mapping"},
+                               {"object", e.object}, {"access", e.access}});
+    }
+    j["handles"] = handles;
+    nlohmann::ordered_json mappings = nlohmann::ordered_json::array();
+    for (const mm::MappingObject& o : mmgr.mappings())
+        if (o.alive())
+            mappings.push_back({{"id", o.id}, {"name", o.name}, {"protect", mm::protection_name(o.protect)}, {"size", o.size},
+                                {"section", o.section}, {"handles", o.handles}, {"views", o.views}});
+    j["mappings"] = mappings;
+    nlohmann::ordered_json sections = nlohmann::ordered_json::array();
+    for (const mm::DataSection& sec : mmgr.data_sections())
+        if (sec.alive)
+            sections.push_back({{"id", sec.id}, {"kind", sec.kind == mm::DataSectionKind::File ? "file" : "pagefile"},
+                                {"file", sec.kind == mm::DataSectionKind::File ? mmgr.files()[sec.file].path : std::string()},
+                                {"pages", sec.pages}, {"views", sec.views}, {"reserve", sec.reserve},
+                                {"prototypes", mmgr.data_prototypes(sec.id)}});
+    j["data_sections"] = sections;
     return j;
 }
 

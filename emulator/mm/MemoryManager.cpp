@@ -1069,6 +1069,11 @@ Result MemoryManager::virtual_alloc(uint16_t space, uint32_t address, uint32_t s
     if ((!commit && !reserve) || (type & ~(mem::kCommit | mem::kReserve | mem::kTopDown)))
         return Result::failure(Error::InvalidParameter);
     if (!is_valid_private_protection(protect)) return Result::failure(Error::InvalidParameter);
+    // win95: committing pages of a SEC_RESERVE view in the shared arena (the only allocation
+    // PageLab takes there).
+    if (commit && !reserve && size != 0 && in_shared_arena(space, address))
+        if (const Vad* v = vad_at(space, address); v && v->type == VadType::Mapped && round_up(uint64_t(address) + size, 0x1000) <= (uint64_t(v->end_vpn) << 12))
+            return commit_view(space, *v, address >> 12, uint32_t(round_up(uint64_t(address) + size, 0x1000) >> 12), *to_mm_protection(protect));
     if (address >= lay.user_end || uint64_t(address) + size > lay.user_end) return Result::failure(Error::InvalidParameter);
     if (size == 0) return Result::failure(w95 ? Error::NotEnoughMemory : Error::InvalidParameter);
     const uint32_t mm_prot = *to_mm_protection(protect);

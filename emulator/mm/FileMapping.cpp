@@ -444,18 +444,7 @@ Result MemoryManager::map_view(uint16_t space, uint32_t mapping_handle, uint32_t
             if (!gap) return Result::failure(Error::NotEnoughMemory);
             base = *gap;
         }
-        event(EventKind::ViewMapped, space, base, pages << 12, m.id, protect);
-        Vad v{base >> 12, (base >> 12) + pages, VadType::Mapped, protect, false};
-        v.section = m.section;
-        v.offset_page = offset >> 12;
-        v.mapping = m.id;
-        v.users = {space};
-        insert_vad(space, v);
-        DataSection s = m_data_sections[m.section];
-        ++s.views;
-        put_data_section(s);
-        mapping_ref(m.id, 0, +1);
-        return Result::success(base);
+        return Result::success(insert_view(space, m.id, base, pages, offset >> 12, protect, true));
     }
     uint32_t base = address;
     if (base) {
@@ -467,17 +456,25 @@ Result MemoryManager::map_view(uint16_t space, uint32_t mapping_handle, uint32_t
         if (!gap) return Result::failure(Error::NotEnoughMemory);
         base = *gap;
     }
+    return Result::success(insert_view(space, m.id, base, pages, offset >> 12, protect, false));
+}
+
+// The view's VAD and the references it holds, in one event.
+uint32_t MemoryManager::insert_view(uint16_t space, uint32_t mapping, uint32_t base, uint32_t pages, uint32_t offset_page,
+                                    uint32_t protect, bool shared) {
+    const MappingObject& m = m_mappings[mapping];
     event(EventKind::ViewMapped, space, base, pages << 12, m.id, protect);
     Vad v{base >> 12, (base >> 12) + pages, VadType::Mapped, protect, false};
     v.section = m.section;
-    v.offset_page = offset >> 12;
+    v.offset_page = offset_page;
     v.mapping = m.id;
+    if (shared) v.users = {space};
     insert_vad(space, v);
     DataSection s = m_data_sections[m.section];
     ++s.views;
     put_data_section(s);
     mapping_ref(m.id, 0, +1);
-    return Result::success(base);
+    return base;
 }
 
 Result MemoryManager::unmap_view_vad(uint16_t space, const Vad& vad) {
@@ -738,6 +735,13 @@ bool MemoryManager::evict_data(uint32_t frame) {
         invalidate_page(sp, va_of_pte(pa));
     }
     set_proto(index, new_proto);
+    unuse_frame(frame);
+    add(Counter::Evictions);
+    return true;
+}
+
+// An evicted page's frame, in hand for its next use: off every list, no use, no owner, Active.
+void MemoryManager::unuse_frame(uint32_t frame) {
     m_pfn.remove(frame);
     m_pfn.set_use(frame, FrameUse::None);
     m_pfn.set_owner(frame, kNoSpace);
@@ -745,8 +749,6 @@ bool MemoryManager::evict_data(uint32_t frame) {
     m_pfn.set_original_pte(frame, 0);
     m_pfn.set_share_count(frame, 0);
     m_pfn.set_flags(frame, 0);
-    add(Counter::Evictions);
-    return true;
 }
 
 std::optional<uint8_t> MemoryManager::peek_data_prototype(uint32_t index, uint32_t offset) const {

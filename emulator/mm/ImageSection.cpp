@@ -508,13 +508,7 @@ bool MemoryManager::evict_image(uint32_t frame) {
         invalidate_page(s, va_of_pte(pa));
     }
     set_proto(index, new_proto);
-    m_pfn.remove(frame);
-    m_pfn.set_use(frame, FrameUse::None);
-    m_pfn.set_owner(frame, kNoSpace);
-    m_pfn.set_pte_address(frame, 0);
-    m_pfn.set_original_pte(frame, 0);
-    m_pfn.set_share_count(frame, 0);
-    m_pfn.set_flags(frame, 0);
+    unuse_frame(frame);
     add(Counter::Evictions);
     return true;
 }

@@ -358,6 +358,9 @@ private:
     // A view page's protection in this process while it is not a private copy (own, else the view's).
     uint32_t view_protection(const Vad& v, uint32_t vpn) const;
     Result unmap_view_vad(uint16_t space, const Vad& v);
+    uint32_t insert_view(uint16_t space, uint32_t mapping, uint32_t base, uint32_t pages, uint32_t offset_page,
+                         uint32_t protect, bool shared);
+    void unuse_frame(uint32_t frame);
     Result commit_view(uint16_t space, const Vad& v, uint32_t first, uint32_t last, uint32_t mm_prot);
     Result protect_view(uint16_t space, const Vad& v, uint32_t first, uint32_t last, uint32_t mm_prot);
     void close_all_handles(uint16_t space);

@@ -27,7 +27,7 @@ const char* page_class_help(PageClass c) {
         case PageClass::Present: return "Valid PTE: the processor's walk reaches a frame.";
         case PageClass::Pagefile: return "Written out: the PTE names a pagefile slot; the next access is a hard fault.";
         case PageClass::Transition: return "Trimmed, but the frame still holds the page (standby or modified list): a soft fault brings it back.";
-        case PageClass::Prototype: return "Backed by a section: the PTE points at the section's prototype PTE.";
+        case PageClass::Prototype: return "Backed by a section: the PTE points at the section's prototype PTE (in a view of a mapped file, a zero PTE does too: ask the VAD, then its prototype PTE).";
         case PageClass::System: return "Mapped at boot outside every region (kernel, or the win95 system arena).";
         case PageClass::Count_: break;
     }
@@ -39,6 +39,7 @@ PageClass classify_pte(uint32_t pte, const mm::Vad* vad) {
         case mm::PteKind::Valid: return vad ? PageClass::Present : PageClass::System;
         case mm::PteKind::Zero:
             if (!vad) return PageClass::Free;
+            if (vad->type == mm::VadType::Mapped) return PageClass::Prototype;  // ask the VAD: the section's page
             return vad->mem_commit ? PageClass::DemandZero : PageClass::Reserved;
         case mm::PteKind::DemandZero: return PageClass::DemandZero;
         case mm::PteKind::Pagefile: return PageClass::Pagefile;
@@ -47,6 +48,24 @@ PageClass classify_pte(uint32_t pte, const mm::Vad* vad) {
         case mm::PteKind::Decommitted: return vad ? PageClass::Reserved : PageClass::Free;
     }
     return PageClass::Free;
+}
+
+std::optional<uint32_t> view_proto_index(const mm::MemoryManager& m, const mm::Vad* vad, uint32_t vpn) {
+    if (!vad || vad->type != mm::VadType::Mapped || !vad->contains_vpn(vpn)) return std::nullopt;
+    if (vad->section >= m.data_sections().size()) return std::nullopt;
+    const uint32_t page = vad->offset_page + (vpn - vad->start_vpn);
+    if (page >= m.data_prototypes(vad->section).size()) return std::nullopt;
+    return mm::MemoryManager::data_proto_index(vad->section, page);
+}
+
+PageClass classify_pte(uint32_t pte, const mm::Vad* vad, const mm::MemoryManager& m, uint32_t vpn) {
+    if (pte == 0 && vad && vad->type == mm::VadType::Mapped) {
+        const auto index = view_proto_index(m, vad, vpn);
+        // SEC_RESERVE: a page of the section nobody committed yet is reserved in every view.
+        if (index && m.prototype(*index) == 0) return PageClass::Reserved;
+        return PageClass::Prototype;
+    }
+    return classify_pte(pte, vad);
 }
 
 const char* frame_class_name(FrameClass c) {
@@ -62,6 +81,21 @@ const char* frame_class_name(FrameClass c) {
         case FrameClass::Count_: break;
     }
     return "?";
+}
+
+const char* frame_class_help(FrameClass c) {
+    switch (c) {
+        case FrameClass::Free: return "On the free or zeroed list: nobody's page.";
+        case FrameClass::PageDirectory: return "A process's page directory (CR3 points at it).";
+        case FrameClass::PageTable: return "A page table: 1024 PTEs for 4 MB of address space.";
+        case FrameClass::Private: return "A process's private page (VirtualAlloc, stack, a copy-on-write copy): pagefile-backed.";
+        case FrameClass::Image: return "A page of an EXE or DLL image section, shared by every process mapping it.";
+        case FrameClass::File: return "A page of a mapped data file: shared by every view of the file (and by ReadFile/WriteFile); a dirty one is written back to the file, never to the pagefile.";
+        case FrameClass::PagefileBacked: return "A page of a pagefile-backed section (CreateFileMapping without a file): shared by every view; a dirty one goes to the pagefile.";
+        case FrameClass::System: return "Mapped at boot for the system (kernel, win95 system arena).";
+        case FrameClass::Count_: break;
+    }
+    return "";
 }
 
 FrameClass classify_frame(const mm::PfnEntry& e) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "mm/MemoryManager.h"
 
@@ -25,8 +26,15 @@ inline constexpr int kPageClassCount = int(PageClass::Count_);
 const char* page_class_name(PageClass c);
 const char* page_class_help(PageClass c);
 
-// vad: the region around the page (null = none).
+// vad: the region around the page (null = none). A zero PTE inside a view (a VAD of type
+// Mapped) means "ask the VAD": the page is the section's, so it is a prototype page — unless the
+// section is SEC_RESERVE and that page is not committed (its prototype PTE is zero); pass the
+// memory manager and the page's VPN to tell these apart (without them a zero PTE in a view is a
+// prototype page).
 PageClass classify_pte(uint32_t pte, const mm::Vad* vad);
+PageClass classify_pte(uint32_t pte, const mm::Vad* vad, const mm::MemoryManager& m, uint32_t vpn);
+// The data-section prototype PTE index behind a page of a view, if the VAD is a view.
+std::optional<uint32_t> view_proto_index(const mm::MemoryManager& m, const mm::Vad* vad, uint32_t vpn);
 
 // The colour key of a physical frame in "by use" mode.
 enum class FrameClass : uint8_t {
@@ -42,6 +50,7 @@ enum class FrameClass : uint8_t {
 };
 inline constexpr int kFrameClassCount = int(FrameClass::Count_);
 const char* frame_class_name(FrameClass c);
+const char* frame_class_help(FrameClass c);  // a sentence for the legend's tooltip
 FrameClass classify_frame(const mm::PfnEntry& e);
 inline bool frame_in_transition(const mm::PfnEntry& e) {
     return e.state == mm::FrameState::Standby || e.state == mm::FrameState::Modified;

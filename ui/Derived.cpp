@@ -63,6 +63,16 @@ ChangeSet collect_changes(const sim::Session& s, size_t first_event, size_t end_
                 break;
             case Store::Vad: out.region_spaces.insert(uint16_t(c.target)); break;
             case Store::Proto: out.protos.insert(c.target); break;
+            case Store::Object:
+                switch (mm::ObjectField(c.field)) {
+                    case mm::ObjectField::FileCreate:
+                    case mm::ObjectField::FileSize: out.files.insert(c.target); break;
+                    case mm::ObjectField::FilePage: out.files.insert(c.target >> 20); break;  // (file << 20) | page
+                    case mm::ObjectField::Handle: out.handles.insert({uint16_t(c.target), uint32_t(c.aux) * 4}); break;
+                    case mm::ObjectField::Mapping: out.mapping_objects.insert(c.target); break;
+                    case mm::ObjectField::DataSection: out.data_sections.insert(c.target); break;
+                }
+                break;
             default: break;
         }
     }
@@ -128,7 +138,7 @@ bool Derived::refresh(sim::Session& s, bool single_event) {
     if (any({Store::Slot, Store::SlotContent, Store::PhysBytes, Store::Pfn, Store::Vad, Store::Space, Store::SpaceCreate}))
         ++m_slots_version;
     const bool tables_changed = any({Store::PhysBytes, Store::FrameContent, Store::Vad, Store::Space, Store::SpaceCreate,
-                                     Store::Proto, Store::Pfn, Store::Os});
+                                     Store::Proto, Store::Pfn, Store::Os, Store::Object});
     m_valid = true;
     m_session = &s;
     m_cursor = s.cursor();
@@ -165,8 +175,13 @@ bool Derived::refresh(sim::Session& s, bool single_event) {
             const mm::Vad& vad = *vp;
             const uint32_t start = vad.start_vpn;
             const uint32_t end = std::min(vad.end_vpn, kPages);
-            std::fill(pages.begin() + start, pages.begin() + end,
-                      uint8_t(vad.mem_commit ? PageClass::DemandZero : PageClass::Reserved));
+            if (vad.type == mm::VadType::Mapped) {
+                // A view: its zero PTEs ask the VAD, which names the section's prototype PTE.
+                for (uint32_t v = start; v < end; ++v) pages[v] = uint8_t(classify_pte(0, &vad, mmgr, v));
+            } else {
+                std::fill(pages.begin() + start, pages.begin() + end,
+                          uint8_t(vad.mem_commit ? PageClass::DemandZero : PageClass::Reserved));
+            }
             std::fill(regions.begin() + start, regions.begin() + end, uint8_t(classify_vad(&vad)));
         }
         mappings.push_back({sp.page_directory(), Mapping{Mapping::Kind::Directory, sp.id(), 0, sp.cr3(), sp.cr3()}});
@@ -185,7 +200,7 @@ bool Derived::refresh(sim::Session& s, bool single_event) {
                 if (pte == 0) continue;
                 const uint32_t vpn = (d << 10) | i;
                 const mm::Vad* vad = regions[vpn] == uint8_t(RegionClass::None) ? nullptr : mmgr.vad_at(sp.id(), vpn << 12);
-                pages[vpn] = uint8_t(classify_pte(pte, vad));
+                pages[vpn] = uint8_t(classify_pte(pte, vad, mmgr, vpn));
                 const auto kind = mm::SoftwarePte::kind(pte);
                 if (kind == mm::PteKind::Valid && (pte >> 12) < ram.frame_count())
                     mappings.push_back({pte >> 12, Mapping{Mapping::Kind::Pte, sp.id(), vpn << 12, (table << 12) + i * 4, pte}});
@@ -204,6 +219,16 @@ bool Derived::refresh(sim::Session& s, bool single_event) {
         if ((p & 1) && (p >> 12) < ram.frame_count())
             mappings.push_back({p >> 12, Mapping{Mapping::Kind::Prototype, 0xFFFF, i, 0, p}});
     }
+    // Data sections' prototype PTEs (mapped files, pagefile-backed sections): a valid one maps
+    // the frame every view of the section shares. va holds the data prototype index.
+    for (const mm::DataSection& ds : mmgr.data_sections()) {
+        const auto& dprotos = mmgr.data_prototypes(ds.id);
+        for (uint32_t page = 0; page < dprotos.size(); ++page) {
+            const uint32_t p = dprotos[page];
+            if ((p & 1) && (p >> 12) < ram.frame_count())
+                mappings.push_back({p >> 12, Mapping{Mapping::Kind::Prototype, 0xFFFF, mm::MemoryManager::data_proto_index(ds.id, page), 0, p}});
+        }
+    }
     std::stable_sort(mappings.begin(), mappings.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     m_map_frames.clear();
     m_mappings.clear();
@@ -220,8 +245,6 @@ bool Derived::refresh(sim::Session& s, bool single_event) {
 
     m_frame_counts.fill(0);
     for (uint32_t f = 0; f < mmgr.pfn().size(); ++f) ++m_frame_counts[size_t(classify_frame(mmgr.pfn()[f]))];
-    return true;
-
     return true;
 }
 

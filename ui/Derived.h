@@ -32,6 +32,10 @@ struct ChangeSet {
     std::set<uint32_t> slots;              // pagefile slots taken, released or written
     std::set<uint16_t> region_spaces;      // address spaces whose VADs changed
     std::set<uint32_t> protos;             // prototype PTEs (section pages) written
+    std::set<uint32_t> files;              // disk files created, resized or written
+    std::set<uint32_t> mapping_objects;    // file mapping objects changed
+    std::set<uint32_t> data_sections;      // data sections changed
+    std::set<std::pair<uint16_t, uint32_t>> handles;  // (address space, handle value) changed
     std::array<int64_t, 32> counter_delta{};
     size_t change_count = 0;
 
@@ -43,7 +47,9 @@ struct ChangeSet {
 };
 
 // One thing that points at a frame: a PTE (valid or in transition), a PDE (the frame is a page
-// table), a CR3 (the frame is a page directory) or a section's prototype PTE (a shared image page).
+// table), a CR3 (the frame is a page directory) or a section's prototype PTE (a shared image page,
+// or a page of a data section: a mapped file or a pagefile-backed section — then va holds the data
+// prototype index, mm::MemoryManager::is_data_proto).
 struct Mapping {
     enum class Kind : uint8_t { Pte, TransitionPte, Pde, Directory, Prototype };
     Kind kind = Kind::Pte;

@@ -24,8 +24,10 @@ Palette make_normal() {
     p.frame[int(FrameClass::PageTable)] = IM_COL32(58, 184, 172, 255);
     p.frame[int(FrameClass::Private)] = IM_COL32(80, 184, 92, 255);
     p.frame[int(FrameClass::Image)] = IM_COL32(84, 142, 236, 255);
-    p.frame[int(FrameClass::File)] = IM_COL32(96, 206, 236, 255);
-    p.frame[int(FrameClass::PagefileBacked)] = IM_COL32(204, 172, 64, 255);
+    // Mapped-file pages lavender, pagefile-backed section pages mustard: apart from the page
+    // tables' teal, the image pages' blue and the private pages' green.
+    p.frame[int(FrameClass::File)] = IM_COL32(178, 136, 240, 255);
+    p.frame[int(FrameClass::PagefileBacked)] = IM_COL32(214, 176, 58, 255);
     p.frame[int(FrameClass::System)] = IM_COL32(150, 128, 104, 255);
 
     p.list = {IM_COL32(44, 48, 58, 255), IM_COL32(72, 80, 98, 255), IM_COL32(232, 204, 74, 255),
@@ -79,7 +81,7 @@ Palette make_high_contrast() {
     p.frame[int(FrameClass::PageTable)] = IM_COL32(0, 255, 230, 255);
     p.frame[int(FrameClass::Private)] = IM_COL32(0, 230, 0, 255);
     p.frame[int(FrameClass::Image)] = IM_COL32(0, 120, 255, 255);
-    p.frame[int(FrameClass::File)] = IM_COL32(0, 220, 255, 255);
+    p.frame[int(FrameClass::File)] = IM_COL32(190, 110, 255, 255);
     p.frame[int(FrameClass::PagefileBacked)] = IM_COL32(255, 220, 0, 255);
     p.frame[int(FrameClass::System)] = IM_COL32(190, 130, 60, 255);
     p.list = {IM_COL32(16, 16, 16, 255), IM_COL32(90, 90, 90, 255), IM_COL32(255, 255, 0, 255),

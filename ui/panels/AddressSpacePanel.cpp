@@ -144,6 +144,10 @@ void draw_strip(App& app, uint16_t space) {
         if (const mm::Vad* v = app.mm().vad_at(space, hover_va)) {
             ImGui::Text("region 0x%08X-0x%08X %s %s", v->base(), v->base() + v->size() - 1, mm::vad_type_name(v->type),
                         mm::protection_name(v->allocation_protect).c_str());
+            if (v->type == mm::VadType::Mapped) {
+                const uint32_t page = v->offset_page + ((hover_va >> 12) - v->start_vpn);
+                ImGui::TextDisabled("%s; this page is section page %u", view_text(app, v->mapping, v->offset_page, v->section).c_str(), page);
+            }
             if (!v->users.empty()) ImGui::TextDisabled("shared arena: one mapping for every process, %zu using it", v->users.size());
         }
         const auto pc = PageClass(pages[hover_va >> 12]);
@@ -199,7 +203,10 @@ void region_table(App& app, uint16_t space) {
     const uint32_t selected_va = (st.pde_index << 22) | (st.pte_index << 12);
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
                                   ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
-    if (!ImGui::BeginTable("##regions", 7, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
+    // A "View" column (mapping object + offset) once the process has a view.
+    bool any_view = false;
+    for (const mm::Vad* v : m.regions(space)) any_view |= v->type == mm::VadType::Mapped;
+    if (!ImGui::BeginTable("##regions", any_view ? 8 : 7, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
     ImGui::TableSetupColumn("Address", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 5.6f);
     ImGui::TableSetupColumn("Type", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 3.8f);
@@ -208,6 +215,7 @@ void region_table(App& app, uint16_t space) {
     ImGui::TableSetupColumn("Protection", ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableSetupColumn("Resident", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 3.6f);
     ImGui::TableSetupColumn("Allocation", ImGuiTableColumnFlags_WidthStretch, 1.4f);
+    if (any_view) ImGui::TableSetupColumn("View", ImGuiTableColumnFlags_WidthStretch, 1.3f);
     ImGui::TableHeadersRow();
     ImGuiListClipper clipper;
     clipper.Begin(int(rows.size()));
@@ -243,6 +251,18 @@ void region_table(App& app, uint16_t space) {
             ImGui::TableNextColumn();
             if (q.state != mm::mem::kFree)
                 ImGui::TextDisabled("%08X %s", q.allocation_base, mm::protection_name(q.allocation_protect).c_str());
+            if (!any_view) continue;
+            // A view: the mapping object it was mapped through, and where in the section this run starts.
+            ImGui::TableNextColumn();
+            if (q.type != mm::mem::kMapped) continue;
+            if (const mm::Vad* v = m.vad_at(space, q.base_address); v && v->type == mm::VadType::Mapped) {
+                const uint32_t off = v->offset_page + ((q.base_address >> 12) - v->start_vpn);
+                const std::string name = v->mapping < m.mappings().size() && !m.mappings()[v->mapping].name.empty()
+                                             ? m.mappings()[v->mapping].name
+                                             : fmt::format("#{}", v->mapping);
+                ImGui::TextUnformatted(fmt::format("{} +{:X}", name, uint64_t(off) << 12).c_str());
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", view_text(app, v->mapping, v->offset_page, v->section).c_str());
+            }
         }
     }
     ImGui::EndTable();
@@ -288,7 +308,8 @@ void draw_address_space_panel(App& app) {
     const bool win95 = app.mm().space(space).personality() == mm::Personality::Win95;
     std::vector<LegendItem> items = {
         {pal.region[int(RegionClass::Private)], "private", "A private region (VirtualAlloc)."},
-        {pal.region[int(RegionClass::Mapped)], "mapped", "A view of a section (file or pagefile)."},
+        {pal.region[int(RegionClass::Mapped)], "mapped", "A view of a section (MapViewOfFile of a data file or a pagefile-backed "
+                                                          "section): its pages are the section's, shared with every other view."},
         {pal.region[int(RegionClass::Image)], "image", "An EXE or DLL mapped as an image."},
         {pal.arena[int(Arena::NullTrap)], "NULL trap", "Accesses here trap as NULL-pointer dereferences."},
     };

@@ -2,7 +2,51 @@
 #include "App.h"
 #include "panels/Panels.h"
 
+#include <fmt/format.h>
+
+#include "mm/SoftwarePte.h"
+
 namespace pagelab::ui {
+
+std::string data_section_name(App& app, unsigned section) {
+    const mm::MemoryManager& m = app.mm();
+    if (section >= m.data_sections().size()) return fmt::format("data section {}", section);
+    const mm::DataSection& ds = m.data_sections()[section];
+    if (ds.kind == mm::DataSectionKind::Pagefile) return fmt::format("data section {} (pagefile-backed)", section);
+    const std::string file = ds.file < m.files().size() ? m.files()[ds.file].path : std::string("?");
+    return fmt::format("data section {} ({})", section, file);
+}
+
+std::string mapping_name(App& app, unsigned mapping) {
+    const mm::MemoryManager& m = app.mm();
+    if (mapping >= m.mappings().size()) return fmt::format("mapping {}", mapping);
+    const mm::MappingObject& mo = m.mappings()[mapping];
+    return mo.name.empty() ? fmt::format("unnamed mapping {}", mapping) : fmt::format("'{}' (mapping {})", mo.name, mapping);
+}
+
+std::string data_proto_state(App& app, unsigned section, unsigned page, unsigned value) {
+    using mm::SoftwarePte;
+    const mm::MemoryManager& m = app.mm();
+    const bool file = section < m.data_sections().size() && m.data_sections()[section].kind == mm::DataSectionKind::File;
+    switch (SoftwarePte::kind(value)) {
+        case mm::PteKind::Valid: return fmt::format("valid: frame 0x{:X}", value >> 12);
+        case mm::PteKind::Zero: return "reserved (SEC_RESERVE, not committed)";
+        case mm::PteKind::Prototype:
+            return fmt::format("in the file (page {}, offset 0x{:X}): the next access reads it", SoftwarePte::in_file_page(value),
+                               uint64_t(SoftwarePte::in_file_page(value)) << 12);
+        case mm::PteKind::Pagefile: return fmt::format("pagefile slot {}", SoftwarePte::slot(value));
+        case mm::PteKind::DemandZero:
+            return file ? fmt::format("demand-zero (page {})", page) : std::string("demand-zero (committed, never touched)");
+        case mm::PteKind::Transition: return fmt::format("transition: frame 0x{:X}", SoftwarePte::frame(value));
+        case mm::PteKind::Decommitted: return "decommitted";
+    }
+    return fmt::format("{:08X}", value);
+}
+
+std::string view_text(App& app, unsigned mapping, unsigned offset_page, unsigned section) {
+    return fmt::format("view of {} at offset 0x{:X} of {}", mapping_name(app, mapping), uint64_t(offset_page) << 12,
+                       data_section_name(app, section));
+}
 
 const char* no_session_text() { return "No scenario is loaded. Open one with File > Open scenario (Ctrl+O)."; }
 

@@ -58,7 +58,25 @@ std::string protection_meaning(uint32_t mm_prot) {
     return fmt::format("MM protection {} = {}", mm_prot, win32 ? mm::protection_name(win32) : std::string("none"));
 }
 
-std::vector<Field> software_fields(App& app, uint32_t v, mm::PteKind kind) {
+// What "ask the VAD" answers for a zero PTE: the region's type and, in a view, the data section's
+// prototype PTE behind the page (mm/AddressSpace.h: a zero PTE means "ask the VAD").
+std::string ask_the_vad(App& app, const mm::Vad* vad, uint32_t vpn) {
+    if (!vad) return "no VAD covers the page: an access is an access violation";
+    const mm::MemoryManager& m = app.mm();
+    if (vad->type == mm::VadType::Mapped) {
+        const auto index = view_proto_index(m, vad, vpn);
+        const uint32_t page = vad->offset_page + (vpn - vad->start_vpn);
+        if (!index) return fmt::format("the VAD is a {}; page {} of it", view_text(app, vad->mapping, vad->offset_page, vad->section), page);
+        const uint32_t proto = m.prototype(*index);
+        return fmt::format("the VAD is a {}, so this is section page {}: look at its prototype PTE = {:08X}, {}",
+                           view_text(app, vad->mapping, vad->offset_page, vad->section), page, proto,
+                           data_proto_state(app, vad->section, page, proto));
+    }
+    if (vad->mem_commit) return "the VAD was reserved and committed at once (MEM_COMMIT): the page is demand-zero";
+    return "the VAD says reserved: nothing is committed here (an access is an access violation)";
+}
+
+std::vector<Field> software_fields(App& app, uint32_t v, mm::PteKind kind, const mm::Vad* vad, uint32_t vpn) {
     using mm::SoftwarePte;
     std::vector<Field> f;
     switch (kind) {
@@ -73,8 +91,15 @@ std::vector<Field> software_fields(App& app, uint32_t v, mm::PteKind kind) {
             f.push_back({31, 11, "Index high", fmt::format("prototype PTE #{} (high bits)", SoftwarePte::prototype_index(v))});
             {
                 const uint32_t index = SoftwarePte::prototype_index(v);
-                const auto& protos = app.mm().prototypes();
-                if (index < protos.size()) f.back().meaning = prototype_text(app, index, protos[index]);
+                const mm::MemoryManager& m = app.mm();
+                const auto& protos = m.prototypes();
+                if (mm::MemoryManager::is_data_proto(index)) {
+                    const uint32_t sec = mm::MemoryManager::data_proto_section(index), page = mm::MemoryManager::data_proto_page(index);
+                    if (sec < m.data_sections().size() && page < m.data_prototypes(sec).size())
+                        f.back().meaning = prototype_text(app, index, m.prototype(index));
+                } else if (index < protos.size()) {
+                    f.back().meaning = prototype_text(app, index, protos[index]);
+                }
             }
             f.push_back({10, 10, "Proto", "1: the page belongs to a section; look at its prototype PTE"});
             f.push_back({9, 9, "spare", ""});
@@ -87,7 +112,8 @@ std::vector<Field> software_fields(App& app, uint32_t v, mm::PteKind kind) {
                                                       : (kind == mm::PteKind::Zero ? "0" : "0: no slot, demand-zero")});
             f.push_back({11, 11, "Trans", "0: not in transition"});
             f.push_back({10, 10, "Proto", "0: not a prototype PTE"});
-            f.push_back({9, 5, "Protection", kind == mm::PteKind::Zero ? "0: ask the VAD" : protection_meaning(SoftwarePte::protection(v))});
+            f.push_back({9, 5, "Protection", kind == mm::PteKind::Zero ? "0: ask the VAD: " + ask_the_vad(app, vad, vpn)
+                                                                       : protection_meaning(SoftwarePte::protection(v))});
             f.push_back({4, 1, "PageFileLow", "which pagefile (PageLab has one: 0)"});
             break;
         }
@@ -222,7 +248,7 @@ void draw_entry_decoder_panel(App& app) {
     ImGui::SameLine();
     chip(is_pde ? entry_summary(app.session(), v, true) : entry_summary(app.session(), v, false),
          is_pde ? ((v & 1) ? pal.frame[int(FrameClass::PageTable)] : pal.page[int(PageClass::Free)])
-                : pal.page[int(classify_pte(v, m.vad_at(st.space, va)))]);
+                : pal.page[int(classify_pte(v, m.vad_at(st.space, va), m, va >> 12))]);
     ImGui::TextDisabled("%s", kind_text.c_str());
     app.probe().value("decoder.layout", hardware ? "hardware" : "software");
     app.probe().value("decoder.kind", hardware ? ((v & 1) ? "valid" : "not-present") : mm::pte_kind_name(kind));
@@ -233,7 +259,28 @@ void draw_entry_decoder_panel(App& app) {
     }
     ImGui::Spacing();
 
-    const std::vector<Field> fields = hardware ? hardware_fields(app, v, is_pde) : software_fields(app, v, kind);
+    // A zero PTE says nothing by itself: Windows asks the VAD. Inside a view the VAD leads to the
+    // data section's prototype PTE, which says where the page is.
+    const mm::Vad* vad = is_pde ? nullptr : m.vad_at(st.space, va);
+    if (!hardware && kind == mm::PteKind::Zero) {
+        const bool view = vad && vad->type == mm::VadType::Mapped;
+        const bool uncommitted = view && classify_pte(0, vad, m, va >> 12) == PageClass::Reserved;
+        const std::string text = view ? "A zero PTE in a view means \"ask the VAD\" " + std::string(icons().arrow) + " prototype PTE: " +
+                                            ask_the_vad(app, vad, va >> 12) +
+                                            (uncommitted ? ". Until the page is committed (VirtualAlloc MEM_COMMIT in the view), an access is an access violation."
+                                                         : ". The first access fills this PTE from the prototype PTE.")
+                                      : "A zero PTE means \"ask the VAD\": " + ask_the_vad(app, vad, va >> 12) + ".";
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextDisabled("%s", text.c_str());
+        ImGui::PopTextWrapPos();
+        app.probe().value("decoder.ask_vad", vad && vad->type == mm::VadType::Mapped ? "view" : (vad ? "vad" : "none"));
+    } else if (!hardware && kind == mm::PteKind::Prototype && vad && vad->type == mm::VadType::Mapped) {
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextDisabled("In a %s: the page left this view's working set; the PTE points at the section's prototype PTE.",
+                            view_text(app, vad->mapping, vad->offset_page, vad->section).c_str());
+        ImGui::PopTextWrapPos();
+    }
+    const std::vector<Field> fields = hardware ? hardware_fields(app, v, is_pde) : software_fields(app, v, kind, vad, va >> 12);
     bit_diagram(app, v, fields);
     ImGui::Spacing();
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |

@@ -31,6 +31,11 @@ std::string short_entry(uint32_t v) {
 
 std::string prototype_text(App& app, uint32_t index, uint32_t value) {
     const mm::MemoryManager& m = app.mm();
+    if (mm::MemoryManager::is_data_proto(index)) {
+        const uint32_t section = mm::MemoryManager::data_proto_section(index), page = mm::MemoryManager::data_proto_page(index);
+        return fmt::format("{}: prototype PTE of page {} (offset 0x{:X}) = {:08X}: {}", data_section_name(app, section), page,
+                           uint64_t(page) << 12, value, data_proto_state(app, section, page, value));
+    }
     if (index >= m.prototypes().size() || m.sections().empty()) return fmt::format("prototype PTE #{} = {:08X}", index, value);
     const mm::ImageSection& sec = m.section_of_proto(index);
     const uint32_t page = index - sec.first_proto;
@@ -74,6 +79,28 @@ void draw_frame_window(App& app) {
         text_coloured(pal.changed, d.changes().content_frames.count(f) ? "content replaced by this step" : "changed by this step");
     }
 
+    // A page of a data section (a mapped file, or a pagefile-backed section): its PFN entry's
+    // "PTE address" is the data prototype index (mm::MemoryManager::is_data_proto).
+    const bool data_page = (e.use == mm::FrameUse::File || e.use == mm::FrameUse::PagefileSection) &&
+                           mm::MemoryManager::is_data_proto(e.pte_address) &&
+                           mm::MemoryManager::data_proto_section(e.pte_address) < m.data_sections().size();
+    if (data_page) {
+        const uint32_t section = mm::MemoryManager::data_proto_section(e.pte_address);
+        const uint32_t page = mm::MemoryManager::data_proto_page(e.pte_address);
+        const mm::DataSection& ds = m.data_sections()[section];
+        std::string where;
+        if (ds.kind == mm::DataSectionKind::File) {
+            const std::string file = ds.file < m.files().size() ? m.files()[ds.file].path : std::string("?");
+            where = fmt::format("Page {} of data section {}: bytes 0x{:X}-0x{:X} of {}", page, section, uint64_t(page) << 12,
+                                (uint64_t(page) << 12) | 0xFFF, file);
+        } else {
+            where = fmt::format("Page {} (offset 0x{:X}) of {}: no file; it goes to the pagefile when it leaves memory", page,
+                                uint64_t(page) << 12, data_section_name(app, section));
+        }
+        ImGui::TextWrapped("%s", where.c_str());
+        app.probe().value("frame.data_section", fmt::format("{} {}", section, page));
+    }
+
     // The PFN database entry.
     if (ImGui::BeginTable("##pfn", 4, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_BordersInnerV)) {
         auto cell = [&](const char* k, const std::string& v) {
@@ -94,12 +121,25 @@ void draw_frame_window(App& app) {
         // A section page's frame points back at its prototype PTE (by index), and its original
         // PTE is the prototype's "in the file" form (mm/Section.h), not a process PTE.
         const bool section_page = e.use == mm::FrameUse::Image;
-        if (section_page) cell("Prototype PTE", fmt::format("#{}", e.pte_address));
+        if (data_page)
+            cell("Prototype PTE", fmt::format("section {} page {}", mm::MemoryManager::data_proto_section(e.pte_address),
+                                              mm::MemoryManager::data_proto_page(e.pte_address)));
+        else if (section_page) cell("Prototype PTE", fmt::format("#{}", e.pte_address));
         else cell("PTE address", e.pte_address ? fmt::format("{:08X}", e.pte_address) : std::string("-"));
         cell("Original PTE", e.original_pte ? fmt::format("{:08X}", e.original_pte) : std::string("-"));
         ImGui::EndTable();
     }
-    if (e.use == mm::FrameUse::Image && e.original_pte) {
+    if (data_page) {
+        const uint32_t section = mm::MemoryManager::data_proto_section(e.pte_address);
+        const uint32_t page = mm::MemoryManager::data_proto_page(e.pte_address);
+        const bool file = m.data_sections()[section].kind == mm::DataSectionKind::File;
+        const bool dirty = (e.flags & mm::PfnEntry::kModified) != 0;
+        // A file page always goes back to "in the file" (written to the file first when dirty);
+        // a pagefile-backed one goes to its slot when dirty.
+        const std::string back = file ? fmt::format("in the file (page {}){}", page, dirty ? ", after writing it back to the file" : "")
+                                      : (e.original_pte ? data_proto_state(app, section, page, e.original_pte) : std::string("-"));
+        ImGui::TextDisabled("When this page leaves memory its prototype PTE becomes: %s", back.c_str());
+    } else if (e.use == mm::FrameUse::Image && e.original_pte) {
         const uint32_t o = e.original_pte;
         const std::string back = (o & mm::SoftwarePte::kPrototypeBit)
                                      ? fmt::format("in the image file (page {}), {}", o >> 12,
@@ -124,7 +164,15 @@ void draw_frame_window(App& app) {
         ImGui::PushID(int(i));
         std::string text;
         switch (mp.kind) {
-            case Mapping::Kind::Pte: text = fmt::format("{}: PTE at {:08X} = {:08X} maps page {:08X}", who, mp.entry_pa, mp.entry, mp.va); break;
+            case Mapping::Kind::Pte:
+                text = fmt::format("{}: PTE at {:08X} = {:08X} maps page {:08X}", who, mp.entry_pa, mp.entry, mp.va);
+                if (const mm::Vad* v = m.vad_at(mp.space, mp.va); v && v->type == mm::VadType::Mapped)
+                    text += fmt::format(" (view of {}, page {})",
+                                        v->mapping < m.mappings().size() && !m.mappings()[v->mapping].name.empty()
+                                            ? m.mappings()[v->mapping].name
+                                            : fmt::format("mapping {}", v->mapping),
+                                        v->offset_page + ((mp.va >> 12) - v->start_vpn));
+                break;
             case Mapping::Kind::TransitionPte:
                 text = fmt::format("{}: PTE at {:08X} = {:08X} (transition) for page {:08X}", who, mp.entry_pa, mp.entry, mp.va);
                 break;
@@ -132,7 +180,13 @@ void draw_frame_window(App& app) {
                 text = fmt::format("{}: PDE at {:08X} = {:08X}: page table for {:08X}-{:08X}", who, mp.entry_pa, mp.entry, mp.va, mp.va | 0x3FFFFF);
                 break;
             case Mapping::Kind::Directory: text = fmt::format("{}: CR3 = {:08X}: its page directory", who, mp.entry); break;
-            case Mapping::Kind::Prototype: text = prototype_text(app, mp.va, mp.entry); break;
+            case Mapping::Kind::Prototype:
+                if (mm::MemoryManager::is_data_proto(mp.va))
+                    text = fmt::format("data section {}: prototype PTE of page {} = {:08X}", mm::MemoryManager::data_proto_section(mp.va),
+                                       mm::MemoryManager::data_proto_page(mp.va), mp.entry);
+                else
+                    text = prototype_text(app, mp.va, mp.entry);
+                break;
         }
         ImGui::BeginDisabled(mp.kind == Mapping::Kind::Prototype);
         const bool show = ImGui::SmallButton("show");
@@ -156,6 +210,12 @@ void draw_frame_window(App& app) {
                                                           : fmt::format("{}{} {:08X}", probe_maps.empty() ? "" : ";", who, mp.va);
     }
     if (maps.size() > 64) ImGui::TextDisabled("... and %zu more", maps.size() - 64);
+    if (data_page) {
+        size_t ptes = 0;
+        for (const Mapping& mp : maps) ptes += mp.kind == Mapping::Kind::Pte;
+        if (ptes == 0)
+            ImGui::TextDisabled("No view maps this page now: the section keeps it, and the next access through any view is a soft fault.");
+    }
     app.probe().value("frame.mappers", probe_maps);
 
     // Content.

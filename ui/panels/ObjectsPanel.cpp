@@ -1,6 +1,7 @@
 // The objects the machine holds: processes and their address spaces, each process's loaded
-// modules, the image sections with their prototype PTEs, the files on the emulated disk, and the
-// TLB. (Handles and data-file sections arrive with later issues.)
+// modules, the image sections with their prototype PTEs, the files on the emulated disk, each
+// process's handle table, the file mapping objects, the data sections (mapped files and
+// pagefile-backed sections) with their prototype PTEs, and the TLB.
 #include "App.h"
 #include "panels/Panels.h"
 #include "sim/Trace.h"
@@ -161,24 +162,258 @@ void sections_table(App& app) {
     }
 }
 
+// The first bytes of a file, as hex and as text.
+std::string file_preview(const mm::DiskFile& f, size_t n) {
+    std::string hex, text;
+    for (size_t i = 0; i < f.bytes.size() && i < n; ++i) {
+        const uint8_t b = f.bytes[i];
+        hex += fmt::format("{}{:02X}", i ? " " : "", b);
+        text += (b >= 0x20 && b < 0x7F) ? char(b) : '.';
+    }
+    if (f.bytes.size() > n) text += "...";
+    return hex.empty() ? std::string("(empty)") : hex + "  " + text;
+}
+
 void files_table(App& app) {
     const mm::MemoryManager& m = app.mm();
+    const Palette& pal = app.colours();
+    const auto& changed = app.derived().changes().files;
     if (m.files().empty()) {
-        ImGui::TextDisabled("This lesson declares no files.");
+        ImGui::TextDisabled("No file is on the disk at this point of the lesson.");
         return;
     }
-    if (!ImGui::BeginTable("##files", 2, kTable)) return;
-    ImGui::TableSetupColumn("Path", ImGuiTableColumnFlags_WidthStretch, 3.0f);
-    ImGui::TableSetupColumn("Size");
+    if (!ImGui::BeginTable("##files", 4, kTable)) return;
+    ImGui::TableSetupColumn("Path", ImGuiTableColumnFlags_WidthStretch, 2.0f);
+    ImGui::TableSetupColumn("Bytes", ImGuiTableColumnFlags_WidthStretch, 0.8f);
+    ImGui::TableSetupColumn("Section", ImGuiTableColumnFlags_WidthStretch, 0.8f);
+    ImGui::TableSetupColumn("First bytes", ImGuiTableColumnFlags_WidthStretch, 3.0f);
     ImGui::TableHeadersRow();
-    for (const mm::DiskFile& f : m.files()) {
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(f.path.c_str());
-        ImGui::TableNextColumn();
-        ImGui::Text("%zu bytes", f.bytes.size());
+    ImGuiListClipper clipper;
+    clipper.Begin(int(m.files().size()));
+    while (clipper.Step()) {
+        for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+            const mm::DiskFile& f = m.files()[size_t(i)];
+            const bool now = changed.count(uint32_t(i)) != 0;
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            if (now) text_coloured(pal.changed, f.path);
+            else ImGui::TextUnformatted(f.path.c_str());
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", now ? "created, resized or written by this step" : f.path.c_str());
+            ImGui::TableNextColumn();
+            ImGui::Text("%zu", f.bytes.size());
+            ImGui::TableNextColumn();
+            if (const auto ds = m.find_data_section(uint32_t(i))) ImGui::Text("data %u", *ds);
+            else if (const auto is = m.find_image_section(uint32_t(i))) ImGui::Text("image %u", *is);
+            else ImGui::TextDisabled("-");
+            ImGui::TableNextColumn();
+            ImGui::PushFont(app.fonts().mono);
+            ImGui::TextDisabled("%s", file_preview(f, 8).c_str());
+            ImGui::PopFont();
+            if (ImGui::IsItemHovered()) {
+                ImGui::BeginTooltip();
+                ImGui::PushFont(app.fonts().mono);
+                for (size_t off = 0; off < f.bytes.size() && off < 128; off += 16) {
+                    mm::DiskFile row;
+                    row.bytes.assign(f.bytes.begin() + long(off), f.bytes.begin() + long(std::min(f.bytes.size(), off + 16)));
+                    ImGui::Text("%04zX  %s", off, file_preview(row, 16).c_str());
+                }
+                ImGui::PopFont();
+                ImGui::EndTooltip();
+            }
+        }
     }
     ImGui::EndTable();
+}
+
+const char* data_kind_name(const mm::DataSection& ds) { return ds.kind == mm::DataSectionKind::File ? "file" : "pagefile"; }
+
+void data_sections_table(App& app) {
+    const mm::MemoryManager& m = app.mm();
+    const Palette& pal = app.colours();
+    const ChangeSet& changes = app.derived().changes();
+    if (m.data_sections().empty()) {
+        ImGui::TextDisabled("No data section exists at this point of the lesson (CreateFileMapping makes one).");
+        return;
+    }
+    for (const mm::DataSection& ds : m.data_sections()) {
+        const std::string what = ds.kind == mm::DataSectionKind::File
+                                     ? "file " + (ds.file < m.files().size() ? m.files()[ds.file].path : std::string("?"))
+                                     : std::string("pagefile-backed");
+        auto plural = [](uint32_t n, const char* one, const char* many) { return fmt::format("{} {}", n, n == 1 ? one : many); };
+        const std::string label = fmt::format("Data section {}: {}, {}, {}, {}{}{}###dsec{}", ds.id, what, plural(ds.pages, "page", "pages"),
+                                              plural(ds.views, "view", "views"), plural(ds.mappings, "mapping object", "mapping objects"),
+                                              ds.reserve ? ", SEC_RESERVE" : "", ds.alive ? "" : " (deleted)", ds.id);
+        const bool now = changes.data_sections.count(ds.id) != 0;
+        if (now) ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(pal.changed));
+        else if (!ds.alive) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        const bool open = ImGui::TreeNodeEx(label.c_str(), ds.alive ? ImGuiTreeNodeFlags_DefaultOpen : 0);
+        if (now || !ds.alive) ImGui::PopStyleColor();
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("%s", ds.kind == mm::DataSectionKind::File
+                                        ? "NT's control area of a data file: one per file, shared by every mapping of it, so every view "
+                                          "and ReadFile/WriteFile see the same frames."
+                                        : "A section backed by the pagefile (CreateFileMapping with no file): its pages are zero-filled "
+                                          "on first touch and go to the pagefile when dirty pages leave memory.");
+        if (!open) continue;
+        ImGui::TextDisabled("Protection of its prototype PTEs: %s", mm::protection_name(mm::to_win32_protection(ds.mm_protection)).c_str());
+        const auto& protos = m.data_prototypes(ds.id);
+        if (protos.empty()) ImGui::TextDisabled("No prototype PTE.");
+        else if (ImGui::BeginTable("##dprotos", 4, kTable | ImGuiTableFlags_ScrollY,
+                                   ImVec2(0, std::min(float(protos.size() + 1), 12.5f) * ImGui::GetTextLineHeightWithSpacing()))) {
+            ImGui::TableSetupScrollFreeze(0, 1);
+            ImGui::TableSetupColumn("Page");
+            ImGui::TableSetupColumn("Offset");
+            ImGui::TableSetupColumn("Proto PTE");
+            ImGui::TableSetupColumn("What it says", ImGuiTableColumnFlags_WidthStretch, 3.0f);
+            ImGui::TableHeadersRow();
+            ImGuiListClipper clipper;
+            clipper.Begin(int(protos.size()));
+            while (clipper.Step()) {
+                for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+                    const uint32_t page = uint32_t(i), p = protos[size_t(i)];
+                    ImGui::TableNextRow();
+                    ImGui::TableNextColumn();
+                    ImGui::Text("%u", page);
+                    ImGui::TableNextColumn();
+                    ImGui::Text("%X", page << 12);
+                    ImGui::TableNextColumn();
+                    if (changes.protos.count(mm::MemoryManager::data_proto_index(ds.id, page))) text_coloured(pal.changed, fmt::format("{:08X}", p));
+                    else ImGui::Text("%08X", p);
+                    ImGui::TableNextColumn();
+                    ImGui::TextUnformatted(data_proto_state(app, ds.id, page, p).c_str());
+                    if (p & 1) {
+                        if (ImGui::IsItemHovered()) ImGui::SetTooltip("click: open frame 0x%X", p >> 12);
+                        if (ImGui::IsItemClicked()) app.open_frame(p >> 12);
+                    }
+                }
+            }
+            ImGui::EndTable();
+        }
+        ImGui::TreePop();
+    }
+}
+
+void mappings_table(App& app) {
+    const mm::MemoryManager& m = app.mm();
+    const Palette& pal = app.colours();
+    const auto& changed = app.derived().changes().mapping_objects;
+    if (m.mappings().empty()) {
+        ImGui::TextDisabled("No file mapping object exists at this point of the lesson.");
+        return;
+    }
+    if (!ImGui::BeginTable("##mappings", 7, kTable)) return;
+    ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthStretch, 0.3f);
+    ImGui::TableSetupColumn("Name", ImGuiTableColumnFlags_WidthStretch, 1.6f);
+    ImGui::TableSetupColumn("Protection", ImGuiTableColumnFlags_WidthStretch, 2.2f);
+    ImGui::TableSetupColumn("Size", ImGuiTableColumnFlags_WidthStretch, 0.9f);
+    ImGui::TableSetupColumn("Section", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+    ImGui::TableSetupColumn("Handles", ImGuiTableColumnFlags_WidthStretch, 0.8f);
+    ImGui::TableSetupColumn("Views", ImGuiTableColumnFlags_WidthStretch, 0.7f);
+    ImGui::TableHeadersRow();
+    ImGuiListClipper clipper;
+    clipper.Begin(int(m.mappings().size()));
+    while (clipper.Step()) {
+        for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+            const mm::MappingObject& mo = m.mappings()[size_t(i)];
+            ImGui::TableNextRow();
+            const bool dead = !mo.alive();
+            if (dead) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+            else if (changed.count(mo.id)) ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(pal.changed));
+            ImGui::TableNextColumn();
+            ImGui::Text("%u", mo.id);
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(mo.name.empty() ? "(unnamed)" : mo.name.c_str());
+            if (dead) {
+                ImGui::SameLine();
+                ImGui::TextUnformatted("closed");
+            }
+            ImGui::TableNextColumn();
+            std::string prot = mm::protection_name(mo.protect);
+            if (mo.flags & mm::sec::kReserve) prot += ", SEC_RESERVE";
+            if (mo.flags & mm::sec::kCommit) prot += ", SEC_COMMIT";
+            ImGui::TextUnformatted(prot.c_str());
+            ImGui::TableNextColumn();
+            ImGui::Text("0x%llX", (unsigned long long)mo.size);
+            ImGui::TableNextColumn();
+            if (mo.section < m.data_sections().size())
+                ImGui::Text("%u (%s)", mo.section, data_kind_name(m.data_sections()[mo.section]));
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", data_section_name(app, mo.section).c_str());
+            ImGui::TableNextColumn();
+            ImGui::Text("%u", mo.handles);
+            ImGui::TableNextColumn();
+            ImGui::Text("%u", mo.views);
+            if (dead || changed.count(mo.id)) ImGui::PopStyleColor();
+        }
+    }
+    ImGui::EndTable();
+}
+
+std::string access_text(const mm::HandleEntry& h) {
+    std::string out;
+    auto add = [&](const char* w) { out += out.empty() ? w : std::string(" | ") + w; };
+    if (h.kind == mm::HandleKind::File) {
+        if (h.access & mm::generic::kRead) add("GENERIC_READ");
+        if (h.access & mm::generic::kWrite) add("GENERIC_WRITE");
+    } else if ((h.access & mm::filemap::kAllAccess) == mm::filemap::kAllAccess) {
+        add("FILE_MAP_ALL_ACCESS");
+    } else {
+        if (h.access & mm::filemap::kRead) add("FILE_MAP_READ");
+        if (h.access & mm::filemap::kWrite) add("FILE_MAP_WRITE");
+        if (h.access & mm::filemap::kCopy) add("FILE_MAP_COPY");
+        if (h.access & mm::filemap::kExecute) add("FILE_MAP_EXECUTE");
+    }
+    return out.empty() ? fmt::format("0x{:X}", h.access) : out;
+}
+
+void handles_tables(App& app) {
+    const mm::MemoryManager& m = app.mm();
+    const Palette& pal = app.colours();
+    const auto& changed = app.derived().changes().handles;
+    bool any = false;
+    for (const os::Process& p : app.machine().processes()) {
+        if (p.space == mm::kNoSpace || p.space >= m.spaces().size() || !m.space(p.space).alive()) continue;
+        const auto& table = m.handles(p.space);
+        bool closed_now = false;  // a handle this step closed is no longer in the table
+        for (const auto& [sp, h] : changed)
+            if (sp == p.space && !table.count(h)) closed_now = true;
+        if (table.empty() && !closed_now) continue;
+        any = true;
+        const std::string label = fmt::format("Handles of {} ({})###handles{}", p.name, table.size(), p.id);
+        if (!ImGui::TreeNodeEx(label.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) continue;
+        if (table.empty()) ImGui::TextDisabled("The table is empty: this step closed its last handle.");
+        else if (ImGui::BeginTable("##handles", 4, kTable)) {
+            ImGui::TableSetupColumn("Handle", ImGuiTableColumnFlags_WidthStretch, 0.7f);
+            ImGui::TableSetupColumn("Kind", ImGuiTableColumnFlags_WidthStretch, 0.7f);
+            ImGui::TableSetupColumn("Object", ImGuiTableColumnFlags_WidthStretch, 2.6f);
+            ImGui::TableSetupColumn("Access", ImGuiTableColumnFlags_WidthStretch, 2.8f);
+            ImGui::TableHeadersRow();
+            std::vector<std::pair<uint32_t, const mm::HandleEntry*>> rows;
+            for (const auto& [value, h] : table) rows.push_back({value, &h});
+            ImGuiListClipper clipper;
+            clipper.Begin(int(rows.size()));
+            while (clipper.Step()) {
+                for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+                    const auto [value, h] = rows[size_t(i)];
+                    ImGui::TableNextRow();
+                    ImGui::TableNextColumn();
+                    if (changed.count({p.space, value})) text_coloured(pal.changed, fmt::format("0x{:X}", value));
+                    else ImGui::Text("0x%X", value);
+                    ImGui::TableNextColumn();
+                    ImGui::TextUnformatted(h->kind == mm::HandleKind::File ? "File" : "Section");
+                    ImGui::TableNextColumn();
+                    if (h->kind == mm::HandleKind::File)
+                        ImGui::TextUnformatted(h->object < m.files().size() ? m.files()[h->object].path.c_str() : "?");
+                    else
+                        ImGui::TextUnformatted(mapping_name(app, h->object).c_str());
+                    ImGui::TableNextColumn();
+                    ImGui::TextDisabled("%s", access_text(*h).c_str());
+                }
+            }
+            ImGui::EndTable();
+        }
+        ImGui::TreePop();
+    }
+    if (!any) ImGui::TextDisabled("No process holds a handle at this point of the lesson.");
 }
 
 void tlb_table(App& app) {
@@ -235,9 +470,20 @@ void draw_objects_panel(App& app) {
     }
     if (ImGui::CollapsingHeader("Modules", ImGuiTreeNodeFlags_DefaultOpen)) modules_table(app);
     if (ImGui::CollapsingHeader(fmt::format("Image sections ({})###sections", m.sections().size()).c_str())) sections_table(app);
-    if (ImGui::CollapsingHeader(fmt::format("Files ({})###files", m.files().size()).c_str())) files_table(app);
+    // Mapped files open by themselves once the lesson uses them.
+    const bool files_used = !m.mappings().empty();
+    size_t handle_count = 0;
+    for (const mm::AddressSpace& sp : m.spaces())
+        if (sp.alive()) handle_count += m.handles(sp.id()).size();
+    const ImGuiTreeNodeFlags used = files_used ? ImGuiTreeNodeFlags_DefaultOpen : 0;
+    if (ImGui::CollapsingHeader(fmt::format("Files ({})###files", m.files().size()).c_str(), used)) files_table(app);
+    if (ImGui::CollapsingHeader(fmt::format("Handles ({})###handles", handle_count).c_str(), used)) handles_tables(app);
+    size_t live_mappings = 0, live_sections = 0;
+    for (const mm::MappingObject& mo : m.mappings()) live_mappings += mo.alive();
+    for (const mm::DataSection& ds : m.data_sections()) live_sections += ds.alive;
+    if (ImGui::CollapsingHeader(fmt::format("File mapping objects ({})###mappings", live_mappings).c_str(), used)) mappings_table(app);
+    if (ImGui::CollapsingHeader(fmt::format("Data sections ({})###dsections", live_sections).c_str(), used)) data_sections_table(app);
     if (ImGui::CollapsingHeader("TLB")) tlb_table(app);
-    ImGui::TextDisabled("Handles and data-file sections are not modelled yet.");
     app.end_panel();
 }
 

@@ -182,7 +182,7 @@ void draw_page_tables_panel(App& app) {
                 const uint32_t vpn = (pd << 10) | i;
                 const mm::Vad* vad = regions.empty() || regions[vpn] == 0 ? nullptr : m.vad_at(space, vpn << 12);
                 GridCell c;
-                c.fill = self_map && (e & 1) ? pal.frame[int(FrameClass::PageTable)] : pal.page[int(classify_pte(e, vad))];
+                c.fill = self_map && (e & 1) ? pal.frame[int(FrameClass::PageTable)] : pal.page[int(classify_pte(e, vad, m, vpn))];
                 c.changed = d.changes().word(pa) != nullptr;
                 c.selected = st.entry_selected && st.entry_level == EntryLevel::Pte && i == st.pte_index;
                 c.marked = last_here && x86::pde_index(last->va) == pd && x86::pte_index(last->va) == i;
@@ -202,9 +202,13 @@ void draw_page_tables_panel(App& app) {
             ImGui::PushFont(app.fonts().mono);
             ImGui::Text("PTE %03X at pa %08X = %08X", i, pa, e);
             ImGui::PopFont();
-            ImGui::Text("page %08X-%08X: %s", va, va | 0xFFF, page_class_name(classify_pte(e, vad)));
+            ImGui::Text("page %08X-%08X: %s", va, va | 0xFFF, page_class_name(classify_pte(e, vad, m, va >> 12)));
             ImGui::TextUnformatted(entry_summary(app.session(), e, false).c_str());
             if (vad) ImGui::TextDisabled("region %08X-%08X %s", vad->base(), vad->base() + vad->size() - 1, mm::vad_type_name(vad->type));
+            if (vad && vad->type == mm::VadType::Mapped) {
+                ImGui::TextDisabled("%s", view_text(app, vad->mapping, vad->offset_page, vad->section).c_str());
+                if (e == 0) ImGui::TextDisabled("zero PTE in a view: ask the VAD, then the section's prototype PTE");
+            }
             if (const WordChange* wc = d.changes().word(pa)) text_coloured(pal.changed, fmt::format("changed: {:08X} -> {:08X}", wc->before, wc->after));
             ImGui::TextDisabled("click: decode this PTE, walk it, open its frame");
             ImGui::EndTooltip();

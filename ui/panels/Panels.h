@@ -34,6 +34,17 @@ void frame_tooltip(App& app, unsigned frame);
 // "section 0 (C:\APP\AppInst.exe): prototype PTE #3 = 00005025 for the page at RVA 2000".
 std::string prototype_text(App& app, unsigned index, unsigned value);
 
+// Mapped files (mm/Section.h). "data section 1 (C:\DATA\notes.txt)" / "data section 2 (pagefile-backed)".
+std::string data_section_name(App& app, unsigned section);
+// "'NotesMap' (mapping 0)" / "unnamed mapping 1".
+std::string mapping_name(App& app, unsigned mapping);
+// What a data section's prototype PTE says: "valid: frame 0x12", "in the file (page 3, offset
+// 0x3000)", "pagefile slot 5", "demand-zero (committed, never touched)", "reserved (SEC_RESERVE,
+// not committed)".
+std::string data_proto_state(App& app, unsigned section, unsigned page, unsigned value);
+// A view (a VAD of type Mapped): "view of 'NotesMap' (mapping 0) at offset 0x10000 of data section 1 (...)".
+std::string view_text(App& app, unsigned mapping, unsigned offset_page, unsigned section);
+
 // Shared by several panels: a row of buttons choosing the selected process. Returns false
 // (and says so) when no process exists at the cursor.
 bool process_selector(App& app, const char* id);

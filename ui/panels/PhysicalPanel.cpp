@@ -84,7 +84,13 @@ void frame_tooltip(App& app, unsigned f) {
             case Mapping::Kind::TransitionPte: ImGui::Text("in transition for %s %08X", who.c_str(), mp.va); break;
             case Mapping::Kind::Pde: ImGui::Text("page table of %s for %08X", who.c_str(), mp.va); break;
             case Mapping::Kind::Directory: ImGui::Text("page directory of %s", who.c_str()); break;
-            case Mapping::Kind::Prototype: ImGui::Text("prototype PTE #%u of a section", mp.va); break;
+            case Mapping::Kind::Prototype:
+                if (mm::MemoryManager::is_data_proto(mp.va))
+                    ImGui::Text("prototype PTE of page %u of %s", mm::MemoryManager::data_proto_page(mp.va),
+                                data_section_name(app, mm::MemoryManager::data_proto_section(mp.va)).c_str());
+                else
+                    ImGui::Text("prototype PTE #%u of a section", mp.va);
+                break;
         }
     }
     ImGui::TextDisabled("click: open the frame (hex, PFN entry, who maps it)");
@@ -132,7 +138,8 @@ void draw_physical_panel(App& app) {
         const auto& count = d.frame_class_counts();
         for (int c = 0; c < kFrameClassCount; ++c) {
             if (count[size_t(c)] == 0 && c != int(FrameClass::Free)) continue;
-            items.push_back({pal.frame[size_t(c)], fmt::format("{} {}", frame_class_name(FrameClass(c)), count[size_t(c)]), ""});
+            items.push_back({pal.frame[size_t(c)], fmt::format("{} {}", frame_class_name(FrameClass(c)), count[size_t(c)]),
+                             frame_class_help(FrameClass(c))});
         }
         items.push_back({dim(pal.frame[int(FrameClass::Private)]), "dimmed: standby/modified",
                          "Trimmed pages: the frame still holds the page and its PTE is in transition."});

@@ -162,11 +162,15 @@ void draw_walk_panel(App& app) {
     std::string result;
     if (pde_ok) {
         const bool valid = info.pte & 1;
-        const PageClass pc = classify_pte(info.pte, m.vad_at(space, va));
+        const mm::Vad* walk_vad = m.vad_at(space, va);
+        const PageClass pc = classify_pte(info.pte, walk_vad, m, va >> 12);
+        const bool view_zero = info.pte == 0 && walk_vad && walk_vad->type == mm::VadType::Mapped;
         boxes.push_back({fmt::format("PTE {:03X}", x86::pte_index(va)),
                          {fmt::format("[{:08X}] = {:08X}", info.pte_address, info.pte),
                           valid ? fmt::format("frame 0x{:X} {}", info.pte >> 12, sim::windbg_flags(info.pte))
-                                : "P = 0: " + entry_summary(app.session(), info.pte, false)},
+                                : view_zero ? fmt::format("P = 0: zero in a view: ask the VAD {} prototype PTE of section page {}", icons().arrow,
+                                                          walk_vad->offset_page + ((va >> 12) - walk_vad->start_vpn))
+                                            : "P = 0: " + entry_summary(app.session(), info.pte, false)},
                          valid ? pal.page[int(pc)] : pal.fail});
         if (valid) {
             const uint32_t pa = (info.pte & x86::Pte::kFrameMask) | x86::page_offset(va);

@@ -1544,7 +1544,7 @@ std::vector<std::string> MemoryManager::check_invariants() const {
             if (u >= m_spaces.size() || !m_spaces[u].alive() || m_spaces[u].personality() != Personality::Win95)
                 fail("shared VAD 0x%08X is used by space %u, which is not a live win95 space", vad.base(), u);
         }
-        if (vad.type == VadType::Image) committed += image_private_pages(kNoSpace, vad);
+        if (vad.type == VadType::Image || vad.type == VadType::Mapped) committed += image_private_pages(kNoSpace, vad);
         else if (vad.type == VadType::Private && !vad.users.empty() && vad.users.front() < m_spaces.size())
             committed += committed_pages(vad.users.front(), vad.start_vpn, vad.end_vpn);
     }

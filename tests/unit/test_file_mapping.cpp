@@ -1050,12 +1050,9 @@ TEST_CASE("a file created at run time, written through a view and closed, is und
 // =============================================================================================
 // win95
 //
-// The win95 part of the brief (a view lives once in the shared arena, same address in every
-// process, visible without mapping) is not tested: MemoryManager::map_view places every view in
-// the calling process's private arena (AddressSpace::find_gap between alloc_lowest and
-// user_end, AddressSpace::range_is_free on the process's own VADs) under both personalities.
+// Views under win95 live once in the shared arena; the tests of that are at the end of the file.
 
-TEST_CASE("win95: views of a file mapping work as nt's in the private arena (shared-arena placement not modelled yet)",
+TEST_CASE("win95: views of a file mapping are coherent like nt's",
           "[filemap][win95]") {
     FileRig f(test::make_config(mm::Personality::Win95));
     const uint32_t file = f.add_file(kPath, patterned(0x2000));
@@ -1159,4 +1156,628 @@ TEST_CASE("after CREATE_ALWAYS truncates a mapped (viewless) file, regrowing it 
     CHECK(back[0x1FFC] == 9);
     REQUIRE_INVARIANTS(f.rig);
     f.check_every_event_and_undo_redo();
+}
+
+// =============================================================================================
+// win95 views in the shared arena (WINDOWS.md "Two views of one mapping in one process get
+// different addresses [95: the same address — the view lives once, in the shared arena, and
+// every process sees it]" and "Windows 95 layout"). MemoryManager::map_view's Windows 95 branch
+// places a view in the shared VAD set (MemoryManager::shared_vads()); another map_view of the same
+// part of the same mapping object, with the same protection, joins it (SharedRegionJoined) and
+// UnmapViewOfFile leaves it (SharedRegionLeft); the last user takes it down.
+
+namespace {
+
+constexpr uint32_t kSharedBegin = 0x80000000u, kSharedEnd = 0xC0000000u;
+
+uint32_t fault_bit(mm::FaultKind k) { return 1u << uint32_t(k); }
+
+// Events of a kind journaled from event index `from` on.
+size_t events_since(const FileRig& f, size_t from, mm::EventKind kind) {
+    const auto& events = f.rig.machine.journal().events();
+    size_t n = 0;
+    for (size_t e = from; e < events.size(); ++e) n += events[e].kind == uint16_t(kind);
+    return n;
+}
+// Physical-memory words (PTEs, PDEs, page contents written byte-wise) changed from change `from` on.
+size_t phys_writes_since(const FileRig& f, size_t from) {
+    const auto& changes = f.rig.machine.journal().changes();
+    size_t n = 0;
+    for (size_t c = from; c < changes.size(); ++c) n += changes[c].store == core::Store::PhysBytes;
+    return n;
+}
+// The process (os::Machine index) whose address space is s.
+uint16_t process_of(const FileRig& f, uint16_t s) {
+    for (const os::Process& p : f.rig.machine.processes())
+        if (p.space == s) return p.id;
+    FAIL("no process has space " << s);
+    return 0;
+}
+bool in_shared(uint32_t base, uint32_t size) { return base >= kSharedBegin && uint64_t(base) + size <= kSharedEnd; }
+bool no_shared_table(const mm::MemoryManager& m) {
+    for (uint32_t idx = 0x200; idx < 0x300; ++idx)
+        if (m.shared_table(idx) != mm::kNoFrame) return false;
+    return true;
+}
+
+// full_snapshot plus what it leaves out of the shared arena's views: each shared VAD's mapping
+// object, section offset and users.
+std::vector<std::string> w95_snapshot(const os::Machine& machine) {
+    std::vector<std::string> out = full_snapshot(machine);
+    for (const auto& [k, v] : machine.mm().shared_vads()) {
+        std::string users;
+        for (uint16_t u : v.users) users += fmt::format(" {}", u);
+        out.push_back(fmt::format("shared vad {:#x}: type {} section {} offset {} mapping {} users{}", k, int(v.type), v.section,
+                                  v.offset_page, v.mapping, users));
+    }
+    return out;
+}
+
+// Undo to the fresh machine and redo to the end, compared with w95_snapshot, without checking
+// invariants on the way (so that it still says something where an invariant is known to fail).
+void require_exact_undo_redo(FileRig& f) {
+    f.rig.machine.sync_position();
+    const auto at_end = w95_snapshot(f.rig.machine);
+    const size_t end = f.rig.machine.journal().changes().size();
+    f.rig.machine.seek(0);
+    os::Machine fresh(f.cfg);
+    for (const auto& [path, bytes] : f.files) fresh.add_file(path, bytes);
+    test::require_same_snapshot(w95_snapshot(fresh), w95_snapshot(f.rig.machine));
+    f.rig.machine.seek(end);
+    test::require_same_snapshot(at_end, w95_snapshot(f.rig.machine));
+    f.rig.machine.sync_position();
+}
+
+// The invariants, non-fatally, so that a failing test still reports its other checks.
+#define CHECK_INVARIANTS_SOFT(machine_or_mm)                           \
+    do {                                                               \
+        const auto bad_ = (machine_or_mm).check_invariants();          \
+        INFO(::pagelab::test::join_lines(bad_));                       \
+        CHECK(bad_.empty());                                           \
+    } while (0)
+
+}  // namespace
+
+TEST_CASE("win95: a view lives once in the shared arena: B's map_view returns A's address and makes no PTE or page table, "
+          "A's write is B's with no fault, a process that never mapped it reads it, A's second map_view returns it again",
+          "[filemap][win95]") {
+    FileRig f(test::make_config(mm::Personality::Win95));
+    const uint32_t file = f.add_file(kPath, patterned(0x3000));
+    const uint16_t a = f.process("A");
+    const uint16_t b = f.process("B");
+    const uint16_t c = f.process("C");  // never maps anything
+    REQUIRE(f.mm().shared_vads().empty());
+    const uint32_t fa = f.open(a, kRead | kWrite);
+    const uint32_t ma = f.mapping(a, fa, page::kReadWrite, 0, 0, "W95Shared");
+    const uint32_t object = f.mm().find_handle(a, ma)->object;
+    const uint32_t va = f.view(a, ma, fm::kWrite);
+
+    // In the shared arena, 64 KB aligned, in the shared VAD set (not A's own), used by A.
+    CHECK(in_shared(va, 0x3000));
+    CHECK(va % 0x10000 == 0);
+    CHECK(f.mm().space(a).find_vad(va) == nullptr);
+    REQUIRE(f.mm().shared_vads().size() == 1);
+    const mm::Vad* vad = f.mm().vad_at(a, va);
+    REQUIRE(vad);
+    CHECK(vad == &f.mm().shared_vads().begin()->second);
+    CHECK(vad->type == mm::VadType::Mapped);
+    CHECK(vad->base() == va);
+    CHECK(vad->users == std::vector<uint16_t>{a});
+    const mm::MemoryBasicInformation qa = f.query(a, va);
+    CHECK(qa.allocation_base == va);
+    CHECK(qa.type == mem::kMapped);
+    CHECK(qa.protect == page::kReadWrite);
+    CHECK(qa.region_size == 0x3000);
+
+    // A touches page 0: the shared page table is made, and every win95 directory has its PDE.
+    REQUIRE(f.read(a, va).value == word_at(patterned(0x3000), 0));
+    const uint32_t table = f.mm().shared_table(va >> 22);
+    REQUIRE(table != mm::kNoFrame);
+    CHECK(f.mm().pfn()[table].owner == mm::kNoSpace);
+    CHECK(f.mm().pfn()[table].use == mm::FrameUse::PageTable);
+
+    // B maps the same named mapping: the same address, one SharedRegionJoined and nothing else —
+    // no frame, no PTE, no PDE, no page table.
+    const uint32_t mb = f.mm().open_file_mapping(b, fm::kWrite, "W95Shared").value;
+    const uint32_t frames_before = f.mm().frames_free();
+    const size_t events_before = f.rig.machine.journal().events().size();
+    const size_t changes_before = f.rig.machine.journal().changes().size();
+    const uint32_t vb = f.view(b, mb, fm::kWrite);
+    CHECK(vb == va);
+    CHECK(f.mm().frames_free() == frames_before);
+    CHECK(f.rig.machine.journal().events().size() == events_before + 1);
+    CHECK(events_since(f, events_before, mm::EventKind::SharedRegionJoined) == 1);
+    CHECK(events_since(f, events_before, mm::EventKind::ViewMapped) == 0);
+    CHECK(events_since(f, events_before, mm::EventKind::PageTableCreated) == 0);
+    CHECK(events_since(f, events_before, mm::EventKind::SharedTableCreated) == 0);
+    CHECK(phys_writes_since(f, changes_before) == 0);
+    CHECK(f.mm().shared_vads().size() == 1);
+    CHECK(f.mm().space(b).find_vad(vb) == nullptr);
+    CHECK(f.mm().vad_at(b, vb) == f.mm().vad_at(a, va));
+    CHECK(f.mm().vad_at(a, va)->users == std::vector<uint16_t>{a, b});
+    CHECK(f.mm().mappings()[object].views == 1);  // one view, two users
+    CHECK(f.mm().data_sections()[f.mm().mappings()[object].section].views == 1);
+    // B sees page 0 valid already: the one PTE A's fault made.
+    const auto pa0 = f.mm().pte_info(a, va), pb0 = f.mm().pte_info(b, va);
+    CHECK(pb0.kind == mm::PteKind::Valid);
+    CHECK(pb0.pte_address == pa0.pte_address);
+
+    // A writes page 1; B reads it with no fault: the directories' PDEs name one table, one PTE.
+    const mm::AccessResult w = f.write(a, va + 0x1010, 0x95000001);
+    REQUIRE(w.ok());
+    CHECK((w.faults & fault_bit(mm::FaultKind::FileRead)) != 0);
+    const auto ia = f.mm().pte_info(a, va + 0x1000), ib = f.mm().pte_info(b, vb + 0x1000);
+    REQUIRE(ia.table_present);
+    REQUIRE(ib.table_present);
+    CHECK(ia.pde_address != ib.pde_address);
+    CHECK((ia.pde >> 12) == table);
+    CHECK((ib.pde >> 12) == table);
+    CHECK(ia.pte_address == ib.pte_address);
+    CHECK(f.mm().pfn()[f.frame_of(a, va + 0x1000)].share_count == 1);  // one PTE for every process
+    const mm::AccessResult rb = f.read(b, vb + 0x1010);
+    REQUIRE(rb.ok());
+    CHECK(rb.faults == 0);
+    CHECK(rb.value == 0x95000001u);
+    CHECK(word_at(f.read_file(a, fa, 0x1010, 4), 0) == 0x95000001u);  // coherent with ReadFile
+    CHECK(f.disk(file) == patterned(0x3000));                          // not flushed
+
+    // C never mapped it, yet sees it: VirtualQuery says MEM_MAPPED and the read needs no fault.
+    const mm::MemoryBasicInformation qc = f.query(c, va + 0x1000);
+    CHECK(qc.allocation_base == va);
+    CHECK(qc.type == mem::kMapped);
+    CHECK(qc.state == mem::kCommit);
+    CHECK(qc.allocation_protect == page::kReadWrite);
+    CHECK((f.mm().pte_info(c, va + 0x1000).pde >> 12) == table);
+    const mm::AccessResult rc = f.read(c, va + 0x1010);
+    REQUIRE(rc.ok());
+    CHECK(rc.faults == 0);
+    CHECK(rc.value == 0x95000001u);
+    CHECK(f.mm().vad_at(c, va)->users == std::vector<uint16_t>{a, b});  // reading does not make C a user
+
+    // A second map_view in A returns the same address and changes nothing.
+    f.rig.machine.sync_position();
+    const auto before_second = full_snapshot(f.rig.machine);
+    CHECK(f.view(a, ma, fm::kWrite) == va);
+    f.rig.machine.sync_position();
+    test::require_same_snapshot(before_second, full_snapshot(f.rig.machine));
+
+    // A process created now gets the shared PDE with its directory and sees the view too.
+    const uint16_t d = f.process("D");
+    CHECK((f.mm().pte_info(d, va + 0x1000).pde >> 12) == table);
+    const mm::AccessResult rd = f.read(d, va + 0x1010);
+    REQUIRE(rd.ok());
+    CHECK(rd.faults == 0);
+    CHECK(rd.value == 0x95000001u);
+    REQUIRE_INVARIANTS(f.rig);
+    f.check_every_event_and_undo_redo();
+    require_exact_undo_redo(f);
+}
+
+// Regression: check_invariants once left the private copies of shared-arena views out of the
+// committed pages, so "commit charge is N pages but N-1 are committed" while a copy existed.
+TEST_CASE("win95: a FILE_MAP_COPY view is its own shared region; its copy is seen neither by the other view nor by the file",
+          "[filemap][win95][cow]") {
+    FileRig f(test::make_config(mm::Personality::Win95));
+    const uint32_t file = f.add_file(kPath, patterned(0x3000));
+    const auto original = patterned(0x3000);
+    const uint16_t a = f.process("A");
+    const uint16_t b = f.process("B");
+    const uint32_t frames0 = f.mm().frames_free();
+    const uint64_t charge0 = f.mm().counter(mm::Counter::CommitCharge);
+    const uint32_t fa = f.open(a, kRead | kWrite);
+    const uint32_t ma = f.mapping(a, fa, page::kReadWrite, 0, 0, "W95Cow");
+    const uint32_t mb = f.mm().open_file_mapping(b, fm::kWrite, "W95Cow").value;
+    const uint32_t shared = f.view(a, ma, fm::kWrite);
+    CHECK(f.view(b, mb, fm::kWrite) == shared);
+    const uint32_t copy = f.view(a, ma, fm::kCopy);
+    CHECK(copy != shared);
+    CHECK(in_shared(copy, 0x3000));
+    CHECK(copy % 0x10000 == 0);
+    CHECK(f.mm().shared_vads().size() == 2);
+    CHECK(f.mm().vad_at(a, copy) != f.mm().vad_at(a, shared));
+    CHECK(f.mm().vad_at(a, copy)->users == std::vector<uint16_t>{a});
+    CHECK(f.query(a, copy).allocation_protect == page::kWriteCopy);
+    CHECK(f.query(a, copy).protect == page::kWriteCopy);
+    CHECK(f.query(a, shared).allocation_protect == page::kReadWrite);
+
+    // Both views share the section's frame until the copy view is written.
+    const uint32_t orig_word = word_at(original, 0x1000);
+    REQUIRE(f.read(a, shared + 0x1000).value == orig_word);
+    REQUIRE(f.read(a, copy + 0x1000).value == orig_word);
+    const uint32_t section_frame = f.frame_of(a, shared + 0x1000);
+    CHECK(f.frame_of(a, copy + 0x1000) == section_frame);
+    const uint64_t charge = f.mm().counter(mm::Counter::CommitCharge);
+    const mm::AccessResult w = f.write(a, copy + 0x1000, 0x0C0C0C0C);
+    REQUIRE(w.ok());
+    CHECK((w.faults & fault_bit(mm::FaultKind::CopyOnWrite)) != 0);
+    CHECK(f.frame_of(a, copy + 0x1000) != section_frame);
+    CHECK(f.frame_of(a, shared + 0x1000) == section_frame);
+    CHECK(f.mm().counter(mm::Counter::CommitCharge) == charge + 1);
+    CHECK(f.query(a, copy + 0x1000).protect == page::kReadWrite);
+    CHECK(f.query(a, copy).protect == page::kWriteCopy);
+    CHECK(f.query(a, copy + 0x2000).protect == page::kWriteCopy);
+    CHECK(f.read(a, copy + 0x1000).value == 0x0C0C0C0Cu);
+    // The shared view, in A and in B, and ReadFile see the file's bytes.
+    CHECK(f.read(a, shared + 0x1000).value == orig_word);
+    CHECK(f.read(b, shared + 0x1000).value == orig_word);
+    CHECK(word_at(f.read_file(a, fa, 0x1000, 4), 0) == orig_word);
+    // A write through the shared view afterwards does not reach the copy.
+    REQUIRE(f.write(b, shared + 0x1000, 0x0B0B0B0B).ok());
+    CHECK(f.read(a, copy + 0x1000).value == 0x0C0C0C0Cu);
+    CHECK(f.read(a, shared + 0x1000).value == 0x0B0B0B0Bu);
+    CHECK(f.mm().flush_view(a, copy, 0).ok);
+    CHECK(word_at(f.disk(file), 0x1000) == 0x0B0B0B0Bu);
+    CHECK_INVARIANTS_SOFT(f.rig);  // fails: the bug above
+
+    // Unmapping the copy view (A is its only user) frees the copy and its charge.
+    REQUIRE(f.mm().unmap_view(a, copy).ok);
+    CHECK(f.mm().counter(mm::Counter::CommitCharge) == charge);
+    CHECK(f.mm().shared_vads().size() == 1);
+    CHECK(f.query(b, copy).state == mem::kFree);
+    REQUIRE(f.mm().unmap_view(a, shared).ok);
+    REQUIRE(f.mm().unmap_view(b, shared).ok);
+    REQUIRE(f.mm().close_handle(a, ma).ok);
+    REQUIRE(f.mm().close_handle(b, mb).ok);
+    REQUIRE(f.mm().close_handle(a, fa).ok);
+    // The copy never reached the file; B's shared write did.
+    CHECK(std::search_n(f.disk(file).begin(), f.disk(file).end(), 4, uint8_t(0x0C)) == f.disk(file).end());
+    auto expected = original;
+    const uint32_t wb = 0x0B0B0B0B;
+    std::memcpy(expected.data() + 0x1000, &wb, 4);
+    CHECK(f.disk(file) == expected);
+    CHECK(f.mm().shared_vads().empty());
+    CHECK(no_shared_table(f.mm()));
+    CHECK(f.mm().frames_free() == frames0);
+    CHECK(f.mm().counter(mm::Counter::CommitCharge) == charge0);
+    REQUIRE_INVARIANTS(f.rig);
+    require_exact_undo_redo(f);
+    f.check_every_event_and_undo_redo();  // fails at the events while the copy exists: the bug above
+}
+
+TEST_CASE("win95: UnmapViewOfFile by one user keeps the view for the others, a non-user gets INVALID_ADDRESS, "
+          "the last unmap frees the frames and page table, and with the handles closed the commit charge",
+          "[filemap][win95][lifetime][commit]") {
+    FileRig f(test::make_config(mm::Personality::Win95));
+    const uint16_t a = f.process("A");
+    const uint16_t b = f.process("B");
+    const uint16_t c = f.process("C");
+    const uint32_t frames0 = f.mm().frames_free();
+    const uint64_t charge0 = f.mm().counter(mm::Counter::CommitCharge);
+    const uint32_t ma = f.mapping(a, 0, page::kReadWrite, 0x3000, 0, "W95Anon");
+    CHECK(f.mm().counter(mm::Counter::CommitCharge) == charge0 + 3);
+    const uint32_t mb = f.mm().open_file_mapping(b, fm::kWrite, "W95Anon").value;
+    const uint32_t v = f.view(a, ma, fm::kWrite);
+    REQUIRE(f.view(b, mb, fm::kWrite) == v);
+    CHECK(in_shared(v, 0x3000));
+    for (uint32_t p = 0; p < 3; ++p) REQUIRE(f.write(a, v + p * 0x1000 + 4, 0xA0A00000u + p).ok());
+    const uint32_t table = f.mm().shared_table(v >> 22);
+    REQUIRE(table != mm::kNoFrame);
+    CHECK(f.mm().frames_free() == frames0 - 4);  // three section pages and the shared table
+
+    // C is not a user: its UnmapViewOfFile fails (anywhere in the view) and changes nothing.
+    f.rig.machine.sync_position();
+    const auto before = full_snapshot(f.rig.machine);
+    const mm::Result not_user = f.mm().unmap_view(c, v);
+    CHECK_FALSE(not_user.ok);
+    CHECK(not_user.error == Error::InvalidAddress);
+    CHECK(f.mm().unmap_view(c, v + 0x2ABC).error == Error::InvalidAddress);
+    f.rig.machine.sync_position();
+    test::require_same_snapshot(before, full_snapshot(f.rig.machine));
+
+    // A lets go: the view stays, at its address, for B (and every process still sees it).
+    REQUIRE(f.mm().unmap_view(a, v + 0x1234).ok);
+    REQUIRE(f.mm().vad_at(b, v));
+    CHECK(f.mm().vad_at(b, v)->users == std::vector<uint16_t>{b});
+    CHECK(f.mm().shared_table(v >> 22) == table);
+    CHECK(f.mm().frames_free() == frames0 - 4);
+    for (uint32_t p = 0; p < 3; ++p) {
+        const mm::AccessResult r = f.read(b, v + p * 0x1000 + 4);
+        REQUIRE(r.ok());
+        CHECK(r.faults == 0);
+        CHECK(r.value == 0xA0A00000u + p);
+    }
+    CHECK(f.query(b, v).type == mem::kMapped);
+    CHECK(f.query(a, v).type == mem::kMapped);
+    CHECK(f.mm().unmap_view(a, v).error == Error::InvalidAddress);  // A is no user any more
+
+    // The handles go; the view keeps the section and its charge.
+    REQUIRE(f.mm().close_handle(a, ma).ok);
+    REQUIRE(f.mm().close_handle(b, mb).ok);
+    CHECK(f.mm().counter(mm::Counter::CommitCharge) == charge0 + 3);
+    CHECK(f.read(b, v + 0x2004).value == 0xA0A00002u);
+
+    // B is the last user: the view, its frames, its page table and the charge go.
+    REQUIRE(f.mm().unmap_view(b, v).ok);
+    CHECK(f.mm().shared_vads().empty());
+    CHECK(f.mm().shared_table(v >> 22) == mm::kNoFrame);
+    CHECK(no_shared_table(f.mm()));
+    for (uint16_t s : {a, b, c}) {
+        INFO("space " << s);
+        const mm::MemoryBasicInformation q = f.query(s, v);
+        CHECK(q.state == mem::kFree);
+        CHECK(q.type == 0u);
+        CHECK_FALSE(f.mm().pte_info(s, v).table_present);
+        CHECK(f.read(s, v).status == mm::AccessStatus::AccessViolation);
+    }
+    CHECK(f.mm().unmap_view(b, v).error == Error::InvalidAddress);
+    CHECK(f.mm().frames_free() == frames0);
+    CHECK(f.mm().counter(mm::Counter::CommitCharge) == charge0);
+    CHECK(f.mm().pagefile().used() == 0u);
+    for (const mm::MappingObject& o : f.mm().mappings()) CHECK_FALSE(o.alive());
+    for (const mm::DataSection& s : f.mm().data_sections()) CHECK_FALSE(s.alive);
+    REQUIRE_INVARIANTS(f.rig);
+    f.check_every_event_and_undo_redo();
+    require_exact_undo_redo(f);
+}
+
+TEST_CASE("win95: the last unmap of a pagefile view frees its charge only once the handles are closed too",
+          "[filemap][win95][lifetime][commit]") {
+    FileRig f(test::make_config(mm::Personality::Win95));
+    const uint16_t a = f.process("A");
+    const uint16_t b = f.process("B");
+    const uint32_t frames0 = f.mm().frames_free();
+    const uint64_t charge0 = f.mm().counter(mm::Counter::CommitCharge);
+    const uint32_t ma = f.mapping(a, 0, page::kReadWrite, 0x2000, 0, "W95Kept");
+    const uint32_t mb = f.mm().open_file_mapping(b, fm::kWrite, "W95Kept").value;
+    const uint32_t v = f.view(a, ma, fm::kWrite);
+    REQUIRE(f.view(b, mb, fm::kRead | fm::kWrite) == v);
+    REQUIRE(f.write(b, v + 0x1000, 0x5A5A).ok());
+    REQUIRE(f.mm().unmap_view(a, v).ok);
+    REQUIRE(f.mm().unmap_view(b, v).ok);
+    CHECK(f.mm().shared_vads().empty());
+    CHECK(no_shared_table(f.mm()));
+    // The handles keep the section (and what B wrote) and its charge.
+    CHECK(f.mm().counter(mm::Counter::CommitCharge) == charge0 + 2);
+    const uint32_t again = f.view(a, ma, fm::kRead);
+    CHECK(in_shared(again, 0x2000));
+    CHECK(f.read(a, again + 0x1000).value == 0x5A5Au);
+    REQUIRE(f.mm().unmap_view(a, again).ok);
+    REQUIRE(f.mm().close_handle(a, ma).ok);
+    CHECK(f.mm().counter(mm::Counter::CommitCharge) == charge0 + 2);
+    REQUIRE(f.mm().close_handle(b, mb).ok);
+    CHECK(f.mm().counter(mm::Counter::CommitCharge) == charge0);
+    CHECK(f.mm().frames_free() == frames0);
+    CHECK(f.mm().pagefile().used() == 0u);
+    REQUIRE_INVARIANTS(f.rig);
+    f.check_every_event_and_undo_redo();
+    require_exact_undo_redo(f);
+}
+
+TEST_CASE("win95: ExitProcess of every user tears the shared views down with no leak; dirty pages reach the file",
+          "[filemap][win95][lifetime]") {
+    FileRig f(test::make_config(mm::Personality::Win95, 24, 64, mm::Policy::Clock));
+    const uint32_t file = f.add_file(kPath, patterned(0x4000));
+    const uint32_t frames0 = f.mm().frames_free();
+    const uint64_t charge0 = f.mm().counter(mm::Counter::CommitCharge);
+    const uint16_t a = f.process("A");
+    const uint16_t b = f.process("B");
+    const uint16_t c = f.process("C");  // reads, never maps
+    const uint32_t ma = f.mapping(a, f.open(a, kRead | kWrite), page::kReadWrite, 0, 0, "W95Exit");
+    const uint32_t mb = f.mm().open_file_mapping(b, fm::kWrite, "W95Exit").value;
+    const uint32_t vf = f.view(a, ma, fm::kWrite);
+    REQUIRE(f.view(b, mb, fm::kWrite) == vf);
+    const uint32_t pa = f.mapping(a, 0, page::kReadWrite, 0x3000, 0, "W95ExitAnon");
+    const uint32_t vp = f.view(a, pa, fm::kWrite);
+    REQUIRE(f.view(b, f.mm().open_file_mapping(b, fm::kWrite, "W95ExitAnon").value, fm::kWrite) == vp);
+    for (uint32_t v : {vf, vp}) CHECK(in_shared(v, 0x3000));
+    CHECK(f.mm().shared_vads().size() == 2);
+    auto expected = patterned(0x4000);
+    for (uint32_t p = 0; p < 4; ++p) {
+        const uint32_t val = 0xE0E00000u + p;
+        REQUIRE(f.write(p % 2 ? b : a, vf + p * 0x1000 + 0x20, val).ok());
+        std::memcpy(expected.data() + p * 0x1000 + 0x20, &val, 4);
+    }
+    for (uint32_t p = 0; p < 3; ++p) REQUIRE(f.write(a, vp + p * 0x1000, 0x70u + p).ok());
+    CHECK(f.read(c, vf + 0x3020).value == 0xE0E00003u);
+    CHECK(f.mm().counter(mm::Counter::CommitCharge) == charge0 + 3);
+    REQUIRE_INVARIANTS(f.rig);
+
+    // A exits: every view stays for B, its pages still valid.
+    REQUIRE(f.rig.machine.exit_process(process_of(f, a)).ok);
+    CHECK(f.mm().shared_vads().size() == 2);
+    for (const auto& [k, v] : f.mm().shared_vads()) CHECK(v.users == std::vector<uint16_t>{b});
+    const mm::AccessResult r = f.read(b, vf + 0x1020);
+    REQUIRE(r.ok());
+    CHECK(r.faults == 0);
+    CHECK(r.value == 0xE0E00001u);
+    CHECK(f.read(b, vp + 0x2000).value == 0x72u);
+    CHECK(f.read(c, vp).value == 0x70u);
+    CHECK(f.mm().counter(mm::Counter::CommitCharge) == charge0 + 3);
+    REQUIRE_INVARIANTS(f.rig);
+
+    // B, the last user, exits: everything goes although C still runs (C never used the views).
+    REQUIRE(f.rig.machine.exit_process(process_of(f, b)).ok);
+    CHECK(f.mm().shared_vads().empty());
+    CHECK(no_shared_table(f.mm()));
+    CHECK(f.query(c, vf).state == mem::kFree);
+    CHECK(f.read(c, vf).status == mm::AccessStatus::AccessViolation);
+    CHECK(f.disk(file) == expected);
+    CHECK(f.mm().counter(mm::Counter::CommitCharge) == charge0);
+    CHECK(f.mm().pagefile().used() == 0u);
+    for (const mm::MappingObject& o : f.mm().mappings()) CHECK_FALSE(o.alive());
+    for (const mm::DataSection& s : f.mm().data_sections()) CHECK_FALSE(s.alive);
+    REQUIRE(f.rig.machine.exit_process(process_of(f, c)).ok);
+    CHECK(f.mm().frames_free() == frames0);
+    CHECK(f.mm().counter(mm::Counter::CommitCharge) == charge0);
+    REQUIRE_INVARIANTS(f.rig);
+    f.check_every_event_and_undo_redo();
+    require_exact_undo_redo(f);
+}
+
+// The same with a private copy in a shared FILE_MAP_COPY view.
+TEST_CASE("win95: ExitProcess of every user tears the shared views down, a FILE_MAP_COPY view's private copy included",
+          "[filemap][win95][lifetime][cow]") {
+    FileRig f(test::make_config(mm::Personality::Win95, 24, 64, mm::Policy::Clock));
+    const uint32_t file = f.add_file(kPath, patterned(0x4000));
+    const uint32_t frames0 = f.mm().frames_free();
+    const uint64_t charge0 = f.mm().counter(mm::Counter::CommitCharge);
+    const uint16_t a = f.process("A");
+    const uint16_t b = f.process("B");
+    const uint16_t c = f.process("C");  // reads, never maps
+    const uint32_t ma = f.mapping(a, f.open(a, kRead | kWrite), page::kReadWrite, 0, 0, "W95Exit");
+    const uint32_t mb = f.mm().open_file_mapping(b, fm::kWrite, "W95Exit").value;
+    const uint32_t vf = f.view(a, ma, fm::kWrite);
+    REQUIRE(f.view(b, mb, fm::kWrite) == vf);
+    const uint32_t vc = f.view(b, mb, fm::kCopy);  // B's copy-on-write view
+    const uint32_t pa = f.mapping(a, 0, page::kReadWrite, 0x3000, 0, "W95ExitAnon");
+    const uint32_t vp = f.view(a, pa, fm::kWrite);
+    REQUIRE(f.view(b, f.mm().open_file_mapping(b, fm::kWrite, "W95ExitAnon").value, fm::kWrite) == vp);
+    for (uint32_t v : {vf, vc, vp}) CHECK(in_shared(v, 0x3000));
+    CHECK(f.mm().shared_vads().size() == 3);
+    auto expected = patterned(0x4000);
+    for (uint32_t p = 0; p < 4; ++p) {
+        const uint32_t val = 0xE0E00000u + p;
+        REQUIRE(f.write(p % 2 ? b : a, vf + p * 0x1000 + 0x20, val).ok());
+        std::memcpy(expected.data() + p * 0x1000 + 0x20, &val, 4);
+    }
+    REQUIRE(f.write(b, vc + 0x2000, 0xC0C0C0C0).ok());  // a private copy, charged
+    for (uint32_t p = 0; p < 3; ++p) REQUIRE(f.write(a, vp + p * 0x1000, 0x70u + p).ok());
+    CHECK(f.read(c, vf + 0x3020).value == 0xE0E00003u);
+    CHECK(f.mm().counter(mm::Counter::CommitCharge) == charge0 + 3 + 1);
+    CHECK_INVARIANTS_SOFT(f.rig);  // fails: the bug
+
+    // A exits: every view stays for B, its pages still valid.
+    REQUIRE(f.rig.machine.exit_process(process_of(f, a)).ok);
+    CHECK(f.mm().shared_vads().size() == 3);
+    for (const auto& [k, v] : f.mm().shared_vads()) CHECK(v.users == std::vector<uint16_t>{b});
+    const mm::AccessResult r = f.read(b, vf + 0x1020);
+    REQUIRE(r.ok());
+    CHECK(r.faults == 0);
+    CHECK(r.value == 0xE0E00001u);
+    CHECK(f.read(b, vp + 0x2000).value == 0x72u);
+    CHECK(f.read(b, vc + 0x2000).value == 0xC0C0C0C0u);
+    CHECK(f.read(c, vp).value == 0x70u);
+    CHECK(f.mm().counter(mm::Counter::CommitCharge) == charge0 + 3 + 1);
+    CHECK_INVARIANTS_SOFT(f.rig);  // fails: the bug
+
+    // B, the last user, exits: everything goes although C still runs (C never used the views).
+    REQUIRE(f.rig.machine.exit_process(process_of(f, b)).ok);
+    CHECK(f.mm().shared_vads().empty());
+    CHECK(no_shared_table(f.mm()));
+    CHECK(f.query(c, vf).state == mem::kFree);
+    CHECK(f.read(c, vf).status == mm::AccessStatus::AccessViolation);
+    CHECK(f.disk(file) == expected);
+    CHECK(f.mm().counter(mm::Counter::CommitCharge) == charge0);
+    CHECK(f.mm().pagefile().used() == 0u);
+    for (const mm::MappingObject& o : f.mm().mappings()) CHECK_FALSE(o.alive());
+    for (const mm::DataSection& s : f.mm().data_sections()) CHECK_FALSE(s.alive);
+    REQUIRE(f.rig.machine.exit_process(process_of(f, c)).ok);
+    CHECK(f.mm().frames_free() == frames0);
+    CHECK(f.mm().counter(mm::Counter::CommitCharge) == charge0);
+    REQUIRE_INVARIANTS(f.rig);
+    require_exact_undo_redo(f);
+    f.check_every_event_and_undo_redo();  // fails while the copy exists: the bug
+}
+
+TEST_CASE("win95: shared-arena views under memory pressure: evicted pages come back for every process", "[filemap][win95][evict]") {
+    FileRig f(test::make_config(mm::Personality::Win95, 14, 64, mm::Policy::Fifo));
+    constexpr uint32_t kPages = 16;
+    const uint32_t file = f.add_file(kPath, patterned(kPages * 0x1000));
+    const uint16_t a = f.process("A");
+    const uint16_t b = f.process("B");
+    const uint32_t m = f.mapping(a, f.open(a, kRead | kWrite), page::kReadWrite, 0, 0, "W95Big");
+    const uint32_t v = f.view(a, m, fm::kWrite);
+    REQUIRE(f.view(b, f.mm().open_file_mapping(b, fm::kWrite, "W95Big").value, fm::kWrite) == v);
+    for (uint32_t p = 0; p < kPages; ++p) REQUIRE(f.write(p % 2 ? a : b, v + p * 0x1000 + 8, 0x1000u + p).ok());
+    CHECK(f.mm().counter(mm::Counter::Evictions) > 0);
+    for (uint32_t p = 0; p < kPages; ++p) CHECK(f.read(p % 2 ? b : a, v + p * 0x1000 + 8).value == 0x1000u + p);
+    REQUIRE(f.mm().unmap_view(a, v).ok);
+    REQUIRE(f.mm().unmap_view(b, v).ok);
+    for (uint32_t p = 0; p < kPages; ++p) CHECK(word_at(f.disk(file), p * 0x1000 + 8) == 0x1000u + p);
+    REQUIRE_INVARIANTS(f.rig);
+    f.check_every_event_and_undo_redo();
+    require_exact_undo_redo(f);
+}
+
+TEST_CASE("nt: the same sequence keeps per-process views: private-arena addresses, own VADs and page tables, a second "
+          "view elsewhere, nothing for a process that did not map it",
+          "[filemap][win95][nt]") {
+    FileRig f(test::make_config(mm::Personality::Nt));
+    const uint32_t file = f.add_file(kPath, patterned(0x3000));
+    const uint16_t a = f.process("A");
+    const uint16_t b = f.process("B");
+    const uint16_t c = f.process("C");
+    const uint32_t frames0 = f.mm().frames_free();
+    const uint32_t fa = f.open(a, kRead | kWrite);
+    const uint32_t ma = f.mapping(a, fa, page::kReadWrite, 0, 0, "NtShared");
+    const uint32_t va = f.view(a, ma, fm::kWrite);
+    const uint32_t vb = f.view(b, f.mm().open_file_mapping(b, fm::kWrite, "NtShared").value, fm::kWrite);
+    const mm::Layout& lay = f.mm().space(a).layout();
+    for (uint32_t v : {va, vb}) {
+        CHECK(v >= lay.alloc_lowest);
+        CHECK(uint64_t(v) + 0x3000 <= lay.user_end);
+        CHECK(v < kSharedBegin);
+    }
+    CHECK(f.mm().shared_vads().empty());
+    REQUIRE(f.mm().space(a).find_vad(va));
+    REQUIRE(f.mm().space(b).find_vad(vb));
+    CHECK(f.mm().space(a).find_vad(va) != f.mm().space(b).find_vad(vb));
+    CHECK(f.mm().space(a).find_vad(va)->users.empty());
+
+    // A's write is B's (shared frames), through two PTEs in two page tables.
+    REQUIRE(f.write(a, va + 0x1010, 0x17171717).ok());
+    const mm::AccessResult rb = f.read(b, vb + 0x1010);
+    REQUIRE(rb.ok());
+    CHECK(rb.value == 0x17171717u);
+    CHECK((rb.faults & fault_bit(mm::FaultKind::Soft)) != 0);  // B's own PTE is built
+    const auto ia = f.mm().pte_info(a, va + 0x1000), ib = f.mm().pte_info(b, vb + 0x1000);
+    CHECK((ia.pde >> 12) != (ib.pde >> 12));
+    CHECK(ia.pte_address != ib.pte_address);
+    CHECK((ia.pte >> 12) == (ib.pte >> 12));
+    CHECK(f.mm().pfn()[ia.pte >> 12].share_count == 2);
+
+    // C never mapped it: nothing there for C, and C cannot unmap it.
+    CHECK(f.query(c, va).state == mem::kFree);
+    CHECK(f.read(c, va + 0x1010).status == mm::AccessStatus::AccessViolation);
+    CHECK(f.mm().unmap_view(c, va).error == Error::InvalidAddress);
+
+    // A second view in A is elsewhere; a FILE_MAP_COPY view too.
+    const uint32_t va2 = f.view(a, ma, fm::kWrite);
+    CHECK(va2 != va);
+    CHECK(f.read(a, va2 + 0x1010).value == 0x17171717u);
+    const uint32_t vc = f.view(a, ma, fm::kCopy);
+    CHECK(vc != va);
+    CHECK(vc != va2);
+    REQUIRE(f.write(a, vc + 0x1010, 0x0C0C0C0C).ok());
+    CHECK(f.read(b, vb + 0x1010).value == 0x17171717u);
+
+    // A's unmap is A's alone.
+    for (uint32_t v : {va, va2, vc}) REQUIRE(f.mm().unmap_view(a, v).ok);
+    CHECK(f.query(a, va).state == mem::kFree);
+    CHECK(f.query(b, vb).type == mem::kMapped);
+    CHECK(f.read(b, vb + 0x1010).value == 0x17171717u);
+    REQUIRE(f.mm().unmap_view(b, vb).ok);
+    REQUIRE(f.mm().flush_view(a, va, 0).error == Error::InvalidAddress);
+    REQUIRE(f.mm().close_handle(a, ma).ok);
+    REQUIRE(f.mm().close_handle(a, fa).ok);
+    REQUIRE(f.mm().close_handle(b, 4).ok);
+    CHECK(word_at(f.disk(file), 0x1010) == 0x17171717u);  // written back when the section went
+    CHECK(f.mm().frames_free() == frames0);
+    REQUIRE_INVARIANTS(f.rig);
+    f.check_every_event_and_undo_redo();
+    require_exact_undo_redo(f);
+}
+
+TEST_CASE("win95: with a TLB, the last user's unmap leaves no stale entry for the process running then",
+          "[filemap][win95][tlb]") {
+    FileRig f(test::make_config(mm::Personality::Win95, 64, 256, mm::Policy::Clock, 8));
+    const uint16_t a = f.process("A");
+    const uint16_t b = f.process("B");
+    const uint16_t c = f.process("C");
+    const uint32_t m = f.mapping(a, 0, page::kReadWrite, 0x2000, 0, "W95Tlb");
+    const uint32_t v = f.view(a, m, fm::kWrite);
+    REQUIRE(f.view(b, f.mm().open_file_mapping(b, fm::kWrite, "W95Tlb").value, fm::kWrite) == v);
+    REQUIRE(f.write(a, v + 0x1000, 0x7777).ok());
+    REQUIRE(f.read(c, v + 0x1000).value == 0x7777u);  // C runs now, the page in its TLB
+    REQUIRE(f.mm().current_space() == c);
+    REQUIRE(f.mm().unmap_view(a, v).ok);
+    CHECK(f.read(c, v + 0x1000).value == 0x7777u);  // B still uses it
+    REQUIRE(f.mm().unmap_view(b, v).ok);            // while C runs
+    REQUIRE_INVARIANTS(f.rig);
+    CHECK(f.read(c, v + 0x1000).status == mm::AccessStatus::AccessViolation);
+    REQUIRE(f.mm().close_handle(a, m).ok);
+    REQUIRE(f.mm().close_handle(b, 4).ok);
+    REQUIRE_INVARIANTS(f.rig);
+    f.check_every_event_and_undo_redo();
+    require_exact_undo_redo(f);
 }

@@ -127,6 +127,15 @@ public:
         }
         return uint32_t(lo);
     }
+    // Room for this many more changes, events and kept pages without growing: a long run that
+    // knows its size (the replay) spares the vectors' repeated doubling, each of which copies
+    // everything recorded so far into fresh memory.
+    void reserve(size_t more_changes, size_t more_events, size_t more_pages) {
+        m_changes.reserve(m_changes.size() + more_changes);
+        m_events.reserve(m_events.size() + more_events);
+        m_pages.reserve(m_pages.size() + more_pages);
+    }
+    size_t kept_pages() const { return m_pages.size(); }
     // Gives back the slack of the vectors' growth once a run is complete.
     void shrink_to_fit() {
         m_changes.shrink_to_fit();

@@ -70,27 +70,19 @@ public:
     void set_enabled(bool on) { m_enabled = on; }
 
     // Record one change. The caller has already applied it (or applies it right after).
+    // The test stays inline so that a machine running without the journal pays one branch per
+    // change (a fault makes about fifty); the append is out of line.
     void record(Store store, uint8_t field, uint32_t target, uint64_t before, uint64_t after,
                 uint16_t aux = 0) {
         if (!m_enabled || before == after) return;
-        PL_CHECK(before <= 0xFFFFFFFFu && after <= 0xFFFFFFFFu);
-        m_changes.push_back(Change{store, field, aux, target, uint32_t(before), uint32_t(after)});
+        append(store, field, target, before, after, aux);
     }
 
     // A counter change merges into the previous record when that record is the same counter and
     // no event began since: hits that only count cost nothing in the journal.
     void record_counter(uint32_t id, uint64_t before, uint64_t after) {
         if (!m_enabled || before == after) return;
-        if (!m_changes.empty() && m_changes.size() > m_boundary) {
-            Change& last = m_changes.back();
-            if (last.store == Store::Counter && last.target == id) {
-                PL_CHECK(after <= 0xFFFFFFFFu);
-                last.after = uint32_t(after);
-                return;
-            }
-        }
-        PL_CHECK(after <= 0xFFFFFFFFu);  // journaled counters stay below 2^32
-        m_changes.push_back(Change{Store::Counter, 0, 0, id, uint32_t(before), uint32_t(after)});
+        append_counter(id, before, after);
     }
 
     // Opens a new operation. Its first event is the next one begun: the caller opens the
@@ -136,6 +128,15 @@ public:
         }
         return uint32_t(lo);
     }
+    // Room for this many more changes, events and kept pages without growing: a long run that
+    // knows its size (the replay) spares the vectors' repeated doubling, each of which copies
+    // everything recorded so far into fresh memory.
+    void reserve(size_t more_changes, size_t more_events, size_t more_pages) {
+        m_changes.reserve(m_changes.size() + more_changes);
+        m_events.reserve(m_events.size() + more_events);
+        m_pages.reserve(m_pages.size() + more_pages);
+    }
+    size_t kept_pages() const { return m_pages.size(); }
     // Gives back the slack of the vectors' growth once a run is complete.
     void shrink_to_fit() {
         m_changes.shrink_to_fit();
@@ -160,6 +161,24 @@ public:
     }
 
 private:
+    [[gnu::noinline]] void append(Store store, uint8_t field, uint32_t target, uint64_t before, uint64_t after,
+                                  uint16_t aux) {
+        PL_CHECK(before <= 0xFFFFFFFFu && after <= 0xFFFFFFFFu);
+        m_changes.push_back(Change{store, field, aux, target, uint32_t(before), uint32_t(after)});
+    }
+    [[gnu::noinline]] void append_counter(uint32_t id, uint64_t before, uint64_t after) {
+        if (!m_changes.empty() && m_changes.size() > m_boundary) {
+            Change& last = m_changes.back();
+            if (last.store == Store::Counter && last.target == id) {
+                PL_CHECK(after <= 0xFFFFFFFFu);
+                last.after = uint32_t(after);
+                return;
+            }
+        }
+        PL_CHECK(after <= 0xFFFFFFFFu);  // journaled counters stay below 2^32
+        m_changes.push_back(Change{Store::Counter, 0, 0, id, uint32_t(before), uint32_t(after)});
+    }
+
     bool m_enabled;
     size_t m_boundary = 0;  // changes before this index belong to an earlier event
     std::vector<Change> m_changes;

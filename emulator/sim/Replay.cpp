@@ -15,6 +15,7 @@ constexpr uint32_t kPagesPerTable = 1024;
 constexpr uint32_t kSystemFrames = 2;    // taken by MemoryManager's constructor (>= 8 frames)
 constexpr uint32_t kMinFramesForSystem = 8;
 constexpr uint32_t kMaxFrames = 1u << 20;
+constexpr size_t kReservePrefix = 4096;  // accesses run before the journal's reservation
 
 // A set of page (or chunk, or table) numbers kept as a bitmap: touched pages are collected in one
 // pass over millions of accesses, and iterating it in index order keeps the setup deterministic.
@@ -164,14 +165,34 @@ bool Replay::run_plain() {
     const TraceAccess* accesses = m_trace.accesses.data();
     const size_t n = m_trace.accesses.size();
     const uint16_t space = m_space;
-    for (size_t i = 0; i < n; ++i) {
-        const TraceAccess a = accesses[i];
-        const mm::AccessResult r = mm.access(space, a.address, a.size, a.write ? x86::Access::Write : x86::Access::Read,
-                                             replay_write_value(i, a.size));
-        if (!r.ok()) [[unlikely]]
-            return fail_access(i, r);
-    }
-    return true;
+    auto run = [&](size_t from, size_t to) {
+        for (size_t i = from; i < to; ++i) {
+            const TraceAccess a = accesses[i];
+            const mm::AccessResult r = mm.access(space, a.address, a.size,
+                                                 a.write ? x86::Access::Write : x86::Access::Read,
+                                                 replay_write_value(i, a.size));
+            if (!r.ok()) [[unlikely]]
+                return fail_access(i, r);
+        }
+        return true;
+    };
+    core::Journal& journal = m_machine->journal();
+    if (!journal.enabled() || n < kReservePrefix * 4) return run(0, n);
+    // With the journal on, a run of millions of accesses records hundreds of MB, and growing the
+    // vectors by doubling copies all of it about once more, into fresh memory. The first accesses
+    // show how much each access records: the rest is reserved at that rate plus an eighth (a
+    // misjudged rate costs one more doubling, nothing else). Same trace, same reservation.
+    const size_t changes0 = journal.changes().size(), events0 = journal.events().size();
+    const size_t pages0 = journal.kept_pages();
+    const size_t prefix = std::max(kReservePrefix, n / 32);
+    if (!run(0, prefix)) return false;
+    auto extrapolate = [&](size_t now, size_t before) {
+        const double per_access = double(now - before) / double(prefix);
+        return size_t(per_access * double(n - prefix) * 1.125) + 64;
+    };
+    journal.reserve(extrapolate(journal.changes().size(), changes0), extrapolate(journal.events().size(), events0),
+                    extrapolate(journal.kept_pages(), pages0));
+    return run(prefix, n);
 }
 
 // The same loop with a shadow copy of every touched page: each read must return what the trace

@@ -214,6 +214,11 @@ void MemoryManager::mapping_ref(uint32_t mapping, int handles, int views) {
     const bool dies = !m.alive();
     put_mapping(m);
     if (!dies) return;
+    if (m.image()) {
+        // An image section lives on by its own views (and the loader's): nothing else goes.
+        event(EventKind::MappingDeleted, kNoSpace, mapping, m.name.empty() ? kNoString : intern(m.name));
+        return;
+    }
     DataSection s = m_data_sections[m.section];
     --s.mappings;
     put_data_section(s);
@@ -371,6 +376,36 @@ Result MemoryManager::create_file_mapping(uint16_t space, uint32_t file_handle, 
     return Result::success(h);
 }
 
+std::optional<uint32_t> MemoryManager::find_named_mapping(const std::string& name) const {
+    if (name.empty()) return std::nullopt;
+    for (const MappingObject& m : m_mappings)
+        if (m.handles > 0 && m.name == name) return m.id;
+    return std::nullopt;
+}
+
+Result MemoryManager::create_image_mapping(uint16_t space, uint32_t file_handle, uint32_t image_section,
+                                           uint32_t image_base, const std::string& name) {
+    const HandleEntry* f = find_handle(space, file_handle);
+    if (!f || f->kind != HandleKind::File) return Result::failure(Error::InvalidHandle);
+    if (!(f->access & generic::kRead)) return Result::failure(Error::AccessDenied);
+    MappingObject m;
+    m.id = uint32_t(m_mappings.size());
+    m.section = kNoSection;
+    m.protect = page::kExecuteWriteCopy;
+    m.size = uint64_t(m_sections[image_section].pages_count()) << 12;
+    m.flags = sec::kImage;
+    m.name = name;
+    m.handles = 1;
+    m.image_section = image_section;
+    m.image_base = image_base;
+    const uint32_t h = lowest_free_handle(space);
+    event(EventKind::MappingCreated, space, m.id, h, name.empty() ? kNoString : intern(name), uint32_t(m.size));
+    put_mapping(m);
+    const HandleEntry e{HandleKind::Mapping, m.id, filemap::kAllAccess};
+    put_handle(space, h, &e);
+    return Result::success(h);
+}
+
 Result MemoryManager::open_file_mapping(uint16_t space, uint32_t access, const std::string& name) {
     const bool w95 = m_spaces[space].personality() == Personality::Win95;
     if (access == 0) return Result::failure(Error::InvalidParameter);
@@ -414,6 +449,7 @@ Result MemoryManager::map_view(uint16_t space, uint32_t mapping_handle, uint32_t
     if (protect != page::kReadWrite && !(h->access & (filemap::kRead | filemap::kWrite | filemap::kCopy)))
         return Result::failure(Error::AccessDenied);
     if (m.protect == page::kNoAccess) return Result::failure(Error::AccessDenied);
+    if (m.image()) return map_image_view(space, m, offset, address);
     if (offset % kGranularity || address % kGranularity) return Result::failure(Error::MappedAlignment);
     // STATUS_INVALID_VIEW_SIZE: the view must lie inside the section.
     if (offset >= m.size) return Result::failure(Error::AccessDenied);
@@ -457,6 +493,35 @@ Result MemoryManager::map_view(uint16_t space, uint32_t mapping_handle, uint32_t
         base = *gap;
     }
     return Result::success(insert_view(space, m.id, base, pages, offset >> 12, protect, false));
+}
+
+// MapViewOfFile of a SEC_IMAGE mapping: the whole image, at its preferred base or (taken) the
+// next free place - STATUS_IMAGE_NOT_AT_BASE, a success: the kernel relocates nothing (that is the
+// loader's work, which a plain MapViewOfFile does not do). Write access was refused above (an
+// image section is EXECUTE_WRITECOPY).
+Result MemoryManager::map_image_view(uint16_t space, const MappingObject& mo, uint32_t offset, uint32_t address) {
+    const MappingObject m = mo;
+    if (offset != 0) return Result::failure(Error::InvalidParameter);
+    const AddressSpace& sp = m_spaces[space];
+    const uint32_t pages = m_sections[m.image_section].pages_count();
+    uint32_t base = address ? address : m.image_base;
+    if (!address && !range_is_free_for(space, base >> 12, (base >> 12) + pages) &&
+        !(in_shared_arena(space, base) && shared_image_base(m.image_section) == base)) {
+        const auto gap = in_shared_arena(space, base) ? find_shared_gap(pages, base)
+                                                      : sp.find_gap(pages, base, sp.layout().user_end, false);
+        const auto low = gap ? gap : sp.find_gap(pages, sp.layout().alloc_lowest, sp.layout().user_end, false);
+        if (!low) return Result::failure(Error::NotEnoughMemory);
+        base = *low;
+    }
+    const Result r = map_image(space, m.image_section, base);
+    if (!r.ok) return r;
+    if (const Vad* v = vad_at(space, r.value); v && v->mapping == 0xFFFFFFFFu) {
+        Vad after = *v;
+        after.mapping = m.id;
+        replace_vad(space, *v, after);
+        mapping_ref(m.id, 0, +1);
+    }
+    return Result::success(r.value);
 }
 
 // The view's VAD and the references it holds, in one event.
@@ -511,6 +576,9 @@ Result MemoryManager::unmap_view_vad(uint16_t space, const Vad& vad) {
 
 Result MemoryManager::unmap_view(uint16_t space, uint32_t address) {
     const Vad* v = vad_at(space, address);
+    // An image view made by MapViewOfFile(SEC_IMAGE) goes like the loader's (unmap_image); the
+    // images the loader mapped are left to FreeLibrary / ExitProcess.
+    if (v && v->type == VadType::Image && v->mapping != 0xFFFFFFFFu) return unmap_image(space, v->base());
     if (!v || v->type != VadType::Mapped) return Result::failure(Error::InvalidAddress);  // STATUS_NOT_MAPPED_VIEW
     // win95: the process stops using the shared view; the last one to do so unmaps it.
     if (in_shared_arena(space, v->base())) return drop_shared_user(space, v->base());

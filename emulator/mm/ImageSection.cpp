@@ -334,6 +334,8 @@ void MemoryManager::teardown_image(uint16_t space, const Vad& vad) {
     const uint32_t views = m_section_views[v.section] - 1;
     if (views == 0) free_section_pages(v.section);
     set_views(v.section, views);
+    // A view made by MapViewOfFile(SEC_IMAGE) drops its mapping object's reference with it.
+    if (v.mapping != 0xFFFFFFFFu) mapping_ref(v.mapping, 0, -1);
     free_empty_page_tables(space, v.start_vpn, v.end_vpn);
 }
 

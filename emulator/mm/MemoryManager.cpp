@@ -1652,6 +1652,12 @@ std::vector<std::string> MemoryManager::check_invariants() const {
         {
             for (const Vad* vp : views) {
                 const Vad& v = *vp;
+                if (v.type == VadType::Image && v.mapping != 0xFFFFFFFFu) {
+                    if (v.mapping >= m_mappings.size() || m_mappings[v.mapping].image_section != v.section)
+                        fail("the image view at 0x%08X names a mapping object of another image", v.base());
+                    else ++view_refs[v.mapping];
+                    continue;
+                }
                 if (v.type != VadType::Mapped) continue;
                 if (v.mapping >= m_mappings.size() || m_mappings[v.mapping].section != v.section ||
                     v.offset_page + (v.end_vpn - v.start_vpn) > m_data_sections[v.section].pages) {
@@ -1665,7 +1671,7 @@ std::vector<std::string> MemoryManager::check_invariants() const {
         for (const MappingObject& m : m_mappings) {
             if (m.handles != handle_refs[m.id] || m.views != view_refs[m.id])
                 fail("mapping object %u counts %u handles and %u views", m.id, m.handles, m.views);
-            if (!m.alive()) continue;
+            if (!m.alive() || m.image()) continue;
             ++section_maps[m.section];
             if (!m_data_sections[m.section].alive) fail("mapping object %u uses data section %u, which is gone", m.id, m.section);
         }

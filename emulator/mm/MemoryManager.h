@@ -217,6 +217,12 @@ public:
     Result create_file_mapping(uint16_t space, uint32_t file_handle, uint32_t protect, uint64_t size, uint32_t flags,
                                const std::string& name);
     Result open_file_mapping(uint16_t space, uint32_t access, const std::string& name);
+    // CreateFileMapping(SEC_IMAGE) once the os layer has validated the image and made its section:
+    // a mapping object whose views map the image (MEM_IMAGE, prototype PTEs), not relocated.
+    Result create_image_mapping(uint16_t space, uint32_t file_handle, uint32_t image_section, uint32_t image_base,
+                                const std::string& name);
+    // The live mapping object of that name (a name lives while the object has a handle).
+    std::optional<uint32_t> find_named_mapping(const std::string& name) const;
     // MapViewOfFileEx: access FILE_MAP_*, offset and address 64 KB-aligned (address 0: anywhere),
     // size 0 = to the end of the section. value = the view's base.
     Result map_view(uint16_t space, uint32_t mapping_handle, uint32_t access, uint32_t offset, uint32_t size,
@@ -361,6 +367,7 @@ private:
     uint32_t insert_view(uint16_t space, uint32_t mapping, uint32_t base, uint32_t pages, uint32_t offset_page,
                          uint32_t protect, bool shared);
     void unuse_frame(uint32_t frame);
+    Result map_image_view(uint16_t space, const MappingObject& m, uint32_t offset, uint32_t address);
     Result commit_view(uint16_t space, const Vad& v, uint32_t first, uint32_t last, uint32_t mm_prot);
     Result protect_view(uint16_t space, const Vad& v, uint32_t first, uint32_t last, uint32_t mm_prot);
     void close_all_handles(uint16_t space);

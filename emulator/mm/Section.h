@@ -71,6 +71,7 @@ inline constexpr uint32_t kDataProtoBase = 0x8000000u;   // bit 27 of the 28-bit
 inline constexpr uint32_t kDataProtoStride = 0x10000u;   // pages per data section (256 MB)
 inline constexpr uint32_t kMaxDataSections = 0x800u;
 inline constexpr uint32_t kNoFile = 0xFFFFFFFFu;
+inline constexpr uint32_t kNoSection = 0xFFFFFFFFu;
 
 enum class DataSectionKind : uint8_t { File, Pagefile };
 
@@ -96,7 +97,12 @@ struct MappingObject {
     std::string name;            // empty: unnamed
     uint32_t handles = 0;        // open handles; the name lives while there is one
     uint32_t views = 0;          // views mapped through it; a view keeps the object alive
+    // SEC_IMAGE: the image section (mm::ImageSection) it maps, and the image's preferred base;
+    // `section` is then kNoSection (no data section).
+    uint32_t image_section = 0xFFFFFFFFu;
+    uint32_t image_base = 0;
     bool alive() const { return handles > 0 || views > 0; }
+    bool image() const { return image_section != 0xFFFFFFFFu; }
     bool operator==(const MappingObject&) const = default;
 };
 

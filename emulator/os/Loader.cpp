@@ -326,4 +326,33 @@ mm::Result free_library(Machine& m, uint16_t process, uint32_t base) {
     return mm::Result::failure(mm::Error::ModNotFound);
 }
 
+LoadOutcome create_image_mapping(Machine& m, uint16_t space, uint32_t file_handle, const std::string& name) {
+    mm::MemoryManager& mmgr = m.mm();
+    LoadOutcome o;
+    // An existing name: the same object back, with ERROR_ALREADY_EXISTS (as for data mappings).
+    if (mmgr.find_named_mapping(name)) {
+        o.result = mmgr.create_file_mapping(space, file_handle, mm::page::kReadOnly, 0, 0, name);
+        return o;
+    }
+    const mm::HandleEntry* h = mmgr.find_handle(space, file_handle);
+    if (!h || h->kind != mm::HandleKind::File) {
+        o.result = mm::Result::failure(mm::Error::InvalidHandle);
+        return o;
+    }
+    const ImageDescription* img = m.image_of(h->object);
+    if (!img) {
+        o.note = bad_image_event(mmgr, space, h->object);
+        o.result = mm::Result::failure(mmgr.space(space).personality() == mm::Personality::Win95 ? mm::Error::GenFailure
+                                                                                                 : mm::Error::BadExeFormat);
+        return o;
+    }
+    if (!(h->access & mm::generic::kRead)) {
+        o.result = mm::Result::failure(mm::Error::AccessDenied);
+        return o;
+    }
+    const uint32_t section = mmgr.ensure_image_section(h->object, image_pages(*img));
+    o.result = mmgr.create_image_mapping(space, file_handle, section, img->image_base, name);
+    return o;
+}
+
 }  // namespace pagelab::os

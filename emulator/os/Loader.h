@@ -35,6 +35,10 @@ LoadOutcome create_process(Machine& m, const std::string& name, const std::strin
 // LoadLibrary(name) in a running process: the module's base (a DLL already loaded gains a
 // reference). A failure unwinds the modules this call loaded.
 LoadOutcome load_library(Machine& m, uint16_t process, const std::string& name);
+// CreateFileMapping(file, SEC_IMAGE): the file must be a valid image (else ERROR_BAD_EXE_FORMAT,
+// win95 ERROR_GEN_FAILURE, with the PE field at fault in the note); its image section is made
+// (or found) and a mapping object refers to it. Views of it map the image, not relocated.
+LoadOutcome create_image_mapping(Machine& m, uint16_t space, uint32_t file_handle, const std::string& name);
 // FreeLibrary(base): drops a reference; at zero the DLL is unmapped and its imports freed.
 mm::Result free_library(Machine& m, uint16_t process, uint32_t base);
 

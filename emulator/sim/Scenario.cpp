@@ -106,7 +106,8 @@ const std::vector<FlagWord>& flag_words(ArgType t) {
                                                      {"write", mm::filemap::kWrite},
                                                      {"copy", mm::filemap::kCopy},
                                                      {"all", mm::filemap::kAllAccess}};
-    static const std::vector<FlagWord> sec_flags = {{"reserve", mm::sec::kReserve}, {"commit", mm::sec::kCommit}};
+    static const std::vector<FlagWord> sec_flags = {
+        {"reserve", mm::sec::kReserve}, {"commit", mm::sec::kCommit}, {"image", mm::sec::kImage}};
     static const std::vector<FlagWord> none;
     switch (t) {
         case ArgType::FileAccess: return file_access;

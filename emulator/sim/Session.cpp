@@ -392,8 +392,20 @@ void Session::run_step(size_t index) {
                 file = *h;
             }
             const Arg* name = step.arg("name");
-            set(mmgr.create_file_mapping(*space, file, uint32_t(number("protect", 0)), number("size", 0),
-                                         uint32_t(number("flags", 0)), name ? name->text : std::string()));
+            const uint32_t flags = uint32_t(number("flags", 0));
+            if (flags & mm::sec::kImage) {
+                // SEC_IMAGE: with no other flag, on a file (NtCreateSection: STATUS_INVALID_PARAMETER).
+                if (flags != mm::sec::kImage || file == 0) {
+                    set(mm::Result::failure(mm::Error::InvalidParameter));
+                    break;
+                }
+                const os::LoadOutcome o = os::create_image_mapping(*m_machine, *space, file, name ? name->text : std::string());
+                set(o.result);
+                r.note = o.note;
+            } else {
+                set(mmgr.create_file_mapping(*space, file, uint32_t(number("protect", 0)), number("size", 0), flags,
+                                             name ? name->text : std::string()));
+            }
             if (r.ok) bind(r.value);
             break;
         }

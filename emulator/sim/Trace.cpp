@@ -54,8 +54,12 @@ std::string vad_text(const os::Machine& machine, uint64_t blob) {
         users = " used by";
         for (uint16_t u : v.users) users += " " + machine.space_name(u);
     }
-    return fmt::format("[{:08X}-{:08X} {} {}{}{}]", v.base(), v.base() + v.size() - 1, mm::vad_type_name(v.type),
-                       mm::protection_name(v.allocation_protect), v.mem_commit ? " committed" : "", users);
+    std::string view;
+    if (v.mapping != 0xFFFFFFFFu)
+        view = v.type == mm::VadType::Mapped ? fmt::format(" view of #{} from section page {}", v.mapping, v.offset_page)
+                                             : fmt::format(" view of #{}", v.mapping);
+    return fmt::format("[{:08X}-{:08X} {} {}{}{}{}]", v.base(), v.base() + v.size() - 1, mm::vad_type_name(v.type),
+                       mm::protection_name(v.allocation_protect), v.mem_commit ? " committed" : "", view, users);
 }
 
 // A TLB entry is journaled in two halves: field 0 the flags and page, field 2 the frame.

@@ -320,3 +320,58 @@ steps:
     REQUIRE(bad.error);
     CHECK(bad.error->message == "t.yaml:4:37: error: bytes: '7' is not an even number of hex digits");
 }
+
+namespace {
+// A machine with an EXE and a data file, and a process B holding a read handle to each.
+std::string sec_image_scenario(const char* personality, const std::string& steps) {
+    return std::string("pagelab: 1\nmachine: {personality: ") + personality + ", ram: 32 frames}\n" +
+           "files:\n"
+           "  - path: C:\\APP\\V.exe\n"
+           "    image:\n"
+           "      base: 0x00400000\n"
+           "      entry: 0x1000\n"
+           "      sections:\n"
+           "        - {name: .text, size: 0x1000, flags: [code, read, execute], text: \"code \"}\n"
+           "  - {path: C:\\notes.txt, size: 100, text: \"notes \"}\n"
+           "steps:\n"
+           "  - {do: create_process, as: B}\n"
+           "  - {do: create_file, process: B, path: C:\\APP\\V.exe, access: read, as: exe}\n"
+           "  - {do: create_file, process: B, path: C:\\notes.txt, access: read, as: notes}\n" +
+           steps;
+}
+}  // namespace
+
+TEST_CASE("CreateFileMapping(SEC_IMAGE) refuses a data file, a pagefile mapping and other SEC_ flags beside it", "[session][filemap][image]") {
+    auto s = parse(sec_image_scenario("nt",
+        "  - {do: create_file_mapping, process: B, file: notes, protect: READONLY, flags: image,\n"
+        "     expect: [{result: failed}, {error: ERROR_BAD_EXE_FORMAT}]}\n"
+        "  - {do: create_file_mapping, process: B, protect: READONLY, size: 4096, flags: image,\n"
+        "     expect: [{result: failed}, {error: ERROR_INVALID_PARAMETER}]}\n"
+        "  - {do: create_file_mapping, process: B, file: exe, protect: READONLY, flags: [image, reserve],\n"
+        "     expect: [{result: failed}, {error: ERROR_INVALID_PARAMETER}]}\n"));
+    CHECK(s->failed_steps() == 0);
+    auto w = parse(sec_image_scenario("win95",
+        "  - {do: create_file_mapping, process: B, file: notes, protect: READONLY, flags: image,\n"
+        "     expect: [{result: failed}, {error: ERROR_GEN_FAILURE}]}\n"));
+    CHECK(w->failed_steps() == 0);
+}
+
+TEST_CASE("a SEC_IMAGE view maps the image at its base, refuses write access and a non-zero offset, and goes with UnmapViewOfFile", "[session][filemap][image]") {
+    auto s = parse(sec_image_scenario("nt",
+        "  - {do: create_file_mapping, process: B, file: exe, protect: READONLY, flags: image, as: img}\n"
+        "  - {do: map_view, process: B, mapping: img, access: all, expect: {error: ERROR_ACCESS_DENIED}}\n"
+        "  - {do: map_view, process: B, mapping: img, access: read, offset: 64 KB, expect: {error: ERROR_INVALID_PARAMETER}}\n"
+        "  - {do: map_view, process: B, mapping: img, access: copy, as: v,\n"
+        "     expect: [{returns: 0x00400000}, {region: {address: 0x00401000, type: image, protect: EXECUTE_READ}}]}\n"
+        "  - {do: read, process: B, address: 0x00401000, size: 1, expect: [{fault: image-read}, {returns: 0x63}]}\n"
+        "  - {do: close_handle, process: B, handle: img}\n"
+        "  - {do: read, process: B, address: 0x00401001, size: 1, expect: {returns: 0x6F}}\n"
+        "  - {do: unmap_view, process: B, address: 0x00401234, expect: [{result: ok}, {region: {address: 0x00400000, state: free}}]}\n"
+        "  - {do: unmap_view, process: B, address: 0x00400000, expect: {error: ERROR_INVALID_ADDRESS}}\n"));
+    CHECK(s->failed_steps() == 0);
+    const auto& mm = s->machine().mm();
+    s->seek_event(s->event_count());
+    CHECK(mm.check_invariants().empty());
+    CHECK(mm.mappings().size() == 1);
+    CHECK_FALSE(mm.mappings()[0].alive());
+}

@@ -331,13 +331,21 @@ void mappings_table(App& app) {
             std::string prot = mm::protection_name(mo.protect);
             if (mo.flags & mm::sec::kReserve) prot += ", SEC_RESERVE";
             if (mo.flags & mm::sec::kCommit) prot += ", SEC_COMMIT";
+            if (mo.image()) prot += ", SEC_IMAGE";
             ImGui::TextUnformatted(prot.c_str());
             ImGui::TableNextColumn();
             ImGui::Text("0x%llX", (unsigned long long)mo.size);
             ImGui::TableNextColumn();
-            if (mo.section < m.data_sections().size())
-                ImGui::Text("%u (%s)", mo.section, data_kind_name(m.data_sections()[mo.section]));
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", data_section_name(app, mo.section).c_str());
+            if (mo.image()) {
+                ImGui::Text("image %u", mo.image_section);
+                if (ImGui::IsItemHovered())
+                    ImGui::SetTooltip("the image section of %s: its views map the image (MEM_IMAGE)",
+                                      m.files()[m.sections()[mo.image_section].file].path.c_str());
+            } else {
+                if (mo.section < m.data_sections().size())
+                    ImGui::Text("%u (%s)", mo.section, data_kind_name(m.data_sections()[mo.section]));
+                if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", data_section_name(app, mo.section).c_str());
+            }
             ImGui::TableNextColumn();
             ImGui::Text("%u", mo.handles);
             ImGui::TableNextColumn();

@@ -13,18 +13,18 @@
 // the fault rate, which the table shows.
 //
 // Measured (RelWithDebInfo, 1024 data frames, defaults; a shared 2-core VM under other builds, where
-// the bare walk took 3.6 ns instead of its idle 1.4 ns; medians of 3, two back-to-back runs of the
-// binary built from 7d45b58 and of this one, averaged), ns per access, journal off / on:
+// the bare walk took 3.1-3.7 ns instead of its idle 1.4 ns; medians of 3, three back-to-back runs
+// of the binary built from 7d45b58 and of this one, averaged), ns per access, journal off / on:
 //              fault rate   7d45b58          now            now/7d45b58 (off, on)
-//   fifo       5.4 %        59.6 / 126.9     44.9 / 108.2   0.75, 0.85
-//   clock      3.1 %        44.9 / 106.0     36.0 /  90.4   0.80, 0.85
-//   lru        2.7 %        65.9 / 195.7     42.4 / 170.8   0.64, 0.87
-//   ws         3.4 %        46.7 / 109.4     38.2 /  95.1   0.82, 0.87
+//   fifo       5.4 %        57.6 / 122.2     44.1 / 105.8   0.77, 0.87
+//   clock      3.1 %        43.6 / 101.8     34.7 /  88.0   0.80, 0.86
+//   lru        2.7 %        64.6 / 186.0     41.6 / 162.6   0.64, 0.87
+//   ws         3.4 %        45.3 / 105.6     37.3 /  94.6   0.82, 0.90
 // A hit that needs no Accessed/Dirty update is ~170 instructions (~20 ns here); a fault ~2200
 // instructions plus a 4 KB copy-on-write copy when a page read back from the pagefile is written
 // (~0.5 us). With the journal on every access records an event and a counter change (40 bytes;
 // LRU's list moves ~190 bytes), which is most of the difference between on and off. Neither
-// target is met yet: Clock off is 36 ns, on/off is 2.5x (4x for LRU).
+// target is met yet: Clock off is 35 ns, on/off is 2.5x (3.9x for LRU).
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <malloc.h>

@@ -34,6 +34,8 @@ shot walk scenarios/01-demand-zero.yaml --at-event 10 --size 1600x1000 --tab wal
 shot frame scenarios/15-two-instances-copy-on-write.yaml --at 5 --size 1600x1000 --frame 5 --crop frame
 # Two instances of one EXE: code shared, the written data page split by copy-on-write.
 shot side-by-side scenarios/15-two-instances-copy-on-write.yaml --at 5 --size 1600x1000 --tab side --crop "Side by side"
+# Mapped files: two views in A and one in B share the file page's frame (x3); ReadFile sees it.
+shot mapped-files scenarios/28-coherence-of-views-and-read-file.yaml --at 13 --size 1280x800
 # Classroom mode: large type, no side columns.
 shot classroom scenarios/01-demand-zero.yaml --at 3 --size 1280x800 --classroom
 # A million frames: one texture, not a million rectangles.

@@ -610,6 +610,9 @@ Result MemoryManager::commit_view(uint16_t space, const Vad& vad, uint32_t first
     const uint32_t view = *to_mm_protection(vad.allocation_protect);
     const bool wants_write = (mm_prot & 7u) == mmprot::kReadWrite || (mm_prot & 7u) == mmprot::kExecuteReadWrite;
     if (wants_write && (view & 7u) == mmprot::kReadOnly) return Result::failure(Error::InvalidParameter);  // SECTION_PROTECTION
+    // In a copy-on-write view a writable page is a write-copy page: its first write copies it.
+    if (wants_write && (view & 7u) == mmprot::kWriteCopy)
+        mm_prot = (mm_prot & ~7u) | ((mm_prot & 7u) == mmprot::kReadWrite ? mmprot::kWriteCopy : mmprot::kExecuteWriteCopy);
     uint32_t fresh = 0;
     for (uint32_t vpn = first; vpn < last; ++vpn) fresh += prototype(view_proto(vad, vpn)) == 0;
     if (counter(Counter::CommitCharge) + fresh > commit_limit()) {

@@ -378,9 +378,18 @@ void write_walk_text(const os::Machine& m, uint16_t space, uint32_t va, std::ost
     out << "        " << bits_line(info.pde, true) << "\n";
     if (!info.table_present) {
         out << "  The PDE is not present: no page table covers this address, so an access faults (error code P=0).\n";
-        if (const mm::Vad* vad = mmgr.vad_at(space, va))
+        if (const mm::Vad* vad = mmgr.vad_at(space, va); vad && vad->type == mm::VadType::Mapped) {
+            const uint32_t index = mm::MemoryManager::view_proto(*vad, va >> 12);
+            const bool committed = mmgr.page_state(space, va).state == mm::mem::kCommit;
+            out << fmt::format("  The VAD {:08X}-{:08X} is a view of mapping object #{}: the page is section {}'s page {}, whose "
+                               "prototype PTE is {:08X}; {}.\n",
+                               vad->base(), vad->base() + vad->size() - 1, vad->mapping, vad->section,
+                               mm::MemoryManager::data_proto_page(index), mmgr.prototype(index),
+                               committed ? "the first touch builds the PTE from it" : "it is reserved, so a touch is an access violation");
+        } else if (vad) {
             out << fmt::format("  The VAD {:08X}-{:08X} ({}) says the page is {}.\n", vad->base(), vad->base() + vad->size() - 1,
                                mm::vad_type_name(vad->type), vad->mem_commit ? "committed (demand-zero)" : "reserved only");
+        }
         else
             out << "  No VAD covers it either: an access is an access violation.\n";
         return;

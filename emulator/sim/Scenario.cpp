@@ -381,10 +381,15 @@ public:
             std::string rel;
             if (!scalar(n["pe"], "pe", rel)) return false;
             const std::filesystem::path where = std::filesystem::path(m_path).parent_path() / rel;
+            // A regular file of at most 64 MB, checked before reading (a device would never end).
+            std::error_code ec;
+            if (!std::filesystem::is_regular_file(where, ec))
+                return fail(n["pe"], fmt::format("pe: cannot open '{}' (not a regular file)", where.string()));
+            if (std::filesystem::file_size(where, ec) > (64u << 20) || ec)
+                return fail(n["pe"], "pe: files are limited to 64 MB");
             std::ifstream in(where, std::ios::binary);
             if (!in) return fail(n["pe"], fmt::format("pe: cannot open '{}'", where.string()));
             std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-            if (bytes.size() > (64u << 20)) return fail(n["pe"], "pe: files are limited to 64 MB");
             // A file that is not a valid PE32 image stays on the disk as data: loading it is then
             // ERROR_BAD_EXE_FORMAT, as on Windows.
             os::PeReadResult r = os::read_pe_image(bytes, f.path);
@@ -870,6 +875,12 @@ std::vector<uint8_t> file_content(const FileDecl& f) {
 }
 
 LoadResult load_scenario(const std::string& path) {
+    // A regular file of a sane size only: a device or a pipe might never end.
+    std::error_code ec;
+    if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+        return LoadResult{std::nullopt, LoadError{fmt::format("{}:1:1: error: not a regular file", path)}};
+    if (std::filesystem::file_size(path, ec) > (16u << 20) && !ec)
+        return LoadResult{std::nullopt, LoadError{fmt::format("{}:1:1: error: scenario files are limited to 16 MB", path)}};
     std::ifstream in(path, std::ios::binary);
     if (!in) return LoadResult{std::nullopt, LoadError{fmt::format("{}:1:1: error: cannot open the file", path)}};
     std::stringstream ss;

@@ -532,7 +532,10 @@ void Session::check(size_t index, StepResult& r) {
                 if (!space || !addr) { add(e, "pte", "a PTE", problem); break; }
                 const auto info = mmgr.pte_info(*space, *addr);
                 const x86::Pte pte(info.pte);
-                for (const auto& [key, arg] : e.fields) {
+                for (const auto& field : e.fields) {
+                    // (Named, not structured bindings: clang 14 cannot capture those in a lambda.)
+                    const std::string& key = field.first;
+                    const Arg& arg = field.second;
                     if (key == "process" || key == "address") continue;
                     auto flag = [&](bool actual) {
                         const auto want = parse_bool(arg.text);
@@ -612,7 +615,9 @@ void Session::check(size_t index, StepResult& r) {
                 if (p)
                     for (const os::Module& m : m_machine->modules(p->id))
                         if (m.name == want) mod = &m;
-                for (const auto& [key, arg] : e.fields) {
+                for (const auto& field : e.fields) {
+                    const std::string& key = field.first;
+                    const Arg& arg = field.second;
                     if (key == "process" || key == "name") continue;
                     auto flag = [&](bool actual) {
                         const auto w = parse_bool(arg.text);

@@ -641,10 +641,16 @@ uint32_t MemoryManager::choose_victim(std::vector<uint32_t>& tried) {
         }
         const uint32_t pte = m_ram.read_u32(e.pte_address);
         if (pte & Pte::kAccessed) {
-            const uint32_t va = va_of_pte(e.pte_address);
-            event(EventKind::SecondChance, e.owner, va, f);
-            write_pte(e.pte_address, pte & ~Pte::kAccessed);
-            invalidate_page(e.owner, va);
+            // The sweep's common step, kept short: the PTE is valid before and after (no table's
+            // share count changes), and the address is only needed for the event or a TLB.
+            if (m_journal.enabled() || m_tlb.size()) {
+                const uint32_t va = va_of_pte(e.pte_address);
+                event(EventKind::SecondChance, e.owner, va, f);
+                m_ram.write_known(e.pte_address, pte, pte & ~Pte::kAccessed);
+                invalidate_page(e.owner, va);
+            } else {
+                m_ram.store_u32_unjournaled(e.pte_address, pte & ~Pte::kAccessed);
+            }
             continue;
         }
         set_cpu(2, m_clock_hand, hand);
@@ -880,9 +886,11 @@ MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t
                                                         : SoftwarePte::with_protection(pte, unguarded));
         return FaultOutcome{AccessStatus::GuardPage, FaultKind::GuardPage, AvReason::NoRegion};
     }
-    const uint32_t win = to_win32_protection(prot);
-    if (kind == Access::Write && !protection_allows_write(win) && !protection_is_copy_on_write(win))
-        return access_violation(space, va, AvReason::ReadOnly);
+    if (kind == Access::Write) {  // (the Win32 form is only needed to judge a write)
+        const uint32_t win = to_win32_protection(prot);
+        if (!protection_allows_write(win) && !protection_is_copy_on_write(win))
+            return access_violation(space, va, AvReason::ReadOnly);
+    }
 
     if (!pte_address) {
         if (!ensure_page_table(space, va)) {

@@ -319,7 +319,7 @@ private:
         else read_value = done_value = m_ram.read(pa, size);
         if (m_journal.enabled()) {
             m_last_walk = x86::WalkRecord{va, m_cr3, pde_address, pde, pte_address, pte, pa, false, true};
-            m_journal.begin_event(uint16_t(EventKind::AccessDone), space, va, done_value, uint32_t(kind), size);
+            m_journal.begin_event_inline(uint16_t(EventKind::AccessDone), space, va, done_value, uint32_t(kind), size);
         }
         return true;
     }

@@ -74,8 +74,8 @@ public:
     // change (a fault makes about fifty); the append is out of line.
     // With room left in the vector (always, once a long run reserved it), the append is inline too:
     // a replay records a change or two for every access.
-    void record(Store store, uint8_t field, uint32_t target, uint64_t before, uint64_t after,
-                uint16_t aux = 0) {
+    [[gnu::always_inline]] void record(Store store, uint8_t field, uint32_t target, uint64_t before, uint64_t after,
+                                       uint16_t aux = 0) {
         if (!m_enabled || before == after) return;
         if (m_changes.size() < m_changes.capacity() && ((before | after) >> 32) == 0) [[likely]] {
             m_changes.push_back(Change{store, field, aux, target, uint32_t(before), uint32_t(after)});
@@ -86,7 +86,7 @@ public:
 
     // A counter change merges into the previous record when that record is the same counter and
     // no event began since: hits that only count cost nothing in the journal.
-    void record_counter(uint32_t id, uint64_t before, uint64_t after) {
+    [[gnu::always_inline]] void record_counter(uint32_t id, uint64_t before, uint64_t after) {
         if (!m_enabled || before == after) return;
         // Right after an event began (every access of a replay) there is nothing to merge with.
         if (m_changes.size() == m_boundary && m_changes.size() < m_changes.capacity() && (after >> 32) == 0) [[likely]] {

@@ -299,7 +299,7 @@ private:
             ++m_counters[size_t(Counter::Accesses)];
             if ((pte & pte_bits) != pte_bits) m_ram.store_u32_unjournaled(pte_address, pte | pte_bits);
             const uint32_t pa = (pte & Pte::kFrameMask) | x86::page_offset(va);
-            if (m_config.policy == Policy::Lru) [[unlikely]] {
+            if (m_config.policy == Policy::Lru) {
                 const uint32_t frame = pa >> 12;
                 if (m_pfn[frame].list == FrameList::Active) m_pfn.move_to_back(frame);
             }
@@ -310,7 +310,7 @@ private:
         add(Counter::Accesses);
         if ((pte & pte_bits) != pte_bits) m_ram.write_known(pte_address, pte, pte | pte_bits);
         const uint32_t pa = (pte & Pte::kFrameMask) | x86::page_offset(va);
-        if (m_config.policy == Policy::Lru) [[unlikely]] {
+        if (m_config.policy == Policy::Lru) {
             const uint32_t frame = pa >> 12;
             if (m_pfn[frame].list == FrameList::Active) m_pfn.move_to_back(frame);
         }

@@ -278,7 +278,7 @@ private:
     [[gnu::always_inline]] bool hit(uint16_t space, uint32_t va, uint32_t size, x86::Access kind, uint32_t value,
                                     x86::Mode mode, uint32_t& read_value) {
         using x86::Pte;
-        if (m_tlb.size() != 0 || x86::page_offset(va) + size > 0x1000) [[unlikely]]
+        if (!m_tlb.empty() || x86::page_offset(va) + size > 0x1000) [[unlikely]]
             return false;
         const bool write = kind == x86::Access::Write;
         const uint32_t rights = Pte::kPresent | (mode == x86::Mode::User ? Pte::kUser : 0u) | (write ? Pte::kWrite : 0u);

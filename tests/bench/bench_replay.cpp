@@ -30,7 +30,7 @@
 // walk); lru 42.9 / 161.8 (3.77x); ws 38.4 / 91.4 (2.38x). This VM's bare walk is 2.6x the 1.4 ns
 // measured in the first session, so the absolute figures do not compare across sessions; the
 // ratios in one run do.
-// After the inline hit path (perf2 branch; one session, the binary built from 6217bed and this
+// After the inline hit path (perf2 branch, measured at 2f5593f; one session, the binary built from 6217bed and that
 // one run back to back, medians of 5, load ~1): bare walk 3.61 / 3.65 ns; ns per access off / on:
 //              6217bed          now              on/off now
 //   fifo       44.7 / 101.7     39.5 /  94.7     2.40

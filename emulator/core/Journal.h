@@ -72,16 +72,27 @@ public:
     // Record one change. The caller has already applied it (or applies it right after).
     // The test stays inline so that a machine running without the journal pays one branch per
     // change (a fault makes about fifty); the append is out of line.
-    void record(Store store, uint8_t field, uint32_t target, uint64_t before, uint64_t after,
-                uint16_t aux = 0) {
+    // With room left in the vector (always, once a long run reserved it), the append is inline too:
+    // a replay records a change or two for every access.
+    [[gnu::always_inline]] void record(Store store, uint8_t field, uint32_t target, uint64_t before, uint64_t after,
+                                       uint16_t aux = 0) {
         if (!m_enabled || before == after) return;
+        if (m_changes.size() < m_changes.capacity() && ((before | after) >> 32) == 0) [[likely]] {
+            m_changes.push_back(Change{store, field, aux, target, uint32_t(before), uint32_t(after)});
+            return;
+        }
         append(store, field, target, before, after, aux);
     }
 
     // A counter change merges into the previous record when that record is the same counter and
     // no event began since: hits that only count cost nothing in the journal.
-    void record_counter(uint32_t id, uint64_t before, uint64_t after) {
+    [[gnu::always_inline]] void record_counter(uint32_t id, uint64_t before, uint64_t after) {
         if (!m_enabled || before == after) return;
+        // Right after an event began (every access of a replay) there is nothing to merge with.
+        if (m_changes.size() == m_boundary && m_changes.size() < m_changes.capacity() && (after >> 32) == 0) [[likely]] {
+            m_changes.push_back(Change{Store::Counter, 0, 0, id, uint32_t(before), uint32_t(after)});
+            return;
+        }
         append_counter(id, before, after);
     }
 
@@ -101,6 +112,15 @@ public:
         m_events.push_back(EventRecord{uint32_t(m_changes.size()), kind, space, {a0, a1, a2, a3}});
         m_boundary = m_changes.size();
         return uint32_t(m_events.size() - 1);
+    }
+    // begin_event for a loop that opens one for every access (the replay's hits): inline, and the
+    // caller has checked enabled(). Same record.
+    [[gnu::always_inline]] void begin_event_inline(uint16_t kind, uint16_t space, uint32_t a0, uint32_t a1, uint32_t a2,
+                                                   uint32_t a3) {
+        PL_CHECK(!m_operations.empty());
+        const size_t changes = m_changes.size();
+        m_events.push_back(EventRecord{uint32_t(changes), kind, space, {a0, a1, a2, a3}});
+        m_boundary = changes;
     }
 
     // Page contents are too large for a change record: the journal keeps a reference to them

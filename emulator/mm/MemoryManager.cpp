@@ -641,10 +641,16 @@ uint32_t MemoryManager::choose_victim(std::vector<uint32_t>& tried) {
         }
         const uint32_t pte = m_ram.read_u32(e.pte_address);
         if (pte & Pte::kAccessed) {
-            const uint32_t va = va_of_pte(e.pte_address);
-            event(EventKind::SecondChance, e.owner, va, f);
-            write_pte(e.pte_address, pte & ~Pte::kAccessed);
-            invalidate_page(e.owner, va);
+            // The sweep's common step, kept short: the PTE is valid before and after (no table's
+            // share count changes), and the address is only needed for the event or a TLB.
+            if (m_journal.enabled() || m_tlb.size()) {
+                const uint32_t va = va_of_pte(e.pte_address);
+                event(EventKind::SecondChance, e.owner, va, f);
+                m_ram.write_known(e.pte_address, pte, pte & ~Pte::kAccessed);
+                invalidate_page(e.owner, va);
+            } else {
+                m_ram.store_u32_unjournaled(e.pte_address, pte & ~Pte::kAccessed);
+            }
             continue;
         }
         set_cpu(2, m_clock_hand, hand);
@@ -880,9 +886,11 @@ MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t
                                                         : SoftwarePte::with_protection(pte, unguarded));
         return FaultOutcome{AccessStatus::GuardPage, FaultKind::GuardPage, AvReason::NoRegion};
     }
-    const uint32_t win = to_win32_protection(prot);
-    if (kind == Access::Write && !protection_allows_write(win) && !protection_is_copy_on_write(win))
-        return access_violation(space, va, AvReason::ReadOnly);
+    if (kind == Access::Write) {  // (the Win32 form is only needed to judge a write)
+        const uint32_t win = to_win32_protection(prot);
+        if (!protection_allows_write(win) && !protection_is_copy_on_write(win))
+            return access_violation(space, va, AvReason::ReadOnly);
+    }
 
     if (!pte_address) {
         if (!ensure_page_table(space, va)) {
@@ -970,37 +978,14 @@ AccessResult MemoryManager::access(uint16_t space, uint32_t va, uint32_t size, A
     PL_CHECK(size == 1 || size == 2 || size == 4);
     PL_CHECK(space < m_spaces.size() && m_spaces[space].alive());
     if (m_current != space) switch_to(space);
+    AccessResult r;
+    uint32_t read_value = 0;
+    if (hit(space, va, size, kind, value, mode, read_value)) {
+        r.value = read_value;
+        return r;
+    }
     add(Counter::Accesses);
     const uint32_t in_page = 0x1000 - x86::page_offset(va);
-    AccessResult r;
-    // Fast path (no TLB to fill, one page): when the PDE and PTE already allow the access and the
-    // PDE already carries Accessed, the walk's only possible change is setting the PTE's Accessed
-    // (and Dirty, for a write) bits, done here in the walk's order; the effects are exactly those
-    // of access_page's successful first walk. Clock clears Accessed bits by the thousand, so a hit
-    // on a page it passed over stays here too. Faults and the TLB take the full walk below.
-    if (m_tlb.size() == 0 && size <= in_page) {
-        const bool write = kind == Access::Write;
-        const uint32_t rights = Pte::kPresent | (mode == Mode::User ? Pte::kUser : 0u) | (write ? Pte::kWrite : 0u);
-        const uint32_t need = rights | Pte::kAccessed;
-        const uint32_t pde_address = m_cr3 + x86::pde_index(va) * 4;
-        const uint32_t pde = m_ram.read_u32(pde_address);
-        const uint32_t pte_address = (pde & Pte::kFrameMask) + x86::pte_index(va) * 4;
-        const uint32_t pte_bits = Pte::kAccessed | (write ? Pte::kDirty : 0u);
-        uint32_t pte = 0;
-        if ((pde & need) == need && ((pte = m_ram.read_u32(pte_address)) & rights) == rights) {
-            if ((pte & pte_bits) != pte_bits) m_ram.write_u32(pte_address, pte | pte_bits);
-            const uint32_t pa = (pte & Pte::kFrameMask) | x86::page_offset(va);
-            const uint32_t frame = pa >> 12;
-            if (m_config.policy == Policy::Lru && m_pfn[frame].list == FrameList::Active) m_pfn.move_to_back(frame);
-            if (write) m_ram.write(pa, size, value);
-            else r.value = m_ram.read(pa, size);
-            if (m_journal.enabled()) {
-                m_last_walk = x86::WalkRecord{va, m_cr3, pde_address, pde, pte_address, pte, pa, false, true};
-                event(EventKind::AccessDone, space, va, write ? value : r.value, uint32_t(kind), size);
-            }
-            return r;
-        }
-    }
     if (size <= in_page) {
         r = access_page(space, va, size, kind, value, mode);
     } else {

@@ -103,6 +103,17 @@ public:
     // A load, store or instruction fetch of 1, 2 or 4 bytes by the process owning `space`.
     AccessResult access(uint16_t space, uint32_t va, uint32_t size, x86::Access kind, uint32_t value = 0,
                         x86::Mode mode = x86::Mode::User);
+    // The hit path of access(), inline for loops that make millions of accesses (the replay): an
+    // access of 1, 2 or 4 bytes (the caller checks the size) within one page, by the running space,
+    // with no TLB, whose PDE and PTE already allow it. Returns false, having changed nothing, when
+    // the access needs the general path (call access() then); true when it did exactly what
+    // access() does (value read into read_value for a read).
+    [[gnu::always_inline]] bool access_hit(uint16_t space, uint32_t va, uint32_t size, x86::Access kind,
+                                           uint32_t value, uint32_t& read_value) {
+        if (space != m_current) [[unlikely]]
+            return false;
+        return hit(space, va, size, kind, value, x86::Mode::User, read_value);
+    }
     // The kernel debugger's poke: writes the frame behind va directly, bypassing protection and
     // copy-on-write (the page must be present or is brought in first).
     AccessResult debugger_write(uint16_t space, uint32_t va, uint32_t size, uint32_t value);
@@ -258,6 +269,60 @@ private:
         AvReason reason = AvReason::NoRegion;
     };
 
+    // access_hit's body for any mode; the space is the running one (CR3 loaded).
+    // When the PDE and PTE already allow the access and the PDE already carries Accessed, the
+    // walk's only possible change is setting the PTE's Accessed (and Dirty, for a write) bits, done
+    // here in the walk's order; the effects are exactly those of access_page's successful first
+    // walk. Clock clears Accessed bits by the thousand, so a hit on a page it passed over stays
+    // here too. Faults and the TLB take the full walk (access_page).
+    [[gnu::always_inline]] bool hit(uint16_t space, uint32_t va, uint32_t size, x86::Access kind, uint32_t value,
+                                    x86::Mode mode, uint32_t& read_value) {
+        using x86::Pte;
+        if (!m_tlb.empty() || x86::page_offset(va) + size > 0x1000) [[unlikely]]
+            return false;
+        const bool write = kind == x86::Access::Write;
+        const uint32_t rights = Pte::kPresent | (mode == x86::Mode::User ? Pte::kUser : 0u) | (write ? Pte::kWrite : 0u);
+        const uint32_t need = rights | Pte::kAccessed;
+        const uint32_t pde_address = m_cr3 + x86::pde_index(va) * 4;
+        const uint32_t pde = m_ram.read_u32(pde_address);
+        if ((pde & need) != need) [[unlikely]]
+            return false;
+        const uint32_t pte_address = (pde & Pte::kFrameMask) + x86::pte_index(va) * 4;
+        const uint32_t pte = m_ram.read_u32(pte_address);
+        if ((pte & rights) != rights) [[unlikely]]
+            return false;
+        // From here on the access happens, with the changes in access()'s order: the count, the
+        // PTE's bits, the data.
+        const uint32_t pte_bits = Pte::kAccessed | (write ? Pte::kDirty : 0u);
+        if (!m_journal.enabled()) {
+            // The same without a journal: nothing to record, so no old values to carry.
+            ++m_counters[size_t(Counter::Accesses)];
+            if ((pte & pte_bits) != pte_bits) m_ram.store_u32_unjournaled(pte_address, pte | pte_bits);
+            const uint32_t pa = (pte & Pte::kFrameMask) | x86::page_offset(va);
+            if (m_config.policy == Policy::Lru) {
+                const uint32_t frame = pa >> 12;
+                if (m_pfn[frame].list == FrameList::Active) m_pfn.move_to_back(frame);
+            }
+            if (write) m_ram.write(pa, size, value);
+            else read_value = m_ram.read(pa, size);
+            return true;
+        }
+        add(Counter::Accesses);
+        if ((pte & pte_bits) != pte_bits) m_ram.write_known(pte_address, pte, pte | pte_bits);
+        const uint32_t pa = (pte & Pte::kFrameMask) | x86::page_offset(va);
+        if (m_config.policy == Policy::Lru) {
+            const uint32_t frame = pa >> 12;
+            if (m_pfn[frame].list == FrameList::Active) m_pfn.move_to_back(frame);
+        }
+        uint32_t done_value = value;
+        if (write) m_ram.write(pa, size, value);
+        else read_value = done_value = m_ram.read(pa, size);
+        if (m_journal.enabled()) {
+            m_last_walk = x86::WalkRecord{va, m_cr3, pde_address, pde, pte_address, pte, pa, false, true};
+            m_journal.begin_event_inline(uint16_t(EventKind::AccessDone), space, va, done_value, uint32_t(kind), size);
+        }
+        return true;
+    }
     FaultOutcome handle_fault(uint16_t space, uint32_t va, x86::Access kind, x86::Mode mode, uint32_t error_code);
     // old_value, when given, receives the bytes the access found (a store can be taken back).
     AccessResult access_page(uint16_t space, uint32_t va, uint32_t size, x86::Access kind, uint32_t value,

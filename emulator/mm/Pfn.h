@@ -93,13 +93,13 @@ public:
 
 private:
     template <class T>
-    void put(uint32_t pfn, PfnField field, T& slot, uint32_t value) {
+    [[gnu::always_inline]] void put(uint32_t pfn, PfnField field, T& slot, uint32_t value) {
         const uint32_t old = uint32_t(slot);
         if (old == value) return;
         m_journal.record(core::Store::Pfn, uint8_t(field), pfn, old, value);
         slot = T(value);
     }
-    void set_head(FrameList l, int field, uint32_t value);
+    [[gnu::always_inline]] inline void set_head(FrameList l, int field, uint32_t value);
     std::vector<PfnEntry> m_entries;
     ListHead m_lists[kListCount];
     core::Journal& m_journal;

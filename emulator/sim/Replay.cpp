@@ -168,9 +168,13 @@ bool Replay::run_plain() {
     auto run = [&](size_t from, size_t to) {
         for (size_t i = from; i < to; ++i) {
             const TraceAccess a = accesses[i];
-            const mm::AccessResult r = mm.access(space, a.address, a.size,
-                                                 a.write ? x86::Access::Write : x86::Access::Read,
-                                                 replay_write_value(i, a.size));
+            const x86::Access kind = a.write ? x86::Access::Write : x86::Access::Read;
+            const uint32_t value = replay_write_value(i, a.size);
+            // A hit runs inline (prepare checked every size); anything else takes access().
+            uint32_t read_value;
+            if (mm.access_hit(space, a.address, a.size, kind, value, read_value)) [[likely]]
+                continue;
+            const mm::AccessResult r = mm.access(space, a.address, a.size, kind, value);
             if (!r.ok()) [[unlikely]]
                 return fail_access(i, r);
         }

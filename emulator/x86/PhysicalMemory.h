@@ -52,6 +52,16 @@ public:
         }
     }
     void write_u32(uint32_t pa, uint32_t value) { write(pa, 4, value); }
+    // A 4-byte store for a machine whose journal is off (the caller has checked), of a value
+    // the caller knows differs from the word there: write_u32 without reading it again.
+    [[gnu::always_inline]] void store_u32_unjournaled(uint32_t pa, uint32_t value) {
+        std::memcpy(m_frames[pa >> 12].mutable_data() + (pa & 0xFFFu), &value, 4);
+    }
+    // A 4-byte write whose old value the caller has just read (and which differs from value).
+    [[gnu::always_inline]] void write_known(uint32_t pa, uint32_t old, uint32_t value) {
+        m_journal.record(core::Store::PhysBytes, 4, pa, old, value);
+        std::memcpy(m_frames[pa >> 12].mutable_data() + (pa & 0xFFFu), &value, 4);
+    }
 
     // Replaces a frame's whole content (zero-fill, copy, page-in, page-out); journaled.
     void set_content(uint32_t frame, core::PageRef page) {

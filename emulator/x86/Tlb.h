@@ -34,6 +34,7 @@ public:
     Tlb(uint32_t entries, core::Journal& journal) : m_entries(entries), m_journal(journal) {}
 
     uint32_t size() const { return uint32_t(m_entries.size()); }
+    bool empty() const { return m_entries.empty(); }  // no TLB (cheaper to test than size())
     const std::vector<TlbEntry>& entries() const { return m_entries; }
     uint32_t next_victim() const { return m_next; }
 

@@ -675,13 +675,7 @@ MemoryManager::FaultOutcome MemoryManager::view_fault(uint16_t space, uint32_t v
     const uint32_t win = to_win32_protection(prot);
     if (kind == x86::Access::Write && !protection_allows_write(win) && !protection_is_copy_on_write(win))
         return access_violation(space, va, AvReason::ReadOnly);
-    if (!pte_address) {
-        if (!ensure_page_table(space, va)) {
-            event(EventKind::OutOfMemory, space, va, 0);
-            return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion};
-        }
-        pte_address = pte_address_of(space, va);
-    }
+    if (!pte_address && !ensure_pte_address(space, va, pte_address)) return out_of_memory();
     (void)pte;
     return resolve_data_prototype(space, va, pte_address, index, prot);
 }

@@ -820,6 +820,17 @@ uint32_t MemoryManager::obtain_frame(Need need, uint16_t for_space) {
 // ---------------------------------------------------------------------------------------------
 // Faults and accesses
 
+// The PTE address of va, making its page table first when there is none; false (event
+// OutOfMemory) when no frame can hold the table.
+bool MemoryManager::ensure_pte_address(uint16_t space, uint32_t va, uint32_t& pte_address) {
+    if (!ensure_page_table(space, va)) {
+        event(EventKind::OutOfMemory, space, va, 0);
+        return false;
+    }
+    pte_address = pte_address_of(space, va);
+    return true;
+}
+
 MemoryManager::FaultOutcome MemoryManager::access_violation(uint16_t space, uint32_t va, AvReason reason) {
     event(EventKind::AccessViolation, space, va, uint32_t(reason));
     add(Counter::AccessViolations);
@@ -871,13 +882,7 @@ MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t
     if (prot == mmprot::kNoAccess) return access_violation(space, va, AvReason::NoAccess);
     if (prot & mmprot::kGuard) {
         // STATUS_GUARD_PAGE_VIOLATION: the guard is removed and the access fails this once.
-        if (!pte_address) {
-            if (!ensure_page_table(space, va)) {
-                event(EventKind::OutOfMemory, space, va, 0);
-                return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion};
-            }
-            pte_address = pte_address_of(space, va);
-        }
+        if (!pte_address && !ensure_pte_address(space, va, pte_address)) return out_of_memory();
         const uint32_t unguarded = prot & ~mmprot::kGuard;
         event(EventKind::GuardPage, space, va);
         add(Counter::GuardPageFaults);
@@ -892,13 +897,7 @@ MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t
             return access_violation(space, va, AvReason::ReadOnly);
     }
 
-    if (!pte_address) {
-        if (!ensure_page_table(space, va)) {
-            event(EventKind::OutOfMemory, space, va, 0);
-            return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion};
-        }
-        pte_address = pte_address_of(space, va);
-    }
+    if (!pte_address && !ensure_pte_address(space, va, pte_address)) return out_of_memory();
     switch (pk) {
         case PteKind::Zero:
         case PteKind::DemandZero: {

@@ -328,6 +328,9 @@ private:
     AccessResult access_page(uint16_t space, uint32_t va, uint32_t size, x86::Access kind, uint32_t value,
                              x86::Mode mode, uint32_t* old_value = nullptr);
     FaultOutcome access_violation(uint16_t space, uint32_t va, AvReason reason);
+    bool ensure_pte_address(uint16_t space, uint32_t va, uint32_t& pte_address);
+    // The outcome of a fault that found no frame (its OutOfMemory event is already open).
+    static FaultOutcome out_of_memory() { return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion}; }
 
     uint32_t obtain_frame(Need need, uint16_t for_space);  // kNoFrame when nothing can be freed
     bool evict(uint32_t frame);                                // false: dirty and no pagefile slot

@@ -10,6 +10,7 @@ set(PAGELAB_UI_TESTS
   compare
   walk
   large-map
+  mapped-file
 )
 set(PAGELAB_UI_RUN ${CMAKE_CURRENT_SOURCE_DIR}/ui/run_ui_test.sh)
 foreach(t ${PAGELAB_UI_TESTS})

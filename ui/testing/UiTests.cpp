@@ -195,6 +195,38 @@ void frame_window(TestDriver& t) {
     });
 }
 
+// Lesson 28 at its step 13: two views in A and one in B map the file's first page; B's ReadFile
+// has just read A's write from that frame.
+void mapped_file(TestDriver& t) {
+    for (int i = 0; i < 13; ++i) t.key(GLFW_KEY_RIGHT);
+    auto file_frame = [](App& app) {
+        const os::Process* a = app.machine().find_process("A");
+        return a ? sim::resident_frame(app.machine(), a->space, 0x10000).value_or(0) : 0u;
+    };
+    t.check("at step 13 the file page is in a frame of use Mapped File", [file_frame](App& app) {
+        const uint32_t f = file_frame(app);
+        if (f == 0) return std::string("A's first view has no frame");
+        return expect_eq(std::string(mm::frame_use_name(app.mm().pfn()[f].use)), std::string("Mapped File"), "use");
+    });
+    t.click_at("the file page's frame", frame_cell(file_frame));
+    t.check("its window shows the file's bytes with A's write and every view's PTE", [file_frame](App& app) {
+        if (auto e = expect_eq(probe(app, "frame.window"), std::string("open"), "frame window"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "frame.number"), fmt::format("{:X}", file_frame(app)), "frame"); !e.empty()) return e;
+        if (auto e = expect_contains(probe(app, "frame.hex.first"), "0000: 54 68 65 20 51 55 49 43", "first hex row (The QUIC)"); !e.empty())
+            return e;
+        const std::string mappers = probe(app, "frame.mappers");
+        for (const char* who : {"A 00010000", "A 00020000", "B 00010000"})
+            if (auto e = expect_contains(mappers, who, "mapped by"); !e.empty()) return e;
+        return std::string();
+    });
+    t.key(GLFW_KEY_HOME);
+    t.check("reset: no file page in any frame, the frame window shows it unmapped", [](App& app) {
+        for (uint32_t f = 0; f < app.mm().pfn().size(); ++f)
+            if (app.mm().pfn()[f].use == mm::FrameUse::File) return fmt::format("frame 0x{:X} still holds a file page", f);
+        return expect_eq(probe(app, "frame.mappers"), std::string(""), "mapped by");
+    });
+}
+
 void breakpoints(TestDriver& t) {
     t.click("controls.breakpoints");
     t.click("bp.add");
@@ -420,6 +452,8 @@ const std::vector<UiTest>& ui_tests() {
         {"walk", "the translation walk of the last access, complete and mid-fault", "scenarios/01-demand-zero.yaml", 1280, 800, walk},
         {"large-map", "a million frames: one texture, zoom with the wheel, pick a frame", "tests/ui/large-machine.yaml", 1280, 800,
          large_map},
+        {"mapped-file", "a mapped file's frame shows the file's bytes and every view's PTE, and goes on reset",
+         "scenarios/28-coherence-of-views-and-read-file.yaml", 1280, 800, mapped_file},
     };
     return tests;
 }

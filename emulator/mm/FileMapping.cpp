@@ -701,15 +701,11 @@ MemoryManager::FaultOutcome MemoryManager::resolve_data_prototype(uint16_t space
     const uint32_t frame = obtain_frame(zero ? Need::Zeroed : Need::Any, space);
     if (frame == kNoFrame) {
         event(EventKind::OutOfMemory, space, va, 0);
-        return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion};
+        return out_of_memory();
     }
     FaultKind kind;
     if (from_pagefile) {
-        const uint32_t slot = SoftwarePte::slot(proto);
-        event(EventKind::PagefileRead, space, va, frame, slot);
-        add(Counter::HardFaults);
-        add(Counter::PagefileReads);
-        m_ram.set_content(frame, m_pagefile.content(slot));
+        read_from_pagefile(space, va, frame, SoftwarePte::slot(proto));
         kind = FaultKind::PagefileRead;
     } else if (zero) {
         event(EventKind::DemandZero, space, va, frame);
@@ -722,14 +718,7 @@ MemoryManager::FaultOutcome MemoryManager::resolve_data_prototype(uint16_t space
         m_ram.set_content(frame, file_chunk(s.file, page));
         kind = FaultKind::FileRead;
     }
-    m_pfn.set_state(frame, FrameState::Active);
-    m_pfn.set_use(frame, s.kind == DataSectionKind::File ? FrameUse::File : FrameUse::PagefileSection);
-    m_pfn.set_owner(frame, kNoSpace);
-    m_pfn.set_pte_address(frame, index);
-    m_pfn.set_original_pte(frame, proto);
-    m_pfn.set_share_count(frame, 0);
-    m_pfn.push_back(FrameList::Active, frame);
-    set_proto(index, Pte::make_valid(frame, x86::Writable::No, x86::User::No).raw());
+    adopt_section_frame(frame, s.kind == DataSectionKind::File ? FrameUse::File : FrameUse::PagefileSection, index, proto);
     map_shared(frame);
     return FaultOutcome{AccessStatus::Ok, kind, AvReason::NoRegion};
 }
@@ -803,6 +792,27 @@ bool MemoryManager::evict_data(uint32_t frame) {
     unuse_frame(frame);
     add(Counter::Evictions);
     return true;
+}
+
+// A section page's fresh frame (image or data): active, owned by no process, pointing back at
+// its prototype PTE, which now points at it. The caller then maps it into the faulting PTE.
+void MemoryManager::adopt_section_frame(uint32_t frame, FrameUse use, uint32_t index, uint32_t proto) {
+    m_pfn.set_state(frame, FrameState::Active);
+    m_pfn.set_use(frame, use);
+    m_pfn.set_owner(frame, kNoSpace);
+    m_pfn.set_pte_address(frame, index);
+    m_pfn.set_original_pte(frame, proto);
+    m_pfn.set_share_count(frame, 0);
+    m_pfn.push_back(FrameList::Active, frame);
+    set_proto(index, Pte::make_valid(frame, x86::Writable::No, x86::User::No).raw());
+}
+
+// A hard fault's read of a page back from its pagefile slot into the frame.
+void MemoryManager::read_from_pagefile(uint16_t space, uint32_t va, uint32_t frame, uint32_t slot) {
+    event(EventKind::PagefileRead, space, va, frame, slot);
+    add(Counter::HardFaults);
+    add(Counter::PagefileReads);
+    m_ram.set_content(frame, m_pagefile.content(slot));
 }
 
 // An evicted page's frame, in hand for its next use: off every list, no use, no owner, Active.

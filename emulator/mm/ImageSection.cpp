@@ -366,11 +366,7 @@ MemoryManager::FaultOutcome MemoryManager::resolve_prototype(uint16_t space, uin
     }
     FaultKind kind;
     if (from_pagefile) {
-        const uint32_t slot = SoftwarePte::slot(proto);
-        event(EventKind::PagefileRead, space, va, frame, slot);
-        add(Counter::HardFaults);
-        add(Counter::PagefileReads);
-        m_ram.set_content(frame, m_pagefile.content(slot));
+        read_from_pagefile(space, va, frame, SoftwarePte::slot(proto));
         kind = FaultKind::PagefileRead;
     } else if (zero) {
         event(EventKind::DemandZero, space, va, frame);
@@ -387,14 +383,7 @@ MemoryManager::FaultOutcome MemoryManager::resolve_prototype(uint16_t space, uin
         m_ram.set_content(frame, content);
         kind = FaultKind::ImageRead;
     }
-    m_pfn.set_state(frame, FrameState::Active);
-    m_pfn.set_use(frame, FrameUse::Image);
-    m_pfn.set_owner(frame, kNoSpace);
-    m_pfn.set_pte_address(frame, index);
-    m_pfn.set_original_pte(frame, proto);
-    m_pfn.set_share_count(frame, 0);
-    m_pfn.push_back(FrameList::Active, frame);
-    set_proto(index, Pte::make_valid(frame, x86::Writable::No, x86::User::No).raw());
+    adopt_section_frame(frame, FrameUse::Image, index, proto);
     map_shared(frame);
     return FaultOutcome{AccessStatus::Ok, kind, AvReason::NoRegion};
 }

@@ -684,13 +684,7 @@ bool MemoryManager::evict(uint32_t frame) {
     }
     write_pte(e.pte_address, new_pte);
     invalidate_page(e.owner, va);
-    m_pfn.remove(frame);
-    m_pfn.set_use(frame, FrameUse::None);
-    m_pfn.set_owner(frame, kNoSpace);
-    m_pfn.set_pte_address(frame, 0);
-    m_pfn.set_original_pte(frame, 0);
-    m_pfn.set_share_count(frame, 0);
-    m_pfn.set_flags(frame, 0);
+    unuse_frame(frame);
     add(Counter::Evictions);
     return true;
 }
@@ -918,10 +912,7 @@ MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t
                 event(EventKind::OutOfMemory, space, va, 0);
                 return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion};
             }
-            event(EventKind::PagefileRead, space, va, frame, slot);
-            add(Counter::HardFaults);
-            add(Counter::PagefileReads);
-            m_ram.set_content(frame, m_pagefile.content(slot));
+            read_from_pagefile(space, va, frame, slot);
             map_private(space, pte_address, frame, prot, pte);
             return FaultOutcome{AccessStatus::Ok, FaultKind::PagefileRead, AvReason::NoRegion};
         }

@@ -435,6 +435,8 @@ private:
     uint32_t insert_view(uint16_t space, uint32_t mapping, uint32_t base, uint32_t pages, uint32_t offset_page,
                          uint32_t protect, bool shared);
     void unuse_frame(uint32_t frame);
+    void adopt_section_frame(uint32_t frame, FrameUse use, uint32_t index, uint32_t proto);
+    void read_from_pagefile(uint16_t space, uint32_t va, uint32_t frame, uint32_t slot);
     Result map_image_view(uint16_t space, const MappingObject& m, uint32_t offset, uint32_t address);
     Result commit_view(uint16_t space, const Vad& v, uint32_t first, uint32_t last, uint32_t mm_prot);
     Result protect_view(uint16_t space, const Vad& v, uint32_t first, uint32_t last, uint32_t mm_prot);

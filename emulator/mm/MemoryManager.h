@@ -114,6 +114,73 @@ public:
             return false;
         return hit(space, va, size, kind, value, x86::Mode::User, read_value);
     }
+    // A run of replay accesses with the journal off: accesses [i, n) one after another for as long
+    // as each is such a hit (the conditions of access_hit, the access within one page); returns the
+    // index of the first that is not (n when all were), having done nothing for it — the caller
+    // gives that one to access() and continues. Each hit does exactly what access() does: the
+    // walk's Accessed/Dirty bits, then the data (a store without first reading the bytes there:
+    // with no journal there is no old value to keep). What no hit can change (the running space,
+    // the TLB being off, the journal being off, the policy) is checked once, and the access count
+    // is added once at the end. A::address, A::size (1, 2 or 4) and A::write describe an access;
+    // value_of(index, size) gives a store's value; every value read is added to read_sum (so a
+    // read really loads its bytes, and a replay's reads can be compared across policies).
+    template <class A, class ValueOf>
+    [[gnu::always_inline]] size_t hit_run_unjournaled(uint16_t space, const A* a, size_t i, size_t n,
+                                                      ValueOf&& value_of, uint32_t& read_sum) {
+        using x86::Pte;
+        if (space != m_current || !m_tlb.empty() || m_journal.enabled()) [[unlikely]]
+            return i;
+        core::PageRef* const frames = m_ram.frame_table();
+        const uint32_t cr3 = m_cr3;
+        const bool lru = m_config.policy == Policy::Lru;
+        const size_t first = i;
+        uint32_t sum = read_sum;
+        for (; i < n; ++i) {
+            const uint32_t va = a[i].address, size = a[i].size;
+            const bool write = a[i].write;
+            if (x86::page_offset(va) + size > 0x1000) [[unlikely]]
+                break;
+            const uint32_t rights = Pte::kPresent | Pte::kUser | (write ? Pte::kWrite : 0u);
+            const uint32_t need = rights | Pte::kAccessed;
+            const uint32_t pde_address = cr3 + x86::pde_index(va) * 4;
+            uint32_t pde;
+            std::memcpy(&pde, frames[pde_address >> 12].data() + (pde_address & 0xFFFu), 4);
+            if ((pde & need) != need) [[unlikely]]
+                break;
+            const uint32_t pte_address = (pde & Pte::kFrameMask) + x86::pte_index(va) * 4;
+            uint32_t pte;
+            std::memcpy(&pte, frames[pte_address >> 12].data() + (pte_address & 0xFFFu), 4);
+            if ((pte & rights) != rights) [[unlikely]]
+                break;
+            const uint32_t pte_bits = Pte::kAccessed | (write ? Pte::kDirty : 0u);
+            if ((pte & pte_bits) != pte_bits) {
+                const uint32_t updated = pte | pte_bits;
+                std::memcpy(frames[pte_address >> 12].mutable_data() + (pte_address & 0xFFFu), &updated, 4);
+            }
+            const uint32_t frame = pte >> 12;
+            const uint32_t offset = x86::page_offset(va);
+            if (lru && m_pfn[frame].list == FrameList::Active) m_pfn.move_to_back(frame);
+            if (write) {
+                uint8_t* p = frames[frame].mutable_data() + offset;
+                const uint32_t value = value_of(i, size);
+                switch (size) {
+                    case 1: *p = uint8_t(value); break;
+                    case 2: { const uint16_t v = uint16_t(value); std::memcpy(p, &v, 2); break; }
+                    default: std::memcpy(p, &value, 4); break;
+                }
+            } else {
+                const uint8_t* p = frames[frame].data() + offset;
+                switch (size) {
+                    case 1: sum += *p; break;
+                    case 2: { uint16_t v; std::memcpy(&v, p, 2); sum += v; break; }
+                    default: { uint32_t v; std::memcpy(&v, p, 4); sum += v; break; }
+                }
+            }
+        }
+        m_counters[size_t(Counter::Accesses)] += i - first;
+        read_sum = sum;
+        return i;
+    }
     // The kernel debugger's poke: writes the frame behind va directly, bypassing protection and
     // copy-on-write (the page must be present or is brought in first).
     AccessResult debugger_write(uint16_t space, uint32_t va, uint32_t size, uint32_t value);

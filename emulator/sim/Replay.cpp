@@ -165,38 +165,65 @@ bool Replay::run_plain() {
     const TraceAccess* accesses = m_trace.accesses.data();
     const size_t n = m_trace.accesses.size();
     const uint16_t space = m_space;
+    uint32_t read_sum = 0;
+    // The general path for one access (a fault, or anything access_hit declines).
+    auto slow = [&](size_t i) {
+        const TraceAccess a = accesses[i];
+        const mm::AccessResult r = mm.access(space, a.address, a.size, a.write ? x86::Access::Write : x86::Access::Read,
+                                             replay_write_value(i, a.size));
+        if (!r.ok()) [[unlikely]]
+            return fail_access(i, r);
+        if (!a.write) read_sum += r.value;
+        return true;
+    };
     auto run = [&](size_t from, size_t to) {
         for (size_t i = from; i < to; ++i) {
             const TraceAccess a = accesses[i];
             const x86::Access kind = a.write ? x86::Access::Write : x86::Access::Read;
             const uint32_t value = replay_write_value(i, a.size);
             // A hit runs inline (prepare checked every size); anything else takes access().
-            uint32_t read_value;
-            if (mm.access_hit(space, a.address, a.size, kind, value, read_value)) [[likely]]
+            uint32_t read_value = 0;
+            if (mm.access_hit(space, a.address, a.size, kind, value, read_value)) [[likely]] {
+                if (!a.write) read_sum += read_value;
                 continue;
-            const mm::AccessResult r = mm.access(space, a.address, a.size, kind, value);
-            if (!r.ok()) [[unlikely]]
-                return fail_access(i, r);
+            }
+            if (!slow(i)) return false;
         }
         return true;
     };
     core::Journal& journal = m_machine->journal();
-    if (!journal.enabled() || n < kReservePrefix * 4) return run(0, n);
-    // With the journal on, a run of millions of accesses records hundreds of MB, and growing the
-    // vectors by doubling copies all of it about once more, into fresh memory. The first accesses
-    // show how much each access records: the rest is reserved at that rate plus an eighth (a
-    // misjudged rate costs one more doubling, nothing else). Same trace, same reservation.
-    const size_t changes0 = journal.changes().size(), events0 = journal.events().size();
-    const size_t pages0 = journal.kept_pages();
-    const size_t prefix = std::max(kReservePrefix, n / 32);
-    if (!run(0, prefix)) return false;
-    auto extrapolate = [&](size_t now, size_t before) {
-        const double per_access = double(now - before) / double(prefix);
-        return size_t(per_access * double(n - prefix) * 1.125) + 64;
-    };
-    journal.reserve(extrapolate(journal.changes().size(), changes0), extrapolate(journal.events().size(), events0),
-                    extrapolate(journal.kept_pages(), pages0));
-    return run(prefix, n);
+    if (!journal.enabled()) {
+        // Runs of hits in one inlined loop, each miss through access().
+        auto value_of = [](size_t i, uint32_t size) { return replay_write_value(i, size); };
+        for (size_t i = 0; i < n;) {
+            i = mm.hit_run_unjournaled(space, accesses, i, n, value_of, read_sum);
+            if (i == n) break;
+            if (!slow(i)) return false;
+            ++i;
+        }
+        m_stats.read_sum = read_sum;
+        return true;
+    }
+    const bool ok = [&] {
+        if (n < kReservePrefix * 4) return run(0, n);
+        // With the journal on, a run of millions of accesses records hundreds of MB, and growing the
+        // vectors by doubling copies all of it about once more, into fresh memory. The first accesses
+        // show how much each access records: the rest is reserved at that rate plus an eighth (a
+        // misjudged rate costs one more doubling, nothing else). Same trace, same reservation.
+        const size_t changes0 = journal.changes().size(), events0 = journal.events().size();
+        const size_t pages0 = journal.kept_pages();
+        const size_t prefix = std::max(kReservePrefix, n / 32);
+        if (!run(0, prefix)) return false;
+        auto extrapolate = [&](size_t now, size_t before) {
+            const double per_access = double(now - before) / double(prefix);
+            return size_t(per_access * double(n - prefix) * 1.125) + 64;
+        };
+        journal.reserve(extrapolate(journal.changes().size(), changes0), extrapolate(journal.events().size(), events0),
+                        extrapolate(journal.kept_pages(), pages0));
+        return run(prefix, n);
+    }();
+    m_stats.read_sum = read_sum;
+    return ok;
 }
 
 // The same loop with a shadow copy of every touched page: each read must return what the trace
@@ -219,6 +246,7 @@ bool Replay::run_verified() {
         const mm::AccessResult r = mm.access(m_space, a.address, a.size, a.write ? x86::Access::Write : x86::Access::Read,
                                              value);
         if (!r.ok()) return fail_access(i, r);
+        if (!a.write) m_stats.read_sum += r.value;
         if (a.write) {
             for (uint32_t k = 0; k < a.size; ++k) byte_at(a.address + k) = uint8_t(value >> (8 * k));
         } else {

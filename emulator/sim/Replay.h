@@ -71,6 +71,9 @@ struct ReplayStats {
     uint64_t tlb_hits = 0;
     uint64_t tlb_misses = 0;
     uint64_t data_mismatches = 0;  // verify only: reads that did not return the bytes written
+    // The 32-bit sum of every value the trace's reads returned: the same for every policy and
+    // journal mode (what a read returns never depends on where the page was in between).
+    uint32_t read_sum = 0;
     // The machine the setup built.
     uint32_t touched_pages = 0;
     uint32_t committed_pages = 0;

@@ -17,6 +17,10 @@ public:
 
     uint32_t frame_count() const { return uint32_t(m_frames.size()); }
     const core::PageRef& content(uint32_t frame) const { return m_frames[frame]; }
+    // Every frame's content reference, for a loop that keeps the table's address in a register
+    // (MemoryManager::hit_run_unjournaled): a store through uint8_t* may alias anything, so a
+    // member would be reloaded after every store. The table never moves (frames are fixed).
+    core::PageRef* frame_table() { return m_frames.data(); }
 
     uint32_t read_u32(uint32_t pa) const {
         uint32_t v;

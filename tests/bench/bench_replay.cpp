@@ -253,7 +253,8 @@ int main(int argc, char** argv) {
                                journal ? "on" : "off", r + 1, ns.back(), after.ru_minflt - before.ru_minflt);
                 if (r == 0) row.stats = out.stats;
                 else if (out.stats.page_faults != row.stats.page_faults ||
-                         out.stats.pagefile_writes != row.stats.pagefile_writes)
+                         out.stats.pagefile_writes != row.stats.pagefile_writes ||
+                         out.stats.read_sum != row.stats.read_sum)
                     row.deterministic = false;
             }
             row.ns = median(ns);
@@ -290,5 +291,14 @@ int main(int argc, char** argv) {
                    r.stats.soft_faults, r.stats.pagefile_writes, double(r.stats.journal_bytes) / (1 << 20), ratio,
                    r.ns / median(bare), r.deterministic ? "" : "  (fault counts differ between runs!)");
     }
+    // What the reads returned does not depend on the policy or the journal: one sum for all.
+    for (const Row& r : rows)
+        if (r.stats.read_sum != first.read_sum) {
+            fmt::print(stderr, "error: {} journal {} read sum {:08x}, {} journal {} read {:08x}\n", mm::policy_name(r.policy),
+                       r.journal ? "on" : "off", r.stats.read_sum, mm::policy_name(rows.front().policy),
+                       rows.front().journal ? "on" : "off", first.read_sum);
+            return 1;
+        }
+    fmt::print("every run's reads returned the same bytes (sum {:08x})\n", first.read_sum);
     return 0;
 }

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "core/Check.h"
@@ -55,6 +56,28 @@ struct EventRecord {
     uint16_t kind;          // sim-independent event kind (mm::EventKind / os::EventKind)
     uint16_t space;         // address space / process id it concerns (0xFFFF = none)
     uint32_t args[4];
+};
+
+// An allocator whose resize() leaves new elements uninitialised (value-initialising them would
+// write every record twice): the journal's record vectors are grown by a batch of hits
+// (Journal::open_batch) and filled in place.
+template <class T>
+struct NoInitAllocator : std::allocator<T> {
+    template <class U>
+    struct rebind {
+        using other = NoInitAllocator<U>;
+    };
+    NoInitAllocator() = default;
+    template <class U>
+    NoInitAllocator(const NoInitAllocator<U>&) noexcept {}
+    template <class U>
+    void construct(U* p) noexcept {
+        ::new (static_cast<void*>(p)) U;
+    }
+    template <class U, class... Args>
+    void construct(U* p, Args&&... args) {
+        ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    }
 };
 
 struct OperationRecord {
@@ -136,8 +159,38 @@ public:
         return blob == kNoBlob ? zero : m_pages[blob];
     }
 
-    const std::vector<Change>& changes() const { return m_changes; }
-    const std::vector<EventRecord>& events() const { return m_events; }
+    using Changes = std::vector<Change, NoInitAllocator<Change>>;
+    using Events = std::vector<EventRecord, NoInitAllocator<EventRecord>>;
+    const Changes& changes() const { return m_changes; }
+    const Events& events() const { return m_events; }
+
+    // A batch of records written in place, for a loop that journals many hits (the replay):
+    // open_batch makes room for up to `changes` changes and `events` events past the end and
+    // returns where they go; close_batch says how many were written (the rest is dropped).
+    // Between the two nothing else may record. The records are exactly those record(),
+    // record_counter() and begin_event_inline() would have made, in the same order: the caller
+    // keeps their rules (no change whose before equals its after; a counter change right after an
+    // event began, so nothing to merge with).
+    struct Batch {
+        Change* changes;
+        EventRecord* events;
+        uint32_t first_change;  // index of changes[0]
+    };
+    Batch open_batch(size_t changes, size_t events) {
+        PL_CHECK(m_enabled && !m_operations.empty());
+        const size_t c = m_changes.size(), e = m_events.size();
+        PL_CHECK(c + changes < 0xFFFFFFFFu);
+        m_changes.resize(c + changes);
+        m_events.resize(e + events);
+        return Batch{m_changes.data() + c, m_events.data() + e, uint32_t(c)};
+    }
+    void close_batch(const Batch& b, size_t changes, size_t events) {
+        m_changes.resize(size_t(b.first_change) + changes);
+        m_events.resize(size_t(b.events - m_events.data()) + events);
+        if (events) m_boundary = m_events.back().first_change;
+    }
+    // True when the next counter change cannot merge with an earlier record (an event just began).
+    bool at_event_start() const { return m_changes.size() == m_boundary; }
     const std::vector<OperationRecord>& operations() const { return m_operations; }
     // The operation an event belongs to (operations own contiguous runs of events).
     uint32_t operation_of(size_t event) const {
@@ -201,8 +254,8 @@ private:
 
     bool m_enabled;
     size_t m_boundary = 0;  // changes before this index belong to an earlier event
-    std::vector<Change> m_changes;
-    std::vector<EventRecord> m_events;
+    std::vector<Change, NoInitAllocator<Change>> m_changes;
+    std::vector<EventRecord, NoInitAllocator<EventRecord>> m_events;
     std::vector<OperationRecord> m_operations;
     std::vector<PageRef> m_pages;
 };

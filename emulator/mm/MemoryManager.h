@@ -3,6 +3,7 @@
 // VirtualFree, VirtualProtect, VirtualQuery). All state changes go through the journal.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -124,6 +125,7 @@ public:
     // is added once at the end. A::address, A::size (1, 2 or 4) and A::write describe an access;
     // value_of(index, size) gives a store's value; every value read is added to read_sum (so a
     // read really loads its bytes, and a replay's reads can be compared across policies).
+    static constexpr size_t kPrefetchAhead = 8;
     template <class A, class ValueOf>
     [[gnu::always_inline]] size_t hit_run_unjournaled(uint16_t space, const A* a, size_t i, size_t n,
                                                       ValueOf&& value_of, uint32_t& read_sum) {
@@ -136,6 +138,21 @@ public:
         const size_t first = i;
         uint32_t sum = read_sum;
         for (; i < n; ++i) {
+            // The host's caches: the bytes an access kPrefetchAhead later will touch, if its page
+            // is present now, are asked for now (a hint: nothing of the machine changes). A hit
+            // costs little more than waiting for its data; this overlaps the waits.
+            if (i + kPrefetchAhead < n) [[likely]] {
+                const uint32_t ahead = a[i + kPrefetchAhead].address;
+                const uint32_t pda = cr3 + x86::pde_index(ahead) * 4;
+                uint32_t pd;
+                std::memcpy(&pd, frames[pda >> 12].data() + (pda & 0xFFFu), 4);
+                if (pd & Pte::kPresent) {
+                    const uint32_t pta = (pd & Pte::kFrameMask) + x86::pte_index(ahead) * 4;
+                    uint32_t pt;
+                    std::memcpy(&pt, frames[pta >> 12].data() + (pta & 0xFFFu), 4);
+                    if (pt & Pte::kPresent) __builtin_prefetch(frames[pt >> 12].data() + x86::page_offset(ahead));
+                }
+            }
             const uint32_t va = a[i].address, size = a[i].size;
             const bool write = a[i].write;
             if (x86::page_offset(va) + size > 0x1000) [[unlikely]]
@@ -178,6 +195,98 @@ public:
             }
         }
         m_counters[size_t(Counter::Accesses)] += i - first;
+        read_sum = sum;
+        return i;
+    }
+    // The same run with the journal on: each hit records exactly what access() records for it, in
+    // its order (the access count, the PTE's Accessed/Dirty bits when they change, the stored bytes
+    // with their old value, then the AccessDone event), written in place into the journal
+    // (Journal::open_batch) at most kJournalBatch accesses at a time. Declines (returns i) when
+    // the policy is LRU (a hit moves the page in the active list, which records list changes) or
+    // when the journal could merge the next counter change into an earlier record.
+    static constexpr size_t kJournalBatch = 4096;
+    template <class A, class ValueOf>
+    [[gnu::always_inline]] size_t hit_run_journaled(uint16_t space, const A* a, size_t i, size_t n,
+                                                    ValueOf&& value_of, uint32_t& read_sum) {
+        using core::Change;
+        using core::Store;
+        using x86::Pte;
+        if (space != m_current || !m_tlb.empty() || !m_journal.enabled() || m_config.policy == Policy::Lru ||
+            !m_journal.at_event_start()) [[unlikely]]
+            return i;
+        const size_t end = i + std::min(n - i, kJournalBatch);
+        const core::Journal::Batch b = m_journal.open_batch(3 * (end - i), end - i);
+        core::PageRef* const frames = m_ram.frame_table();
+        const uint32_t cr3 = m_cr3;
+        uint64_t accesses = m_counters[size_t(Counter::Accesses)];
+        size_t c = 0, e = 0;
+        uint32_t sum = read_sum;
+        x86::WalkRecord last{};
+        for (; i < end; ++i) {
+            if (i + kPrefetchAhead < n) [[likely]] {
+                const uint32_t ahead = a[i + kPrefetchAhead].address;
+                const uint32_t pda = cr3 + x86::pde_index(ahead) * 4;
+                uint32_t pd;
+                std::memcpy(&pd, frames[pda >> 12].data() + (pda & 0xFFFu), 4);
+                if (pd & Pte::kPresent) {
+                    const uint32_t pta = (pd & Pte::kFrameMask) + x86::pte_index(ahead) * 4;
+                    uint32_t pt;
+                    std::memcpy(&pt, frames[pta >> 12].data() + (pta & 0xFFFu), 4);
+                    if (pt & Pte::kPresent) __builtin_prefetch(frames[pt >> 12].data() + x86::page_offset(ahead));
+                }
+            }
+            const uint32_t va = a[i].address, size = a[i].size;
+            const bool write = a[i].write;
+            if (x86::page_offset(va) + size > 0x1000 || accesses >= 0xFFFFFFFFu) [[unlikely]]
+                break;
+            const uint32_t rights = Pte::kPresent | Pte::kUser | (write ? Pte::kWrite : 0u);
+            const uint32_t need = rights | Pte::kAccessed;
+            const uint32_t pde_address = cr3 + x86::pde_index(va) * 4;
+            uint32_t pde;
+            std::memcpy(&pde, frames[pde_address >> 12].data() + (pde_address & 0xFFFu), 4);
+            if ((pde & need) != need) [[unlikely]]
+                break;
+            const uint32_t pte_address = (pde & Pte::kFrameMask) + x86::pte_index(va) * 4;
+            uint32_t pte;
+            std::memcpy(&pte, frames[pte_address >> 12].data() + (pte_address & 0xFFFu), 4);
+            if ((pte & rights) != rights) [[unlikely]]
+                break;
+            b.changes[c++] = Change{Store::Counter, 0, 0, uint32_t(Counter::Accesses), uint32_t(accesses),
+                                    uint32_t(accesses + 1)};
+            ++accesses;
+            const uint32_t pte_bits = Pte::kAccessed | (write ? Pte::kDirty : 0u);
+            if ((pte & pte_bits) != pte_bits) {
+                const uint32_t updated = pte | pte_bits;
+                b.changes[c++] = Change{Store::PhysBytes, 4, 0, pte_address, pte, updated};
+                std::memcpy(frames[pte_address >> 12].mutable_data() + (pte_address & 0xFFFu), &updated, 4);
+            }
+            const uint32_t frame = pte >> 12;
+            const uint32_t offset = x86::page_offset(va);
+            uint32_t done;
+            if (write) {
+                done = value_of(i, size);
+                const uint32_t value = size < 4 ? done & ((1u << (8 * size)) - 1) : done;
+                const uint32_t old = m_ram.read((frame << 12) | offset, size);
+                if (old != value) {
+                    b.changes[c++] = Change{Store::PhysBytes, uint8_t(size), 0, (frame << 12) | offset, old, value};
+                    uint8_t* p = frames[frame].mutable_data() + offset;
+                    switch (size) {
+                        case 1: *p = uint8_t(value); break;
+                        case 2: { const uint16_t v = uint16_t(value); std::memcpy(p, &v, 2); break; }
+                        default: std::memcpy(p, &value, 4); break;
+                    }
+                }
+            } else {
+                done = m_ram.read((frame << 12) | offset, size);
+                sum += done;
+            }
+            b.events[e++] = core::EventRecord{b.first_change + uint32_t(c), uint16_t(EventKind::AccessDone), space,
+                                              {va, done, uint32_t(write ? x86::Access::Write : x86::Access::Read), size}};
+            last = x86::WalkRecord{va, cr3, pde_address, pde, pte_address, pte, (frame << 12) | offset, false, true};
+        }
+        m_counters[size_t(Counter::Accesses)] = accesses;
+        m_journal.close_batch(b, c, e);
+        if (e) m_last_walk = last;
         read_sum = sum;
         return i;
     }

@@ -176,8 +176,12 @@ bool Replay::run_plain() {
         if (!a.write) read_sum += r.value;
         return true;
     };
+    auto value_of = [](size_t i, uint32_t size) { return replay_write_value(i, size); };
     auto run = [&](size_t from, size_t to) {
         for (size_t i = from; i < to; ++i) {
+            // Runs of hits in one inlined loop; what it declines goes through access_hit/access().
+            i = mm.hit_run_journaled(space, accesses, i, to, value_of, read_sum);
+            if (i == to) break;
             const TraceAccess a = accesses[i];
             const x86::Access kind = a.write ? x86::Access::Write : x86::Access::Read;
             const uint32_t value = replay_write_value(i, a.size);
@@ -194,7 +198,6 @@ bool Replay::run_plain() {
     core::Journal& journal = m_machine->journal();
     if (!journal.enabled()) {
         // Runs of hits in one inlined loop, each miss through access().
-        auto value_of = [](size_t i, uint32_t size) { return replay_write_value(i, size); };
         for (size_t i = 0; i < n;) {
             i = mm.hit_run_unjournaled(space, accesses, i, n, value_of, read_sum);
             if (i == n) break;

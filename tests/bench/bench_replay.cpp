@@ -60,6 +60,7 @@
 #include <random>
 #include <vector>
 
+#include "core/Journal.h"
 #include "core/Page.h"
 #include "mm/Pfn.h"
 #include "sim/AccessTrace.h"
@@ -279,17 +280,22 @@ int main(int argc, char** argv) {
     fmt::print("fresh memory: {:.0f} ns to first touch a 4 KB page; allocator {}\n", fresh_ns,
                cold ? "returns freed memory (--cold)" : "keeps freed memory (runs after the first are warm)");
     fmt::print("bare two-level walk: {:.2f} ns/access (median of {}; checksum {:x})\n", median(bare), runs, sink & 0xFFFF);
-    fmt::print("\n{:<7} {:<7} {:>10} {:>8} {:>10} {:>10} {:>10} {:>10} {:>11} {:>7} {:>8}\n", "policy", "journal",
-               "ns/access", "min", "faults", "hard", "soft", "pf_writes", "journal_MB", "on/off", "x_bare");
+    fmt::print("\n{:<7} {:<7} {:>10} {:>8} {:>10} {:>10} {:>10} {:>10} {:>11} {:>7} {:>8} {:>8}\n", "policy", "journal",
+               "ns/access", "min", "faults", "hard", "soft", "pf_writes", "journal_MB", "on/off", "x_bare", "B/access");
     for (size_t i = 0; i < rows.size(); ++i) {
         const Row& r = rows[i];
         std::string ratio = "";
         if (r.journal && i > 0 && rows[i - 1].policy == r.policy && !rows[i - 1].journal)
             ratio = fmt::format("{:.2f}", r.ns / rows[i - 1].ns);
-        fmt::print("{:<7} {:<7} {:>10.2f} {:>8.2f} {:>10} {:>10} {:>10} {:>10} {:>11.1f} {:>7} {:>8.1f}{}\n",
+        // Bytes of change and event records per access (the journal's write traffic; its capacity,
+        // journal_MB, also holds the reservation's slack and the kept pages' references).
+        const double record_bytes = double(r.stats.journal_changes * sizeof(core::Change) +
+                                           r.stats.journal_events * sizeof(core::EventRecord)) /
+                                    double(r.stats.accesses);
+        fmt::print("{:<7} {:<7} {:>10.2f} {:>8.2f} {:>10} {:>10} {:>10} {:>10} {:>11.1f} {:>7} {:>8.1f} {:>8.1f}{}\n",
                    mm::policy_name(r.policy), r.journal ? "on" : "off", r.ns, r.min_ns, r.stats.page_faults, r.stats.hard_faults,
                    r.stats.soft_faults, r.stats.pagefile_writes, double(r.stats.journal_bytes) / (1 << 20), ratio,
-                   r.ns / median(bare), r.deterministic ? "" : "  (fault counts differ between runs!)");
+                   r.ns / median(bare), record_bytes, r.deterministic ? "" : "  (counts or reads differ between runs!)");
     }
     // What the reads returned does not depend on the policy or the journal: one sum for all.
     for (const Row& r : rows)

@@ -407,3 +407,74 @@ TEST_CASE("replay: timing is reported only when asked for", "[replay]") {
     REQUIRE(timed.stats.ns_per_access.has_value());
     CHECK(*timed.stats.ns_per_access > 0);
 }
+
+// The replay runs hits in batched loops (MemoryManager::hit_run_unjournaled / hit_run_journaled)
+// that must do and record exactly what access() does for each of them: the same trace driven
+// through access() one access at a time gives the same journal, record for record, the same
+// machine and the same values read.
+TEST_CASE("replay: the batched hit loops do exactly what access() does", "[replay][journal]") {
+    const auto trace = hot_cold_trace(23, 120, 6000);
+    for (mm::Policy policy : {mm::Policy::Fifo, mm::Policy::Clock, mm::Policy::Lru, mm::Policy::WorkingSet}) {
+        for (bool journal : {true, false}) {
+            INFO(mm::policy_name(policy) << (journal ? ", journal on" : ", journal off"));
+            auto o = options(10, policy);
+            o.journal = journal;
+            sim::Replay batched(trace, o);
+            REQUIRE(batched.ok());
+            const sim::ReplayStats s = batched.run();
+            REQUIRE(batched.ok());
+
+            sim::Replay single(trace, o);
+            REQUIRE(single.ok());
+            os::Machine& m = single.machine();
+            uint32_t read_sum = 0;
+            for (size_t i = 0; i < trace.accesses.size(); ++i) {
+                const TraceAccess& a = trace.accesses[i];
+                const mm::AccessResult r =
+                    m.mm().access(single.space(), a.address, a.size, a.write ? x86::Access::Write : x86::Access::Read,
+                                  sim::replay_write_value(i, a.size));
+                REQUIRE(r.ok());
+                if (!a.write) read_sum += r.value;
+            }
+            m.sync_position();
+            CHECK(s.read_sum == read_sum);
+
+            const os::Machine& b = batched.machine();
+            CHECK(b.mm().counters() == m.mm().counters());
+            CHECK(b.mm().clock_hand() == m.mm().clock_hand());
+            for (uint32_t f = 0; f < b.mm().pfn().size(); ++f) {
+                INFO("frame " << f);
+                CHECK(b.mm().ram().content(f).same_bytes(m.mm().ram().content(f)));
+                CHECK(b.mm().pfn()[f].list == m.mm().pfn()[f].list);
+                CHECK(b.mm().pfn()[f].flink == m.mm().pfn()[f].flink);
+            }
+            for (uint32_t slot = 1; slot <= b.mm().pagefile().capacity(); ++slot)
+                CHECK(b.mm().pagefile().content(slot).same_bytes(m.mm().pagefile().content(slot)));
+            CHECK(b.mm().last_walk().va == m.mm().last_walk().va);
+
+            const auto& bc = b.journal().changes();
+            const auto& mc = m.journal().changes();
+            REQUIRE(bc.size() == mc.size());
+            size_t differing = 0;
+            for (size_t k = 0; k < bc.size(); ++k)
+                if (bc[k].store != mc[k].store || bc[k].field != mc[k].field || bc[k].aux != mc[k].aux ||
+                    bc[k].target != mc[k].target || bc[k].before != mc[k].before || bc[k].after != mc[k].after)
+                    ++differing;
+            CHECK(differing == 0);
+            const auto& be = b.journal().events();
+            const auto& me = m.journal().events();
+            REQUIRE(be.size() == me.size());
+            differing = 0;
+            for (size_t k = 0; k < be.size(); ++k)
+                if (be[k].first_change != me[k].first_change || be[k].kind != me[k].kind || be[k].space != me[k].space ||
+                    be[k].args[0] != me[k].args[0] || be[k].args[1] != me[k].args[1] || be[k].args[2] != me[k].args[2] ||
+                    be[k].args[3] != me[k].args[3])
+                    ++differing;
+            CHECK(differing == 0);
+            if (journal) {
+                CHECK(bc.size() > trace.accesses.size());  // the test journals something
+                CHECK(first_problem(batched.machine()) == "");
+            }
+        }
+    }
+}

@@ -606,7 +606,11 @@ void MemoryManager::map_private(uint16_t space, uint32_t pte_address, uint32_t f
 }
 
 uint32_t MemoryManager::choose_victim(std::vector<uint32_t>& tried) {
-    auto was_tried = [&](uint32_t f) { return std::find(tried.begin(), tried.end(), f) != tried.end(); };
+    // (Almost always nothing was tried yet: the sweep then skips the search.)
+    const bool any_tried = !tried.empty();
+    auto was_tried = [&](uint32_t f) {
+        return any_tried && std::find(tried.begin(), tried.end(), f) != tried.end();
+    };
     if (m_config.policy == Policy::Fifo || m_config.policy == Policy::Lru) {
         for (uint32_t f = m_pfn.list(FrameList::Active).first; f != kNoFrame; f = m_pfn[f].flink)
             if (!was_tried(f) && !(m_pfn[f].flags & PfnEntry::kLocked)) return f;

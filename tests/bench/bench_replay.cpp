@@ -181,6 +181,7 @@ struct Row {
     bool journal;
     double ns;      // median
     double min_ns;  // the fastest run (the least disturbed by other processes)
+    double first_ns;  // the first run of all, warm-up included (fresh memory)
     sim::ReplayStats stats;
     bool deterministic;
 };
@@ -204,6 +205,11 @@ int main(int argc, char** argv) {
     app.add_option("--writes", shape.writes, "Fraction of writes")->capture_default_str()->check(CLI::Range(0.0, 1.0));
     app.add_option("--frames", frames, "Data frames")->capture_default_str()->check(CLI::Range(1u, 1u << 19));
     app.add_option("--runs", runs, "Runs per configuration (the median is shown)")->capture_default_str()->check(CLI::Range(1, 99));
+    int warmup = 2;
+    app.add_option("--warmup", warmup,
+                   "Untimed runs before them (the first touches fresh memory: see the 'first' column)")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 9));
     app.add_option("--journal", journal_modes, "Journal modes to run")->capture_default_str()->check(CLI::IsMember({"off", "on", "both"}));
     app.add_option("--seed", shape.seed, "Trace seed")->capture_default_str();
     app.add_option("--policies", policies, "Policies to run")->check(CLI::IsMember({"fifo", "clock", "lru", "ws"}));
@@ -238,8 +244,8 @@ int main(int argc, char** argv) {
             o.policy = *mm::parse_policy(name);
             o.journal = journal;
             std::vector<double> ns;
-            Row row{o.policy, journal, 0, 0, {}, true};
-            for (int r = 0; r < runs; ++r) {
+            Row row{o.policy, journal, 0, 0, 0, {}, true};
+            for (int r = 0; r < warmup + runs; ++r) {
                 rusage before{}, after{};
                 getrusage(RUSAGE_SELF, &before);
                 const sim::ReplayOutcome out = sim::replay_trace(trace, o);
@@ -248,11 +254,13 @@ int main(int argc, char** argv) {
                     fmt::print(stderr, "{}\n", *out.error);
                     return 2;
                 }
-                ns.push_back(*out.stats.ns_per_access);
+                if (r == 0) row.first_ns = *out.stats.ns_per_access;
+                if (r >= warmup) ns.push_back(*out.stats.ns_per_access);
                 if (verbose)
-                    fmt::print(stderr, "{} journal {} run {}: {:.2f} ns/access, {} minor page faults\n", name,
-                               journal ? "on" : "off", r + 1, ns.back(), after.ru_minflt - before.ru_minflt);
-                if (r == 0) row.stats = out.stats;
+                    fmt::print(stderr, "{} journal {} run {}{}: {:.2f} ns/access, {} minor page faults\n", name,
+                               journal ? "on" : "off", r + 1, r < warmup ? " (warm-up)" : "", *out.stats.ns_per_access,
+                               after.ru_minflt - before.ru_minflt);
+                if (r == 0) row.stats = out.stats;  // (every run's counts must equal the first's)
                 else if (out.stats.page_faults != row.stats.page_faults ||
                          out.stats.pagefile_writes != row.stats.pagefile_writes ||
                          out.stats.read_sum != row.stats.read_sum)
@@ -280,8 +288,11 @@ int main(int argc, char** argv) {
     fmt::print("fresh memory: {:.0f} ns to first touch a 4 KB page; allocator {}\n", fresh_ns,
                cold ? "returns freed memory (--cold)" : "keeps freed memory (runs after the first are warm)");
     fmt::print("bare two-level walk: {:.2f} ns/access (median of {}; checksum {:x})\n", median(bare), runs, sink & 0xFFFF);
-    fmt::print("\n{:<7} {:<7} {:>10} {:>8} {:>10} {:>10} {:>10} {:>10} {:>11} {:>7} {:>8} {:>8}\n", "policy", "journal",
-               "ns/access", "min", "faults", "hard", "soft", "pf_writes", "journal_MB", "on/off", "x_bare", "B/access");
+    fmt::print("timed: {} runs per configuration after {} untimed warm-up run(s); ns/access is their median\n", runs,
+               warmup);
+    fmt::print("\n{:<7} {:<7} {:>10} {:>8} {:>8} {:>10} {:>10} {:>10} {:>10} {:>11} {:>7} {:>8} {:>8}\n", "policy",
+               "journal", "ns/access", "min", "first", "faults", "hard", "soft", "pf_writes", "journal_MB", "on/off",
+               "x_bare", "B/access");
     for (size_t i = 0; i < rows.size(); ++i) {
         const Row& r = rows[i];
         std::string ratio = "";
@@ -292,8 +303,9 @@ int main(int argc, char** argv) {
         const double record_bytes = double(r.stats.journal_changes * sizeof(core::Change) +
                                            r.stats.journal_events * sizeof(core::EventRecord)) /
                                     double(r.stats.accesses);
-        fmt::print("{:<7} {:<7} {:>10.2f} {:>8.2f} {:>10} {:>10} {:>10} {:>10} {:>11.1f} {:>7} {:>8.1f} {:>8.1f}{}\n",
-                   mm::policy_name(r.policy), r.journal ? "on" : "off", r.ns, r.min_ns, r.stats.page_faults, r.stats.hard_faults,
+        fmt::print("{:<7} {:<7} {:>10.2f} {:>8.2f} {:>8.2f} {:>10} {:>10} {:>10} {:>10} {:>11.1f} {:>7} {:>8.1f} {:>8.1f}{}\n",
+                   mm::policy_name(r.policy), r.journal ? "on" : "off", r.ns, r.min_ns, r.first_ns, r.stats.page_faults,
+                   r.stats.hard_faults,
                    r.stats.soft_faults, r.stats.pagefile_writes, double(r.stats.journal_bytes) / (1 << 20), ratio,
                    r.ns / median(bare), record_bytes, r.deterministic ? "" : "  (counts or reads differ between runs!)");
     }

@@ -201,9 +201,9 @@ public:
     // The same run with the journal on: each hit records exactly what access() records for it, in
     // its order (the access count, the PTE's Accessed/Dirty bits when they change, the stored bytes
     // with their old value, then the AccessDone event), written in place into the journal
-    // (Journal::open_batch) at most kJournalBatch accesses at a time. Declines (returns i) when
-    // the policy is LRU (a hit moves the page in the active list, which records list changes) or
-    // when the journal could merge the next counter change into an earlier record.
+    // (Journal::open_batch) at most kJournalBatch accesses at a time, an LRU touch's list links
+    // included. Declines (returns i) when the journal could merge the next counter change into an
+    // earlier record.
     static constexpr size_t kJournalBatch = 4096;
     template <class A, class ValueOf>
     [[gnu::always_inline]] size_t hit_run_journaled(uint16_t space, const A* a, size_t i, size_t n,
@@ -211,11 +211,13 @@ public:
         using core::Change;
         using core::Store;
         using x86::Pte;
-        if (space != m_current || !m_tlb.empty() || !m_journal.enabled() || m_config.policy == Policy::Lru ||
-            !m_journal.at_event_start()) [[unlikely]]
+        if (space != m_current || !m_tlb.empty() || !m_journal.enabled() || !m_journal.at_event_start()) [[unlikely]]
             return i;
+        const bool lru = m_config.policy == Policy::Lru;
+        // At most: the count, the PTE, the data, and an LRU touch's six links.
+        const size_t per_access = lru ? 9 : 3;
         const size_t end = i + std::min(n - i, kJournalBatch);
-        const core::Journal::Batch b = m_journal.open_batch(3 * (end - i), end - i);
+        const core::Journal::Batch b = m_journal.open_batch(per_access * (end - i), end - i);
         core::PageRef* const frames = m_ram.frame_table();
         const uint32_t cr3 = m_cr3;
         uint64_t accesses = m_counters[size_t(Counter::Accesses)];
@@ -262,6 +264,11 @@ public:
             }
             const uint32_t frame = pte >> 12;
             const uint32_t offset = x86::page_offset(va);
+            if (lru && m_pfn[frame].list == FrameList::Active)
+                m_pfn.move_to_back_recorded(frame, [&](core::Store store, uint8_t field, uint32_t target,
+                                                       uint32_t before, uint32_t after) {
+                    b.changes[c++] = Change{store, field, 0, target, before, after};
+                });
             uint32_t done;
             if (write) {
                 done = value_of(i, size);

@@ -139,22 +139,4 @@ uint32_t PfnDatabase::pop_front(FrameList l) {
     return pfn;
 }
 
-// An LRU touch: the frame is unlinked and linked again at the back within one step, so only the
-// six links that end up different change (remove() and push_back() would also take the frame
-// off the list and back and count it out and in: eleven changes where six do, and an LRU
-// replay journals one such move for almost every access).
-void PfnDatabase::move_to_back(uint32_t pfn) {
-    const FrameList l = m_entries[pfn].list;
-    if (l == FrameList::None || m_lists[int(l)].last == pfn) return;
-    const uint32_t prev = m_entries[pfn].blink, next = m_entries[pfn].flink;  // next exists: pfn is not last
-    const uint32_t last = m_lists[int(l)].last;
-    if (prev != kNoFrame) put(prev, PfnField::Flink, m_entries[prev].flink, next);
-    else set_head(l, 0, next);
-    put(next, PfnField::Blink, m_entries[next].blink, prev);
-    put(last, PfnField::Flink, m_entries[last].flink, pfn);
-    put(pfn, PfnField::Blink, m_entries[pfn].blink, last);
-    put(pfn, PfnField::Flink, m_entries[pfn].flink, kNoFrame);
-    set_head(l, 1, pfn);
-}
-
 }  // namespace pagelab::mm

@@ -85,7 +85,41 @@ public:
     void push_back(FrameList l, uint32_t pfn);
     void remove(uint32_t pfn);  // from whichever list it is on
     uint32_t pop_front(FrameList l);
-    void move_to_back(uint32_t pfn);  // within its list (LRU touch)
+    // An LRU touch: the frame goes to the back of its list within one step, so only the six links
+    // that end up different change (remove() and push_back() would also take the frame off the
+    // list and back and count it out and in: eleven changes where six do, and an LRU replay
+    // journals one such move for almost every access).
+    void move_to_back(uint32_t pfn) {
+        move_to_back_recorded(pfn, [this](core::Store store, uint8_t field, uint32_t target, uint32_t before,
+                                          uint32_t after) { m_journal.record(store, field, target, before, after); });
+    }
+    // The same, each change given to record(store, field, target, before, after) instead of the
+    // journal (a batch of journaled hits writes its records in place: Journal::open_batch).
+    template <class Record>
+    [[gnu::always_inline]] void move_to_back_recorded(uint32_t pfn, Record&& record) {
+        const FrameList l = m_entries[pfn].list;
+        if (l == FrameList::None || m_lists[int(l)].last == pfn) return;
+        ListHead& h = m_lists[int(l)];
+        const uint32_t prev = m_entries[pfn].blink, next = m_entries[pfn].flink;  // next exists: pfn is not last
+        const uint32_t last = h.last;
+        auto link = [&](uint32_t f, PfnField field, uint32_t& slot, uint32_t value) {
+            if (slot == value) return;
+            record(core::Store::Pfn, uint8_t(field), f, slot, value);
+            slot = value;
+        };
+        auto head = [&](uint8_t field, uint32_t& slot, uint32_t value) {
+            if (slot == value) return;
+            record(core::Store::ListHead, field, uint32_t(l), slot, value);
+            slot = value;
+        };
+        if (prev != kNoFrame) link(prev, PfnField::Flink, m_entries[prev].flink, next);
+        else head(0, h.first, next);
+        link(next, PfnField::Blink, m_entries[next].blink, prev);
+        link(last, PfnField::Flink, m_entries[last].flink, pfn);
+        link(pfn, PfnField::Blink, m_entries[pfn].blink, last);
+        link(pfn, PfnField::Flink, m_entries[pfn].flink, kNoFrame);
+        head(1, h.last, pfn);
+    }
 
     // Undo/redo.
     void apply(uint8_t field, uint32_t target, uint64_t value);

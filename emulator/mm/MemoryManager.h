@@ -125,6 +125,35 @@ public:
     // is added once at the end. A::address, A::size (1, 2 or 4) and A::write describe an access;
     // value_of(index, size) gives a store's value; every value read is added to read_sum (so a
     // read really loads its bytes, and a replay's reads can be compared across policies).
+    // The batched loops' walk: the PDE and PTE of va (read through the frame table) when both
+    // allow a user-mode access and the PDE already carries Accessed (hit()'s conditions).
+    [[gnu::always_inline]] static bool user_hit_walk(const core::PageRef* frames, uint32_t cr3, uint32_t va, bool write,
+                                                     uint32_t& pde_address, uint32_t& pde, uint32_t& pte_address,
+                                                     uint32_t& pte) {
+        using x86::Pte;
+        const uint32_t rights = Pte::kPresent | Pte::kUser | (write ? Pte::kWrite : 0u);
+        const uint32_t need = rights | Pte::kAccessed;
+        pde_address = cr3 + x86::pde_index(va) * 4;
+        std::memcpy(&pde, frames[pde_address >> 12].data() + (pde_address & 0xFFFu), 4);
+        if ((pde & need) != need) return false;
+        pte_address = (pde & Pte::kFrameMask) + x86::pte_index(va) * 4;
+        std::memcpy(&pte, frames[pte_address >> 12].data() + (pte_address & 0xFFFu), 4);
+        return (pte & rights) == rights;
+    }
+    // The host's caches: the bytes at va, if its page is present now, are asked for now (a hint:
+    // nothing of the machine changes). A hit costs little more than waiting for its data; asking
+    // kPrefetchAhead accesses early overlaps the waits.
+    [[gnu::always_inline]] static void prefetch_data(const core::PageRef* frames, uint32_t cr3, uint32_t va) {
+        using x86::Pte;
+        const uint32_t pda = cr3 + x86::pde_index(va) * 4;
+        uint32_t pd;
+        std::memcpy(&pd, frames[pda >> 12].data() + (pda & 0xFFFu), 4);
+        if (!(pd & Pte::kPresent)) return;
+        const uint32_t pta = (pd & Pte::kFrameMask) + x86::pte_index(va) * 4;
+        uint32_t pt;
+        std::memcpy(&pt, frames[pta >> 12].data() + (pta & 0xFFFu), 4);
+        if (pt & Pte::kPresent) __builtin_prefetch(frames[pt >> 12].data() + x86::page_offset(va));
+    }
     static constexpr size_t kPrefetchAhead = 8;
     template <class A, class ValueOf>
     [[gnu::always_inline]] size_t hit_run_unjournaled(uint16_t space, const A* a, size_t i, size_t n,
@@ -138,36 +167,14 @@ public:
         const size_t first = i;
         uint32_t sum = read_sum;
         for (; i < n; ++i) {
-            // The host's caches: the bytes an access kPrefetchAhead later will touch, if its page
-            // is present now, are asked for now (a hint: nothing of the machine changes). A hit
-            // costs little more than waiting for its data; this overlaps the waits.
-            if (i + kPrefetchAhead < n) [[likely]] {
-                const uint32_t ahead = a[i + kPrefetchAhead].address;
-                const uint32_t pda = cr3 + x86::pde_index(ahead) * 4;
-                uint32_t pd;
-                std::memcpy(&pd, frames[pda >> 12].data() + (pda & 0xFFFu), 4);
-                if (pd & Pte::kPresent) {
-                    const uint32_t pta = (pd & Pte::kFrameMask) + x86::pte_index(ahead) * 4;
-                    uint32_t pt;
-                    std::memcpy(&pt, frames[pta >> 12].data() + (pta & 0xFFFu), 4);
-                    if (pt & Pte::kPresent) __builtin_prefetch(frames[pt >> 12].data() + x86::page_offset(ahead));
-                }
-            }
+            if (i + kPrefetchAhead < n) [[likely]]
+                prefetch_data(frames, cr3, a[i + kPrefetchAhead].address);
             const uint32_t va = a[i].address, size = a[i].size;
             const bool write = a[i].write;
             if (x86::page_offset(va) + size > 0x1000) [[unlikely]]
                 break;
-            const uint32_t rights = Pte::kPresent | Pte::kUser | (write ? Pte::kWrite : 0u);
-            const uint32_t need = rights | Pte::kAccessed;
-            const uint32_t pde_address = cr3 + x86::pde_index(va) * 4;
-            uint32_t pde;
-            std::memcpy(&pde, frames[pde_address >> 12].data() + (pde_address & 0xFFFu), 4);
-            if ((pde & need) != need) [[unlikely]]
-                break;
-            const uint32_t pte_address = (pde & Pte::kFrameMask) + x86::pte_index(va) * 4;
-            uint32_t pte;
-            std::memcpy(&pte, frames[pte_address >> 12].data() + (pte_address & 0xFFFu), 4);
-            if ((pte & rights) != rights) [[unlikely]]
+            uint32_t pde_address, pde, pte_address, pte;
+            if (!user_hit_walk(frames, cr3, va, write, pde_address, pde, pte_address, pte)) [[unlikely]]
                 break;
             const uint32_t pte_bits = Pte::kAccessed | (write ? Pte::kDirty : 0u);
             if ((pte & pte_bits) != pte_bits) {
@@ -225,33 +232,14 @@ public:
         uint32_t sum = read_sum;
         x86::WalkRecord last{};
         for (; i < end; ++i) {
-            if (i + kPrefetchAhead < n) [[likely]] {
-                const uint32_t ahead = a[i + kPrefetchAhead].address;
-                const uint32_t pda = cr3 + x86::pde_index(ahead) * 4;
-                uint32_t pd;
-                std::memcpy(&pd, frames[pda >> 12].data() + (pda & 0xFFFu), 4);
-                if (pd & Pte::kPresent) {
-                    const uint32_t pta = (pd & Pte::kFrameMask) + x86::pte_index(ahead) * 4;
-                    uint32_t pt;
-                    std::memcpy(&pt, frames[pta >> 12].data() + (pta & 0xFFFu), 4);
-                    if (pt & Pte::kPresent) __builtin_prefetch(frames[pt >> 12].data() + x86::page_offset(ahead));
-                }
-            }
+            if (i + kPrefetchAhead < n) [[likely]]
+                prefetch_data(frames, cr3, a[i + kPrefetchAhead].address);
             const uint32_t va = a[i].address, size = a[i].size;
             const bool write = a[i].write;
             if (x86::page_offset(va) + size > 0x1000 || accesses >= 0xFFFFFFFFu) [[unlikely]]
                 break;
-            const uint32_t rights = Pte::kPresent | Pte::kUser | (write ? Pte::kWrite : 0u);
-            const uint32_t need = rights | Pte::kAccessed;
-            const uint32_t pde_address = cr3 + x86::pde_index(va) * 4;
-            uint32_t pde;
-            std::memcpy(&pde, frames[pde_address >> 12].data() + (pde_address & 0xFFFu), 4);
-            if ((pde & need) != need) [[unlikely]]
-                break;
-            const uint32_t pte_address = (pde & Pte::kFrameMask) + x86::pte_index(va) * 4;
-            uint32_t pte;
-            std::memcpy(&pte, frames[pte_address >> 12].data() + (pte_address & 0xFFFu), 4);
-            if ((pte & rights) != rights) [[unlikely]]
+            uint32_t pde_address, pde, pte_address, pte;
+            if (!user_hit_walk(frames, cr3, va, write, pde_address, pde, pte_address, pte)) [[unlikely]]
                 break;
             b.changes[c++] = Change{Store::Counter, 0, 0, uint32_t(Counter::Accesses), uint32_t(accesses),
                                     uint32_t(accesses + 1)};

@@ -8,7 +8,12 @@
 #pragma once
 
 #include <cstdint>
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
+#include <new>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -58,26 +63,74 @@ struct EventRecord {
     uint32_t args[4];
 };
 
-// An allocator whose resize() leaves new elements uninitialised (value-initialising them would
-// write every record twice): the journal's record vectors are grown by a batch of hits
-// (Journal::open_batch) and filled in place.
+// A growable array of plain records, for the journal's changes and events: std::vector's
+// interface as far as readers use it (size, [], iteration, back), plus growth that leaves the new
+// records uninitialised for a batch to fill in place (std::vector's resize writes every one
+// first, and with a custom allocator loops over them one by one).
 template <class T>
-struct NoInitAllocator : std::allocator<T> {
-    template <class U>
-    struct rebind {
-        using other = NoInitAllocator<U>;
-    };
-    NoInitAllocator() = default;
-    template <class U>
-    NoInitAllocator(const NoInitAllocator<U>&) noexcept {}
-    template <class U>
-    void construct(U* p) noexcept {
-        ::new (static_cast<void*>(p)) U;
+class RecordLog {
+    static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+
+public:
+    RecordLog() = default;
+    RecordLog(const RecordLog& o) { *this = o; }
+    RecordLog& operator=(const RecordLog& o) {
+        if (this != &o) {
+            m_size = 0;
+            reserve(o.m_size);
+            if (o.m_size) std::memcpy(m_data, o.m_data, o.m_size * sizeof(T));
+            m_size = o.m_size;
+        }
+        return *this;
     }
-    template <class U, class... Args>
-    void construct(U* p, Args&&... args) {
-        ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+    ~RecordLog() { std::free(m_data); }
+
+    size_t size() const { return m_size; }
+    size_t capacity() const { return m_capacity; }
+    bool empty() const { return m_size == 0; }
+    const T* data() const { return m_data; }
+    T* data() { return m_data; }
+    const T& operator[](size_t i) const { return m_data[i]; }
+    T& operator[](size_t i) { return m_data[i]; }
+    const T& back() const { return m_data[m_size - 1]; }
+    T& back() { return m_data[m_size - 1]; }
+    const T* begin() const { return m_data; }
+    const T* end() const { return m_data + m_size; }
+
+    [[gnu::always_inline]] void push_back(const T& v) {
+        if (m_size == m_capacity) [[unlikely]]
+            grow(m_size + 1);
+        m_data[m_size++] = v;
     }
+    void reserve(size_t n) {
+        if (n > m_capacity) reallocate(n);
+    }
+    // Grows to n records (the new ones uninitialised) or drops the records from n on.
+    void resize_uninitialized(size_t n) {
+        if (n > m_capacity) grow(n);
+        m_size = n;
+    }
+    void shrink_to_fit() {
+        if (m_capacity > m_size) reallocate(m_size);
+    }
+
+private:
+    [[gnu::noinline]] void grow(size_t at_least) { reallocate(std::max<size_t>({at_least, m_capacity * 2, 64})); }
+    void reallocate(size_t n) {
+        if (n == 0) {
+            std::free(m_data);
+            m_data = nullptr;
+            m_capacity = 0;
+            return;
+        }
+        T* p = static_cast<T*>(std::realloc(static_cast<void*>(m_data), n * sizeof(T)));
+        if (!p) throw std::bad_alloc();
+        m_data = p;
+        m_capacity = n;
+    }
+    T* m_data = nullptr;
+    size_t m_size = 0;
+    size_t m_capacity = 0;
 };
 
 struct OperationRecord {
@@ -159,8 +212,8 @@ public:
         return blob == kNoBlob ? zero : m_pages[blob];
     }
 
-    using Changes = std::vector<Change, NoInitAllocator<Change>>;
-    using Events = std::vector<EventRecord, NoInitAllocator<EventRecord>>;
+    using Changes = RecordLog<Change>;
+    using Events = RecordLog<EventRecord>;
     const Changes& changes() const { return m_changes; }
     const Events& events() const { return m_events; }
 
@@ -180,13 +233,13 @@ public:
         PL_CHECK(m_enabled && !m_operations.empty());
         const size_t c = m_changes.size(), e = m_events.size();
         PL_CHECK(c + changes < 0xFFFFFFFFu);
-        m_changes.resize(c + changes);
-        m_events.resize(e + events);
+        m_changes.resize_uninitialized(c + changes);
+        m_events.resize_uninitialized(e + events);
         return Batch{m_changes.data() + c, m_events.data() + e, uint32_t(c)};
     }
     void close_batch(const Batch& b, size_t changes, size_t events) {
-        m_changes.resize(size_t(b.first_change) + changes);
-        m_events.resize(size_t(b.events - m_events.data()) + events);
+        m_changes.resize_uninitialized(size_t(b.first_change) + changes);
+        m_events.resize_uninitialized(size_t(b.events - m_events.data()) + events);
         if (events) m_boundary = m_events.back().first_change;
     }
     // True when the next counter change cannot merge with an earlier record (an event just began).
@@ -221,8 +274,9 @@ public:
     // Forget everything after change/event/operation counts (used after an undo when the
     // user then does something new, and by reset).
     void truncate(size_t changes, size_t events, size_t operations) {
-        m_changes.resize(changes);
-        m_events.resize(events);
+        PL_CHECK(changes <= m_changes.size() && events <= m_events.size());
+        m_changes.resize_uninitialized(changes);
+        m_events.resize_uninitialized(events);
         m_operations.resize(operations);
         m_boundary = m_changes.size();
     }
@@ -254,8 +308,8 @@ private:
 
     bool m_enabled;
     size_t m_boundary = 0;  // changes before this index belong to an earlier event
-    std::vector<Change, NoInitAllocator<Change>> m_changes;
-    std::vector<EventRecord, NoInitAllocator<EventRecord>> m_events;
+    Changes m_changes;
+    Events m_events;
     std::vector<OperationRecord> m_operations;
     std::vector<PageRef> m_pages;
 };

@@ -12,41 +12,39 @@
 // about a third of the accesses). A fault costs twenty to thirty times a hit, so ns/access follows
 // the fault rate, which the table shows.
 //
-// Measured (RelWithDebInfo, 1024 data frames, defaults; a shared 2-core VM under other builds, where
-// the bare walk took 3.1-3.7 ns instead of its idle 1.4 ns; medians of 3, three back-to-back runs
-// of the binary built from 7d45b58 and of this one, averaged), ns per access, journal off / on:
-//              fault rate   7d45b58          now            now/7d45b58 (off, on)
-//   fifo       5.4 %        57.6 / 122.2     44.1 / 105.8   0.77, 0.87
-//   clock      3.1 %        43.6 / 101.8     34.7 /  88.0   0.80, 0.86
-//   lru        2.7 %        64.6 / 186.0     41.6 / 162.6   0.64, 0.87
-//   ws         3.4 %        45.3 / 105.6     37.3 /  94.6   0.82, 0.90
-// A hit that needs no Accessed/Dirty update is ~170 instructions (~20 ns here); a fault ~2200
-// instructions plus a 4 KB copy-on-write copy when a page read back from the pagefile is written
-// (~0.5 us). With the journal on every access records an event and a counter change (40 bytes;
-// LRU's list moves ~190 bytes), which is most of the difference between on and off. Neither
-// target is met yet: Clock off is 35 ns, on/off is 2.5x (3.9x for LRU).
-// Re-run on the same VM with nothing else running (medians of 5, one run, after the mapped-files
-// merge): bare walk 3.72 ns; fifo 48.2 / 106.4 (2.21x); clock 36.5 / 87.0 (2.39x, 9.8x the bare
-// walk); lru 42.9 / 161.8 (3.77x); ws 38.4 / 91.4 (2.38x). This VM's bare walk is 2.6x the 1.4 ns
-// measured in the first session, so the absolute figures do not compare across sessions; the
-// ratios in one run do.
-// After the inline hit path (perf2 branch, measured at 2f5593f; one session, the binary built from 6217bed and that
-// one run back to back, medians of 5, load ~1): bare walk 3.61 / 3.65 ns; ns per access off / on:
-//              6217bed          now              on/off now
-//   fifo       44.7 / 101.7     39.5 /  94.7     2.40
-//   clock      38.2 /  84.3     29.5 /  75.8     2.57   (7.6x the bare walk)
-//   lru        41.7 / 165.6     36.5 / 127.8     3.51
-//   ws         38.8 /  90.8     29.4 /  78.7     2.68
-// Fault counts are identical. Instructions (callgrind, 1M accesses, Clock): a hit ~144 (was ~203,
-// the replay loop included), a fault ~2300 (was ~2500); journal on, ~262 and ~4800 (was ~301 and
-// ~5100). A hit now runs inline in the replay loop (MemoryManager::access_hit) and is bound by
-// the cache misses on the page's data, not by instructions; faults (~3 % of accesses, ~0.5 us each)
-// are about half of Clock's time. Neither target is met: Clock off is ~29.5 ns (target 20), and
-// the journal's ~45 bytes per access (event + counter change, stores into fresh cache lines) keep
-// on at ~2.6x off, a ratio that rises as off gets faster.
-// After merging both rounds of hot-path work and the mapped files (one run, medians of 5, bare walk
-// 3.80 ns, load ~2): fifo 37.1 / 102.5 (2.76x); clock 28.7 / 78.1 (2.72x, 7.6x the bare walk);
-// lru 39.1 / 131.0 (3.35x); ws 31.5 / 82.8 (2.63x).
+// Each configuration runs --warmup untimed times first (default 2): the first journaled runs
+// touch hundreds of MB of fresh memory (370,000 minor faults, ~2.3 us each on this VM), and a
+// median that mixed cold and warm runs measured the hypervisor. The 'first' column shows the very
+// first run's time; the timed runs after the warm-ups take no minor fault.
+//
+// History (RelWithDebInfo, 1024 data frames, defaults; ns per access, journal off / on):
+//   - First two sessions (a VM whose bare walk took 3.6-3.8 ns): Clock from 43.6 / 101.8 to
+//     28.7 / 78.1 (inline hit path, page-buffer pool, inline journal appends).
+//   - Third session, on a VM whose bare walk takes 1.2-1.5 ns but whose memory-bound timings
+//     vary by up to 40 % from minute to minute (medians of 5-7 swing 24-30 ns for the same
+//     binary), so before/after figures are interleaved runs of both binaries in one sitting.
+//     Two rounds, each figure a median of 7 (binary of eccb454 -> this one):
+//              off                          on
+//       fifo   31.8, 36.8 -> 27.8, 28.7      76.3, 90.5 -> 64.1, 66.6
+//       clock  32.8, 47.7 -> 26.5, 26.6      73.4, 76.0 -> 49.2, 49.3
+//       lru    42.9, 47.2 -> 31.5, 45.2     103.2, 99.1 -> 55.8, 89.7
+//       ws     30.0, 35.4 -> 28.8, 36.5      65.2, 76.8 -> 51.9, 52.3
+//     What changed: runs of hits go through MemoryManager::hit_run_unjournaled/_journaled (one
+//     inlined loop; without a journal a store does not read the bytes it overwrites; with one the
+//     records are written in place, Journal::open_batch, into RecordLog arrays that grow without
+//     initialising); the host is asked (__builtin_prefetch) for the bytes of the access 8 ahead and,
+//     on a pagefile fault, for the faulting line of the slot; page contents live in 2 MB slabs
+//     with a dense reference-count page (a cold page's count no longer costs a cache miss); an
+//     LRU touch records the 6 links that change, not 11 changes (LRU journal 227 -> 152 B per
+//     access); reads are summed (ReplayStats::read_sum, checked equal across every run).
+//     Tried and dropped (measured no better or worse): prefetching the whole slot page on a write
+//     fault, transparent huge pages for the slabs, a prefetch distance of 16.
+//   Where Clock's journal-off time goes now (perf, cpu-clock samples): the hit loop ~48 %, the
+//   4 KB copy made when a page read back from the pagefile is written ~22 % (the slot keeps its
+//   old bytes; a throwaway build that skipped the copy ran at 0.78-0.80x), the rest of the fault
+//   path ~30 %. Targets: Clock off <= 20 ns is not met (24.5-30 ns here); journal on <= 2x off is
+//   met for Clock, LRU and working-set in most runs (1.7-2.1x) and not for FIFO (2.3-2.4x: it
+//   faults 5.4 % of the time, and a fault journals ~40 changes).
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <malloc.h>

@@ -83,6 +83,18 @@ public:
         }
         return *this;
     }
+    RecordLog(RecordLog&& o) noexcept
+        : m_data(std::exchange(o.m_data, nullptr)), m_size(std::exchange(o.m_size, 0)),
+          m_capacity(std::exchange(o.m_capacity, 0)) {}
+    RecordLog& operator=(RecordLog&& o) noexcept {
+        if (this != &o) {
+            std::free(m_data);
+            m_data = std::exchange(o.m_data, nullptr);
+            m_size = std::exchange(o.m_size, 0);
+            m_capacity = std::exchange(o.m_capacity, 0);
+        }
+        return *this;
+    }
     ~RecordLog() { std::free(m_data); }
 
     size_t size() const { return m_size; }

@@ -334,3 +334,115 @@ TEST_CASE("each event holds the changes its sentence describes (an event opens b
     }
     REQUIRE_INVARIANTS(m);
 }
+
+TEST_CASE("RecordLog grows, keeps its records through copies and moves, and drops the tail", "[journal]") {
+    core::RecordLog<core::Change> log;
+    CHECK(log.empty());
+    for (uint32_t i = 0; i < 1000; ++i) log.push_back(core::Change{core::Store::Counter, 0, 0, i, i, i + 1});
+    REQUIRE(log.size() == 1000);
+    CHECK(log.capacity() >= 1000);
+    CHECK(log[999].target == 999);
+    CHECK(log.back().after == 1000);
+    uint32_t sum = 0;
+    for (const core::Change& c : log) sum += c.target;
+    CHECK(sum == 999 * 1000 / 2);
+
+    core::RecordLog<core::Change> copy = log;
+    copy.resize_uninitialized(10);  // drops the tail of the copy only
+    CHECK(copy.size() == 10);
+    CHECK(log.size() == 1000);
+    CHECK(copy[9].target == 9);
+    copy.shrink_to_fit();
+    CHECK(copy.capacity() == 10);
+
+    core::RecordLog<core::Change> moved = std::move(log);
+    CHECK(moved.size() == 1000);
+    CHECK(log.empty());  // NOLINT(bugprone-use-after-move): a moved-from log is empty
+    moved.resize_uninitialized(2000);  // grows: the new records are the caller's to fill
+    CHECK(moved.size() == 2000);
+    CHECK(moved[500].target == 500);
+    copy = moved;
+    CHECK(copy.size() == 2000);
+    CHECK(copy[999].after == 1000);
+}
+
+TEST_CASE("a journal batch keeps exactly the records written and then acts as an event start", "[journal]") {
+    core::Journal j;
+    j.begin_operation(0);
+    j.begin_event(1, 0);
+    j.record(core::Store::PhysBytes, 4, 0x1000, 1, 2);
+    CHECK_FALSE(j.at_event_start());
+    j.begin_event(2, 0);
+    CHECK(j.at_event_start());
+    core::Journal::Batch b = j.open_batch(30, 10);
+    CHECK(b.first_change == 1);
+    b.changes[0] = core::Change{core::Store::Counter, 0, 0, 7, 5, 6};
+    b.events[0] = core::EventRecord{b.first_change + 1, 3, 0, {1, 2, 3, 4}};
+    b.changes[1] = core::Change{core::Store::PhysBytes, 4, 0, 0x2000, 0, 9};
+    b.events[1] = core::EventRecord{b.first_change + 2, 4, 0, {5, 6, 7, 8}};
+    j.close_batch(b, 2, 2);
+    REQUIRE(j.changes().size() == 3);
+    REQUIRE(j.events().size() == 4);
+    CHECK(j.changes()[1].target == 7);
+    CHECK(j.changes()[2].after == 9);
+    CHECK(j.events()[2].first_change == 2);
+    CHECK(j.events()[3].args[3] == 8);
+    // The batch ended with an event begun: the next counter change does not merge into the
+    // batch's counter record.
+    CHECK(j.at_event_start());
+    j.record_counter(7, 6, 7);
+    REQUIRE(j.changes().size() == 4);
+    CHECK(j.changes()[3].before == 6);
+    // A batch that writes nothing leaves the journal as it was.
+    const core::Journal::Batch none = j.open_batch(100, 100);
+    j.close_batch(none, 0, 0);
+    CHECK(j.changes().size() == 4);
+    CHECK(j.events().size() == 4);
+}
+
+TEST_CASE("page contents: shared by reference, copied on the first write to shared bytes, reused when released",
+          "[journal][page]") {
+    using core::PageRef;
+    PageRef zero;
+    CHECK(zero.is_zero_page());
+    CHECK(zero.refs() == 0);
+    CHECK(zero.data()[4095] == 0);
+
+    PageRef a;
+    a.mutable_data()[10] = 42;  // a zero page gets bytes of its own, zero-filled
+    CHECK_FALSE(a.is_zero_page());
+    CHECK(a.refs() == 1);
+    CHECK(a.data()[10] == 42);
+    CHECK(a.data()[11] == 0);
+
+    PageRef b = a;  // shared: one buffer, two references (the count lives in the slab's table)
+    CHECK(a.refs() == 2);
+    CHECK(b.data() == a.data());
+    b.mutable_data()[10] = 7;  // copy on write: a keeps its bytes
+    CHECK(a.refs() == 1);
+    CHECK(b.refs() == 1);
+    CHECK(b.data() != a.data());
+    CHECK(a.data()[10] == 42);
+    CHECK(b.data()[10] == 7);
+    CHECK_FALSE(a.same_bytes(b));
+
+    // A released page is the next one handed out (its bytes are refilled by whoever takes it).
+    const uint8_t* released = b.data();
+    b = PageRef{};
+    CHECK(b.is_zero_page());
+    PageRef c = PageRef::zeroed();
+    CHECK(c.data() == released);
+    CHECK(c.data()[10] == 0);
+    CHECK(c.same_bytes(zero));
+
+    // Many pages: more than one 2 MB slab, each page's count independent.
+    std::vector<PageRef> pages(1500);
+    for (size_t i = 0; i < pages.size(); ++i) pages[i].mutable_data()[0] = uint8_t(i);
+    std::vector<PageRef> copies = pages;
+    for (size_t i = 0; i < pages.size(); i += 3) copies[i].mutable_data()[0] = 0xEE;
+    for (size_t i = 0; i < pages.size(); ++i) {
+        INFO("page " << i);
+        CHECK(pages[i].data()[0] == uint8_t(i));
+        CHECK(pages[i].refs() == (i % 3 == 0 ? 1u : 2u));
+    }
+}

@@ -62,6 +62,9 @@ int run_replay(const ReplayArgs& args) {
     line("pagefile_reads", s.pagefile_reads);
     line("pagefile_writes", s.pagefile_writes);
     line("evictions", s.evictions);
+    // The 32-bit sum of every value the reads returned: the same for every policy, journal mode and
+    // TLB size (a read returns what the trace last wrote there, wherever the page went meanwhile).
+    text += fmt::format("read_sum: 0x{:08X}\n", s.read_sum);
     if (options.tlb_entries) {
         line("tlb_hits", s.tlb_hits);
         line("tlb_misses", s.tlb_misses);

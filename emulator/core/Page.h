@@ -55,6 +55,31 @@ public:
     }
     static void give(uint8_t* page) { instance().m_free.push_back(page); }
 
+    // A slab's memory, its count page zeroed. Every slab stays reachable (a leak checker sees
+    // memory in use, not lost).
+    static uint8_t* allocate_slab() {
+        auto* slab = static_cast<uint8_t*>(std::aligned_alloc(kSlabBytes, kSlabBytes));
+        if (!slab) throw std::bad_alloc();
+        std::memset(slab, 0, kPageSize);
+        static std::mutex lock;
+        static auto* slabs = new std::vector<uint8_t*>;
+        const std::lock_guard<std::mutex> hold(lock);
+        slabs->push_back(slab);
+        return slab;
+    }
+    // The all-zero page: what a PageRef without bytes of its own points at, so that reading
+    // through any reference needs no test. The second page of a slab of its own whose count stays
+    // 0: it is never counted, never written (a write through a reference to it takes fresh bytes
+    // first) and never released. Shared by every thread (nothing writes it).
+    static uint8_t* zero_page() {
+        static uint8_t* const page = [] {
+            uint8_t* slab = allocate_slab();
+            std::memset(slab + kPageSize, 0, kPageSize);
+            return slab + kPageSize;
+        }();
+        return page;
+    }
+
 private:
     // Never destroyed: pages may be released by static objects after the thread's locals are gone.
     static PagePool& instance() {
@@ -62,15 +87,7 @@ private:
         return *pool;
     }
     [[gnu::noinline]] void grow() {
-        auto* slab = static_cast<uint8_t*>(std::aligned_alloc(kSlabBytes, kSlabBytes));
-        if (!slab) throw std::bad_alloc();
-        {
-            // Every slab stays reachable (a leak checker sees memory in use, not lost).
-            static std::mutex lock;
-            static auto* slabs = new std::vector<uint8_t*>;
-            const std::lock_guard<std::mutex> hold(lock);
-            slabs->push_back(slab);
-        }
+        uint8_t* slab = allocate_slab();
         m_free.reserve(m_free.size() + kPagesPerSlab - 1);
         for (uint32_t i = kPagesPerSlab - 1; i >= 1; --i) m_free.push_back(slab + size_t(i) * kPageSize);  // lowest on top
     }
@@ -83,14 +100,14 @@ class PageRef {
 public:
     PageRef() = default;
     ~PageRef() { release(); }
-    PageRef(const PageRef& o) : m_p(o.m_p) { if (m_p) ++detail::PagePool::refs(m_p); }
-    PageRef(PageRef&& o) noexcept : m_p(std::exchange(o.m_p, nullptr)) {}
+    PageRef(const PageRef& o) : m_p(o.m_p) { retain(); }
+    PageRef(PageRef&& o) noexcept : m_p(std::exchange(o.m_p, zero())) {}
     PageRef& operator=(const PageRef& o) {
-        if (this != &o) { release(); m_p = o.m_p; if (m_p) ++detail::PagePool::refs(m_p); }
+        if (this != &o) { release(); m_p = o.m_p; retain(); }
         return *this;
     }
     PageRef& operator=(PageRef&& o) noexcept {
-        if (this != &o) { release(); m_p = std::exchange(o.m_p, nullptr); }
+        if (this != &o) { release(); m_p = std::exchange(o.m_p, zero()); }
         return *this;
     }
 
@@ -100,14 +117,15 @@ public:
         return r;
     }
 
-    bool is_zero_page() const { return m_p == nullptr; }
-    const uint8_t* data() const { return m_p ? m_p : kZeros.data(); }
-    uint32_t refs() const { return m_p ? detail::PagePool::refs(m_p) : 0; }
+    bool is_zero_page() const { return m_p == zero(); }
+    const uint8_t* data() const { return m_p; }
+    uint32_t refs() const { return is_zero_page() ? 0 : detail::PagePool::refs(m_p); }
 
     // Bytes to write into: allocates or unshares first. Writing into bytes this reference
     // alone holds is the common case (every store that hits a resident page) and stays inline.
+    // (The zero page's count is 0, so a write through it takes the slow path too.)
     uint8_t* mutable_data() {
-        if (m_p && detail::PagePool::refs(m_p) == 1) [[likely]]
+        if (detail::PagePool::refs(m_p) == 1) [[likely]]
             return m_p;
         return make_unique_slow();
     }
@@ -117,13 +135,14 @@ public:
     }
 
 private:
+    static uint8_t* zero() { return detail::PagePool::zero_page(); }
     static uint8_t* fresh_zeroed() {
         uint8_t* b = detail::PagePool::take();
         std::memset(b, 0, kPageSize);
         return b;
     }
     [[gnu::noinline]] uint8_t* make_unique_slow() {
-        if (!m_p) {
+        if (is_zero_page()) {
             m_p = fresh_zeroed();
         } else {
             // Shared: copy into a buffer of our own (no zeroing first: every byte is copied).
@@ -134,12 +153,14 @@ private:
         }
         return m_p;
     }
-    void release() {
-        if (m_p && --detail::PagePool::refs(m_p) == 0) detail::PagePool::give(m_p);
-        m_p = nullptr;
+    void retain() {
+        if (!is_zero_page()) ++detail::PagePool::refs(m_p);
     }
-    uint8_t* m_p = nullptr;  // the page's bytes in a slab of detail::PagePool
-    static inline const std::array<uint8_t, kPageSize> kZeros{};
+    void release() {
+        if (!is_zero_page() && --detail::PagePool::refs(m_p) == 0) detail::PagePool::give(m_p);
+        m_p = zero();
+    }
+    uint8_t* m_p = zero();  // the page's bytes in a slab of detail::PagePool, or the zero page
 };
 static_assert(sizeof(PageRef) == sizeof(void*));
 

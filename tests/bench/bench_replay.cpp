@@ -48,8 +48,8 @@
 //   4 KB copy made when a page read back from the pagefile is written ~22 % (the slot keeps its
 //   old bytes; a throwaway build that skipped the copy ran at 0.78-0.80x), the rest of the fault
 //   path ~30 %. Targets: Clock off <= 20 ns is not met (24.5-30 ns here); journal on <= 2x off is
-//   met for Clock, LRU and working-set in most runs (1.7-2.1x) and not for FIFO (2.3-2.4x: it
-//   faults 5.4 % of the time, and a fault journals ~40 changes).
+//   about met for Clock (1.7-2.3x over six full runs), met for LRU and working-set (at most 2x)
+//   and not for FIFO (2.3-2.4x: it faults 5.4 % of the time, and a fault journals ~40 changes).
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <malloc.h>

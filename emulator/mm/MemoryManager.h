@@ -115,176 +115,34 @@ public:
             return false;
         return hit(space, va, size, kind, value, x86::Mode::User, read_value);
     }
-    // A run of replay accesses with the journal off: accesses [i, n) one after another for as long
-    // as each is such a hit (the conditions of access_hit, the access within one page); returns the
-    // index of the first that is not (n when all were), having done nothing for it — the caller
-    // gives that one to access() and continues. Each hit does exactly what access() does: the
-    // walk's Accessed/Dirty bits, then the data (a store without first reading the bytes there:
-    // with no journal there is no old value to keep). What no hit can change (the running space,
-    // the TLB being off, the journal being off, the policy) is checked once, and the access count
-    // is added once at the end. A::address, A::size (1, 2 or 4) and A::write describe an access;
-    // value_of(index, size) gives a store's value; every value read is added to read_sum (so a
-    // read really loads its bytes, and a replay's reads can be compared across policies).
-    // The batched loops' walk: the PDE and PTE of va (read through the frame table) when both
-    // allow a user-mode access and the PDE already carries Accessed (hit()'s conditions).
-    [[gnu::always_inline]] static bool user_hit_walk(const core::PageRef* frames, uint32_t cr3, uint32_t va, bool write,
-                                                     uint32_t& pde_address, uint32_t& pde, uint32_t& pte_address,
-                                                     uint32_t& pte) {
-        using x86::Pte;
-        const uint32_t rights = Pte::kPresent | Pte::kUser | (write ? Pte::kWrite : 0u);
-        const uint32_t need = rights | Pte::kAccessed;
-        pde_address = cr3 + x86::pde_index(va) * 4;
-        std::memcpy(&pde, frames[pde_address >> 12].data() + (pde_address & 0xFFFu), 4);
-        if ((pde & need) != need) return false;
-        pte_address = (pde & Pte::kFrameMask) + x86::pte_index(va) * 4;
-        std::memcpy(&pte, frames[pte_address >> 12].data() + (pte_address & 0xFFFu), 4);
-        return (pte & rights) == rights;
-    }
-    // The host's caches: the bytes at va, if its page is present now, are asked for now (a hint:
-    // nothing of the machine changes). A hit costs little more than waiting for its data; asking
-    // kPrefetchAhead accesses early overlaps the waits.
-    [[gnu::always_inline]] static void prefetch_data(const core::PageRef* frames, uint32_t cr3, uint32_t va) {
-        using x86::Pte;
-        const uint32_t pda = cr3 + x86::pde_index(va) * 4;
-        uint32_t pd;
-        std::memcpy(&pd, frames[pda >> 12].data() + (pda & 0xFFFu), 4);
-        if (!(pd & Pte::kPresent)) return;
-        const uint32_t pta = (pd & Pte::kFrameMask) + x86::pte_index(va) * 4;
-        uint32_t pt;
-        std::memcpy(&pt, frames[pta >> 12].data() + (pta & 0xFFFu), 4);
-        if (pt & Pte::kPresent) __builtin_prefetch(frames[pt >> 12].data() + x86::page_offset(va));
-    }
-    static constexpr size_t kPrefetchAhead = 8;
+    // A run of replay accesses: accesses [i, n) one after another for as long as each is such a
+    // hit (the conditions of access_hit, the access within one page); returns the index of the
+    // first that is not (n when all were), having done nothing for it — the caller gives that one
+    // to access() and continues. Each hit does exactly what access() does: the walk's
+    // Accessed/Dirty bits, an LRU touch, then the data. What no hit can change (the running
+    // space, the TLB being off, the journal's state, the policy) is checked once, and the access
+    // count is kept in a register. A::address, A::size (1, 2 or 4) and A::write describe an
+    // access; value_of(index, size) gives a store's value; every value read is added to read_sum
+    // (so a read really loads its bytes, and a replay's reads can be compared across policies).
+    //
+    // Journal off: a store does not first read the bytes it overwrites (there is no old value to
+    // keep). Journal on: each hit records exactly what access() records for it, in its order (the
+    // count, the PTE's bits when they change, an LRU touch's links, the stored bytes with their
+    // old value, then the AccessDone event), written in place into the journal
+    // (Journal::open_batch) at most kJournalBatch accesses at a time; declines (returns i) when
+    // the journal could merge the next counter change into an earlier record.
     template <class A, class ValueOf>
     [[gnu::always_inline]] size_t hit_run_unjournaled(uint16_t space, const A* a, size_t i, size_t n,
                                                       ValueOf&& value_of, uint32_t& read_sum) {
-        using x86::Pte;
-        if (space != m_current || !m_tlb.empty() || m_journal.enabled()) [[unlikely]]
-            return i;
-        core::PageRef* const frames = m_ram.frame_table();
-        const uint32_t cr3 = m_cr3;
-        const bool lru = m_config.policy == Policy::Lru;
-        const size_t first = i;
-        uint32_t sum = read_sum;
-        for (; i < n; ++i) {
-            if (i + kPrefetchAhead < n) [[likely]]
-                prefetch_data(frames, cr3, a[i + kPrefetchAhead].address);
-            const uint32_t va = a[i].address, size = a[i].size;
-            const bool write = a[i].write;
-            if (x86::page_offset(va) + size > 0x1000) [[unlikely]]
-                break;
-            uint32_t pde_address, pde, pte_address, pte;
-            if (!user_hit_walk(frames, cr3, va, write, pde_address, pde, pte_address, pte)) [[unlikely]]
-                break;
-            const uint32_t pte_bits = Pte::kAccessed | (write ? Pte::kDirty : 0u);
-            if ((pte & pte_bits) != pte_bits) {
-                const uint32_t updated = pte | pte_bits;
-                std::memcpy(frames[pte_address >> 12].mutable_data() + (pte_address & 0xFFFu), &updated, 4);
-            }
-            const uint32_t frame = pte >> 12;
-            const uint32_t offset = x86::page_offset(va);
-            if (lru && m_pfn[frame].list == FrameList::Active) m_pfn.move_to_back(frame);
-            if (write) {
-                uint8_t* p = frames[frame].mutable_data() + offset;
-                const uint32_t value = value_of(i, size);
-                switch (size) {
-                    case 1: *p = uint8_t(value); break;
-                    case 2: { const uint16_t v = uint16_t(value); std::memcpy(p, &v, 2); break; }
-                    default: std::memcpy(p, &value, 4); break;
-                }
-            } else {
-                const uint8_t* p = frames[frame].data() + offset;
-                switch (size) {
-                    case 1: sum += *p; break;
-                    case 2: { uint16_t v; std::memcpy(&v, p, 2); sum += v; break; }
-                    default: { uint32_t v; std::memcpy(&v, p, 4); sum += v; break; }
-                }
-            }
-        }
-        m_counters[size_t(Counter::Accesses)] += i - first;
-        read_sum = sum;
-        return i;
+        return hit_run<false>(space, a, i, n, value_of, read_sum);
     }
-    // The same run with the journal on: each hit records exactly what access() records for it, in
-    // its order (the access count, the PTE's Accessed/Dirty bits when they change, the stored bytes
-    // with their old value, then the AccessDone event), written in place into the journal
-    // (Journal::open_batch) at most kJournalBatch accesses at a time, an LRU touch's list links
-    // included. Declines (returns i) when the journal could merge the next counter change into an
-    // earlier record.
-    static constexpr size_t kJournalBatch = 4096;
     template <class A, class ValueOf>
     [[gnu::always_inline]] size_t hit_run_journaled(uint16_t space, const A* a, size_t i, size_t n,
                                                     ValueOf&& value_of, uint32_t& read_sum) {
-        using core::Change;
-        using core::Store;
-        using x86::Pte;
-        if (space != m_current || !m_tlb.empty() || !m_journal.enabled() || !m_journal.at_event_start()) [[unlikely]]
-            return i;
-        const bool lru = m_config.policy == Policy::Lru;
-        // At most: the count, the PTE, the data, and an LRU touch's six links.
-        const size_t per_access = lru ? 9 : 3;
-        const size_t end = i + std::min(n - i, kJournalBatch);
-        const core::Journal::Batch b = m_journal.open_batch(per_access * (end - i), end - i);
-        core::PageRef* const frames = m_ram.frame_table();
-        const uint32_t cr3 = m_cr3;
-        uint64_t accesses = m_counters[size_t(Counter::Accesses)];
-        size_t c = 0, e = 0;
-        uint32_t sum = read_sum;
-        x86::WalkRecord last{};
-        for (; i < end; ++i) {
-            if (i + kPrefetchAhead < n) [[likely]]
-                prefetch_data(frames, cr3, a[i + kPrefetchAhead].address);
-            const uint32_t va = a[i].address, size = a[i].size;
-            const bool write = a[i].write;
-            if (x86::page_offset(va) + size > 0x1000 || accesses >= 0xFFFFFFFFu) [[unlikely]]
-                break;
-            uint32_t pde_address, pde, pte_address, pte;
-            if (!user_hit_walk(frames, cr3, va, write, pde_address, pde, pte_address, pte)) [[unlikely]]
-                break;
-            b.changes[c++] = Change{Store::Counter, 0, 0, uint32_t(Counter::Accesses), uint32_t(accesses),
-                                    uint32_t(accesses + 1)};
-            ++accesses;
-            const uint32_t pte_bits = Pte::kAccessed | (write ? Pte::kDirty : 0u);
-            if ((pte & pte_bits) != pte_bits) {
-                const uint32_t updated = pte | pte_bits;
-                b.changes[c++] = Change{Store::PhysBytes, 4, 0, pte_address, pte, updated};
-                std::memcpy(frames[pte_address >> 12].mutable_data() + (pte_address & 0xFFFu), &updated, 4);
-            }
-            const uint32_t frame = pte >> 12;
-            const uint32_t offset = x86::page_offset(va);
-            if (lru && m_pfn[frame].list == FrameList::Active)
-                m_pfn.move_to_back_recorded(frame, [&](core::Store store, uint8_t field, uint32_t target,
-                                                       uint32_t before, uint32_t after) {
-                    b.changes[c++] = Change{store, field, 0, target, before, after};
-                });
-            uint32_t done;
-            if (write) {
-                done = value_of(i, size);
-                const uint32_t value = size < 4 ? done & ((1u << (8 * size)) - 1) : done;
-                const uint32_t old = m_ram.read((frame << 12) | offset, size);
-                if (old != value) {
-                    b.changes[c++] = Change{Store::PhysBytes, uint8_t(size), 0, (frame << 12) | offset, old, value};
-                    uint8_t* p = frames[frame].mutable_data() + offset;
-                    switch (size) {
-                        case 1: *p = uint8_t(value); break;
-                        case 2: { const uint16_t v = uint16_t(value); std::memcpy(p, &v, 2); break; }
-                        default: std::memcpy(p, &value, 4); break;
-                    }
-                }
-            } else {
-                done = m_ram.read((frame << 12) | offset, size);
-                sum += done;
-            }
-            b.events[e++] = core::EventRecord{b.first_change + uint32_t(c), uint16_t(EventKind::AccessDone), space,
-                                              {va, done, uint32_t(write ? x86::Access::Write : x86::Access::Read), size}};
-            last = x86::WalkRecord{va, cr3, pde_address, pde, pte_address, pte, (frame << 12) | offset, false, true};
-        }
-        m_counters[size_t(Counter::Accesses)] = accesses;
-        m_journal.close_batch(b, c, e);
-        if (e) m_last_walk = last;
-        read_sum = sum;
-        return i;
+        return hit_run<true>(space, a, i, n, value_of, read_sum);
     }
+    static constexpr size_t kJournalBatch = 4096;
+    static constexpr size_t kPrefetchAhead = 8;
     // The kernel debugger's poke: writes the frame behind va directly, bypassing protection and
     // copy-on-write (the page must be present or is brought in first).
     AccessResult debugger_write(uint16_t space, uint32_t va, uint32_t size, uint32_t value);
@@ -493,6 +351,128 @@ private:
             m_journal.begin_event_inline(uint16_t(EventKind::AccessDone), space, va, done_value, uint32_t(kind), size);
         }
         return true;
+    }
+    // The replay's hit loop (hit_run_unjournaled / hit_run_journaled), one body for both.
+    template <bool kJournal, class A, class ValueOf>
+    [[gnu::always_inline]] size_t hit_run(uint16_t space, const A* a, size_t i, size_t n, ValueOf& value_of,
+                                          uint32_t& read_sum) {
+        using core::Change;
+        using core::Store;
+        using x86::Pte;
+        if (space != m_current || !m_tlb.empty() || m_journal.enabled() != kJournal) [[unlikely]]
+            return i;
+        if constexpr (kJournal) {
+            if (!m_journal.at_event_start()) return i;
+        }
+        const bool lru = m_config.policy == Policy::Lru;
+        const size_t end = kJournal ? i + std::min(n - i, kJournalBatch) : n;
+        // (Const, so that the loop keeps its pointers in registers.) At most per access: the count,
+        // the PTE, the data, and an LRU touch's six links.
+        const core::Journal::Batch b =
+            kJournal ? m_journal.open_batch((lru ? 9 : 3) * (end - i), end - i) : core::Journal::Batch{};
+        core::PageRef* const frames = m_ram.frame_table();
+        const uint32_t cr3 = m_cr3;
+        const size_t first = i;
+        uint64_t accesses = m_counters[size_t(Counter::Accesses)];  // (journal on: counted as recorded)
+        size_t c = 0, e = 0;                                         // records written (journal on)
+        uint32_t sum = read_sum;
+        x86::WalkRecord last{};
+        for (; i < end; ++i) {
+            if (i + kPrefetchAhead < n) [[likely]]
+                prefetch_data(frames, cr3, a[i + kPrefetchAhead].address);
+            const uint32_t va = a[i].address, size = a[i].size;
+            const bool write = a[i].write;
+            if (x86::page_offset(va) + size > 0x1000) [[unlikely]]
+                break;
+            if constexpr (kJournal) {
+                if (accesses >= 0xFFFFFFFFu) [[unlikely]]
+                    break;  // journaled counters stay below 2^32
+            }
+            uint32_t pde_address, pde, pte_address, pte;
+            if (!user_hit_walk(frames, cr3, va, write, pde_address, pde, pte_address, pte)) [[unlikely]]
+                break;
+            if constexpr (kJournal) {
+                b.changes[c++] = Change{Store::Counter, 0, 0, uint32_t(Counter::Accesses), uint32_t(accesses),
+                                        uint32_t(accesses + 1)};
+                ++accesses;
+            }
+            const uint32_t pte_bits = Pte::kAccessed | (write ? Pte::kDirty : 0u);
+            if ((pte & pte_bits) != pte_bits) {
+                const uint32_t updated = pte | pte_bits;
+                if constexpr (kJournal) b.changes[c++] = Change{Store::PhysBytes, 4, 0, pte_address, pte, updated};
+                std::memcpy(frames[pte_address >> 12].mutable_data() + (pte_address & 0xFFFu), &updated, 4);
+            }
+            const uint32_t frame = pte >> 12;
+            const uint32_t offset = x86::page_offset(va);
+            const uint32_t pa = (frame << 12) | offset;
+            if (lru && m_pfn[frame].list == FrameList::Active) {
+                if constexpr (kJournal)
+                    m_pfn.move_to_back_recorded(frame, [&](Store store, uint8_t field, uint32_t target, uint32_t before,
+                                                           uint32_t after) {
+                        b.changes[c++] = Change{store, field, 0, target, before, after};
+                    });
+                else
+                    m_pfn.move_to_back(frame);
+            }
+            uint32_t done;
+            if (write) {
+                done = value_of(i, size);  // the AccessDone event records the value as given
+                if constexpr (kJournal) {
+                    const uint32_t value = size < 4 ? done & ((1u << (8 * size)) - 1) : done;
+                    const uint32_t old = x86::load_bytes(frames[frame].data() + offset, size);
+                    if (old != value) {
+                        b.changes[c++] = Change{Store::PhysBytes, uint8_t(size), 0, pa, old, value};
+                        x86::store_bytes(frames[frame].mutable_data() + offset, size, value);
+                    }
+                } else {
+                    x86::store_bytes(frames[frame].mutable_data() + offset, size, done);
+                }
+            } else {
+                done = x86::load_bytes(frames[frame].data() + offset, size);
+                sum += done;
+            }
+            if constexpr (kJournal) {
+                b.events[e++] = core::EventRecord{b.first_change + uint32_t(c), uint16_t(EventKind::AccessDone), space,
+                                                  {va, done, uint32_t(write ? x86::Access::Write : x86::Access::Read), size}};
+                last = x86::WalkRecord{va, cr3, pde_address, pde, pte_address, pte, pa, false, true};
+            }
+        }
+        m_counters[size_t(Counter::Accesses)] = kJournal ? accesses : accesses + (i - first);
+        if constexpr (kJournal) {
+            m_journal.close_batch(b, c, e);
+            if (e) m_last_walk = last;
+        }
+        read_sum = sum;
+        return i;
+    }
+    // The hit loop's walk: the PDE and PTE of va (read through the frame table) when both allow a
+    // user-mode access and the PDE already carries Accessed (hit()'s conditions).
+    [[gnu::always_inline]] static bool user_hit_walk(const core::PageRef* frames, uint32_t cr3, uint32_t va, bool write,
+                                                     uint32_t& pde_address, uint32_t& pde, uint32_t& pte_address,
+                                                     uint32_t& pte) {
+        using x86::Pte;
+        const uint32_t rights = Pte::kPresent | Pte::kUser | (write ? Pte::kWrite : 0u);
+        const uint32_t need = rights | Pte::kAccessed;
+        pde_address = cr3 + x86::pde_index(va) * 4;
+        std::memcpy(&pde, frames[pde_address >> 12].data() + (pde_address & 0xFFFu), 4);
+        if ((pde & need) != need) return false;
+        pte_address = (pde & Pte::kFrameMask) + x86::pte_index(va) * 4;
+        std::memcpy(&pte, frames[pte_address >> 12].data() + (pte_address & 0xFFFu), 4);
+        return (pte & rights) == rights;
+    }
+    // The host's caches: the bytes at va, if its page is present now, are asked for now (a hint:
+    // nothing of the machine changes). A hit costs little more than waiting for its data; asking
+    // kPrefetchAhead accesses early overlaps the waits.
+    [[gnu::always_inline]] static void prefetch_data(const core::PageRef* frames, uint32_t cr3, uint32_t va) {
+        using x86::Pte;
+        const uint32_t pda = cr3 + x86::pde_index(va) * 4;
+        uint32_t pd;
+        std::memcpy(&pd, frames[pda >> 12].data() + (pda & 0xFFFu), 4);
+        if (!(pd & Pte::kPresent)) return;
+        const uint32_t pta = (pd & Pte::kFrameMask) + x86::pte_index(va) * 4;
+        uint32_t pt;
+        std::memcpy(&pt, frames[pta >> 12].data() + (pta & 0xFFFu), 4);
+        if (pt & Pte::kPresent) __builtin_prefetch(frames[pt >> 12].data() + x86::page_offset(va));
     }
     FaultOutcome handle_fault(uint16_t space, uint32_t va, x86::Access kind, x86::Mode mode, uint32_t error_code);
     // old_value, when given, receives the bytes the access found (a store can be taken back).

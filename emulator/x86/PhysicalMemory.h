@@ -4,12 +4,33 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 #include <vector>
 
 #include "core/Journal.h"
 #include "core/Page.h"
 
 namespace pagelab::x86 {
+
+// Little-endian loads and stores of 1, 2 or 4 bytes (3: half of a straddling access). Constant
+// sizes compile to one instruction each (a variable-size memcpy would be a call); a store keeps
+// only the low `size` bytes of value.
+[[gnu::always_inline]] inline uint32_t load_bytes(const uint8_t* p, uint32_t size) {
+    switch (size) {
+        case 1: return *p;
+        case 2: { uint16_t v; std::memcpy(&v, p, 2); return v; }
+        case 4: { uint32_t v; std::memcpy(&v, p, 4); return v; }
+        default: { uint32_t v = 0; std::memcpy(&v, p, size); return v; }
+    }
+}
+[[gnu::always_inline]] inline void store_bytes(uint8_t* p, uint32_t size, uint32_t value) {
+    switch (size) {
+        case 1: *p = uint8_t(value); break;
+        case 2: { const uint16_t v = uint16_t(value); std::memcpy(p, &v, 2); break; }
+        case 4: std::memcpy(p, &value, 4); break;
+        default: std::memcpy(p, &value, size); break;
+    }
+}
 
 class PhysicalMemory {
 public:
@@ -18,7 +39,7 @@ public:
     uint32_t frame_count() const { return uint32_t(m_frames.size()); }
     const core::PageRef& content(uint32_t frame) const { return m_frames[frame]; }
     // Every frame's content reference, for a loop that keeps the table's address in a register
-    // (MemoryManager::hit_run_unjournaled): a store through uint8_t* may alias anything, so a
+    // (MemoryManager::hit_run): a store through uint8_t* may alias anything, so a
     // member would be reloaded after every store. The table never moves (frames are fixed).
     core::PageRef* frame_table() { return m_frames.data(); }
 
@@ -29,14 +50,7 @@ public:
     }
     // Reads 1, 2 or 4 bytes within one frame (little-endian).
     uint32_t read(uint32_t pa, uint32_t size) const {
-        const uint8_t* p = m_frames[pa >> 12].data() + (pa & 0xFFFu);
-        // Constant-size copies compile to one load each (a variable size calls memcpy).
-        switch (size) {
-            case 1: return *p;
-            case 2: { uint16_t v; std::memcpy(&v, p, 2); return v; }
-            case 4: { uint32_t v; std::memcpy(&v, p, 4); return v; }
-            default: { uint32_t v = 0; std::memcpy(&v, p, size); return v; }  // 3: half of a straddling access
-        }
+        return load_bytes(m_frames[pa >> 12].data() + (pa & 0xFFFu), size);
     }
     // Writes 1, 2 or 4 bytes within one frame; journaled with the old value. Bits of value above
     // size are ignored (and not journaled).
@@ -47,13 +61,7 @@ public:
         const uint32_t old = read(pa, size);
         if (old == value) return;
         m_journal.record(core::Store::PhysBytes, uint8_t(size), pa, old, value);
-        uint8_t* p = m_frames[pa >> 12].mutable_data() + (pa & 0xFFFu);
-        switch (size) {
-            case 1: *p = uint8_t(value); break;
-            case 2: { const uint16_t v = uint16_t(value); std::memcpy(p, &v, 2); break; }
-            case 4: std::memcpy(p, &value, 4); break;
-            default: std::memcpy(p, &value, size); break;
-        }
+        store_bytes(m_frames[pa >> 12].mutable_data() + (pa & 0xFFFu), size, value);
     }
     void write_u32(uint32_t pa, uint32_t value) { write(pa, 4, value); }
     // A 4-byte store for a machine whose journal is off (the caller has checked), of a value

@@ -7,8 +7,8 @@
 // (see mm::MemoryManager::apply and os::Machine::apply).
 #pragma once
 
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
@@ -158,14 +158,14 @@ public:
     void set_enabled(bool on) { m_enabled = on; }
 
     // Record one change. The caller has already applied it (or applies it right after).
-    // The test stays inline so that a machine running without the journal pays one branch per
-    // change (a fault makes about fifty); the append is out of line.
-    // With room left in the vector (always, once a long run reserved it), the append is inline too:
-    // a replay records a change or two for every access.
+    // Inline, so that a machine running without the journal pays one branch per change (a fault
+    // makes about fifty), and with it the append is inline too (RecordLog grows out of line): a
+    // replay records a change or two for every access. Values wider than 32 bits go out of line
+    // (append checks them).
     [[gnu::always_inline]] void record(Store store, uint8_t field, uint32_t target, uint64_t before, uint64_t after,
                                        uint16_t aux = 0) {
         if (!m_enabled || before == after) return;
-        if (m_changes.size() < m_changes.capacity() && ((before | after) >> 32) == 0) [[likely]] {
+        if (((before | after) >> 32) == 0) [[likely]] {
             m_changes.push_back(Change{store, field, aux, target, uint32_t(before), uint32_t(after)});
             return;
         }
@@ -177,7 +177,7 @@ public:
     [[gnu::always_inline]] void record_counter(uint32_t id, uint64_t before, uint64_t after) {
         if (!m_enabled || before == after) return;
         // Right after an event began (every access of a replay) there is nothing to merge with.
-        if (m_changes.size() == m_boundary && m_changes.size() < m_changes.capacity() && (after >> 32) == 0) [[likely]] {
+        if (m_changes.size() == m_boundary && (after >> 32) == 0) [[likely]] {
             m_changes.push_back(Change{Store::Counter, 0, 0, id, uint32_t(before), uint32_t(after)});
             return;
         }

@@ -56,6 +56,8 @@ int run_replay(const ReplayArgs& args) {
     line("reads", s.reads);
     line("writes", s.writes);
     line("page_faults", s.page_faults);
+    line("misses", s.misses());
+    line("dirty_bit_faults", s.dirty_bit_faults);
     line("demand_zero_faults", s.demand_zero_faults);
     line("soft_faults", s.soft_faults);
     line("hard_faults", s.hard_faults);

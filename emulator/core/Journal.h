@@ -25,11 +25,11 @@ namespace pagelab::core {
 // Which store a change touches. Each store is owned by one object of the machine.
 enum class Store : uint8_t {
     PhysBytes,     // target = physical address, field = width (1,2,4); before/after = little-endian value
-    FrameContent,  // target = frame; before/after = blob index (page content, kNoBlob = all zero)
+    FrameContent,  // target = frame; before/after = a page record (kNoBlob = all zero; see kInFrame)
     Pfn,           // target = frame; field = PfnField
     ListHead,      // target = list id; field = 0 first, 1 last, 2 count
     Slot,          // target = pagefile slot; before/after = in-use flag
-    SlotContent,   // target = slot; before/after = blob index
+    SlotContent,   // target = slot; before/after = a page record
     Counter,       // target = counter id; before/after = value
     Tlb,           // target = entry index; before/after = packed entry
     Cpu,           // field = 0 cr3, 1 current address space, 2 clock hand
@@ -43,6 +43,18 @@ enum class Store : uint8_t {
 };
 
 inline constexpr uint32_t kNoBlob = 0xFFFFFFFFu;
+
+// A page record (FrameContent, SlotContent): kNoBlob for the all-zero page, an index of a page
+// the journal keeps (Journal::keep_page), or where the same bytes are at that moment: in a frame
+// (kInFrame | frame) or a pagefile slot (kInSlot | slot) other than the change's target. Undo and
+// redo apply changes one at a time in order, so when a change is applied either way the place
+// holds what it held when the change was recorded: naming it keeps no second reference to the
+// bytes, and a page that still lives in the machine is not copied when it is written next.
+inline constexpr uint32_t kInFrame = 0x80000000u;
+inline constexpr uint32_t kInSlot = 0xC0000000u;
+inline constexpr uint32_t kPlaceKind = 0xC0000000u;
+inline constexpr uint32_t kNoPlace = 0;  // (a caller's "nowhere else": keep a reference)
+inline constexpr bool is_place(uint32_t record) { return record != kNoBlob && (record & kInFrame); }
 
 // Every value a store records fits 32 bits (a TLB entry is recorded as two halves), which keeps
 // a change at 16 bytes: long runs journal millions of them.
@@ -216,11 +228,18 @@ public:
     uint32_t keep_page(const PageRef& page) {
         if (page.is_zero_page()) return kNoBlob;
         m_pages.push_back(page);
-        PL_CHECK(m_pages.size() < kNoBlob);
+        PL_CHECK(m_pages.size() < kInFrame);
         return uint32_t(m_pages.size() - 1);
+    }
+    // The record of a page's bytes: kNoBlob for the all-zero page, else the place they also are
+    // (when the caller names one, see kInFrame), else a kept reference.
+    uint32_t page_record(const PageRef& page, uint32_t place) {
+        if (page.is_zero_page()) return kNoBlob;
+        return place != kNoPlace ? place : keep_page(page);
     }
     const PageRef& page(uint64_t blob) const {
         static const PageRef zero;
+        PL_CHECK(blob == kNoBlob || !is_place(uint32_t(blob)));  // (a place is resolved by its owner)
         return blob == kNoBlob ? zero : m_pages[blob];
     }
 

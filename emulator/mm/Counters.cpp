@@ -8,6 +8,7 @@ constexpr std::array<std::string_view, kCounterCount> kNames{
     "demand_zero_faults", "cow_faults",  "access_violations", "guard_page_faults",
     "pagefile_reads", "pagefile_writes", "file_reads",      "file_writes",
     "tlb_hits",       "tlb_misses",      "evictions",       "commit_charge",
+    "dirty_bit_faults",
 };
 }
 

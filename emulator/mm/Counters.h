@@ -25,6 +25,7 @@ enum class Counter : uint8_t {
     TlbMisses,
     Evictions,
     CommitCharge,
+    DirtyBitFaults,
     Count_
 };
 inline constexpr size_t kCounterCount = size_t(Counter::Count_);

@@ -44,7 +44,7 @@ const char* event_kind_name(EventKind k) {
         "view-mapped", "view-unmapped", "file-page-read", "file-page-written", "view-flushed",
         "section-page-committed", "data-page-dropped", "data-section-deleted",
         "shared-table-created", "shared-table-freed", "shared-region-joined",
-        "shared-region-left",
+        "shared-region-left", "dirty-bit",
     };
     static_assert(sizeof(kNames) / sizeof(kNames[0]) == size_t(EventKind::Count_));
     return size_t(k) < size_t(EventKind::Count_) ? kNames[size_t(k)] : "?";
@@ -250,6 +250,9 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::SharedRegionLeft:
             return a[3] ? fmt::format("{} stops using the shared-arena region 0x{:08X}-0x{:08X} ({}): it stays mapped for the {} other process{}.", who, a[0], a[0] + a[1] - 1, vad_type_name(VadType(a[2])), a[3], a[3] == 1 ? "" : "es")
                         : fmt::format("{} was the last process using the shared-arena region 0x{:08X}-0x{:08X} ({}): it is taken down for everybody.", who, a[0], a[0] + a[1] - 1, vad_type_name(VadType(a[2])));
+        case EventKind::DirtyBitSet:
+            return a[2] ? fmt::format("Dirty-bit fault: the page at 0x{:08X} (frame 0x{:X}) may be written, but NT kept R/W clear while pagefile slot {} held the same bytes. This first write makes that copy stale, so the slot is freed and the PTE gets R/W and Dirty; the page will need a new slot when it leaves.", a[0], a[1], a[2])
+                        : fmt::format("Dirty-bit fault: the page at 0x{:08X} (frame 0x{:X}) may be written but its R/W was kept clear until the first write: now the PTE gets R/W and Dirty.", a[0], a[1]);
         case EventKind::Count_: break;
     }
     return "?";

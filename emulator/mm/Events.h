@@ -91,6 +91,7 @@ enum class EventKind : uint16_t {
     SharedTableFreed,    // a0 = va, a1 = frame, a2 = page directories losing the PDE
     SharedRegionJoined,  // a0 = base, a1 = size, a2 = VadType, a3 = users after
     SharedRegionLeft,    // a0 = base, a1 = size, a2 = VadType, a3 = users after
+    DirtyBitSet,         // a0 = va, a1 = frame, a2 = pagefile slot freed (0: none)
     Count_
 };
 

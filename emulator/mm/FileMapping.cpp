@@ -778,7 +778,8 @@ bool MemoryManager::evict_data(uint32_t frame) {
     } else if (dirty) {
         event(EventKind::DataPageDropped, kNoSpace, page, frame, slot, section);
         if (fresh) m_pagefile.allocate();
-        m_pagefile.write(slot, m_ram.content(frame));
+        m_pagefile.write(slot, m_ram.content(frame), core::kInFrame | frame);
+        note_vacated(frame, slot);
         add(Counter::PagefileWrites);
         new_proto = SoftwarePte::pagefile(slot, s.mm_protection);
     } else {
@@ -812,7 +813,8 @@ void MemoryManager::read_from_pagefile(uint16_t space, uint32_t va, uint32_t fra
     event(EventKind::PagefileRead, space, va, frame, slot);
     add(Counter::HardFaults);
     add(Counter::PagefileReads);
-    m_ram.set_content(frame, m_pagefile.content(slot));
+    // (The journal names the slot, and the slot the frame's old bytes went to, instead of keeping them.)
+    m_ram.set_content(frame, m_pagefile.content(slot), core::kInSlot | slot, vacated_place(frame));
 }
 
 // An evicted page's frame, in hand for its next use: off every list, no use, no owner, Active.

@@ -407,7 +407,7 @@ uint32_t MemoryManager::privatize(uint16_t space, uint32_t va, uint32_t pte_addr
         return kNoFrame - 1;
     }
     announce(frame);
-    m_ram.set_content(frame, m_ram.content(shared));
+    m_ram.set_content(frame, m_ram.content(shared), core::kInFrame | shared, vacated_place(frame));
     invalidate_page(space, va);
     m_pfn.set_share_count(shared, m_pfn[shared].share_count - 1);
     add(Counter::CommitCharge);
@@ -488,7 +488,8 @@ bool MemoryManager::evict_image(uint32_t frame) {
     if (keep) {
         event(EventKind::ImagePageDropped, kNoSpace, sec.pages[page].rva, frame, slot, name);
         if (fresh) m_pagefile.allocate();
-        m_pagefile.write(slot, m_ram.content(frame));
+        m_pagefile.write(slot, m_ram.content(frame), core::kInFrame | frame);
+        note_vacated(frame, slot);
         add(Counter::PagefileWrites);
         new_proto = SoftwarePte::pagefile(slot, SoftwarePte::protection(e.original_pte));
     } else {

@@ -55,12 +55,13 @@ const char* fault_kind_name(FaultKind k) {
         case FaultKind::CopyOnWrite: return "copy-on-write";
         case FaultKind::AccessViolation: return "access-violation";
         case FaultKind::GuardPage: return "guard-page";
+        case FaultKind::DirtyBit: return "dirty-bit";
     }
     return "?";
 }
 
 std::optional<FaultKind> parse_fault_kind(std::string_view name) {
-    for (int k = 0; k <= int(FaultKind::GuardPage); ++k)
+    for (int k = 0; k <= int(kLastFaultKind); ++k)
         if (name == fault_kind_name(FaultKind(k))) return FaultKind(k);
     return std::nullopt;
 }
@@ -350,6 +351,15 @@ uint32_t MemoryManager::valid_pte_bits(uint32_t frame, uint32_t mm_protection) c
     return v;
 }
 
+uint32_t MemoryManager::private_pte_bits(uint16_t space, uint32_t frame, uint32_t mm_protection, uint32_t original_pte,
+                                         bool dirty) const {
+    uint32_t v = valid_pte_bits(frame, mm_protection);
+    if ((v & Pte::kWrite) && !dirty && SoftwarePte::kind(original_pte) == PteKind::Pagefile &&
+        space < m_spaces.size() && m_spaces[space].personality() == Personality::Nt)
+        v = (v & ~Pte::kWrite) | Pte::kSoftwareWrite;
+    return v;
+}
+
 MemoryManager::PteInfo MemoryManager::pte_info(uint16_t space, uint32_t va) const {
     PteInfo info;
     const AddressSpace& sp = m_spaces[space];
@@ -592,7 +602,8 @@ void MemoryManager::release_frame(uint32_t frame) {
 
 void MemoryManager::map_private(uint16_t space, uint32_t pte_address, uint32_t frame, uint32_t mm_protection,
                                 uint32_t original_pte, bool announce) {
-    const uint32_t pte = valid_pte_bits(frame, mm_protection);
+    const uint32_t pte = private_pte_bits(space, frame, mm_protection, original_pte,
+                                          (m_pfn[frame].flags & PfnEntry::kModified) != 0);
     if (announce) event(EventKind::PageMapped, space, va_of_pte(pte_address), frame, pte);
     m_pfn.set_state(frame, FrameState::Active);
     m_pfn.set_use(frame, FrameUse::Private);
@@ -679,13 +690,14 @@ bool MemoryManager::evict(uint32_t frame) {
     if (dirty) {
         event(EventKind::PagefileWrite, e.owner, va, frame, slot);
         if (fresh) m_pagefile.allocate();
-        m_pagefile.write(slot, m_ram.content(frame));
+        m_pagefile.write(slot, m_ram.content(frame), core::kInFrame | frame);
         add(Counter::PagefileWrites);
         new_pte = SoftwarePte::pagefile(slot, prot);
     } else {
         event(EventKind::PageDropped, e.owner, va, frame, slot);
         new_pte = SoftwarePte::with_protection(e.original_pte, prot);
     }
+    note_vacated(frame, slot);
     write_pte(e.pte_address, new_pte);
     invalidate_page(e.owner, va);
     unuse_frame(frame);
@@ -715,6 +727,7 @@ void MemoryManager::repurpose_standby(uint32_t frame) {
     const uint32_t pte = m_ram.read_u32(e.pte_address);
     const uint32_t va = va_of_pte(e.pte_address);
     event(EventKind::PageRepurposed, e.owner, va, frame);
+    note_vacated(frame, SoftwarePte::kind(e.original_pte) == PteKind::Pagefile ? SoftwarePte::slot(e.original_pte) : 0);
     write_pte(e.pte_address, SoftwarePte::with_protection(e.original_pte, SoftwarePte::protection(pte)));
     m_pfn.remove(frame);
     m_pfn.set_use(frame, FrameUse::None);
@@ -733,7 +746,7 @@ bool MemoryManager::write_modified(uint32_t frame) {
     if (slot == 0) return false;
     event(EventKind::ModifiedWritten, e.owner, va_of_pte(e.pte_address), frame, slot);
     if (fresh) m_pagefile.allocate();
-    m_pagefile.write(slot, m_ram.content(frame));
+    m_pagefile.write(slot, m_ram.content(frame), core::kInFrame | frame);
     add(Counter::PagefileWrites);
     m_pfn.set_original_pte(frame, SoftwarePte::pagefile(slot, SoftwarePte::protection(e.original_pte)));
     m_pfn.set_modified(frame, false);
@@ -755,7 +768,7 @@ uint32_t MemoryManager::obtain_frame(Need need, uint16_t for_space) {
     auto zero_if_needed = [&](uint32_t f) {
         if (need == Need::Zeroed) {
             event(EventKind::FrameZeroed, for_space, f);
-            m_ram.set_content(f, core::PageRef{});
+            m_ram.set_content(f, core::PageRef{}, core::kNoPlace, vacated_place(f));
         }
         return f;
     };
@@ -852,6 +865,7 @@ MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t
         const uint32_t pte = m_ram.read_u32(pte_address);
         if (mode == Mode::User && !(pte & Pte::kUser)) return access_violation(space, va, AvReason::Supervisor);
         if (kind == Access::Write && (pte & Pte::kCopyOnWrite)) return copy_on_write(space, va, pte_address, pte);
+        if (kind == Access::Write && (pte & Pte::kSoftwareWrite)) return set_dirty_bit(space, va, pte_address, pte);
         return access_violation(space, va, AvReason::ReadOnly);
     }
     const Vad* vad = vad_at(space, va);
@@ -940,6 +954,26 @@ MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t
         default: break;
     }
     return access_violation(space, va, AvReason::NoRegion);
+}
+
+MemoryManager::FaultOutcome MemoryManager::set_dirty_bit(uint16_t space, uint32_t va, uint32_t pte_address,
+                                                         uint32_t pte) {
+    // The pagefile copy is stale from this write on: NT frees the slot now (MiSetDirtyBit ->
+    // MiReleasePageFileSpace) and sets R/W and Dirty; the page gets a new slot when it leaves.
+    const uint32_t frame = pte >> 12;
+    const uint32_t original = m_pfn[frame].original_pte;
+    const bool has_slot = SoftwarePte::kind(original) == PteKind::Pagefile;
+    const uint32_t slot = has_slot ? SoftwarePte::slot(original) : 0;
+    event(EventKind::DirtyBitSet, space, va, frame, slot);
+    add(Counter::DirtyBitFaults);
+    if (has_slot) {
+        // (The slot's bytes are the frame's: the journal names the frame rather than keeping them.)
+        m_pagefile.release(slot, frame_place(frame, m_pagefile.content(slot)));
+        m_pfn.set_original_pte(frame, SoftwarePte::demand_zero(SoftwarePte::protection(original)));
+    }
+    write_pte(pte_address, (pte & ~Pte::kSoftwareWrite) | Pte::kWrite | Pte::kDirty);
+    invalidate_page(space, va);
+    return FaultOutcome{AccessStatus::Ok, FaultKind::DirtyBit, AvReason::NoRegion};
 }
 
 AccessResult MemoryManager::access_page(uint16_t space, uint32_t va, uint32_t size, Access kind, uint32_t value,
@@ -1129,7 +1163,9 @@ Result MemoryManager::virtual_alloc(uint16_t space, uint32_t address, uint32_t s
             if (mm_prot == mmprot::kNoAccess || (mm_prot & mmprot::kGuard)) {
                 trim_frame(frame);
             } else {
-                write_pte(pte_address, valid_pte_bits(frame, mm_prot) | (pte & (Pte::kAccessed | Pte::kDirty)));
+                write_pte(pte_address, private_pte_bits(space, frame, mm_prot, m_pfn[frame].original_pte,
+                                                        (pte & Pte::kDirty) || (m_pfn[frame].flags & PfnEntry::kModified)) |
+                                           (pte & (Pte::kAccessed | Pte::kDirty)));
                 invalidate_page(space, va);
             }
         } else {
@@ -1250,7 +1286,10 @@ Result MemoryManager::virtual_protect(uint16_t space, uint32_t address, uint32_t
                     // PTE that carries the new protection (its frame waits on standby/modified).
                     trim_frame(frame);
                 } else {
-                    write_pte(pte_address, valid_pte_bits(frame, mm_prot) | (pte & (Pte::kAccessed | Pte::kDirty)));
+                    write_pte(pte_address,
+                              private_pte_bits(space, frame, mm_prot, m_pfn[frame].original_pte,
+                                               (pte & Pte::kDirty) || (m_pfn[frame].flags & PfnEntry::kModified)) |
+                                  (pte & (Pte::kAccessed | Pte::kDirty)));
                     invalidate_page(space, va);
                 }
                 break;
@@ -1308,15 +1347,21 @@ Result MemoryManager::virtual_query(uint16_t space, uint32_t address, MemoryBasi
 // ---------------------------------------------------------------------------------------------
 // Undo / redo
 
+const core::PageRef& MemoryManager::recorded_page(uint32_t record) const {
+    if (!core::is_place(record)) return m_journal.page(record);
+    const uint32_t n = record & ~core::kPlaceKind;
+    return (record & core::kPlaceKind) == core::kInSlot ? m_pagefile.content(n) : m_ram.content(n);
+}
+
 void MemoryManager::apply(const core::Change& c, bool forward) {
     const uint64_t v = forward ? c.after : c.before;
     switch (c.store) {
         case core::Store::PhysBytes: m_ram.apply_bytes(c.target, c.field, uint32_t(v)); break;
-        case core::Store::FrameContent: m_ram.apply_content(c.target, m_journal.page(v)); break;
+        case core::Store::FrameContent: m_ram.apply_content(c.target, recorded_page(uint32_t(v))); break;
         case core::Store::Pfn: m_pfn.apply(c.field, c.target, v); break;
         case core::Store::ListHead: m_pfn.apply_list(c.field, c.target, v); break;
         case core::Store::Slot: m_pagefile.apply_used(c.target, v != 0); break;
-        case core::Store::SlotContent: m_pagefile.apply_content(c.target, m_journal.page(v)); break;
+        case core::Store::SlotContent: m_pagefile.apply_content(c.target, recorded_page(uint32_t(v))); break;
         case core::Store::Counter: m_counters[c.target] = v; break;
         case core::Store::Tlb:
             if (c.field == 1) m_tlb.apply_next(uint32_t(v));

@@ -42,8 +42,9 @@ struct MachineConfig {
 };
 
 enum class FaultKind : uint8_t {
-    None, DemandZero, ImageRead, FileRead, PagefileRead, Soft, CopyOnWrite, AccessViolation, GuardPage
+    None, DemandZero, ImageRead, FileRead, PagefileRead, Soft, CopyOnWrite, AccessViolation, GuardPage, DirtyBit
 };
+inline constexpr FaultKind kLastFaultKind = FaultKind::DirtyBit;
 const char* fault_kind_name(FaultKind k);
 std::optional<FaultKind> parse_fault_kind(std::string_view name);
 
@@ -276,6 +277,10 @@ public:
 
     // Undo/redo of one journal change.
     void apply(const core::Change& change, bool forward);
+    // The bytes a FrameContent / SlotContent record names (a kept page, or a place: core::kInFrame)
+    // in the machine's present state; right for a change when the machine is just before or just
+    // after it (Session::visit puts it there).
+    const core::PageRef& recorded_page(uint32_t record) const;
     // Every invariant the model promises; empty when all hold.
     std::vector<std::string> check_invariants() const;
 
@@ -493,6 +498,11 @@ private:
     void map_private(uint16_t space, uint32_t pte_address, uint32_t frame, uint32_t mm_protection,
                      uint32_t original_pte, bool announce = true);
     uint32_t valid_pte_bits(uint32_t frame, uint32_t mm_protection) const;
+    // valid_pte_bits for a private page of space whose PFN holds original_pte: under nt a writable
+    // page that is clean (not dirty) and has a copy in a pagefile slot is mapped with R/W clear and
+    // Pte::kSoftwareWrite set, so that its first write faults (set_dirty_bit) and frees the slot.
+    uint32_t private_pte_bits(uint16_t space, uint32_t frame, uint32_t mm_protection, uint32_t original_pte,
+                              bool dirty) const;
 
     void write_pte(uint32_t pte_address, uint32_t value);
     // 0 when no page table. space kNoSpace: a shared-arena address, through the shared tables.
@@ -534,6 +544,27 @@ private:
     void set_views(uint32_t section, uint32_t views);
     FaultOutcome resolve_prototype(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t index);
     FaultOutcome copy_on_write(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte);
+    // A write to a page whose R/W was held back (Pte::kSoftwareWrite): NT's MiSetDirtyBit.
+    FaultOutcome set_dirty_bit(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte);
+
+    // Page records (core::kInFrame): the place, when it holds exactly the bytes of p now (the same
+    // buffer), else core::kNoPlace (the journal keeps a reference).
+    uint32_t frame_place(uint32_t frame, const core::PageRef& p) const {
+        return !p.is_zero_page() && m_ram.content(frame).data() == p.data() ? core::kInFrame | frame : core::kNoPlace;
+    }
+    uint32_t slot_place(uint32_t slot, const core::PageRef& p) const {
+        return slot && !p.is_zero_page() && m_pagefile.content(slot).data() == p.data() ? core::kInSlot | slot
+                                                                                       : core::kNoPlace;
+    }
+    // Where a frame that was just given up (evicted, repurposed) still has its bytes: the slot it
+    // was written to or came from, if that slot still holds the same buffer.
+    uint32_t vacated_place(uint32_t frame) const {
+        return frame == m_vacated_frame ? slot_place(m_vacated_slot, m_ram.content(frame)) : core::kNoPlace;
+    }
+    void note_vacated(uint32_t frame, uint32_t slot) {
+        m_vacated_frame = frame;
+        m_vacated_slot = slot;
+    }
     // Makes the page behind a valid PTE mapping a shared image frame private; kNoFrame on failure.
     // announce(frame) opens the event once the private frame is known. kNoFrame - 1: the page was
     // evicted while a frame was found (fault again).
@@ -610,6 +641,10 @@ private:
     uint32_t m_cr3 = 0;
     uint32_t m_current = kNoSpace;
     uint32_t m_clock_hand = 0;
+    // The last frame given up and the slot holding its bytes (a hint for the journal's page records,
+    // checked against the buffers whenever it is used; not machine state, never journaled).
+    uint32_t m_vacated_frame = kNoFrame;
+    uint32_t m_vacated_slot = 0;
     uint32_t m_system_table = kNoFrame;  // page table shared by every directory (kernel / system arena)
     x86::WalkRecord m_last_walk;
     std::vector<DiskFile> m_files;

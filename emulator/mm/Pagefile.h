@@ -24,17 +24,26 @@ public:
     uint32_t allocate();
     // The slot allocate() would return, without taking it.
     uint32_t lowest_free() const;
-    void release(uint32_t slot);
-    void write(uint32_t slot, const core::PageRef& page);
+    // old_at / page_at: where the slot's old bytes / the new bytes also are right now (a frame or
+    // another slot, core::kInFrame), for the journal to name instead of keeping (core::kNoPlace: keep).
+    void release(uint32_t slot, uint32_t old_at = core::kNoPlace);
+    void write(uint32_t slot, const core::PageRef& page, uint32_t page_at = core::kNoPlace,
+               uint32_t old_at = core::kNoPlace);
 
     void apply_used(uint32_t slot, bool used);
     void apply_content(uint32_t slot, const core::PageRef& page) { m_content[slot] = page; }
 
 private:
+    void mark(uint32_t slot, bool free);
+
     std::vector<uint8_t> m_used;
     std::vector<core::PageRef> m_content;
     uint32_t m_count = 0;
-    uint32_t m_hint = 1;  // no free slot below it (a lower bound kept on undo, never journaled)
+    // The free slots as a two-level bitmap (bit set = free; a summary bit per word that has one),
+    // so that the lowest free slot is found in a few word scans however fragmented the pagefile is.
+    // Derived from m_used, kept in step by apply_used; not journaled.
+    std::vector<uint64_t> m_free;
+    std::vector<uint64_t> m_free_words;
     core::Journal& m_journal;
 };
 

@@ -280,6 +280,7 @@ const ReplayStats& Replay::run() {
     const mm::Counters& after = mm.counters();
     m_stats.accesses = counter_delta(after, before, mm::Counter::Accesses);
     m_stats.page_faults = counter_delta(after, before, mm::Counter::PageFaults);
+    m_stats.dirty_bit_faults = counter_delta(after, before, mm::Counter::DirtyBitFaults);
     m_stats.demand_zero_faults = counter_delta(after, before, mm::Counter::DemandZeroFaults);
     m_stats.soft_faults = counter_delta(after, before, mm::Counter::SoftFaults);
     m_stats.hard_faults = counter_delta(after, before, mm::Counter::HardFaults);

@@ -61,7 +61,8 @@ struct ReplayStats {
     uint64_t reads = 0;
     uint64_t writes = 0;
     // The memory manager's counters over the trace (setup causes none of these).
-    uint64_t page_faults = 0;
+    uint64_t page_faults = 0;         // every page fault the processor raised
+    uint64_t dirty_bit_faults = 0;    // of which a first write to a clean page (no page comes in)
     uint64_t demand_zero_faults = 0;
     uint64_t soft_faults = 0;
     uint64_t hard_faults = 0;
@@ -74,6 +75,8 @@ struct ReplayStats {
     // The 32-bit sum of every value the trace's reads returned: the same for every policy and
     // journal mode (what a read returns never depends on where the page was in between).
     uint32_t read_sum = 0;
+    // The faults that brought a page in: what a classic page-replacement simulator counts.
+    uint64_t misses() const { return page_faults - dirty_bit_faults; }
     // The machine the setup built.
     uint32_t touched_pages = 0;
     uint32_t committed_pages = 0;

@@ -23,7 +23,7 @@ std::string windbg_flags(uint32_t entry) {
     if (p.cache_disabled()) s[5] = 'N';
     if (p.write_through()) s[6] = 'T';
     s[7] = p.user() ? 'U' : 'K';
-    s[8] = p.writable() ? 'W' : 'R';
+    s[8] = p.writable() || p.software_write() ? 'W' : 'R';  // (NT MP: Write is the software bit 11)
     s[9] = 'E';  // non-PAE x86 has no execute-disable bit: every valid page can be executed
     s[10] = p.present() ? 'V' : '-';
     return s;

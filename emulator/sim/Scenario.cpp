@@ -589,7 +589,7 @@ public:
                     if (!v.IsMap()) return fail(v, "counters: must be a map of counter names to numbers");
                     for (auto c = v.begin(); c != v.end(); ++c) {
                         const std::string name = c->first.Scalar();
-                        if (!mm::parse_counter(name) && name != "frames_free")
+                        if (!mm::parse_counter(name) && name != "frames_free" && name != "pagefile_used")
                             return fail(c->first, fmt::format("counters: unknown counter '{}'", name));
                         Arg a;
                         if (!parse_arg(c->second, name, ArgType::Number, a)) return false;

@@ -26,7 +26,7 @@ std::optional<bool> parse_bool(const std::string& s) {
 std::string fault_list(uint32_t faults) {
     if (faults == 0) return "none";
     std::string out;
-    for (int k = 1; k <= int(FaultKind::GuardPage); ++k)
+    for (int k = 1; k <= int(mm::kLastFaultKind); ++k)
         if (faults & (1u << k)) out += (out.empty() ? "" : ", ") + std::string(mm::fault_kind_name(FaultKind(k)));
     return out;
 }
@@ -41,6 +41,7 @@ std::optional<FaultKind> fault_of_event(EventKind k) {
         case EventKind::SoftFault: return FaultKind::Soft;
         case EventKind::AccessViolation: return FaultKind::AccessViolation;
         case EventKind::GuardPage: return FaultKind::GuardPage;
+        case EventKind::DirtyBitSet: return FaultKind::DirtyBit;
         default: return std::nullopt;
     }
 }
@@ -599,7 +600,9 @@ void Session::check(size_t index, StepResult& r) {
             }
             case ExpectKind::Counters:
                 for (const auto& [name, arg] : e.fields) {
-                    uint64_t actual = name == "frames_free" ? mmgr.frames_free() : mmgr.counter(*mm::parse_counter(name));
+                    const uint64_t actual = name == "frames_free"     ? mmgr.frames_free()
+                                            : name == "pagefile_used" ? mmgr.pagefile().used()
+                                                                      : mmgr.counter(*mm::parse_counter(name));
                     add(e, "counters." + name, std::to_string(arg.number), std::to_string(actual));
                 }
                 break;

@@ -111,8 +111,8 @@ std::string describe_change(const os::Machine& m, const core::Change& c) {
                                c.before, c.field * 2, c.after, c.field * 2);
         }
         case core::Store::FrameContent:
-            return fmt::format("frame 0x{:X} content: {} -> {}", c.target, content_id(m.journal().page(c.before)),
-                               content_id(m.journal().page(c.after)));
+            return fmt::format("frame 0x{:X} content: {} -> {}", c.target, content_id(mmgr.recorded_page(uint32_t(c.before))),
+                               content_id(mmgr.recorded_page(uint32_t(c.after))));
         case core::Store::Pfn:
             return fmt::format("pfn 0x{:X}.{}: {} -> {}", c.target, pfn_field_name(c.field), pfn_value(c.field, c.before),
                                pfn_value(c.field, c.after));
@@ -125,8 +125,8 @@ std::string describe_change(const os::Machine& m, const core::Change& c) {
         case core::Store::Slot:
             return fmt::format("pagefile slot {}: {} -> {}", c.target, c.before ? "in use" : "free", c.after ? "in use" : "free");
         case core::Store::SlotContent:
-            return fmt::format("pagefile slot {} content: {} -> {}", c.target, content_id(m.journal().page(c.before)),
-                               content_id(m.journal().page(c.after)));
+            return fmt::format("pagefile slot {} content: {} -> {}", c.target, content_id(mmgr.recorded_page(uint32_t(c.before))),
+                               content_id(mmgr.recorded_page(uint32_t(c.after))));
         case core::Store::Counter:
             return fmt::format("counter {}: {} -> {}", mm::counter_name(mm::Counter(c.target)), c.before, c.after);
         case core::Store::Tlb:
@@ -174,7 +174,7 @@ std::string describe_change(const os::Machine& m, const core::Change& c) {
                 case mm::ObjectField::FileCreate: return fmt::format("file {} created", c.target);
                 case mm::ObjectField::FilePage:
                     return fmt::format("file {} page {} content: {} -> {}", c.target >> 20, c.target & 0xFFFFF,
-                                       content_id(m.journal().page(c.before)), content_id(m.journal().page(c.after)));
+                                       content_id(mmgr.recorded_page(uint32_t(c.before))), content_id(mmgr.recorded_page(uint32_t(c.after))));
                 case mm::ObjectField::FileSize: return fmt::format("file {} size: {} -> {}", c.target, c.before, c.after);
                 case mm::ObjectField::Handle: {
                     auto h = [&](uint64_t blob) -> std::string {
@@ -281,7 +281,7 @@ std::string describe_result(const Step& s, const StepResult& r) {
     }
     if (r.faults) {
         std::string f;
-        for (int k = 1; k <= int(mm::FaultKind::GuardPage); ++k)
+        for (int k = 1; k <= int(mm::kLastFaultKind); ++k)
             if (r.faults & (1u << k)) f += (f.empty() ? "" : ", ") + std::string(mm::fault_kind_name(mm::FaultKind(k)));
         out += ", faults: " + f;
     }

@@ -75,11 +75,14 @@ public:
         std::memcpy(m_frames[pa >> 12].mutable_data() + (pa & 0xFFFu), &value, 4);
     }
 
-    // Replaces a frame's whole content (zero-fill, copy, page-in, page-out); journaled.
-    void set_content(uint32_t frame, core::PageRef page) {
+    // Replaces a frame's whole content (zero-fill, copy, page-in, page-out); journaled. page_at and
+    // old_at, when not core::kNoPlace, are where the new and the old bytes also are right now (a
+    // place other than this frame, see core::kInFrame): the journal names it instead of keeping them.
+    void set_content(uint32_t frame, core::PageRef page, uint32_t page_at = core::kNoPlace,
+                     uint32_t old_at = core::kNoPlace) {
         if (m_journal.enabled()) {
-            m_journal.record(core::Store::FrameContent, 0, frame, m_journal.keep_page(m_frames[frame]),
-                             m_journal.keep_page(page));
+            m_journal.record(core::Store::FrameContent, 0, frame, m_journal.page_record(m_frames[frame], old_at),
+                             m_journal.page_record(page, page_at));
         }
         m_frames[frame] = std::move(page);
     }

@@ -33,6 +33,9 @@ public:
     static constexpr uint32_t kCopyOnWrite = 1u << 9;  // AVL bit 0 (NT)
     static constexpr uint32_t kPrototype = 1u << 10;   // AVL bit 1 (NT)
     static constexpr uint32_t kAvl2 = 1u << 11;        // AVL bit 2
+    // NT (multiprocessor kernels) keeps a writable page's R/W clear until its first write when a
+    // clean copy of it is on disk; this software bit says the page may be written (MMPTE "Write").
+    static constexpr uint32_t kSoftwareWrite = kAvl2;
     static constexpr uint32_t kFrameMask = 0xFFFFF000u;
 
     constexpr Pte() = default;
@@ -56,6 +59,7 @@ public:
     constexpr bool global() const { return m_raw & kGlobal; }
     constexpr bool copy_on_write() const { return m_raw & kCopyOnWrite; }
     constexpr bool prototype() const { return m_raw & kPrototype; }
+    constexpr bool software_write() const { return m_raw & kSoftwareWrite; }
     constexpr uint32_t avl() const { return (m_raw >> 9) & 7u; }
     constexpr uint32_t frame() const { return m_raw >> 12; }
 

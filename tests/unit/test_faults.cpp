@@ -270,8 +270,10 @@ TEST_CASE("a page read back from the pagefile and not written again is evicted w
     REQUIRE_INVARIANTS(rig);
 }
 
-TEST_CASE("rewriting a page that has a pagefile slot reuses its slot", "[fault][pagefile]") {
-    test::Rig rig(test::make_config(Personality::Nt, 12, 32, mm::Policy::Fifo));
+TEST_CASE("rewriting pages that were paged out holds at most one slot per page", "[fault][pagefile]") {
+    // (win95 reuses the page's slot; nt frees it at the first write and takes the lowest free one.)
+    const Personality p = GENERATE(Personality::Nt, Personality::Win95);
+    test::Rig rig(test::make_config(p, 12, 32, mm::Policy::Fifo));
     const mm::Result a = rig.alloc(0, 0x10000, memf::kCommit, page::kReadWrite);
     REQUIRE(a.ok);
     for (int round = 0; round < 3; ++round)
@@ -514,5 +516,136 @@ TEST_CASE("without a pagefile, RAM full of dirty pages is OutOfMemory", "[fault]
     CHECK(rig.write(a.value + 5 * 0x1000, 5).ok());
     CHECK(kind_of(rig, a.value + 4 * 0x1000) == mm::PteKind::DemandZero);
     CHECK(rig.write(a.value + 4 * 0x1000, 4).status == AccessStatus::OutOfMemory);
+    REQUIRE_INVARIANTS(rig);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The dirty-bit fault (NT's MiSetDirtyBit): a clean page with a pagefile copy is mapped with R/W
+// clear and the software Write bit set; its first write frees the slot.
+
+namespace {
+// Sixteen written pages through 12 frames: the first ones go to the pagefile; page 0 is read back.
+uint32_t page_out_and_read_back(test::Rig& rig) {
+    const mm::Result a = rig.alloc(0, 0x10000, memf::kCommit, page::kReadWrite);
+    REQUIRE(a.ok);
+    for (uint32_t i = 0; i < 16; ++i) REQUIRE(rig.write(a.value + i * 0x1000, 0x700 + i).ok());
+    REQUIRE(kind_of(rig, a.value) == mm::PteKind::Pagefile);
+    const mm::AccessResult r = rig.read(a.value);
+    REQUIRE(had(r, FaultKind::PagefileRead));
+    REQUIRE(r.value == 0x700);
+    return a.value;
+}
+}  // namespace
+
+TEST_CASE("nt maps a page read back from the pagefile with R/W clear and the software Write bit set",
+          "[fault][pagefile][dirty-bit]") {
+    test::Rig rig(test::make_config(Personality::Nt, 12, 32, mm::Policy::Fifo));
+    const uint32_t va = page_out_and_read_back(rig);
+    const x86::Pte pte(rig.mm().pte_info(rig.space, va).pte);
+    CHECK(pte.present());
+    CHECK_FALSE(pte.writable());
+    CHECK(pte.software_write());
+    CHECK_FALSE(pte.dirty());
+    CHECK_FALSE(pte.copy_on_write());
+    // VirtualQuery still says READWRITE: the protection is the PFN's, not the hardware bit's.
+    CHECK(rig.query(va).protect == page::kReadWrite);
+    // A read changes nothing of that.
+    REQUIRE(rig.read(va + 8).ok());
+    CHECK(rig.mm().counter(mm::Counter::DirtyBitFaults) == 0);
+    CHECK_FALSE(x86::Pte(rig.mm().pte_info(rig.space, va).pte).writable());
+    REQUIRE_INVARIANTS(rig);
+}
+
+TEST_CASE("the first write to such a page is a dirty-bit fault: the slot is freed, R/W and Dirty are set, "
+          "and the page's bytes are not copied",
+          "[fault][pagefile][dirty-bit]") {
+    test::Rig rig(test::make_config(Personality::Nt, 12, 32, mm::Policy::Fifo));
+    const uint32_t va = page_out_and_read_back(rig);
+    const uint32_t frame = frame_of(rig, va);
+    const uint32_t slot = mm::SoftwarePte::slot(rig.mm().pfn()[frame].original_pte);
+    REQUIRE(slot != 0);
+    REQUIRE(rig.mm().pagefile().in_use(slot));
+    const uint8_t* bytes = rig.mm().ram().content(frame).data();
+    const uint64_t faults = count(rig, mm::Counter::PageFaults), used = rig.mm().pagefile().used();
+
+    const mm::AccessResult w = rig.write(va + 4, 0xD1127);
+    REQUIRE(w.ok());
+    CHECK(had(w, FaultKind::DirtyBit));
+    CHECK(count(rig, mm::Counter::DirtyBitFaults) == 1);
+    CHECK(count(rig, mm::Counter::PageFaults) == faults + 1);
+    CHECK(count(rig, mm::Counter::HardFaults) == 1);  // no page came in
+    CHECK_FALSE(rig.mm().pagefile().in_use(slot));
+    CHECK(rig.mm().pagefile().used() == used - 1);
+    CHECK(mm::SoftwarePte::kind(rig.mm().pfn()[frame].original_pte) == mm::PteKind::DemandZero);
+    const x86::Pte pte(rig.mm().pte_info(rig.space, va).pte);
+    CHECK(pte.writable());
+    CHECK(pte.dirty());
+    CHECK_FALSE(pte.software_write());
+    CHECK(frame_of(rig, va) == frame);
+    // The frame wrote into its own buffer: the slot let go of it, so nothing had to be copied.
+    CHECK(rig.mm().ram().content(frame).data() == bytes);
+    CHECK(rig.read(va).value == 0x700);
+    CHECK(rig.read(va + 4).value == 0xD1127u);
+    // The next write is a plain hit.
+    const mm::AccessResult again = rig.write(va + 8, 1);
+    CHECK(again.faults == 0);
+    CHECK(count(rig, mm::Counter::DirtyBitFaults) == 1);
+    REQUIRE_INVARIANTS(rig);
+
+    // Evicted again, the page needs a slot again and keeps its bytes.
+    for (uint32_t i = 1; i < 16; ++i) REQUIRE(rig.read(va + i * 0x1000).ok());
+    REQUIRE(kind_of(rig, va) == mm::PteKind::Pagefile);
+    CHECK(rig.read(va + 4).value == 0xD1127u);
+    CHECK(rig.read(va).value == 0x700);
+    REQUIRE_INVARIANTS(rig);
+}
+
+TEST_CASE("win95 sets no trap for the first write: the hardware Dirty bit marks the page", "[fault][pagefile][dirty-bit]") {
+    test::Rig rig(test::make_config(Personality::Win95, 12, 32, mm::Policy::Fifo));
+    const uint32_t va = page_out_and_read_back(rig);
+    const x86::Pte pte(rig.mm().pte_info(rig.space, va).pte);
+    CHECK(pte.writable());
+    CHECK_FALSE(pte.software_write());
+    const mm::AccessResult w = rig.write(va, 5);
+    REQUIRE(w.ok());
+    CHECK(w.faults == 0);
+    CHECK(count(rig, mm::Counter::DirtyBitFaults) == 0);
+    CHECK(x86::Pte(rig.mm().pte_info(rig.space, va).pte).dirty());
+    REQUIRE_INVARIANTS(rig);
+}
+
+TEST_CASE("VirtualProtect keeps the write trap of a clean page with a pagefile copy", "[fault][pagefile][dirty-bit]") {
+    test::Rig rig(test::make_config(Personality::Nt, 12, 32, mm::Policy::Fifo));
+    const uint32_t va = page_out_and_read_back(rig);
+    const mm::Result ro = rig.mm().virtual_protect(rig.space, va, 0x1000, page::kReadOnly);
+    REQUIRE(ro.ok);
+    CHECK(ro.value == page::kReadWrite);
+    x86::Pte pte(rig.mm().pte_info(rig.space, va).pte);
+    CHECK_FALSE(pte.writable());
+    CHECK_FALSE(pte.software_write());  // read-only: a write is an access violation
+    CHECK(rig.write(va, 1).status == AccessStatus::AccessViolation);
+    REQUIRE(rig.mm().virtual_protect(rig.space, va, 0x1000, page::kReadWrite).ok);
+    pte = x86::Pte(rig.mm().pte_info(rig.space, va).pte);
+    CHECK_FALSE(pte.writable());
+    CHECK(pte.software_write());
+    const mm::AccessResult w = rig.write(va, 2);
+    CHECK(had(w, FaultKind::DirtyBit));
+    CHECK(rig.read(va).value == 2u);
+    REQUIRE_INVARIANTS(rig);
+}
+
+TEST_CASE("a dirty page soft-faulted back from the modified list gets R/W at once (no copy on disk to protect)",
+          "[fault][pagefile][dirty-bit]") {
+    test::Rig rig(test::make_config(Personality::Nt, 24, 32, mm::Policy::WorkingSet));
+    const mm::Result a = rig.alloc(0, 0x4000, memf::kCommit, page::kReadWrite);
+    REQUIRE(a.ok);
+    REQUIRE(rig.write(a.value, 1).ok());
+    REQUIRE(rig.write(a.value + 0x1000, 2).ok());
+    // Trimmed dirty: the modified list. Soft-faulted back it is still dirty, so R/W is given at once.
+    rig.mm().trim(rig.space);
+    const mm::AccessResult back = rig.read(a.value);
+    REQUIRE(had(back, FaultKind::Soft));
+    CHECK(x86::Pte(rig.mm().pte_info(rig.space, a.value).pte).writable());
+    CHECK(rig.write(a.value, 3).faults == 0);
     REQUIRE_INVARIANTS(rig);
 }

@@ -123,13 +123,19 @@ namespace {
 // A workload that touches every store: two processes, reservations and commits, writes that
 // overflow RAM into the pagefile, reads back, protection changes, guard pages, trims, decommits,
 // releases and an exit.
-void run_workload(os::Machine& m) {
-    auto& mm = m.mm();
+// Opens the journal's next operation (numbered from 0), as a scenario step does.
+struct Operations {
+    os::Machine& m;
     uint32_t step = 0;
-    auto op = [&] {
+    void operator()() {
         m.journal().begin_operation(step++);
         m.journal().begin_event(uint16_t(mm::EventKind::Operation), 0xFFFF);
-    };
+    }
+};
+
+void run_workload(os::Machine& m) {
+    auto& mm = m.mm();
+    Operations op{m};
     op();
     const uint16_t a = m.processes()[m.create_process("A").value].space;
     op();
@@ -444,5 +450,55 @@ TEST_CASE("page contents: shared by reference, copied on the first write to shar
         INFO("page " << i);
         CHECK(pages[i].data()[0] == uint8_t(i));
         CHECK(pages[i].refs() == (i % 3 == 0 ? 1u : 2u));
+    }
+}
+
+TEST_CASE("page contents recorded by place (a frame, a slot) come back right at every step, back and forth",
+          "[journal][machine][page]") {
+    for (mm::Personality personality : {mm::Personality::Nt, mm::Personality::Win95}) {
+        for (mm::Policy policy : {mm::Policy::Fifo, mm::Policy::Clock, mm::Policy::WorkingSet}) {
+            INFO("personality " << mm::personality_name(personality) << " policy " << mm::policy_name(policy));
+            os::Machine m(test::make_config(personality, 16, 40, policy));
+            auto& mm = m.mm();
+            Operations op{m};
+            op();
+            const uint16_t a = m.processes()[m.create_process("A").value].space;
+            op();
+            const uint32_t buf = mm.virtual_alloc(a, 0, 0x18000, mm::mem::kReserve | mm::mem::kCommit,
+                                                  mm::page::kReadWrite).value;
+            // Pages go out, come back, are written again (dirty-bit faults under nt), go out again.
+            std::vector<size_t> positions{m.journal().changes().size()};
+            std::vector<std::vector<std::string>> states{test::snapshot(m)};
+            uint32_t x = 12345;
+            for (int i = 0; i < 160; ++i) {
+                x = x * 1103515245u + 12345u;
+                const uint32_t va = buf + ((x >> 8) % 24) * 0x1000 + ((x >> 4) & 0xFFC);
+                op();
+                const bool write = (x >> 20) % 3 != 0;
+                REQUIRE(mm.access(a, va, 4, write ? x86::Access::Write : x86::Access::Read, x).ok());
+                m.sync_position();
+                positions.push_back(m.journal().changes().size());
+                states.push_back(test::snapshot(m));
+            }
+            REQUIRE(mm.counter(mm::Counter::PagefileReads) > 20);
+            if (personality == mm::Personality::Nt) {
+                REQUIRE(mm.counter(mm::Counter::DirtyBitFaults) > 10);
+                // Every page that moved was still in the machine (a frame or a slot) when its move
+                // was recorded: the journal holds no page of its own.
+                CHECK(m.journal().kept_pages() == 0);
+            }
+            for (size_t k = positions.size(); k-- > 0;) {
+                m.seek(positions[k]);
+                INFO("back to step " << k);
+                test::require_same_snapshot(states[k], test::snapshot(m));
+            }
+            REQUIRE_INVARIANTS(m);
+            for (size_t k = 0; k < positions.size(); ++k) {
+                m.seek(positions[k]);
+                INFO("forward to step " << k);
+                test::require_same_snapshot(states[k], test::snapshot(m));
+            }
+            REQUIRE_INVARIANTS(m);
+        }
     }
 }

@@ -2,6 +2,9 @@
 // means demand-zero), allocation lowest-first, every change journaled.
 #include <catch2/catch.hpp>
 
+#include <random>
+#include <set>
+
 #include "TestHelpers.h"
 #include "mm/Pagefile.h"
 
@@ -90,4 +93,40 @@ TEST_CASE("the commit limit is RAM plus pagefile pages", "[pagefile][commit]") {
     CHECK(rig.mm().commit_limit() == 56);
     CHECK(rig.mm().pagefile().capacity() == 40);
     REQUIRE_INVARIANTS(rig);
+}
+
+TEST_CASE("lowest-first holds however fragmented the pagefile is (checked against a std::set)", "[pagefile]") {
+    core::Journal j(false);
+    const uint32_t slots = 9000;  // more than one summary word (4096 slots each) and a ragged end
+    Pagefile pf(slots, j);
+    std::set<uint32_t> free;
+    for (uint32_t s = 1; s <= slots; ++s) free.insert(s);
+    std::mt19937 rng(7);
+    for (int i = 0; i < 60000; ++i) {
+        const bool take = free.size() == slots || (free.size() > 0 && rng() % 100 < 55);
+        if (take) {
+            const uint32_t want = *free.begin();
+            REQUIRE(pf.lowest_free() == want);
+            REQUIRE(pf.allocate() == want);
+            free.erase(want);
+        } else {
+            const uint32_t s = 1 + rng() % slots;
+            if (free.count(s)) continue;
+            pf.release(s);
+            free.insert(s);
+        }
+        REQUIRE(pf.used() == slots - free.size());
+    }
+    while (!free.empty()) {
+        REQUIRE(pf.allocate() == *free.begin());
+        free.erase(free.begin());
+    }
+    CHECK(pf.allocate() == 0);
+    CHECK(pf.lowest_free() == 0);
+    // Undo's path (apply_used) keeps the free map too.
+    pf.apply_used(slots, false);
+    pf.apply_used(64, false);
+    CHECK(pf.lowest_free() == 64);
+    pf.apply_used(64, true);
+    CHECK(pf.lowest_free() == slots);
 }

@@ -71,7 +71,7 @@ void breakpoint_editor(App& app) {
     if (d.kind == sim::BreakKind::Fault) {
         ImGui::SetNextItemWidth(w);
         if (ImGui::BeginCombo("Fault", d.fault == mm::FaultKind::None ? "any" : mm::fault_kind_name(d.fault))) {
-            for (int k = 0; k <= int(mm::FaultKind::GuardPage); ++k) {
+            for (int k = 0; k <= int(mm::kLastFaultKind); ++k) {
                 const auto fk = mm::FaultKind(k);
                 if (ImGui::Selectable(fk == mm::FaultKind::None ? "any" : mm::fault_kind_name(fk), d.fault == fk)) d.fault = fk;
             }

@@ -72,6 +72,7 @@ void draw_counters_panel(App& app) {
                 {"hard", pal.page[int(PageClass::Pagefile)], series_of(mm::Counter::HardFaults)},
                 {"soft", pal.page[int(PageClass::Transition)], series_of(mm::Counter::SoftFaults)},
                 {"CoW", pal.changed, series_of(mm::Counter::CowFaults)},
+                {"dirty-bit", pal.slot_used, series_of(mm::Counter::DirtyBitFaults)},
                 {"AV", pal.fail, series_of(mm::Counter::AccessViolations)},
                 {"guard", pal.page[int(PageClass::Prototype)], series_of(mm::Counter::GuardPageFaults)}},
                pos, size, pal.plot_bg, "faults:");

@@ -36,7 +36,11 @@ std::vector<Field> hardware_fields(App& app, uint32_t v, bool pde) {
     std::vector<Field> f;
     f.push_back({31, 12, pde ? "Page table" : "Frame", pde ? "the page table is in " + frame_meaning(app, v >> 12)
                                                               : "the page is in " + frame_meaning(app, v >> 12)});
-    f.push_back({11, 11, "AVL", "available to the OS; unused"});
+    if (pde)
+        f.push_back({11, 11, "AVL", "available to the OS; unused"});
+    else
+        f.push_back({11, 11, "Write", yes(11) ? "NT: writable, but R/W is held at 0 while a pagefile slot holds the same bytes; the first write faults (dirty-bit fault), frees the slot and sets R/W and D"
+                                               : "NT: no write held back (R/W says it all)"});
     f.push_back({10, 10, "Proto", yes(10) ? "NT: maps a section's prototype page" : "NT: not a prototype mapping"});
     f.push_back({9, 9, "CoW", yes(9) ? "NT: copy-on-write; a write makes a private copy" : "NT: not copy-on-write"});
     f.push_back({8, 8, "G", yes(8) ? "global: survives a CR3 load in the TLB (if CR4.PGE)" : "not global"});
@@ -47,7 +51,7 @@ std::vector<Field> hardware_fields(App& app, uint32_t v, bool pde) {
     f.push_back({4, 4, "PCD", yes(4) ? "cache disabled" : "cacheable"});
     f.push_back({3, 3, "PWT", yes(3) ? "write-through" : "write-back"});
     f.push_back({2, 2, "U/S", yes(2) ? "user: ring 3 may access" : "supervisor: user accesses fault"});
-    f.push_back({1, 1, "R/W", yes(1) ? "writable" : "read-only: writes fault (CR0.WP = 1)"});
+    f.push_back({1, 1, "R/W", yes(1) ? "writable" : yes(11) && !pde ? "0 until the first write (see bit 11): that write faults" : "read-only: writes fault (CR0.WP = 1)"});
     f.push_back({0, 0, "P", yes(0) ? "present: the walk uses this entry" : "not present: an access faults"});
     return f;
 }

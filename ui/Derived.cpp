@@ -134,7 +134,7 @@ bool Derived::refresh(sim::Session& s, bool single_event) {
             if (touched & (1u << unsigned(st))) return true;
         return false;
     };
-    if (any({Store::Pfn, Store::FrameContent})) ++m_frames_version;
+    if (any({Store::Pfn, Store::ListMove, Store::FrameContent})) ++m_frames_version;
     if (any({Store::Slot, Store::SlotContent, Store::PhysBytes, Store::Pfn, Store::Vad, Store::Space, Store::SpaceCreate}))
         ++m_slots_version;
     const bool tables_changed = any({Store::PhysBytes, Store::FrameContent, Store::Vad, Store::Space, Store::SpaceCreate,

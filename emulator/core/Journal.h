@@ -40,6 +40,8 @@ enum class Store : uint8_t {
     Proto,         // target = prototype PTE index; before/after = the prototype PTE word
     Os,            // os-level stores (processes, modules): field says which
     Object,        // files, handles, file mapping objects, data sections: field = mm::ObjectField
+    ListMove,      // target = frame moved to the back of list `field`; before = its old predecessor
+                   // (none: it was first), after = the old last frame it now follows (an LRU touch)
 };
 
 inline constexpr uint32_t kNoBlob = 0xFFFFFFFFu;

@@ -1360,6 +1360,7 @@ void MemoryManager::apply(const core::Change& c, bool forward) {
         case core::Store::FrameContent: m_ram.apply_content(c.target, recorded_page(uint32_t(v))); break;
         case core::Store::Pfn: m_pfn.apply(c.field, c.target, v); break;
         case core::Store::ListHead: m_pfn.apply_list(c.field, c.target, v); break;
+        case core::Store::ListMove: m_pfn.apply_move(c.field, c.target, uint32_t(c.before), uint32_t(c.after), forward); break;
         case core::Store::Slot: m_pagefile.apply_used(c.target, v != 0); break;
         case core::Store::SlotContent: m_pagefile.apply_content(c.target, recorded_page(uint32_t(v))); break;
         case core::Store::Counter: m_counters[c.target] = v; break;

@@ -128,7 +128,7 @@ public:
     //
     // Journal off: a store does not first read the bytes it overwrites (there is no old value to
     // keep). Journal on: each hit records exactly what access() records for it, in its order (the
-    // count, the PTE's bits when they change, an LRU touch's links, the stored bytes with their
+    // count, the PTE's bits when they change, an LRU touch (one ListMove), the stored bytes with their
     // old value, then the AccessDone event), written in place into the journal
     // (Journal::open_batch) at most kJournalBatch accesses at a time; declines (returns i) when
     // the journal could merge the next counter change into an earlier record.
@@ -372,9 +372,9 @@ private:
         const bool lru = m_config.policy == Policy::Lru;
         const size_t end = kJournal ? i + std::min(n - i, kJournalBatch) : n;
         // (Const, so that the loop keeps its pointers in registers.) At most per access: the count,
-        // the PTE, the data, and an LRU touch's six links.
+        // the PTE, the data, and an LRU touch.
         const core::Journal::Batch b =
-            kJournal ? m_journal.open_batch((lru ? 9 : 3) * (end - i), end - i) : core::Journal::Batch{};
+            kJournal ? m_journal.open_batch((lru ? 4 : 3) * (end - i), end - i) : core::Journal::Batch{};
         core::PageRef* const frames = m_ram.frame_table();
         const uint32_t cr3 = m_cr3;
         const size_t first = i;

@@ -92,6 +92,25 @@ void PfnDatabase::set(uint32_t pfn, PfnField field, uint32_t value) {
     apply(uint8_t(field), pfn, value);
 }
 
+void PfnDatabase::apply_move(uint8_t list, uint32_t pfn, uint32_t prev, uint32_t last, bool forward) {
+    ListHead& h = m_lists[list];
+    PfnEntry& e = m_entries[pfn];
+    if (forward) {
+        PL_CHECK(e.blink == prev && h.last == last && last != pfn);
+        relink_to_back(FrameList(list), pfn);
+        return;
+    }
+    PL_CHECK(h.last == pfn && e.blink == last);
+    m_entries[last].flink = kNoFrame;
+    h.last = last;
+    const uint32_t next = prev == kNoFrame ? h.first : m_entries[prev].flink;
+    e.flink = next;
+    e.blink = prev;
+    m_entries[next].blink = pfn;
+    if (prev == kNoFrame) h.first = pfn;
+    else m_entries[prev].flink = pfn;
+}
+
 void PfnDatabase::apply_list(uint8_t field, uint32_t list, uint64_t value) {
     ListHead& h = m_lists[list];
     (field == 0 ? h.first : field == 1 ? h.last : h.count) = uint32_t(value);

@@ -87,8 +87,8 @@ public:
     uint32_t pop_front(FrameList l);
     // An LRU touch: the frame goes to the back of its list within one step, so only the six links
     // that end up different change (remove() and push_back() would also take the frame off the
-    // list and back and count it out and in: eleven changes where six do, and an LRU replay
-    // journals one such move for almost every access).
+    // list and back and count it out and in), and one ListMove record describes all six: an LRU
+    // replay journals such a move for almost every access.
     void move_to_back(uint32_t pfn) {
         move_to_back_recorded(pfn, [this](core::Store store, uint8_t field, uint32_t target, uint32_t before,
                                           uint32_t after) { m_journal.record(store, field, target, before, after); });
@@ -99,33 +99,33 @@ public:
     [[gnu::always_inline]] void move_to_back_recorded(uint32_t pfn, Record&& record) {
         const FrameList l = m_entries[pfn].list;
         if (l == FrameList::None || m_lists[int(l)].last == pfn) return;
-        ListHead& h = m_lists[int(l)];
-        const uint32_t prev = m_entries[pfn].blink, next = m_entries[pfn].flink;  // next exists: pfn is not last
-        const uint32_t last = h.last;
-        auto link = [&](uint32_t f, PfnField field, uint32_t& slot, uint32_t value) {
-            if (slot == value) return;
-            record(core::Store::Pfn, uint8_t(field), f, slot, value);
-            slot = value;
-        };
-        auto head = [&](uint8_t field, uint32_t& slot, uint32_t value) {
-            if (slot == value) return;
-            record(core::Store::ListHead, field, uint32_t(l), slot, value);
-            slot = value;
-        };
-        if (prev != kNoFrame) link(prev, PfnField::Flink, m_entries[prev].flink, next);
-        else head(0, h.first, next);
-        link(next, PfnField::Blink, m_entries[next].blink, prev);
-        link(last, PfnField::Flink, m_entries[last].flink, pfn);
-        link(pfn, PfnField::Blink, m_entries[pfn].blink, last);
-        link(pfn, PfnField::Flink, m_entries[pfn].flink, kNoFrame);
-        head(1, h.last, pfn);
+        // The six links that change follow from the frame, its predecessor and the old last
+        // frame: one record (Store::ListMove) says it all.
+        record(core::Store::ListMove, uint8_t(l), pfn, m_entries[pfn].blink, m_lists[int(l)].last);
+        relink_to_back(l, pfn);
     }
 
     // Undo/redo.
     void apply(uint8_t field, uint32_t target, uint64_t value);
     void apply_list(uint8_t field, uint32_t list, uint64_t value);
+    // A ListMove change: forward moves the frame to the back again; backward puts it back after
+    // prev (kNoFrame: at the front), where it was.
+    void apply_move(uint8_t list, uint32_t pfn, uint32_t prev, uint32_t last, bool forward);
 
 private:
+    // Moves pfn (on list l, not its last) to the back, unjournaled.
+    [[gnu::always_inline]] void relink_to_back(FrameList l, uint32_t pfn) {
+        ListHead& h = m_lists[int(l)];
+        PfnEntry& e = m_entries[pfn];
+        const uint32_t prev = e.blink, next = e.flink;  // next exists: pfn is not last
+        if (prev != kNoFrame) m_entries[prev].flink = next;
+        else h.first = next;
+        m_entries[next].blink = prev;
+        m_entries[h.last].flink = pfn;
+        e.blink = h.last;
+        e.flink = kNoFrame;
+        h.last = pfn;
+    }
     template <class T>
     [[gnu::always_inline]] void put(uint32_t pfn, PfnField field, T& slot, uint32_t value) {
         const uint32_t old = uint32_t(slot);

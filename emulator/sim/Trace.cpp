@@ -122,6 +122,14 @@ std::string describe_change(const os::Machine& m, const core::Change& c) {
             return fmt::format("{} list.{}: {} -> {}", mm::frame_list_name(mm::FrameList(c.target)), kField[c.field % 3],
                                v(c.before), v(c.after));
         }
+        case core::Store::ListMove: {
+            // (An LRU touch.)
+            const std::string from = c.before == mm::kNoFrame
+                                         ? std::string("the front")
+                                         : "after " + pfn_value(uint8_t(mm::PfnField::Flink), c.before);
+            return fmt::format("pfn 0x{:X} moves to the back of the {} list: from {} to after 0x{:X}", c.target,
+                               mm::frame_list_name(mm::FrameList(c.field)), from, c.after);
+        }
         case core::Store::Slot:
             return fmt::format("pagefile slot {}: {} -> {}", c.target, c.before ? "in use" : "free", c.after ? "in use" : "free");
         case core::Store::SlotContent:

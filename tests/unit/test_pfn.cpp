@@ -30,6 +30,8 @@ void undo_all(PfnDatabase& db, const core::Journal& j, size_t from) {
     for (size_t i = ch.size(); i-- > from;) {
         if (ch[i].store == core::Store::Pfn) db.apply(ch[i].field, ch[i].target, ch[i].before);
         else if (ch[i].store == core::Store::ListHead) db.apply_list(ch[i].field, ch[i].target, ch[i].before);
+        else if (ch[i].store == core::Store::ListMove)
+            db.apply_move(ch[i].field, ch[i].target, uint32_t(ch[i].before), uint32_t(ch[i].after), false);
         else FAIL("unexpected store in a PFN journal");
     }
 }
@@ -88,6 +90,37 @@ TEST_CASE("move_to_back makes a frame the newest of its list (the LRU touch)", "
     CHECK(j.changes().size() == n);
     db.move_to_back(0);
     CHECK(walk(db, FrameList::Active) == std::vector<uint32_t>{2, 3, 1, 0});
+}
+
+TEST_CASE("an LRU touch is one ListMove record, undone and redone from any position of any list length", "[pfn]") {
+    for (uint32_t n = 2; n <= 5; ++n) {
+        for (uint32_t pos = 0; pos + 1 < n; ++pos) {
+            INFO("list of " << n << ", frame at position " << pos);
+            core::Journal j(true);
+            PfnDatabase db(n, j);
+            for (uint32_t i = 0; i < n; ++i) db.pop_front(FrameList::Zeroed);
+            for (uint32_t f = 0; f < n; ++f) db.push_back(FrameList::Active, f);
+            const std::vector<uint32_t> before = walk(db, FrameList::Active);
+            const size_t at = j.changes().size();
+            db.move_to_back(pos);
+            REQUIRE(j.changes().size() == at + 1);
+            const core::Change c = j.changes()[at];
+            CHECK(c.store == core::Store::ListMove);
+            CHECK(c.target == pos);
+            CHECK(c.before == (pos == 0 ? kNoFrame : pos - 1));
+            CHECK(c.after == n - 1);
+            const std::vector<uint32_t> after = walk(db, FrameList::Active);
+            CHECK(after.back() == pos);
+            db.apply_move(c.field, c.target, uint32_t(c.before), uint32_t(c.after), false);
+            CHECK(walk(db, FrameList::Active) == before);
+            for (uint32_t f = 0; f < n; ++f) {
+                CHECK(db[f].flink == (f + 1 < n ? f + 1 : kNoFrame));
+                CHECK(db[f].blink == (f > 0 ? f - 1 : kNoFrame));
+            }
+            db.apply_move(c.field, c.target, uint32_t(c.before), uint32_t(c.after), true);
+            CHECK(walk(db, FrameList::Active) == after);
+        }
+    }
 }
 
 TEST_CASE("frames move between lists and each list keeps its own count", "[pfn]") {

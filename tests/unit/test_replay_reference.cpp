@@ -444,14 +444,19 @@ TEST_CASE("replay: the batched hit loops do exactly what access() does", "[repla
             const os::Machine& b = batched.machine();
             CHECK(b.mm().counters() == m.mm().counters());
             CHECK(b.mm().clock_hand() == m.mm().clock_hand());
+            CHECK(b.mm().counter(mm::Counter::DirtyBitFaults) > 0);  // (the trace has dirty-bit faults)
             for (uint32_t f = 0; f < b.mm().pfn().size(); ++f) {
                 INFO("frame " << f);
                 CHECK(b.mm().ram().content(f).same_bytes(m.mm().ram().content(f)));
                 CHECK(b.mm().pfn()[f].list == m.mm().pfn()[f].list);
                 CHECK(b.mm().pfn()[f].flink == m.mm().pfn()[f].flink);
+                CHECK(b.mm().pfn()[f].original_pte == m.mm().pfn()[f].original_pte);
+                CHECK(b.mm().pfn()[f].flags == m.mm().pfn()[f].flags);
             }
-            for (uint32_t slot = 1; slot <= b.mm().pagefile().capacity(); ++slot)
+            for (uint32_t slot = 1; slot <= b.mm().pagefile().capacity(); ++slot) {
+                CHECK(b.mm().pagefile().in_use(slot) == m.mm().pagefile().in_use(slot));
                 CHECK(b.mm().pagefile().content(slot).same_bytes(m.mm().pagefile().content(slot)));
+            }
             CHECK(b.mm().last_walk().va == m.mm().last_walk().va);
 
             const auto& bc = b.journal().changes();

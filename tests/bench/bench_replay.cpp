@@ -12,6 +12,8 @@
 // about a third of the accesses). A fault costs twenty to thirty times a hit, so ns/access follows
 // the fault rate, which the table shows.
 //
+// Timed runs go round-robin (one run of every configuration and of the bare walk per round), so a
+// slow minute of the host falls on all of them, and on/off is the median of the rounds' ratios.
 // Each configuration runs --warmup untimed times first (default 2): the first journaled runs
 // touch hundreds of MB of fresh memory (370,000 minor faults, ~2.3 us each on this VM), and a
 // median that mixed cold and warm runs measured the hypervisor. The 'first' column shows the very
@@ -204,6 +206,7 @@ struct Row {
     double first_ns;  // the first run of all, warm-up included (fresh memory)
     sim::ReplayStats stats;
     bool deterministic;
+    std::vector<double> runs;  // the timed runs' ns/access, one per round
 };
 
 }  // namespace
@@ -251,11 +254,11 @@ int main(int argc, char** argv) {
     size_t writes = 0;
     for (const auto& a : trace.accesses) writes += a.write;
 
-    uint64_t sink = 0;
-    std::vector<double> bare;
-    for (int r = 0; r < runs; ++r) bare.push_back(bare_walk_ns(trace, shape.pages(), sink));
-
+    // Every configuration's warm-ups first, then the timed runs round-robin: one run of each
+    // configuration (and of the bare walk) per round, so that the host's slow minutes fall on all
+    // of them alike and the on/off ratio can be taken round by round.
     std::vector<Row> rows;
+    std::vector<sim::ReplayOptions> configs;
     for (const std::string& name : policies) {
         for (bool journal : {false, true}) {
             if (journal_modes != "both" && journal != (journal_modes == "on")) continue;
@@ -263,33 +266,45 @@ int main(int argc, char** argv) {
             o.data_frames = frames;
             o.policy = *mm::parse_policy(name);
             o.journal = journal;
-            std::vector<double> ns;
-            Row row{o.policy, journal, 0, 0, 0, {}, true};
-            for (int r = 0; r < warmup + runs; ++r) {
-                rusage before{}, after{};
-                getrusage(RUSAGE_SELF, &before);
-                const sim::ReplayOutcome out = sim::replay_trace(trace, o);
-                getrusage(RUSAGE_SELF, &after);
-                if (!out.ok()) {
-                    fmt::print(stderr, "{}\n", *out.error);
-                    return 2;
-                }
-                if (r == 0) row.first_ns = *out.stats.ns_per_access;
-                if (r >= warmup) ns.push_back(*out.stats.ns_per_access);
-                if (verbose)
-                    fmt::print(stderr, "{} journal {} run {}{}: {:.2f} ns/access, {} minor page faults\n", name,
-                               journal ? "on" : "off", r + 1, r < warmup ? " (warm-up)" : "", *out.stats.ns_per_access,
-                               after.ru_minflt - before.ru_minflt);
-                if (r == 0) row.stats = out.stats;  // (every run's counts must equal the first's)
-                else if (out.stats.page_faults != row.stats.page_faults ||
-                         out.stats.pagefile_writes != row.stats.pagefile_writes ||
-                         out.stats.read_sum != row.stats.read_sum)
-                    row.deterministic = false;
-            }
-            row.ns = median(ns);
-            row.min_ns = *std::min_element(ns.begin(), ns.end());
-            rows.push_back(row);
+            configs.push_back(o);
+            rows.push_back(Row{o.policy, journal, 0, 0, 0, {}, true, {}});
         }
+    }
+    auto run_once = [&](size_t k, int r) {
+        Row& row = rows[k];
+        rusage before{}, after{};
+        getrusage(RUSAGE_SELF, &before);
+        const sim::ReplayOutcome out = sim::replay_trace(trace, configs[k]);
+        getrusage(RUSAGE_SELF, &after);
+        if (!out.ok()) {
+            fmt::print(stderr, "{}\n", *out.error);
+            return false;
+        }
+        if (r == 0) row.first_ns = *out.stats.ns_per_access;
+        if (r >= warmup) row.runs.push_back(*out.stats.ns_per_access);
+        if (verbose)
+            fmt::print(stderr, "{} journal {} run {}{}: {:.2f} ns/access, {} minor page faults\n",
+                       mm::policy_name(row.policy), row.journal ? "on" : "off", r + 1, r < warmup ? " (warm-up)" : "",
+                       *out.stats.ns_per_access, after.ru_minflt - before.ru_minflt);
+        if (r == 0) row.stats = out.stats;  // (every run's counts must equal the first's)
+        else if (out.stats.page_faults != row.stats.page_faults ||
+                 out.stats.pagefile_writes != row.stats.pagefile_writes || out.stats.read_sum != row.stats.read_sum)
+            row.deterministic = false;
+        return true;
+    };
+    for (size_t k = 0; k < rows.size(); ++k)
+        for (int r = 0; r < warmup; ++r)
+            if (!run_once(k, r)) return 2;
+    uint64_t sink = 0;
+    std::vector<double> bare;
+    for (int r = 0; r < runs; ++r) {
+        bare.push_back(bare_walk_ns(trace, shape.pages(), sink));
+        for (size_t k = 0; k < rows.size(); ++k)
+            if (!run_once(k, warmup + r)) return 2;
+    }
+    for (Row& row : rows) {
+        row.ns = median(row.runs);
+        row.min_ns = *std::min_element(row.runs.begin(), row.runs.end());
     }
 
     const sim::ReplayStats& first = rows.front().stats;
@@ -308,8 +323,9 @@ int main(int argc, char** argv) {
     fmt::print("fresh memory: {:.0f} ns to first touch a 4 KB page; allocator {}\n", fresh_ns,
                cold ? "returns freed memory (--cold)" : "keeps freed memory (runs after the first are warm)");
     fmt::print("bare two-level walk: {:.2f} ns/access (median of {}; checksum {:x})\n", median(bare), runs, sink & 0xFFFF);
-    fmt::print("timed: {} runs per configuration after {} untimed warm-up run(s); ns/access is their median\n", runs,
-               warmup);
+    fmt::print("timed: {} rounds of one run per configuration, after {} untimed warm-up run(s) each; ns/access is the "
+               "median, on/off the median of the rounds' ratios\n",
+               runs, warmup);
     // (misses: faults that brought a page in; dirty: NT's dirty-bit faults, the first writes to pages
     // that still had a pagefile copy.)
     fmt::print("\n{:<7} {:<7} {:>10} {:>8} {:>8} {:>10} {:>9} {:>10} {:>10} {:>10} {:>11} {:>7} {:>8} {:>8}\n",
@@ -318,8 +334,12 @@ int main(int argc, char** argv) {
     for (size_t i = 0; i < rows.size(); ++i) {
         const Row& r = rows[i];
         std::string ratio = "";
-        if (r.journal && i > 0 && rows[i - 1].policy == r.policy && !rows[i - 1].journal)
-            ratio = fmt::format("{:.2f}", r.ns / rows[i - 1].ns);
+        if (r.journal && i > 0 && rows[i - 1].policy == r.policy && !rows[i - 1].journal) {
+            // The median of the rounds' ratios (each round's two runs were minutes apart at most).
+            std::vector<double> paired;
+            for (size_t k = 0; k < r.runs.size(); ++k) paired.push_back(r.runs[k] / rows[i - 1].runs[k]);
+            ratio = fmt::format("{:.2f}", median(paired));
+        }
         // Bytes of change and event records per access (the journal's write traffic; its capacity,
         // journal_MB, also holds the reservation's slack and the kept pages' references).
         const double record_bytes = double(r.stats.journal_changes * sizeof(core::Change) +

@@ -11,6 +11,7 @@ set(PAGELAB_UI_TESTS
   walk
   large-map
   mapped-file
+  dirty-bit
 )
 set(PAGELAB_UI_RUN ${CMAKE_CURRENT_SOURCE_DIR}/ui/run_ui_test.sh)
 foreach(t ${PAGELAB_UI_TESTS})

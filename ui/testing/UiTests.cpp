@@ -227,6 +227,36 @@ void mapped_file(TestDriver& t) {
     });
 }
 
+// Lesson 06: step 10 reads data+0x1000 back from its pagefile slot; step 11 writes it (a
+// dirty-bit fault). Following the access keeps that page's PTE in the entry decoder.
+void dirty_bit(TestDriver& t) {
+    constexpr uint32_t kPage = 0x00011000;
+    for (int i = 0; i < 10; ++i) t.key(GLFW_KEY_RIGHT);
+    auto decoded = [](App& app, const char* r_w, const char* write, const char* dirty) {
+        const auto info = app.mm().pte_info(app.state().space, kPage);
+        if (auto e = expect_eq(probe(app, "decoder.raw"), fmt::format("{:08X}", info.pte), "raw PTE"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "decoder.bit.1"), std::string(r_w), "R/W bit"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "decoder.bit.11"), std::string(write), "bit 11 (Write)"); !e.empty()) return e;
+        return expect_eq(probe(app, "decoder.bit.6"), std::string(dirty), "D bit");
+    };
+    t.check("read back from the pagefile, the page's PTE has R/W = 0 and bit 11 set", [decoded](App& app) {
+        if (auto e = expect_eq(app.state().pte_index, 0x11u, "pte index"); !e.empty()) return e;
+        return decoded(app, "0", "1", "0");
+    });
+    t.key(GLFW_KEY_RIGHT);
+    t.check("the write's dirty-bit fault freed the slot and gave R/W and D", [decoded](App& app) {
+        if (auto e = decoded(app, "1", "0", "1"); !e.empty()) return e;
+        if (auto e = expect_eq(app.mm().counter(mm::Counter::DirtyBitFaults), uint64_t(1), "dirty_bit_faults"); !e.empty())
+            return e;
+        return expect_eq(app.mm().pagefile().in_use(1), false, "slot 1 in use");
+    });
+    t.key(GLFW_KEY_LEFT);
+    t.check("stepping back puts the held-back R/W and the slot back", [decoded](App& app) {
+        if (auto e = decoded(app, "0", "1", "0"); !e.empty()) return e;
+        return expect_eq(app.mm().pagefile().in_use(1), true, "slot 1 in use");
+    });
+}
+
 void breakpoints(TestDriver& t) {
     t.click("controls.breakpoints");
     t.click("bp.add");
@@ -454,6 +484,9 @@ const std::vector<UiTest>& ui_tests() {
          large_map},
         {"mapped-file", "a mapped file's frame shows the file's bytes and every view's PTE, and goes on reset",
          "scenarios/28-coherence-of-views-and-read-file.yaml", 1280, 800, mapped_file},
+        {"dirty-bit", "a page read back from the pagefile decodes with R/W held back; its first write's dirty-bit fault "
+                      "sets R/W and D and frees the slot; stepping back undoes it",
+         "scenarios/06-hard-and-soft-faults.yaml", 1280, 800, dirty_bit},
     };
     return tests;
 }

@@ -135,6 +135,7 @@ public:
 
     uint64_t faults() const { return m_machine.mm().counter(mm::Counter::PageFaults); }
     uint64_t pagefile_reads() const { return m_machine.mm().counter(mm::Counter::PagefileReads); }
+    uint64_t dirty_bit_faults() const { return m_machine.mm().counter(mm::Counter::DirtyBitFaults); }
     uint64_t soft_faults() const { return m_machine.mm().counter(mm::Counter::SoftFaults); }
     uint32_t out_of_memory() const { return m_oom; }
 
@@ -605,7 +606,7 @@ private:
 };
 
 void run_policy(mm::Policy policy) {
-    uint64_t faults = 0, hard = 0, soft = 0;
+    uint64_t faults = 0, hard = 0, soft = 0, dirty_bit = 0;
     for (Personality personality : {Personality::Nt, Personality::Win95}) {
         for (uint32_t tlb : {0u, 4u}) {
             for (uint32_t seed : {1u, 2u, 3u, 4u}) {
@@ -618,13 +619,16 @@ void run_policy(mm::Policy policy) {
                 faults += run.faults();
                 hard += run.pagefile_reads();
                 soft += run.soft_faults();
+                dirty_bit += run.dirty_bit_faults();
             }
         }
     }
     // The sequences really ran under memory pressure: pages went to the pagefile and came back.
-    INFO("faults " << faults << ", pagefile reads " << hard << ", soft faults " << soft);
+    INFO("faults " << faults << ", pagefile reads " << hard << ", soft faults " << soft << ", dirty-bit faults "
+                    << dirty_bit);
     CHECK(faults > 1000);
     CHECK(hard > 100);
+    CHECK(dirty_bit > 50);  // (nt: pages read back and then written)
     CHECK(soft > 0);  // trims and working-set trimming put pages on standby/modified
 }
 

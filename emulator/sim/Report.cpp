@@ -408,6 +408,9 @@ void write_walk_text(const os::Machine& m, uint16_t space, uint32_t va, std::ost
     const bool user_ok = (info.pde & Pte::kUser) && (info.pte & Pte::kUser);
     const bool write_ok = (info.pde & Pte::kWrite) && (info.pte & Pte::kWrite);
     out << fmt::format("  user mode may {}{}\n", user_ok ? "read" : "not touch it", user_ok ? (write_ok ? " and write" : " but not write") : "");
+    if (user_ok && !write_ok && (info.pte & Pte::kSoftwareWrite))
+        out << "  (the page is writable: R/W is held at 0 while a pagefile slot holds the same bytes (bit 11, NT's\n"
+               "   Write); the first write faults, and that dirty-bit fault frees the slot and sets R/W and D)\n";
 }
 
 nlohmann::ordered_json walk_json(const os::Machine& m, uint16_t space, uint32_t va) {

@@ -4,7 +4,10 @@
 // running out of frames or pagefile slots.
 #include <catch2/catch.hpp>
 
+#include <sstream>
+
 #include "TestHelpers.h"
+#include "sim/Report.h"
 
 using namespace pagelab;
 using mm::AccessStatus;
@@ -598,6 +601,26 @@ TEST_CASE("the first write to such a page is a dirty-bit fault: the slot is free
     CHECK(rig.read(va + 4).value == 0xD1127u);
     CHECK(rig.read(va).value == 0x700);
     REQUIRE_INVARIANTS(rig);
+}
+
+TEST_CASE("the walk text and the !pte flags explain a held-back R/W", "[fault][pagefile][dirty-bit][report]") {
+    test::Rig rig(test::make_config(Personality::Nt, 12, 32, mm::Policy::Fifo));
+    const uint32_t va = page_out_and_read_back(rig);
+    auto walk_text = [&] {
+        std::ostringstream out;
+        sim::write_walk_text(rig.machine, rig.space, va, out);
+        return out.str();
+    };
+    const uint32_t held = rig.mm().pte_info(rig.space, va).pte;
+    CHECK(sim::windbg_flags(held) == "----A--UWEV");  // W: the Write bit, as the debugger shows it
+    std::string text = walk_text();
+    CHECK(text.find("R/W=0") != std::string::npos);
+    CHECK(text.find("R/W is held at 0 while a pagefile slot holds the same bytes") != std::string::npos);
+    REQUIRE(rig.write(va, 9).ok());
+    CHECK(sim::windbg_flags(rig.mm().pte_info(rig.space, va).pte) == "---DA--UWEV");
+    text = walk_text();
+    CHECK(text.find("held at 0") == std::string::npos);
+    CHECK(text.find("may read and write") != std::string::npos);
 }
 
 TEST_CASE("win95 sets no trap for the first write: the hardware Dirty bit marks the page", "[fault][pagefile][dirty-bit]") {

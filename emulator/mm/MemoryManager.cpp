@@ -976,6 +976,20 @@ MemoryManager::FaultOutcome MemoryManager::set_dirty_bit(uint16_t space, uint32_
     return FaultOutcome{AccessStatus::Ok, FaultKind::DirtyBit, AvReason::NoRegion};
 }
 
+bool MemoryManager::take_dirty_bit_fault(uint16_t space, uint32_t va) {
+    if (m_journal.enabled() || !m_tlb.empty() || space != m_current) return false;
+    constexpr uint32_t kPde = Pte::kPresent | Pte::kUser | Pte::kWrite | Pte::kAccessed;
+    constexpr uint32_t kSeen = Pte::kPresent | Pte::kUser | Pte::kSoftwareWrite | Pte::kWrite;
+    const uint32_t pde = m_ram.read_u32(m_cr3 + x86::pde_index(va) * 4);
+    if ((pde & kPde) != kPde) return false;
+    const uint32_t pte_address = (pde & Pte::kFrameMask) + x86::pte_index(va) * 4;
+    const uint32_t pte = m_ram.read_u32(pte_address);
+    if ((pte & kSeen) != (kSeen & ~Pte::kWrite)) return false;
+    add(Counter::PageFaults);
+    set_dirty_bit(space, va, pte_address, pte);
+    return true;
+}
+
 AccessResult MemoryManager::access_page(uint16_t space, uint32_t va, uint32_t size, Access kind, uint32_t value,
                                         Mode mode, uint32_t* old_value) {
     AccessResult result;

@@ -137,6 +137,11 @@ public:
                                                       ValueOf&& value_of, uint32_t& read_sum) {
         return hit_run<false>(space, a, i, n, value_of, read_sum);
     }
+    // Journal off, no TLB, space running: if a user-mode write to va would take a dirty-bit fault
+    // (a present page whose R/W is held back, Pte::kSoftwareWrite), takes it as access() would
+    // (the page fault counted, set_dirty_bit) and answers true: the access then hits. The replay
+    // calls it for an access its hit loop declined, before sending that access through access().
+    [[gnu::noinline]] bool take_dirty_bit_fault(uint16_t space, uint32_t va);
     template <class A, class ValueOf>
     [[gnu::always_inline]] size_t hit_run_journaled(uint16_t space, const A* a, size_t i, size_t n,
                                                     ValueOf&& value_of, uint32_t& read_sum) {

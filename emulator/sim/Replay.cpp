@@ -201,6 +201,8 @@ bool Replay::run_plain() {
         for (size_t i = 0; i < n;) {
             i = mm.hit_run_unjournaled(space, accesses, i, n, value_of, read_sum);
             if (i == n) break;
+            // The first write to a page with a pagefile copy: its fault, then the hit loop again.
+            if (accesses[i].write && mm.take_dirty_bit_fault(space, accesses[i].address)) continue;
             if (!slow(i)) return false;
             ++i;
         }

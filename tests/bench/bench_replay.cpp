@@ -64,8 +64,9 @@
 //     six rounds; 18.0-26.5 ns vs 20.0-26.1), on 0.55-0.75x (29.2-38.5 ns vs 48.6-55.8); huge
 //     pages on top: off 0.90x (median of nine rounds). Instructions (callgrind, 10M accesses)
 //     rose 1.70G -> 1.80G off (a dirty-bit fault costs ~550 instructions; the copy it replaces
-//     was few instructions but 8 KB of memory traffic). Tried and dropped: resolving dirty-bit
-//     faults inside the hit loop (the loop itself got 6-14 instructions per hit dearer).
+//     was few instructions but 8 KB of memory traffic); taking dirty-bit faults by a short path
+//     just outside the hit loop (MemoryManager::take_dirty_bit_fault) brought it to 1.76G. Tried
+//     and dropped: resolving them inside the hit loop (the loop got 6-14 instructions per hit dearer).
 //   Targets now: Clock off <= 20 ns is met in quiet minutes (16.2-19.6 ns) but not while the host
 //   is busy (22-29 ns; the bare walk then takes 1.3-1.7 ns instead of 1.0); journal on <= 2x off
 //   is met for every policy (1.3-1.9x over every full run of the session).

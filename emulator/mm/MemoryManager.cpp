@@ -360,6 +360,22 @@ uint32_t MemoryManager::private_pte_bits(uint16_t space, uint32_t frame, uint32_
     return v;
 }
 
+void MemoryManager::protect_valid_page(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte,
+                                       uint32_t mm_protection) {
+    const uint32_t frame = pte >> 12;
+    m_pfn.set_original_pte(frame, SoftwarePte::with_protection(m_pfn[frame].original_pte, mm_protection));
+    if (mm_protection == mmprot::kNoAccess || (mm_protection & mmprot::kGuard)) {
+        // A page that may not be touched cannot stay valid: it goes to a transition PTE that
+        // carries the new protection (its frame waits on standby/modified).
+        trim_frame(frame);
+        return;
+    }
+    const bool dirty = (pte & Pte::kDirty) || (m_pfn[frame].flags & PfnEntry::kModified);
+    write_pte(pte_address, private_pte_bits(space, frame, mm_protection, m_pfn[frame].original_pte, dirty) |
+                               (pte & (Pte::kAccessed | Pte::kDirty)));
+    invalidate_page(space, va);
+}
+
 MemoryManager::PteInfo MemoryManager::pte_info(uint16_t space, uint32_t va) const {
     PteInfo info;
     const AddressSpace& sp = m_spaces[space];
@@ -978,13 +994,10 @@ MemoryManager::FaultOutcome MemoryManager::set_dirty_bit(uint16_t space, uint32_
 
 bool MemoryManager::take_dirty_bit_fault(uint16_t space, uint32_t va) {
     if (m_journal.enabled() || !m_tlb.empty() || space != m_current) return false;
-    constexpr uint32_t kPde = Pte::kPresent | Pte::kUser | Pte::kWrite | Pte::kAccessed;
-    constexpr uint32_t kSeen = Pte::kPresent | Pte::kUser | Pte::kSoftwareWrite | Pte::kWrite;
-    const uint32_t pde = m_ram.read_u32(m_cr3 + x86::pde_index(va) * 4);
-    if ((pde & kPde) != kPde) return false;
-    const uint32_t pte_address = (pde & Pte::kFrameMask) + x86::pte_index(va) * 4;
-    const uint32_t pte = m_ram.read_u32(pte_address);
-    if ((pte & kSeen) != (kSeen & ~Pte::kWrite)) return false;
+    // The hit walk's read rights, a PDE that allows the write and a PTE that holds R/W back.
+    uint32_t pde_address, pde, pte_address, pte;
+    if (!user_hit_walk(m_ram.frame_table(), m_cr3, va, false, pde_address, pde, pte_address, pte)) return false;
+    if (!(pde & Pte::kWrite) || (pte & (Pte::kSoftwareWrite | Pte::kWrite)) != Pte::kSoftwareWrite) return false;
     add(Counter::PageFaults);
     set_dirty_bit(space, va, pte_address, pte);
     return true;
@@ -1172,16 +1185,7 @@ Result MemoryManager::virtual_alloc(uint16_t space, uint32_t address, uint32_t s
         } else if (pk == PteKind::Valid) {
             // Committing committed pages again sets their protection (NtAllocateVirtualMemory
             // calls NtProtectVirtualMemory for them); their contents stay.
-            const uint32_t frame = pte >> 12;
-            m_pfn.set_original_pte(frame, SoftwarePte::with_protection(m_pfn[frame].original_pte, mm_prot));
-            if (mm_prot == mmprot::kNoAccess || (mm_prot & mmprot::kGuard)) {
-                trim_frame(frame);
-            } else {
-                write_pte(pte_address, private_pte_bits(space, frame, mm_prot, m_pfn[frame].original_pte,
-                                                        (pte & Pte::kDirty) || (m_pfn[frame].flags & PfnEntry::kModified)) |
-                                           (pte & (Pte::kAccessed | Pte::kDirty)));
-                invalidate_page(space, va);
-            }
+            protect_valid_page(space, va, pte_address, pte, mm_prot);
         } else {
             write_pte(pte_address, SoftwarePte::with_protection(pte, mm_prot));
         }
@@ -1292,22 +1296,7 @@ Result MemoryManager::virtual_protect(uint16_t space, uint32_t address, uint32_t
         const uint32_t pte = m_ram.read_u32(pte_address);
         switch (SoftwarePte::kind(pte)) {
             case PteKind::Zero: write_pte(pte_address, SoftwarePte::demand_zero(mm_prot)); break;
-            case PteKind::Valid: {
-                const uint32_t frame = pte >> 12;
-                m_pfn.set_original_pte(frame, SoftwarePte::with_protection(m_pfn[frame].original_pte, mm_prot));
-                if (mm_prot == mmprot::kNoAccess || (mm_prot & mmprot::kGuard)) {
-                    // A page that may not be touched cannot stay valid: it goes to a transition
-                    // PTE that carries the new protection (its frame waits on standby/modified).
-                    trim_frame(frame);
-                } else {
-                    write_pte(pte_address,
-                              private_pte_bits(space, frame, mm_prot, m_pfn[frame].original_pte,
-                                               (pte & Pte::kDirty) || (m_pfn[frame].flags & PfnEntry::kModified)) |
-                                  (pte & (Pte::kAccessed | Pte::kDirty)));
-                    invalidate_page(space, va);
-                }
-                break;
-            }
+            case PteKind::Valid: protect_valid_page(space, va, pte_address, pte, mm_prot); break;
             default: write_pte(pte_address, SoftwarePte::with_protection(pte, mm_prot)); break;
         }
     }

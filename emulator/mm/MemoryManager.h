@@ -508,6 +508,9 @@ private:
     // Pte::kSoftwareWrite set, so that its first write faults (set_dirty_bit) and frees the slot.
     uint32_t private_pte_bits(uint16_t space, uint32_t frame, uint32_t mm_protection, uint32_t original_pte,
                               bool dirty) const;
+    // VirtualProtect (or a commit again) of a valid private page: the PFN's protection, then the
+    // PTE's rights with its Accessed/Dirty kept — or, for NOACCESS/GUARD, a trim to transition.
+    void protect_valid_page(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte, uint32_t mm_protection);
 
     void write_pte(uint32_t pte_address, uint32_t value);
     // 0 when no page table. space kNoSpace: a shared-arena address, through the shared tables.

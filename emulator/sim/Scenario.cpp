@@ -579,8 +579,13 @@ public:
                     for (const auto& i : items) {
                         std::string s;
                         if (!scalar(i, "fault", s)) return false;
-                        if (!mm::parse_fault_kind(s))
-                            return fail(i, fmt::format("fault: '{}' is not none, demand-zero, image-read, file-read, pagefile-read, soft, copy-on-write, access-violation or guard-page", s));
+                        if (!mm::parse_fault_kind(s)) {
+                            std::string kinds;
+                            for (int k = 0; k <= int(mm::kLastFaultKind); ++k)
+                                kinds += std::string(k == 0 ? "" : k == int(mm::kLastFaultKind) ? " or " : ", ") +
+                                         mm::fault_kind_name(mm::FaultKind(k));
+                            return fail(i, fmt::format("fault: '{}' is not {}", s, kinds));
+                        }
                         e.list.push_back(s);
                     }
                     break;

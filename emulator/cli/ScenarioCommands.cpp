@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "sim/Course.h"
 #include "sim/Report.h"
 #include "sim/Session.h"
 #include "sim/Trace.h"
@@ -94,21 +95,28 @@ int compare_golden(const std::string& actual, const std::string& golden_path) {
 
 }  // namespace
 
+std::vector<std::string> scenario_files(const std::vector<std::string>& paths, bool& bad) { return collect(paths, bad); }
+
 void add_scenario_commands(CLI::App& app, int& exit_code) {
     // run
     {
         auto* cmd = app.add_subcommand("run", "Run scenarios and print the narrated transcript");
         auto files = std::make_shared<std::vector<std::string>>();
+        auto detail = std::make_shared<std::string>("story");
         auto no_changes = std::make_shared<bool>(false);
         cmd->add_option("files", *files, "Scenario files")->required();
-        cmd->add_flag("--no-changes", *no_changes, "Only narration and events, not the PTE/frame changes");
-        cmd->callback([&exit_code, files, no_changes] {
+        cmd->add_option("--detail", *detail,
+                        "story (narration, questions with their answers, results), events (plus every event's sentence and each "
+                        "check) or changes (plus every PTE/PDE/frame change)")
+            ->check(CLI::IsMember({"story", "events", "changes"}));
+        cmd->add_flag("--no-changes", *no_changes, "The same as --detail events (kept for older scripts)");
+        cmd->callback([&exit_code, files, detail, no_changes] {
             int code = 0;
             for (const auto& f : *files) {
                 auto s = load_or_report(f);
                 if (!s) { code = 2; continue; }
                 sim::TranscriptOptions o;
-                o.changes = !*no_changes;
+                o.detail = *no_changes ? sim::Detail::Events : *sim::parse_detail(*detail);
                 if (sim::write_transcript(*s, std::cout, o) && code == 0) code = 1;
             }
             exit_code = code;
@@ -124,6 +132,12 @@ void add_scenario_commands(CLI::App& app, int& exit_code) {
             const auto files = collect(*paths, bad);
             size_t passed = 0, failed = bad ? 1 : 0;  // a missing path counts as a failure
             for (const auto& f : files) {
+                if (sim::is_course_file(f)) {  // a course index is checked, not run
+                    auto c = sim::load_course(f);
+                    if (c.error) { std::cerr << c.error->message << "\n"; bad = true; ++failed; }
+                    else ++passed;
+                    continue;
+                }
                 auto s = load_or_report(f);
                 if (!s) { bad = true; ++failed; continue; }
                 sim::TranscriptOptions o;

@@ -2,6 +2,7 @@
 // own file and adds itself to the App; main only parses and maps CLI11's errors to exit code 2.
 #include <CLI/CLI.hpp>
 
+#include "cli/CourseCommands.h"
 #include "cli/ReplayCommand.h"
 #include "cli/ScenarioCommands.h"
 
@@ -11,6 +12,7 @@ int main(int argc, char** argv) {
     int exit_code = 0;
     pagelab::cli::add_replay_command(app, exit_code);
     pagelab::cli::add_scenario_commands(app, exit_code);
+    pagelab::cli::add_course_commands(app, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -153,6 +153,8 @@ const std::vector<ExpectSpec>& expect_specs() {
         {"file", ExpectKind::File,
          {{"path", ArgType::Path, true}, {"offset", ArgType::Number, false}, {"text", ArgType::Text, false},
           {"bytes", ArgType::Text, false}, {"size", ArgType::Number, false}}},
+        {"in_range", ExpectKind::InRange,
+         {{"address", ArgType::Address, true}, {"from", ArgType::Address, true}, {"to", ArgType::Address, true}}},
     };
     return specs;
 }
@@ -610,6 +612,14 @@ public:
                         e.pair.push_back(std::move(fields));
                     }
                     break;
+                case ExpectKind::InRange: {
+                    if (!parse_fields(v, *spec, e.fields)) return false;
+                    const AddressExpr& from = e.fields["from"].address;
+                    const AddressExpr& to = e.fields["to"].address;
+                    if (from.name.empty() && to.name.empty() && from.offset > to.offset)
+                        return fail(e.fields["to"].loc, fmt::format("in_range: to (0x{:X}) is below from (0x{:X})", to.offset, from.offset));
+                    break;
+                }
                 default:
                     if (!parse_fields(v, *spec, e.fields)) return false;
                     break;
@@ -669,6 +679,72 @@ public:
         return true;
     }
 
+    // `ask:` — the question, 2-5 distinct choices and the right one (its letter or its exact
+    // text), or a free numeric answer; and the explanation shown after answering.
+    bool parse_question(const YAML::Node& n, Question& q) {
+        q.loc = loc(n);
+        if (!n.IsMap()) return fail(n, "ask: must be a map (question, choices, answer, explain)");
+        if (!check_keys(n, {"question", "choices", "answer", "explain"}, "a question")) return false;
+        if (!n["question"]) return fail(n, "ask: needs 'question'");
+        if (!scalar(n["question"], "question", q.question)) return false;
+        if (q.question.empty()) return fail(n["question"], "question: is empty");
+        if (!n["answer"]) return fail(n, "ask: needs 'answer' (the right choice's letter or text, or a number)");
+        if (!n["explain"]) return fail(n, "ask: needs 'explain' (what the learner should see once they have answered)");
+        if (!scalar(n["explain"], "explain", q.explain)) return false;
+        if (q.explain.empty()) return fail(n["explain"], "explain: is empty");
+        std::string answer;
+        if (!scalar(n["answer"], "answer", answer)) return false;
+        if (!n["choices"]) {
+            auto v = parse_number(answer);
+            if (!v) return fail(n["answer"], fmt::format("answer: '{}' is not a number (a question without choices takes a number: 5, 0x1F, 64 KB)", answer));
+            q.number = *v;
+            return true;
+        }
+        const YAML::Node ch = n["choices"];
+        if (!ch.IsSequence()) return fail(ch, "choices: must be a list of 2 to 5 answers");
+        if (ch.size() < 2 || ch.size() > 5) return fail(ch, fmt::format("choices: {} given, but a question has 2 to 5 choices", ch.size()));
+        for (const auto& c : ch) {
+            std::string t;
+            if (!scalar(c, "choices", t)) return false;
+            if (t.empty()) return fail(c, "choices: a choice is empty");
+            for (const auto& earlier : q.choices)
+                if (earlier == t) return fail(c, fmt::format("choices: '{}' is given twice", t));
+            q.choices.push_back(t);
+        }
+        for (size_t i = 0; i < q.choices.size(); ++i)
+            if (q.choices[i] == answer) { q.answer = i; return true; }
+        if (answer.size() == 1 && answer[0] >= 'a' && size_t(answer[0] - 'a') < q.choices.size()) {
+            q.answer = size_t(answer[0] - 'a');
+            return true;
+        }
+        return fail(n["answer"], fmt::format("answer: '{}' is not among the choices (give the right choice's letter, a-{}, or its exact text)",
+                                             answer, char('a' + q.choices.size() - 1)));
+    }
+
+    // A narrated group: `say` over a list of steps (which are ordinary steps, numbered in order).
+    bool parse_group(const YAML::Node& n, Scenario& sc) {
+        if (!check_keys(n, {"say", "steps"}, "a group of steps")) return false;
+        Group g;
+        g.loc = loc(n);
+        if (!n["say"]) return fail(n, "a group of steps needs 'say': the narration that covers them");
+        if (!scalar(n["say"], "say", g.say)) return false;
+        if (g.say.empty()) return fail(n["say"], "say: is empty");
+        const YAML::Node list = n["steps"];
+        if (!list.IsSequence() || list.size() == 0) return fail(list, "steps: a group needs a list of steps");
+        g.first = sc.steps.size();
+        const size_t index = sc.groups.size();
+        sc.groups.push_back(g);
+        for (const auto& s : list) {
+            if (s.IsMap() && s["steps"]) return fail(s["steps"], "a group's steps cannot be groups themselves");
+            Step step;
+            if (!parse_step(s, step)) return false;
+            step.group = index;
+            sc.steps.push_back(std::move(step));
+        }
+        sc.groups[index].count = sc.steps.size() - g.first;
+        return true;
+    }
+
     bool parse_step(const YAML::Node& n, Step& step) {
         step.loc = loc(n);
         if (!n.IsMap()) return fail(n, "a step must be a map (do: ..., say: ..., expect: ...)");
@@ -677,7 +753,7 @@ public:
             if (!scalar(n["do"], "do", opname)) return false;
             if (opname.empty()) return fail(n["do"], "do: needs an operation name");
         } else if (!n["say"]) {
-            return fail(n, "a step needs 'do' (an operation) or 'say' (a pause for narration)");
+            return fail(n, "a step needs 'do' (an operation), 'say' (a pause for narration) or 'steps' (a narrated group)");
         }
         const OpSpec* spec = nullptr;
         if (!opname.empty()) {
@@ -690,12 +766,16 @@ public:
             }
             step.op = spec->op;
         }
-        std::set<std::string> allowed = {"do", "say", "label", "expect"};
+        std::set<std::string> allowed = {"do", "say", "label", "expect", "ask"};
         if (spec)
             for (const auto& a : spec->args) allowed.insert(a.key);
         if (!check_keys(n, allowed, spec ? fmt::format("a {} step", opname) : std::string("a narration step"))) return false;
         if (n["say"] && !scalar(n["say"], "say", step.say)) return false;
         if (n["label"] && !scalar(n["label"], "label", step.label)) return false;
+        if (n["ask"]) {
+            step.ask.emplace();
+            if (!parse_question(n["ask"], *step.ask)) return false;
+        }
         if (spec) {
             for (const auto& a : spec->args) {
                 if (!n[a.key]) {
@@ -762,6 +842,10 @@ public:
         if (!root["steps"]) return fail(root, "a scenario needs 'steps'");
         if (!root["steps"].IsSequence()) return fail(root["steps"], "steps must be a list");
         for (const auto& s : root["steps"]) {
+            if (s.IsMap() && s["steps"]) {
+                if (!parse_group(s, sc)) return false;
+                continue;
+            }
             Step step;
             if (!parse_step(s, step)) return false;
             sc.steps.push_back(std::move(step));

@@ -83,7 +83,7 @@ const char* op_name(Op op);
 
 enum class ExpectKind : uint8_t {
     Result, Error, Returns, Fault, Region, PteExpect, Value, SameFrame, DifferentFrame, Counters, Process, Module,
-    File,
+    File, InRange,
 };
 const char* expect_kind_name(ExpectKind k);
 
@@ -97,6 +97,30 @@ struct Expectation {
     std::vector<std::map<std::string, Arg>> pair;  // same_frame / different_frame
 };
 
+// `ask:` — a question put to the learner before the step runs (predict, then reveal). Either
+// 2-5 choices with one right answer, or a free numeric answer (decimal or 0x-hex; any spelling of
+// the same number is right). The explanation is shown once the learner has answered.
+struct Question {
+    Location loc;
+    std::string question;
+    std::vector<std::string> choices;  // empty: a free numeric answer
+    size_t answer = 0;                 // the right choice (index into choices)
+    uint64_t number = 0;               // the right number, for a free answer
+    std::string explain;
+    bool has_choices() const { return !choices.empty(); }
+};
+
+// A narrated group of steps (`say` + `steps:` in the file): its sentence tells the story of
+// several operations at once (a loop of reads and writes, say). The steps stay steps of their own
+// (numbered, stepped, checked one by one); the group is narration over steps [first, first + count).
+struct Group {
+    Location loc;
+    std::string say;
+    std::string label;
+    size_t first = 0;
+    size_t count = 0;
+};
+
 struct Step {
     Location loc;
     Op op = Op::Pause;
@@ -104,6 +128,8 @@ struct Step {
     std::string label;
     std::map<std::string, Arg> args;
     std::vector<Expectation> expects;
+    std::optional<Question> ask;
+    std::optional<size_t> group;  // the narrated group this step belongs to (Scenario::groups)
 
     const Arg* arg(const std::string& key) const {
         auto it = args.find(key);
@@ -131,6 +157,12 @@ struct Scenario {
     mm::MachineConfig machine;
     std::vector<FileDecl> files;
     std::vector<Step> steps;
+    std::vector<Group> groups;
+
+    // The group whose narration covers step i, if any.
+    const Group* group_of(size_t i) const { return steps[i].group ? &groups[*steps[i].group] : nullptr; }
+    // Whether step i is the first of its group (where the group's narration is told).
+    bool starts_group(size_t i) const { return steps[i].group && groups[*steps[i].group].first == i; }
 };
 
 struct LoadError {

@@ -663,6 +663,16 @@ void Session::check(size_t index, StepResult& r) {
                 }
                 break;
             }
+            case ExpectKind::InRange: {
+                // A fact about an address (a view in the shared arena, a DLL below 2 GB), checked.
+                const auto a = resolve_value(e.fields.at("address"));
+                const auto lo = resolve_value(e.fields.at("from"));
+                const auto hi = resolve_value(e.fields.at("to"));
+                if (!a || !lo || !hi) { add(e, "in_range", "an address", "a name that is not bound"); break; }
+                const std::string range = fmt::format("{}..{}", hex32(*lo), hex32(*hi));
+                add(e, fmt::format("in_range({})", hex32(*a)), range, *lo <= *a && *a <= *hi ? range : "outside");
+                break;
+            }
             case ExpectKind::Process: {
                 const os::Process* p = m_machine->find_process(e.fields.at("name").text);
                 add(e, "process.state", e.fields.at("state").text, p ? os::process_state_name(p->state) : "none");

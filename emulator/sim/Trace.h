@@ -7,6 +7,7 @@
 #include <string>
 
 #include "sim/Session.h"
+#include "sim/Transcript.h"
 
 namespace pagelab::sim {
 
@@ -24,11 +25,6 @@ std::string describe_machine(const mm::MachineConfig& c);
 
 void write_trace(Session& session, std::ostream& out, TraceFormat format);
 
-struct TranscriptOptions {
-    bool changes = true;   // show PTE/PDE/frame changes under each event
-    bool quiet = false;    // only failures and the summary
-};
-// The narrated transcript; returns the number of failed steps.
-size_t write_transcript(Session& session, std::ostream& out, const TranscriptOptions& options);
+// The narrated transcript of `pagelab run` and the quiz are in sim/Transcript.h.
 
 }  // namespace pagelab::sim

@@ -1,0 +1,187 @@
+#include "sim/Course.h"
+
+#include <filesystem>
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+namespace pagelab::sim {
+
+namespace fs = std::filesystem;
+
+const CourseLesson* Course::find(const std::string& id) const {
+    for (const auto& l : lessons)
+        if (l.id == id) return &l;
+    return nullptr;
+}
+
+namespace {
+
+class CourseParser {
+public:
+    explicit CourseParser(std::string path) : m_path(std::move(path)) {}
+    std::optional<LoadError> error;
+
+    Location loc(const YAML::Node& n) const {
+        const YAML::Mark m = n.Mark();
+        if (m.line < 0) return Location{1, 1};
+        return Location{m.line + 1, m.column + 1};
+    }
+    bool fail(const YAML::Node& n, const std::string& msg) { return fail(loc(n), msg); }
+    bool fail(Location l, const std::string& msg) {
+        if (!error) error = LoadError{fmt::format("{}:{}:{}: error: {}", m_path, l.line, l.column, msg)};
+        return false;
+    }
+    bool text(const YAML::Node& n, const std::string& what, std::string& out, bool non_empty = true) {
+        if (!n.IsScalar()) return fail(n, fmt::format("{} must be a single value", what));
+        out = n.Scalar();
+        if (non_empty && out.empty()) return fail(n, fmt::format("{}: is empty", what));
+        return true;
+    }
+    bool keys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& where) {
+        std::set<std::string> seen;
+        for (auto it = map.begin(); it != map.end(); ++it) {
+            const std::string key = it->first.Scalar();
+            if (!seen.insert(key).second) return fail(it->first, fmt::format("key '{}' appears twice in {}", key, where));
+            if (!allowed.count(key)) {
+                std::string list;
+                for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+                return fail(it->first, fmt::format("unknown key '{}' in {} (expected one of: {})", key, where, list));
+            }
+        }
+        return true;
+    }
+
+    bool parse(const YAML::Node& root, Course& c) {
+        if (!root.IsMap()) return fail(root, "a course index must be a map (pagelab-course: 1, title: ..., chapters: ...)");
+        if (!keys(root, {"pagelab-course", "title", "summary", "chapters"}, "the course index")) return false;
+        if (!root["pagelab-course"]) return fail(root, "the first key must be 'pagelab-course: 1' (the index format version)");
+        std::string version;
+        if (!text(root["pagelab-course"], "pagelab-course", version)) return false;
+        if (version != "1") return fail(root["pagelab-course"], fmt::format("course index version {} is not supported (this build reads 1)", version));
+        if (!root["title"]) return fail(root, "a course index needs a 'title'");
+        if (!text(root["title"], "title", c.title)) return false;
+        if (root["summary"] && !text(root["summary"], "summary", c.summary)) return false;
+        const YAML::Node chapters = root["chapters"];
+        if (!chapters) return fail(root, "a course index needs 'chapters'");
+        if (!chapters.IsSequence() || chapters.size() == 0) return fail(chapters, "chapters: must be a list of chapters");
+        const fs::path folder = fs::path(m_path).parent_path();
+        for (const auto& ch : chapters) {
+            if (!ch.IsMap()) return fail(ch, "a chapter must be a map (title, goal, lessons)");
+            if (!keys(ch, {"title", "goal", "lessons"}, "a chapter")) return false;
+            CourseChapter chapter;
+            chapter.loc = loc(ch);
+            if (!ch["title"]) return fail(ch, "a chapter needs a 'title'");
+            if (!text(ch["title"], "title", chapter.title)) return false;
+            if (!ch["goal"]) return fail(ch, "a chapter needs a 'goal' (one line: what it teaches)");
+            if (!text(ch["goal"], "goal", chapter.goal)) return false;
+            const YAML::Node lessons = ch["lessons"];
+            if (!lessons || !lessons.IsSequence() || lessons.size() == 0)
+                return fail(lessons ? lessons : ch, "lessons: a chapter needs a list of lessons");
+            for (const auto& ln : lessons) {
+                if (!ln.IsMap()) return fail(ln, "a lesson must be a map (lesson, goal, requires)");
+                if (!keys(ln, {"lesson", "goal", "requires"}, "a lesson entry")) return false;
+                CourseLesson l;
+                l.loc = loc(ln);
+                if (!ln["lesson"]) return fail(ln, "a lesson entry needs 'lesson' (the file name without .yaml)");
+                if (!text(ln["lesson"], "lesson", l.id)) return false;
+                if (c.find(l.id)) return fail(ln["lesson"], fmt::format("lesson: '{}' is in the course twice", l.id));
+                if (!ln["goal"]) return fail(ln, "a lesson entry needs a 'goal' (one line)");
+                if (!text(ln["goal"], "goal", l.goal)) return false;
+                if (ln["requires"]) {
+                    const YAML::Node req = ln["requires"];
+                    if (!req.IsSequence()) return fail(req, "requires: must be a list of lessons (their file names without .yaml)");
+                    for (const auto& r : req) {
+                        std::string id;
+                        if (!text(r, "requires", id)) return false;
+                        if (!c.find(id))
+                            return fail(r, fmt::format("requires: '{}' is not a lesson earlier in the course", id));
+                        l.requires_.push_back(id);
+                    }
+                }
+                const fs::path file = folder / (l.id + ".yaml");
+                std::error_code ec;
+                if (!fs::is_regular_file(file, ec)) return fail(ln["lesson"], fmt::format("lesson: no file '{}'", file.string()));
+                l.path = file.string();
+                const LoadResult lr = load_scenario(l.path);
+                if (lr.error) return fail(ln["lesson"], fmt::format("lesson: '{}' does not load: {}", l.id, lr.error->message));
+                l.title = lr.scenario->title.empty() ? l.id : lr.scenario->title;
+                l.chapter = c.chapters.size();
+                l.number = c.lessons.size() + 1;
+                chapter.lessons.push_back(c.lessons.size());
+                c.lessons.push_back(std::move(l));
+            }
+            c.chapters.push_back(std::move(chapter));
+        }
+        return true;
+    }
+
+private:
+    std::string m_path;
+};
+
+}  // namespace
+
+CourseLoad parse_course(const std::string& text, const std::string& path) {
+    CourseLoad out;
+    YAML::Node root;
+    try {
+        root = YAML::Load(text);
+    } catch (const YAML::ParserException& e) {
+        out.error = LoadError{fmt::format("{}:{}:{}: error: YAML: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg)};
+        return out;
+    }
+    Course c;
+    c.path = path;
+    CourseParser p(path);
+    bool ok = false;
+    try {
+        ok = p.parse(root, c);
+    } catch (const YAML::Exception& e) {
+        p.fail(Location{e.mark.line + 1, e.mark.column + 1}, e.msg);
+    }
+    if (!ok || p.error) {
+        out.error = p.error ? *p.error : LoadError{path + ":1:1: error: invalid course index"};
+        return out;
+    }
+    out.course = std::move(c);
+    return out;
+}
+
+CourseLoad load_course(const std::string& path) {
+    std::error_code ec;
+    if (!fs::is_regular_file(path, ec)) return CourseLoad{std::nullopt, LoadError{fmt::format("{}:1:1: error: no such file", path)}};
+    if (fs::file_size(path, ec) > (1u << 20)) return CourseLoad{std::nullopt, LoadError{fmt::format("{}:1:1: error: a course index is limited to 1 MB", path)}};
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return CourseLoad{std::nullopt, LoadError{fmt::format("{}:1:1: error: cannot open the file", path)}};
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return parse_course(ss.str(), path);
+}
+
+bool is_course_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::string line;
+    for (int i = 0; i < 64 && std::getline(in, line); ++i) {
+        size_t b = 0;
+        while (b < line.size() && (line[b] == ' ' || line[b] == '\t' || line[b] == '\r')) ++b;
+        if (b == line.size() || line[b] == '#') continue;
+        if (line.compare(b, 3, "---") == 0) continue;
+        return line.compare(b, 15, "pagelab-course:") == 0;
+    }
+    return false;
+}
+
+std::optional<std::string> find_course_near(const std::string& path) {
+    std::error_code ec;
+    fs::path p(path);
+    const fs::path folder = fs::is_directory(p, ec) ? p : p.parent_path();
+    const fs::path index = (folder.empty() ? fs::path(".") : folder) / "course.yaml";
+    if (fs::is_regular_file(index, ec)) return index.string();
+    return std::nullopt;
+}
+
+}  // namespace pagelab::sim

@@ -1,0 +1,60 @@
+#include "sim/Quiz.h"
+
+#include <cctype>
+
+#include <fmt/format.h>
+
+namespace pagelab::sim {
+
+namespace {
+std::string trim(const std::string& s) {
+    size_t b = 0, e = s.size();
+    while (b < e && std::isspace(uint8_t(s[b]))) ++b;
+    while (e > b && std::isspace(uint8_t(s[e - 1]))) --e;
+    return s.substr(b, e - b);
+}
+std::string number_text(uint64_t v) { return v < 10 ? fmt::format("{}", v) : fmt::format("0x{:X} ({})", v, v); }
+}  // namespace
+
+char choice_letter(size_t i) { return char('a' + i); }
+
+std::optional<Answer> parse_answer(const Question& q, const std::string& raw, std::string& why) {
+    const std::string input = trim(raw);
+    if (input.empty()) {
+        why = "no answer given";
+        return std::nullopt;
+    }
+    if (!q.has_choices()) {
+        if (auto v = parse_number(input)) return Answer{std::nullopt, *v};
+        why = fmt::format("'{}' is not a number (write it in decimal or as 0x-hex)", input);
+        return std::nullopt;
+    }
+    for (size_t i = 0; i < q.choices.size(); ++i)
+        if (q.choices[i] == input) return Answer{i, std::nullopt};
+    if (input.size() == 1) {
+        const char c = char(std::tolower(uint8_t(input[0])));
+        if (c >= 'a' && size_t(c - 'a') < q.choices.size()) return Answer{size_t(c - 'a'), std::nullopt};
+        if (c >= '1' && size_t(c - '1') < q.choices.size()) return Answer{size_t(c - '1'), std::nullopt};
+    }
+    why = fmt::format("'{}' is not one of the choices (answer a-{} or 1-{})", input, choice_letter(q.choices.size() - 1),
+                      q.choices.size());
+    return std::nullopt;
+}
+
+bool is_right(const Question& q, const Answer& a) {
+    if (q.has_choices()) return a.choice && *a.choice == q.answer;
+    return a.number && *a.number == q.number;
+}
+
+std::string right_answer_text(const Question& q) {
+    if (q.has_choices()) return fmt::format("{}) {}", choice_letter(q.answer), q.choices[q.answer]);
+    return number_text(q.number);
+}
+
+std::string answer_text(const Question& q, const Answer& a) {
+    if (a.choice && *a.choice < q.choices.size()) return fmt::format("{}) {}", choice_letter(*a.choice), q.choices[*a.choice]);
+    if (a.number) return number_text(*a.number);
+    return "no answer";
+}
+
+}  // namespace pagelab::sim

@@ -1,0 +1,176 @@
+#include "sim/Transcript.h"
+
+#include <ostream>
+
+#include <fmt/format.h>
+
+#include "mm/Pfn.h"
+#include "sim/Quiz.h"
+#include "sim/Trace.h"
+
+namespace pagelab::sim {
+
+std::optional<Detail> parse_detail(const std::string& word) {
+    if (word == "story") return Detail::Story;
+    if (word == "events") return Detail::Events;
+    if (word == "changes") return Detail::Changes;
+    return std::nullopt;
+}
+
+const char* detail_name(Detail d) {
+    switch (d) {
+        case Detail::Story: return "story";
+        case Detail::Events: return "events";
+        case Detail::Changes: return "changes";
+    }
+    return "?";
+}
+
+namespace {
+
+constexpr size_t kNone = size_t(-1);
+
+// The learner's view of a change: entries, frame states, VADs and the pagefile — not list links.
+bool change_is_shown(const core::Change& c) {
+    if (c.store == core::Store::Cpu && c.field == 2) return false;
+    return c.store == core::Store::PhysBytes || c.store == core::Store::Slot || c.store == core::Store::Proto ||
+           c.store == core::Store::Cpu || c.store == core::Store::Vad ||
+           (c.store == core::Store::Pfn &&
+            (mm::PfnField(c.field) == mm::PfnField::State || mm::PfnField(c.field) == mm::PfnField::Use));
+}
+
+class Writer {
+public:
+    Writer(Session& s, std::ostream& out, Detail detail, bool quiet) : m_s(s), m_out(out), m_detail(detail), m_quiet(quiet) {}
+
+    bool answers = true;
+    const AnswerSource* quiz = nullptr;
+    QuizScore score;
+    size_t failed = 0;
+
+    void run() {
+        const Scenario& sc = m_s.scenario();
+        if (!m_quiet) {
+            m_out << "== " << (sc.title.empty() ? sc.path : sc.title) << " ==\n";
+            if (!sc.summary.empty()) m_out << sc.summary << "\n";
+            m_out << "machine: " << describe_machine(sc.machine) << "\n";
+            // One pass over the journal: each step's head is written when its first event comes.
+            m_s.visit(
+                0, m_s.event_count(),
+                [&](size_t e) {
+                    reach(m_s.step_of_event(e));
+                    const auto kind = mm::EventKind(m_s.event(e).kind);
+                    if (m_detail != Detail::Story && kind != mm::EventKind::Operation) m_out << "  - " << m_s.explain(e) << "\n";
+                },
+                [&](const core::Change& c) {
+                    if (m_detail == Detail::Changes && change_is_shown(c)) m_out << "      " << describe_change(m_s.machine(), c) << "\n";
+                });
+        }
+        reach(m_s.step_count());
+        if (!m_quiet && !quiz) m_out << fmt::format("\n{}: {} steps, {} failed\n", sc.path, m_s.step_count(), failed);
+    }
+
+private:
+    // Closes the open step and every step before `step` (steps without events), then opens `step`.
+    void reach(size_t step) {
+        if (m_open == step) return;
+        if (m_open != kNone) tail(m_open);
+        while (m_next < step && m_next < m_s.step_count()) {
+            head(m_next);
+            tail(m_next);
+            ++m_next;
+        }
+        m_open = kNone;
+        if (step < m_s.step_count()) {
+            head(step);
+            m_open = step;
+            m_next = step + 1;
+        }
+    }
+
+    void head(size_t i) {
+        if (m_quiet) return;
+        const Scenario& sc = m_s.scenario();
+        const Step& step = sc.steps[i];
+        if (sc.starts_group(i)) {
+            const Group& g = *sc.group_of(i);
+            m_out << fmt::format("\nSteps {}-{}:\n  {}\n", g.first + 1, g.first + g.count, g.say);
+        }
+        m_out << fmt::format("\nStep {}: {}\n", i + 1, describe_step(step));
+        if (step.ask) ask(i, *step.ask);
+        if (!step.say.empty()) m_out << "  " << step.say << "\n";
+    }
+
+    void ask(size_t i, const Question& q) {
+        m_out << "  Question: " << q.question << "\n";
+        for (size_t c = 0; c < q.choices.size(); ++c) m_out << fmt::format("    {}) {}\n", choice_letter(c), q.choices[c]);
+        if (!q.has_choices()) m_out << "    (answer with a number: decimal or 0x-hex)\n";
+        if (!quiz) return;
+        ++score.questions;
+        std::string retry;
+        std::optional<Answer> got;
+        for (int tries = 0; tries < 3 && !got; ++tries) {
+            const auto input = (*quiz)(i, q, retry);
+            if (!input) break;
+            got = parse_answer(q, *input, retry);
+            if (!got) m_out << "  " << retry << "\n";
+        }
+        if (got && is_right(q, *got)) {
+            ++score.right;
+            m_out << fmt::format("  Your answer: {} - right.\n", answer_text(q, *got));
+        } else {
+            m_out << fmt::format("  Your answer: {} - not quite: the answer is {}.\n", got ? answer_text(q, *got) : std::string("none"),
+                                 right_answer_text(q));
+        }
+    }
+
+    void tail(size_t i) {
+        const Scenario& sc = m_s.scenario();
+        const Step& step = sc.steps[i];
+        const StepResult& r = m_s.result(i);
+        if (!m_quiet) {
+            const std::string res = describe_result(step, r);
+            if (!res.empty()) m_out << "  => " << res << "\n";
+            if (step.ask && (answers || quiz)) {
+                if (!quiz) m_out << "  Answer: " << right_answer_text(*step.ask) << "\n";
+                m_out << "  Why: " << step.ask->explain << "\n";
+            }
+        }
+        for (const CheckResult& c : r.checks) {
+            if (c.passed && (m_quiet || m_detail == Detail::Story)) continue;
+            if (c.passed) {
+                m_out << fmt::format("  ok   {} = {}\n", c.what, c.actual);
+            } else {
+                m_out << fmt::format("{}:{}:{}: step {}: expectation {} failed: expected {}, got {}\n", sc.path, c.expectation->loc.line,
+                                     c.expectation->loc.column, i + 1, c.what, c.expected, c.actual);
+            }
+        }
+        if (!r.passed()) ++failed;
+    }
+
+    Session& m_s;
+    std::ostream& m_out;
+    Detail m_detail;
+    bool m_quiet;
+    size_t m_open = kNone;  // the step whose head is written and whose tail is not
+    size_t m_next = 0;      // the first step whose head is not written yet
+};
+
+}  // namespace
+
+size_t write_transcript(Session& session, std::ostream& out, const TranscriptOptions& options) {
+    Writer w(session, out, options.detail, options.quiet);
+    w.answers = options.answers;
+    w.run();
+    return w.failed;
+}
+
+QuizScore run_quiz(Session& session, std::ostream& out, const AnswerSource& answer, Detail detail) {
+    Writer w(session, out, detail, false);
+    w.quiz = &answer;
+    w.run();
+    out << fmt::format("Score: {} of {} question{} right.\n", w.score.right, w.score.questions, w.score.questions == 1 ? "" : "s");
+    return w.score;
+}
+
+}  // namespace pagelab::sim

@@ -25,17 +25,17 @@ shot() {  # shot NAME ARGS...: one screenshot, on Xvfb when there is no display
 }
 
 # The whole window at 1280x800: a trimmed working set, its pages in transition on the modified list.
-shot overview scenarios/06-hard-and-soft-faults.yaml --at 7 --process A --address data+0x1000 --size 1280x800
+shot overview scenarios/08-hard-and-soft-faults.yaml --at 7 --process A --address data+0x1000 --size 1280x800
 # Page directory and page table grids with the decoder of the PTE the step wrote.
 shot page-tables scenarios/01-demand-zero.yaml --at 5 --size 1600x1000 --crop "Page tables,Entry decoder"
 # The translation walk of the last access, stopped in the middle of the fault.
 shot walk scenarios/01-demand-zero.yaml --at-event 10 --size 1600x1000 --tab walk --crop "Translation walk"
 # A frame's window: an image page shared by two processes and the section's prototype PTE.
-shot frame scenarios/15-two-instances-copy-on-write.yaml --at 5 --size 1600x1000 --frame 5 --crop frame
+shot frame scenarios/22-two-instances-copy-on-write.yaml --at 5 --size 1600x1000 --frame 5 --crop frame
 # Two instances of one EXE: code shared, the written data page split by copy-on-write.
-shot side-by-side scenarios/15-two-instances-copy-on-write.yaml --at 5 --size 1600x1000 --tab side --crop "Side by side"
+shot side-by-side scenarios/22-two-instances-copy-on-write.yaml --at 5 --size 1600x1000 --tab side --crop "Side by side"
 # Mapped files: two views in A and one in B share the file page's frame (x3); ReadFile sees it.
-shot mapped-files scenarios/28-coherence-of-views-and-read-file.yaml --at 13 --size 1280x800
+shot mapped-files scenarios/31-coherence-of-views-and-read-file.yaml --at 13 --size 1280x800
 # Classroom mode: large type, no side columns.
 shot classroom scenarios/01-demand-zero.yaml --at 3 --size 1280x800 --classroom
 # A million frames: one texture, not a million rectangles.

@@ -1,5 +1,7 @@
 #include "App.h"
 
+#include "sim/Course.h"
+
 #include <algorithm>
 #include <cfloat>
 #include <chrono>
@@ -75,7 +77,7 @@ const std::vector<LessonInfo>& App::lessons(bool rescan) {
     std::vector<fs::path> files;
     std::error_code ec;
     for (const auto& entry : fs::directory_iterator(lessons_dir(), ec))
-        if (entry.path().extension() == ".yaml") files.push_back(entry.path());
+        if (entry.path().extension() == ".yaml" && !sim::is_course_file(entry.path().string())) files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     for (const fs::path& f : files) {
         LessonInfo info;

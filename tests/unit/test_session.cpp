@@ -16,7 +16,7 @@ namespace {
 std::vector<std::string> lessons() {
     std::vector<std::string> out;
     for (const auto& e : std::filesystem::directory_iterator(PAGELAB_SOURCE_DIR "/scenarios"))
-        if (e.path().extension() == ".yaml") out.push_back(e.path().string());
+        if (e.path().extension() == ".yaml" && e.path().filename() != "course.yaml") out.push_back(e.path().string());
     std::sort(out.begin(), out.end());
     return out;
 }

@@ -195,7 +195,7 @@ void frame_window(TestDriver& t) {
     });
 }
 
-// Lesson 28 at its step 13: two views in A and one in B map the file's first page; B's ReadFile
+// Lesson 31 at its step 13: two views in A and one in B map the file's first page; B's ReadFile
 // has just read A's write from that frame.
 void mapped_file(TestDriver& t) {
     for (int i = 0; i < 13; ++i) t.key(GLFW_KEY_RIGHT);
@@ -227,7 +227,7 @@ void mapped_file(TestDriver& t) {
     });
 }
 
-// Lesson 06: step 10 reads data+0x1000 back from its pagefile slot; step 11 writes it (a
+// Lesson 08: step 10 reads data+0x1000 back from its pagefile slot; step 11 writes it (a
 // dirty-bit fault). Following the access keeps that page's PTE in the entry decoder.
 void dirty_bit(TestDriver& t) {
     constexpr uint32_t kPage = 0x00011000;
@@ -477,16 +477,16 @@ const std::vector<UiTest>& ui_tests() {
          "tests/scenarios/bad/unknown-key.yaml", 1280, 800, load_error},
         {"classroom", "classroom mode hides side panels and scales fonts without moving the layout; high contrast",
          "scenarios/01-demand-zero.yaml", 1280, 800, classroom},
-        {"compare", "two processes side by side share a frame; the TLB is listed", "scenarios/12-tlb-and-cr3-switch.yaml", 1280, 800,
+        {"compare", "two processes side by side share a frame; the TLB is listed", "scenarios/02-tlb-and-cr3-switch.yaml", 1280, 800,
          compare},
         {"walk", "the translation walk of the last access, complete and mid-fault", "scenarios/01-demand-zero.yaml", 1280, 800, walk},
         {"large-map", "a million frames: one texture, zoom with the wheel, pick a frame", "tests/ui/large-machine.yaml", 1280, 800,
          large_map},
         {"mapped-file", "a mapped file's frame shows the file's bytes and every view's PTE, and goes on reset",
-         "scenarios/28-coherence-of-views-and-read-file.yaml", 1280, 800, mapped_file},
+         "scenarios/31-coherence-of-views-and-read-file.yaml", 1280, 800, mapped_file},
         {"dirty-bit", "a page read back from the pagefile decodes with R/W held back; its first write's dirty-bit fault "
                       "sets R/W and D and frees the slot; stepping back undoes it",
-         "scenarios/06-hard-and-soft-faults.yaml", 1280, 800, dirty_bit},
+         "scenarios/08-hard-and-soft-faults.yaml", 1280, 800, dirty_bit},
     };
     return tests;
 }

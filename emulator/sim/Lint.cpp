@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <regex>
 #include <set>
 
 #include <fmt/format.h>
@@ -18,8 +19,29 @@ std::vector<LintFinding> lint_scenario(const Scenario& sc) {
     if (sc.title.empty()) warn(Location{1, 1}, "the lesson has no title");
     if (sc.summary.empty()) warn(Location{1, 1}, "the lesson has no summary (a paragraph: what it shows and why)");
     std::set<std::string> views;  // names bound to a view's base by map_view
+    std::set<std::string> processes;
+    for (const Step& s : sc.steps)
+        if (s.op == Op::CreateProcess)
+            if (const Arg* as = s.arg("as")) processes.insert(as->text);
+    // Narration that names a process the lesson never creates ("process C") tells of a machine
+    // the student cannot see.
+    static const std::regex kProcessName(R"(\b[Pp]rocess ([A-Z][A-Za-z0-9_]*)\b)");
+    auto check_names = [&](Location l, const std::string& text) {
+        for (std::sregex_iterator it(text.begin(), text.end(), kProcessName), end; it != end; ++it) {
+            const std::string name = (*it)[1];
+            if (!processes.count(name))
+                warn(l, fmt::format("the narration names process {}, which this lesson never creates", name));
+        }
+    };
+    check_names(Location{1, 1}, sc.summary);
+    for (const Group& g : sc.groups) check_names(g.loc, g.say);
     for (size_t i = 0; i < sc.steps.size(); ++i) {
         const Step& s = sc.steps[i];
+        check_names(s.loc, s.say);
+        if (s.ask) {
+            check_names(s.ask->loc, s.ask->question);
+            check_names(s.ask->loc, s.ask->explain);
+        }
         if (s.op != Op::Pause && s.say.empty() && !s.group)
             warn(s.loc, fmt::format("step {} ({}) is silent: say what it does and why, or put it in a narrated group (say + steps)",
                                     i + 1, op_name(s.op)));

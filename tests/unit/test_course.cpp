@@ -158,6 +158,21 @@ steps:
     CHECK(sim::lint_scenario(parse(kGrouped)).size() == 1);  // the virtual_alloc; the group's steps are narrated
 }
 
+TEST_CASE("lint finds narration that names a process the lesson never creates", "[lint]") {
+    const auto found = sim::lint_scenario(parse(R"(pagelab: 1
+title: Names
+summary: Process A and process C share nothing.
+steps:
+  - say: The shell starts process A; Process B is not started.
+    do: create_process
+    as: A
+  - say: Processes are objects; a process A view is fine.
+)"));
+    REQUIRE(found.size() == 2);
+    CHECK(found[0].message == "the narration names process C, which this lesson never creates");
+    CHECK(found[1].message == "the narration names process B, which this lesson never creates");
+}
+
 TEST_CASE("a course index lists chapters and lessons in order, titles from the lessons", "[course]") {
     Folder f;
     f.lesson("01-one", "One");

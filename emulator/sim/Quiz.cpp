@@ -13,7 +13,12 @@ std::string trim(const std::string& s) {
     while (e > b && std::isspace(uint8_t(s[e - 1]))) --e;
     return s.substr(b, e - b);
 }
-std::string number_text(uint64_t v) { return v < 10 ? fmt::format("{}", v) : fmt::format("0x{:X} ({})", v, v); }
+// In the base the author wrote the answer in (frames and addresses in hex), with the other base
+// beside it when they differ.
+std::string number_text(const Question& q, uint64_t v) {
+    if (v < 10) return q.hex ? fmt::format("0x{:X}", v) : fmt::format("{}", v);
+    return q.hex ? fmt::format("0x{:X} ({})", v, v) : fmt::format("{} (0x{:X})", v, v);
+}
 }  // namespace
 
 char choice_letter(size_t i) { return char('a' + i); }
@@ -48,12 +53,12 @@ bool is_right(const Question& q, const Answer& a) {
 
 std::string right_answer_text(const Question& q) {
     if (q.has_choices()) return fmt::format("{}) {}", choice_letter(q.answer), q.choices[q.answer]);
-    return number_text(q.number);
+    return number_text(q, q.number);
 }
 
 std::string answer_text(const Question& q, const Answer& a) {
     if (a.choice && *a.choice < q.choices.size()) return fmt::format("{}) {}", choice_letter(*a.choice), q.choices[*a.choice]);
-    if (a.number) return number_text(*a.number);
+    if (a.number) return number_text(q, *a.number);
     return "no answer";
 }
 

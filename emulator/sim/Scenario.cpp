@@ -698,6 +698,7 @@ public:
             auto v = parse_number(answer);
             if (!v) return fail(n["answer"], fmt::format("answer: '{}' is not a number (a question without choices takes a number: 5, 0x1F, 64 KB)", answer));
             q.number = *v;
+            q.hex = answer.size() > 2 && answer[0] == '0' && (answer[1] == 'x' || answer[1] == 'X');
             return true;
         }
         const YAML::Node ch = n["choices"];

@@ -106,6 +106,7 @@ struct Question {
     std::vector<std::string> choices;  // empty: a free numeric answer
     size_t answer = 0;                 // the right choice (index into choices)
     uint64_t number = 0;               // the right number, for a free answer
+    bool hex = false;                  // the author wrote it in hex (frames, addresses): show answers so
     std::string explain;
     bool has_choices() const { return !choices.empty(); }
 };

@@ -156,3 +156,17 @@ TEST_CASE("pagelab run prints each question with its answer and explanation", "[
     CHECK(t.find("  Answer: b) demand-zero\n  Why: The page was committed but never touched.\n") != std::string::npos);
     CHECK(t.find("  Answer: 0x10000 (65536)\n") != std::string::npos);
 }
+
+TEST_CASE("a numeric answer is shown in the base its author wrote it in", "[quiz]") {
+    auto question = [](const std::string& answer) {
+        sim::Scenario sc = parse("pagelab: 1\nsteps:\n  - say: s\n    ask: {question: q, answer: " + answer + ", explain: e}\n");
+        return *sc.steps[0].ask;
+    };
+    CHECK(sim::right_answer_text(question("0x6")) == "0x6");
+    CHECK(sim::right_answer_text(question("6")) == "6");
+    CHECK(sim::right_answer_text(question("0x1F")) == "0x1F (31)");
+    CHECK(sim::right_answer_text(question("31")) == "31 (0x1F)");
+    const sim::Question hex = question("0x6");
+    std::string why;
+    CHECK(sim::answer_text(hex, *sim::parse_answer(hex, "7", why)) == "0x7");
+}

@@ -182,6 +182,14 @@ public:
         return true;
     }
 
+    // Narration as a reader sees it: a YAML block (`>` or `|`) keeps its final line break, which
+    // would print as an empty line.
+    bool prose(const YAML::Node& n, const std::string& what, std::string& out) {
+        if (!scalar(n, what, out)) return false;
+        while (!out.empty() && (out.back() == '\n' || out.back() == ' ' || out.back() == '\r')) out.pop_back();
+        return true;
+    }
+
     bool number(const YAML::Node& n, const std::string& what, uint64_t& out) {
         std::string s;
         if (!scalar(n, what, s)) return false;
@@ -686,11 +694,11 @@ public:
         if (!n.IsMap()) return fail(n, "ask: must be a map (question, choices, answer, explain)");
         if (!check_keys(n, {"question", "choices", "answer", "explain"}, "a question")) return false;
         if (!n["question"]) return fail(n, "ask: needs 'question'");
-        if (!scalar(n["question"], "question", q.question)) return false;
+        if (!prose(n["question"], "question", q.question)) return false;
         if (q.question.empty()) return fail(n["question"], "question: is empty");
         if (!n["answer"]) return fail(n, "ask: needs 'answer' (the right choice's letter or text, or a number)");
         if (!n["explain"]) return fail(n, "ask: needs 'explain' (what the learner should see once they have answered)");
-        if (!scalar(n["explain"], "explain", q.explain)) return false;
+        if (!prose(n["explain"], "explain", q.explain)) return false;
         if (q.explain.empty()) return fail(n["explain"], "explain: is empty");
         std::string answer;
         if (!scalar(n["answer"], "answer", answer)) return false;
@@ -728,7 +736,7 @@ public:
         Group g;
         g.loc = loc(n);
         if (!n["say"]) return fail(n, "a group of steps needs 'say': the narration that covers them");
-        if (!scalar(n["say"], "say", g.say)) return false;
+        if (!prose(n["say"], "say", g.say)) return false;
         if (g.say.empty()) return fail(n["say"], "say: is empty");
         const YAML::Node list = n["steps"];
         if (!list.IsSequence() || list.size() == 0) return fail(list, "steps: a group needs a list of steps");
@@ -771,7 +779,7 @@ public:
         if (spec)
             for (const auto& a : spec->args) allowed.insert(a.key);
         if (!check_keys(n, allowed, spec ? fmt::format("a {} step", opname) : std::string("a narration step"))) return false;
-        if (n["say"] && !scalar(n["say"], "say", step.say)) return false;
+        if (n["say"] && !prose(n["say"], "say", step.say)) return false;
         if (n["label"] && !scalar(n["label"], "label", step.label)) return false;
         if (n["ask"]) {
             step.ask.emplace();
@@ -830,7 +838,7 @@ public:
         if (!number(root["pagelab"], "pagelab", version)) return false;
         if (version != 1) return fail(root["pagelab"], fmt::format("format version {} is not supported (this build reads version 1)", version));
         if (root["title"] && !scalar(root["title"], "title", sc.title)) return false;
-        if (root["summary"] && !scalar(root["summary"], "summary", sc.summary)) return false;
+        if (root["summary"] && !prose(root["summary"], "summary", sc.summary)) return false;
         if (root["machine"] && !parse_machine(root["machine"], sc.machine)) return false;
         if (root["files"]) {
             if (!root["files"].IsSequence()) return fail(root["files"], "files must be a list");

@@ -44,7 +44,7 @@ enum class EventKind : uint16_t {
     OutOfMemory,         // a0 = va, a1 = 0 no frame / 1 pagefile full
     AccessDone,          // a0 = va, a1 = value, a2 = access, a3 = size
     DebuggerWrite,       // a0 = va, a1 = physical address, a2 = value
-    Retry,               // a0 = va, a1 = access: the faulting instruction runs again
+    Retry,               // a0 = va, a1 = access, a2 = RetryOutcome, a3 = error code of the next fault (0: none)
     // Image sections (strings: interned names, MemoryManager::strings()).
     SectionCreated,      // a0 = section, a1 = pages, a2 = file name string
     ImageMapped,         // a0 = base, a1 = size, a2 = file name string, a3 = pages mapped valid at once (win95)
@@ -97,6 +97,16 @@ enum class EventKind : uint16_t {
 
 inline constexpr uint32_t kNoString = 0xFFFFFFFFu;
 enum class WriteBack : uint32_t { Flush, Eviction, Close, Truncation };
+
+// What the retried access does (the Retry event's a2), known once its walk has run: it succeeds,
+// or it faults again — for another reason than the fault just resolved.
+enum class RetryOutcome : uint32_t {
+    Succeeds,     // the walk succeeds and sets Accessed (and Dirty)
+    NotPresent,   // the page is not present again (it left memory while the fault was resolved)
+    CopyOnWrite,  // a write to the page now mapped read-only for copy-on-write: a protection fault
+    DirtyBit,     // a write to a page whose R/W is held back (NT's dirty-bit fault)
+    Protection,   // the page now mapped does not allow the access: a protection fault
+};
 
 enum class AvReason : uint32_t {
     NullPointer,

@@ -1003,14 +1003,32 @@ bool MemoryManager::take_dirty_bit_fault(uint16_t space, uint32_t va) {
     return true;
 }
 
+RetryOutcome MemoryManager::retry_outcome(uint16_t space, uint32_t va, Access kind, Mode mode, uint32_t error_code) const {
+    if (!(error_code & x86::pf::kProtection)) return RetryOutcome::NotPresent;
+    const uint32_t pte_address = pte_address_of(space, va);
+    const uint32_t pte = pte_address ? m_ram.read_u32(pte_address) : 0;
+    if (kind == Access::Write && (mode == Mode::Kernel || (pte & Pte::kUser))) {
+        if (pte & Pte::kCopyOnWrite) return RetryOutcome::CopyOnWrite;
+        if (pte & Pte::kSoftwareWrite) return RetryOutcome::DirtyBit;
+    }
+    return RetryOutcome::Protection;
+}
+
 AccessResult MemoryManager::access_page(uint16_t space, uint32_t va, uint32_t size, Access kind, uint32_t value,
                                         Mode mode, uint32_t* old_value) {
     AccessResult result;
     const bool want_record = m_journal.enabled();
+    constexpr uint32_t kNoRetry = 0xFFFFFFFFu;
+    uint32_t retry = kNoRetry;  // the open Retry event, whose outcome the next walk decides
     for (int attempt = 0; attempt < 4; ++attempt) {
         const x86::Translation t = x86::translate(m_ram, m_tlb, m_cr3, va, kind, mode,
                                                   want_record ? &m_last_walk : nullptr);
         if (m_tlb.size()) add(t.tlb_hit ? Counter::TlbHits : Counter::TlbMisses);
+        if (!t.ok && retry != kNoRetry) {
+            // The retried access faults again: its event says so (and why), not "it succeeds".
+            m_journal.set_event_arg(retry, 2, uint32_t(retry_outcome(space, va, kind, mode, t.error_code)));
+            m_journal.set_event_arg(retry, 3, t.error_code);
+        }
         if (t.ok) {
             const uint32_t frame = t.pa >> 12;
             if (m_config.policy == Policy::Lru && m_pfn[frame].list == FrameList::Active) m_pfn.move_to_back(frame);
@@ -1027,7 +1045,7 @@ AccessResult MemoryManager::access_page(uint16_t space, uint32_t va, uint32_t si
             result.fault_address = va;
             return result;
         }
-        event(EventKind::Retry, space, va, uint32_t(kind));
+        if (want_record) retry = m_journal.begin_event(uint16_t(EventKind::Retry), space, va, uint32_t(kind));
     }
     PL_CHECK(false && "a resolved fault must make the access succeed");
     return result;

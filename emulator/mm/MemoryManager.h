@@ -489,6 +489,8 @@ private:
     AccessResult access_page(uint16_t space, uint32_t va, uint32_t size, x86::Access kind, uint32_t value,
                              x86::Mode mode, uint32_t* old_value = nullptr);
     FaultOutcome access_violation(uint16_t space, uint32_t va, AvReason reason);
+    // Why a retried access faults again (the walk returned error_code), for its Retry event.
+    RetryOutcome retry_outcome(uint16_t space, uint32_t va, x86::Access kind, x86::Mode mode, uint32_t error_code) const;
     bool ensure_pte_address(uint16_t space, uint32_t va, uint32_t& pte_address);
     // The outcome of a fault that found no frame (its OutOfMemory event is already open).
     static FaultOutcome out_of_memory() { return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion}; }

@@ -89,7 +89,7 @@ struct Loader {
                 gap = sp.find_gap(pages, img.image_base, sp.layout().user_end, false);
                 if (!gap) gap = sp.find_gap(pages, sp.layout().alloc_lowest, sp.layout().user_end, false);
             }
-            mmgr().event(EventKind::LoaderNotAtBase, space, str(name), img.image_base, gap.value_or(0), !img.relocs_stripped);
+            mmgr().event(EventKind::LoaderNotAtBase, space, str(upper(name)), img.image_base, gap.value_or(0), !img.relocs_stripped);
             if (img.relocs_stripped || !gap) return mm::Result::failure(mm::Error::InvalidAddress);
             r = mmgr().map_image(space, section, *gap);
             relocated = r.ok;

@@ -186,9 +186,10 @@ void write_state_text(const os::Machine& m, std::ostream& out, const StateOption
             std::string details;
             if (q.state != mm::mem::kFree)
                 details = fmt::format("allocation {:08X}, {}", q.allocation_base, mm::protection_name(q.allocation_protect));
+            // Protection is VirtualQuery's Protect, for every state (nt reserved: 0; win95
+            // reserved and free memory: NOACCESS).
             out << fmt::format("  {:08X}   {:<8} {:>10} {:<8} {:<20} {}\n", q.base_address, type_name(q.type),
-                               size_text(q.region_size), state_name(q.state),
-                               q.state == mm::mem::kCommit ? mm::protection_name(q.protect) : "", details);
+                               size_text(q.region_size), state_name(q.state), mm::protection_name(q.protect), details);
             va = uint64_t(q.base_address) + q.region_size;
         }
         out << "  Page tables (WinDbg !pte style):\n";

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "sim/Report.h"
 #include "sim/Session.h"
 #include "sim/Trace.h"
@@ -374,4 +376,59 @@ TEST_CASE("a SEC_IMAGE view maps the image at its base, refuses write access and
     CHECK(mm.check_invariants().empty());
     CHECK(mm.mappings().size() == 1);
     CHECK_FALSE(mm.mappings()[0].alive());
+}
+
+TEST_CASE("the state report prints VirtualQuery's Protect for every state: reserved 0 (nt) or NOACCESS (win95), free NOACCESS",
+          "[session][report]") {
+    for (const char* personality : {"nt", "win95"}) {
+        const bool w95 = std::string(personality) == "win95";
+        INFO(personality);
+        auto s = parse(fmt::format(R"(pagelab: 1
+machine: {{personality: {}, ram: 32 frames, pagefile: 64 pages}}
+steps:
+  - do: create_process
+    as: A
+  - do: virtual_alloc
+    process: A
+    size: 0x2000
+    type: reserve
+    protect: READWRITE
+    as: r
+  - do: virtual_alloc
+    process: A
+    address: r
+    size: 0x1000
+    type: commit
+    protect: READONLY
+)", personality));
+        REQUIRE(s->failed_steps() == 0);
+        s->seek_step(3);
+        const uint32_t base = w95 ? 0x00400000u : 0x00010000u;
+        std::ostringstream text;
+        sim::write_state_text(s->machine(), text, {});
+        const std::string t = text.str();
+        // The committed page, the reserved page after it, and free memory after the reservation.
+        CHECK(t.find(fmt::format("  {:08X}   Private        4 KB Commit   READONLY ", base)) != std::string::npos);
+        CHECK(t.find(fmt::format("  {:08X}   Private        4 KB Reserve  {:<20} ", base + 0x1000, w95 ? "NOACCESS" : "0")) !=
+              std::string::npos);
+        CHECK(t.find(fmt::format("  {:08X}   Free ", base + 0x2000)) != std::string::npos);
+        const size_t free_row = t.find(fmt::format("  {:08X}   Free ", base + 0x2000));
+        REQUIRE(free_row != std::string::npos);
+        CHECK(t.substr(free_row, t.find('\n', free_row) - free_row).find("NOACCESS") != std::string::npos);
+        const auto j = sim::state_json(s->machine(), {});
+        const auto& regions = j["processes"][0]["regions"];
+        bool saw_reserve = false, saw_free = false;
+        for (const auto& r : regions) {
+            if (r["state"] == "Reserve") {
+                saw_reserve = true;
+                CHECK(r["protect"] == (w95 ? "NOACCESS" : "0"));
+            }
+            if (r["state"] == "Free") {
+                saw_free = true;
+                CHECK(r["protect"] == "NOACCESS");
+            }
+        }
+        CHECK(saw_reserve);
+        CHECK(saw_free);
+    }
 }

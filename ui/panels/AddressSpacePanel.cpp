@@ -245,7 +245,17 @@ void region_table(App& app, uint16_t space) {
             if (q.state == mm::mem::kFree) ImGui::TextDisabled("Free");
             else ImGui::TextUnformatted(state_name(q.state));
             ImGui::TableNextColumn();
-            if (q.state == mm::mem::kCommit) ImGui::TextUnformatted(mm::protection_name(q.protect).c_str());
+            // VirtualQuery's Protect for every state: reserved pages answer 0 under nt (NOACCESS under
+            // win95), free memory NOACCESS; only committed pages' protection is one they obey.
+            if (q.state == mm::mem::kCommit) {
+                ImGui::TextUnformatted(mm::protection_name(q.protect).c_str());
+            } else {
+                ImGui::TextDisabled("%s", mm::protection_name(q.protect).c_str());
+                if (ImGui::IsItemHovered())
+                    ImGui::SetTooltip("VirtualQuery's Protect for %s memory: %s", q.state == mm::mem::kFree ? "free" : "reserved",
+                                      q.protect == 0 ? "0 (NT: a reserved page has no protection until it is committed)"
+                                                     : mm::protection_name(q.protect).c_str());
+            }
             ImGui::TableNextColumn();
             if (q.state != mm::mem::kFree) ImGui::Text("%u", r.resident);
             ImGui::TableNextColumn();

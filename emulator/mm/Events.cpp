@@ -44,7 +44,7 @@ const char* event_kind_name(EventKind k) {
         "view-mapped", "view-unmapped", "file-page-read", "file-page-written", "view-flushed",
         "section-page-committed", "data-page-dropped", "data-section-deleted",
         "shared-table-created", "shared-table-freed", "shared-region-joined",
-        "shared-region-left", "dirty-bit",
+        "shared-region-left", "dirty-bit", "unmap-inside-view", "interlocked-add",
     };
     static_assert(sizeof(kNames) / sizeof(kNames[0]) == size_t(EventKind::Count_));
     return size_t(k) < size_t(EventKind::Count_) ? kNames[size_t(k)] : "?";
@@ -193,6 +193,8 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::LoaderStack:
             return fmt::format("The loader creates the thread's stack: 0x{:08X}-0x{:08X} reserved, its top page committed and a guard page below it.", a[0], a[0] + a[1] - 1);
         case EventKind::LoaderStart:
+            if (a[1])
+                return fmt::format("The thread is created suspended at the entry point 0x{:08X} (CREATE_SUSPENDED): no instruction has run, so nothing has fetched the entry page yet. ResumeThread, or a debugger's single step, runs the first instruction.", a[0]);
             return fmt::format("The thread starts: the first instruction fetch at the entry point 0x{:08X}.", a[0]);
         case EventKind::LoaderFailed:
             return fmt::format("The load of {} fails with {}: everything it built is taken down again.", str(a[1]), error_name(Error(a[0])));
@@ -226,7 +228,7 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
                                : fmt::format("{} is cut from {} to {}.", str(a[0]), a[1], count(a[2], "byte", "bytes"));
         case EventKind::DataSectionCreated:
             return a[2] == kNoString
-                       ? fmt::format("The memory manager creates data section {} backed by the pagefile: {}, {} committed (charged) now.",
+                       ? fmt::format("CreateFileMapping(INVALID_HANDLE_VALUE, …): backed by the paging file, not by a file on disk. The memory manager creates data section {} for it: {}, {} committed (charged) now.",
                                      a[0], count(a[1], "prototype PTE", "prototype PTEs"), count(a[3], "page", "pages"))
                        : fmt::format("The memory manager creates data section {} for {} (NT's control area): {}, {} \"in the file\".",
                                      a[0], str(a[2]), count(a[1], "prototype PTE", "prototype PTEs"), a[1] == 1 ? "saying" : "each saying");
@@ -280,6 +282,12 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::DirtyBitSet:
             return a[2] ? fmt::format("Dirty-bit fault: the page at 0x{:08X} (frame 0x{:X}) may be written, but NT kept R/W clear while pagefile slot {} held the same bytes. This first write makes that copy stale, so the slot is freed and the PTE gets R/W and Dirty; the page will need a new slot when it leaves.", a[0], a[1], a[2])
                         : fmt::format("Dirty-bit fault: the page at 0x{:08X} (frame 0x{:X}) may be written but its R/W was kept clear until the first write: now the PTE gets R/W and Dirty.", a[0], a[1]);
+        case EventKind::UnmapInsideView:
+            return fmt::format("UnmapViewOfFile(0x{:08X}): 0x{:08X} is inside the view 0x{:08X}-0x{:08X}, not its base. NT accepts it (it looks the view up by any address in it), but the documented contract is the base address MapViewOfFile returned: a program must not rely on this.",
+                               a[0], a[0], a[1], a[1] + a[2] - 1);
+        case EventKind::InterlockedAdd:
+            return fmt::format("InterlockedExchangeAdd(0x{:08X}, {}): one locked read-modify-write (lock xadd) by {} turns {} into {}; it returns the initial value, {}.",
+                               a[0], int32_t(a[3]), who, int32_t(a[1]), int32_t(a[2]), int32_t(a[1]));
         case EventKind::Count_: break;
     }
     return "?";

@@ -62,7 +62,7 @@ enum class EventKind : uint16_t {
     LoaderDll,           // a0 = dll string, a1 = importer string, a2 = 0 load / 1 already loaded (refcount in a3)
     LoaderNotAtBase,     // a0 = dll string, a1 = preferred base, a2 = actual base, a3 = relocatable
     LoaderStack,         // a0 = base, a1 = reserved size
-    LoaderStart,         // a0 = entry address
+    LoaderStart,         // a0 = entry address, a1 = 1: CREATE_SUSPENDED (the thread does not run yet)
     LoaderFailed,        // a0 = Win32 error, a1 = name string: everything built is unwound
     LoaderUnload,        // a0 = dll string, a1 = base, a2 = refcount after
     LoaderBadImage,      // a0 = file name string, a1 = PE reader's message string (the field at fault)
@@ -92,6 +92,8 @@ enum class EventKind : uint16_t {
     SharedRegionJoined,  // a0 = base, a1 = size, a2 = VadType, a3 = users after
     SharedRegionLeft,    // a0 = base, a1 = size, a2 = VadType, a3 = users after
     DirtyBitSet,         // a0 = va, a1 = frame, a2 = pagefile slot freed (0: none)
+    UnmapInsideView,     // a0 = address given to UnmapViewOfFile, a1 = the view's base, a2 = its size
+    InterlockedAdd,      // a0 = va, a1 = old value, a2 = new value, a3 = addend (a signed 32-bit number)
     Count_
 };
 

@@ -1015,7 +1015,7 @@ RetryOutcome MemoryManager::retry_outcome(uint16_t space, uint32_t va, Access ki
 }
 
 AccessResult MemoryManager::access_page(uint16_t space, uint32_t va, uint32_t size, Access kind, uint32_t value,
-                                        Mode mode, uint32_t* old_value) {
+                                        Mode mode, uint32_t* old_value, const uint32_t* addend) {
     AccessResult result;
     const bool want_record = m_journal.enabled();
     constexpr uint32_t kNoRetry = 0xFFFFFFFFu;
@@ -1032,7 +1032,11 @@ AccessResult MemoryManager::access_page(uint16_t space, uint32_t va, uint32_t si
         if (t.ok) {
             const uint32_t frame = t.pa >> 12;
             if (m_config.policy == Policy::Lru && m_pfn[frame].list == FrameList::Active) m_pfn.move_to_back(frame);
-            if (old_value) *old_value = m_ram.read(t.pa, size);
+            if (old_value || addend) {
+                const uint32_t old = m_ram.read(t.pa, size);
+                if (old_value) *old_value = old;
+                if (addend) value = old + *addend;
+            }
             if (kind == Access::Write) m_ram.write(t.pa, size, value);
             else result.value = m_ram.read(t.pa, size);
             return result;
@@ -1082,6 +1086,19 @@ AccessResult MemoryManager::access(uint16_t space, uint32_t va, uint32_t size, A
     }
     if (r.ok() && m_journal.enabled())
         event(EventKind::AccessDone, space, va, kind == Access::Write ? value : r.value, uint32_t(kind), size);
+    return r;
+}
+
+AccessResult MemoryManager::interlocked_add(uint16_t space, uint32_t va, uint32_t addend) {
+    PL_CHECK((va & 3) == 0);
+    PL_CHECK(space < m_spaces.size() && m_spaces[space].alive());
+    if (m_current != space) switch_to(space);
+    add(Counter::Accesses);
+    uint32_t old = 0;
+    AccessResult r = access_page(space, va, 4, Access::Write, 0, Mode::User, &old, &addend);
+    if (!r.ok()) return r;
+    r.value = old;
+    event(EventKind::InterlockedAdd, space, va, old, old + addend, addend);
     return r;
 }
 

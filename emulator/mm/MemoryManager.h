@@ -149,6 +149,11 @@ public:
     }
     static constexpr size_t kJournalBatch = 4096;
     static constexpr size_t kPrefetchAhead = 8;
+    // InterlockedExchangeAdd: one locked read-modify-write (lock xadd) of the 32-bit value at va
+    // (4-byte aligned): a write access for the fault handler from its first fault (the processor
+    // reports a locked instruction's faults with W/R = 1), one access in the counters; the value
+    // becomes value + addend (little-endian, wrapping), and the result's value is the initial one.
+    AccessResult interlocked_add(uint16_t space, uint32_t va, uint32_t addend);
     // The kernel debugger's poke: writes the frame behind va directly, bypassing protection and
     // copy-on-write (the page must be present or is brought in first).
     AccessResult debugger_write(uint16_t space, uint32_t va, uint32_t size, uint32_t value);
@@ -258,8 +263,9 @@ public:
     Result read_file(uint16_t space, uint32_t handle, uint32_t offset, uint32_t size, std::vector<uint8_t>& out);
     Result write_file(uint16_t space, uint32_t handle, uint32_t offset, const std::vector<uint8_t>& data);
     Result set_end_of_file(uint16_t space, uint32_t handle, uint32_t size);
-    // CreateFileMapping(file_handle or 0 for the pagefile, protect, size (0 = the file's), SEC_*
-    // flags, name). value = handle; error ALREADY_EXISTS with ok when the name existed.
+    // CreateFileMapping(file_handle, protect, size (0 = the file's), SEC_* flags, name): a file
+    // handle, or kInvalidHandleValue (INVALID_HANDLE_VALUE; 0 means the same) for a mapping backed
+    // by the paging file. value = handle; error ALREADY_EXISTS with ok when the name existed.
     Result create_file_mapping(uint16_t space, uint32_t file_handle, uint32_t protect, uint64_t size, uint32_t flags,
                                const std::string& name);
     Result open_file_mapping(uint16_t space, uint32_t access, const std::string& name);
@@ -273,7 +279,9 @@ public:
     // size 0 = to the end of the section. value = the view's base.
     Result map_view(uint16_t space, uint32_t mapping_handle, uint32_t access, uint32_t offset, uint32_t size,
                     uint32_t address);
-    Result unmap_view(uint16_t space, uint32_t address);  // any address inside the view
+    // UnmapViewOfFile. The documented contract is the view's base; like NT, any address inside
+    // the view is accepted (event unmap-inside-view says so).
+    Result unmap_view(uint16_t space, uint32_t address);
     Result flush_view(uint16_t space, uint32_t address, uint32_t size);  // value = pages written
     // The prototype PTE index of a view's page.
     static uint32_t view_proto(const Vad& v, uint32_t vpn) { return data_proto_index(v.section, v.offset_page + (vpn - v.start_vpn)); }
@@ -485,9 +493,10 @@ private:
         if (pt & Pte::kPresent) __builtin_prefetch(frames[pt >> 12].data() + x86::page_offset(va));
     }
     FaultOutcome handle_fault(uint16_t space, uint32_t va, x86::Access kind, x86::Mode mode, uint32_t error_code);
-    // old_value, when given, receives the bytes the access found (a store can be taken back).
+    // old_value, when given, receives the bytes the access found (a store can be taken back);
+    // addend, when given, makes the write a read-modify-write that stores old + *addend.
     AccessResult access_page(uint16_t space, uint32_t va, uint32_t size, x86::Access kind, uint32_t value,
-                             x86::Mode mode, uint32_t* old_value = nullptr);
+                             x86::Mode mode, uint32_t* old_value = nullptr, const uint32_t* addend = nullptr);
     FaultOutcome access_violation(uint16_t space, uint32_t va, AvReason reason);
     // Why a retried access faults again (the walk returned error_code), for its Retry event.
     RetryOutcome retry_outcome(uint16_t space, uint32_t va, x86::Access kind, x86::Mode mode, uint32_t error_code) const;

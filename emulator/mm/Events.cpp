@@ -194,7 +194,7 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
             return fmt::format("The loader creates the thread's stack: 0x{:08X}-0x{:08X} reserved, its top page committed and a guard page below it.", a[0], a[0] + a[1] - 1);
         case EventKind::LoaderStart:
             if (a[1])
-                return fmt::format("The thread is created suspended at the entry point 0x{:08X} (CREATE_SUSPENDED): no instruction has run, so nothing has fetched the entry page yet. ResumeThread, or a debugger's single step, runs the first instruction.", a[0]);
+                return fmt::format("The thread is created suspended at the entry point 0x{:08X} (CREATE_SUSPENDED): it has not run a single instruction yet. ResumeThread, or a debugger's single step, runs the first one.", a[0]);
             return fmt::format("The thread starts: the first instruction fetch at the entry point 0x{:08X}.", a[0]);
         case EventKind::LoaderFailed:
             return fmt::format("The load of {} fails with {}: everything it built is taken down again.", str(a[1]), error_name(Error(a[0])));

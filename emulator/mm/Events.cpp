@@ -96,6 +96,8 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::FrameZeroed:
             return fmt::format("Frame 0x{:X} held someone else's old data, so it is filled with zeros first.", a[0]);
         case EventKind::DemandZero:
+            if (a[2])
+                return fmt::format("Demand-zero fault: 0x{:08X} lies in the MS-DOS/Win16 compatibility arena, the system's memory, which nothing has touched yet: it gets the zero-filled frame 0x{:X}, owned by no process and seen by every one.", a[0], a[1]);
             return fmt::format("Demand-zero fault: 0x{:08X} is committed but was never touched, so it gets the zero-filled frame 0x{:X}.", a[0], a[1]);
         case EventKind::PagefileRead:
             return fmt::format("Hard fault: the page at 0x{:08X} is read back from pagefile slot {} into frame 0x{:X}.", a[0], a[2], a[1]);
@@ -269,6 +271,9 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
             return fmt::format("Nothing uses data section {}{} any more: its {} frame{} and slots are freed.", a[0],
                                a[2] == kNoString ? std::string(" (pagefile-backed)") : " of " + str(a[2]), a[1], a[1] == 1 ? "" : "s");
         case EventKind::SharedTableCreated:
+            if (a[0] == 0)
+                return fmt::format("No page table covers the MS-DOS/Win16 compatibility arena (0x00000000-0x003FFFFF) yet: frame 0x{:X} becomes one, owned by no process (it is the system's), and the same PDE is entered in {}.", a[1],
+                                   a[2] == 1 ? std::string("the one Windows 95 page directory") : fmt::format("all {} Windows 95 page directories", a[2]));
             return fmt::format("No shared page table covers 0x{:08X}-0x{:08X} yet: frame 0x{:X} becomes one, owned by no process, and the same PDE is entered in {}.", a[0], a[0] + 0x3FFFFF, a[1],
                                a[2] == 1 ? std::string("the one Windows 95 page directory") : fmt::format("all {} Windows 95 page directories", a[2]));
         case EventKind::SharedTableFreed:

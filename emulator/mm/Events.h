@@ -24,7 +24,7 @@ enum class EventKind : uint16_t {
     PageTableFreed,      // a0 = va, a1 = frame
     FrameTaken,          // a0 = frame, a1 = FrameList it came from
     FrameZeroed,         // a0 = frame
-    DemandZero,          // a0 = va, a1 = frame
+    DemandZero,          // a0 = va, a1 = frame, a2 = 1: a system page of win95's compatibility arena
     PagefileRead,        // a0 = va, a1 = frame, a2 = slot
     SoftFault,           // a0 = va, a1 = frame, a2 = list it was on
     PageMapped,          // a0 = va, a1 = frame, a2 = PTE value

@@ -170,6 +170,15 @@ public:
     // that every win95 process sees. A shared VAD lists the spaces using it (Vad::users) and is
     // torn down when the last one lets go. Frames mapped there have owner kNoSpace.
     bool in_shared_arena(uint16_t space, uint32_t va) const;  // space is win95 and va in the arena
+    // ----- The win95 MS-DOS/Win16 compatibility arena (0x00001000-0x003FFFFF) -----
+    // The system VM's memory, reachable by every Win32 program (only the NULL page traps): one
+    // page table (PDE 0) owned by no process and entered in every win95 page directory, like the
+    // shared arena's; its pages are demand-zero READWRITE system pages (owner none) on first touch,
+    // pageable, never charged to the commit limit. It is one region, compat_arena(), that
+    // vad_at/regions report for every win95 process; VirtualAlloc, VirtualFree and VirtualProtect
+    // refuse it (ERROR_INVALID_PARAMETER). See docs/fidelity.md.
+    bool in_compat_arena(uint16_t space, uint32_t va) const;  // space (kNoSpace: the machine) is win95, va in it
+    static const Vad& compat_arena();
     const VadMap& shared_vads() const { return m_shared_vads; }
     uint32_t shared_table(uint32_t pde_index) const;  // the shared page table's frame, or kNoFrame
     // The VAD covering va as the space sees it: the shared set for its shared-arena addresses,
@@ -656,7 +665,7 @@ private:
     std::vector<AddressSpace> m_spaces;
     std::vector<Vad> m_vad_blobs;
     VadMap m_shared_vads;                  // win95 shared arena regions (key: start_vpn)
-    std::vector<uint32_t> m_shared_tables; // frame per PDE index 0x200-0x2FF (kNoFrame: none)
+    std::vector<uint32_t> m_shared_tables; // frame per PDE index 0x200-0x2FF, then PDE 0's (kNoFrame: none)
     uint32_t m_cr3 = 0;
     uint32_t m_current = kNoSpace;
     uint32_t m_clock_hand = 0;

@@ -149,6 +149,8 @@ void draw_strip(App& app, uint16_t space) {
                 ImGui::TextDisabled("%s; this page is section page %u", view_text(app, v->mapping, v->offset_page, v->section).c_str(), page);
             }
             if (!v->users.empty()) ImGui::TextDisabled("shared arena: one mapping for every process, %zu using it", v->users.size());
+            if (v == &mm::MemoryManager::compat_arena())
+                ImGui::TextDisabled("the system's memory, not protected: one page table (PDE 0) for every process");
         }
         const auto pc = PageClass(pages[hover_va >> 12]);
         ImGui::Text("page: %s", page_class_name(pc));
@@ -324,7 +326,8 @@ void draw_address_space_panel(App& app) {
         {pal.arena[int(Arena::NullTrap)], "NULL trap", "Accesses here trap as NULL-pointer dereferences."},
     };
     if (win95) {
-        items.push_back({pal.arena[int(Arena::Compat)], "compat", "MS-DOS / 16-bit compatibility arena (0-4 MB)."});
+        items.push_back({pal.arena[int(Arena::Compat)], "compat", "MS-DOS / 16-bit compatibility arena (4 KB - 4 MB): the system's "
+                                                                 "memory, not protected, the same in every process."});
         items.push_back({pal.arena[int(Arena::User)], "private arena", "4 MB - 2 GB: per-process memory."});
         items.push_back({pal.arena[int(Arena::Shared)], "shared arena", "2-3 GB: mapped files and system DLLs, the same in every process."});
         items.push_back({pal.arena[int(Arena::Kernel)], "system arena", "3-4 GB: the VMM, not protected from applications."});

@@ -190,8 +190,8 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
             return a[2] ? fmt::format("{} needs {}, which is already loaded in {}: its reference count becomes {}.", sentence_start(str(a[1])), str(a[0]), who, a[3])
                         : fmt::format("{} needs {}: the loader maps it into {}.", sentence_start(str(a[1])), str(a[0]), who);
         case EventKind::LoaderNotAtBase:
-            return a[3] ? fmt::format("{}'s preferred base 0x{:08X} is taken (STATUS_IMAGE_NOT_AT_BASE): it is mapped at 0x{:08X} instead and must be relocated.", str(a[0]), a[1], a[2])
-                        : fmt::format("{}'s preferred base 0x{:08X} is taken and it was linked /FIXED (no relocations): it cannot load anywhere else.", str(a[0]), a[1]);
+            return a[3] ? fmt::format("{}'s preferred base 0x{:08X} is taken (STATUS_IMAGE_NOT_AT_BASE): it is mapped at 0x{:08X} instead and must be relocated.", sentence_start(str(a[0])), a[1], a[2])
+                        : fmt::format("{}'s preferred base 0x{:08X} is taken and it was linked /FIXED (no relocations): it cannot load anywhere else.", sentence_start(str(a[0])), a[1]);
         case EventKind::LoaderStack:
             return fmt::format("The loader creates the thread's stack: 0x{:08X}-0x{:08X} reserved, its top page committed and a guard page below it.", a[0], a[0] + a[1] - 1);
         case EventKind::LoaderStart:
@@ -202,9 +202,9 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
             return fmt::format("The load of {} fails with {}: everything it built is taken down again.", str(a[1]), error_name(Error(a[0])));
         case EventKind::LoaderUnload:
             return a[2] ? fmt::format("FreeLibrary: {}'s reference count drops to {}; it stays mapped.", str(a[0]), a[2])
-                        : fmt::format("{}'s reference count drops to 0: it is unmapped from 0x{:08X}.", str(a[0]), a[1]);
+                        : fmt::format("{}'s reference count drops to 0: it is unmapped from 0x{:08X}.", sentence_start(str(a[0])), a[1]);
         case EventKind::LoaderBadImage:
-            return fmt::format("{} is not a valid PE32 image: {}. The loader maps nothing.", str(a[0]), str(a[1]));
+            return fmt::format("{} is not a valid PE32 image: {}. The loader maps nothing.", sentence_start(str(a[0])), str(a[1]));
         case EventKind::FileCreated:
             return a[2] == 2 ? fmt::format("CreateFile (CREATE_ALWAYS) opens {} as handle 0x{:X} and truncates it to 0 bytes.", str(a[0]), a[1])
                              : fmt::format("CreateFile creates the file {} on the disk, as handle 0x{:X} in {}.", str(a[0]), a[1], who);
@@ -226,8 +226,8 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
                                       a[3] == 1 ? std::string("the frame that holds that page") : fmt::format("the {} frames that hold those pages", a[3]))
                         : fmt::format("WriteFile writes {} to {} at offset 0x{:X} on the disk.", count(a[2], "byte", "bytes"), str(a[0]), a[1]);
         case EventKind::FileSizeSet:
-            return a[2] > a[1] ? fmt::format("{} grows from {} to {} (the new bytes are zero).", str(a[0]), a[1], count(a[2], "byte", "bytes"))
-                               : fmt::format("{} is cut from {} to {}.", str(a[0]), a[1], count(a[2], "byte", "bytes"));
+            return a[2] > a[1] ? fmt::format("{} grows from {} to {} (the new bytes are zero).", sentence_start(str(a[0])), a[1], count(a[2], "byte", "bytes"))
+                               : fmt::format("{} is cut from {} to {}.", sentence_start(str(a[0])), a[1], count(a[2], "byte", "bytes"));
         case EventKind::DataSectionCreated:
             return a[2] == kNoString
                        ? fmt::format("CreateFileMapping(INVALID_HANDLE_VALUE, …): backed by the paging file, not by a file on disk. The memory manager creates data section {} for it: {}, {} committed (charged) now.",
@@ -235,7 +235,7 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
                        : fmt::format("The memory manager creates data section {} for {} (NT's control area): {}, {} \"in the file\".",
                                      a[0], str(a[2]), count(a[1], "prototype PTE", "prototype PTEs"), a[1] == 1 ? "saying" : "each saying");
         case EventKind::DataSectionGrown:
-            return fmt::format("Data section {} of {} grows from {} to {} prototype PTEs.", a[0], str(a[3]), a[1], a[2]);
+            return fmt::format("Data section {} of {} grows from {} to {}.", a[0], str(a[3]), a[1], count(a[2], "prototype PTE", "prototype PTEs"));
         case EventKind::MappingCreated:
             return fmt::format("CreateFileMapping makes the file mapping object #{} ({}, {}) and gives {} handle 0x{:X} to it.", a[0],
                                a[2] == kNoString ? std::string("unnamed") : "\"" + str(a[2]) + "\"", count(a[3], "byte", "bytes"), who, a[1]);
@@ -256,7 +256,7 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::FilePageWritten: {
             static const char* const kWhy[] = {"FlushViewOfFile", "The page is evicted", "The section is closed", "The file is truncated"};
             return fmt::format("{}: the dirty page in frame 0x{:X} is written back to {} at offset 0x{:X} — its own file, not the pagefile.",
-                               a[3] < 4 ? kWhy[a[3]] : "?", a[0], str(a[2]), a[1]);
+                               a[3] < 4 ? kWhy[a[3]] : "Write-back", a[0], str(a[2]), a[1]);
         }
         case EventKind::ViewFlushed:
             return a[2] ? fmt::format("FlushViewOfFile(0x{:08X}, 0x{:X}): {} dirty page{} to write to the file.", a[0], a[1], a[2], a[2] == 1 ? "" : "s")

@@ -274,8 +274,9 @@ public:
                 std::string digits = s;
                 const bool negative = !digits.empty() && digits[0] == '-';
                 if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) digits.erase(0, 1);
-                const bool plain = !digits.empty() && std::isdigit(uint8_t(digits[0])) &&
-                                   digits.find_first_of("KMGB ") == std::string::npos;
+                auto ends_with = [&](const char* unit) { return digits.size() > 2 && digits.compare(digits.size() - 2, 2, unit) == 0; };
+                const bool plain = !digits.empty() && std::isdigit(uint8_t(digits[0])) && digits.find(' ') == std::string::npos &&
+                                   !ends_with("KB") && !ends_with("MB") && !ends_with("GB");  // (no size units)
                 const auto v = plain ? parse_number(digits) : std::nullopt;
                 if (!v) return fail(n, fmt::format("{}: '{}' is not a signed number (write 1, -1 or 0x10)", key, s));
                 const int64_t value = negative ? -int64_t(*v) : int64_t(*v);

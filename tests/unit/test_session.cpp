@@ -569,13 +569,13 @@ steps:
   - do: interlocked_add
     process: B
     address: 0x00402000
-    value: 0x10
+    value: 0x1B
     as: old_b
     expect:
       - returns: 0x7FFFFFFF
       - fault: [image-read, copy-on-write]
-      - value: {process: B, address: 0x00402000, equals: 0x8000000F}
-      - value: {process: B, address: 0x00402000, size: 1, equals: 0x0F}
+      - value: {process: B, address: 0x00402000, equals: 0x8000001A}
+      - value: {process: B, address: 0x00402000, size: 1, equals: 0x1A}
       - value: {process: A, address: 0x00402000, equals: 0x7FFFFFFF}
 )");
     REQUIRE(s->failed_steps() == 0);
@@ -588,8 +588,8 @@ steps:
         if (mm::EventKind(ev.kind) == mm::EventKind::InterlockedAdd) sentence = s->explain(e);
     }
     CHECK(error_codes == std::vector<uint32_t>{6, 7});
-    CHECK(sentence == "InterlockedExchangeAdd(0x00402000, 16): one locked read-modify-write (lock xadd) by B turns 2147483647 "
-                      "into -2147483633; it returns the initial value, 2147483647.");
+    CHECK(sentence == "InterlockedExchangeAdd(0x00402000, 27): one locked read-modify-write (lock xadd) by B turns 2147483647 "
+                      "into -2147483622; it returns the initial value, 2147483647.");
     s->seek_step(5);
     const uint64_t before = s->machine().mm().counter(mm::Counter::Accesses);
     s->seek_step(6);
@@ -626,4 +626,37 @@ steps:
     for (size_t e = s->first_event_of_step(0); e < s->first_event_of_step(1); ++e)
         if (mm::EventKind(s->event(e).kind) == mm::EventKind::LoaderStart) start = s->explain(e);
     CHECK(start.find("created suspended at the entry point 0x00401000 (CREATE_SUSPENDED)") != std::string::npos);
+}
+
+TEST_CASE("interlocked_add takes negative and hex addends, wraps at 32 bits, and refuses a misaligned name+offset at run time",
+          "[session][interlocked]") {
+    auto s = parse(R"(
+pagelab: 1
+steps:
+  - do: create_process
+    as: A
+  - do: virtual_alloc
+    process: A
+    size: 0x1000
+    type: [reserve, commit]
+    protect: READWRITE
+    as: v
+  - do: interlocked_add
+    process: A
+    address: v
+    value: -0xB
+    expect: [{returns: 0}, {value: {address: v, equals: 0xFFFFFFF5}}]
+  - do: interlocked_add
+    process: A
+    address: v
+    value: -2147483648
+    expect: [{returns: 0xFFFFFFF5}, {value: {address: v, equals: 0x7FFFFFF5}}]
+  - do: interlocked_add
+    process: A
+    address: v+2
+    value: 1
+    expect: [{result: failed}, {error: INVALID_PARAMETER}]
+)");
+    CHECK(s->failed_steps() == 0);
+    CHECK(s->result(4).note.find("aligned on 4 bytes") != std::string::npos);
 }

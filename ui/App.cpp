@@ -236,7 +236,7 @@ void App::run_to_breakpoint() {
                 if (m_session->matches(b, e)) which = describe_breakpoint(b);
                 m_session->seek_event(e + 1);
             }
-        m_state.status = fmt::format("Breakpoint hit at event {} ({}): {}", e, which, m_session->explain(e));
+        m_state.status = fmt::format("Breakpoint hit at event {} ({}): {}", e + 1, which, m_session->explain(e));
     } else {
         m_state.status = from == m_session->event_count() ? "Already at the end." : "Ran to the end: no breakpoint matched.";
     }
@@ -259,7 +259,7 @@ bool App::advance(bool single_event) {
             for (const auto& b : m_state.breakpoints) {
                 if (s.matches(b, e)) {
                     s.seek_event(e + 1);
-                    m_state.status = fmt::format("Breakpoint hit at event {} ({}).", e, describe_breakpoint(b));
+                    m_state.status = fmt::format("Breakpoint hit at event {} ({}).", e + 1, describe_breakpoint(b));
                     return false;
                 }
             }

@@ -182,7 +182,9 @@ bool Derived::refresh(sim::Session& s, bool single_event) {
                 std::fill(pages.begin() + start, pages.begin() + end,
                           uint8_t(vad.mem_commit ? PageClass::DemandZero : PageClass::Reserved));
             }
-            std::fill(regions.begin() + start, regions.begin() + end, uint8_t(classify_vad(&vad)));
+            // (win95's compatibility arena is no VAD of the process: the strip shows the arena there.)
+            if (vp != &mm::MemoryManager::compat_arena())
+                std::fill(regions.begin() + start, regions.begin() + end, uint8_t(classify_vad(&vad)));
         }
         mappings.push_back({sp.page_directory(), Mapping{Mapping::Kind::Directory, sp.id(), 0, sp.cr3(), sp.cr3()}});
         for (uint32_t d = 0; d < 1024; ++d) {
@@ -199,7 +201,8 @@ bool Derived::refresh(sim::Session& s, bool single_event) {
                 std::memcpy(&pte, words + i * 4, 4);
                 if (pte == 0) continue;
                 const uint32_t vpn = (d << 10) | i;
-                const mm::Vad* vad = regions[vpn] == uint8_t(RegionClass::None) ? nullptr : mmgr.vad_at(sp.id(), vpn << 12);
+                const mm::Vad* vad = regions[vpn] == uint8_t(RegionClass::None) && !mmgr.in_compat_arena(sp.id(), vpn << 12)
+                                         ? nullptr : mmgr.vad_at(sp.id(), vpn << 12);
                 pages[vpn] = uint8_t(classify_pte(pte, vad, mmgr, vpn));
                 const auto kind = mm::SoftwarePte::kind(pte);
                 if (kind == mm::PteKind::Valid && (pte >> 12) < ram.frame_count())

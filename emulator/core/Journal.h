@@ -215,6 +215,14 @@ public:
         m_boundary = m_changes.size();
         return uint32_t(m_events.size() - 1);
     }
+    // Completes an event's arguments once what it explains is known (a retried access: does it
+    // fault again?). Only the explanation changes, never a state change, so undo and redo are
+    // unaffected. Call it before a later event needs the arguments.
+    void set_event_arg(uint32_t event, unsigned i, uint32_t value) {
+        if (!m_enabled) return;
+        PL_CHECK(event < m_events.size() && i < 4);
+        m_events[event].args[i] = value;
+    }
     // begin_event for a loop that opens one for every access (the replay's hits): inline, and the
     // caller has checked enabled(). Same record.
     [[gnu::always_inline]] void begin_event_inline(uint16_t kind, uint16_t space, uint32_t a0, uint32_t a1, uint32_t a2,

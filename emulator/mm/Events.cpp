@@ -44,13 +44,22 @@ const char* event_kind_name(EventKind k) {
         "view-mapped", "view-unmapped", "file-page-read", "file-page-written", "view-flushed",
         "section-page-committed", "data-page-dropped", "data-section-deleted",
         "shared-table-created", "shared-table-freed", "shared-region-joined",
-        "shared-region-left", "dirty-bit",
+        "shared-region-left", "dirty-bit", "unmap-inside-view", "interlocked-add",
     };
     static_assert(sizeof(kNames) / sizeof(kNames[0]) == size_t(EventKind::Count_));
     return size_t(k) < size_t(EventKind::Count_) ? kNames[size_t(k)] : "?";
 }
 
 namespace {
+// "1 page", "2 pages": a count with its noun in the right number.
+std::string count(uint32_t n, const char* one, const char* many) { return fmt::format("{} {}", n, n == 1 ? one : many); }
+// A phrase that begins a sentence: "the system" and "the program" become "The ..."; names (a
+// process, a file, a DLL) stay as they are written.
+std::string sentence_start(std::string s) {
+    if (s.rfind("the ", 0) == 0) s[0] = 'T';
+    return s;
+}
+
 std::string error_code_text(uint32_t ec) {
     return fmt::format("error code {} = {}, {}, {} mode", ec, (ec & 1) ? "P=1 protection violation" : "P=0 page not present",
                        (ec & 2) ? "W/R=1 write" : "W/R=0 read", (ec & 4) ? "U/S=1 user" : "U/S=0 kernel");
@@ -62,12 +71,13 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
     auto str = [&](uint32_t i) { return strings && i < strings->size() ? (*strings)[i] : fmt::format("#{}", i); };
     const auto& a = e.args;
     const std::string who = e.space == 0xFFFF ? std::string("the system") : space_name(e.space);
+    const std::string Who = sentence_start(who);  // when it begins the sentence
     switch (EventKind(e.kind)) {
         case EventKind::Operation: return "";
         case EventKind::SpaceCreated:
-            return fmt::format("{} gets an address space: its page directory is frame 0x{:X}, and CR3 will hold 0x{:08X}.", who, a[0], a[0] << 12);
+            return fmt::format("{} gets an address space: its page directory is frame 0x{:X}, and CR3 will hold 0x{:08X}.", Who, a[0], a[0] << 12);
         case EventKind::SpaceDeleted:
-            return fmt::format("{}'s address space is gone: its page directory frame 0x{:X} returns to the free list.", who, a[0]);
+            return fmt::format("{}'s address space is gone: its page directory frame 0x{:X} returns to the free list.", Who, a[0]);
         case EventKind::Cr3Loaded:
             return fmt::format("The CPU switches to {}: CR3 is loaded with 0x{:08X}, which flushes the TLB.", who, a[0] << 12);
         case EventKind::PageFault:
@@ -86,6 +96,8 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::FrameZeroed:
             return fmt::format("Frame 0x{:X} held someone else's old data, so it is filled with zeros first.", a[0]);
         case EventKind::DemandZero:
+            if (a[2])
+                return fmt::format("Demand-zero fault: 0x{:08X} lies in the MS-DOS/Win16 compatibility arena, the system's memory, which nothing has touched yet: it gets the zero-filled frame 0x{:X}, owned by no process and seen by every one.", a[0], a[1]);
             return fmt::format("Demand-zero fault: 0x{:08X} is committed but was never touched, so it gets the zero-filled frame 0x{:X}.", a[0], a[1]);
         case EventKind::PagefileRead:
             return fmt::format("Hard fault: the page at 0x{:08X} is read back from pagefile slot {} into frame 0x{:X}.", a[0], a[2], a[1]);
@@ -109,37 +121,50 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::ModifiedWritten:
             return fmt::format("The modified page writer writes frame 0x{:X} (page 0x{:08X}) to pagefile slot {}; the frame moves to standby.", a[1], a[0], a[2]);
         case EventKind::Reserved:
-            return fmt::format("{} reserves 0x{:08X}-0x{:08X} ({} page{}): a VAD records the range, no frame is used.", who, a[0], a[0] + a[1] - 1, a[1] / 4096, a[1] == 4096 ? "" : "s");
+            return fmt::format("{} reserves 0x{:08X}-0x{:08X} ({} page{}): a VAD records the range, no frame is used.", Who, a[0], a[0] + a[1] - 1, a[1] / 4096, a[1] == 4096 ? "" : "s");
         case EventKind::Committed:
-            return fmt::format("{} commits 0x{:08X}-0x{:08X} as {}: commit charge grows, frames come only at first touch.", who, a[0], a[0] + a[1] - 1, protection_name(a[2]));
+            return fmt::format("{} commits 0x{:08X}-0x{:08X} as {}: commit charge grows, frames come only at first touch.", Who, a[0], a[0] + a[1] - 1, protection_name(a[2]));
         case EventKind::Decommitted:
-            return fmt::format("{} decommits 0x{:08X}-0x{:08X}: frames and pagefile slots are freed, the range stays reserved.", who, a[0], a[0] + a[1] - 1);
+            return fmt::format("{} decommits 0x{:08X}-0x{:08X}: frames and pagefile slots are freed, the range stays reserved.", Who, a[0], a[0] + a[1] - 1);
         case EventKind::Released:
-            return fmt::format("{} releases 0x{:08X}-0x{:08X}: the VAD is removed and the range is free again.", who, a[0], a[0] + a[1] - 1);
+            return fmt::format("{} releases 0x{:08X}-0x{:08X}: the VAD is removed and the range is free again.", Who, a[0], a[0] + a[1] - 1);
         case EventKind::Protected:
-            return fmt::format("{} changes 0x{:08X}-0x{:08X} from {} to {}.", who, a[0], a[0] + a[1] - 1, protection_name(a[3]), protection_name(a[2]));
+            return fmt::format("{} changes 0x{:08X}-0x{:08X} from {} to {}.", Who, a[0], a[0] + a[1] - 1, protection_name(a[3]), protection_name(a[2]));
         case EventKind::CommitLimit:
             return fmt::format("Commit refused: {} more page{} would pass the commit limit ({} charged of {}).", a[0], a[0] == 1 ? "" : "s", a[1], a[2]);
         case EventKind::OutOfMemory:
             if (a[1] == 2) return "No frame can be found for a new page directory: every frame is locked or its page cannot be written out.";
             return fmt::format("No frame can be found for 0x{:08X}: every frame is locked or its page cannot be written out.", a[0]);
         case EventKind::AccessDone:
-            return fmt::format("{} {} {} byte{} at 0x{:08X}: 0x{:X}.", who, a[2] == 1 ? "wrote" : a[2] == 2 ? "fetched" : "read", a[3], a[3] == 1 ? "" : "s", a[0], a[1]);
+            return fmt::format("{} {} {} byte{} at 0x{:08X}: 0x{:X}.", Who, a[2] == 1 ? "wrote" : a[2] == 2 ? "fetched" : "read", a[3], a[3] == 1 ? "" : "s", a[0], a[1]);
         case EventKind::DebuggerWrite:
             return fmt::format("The kernel debugger writes 0x{:02X} straight into physical address 0x{:08X} (behind 0x{:08X}), ignoring protection and copy-on-write.", a[2], a[1], a[0]);
-        case EventKind::Retry:
-            return fmt::format("The fault is resolved, so the {} at 0x{:08X} runs again: this time the walk succeeds and sets the Accessed{} bit.", a[1] == 1 ? "write" : a[1] == 2 ? "instruction fetch" : "read", a[0], a[1] == 1 ? " and Dirty" : "");
+        case EventKind::Retry: {
+            const char* access = a[1] == 1 ? "write" : a[1] == 2 ? "instruction fetch" : "read";
+            switch (RetryOutcome(a[2])) {
+                case RetryOutcome::Succeeds: break;
+                case RetryOutcome::NotPresent:
+                    return fmt::format("The fault is resolved, so the {} at 0x{:08X} runs again, but its page left memory meanwhile, so it faults once more ({}).", access, a[0], error_code_text(a[3]));
+                case RetryOutcome::CopyOnWrite:
+                    return fmt::format("The fault is resolved, so the write at 0x{:08X} runs again, but the page it now maps is read-only (copy-on-write), so the write faults a second time, now for protection ({}).", a[0], error_code_text(a[3]));
+                case RetryOutcome::DirtyBit:
+                    return fmt::format("The fault is resolved, so the write at 0x{:08X} runs again, but the page it now maps has its R/W held back until the first write (a pagefile slot holds the same bytes), so the write faults a second time, now for protection ({}).", a[0], error_code_text(a[3]));
+                case RetryOutcome::Protection:
+                    return fmt::format("The fault is resolved, so the {} at 0x{:08X} runs again, but the page it now maps does not allow it, so it faults a second time, now for protection ({}).", access, a[0], error_code_text(a[3]));
+            }
+            return fmt::format("The fault is resolved, so the {} at 0x{:08X} runs again: this time the walk succeeds and sets the Accessed{} bit.", access, a[0], a[1] == 1 ? " and Dirty" : "");
+        }
         case EventKind::SectionCreated:
-            return fmt::format("The first mapping of {} creates its image section object: a control area with {} prototype PTEs, one per page, all still \"in the file\".", str(a[2]), a[1]);
+            return fmt::format("The first mapping of {} creates its image section object: a control area with {}, one per page, {} \"in the file\".", str(a[2]), count(a[1], "prototype PTE", "prototype PTEs"), a[1] == 1 ? "still" : "all still");
         case EventKind::ImageMapped:
-            return a[3] ? fmt::format("{} maps {} at 0x{:08X}-0x{:08X} (MEM_IMAGE): its PTEs point at the section's prototype PTEs, and {} page{} already in RAM {} mapped valid straight away.", who, str(a[2]), a[0], a[0] + a[1] - 1, a[3], a[3] == 1 ? "" : "s", a[3] == 1 ? "is" : "are")
-                        : fmt::format("{} maps {} at 0x{:08X}-0x{:08X} (MEM_IMAGE): a VAD records it and each PTE points at the section's prototype PTE; no page is read yet.", who, str(a[2]), a[0], a[0] + a[1] - 1);
+            return a[3] ? fmt::format("{} maps {} at 0x{:08X}-0x{:08X} (MEM_IMAGE): its PTEs point at the section's prototype PTEs, and {} page{} already in RAM {} mapped valid straight away.", Who, str(a[2]), a[0], a[0] + a[1] - 1, a[3], a[3] == 1 ? "" : "s", a[3] == 1 ? "is" : "are")
+                        : fmt::format("{} maps {} at 0x{:08X}-0x{:08X} (MEM_IMAGE): a VAD records it and each PTE points at the section's prototype PTE; no page is read yet.", Who, str(a[2]), a[0], a[0] + a[1] - 1);
         case EventKind::ImageUnmapped:
-            return fmt::format("{} unmaps {} from 0x{:08X}-0x{:08X}: its private copies are freed, shared frames lose one mapper.", who, str(a[2]), a[0], a[0] + a[1] - 1);
+            return fmt::format("{} unmaps {} from 0x{:08X}-0x{:08X}: its private copies are freed, shared frames lose one mapper.", Who, str(a[2]), a[0], a[0] + a[1] - 1);
         case EventKind::ImageRead:
             return fmt::format("Hard fault (image-read): the page at 0x{:08X} is read from {} at file offset 0x{:X} into frame 0x{:X}; the section's prototype PTE now points at that frame.", a[0], str(a[3]), a[2], a[1]);
         case EventKind::PrototypeSoftFault:
-            return fmt::format("Soft fault: the page at 0x{:08X} is already in frame 0x{:X} (its prototype PTE is valid), so {} just maps it - now {} PTE{} share it.", a[0], a[1], who, a[2], a[2] == 1 ? "" : "s");
+            return fmt::format("Soft fault: the page at 0x{:08X} is already in frame 0x{:X} (its prototype PTE is valid), so {} just maps it - now {} {} it.", a[0], a[1], who, count(a[2], "PTE", "PTEs"), a[2] == 1 ? "shares" : "share");
         case EventKind::CopyOnWrite:
             // A user-mode write between 2 and 3 GB can only be in the win95 shared arena (under
             // nt it is kernel space): its one PTE serves every process, so the copy is everybody's.
@@ -162,22 +187,24 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
             return a[1] ? fmt::format("The loader reads {}'s import directory: {} DLL{} to load.", str(a[0]), a[1], a[1] == 1 ? "" : "s")
                         : fmt::format("The loader reads {}'s import directory: it imports nothing.", str(a[0]));
         case EventKind::LoaderDll:
-            return a[2] ? fmt::format("{} needs {}, which is already loaded in {}: its reference count becomes {}.", str(a[1]), str(a[0]), who, a[3])
-                        : fmt::format("{} needs {}: the loader maps it into {}.", str(a[1]), str(a[0]), who);
+            return a[2] ? fmt::format("{} needs {}, which is already loaded in {}: its reference count becomes {}.", sentence_start(str(a[1])), str(a[0]), who, a[3])
+                        : fmt::format("{} needs {}: the loader maps it into {}.", sentence_start(str(a[1])), str(a[0]), who);
         case EventKind::LoaderNotAtBase:
-            return a[3] ? fmt::format("{}'s preferred base 0x{:08X} is taken (STATUS_IMAGE_NOT_AT_BASE): it is mapped at 0x{:08X} instead and must be relocated.", str(a[0]), a[1], a[2])
-                        : fmt::format("{}'s preferred base 0x{:08X} is taken and it was linked /FIXED (no relocations): it cannot load anywhere else.", str(a[0]), a[1]);
+            return a[3] ? fmt::format("{}'s preferred base 0x{:08X} is taken (STATUS_IMAGE_NOT_AT_BASE): it is mapped at 0x{:08X} instead and must be relocated.", sentence_start(str(a[0])), a[1], a[2])
+                        : fmt::format("{}'s preferred base 0x{:08X} is taken and it was linked /FIXED (no relocations): it cannot load anywhere else.", sentence_start(str(a[0])), a[1]);
         case EventKind::LoaderStack:
             return fmt::format("The loader creates the thread's stack: 0x{:08X}-0x{:08X} reserved, its top page committed and a guard page below it.", a[0], a[0] + a[1] - 1);
         case EventKind::LoaderStart:
+            if (a[1])
+                return fmt::format("The thread is created suspended at the entry point 0x{:08X} (CREATE_SUSPENDED): it has not run a single instruction yet. ResumeThread, or a debugger's single step, runs the first one.", a[0]);
             return fmt::format("The thread starts: the first instruction fetch at the entry point 0x{:08X}.", a[0]);
         case EventKind::LoaderFailed:
             return fmt::format("The load of {} fails with {}: everything it built is taken down again.", str(a[1]), error_name(Error(a[0])));
         case EventKind::LoaderUnload:
             return a[2] ? fmt::format("FreeLibrary: {}'s reference count drops to {}; it stays mapped.", str(a[0]), a[2])
-                        : fmt::format("{}'s reference count drops to 0: it is unmapped from 0x{:08X}.", str(a[0]), a[1]);
+                        : fmt::format("{}'s reference count drops to 0: it is unmapped from 0x{:08X}.", sentence_start(str(a[0])), a[1]);
         case EventKind::LoaderBadImage:
-            return fmt::format("{} is not a valid PE32 image: {}. The loader maps nothing.", str(a[0]), str(a[1]));
+            return fmt::format("{} is not a valid PE32 image: {}. The loader maps nothing.", sentence_start(str(a[0])), str(a[1]));
         case EventKind::FileCreated:
             return a[2] == 2 ? fmt::format("CreateFile (CREATE_ALWAYS) opens {} as handle 0x{:X} and truncates it to 0 bytes.", str(a[0]), a[1])
                              : fmt::format("CreateFile creates the file {} on the disk, as handle 0x{:X} in {}.", str(a[0]), a[1], who);
@@ -189,27 +216,29 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
             return fmt::format("CloseHandle(0x{:X}): {} closes its handle to the {} {}.", a[0], who,
                                a[1] == 0 ? "file" : "file mapping object", a[2] == kNoString ? std::string("(unnamed)") : str(a[2]));
         case EventKind::FileReadCall:
-            return a[3] ? fmt::format("ReadFile reads {} bytes of {} at offset 0x{:X}; {} page{} of them come straight from frames already holding the file's pages (no disk read).",
-                                      a[2], str(a[0]), a[1], a[3], a[3] == 1 ? "" : "s")
-                        : fmt::format("ReadFile reads {} bytes of {} at offset 0x{:X} from the disk.", a[2], str(a[0]), a[1]);
+            return a[3] ? fmt::format("ReadFile reads {} of {} at offset 0x{:X}; of the pages read, {} straight from {} (no disk read).",
+                                      count(a[2], "byte", "bytes"), str(a[0]), a[1], fmt::format("{} {}", a[3], a[3] == 1 ? "comes" : "come"),
+                                      a[3] == 1 ? "a frame that already holds it" : "frames that already hold them")
+                        : fmt::format("ReadFile reads {} of {} at offset 0x{:X} from the disk.", count(a[2], "byte", "bytes"), str(a[0]), a[1]);
         case EventKind::FileWriteCall:
-            return a[3] ? fmt::format("WriteFile writes {} bytes to {} at offset 0x{:X}: to the disk, and into the {} frame{} that hold those pages, so every view sees them at once.",
-                                      a[2], str(a[0]), a[1], a[3], a[3] == 1 ? "" : "s")
-                        : fmt::format("WriteFile writes {} bytes to {} at offset 0x{:X} on the disk.", a[2], str(a[0]), a[1]);
+            return a[3] ? fmt::format("WriteFile writes {} to {} at offset 0x{:X}: to the disk, and into {}, so every view sees them at once.",
+                                      count(a[2], "byte", "bytes"), str(a[0]), a[1],
+                                      a[3] == 1 ? std::string("the frame that holds that page") : fmt::format("the {} frames that hold those pages", a[3]))
+                        : fmt::format("WriteFile writes {} to {} at offset 0x{:X} on the disk.", count(a[2], "byte", "bytes"), str(a[0]), a[1]);
         case EventKind::FileSizeSet:
-            return a[2] > a[1] ? fmt::format("{} grows from {} to {} bytes (the new bytes are zero).", str(a[0]), a[1], a[2])
-                               : fmt::format("{} is cut from {} to {} bytes.", str(a[0]), a[1], a[2]);
+            return a[2] > a[1] ? fmt::format("{} grows from {} to {} (the new bytes are zero).", sentence_start(str(a[0])), a[1], count(a[2], "byte", "bytes"))
+                               : fmt::format("{} is cut from {} to {}.", sentence_start(str(a[0])), a[1], count(a[2], "byte", "bytes"));
         case EventKind::DataSectionCreated:
             return a[2] == kNoString
-                       ? fmt::format("The memory manager creates data section {} backed by the pagefile: {} prototype PTEs, {} page{} committed (charged) now.",
-                                     a[0], a[1], a[3], a[3] == 1 ? "" : "s")
-                       : fmt::format("The memory manager creates data section {} for {} (NT's control area): {} prototype PTEs, each saying \"in the file\".",
-                                     a[0], str(a[2]), a[1]);
+                       ? fmt::format("CreateFileMapping(INVALID_HANDLE_VALUE, …): backed by the paging file, not by a file on disk. The memory manager creates data section {} for it: {}, {} committed (charged) now.",
+                                     a[0], count(a[1], "prototype PTE", "prototype PTEs"), count(a[3], "page", "pages"))
+                       : fmt::format("The memory manager creates data section {} for {} (NT's control area): {}, {} \"in the file\".",
+                                     a[0], str(a[2]), count(a[1], "prototype PTE", "prototype PTEs"), a[1] == 1 ? "saying" : "each saying");
         case EventKind::DataSectionGrown:
-            return fmt::format("Data section {} of {} grows from {} to {} prototype PTEs.", a[0], str(a[3]), a[1], a[2]);
+            return fmt::format("Data section {} of {} grows from {} to {}.", a[0], str(a[3]), a[1], count(a[2], "prototype PTE", "prototype PTEs"));
         case EventKind::MappingCreated:
-            return fmt::format("CreateFileMapping makes the file mapping object #{} ({}, {} bytes) and gives {} handle 0x{:X} to it.", a[0],
-                               a[2] == kNoString ? std::string("unnamed") : "\"" + str(a[2]) + "\"", a[3], who, a[1]);
+            return fmt::format("CreateFileMapping makes the file mapping object #{} ({}, {}) and gives {} handle 0x{:X} to it.", a[0],
+                               a[2] == kNoString ? std::string("unnamed") : "\"" + str(a[2]) + "\"", count(a[3], "byte", "bytes"), who, a[1]);
         case EventKind::MappingOpened:
             return a[3] ? fmt::format("The name \"{}\" exists already: CreateFileMapping returns a new handle 0x{:X} to the existing object #{} (ERROR_ALREADY_EXISTS).", str(a[2]), a[1], a[0])
                         : fmt::format("OpenFileMapping finds \"{}\": {} gets handle 0x{:X} to the file mapping object #{}.", str(a[2]), who, a[1], a[0]);
@@ -225,9 +254,9 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
             return fmt::format("Page fault on a view: {}'s page at file offset 0x{:X} is read from the disk into frame 0x{:X} (a hard fault; the prototype PTE now points at it).",
                                str(a[3]), a[2], a[1]);
         case EventKind::FilePageWritten: {
-            static const char* const kWhy[] = {"FlushViewOfFile", "the page is evicted", "the section is closed", "the file is truncated"};
+            static const char* const kWhy[] = {"FlushViewOfFile", "The page is evicted", "The section is closed", "The file is truncated"};
             return fmt::format("{}: the dirty page in frame 0x{:X} is written back to {} at offset 0x{:X} — its own file, not the pagefile.",
-                               a[3] < 4 ? kWhy[a[3]] : "?", a[0], str(a[2]), a[1]);
+                               a[3] < 4 ? kWhy[a[3]] : "Write-back", a[0], str(a[2]), a[1]);
         }
         case EventKind::ViewFlushed:
             return a[2] ? fmt::format("FlushViewOfFile(0x{:08X}, 0x{:X}): {} dirty page{} to write to the file.", a[0], a[1], a[2], a[2] == 1 ? "" : "s")
@@ -242,17 +271,28 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
             return fmt::format("Nothing uses data section {}{} any more: its {} frame{} and slots are freed.", a[0],
                                a[2] == kNoString ? std::string(" (pagefile-backed)") : " of " + str(a[2]), a[1], a[1] == 1 ? "" : "s");
         case EventKind::SharedTableCreated:
-            return fmt::format("No shared page table covers 0x{:08X}-0x{:08X} yet: frame 0x{:X} becomes one, owned by no process, and the same PDE is entered in all {} Windows 95 page director{}.", a[0], a[0] + 0x3FFFFF, a[1], a[2], a[2] == 1 ? "y" : "ies");
+            if (a[0] == 0)
+                return fmt::format("No page table covers the MS-DOS/Win16 compatibility arena (0x00000000-0x003FFFFF) yet: frame 0x{:X} becomes one, owned by no process (it is the system's), and the same PDE is entered in {}.", a[1],
+                                   a[2] == 1 ? std::string("the one Windows 95 page directory") : fmt::format("all {} Windows 95 page directories", a[2]));
+            return fmt::format("No shared page table covers 0x{:08X}-0x{:08X} yet: frame 0x{:X} becomes one, owned by no process, and the same PDE is entered in {}.", a[0], a[0] + 0x3FFFFF, a[1],
+                               a[2] == 1 ? std::string("the one Windows 95 page directory") : fmt::format("all {} Windows 95 page directories", a[2]));
         case EventKind::SharedTableFreed:
-            return fmt::format("The shared page table for 0x{:08X} has no used entries left: frame 0x{:X} is freed and its PDE cleared in all {} page director{}.", a[0], a[1], a[2], a[2] == 1 ? "y" : "ies");
+            return fmt::format("The shared page table for 0x{:08X} has no used entries left: frame 0x{:X} is freed and its PDE cleared in {}.", a[0], a[1],
+                               a[2] == 1 ? std::string("the one page directory that holds it") : fmt::format("all {} page directories", a[2]));
         case EventKind::SharedRegionJoined:
-            return fmt::format("{} starts using the shared-arena region 0x{:08X}-0x{:08X} ({}): it is already mapped through the shared page tables, so no PTE and no page table is made; {} process{} use{} it now.", who, a[0], a[0] + a[1] - 1, vad_type_name(VadType(a[2])), a[3], a[3] == 1 ? "" : "es", a[3] == 1 ? "s" : "");
+            return fmt::format("{} starts using the shared-arena region 0x{:08X}-0x{:08X} ({}): it is already mapped through the shared page tables, so no PTE and no page table is made; {} process{} use{} it now.", Who, a[0], a[0] + a[1] - 1, vad_type_name(VadType(a[2])), a[3], a[3] == 1 ? "" : "es", a[3] == 1 ? "s" : "");
         case EventKind::SharedRegionLeft:
-            return a[3] ? fmt::format("{} stops using the shared-arena region 0x{:08X}-0x{:08X} ({}): it stays mapped for the {} other process{}.", who, a[0], a[0] + a[1] - 1, vad_type_name(VadType(a[2])), a[3], a[3] == 1 ? "" : "es")
-                        : fmt::format("{} was the last process using the shared-arena region 0x{:08X}-0x{:08X} ({}): it is taken down for everybody.", who, a[0], a[0] + a[1] - 1, vad_type_name(VadType(a[2])));
+            return a[3] ? fmt::format("{} stops using the shared-arena region 0x{:08X}-0x{:08X} ({}): it stays mapped for the {} other process{}.", Who, a[0], a[0] + a[1] - 1, vad_type_name(VadType(a[2])), a[3], a[3] == 1 ? "" : "es")
+                        : fmt::format("{} was the last process using the shared-arena region 0x{:08X}-0x{:08X} ({}): it is taken down for everybody.", Who, a[0], a[0] + a[1] - 1, vad_type_name(VadType(a[2])));
         case EventKind::DirtyBitSet:
             return a[2] ? fmt::format("Dirty-bit fault: the page at 0x{:08X} (frame 0x{:X}) may be written, but NT kept R/W clear while pagefile slot {} held the same bytes. This first write makes that copy stale, so the slot is freed and the PTE gets R/W and Dirty; the page will need a new slot when it leaves.", a[0], a[1], a[2])
                         : fmt::format("Dirty-bit fault: the page at 0x{:08X} (frame 0x{:X}) may be written but its R/W was kept clear until the first write: now the PTE gets R/W and Dirty.", a[0], a[1]);
+        case EventKind::UnmapInsideView:
+            return fmt::format("UnmapViewOfFile(0x{:08X}): 0x{:08X} is inside the view 0x{:08X}-0x{:08X}, not its base. NT accepts it (it looks the view up by any address in it), but the documented contract is the base address MapViewOfFile returned: a program must not rely on this.",
+                               a[0], a[0], a[1], a[1] + a[2] - 1);
+        case EventKind::InterlockedAdd:
+            return fmt::format("InterlockedExchangeAdd(0x{:08X}, {}): one locked read-modify-write (lock xadd) by {} turns {} into {}; it returns the initial value, {}.",
+                               a[0], int32_t(a[3]), who, int32_t(a[1]), int32_t(a[2]), int32_t(a[1]));
         case EventKind::Count_: break;
     }
     return "?";

@@ -24,7 +24,7 @@ enum class EventKind : uint16_t {
     PageTableFreed,      // a0 = va, a1 = frame
     FrameTaken,          // a0 = frame, a1 = FrameList it came from
     FrameZeroed,         // a0 = frame
-    DemandZero,          // a0 = va, a1 = frame
+    DemandZero,          // a0 = va, a1 = frame, a2 = 1: a system page of win95's compatibility arena
     PagefileRead,        // a0 = va, a1 = frame, a2 = slot
     SoftFault,           // a0 = va, a1 = frame, a2 = list it was on
     PageMapped,          // a0 = va, a1 = frame, a2 = PTE value
@@ -44,7 +44,7 @@ enum class EventKind : uint16_t {
     OutOfMemory,         // a0 = va, a1 = 0 no frame / 1 pagefile full
     AccessDone,          // a0 = va, a1 = value, a2 = access, a3 = size
     DebuggerWrite,       // a0 = va, a1 = physical address, a2 = value
-    Retry,               // a0 = va, a1 = access: the faulting instruction runs again
+    Retry,               // a0 = va, a1 = access, a2 = RetryOutcome, a3 = error code of the next fault (0: none)
     // Image sections (strings: interned names, MemoryManager::strings()).
     SectionCreated,      // a0 = section, a1 = pages, a2 = file name string
     ImageMapped,         // a0 = base, a1 = size, a2 = file name string, a3 = pages mapped valid at once (win95)
@@ -62,7 +62,7 @@ enum class EventKind : uint16_t {
     LoaderDll,           // a0 = dll string, a1 = importer string, a2 = 0 load / 1 already loaded (refcount in a3)
     LoaderNotAtBase,     // a0 = dll string, a1 = preferred base, a2 = actual base, a3 = relocatable
     LoaderStack,         // a0 = base, a1 = reserved size
-    LoaderStart,         // a0 = entry address
+    LoaderStart,         // a0 = entry address, a1 = 1: CREATE_SUSPENDED (the thread does not run yet)
     LoaderFailed,        // a0 = Win32 error, a1 = name string: everything built is unwound
     LoaderUnload,        // a0 = dll string, a1 = base, a2 = refcount after
     LoaderBadImage,      // a0 = file name string, a1 = PE reader's message string (the field at fault)
@@ -92,11 +92,23 @@ enum class EventKind : uint16_t {
     SharedRegionJoined,  // a0 = base, a1 = size, a2 = VadType, a3 = users after
     SharedRegionLeft,    // a0 = base, a1 = size, a2 = VadType, a3 = users after
     DirtyBitSet,         // a0 = va, a1 = frame, a2 = pagefile slot freed (0: none)
+    UnmapInsideView,     // a0 = address given to UnmapViewOfFile, a1 = the view's base, a2 = its size
+    InterlockedAdd,      // a0 = va, a1 = old value, a2 = new value, a3 = addend (a signed 32-bit number)
     Count_
 };
 
 inline constexpr uint32_t kNoString = 0xFFFFFFFFu;
 enum class WriteBack : uint32_t { Flush, Eviction, Close, Truncation };
+
+// What the retried access does (the Retry event's a2), known once its walk has run: it succeeds,
+// or it faults again — for another reason than the fault just resolved.
+enum class RetryOutcome : uint32_t {
+    Succeeds,     // the walk succeeds and sets Accessed (and Dirty)
+    NotPresent,   // the page is not present again (it left memory while the fault was resolved)
+    CopyOnWrite,  // a write to the page now mapped read-only for copy-on-write: a protection fault
+    DirtyBit,     // a write to a page whose R/W is held back (NT's dirty-bit fault)
+    Protection,   // the page now mapped does not allow the access: a protection fault
+};
 
 enum class AvReason : uint32_t {
     NullPointer,

@@ -297,7 +297,7 @@ Result MemoryManager::create_file_mapping(uint16_t space, uint32_t file_handle, 
     if ((flags & sec::kReserve) && (flags & sec::kCommit)) return Result::failure(Error::InvalidParameter);
     if (flags & ~(sec::kReserve | sec::kCommit)) return Result::failure(Error::InvalidParameter);
     const HandleEntry* file_entry = nullptr;
-    if (file_handle != 0) {
+    if (file_handle != 0 && file_handle != kInvalidHandleValue) {
         file_entry = find_handle(space, file_handle);
         if (!file_entry || file_entry->kind != HandleKind::File) return Result::failure(Error::InvalidHandle);
     }
@@ -576,6 +576,10 @@ Result MemoryManager::unmap_view_vad(uint16_t space, const Vad& vad) {
 
 Result MemoryManager::unmap_view(uint16_t space, uint32_t address) {
     const Vad* v = vad_at(space, address);
+    // UnmapViewOfFile's contract is the base MapViewOfFile returned; NT (MiUnmapViewOfSection)
+    // finds the VAD by any address inside it, and so does PageLab, saying so.
+    if (v && v->type != VadType::Private && address != v->base() && (v->type == VadType::Mapped || v->mapping != 0xFFFFFFFFu))
+        event(EventKind::UnmapInsideView, space, address, v->base(), v->size());
     // An image view made by MapViewOfFile(SEC_IMAGE) goes like the loader's (unmap_image); the
     // images the loader mapped are left to FreeLibrary / ExitProcess.
     if (v && v->type == VadType::Image && v->mapping != 0xFFFFFFFFu) return unmap_image(space, v->base());

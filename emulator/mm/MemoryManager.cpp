@@ -18,6 +18,15 @@ constexpr uint32_t kNtKernelIndex = 0x200;  // nt: kernel page table at 0x800000
 constexpr uint32_t kW95SystemIndex = 0x300; // win95: system arena page table at 0xC0000000 (user!)
 constexpr uint32_t kSharedFirstPde = 0x200;  // win95: shared arena 0x80000000-0xBFFFFFFF ...
 constexpr uint32_t kSharedEndPde = 0x300;    // ... PDE indexes 0x200-0x2FF, one set of tables
+constexpr uint32_t kCompatPde = 0;           // win95: the MS-DOS/Win16 arena (0-4 MB), one table for all too
+// The shared page tables' slots: the shared arena's PDEs 0x200-0x2FF, then PDE 0's.
+constexpr uint32_t kCompatSlot = kSharedEndPde - kSharedFirstPde;
+constexpr uint32_t kSharedSlots = kCompatSlot + 1;
+uint32_t shared_slot_of(uint32_t pde_index) { return pde_index == kCompatPde ? kCompatSlot : pde_index - kSharedFirstPde; }
+uint32_t pde_of_shared_slot(uint32_t slot) { return slot == kCompatSlot ? kCompatPde : kSharedFirstPde + slot; }
+bool is_shared_pde(uint32_t pde_index) {
+    return pde_index == kCompatPde || (pde_index >= kSharedFirstPde && pde_index < kSharedEndPde);
+}
 
 uint64_t round_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
 uint32_t fault_bit(FaultKind k) { return 1u << uint32_t(k); }
@@ -77,7 +86,7 @@ MemoryManager::MemoryManager(const MachineConfig& config)
       m_pagefile(config.pagefile_pages, m_journal),
       m_tlb(config.tlb_entries, m_journal) {
     PL_CHECK(config.frames >= 1 && config.frames <= (1u << 20));
-    m_shared_tables.assign(kSharedEndPde - kSharedFirstPde, kNoFrame);
+    m_shared_tables.assign(kSharedSlots, kNoFrame);
     // Boot is not journaled: the state after construction is the state every undo returns to.
     if (config.system_pages && config.frames >= 6) {
         // One page table shared by every page directory, mapping one system page: the kernel at
@@ -206,10 +215,11 @@ uint16_t MemoryManager::create_space(Personality personality) {
     set_page_directory(id, pd);
     map_system_pages(id);
     if (personality == Personality::Win95) {
-        // The shared arena: the new directory gets the PDEs every win95 directory has.
+        // The shared arena and the compatibility arena: the new directory gets the PDEs every
+        // win95 directory has.
         for (uint32_t i = 0; i < m_shared_tables.size(); ++i)
             if (m_shared_tables[i] != kNoFrame)
-                m_ram.write_u32((pd << 12) + (kSharedFirstPde + i) * 4,
+                m_ram.write_u32((pd << 12) + pde_of_shared_slot(i) * 4,
                                 Pte::make_valid(m_shared_tables[i], x86::Writable::Yes, x86::User::Yes).raw());
     }
     return id;
@@ -268,12 +278,12 @@ void MemoryManager::delete_space(uint16_t id) {
         for (uint32_t i = 0; i < m_shared_tables.size(); ++i) {
             const uint32_t table = m_shared_tables[i];
             if (table == kNoFrame) continue;
-            const uint32_t pde_address = (pd << 12) + (kSharedFirstPde + i) * 4;
+            const uint32_t pde_address = (pd << 12) + pde_of_shared_slot(i) * 4;
             m_ram.write_u32(pde_address, 0);
             if (m_pfn[table].pte_address != pde_address) continue;
             for (const AddressSpace& other : m_spaces)
                 if (other.alive() && other.id() != id && other.personality() == Personality::Win95) {
-                    m_pfn.set_pte_address(table, other.cr3() + (kSharedFirstPde + i) * 4);
+                    m_pfn.set_pte_address(table, other.cr3() + pde_of_shared_slot(i) * 4);
                     break;
                 }
         }
@@ -308,8 +318,8 @@ void MemoryManager::switch_to(uint16_t id) {
 uint32_t MemoryManager::pte_address_of(uint16_t space, uint32_t va) const {
     if (space == kNoSpace) {
         const uint32_t idx = x86::pde_index(va);
-        if (idx < kSharedFirstPde || idx >= kSharedEndPde) return 0;
-        const uint32_t table = m_shared_tables[idx - kSharedFirstPde];
+        if (!is_shared_pde(idx)) return 0;
+        const uint32_t table = m_shared_tables[shared_slot_of(idx)];
         return table == kNoFrame ? 0 : (table << 12) + x86::pte_index(va) * 4;
     }
     const uint32_t pde = m_ram.read_u32(m_spaces[space].cr3() + x86::pde_index(va) * 4);
@@ -420,7 +430,7 @@ uint32_t MemoryManager::committed_pages(uint16_t space, uint32_t start_vpn, uint
 }
 
 bool MemoryManager::ensure_page_table(uint16_t space, uint32_t va) {
-    if (in_shared_arena(space, va)) return ensure_shared_table(space, x86::pde_index(va));
+    if (in_shared_arena(space, va) || in_compat_arena(space, va)) return ensure_shared_table(space, x86::pde_index(va));
     const uint32_t pde_address = m_spaces[space].cr3() + x86::pde_index(va) * 4;
     if (m_ram.read_u32(pde_address) & Pte::kPresent) return true;
     const uint32_t frame = obtain_frame(Need::Zeroed, space);
@@ -455,7 +465,9 @@ void MemoryManager::free_empty_page_tables(uint16_t space, uint32_t start_vpn, u
         const uint32_t pde = m_ram.read_u32(pde_address);
         if (!(pde & Pte::kPresent)) continue;
         const uint32_t table = pde >> 12;
-        if (m_pfn[table].use != FrameUse::PageTable || m_pfn[table].share_count != 0) continue;
+        // (A shared table - win95's compatibility arena at PDE 0 - is not this space's to free.)
+        if (m_pfn[table].use != FrameUse::PageTable || m_pfn[table].owner != space || m_pfn[table].share_count != 0)
+            continue;
         event(EventKind::PageTableFreed, space, idx << 22, table);
         m_ram.write_u32(pde_address, 0);
         release_frame(table);
@@ -465,7 +477,7 @@ void MemoryManager::free_empty_page_tables(uint16_t space, uint32_t start_vpn, u
     const uint32_t first = std::max(start_vpn >> 10, kSharedFirstPde);
     const uint32_t last = std::min(uint32_t((uint64_t(end_vpn) + 1023) >> 10), kSharedEndPde);
     for (uint32_t idx = first; idx < last; ++idx) {
-        const uint32_t table = m_shared_tables[idx - kSharedFirstPde];
+        const uint32_t table = m_shared_tables[shared_slot_of(idx)];
         if (table != kNoFrame && m_pfn[table].share_count == 0) free_shared_table(idx);
     }
 }
@@ -479,17 +491,30 @@ bool MemoryManager::in_shared_arena(uint16_t space, uint32_t va) const {
 }
 
 uint32_t MemoryManager::shared_table(uint32_t pde_index) const {
-    if (pde_index < kSharedFirstPde || pde_index >= kSharedEndPde) return kNoFrame;
-    return m_shared_tables[pde_index - kSharedFirstPde];
+    if (!is_shared_pde(pde_index)) return kNoFrame;
+    return m_shared_tables[shared_slot_of(pde_index)];
+}
+
+bool MemoryManager::in_compat_arena(uint16_t space, uint32_t va) const {
+    const Layout& l = space == kNoSpace ? layout_of(m_config.personality) : m_spaces[space].layout();
+    return l.shared_begin != 0 && va >= l.null_trap_end && va < l.alloc_lowest;
+}
+
+const Vad& MemoryManager::compat_arena() {
+    // Pages 1-0x3FF: committed READWRITE from the start (a zero PTE is a demand-zero page).
+    static const Vad arena{1, 0x400, VadType::Private, page::kReadWrite, true};
+    return arena;
 }
 
 const Vad* MemoryManager::vad_at(uint16_t space, uint32_t va) const {
     if (in_shared_arena(space, va)) return find_vad_in(m_shared_vads, va);
+    if (in_compat_arena(space, va)) return &compat_arena();
     return m_spaces[space].find_vad(va);
 }
 
 std::vector<const Vad*> MemoryManager::regions(uint16_t space) const {
     std::vector<const Vad*> out;
+    if (m_spaces[space].layout().shared_begin) out.push_back(&compat_arena());  // below every own VAD
     for (const auto& [k, v] : m_spaces[space].vads()) out.push_back(&v);
     if (m_spaces[space].layout().shared_begin)
         for (const auto& [k, v] : m_shared_vads) out.push_back(&v);
@@ -498,6 +523,8 @@ std::vector<const Vad*> MemoryManager::regions(uint16_t space) const {
 }
 
 bool MemoryManager::range_is_free_for(uint16_t space, uint32_t start_vpn, uint32_t end_vpn) const {
+    // win95: the NULL page and the compatibility arena below 4 MB are never free for a mapping.
+    if (const Layout& l = m_spaces[space].layout(); l.shared_begin && start_vpn < (l.alloc_lowest >> 12)) return false;
     if (in_shared_arena(space, start_vpn << 12)) return range_is_free_in(m_shared_vads, start_vpn, end_vpn);
     return m_spaces[space].range_is_free(start_vpn, end_vpn);
 }
@@ -515,18 +542,19 @@ std::optional<uint32_t> MemoryManager::shared_image_base(uint32_t section) const
 }
 
 void MemoryManager::invalidate_page(uint16_t space, uint32_t va) {
-    if (space == m_current || (m_current != kNoSpace && in_shared_arena(uint16_t(m_current), va)))
+    if (space == m_current || (m_current != kNoSpace && (in_shared_arena(uint16_t(m_current), va) ||
+                                                         in_compat_arena(uint16_t(m_current), va))))
         m_tlb.invalidate(x86::vpn(va));
 }
 
 void MemoryManager::set_shared_table(uint32_t pde_index, uint32_t frame) {
-    uint32_t& slot = m_shared_tables[pde_index - kSharedFirstPde];
+    uint32_t& slot = m_shared_tables[shared_slot_of(pde_index)];
     m_journal.record(core::Store::Cpu, 3, pde_index, slot, frame);
     slot = frame;
 }
 
 bool MemoryManager::ensure_shared_table(uint16_t for_space, uint32_t idx) {
-    if (m_shared_tables[idx - kSharedFirstPde] != kNoFrame) return true;
+    if (m_shared_tables[shared_slot_of(idx)] != kNoFrame) return true;
     const uint32_t frame = obtain_frame(Need::Zeroed, for_space);
     if (frame == kNoFrame) return false;
     uint32_t dirs = 0;
@@ -548,7 +576,7 @@ bool MemoryManager::ensure_shared_table(uint16_t for_space, uint32_t idx) {
 }
 
 void MemoryManager::free_shared_table(uint32_t idx) {
-    const uint32_t table = m_shared_tables[idx - kSharedFirstPde];
+    const uint32_t table = m_shared_tables[shared_slot_of(idx)];
     uint32_t dirs = 0;
     for (const AddressSpace& sp : m_spaces)
         if (sp.alive() && sp.personality() == Personality::Win95) ++dirs;
@@ -934,7 +962,8 @@ MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t
                 event(EventKind::OutOfMemory, space, va, 0);
                 return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion};
             }
-            event(EventKind::DemandZero, space, va, frame);
+            // (a2: the page is the system's, in win95's compatibility arena.)
+            event(EventKind::DemandZero, space, va, frame, in_compat_arena(space, va) ? 1 : 0);
             add(Counter::DemandZeroFaults);
             map_private(space, pte_address, frame, prot, SoftwarePte::demand_zero(prot));
             return FaultOutcome{AccessStatus::Ok, FaultKind::DemandZero, AvReason::NoRegion};
@@ -1003,18 +1032,40 @@ bool MemoryManager::take_dirty_bit_fault(uint16_t space, uint32_t va) {
     return true;
 }
 
+RetryOutcome MemoryManager::retry_outcome(uint16_t space, uint32_t va, Access kind, Mode mode, uint32_t error_code) const {
+    if (!(error_code & x86::pf::kProtection)) return RetryOutcome::NotPresent;
+    const uint32_t pte_address = pte_address_of(space, va);
+    const uint32_t pte = pte_address ? m_ram.read_u32(pte_address) : 0;
+    if (kind == Access::Write && (mode == Mode::Kernel || (pte & Pte::kUser))) {
+        if (pte & Pte::kCopyOnWrite) return RetryOutcome::CopyOnWrite;
+        if (pte & Pte::kSoftwareWrite) return RetryOutcome::DirtyBit;
+    }
+    return RetryOutcome::Protection;
+}
+
 AccessResult MemoryManager::access_page(uint16_t space, uint32_t va, uint32_t size, Access kind, uint32_t value,
-                                        Mode mode, uint32_t* old_value) {
+                                        Mode mode, uint32_t* old_value, const uint32_t* addend) {
     AccessResult result;
     const bool want_record = m_journal.enabled();
+    constexpr uint32_t kNoRetry = 0xFFFFFFFFu;
+    uint32_t retry = kNoRetry;  // the open Retry event, whose outcome the next walk decides
     for (int attempt = 0; attempt < 4; ++attempt) {
         const x86::Translation t = x86::translate(m_ram, m_tlb, m_cr3, va, kind, mode,
                                                   want_record ? &m_last_walk : nullptr);
         if (m_tlb.size()) add(t.tlb_hit ? Counter::TlbHits : Counter::TlbMisses);
+        if (!t.ok && retry != kNoRetry) {
+            // The retried access faults again: its event says so (and why), not "it succeeds".
+            m_journal.set_event_arg(retry, 2, uint32_t(retry_outcome(space, va, kind, mode, t.error_code)));
+            m_journal.set_event_arg(retry, 3, t.error_code);
+        }
         if (t.ok) {
             const uint32_t frame = t.pa >> 12;
             if (m_config.policy == Policy::Lru && m_pfn[frame].list == FrameList::Active) m_pfn.move_to_back(frame);
-            if (old_value) *old_value = m_ram.read(t.pa, size);
+            if (old_value || addend) {
+                const uint32_t old = m_ram.read(t.pa, size);
+                if (old_value) *old_value = old;
+                if (addend) value = old + *addend;
+            }
             if (kind == Access::Write) m_ram.write(t.pa, size, value);
             else result.value = m_ram.read(t.pa, size);
             return result;
@@ -1027,7 +1078,7 @@ AccessResult MemoryManager::access_page(uint16_t space, uint32_t va, uint32_t si
             result.fault_address = va;
             return result;
         }
-        event(EventKind::Retry, space, va, uint32_t(kind));
+        if (want_record) retry = m_journal.begin_event(uint16_t(EventKind::Retry), space, va, uint32_t(kind));
     }
     PL_CHECK(false && "a resolved fault must make the access succeed");
     return result;
@@ -1064,6 +1115,19 @@ AccessResult MemoryManager::access(uint16_t space, uint32_t va, uint32_t size, A
     }
     if (r.ok() && m_journal.enabled())
         event(EventKind::AccessDone, space, va, kind == Access::Write ? value : r.value, uint32_t(kind), size);
+    return r;
+}
+
+AccessResult MemoryManager::interlocked_add(uint16_t space, uint32_t va, uint32_t addend) {
+    PL_CHECK((va & 3) == 0);
+    PL_CHECK(space < m_spaces.size() && m_spaces[space].alive());
+    if (m_current != space) switch_to(space);
+    add(Counter::Accesses);
+    uint32_t old = 0;
+    AccessResult r = access_page(space, va, 4, Access::Write, 0, Mode::User, &old, &addend);
+    if (!r.ok()) return r;
+    r.value = old;
+    event(EventKind::InterlockedAdd, space, va, old, old + addend, addend);
     return r;
 }
 
@@ -1230,6 +1294,8 @@ Result MemoryManager::virtual_free(uint16_t space, uint32_t address, uint32_t si
     // NtFreeVirtualMemory: STATUS_INVALID_PARAMETER above user space or past its end.
     if (address >= lay.user_end || uint64_t(address) + size > lay.user_end)
         return Result::failure(Error::InvalidParameter);
+    // win95: the compatibility arena is the system's, not an allocation of the process.
+    if (in_compat_arena(space, address)) return Result::failure(Error::InvalidParameter);
     const uint32_t start = address & ~0xFFFu;
     const Vad* found = vad_at(space, start);
     if (!found) return Result::failure(Error::InvalidAddress);  // STATUS_MEMORY_NOT_ALLOCATED
@@ -1274,6 +1340,7 @@ Result MemoryManager::virtual_protect(uint16_t space, uint32_t address, uint32_t
     const auto mm_prot_opt = to_mm_protection(protect);
     if (!mm_prot_opt) return Result::failure(Error::InvalidParameter);
     if (address >= sp.layout().user_end) return Result::failure(Error::InvalidParameter);
+    if (in_compat_arena(space, address)) return Result::failure(Error::InvalidParameter);  // win95: the system's
     const uint32_t mm_prot = *mm_prot_opt;
     const uint32_t start = address & ~0xFFFu;
     const uint64_t end = round_up(uint64_t(address) + size, 0x1000);
@@ -1314,7 +1381,9 @@ Result MemoryManager::virtual_query(uint16_t space, uint32_t address, MemoryBasi
     const Vad* vad = vad_at(space, page);
     if (!vad) {
         const Vad* next = shared ? next_vad_in(m_shared_vads, page >> 12) : sp.next_vad(page >> 12);
-        const uint32_t end = next ? next->base() : shared ? lay.shared_end : lay.user_end;
+        uint32_t end = next ? next->base() : shared ? lay.shared_end : lay.user_end;
+        // win95: the free NULL page ends where the compatibility arena begins.
+        if (in_compat_arena(space, lay.null_trap_end) && page < lay.null_trap_end) end = lay.null_trap_end;
         out.base_address = page;
         out.region_size = end - page;
         out.state = mem::kFree;
@@ -1374,7 +1443,7 @@ void MemoryManager::apply(const core::Change& c, bool forward) {
         case core::Store::Cpu:
             if (c.field == 0) m_cr3 = uint32_t(v);
             else if (c.field == 1) m_current = uint32_t(v);
-            else if (c.field == 3) m_shared_tables[c.target - kSharedFirstPde] = uint32_t(v);
+            else if (c.field == 3) m_shared_tables[shared_slot_of(c.target)] = uint32_t(v);
             else m_clock_hand = uint32_t(v);
             break;
         case core::Store::Vad: {
@@ -1457,7 +1526,11 @@ std::vector<std::string> MemoryManager::check_invariants() const {
     // One page table's entries, with `space` its owner (kNoSpace: a win95 shared table, walked
     // once for every directory, its VADs the shared set).
     auto check_table = [&](uint16_t space, uint32_t idx, uint32_t table) {
-        auto find = [&](uint32_t va) { return space == kNoSpace ? find_vad_in(m_shared_vads, va) : m_spaces[space].find_vad(va); };
+        auto find = [&](uint32_t va) -> const Vad* {
+            if (space != kNoSpace) return m_spaces[space].find_vad(va);
+            if (idx == kCompatPde) return va >= 0x1000 ? &compat_arena() : nullptr;
+            return find_vad_in(m_shared_vads, va);
+        };
         const uint32_t id = space == kNoSpace ? 0xFFFFu : space;
         uint32_t nonzero = 0;
         for (uint32_t i = 0; i < 1024; ++i) {
@@ -1529,7 +1602,9 @@ std::vector<std::string> MemoryManager::check_invariants() const {
         const uint32_t pd = sp.page_directory();
         if (m_pfn[pd].use != FrameUse::PageDirectory || m_pfn[pd].state != FrameState::Active)
             fail("page directory frame 0x%X of space %u is not an active page directory", pd, sp.id());
+        const bool w95 = sp.personality() == Personality::Win95;
         for (uint32_t idx = 0; idx < user_pde_end(sp.personality()); ++idx) {
+            if (w95 && is_shared_pde(idx)) continue;  // the compatibility arena's table: below, once
             const uint32_t pde = m_ram.read_u32(sp.cr3() + idx * 4);
             if (!(pde & Pte::kPresent)) {
                 if (pde != 0) fail("space %u: PDE %u is not present but not zero", sp.id(), idx);
@@ -1545,9 +1620,10 @@ std::vector<std::string> MemoryManager::check_invariants() const {
         }
         if (sp.personality() == Personality::Win95) {
             // Exactly the shared PDEs, in every win95 directory (Accessed may differ: the walk sets it).
-            for (uint32_t idx = kSharedFirstPde; idx < kSharedEndPde; ++idx) {
+            for (uint32_t slot = 0; slot < kSharedSlots; ++slot) {
+                const uint32_t idx = pde_of_shared_slot(slot);
                 const uint32_t pde = m_ram.read_u32(sp.cr3() + idx * 4);
-                const uint32_t table = m_shared_tables[idx - kSharedFirstPde];
+                const uint32_t table = m_shared_tables[slot];
                 const bool right = table == kNoFrame ? pde == 0
                                                      : (pde & ~Pte::kAccessed) ==
                                                            Pte::make_valid(table, x86::Writable::Yes, x86::User::Yes).raw();
@@ -1559,8 +1635,9 @@ std::vector<std::string> MemoryManager::check_invariants() const {
             else committed += image_private_pages(sp.id(), vad);  // private copies of image and view pages
     }
     // The shared arena: its tables once, its VADs once.
-    for (uint32_t idx = kSharedFirstPde; idx < kSharedEndPde; ++idx) {
-        const uint32_t table = m_shared_tables[idx - kSharedFirstPde];
+    for (uint32_t slot = 0; slot < kSharedSlots; ++slot) {
+        const uint32_t idx = pde_of_shared_slot(slot);
+        const uint32_t table = m_shared_tables[slot];
         if (table == kNoFrame) continue;
         if (table >= n) { fail("shared page table for PDE 0x%X points past RAM", idx); continue; }
         const PfnEntry& e = m_pfn[table];

@@ -149,6 +149,11 @@ public:
     }
     static constexpr size_t kJournalBatch = 4096;
     static constexpr size_t kPrefetchAhead = 8;
+    // InterlockedExchangeAdd: one locked read-modify-write (lock xadd) of the 32-bit value at va
+    // (4-byte aligned): a write access for the fault handler from its first fault (the processor
+    // reports a locked instruction's faults with W/R = 1), one access in the counters; the value
+    // becomes value + addend (little-endian, wrapping), and the result's value is the initial one.
+    AccessResult interlocked_add(uint16_t space, uint32_t va, uint32_t addend);
     // The kernel debugger's poke: writes the frame behind va directly, bypassing protection and
     // copy-on-write (the page must be present or is brought in first).
     AccessResult debugger_write(uint16_t space, uint32_t va, uint32_t size, uint32_t value);
@@ -165,6 +170,15 @@ public:
     // that every win95 process sees. A shared VAD lists the spaces using it (Vad::users) and is
     // torn down when the last one lets go. Frames mapped there have owner kNoSpace.
     bool in_shared_arena(uint16_t space, uint32_t va) const;  // space is win95 and va in the arena
+    // ----- The win95 MS-DOS/Win16 compatibility arena (0x00001000-0x003FFFFF) -----
+    // The system VM's memory, reachable by every Win32 program (only the NULL page traps): one
+    // page table (PDE 0) owned by no process and entered in every win95 page directory, like the
+    // shared arena's; its pages are demand-zero READWRITE system pages (owner none) on first touch,
+    // pageable, never charged to the commit limit. It is one region, compat_arena(), that
+    // vad_at/regions report for every win95 process; VirtualAlloc, VirtualFree and VirtualProtect
+    // refuse it (ERROR_INVALID_PARAMETER). See docs/fidelity.md.
+    bool in_compat_arena(uint16_t space, uint32_t va) const;  // space (kNoSpace: the machine) is win95, va in it
+    static const Vad& compat_arena();
     const VadMap& shared_vads() const { return m_shared_vads; }
     uint32_t shared_table(uint32_t pde_index) const;  // the shared page table's frame, or kNoFrame
     // The VAD covering va as the space sees it: the shared set for its shared-arena addresses,
@@ -258,8 +272,9 @@ public:
     Result read_file(uint16_t space, uint32_t handle, uint32_t offset, uint32_t size, std::vector<uint8_t>& out);
     Result write_file(uint16_t space, uint32_t handle, uint32_t offset, const std::vector<uint8_t>& data);
     Result set_end_of_file(uint16_t space, uint32_t handle, uint32_t size);
-    // CreateFileMapping(file_handle or 0 for the pagefile, protect, size (0 = the file's), SEC_*
-    // flags, name). value = handle; error ALREADY_EXISTS with ok when the name existed.
+    // CreateFileMapping(file_handle, protect, size (0 = the file's), SEC_* flags, name): a file
+    // handle, or kInvalidHandleValue (INVALID_HANDLE_VALUE; 0 means the same) for a mapping backed
+    // by the paging file. value = handle; error ALREADY_EXISTS with ok when the name existed.
     Result create_file_mapping(uint16_t space, uint32_t file_handle, uint32_t protect, uint64_t size, uint32_t flags,
                                const std::string& name);
     Result open_file_mapping(uint16_t space, uint32_t access, const std::string& name);
@@ -273,7 +288,9 @@ public:
     // size 0 = to the end of the section. value = the view's base.
     Result map_view(uint16_t space, uint32_t mapping_handle, uint32_t access, uint32_t offset, uint32_t size,
                     uint32_t address);
-    Result unmap_view(uint16_t space, uint32_t address);  // any address inside the view
+    // UnmapViewOfFile. The documented contract is the view's base; like NT, any address inside
+    // the view is accepted (event unmap-inside-view says so).
+    Result unmap_view(uint16_t space, uint32_t address);
     Result flush_view(uint16_t space, uint32_t address, uint32_t size);  // value = pages written
     // The prototype PTE index of a view's page.
     static uint32_t view_proto(const Vad& v, uint32_t vpn) { return data_proto_index(v.section, v.offset_page + (vpn - v.start_vpn)); }
@@ -485,10 +502,13 @@ private:
         if (pt & Pte::kPresent) __builtin_prefetch(frames[pt >> 12].data() + x86::page_offset(va));
     }
     FaultOutcome handle_fault(uint16_t space, uint32_t va, x86::Access kind, x86::Mode mode, uint32_t error_code);
-    // old_value, when given, receives the bytes the access found (a store can be taken back).
+    // old_value, when given, receives the bytes the access found (a store can be taken back);
+    // addend, when given, makes the write a read-modify-write that stores old + *addend.
     AccessResult access_page(uint16_t space, uint32_t va, uint32_t size, x86::Access kind, uint32_t value,
-                             x86::Mode mode, uint32_t* old_value = nullptr);
+                             x86::Mode mode, uint32_t* old_value = nullptr, const uint32_t* addend = nullptr);
     FaultOutcome access_violation(uint16_t space, uint32_t va, AvReason reason);
+    // Why a retried access faults again (the walk returned error_code), for its Retry event.
+    RetryOutcome retry_outcome(uint16_t space, uint32_t va, x86::Access kind, x86::Mode mode, uint32_t error_code) const;
     bool ensure_pte_address(uint16_t space, uint32_t va, uint32_t& pte_address);
     // The outcome of a fault that found no frame (its OutOfMemory event is already open).
     static FaultOutcome out_of_memory() { return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion}; }
@@ -645,7 +665,7 @@ private:
     std::vector<AddressSpace> m_spaces;
     std::vector<Vad> m_vad_blobs;
     VadMap m_shared_vads;                  // win95 shared arena regions (key: start_vpn)
-    std::vector<uint32_t> m_shared_tables; // frame per PDE index 0x200-0x2FF (kNoFrame: none)
+    std::vector<uint32_t> m_shared_tables; // frame per PDE index 0x200-0x2FF, then PDE 0's (kNoFrame: none)
     uint32_t m_cr3 = 0;
     uint32_t m_current = kNoSpace;
     uint32_t m_clock_hand = 0;

@@ -21,6 +21,9 @@ inline constexpr uint32_t kCommit = 0x1000, kReserve = 0x2000, kDecommit = 0x400
                           kTopDown = 0x100000, kImage = 0x1000000;
 }
 
+// CreateFileMapping's hFile for a mapping backed by the paging file (INVALID_HANDLE_VALUE).
+inline constexpr uint32_t kInvalidHandleValue = 0xFFFFFFFFu;
+
 enum class Error : uint32_t {
     Success = 0,
     FileNotFound = 2,

@@ -89,7 +89,7 @@ struct Loader {
                 gap = sp.find_gap(pages, img.image_base, sp.layout().user_end, false);
                 if (!gap) gap = sp.find_gap(pages, sp.layout().alloc_lowest, sp.layout().user_end, false);
             }
-            mmgr().event(EventKind::LoaderNotAtBase, space, str(name), img.image_base, gap.value_or(0), !img.relocs_stripped);
+            mmgr().event(EventKind::LoaderNotAtBase, space, str(upper(name)), img.image_base, gap.value_or(0), !img.relocs_stripped);
             if (img.relocs_stripped || !gap) return mm::Result::failure(mm::Error::InvalidAddress);
             r = mmgr().map_image(space, section, *gap);
             relocated = r.ok;
@@ -249,7 +249,7 @@ std::vector<mm::ImagePage> image_pages(const ImageDescription& img) {
     return pages;
 }
 
-LoadOutcome create_process(Machine& m, const std::string& name, const std::string& exe_path) {
+LoadOutcome create_process(Machine& m, const std::string& name, const std::string& exe_path, bool suspended) {
     mm::MemoryManager& mmgr = m.mm();
     const auto file = mmgr.find_file(exe_path);
     mmgr.event(EventKind::LoaderFindFile, mm::kNoSpace, mmgr.intern(exe_path), file ? 1 : 0);
@@ -293,7 +293,8 @@ LoadOutcome create_process(Machine& m, const std::string& name, const std::strin
         if (!c.ok) return unwind(c.error);
     }
     const uint32_t entry = exe.base + img->entry_rva;
-    mmgr.event(EventKind::LoaderStart, ld.space, entry);
+    mmgr.event(EventKind::LoaderStart, ld.space, entry, suspended ? 1 : 0);
+    if (suspended) return LoadOutcome{mm::Result::success(id), ld.faults, {}};
     const mm::AccessResult a = mmgr.access(ld.space, entry, 1, x86::Access::Execute);
     ld.faults |= a.faults;
     return LoadOutcome{mm::Result::success(id), ld.faults, {}};

@@ -31,7 +31,10 @@ std::string image_problem(const mm::MemoryManager& mm, uint32_t file);
 
 // CreateProcess(exe_path): a process named `name`. On failure the process stays listed as
 // failed, with everything it built taken down, and the result carries the Win32 error.
-LoadOutcome create_process(Machine& m, const std::string& name, const std::string& exe_path);
+// suspended (CREATE_SUSPENDED, or a debugger loader such as SoftICE's wldr): everything is built
+// but the thread does not start, so the entry page is not fetched; a later instruction fetch at
+// the entry point (an `execute` step: ResumeThread, or the debugger's single step) runs it.
+LoadOutcome create_process(Machine& m, const std::string& name, const std::string& exe_path, bool suspended = false);
 // LoadLibrary(name) in a running process: the module's base (a DLL already loaded gains a
 // reference). A failure unwinds the modules this call loaded.
 LoadOutcome load_library(Machine& m, uint16_t process, const std::string& name);

@@ -186,9 +186,12 @@ void write_state_text(const os::Machine& m, std::ostream& out, const StateOption
             std::string details;
             if (q.state != mm::mem::kFree)
                 details = fmt::format("allocation {:08X}, {}", q.allocation_base, mm::protection_name(q.allocation_protect));
+            if (mmgr.in_compat_arena(p.space, q.base_address))
+                details += " (MS-DOS/Win16 compatibility arena: the system's, the same in every process)";
+            // Protection is VirtualQuery's Protect, for every state (nt reserved: 0; win95
+            // reserved and free memory: NOACCESS).
             out << fmt::format("  {:08X}   {:<8} {:>10} {:<8} {:<20} {}\n", q.base_address, type_name(q.type),
-                               size_text(q.region_size), state_name(q.state),
-                               q.state == mm::mem::kCommit ? mm::protection_name(q.protect) : "", details);
+                               size_text(q.region_size), state_name(q.state), mm::protection_name(q.protect), details);
             va = uint64_t(q.base_address) + q.region_size;
         }
         out << "  Page tables (WinDbg !pte style):\n";
@@ -225,6 +228,9 @@ void write_state_text(const os::Machine& m, std::ostream& out, const StateOption
             if (e.use == mm::FrameUse::Private && e.owner == 0xFFFF &&
                 mmgr.in_shared_arena(mm::kNoSpace, mmgr.va_of_pte(e.pte_address)))
                 owner = "shared";
+            if (e.use == mm::FrameUse::Private && e.owner == 0xFFFF &&
+                mmgr.in_compat_arena(mm::kNoSpace, mmgr.va_of_pte(e.pte_address)))
+                owner = "system";  // win95's compatibility arena: the system VM's page
             if (e.use == mm::FrameUse::File || e.use == mm::FrameUse::PagefileSection)
                 va = fmt::format("sec {} pg {}", mm::MemoryManager::data_proto_section(e.pte_address),
                                  mm::MemoryManager::data_proto_page(e.pte_address));

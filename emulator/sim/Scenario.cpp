@@ -33,7 +33,8 @@ struct OpSpec {
 
 const std::vector<OpSpec>& op_specs() {
     static const std::vector<OpSpec> specs = {
-        {"create_process", Op::CreateProcess, {{"as", ArgType::Bind, true}, {"image", ArgType::Path, false}}},
+        {"create_process", Op::CreateProcess,
+         {{"as", ArgType::Bind, true}, {"image", ArgType::Path, false}, {"suspended", ArgType::Flag, false}}},
         {"exit_process", Op::ExitProcess, {{"process", ArgType::Process, true}}},
         {"virtual_alloc", Op::VirtualAlloc,
          {{"process", ArgType::Process, true}, {"address", ArgType::Address, false}, {"size", ArgType::Number, true},
@@ -78,7 +79,7 @@ const std::vector<OpSpec>& op_specs() {
         {"set_end_of_file", Op::SetEndOfFile,
          {{"process", ArgType::Process, true}, {"file", ArgType::Address, true}, {"size", ArgType::Number, true}}},
         {"create_file_mapping", Op::CreateFileMapping,
-         {{"process", ArgType::Process, true}, {"file", ArgType::Address, false}, {"protect", ArgType::Protection, true},
+         {{"process", ArgType::Process, true}, {"file", ArgType::FileHandle, false}, {"protect", ArgType::Protection, true},
           {"size", ArgType::Number, false}, {"name", ArgType::Text, false}, {"flags", ArgType::SecFlags, false},
           {"as", ArgType::Bind, false}}},
         {"open_file_mapping", Op::OpenFileMapping,
@@ -91,6 +92,9 @@ const std::vector<OpSpec>& op_specs() {
         {"unmap_view", Op::UnmapView, {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}}},
         {"flush_view", Op::FlushView,
          {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, false}}},
+        {"interlocked_add", Op::InterlockedAdd,
+         {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"value", ArgType::SignedNumber, true},
+          {"as", ArgType::Bind, false}}},
     };
     return specs;
 }
@@ -239,6 +243,16 @@ public:
                 out.text = s;
                 return true;
             }
+            case ArgType::FileHandle:
+                // CreateFileMapping's hFile: INVALID_HANDLE_VALUE names the paging file.
+                if (!scalar(n, key, s)) return false;
+                out.text = s;
+                if (s == "INVALID_HANDLE_VALUE") {
+                    out.address = AddressExpr{"", int64_t(mm::kInvalidHandleValue)};
+                    out.number = mm::kInvalidHandleValue;
+                    return true;
+                }
+                [[fallthrough]];
             case ArgType::Value:
             case ArgType::Address: {
                 if (!scalar(n, key, s)) return false;
@@ -264,6 +278,32 @@ public:
                 return true;
             case ArgType::Text:
             case ArgType::Path: return scalar(n, key, out.text);
+            case ArgType::SignedNumber: {
+                // InterlockedExchangeAdd's LONG addend: -1, +5, 0x10, -0x10.
+                if (!scalar(n, key, s)) return false;
+                std::string digits = s;
+                const bool negative = !digits.empty() && digits[0] == '-';
+                if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) digits.erase(0, 1);
+                auto ends_with = [&](const char* unit) { return digits.size() > 2 && digits.compare(digits.size() - 2, 2, unit) == 0; };
+                const bool plain = !digits.empty() && std::isdigit(uint8_t(digits[0])) && digits.find(' ') == std::string::npos &&
+                                   !ends_with("KB") && !ends_with("MB") && !ends_with("GB");  // (no size units)
+                const auto v = plain ? parse_number(digits) : std::nullopt;
+                if (!v) return fail(n, fmt::format("{}: '{}' is not a signed number (write 1, -1 or 0x10)", key, s));
+                const int64_t value = negative ? -int64_t(*v) : int64_t(*v);
+                if (value < INT32_MIN || value > INT32_MAX)
+                    return fail(n, fmt::format("{}: {} does not fit in a signed 32-bit LONG (-2147483648 to 2147483647)", key, s));
+                out.number = uint32_t(int32_t(value));
+                out.address = AddressExpr{"", value};
+                out.text = std::to_string(value);
+                return true;
+            }
+            case ArgType::Flag: {
+                bool b = false;
+                if (!boolean(n, key, b)) return false;
+                out.number = b ? 1 : 0;
+                out.text = b ? "true" : "false";
+                return true;
+            }
             case ArgType::Protection: {
                 if (!scalar(n, key, s)) return false;
                 auto p = mm::parse_protection(s);
@@ -797,6 +837,8 @@ public:
                     return fail(n[a.key], fmt::format("{}: no process '{}' is created by an earlier step", a.key, arg.text));
                 step.args[a.key] = arg;
             }
+            if (const Arg* a = step.arg("address"); step.op == Op::InterlockedAdd && a->address.name.empty() && (a->address.offset & 3))
+                return fail(n["address"], fmt::format("address: InterlockedExchangeAdd needs a 32-bit variable aligned on 4 bytes, and 0x{:X} is not", a->address.offset));
             if ((step.op == Op::Write || step.op == Op::DebuggerWrite || step.op == Op::WriteFile) && !!n["value"] == !!n["text"])
                 return fail(n, fmt::format("{} needs exactly one of 'value' or 'text'", opname));
             if (const Arg* sz = step.arg("size"); sz && (step.op == Op::Read || step.op == Op::Write ||

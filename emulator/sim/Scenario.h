@@ -41,6 +41,9 @@ enum class ArgType : uint8_t {
     MapAccess,   // read | write | copy | all (FILE_MAP_*), one or a list
     SecFlags,    // reserve | commit (SEC_*), one or a list
     Value,       // a number, or a bound name (+offset): the value an earlier read bound
+    FileHandle,  // a bound handle name, a number, or INVALID_HANDLE_VALUE (0xFFFFFFFF); text: as written
+    SignedNumber,// a signed 32-bit number (-1, 0x10): number = its 32-bit pattern, text = decimal
+    Flag,        // true / false (yes / no): number 1 or 0, text "true" / "false"
 };
 
 struct Arg {
@@ -78,6 +81,7 @@ enum class Op : uint8_t {
     MapView,
     UnmapView,
     FlushView,
+    InterlockedAdd,
 };
 const char* op_name(Op op);
 

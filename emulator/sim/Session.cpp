@@ -223,7 +223,8 @@ void Session::run_step(size_t index) {
             return;
         }
         if (const Arg* img = step.arg("image")) {
-            const os::LoadOutcome o = os::create_process(*m_machine, name, img->text);
+            const Arg* suspended = step.arg("suspended");
+            const os::LoadOutcome o = os::create_process(*m_machine, name, img->text, suspended && suspended->number);
             set(o.result);
             r.faults |= o.faults;
             r.note = o.note;
@@ -396,7 +397,7 @@ void Session::run_step(size_t index) {
             const uint32_t flags = uint32_t(number("flags", 0));
             if (flags & mm::sec::kImage) {
                 // SEC_IMAGE: with no other flag, on a file (NtCreateSection: STATUS_INVALID_PARAMETER).
-                if (flags != mm::sec::kImage || file == 0) {
+                if (flags != mm::sec::kImage || file == 0 || file == mm::kInvalidHandleValue) {
                     set(mm::Result::failure(mm::Error::InvalidParameter));
                     break;
                 }
@@ -429,6 +430,23 @@ void Session::run_step(size_t index) {
         case Op::FlushView:
             set(mmgr.flush_view(*space, *address, uint32_t(number("size", 0))));
             break;
+        case Op::InterlockedAdd: {
+            // InterlockedExchangeAdd: the variable must be aligned on 32 bits (a plain address is
+            // checked when the file loads; a name+offset here).
+            if (*address & 3) {
+                r.ok = false;
+                r.error = mm::Error::InvalidParameter;
+                r.note = fmt::format("InterlockedExchangeAdd needs a 32-bit variable aligned on 4 bytes; 0x{:08X} is not", *address);
+                break;
+            }
+            const AccessResult a = mmgr.interlocked_add(*space, *address, uint32_t(number("value", 0)));
+            if (take_access(a)) {
+                r.value = a.value;  // the initial value, as InterlockedExchangeAdd returns it
+                r.has_value = true;
+                bind(a.value);
+            }
+            break;
+        }
         case Op::SwitchTo: mmgr.switch_to(*space); break;
         case Op::Trim: mmgr.trim(*space); break;
         case Op::Pause:

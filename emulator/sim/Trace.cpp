@@ -93,9 +93,12 @@ std::string describe_change(const os::Machine& m, const core::Change& c) {
                                    name(e.owner), c.target, c.before, c.after, what);
             }
             if (c.field == 4 && e.use == mm::FrameUse::PageTable && mmgr.shared_table((e.pte_address & 0xFFF) / 4) == frame) {
-                // A win95 shared-arena page table: one PTE for every process.
-                return fmt::format("PTE of {:08X} (shared arena) @ pa {:08X}: {:08X} -> {:08X}  ({})", mmgr.va_of_pte(c.target),
-                                   c.target, c.before, c.after, pte_summary(mmgr, uint32_t(c.after)));
+                // A win95 shared page table (shared arena, or the compatibility arena below 4 MB): one
+                // PTE for every process.
+                const uint32_t va = mmgr.va_of_pte(c.target);
+                return fmt::format("PTE of {:08X} ({}) @ pa {:08X}: {:08X} -> {:08X}  ({})", va,
+                                   va < 0x00400000u ? "compatibility arena" : "shared arena", c.target, c.before, c.after,
+                                   pte_summary(mmgr, uint32_t(c.after)));
             }
             if (c.field == 4 && e.use == mm::FrameUse::PageTable && e.owner == 0xFFFF) {
                 // The system page table shared by every directory (kernel / win95 system arena).

@@ -124,6 +124,8 @@ inline std::vector<std::string> snapshot(const os::Machine& machine) {
     };
     out.push_back("shared arena:");
     for (const auto& [k, v] : m.shared_vads()) out.push_back(vad_line(v));
+    // (The shared arena's tables, and win95's compatibility arena's at PDE 0.)
+    if (m.shared_table(0) != mm::kNoFrame) out.push_back(fmt::format("  compatibility arena table: frame {:#x}", m.shared_table(0)));
     for (uint32_t idx = 0x200; idx < 0x300; ++idx)
         if (m.shared_table(idx) != mm::kNoFrame) out.push_back(fmt::format("  shared table {:#x}: frame {:#x}", idx, m.shared_table(idx)));
     for (const os::Process& p : machine.processes())

@@ -5,6 +5,8 @@
 #include <filesystem>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "sim/Report.h"
 #include "sim/Session.h"
 #include "sim/Trace.h"
@@ -374,4 +376,287 @@ TEST_CASE("a SEC_IMAGE view maps the image at its base, refuses write access and
     CHECK(mm.check_invariants().empty());
     CHECK(mm.mappings().size() == 1);
     CHECK_FALSE(mm.mappings()[0].alive());
+}
+
+TEST_CASE("the state report prints VirtualQuery's Protect for every state: reserved 0 (nt) or NOACCESS (win95), free NOACCESS",
+          "[session][report]") {
+    for (const char* personality : {"nt", "win95"}) {
+        const bool w95 = std::string(personality) == "win95";
+        INFO(personality);
+        auto s = parse(fmt::format(R"(pagelab: 1
+machine: {{personality: {}, ram: 32 frames, pagefile: 64 pages}}
+steps:
+  - do: create_process
+    as: A
+  - do: virtual_alloc
+    process: A
+    size: 0x2000
+    type: reserve
+    protect: READWRITE
+    as: r
+  - do: virtual_alloc
+    process: A
+    address: r
+    size: 0x1000
+    type: commit
+    protect: READONLY
+)", personality));
+        REQUIRE(s->failed_steps() == 0);
+        s->seek_step(3);
+        const uint32_t base = w95 ? 0x00400000u : 0x00010000u;
+        std::ostringstream text;
+        sim::write_state_text(s->machine(), text, {});
+        const std::string t = text.str();
+        // The committed page, the reserved page after it, and free memory after the reservation.
+        CHECK(t.find(fmt::format("  {:08X}   Private        4 KB Commit   READONLY ", base)) != std::string::npos);
+        CHECK(t.find(fmt::format("  {:08X}   Private        4 KB Reserve  {:<20} ", base + 0x1000, w95 ? "NOACCESS" : "0")) !=
+              std::string::npos);
+        CHECK(t.find(fmt::format("  {:08X}   Free ", base + 0x2000)) != std::string::npos);
+        const size_t free_row = t.find(fmt::format("  {:08X}   Free ", base + 0x2000));
+        REQUIRE(free_row != std::string::npos);
+        CHECK(t.substr(free_row, t.find('\n', free_row) - free_row).find("NOACCESS") != std::string::npos);
+        const auto j = sim::state_json(s->machine(), {});
+        const auto& regions = j["processes"][0]["regions"];
+        bool saw_reserve = false, saw_free = false;
+        for (const auto& r : regions) {
+            if (r["state"] == "Reserve") {
+                saw_reserve = true;
+                CHECK(r["protect"] == (w95 ? "NOACCESS" : "0"));
+            }
+            if (r["state"] == "Free") {
+                saw_free = true;
+                CHECK(r["protect"] == "NOACCESS");
+            }
+        }
+        CHECK(saw_reserve);
+        CHECK(saw_free);
+    }
+}
+
+TEST_CASE("create_file_mapping with file INVALID_HANDLE_VALUE or 0xFFFFFFFF is backed by the paging file, and the event names it",
+          "[session][filemap]") {
+    for (const char* file : {"INVALID_HANDLE_VALUE", "0xFFFFFFFF", ""}) {
+        INFO("file: " << file);
+        auto s = parse(fmt::format(R"(pagelab: 1
+steps:
+  - do: create_process
+    as: A
+  - do: create_file_mapping
+    process: A
+{}    protect: READWRITE
+    size: 0x2000
+    name: Shared
+    as: m
+    expect: [{{result: ok}}, {{returns: 4}}]
+  - do: map_view
+    process: A
+    mapping: m
+    access: write
+    as: v
+  - do: write
+    process: A
+    address: v
+    value: 5
+    expect: [{{fault: demand-zero}}, {{counters: {{commit_charge: 2}}}}]
+)", *file ? fmt::format("    file: {}\n", file) : std::string()));
+        REQUIRE(s->failed_steps() == 0);
+        bool named = false;
+        for (size_t e = s->first_event_of_step(1); e < s->first_event_of_step(2); ++e)
+            if (mm::EventKind(s->event(e).kind) == mm::EventKind::DataSectionCreated)
+                named = s->explain(e).rfind("CreateFileMapping(INVALID_HANDLE_VALUE, …): backed by the paging file, not by a file on disk.", 0) == 0;
+        CHECK(named);
+    }
+    // A handle that is neither a file nor INVALID_HANDLE_VALUE is ERROR_INVALID_HANDLE.
+    auto bad = parse(R"(pagelab: 1
+steps:
+  - do: create_process
+    as: A
+  - do: create_file_mapping
+    process: A
+    file: 0x1234
+    protect: READWRITE
+    size: 0x1000
+    expect: [{result: failed}, {error: INVALID_HANDLE}]
+)");
+    CHECK(bad->failed_steps() == 0);
+}
+
+TEST_CASE("UnmapViewOfFile with an address inside the view works as on NT, and the events say the contract is the base",
+          "[session][filemap]") {
+    for (const char* personality : {"nt", "win95"}) {
+        INFO(personality);
+        auto s = parse(fmt::format(R"(pagelab: 1
+machine: {{personality: {}}}
+steps:
+  - do: create_process
+    as: A
+  - do: create_file_mapping
+    process: A
+    protect: READWRITE
+    size: 0x3000
+    as: m
+  - do: map_view
+    process: A
+    mapping: m
+    access: write
+    as: v
+  - do: map_view
+    process: A
+    mapping: m
+    access: write
+    size: 0x1000
+    as: w
+  - do: unmap_view
+    process: A
+    address: v+0x1234
+    expect: [{{result: ok}}, {{region: {{address: v, state: free}}}}]
+  - do: unmap_view
+    process: A
+    address: w
+    expect: [{{result: ok}}, {{region: {{address: w, state: free}}}}]
+)", personality));
+        REQUIRE(s->failed_steps() == 0);
+        auto notes = [&](size_t step) {
+            std::vector<std::string> out;
+            for (size_t e = s->first_event_of_step(step); e < s->first_event_of_step(step + 1); ++e)
+                if (mm::EventKind(s->event(e).kind) == mm::EventKind::UnmapInsideView) out.push_back(s->explain(e));
+            return out;
+        };
+        const auto inner = notes(4);
+        REQUIRE(inner.size() == 1);
+        CHECK(inner[0].find("is inside the view") != std::string::npos);
+        CHECK(inner[0].find("the documented contract is the base address MapViewOfFile returned") != std::string::npos);
+        CHECK(notes(5).empty());  // the base itself: nothing to say
+    }
+}
+
+TEST_CASE("interlocked_add is one locked read-modify-write: it returns the initial value and stores value + addend little-endian",
+          "[session][interlocked]") {
+    // AppInst's counter: a SHARED section every instance writes in place; and a write-copy .data
+    // page, where the locked write takes the not-present fault, then the copy-on-write one.
+    auto s = parse(R"(pagelab: 1
+files:
+  - path: C:\APP\AppInst.exe
+    image:
+      entry: 0x1000
+      sections:
+        - {name: .text, size: 0x1000, flags: [code, read, execute]}
+        - {name: .data, size: 0x1000, flags: [data, read, write], bytes: "FF FF FF 7F"}
+        - {name: Shared, size: 0x1000, flags: [data, read, write, shared]}
+steps:
+  - do: create_process
+    as: A
+    image: C:\APP\AppInst.exe
+  - do: create_process
+    as: B
+    image: C:\APP\AppInst.exe
+  - do: interlocked_add
+    process: A
+    address: 0x00403000
+    value: 1
+    as: old_a
+    expect: [{returns: 0}, {fault: image-read}, {value: {process: B, address: 0x00403000, equals: 1}}]
+  - do: interlocked_add
+    process: B
+    address: 0x00403000
+    value: 1
+    expect: [{returns: 1}, {fault: soft}, {value: {process: A, address: 0x00403000, equals: 2}}]
+  - do: interlocked_add
+    process: A
+    address: 0x00403000
+    value: -1
+    expect: [{returns: 2}, {value: {process: B, address: 0x00403000, equals: 1}}]
+  - do: interlocked_add
+    process: B
+    address: 0x00402000
+    value: 0x1B
+    as: old_b
+    expect:
+      - returns: 0x7FFFFFFF
+      - fault: [image-read, copy-on-write]
+      - value: {process: B, address: 0x00402000, equals: 0x8000001A}
+      - value: {process: B, address: 0x00402000, size: 1, equals: 0x1A}
+      - value: {process: A, address: 0x00402000, equals: 0x7FFFFFFF}
+)");
+    REQUIRE(s->failed_steps() == 0);
+    // One access per call, and the faults of the copy-on-write call are both write faults.
+    std::vector<uint32_t> error_codes;
+    std::string sentence;
+    for (size_t e = s->first_event_of_step(5); e < s->first_event_of_step(6); ++e) {
+        const auto& ev = s->event(e);
+        if (mm::EventKind(ev.kind) == mm::EventKind::PageFault) error_codes.push_back(ev.args[1]);
+        if (mm::EventKind(ev.kind) == mm::EventKind::InterlockedAdd) sentence = s->explain(e);
+    }
+    CHECK(error_codes == std::vector<uint32_t>{6, 7});
+    CHECK(sentence == "InterlockedExchangeAdd(0x00402000, 27): one locked read-modify-write (lock xadd) by B turns 2147483647 "
+                      "into -2147483622; it returns the initial value, 2147483647.");
+    s->seek_step(5);
+    const uint64_t before = s->machine().mm().counter(mm::Counter::Accesses);
+    s->seek_step(6);
+    CHECK(s->machine().mm().counter(mm::Counter::Accesses) == before + 1);
+}
+
+TEST_CASE("create_process with suspended: true builds the process but fetches no instruction; execute at the entry is the first",
+          "[session][loader]") {
+    auto s = parse(R"(pagelab: 1
+files:
+  - path: C:\APP\Notepad.exe
+    image:
+      entry: 0x1000
+      sections:
+        - {name: .text, size: 0x2000, flags: [code, read, execute], text: "entry code"}
+steps:
+  - do: create_process
+    as: A
+    image: C:\APP\Notepad.exe
+    suspended: true
+    expect:
+      - result: ok
+      - fault: none
+      - process: {name: A, state: running}
+      - pte: {address: 0x00401000, present: false, backing: prototype}
+      - counters: {file_reads: 0}
+  - do: execute
+    process: A
+    address: 0x00401000
+    expect: [{fault: image-read}, {returns: 0x65}, {counters: {file_reads: 1}}, {pte: {address: 0x00402000, present: false}}]
+)");
+    REQUIRE(s->failed_steps() == 0);
+    std::string start;
+    for (size_t e = s->first_event_of_step(0); e < s->first_event_of_step(1); ++e)
+        if (mm::EventKind(s->event(e).kind) == mm::EventKind::LoaderStart) start = s->explain(e);
+    CHECK(start.find("created suspended at the entry point 0x00401000 (CREATE_SUSPENDED)") != std::string::npos);
+}
+
+TEST_CASE("interlocked_add takes negative and hex addends, wraps at 32 bits, and refuses a misaligned name+offset at run time",
+          "[session][interlocked]") {
+    auto s = parse(R"(
+pagelab: 1
+steps:
+  - do: create_process
+    as: A
+  - do: virtual_alloc
+    process: A
+    size: 0x1000
+    type: [reserve, commit]
+    protect: READWRITE
+    as: v
+  - do: interlocked_add
+    process: A
+    address: v
+    value: -0xB
+    expect: [{returns: 0}, {value: {address: v, equals: 0xFFFFFFF5}}]
+  - do: interlocked_add
+    process: A
+    address: v
+    value: -2147483648
+    expect: [{returns: 0xFFFFFFF5}, {value: {address: v, equals: 0x7FFFFFF5}}]
+  - do: interlocked_add
+    process: A
+    address: v+2
+    value: 1
+    expect: [{result: failed}, {error: INVALID_PARAMETER}]
+)");
+    CHECK(s->failed_steps() == 0);
+    CHECK(s->result(4).note.find("aligned on 4 bytes") != std::string::npos);
 }

@@ -149,6 +149,8 @@ void draw_strip(App& app, uint16_t space) {
                 ImGui::TextDisabled("%s; this page is section page %u", view_text(app, v->mapping, v->offset_page, v->section).c_str(), page);
             }
             if (!v->users.empty()) ImGui::TextDisabled("shared arena: one mapping for every process, %zu using it", v->users.size());
+            if (v == &mm::MemoryManager::compat_arena())
+                ImGui::TextDisabled("the system's memory, not protected: one page table (PDE 0) for every process");
         }
         const auto pc = PageClass(pages[hover_va >> 12]);
         ImGui::Text("page: %s", page_class_name(pc));
@@ -245,7 +247,17 @@ void region_table(App& app, uint16_t space) {
             if (q.state == mm::mem::kFree) ImGui::TextDisabled("Free");
             else ImGui::TextUnformatted(state_name(q.state));
             ImGui::TableNextColumn();
-            if (q.state == mm::mem::kCommit) ImGui::TextUnformatted(mm::protection_name(q.protect).c_str());
+            // VirtualQuery's Protect for every state: reserved pages answer 0 under nt (NOACCESS under
+            // win95), free memory NOACCESS; only committed pages' protection is one they obey.
+            if (q.state == mm::mem::kCommit) {
+                ImGui::TextUnformatted(mm::protection_name(q.protect).c_str());
+            } else {
+                ImGui::TextDisabled("%s", mm::protection_name(q.protect).c_str());
+                if (ImGui::IsItemHovered())
+                    ImGui::SetTooltip("VirtualQuery's Protect for %s memory: %s", q.state == mm::mem::kFree ? "free" : "reserved",
+                                      q.protect == 0 ? "0 (NT: a reserved page has no protection until it is committed)"
+                                                     : mm::protection_name(q.protect).c_str());
+            }
             ImGui::TableNextColumn();
             if (q.state != mm::mem::kFree) ImGui::Text("%u", r.resident);
             ImGui::TableNextColumn();
@@ -314,7 +326,8 @@ void draw_address_space_panel(App& app) {
         {pal.arena[int(Arena::NullTrap)], "NULL trap", "Accesses here trap as NULL-pointer dereferences."},
     };
     if (win95) {
-        items.push_back({pal.arena[int(Arena::Compat)], "compat", "MS-DOS / 16-bit compatibility arena (0-4 MB)."});
+        items.push_back({pal.arena[int(Arena::Compat)], "compat", "MS-DOS / 16-bit compatibility arena (4 KB - 4 MB): the system's "
+                                                                 "memory, not protected, the same in every process."});
         items.push_back({pal.arena[int(Arena::User)], "private arena", "4 MB - 2 GB: per-process memory."});
         items.push_back({pal.arena[int(Arena::Shared)], "shared arena", "2-3 GB: mapped files and system DLLs, the same in every process."});
         items.push_back({pal.arena[int(Arena::Kernel)], "system arena", "3-4 GB: the VMM, not protected from applications."});

@@ -90,10 +90,10 @@ void draw_events_panel(App& app) {
             app.set_running(false);
             app.seek_event(e + 1);
         }
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Click: move the cursor to just after event %zu", e);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Click: move the cursor to just after event %zu", e + 1);
         ImGui::SetCursorScreenPos(p);
         ImGui::PushFont(app.fonts().mono);
-        ImGui::TextDisabled("%5zu", e);
+        ImGui::TextDisabled("%5zu", e + 1);  // counted from 1, as the header's "event N of M"
         ImGui::PopFont();
         ImGui::SameLine();
         const ImU32 kc = event_colour(pal, kind);

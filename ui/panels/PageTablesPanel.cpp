@@ -180,7 +180,9 @@ void draw_page_tables_panel(App& app) {
                 const uint32_t pa = (frame << 12) + i * 4;
                 const uint32_t e = ram.read_u32(pa);
                 const uint32_t vpn = (pd << 10) | i;
-                const mm::Vad* vad = regions.empty() || regions[vpn] == 0 ? nullptr : m.vad_at(space, vpn << 12);
+                // (win95's compatibility arena has no region class - the strip shows the arena - but a VAD.)
+                const mm::Vad* vad = (regions.empty() || regions[vpn] == 0) && !m.in_compat_arena(space, vpn << 12)
+                                         ? nullptr : m.vad_at(space, vpn << 12);
                 GridCell c;
                 c.fill = self_map && (e & 1) ? pal.frame[int(FrameClass::PageTable)] : pal.page[int(classify_pte(e, vad, m, vpn))];
                 c.changed = d.changes().word(pa) != nullptr;

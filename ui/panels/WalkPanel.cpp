@@ -129,7 +129,7 @@ void draw_walk_panel(App& app) {
             va = a.va;
             static const char* kAccess[] = {"reads", "writes", "executes"};
             what = fmt::format("{} {} {:08X} (event {})", app.machine().space_name(a.space),
-                               a.access >= 0 && a.access < 3 ? kAccess[a.access] : "touches", va, a.event);
+                               a.access >= 0 && a.access < 3 ? kAccess[a.access] : "touches", va, a.event + 1);
         }
     } else if (st.entry_selected && st.space != 0xFFFF) {
         space = st.space;

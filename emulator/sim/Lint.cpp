@@ -25,7 +25,8 @@ std::vector<LintFinding> lint_scenario(const Scenario& sc) {
             if (const Arg* as = s.arg("as")) processes.insert(as->text);
     // Narration that names a process the lesson never creates ("process C") tells of a machine
     // the student cannot see.
-    static const std::regex kProcessName(R"(\b[Pp]rocess ([A-Z][A-Za-z0-9_]*)\b)");
+    // (A name, not an acronym: "process C", but not "per-process PTE".)
+    static const std::regex kProcessName(R"((?:^|[^-\w])[Pp]rocess ([A-Z][a-z0-9_]*)\b)");
     auto check_names = [&](Location l, const std::string& text) {
         for (std::sregex_iterator it(text.begin(), text.end(), kProcessName), end; it != end; ++it) {
             const std::string name = (*it)[1];

@@ -166,7 +166,7 @@ steps:
   - say: The shell starts process A; Process B is not started.
     do: create_process
     as: A
-  - say: Processes are objects; a process A view is fine.
+  - say: Processes are objects; a process A view is fine, and so is a per-process PTE.
 )"));
     REQUIRE(found.size() == 2);
     CHECK(found[0].message == "the narration names process C, which this lesson never creates");

@@ -56,6 +56,7 @@ App::~App() { shutdown_window(); }
 // Files
 
 std::string App::lessons_dir() const {
+    if (m_options.lessons_dir) return *m_options.lessons_dir;
     std::vector<fs::path> candidates = {fs::current_path() / "scenarios"};
     const std::string exe = exe_dir();
     if (!exe.empty()) {
@@ -70,13 +71,44 @@ std::string App::lessons_dir() const {
     return (fs::path(PAGELAB_SOURCE_DIR) / "scenarios").string();
 }
 
+std::string App::default_lesson() {
+    // The course's first lesson; without a course, lesson 01, else the first file by name.
+    const std::string first = lessons_dir() + "/01-demand-zero.yaml";
+    std::error_code ec;
+    if (!m_options.lessons_dir && fs::exists(first, ec)) return first;  // no need to read the library
+    if (const CourseIndex& c = course(); c.course && !c.course->lessons.empty()) return c.course->lessons.front().path;
+    if (fs::exists(first, ec) || lessons().empty()) return first;
+    return lessons().front().path;
+}
+
+void App::set_lessons_dir(const std::string& dir) {
+    m_options.lessons_dir = dir;
+    lessons(true);
+}
+
+const CourseIndex& App::course() {
+    lessons();
+    return m_course;
+}
+
 const std::vector<LessonInfo>& App::lessons(bool rescan) {
     if (m_lessons_scanned && !rescan) return m_lessons;
     m_lessons_scanned = true;
     m_lessons.clear();
+    const std::string dir = lessons_dir();
+    // The course index orders the library; without one (or with a broken one) the picker lists
+    // the files by name and says why.
+    m_course = CourseIndex{};
+    if (const auto index = sim::find_course_near(dir)) {
+        sim::CourseLoad c = sim::load_course(*index);
+        if (c.course) m_course.course = std::move(c.course);
+        else m_course.error = c.error ? c.error->message : *index + ": error: cannot read the course index";
+    } else {
+        m_course.error = fmt::format("{}: there is no course index (course.yaml) here", dir);
+    }
     std::vector<fs::path> files;
     std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(lessons_dir(), ec))
+    for (const auto& entry : fs::directory_iterator(dir, ec))
         if (entry.path().extension() == ".yaml" && !sim::is_course_file(entry.path().string())) files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     for (const fs::path& f : files) {
@@ -87,6 +119,7 @@ const std::vector<LessonInfo>& App::lessons(bool rescan) {
         if (r.scenario) {
             info.title = r.scenario->title;
             info.steps = r.scenario->steps.size();
+            for (const sim::Step& st : r.scenario->steps) info.questions += st.ask ? 1 : 0;
             info.machine = sim::describe_machine(r.scenario->machine);
         } else if (r.error) {
             info.error = r.error->message;
@@ -461,6 +494,7 @@ void App::apply_startup_options() {
         }
     }
     if (m_options.frame && *m_options.frame < mm().pfn().size()) open_frame(*m_options.frame);
+    if (m_options.picker) m_state.open_picker = true;
     if (m_options.tab) {
         for (size_t p = 0; p < kPanelCount; ++p) {
             std::string t = panel_title(PanelId(p));
@@ -659,7 +693,7 @@ int App::run() {
     if (!m_options.crop.empty()) m_probe.enable(true);  // panel rectangles for the crop
     if (!init_window()) return 3;
 
-    const std::string file = m_options.file.empty() ? lessons_dir() + "/01-demand-zero.yaml" : m_options.file;
+    const std::string file = m_options.file.empty() ? default_lesson() : m_options.file;
     const bool loaded = load(file);
     apply_startup_options();
 

@@ -19,6 +19,7 @@
 #include "Layout.h"
 #include "Theme.h"
 #include "UiState.h"
+#include "sim/Course.h"
 #include "sim/Session.h"
 #include "testing/Probe.h"
 
@@ -46,6 +47,8 @@ struct AppOptions {
     bool single_event = false;               // start in single-event granularity
     std::optional<std::string> compare;      // "A,B": the processes side by side
     std::vector<std::string> crop;           // screenshot only these panels' area (titles, or "frame")
+    std::optional<std::string> lessons_dir;  // the picker's lesson library (default: scenarios/)
+    bool picker = false;                     // open the lesson picker (for screenshots)
 };
 
 struct LessonInfo {
@@ -54,7 +57,14 @@ struct LessonInfo {
     std::string title;
     size_t steps = 0;
     std::string machine;
+    size_t questions = 0;
     std::string error;  // the load error, when the file is invalid
+};
+
+// The lesson library's course index (scenarios/course.yaml), read with the library.
+struct CourseIndex {
+    std::optional<sim::Course> course;
+    std::string error;  // FILE:LINE:COL: error: ..., or why there is no index: the picker lists files
 };
 
 enum class TextureId : uint8_t { Strip, Frames, Slots, PdGrid, PtGrid, Count_ };
@@ -90,7 +100,10 @@ public:
     const AppOptions& options() const { return m_options; }
     ImVec2 window_size() const { return m_window_size; }
     const std::vector<LessonInfo>& lessons(bool rescan = false);
+    const CourseIndex& course();  // read with lessons(); rescanned with it
     std::string lessons_dir() const;
+    void set_lessons_dir(const std::string& dir);  // and rescan
+    std::string default_lesson();                  // what the window opens without a FILE
 
     // --- commands: every change of the machine goes through these ----------------------------
     bool load(const std::string& path);
@@ -165,6 +178,7 @@ private:
     std::array<GlTexture, size_t(TextureId::Count_)> m_textures;
     std::array<std::vector<ImU32>, size_t(TextureId::Count_)> m_texels;
     std::vector<LessonInfo> m_lessons;
+    CourseIndex m_course;
     bool m_lessons_scanned = false;
 
     GLFWwindow* m_window = nullptr;

@@ -30,6 +30,8 @@ int main(int argc, char** argv) {
     cli.add_flag("--single-event", o.single_event, "Start in single-event granularity");
     cli.add_option("--crop", o.crop, "With --screenshot: keep only these panels (titles, e.g. \"Page tables\", or frame)")
         ->delimiter(',');
+    cli.add_flag("--picker", o.picker, "Open the lesson picker (File > Open scenario...)");
+    cli.add_option("--lessons", o.lessons_dir, "The lesson library the picker lists (a folder; its course.yaml orders it)");
     cli.add_option("--ui-test", o.ui_test, "Run a built-in UI test (see --list-ui-tests)");
     cli.add_flag("--list-ui-tests", list_tests, "List the built-in UI tests");
     try {

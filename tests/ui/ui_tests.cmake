@@ -12,6 +12,7 @@ set(PAGELAB_UI_TESTS
   large-map
   mapped-file
   dirty-bit
+  course-picker
 )
 set(PAGELAB_UI_RUN ${CMAKE_CURRENT_SOURCE_DIR}/ui/run_ui_test.sh)
 foreach(t ${PAGELAB_UI_TESTS})

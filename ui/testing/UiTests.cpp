@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "App.h"
+#include "sim/Course.h"
 
 namespace pagelab::ui {
 
@@ -461,6 +462,91 @@ void large_map(TestDriver& t) {
     });
 }
 
+
+// --- the course picker -----------------------------------------------------------------------------
+
+std::string joined_chapters(const sim::Course& c) {
+    std::string out;
+    for (const auto& ch : c.chapters) out += (out.empty() ? "" : " | ") + ch.title;
+    return out;
+}
+
+void open_picker(TestDriver& t) {
+    t.click("menu.file");
+    t.click("menu.file.open");
+    t.wait(2);
+}
+
+void course_picker(TestDriver& t) {
+    open_picker(t);
+    t.check("the picker lists the course's chapters in course order", [](App& app) {
+        const sim::CourseLoad c = sim::load_course(app.lessons_dir() + "/course.yaml");
+        if (!c.course) return "the course does not load: " + (c.error ? c.error->message : std::string("?"));
+        if (auto e = expect_eq(probe(app, "picker.chapters"), joined_chapters(*c.course), "chapters"); !e.empty()) return e;
+        float y = -1;
+        for (size_t i = 0; i < c.course->chapters.size(); ++i) {
+            const ImRect* r = app.probe().find_rect(fmt::format("picker.chapter.{}", i));
+            if (!r) return fmt::format("chapter {} not drawn", i + 1);
+            if (r->Min.y <= y) return fmt::format("chapter {} is drawn above chapter {}", i + 1, i);
+            y = r->Min.y;
+        }
+        return std::string();
+    });
+    t.check("... every lesson in course order, with its goal and its prerequisites by number", [](App& app) {
+        const sim::Course& c = *app.course().course;
+        std::string order;
+        for (const auto& l : c.lessons) order += (order.empty() ? "" : ",") + l.id;
+        if (auto e = expect_eq(probe(app, "picker.order"), order, "lessons"); !e.empty()) return e;
+        for (const auto& l : c.lessons) {
+            if (auto e = expect_eq(probe(app, "picker.goal." + l.id), l.goal, "goal of " + l.id); !e.empty()) return e;
+            std::string after;
+            for (const auto& r : l.requires_) after += (after.empty() ? "after " : ", ") + std::to_string(c.find(r)->number);
+            if (auto e = expect_eq(probe(app, "picker.after." + l.id), after, "prerequisites of " + l.id); !e.empty()) return e;
+        }
+        return std::string();
+    });
+    // The first lesson of the second chapter, whatever the course calls it.
+    auto second_chapter_first = [](App& app) {
+        const sim::Course& c = *app.course().course;
+        return c.lessons[c.chapters.at(1).lessons.at(0)].id;
+    };
+    t.click_at("the first lesson of chapter 2", [second_chapter_first](App& app) -> std::optional<ImVec2> {
+        const ImRect* r = app.probe().find_rect("picker.row." + second_chapter_first(app) + ".yaml");
+        if (!r) return std::nullopt;
+        return r->GetCenter();
+    });
+    t.check("clicking a lesson opens it", [second_chapter_first](App& app) {
+        if (auto e = expect_contains(app.scenario_path(), second_chapter_first(app) + ".yaml", "path"); !e.empty()) return e;
+        return expect_eq(probe(app, "picker.count"), std::string("<not drawn>"), "the picker (closed)");
+    });
+    t.act("a folder with its own course and a teacher's file", [](App& app) {
+        app.set_lessons_dir(std::string(PAGELAB_SOURCE_DIR) + "/tests/ui/course");
+    });
+    open_picker(t);
+    t.check("a scenario the course does not list comes after it, under Other scenarios", [](App& app) {
+        if (auto e = expect_eq(probe(app, "picker.chapters"), std::string("First things | Second things"), "chapters"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "picker.order"), std::string("01-one-process,02-one-allocation"), "lessons"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "picker.after.02-one-allocation"), std::string("after 1"), "prerequisites"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "picker.other"), std::string("teachers-own.yaml"), "other scenarios"); !e.empty()) return e;
+        const ImRect* last = app.probe().find_rect("picker.row.02-one-allocation.yaml");
+        const ImRect* other = app.probe().find_rect("picker.row.teachers-own.yaml");
+        if (!last || !other) return std::string("rows not drawn");
+        return other->Min.y > last->Min.y ? std::string() : std::string("the teacher's file is not below the course");
+    });
+    t.click("picker.row.teachers-own.yaml");
+    t.check("... and opens like a lesson", [](App& app) { return expect_contains(app.scenario_path(), "teachers-own.yaml", "path"); });
+    t.act("a folder whose course index is broken", [](App& app) {
+        app.set_lessons_dir(std::string(PAGELAB_SOURCE_DIR) + "/tests/ui/course-broken");
+    });
+    open_picker(t);
+    t.check("a broken index: the files by name, and the index's error", [](App& app) {
+        if (auto e = expect_contains(probe(app, "picker.course_error"), "course.yaml:11:17: error:", "error"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "picker.chapters"), std::string(""), "chapters"); !e.empty()) return e;
+        return app.probe().find_rect("picker.row.01-one-process.yaml") ? std::string() : std::string("the lesson file is not listed");
+    });
+    t.key(GLFW_KEY_ESCAPE);
+}
+
 }  // namespace
 
 const std::vector<UiTest>& ui_tests() {
@@ -487,6 +573,9 @@ const std::vector<UiTest>& ui_tests() {
         {"dirty-bit", "a page read back from the pagefile decodes with R/W held back; its first write's dirty-bit fault "
                       "sets R/W and D and frees the slot; stepping back undoes it",
          "scenarios/08-hard-and-soft-faults.yaml", 1280, 800, dirty_bit},
+        {"course-picker", "the lesson picker lists the course's chapters and lessons in order with goals and prerequisites, "
+                          "then other scenarios; a click opens a lesson; a broken index falls back to file names",
+         "scenarios/01-demand-zero.yaml", 1280, 800, course_picker},
     };
     return tests;
 }

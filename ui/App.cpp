@@ -48,6 +48,7 @@ App::App(AppOptions options) : m_options(std::move(options)) {
     else if (m_options.width < 1440) m_state.font_size = 14.0f;  // a laptop screen: a little more room
     m_state.font_size_pending = m_state.font_size;
     if (m_options.single_event) m_state.granularity = Granularity::Event;
+    m_state.quiz = !m_options.no_quiz;
 }
 
 App::~App() { shutdown_window(); }
@@ -164,6 +165,7 @@ void App::after_load() {
     m_state.frame_map = MapView{};
     m_state.slot_map = MapView{};
     m_state.breakpoints.clear();
+    m_quiz.clear();
     m_state.status = fmt::format("Loaded {} ({} steps, {} events).", fs::path(m_path).filename().string(),
                                  m_session->step_count(), m_session->event_count());
     m_last_cursor = ~size_t{0};
@@ -208,6 +210,7 @@ void App::reset() {
 
 void App::step_operation(int direction) {
     if (!m_session) return;
+    if (direction > 0 && stop_at_question()) return;
     if (direction > 0 ? !m_session->step_forward() : !m_session->step_back())
         m_state.status = direction > 0 ? "At the end of the lesson." : "At the start.";
     else
@@ -216,6 +219,7 @@ void App::step_operation(int direction) {
 
 void App::step_event(int direction) {
     if (!m_session) return;
+    if (direction > 0 && stop_at_question()) return;
     if (direction > 0 ? !m_session->step_event_forward() : !m_session->step_event_back())
         m_state.status = direction > 0 ? "At the end of the lesson." : "At the start.";
     else
@@ -259,7 +263,28 @@ void App::run_to_breakpoint() {
         m_state.status = "No breakpoints: add one first.";
         return;
     }
+    if (stop_at_question()) return;
     const size_t from = m_session->cursor();
+    // Like Run, it plays the lesson in order: it stops before the first unanswered question on
+    // the way unless a breakpoint matches first.
+    if (m_state.quiz) {
+        const size_t horizon = m_quiz.horizon(*m_session);
+        if (horizon < m_session->step_count()) {
+            const size_t limit = m_session->first_event_of_step(horizon);
+            for (size_t e = from; e < limit; ++e) {
+                m_session->seek_event(e);
+                for (const auto& b : m_state.breakpoints)
+                    if (m_session->matches(b, e)) {
+                        m_session->seek_event(e + 1);
+                        m_state.status = fmt::format("Breakpoint hit at event {} ({}): {}", e, describe_breakpoint(b), m_session->explain(e));
+                        return;
+                    }
+            }
+            m_session->seek_event(limit);
+            stop_at_question();
+            return;
+        }
+    }
     if (m_session->run_to(m_state.breakpoints)) {
         const size_t e = m_session->cursor() - 1;
         std::string which;
@@ -285,6 +310,7 @@ void App::toggle_run() { set_running(!m_state.running); }
 bool App::advance(bool single_event) {
     sim::Session& s = *m_session;
     if (s.cursor() >= s.event_count()) return false;
+    if (stop_at_question()) return false;
     const size_t target = single_event ? s.cursor() + 1 : s.first_event_of_step(s.steps_done() + 1);
     if (!m_state.breakpoints.empty()) {
         for (size_t e = s.cursor(); e < target; ++e) {
@@ -300,6 +326,72 @@ bool App::advance(bool single_event) {
     }
     s.seek_event(target);
     return s.cursor() < s.event_count();
+}
+
+bool App::stop_at_question() {
+    if (!m_session || !m_state.quiz) return false;
+    const sim::Session& s = *m_session;
+    if (s.cursor() >= s.event_count()) return false;
+    const size_t k = s.step_of_event(s.cursor());
+    if (!about_to_start(s, k) || !s.scenario().steps[k].ask || m_quiz.answer_of(k)) return false;
+    m_state.running = false;
+    if (m_quiz.pending == k) {
+        m_state.status = fmt::format("Step {} waits for your answer (or Skip it).", k + 1);
+        return true;
+    }
+    m_quiz.pending = k;
+    m_quiz.input.clear();
+    m_quiz.why.clear();
+    m_quiz.focus_input = true;
+    m_state.status = fmt::format("Step {} asks a question: predict, then see.", k + 1);
+    raise(PanelId::Lesson);
+    return true;
+}
+
+void App::reveal() {
+    // The move the question held back, in the granularity the learner steps by; stays paused so
+    // that the explanation can be read.
+    m_quiz.pending.reset();
+    m_quiz.input.clear();
+    m_quiz.why.clear();
+    if (m_state.granularity == Granularity::Event) m_session->step_event_forward();
+    else m_session->step_forward();
+}
+
+void App::answer_question(const std::string& input) {
+    if (!m_session || !m_quiz.pending) return;
+    const size_t k = *m_quiz.pending;
+    const sim::Question& q = *m_session->scenario().steps[k].ask;
+    std::string why;
+    const auto a = sim::parse_answer(q, input, why);
+    if (!a) {
+        // Not an answer at all (not a number, not a choice): say why and ask again, with an empty box.
+        m_quiz.why = why;
+        m_quiz.input.clear();
+        m_quiz.focus_input = true;
+        return;
+    }
+    const bool right = sim::is_right(q, *a);
+    m_quiz.record(k, QuizAnswer{*a, right});
+    m_state.status = right ? fmt::format("Step {}: right.", k + 1)
+                           : fmt::format("Step {}: not quite: the answer is {}.", k + 1, sim::right_answer_text(q));
+    reveal();
+}
+
+void App::skip_question() {
+    if (!m_session || !m_quiz.pending) return;
+    m_state.status = fmt::format("Step {}: question skipped.", *m_quiz.pending + 1);
+    reveal();
+}
+
+void App::reset_quiz() {
+    m_quiz.clear();
+    m_state.status = "The quiz starts again: every question will be asked.";
+}
+
+void App::set_quiz(bool on) {
+    m_state.quiz = on;
+    if (!on) m_quiz.pending.reset();
 }
 
 void App::update_run(double dt) {
@@ -473,6 +565,25 @@ void App::apply_startup_options() {
     if (!m_session) return;
     if (m_options.at_event) m_session->seek_event(*m_options.at_event);
     else if (m_options.at) seek_step(*m_options.at);
+    m_startup_failed = false;
+    // --answers: the questions the start-up jump passed, answered in order (for screenshots of the
+    // score and the verdicts).
+    size_t given = 0;
+    for (size_t k = 0; k < m_session->step_count() && given < m_options.answers.size(); ++k) {
+        const auto& ask = m_session->scenario().steps[k].ask;
+        if (!ask || m_session->first_event_of_step(k) >= m_session->cursor()) continue;
+        std::string why;
+        if (const auto a = sim::parse_answer(*ask, m_options.answers[given++], why)) m_quiz.record(k, QuizAnswer{*a, sim::is_right(*ask, *a)});
+        else {
+            m_startup_failed = true;
+            std::fprintf(stderr, "pagelab-ui: --answers: step %zu: %s\n", k + 1, why.c_str());
+        }
+    }
+    if (m_options.ask && !stop_at_question()) {
+        m_startup_failed = true;
+        std::fprintf(stderr, "pagelab-ui: --ask: no question waits at the cursor (step %zu has none, or quizzes are off)\n",
+                     m_session->steps_done() + 1);
+    }
     derived();
     if (m_options.process) {
         if (const os::Process* p = machine().find_process(*m_options.process)) {
@@ -514,7 +625,11 @@ void App::begin_frame_state() {
     const float menu_h = ImGui::GetFrameHeight();
     const ImGuiStyle& st = ImGui::GetStyle();
     const float controls_h = 2 * ImGui::GetFrameHeight() + 2 * st.WindowPadding.y + st.ItemSpacing.y + 2;
-    m_layout = compute_layout(ImGui::GetIO().DisplaySize, menu_h, controls_h, classroom, m_state.show);
+    // A question waits only while the cursor stands before its step (any move takes it away), and
+    // while it waits the events of the whole run, which would tell the answer, are not listed.
+    if (m_quiz.pending && (!m_session || !m_state.quiz || !about_to_start(*m_session, *m_quiz.pending))) m_quiz.pending.reset();
+    if (m_quiz.pending) m_state.events_whole_run = false;
+    m_layout = compute_layout(ImGui::GetIO().DisplaySize, menu_h, controls_h, classroom, m_state.show, quiz_on_screen());
     for (size_t s = 0; s < kSlotCount; ++s) {
         if (m_pending_set[s]) m_state.active_in_slot[s] = m_pending_active[s];
         m_pending_set[s] = false;
@@ -554,10 +669,27 @@ void App::begin_frame_state() {
     }
 }
 
+bool App::quiz_on_screen() const {
+    if (m_quiz.pending) return true;
+    if (!m_session || m_session->cursor() == 0) return false;
+    const sim::Session& s = *m_session;
+    const size_t step = s.at_step_boundary() ? s.steps_done() - 1 : s.current_step();
+    return step < s.step_count() && s.scenario().steps[step].ask.has_value();
+}
+
 void App::handle_shortcuts() {
     ImGuiIO& io = ImGui::GetIO();
     if (io.WantTextInput || ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId)) return;
     auto pressed = [](int key, bool repeat) { return ImGui::IsKeyPressed(key, repeat); };
+    // A choice answers with its number (1-5, also on the keypad) or its letter (a-e).
+    if (m_quiz.pending && !io.KeyCtrl && !io.KeyAlt) {
+        const sim::Question& q = *m_session->scenario().steps[*m_quiz.pending].ask;
+        for (size_t c = 0; c < q.choices.size() && c < 5; ++c)
+            if (pressed(GLFW_KEY_1 + int(c), false) || pressed(GLFW_KEY_KP_1 + int(c), false) || pressed(GLFW_KEY_A + int(c), false)) {
+                answer_question(std::string(1, sim::choice_letter(c)));
+                return;
+            }
+    }
     if (pressed(GLFW_KEY_RIGHT, true)) {
         set_running(false);
         io.KeyShift ? step_event(+1) : step_operation(+1);
@@ -684,6 +816,7 @@ int App::run() {
         if (m_options.file.empty()) m_options.file = (fs::path(PAGELAB_SOURCE_DIR) / test->lesson).string();
         m_options.width = test->width;
         m_options.height = test->height;
+        m_state.quiz = test->quiz;
         m_test = std::make_unique<TestDriver>(test->name);
         m_test->wait(3);  // widgets record their rectangles once drawn; modals settle their size
         test->script(*m_test);
@@ -700,7 +833,7 @@ int App::run() {
     if (m_test) return run_test();
     if (m_options.screenshot) {
         const int code = run_screenshot();
-        return code != 0 ? code : (loaded ? 0 : 2);
+        return code != 0 ? code : (loaded && !m_startup_failed ? 0 : 2);
     }
     if (m_options.bench_frames > 0) return run_bench();
     while (!glfwWindowShouldClose(m_window)) {

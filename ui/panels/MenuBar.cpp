@@ -1,5 +1,5 @@
 // The main menu: open a lesson (the course by chapter), reload, panels on and off, classroom
-// mode, fonts, help.
+// mode, fonts, the quiz, help.
 #include "App.h"
 #include "panels/Panels.h"
 
@@ -98,6 +98,17 @@ void draw_menu_bar(App& app) {
         ImGui::EndMenu();
     }
     app.probe().last_item("menu.view");
+    if (ImGui::BeginMenu("Quiz")) {
+        bool on = app.quiz_on();
+        if (ImGui::MenuItem("Ask the questions", nullptr, &on)) app.set_quiz(on);
+        app.probe().last_item("menu.quiz.on");
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("Stop before each step that asks a question, until it is answered (off: questions are shown with their answers)");
+        if (ImGui::MenuItem("Reset score", nullptr, false, app.has_session())) app.reset_quiz();
+        app.probe().last_item("menu.quiz.reset");
+        ImGui::EndMenu();
+    }
+    app.probe().last_item("menu.quiz");
     if (ImGui::BeginMenu("Help")) {
         if (ImGui::MenuItem("Keyboard shortcuts", "F1")) st.open_shortcuts = true;
         ImGui::EndMenu();

@@ -238,6 +238,8 @@ void draw_shortcuts_help(App& app) {
         {"F11", "classroom mode"},
         {"Ctrl + / Ctrl -", "larger / smaller fonts"},
         {"Ctrl+O, Ctrl+R", "open a scenario, reload it"},
+        {"1-5 or a-e", "answer a quiz question's choice"},
+        {"a number, Enter", "answer a quiz question that wants a number"},
         {"Mouse wheel, drag", "zoom and pan the address-space strip and the frame map"},
     };
     if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_SizingFixedFit)) {

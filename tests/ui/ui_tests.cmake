@@ -14,6 +14,7 @@ set(PAGELAB_UI_TESTS
   dirty-bit
   quiz
   quiz-off
+  narrated-group
   course-picker
 )
 set(PAGELAB_UI_RUN ${CMAKE_CURRENT_SOURCE_DIR}/ui/run_ui_test.sh)

@@ -101,8 +101,6 @@ void group_sentence(App& app, const sim::Scenario& sc, size_t step) {
         ImGui::PushFont(app.fonts().bold);
         ImGui::TextUnformatted(range.c_str());
         ImGui::PopFont();
-        ImGui::SameLine();
-        ImGui::TextDisabled("(this is step %zu)", step + 1);
         ImGui::TextUnformatted(g->say.c_str());
     }
     app.probe().value("lesson.group", range + ": " + g->say);

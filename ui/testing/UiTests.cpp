@@ -605,6 +605,36 @@ void quiz_off(TestDriver& t) {
     });
 }
 
+// --- narrated groups (lesson 09 opens with one: the first three references) -----------------------
+
+// The first narrated group of the open lesson.
+const sim::Group* first_group(App& app) {
+    const auto& groups = app.session().scenario().groups;
+    return groups.empty() ? nullptr : &groups.front();
+}
+
+void narrated_group(TestDriver& t) {
+    t.act("stand after the step before the group", [](App& app) {
+        if (const sim::Group* g = first_group(app)) app.seek_step(g->first);
+    });
+    t.check("a step outside a group shows no group sentence", [](App& app) {
+        const sim::Group* g = first_group(app);
+        if (!g) return std::string("the lesson has no narrated group");
+        if (g->first == 0) return std::string();
+        return expect_eq(probe(app, "lesson.group"), std::string("<not drawn>"), "group sentence");
+    });
+    for (int i = 0; i < 2; ++i) {
+        t.key(GLFW_KEY_RIGHT);
+        t.check(fmt::format("step {} of the group: the group's range and sentence above the step's own narration", i + 1), [i](App& app) {
+            const sim::Group* g = first_group(app);
+            if (!g || g->count < 2) return std::string("the lesson's first group has fewer than two steps");
+            if (auto e = expect_eq(app.session().steps_done(), g->first + size_t(i) + 1, "steps done"); !e.empty()) return e;
+            return expect_eq(probe(app, "lesson.group"), fmt::format("Steps {}-{}: {}", g->first + 1, g->first + g->count, g->say),
+                             "group sentence");
+        });
+    }
+}
+
 // --- the course picker -----------------------------------------------------------------------------
 
 std::string joined_chapters(const sim::Course& c) {
@@ -721,6 +751,8 @@ const std::vector<UiTest>& ui_tests() {
          "tests/scenarios/quiz/two-questions.yaml", 1280, 800, quiz, true},
         {"quiz-off", "with quizzes off (Quiz menu) stepping does not stop, and questions are shown with their answers",
          "tests/scenarios/quiz/two-questions.yaml", 1280, 800, quiz_off, true},
+        {"narrated-group", "each step of a narrated group shows the group's steps and sentence above its own narration",
+         "scenarios/09-replacement-fifo.yaml", 1280, 800, narrated_group},
         {"course-picker", "the lesson picker lists the course's chapters and lessons in order with goals and prerequisites, "
                           "then other scenarios; a click opens a lesson; a broken index falls back to file names",
          "scenarios/01-demand-zero.yaml", 1280, 800, course_picker},

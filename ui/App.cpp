@@ -344,6 +344,8 @@ bool App::stop_at_question() {
     m_quiz.why.clear();
     m_quiz.focus_input = true;
     m_state.status = fmt::format("Step {} asks a question: predict, then see.", k + 1);
+    // The question is in the lesson panel: a hidden one comes back, a tab comes to the front.
+    m_state.show[size_t(PanelId::Lesson)] = true;
     raise(PanelId::Lesson);
     return true;
 }

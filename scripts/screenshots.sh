@@ -19,7 +19,7 @@ shot() {  # shot NAME ARGS...: one screenshot, on Xvfb when there is no display
   if [ -n "${DISPLAY:-}" ] && [ -z "${PAGELAB_SCREENSHOTS_XVFB:-}" ]; then
     "$ui" "$@" --screenshot "$out/$name.png" >/dev/null
   else
-    xvfb-run -a -s "-screen 0 1600x1000x24 -nolisten tcp" "$ui" "$@" --screenshot "$out/$name.png" >/dev/null
+    xvfb-run -a -s "-screen 0 1920x1080x24 -nolisten tcp" "$ui" "$@" --screenshot "$out/$name.png" >/dev/null
   fi
   printf '%-16s %7d bytes\n' "$name.png" "$(wc -c <"$out/$name.png")"
 }
@@ -38,5 +38,13 @@ shot side-by-side scenarios/22-two-instances-copy-on-write.yaml --at 5 --size 16
 shot mapped-files scenarios/31-coherence-of-views-and-read-file.yaml --at 13 --size 1280x800
 # Classroom mode: large type, no side columns.
 shot classroom scenarios/01-demand-zero.yaml --at 3 --size 1280x800 --classroom
+# The quiz: lesson 22 stopped before step 3, its question on screen (nothing of the step shown yet).
+shot quiz scenarios/22-two-instances-copy-on-write.yaml --at 2 --ask --size 1280x800
+# The same kind of moment projected: classroom mode at 1920x1080, the question the largest text.
+shot quiz-classroom scenarios/10-replacement-clock.yaml --at 10 --answers 4 --ask --size 1920x1080 --classroom
+# After a wrong answer: the verdict, the right answer and why, above the step's narration.
+shot quiz-answered scenarios/22-two-instances-copy-on-write.yaml --at 5 --answers b,0xA --size 1280x800 --crop Lesson
+# The lesson picker: the course by chapter, each lesson's goal and prerequisites.
+shot picker scenarios/01-demand-zero.yaml --picker --size 1280x800
 # A million frames: one texture, not a million rectangles.
 shot large-machine tests/ui/large-machine.yaml --at 7 --size 1600x1000 --crop "Physical memory"

@@ -48,6 +48,7 @@ App::App(AppOptions options) : m_options(std::move(options)) {
     else if (m_options.width < 1440) m_state.font_size = 14.0f;  // a laptop screen: a little more room
     m_state.font_size_pending = m_state.font_size;
     if (m_options.single_event) m_state.granularity = Granularity::Event;
+    m_state.quiz = !m_options.no_quiz;
 }
 
 App::~App() { shutdown_window(); }
@@ -56,6 +57,7 @@ App::~App() { shutdown_window(); }
 // Files
 
 std::string App::lessons_dir() const {
+    if (m_options.lessons_dir) return *m_options.lessons_dir;
     std::vector<fs::path> candidates = {fs::current_path() / "scenarios"};
     const std::string exe = exe_dir();
     if (!exe.empty()) {
@@ -70,13 +72,44 @@ std::string App::lessons_dir() const {
     return (fs::path(PAGELAB_SOURCE_DIR) / "scenarios").string();
 }
 
+std::string App::default_lesson() {
+    // The course's first lesson; without a course, lesson 01, else the first file by name.
+    const std::string first = lessons_dir() + "/01-demand-zero.yaml";
+    std::error_code ec;
+    if (!m_options.lessons_dir && fs::exists(first, ec)) return first;  // no need to read the library
+    if (const CourseIndex& c = course(); c.course && !c.course->lessons.empty()) return c.course->lessons.front().path;
+    if (fs::exists(first, ec) || lessons().empty()) return first;
+    return lessons().front().path;
+}
+
+void App::set_lessons_dir(const std::string& dir) {
+    m_options.lessons_dir = dir;
+    lessons(true);
+}
+
+const CourseIndex& App::course() {
+    lessons();
+    return m_course;
+}
+
 const std::vector<LessonInfo>& App::lessons(bool rescan) {
     if (m_lessons_scanned && !rescan) return m_lessons;
     m_lessons_scanned = true;
     m_lessons.clear();
+    const std::string dir = lessons_dir();
+    // The course index orders the library; without one (or with a broken one) the picker lists
+    // the files by name and says why.
+    m_course = CourseIndex{};
+    if (const auto index = sim::find_course_near(dir)) {
+        sim::CourseLoad c = sim::load_course(*index);
+        if (c.course) m_course.course = std::move(c.course);
+        else m_course.error = c.error ? c.error->message : *index + ": error: cannot read the course index";
+    } else {
+        m_course.error = fmt::format("{}: there is no course index (course.yaml) here", dir);
+    }
     std::vector<fs::path> files;
     std::error_code ec;
-    for (const auto& entry : fs::directory_iterator(lessons_dir(), ec))
+    for (const auto& entry : fs::directory_iterator(dir, ec))
         if (entry.path().extension() == ".yaml" && !sim::is_course_file(entry.path().string())) files.push_back(entry.path());
     std::sort(files.begin(), files.end());
     for (const fs::path& f : files) {
@@ -87,6 +120,7 @@ const std::vector<LessonInfo>& App::lessons(bool rescan) {
         if (r.scenario) {
             info.title = r.scenario->title;
             info.steps = r.scenario->steps.size();
+            for (const sim::Step& st : r.scenario->steps) info.questions += st.ask ? 1 : 0;
             info.machine = sim::describe_machine(r.scenario->machine);
         } else if (r.error) {
             info.error = r.error->message;
@@ -131,6 +165,7 @@ void App::after_load() {
     m_state.frame_map = MapView{};
     m_state.slot_map = MapView{};
     m_state.breakpoints.clear();
+    m_quiz.clear();
     m_state.status = fmt::format("Loaded {} ({} steps, {} events).", fs::path(m_path).filename().string(),
                                  m_session->step_count(), m_session->event_count());
     m_last_cursor = ~size_t{0};
@@ -175,6 +210,7 @@ void App::reset() {
 
 void App::step_operation(int direction) {
     if (!m_session) return;
+    if (direction > 0 && stop_at_question()) return;
     if (direction > 0 ? !m_session->step_forward() : !m_session->step_back())
         m_state.status = direction > 0 ? "At the end of the lesson." : "At the start.";
     else
@@ -183,6 +219,7 @@ void App::step_operation(int direction) {
 
 void App::step_event(int direction) {
     if (!m_session) return;
+    if (direction > 0 && stop_at_question()) return;
     if (direction > 0 ? !m_session->step_event_forward() : !m_session->step_event_back())
         m_state.status = direction > 0 ? "At the end of the lesson." : "At the start.";
     else
@@ -226,7 +263,28 @@ void App::run_to_breakpoint() {
         m_state.status = "No breakpoints: add one first.";
         return;
     }
+    if (stop_at_question()) return;
     const size_t from = m_session->cursor();
+    // Like Run, it plays the lesson in order: it stops before the first unanswered question on
+    // the way unless a breakpoint matches first.
+    if (m_state.quiz) {
+        const size_t horizon = m_quiz.horizon(*m_session);
+        if (horizon < m_session->step_count()) {
+            const size_t limit = m_session->first_event_of_step(horizon);
+            for (size_t e = from; e < limit; ++e) {
+                m_session->seek_event(e);
+                for (const auto& b : m_state.breakpoints)
+                    if (m_session->matches(b, e)) {
+                        m_session->seek_event(e + 1);
+                        m_state.status = fmt::format("Breakpoint hit at event {} ({}): {}", e, describe_breakpoint(b), m_session->explain(e));
+                        return;
+                    }
+            }
+            m_session->seek_event(limit);
+            stop_at_question();
+            return;
+        }
+    }
     if (m_session->run_to(m_state.breakpoints)) {
         const size_t e = m_session->cursor() - 1;
         std::string which;
@@ -252,6 +310,7 @@ void App::toggle_run() { set_running(!m_state.running); }
 bool App::advance(bool single_event) {
     sim::Session& s = *m_session;
     if (s.cursor() >= s.event_count()) return false;
+    if (stop_at_question()) return false;
     const size_t target = single_event ? s.cursor() + 1 : s.first_event_of_step(s.steps_done() + 1);
     if (!m_state.breakpoints.empty()) {
         for (size_t e = s.cursor(); e < target; ++e) {
@@ -267,6 +326,74 @@ bool App::advance(bool single_event) {
     }
     s.seek_event(target);
     return s.cursor() < s.event_count();
+}
+
+bool App::stop_at_question() {
+    if (!m_session || !m_state.quiz) return false;
+    const sim::Session& s = *m_session;
+    if (s.cursor() >= s.event_count()) return false;
+    const size_t k = s.step_of_event(s.cursor());
+    if (!about_to_start(s, k) || !s.scenario().steps[k].ask || m_quiz.answer_of(k)) return false;
+    m_state.running = false;
+    if (m_quiz.pending == k) {
+        m_state.status = fmt::format("Step {} waits for your answer (or Skip it).", k + 1);
+        return true;
+    }
+    m_quiz.pending = k;
+    m_quiz.input.clear();
+    m_quiz.why.clear();
+    m_quiz.focus_input = true;
+    m_state.status = fmt::format("Step {} asks a question: predict, then see.", k + 1);
+    // The question is in the lesson panel: a hidden one comes back, a tab comes to the front.
+    m_state.show[size_t(PanelId::Lesson)] = true;
+    raise(PanelId::Lesson);
+    return true;
+}
+
+void App::reveal() {
+    // The move the question held back, in the granularity the learner steps by; stays paused so
+    // that the explanation can be read.
+    m_quiz.pending.reset();
+    m_quiz.input.clear();
+    m_quiz.why.clear();
+    if (m_state.granularity == Granularity::Event) m_session->step_event_forward();
+    else m_session->step_forward();
+}
+
+void App::answer_question(const std::string& input) {
+    if (!m_session || !m_quiz.pending) return;
+    const size_t k = *m_quiz.pending;
+    const sim::Question& q = *m_session->scenario().steps[k].ask;
+    std::string why;
+    const auto a = sim::parse_answer(q, input, why);
+    if (!a) {
+        // Not an answer at all (not a number, not a choice): say why and ask again, with an empty box.
+        m_quiz.why = why;
+        m_quiz.input.clear();
+        m_quiz.focus_input = true;
+        return;
+    }
+    const bool right = sim::is_right(q, *a);
+    m_quiz.record(k, QuizAnswer{*a, right});
+    m_state.status = right ? fmt::format("Step {}: right.", k + 1)
+                           : fmt::format("Step {}: not quite: the answer is {}.", k + 1, sim::right_answer_text(q));
+    reveal();
+}
+
+void App::skip_question() {
+    if (!m_session || !m_quiz.pending) return;
+    m_state.status = fmt::format("Step {}: question skipped.", *m_quiz.pending + 1);
+    reveal();
+}
+
+void App::reset_quiz() {
+    m_quiz.clear();
+    m_state.status = "The quiz starts again: every question will be asked.";
+}
+
+void App::set_quiz(bool on) {
+    m_state.quiz = on;
+    if (!on) m_quiz.pending.reset();
 }
 
 void App::update_run(double dt) {
@@ -440,6 +567,25 @@ void App::apply_startup_options() {
     if (!m_session) return;
     if (m_options.at_event) m_session->seek_event(*m_options.at_event);
     else if (m_options.at) seek_step(*m_options.at);
+    m_startup_failed = false;
+    // --answers: the questions the start-up jump passed, answered in order (for screenshots of the
+    // score and the verdicts).
+    size_t given = 0;
+    for (size_t k = 0; k < m_session->step_count() && given < m_options.answers.size(); ++k) {
+        const auto& ask = m_session->scenario().steps[k].ask;
+        if (!ask || m_session->first_event_of_step(k) >= m_session->cursor()) continue;
+        std::string why;
+        if (const auto a = sim::parse_answer(*ask, m_options.answers[given++], why)) m_quiz.record(k, QuizAnswer{*a, sim::is_right(*ask, *a)});
+        else {
+            m_startup_failed = true;
+            std::fprintf(stderr, "pagelab-ui: --answers: step %zu: %s\n", k + 1, why.c_str());
+        }
+    }
+    if (m_options.ask && !stop_at_question()) {
+        m_startup_failed = true;
+        std::fprintf(stderr, "pagelab-ui: --ask: no question waits at the cursor (step %zu has none, or quizzes are off)\n",
+                     m_session->steps_done() + 1);
+    }
     derived();
     if (m_options.process) {
         if (const os::Process* p = machine().find_process(*m_options.process)) {
@@ -461,6 +607,7 @@ void App::apply_startup_options() {
         }
     }
     if (m_options.frame && *m_options.frame < mm().pfn().size()) open_frame(*m_options.frame);
+    if (m_options.picker) m_state.open_picker = true;
     if (m_options.tab) {
         for (size_t p = 0; p < kPanelCount; ++p) {
             std::string t = panel_title(PanelId(p));
@@ -480,7 +627,11 @@ void App::begin_frame_state() {
     const float menu_h = ImGui::GetFrameHeight();
     const ImGuiStyle& st = ImGui::GetStyle();
     const float controls_h = 2 * ImGui::GetFrameHeight() + 2 * st.WindowPadding.y + st.ItemSpacing.y + 2;
-    m_layout = compute_layout(ImGui::GetIO().DisplaySize, menu_h, controls_h, classroom, m_state.show);
+    // A question waits only while the cursor stands before its step (any move takes it away), and
+    // while it waits the events of the whole run, which would tell the answer, are not listed.
+    if (m_quiz.pending && (!m_session || !m_state.quiz || !about_to_start(*m_session, *m_quiz.pending))) m_quiz.pending.reset();
+    if (m_quiz.pending) m_state.events_whole_run = false;
+    m_layout = compute_layout(ImGui::GetIO().DisplaySize, menu_h, controls_h, classroom, m_state.show, quiz_on_screen());
     for (size_t s = 0; s < kSlotCount; ++s) {
         if (m_pending_set[s]) m_state.active_in_slot[s] = m_pending_active[s];
         m_pending_set[s] = false;
@@ -520,10 +671,27 @@ void App::begin_frame_state() {
     }
 }
 
+bool App::quiz_on_screen() const {
+    if (m_quiz.pending) return true;
+    if (!m_session || m_session->cursor() == 0) return false;
+    const sim::Session& s = *m_session;
+    const size_t step = s.at_step_boundary() ? s.steps_done() - 1 : s.current_step();
+    return step < s.step_count() && s.scenario().steps[step].ask.has_value();
+}
+
 void App::handle_shortcuts() {
     ImGuiIO& io = ImGui::GetIO();
     if (io.WantTextInput || ImGui::IsPopupOpen(nullptr, ImGuiPopupFlags_AnyPopupId)) return;
     auto pressed = [](int key, bool repeat) { return ImGui::IsKeyPressed(key, repeat); };
+    // A choice answers with its number (1-5, also on the keypad) or its letter (a-e).
+    if (m_quiz.pending && !io.KeyCtrl && !io.KeyAlt) {
+        const sim::Question& q = *m_session->scenario().steps[*m_quiz.pending].ask;
+        for (size_t c = 0; c < q.choices.size() && c < 5; ++c)
+            if (pressed(GLFW_KEY_1 + int(c), false) || pressed(GLFW_KEY_KP_1 + int(c), false) || pressed(GLFW_KEY_A + int(c), false)) {
+                answer_question(std::string(1, sim::choice_letter(c)));
+                return;
+            }
+    }
     if (pressed(GLFW_KEY_RIGHT, true)) {
         set_running(false);
         io.KeyShift ? step_event(+1) : step_operation(+1);
@@ -650,6 +818,7 @@ int App::run() {
         if (m_options.file.empty()) m_options.file = (fs::path(PAGELAB_SOURCE_DIR) / test->lesson).string();
         m_options.width = test->width;
         m_options.height = test->height;
+        m_state.quiz = test->quiz;
         m_test = std::make_unique<TestDriver>(test->name);
         m_test->wait(3);  // widgets record their rectangles once drawn; modals settle their size
         test->script(*m_test);
@@ -659,14 +828,14 @@ int App::run() {
     if (!m_options.crop.empty()) m_probe.enable(true);  // panel rectangles for the crop
     if (!init_window()) return 3;
 
-    const std::string file = m_options.file.empty() ? lessons_dir() + "/01-demand-zero.yaml" : m_options.file;
+    const std::string file = m_options.file.empty() ? default_lesson() : m_options.file;
     const bool loaded = load(file);
     apply_startup_options();
 
     if (m_test) return run_test();
     if (m_options.screenshot) {
         const int code = run_screenshot();
-        return code != 0 ? code : (loaded ? 0 : 2);
+        return code != 0 ? code : (loaded && !m_startup_failed ? 0 : 2);
     }
     if (m_options.bench_frames > 0) return run_bench();
     while (!glfwWindowShouldClose(m_window)) {

@@ -17,8 +17,10 @@
 #include "Derived.h"
 #include "GlTexture.h"
 #include "Layout.h"
+#include "Quiz.h"
 #include "Theme.h"
 #include "UiState.h"
+#include "sim/Course.h"
 #include "sim/Session.h"
 #include "testing/Probe.h"
 
@@ -46,6 +48,11 @@ struct AppOptions {
     bool single_event = false;               // start in single-event granularity
     std::optional<std::string> compare;      // "A,B": the processes side by side
     std::vector<std::string> crop;           // screenshot only these panels' area (titles, or "frame")
+    bool no_quiz = false;                    // step through questions without stopping
+    bool ask = false;                        // with --at N: show step N+1's question, as Step would
+    std::vector<std::string> answers;        // with --at: the answers to the questions passed, in order
+    std::optional<std::string> lessons_dir;  // the picker's lesson library (default: scenarios/)
+    bool picker = false;                     // open the lesson picker (for screenshots)
 };
 
 struct LessonInfo {
@@ -54,7 +61,14 @@ struct LessonInfo {
     std::string title;
     size_t steps = 0;
     std::string machine;
+    size_t questions = 0;
     std::string error;  // the load error, when the file is invalid
+};
+
+// The lesson library's course index (scenarios/course.yaml), read with the library.
+struct CourseIndex {
+    std::optional<sim::Course> course;
+    std::string error;  // FILE:LINE:COL: error: ..., or why there is no index: the picker lists files
 };
 
 enum class TextureId : uint8_t { Strip, Frames, Slots, PdGrid, PtGrid, Count_ };
@@ -90,7 +104,16 @@ public:
     const AppOptions& options() const { return m_options; }
     ImVec2 window_size() const { return m_window_size; }
     const std::vector<LessonInfo>& lessons(bool rescan = false);
+    const CourseIndex& course();  // read with lessons(); rescanned with it
     std::string lessons_dir() const;
+    void set_lessons_dir(const std::string& dir);  // and rescan
+    std::string default_lesson();                  // what the window opens without a FILE
+    // The quiz: the answers given in this lesson and the question waiting for one.
+    const Quiz& quiz() const { return m_quiz; }
+    Quiz& quiz_input() { return m_quiz; }  // the answer box's text
+    bool quiz_on() const { return m_state.quiz; }
+    // A question waits, or the current step's question is shown with its answer.
+    bool quiz_on_screen() const;
 
     // --- commands: every change of the machine goes through these ----------------------------
     bool load(const std::string& path);
@@ -105,6 +128,13 @@ public:
     void run_to_breakpoint();
     void toggle_run();
     void set_running(bool on);
+    // The quiz. A forward move (Step, Right, Run, Run to breakpoint) into a step with an
+    // unanswered question stops before it and puts the question on screen; answering (or
+    // skipping) it then runs the step. Jumps (scrub bar, End, clicking an event) never stop.
+    void answer_question(const std::string& input);  // a choice's letter, number or text, or a number
+    void skip_question();
+    void reset_quiz();    // forget every answer of this lesson
+    void set_quiz(bool on);
 
     // --- selection helpers -------------------------------------------------------------------
     void select_space(uint16_t space);
@@ -138,6 +168,10 @@ private:
     void handle_shortcuts();
     void update_run(double dt);
     bool advance(bool single_event);  // one move while running; false at the end or on a hit
+    // Before a forward move: true (and the question on screen) when the move would start a step
+    // whose question is unanswered.
+    bool stop_at_question();
+    void reveal();  // the move the question held back: the step (or, by event, its first event)
     void after_load();
     void apply_startup_options();
     void rebuild_fonts_if_needed();
@@ -165,7 +199,10 @@ private:
     std::array<GlTexture, size_t(TextureId::Count_)> m_textures;
     std::array<std::vector<ImU32>, size_t(TextureId::Count_)> m_texels;
     std::vector<LessonInfo> m_lessons;
+    CourseIndex m_course;
     bool m_lessons_scanned = false;
+    Quiz m_quiz;
+    bool m_startup_failed = false;  // --ask found no question, or --answers a non-answer: a screenshot exits 2
 
     GLFWwindow* m_window = nullptr;
     ImVec2 m_window_size{0, 0};

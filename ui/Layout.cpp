@@ -29,7 +29,7 @@ struct Column {
 }  // namespace
 
 LayoutPlan compute_layout(ImVec2 display, float top, float controls_height, bool classroom,
-                          const std::array<bool, kPanelCount>& show) {
+                          const std::array<bool, kPanelCount>& show, bool quiz) {
     LayoutPlan plan;
     auto put = [&](PanelId p, Slot s) { plan.slot_of[size_t(p)] = s; };
     put(PanelId::Controls, Slot::Top);
@@ -46,7 +46,8 @@ LayoutPlan compute_layout(ImVec2 display, float top, float controls_height, bool
         put(PanelId::Physical, Slot::R1);
         put(PanelId::Counters, Slot::R2);
         put(PanelId::Pagefile, Slot::R2);
-        columns = {{0.25f, {{Slot::L1, 0.50f}, {Slot::L2, 0.50f}}},
+        const float lesson = quiz ? 0.78f : 0.50f;
+        columns = {{0.25f, {{Slot::L1, lesson}, {Slot::L2, 1.0f - lesson}}},
                    {0.45f, {{Slot::C1, 0.23f}, {Slot::C2, 0.50f}, {Slot::C3, 0.27f}}},
                    {0.30f, {{Slot::R1, 0.52f}, {Slot::R2, 0.48f}}}};
     } else {

@@ -25,8 +25,9 @@ struct LayoutPlan {
 };
 
 // display: the window size; top: where the panels start (below the menu bar); controls_height:
-// the controls strip's height (it depends on the font, the rest does not).
+// the controls strip's height (it depends on the font, the rest does not); quiz: a quiz question
+// or its answer is on screen, so the lesson takes most of the left column from the events.
 LayoutPlan compute_layout(ImVec2 display, float top, float controls_height, bool classroom,
-                          const std::array<bool, kPanelCount>& show);
+                          const std::array<bool, kPanelCount>& show, bool quiz = false);
 
 }  // namespace pagelab::ui

@@ -255,14 +255,16 @@ Fonts build_fonts(float size_px) {
         f.mono = io.Fonts->AddFontFromFileTTF(mono.c_str(), size_px - 1.0f, &cfg, ranges.Data);
         f.big = io.Fonts->AddFontFromFileTTF(sans.c_str(), std::round(size_px * 1.22f), &cfg, ranges.Data);
         f.bold = io.Fonts->AddFontFromFileTTF(bold.empty() ? sans.c_str() : bold.c_str(), size_px, &cfg, ranges.Data);
-        f.truetype = f.ui && f.mono && f.big && f.bold;
+        f.question = io.Fonts->AddFontFromFileTTF(bold.empty() ? sans.c_str() : bold.c_str(), std::round(size_px * 1.45f), &cfg,
+                                                  ranges.Data);
+        f.truetype = f.ui && f.mono && f.big && f.bold && f.question;
     }
     if (!f.truetype) {
         io.Fonts->Clear();
         ImFontConfig c;
         c.SizePixels = 13.0f;
         f.ui = f.mono = f.bold = io.Fonts->AddFontDefault(&c);
-        f.big = f.ui;
+        f.big = f.question = f.ui;
     }
     io.Fonts->Build();
     return f;

@@ -48,6 +48,7 @@ struct Fonts {
     ImFont* mono = nullptr;
     ImFont* big = nullptr;   // narration
     ImFont* bold = nullptr;
+    ImFont* question = nullptr;  // a quiz question: the largest text on screen
     bool truetype = false;   // DejaVu found; otherwise ImGui's built-in bitmap font
 };
 // Rebuilds the font atlas at this pixel size (call between frames; the caller re-creates the

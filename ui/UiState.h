@@ -82,6 +82,7 @@ struct UiState {
     sim::Breakpoint draft_breakpoint;  // the breakpoint editor's form
     std::string draft_address = "0x00010000";
     std::string status;  // one line under the controls: "breakpoint hit", "at the end", ...
+    bool quiz = true;    // stop at questions (Quiz > Ask the questions; --no-quiz); kept across lessons
 
     // Presentation.
     bool classroom = false;
@@ -93,6 +94,7 @@ struct UiState {
     std::array<PanelId, 16> active_in_slot{};  // the visible tab of each layout slot
     std::optional<PanelId> raise_panel;        // bring this tab to the front next frame
     bool events_whole_run = false;
+    std::string lesson_scrolled_to;           // the quiz card the lesson body last scrolled to
     size_t events_scrolled_to = ~size_t{0};  // the cursor the events list last scrolled to
     int events_scroll_frames = 0;             // frames spent scrolling to it (layout settles)
     bool hex_as_words = false;

@@ -30,6 +30,11 @@ int main(int argc, char** argv) {
     cli.add_flag("--single-event", o.single_event, "Start in single-event granularity");
     cli.add_option("--crop", o.crop, "With --screenshot: keep only these panels (titles, e.g. \"Page tables\", or frame)")
         ->delimiter(',');
+    cli.add_flag("--no-quiz", o.no_quiz, "Do not stop at questions: show them with their answers (Quiz menu)");
+    cli.add_flag("--ask", o.ask, "With --at N: stop at step N+1's question, as Step would (for screenshots)");
+    cli.add_option("--answers", o.answers, "With --at: answer the questions passed on the way, in order (2,b,0x5)")->delimiter(',');
+    cli.add_flag("--picker", o.picker, "Open the lesson picker (File > Open scenario...)");
+    cli.add_option("--lessons", o.lessons_dir, "The lesson library the picker lists (a folder; its course.yaml orders it)");
     cli.add_option("--ui-test", o.ui_test, "Run a built-in UI test (see --list-ui-tests)");
     cli.add_flag("--list-ui-tests", list_tests, "List the built-in UI tests");
     try {

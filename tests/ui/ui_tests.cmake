@@ -12,6 +12,10 @@ set(PAGELAB_UI_TESTS
   large-map
   mapped-file
   dirty-bit
+  quiz
+  quiz-off
+  narrated-group
+  course-picker
 )
 set(PAGELAB_UI_RUN ${CMAKE_CURRENT_SOURCE_DIR}/ui/run_ui_test.sh)
 foreach(t ${PAGELAB_UI_TESTS})
@@ -33,8 +37,13 @@ add_test(NAME "ui: screenshot of an invalid scenario shows the error"
          COMMAND ${PAGELAB_UI_RUN} --expect-png ${CMAKE_CURRENT_BINARY_DIR}/ui-screenshot-error.png --expect-exit 2 --
                  $<TARGET_FILE:pagelab-ui> ${PROJECT_SOURCE_DIR}/tests/scenarios/bad/unknown-key.yaml
                  --screenshot ${CMAKE_CURRENT_BINARY_DIR}/ui-screenshot-error.png --size 1280x800)
+add_test(NAME "ui: screenshot of a quiz question (--at N --ask, --answers)"
+         COMMAND ${PAGELAB_UI_RUN} --expect-png ${CMAKE_CURRENT_BINARY_DIR}/ui-screenshot-quiz.png --
+                 $<TARGET_FILE:pagelab-ui> ${PROJECT_SOURCE_DIR}/tests/scenarios/quiz/two-questions.yaml
+                 --screenshot ${CMAKE_CURRENT_BINARY_DIR}/ui-screenshot-quiz.png --at 2 --answers 0x10000 --ask --size 1280x800)
 add_test(NAME "ui: frame-time bench smoke"
          COMMAND ${PAGELAB_UI_RUN} -- $<TARGET_FILE:pagelab-ui> ${PROJECT_SOURCE_DIR}/scenarios/01-demand-zero.yaml
                  --bench-frames 20 --size 1280x800)
-set_tests_properties("ui: screenshot" "ui: screenshot of an invalid scenario shows the error" "ui: frame-time bench smoke"
+set_tests_properties("ui: screenshot" "ui: screenshot of an invalid scenario shows the error"
+                     "ui: screenshot of a quiz question (--at N --ask, --answers)" "ui: frame-time bench smoke"
                      PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 60)

@@ -177,8 +177,11 @@ void scrub_bar(App& app, float width) {
         ImGui::BeginTooltip();
         ImGui::Text("Step %zu of %zu", k + 1, steps);
         const std::string& say = s.scenario().steps[k].say;
+        // A question still to be answered: its step's narration would tell the answer.
+        const bool asks = s.scenario().steps[k].ask && app.quiz_on() && !app.quiz().answer_of(k) && s.first_event_of_step(k) >= s.cursor();
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 26);
-        if (!say.empty()) ImGui::TextUnformatted(say.c_str());
+        if (asks) ImGui::TextColored(to_vec4(pal.link), "asks a question (%s)", sim::op_name(s.scenario().steps[k].op));
+        else if (!say.empty()) ImGui::TextUnformatted(say.c_str());
         else ImGui::TextDisabled("%s", sim::op_name(s.scenario().steps[k].op));
         ImGui::PopTextWrapPos();
         ImGui::EndTooltip();

@@ -1,5 +1,6 @@
 // The machine's counters at the cursor (with what the current step added) and plots over the
-// whole run: faults by kind, free / standby / modified frames, pagefile use and commit charge.
+// whole run (up to the next unanswered quiz question): faults by kind, free / standby / modified
+// frames, pagefile use and commit charge.
 #include "App.h"
 #include "panels/Panels.h"
 #include "widgets/Plot.h"
@@ -67,6 +68,9 @@ void draw_counters_panel(App& app) {
     const float avail_h = ImGui::GetContentRegionAvail().y - ImGui::GetStyle().ItemSpacing.y * 3;
     const float plot_h = std::max(ImGui::GetFontSize() * 4.0f, avail_h / 3.0f);
     const ImVec2 size(ImGui::GetContentRegionAvail().x, plot_h);
+    // While quizzes are on, the run past the next unanswered question is not shown: the plots
+    // would tell its answer (sample k is the machine after k steps, before step k).
+    const size_t shown = app.quiz_on() ? app.quiz().horizon(s) + 1 : SIZE_MAX;
     plot_lines("##faults",
                {{"demand-zero", pal.page[int(PageClass::DemandZero)], series_of(mm::Counter::DemandZeroFaults)},
                 {"hard", pal.page[int(PageClass::Pagefile)], series_of(mm::Counter::HardFaults)},
@@ -75,16 +79,16 @@ void draw_counters_panel(App& app) {
                 {"dirty-bit", pal.slot_used, series_of(mm::Counter::DirtyBitFaults)},
                 {"AV", pal.fail, series_of(mm::Counter::AccessViolations)},
                 {"guard", pal.page[int(PageClass::Prototype)], series_of(mm::Counter::GuardPageFaults)}},
-               pos, size, pal.plot_bg, "faults:");
+               pos, size, pal.plot_bg, "faults:", shown);
     plot_lines("##frames",
                {{"free", pal.page[int(PageClass::Reserved)], of(rs.free_frames)},
                 {"standby", pal.page[int(PageClass::Transition)], of(rs.standby_frames)},
                 {"modified", pal.page[int(PageClass::Pagefile)], of(rs.modified_frames)}},
-               pos, size, pal.plot_bg, "frames:");
+               pos, size, pal.plot_bg, "frames:", shown);
     plot_lines("##pagefile",
                {{"pagefile used", pal.slot_used, of(rs.pagefile_used)},
                 {"commit charge", pal.page[int(PageClass::DemandZero)], series_of(mm::Counter::CommitCharge)}},
-               pos, size, pal.plot_bg, "pages:");
+               pos, size, pal.plot_bg, "pages:", shown);
     app.end_panel();
 }
 

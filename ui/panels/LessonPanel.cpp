@@ -1,15 +1,244 @@
-// The lesson: its title, the narration of the current step in large type, the call as written,
-// its outcome, and the step's expectations with pass/fail marks.
+// The lesson: its title, the quiz score, the narration of the current step in large type (under
+// its group's sentence when the step belongs to a narrated group), the call as written, its
+// outcome, and the step's expectations with pass/fail marks. When a forward move stopped at a
+// question, the step's question instead, in the largest type on screen, with its choices (or an
+// answer box); once the step has run, the verdict and the explanation above its narration (a
+// question not answered: the answer and the explanation after the outcome).
 #include "App.h"
 #include "panels/Panels.h"
+#include "sim/Quiz.h"
 #include "sim/Trace.h"
 #include "widgets/Widgets.h"
 
 #include <fmt/format.h>
+#include <imgui_stdlib.h>
 
 namespace pagelab::ui {
 
 namespace {
+
+ImU32 with_alpha(ImU32 c, unsigned alpha) { return (c & 0x00FFFFFFu) | (ImU32(alpha) << 24); }
+
+// A framed block of content: a tinted background and a coloured edge on the left, drawn behind
+// the content once its height is known (the draw list's channel 0 lies under channel 1).
+class Card {
+public:
+    // out: where the card was drawn, once it is (for scrolling it into view).
+    Card(ImU32 tint, ImU32 edge, ImRect* out = nullptr) : m_tint(tint), m_edge(edge), m_out(out) {
+        m_dl = ImGui::GetWindowDrawList();
+        m_dl->ChannelsSplit(2);
+        m_dl->ChannelsSetCurrent(1);
+        m_pad = std::floor(ImGui::GetFontSize() * 0.6f);
+        m_top = ImGui::GetCursorScreenPos();
+        m_width = ImGui::GetContentRegionAvail().x;
+        ImGui::Dummy(ImVec2(0, m_pad * 0.5f));
+        ImGui::Indent(m_pad);
+        // Text wraps inside the card's right padding (local coordinates).
+        ImGui::PushTextWrapPos(ImGui::GetCursorPos().x + m_width - 2 * m_pad);
+    }
+    ~Card() {
+        ImGui::PopTextWrapPos();
+        ImGui::Unindent(m_pad);
+        ImGui::Dummy(ImVec2(0, m_pad * 0.5f));
+        const ImVec2 bottom(m_top.x + m_width, ImGui::GetCursorScreenPos().y - ImGui::GetStyle().ItemSpacing.y);
+        m_dl->ChannelsSetCurrent(0);
+        m_dl->AddRectFilled(m_top, bottom, m_tint, 4.0f);
+        m_dl->AddRectFilled(m_top, ImVec2(m_top.x + 4, bottom.y), m_edge, 2.0f);
+        m_dl->ChannelsMerge();
+        if (m_out) *m_out = ImRect(m_top, bottom);
+        ImGui::Spacing();
+    }
+    Card(const Card&) = delete;
+    Card& operator=(const Card&) = delete;
+    // The width content may take inside the padding.
+    float inner_width() const { return m_width - 2 * m_pad; }
+
+private:
+    ImDrawList* m_dl;
+    ImU32 m_tint, m_edge;
+    ImRect* m_out;
+    ImVec2 m_top;
+    float m_width = 0, m_pad = 0;
+};
+
+// Scrolls the lesson body once (per key) so that a quiz card is in view: all of it when it fits,
+// else its top.
+void scroll_into_view(App& app, const ImRect& r, const std::string& key) {
+    ImGuiWindow* w = ImGui::GetCurrentWindow();
+    const std::string k = fmt::format("{}:{:.0f}", key, w->InnerRect.GetHeight());
+    if (app.state().lesson_scrolled_to == k) return;
+    app.state().lesson_scrolled_to = k;
+    ImRect target = r;
+    target.Max.y = std::min(target.Max.y, target.Min.y + w->InnerRect.GetHeight() - ImGui::GetStyle().ItemSpacing.y);
+    ImGui::ScrollToRect(w, target, ImGuiScrollFlags_KeepVisibleEdgeY);
+}
+
+// A button as wide as asked whose label wraps: a choice can be a whole sentence.
+bool wrapped_button(const char* id, const std::string& text, ImFont* font, float width) {
+    ImGui::PushFont(font);
+    const ImVec2 pad(ImGui::GetFontSize() * 0.5f, ImGui::GetFontSize() * 0.3f);
+    const float wrap = std::max(10.0f, width - 2 * pad.x);
+    const ImVec2 ts = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const ImVec2 size(width, ts.y + 2 * pad.y);
+    const bool pressed = ImGui::InvisibleButton(id, size);
+    const ImGuiCol bg = ImGui::IsItemActive() ? ImGuiCol_ButtonActive : ImGui::IsItemHovered() ? ImGuiCol_ButtonHovered : ImGuiCol_Button;
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(p, p + size, ImGui::GetColorU32(bg), 4.0f);
+    dl->AddText(font, font->FontSize, p + pad, ImGui::GetColorU32(ImGuiCol_Text), text.c_str(), nullptr, wrap);
+    ImGui::PopFont();
+    return pressed;
+}
+
+// "Steps 5-8" and the group's sentence, told above the narration of each of its steps.
+void group_sentence(App& app, const sim::Scenario& sc, size_t step) {
+    const sim::Group* g = sc.group_of(step);
+    if (!g) return;
+    const Palette& pal = app.colours();
+    const std::string range = g->count > 1 ? fmt::format("Steps {}-{}", g->first + 1, g->first + g->count) : fmt::format("Step {}", g->first + 1);
+    {
+        Card card(with_alpha(pal.text_dim, 0x22), pal.text_dim);
+        ImGui::PushFont(app.fonts().bold);
+        ImGui::TextUnformatted(range.c_str());
+        ImGui::PopFont();
+        ImGui::TextUnformatted(g->say.c_str());
+    }
+    app.probe().value("lesson.group", range + ": " + g->say);
+}
+
+// The score, and the action that starts the quiz again.
+void score_line(App& app, const sim::Session& s) {
+    const QuizScore score = app.quiz().score(s);
+    if (score.questions == 0) return;
+    const Palette& pal = app.colours();
+    if (!app.quiz_on()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, pal.text_dim);
+        text_wrapped(fmt::format("Quiz off: {} question{} shown with {} answer{} (Quiz menu).", score.questions,
+                                 score.questions == 1 ? " is" : "s are", score.questions == 1 ? "its" : "their",
+                                 score.questions == 1 ? "" : "s"));
+        ImGui::PopStyleColor();
+        app.probe().value("quiz.score", "off");
+        return;
+    }
+    ImGui::PushFont(app.fonts().bold);
+    ImGui::AlignTextToFramePadding();
+    ImGui::TextUnformatted("Quiz:");
+    ImGui::PopFont();
+    ImGui::SameLine();
+    const std::string text = score.text();
+    const float button_w = ImGui::CalcTextSize("Reset score").x + ImGui::GetStyle().FramePadding.x * 2;
+    const bool room = ImGui::GetContentRegionAvail().x > ImGui::CalcTextSize(text.c_str()).x + button_w + ImGui::GetFontSize() * 2;
+    ImGui::PushStyleColor(ImGuiCol_Text, score.answered && score.right == score.answered ? pal.pass : pal.text);
+    ImGui::TextUnformatted(text.c_str());
+    ImGui::PopStyleColor();
+    app.probe().value("quiz.score", text);
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Answered, right, skipped by a jump, still to come. Quiz > Reset score forgets the answers.");
+    // Where the line has room; the Quiz menu always has it.
+    if (score.answered == 0 || !room) return;
+    ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - button_w);
+    if (ImGui::SmallButton("Reset score")) app.reset_quiz();
+    app.probe().last_item("quiz.reset");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Forget the answers: stepping into a question asks it again");
+}
+
+// The question a forward move stopped at: the question, the choices as buttons (or a box for a
+// number), how to answer, and Skip.
+void question_card(App& app, size_t step) {
+    const sim::Question& q = *app.session().scenario().steps[step].ask;
+    const Palette& pal = app.colours();
+    Quiz& quiz = app.quiz_input();
+    std::optional<std::string> answer;
+    bool skip = false;
+    ImRect drawn;
+    {
+        Card card(with_alpha(pal.link, 0x26), pal.link, &drawn);
+        text_coloured(pal.link, "QUESTION - predict, then see");
+        ImGui::PushFont(app.fonts().question);
+        ImGui::TextUnformatted(q.question.c_str());
+        ImGui::PopFont();
+        app.probe().value("quiz.question", q.question);
+        ImGui::Spacing();
+        if (q.has_choices()) {
+            for (size_t c = 0; c < q.choices.size(); ++c) {
+                const std::string id = fmt::format("##choice{}", c);
+                const std::string label = fmt::format("{}) {}", sim::choice_letter(c), q.choices[c]);
+                if (wrapped_button(id.c_str(), label, app.fonts().big, card.inner_width())) answer = std::string(1, sim::choice_letter(c));
+                app.probe().last_item(fmt::format("quiz.choice.{}", sim::choice_letter(c)));
+            }
+            ImGui::TextDisabled("Click an answer, or press 1-%zu or a-%c.", q.choices.size(), sim::choice_letter(q.choices.size() - 1));
+        } else {
+            ImGui::PushFont(app.fonts().question);
+            const float button_w = ImGui::CalcTextSize("Answer").x + ImGui::GetStyle().FramePadding.x * 2;
+            ImGui::SetNextItemWidth(std::min(ImGui::GetFontSize() * 9, card.inner_width() - button_w - ImGui::GetStyle().ItemSpacing.x));
+            if (quiz.focus_input) {
+                ImGui::SetKeyboardFocusHere();
+                quiz.focus_input = false;
+            }
+            const bool enter = ImGui::InputTextWithHint("##answer", "number", &quiz.input, ImGuiInputTextFlags_EnterReturnsTrue |
+                                                                                          ImGuiInputTextFlags_AutoSelectAll);
+            app.probe().last_item("quiz.input");
+            ImGui::SameLine();
+            const bool clicked = ImGui::Button("Answer");
+            app.probe().last_item("quiz.submit");
+            ImGui::PopFont();
+            if (enter || clicked) answer = quiz.input;
+            ImGui::TextDisabled("Type a number (decimal or 0x-hex) and press Enter.");
+        }
+        if (!quiz.why.empty()) {
+            text_coloured(pal.fail, quiz.why);
+            app.probe().value("quiz.why", quiz.why);
+        }
+        skip = ImGui::SmallButton("Skip this question");
+        app.probe().last_item("quiz.skip");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run the step without answering: the question counts as skipped, not wrong");
+    }
+    scroll_into_view(app, drawn, fmt::format("q{}", step));
+    // The answer runs the step: after the card is drawn, so that the frame shows one state.
+    if (skip) app.skip_question();
+    else if (answer) app.answer_question(*answer);
+}
+
+// After the step has run: the question, the verdict with the right answer, and the explanation.
+void answer_card(App& app, size_t step) {
+    const sim::Question& q = *app.session().scenario().steps[step].ask;
+    const Palette& pal = app.colours();
+    const QuizAnswer* given = app.quiz().answer_of(step);
+    std::string verdict;
+    ImU32 colour = pal.link;
+    std::string you;
+    if (given && given->right) {
+        verdict = fmt::format("{} Right: {}", icons().pass, sim::right_answer_text(q));
+        colour = pal.pass;
+    } else if (given) {
+        verdict = fmt::format("{} Not quite: the answer is {}", icons().fail, sim::right_answer_text(q));
+        you = "You answered " + sim::answer_text(q, given->answer) + ".";
+        colour = pal.fail;
+    } else if (app.quiz_on()) {
+        verdict = "Skipped: the answer is " + sim::right_answer_text(q);
+    } else {
+        verdict = "Answer: " + sim::right_answer_text(q);
+    }
+    ImRect drawn;
+    {
+        Card card(with_alpha(colour, 0x22), colour, &drawn);
+        ImGui::TextDisabled("Question:");
+        ImGui::SameLine();
+        ImGui::TextUnformatted(q.question.c_str());
+        ImGui::PushFont(app.fonts().big);
+        text_coloured(colour, verdict);
+        ImGui::PopFont();
+        if (!you.empty()) ImGui::TextUnformatted(you.c_str());
+        ImGui::PushFont(app.fonts().bold);
+        ImGui::TextUnformatted("Why:");
+        ImGui::PopFont();
+        ImGui::SameLine();
+        ImGui::TextUnformatted(q.explain.c_str());
+    }
+    if (given) scroll_into_view(app, drawn, fmt::format("a{}@{}", step, app.session().cursor()));
+    app.probe().value("quiz.verdict", verdict);
+    app.probe().value("quiz.explain", q.explain);
+}
 
 void expectation_list(App& app, size_t step, bool done) {
     const sim::StepResult& r = app.session().result(step);
@@ -43,6 +272,66 @@ void expectation_list(App& app, size_t step, bool done) {
     app.probe().value("lesson.checks", done ? fmt::format("{} passed, {} failed", passed, r.checks.size() - passed) : "pending");
 }
 
+// "Step 3 of 12", its label, and how far a step in progress has got.
+void step_heading(App& app, size_t step, bool done, bool asking) {
+    const sim::Session& s = app.session();
+    const sim::Step& st = s.scenario().steps[step];
+    const Palette& pal = app.colours();
+    ImGui::PushFont(app.fonts().bold);
+    ImGui::Text("Step %zu of %zu", step + 1, s.step_count());
+    ImGui::PopFont();
+    if (asking) {
+        ImGui::SameLine();
+        chip("question first", pal.link);
+    }
+    if (!st.label.empty()) {
+        ImGui::SameLine();
+        chip(st.label, pal.link);
+    }
+    if (!done && !asking) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("(in progress: event %zu of %zu)", s.cursor() - s.first_event_of_step(step),
+                            s.first_event_of_step(step + 1) - s.first_event_of_step(step));
+    }
+}
+
+void narration(App& app, const sim::Step& st) {
+    if (st.say.empty()) return;
+    ImGui::PushFont(app.fonts().big);
+    text_wrapped(st.say);
+    ImGui::PopFont();
+}
+
+void call_as_written(App& app, const sim::Step& st) {
+    if (st.op == sim::Op::Pause) return;
+    ImGui::PushFont(app.fonts().mono);
+    ImGui::PushStyleColor(ImGuiCol_Text, app.colours().text_dim);
+    text_wrapped(sim::describe_step(st));
+    ImGui::PopStyleColor();
+    ImGui::PopFont();
+}
+
+// The next step's narration (its group's sentence when it opens a group); for a step whose
+// question is still to be answered, only that it asks one, since its narration tells the answer.
+void next_step(App& app, size_t next) {
+    const sim::Session& s = app.session();
+    const sim::Scenario& sc = s.scenario();
+    const sim::Step& st = sc.steps[next];
+    const Palette& pal = app.colours();
+    ImGui::TextDisabled("Next:");
+    ImGui::SameLine();
+    ImGui::PushStyleColor(ImGuiCol_Text, pal.text_dim);
+    if (sc.starts_group(next)) {
+        const sim::Group& g = *sc.group_of(next);
+        text_wrapped(fmt::format("Steps {}-{}: {}", g.first + 1, g.first + g.count, g.say));
+    }
+    const bool asks = st.ask && app.quiz_on() && !app.quiz().answer_of(next);
+    text_wrapped(st.say.empty() || asks ? sim::describe_step(st) : st.say);
+    ImGui::PopStyleColor();
+    if (asks) text_coloured(pal.link, "It asks a question first: predict, then see.");
+    app.probe().value("lesson.next", asks ? "asks" : st.say);
+}
+
 }  // namespace
 
 void draw_lesson_panel(App& app) {
@@ -63,22 +352,42 @@ void draw_lesson_panel(App& app) {
     text_wrapped(sim::describe_machine(sc.machine));
     ImGui::PopStyleColor();
     if (s.failed_steps() > 0) text_coloured(pal.fail, fmt::format("{} step(s) of this lesson fail their expectations.", s.failed_steps()));
+    score_line(app, s);
     ImGui::Separator();
+
+    ImGui::BeginChild("##lesson-body", ImVec2(0, 0), false);
+    // A question waits: the step it holds back, by its call as written, then the question. The
+    // step's narration tells what happens (as `pagelab quiz` prints it after the answer), so it
+    // waits too, with the outcome and the expectations; the cursor stands before the step.
+    if (const auto pending = app.quiz().pending) {
+        const sim::Step& st = sc.steps[*pending];
+        step_heading(app, *pending, false, true);
+        group_sentence(app, sc, *pending);
+        call_as_written(app, st);
+        ImGui::Spacing();
+        app.probe().value("lesson.step", std::to_string(*pending + 1));
+        app.probe().value("lesson.say", "");
+        app.probe().value("quiz.pending", std::to_string(*pending + 1));
+        question_card(app, *pending);
+        ImGui::EndChild();
+        app.end_panel();
+        return;
+    }
 
     const bool started = s.cursor() > 0;
     const size_t step = !started ? 0 : s.at_step_boundary() ? s.steps_done() - 1 : s.current_step();
     const bool done = started && s.first_event_of_step(step + 1) <= s.cursor();
-    ImGui::BeginChild("##lesson-body", ImVec2(0, 0), false);
     if (!started) {
         ImGui::PushFont(app.fonts().big);
         ImGui::TextUnformatted("Before the first step");
         ImGui::PopFont();
         text_wrapped(sc.summary.empty() ? "Press Step (or the Right key) to begin." : sc.summary);
+        const QuizScore score = app.quiz().score(s);
+        if (score.questions > 0 && app.quiz_on())
+            text_coloured(pal.link, fmt::format("This lesson asks {} question{}: each stops the lesson before its step. Predict, then see.",
+                                                score.questions, score.questions == 1 ? "" : "s"));
         ImGui::Spacing();
-        if (!sc.steps.empty()) {
-            ImGui::TextDisabled("First step:");
-            text_wrapped(sc.steps[0].say.empty() ? sim::describe_step(sc.steps[0]) : sc.steps[0].say);
-        }
+        if (!sc.steps.empty()) next_step(app, 0);
         app.probe().value("lesson.step", "0");
         app.probe().value("lesson.say", "");
         ImGui::EndChild();
@@ -88,32 +397,19 @@ void draw_lesson_panel(App& app) {
 
     const sim::Step& st = sc.steps[step];
     const sim::StepResult& r = s.result(step);
-    ImGui::PushFont(app.fonts().bold);
-    ImGui::Text("Step %zu of %zu", step + 1, sc.steps.size());
-    ImGui::PopFont();
-    if (!st.label.empty()) {
-        ImGui::SameLine();
-        chip(st.label, pal.link);
-    }
-    if (!done) {
-        ImGui::SameLine();
-        ImGui::TextDisabled("(in progress: event %zu of %zu)", s.cursor() - s.first_event_of_step(step),
-                            s.first_event_of_step(step + 1) - s.first_event_of_step(step));
-    }
-    if (!st.say.empty()) {
-        ImGui::PushFont(app.fonts().big);
-        text_wrapped(st.say);
-        ImGui::PopFont();
-    }
+    step_heading(app, step, done, false);
+    group_sentence(app, sc, step);
+    // An answer's verdict first, where the question stood: the learner's eye is there already.
+    // A question not answered (skipped by a jump, or quizzes off) comes after the outcome, with
+    // its answer, as `pagelab run` prints it.
+    const bool answered = st.ask && app.quiz().answer_of(step);
+    if (answered) answer_card(app, step);
+    narration(app, st);
     app.probe().value("lesson.step", std::to_string(step + 1));
     app.probe().value("lesson.say", st.say);
     ImGui::Spacing();
     if (st.op != sim::Op::Pause) {
-        ImGui::PushFont(app.fonts().mono);
-        ImGui::PushStyleColor(ImGuiCol_Text, pal.text_dim);
-        text_wrapped(sim::describe_step(st));
-        ImGui::PopStyleColor();
-        ImGui::PopFont();
+        call_as_written(app, st);
         if (done) {
             const std::string outcome = sim::describe_result(st, r);
             ImGui::PushStyleColor(ImGuiCol_Text, r.ok ? pal.pass : pal.fail);
@@ -123,6 +419,10 @@ void draw_lesson_panel(App& app) {
         }
         if (!r.note.empty()) text_coloured(pal.fail, r.note);
     }
+    if (st.ask && !answered) {
+        ImGui::Spacing();
+        answer_card(app, step);
+    }
     ImGui::Spacing();
     ImGui::PushFont(app.fonts().bold);
     ImGui::TextUnformatted("Expectations");
@@ -131,12 +431,7 @@ void draw_lesson_panel(App& app) {
     if (step + 1 < sc.steps.size()) {
         ImGui::Spacing();
         ImGui::Separator();
-        const sim::Step& next = sc.steps[step + 1];
-        ImGui::TextDisabled("Next:");
-        ImGui::SameLine();
-        ImGui::PushStyleColor(ImGuiCol_Text, pal.text_dim);
-        text_wrapped(next.say.empty() ? sim::describe_step(next) : next.say);
-        ImGui::PopStyleColor();
+        next_step(app, step + 1);
     } else if (done) {
         ImGui::Spacing();
         text_coloured(pal.pass, "End of the lesson.");

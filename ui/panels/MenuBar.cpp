@@ -1,13 +1,70 @@
-// The main menu: open a lesson, reload, panels on and off, classroom mode, fonts, help.
+// The main menu: open a lesson (the course by chapter), reload, panels on and off, classroom
+// mode, fonts, the quiz, help.
 #include "App.h"
 #include "panels/Panels.h"
 
 #include <cmath>
 #include <filesystem>
+#include <set>
+
+#include <fmt/format.h>
 
 #include <GLFW/glfw3.h>
 
 namespace pagelab::ui {
+
+namespace {
+
+const LessonInfo* find_lesson(const std::vector<LessonInfo>& lessons, const std::string& file) {
+    for (const LessonInfo& l : lessons)
+        if (l.file == file) return &l;
+    return nullptr;
+}
+
+void lesson_item(App& app, const std::string& label, const std::string& path) {
+    if (ImGui::MenuItem(label.c_str(), nullptr, path == app.scenario_path())) app.load(path);
+}
+
+// File > Lessons: one submenu per chapter of the course, then the folder's other scenarios; the
+// files by name when there is no usable course index.
+void lessons_menu(App& app) {
+    const auto& lessons = app.lessons();
+    const CourseIndex& index = app.course();
+    if (!index.course) {
+        if (!index.error.empty()) {
+            ImGui::TextDisabled("No course order: the course index could not be read.");
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", index.error.c_str());
+            ImGui::Separator();
+        }
+        for (const LessonInfo& l : lessons) lesson_item(app, l.title.empty() ? l.file : l.file + "  -  " + l.title, l.path);
+        return;
+    }
+    const sim::Course& c = *index.course;
+    std::set<std::string> in_course;
+    for (const sim::CourseLesson& l : c.lessons) in_course.insert(l.id + ".yaml");
+    for (size_t ch = 0; ch < c.chapters.size(); ++ch) {
+        if (!ImGui::BeginMenu(fmt::format("{}. {}", ch + 1, c.chapters[ch].title).c_str())) continue;
+        for (size_t li : c.chapters[ch].lessons) {
+            const sim::CourseLesson& l = c.lessons[li];
+            const LessonInfo* info = find_lesson(lessons, l.id + ".yaml");
+            lesson_item(app, fmt::format("{:2}  {}", l.number, l.title), info ? info->path : l.path);
+            if (ImGui::IsItemHovered() && !l.goal.empty()) ImGui::SetTooltip("%s", l.goal.c_str());
+        }
+        ImGui::EndMenu();
+    }
+    std::vector<const LessonInfo*> others;
+    for (const LessonInfo& l : lessons)
+        if (!in_course.count(l.file)) others.push_back(&l);
+    if (!others.empty()) {
+        ImGui::Separator();
+        if (ImGui::BeginMenu("Other scenarios")) {
+            for (const LessonInfo* l : others) lesson_item(app, l->title.empty() ? l->file : l->file + "  -  " + l->title, l->path);
+            ImGui::EndMenu();
+        }
+    }
+}
+
+}  // namespace
 
 void draw_menu_bar(App& app) {
     UiState& st = app.state();
@@ -17,10 +74,7 @@ void draw_menu_bar(App& app) {
         app.probe().last_item("menu.file.open");
         if (ImGui::MenuItem("Reload", "Ctrl+R", false, !app.scenario_path().empty())) app.reload();
         if (ImGui::BeginMenu("Lessons")) {
-            for (const LessonInfo& l : app.lessons()) {
-                const std::string label = l.title.empty() ? l.file : l.file + "  -  " + l.title;
-                if (ImGui::MenuItem(label.c_str(), nullptr, l.path == app.scenario_path())) app.load(l.path);
-            }
+            lessons_menu(app);
             ImGui::EndMenu();
         }
         ImGui::Separator();
@@ -44,6 +98,17 @@ void draw_menu_bar(App& app) {
         ImGui::EndMenu();
     }
     app.probe().last_item("menu.view");
+    if (ImGui::BeginMenu("Quiz")) {
+        bool on = app.quiz_on();
+        if (ImGui::MenuItem("Ask the questions", nullptr, &on)) app.set_quiz(on);
+        app.probe().last_item("menu.quiz.on");
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("Stop before each step that asks a question, until it is answered (off: questions are shown with their answers)");
+        if (ImGui::MenuItem("Reset score", nullptr, false, app.has_session())) app.reset_quiz();
+        app.probe().last_item("menu.quiz.reset");
+        ImGui::EndMenu();
+    }
+    app.probe().last_item("menu.quiz");
     if (ImGui::BeginMenu("Help")) {
         if (ImGui::MenuItem("Keyboard shortcuts", "F1")) st.open_shortcuts = true;
         ImGui::EndMenu();

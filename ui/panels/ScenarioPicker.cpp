@@ -1,12 +1,90 @@
-// The scenario picker (the lesson library, or any path), the load-error dialog (the parser's
-// FILE:LINE:COL: error: message, never a crash) and the keyboard help.
+// The scenario picker (the course by chapter, then the folder's other scenarios; or any path),
+// the load-error dialog (the parser's FILE:LINE:COL: error: message, never a crash) and the
+// keyboard help.
 #include "App.h"
 #include "panels/Panels.h"
 #include "widgets/Widgets.h"
 
+#include <set>
+
+#include <fmt/format.h>
 #include <imgui_stdlib.h>
 
 namespace pagelab::ui {
+
+namespace {
+
+std::string join(const std::vector<std::string>& parts, const char* sep) {
+    std::string out;
+    for (const std::string& p : parts) out += (out.empty() ? "" : sep) + p;
+    return out;
+}
+
+const LessonInfo* find_lesson(const std::vector<LessonInfo>& lessons, const std::string& file) {
+    for (const LessonInfo& l : lessons)
+        if (l.file == file) return &l;
+    return nullptr;
+}
+
+// One lesson: the whole row is one selectable, as tall as the row's wrapped text, so a click
+// anywhere on it opens the lesson. Returns true when it was clicked.
+bool lesson_row(App& app, const std::string& first, const std::string& title, const std::string& below, const std::string& after,
+                const LessonInfo* info, const std::string& probe_name) {
+    const Palette& pal = app.colours();
+    ImGui::TableNextRow();
+    auto cell_height = [](float y0) { return ImGui::GetCursorPosY() - y0 - ImGui::GetStyle().ItemSpacing.y; };
+    ImGui::TableSetColumnIndex(1);
+    float y0 = ImGui::GetCursorPosY();
+    if (info && !info->error.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, pal.fail);
+        text_wrapped("invalid: " + info->error);
+        ImGui::PopStyleColor();
+    } else {
+        text_wrapped(title);
+    }
+    if (!below.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, pal.text_dim);
+        text_wrapped(below);
+        ImGui::PopStyleColor();
+    }
+    float h = cell_height(y0);
+    ImGui::TableSetColumnIndex(2);
+    if (!after.empty()) ImGui::TextDisabled("%s", after.c_str());
+    ImGui::TableSetColumnIndex(3);
+    if (info && info->error.empty()) {
+        y0 = ImGui::GetCursorPosY();
+        ImGui::PushStyleColor(ImGuiCol_Text, pal.text_dim);
+        std::string what = fmt::format("{} step{}", info->steps, info->steps == 1 ? "" : "s");
+        if (info->questions) what += fmt::format(", {} question{}", info->questions, info->questions == 1 ? "" : "s");
+        text_wrapped(what + "; " + info->machine);
+        ImGui::PopStyleColor();
+        h = std::max(h, cell_height(y0));
+    }
+    ImGui::TableSetColumnIndex(0);
+    const bool current = info && info->path == app.scenario_path();
+    const bool clicked = ImGui::Selectable(fmt::format("{}##{}", first, probe_name).c_str(), current,
+                                           ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap, ImVec2(0, h));
+    app.probe().last_item("picker.row." + probe_name);
+    return clicked;
+}
+
+// A chapter's title and goal on a tinted band (the # column is the lessons' numbers: left empty).
+void chapter_row(App& app, const std::string& title, const std::string& goal, size_t index) {
+    ImGui::TableNextRow();
+    ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, ImGui::GetColorU32(ImGuiCol_TableHeaderBg));
+    ImGui::TableSetColumnIndex(1);
+    ImGui::PushFont(app.fonts().bold);
+    text_wrapped(title);
+    app.probe().last_item(fmt::format("picker.chapter.{}", index));
+    ImGui::PopFont();
+    if (!goal.empty()) {
+        ImGui::PushStyleColor(ImGuiCol_Text, app.colours().text_dim);
+        text_wrapped(goal);
+        ImGui::PopStyleColor();
+    }
+}
+
+}  // namespace
 
 void draw_scenario_picker(App& app) {
     UiState& st = app.state();
@@ -16,39 +94,86 @@ void draw_scenario_picker(App& app) {
         st.open_picker = false;
     }
     const ImVec2 ws = app.window_size();
-    ImGui::SetNextWindowSize(ImVec2(std::floor(ws.x * 0.62f), std::floor(ws.y * 0.66f)), ImGuiCond_Appearing);
+    ImGui::SetNextWindowSize(ImVec2(std::floor(ws.x * 0.7f), std::floor(ws.y * 0.8f)), ImGuiCond_Appearing);
     ImGui::SetNextWindowPos(ImVec2(ws.x * 0.5f, ws.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
     if (!ImGui::BeginPopupModal("Open a scenario", nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
     const Palette& pal = app.colours();
     const auto& lessons = app.lessons();
-    ImGui::TextDisabled("The lesson library: %s", app.lessons_dir().c_str());
+    const CourseIndex& index = app.course();
+    const sim::Course* course = index.course ? &*index.course : nullptr;
+    if (course) {
+        ImGui::PushFont(app.fonts().bold);
+        text_wrapped(course->title);
+        ImGui::PopFont();
+        ImGui::TextDisabled("%zu lessons in %zu chapters, in teaching order  -  %s", course->lessons.size(), course->chapters.size(),
+                            app.lessons_dir().c_str());
+    } else {
+        ImGui::TextDisabled("The lesson library: %s", app.lessons_dir().c_str());
+        // Without a course index the folder is listed by file name, and the index's error says why.
+        ImGui::PushStyleColor(ImGuiCol_Text, pal.fail);
+        text_wrapped("No course order: " + index.error);
+        ImGui::PopStyleColor();
+    }
+    app.probe().value("picker.course_error", index.error);
     app.probe().value("picker.count", std::to_string(lessons.size()));
+
+    std::vector<std::string> chapters_drawn, order_drawn, others_drawn;
+    bool picked = false;
+    auto open = [&](const std::string& path) {
+        app.load(path);  // a bad file shows its error over the lesson that stays open
+        picked = true;
+    };
     const float bottom = ImGui::GetFrameHeightWithSpacing() * 2.4f;
-    if (ImGui::BeginTable("##lessons", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
+    if (ImGui::BeginTable("##lessons", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
                                               ImGuiTableFlags_SizingStretchProp,
                           ImVec2(0, ImGui::GetContentRegionAvail().y - bottom))) {
         ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn("File", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-        ImGui::TableSetupColumn("Title", ImGuiTableColumnFlags_WidthStretch, 2.2f);
-        ImGui::TableSetupColumn("Machine", ImGuiTableColumnFlags_WidthStretch, 1.3f);
+        ImGui::TableSetupColumn(course ? "#" : "File", ImGuiTableColumnFlags_WidthFixed);
+        ImGui::TableSetupColumn("Lesson", ImGuiTableColumnFlags_WidthStretch, 3.0f);
+        ImGui::TableSetupColumn(course ? "After" : "", ImGuiTableColumnFlags_WidthFixed);
+        ImGui::TableSetupColumn("Steps and machine", ImGuiTableColumnFlags_WidthStretch, 1.2f);
         ImGui::TableHeadersRow();
-        for (const LessonInfo& l : lessons) {
-            ImGui::TableNextRow();
-            ImGui::TableNextColumn();
-            const bool current = l.path == app.scenario_path();
-            if (ImGui::Selectable(l.file.c_str(), current, ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowDoubleClick)) {
-                if (app.load(l.path)) ImGui::CloseCurrentPopup();
-                else ImGui::CloseCurrentPopup();
+        std::set<std::string> in_course;
+        if (course) {
+            for (size_t ch = 0; ch < course->chapters.size(); ++ch) {
+                const sim::CourseChapter& chapter = course->chapters[ch];
+                chapter_row(app, fmt::format("Chapter {}: {}", ch + 1, chapter.title), chapter.goal, ch);
+                chapters_drawn.push_back(chapter.title);
+                for (size_t li : chapter.lessons) {
+                    const sim::CourseLesson& l = course->lessons[li];
+                    const std::string file = l.id + ".yaml";
+                    in_course.insert(file);
+                    std::vector<std::string> after;
+                    for (const std::string& r : l.requires_)
+                        if (const sim::CourseLesson* p = course->find(r)) after.push_back(std::to_string(p->number));
+                    const std::string after_text = after.empty() ? "" : "after " + join(after, ", ");
+                    const LessonInfo* info = find_lesson(lessons, file);
+                    if (lesson_row(app, std::to_string(l.number), l.title, l.goal, after_text, info, file)) open(info ? info->path : l.path);
+                    app.probe().value("picker.after." + l.id, after_text);
+                    app.probe().value("picker.goal." + l.id, l.goal);
+                    order_drawn.push_back(l.id);
+                }
             }
-            app.probe().last_item("picker.row." + l.file);
-            ImGui::TableNextColumn();
-            if (!l.error.empty()) text_coloured(pal.fail, "invalid: " + l.error);
-            else ImGui::TextUnformatted(l.title.c_str());
-            ImGui::TableNextColumn();
-            ImGui::TextDisabled("%zu steps, %s", l.steps, l.machine.c_str());
+            bool header = false;
+            for (const LessonInfo& l : lessons) {
+                if (in_course.count(l.file)) continue;
+                if (!header) {
+                    chapter_row(app, "Other scenarios", "In this folder, not in the course.", course->chapters.size());
+                    header = true;
+                }
+                if (lesson_row(app, "-", l.title, l.file, "", &l, l.file)) open(l.path);
+                others_drawn.push_back(l.file);
+            }
+        } else {
+            for (const LessonInfo& l : lessons)
+                if (lesson_row(app, l.file, l.title, "", "", &l, l.file)) open(l.path);
         }
         ImGui::EndTable();
     }
+    app.probe().value("picker.chapters", join(chapters_drawn, " | "));
+    app.probe().value("picker.order", join(order_drawn, ","));
+    app.probe().value("picker.other", join(others_drawn, ","));
+    if (picked) ImGui::CloseCurrentPopup();
     ImGui::TextUnformatted("Or any file:");
     ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 10);
@@ -113,6 +238,8 @@ void draw_shortcuts_help(App& app) {
         {"F11", "classroom mode"},
         {"Ctrl + / Ctrl -", "larger / smaller fonts"},
         {"Ctrl+O, Ctrl+R", "open a scenario, reload it"},
+        {"1-5 or a-e", "answer a quiz question's choice"},
+        {"a number, Enter", "answer a quiz question that wants a number"},
         {"Mouse wheel, drag", "zoom and pan the address-space strip and the frame map"},
     };
     if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_SizingFixedFit)) {

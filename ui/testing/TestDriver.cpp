@@ -35,6 +35,12 @@ void TestDriver::key(int glfw_key, bool shift) {
     m_queue.push_back(Micro{Op::Idle, "key"});
 }
 
+void TestDriver::type(const std::string& text) {
+    Micro m{Op::Type, text};
+    m_queue.push_back(m);
+    m_queue.push_back(Micro{Op::Idle, "type"});
+}
+
 void TestDriver::wheel(const std::string& rect_name, ImVec2 fraction, float amount) {
     click_at(rect_name, [rect_name, fraction](App& app) -> std::optional<ImVec2> {
         const ImRect* r = app.probe().find_rect(rect_name);
@@ -107,6 +113,9 @@ void TestDriver::inject(App& app) {
             case Op::Idle: io.KeyShift = false; break;
             case Op::Act: m.act(app); break;
             case Op::Check: m_pending_check = std::move(m); break;
+            case Op::Type:
+                for (char c : m.what) io.AddInputCharacter(static_cast<unsigned char>(c));
+                break;
         }
     }
     // The platform backend wrote the real (absent) mouse; the script's mouse replaces it.

@@ -34,6 +34,7 @@ public:
     void click(const std::string& rect_name, ImVec2 fraction = ImVec2(0.5f, 0.5f));
     void click_at(const std::string& what, Where where);
     void key(int glfw_key, bool shift = false);
+    void type(const std::string& text);  // characters into the focused text field, as typed
     void wheel(const std::string& rect_name, ImVec2 fraction, float amount);
     void wait(int frames);
     void mouse_away();  // so that no hover highlight covers what a check reads
@@ -51,7 +52,7 @@ public:
     bool take_dump_request() { return std::exchange(m_dump, false); }
 
 private:
-    enum class Op : uint8_t { Move, Down, Up, KeyDown, KeyUp, Wheel, Idle, Act, Check };
+    enum class Op : uint8_t { Move, Down, Up, KeyDown, KeyUp, Wheel, Idle, Act, Check, Type };
     struct Micro {
         Op op = Op::Idle;
         std::string what;
@@ -81,6 +82,7 @@ struct UiTest {
     std::string lesson;  // file the window opens (relative to the source tree)
     int width = 1280, height = 800;
     std::function<void(TestDriver&)> script;
+    bool quiz = false;  // stop at questions (off, so that stepping tests step whatever the lesson asks)
 };
 const std::vector<UiTest>& ui_tests();
 const UiTest* find_ui_test(const std::string& name);

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "App.h"
+#include "sim/Course.h"
 
 namespace pagelab::ui {
 
@@ -461,6 +462,263 @@ void large_map(TestDriver& t) {
     });
 }
 
+
+// --- the quiz (tests/scenarios/quiz/two-questions.yaml: step 2 asks for a number, step 3 for one
+// of four choices, b) a demand-zero fault) -------------------------------------------------------
+
+uint16_t space_of(App& app, const char* process) {
+    const os::Process* p = app.machine().find_process(process);
+    return p ? p->space : uint16_t(0xFFFF);
+}
+
+const sim::Question& question_of(App& app, size_t step) { return *app.session().scenario().steps[step].ask; }
+
+// The cursor stands at the first event of `step` (0-based): the step has not started.
+std::string stands_before(App& app, size_t step) {
+    const auto& s = app.session();
+    return expect_eq(s.cursor(), s.first_event_of_step(step), fmt::format("cursor (step {} not started)", step + 1));
+}
+
+void quiz(TestDriver& t) {
+    t.click("controls.step");
+    t.check("a step without a question just runs; the next step's narration waits for its answer", [](App& app) {
+        if (auto e = expect_eq(app.session().steps_done(), size_t(1), "steps done"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "lesson.next"), std::string("asks"), "the next step, as announced"); !e.empty()) return e;
+        return expect_eq(probe(app, "quiz.pending"), std::string("<not drawn>"), "question");
+    });
+    t.click("controls.step");
+    t.check("Step into a question stops before the step and draws the question", [](App& app) {
+        if (auto e = stands_before(app, 1); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "quiz.pending"), std::string("2"), "question of step"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "quiz.question"), question_of(app, 1).question, "question text"); !e.empty()) return e;
+        return app.probe().find_rect("quiz.input") ? std::string() : std::string("no answer box for a number");
+    });
+    t.check("... and the panels do not give the answer away", [](App& app) {
+        // The allocation has not happened: no region at 0x10000, no commit charge, no outcome or
+        // expectation (returns: 0x10000) on screen.
+        if (app.mm().vad_at(space_of(app, "A"), 0x10000)) return std::string("A already has a region at 0x10000");
+        if (auto e = expect_eq(app.mm().counter(mm::Counter::CommitCharge), uint64_t(0), "commit charge"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "lesson.say"), std::string(""), "the step's narration"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "lesson.result"), std::string("<not drawn>"), "outcome"); !e.empty()) return e;
+        return expect_eq(probe(app, "lesson.checks"), std::string("<not drawn>"), "expectations");
+    });
+    t.key(GLFW_KEY_RIGHT);
+    t.check("Right does not pass an unanswered question", [](App& app) {
+        if (auto e = stands_before(app, 1); !e.empty()) return e;
+        return expect_eq(probe(app, "quiz.pending"), std::string("2"), "question of step");
+    });
+    t.click("quiz.input");
+    t.type("sixty");
+    t.key(GLFW_KEY_ENTER);
+    t.check("an answer that is not a number is refused, and says why", [](App& app) {
+        if (auto e = stands_before(app, 1); !e.empty()) return e;
+        return expect_contains(probe(app, "quiz.why"), "is not a number", "message");
+    });
+    t.click("quiz.input");
+    t.type("65536");
+    t.key(GLFW_KEY_ENTER);
+    t.check("a right answer runs the step and shows right, the answer and the explanation", [](App& app) {
+        if (auto e = stands_before(app, 2); !e.empty()) return e;
+        if (!app.mm().vad_at(space_of(app, "A"), 0x10000)) return std::string("no region at 0x10000 after the reveal");
+        if (auto e = expect_contains(probe(app, "quiz.verdict"), "Right: 0x10000 (65536)", "verdict"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "quiz.explain"), question_of(app, 1).explain, "explanation"); !e.empty()) return e;
+        if (auto e = expect_contains(probe(app, "lesson.result"), "0x00010000", "outcome"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "lesson.say"), app.session().scenario().steps[1].say, "narration"); !e.empty()) return e;
+        return expect_contains(probe(app, "quiz.score"), "1 of 1 right", "score");
+    });
+    t.click("controls.step");
+    t.check("the second question: the read has not happened, buf's PTE is not written", [](App& app) {
+        if (auto e = stands_before(app, 2); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "quiz.pending"), std::string("3"), "question of step"); !e.empty()) return e;
+        if (auto e = expect_eq(app.mm().pte_info(space_of(app, "A"), 0x10000).pte, 0u, "PTE of buf"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "quiz.question"), question_of(app, 2).question, "question text"); !e.empty()) return e;
+        for (const char* c : {"quiz.choice.a", "quiz.choice.b", "quiz.choice.c", "quiz.choice.d"})
+            if (!app.probe().find_rect(c)) return fmt::format("{} not drawn", c);
+        return app.probe().find_rect("quiz.choice.e") ? std::string("a fifth choice drawn") : std::string();
+    });
+    t.click("quiz.choice.c");
+    t.check("a wrong answer runs the step and shows not quite, the right answer and the explanation", [](App& app) {
+        if (auto e = expect_eq(app.session().cursor(), app.session().event_count(), "cursor (the read done)"); !e.empty()) return e;
+        if (!(app.mm().pte_info(space_of(app, "A"), 0x10000).pte & 1)) return std::string("buf's PTE is not present after the read");
+        if (auto e = expect_contains(probe(app, "quiz.verdict"), "Not quite: the answer is b) a demand-zero fault", "verdict"); !e.empty())
+            return e;
+        if (auto e = expect_eq(probe(app, "quiz.explain"), question_of(app, 2).explain, "explanation"); !e.empty()) return e;
+        return expect_eq(probe(app, "quiz.score"), std::string("1 of 2 right"), "score");
+    });
+    t.key(GLFW_KEY_LEFT);
+    t.key(GLFW_KEY_RIGHT);
+    t.check("back before an answered question and forward again: not asked again, the answer shown", [](App& app) {
+        if (auto e = expect_eq(app.session().cursor(), app.session().event_count(), "cursor"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "quiz.pending"), std::string("<not drawn>"), "question"); !e.empty()) return e;
+        return expect_contains(probe(app, "quiz.verdict"), "Not quite", "verdict");
+    });
+    t.click("menu.quiz");
+    t.click("menu.quiz.reset");
+    t.key(GLFW_KEY_LEFT);
+    t.key(GLFW_KEY_RIGHT);
+    t.check("after Reset score the question is asked again; the one behind counts as skipped", [](App& app) {
+        if (auto e = stands_before(app, 2); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "quiz.pending"), std::string("3"), "question of step"); !e.empty()) return e;
+        return expect_eq(probe(app, "quiz.score"), std::string("no answers yet \u00B7 1 skipped \u00B7 1 to come"), "score");
+    });
+    t.key(GLFW_KEY_2);
+    t.check("the key 2 answers b)", [](App& app) {
+        if (auto e = expect_contains(probe(app, "quiz.verdict"), "Right: b) a demand-zero fault", "verdict"); !e.empty()) return e;
+        return expect_eq(probe(app, "quiz.score"), std::string("1 of 1 right \u00B7 1 skipped"), "score");
+    });
+    t.key(GLFW_KEY_HOME);
+    t.key(GLFW_KEY_SPACE);
+    t.wait(90);
+    t.check("Run stops before an unanswered question", [](App& app) {
+        if (auto e = expect_eq(app.state().running, false, "running"); !e.empty()) return e;
+        if (auto e = stands_before(app, 1); !e.empty()) return e;
+        return expect_eq(probe(app, "quiz.pending"), std::string("2"), "question of step");
+    });
+    t.click("controls.scrub", ImVec2(0.999f, 0.5f));
+    t.check("a jump goes past the question without stopping; it counts as skipped, not wrong", [](App& app) {
+        if (auto e = expect_eq(app.session().cursor(), app.session().event_count(), "cursor"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "quiz.pending"), std::string("<not drawn>"), "question"); !e.empty()) return e;
+        return expect_eq(probe(app, "quiz.score"), std::string("1 of 1 right \u00B7 1 skipped"), "score");
+    });
+}
+
+void quiz_off(TestDriver& t) {
+    t.click("menu.quiz");
+    t.click("menu.quiz.on");
+    t.check("the Quiz menu turns the questions off", [](App& app) { return expect_eq(app.quiz_on(), false, "quiz on"); });
+    for (int i = 0; i < 3; ++i) t.click("controls.step");
+    t.check("with quizzes off, stepping does not stop at questions", [](App& app) {
+        if (auto e = expect_eq(app.session().steps_done(), size_t(3), "steps done"); !e.empty()) return e;
+        return expect_eq(probe(app, "quiz.pending"), std::string("<not drawn>"), "question");
+    });
+    t.check("each question is shown with its answer and explanation once its step ran", [](App& app) {
+        if (auto e = expect_eq(probe(app, "quiz.verdict"), std::string("Answer: b) a demand-zero fault"), "verdict"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "quiz.explain"), question_of(app, 2).explain, "explanation"); !e.empty()) return e;
+        return expect_eq(probe(app, "quiz.score"), std::string("off"), "score");
+    });
+    t.act("open the lesson again", [](App& app) { app.load(std::string(PAGELAB_SOURCE_DIR) + "/tests/scenarios/quiz/two-questions.yaml"); });
+    t.key(GLFW_KEY_RIGHT);
+    t.key(GLFW_KEY_RIGHT);
+    t.check("the choice holds for the session: another lesson does not stop either", [](App& app) {
+        if (auto e = expect_eq(app.quiz_on(), false, "quiz on"); !e.empty()) return e;
+        return expect_eq(app.session().steps_done(), size_t(2), "steps done");
+    });
+}
+
+// --- narrated groups (lesson 09 opens with one: the first three references) -----------------------
+
+// The first narrated group of the open lesson.
+const sim::Group* first_group(App& app) {
+    const auto& groups = app.session().scenario().groups;
+    return groups.empty() ? nullptr : &groups.front();
+}
+
+void narrated_group(TestDriver& t) {
+    t.act("stand after the step before the group", [](App& app) {
+        if (const sim::Group* g = first_group(app)) app.seek_step(g->first);
+    });
+    t.check("a step outside a group shows no group sentence", [](App& app) {
+        const sim::Group* g = first_group(app);
+        if (!g) return std::string("the lesson has no narrated group");
+        if (g->first == 0) return std::string();
+        return expect_eq(probe(app, "lesson.group"), std::string("<not drawn>"), "group sentence");
+    });
+    for (int i = 0; i < 2; ++i) {
+        t.key(GLFW_KEY_RIGHT);
+        t.check(fmt::format("step {} of the group: the group's range and sentence above the step's own narration", i + 1), [i](App& app) {
+            const sim::Group* g = first_group(app);
+            if (!g || g->count < 2) return std::string("the lesson's first group has fewer than two steps");
+            if (auto e = expect_eq(app.session().steps_done(), g->first + size_t(i) + 1, "steps done"); !e.empty()) return e;
+            return expect_eq(probe(app, "lesson.group"), fmt::format("Steps {}-{}: {}", g->first + 1, g->first + g->count, g->say),
+                             "group sentence");
+        });
+    }
+}
+
+// --- the course picker -----------------------------------------------------------------------------
+
+std::string joined_chapters(const sim::Course& c) {
+    std::string out;
+    for (const auto& ch : c.chapters) out += (out.empty() ? "" : " | ") + ch.title;
+    return out;
+}
+
+void open_picker(TestDriver& t) {
+    t.click("menu.file");
+    t.click("menu.file.open");
+    t.wait(2);
+}
+
+void course_picker(TestDriver& t) {
+    open_picker(t);
+    t.check("the picker lists the course's chapters in course order", [](App& app) {
+        const sim::CourseLoad c = sim::load_course(app.lessons_dir() + "/course.yaml");
+        if (!c.course) return "the course does not load: " + (c.error ? c.error->message : std::string("?"));
+        if (auto e = expect_eq(probe(app, "picker.chapters"), joined_chapters(*c.course), "chapters"); !e.empty()) return e;
+        float y = -1;
+        for (size_t i = 0; i < c.course->chapters.size(); ++i) {
+            const ImRect* r = app.probe().find_rect(fmt::format("picker.chapter.{}", i));
+            if (!r) return fmt::format("chapter {} not drawn", i + 1);
+            if (r->Min.y <= y) return fmt::format("chapter {} is drawn above chapter {}", i + 1, i);
+            y = r->Min.y;
+        }
+        return std::string();
+    });
+    t.check("... every lesson in course order, with its goal and its prerequisites by number", [](App& app) {
+        const sim::Course& c = *app.course().course;
+        std::string order;
+        for (const auto& l : c.lessons) order += (order.empty() ? "" : ",") + l.id;
+        if (auto e = expect_eq(probe(app, "picker.order"), order, "lessons"); !e.empty()) return e;
+        for (const auto& l : c.lessons) {
+            if (auto e = expect_eq(probe(app, "picker.goal." + l.id), l.goal, "goal of " + l.id); !e.empty()) return e;
+            std::string after;
+            for (const auto& r : l.requires_) after += (after.empty() ? "after " : ", ") + std::to_string(c.find(r)->number);
+            if (auto e = expect_eq(probe(app, "picker.after." + l.id), after, "prerequisites of " + l.id); !e.empty()) return e;
+        }
+        return std::string();
+    });
+    // The first lesson of the second chapter, whatever the course calls it.
+    auto second_chapter_first = [](App& app) {
+        const sim::Course& c = *app.course().course;
+        return c.lessons[c.chapters.at(1).lessons.at(0)].id;
+    };
+    t.click_at("the first lesson of chapter 2", [second_chapter_first](App& app) -> std::optional<ImVec2> {
+        const ImRect* r = app.probe().find_rect("picker.row." + second_chapter_first(app) + ".yaml");
+        if (!r) return std::nullopt;
+        return r->GetCenter();
+    });
+    t.check("clicking a lesson opens it", [second_chapter_first](App& app) {
+        if (auto e = expect_contains(app.scenario_path(), second_chapter_first(app) + ".yaml", "path"); !e.empty()) return e;
+        return expect_eq(probe(app, "picker.count"), std::string("<not drawn>"), "the picker (closed)");
+    });
+    t.act("a folder with its own course and a teacher's file", [](App& app) {
+        app.set_lessons_dir(std::string(PAGELAB_SOURCE_DIR) + "/tests/ui/course");
+    });
+    open_picker(t);
+    t.check("a scenario the course does not list comes after it, under Other scenarios", [](App& app) {
+        if (auto e = expect_eq(probe(app, "picker.chapters"), std::string("First things | Second things"), "chapters"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "picker.order"), std::string("01-one-process,02-one-allocation"), "lessons"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "picker.after.02-one-allocation"), std::string("after 1"), "prerequisites"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "picker.other"), std::string("teachers-own.yaml"), "other scenarios"); !e.empty()) return e;
+        const ImRect* last = app.probe().find_rect("picker.row.02-one-allocation.yaml");
+        const ImRect* other = app.probe().find_rect("picker.row.teachers-own.yaml");
+        if (!last || !other) return std::string("rows not drawn");
+        return other->Min.y > last->Min.y ? std::string() : std::string("the teacher's file is not below the course");
+    });
+    t.click("picker.row.teachers-own.yaml");
+    t.check("... and opens like a lesson", [](App& app) { return expect_contains(app.scenario_path(), "teachers-own.yaml", "path"); });
+    t.act("a folder whose course index is broken", [](App& app) {
+        app.set_lessons_dir(std::string(PAGELAB_SOURCE_DIR) + "/tests/ui/course-broken");
+    });
+    open_picker(t);
+    t.check("a broken index: the files by name, and the index's error", [](App& app) {
+        if (auto e = expect_contains(probe(app, "picker.course_error"), "course.yaml:11:17: error:", "error"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "picker.chapters"), std::string(""), "chapters"); !e.empty()) return e;
+        return app.probe().find_rect("picker.row.01-one-process.yaml") ? std::string() : std::string("the lesson file is not listed");
+    });
+    t.key(GLFW_KEY_ESCAPE);
+}
+
 }  // namespace
 
 const std::vector<UiTest>& ui_tests() {
@@ -487,6 +745,17 @@ const std::vector<UiTest>& ui_tests() {
         {"dirty-bit", "a page read back from the pagefile decodes with R/W held back; its first write's dirty-bit fault "
                       "sets R/W and D and frees the slot; stepping back undoes it",
          "scenarios/08-hard-and-soft-faults.yaml", 1280, 800, dirty_bit},
+        {"quiz", "stepping into a question stops before its step with nothing revealed; a typed right answer and a clicked "
+                 "wrong one each run the step and show the verdict, the right answer and the explanation; the score; no "
+                 "re-asking after Back; Reset score; keys; Run stops; a jump skips",
+         "tests/scenarios/quiz/two-questions.yaml", 1280, 800, quiz, true},
+        {"quiz-off", "with quizzes off (Quiz menu) stepping does not stop, and questions are shown with their answers",
+         "tests/scenarios/quiz/two-questions.yaml", 1280, 800, quiz_off, true},
+        {"narrated-group", "each step of a narrated group shows the group's steps and sentence above its own narration",
+         "scenarios/09-replacement-fifo.yaml", 1280, 800, narrated_group},
+        {"course-picker", "the lesson picker lists the course's chapters and lessons in order with goals and prerequisites, "
+                          "then other scenarios; a click opens a lesson; a broken index falls back to file names",
+         "scenarios/01-demand-zero.yaml", 1280, 800, course_picker},
     };
     return tests;
 }

@@ -10,7 +10,7 @@
 namespace pagelab::ui {
 
 int plot_lines(const char* id, const std::vector<PlotSeries>& series, double position, ImVec2 size, ImU32 background,
-               const char* title) {
+               const char* title, size_t shown) {
     const ImVec2 p0 = ImGui::GetCursorScreenPos();
     ImGui::InvisibleButton(id, size);
     const bool hovered = ImGui::IsItemHovered();
@@ -33,7 +33,7 @@ int plot_lines(const char* id, const std::vector<PlotSeries>& series, double pos
     double vmax = 1;
     for (const auto& s : series) {
         n = std::max(n, s.values.size());
-        for (double v : s.values) vmax = std::max(vmax, v);
+        for (size_t i = 0; i < s.values.size() && i < shown; ++i) vmax = std::max(vmax, s.values[i]);
     }
     const std::string top = fmt::format("{}", uint64_t(vmax));
     const float label_w = ImGui::CalcTextSize(top.c_str()).x + 6;
@@ -53,21 +53,28 @@ int plot_lines(const char* id, const std::vector<PlotSeries>& series, double pos
         if (s.values.empty()) continue;
         std::vector<ImVec2> pts;
         pts.reserve(s.values.size() * 2);
-        for (size_t i = 0; i < s.values.size(); ++i) {
+        for (size_t i = 0; i < s.values.size() && i < shown; ++i) {
             const float y = y_of(s.values[i]);
             if (i > 0) pts.push_back(ImVec2(x_of(double(i)), pts.back().y));
             pts.push_back(ImVec2(x_of(double(i)), y));
         }
         dl->AddPolyline(pts.data(), int(pts.size()), s.colour, 0, 2.0f);
     }
+    if (shown < n) {
+        const float hx = x_of(double(shown - 1));
+        dl->AddRectFilled(ImVec2(hx + 1, area.Min.y), area.Max, IM_COL32(128, 128, 128, 28));
+        const char* held = "? until you answer";
+        if (area.Max.x - hx > ImGui::CalcTextSize(held).x + 8)
+            dl->AddText(ImVec2(hx + 5, area.Max.y - lh - 2), ImGui::GetColorU32(ImGuiCol_TextDisabled), held);
+    }
     const float cx = x_of(std::clamp(position, 0.0, double(n - 1)));
     dl->AddLine(ImVec2(cx, area.Min.y - 2), ImVec2(cx, area.Max.y + 2), IM_COL32(255, 255, 255, 200), 1.5f);
 
     int hovered_sample = -1;
-    if (hovered) {
+    if (hovered && shown > 0) {
         const float mx = ImGui::GetIO().MousePos.x;
         hovered_sample = n > 1 ? int(std::lround((mx - area.Min.x) / area.GetWidth() * double(n - 1))) : 0;
-        hovered_sample = std::clamp(hovered_sample, 0, int(n) - 1);
+        hovered_sample = std::clamp(hovered_sample, 0, int(std::min(n, shown)) - 1);
         const float hx = x_of(double(hovered_sample));
         dl->AddLine(ImVec2(hx, area.Min.y), ImVec2(hx, area.Max.y), IM_COL32(255, 255, 255, 70));
         ImGui::BeginTooltip();

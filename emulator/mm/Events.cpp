@@ -44,7 +44,8 @@ const char* event_kind_name(EventKind k) {
         "view-mapped", "view-unmapped", "file-page-read", "file-page-written", "view-flushed",
         "section-page-committed", "data-page-dropped", "data-section-deleted",
         "shared-table-created", "shared-table-freed", "shared-region-joined",
-        "shared-region-left", "dirty-bit", "unmap-inside-view", "interlocked-add",
+        "shared-region-left", "dirty-bit", "unmap-inside-view", "interlocked-add", "mapping-name-gone",
+        "shared-view-returned",
     };
     static_assert(sizeof(kNames) / sizeof(kNames[0]) == size_t(EventKind::Count_));
     return size_t(k) < size_t(EventKind::Count_) ? kNames[size_t(k)] : "?";
@@ -94,11 +95,11 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::FrameTaken:
             return fmt::format("Frame 0x{:X} is taken from the {} list.", a[0], frame_list_name(FrameList(a[1])));
         case EventKind::FrameZeroed:
-            return fmt::format("Frame 0x{:X} held someone else's old data, so it is filled with zeros first.", a[0]);
+            return fmt::format("Frame 0x{:X} still holds the bytes of the page that used it before, so it is filled with zeros first: no page may see another page's old data.", a[0]);
         case EventKind::DemandZero:
             if (a[2])
                 return fmt::format("Demand-zero fault: 0x{:08X} lies in the MS-DOS/Win16 compatibility arena, the system's memory, which nothing has touched yet: it gets the zero-filled frame 0x{:X}, owned by no process and seen by every one.", a[0], a[1]);
-            return fmt::format("Demand-zero fault: 0x{:08X} is committed but was never touched, so it gets the zero-filled frame 0x{:X}.", a[0], a[1]);
+            return fmt::format("Demand-zero fault: 0x{:08X} is committed but has nothing to keep (it was never written), so it gets the zero-filled frame 0x{:X}.", a[0], a[1]);
         case EventKind::PagefileRead:
             return fmt::format("Hard fault: the page at 0x{:08X} is read back from pagefile slot {} into frame 0x{:X}.", a[0], a[2], a[1]);
         case EventKind::SoftFault:
@@ -108,7 +109,14 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::SecondChance:
             return fmt::format("Clock: page 0x{:08X} (frame 0x{:X}) was used recently, so it loses its Accessed bit and gets a second chance.", a[0], a[1]);
         case EventKind::VictimChosen:
-            return fmt::format("No frame is free: the {} policy chooses page 0x{:08X} of {} (frame 0x{:X}) as the victim.", a[2] == 0 ? "FIFO" : a[2] == 1 ? "Clock" : a[2] == 2 ? "LRU" : "working-set", a[0], who, a[1]);
+        {
+            const char* policy = a[2] == 0 ? "FIFO" : a[2] == 1 ? "Clock" : a[2] == 2 ? "LRU" : "working-set";
+            if ((a[3] & 3) == kVictimDataPage)
+                return fmt::format("No frame is free: the {} policy chooses page {} of data section {} (frame 0x{:X}), which no view maps now, as the victim.", policy, a[0], a[3] >> 2, a[1]);
+            if ((a[3] & 3) == kVictimImagePage)
+                return fmt::format("No frame is free: the {} policy chooses the image page at RVA 0x{:X} (frame 0x{:X}), which no process maps now, as the victim.", policy, a[0], a[1]);
+            return fmt::format("No frame is free: the {} policy chooses page 0x{:08X} of {} (frame 0x{:X}) as the victim.", policy, a[0], who, a[1]);
+        }
         case EventKind::PagefileWrite:
             return fmt::format("The victim is dirty: frame 0x{:X} is written to pagefile slot {} before it can be reused.", a[1], a[2]);
         case EventKind::PageDropped:
@@ -123,7 +131,14 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::Reserved:
             return fmt::format("{} reserves 0x{:08X}-0x{:08X} ({} page{}): a VAD records the range, no frame is used.", Who, a[0], a[0] + a[1] - 1, a[1] / 4096, a[1] == 4096 ? "" : "s");
         case EventKind::Committed:
-            return fmt::format("{} commits 0x{:08X}-0x{:08X} as {}: commit charge grows, frames come only at first touch.", Who, a[0], a[0] + a[1] - 1, protection_name(a[2]));
+        {
+            const uint32_t pages = a[1] >> 12;
+            if (a[3] == 0)
+                return fmt::format("{} commits 0x{:08X}-0x{:08X} as {}: {} committed already, so the commit charge stays; only the protection is set.", Who, a[0], a[0] + a[1] - 1, protection_name(a[2]), pages == 1 ? "the page is" : "the pages are");
+            if (a[3] < pages)
+                return fmt::format("{} commits 0x{:08X}-0x{:08X} as {}: the commit charge grows by {} page{} (the other {} {} committed already); frames come only at first touch.", Who, a[0], a[0] + a[1] - 1, protection_name(a[2]), a[3], a[3] == 1 ? "" : "s", pages - a[3], pages - a[3] == 1 ? "was" : "were");
+            return fmt::format("{} commits 0x{:08X}-0x{:08X} as {}: the commit charge grows by {} page{}; frames come only at first touch.", Who, a[0], a[0] + a[1] - 1, protection_name(a[2]), a[3], a[3] == 1 ? "" : "s");
+        }
         case EventKind::Decommitted:
             return fmt::format("{} decommits 0x{:08X}-0x{:08X}: frames and pagefile slots are freed, the range stays reserved.", Who, a[0], a[0] + a[1] - 1);
         case EventKind::Released:
@@ -244,7 +259,13 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
                         : fmt::format("OpenFileMapping finds \"{}\": {} gets handle 0x{:X} to the file mapping object #{}.", str(a[2]), who, a[1], a[0]);
         case EventKind::MappingDeleted:
             return fmt::format("The file mapping object #{}{} has no handle and no view left: it goes away{}.", a[0],
-                               a[1] == kNoString ? std::string() : " \"" + str(a[1]) + "\"", a[1] == kNoString ? "" : ", and its name with it");
+                               a[1] == kNoString ? std::string() : " \"" + str(a[1]) + "\"", a[1] != kNoString && a[2] ? ", and its name with it" : "");
+        case EventKind::MappingNameGone:
+            return fmt::format("The last handle to the file mapping object #{} is closed: its name \"{}\" goes with it (OpenFileMapping will not find it), but the object lives on for its {} view{}.",
+                               a[0], str(a[1]), a[2], a[2] == 1 ? "" : "s");
+        case EventKind::SharedViewReturned:
+            return fmt::format("{} already uses the view of object #{} at 0x{:08X}-0x{:08X}: Windows 95 keeps one view of it in the shared arena, so MapViewOfFile returns the same address again.",
+                               Who, a[2], a[0], a[0] + a[1] - 1);
         case EventKind::ViewMapped:
             return fmt::format("MapViewOfFile maps a view of object #{} at 0x{:08X}-0x{:08X} in {} ({}): a MEM_MAPPED region whose PTEs stay empty until first touch.",
                                a[2], a[0], a[0] + a[1] - 1, who, protection_name(a[3]));
@@ -268,6 +289,9 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
             return a[2] ? fmt::format("Page {} of data section {} (frame 0x{:X}) goes to pagefile slot {}.", a[0], a[3], a[1], a[2])
                         : fmt::format("Page {} of data section {} (frame 0x{:X}) is clean: it is dropped, the next touch reads it again.", a[0], a[3], a[1]);
         case EventKind::DataSectionDeleted:
+            if (a[1] == 0)
+                return fmt::format("Nothing uses data section {}{} any more: it goes, with its prototype PTEs; none of its pages was in a frame.", a[0],
+                                   a[2] == kNoString ? std::string(" (pagefile-backed)") : " of " + str(a[2]));
             return fmt::format("Nothing uses data section {}{} any more: its {} frame{} and slots are freed.", a[0],
                                a[2] == kNoString ? std::string(" (pagefile-backed)") : " of " + str(a[2]), a[1], a[1] == 1 ? "" : "s");
         case EventKind::SharedTableCreated:

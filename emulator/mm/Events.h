@@ -29,14 +29,14 @@ enum class EventKind : uint16_t {
     SoftFault,           // a0 = va, a1 = frame, a2 = list it was on
     PageMapped,          // a0 = va, a1 = frame, a2 = PTE value
     SecondChance,        // a0 = va, a1 = frame (Clock cleared Accessed)
-    VictimChosen,        // a0 = va, a1 = frame, a2 = Policy
+    VictimChosen,        // a0 = va, a1 = frame, a2 = Policy, a3 = kVictim* | section << 2 (a page no process maps)
     PagefileWrite,       // a0 = va, a1 = frame, a2 = slot
     PageDropped,         // a0 = va, a1 = frame, a2 = slot (0: back to demand-zero)
     PageTrimmed,         // a0 = va, a1 = frame, a2 = list (standby/modified)
     PageRepurposed,      // a0 = va, a1 = frame (a standby page's frame is reused)
     ModifiedWritten,     // a0 = va, a1 = frame, a2 = slot (modified page writer)
     Reserved,            // a0 = base, a1 = size, a2 = protect
-    Committed,           // a0 = base, a1 = size, a2 = protect
+    Committed,           // a0 = base, a1 = size, a2 = protect, a3 = pages newly charged (the rest were committed)
     Decommitted,         // a0 = base, a1 = size
     Released,            // a0 = base, a1 = size
     Protected,           // a0 = base, a1 = size, a2 = new, a3 = old
@@ -77,7 +77,7 @@ enum class EventKind : uint16_t {
     DataSectionGrown,    // a0 = section, a1 = old pages, a2 = new pages, a3 = file string
     MappingCreated,      // a0 = mapping, a1 = handle, a2 = name string (kNoString: unnamed), a3 = size
     MappingOpened,       // a0 = mapping, a1 = handle, a2 = name string, a3 = 1: CreateFileMapping of an existing name
-    MappingDeleted,      // a0 = mapping, a1 = name string (kNoString: unnamed)
+    MappingDeleted,      // a0 = mapping, a1 = name string (kNoString: unnamed), a2 = 1: the name goes now (else it went with the last handle)
     ViewMapped,          // a0 = base, a1 = size, a2 = mapping, a3 = protection
     ViewUnmapped,        // a0 = base, a1 = size, a2 = mapping
     FilePageRead,        // a0 = va, a1 = frame, a2 = file offset, a3 = file string
@@ -94,10 +94,15 @@ enum class EventKind : uint16_t {
     DirtyBitSet,         // a0 = va, a1 = frame, a2 = pagefile slot freed (0: none)
     UnmapInsideView,     // a0 = address given to UnmapViewOfFile, a1 = the view's base, a2 = its size
     InterlockedAdd,      // a0 = va, a1 = old value, a2 = new value, a3 = addend (a signed 32-bit number)
+    MappingNameGone,     // a0 = mapping, a1 = name string, a2 = views still mapped: the last handle closed
+    SharedViewReturned,  // a0 = base, a1 = size, a2 = mapping: win95 MapViewOfFile of a view this process already uses
     Count_
 };
 
 inline constexpr uint32_t kNoString = 0xFFFFFFFFu;
+// VictimChosen's a3 when the victim is a section's page that no process maps at the moment: a0 is
+// then the page's index (data section) or RVA (image section), not a virtual address.
+inline constexpr uint32_t kVictimMapped = 0, kVictimDataPage = 1, kVictimImagePage = 2;
 enum class WriteBack : uint32_t { Flush, Eviction, Close, Truncation };
 
 // What the retried access does (the Retry event's a2), known once its walk has run: it succeeds,

@@ -209,20 +209,26 @@ uint64_t MemoryManager::data_section_charge() const {
 
 void MemoryManager::mapping_ref(uint32_t mapping, int handles, int views) {
     MappingObject m = m_mappings[mapping];
+    const bool had_name = m.handles > 0 && !m.name.empty();
     m.handles = uint32_t(int64_t(m.handles) + handles);
+    const bool name_goes = had_name && m.handles == 0;
     m.views = uint32_t(int64_t(m.views) + views);
     const bool dies = !m.alive();
     put_mapping(m);
-    if (!dies) return;
+    if (!dies) {
+        // The name lives while a handle does; the views keep the object itself.
+        if (name_goes) event(EventKind::MappingNameGone, kNoSpace, mapping, intern(m.name), m.views);
+        return;
+    }
     if (m.image()) {
         // An image section lives on by its own views (and the loader's): nothing else goes.
-        event(EventKind::MappingDeleted, kNoSpace, mapping, m.name.empty() ? kNoString : intern(m.name));
+        event(EventKind::MappingDeleted, kNoSpace, mapping, m.name.empty() ? kNoString : intern(m.name), name_goes);
         return;
     }
     DataSection s = m_data_sections[m.section];
     --s.mappings;
     put_data_section(s);
-    event(EventKind::MappingDeleted, kNoSpace, mapping, m.name.empty() ? kNoString : intern(m.name));
+    event(EventKind::MappingDeleted, kNoSpace, mapping, m.name.empty() ? kNoString : intern(m.name), name_goes);
     if (s.mappings == 0) delete_data_section(s.id);
 }
 
@@ -467,7 +473,10 @@ Result MemoryManager::map_view(uint16_t space, uint32_t mapping_handle, uint32_t
                     v.end_vpn - v.start_vpn != pages || v.allocation_protect != protect)
                     continue;
                 if (address && address != v.base()) return Result::failure(Error::InvalidAddress);
-                if (std::binary_search(v.users.begin(), v.users.end(), space)) return Result::success(v.base());
+                if (std::binary_search(v.users.begin(), v.users.end(), space)) {
+                    event(EventKind::SharedViewReturned, space, v.base(), v.size(), m.id);
+                    return Result::success(v.base());
+                }
                 return add_shared_user(space, v.base());
             }
         uint32_t base = address;
@@ -774,7 +783,8 @@ bool MemoryManager::evict_data(uint32_t frame) {
         if (slot == 0) return false;  // dirty with nowhere to go: the caller tries another page
     }
     event(EventKind::VictimChosen, maps.empty() ? kNoSpace : maps.front().first,
-          maps.empty() ? page << 12 : va_of_pte(maps.front().second), frame, uint32_t(m_config.policy));
+          maps.empty() ? page : va_of_pte(maps.front().second), frame, uint32_t(m_config.policy),
+          maps.empty() ? (section << 2 | kVictimDataPage) : kVictimMapped);
     if (s.kind == DataSectionKind::File) {
         if (dirty) write_back(frame, WriteBack::Eviction);
         else event(EventKind::DataPageDropped, kNoSpace, page, frame, 0, section);

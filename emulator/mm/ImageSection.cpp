@@ -482,7 +482,8 @@ bool MemoryManager::evict_image(uint32_t frame) {
     if (fresh) slot = m_pagefile.lowest_free();
     if (keep && slot == 0) return false;
     event(EventKind::VictimChosen, maps.empty() ? kNoSpace : maps.front().first,
-          maps.empty() ? sec.pages[page].rva : va_of_pte(maps.front().second), frame, uint32_t(m_config.policy));
+          maps.empty() ? sec.pages[page].rva : va_of_pte(maps.front().second), frame, uint32_t(m_config.policy),
+          maps.empty() ? kVictimImagePage : kVictimMapped);
     const uint32_t name = intern(m_files[sec.file].path);
     uint32_t new_proto = e.original_pte;
     if (keep) {

@@ -1212,7 +1212,7 @@ Result MemoryManager::virtual_alloc(uint16_t space, uint32_t address, uint32_t s
         // Reserving and committing in one call is one VAD marked committed: the VAD and the
         // charge change together so that every event boundary is consistent.
         event(EventKind::Reserved, space, base, pages << 12, protect);
-        if (commit) event(EventKind::Committed, space, base, pages << 12, protect);
+        if (commit) event(EventKind::Committed, space, base, pages << 12, protect, pages);
         insert_vad(space, Vad{base >> 12, uint32_t(end >> 12), VadType::Private, protect, commit});
         if (commit) add(Counter::CommitCharge, pages);
         return Result::success(base);
@@ -1234,7 +1234,7 @@ Result MemoryManager::virtual_alloc(uint16_t space, uint32_t address, uint32_t s
         return Result::failure(Error::CommitmentLimit);
     }
     if (!ensure_page_tables(space, first, last)) return Result::failure(Error::NotEnoughMemory);
-    event(EventKind::Committed, space, start, (last - first) << 12, protect);
+    event(EventKind::Committed, space, start, (last - first) << 12, protect, fresh);
     for (uint32_t vpn = first; vpn < last; ++vpn) {
         const uint32_t va = vpn << 12;
         const uint32_t pte_address = pte_address_of(space, va);

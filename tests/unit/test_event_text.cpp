@@ -163,3 +163,46 @@ TEST_CASE("every event kind's sentence, for any small count, starts with a capit
             }
     CHECK(rendered > 10000);
 }
+
+TEST_CASE("a commit's sentence says how much the charge grew: all, part, or nothing for committed pages", "[events]") {
+    auto s = parse(R"(pagelab: 1
+steps:
+  - {do: create_process, as: A}
+  - {do: virtual_alloc, process: A, size: 0x3000, type: [reserve, commit], protect: READWRITE, as: buf}
+  - {do: virtual_alloc, process: A, address: buf, size: 0x1000, type: commit, protect: READONLY}
+  - {do: virtual_alloc, process: A, size: 0x3000, type: reserve, protect: READWRITE, as: r}
+  - {do: virtual_alloc, process: A, address: r, size: 0x1000, type: commit, protect: READWRITE}
+  - {do: virtual_alloc, process: A, address: r, size: 0x3000, type: commit, protect: READWRITE}
+)");
+    auto has = [&](size_t step, const std::string& part) {
+        for (const auto& t : sentences_of_step(*s, step))
+            if (t.find(part) != std::string::npos) return true;
+        return false;
+    };
+    CHECK(has(1, "the commit charge grows by 3 pages; frames come only at first touch."));
+    CHECK(has(2, "the page is committed already, so the commit charge stays; only the protection is set."));
+    CHECK(has(4, "the commit charge grows by 1 page; frames"));
+    CHECK(has(5, "the commit charge grows by 2 pages (the other 1 was committed already)"));
+}
+
+TEST_CASE("closing the last handle of a named mapping with a view left says the name goes, not the object", "[events]") {
+    auto s = parse(R"(pagelab: 1
+steps:
+  - {do: create_process, as: A}
+  - {do: create_file_mapping, process: A, protect: READWRITE, size: 0x1000, name: Shared, as: m}
+  - {do: map_view, process: A, mapping: m, access: write, as: v}
+  - {do: close_handle, process: A, handle: m}
+  - {do: unmap_view, process: A, address: v}
+)");
+    const auto closed = sentences_of_step(*s, 3);
+    REQUIRE_FALSE(closed.empty());
+    bool name_gone = false;
+    for (const auto& t : closed) name_gone |= t.find("its name \"Shared\" goes with it (OpenFileMapping will not find it), but the object lives on for its 1 view.") != std::string::npos;
+    CHECK(name_gone);
+    bool deleted_without_name = false;
+    for (const auto& t : sentences_of_step(*s, 4)) {
+        CHECK(t.find("and its name with it") == std::string::npos);
+        deleted_without_name |= t.find("has no handle and no view left: it goes away.") != std::string::npos;
+    }
+    CHECK(deleted_without_name);
+}

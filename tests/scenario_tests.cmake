@@ -41,3 +41,14 @@ add_test(NAME "cli: quiz refuses more answers than questions"
 add_test(NAME "cli: run prints questions with their answers"
          COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:pagelab>;run;${PAGELAB_QUIZ}" -DCODE=0
                  "-DCONTAINS=Question: Which page fault does the first read take?|Answer: b) a demand-zero fault" -P ${PAGELAB_EXPECT_OUTPUT})
+
+# Every lesson is narrated and in the course (pagelab lint), and the course lists in order.
+add_test(NAME "lint: every lesson step is told, every question checked, every lesson in the course"
+         COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:pagelab>;lint;${PROJECT_SOURCE_DIR}/scenarios" -DCODE=0
+                 "-DCONTAINS=0 warnings" -P ${PAGELAB_EXPECT_OUTPUT})
+add_test(NAME "cli: course lists the chapters and lessons in order"
+         COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:pagelab>;course;${PROJECT_SOURCE_DIR}/scenarios/course.yaml" -DCODE=0
+                 "-DCONTAINS=(40 lessons in 8 chapters)|Chapter 1. The x86 machinery|Chapter 8. Windows 95 and NT side by side|40. " -P ${PAGELAB_EXPECT_OUTPUT})
+add_test(NAME "cli: lint reports a silent step and exits 1"
+         COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:pagelab>;lint;${PROJECT_SOURCE_DIR}/tests/scenarios/lint/silent-step.yaml" -DCODE=1
+                 "-DCONTAINS=silent-step.yaml:8:5: warning: step 2 (virtual_alloc) is silent|1 warning" -P ${PAGELAB_EXPECT_OUTPUT})

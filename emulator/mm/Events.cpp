@@ -179,7 +179,9 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::ImageRead:
             return fmt::format("Hard fault (image-read): the page at 0x{:08X} is read from {} at file offset 0x{:X} into frame 0x{:X}; the section's prototype PTE now points at that frame.", a[0], str(a[3]), a[2], a[1]);
         case EventKind::PrototypeSoftFault:
-            return fmt::format("Soft fault: the page at 0x{:08X} is already in frame 0x{:X} (its prototype PTE is valid), so {} just maps it - now {} {} it.", a[0], a[1], who, count(a[2], "PTE", "PTEs"), a[2] == 1 ? "shares" : "share");
+            return fmt::format("Soft fault: the page at 0x{:08X} is already in frame 0x{:X} (its prototype PTE is valid), so {} just maps it{}.", a[0], a[1], who,
+                               a[2] == 1 ? std::string(" - the only PTE that maps it now (the others copied the page away or never touched it)")
+                                         : fmt::format(" - now {} PTEs share it", a[2]));
         case EventKind::CopyOnWrite:
             // A user-mode write between 2 and 3 GB can only be in the win95 shared arena (under
             // nt it is kernel space): its one PTE serves every process, so the copy is everybody's.

@@ -806,7 +806,7 @@ void Session::visit(size_t first, size_t end, const std::function<void(size_t)>&
             if (on_change) on_change(changes[c]);
         }
     }
-    seek_event(saved);
+    if (m_batch_depth == 0) seek_event(saved);
 }
 
 }  // namespace pagelab::sim

@@ -59,7 +59,7 @@ const std::vector<OpSpec>& op_specs() {
           {"access", ArgType::AccessKind, true}}},
         {"debugger_write", Op::DebuggerWrite,
          {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, false},
-          {"value", ArgType::Number, false}, {"text", ArgType::Text, false}}},
+          {"value", ArgType::Value, false}, {"text", ArgType::Text, false}}},
         {"switch_to", Op::SwitchTo, {{"process", ArgType::Process, true}}},
         {"trim", Op::Trim, {{"process", ArgType::Process, true}}},
         {"load_library", Op::LoadLibrary,
@@ -782,6 +782,16 @@ const char* op_name(Op op) {
     for (const auto& s : op_specs())
         if (s.op == op) return s.name;
     return "?";
+}
+
+std::vector<OpInfo> operation_table() {
+    std::vector<OpInfo> out;
+    for (const auto& s : op_specs()) {
+        OpInfo info{s.name, s.op, {}};
+        for (const auto& a : s.args) info.args.push_back(OpArgInfo{a.key, a.type, a.required});
+        out.push_back(std::move(info));
+    }
+    return out;
 }
 
 const char* expect_kind_name(ExpectKind k) {

@@ -44,7 +44,7 @@ const char* event_kind_name(EventKind k) {
         "view-mapped", "view-unmapped", "file-page-read", "file-page-written", "view-flushed",
         "section-page-committed", "data-page-dropped", "data-section-deleted",
         "shared-table-created", "shared-table-freed", "shared-region-joined",
-        "shared-region-left", "dirty-bit",
+        "shared-region-left", "dirty-bit", "bad-entry",
     };
     static_assert(sizeof(kNames) / sizeof(kNames[0]) == size_t(EventKind::Count_));
     return size_t(k) < size_t(EventKind::Count_) ? kNames[size_t(k)] : "?";
@@ -253,9 +253,29 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::DirtyBitSet:
             return a[2] ? fmt::format("Dirty-bit fault: the page at 0x{:08X} (frame 0x{:X}) may be written, but NT kept R/W clear while pagefile slot {} held the same bytes. This first write makes that copy stale, so the slot is freed and the PTE gets R/W and Dirty; the page will need a new slot when it leaves.", a[0], a[1], a[2])
                         : fmt::format("Dirty-bit fault: the page at 0x{:08X} (frame 0x{:X}) may be written but its R/W was kept clear until the first write: now the PTE gets R/W and Dirty.", a[0], a[1]);
+        case EventKind::BadEntry:
+            return fmt::format("The entry for 0x{:08X} is corrupt: {}. The access stops here with an error (a real machine would take a machine check, or NT would bug-check).",
+                               a[0], bad_entry_note(BadEntryKind(a[1]), a[2], a[3]));
         case EventKind::Count_: break;
     }
     return "?";
+}
+
+std::string bad_entry_note(BadEntryKind kind, uint32_t number, uint32_t limit) {
+    switch (kind) {
+        case BadEntryKind::PdeFrame:
+            return fmt::format("PDE names frame 0x{:X} beyond the {} frames of RAM for its page table", number, limit);
+        case BadEntryKind::PteFrame: return fmt::format("PTE names frame 0x{:X} beyond the {} frames of RAM", number, limit);
+        case BadEntryKind::TransitionFrame:
+            return number >= limit ? fmt::format("transition PTE names frame 0x{:X} beyond the {} frames of RAM", number, limit)
+                                   : fmt::format("transition PTE names frame 0x{:X}, which holds no page in transition for it", number);
+        case BadEntryKind::PagefileSlot:
+            return number > limit ? fmt::format("PTE names pagefile slot {} beyond the {} slots of the pagefile", number, limit)
+                                   : fmt::format("PTE names pagefile slot {}, which is not in use", number);
+        case BadEntryKind::Prototype: return fmt::format("PTE names prototype PTE #{}, which no section has", number);
+        case BadEntryKind::None: break;
+    }
+    return "corrupt entry";
 }
 
 const char* pte_kind_name(PteKind k) {

@@ -126,9 +126,19 @@ std::string pte_backing(const os::Machine& m, uint16_t space, uint32_t va) {
 // Loading and running
 
 std::variant<std::unique_ptr<Session>, LoadError> Session::load(const std::string& path) {
-    LoadResult r = load_scenario(path);
-    if (r.error) return *r.error;
-    return std::make_unique<Session>(std::move(*r.scenario));
+    // The load-time limits (sim/Limits.h) keep a scenario within a few GB; should the host still
+    // refuse memory, that is a clear error, not an abort.
+    try {
+        LoadResult r = load_scenario(path);
+        if (r.error) return *r.error;
+        return std::make_unique<Session>(std::move(*r.scenario));
+    } catch (const std::bad_alloc&) {
+        return LoadError{fmt::format("{}:1:1: error: out of memory: the host refused an allocation while loading or "
+                                     "running the scenario (docs/limits.md)",
+                                     path)};
+    } catch (const std::length_error&) {
+        return LoadError{fmt::format("{}:1:1: error: out of memory: a table grew past what the host allows (docs/limits.md)", path)};
+    }
 }
 
 Session::Session(Scenario scenario) : m_scenario(std::move(scenario)) {

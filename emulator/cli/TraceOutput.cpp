@@ -125,7 +125,7 @@ int compare_trace(sim::Session& session, sim::TraceFormat format, const std::str
     std::error_code ec;
     std::ifstream in;
     if (std::filesystem::is_regular_file(golden, ec)) in.open(golden, std::ios::binary);
-    if (!in) {
+    if (!in.is_open() || !in) {
         std::cerr << fmt::format("{}: error: cannot read the golden trace (write it with --bless)\n", golden);
         return 1;
     }

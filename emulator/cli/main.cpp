@@ -6,7 +6,10 @@
 #include <exception>
 #include <new>
 
+#include <iostream>
+
 #include "cli/ReplayCommand.h"
+#include "io/SafeWrite.h"
 #include "cli/ScenarioCommands.h"
 
 int main(int argc, char** argv) {
@@ -32,6 +35,13 @@ int main(int argc, char** argv) {
     } catch (...) {
         std::fputs("pagelab: error: unexpected internal error\n", stderr);
         return 2;
+    }
+    // Every command's output: a full disk or a closed pipe is an error, not a silent success.
+    if (exit_code != 2) {
+        if (auto problem = pagelab::io::check_output(std::cout)) {
+            std::fprintf(stderr, "pagelab: error: cannot write to standard output: %s\n", problem->c_str());
+            return 2;
+        }
     }
     return exit_code;
 }

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <streambuf>
 #include <vector>
 
@@ -173,7 +174,14 @@ std::optional<std::string> check_output(std::ostream& out) {
     errno = 0;
     out.flush();
     if (out) return std::nullopt;
-    const int err = errno;
+    int err = errno;
+    if (err == 0 && &out == &std::cout) {
+        // The write that failed was long ago (the stream stopped writing then) and its errno is
+        // gone: one more byte through stdio fails the same way and tells why (the output is lost
+        // anyway).
+        std::fputc('\n', stdout);
+        if (std::fflush(stdout) != 0) err = errno;
+    }
     return err ? reason(err) : std::string("write error");
 }
 

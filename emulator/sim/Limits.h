@@ -16,8 +16,8 @@ inline constexpr uint32_t kMinFrames = 6, kMaxFrames = 1u << 20;  // RAM: 24 KB 
 inline constexpr uint32_t kMaxPagefilePages = 1u << 20;           // 4 GB
 inline constexpr uint32_t kMaxTlbEntries = 1024;
 inline constexpr uint64_t kMaxSteps = 250'000;
-// The pages the steps may touch, together: a `touch` counts its pages, every other step 2 (an
-// access may straddle two pages). 262,144 pages = 1 GB of emulated memory, each page possibly
+// The pages the steps may touch, together: a `touch` counts its pages, a read, write, execute or
+// debugger_write 2 (an access may straddle two pages; a text, a page more per 4 KB). 262,144 pages = 1 GB of emulated memory, each page possibly
 // 4 KB of host memory and a few hundred bytes of journal.
 inline constexpr uint64_t kTouchedPages = 262'144;
 inline constexpr uint64_t kTraceFileBytes = 256ull << 20;     // replay: an access-trace file

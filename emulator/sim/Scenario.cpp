@@ -801,8 +801,11 @@ private:
     // The load-time budgets of sim/Limits.h that a step spends: the pages the steps touch, and the
     // size a file may grow to.
     bool within_budgets(const YAML::Node& n, const Step& step) {
-        uint64_t pages = 2;
+        // Accesses touch one page, or two when they straddle; a debugger's text is one access a byte.
+        uint64_t pages = 0;
         if (step.op == Op::Touch) pages = (step.arg("size")->number + 0xFFF) / 0x1000 + 1;
+        else if (step.op == Op::Read || step.op == Op::Write || step.op == Op::Execute || step.op == Op::DebuggerWrite)
+            pages = step.arg("text") ? step.arg("text")->text.size() / 0x1000 + 2 : 2;
         m_touched_pages += pages;
         if (m_touched_pages > limits::kTouchedPages)
             return fail(n, fmt::format("the steps together touch more than {} pages (1 GB), the limit for a scenario "

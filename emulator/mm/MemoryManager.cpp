@@ -1559,6 +1559,7 @@ std::vector<std::string> MemoryManager::check_invariants() const {
                     ++slot_refs[SoftwarePte::slot(m_pfn[f].original_pte)];
             } else if (k == PteKind::Transition) {
                 const uint32_t f = SoftwarePte::frame(pte);
+                if (f >= n) { fail("va 0x%08X is in transition on frame 0x%X, beyond RAM", va, f); continue; }
                 ++transition_maps[f];
                 if (m_pfn[f].state != FrameState::Standby && m_pfn[f].state != FrameState::Modified)
                     fail("va 0x%08X is in transition on frame 0x%X, which is not standby/modified", va, f);

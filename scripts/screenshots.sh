@@ -16,6 +16,8 @@ mkdir -p "$out"
 
 shot() {  # shot NAME ARGS...: one screenshot, on Xvfb when there is no display
   local name=$1; shift
+  # pagelab-ui replaces only PNGs it wrote itself; regenerating the docs' images replaces them all.
+  rm -f "$out/$name.png"
   if [ -n "${DISPLAY:-}" ] && [ -z "${PAGELAB_SCREENSHOTS_XVFB:-}" ]; then
     "$ui" "$@" --screenshot "$out/$name.png" >/dev/null
   else

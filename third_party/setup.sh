@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages PageLab builds and tests with, when any is missing.
-# Works as root or through sudo. Usage: third_party/setup.sh [--ui] [--tests]
+# Works as root or through sudo. Usage: third_party/setup.sh [--sanitizers]
+#   --sanitizers  also clang, its sanitizer and libFuzzer runtimes and llvm-symbolizer (the
+#                 AddressSanitizer + UBSan test stage and the fuzzers: scripts/sanitizers.sh)
 set -euo pipefail
 
 pkgs=(build-essential cmake pkg-config ninja-build
       libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev
       libimgui-dev libglfw3-dev libglm-dev libgl-dev libstb-dev
       catch2 xvfb xauth mesa-utils libgl1-mesa-dri fonts-dejavu-core)
+for arg in "$@"; do
+  case "$arg" in
+    --sanitizers) pkgs+=(clang-14 libclang-rt-14-dev llvm-14) ;;
+  esac
+done
 
 missing=()
 for p in "${pkgs[@]}"; do

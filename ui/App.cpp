@@ -794,7 +794,8 @@ void App::frame() {
         m_test->after_frame(*this);
         if (m_test->take_dump_request()) {
             const std::string png = fmt::format("ui-test-{}-frame{}.png", m_test->name(), m_frame);
-            if (write_png(png, read_back_buffer(w, h))) std::printf("  (the window as drawn: %s)\n", png.c_str());
+            if (auto problem = write_png(png, read_back_buffer(w, h))) std::printf("  (the window as drawn was not written: %s)\n", problem->c_str());
+            else std::printf("  (the window as drawn: %s)\n", png.c_str());
         }
     }
     ++m_frame;
@@ -869,9 +870,10 @@ int App::run_screenshot() {
         r.Expand(2.0f);
         px = crop(px, int(r.Min.x), int(r.Min.y), int(r.GetWidth()), int(r.GetHeight()));
     }
-    if (!write_png(*m_options.screenshot, px)) {
-        std::fprintf(stderr, "pagelab-ui: cannot write %s\n", m_options.screenshot->c_str());
-        return 1;
+    if (auto problem = write_png(*m_options.screenshot, px)) {
+        // (A file that is not PageLab's PNG is never overwritten; the write is atomic.)
+        std::fprintf(stderr, "pagelab-ui: error: %s\n", problem->c_str());
+        return 2;
     }
     std::printf("pagelab-ui: wrote %s (%dx%d)\n", m_options.screenshot->c_str(), px.width, px.height);
     return 0;

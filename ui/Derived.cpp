@@ -207,7 +207,7 @@ bool Derived::refresh(sim::Session& s, bool single_event) {
                 const auto kind = mm::SoftwarePte::kind(pte);
                 if (kind == mm::PteKind::Valid && (pte >> 12) < ram.frame_count())
                     mappings.push_back({pte >> 12, Mapping{Mapping::Kind::Pte, sp.id(), vpn << 12, (table << 12) + i * 4, pte}});
-                else if (kind == mm::PteKind::Transition)
+                else if (kind == mm::PteKind::Transition && mm::SoftwarePte::frame(pte) < ram.frame_count())
                     mappings.push_back({mm::SoftwarePte::frame(pte),
                                           Mapping{Mapping::Kind::TransitionPte, sp.id(), vpn << 12, (table << 12) + i * 4, pte}});
                 else if (kind == mm::PteKind::Pagefile)

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "io/SafeWrite.h"
+
 #include <GL/gl.h>
 #include <stb_image_write.h>
 
@@ -53,7 +55,33 @@ Pixels crop(const Pixels& p, int x, int y, int w, int h) {
     return out;
 }
 
-bool write_png(const std::string& path, const Pixels& p) {
+namespace {
+
+constexpr std::string_view kPngSignature("\x89PNG\r\n\x1A\n", 8);
+constexpr std::string_view kMarkerChunk("tEXtSoftware\0PageLab", 20);  // type and data of the chunk
+
+uint32_t crc32(std::string_view bytes) {
+    uint32_t c = 0xFFFFFFFFu;
+    for (unsigned char b : bytes) {
+        c ^= b;
+        for (int k = 0; k < 8; ++k) c = (c >> 1) ^ (0xEDB88320u & (0u - (c & 1u)));
+    }
+    return c ^ 0xFFFFFFFFu;
+}
+
+void put_be32(std::string& out, uint32_t v) {
+    for (int s = 24; s >= 0; s -= 8) out += char((v >> s) & 0xFF);
+}
+
+}  // namespace
+
+bool is_pagelab_png(std::string_view head) {
+    // Signature (8), IHDR chunk (4 + 4 + 13 + 4 = 25), then the marker's length and chunk.
+    return head.substr(0, 8) == kPngSignature && head.size() >= 8 + 25 + 4 + kMarkerChunk.size() &&
+           head.substr(8 + 25 + 4, kMarkerChunk.size()) == kMarkerChunk;
+}
+
+std::optional<std::string> write_png(const std::string& path, const Pixels& p) {
     // The window is opaque: RGB is a quarter smaller than RGBA. A UI is flat colour and text, which
     // deflate packs best unfiltered (filter 0), at stb's highest level: a third smaller than the
     // default adaptive filters.
@@ -65,7 +93,18 @@ bool write_png(const std::string& path, const Pixels& p) {
     }
     stbi_write_png_compression_level = 9;
     stbi_write_force_png_filter = 0;
-    return stbi_write_png(path.c_str(), p.width, p.height, 3, rgb.data(), p.width * 3) != 0;
+    std::string png;
+    const int ok = stbi_write_png_to_func(
+        [](void* context, void* data, int size) { static_cast<std::string*>(context)->append(static_cast<char*>(data), size_t(size)); },
+        &png, p.width, p.height, 3, rgb.data(), p.width * 3);
+    if (!ok || png.size() < 8 + 25 || png.substr(0, 8) != kPngSignature) return std::string("cannot encode the PNG");
+    // PageLab's marker after the header chunk: what may be replaced next time.
+    std::string marker;
+    put_be32(marker, uint32_t(kMarkerChunk.size() - 4));
+    marker += kMarkerChunk;
+    put_be32(marker, crc32(kMarkerChunk));
+    png.insert(8 + 25, marker);
+    return io::write_atomically(path, is_pagelab_png, "a PNG", png);
 }
 
 }  // namespace pagelab::ui

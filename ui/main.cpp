@@ -1,6 +1,8 @@
 // pagelab-ui [FILE]: the window (DESIGN.md §5). Options render a screenshot, run the frame-time
 // benchmark or a built-in UI test instead of the interactive loop.
 #include <cstdio>
+#include <exception>
+#include <new>
 
 #include <CLI/CLI.hpp>
 
@@ -58,6 +60,17 @@ int main(int argc, char** argv) {
         o.height = h;
     }
     if (!frame.empty()) o.frame = uint32_t(std::stoul(frame, nullptr, 0));
-    pagelab::ui::App app(std::move(o));
-    return app.run();
+    // No exception leaves main: each is a message and exit code 2 (loading a scenario reports its
+    // own errors, out of memory included; this is the last resort).
+    try {
+        pagelab::ui::App app(std::move(o));
+        return app.run();
+    } catch (const std::bad_alloc&) {
+        std::fputs("pagelab-ui: error: out of memory (the host refused an allocation)\n", stderr);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "pagelab-ui: error: %s\n", e.what());
+    } catch (...) {
+        std::fputs("pagelab-ui: error: unexpected internal error\n", stderr);
+    }
+    return 2;
 }

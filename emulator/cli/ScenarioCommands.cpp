@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/TraceOutput.h"
 #include "sim/Course.h"
 #include "sim/Report.h"
 #include "sim/Session.h"
@@ -65,32 +66,6 @@ std::vector<std::string> collect(const std::vector<std::string>& paths, bool& ba
         }
     }
     return files;
-}
-
-int compare_golden(const std::string& actual, const std::string& golden_path) {
-    std::ifstream in(golden_path, std::ios::binary);
-    if (!in) {
-        std::cerr << fmt::format("{}: error: cannot read the golden trace (write it with --bless)\n", golden_path);
-        return 1;
-    }
-    std::stringstream ss;
-    ss << in.rdbuf();
-    const std::string expected = ss.str();
-    if (expected == actual) return 0;
-    std::istringstream e(expected), a(actual);
-    std::string el, al;
-    for (size_t line = 1;; ++line) {
-        const bool he = bool(std::getline(e, el)), ha = bool(std::getline(a, al));
-        if (!he && !ha) break;
-        if (!he || !ha || el != al) {
-            std::cerr << fmt::format("{}:{}: trace differs from the golden file\n  expected: {}\n  actual:   {}\n", golden_path, line,
-                                     he ? el : "<end of file>", ha ? al : "<end of file>");
-            std::cerr << "  (if the change is intended, rewrite it: pagelab trace FILE --bless GOLDEN, or PAGELAB_BLESS=1 ctest)\n";
-            return 1;
-        }
-    }
-    std::cerr << fmt::format("{}: trace differs from the golden file (line endings)\n", golden_path);
-    return 1;
 }
 
 }  // namespace
@@ -163,23 +138,15 @@ void add_scenario_commands(CLI::App& app, int& exit_code) {
         cmd->callback([&exit_code, file, format, compare, bless] {
             auto s = load_or_report(*file);
             if (!s) { exit_code = 2; return; }
-            std::ostringstream out;
-            sim::write_trace(*s, out, *format == "json" ? sim::TraceFormat::Json : sim::TraceFormat::Text);
+            // Streamed to its destination (cli/TraceOutput.h); a golden file is replaced atomically.
+            const auto fmt_ = *format == "json" ? sim::TraceFormat::Json : sim::TraceFormat::Text;
             const bool env_bless = std::getenv("PAGELAB_BLESS") && std::string(std::getenv("PAGELAB_BLESS")) == "1";
-            if (!bless->empty() || (env_bless && !compare->empty())) {
-                const std::string target = bless->empty() ? *compare : *bless;
-                std::ofstream o(target, std::ios::binary);
-                o << out.str();
-                std::cerr << fmt::format("wrote {}\n", target);
-                exit_code = o ? 0 : 2;
-                return;
-            }
-            if (!compare->empty()) {
-                exit_code = compare_golden(out.str(), *compare);
-                return;
-            }
-            std::cout << out.str();
-            exit_code = 0;
+            if (!bless->empty() || (env_bless && !compare->empty()))
+                exit_code = bless_trace(*s, fmt_, bless->empty() ? *compare : *bless);
+            else if (!compare->empty())
+                exit_code = compare_trace(*s, fmt_, *compare);
+            else
+                exit_code = print_trace(*s, fmt_);
         });
     }
     // state

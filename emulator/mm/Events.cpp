@@ -45,7 +45,7 @@ const char* event_kind_name(EventKind k) {
         "section-page-committed", "data-page-dropped", "data-section-deleted",
         "shared-table-created", "shared-table-freed", "shared-region-joined",
         "shared-region-left", "dirty-bit", "unmap-inside-view", "interlocked-add", "mapping-name-gone",
-        "shared-view-returned",
+        "shared-view-returned", "bad-entry",
     };
     static_assert(sizeof(kNames) / sizeof(kNames[0]) == size_t(EventKind::Count_));
     return size_t(k) < size_t(EventKind::Count_) ? kNames[size_t(k)] : "?";
@@ -319,9 +319,31 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::InterlockedAdd:
             return fmt::format("InterlockedExchangeAdd(0x{:08X}, {}): one locked read-modify-write (lock xadd) by {} turns {} into {}; it returns the initial value, {}.",
                                a[0], int32_t(a[3]), who, int32_t(a[1]), int32_t(a[2]), int32_t(a[1]));
+        case EventKind::BadEntry:
+            return fmt::format("The entry for 0x{:08X} is corrupt: {}. The access stops here with an error (a real machine would take a machine check, or NT would bug-check).",
+                               a[0], bad_entry_note(BadEntryKind(a[1]), a[2], a[3]));
         case EventKind::Count_: break;
     }
     return "?";
+}
+
+std::string bad_entry_note(BadEntryKind kind, uint32_t number, uint32_t limit) {
+    const std::string frames = limit == 1 ? "the one frame of RAM" : fmt::format("the {} frames of RAM", limit);
+    switch (kind) {
+        case BadEntryKind::PdeFrame:
+            return fmt::format("PDE names frame 0x{:X} beyond {} for its page table", number, frames);
+        case BadEntryKind::PteFrame: return fmt::format("PTE names frame 0x{:X} beyond {}", number, frames);
+        case BadEntryKind::TransitionFrame:
+            return number >= limit ? fmt::format("transition PTE names frame 0x{:X} beyond {}", number, frames)
+                                   : fmt::format("transition PTE names frame 0x{:X}, which holds no page in transition for it", number);
+        case BadEntryKind::PagefileSlot:
+            return number > limit ? fmt::format("PTE names pagefile slot {} beyond {}", number,
+                                                limit == 1 ? std::string("the one slot of the pagefile") : fmt::format("the {} slots of the pagefile", limit))
+                                  : fmt::format("PTE names pagefile slot {}, which is not in use", number);
+        case BadEntryKind::Prototype: return fmt::format("PTE names prototype PTE #{}, which no section has", number);
+        case BadEntryKind::None: break;
+    }
+    return "corrupt entry";
 }
 
 const char* pte_kind_name(PteKind k) {

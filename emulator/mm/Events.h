@@ -96,6 +96,7 @@ enum class EventKind : uint16_t {
     InterlockedAdd,      // a0 = va, a1 = old value, a2 = new value, a3 = addend (a signed 32-bit number)
     MappingNameGone,     // a0 = mapping, a1 = name string, a2 = views still mapped: the last handle closed
     SharedViewReturned,  // a0 = base, a1 = size, a2 = mapping: win95 MapViewOfFile of a view this process already uses
+    BadEntry,            // a0 = va, a1 = BadEntryKind, a2 = the frame, slot or index named, a3 = the limit
     Count_
 };
 
@@ -128,6 +129,19 @@ enum class AvReason : uint32_t {
     OutsideArena,
 };
 const char* av_reason_text(AvReason r);
+
+// An entry that names something that does not exist (only a kernel debugger's write can make one):
+// the access stops with an error event instead of reaching outside the machine (BadEntry).
+enum class BadEntryKind : uint32_t {
+    None,
+    PdeFrame,        // a valid PDE's page table frame is beyond RAM
+    PteFrame,        // a valid PTE's frame is beyond RAM
+    TransitionFrame, // a transition PTE's frame is beyond RAM, or holds no page in transition for it
+    PagefileSlot,    // a pagefile PTE's slot is beyond the pagefile or not in use
+    Prototype,       // a prototype PTE index that no section has
+};
+// The short form for a step's result: "PTE names frame 0x7F7F7 beyond the 64 frames of RAM".
+std::string bad_entry_note(BadEntryKind kind, uint32_t number, uint32_t limit);
 
 const char* event_kind_name(EventKind k);
 

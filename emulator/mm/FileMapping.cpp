@@ -41,6 +41,12 @@ bool mapping_is_writable(uint32_t p) { return p == page::kReadWrite || p == page
 // ---------------------------------------------------------------------------------------------
 // Objects: journaled stores
 
+bool MemoryManager::prototype_exists(uint32_t index) const {
+    if (is_data_proto(index))
+        return data_proto_section(index) < m_data_protos.size() && data_proto_page(index) < m_data_protos[data_proto_section(index)].size();
+    return index < m_protos.size();
+}
+
 uint32_t MemoryManager::prototype(uint32_t index) const {
     if (is_data_proto(index)) return m_data_protos[data_proto_section(index)][data_proto_page(index)];
     return m_protos[index];

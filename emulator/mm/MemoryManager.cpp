@@ -323,7 +323,7 @@ uint32_t MemoryManager::pte_address_of(uint16_t space, uint32_t va) const {
         return table == kNoFrame ? 0 : (table << 12) + x86::pte_index(va) * 4;
     }
     const uint32_t pde = m_ram.read_u32(m_spaces[space].cr3() + x86::pde_index(va) * 4);
-    if (!(pde & Pte::kPresent)) return 0;
+    if (!(pde & Pte::kPresent) || !frame_exists(pde >> 12)) return 0;  // (beyond RAM: a debugger's PDE)
     return (pde & Pte::kFrameMask) + x86::pte_index(va) * 4;
 }
 
@@ -347,7 +347,10 @@ void MemoryManager::write_pte(uint32_t pte_address, uint32_t value) {
 
 uint32_t MemoryManager::page_protection(uint32_t pte_raw) const {
     if (pte_raw & Pte::kPresent) return SoftwarePte::protection(m_pfn[pte_raw >> 12].original_pte);
-    if (SoftwarePte::kind(pte_raw) == PteKind::Prototype) return proto_protection(SoftwarePte::prototype_index(pte_raw));
+    if (SoftwarePte::kind(pte_raw) == PteKind::Prototype) {
+        const uint32_t index = SoftwarePte::prototype_index(pte_raw);
+        return prototype_exists(index) ? proto_protection(index) : mmprot::kNoAccess;
+    }
     return SoftwarePte::protection(pte_raw);
 }
 
@@ -391,7 +394,7 @@ MemoryManager::PteInfo MemoryManager::pte_info(uint16_t space, uint32_t va) cons
     const AddressSpace& sp = m_spaces[space];
     info.pde_address = sp.cr3() + x86::pde_index(va) * 4;
     info.pde = m_ram.read_u32(info.pde_address);
-    if (!(info.pde & Pte::kPresent)) return info;
+    if (!(info.pde & Pte::kPresent) || !frame_exists(info.pde >> 12)) return info;
     info.table_present = true;
     info.pte_address = (info.pde & Pte::kFrameMask) + x86::pte_index(va) * 4;
     info.pte = m_ram.read_u32(info.pte_address);
@@ -892,6 +895,16 @@ MemoryManager::FaultOutcome MemoryManager::access_violation(uint16_t space, uint
     return FaultOutcome{AccessStatus::AccessViolation, FaultKind::AccessViolation, reason};
 }
 
+MemoryManager::FaultOutcome MemoryManager::bad_entry(uint16_t space, uint32_t va, BadEntryKind kind, uint32_t number,
+                                                     uint32_t limit) {
+    event(EventKind::BadEntry, space, va, uint32_t(kind), number, limit);
+    m_bad = AccessResult{};
+    m_bad.bad = kind;
+    m_bad.bad_number = number;
+    m_bad.bad_limit = limit;
+    return FaultOutcome{AccessStatus::BadEntry, FaultKind::None, AvReason::NoRegion};
+}
+
 MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t va, Access kind, Mode mode,
                                                         uint32_t error_code) {
     event(EventKind::PageFault, space, va, error_code, uint32_t(kind));
@@ -920,6 +933,21 @@ MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t
     uint32_t pte_address = pte_address_of(space, va);
     const uint32_t pte = pte_address ? m_ram.read_u32(pte_address) : 0;
     const PteKind pk = SoftwarePte::kind(pte);
+    // Only a debugger's write makes an entry that names what does not exist: it stops the access
+    // before anything is changed (NT would bug-check; the machine here stays as it was).
+    if (pk == PteKind::Transition) {
+        const uint32_t f = SoftwarePte::frame(pte);
+        const PfnEntry& e = m_pfn[f];
+        if (!frame_exists(f) || (e.state != FrameState::Standby && e.state != FrameState::Modified) ||
+            e.pte_address != pte_address)
+            return bad_entry(space, va, BadEntryKind::TransitionFrame, f, m_config.frames);
+    } else if (pk == PteKind::Pagefile) {
+        const uint32_t slot = SoftwarePte::slot(pte);
+        if (slot == 0 || !m_pagefile.in_use(slot))
+            return bad_entry(space, va, BadEntryKind::PagefileSlot, slot, m_pagefile.capacity());
+    } else if (pk == PteKind::Prototype && !prototype_exists(SoftwarePte::prototype_index(pte))) {
+        return bad_entry(space, va, BadEntryKind::Prototype, SoftwarePte::prototype_index(pte), 0);
+    }
     // A view page not yet built (zero PTE: ask the VAD) or whose section page left memory.
     if (vad->type == VadType::Mapped && (pk == PteKind::Zero || pk == PteKind::Prototype))
         return view_fault(space, va, kind, *vad, pte_address, pte);
@@ -1070,12 +1098,20 @@ AccessResult MemoryManager::access_page(uint16_t space, uint32_t va, uint32_t si
             else result.value = m_ram.read(t.pa, size);
             return result;
         }
-        const FaultOutcome f = handle_fault(space, va, kind, mode, t.error_code);
+        const FaultOutcome f =
+            t.bad_level ? bad_entry(space, va, t.bad_level == 1 ? BadEntryKind::PdeFrame : BadEntryKind::PteFrame,
+                                    t.bad_frame, m_config.frames)
+                        : handle_fault(space, va, kind, mode, t.error_code);
         if (f.kind != FaultKind::None) result.faults |= fault_bit(f.kind);
         if (f.status != AccessStatus::Ok) {
             result.status = f.status;
             result.reason = f.reason;
             result.fault_address = va;
+            if (f.status == AccessStatus::BadEntry) {
+                result.bad = m_bad.bad;
+                result.bad_number = m_bad.bad_number;
+                result.bad_limit = m_bad.bad_limit;
+            }
             return result;
         }
         if (want_record) retry = m_journal.begin_event(uint16_t(EventKind::Retry), space, va, uint32_t(kind));
@@ -1142,7 +1178,16 @@ AccessResult MemoryManager::debugger_write(uint16_t space, uint32_t va, uint32_t
         r.faults |= in.faults;
         if (!in.ok()) return in;
         const uint32_t pte_address = pte_address_of(space, byte_va);
-        const uint32_t pte = m_ram.read_u32(pte_address);
+        const uint32_t pte = pte_address ? m_ram.read_u32(pte_address) : 0;
+        if (!pte_address || !(pte & Pte::kPresent) || !frame_exists(pte >> 12)) {
+            // The read went through a stale TLB entry; the entry in memory names no frame of RAM.
+            bad_entry(space, byte_va, BadEntryKind::PteFrame, pte >> 12, m_config.frames);
+            AccessResult bad = m_bad;
+            bad.status = AccessStatus::BadEntry;
+            bad.faults = r.faults;
+            bad.fault_address = byte_va;
+            return bad;
+        }
         const uint32_t pa = (pte & Pte::kFrameMask) | x86::page_offset(byte_va);
         event(EventKind::DebuggerWrite, space, byte_va, pa, (value >> (8 * i)) & 0xFF);
         // The debugger stores through the linear address with CR0.WP clear, so the processor
@@ -1268,6 +1313,19 @@ void MemoryManager::free_page(uint16_t space, uint32_t va, bool leave_decommitte
     auto release_slot = [&](uint32_t sw) {
         if (SoftwarePte::kind(sw) == PteKind::Pagefile) m_pagefile.release(SoftwarePte::slot(sw));
     };
+    // An entry a debugger wrote may name a frame beyond RAM, or one this page does not own: it
+    // is cleared, and no frame is released.
+    const uint32_t named = pk == PteKind::Valid ? pte >> 12 : pk == PteKind::Transition ? SoftwarePte::frame(pte) : 0;
+    if ((pk == PteKind::Valid || pk == PteKind::Transition) &&
+        (!frame_exists(named) || m_pfn[named].pte_address != pte_address || m_pfn[named].use == FrameUse::None)) {
+        invalidate_page(space, va);
+        write_pte(pte_address, leave_decommitted ? SoftwarePte::decommitted() : 0);
+        return;
+    }
+    if (pk == PteKind::Pagefile && !m_pagefile.in_use(SoftwarePte::slot(pte))) {
+        write_pte(pte_address, leave_decommitted ? SoftwarePte::decommitted() : 0);
+        return;
+    }
     if (pk == PteKind::Valid) {
         const uint32_t frame = pte >> 12;
         release_slot(m_pfn[frame].original_pte);
@@ -1574,6 +1632,7 @@ std::vector<std::string> MemoryManager::check_invariants() const {
                     ++slot_refs[SoftwarePte::slot(m_pfn[f].original_pte)];
             } else if (k == PteKind::Transition) {
                 const uint32_t f = SoftwarePte::frame(pte);
+                if (f >= n) { fail("va 0x%08X is in transition on frame 0x%X, beyond RAM", va, f); continue; }
                 ++transition_maps[f];
                 if (m_pfn[f].state != FrameState::Standby && m_pfn[f].state != FrameState::Modified)
                     fail("va 0x%08X is in transition on frame 0x%X, which is not standby/modified", va, f);

@@ -48,7 +48,9 @@ inline constexpr FaultKind kLastFaultKind = FaultKind::DirtyBit;
 const char* fault_kind_name(FaultKind k);
 std::optional<FaultKind> parse_fault_kind(std::string_view name);
 
-enum class AccessStatus : uint8_t { Ok, AccessViolation, GuardPage, OutOfMemory };
+// BadEntry: the access met an entry naming a frame, slot or prototype that does not exist (event
+// BadEntry); it stops there, nothing of the machine changed by it.
+enum class AccessStatus : uint8_t { Ok, AccessViolation, GuardPage, OutOfMemory, BadEntry };
 
 struct AccessResult {
     AccessStatus status = AccessStatus::Ok;
@@ -56,6 +58,10 @@ struct AccessResult {
     uint32_t faults = 0;  // bit (1 << FaultKind) for each fault kind the access caused
     AvReason reason = AvReason::NoRegion;
     uint32_t fault_address = 0;
+    // BadEntry: what the entry named and the limit it passed (bad_entry_note makes the sentence).
+    BadEntryKind bad = BadEntryKind::None;
+    uint32_t bad_number = 0;
+    uint32_t bad_limit = 0;
     bool ok() const { return status == AccessStatus::Ok; }
 };
 
@@ -260,6 +266,10 @@ public:
     static uint32_t data_proto_page(uint32_t index) { return (index - kDataProtoBase) % kDataProtoStride; }
     // The prototype PTE word behind an index of either range (image or data section).
     uint32_t prototype(uint32_t index) const;
+    // True when a section has this prototype PTE index (a PTE a debugger wrote may name any).
+    bool prototype_exists(uint32_t index) const;
+    // True when the frame is in RAM.
+    bool frame_exists(uint32_t frame) const { return frame < m_config.frames; }
     // The live data section of a file (one with a mapping object), if any.
     std::optional<uint32_t> find_data_section(uint32_t file) const;
     // Views of a data section whose VADs are in this space, in address order.
@@ -343,9 +353,13 @@ private:
         const uint32_t pde = m_ram.read_u32(pde_address);
         if ((pde & need) != need) [[unlikely]]
             return false;
+        // An entry naming a frame beyond RAM (a debugger's write) is the walk's to report.
+        const uint32_t frames = m_config.frames;
+        if ((pde >> 12) >= frames) [[unlikely]]
+            return false;
         const uint32_t pte_address = (pde & Pte::kFrameMask) + x86::pte_index(va) * 4;
         const uint32_t pte = m_ram.read_u32(pte_address);
-        if ((pte & rights) != rights) [[unlikely]]
+        if ((pte & rights) != rights || (pte >> 12) >= frames) [[unlikely]]
             return false;
         // From here on the access happens, with the changes in access()'s order: the count, the
         // PTE's bits, the data.
@@ -509,6 +523,8 @@ private:
     FaultOutcome access_violation(uint16_t space, uint32_t va, AvReason reason);
     // Why a retried access faults again (the walk returned error_code), for its Retry event.
     RetryOutcome retry_outcome(uint16_t space, uint32_t va, x86::Access kind, x86::Mode mode, uint32_t error_code) const;
+    // The event of an entry naming what does not exist; the outcome carries it (m_bad).
+    FaultOutcome bad_entry(uint16_t space, uint32_t va, BadEntryKind kind, uint32_t number, uint32_t limit);
     bool ensure_pte_address(uint16_t space, uint32_t va, uint32_t& pte_address);
     // The outcome of a fault that found no frame (its OutOfMemory event is already open).
     static FaultOutcome out_of_memory() { return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion}; }
@@ -675,6 +691,7 @@ private:
     uint32_t m_vacated_slot = 0;
     uint32_t m_system_table = kNoFrame;  // page table shared by every directory (kernel / system arena)
     x86::WalkRecord m_last_walk;
+    AccessResult m_bad;  // the last bad_entry's kind, number and limit (not machine state)
     std::vector<DiskFile> m_files;
     std::vector<std::string> m_strings;
     std::vector<ImageSection> m_sections;

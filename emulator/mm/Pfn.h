@@ -60,7 +60,12 @@ public:
     PfnDatabase(uint32_t frames, core::Journal& journal);
 
     uint32_t size() const { return uint32_t(m_entries.size()); }
-    const PfnEntry& operator[](uint32_t pfn) const { return m_entries[pfn]; }
+    // A frame number beyond RAM (read from an entry a debugger wrote) reads as an unused frame:
+    // readers never reach outside the database.
+    const PfnEntry& operator[](uint32_t pfn) const {
+        static const PfnEntry kNoSuchFrame{};
+        return pfn < m_entries.size() ? m_entries[pfn] : kNoSuchFrame;
+    }
     const ListHead& list(FrameList l) const { return m_lists[int(l)]; }
 
     void set(uint32_t pfn, PfnField field, uint32_t value);

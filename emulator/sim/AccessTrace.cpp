@@ -1,5 +1,8 @@
 #include "sim/AccessTrace.h"
 
+#include "io/ReadFile.h"
+#include "sim/Limits.h"
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -89,6 +92,12 @@ public:
             const bool ok = m_result.trace.format == TraceFormat::Lackey ? lackey_line(line, line_number)
                                                                           : rw_line(line, line_number);
             if (!ok) break;
+            // A lackey line of 4096 bytes is 1024 accesses: the count is bounded, not the file alone.
+            if (m_result.trace.accesses.size() > limits::kTraceAccesses) {
+                fail(line_number, 1, fmt::format("the trace has more than {} accesses, the replay's limit",
+                                                 limits::kTraceAccesses));
+                break;
+            }
             start = end + 1;
         }
         return std::move(m_result);
@@ -259,8 +268,35 @@ TraceParseResult parse_trace(std::string_view data, TraceFormat format, std::str
 
 TraceFormat guess_trace_format(std::string_view path, std::string_view data) {
     if (path.size() >= 4 && path.substr(path.size() - 4) == ".bin") return TraceFormat::Bin;
-    // Text traces hold no NUL bytes; u32 records of addresses below 16 MB always do.
-    if (data.substr(0, 4096).find('\0') != std::string_view::npos) return TraceFormat::Bin;
+    // By content: a first line (not blank, a comment or a valgrind message) that reads as a text
+    // access decides, even if NUL bytes come later (a damaged rw trace is then reported as rw, at
+    // its line). Otherwise NUL bytes mean binary records (u32 records of addresses below 16 MB
+    // always hold some).
+    const std::string_view head = data.substr(0, 4096);
+    for (size_t start = 0; start < head.size();) {
+        size_t end = head.find('\n', start);
+        if (end == std::string_view::npos) break;  // (a line cut at 4 KB decides nothing)
+        std::string_view line = head.substr(start, end - start);
+        start = end + 1;
+        if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+        if (line.substr(0, 2) == "==") continue;
+        LineReader r{line};
+        r.skip_blanks();
+        if (r.at_end() || line[r.pos] == '#') continue;
+        const std::string_view op = r.token(",");
+        uint32_t address = 0;
+        if (op.size() == 1 && std::string_view("ILSM").find(op[0]) != std::string_view::npos) {
+            r.skip_blanks();
+            if (parse_hex32(r.token(","), address) == HexStatus::Ok && !r.at_end() && line[r.pos] == ',')
+                return TraceFormat::Lackey;
+        } else if (parse_hex32(op, address) == HexStatus::Ok) {
+            r.skip_blanks();
+            const std::string_view rw = r.token("#");
+            if (rw == "R" || rw == "W" || rw == "r" || rw == "w") return TraceFormat::Rw;
+        }
+        break;
+    }
+    if (head.find('\0') != std::string_view::npos) return TraceFormat::Bin;
     size_t start = 0;
     while (start < data.size()) {
         size_t end = data.find('\n', start);
@@ -279,26 +315,27 @@ TraceFormat guess_trace_format(std::string_view path, std::string_view data) {
 }
 
 TraceParseResult load_trace(const std::string& path, std::optional<TraceFormat> format) {
-    auto cannot_read = [&](int err) {
+    auto cannot_read = [&](const std::string& why) {
         TraceParseResult r;
         r.trace.name = path;
         r.trace.format = format.value_or(TraceFormat::Rw);
-        r.error = fmt::format("{}: error: cannot read file ({})", path, std::strerror(err));
+        r.error = fmt::format("{}: error: cannot read file ({})", path, why);
         return r;
     };
-    std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"), &std::fclose);
-    if (!file) return cannot_read(errno);
-    std::string data;
-    char buffer[1 << 16];
-    for (;;) {
-        const size_t n = std::fread(buffer, 1, sizeof buffer, file.get());
-        data.append(buffer, n);
-        if (n < sizeof buffer) {
-            if (std::ferror(file.get())) return cannot_read(errno ? errno : EIO);
-            break;
-        }
-    }
-    return parse_trace(data, format.value_or(guess_trace_format(path, data)), path);
+    // A regular file of at most 256 MB (`replay /dev/zero` read until the host ran out of memory).
+    io::ReadResult got = io::read_file(path, limits::kTraceFileBytes, "access-trace files");
+    if (!got.ok()) return cannot_read(*got.error);
+    if (format) return parse_trace(got.bytes, *format, path);
+    const TraceFormat guessed = guess_trace_format(path, got.bytes);
+    TraceParseResult r = parse_trace(got.bytes, guessed, path);
+    // Say which format failed: it was a guess.
+    if (r.error)
+        *r.error += fmt::format(" (read as {}, guessed from the file's {}; choose with --format lackey, rw or bin)",
+                                trace_format_name(guessed), guessed == TraceFormat::Bin && path.size() >= 4 &&
+                                                                    path.substr(path.size() - 4) == ".bin"
+                                                                ? "name"
+                                                                : "content");
+    return r;
 }
 
 }  // namespace pagelab::sim

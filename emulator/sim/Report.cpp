@@ -203,6 +203,11 @@ void write_state_text(const os::Machine& m, std::ostream& out, const StateOption
             out << fmt::format("    PDE at {:08X} contains {:08X}  pfn {:<5X} {}  ({}page table for {:08X}-{:08X})\n",
                                nt ? nt_pde_va(idx << 22) : sp.cr3() + idx * 4, pde, table, windbg_flags(pde),
                                mmgr.shared_table(idx) == table ? "shared " : "", idx << 22, (idx << 22) + 0x3FFFFF);
+            if (!mmgr.frame_exists(table)) {  // (a debugger's PDE)
+                out << fmt::format("      (frame 0x{:X} is beyond the {} frames of RAM: no page table there)\n", table,
+                                   mmgr.config().frames);
+                continue;
+            }
             for (uint32_t i = 0; i < 1024; ++i) {
                 const uint32_t pte = mmgr.ram().read_u32((table << 12) + i * 4);
                 if (pte == 0) continue;
@@ -296,7 +301,7 @@ nlohmann::ordered_json state_json(const os::Machine& m, const StateOptions& opti
             }
             for (uint32_t idx = 0; idx < listed_pdes(sp); ++idx) {
                 const uint32_t pde = mmgr.ram().read_u32(sp.cr3() + idx * 4);
-                if (!(pde & 1)) continue;
+                if (!(pde & 1) || !mmgr.frame_exists(pde >> 12)) continue;
                 for (uint32_t i = 0; i < 1024; ++i) {
                     const uint32_t pte = mmgr.ram().read_u32(((pde >> 12) << 12) + i * 4);
                     if (pte == 0) continue;
@@ -382,6 +387,12 @@ void write_walk_text(const os::Machine& m, uint16_t space, uint32_t va, std::ost
     const auto info = mmgr.pte_info(space, va);
     out << fmt::format("  PDE = [CR3 + 0x{:03X} * 4] = [{:08X}] = {:08X}\n", x86::pde_index(va), info.pde_address, info.pde);
     out << "        " << bits_line(info.pde, true) << "\n";
+    if (!info.table_present && (info.pde & 1)) {
+        out << fmt::format("  The PDE names frame 0x{:X}, beyond the {} frames of RAM: an access stops there with an error "
+                           "(a debugger wrote this entry; a real machine would take a machine check).\n",
+                           info.pde >> 12, mmgr.config().frames);
+        return;
+    }
     if (!info.table_present) {
         out << "  The PDE is not present: no page table covers this address, so an access faults (error code P=0).\n";
         if (const mm::Vad* vad = mmgr.vad_at(space, va); vad && vad->type == mm::VadType::Mapped) {
@@ -410,6 +421,12 @@ void write_walk_text(const os::Machine& m, uint16_t space, uint32_t va, std::ost
     }
     const uint32_t pa = (info.pte & Pte::kFrameMask) | x86::page_offset(va);
     out << fmt::format("  physical address = frame 0x{:X} * 4096 + 0x{:03X} = {:08X}\n", info.pte >> 12, x86::page_offset(va), pa);
+    if (!mmgr.frame_exists(info.pte >> 12)) {
+        out << fmt::format("  frame 0x{:X} is beyond the {} frames of RAM: an access stops here with an error (a debugger "
+                           "wrote this entry; a real machine would take a machine check).\n",
+                           info.pte >> 12, mmgr.config().frames);
+        return;
+    }
     out << fmt::format("  byte there = 0x{:02X}\n", mmgr.ram().read(pa, 1));
     const bool user_ok = (info.pde & Pte::kUser) && (info.pte & Pte::kUser);
     const bool write_ok = (info.pde & Pte::kWrite) && (info.pte & Pte::kWrite);

@@ -1,5 +1,6 @@
 #include "sim/Scenario.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <cctype>
@@ -12,7 +13,10 @@
 
 #include <fmt/format.h>
 
+#include "io/ReadFile.h"
 #include "os/PeImage.h"
+#include "sim/InputCheck.h"
+#include "sim/Limits.h"
 #include "os/SyntheticImage.h"
 
 namespace pagelab::sim {
@@ -60,7 +64,7 @@ const std::vector<OpSpec>& op_specs() {
           {"access", ArgType::AccessKind, true}}},
         {"debugger_write", Op::DebuggerWrite,
          {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, false},
-          {"value", ArgType::Number, false}, {"text", ArgType::Text, false}}},
+          {"value", ArgType::Value, false}, {"text", ArgType::Text, false}}},
         {"switch_to", Op::SwitchTo, {{"process", ArgType::Process, true}}},
         {"trim", Op::Trim, {{"process", ArgType::Process, true}}},
         {"load_library", Op::LoadLibrary,
@@ -163,6 +167,23 @@ const std::vector<ExpectSpec>& expect_specs() {
     return specs;
 }
 
+// True when text is a well-formed number too large for parse_number (it stops at 2^40 bytes).
+bool number_too_big(std::string t) {
+    while (!t.empty() && std::isspace(uint8_t(t.back()))) t.pop_back();
+    while (!t.empty() && std::isspace(uint8_t(t.front()))) t.erase(t.begin());
+    for (const char* suffix : {"KB", "MB", "GB"})
+        if (t.size() > 2 && t.compare(t.size() - 2, 2, suffix) == 0) {
+            t.resize(t.size() - 2);
+            while (!t.empty() && std::isspace(uint8_t(t.back()))) t.pop_back();
+        }
+    const bool hex = t.size() > 2 && t[0] == '0' && (t[1] == 'x' || t[1] == 'X');
+    const std::string digits = hex ? t.substr(2) : t;
+    if (digits.empty()) return false;
+    for (char c : digits)
+        if (!(hex ? std::isxdigit(uint8_t(c)) : std::isdigit(uint8_t(c)))) return false;
+    return true;  // a number, and parse_number refused it: too large
+}
+
 class Parser {
 public:
     Parser(std::string path) : m_path(std::move(path)) {}
@@ -198,6 +219,8 @@ public:
         std::string s;
         if (!scalar(n, what, s)) return false;
         auto v = parse_number(s);
+        if (!v && number_too_big(s))
+            return fail(n, fmt::format("{}: '{}' is above the 4 GB address space", what, s));
         if (!v) return fail(n, fmt::format("{}: '{}' is not a number (write 4096, 0x1000 or 64 KB)", what, s));
         out = *v;
         return true;
@@ -431,15 +454,11 @@ public:
             std::string rel;
             if (!scalar(n["pe"], "pe", rel)) return false;
             const std::filesystem::path where = std::filesystem::path(m_path).parent_path() / rel;
-            // A regular file of at most 64 MB, checked before reading (a device would never end).
-            std::error_code ec;
-            if (!std::filesystem::is_regular_file(where, ec))
-                return fail(n["pe"], fmt::format("pe: cannot open '{}' (not a regular file)", where.string()));
-            if (std::filesystem::file_size(where, ec) > (64u << 20) || ec)
-                return fail(n["pe"], "pe: files are limited to 64 MB");
-            std::ifstream in(where, std::ios::binary);
-            if (!in) return fail(n["pe"], fmt::format("pe: cannot open '{}'", where.string()));
-            std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+            // A regular file of at most 64 MB, checked before reading (a device would never end);
+            // every failure is a sentence (io::read_file throws nothing).
+            const io::ReadResult got = io::read_file(where.string(), limits::kFileBytes, "a file of the emulated disk");
+            if (!got.ok()) return fail(n["pe"], fmt::format("pe: cannot open '{}' ({})", rel, *got.error));  // (relative to the scenario)
+            std::vector<uint8_t> bytes(got.bytes.begin(), got.bytes.end());
             // A file that is not a valid PE32 image stays on the disk as data: loading it is then
             // ERROR_BAD_EXE_FORMAT, as on Windows.
             os::PeReadResult r = os::read_pe_image(bytes, f.path);
@@ -478,7 +497,7 @@ public:
             }
         }
         if (f.size == 0) f.size = f.bytes.empty() ? f.text.size() : f.bytes.size();
-        if (f.size > (64u << 20)) return fail(n["size"], "size: files are limited to 64 MB");
+        if (f.size > limits::kFileBytes) return fail(n["size"] ? n["size"] : n, "size: files are limited to 64 MB");
         return true;
     }
 
@@ -785,6 +804,8 @@ public:
         sc.groups.push_back(g);
         for (const auto& s : list) {
             if (s.IsMap() && s["steps"]) return fail(s["steps"], "a group's steps cannot be groups themselves");
+            if (sc.steps.size() == limits::kMaxSteps)
+                return fail(s, fmt::format("a scenario has at most {} steps", limits::kMaxSteps));
             Step step;
             if (!parse_step(s, step)) return false;
             step.group = index;
@@ -884,28 +905,61 @@ public:
         if (root["machine"] && !parse_machine(root["machine"], sc.machine)) return false;
         if (root["files"]) {
             if (!root["files"].IsSequence()) return fail(root["files"], "files must be a list");
+            uint64_t disk = 0;
             for (const auto& f : root["files"]) {
                 FileDecl d;
                 if (!parse_file(f, d)) return false;
+                disk += d.size;
+                if (disk > limits::kDiskBytes)
+                    return fail(f, fmt::format("the files of the emulated disk together are limited to {} (with this one: {} "
+                                               "bytes)",
+                                               io::size_text(limits::kDiskBytes), disk));
                 sc.files.push_back(std::move(d));
             }
         }
         if (!root["steps"]) return fail(root, "a scenario needs 'steps'");
         if (!root["steps"].IsSequence()) return fail(root["steps"], "steps must be a list");
         for (const auto& s : root["steps"]) {
+            if (sc.steps.size() == limits::kMaxSteps)
+                return fail(s, fmt::format("a scenario has at most {} steps", limits::kMaxSteps));
             if (s.IsMap() && s["steps"]) {
                 if (!parse_group(s, sc)) return false;
                 continue;
             }
             Step step;
             if (!parse_step(s, step)) return false;
+            if (!within_budgets(s, step)) return false;
             sc.steps.push_back(std::move(step));
         }
         return true;
     }
 
 private:
+    // The load-time budgets of sim/Limits.h that a step spends: the pages the steps touch, and the
+    // size a file may grow to.
+    bool within_budgets(const YAML::Node& n, const Step& step) {
+        // Accesses touch one page, or two when they straddle; a debugger's text is one access a byte.
+        uint64_t pages = 0;
+        if (step.op == Op::Touch) pages = (step.arg("size")->number + 0xFFF) / 0x1000 + 1;
+        else if (step.op == Op::Read || step.op == Op::Write || step.op == Op::Execute || step.op == Op::DebuggerWrite)
+            pages = step.arg("text") ? step.arg("text")->text.size() / 0x1000 + 2 : 2;
+        m_touched_pages += pages;
+        if (m_touched_pages > limits::kTouchedPages)
+            return fail(n, fmt::format("the steps together touch more than {} pages (1 GB), the limit for a scenario "
+                                       "(docs/limits.md)",
+                                       limits::kTouchedPages));
+        const uint64_t offset = step.arg("offset") ? step.arg("offset")->number : 0;
+        if (step.op == Op::SetEndOfFile && step.arg("size")->number > limits::kFileBytes)
+            return fail(n["size"], "size: files are limited to 64 MB");
+        if (step.op == Op::WriteFile) {
+            const uint64_t bytes = step.arg("text") ? step.arg("text")->text.size() : 4;
+            if (offset + bytes > limits::kFileBytes) return fail(n["offset"] ? n["offset"] : n, "offset: files are limited to 64 MB");
+        }
+        return true;
+    }
+
     std::string m_path;
+    uint64_t m_touched_pages = 0;
     std::set<std::string> m_bound;
     std::set<std::string> m_processes;
 };
@@ -917,6 +971,16 @@ const char* op_name(Op op) {
     for (const auto& s : op_specs())
         if (s.op == op) return s.name;
     return "?";
+}
+
+std::vector<OpInfo> operation_table() {
+    std::vector<OpInfo> out;
+    for (const auto& s : op_specs()) {
+        OpInfo info{s.name, s.op, {}};
+        for (const auto& a : s.args) info.args.push_back(OpArgInfo{a.key, a.type, a.required});
+        out.push_back(std::move(info));
+    }
+    return out;
 }
 
 const char* expect_kind_name(ExpectKind k) {
@@ -979,9 +1043,22 @@ std::optional<AddressExpr> parse_address(const std::string& text) {
 LoadResult parse_scenario(const std::string& text, const std::string& path) {
     LoadResult out;
     Parser parser(path);
+    if (auto bad = check_scenario_text(text)) {
+        out.error = LoadError{fmt::format("{}:{}:{}: error: {}", path, bad->line, bad->column,
+                                          bad->nul ? std::string("NUL byte (a scenario file is UTF-8 text, which never holds one)")
+                                                   : fmt::format("invalid UTF-8 (byte 0x{:02X}): a scenario file is UTF-8 text; "
+                                                                 "save it as UTF-8",
+                                                                 bad->byte))};
+        return out;
+    }
     YAML::Node root;
     try {
         root = YAML::Load(text);
+    } catch (const YAML::DeepRecursion& e) {
+        out.error = LoadError{fmt::format("{}:{}:{}: error: YAML: nested too deeply (lists and maps inside one another "
+                                          "hundreds of levels deep)",
+                                          path, e.mark.line + 1, e.mark.column + 1)};
+        return out;
     } catch (const YAML::ParserException& e) {
         std::string hint;
         if (e.msg == "illegal map value")
@@ -1016,16 +1093,9 @@ std::vector<uint8_t> file_content(const FileDecl& f) {
 
 LoadResult load_scenario(const std::string& path) {
     // A regular file of a sane size only: a device or a pipe might never end.
-    std::error_code ec;
-    if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
-        return LoadResult{std::nullopt, LoadError{fmt::format("{}:1:1: error: not a regular file", path)}};
-    if (std::filesystem::file_size(path, ec) > (16u << 20) && !ec)
-        return LoadResult{std::nullopt, LoadError{fmt::format("{}:1:1: error: scenario files are limited to 16 MB", path)}};
-    std::ifstream in(path, std::ios::binary);
-    if (!in) return LoadResult{std::nullopt, LoadError{fmt::format("{}:1:1: error: cannot open the file", path)}};
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return parse_scenario(ss.str(), path);
+    const io::ReadResult got = io::read_file(path, limits::kScenarioFileBytes, "scenario files");
+    if (!got.ok()) return LoadResult{std::nullopt, LoadError{fmt::format("{}:1:1: error: {}", path, *got.error)}};
+    return parse_scenario(got.bytes, path);
 }
 
 }  // namespace pagelab::sim

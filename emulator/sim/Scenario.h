@@ -182,6 +182,20 @@ struct LoadResult {
 LoadResult load_scenario(const std::string& path);
 LoadResult parse_scenario(const std::string& text, const std::string& path_for_messages);
 
+// The operations and their arguments as the parser knows them, in the order of the table (for
+// tests that cover every argument, and for tools).
+struct OpArgInfo {
+    std::string key;
+    ArgType type;
+    bool required;
+};
+struct OpInfo {
+    std::string name;
+    Op op;
+    std::vector<OpArgInfo> args;
+};
+std::vector<OpInfo> operation_table();
+
 // Parsers shared with the CLI: "0x1000", "4096", "64 KB", "1 MB".
 std::optional<uint64_t> parse_number(const std::string& text);
 std::optional<AddressExpr> parse_address(const std::string& text);

@@ -53,8 +53,10 @@ std::optional<FaultKind> fault_of_event(EventKind k) {
 std::optional<uint32_t> resident_frame(const os::Machine& m, uint16_t space, uint32_t va) {
     const auto info = m.mm().pte_info(space, va);
     if (!info.table_present) return std::nullopt;
-    if (info.kind == mm::PteKind::Valid) return info.pte >> 12;
-    if (info.kind == mm::PteKind::Transition) return mm::SoftwarePte::frame(info.pte);
+    // (An entry a debugger wrote may name a frame beyond RAM: then there is none.)
+    if (info.kind == mm::PteKind::Valid && m.mm().frame_exists(info.pte >> 12)) return info.pte >> 12;
+    if (info.kind == mm::PteKind::Transition && m.mm().frame_exists(mm::SoftwarePte::frame(info.pte)))
+        return mm::SoftwarePte::frame(info.pte);
     return std::nullopt;
 }
 
@@ -63,11 +65,18 @@ std::optional<uint8_t> peek_byte(const os::Machine& m, uint16_t space, uint32_t 
     const mm::AddressSpace& sp = mmgr.space(space);
     if (const auto frame = resident_frame(m, space, va)) return mmgr.ram().content(*frame).data()[va & 0xFFF];
     const auto info = mmgr.pte_info(space, va);
-    if (info.kind == mm::PteKind::Pagefile)
-        return mmgr.pagefile().content(mm::SoftwarePte::slot(info.pte)).data()[va & 0xFFF];
+    if (info.kind == mm::PteKind::Valid || info.kind == mm::PteKind::Transition) return std::nullopt;  // beyond RAM
+    if (info.kind == mm::PteKind::Pagefile) {
+        const uint32_t slot = mm::SoftwarePte::slot(info.pte);
+        if (!mmgr.pagefile().in_use(slot)) return std::nullopt;
+        return mmgr.pagefile().content(slot).data()[va & 0xFFF];
+    }
     if (info.kind == mm::PteKind::DemandZero) return uint8_t(0);
-    if (info.kind == mm::PteKind::Prototype)
-        return mmgr.peek_prototype(mm::SoftwarePte::prototype_index(info.pte), va & 0xFFF);
+    if (info.kind == mm::PteKind::Prototype) {
+        const uint32_t index = mm::SoftwarePte::prototype_index(info.pte);
+        if (!mmgr.prototype_exists(index)) return std::nullopt;
+        return mmgr.peek_prototype(index, va & 0xFFF);
+    }
     if (!info.table_present) {
         const mm::Vad* vad = mmgr.vad_at(space, va);
         if (vad && vad->type == mm::VadType::Mapped) return mmgr.peek_data_prototype(mmgr.view_proto(*vad, va >> 12), va & 0xFFF);
@@ -78,7 +87,7 @@ std::optional<uint8_t> peek_byte(const os::Machine& m, uint16_t space, uint32_t 
         if (vad && vad->mem_commit) return uint8_t(0);
     }
     // System pages mapped at boot (kernel / win95 system arena).
-    if (va >= sp.layout().system_begin && info.table_present && (info.pte & 1))
+    if (va >= sp.layout().system_begin && info.table_present && (info.pte & 1) && mmgr.frame_exists(info.pte >> 12))
         return mmgr.ram().content(info.pte >> 12).data()[va & 0xFFF];
     return std::nullopt;
 }
@@ -117,9 +126,19 @@ std::string pte_backing(const os::Machine& m, uint16_t space, uint32_t va) {
 // Loading and running
 
 std::variant<std::unique_ptr<Session>, LoadError> Session::load(const std::string& path) {
-    LoadResult r = load_scenario(path);
-    if (r.error) return *r.error;
-    return std::make_unique<Session>(std::move(*r.scenario));
+    // The load-time limits (sim/Limits.h) keep a scenario within a few GB; should the host still
+    // refuse memory, that is a clear error, not an abort.
+    try {
+        LoadResult r = load_scenario(path);
+        if (r.error) return *r.error;
+        return std::make_unique<Session>(std::move(*r.scenario));
+    } catch (const std::bad_alloc&) {
+        return LoadError{fmt::format("{}:1:1: error: out of memory: the host refused an allocation while loading or "
+                                     "running the scenario (docs/limits.md)",
+                                     path)};
+    } catch (const std::length_error&) {
+        return LoadError{fmt::format("{}:1:1: error: out of memory: a table grew past what the host allows (docs/limits.md)", path)};
+    }
 }
 
 Session::Session(Scenario scenario) : m_scenario(std::move(scenario)) {
@@ -210,6 +229,8 @@ void Session::run_step(size_t index) {
             r.error = a.status == mm::AccessStatus::OutOfMemory ? mm::Error::NotEnoughMemory
                       : a.status == mm::AccessStatus::AccessViolation ? mm::Error::NoAccess
                                                                       : mm::Error::Success;
+            // A corrupt entry (a debugger's write) stops the step with the reason.
+            if (a.status == mm::AccessStatus::BadEntry) r.note = mm::bad_entry_note(a.bad, a.bad_number, a.bad_limit);
         }
         return a.ok();
     };
@@ -834,7 +855,7 @@ void Session::visit(size_t first, size_t end, const std::function<void(size_t)>&
             if (on_change) on_change(changes[c]);
         }
     }
-    seek_event(saved);
+    if (m_batch_depth == 0) seek_event(saved);
 }
 
 }  // namespace pagelab::sim

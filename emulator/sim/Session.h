@@ -97,9 +97,29 @@ public:
 
     // Walks events [first, end): on_event(e) with the machine before event e, then on_change(c)
     // for each of its changes with the machine standing just before that change. The cursor is
-    // restored afterwards.
+    // restored afterwards — or, while a VisitBatch is alive, when the batch ends.
     void visit(size_t first, size_t end, const std::function<void(size_t)>& on_event,
                const std::function<void(const core::Change&)>& on_change);
+
+    // Visits in a row (a whole trace, step after step) without putting the cursor back after
+    // each one: a visit starts where the machine stands (undo or redo from there), so walking
+    // the run step by step costs one pass over the journal instead of one pass per step. The
+    // cursor is restored when the batch ends. Nothing but visit() may move or read the
+    // machine's position meanwhile.
+    class VisitBatch {
+    public:
+        explicit VisitBatch(Session& s) : m_session(s) {
+            if (s.m_batch_depth++ == 0) s.m_batch_cursor = s.m_cursor;
+        }
+        ~VisitBatch() {
+            if (--m_session.m_batch_depth == 0) m_session.seek_event(m_session.m_batch_cursor);
+        }
+        VisitBatch(const VisitBatch&) = delete;
+        VisitBatch& operator=(const VisitBatch&) = delete;
+
+    private:
+        Session& m_session;
+    };
 
 private:
     void run_all();
@@ -113,6 +133,8 @@ private:
     std::vector<StepResult> m_results;
     std::map<std::string, uint64_t> m_bindings;
     size_t m_cursor = 0;
+    size_t m_batch_depth = 0;   // VisitBatch nesting
+    size_t m_batch_cursor = 0;  // the cursor to restore when the outermost batch ends
 };
 
 // Reads one byte as the process would see it, without changing anything (no fault, no A/D bit):

@@ -1,11 +1,12 @@
 #include "sim/Trace.h"
 
+#include <iterator>
 #include <ostream>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "mm/SoftwarePte.h"
+#include "sim/JsonWriter.h"
 #include "sim/Report.h"
 
 namespace pagelab::sim {
@@ -302,62 +303,114 @@ std::string describe_result(const Step& s, const StepResult& r) {
 
 void write_trace(Session& session, std::ostream& out, TraceFormat format) {
     const Scenario& sc = session.scenario();
+    // One pass over the journal for the whole trace (see Session::VisitBatch).
+    Session::VisitBatch batch(session);
     if (format == TraceFormat::Json) {
-        nlohmann::ordered_json doc;
-        doc["pagelab_trace"] = 1;
-        doc["title"] = sc.title;
-        doc["machine"] = describe_machine(sc.machine);
-        nlohmann::ordered_json steps = nlohmann::ordered_json::array();
+        // Streamed as it is walked (the same bytes as an ordered_json document dumped with
+        // indent 1): the text of a long run is never held in memory.
+        JsonWriter w(out, 1);
+        w.begin_object();
+        w.key("pagelab_trace");
+        w.value(1);
+        w.key("title");
+        w.value(sc.title);
+        w.key("machine");
+        w.value(describe_machine(sc.machine));
+        w.key("steps");
+        w.begin_array();
         for (size_t i = 0; i < session.step_count(); ++i) {
-            nlohmann::ordered_json st;
-            st["step"] = i + 1;
-            st["line"] = sc.steps[i].loc.line;
-            st["do"] = describe_step(sc.steps[i]);
-            st["result"] = describe_result(sc.steps[i], session.result(i));
-            nlohmann::ordered_json events = nlohmann::ordered_json::array();
+            w.begin_object();
+            w.key("step");
+            w.value(uint64_t(i + 1));
+            w.key("line");
+            w.value(sc.steps[i].loc.line);
+            w.key("do");
+            w.value(describe_step(sc.steps[i]));
+            w.key("result");
+            w.value(describe_result(sc.steps[i], session.result(i)));
+            w.key("events");
+            w.begin_array();
+            bool in_event = false;
             session.visit(
                 session.first_event_of_step(i), session.first_event_of_step(i + 1),
                 [&](size_t e) {
-                    nlohmann::ordered_json ev;
-                    ev["event"] = e;
-                    ev["kind"] = mm::event_kind_name(mm::EventKind(session.event(e).kind));
-                    ev["text"] = session.explain(e);
-                    ev["changes"] = nlohmann::ordered_json::array();
-                    events.push_back(ev);
+                    if (in_event) {
+                        w.end_array();
+                        w.end_object();
+                    }
+                    in_event = true;
+                    w.begin_object();
+                    w.key("event");
+                    w.value(uint64_t(e));
+                    w.key("kind");
+                    w.value(mm::event_kind_name(mm::EventKind(session.event(e).kind)));
+                    w.key("text");
+                    w.value(session.explain(e));
+                    w.key("changes");
+                    w.begin_array();
                 },
                 [&](const core::Change& c) {
-                    nlohmann::ordered_json ch;
-                    ch["store"] = int(c.store);
-                    ch["field"] = c.field;
-                    ch["target"] = c.target;
-                    ch["before"] = c.before;
-                    ch["after"] = c.after;
-                    ch["text"] = describe_change(session.machine(), c);
-                    events.back()["changes"].push_back(ch);
+                    w.begin_object();
+                    w.key("store");
+                    w.value(int(c.store));
+                    w.key("field");
+                    w.value(uint32_t(c.field));
+                    w.key("target");
+                    w.value(c.target);
+                    w.key("before");
+                    w.value(c.before);
+                    w.key("after");
+                    w.value(c.after);
+                    w.key("text");
+                    w.value(describe_change(session.machine(), c));
+                    w.end_object();
                 });
-            st["events"] = events;
-            steps.push_back(st);
+            if (in_event) {
+                w.end_array();
+                w.end_object();
+            }
+            w.end_array();
+            w.end_object();
         }
-        doc["steps"] = steps;
-        out << doc.dump(1) << "\n";
+        w.end_array();
+        w.end_object();
+        w.raw("\n");
         return;
     }
-    out << "# PageLab trace, format 1\n";
-    out << "# " << sc.title << "\n";
-    out << "# machine: " << describe_machine(sc.machine) << "\n";
+    // Lines are gathered in a buffer written 64 KB at a time (a stream operation per line halves
+    // the rate on a synchronised std::cout).
+    std::string buf;
+    buf.reserve(1 << 17);
+    auto spill = [&](bool always) {
+        if (always || buf.size() >= (1 << 16)) {
+            out.write(buf.data(), std::streamsize(buf.size()));
+            buf.clear();
+        }
+    };
+    buf += "# PageLab trace, format 1\n";
+    buf += "# " + sc.title + "\n";
+    buf += "# machine: " + describe_machine(sc.machine) + "\n";
     for (size_t i = 0; i < session.step_count(); ++i) {
-        out << fmt::format("step {} (line {}): {}\n", i + 1, sc.steps[i].loc.line, describe_step(sc.steps[i]));
+        fmt::format_to(std::back_inserter(buf), "step {} (line {}): {}\n", i + 1, sc.steps[i].loc.line, describe_step(sc.steps[i]));
         session.visit(
             session.first_event_of_step(i), session.first_event_of_step(i + 1),
             [&](size_t e) {
                 const auto kind = mm::EventKind(session.event(e).kind);
-                if (kind == mm::EventKind::Operation) out << fmt::format("  [{}] step\n", e);
-                else out << fmt::format("  [{}] {} {}\n", e, mm::event_kind_name(kind), session.explain(e));
+                if (kind == mm::EventKind::Operation) fmt::format_to(std::back_inserter(buf), "  [{}] step\n", e);
+                else fmt::format_to(std::back_inserter(buf), "  [{}] {} {}\n", e, mm::event_kind_name(kind), session.explain(e));
+                spill(false);
             },
-            [&](const core::Change& c) { out << "      " << describe_change(session.machine(), c) << "\n"; });
+            [&](const core::Change& c) {
+                buf += "      ";
+                buf += describe_change(session.machine(), c);
+                buf += '\n';
+                spill(false);
+            });
         const std::string res = describe_result(sc.steps[i], session.result(i));
-        if (!res.empty()) out << "  => " << res << "\n";
+        if (!res.empty()) buf += "  => " + res + "\n";
+        spill(false);
     }
+    spill(true);
 }
 
 }  // namespace pagelab::sim

@@ -24,6 +24,7 @@ Translation translate(PhysicalMemory& ram, Tlb& tlb, uint32_t cr3, uint32_t va, 
     const Pte pde(ram.read_u32(pde_address));
     if (record) *record = WalkRecord{va, cr3, pde_address, pde.raw(), 0, 0, 0, false, false};
     if (!pde.present()) return Translation{false, 0, fault_bits, false};
+    if (pde.frame() >= ram.frame_count()) return Translation{false, 0, fault_bits, false, 1, pde.frame()};
 
     const uint32_t pte_address = (pde.frame() << 12) + pte_index(va) * 4;
     const Pte pte(ram.read_u32(pte_address));
@@ -34,6 +35,7 @@ Translation translate(PhysicalMemory& ram, Tlb& tlb, uint32_t cr3, uint32_t va, 
     }
     if (!pde.accessed()) ram.write_u32(pde_address, pde.raw() | Pte::kAccessed);
     if (!pte.present()) return Translation{false, 0, fault_bits, false};
+    if (pte.frame() >= ram.frame_count()) return Translation{false, 0, fault_bits, false, 2, pte.frame()};
 
     const bool may_user = pde.user() && pte.user();
     const bool may_write = pde.writable() && pte.writable();

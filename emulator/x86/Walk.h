@@ -32,6 +32,10 @@ struct Translation {
     uint32_t pa = 0;
     uint32_t error_code = 0;  // pf:: bits, when !ok
     bool tlb_hit = false;
+    // A present entry that names a frame beyond RAM (only a debugger's write makes one): the walk
+    // stops there without touching it; 1 = the PDE, 2 = the PTE; bad_frame is the frame named.
+    uint8_t bad_level = 0;
+    uint32_t bad_frame = 0;
 };
 
 // Translates va for the given access. On success sets A (and D for a write) and fills the TLB.

@@ -41,9 +41,18 @@ add_test(NAME "ui: screenshot of a quiz question (--at N --ask, --answers)"
          COMMAND ${PAGELAB_UI_RUN} --expect-png ${CMAKE_CURRENT_BINARY_DIR}/ui-screenshot-quiz.png --
                  $<TARGET_FILE:pagelab-ui> ${PROJECT_SOURCE_DIR}/tests/scenarios/quiz/two-questions.yaml
                  --screenshot ${CMAKE_CURRENT_BINARY_DIR}/ui-screenshot-quiz.png --at 2 --answers 0x10000 --ask --size 1280x800)
+# --screenshot never overwrites a file PageLab did not write; its own PNG (marked) it replaces.
+add_test(NAME "ui: screenshot refuses to overwrite a user's file and replaces its own"
+         COMMAND bash -c "set -e; d=$(mktemp -d); trap 'rm -rf $d' EXIT; printf 'my notes' > $d/notes.png
+                          ${PAGELAB_UI_RUN} --expect-exit 2 -- $<TARGET_FILE:pagelab-ui> ${PROJECT_SOURCE_DIR}/scenarios/01-demand-zero.yaml --screenshot $d/notes.png --size 640x400
+                          [ \"$(cat $d/notes.png)\" = 'my notes' ]
+                          ${PAGELAB_UI_RUN} --expect-png $d/s.png -- $<TARGET_FILE:pagelab-ui> ${PROJECT_SOURCE_DIR}/scenarios/01-demand-zero.yaml --screenshot $d/s.png --size 1280x800
+                          ${PAGELAB_UI_RUN} -- $<TARGET_FILE:pagelab-ui> ${PROJECT_SOURCE_DIR}/scenarios/01-demand-zero.yaml --screenshot $d/s.png --size 1280x800
+                          ! ls -a $d | grep -q tmp-")
 add_test(NAME "ui: frame-time bench smoke"
          COMMAND ${PAGELAB_UI_RUN} -- $<TARGET_FILE:pagelab-ui> ${PROJECT_SOURCE_DIR}/scenarios/01-demand-zero.yaml
                  --bench-frames 20 --size 1280x800)
-set_tests_properties("ui: screenshot" "ui: screenshot of an invalid scenario shows the error"
-                     "ui: screenshot of a quiz question (--at N --ask, --answers)" "ui: frame-time bench smoke"
+set_tests_properties("ui: screenshot" "ui: screenshot of an invalid scenario shows the error" "ui: frame-time bench smoke"
+                     "ui: screenshot of a quiz question (--at N --ask, --answers)"
+                     "ui: screenshot refuses to overwrite a user's file and replaces its own"
                      PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 60)

@@ -259,12 +259,18 @@ TEST_CASE("load_trace: files in each format, explicit or guessed", "[trace]") {
 TEST_CASE("load_trace: a missing or unreadable file is an error, not a crash", "[trace]") {
     TempDir dir;
     const std::string missing = dir.path("missing.trace");
-    CHECK(error_of(sim::load_trace(missing)) == missing + ": error: cannot read file (No such file or directory)");
+    CHECK(error_of(sim::load_trace(missing)) == missing + ": error: cannot read file (no such file)");
     const auto r = sim::load_trace(dir.path("."));
     REQUIRE_FALSE(r.ok());
-    CHECK(error_of(r).find("error: cannot read file (Is a directory)") != std::string::npos);
+    CHECK(error_of(r).find("error: cannot read file (is a folder, not a file)") != std::string::npos);
+    // A device is never read (`replay /dev/zero` read until the host ran out of memory).
+    CHECK(error_of(sim::load_trace("/dev/zero")) ==
+          "/dev/zero: error: cannot read file (not a regular file: a device, a pipe or a socket is not read)");
     const std::string truncated = dir.write("t.bin", "abcde");
     CHECK(error_of(sim::load_trace(truncated)) ==
+          truncated + ": error: record 1 (byte offset 4): truncated record (1 of 4 bytes) (read as bin, guessed from the "
+                      "file's name; choose with --format lackey, rw or bin)");
+    CHECK(error_of(sim::load_trace(truncated, TraceFormat::Bin)) ==
           truncated + ": error: record 1 (byte offset 4): truncated record (1 of 4 bytes)");
     if (::geteuid() != 0) {  // root reads anything
         const std::string locked = dir.write("locked.rw", "10000 R\n");
@@ -280,4 +286,17 @@ TEST_CASE("guess_trace_format", "[trace]") {
     CHECK(sim::guess_trace_format("x", "# c\n0x1000 R\n") == TraceFormat::Rw);
     CHECK(sim::guess_trace_format("x", "") == TraceFormat::Rw);
     CHECK(sim::guess_trace_format("x", std::string("\x00\x00\x01\x00", 4)) == TraceFormat::Bin);
+    // Decided by content: an rw trace with a NUL byte further on is still rw (and its bad line is
+    // reported as one), while binary records whose first bytes happen to be text stay binary.
+    CHECK(sim::guess_trace_format("x", std::string("10000 R\n20000 W\n3\0000 R\n", 22)) == TraceFormat::Rw);
+    CHECK(sim::guess_trace_format("x", std::string(" L 1000,4\n\0\0", 12)) == TraceFormat::Lackey);
+    CHECK(sim::guess_trace_format("x", std::string("ab\ncd\0\0\0\0", 10)) == TraceFormat::Bin);
+}
+
+TEST_CASE("load_trace: a guessed format that fails says which format it tried", "[trace]") {
+    TempDir dir;
+    const std::string damaged = dir.write("damaged.rw", std::string("10000 R\n20000 W\n3\0000 R\n", 22));
+    CHECK(error_of(sim::load_trace(damaged)) ==
+          damaged + ":3:1: error: bad hexadecimal address '3?0' (read as rw, guessed from the file's content; choose "
+                    "with --format lackey, rw or bin)");
 }

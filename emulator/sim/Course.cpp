@@ -1,5 +1,7 @@
 #include "sim/Course.h"
 
+#include "sim/YamlReader.h"
+
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -20,39 +22,17 @@ const CourseLesson* Course::find(const std::string& id) const {
 
 namespace {
 
-class CourseParser {
+class CourseParser : public YamlReader {
 public:
-    explicit CourseParser(std::string path) : m_path(std::move(path)) {}
-    std::optional<LoadError> error;
+    explicit CourseParser(std::string path) : YamlReader(std::move(path)) {}
 
-    Location loc(const YAML::Node& n) const {
-        const YAML::Mark m = n.Mark();
-        if (m.line < 0) return Location{1, 1};
-        return Location{m.line + 1, m.column + 1};
-    }
-    bool fail(const YAML::Node& n, const std::string& msg) { return fail(loc(n), msg); }
-    bool fail(Location l, const std::string& msg) {
-        if (!error) error = LoadError{fmt::format("{}:{}:{}: error: {}", m_path, l.line, l.column, msg)};
-        return false;
-    }
     bool text(const YAML::Node& n, const std::string& what, std::string& out, bool non_empty = true) {
-        if (!n.IsScalar()) return fail(n, fmt::format("{} must be a single value", what));
-        out = n.Scalar();
+        if (!scalar(n, what, out)) return false;
         if (non_empty && out.empty()) return fail(n, fmt::format("{}: is empty", what));
         return true;
     }
     bool keys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& where) {
-        std::set<std::string> seen;
-        for (auto it = map.begin(); it != map.end(); ++it) {
-            const std::string key = it->first.Scalar();
-            if (!seen.insert(key).second) return fail(it->first, fmt::format("key '{}' appears twice in {}", key, where));
-            if (!allowed.count(key)) {
-                std::string list;
-                for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-                return fail(it->first, fmt::format("unknown key '{}' in {} (expected one of: {})", key, where, list));
-            }
-        }
-        return true;
+        return check_keys(map, allowed, where);
     }
 
     bool parse(const YAML::Node& root, Course& c) {
@@ -119,8 +99,6 @@ public:
         return true;
     }
 
-private:
-    std::string m_path;
 };
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "sim/InputCheck.h"
 
+#include "sim/Utf8.h"
+
 namespace pagelab::sim {
 
 std::optional<TextProblem> check_scenario_text(std::string_view text) {
@@ -20,21 +22,8 @@ std::optional<TextProblem> check_scenario_text(std::string_view text) {
             ++i;
             continue;
         }
-        size_t len = 0;
-        unsigned char lo = 0x80, hi = 0xBF;
-        if (c >= 0xC2 && c <= 0xDF) len = 2;
-        else if (c >= 0xE0 && c <= 0xEF) {
-            len = 3;
-            if (c == 0xE0) lo = 0xA0;
-            if (c == 0xED) hi = 0x9F;
-        } else if (c >= 0xF0 && c <= 0xF4) {
-            len = 4;
-            if (c == 0xF0) lo = 0x90;
-            if (c == 0xF4) hi = 0x8F;
-        }
-        bool ok = len != 0 && i + len <= n;
-        for (size_t k = 1; ok && k < len; ++k) ok = k == 1 ? (p[i + k] >= lo && p[i + k] <= hi) : (p[i + k] >= 0x80 && p[i + k] <= 0xBF);
-        if (!ok) return TextProblem{line, column, false, c};
+        const size_t len = utf8_sequence_length(p + i, n - i);
+        if (len == 0) return TextProblem{line, column, false, c};
         i += len;
     }
     return std::nullopt;

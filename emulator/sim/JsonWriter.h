@@ -14,6 +14,8 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/Utf8.h"
+
 namespace pagelab::sim {
 
 class JsonWriter {
@@ -132,23 +134,8 @@ inline void JsonWriter::append_string(std::string& out, std::string_view s) {
             // One UTF-8 sequence, checked as nlohmann's decoder checks it (no overlong forms, no
             // surrogates, nothing above U+10FFFF); an invalid one becomes U+FFFD and the scan
             // resumes at the next byte.
-            size_t len = 0;
-            unsigned char lo = 0x80, hi = 0xBF;
-            if (c >= 0xC2 && c <= 0xDF) len = 2;
-            else if (c >= 0xE0 && c <= 0xEF) {
-                len = 3;
-                if (c == 0xE0) lo = 0xA0;
-                if (c == 0xED) hi = 0x9F;
-            } else if (c >= 0xF0 && c <= 0xF4) {
-                len = 4;
-                if (c == 0xF0) lo = 0x90;
-                if (c == 0xF4) hi = 0x8F;
-            }
-            bool ok = len != 0 && i + len <= n;
-            for (size_t k = 1; ok && k < len; ++k) {
-                const unsigned char b = p[i + k];
-                ok = k == 1 ? (b >= lo && b <= hi) : (b >= 0x80 && b <= 0xBF);
-            }
+            const size_t len = utf8_sequence_length(p + i, n - i);
+            const bool ok = len != 0;
             if (ok) {
                 out.append(s.data() + i, len);
                 i += len;

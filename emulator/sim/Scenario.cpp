@@ -1,5 +1,7 @@
 #include "sim/Scenario.h"
 
+#include "sim/YamlReader.h"
+
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
@@ -184,28 +186,9 @@ bool number_too_big(std::string t) {
     return true;  // a number, and parse_number refused it: too large
 }
 
-class Parser {
+class Parser : public YamlReader {
 public:
-    Parser(std::string path) : m_path(std::move(path)) {}
-
-    std::optional<LoadError> error;
-
-    Location loc(const YAML::Node& n) const {
-        const YAML::Mark m = n.Mark();
-        if (m.line < 0) return Location{1, 1};  // an empty document has no position
-        return Location{m.line + 1, m.column + 1};
-    }
-    bool fail(Location l, const std::string& msg) {
-        if (!error) error = LoadError{fmt::format("{}:{}:{}: error: {}", m_path, l.line, l.column, msg)};
-        return false;
-    }
-    bool fail(const YAML::Node& n, const std::string& msg) { return fail(loc(n), msg); }
-
-    bool scalar(const YAML::Node& n, const std::string& what, std::string& out) {
-        if (!n.IsScalar()) return fail(n, fmt::format("{} must be a single value", what));
-        out = n.Scalar();
-        return true;
-    }
+    explicit Parser(std::string path) : YamlReader(std::move(path)) {}
 
     // Narration as a reader sees it: a YAML block (`>` or `|`) keeps its final line break, which
     // would print as an empty line.
@@ -232,21 +215,6 @@ public:
         if (s == "true" || s == "yes") out = true;
         else if (s == "false" || s == "no") out = false;
         else return fail(n, fmt::format("{} must be true or false, not '{}'", what, s));
-        return true;
-    }
-
-    bool check_keys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& where) {
-        std::set<std::string> seen;
-        for (auto it = map.begin(); it != map.end(); ++it) {
-            const std::string key = it->first.Scalar();
-            if (!seen.insert(key).second)
-                return fail(it->first, fmt::format("key '{}' appears twice in {}", key, where));
-            if (!allowed.count(key)) {
-                std::string list;
-                for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-                return fail(it->first, fmt::format("unknown key '{}' in {} (expected one of: {})", key, where, list));
-            }
-        }
         return true;
     }
 
@@ -958,7 +926,6 @@ private:
         return true;
     }
 
-    std::string m_path;
     uint64_t m_touched_pages = 0;
     std::set<std::string> m_bound;
     std::set<std::string> m_processes;

@@ -1,0 +1,60 @@
+// What every PageLab YAML reader needs (scenario files, the course index): positions of nodes,
+// the first error as FILE:LINE:COL: error: …, single values, and maps whose keys are checked
+// against the keys they may have (typos are caught).
+#pragma once
+
+#include <optional>
+#include <set>
+#include <string>
+
+#include <fmt/format.h>
+#include <yaml-cpp/yaml.h>
+
+#include "sim/Scenario.h"
+
+namespace pagelab::sim {
+
+class YamlReader {
+public:
+    explicit YamlReader(std::string path) : m_path(std::move(path)) {}
+
+    std::optional<LoadError> error;  // the first problem found
+
+    Location loc(const YAML::Node& n) const {
+        const YAML::Mark m = n.Mark();
+        if (m.line < 0) return Location{1, 1};  // an empty document has no position
+        return Location{m.line + 1, m.column + 1};
+    }
+    bool fail(Location l, const std::string& msg) {
+        if (!error) error = LoadError{fmt::format("{}:{}:{}: error: {}", m_path, l.line, l.column, msg)};
+        return false;
+    }
+    bool fail(const YAML::Node& n, const std::string& msg) { return fail(loc(n), msg); }
+
+    bool scalar(const YAML::Node& n, const std::string& what, std::string& out) {
+        if (!n.IsScalar()) return fail(n, fmt::format("{} must be a single value", what));
+        out = n.Scalar();
+        return true;
+    }
+
+    bool check_keys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& where) {
+        std::set<std::string> seen;
+        for (auto it = map.begin(); it != map.end(); ++it) {
+            const std::string key = it->first.Scalar();
+            if (!seen.insert(key).second) return fail(it->first, fmt::format("key '{}' appears twice in {}", key, where));
+            if (!allowed.count(key)) {
+                std::string list;
+                for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
+                return fail(it->first, fmt::format("unknown key '{}' in {} (expected one of: {})", key, where, list));
+            }
+        }
+        return true;
+    }
+
+    const std::string& path() const { return m_path; }
+
+protected:
+    std::string m_path;
+};
+
+}  // namespace pagelab::sim

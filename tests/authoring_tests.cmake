@@ -24,6 +24,7 @@ if(PAGELAB_PYTHON3)
                    ${PROJECT_SOURCE_DIR}/scenarios)
   file(GLOB PAGELAB_VALID_TEST_SCENARIOS CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/quiz/*.yaml
        ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/lint/*.yaml ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/grading/*.yaml
+       ${CMAKE_CURRENT_SOURCE_DIR}/scenarios/reports/*.yaml
        ${CMAKE_CURRENT_SOURCE_DIR}/ui/*.yaml)
   add_test(NAME "schema: the test scenarios validate"
            COMMAND ${validate} valid ${PROJECT_SOURCE_DIR}/docs/scenario.schema.json ${PAGELAB_VALID_TEST_SCENARIOS})
@@ -38,6 +39,11 @@ endif()
 set(PAGELAB_AUTHORING_CASES
   new-writes-a-lesson-that-checks-and-lints
   new-refuses-to-overwrite
+  check-junit-report
+  check-tap-report
+  check-in-parallel-keeps-the-order
+  check-filter-selects-by-path-or-title
+  grade-right-and-wrong-students
 )
 foreach(case ${PAGELAB_AUTHORING_CASES})
   add_test(NAME "cli: ${case}" COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/authoring_test.sh $<TARGET_FILE:pagelab>

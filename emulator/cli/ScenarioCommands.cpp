@@ -97,33 +97,6 @@ void add_scenario_commands(CLI::App& app, int& exit_code) {
             exit_code = code;
         });
     }
-    // check
-    {
-        auto* cmd = app.add_subcommand("check", "Run scenario files and folders quietly; end with N passed, M failed");
-        auto paths = std::make_shared<std::vector<std::string>>();
-        cmd->add_option("paths", *paths, "Scenario files or folders (searched recursively for .yaml)")->required();
-        cmd->callback([&exit_code, paths] {
-            bool bad = false;
-            const auto files = collect(*paths, bad);
-            size_t passed = 0, failed = bad ? 1 : 0;  // a missing path counts as a failure
-            for (const auto& f : files) {
-                if (sim::is_course_file(f)) {  // a course index is checked, not run
-                    auto c = sim::load_course(f);
-                    if (c.error) { std::cerr << c.error->message << "\n"; bad = true; ++failed; }
-                    else ++passed;
-                    continue;
-                }
-                auto s = load_or_report(f);
-                if (!s) { bad = true; ++failed; continue; }
-                sim::TranscriptOptions o;
-                o.quiet = true;
-                if (sim::write_transcript(*s, std::cout, o)) ++failed;
-                else ++passed;
-            }
-            std::cout << fmt::format("{} passed, {} failed\n", passed, failed);
-            exit_code = bad ? 2 : failed ? 1 : 0;
-        });
-    }
     // trace
     {
         auto* cmd = app.add_subcommand("trace", "Print the event trace (the golden-file format)");

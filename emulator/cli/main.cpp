@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/AuthoringCommands.h"
+#include "cli/CheckCommand.h"
 #include "cli/CourseCommands.h"
 #include "cli/ReplayCommand.h"
 #include "io/SafeWrite.h"
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
     int exit_code = 0;
     pagelab::cli::add_replay_command(app, exit_code);
     pagelab::cli::add_scenario_commands(app, exit_code);
+    pagelab::cli::add_check_command(app, exit_code);
     pagelab::cli::add_course_commands(app, exit_code);
     pagelab::cli::add_authoring_commands(app, exit_code);
     try {

@@ -44,6 +44,7 @@ set(PAGELAB_AUTHORING_CASES
   check-in-parallel-keeps-the-order
   check-filter-selects-by-path-or-title
   grade-right-and-wrong-students
+  run-watch-reloads-shows-errors-in-place-and-recovers
 )
 foreach(case ${PAGELAB_AUTHORING_CASES})
   add_test(NAME "cli: ${case}" COMMAND bash ${CMAKE_CURRENT_SOURCE_DIR}/cli/authoring_test.sh $<TARGET_FILE:pagelab>

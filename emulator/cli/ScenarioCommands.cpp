@@ -3,16 +3,20 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "cli/TraceOutput.h"
+#include "io/FileWatch.h"
 #include "sim/Course.h"
+#include "sim/Reload.h"
 #include "sim/Report.h"
 #include "sim/Session.h"
 #include "sim/Trace.h"
@@ -68,6 +72,48 @@ std::vector<std::string> collect(const std::vector<std::string>& paths, bool& ba
     return files;
 }
 
+// `run --watch`: the transcript, then again every time the file (or a `pe:` file it reads)
+// changes on disk, until interrupted (or `limit` reloads, for scripts). A file that does not load
+// is shown as an editor would show it — FILE:LINE:COL, the offending line, a caret — and the last
+// good run stands above it. The files are polled (io/FileWatch.h) every quarter second.
+int run_watch(const std::string& path, const sim::TranscriptOptions& options, size_t limit) {
+    io::FileWatch watch;
+    std::optional<sim::Scenario> last_good;
+    auto run_once = [&]() -> int {
+        auto loaded = sim::Session::load(path);
+        if (auto* err = std::get_if<sim::LoadError>(&loaded)) {
+            if (auto x = sim::error_excerpt(err->message, path)) std::cerr << sim::excerpt_text(*x);
+            else std::cerr << err->message << "\n";
+            std::cerr << (last_good ? "(the last good run above stands: fix the file and save it)\n" : "(fix the file and save it)\n");
+            watch.watch(sim::scenario_files_to_watch(path, last_good ? &*last_good : nullptr));
+            return 2;
+        }
+        sim::Session& s = *std::get<std::unique_ptr<sim::Session>>(loaded);
+        if (last_good) {
+            const size_t same = sim::unchanged_prefix(*last_good, s.scenario());
+            if (same == 0) std::cout << "(the run is new from the first step)\n";
+            else std::cout << fmt::format("(steps 1-{} run as before)\n", same);
+        }
+        const int code = sim::write_transcript(s, std::cout, options) ? 1 : 0;
+        last_good = s.scenario();
+        watch.watch(sim::scenario_files_to_watch(path, &*last_good));
+        return code;
+    };
+    int code = run_once();
+    std::cout << fmt::format("\nWatching {} and the files it reads: it runs again on every save (Ctrl+C stops).\n", path) << std::flush;
+    for (size_t reloads = 0; limit == 0 || reloads < limit;) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        const auto changed = watch.poll();
+        if (changed.empty()) continue;
+        ++reloads;
+        std::cout << fmt::format("\n--- {} changed: running it again ---\n", changed.front()) << std::flush;
+        code = run_once();
+        std::cout << std::flush;
+        std::cerr << std::flush;
+    }
+    return code;
+}
+
 }  // namespace
 
 std::vector<std::string> scenario_files(const std::vector<std::string>& paths, bool& bad) { return collect(paths, bad); }
@@ -85,7 +131,22 @@ void add_scenario_commands(CLI::App& app, int& exit_code) {
                         "check) or changes (plus every PTE/PDE/frame change)")
             ->check(CLI::IsMember({"story", "events", "changes"}));
         cmd->add_flag("--no-changes", *no_changes, "The same as --detail events (kept for older scripts)");
-        cmd->callback([&exit_code, files, detail, no_changes] {
+        auto watch = std::make_shared<bool>(false);
+        auto watch_limit = std::make_shared<size_t>(0);
+        cmd->add_flag("--watch", *watch, "Run the file again on every save (it and the pe: files it reads are watched); Ctrl+C stops");
+        cmd->add_option("--watch-limit", *watch_limit, "With --watch: stop after this many reloads (for scripts and tests)");
+        cmd->callback([&exit_code, files, detail, no_changes, watch, watch_limit] {
+            if (*watch) {
+                if (files->size() != 1) {
+                    std::cerr << "pagelab: error: --watch runs one file\n";
+                    exit_code = 2;
+                    return;
+                }
+                sim::TranscriptOptions o;
+                o.detail = *no_changes ? sim::Detail::Events : *sim::parse_detail(*detail);
+                exit_code = run_watch(files->front(), o, *watch_limit);
+                return;
+            }
             int code = 0;
             for (const auto& f : *files) {
                 auto s = load_or_report(f);

@@ -165,6 +165,35 @@ case "$case_name" in
     run 2 "$pagelab" check --expect-from nothing.yaml "$g/student-right.yaml"
     stderr_has "nothing.yaml:1:1: error: the key grades nothing"
     ;;
+  run-watch-reloads-shows-errors-in-place-and-recovers)
+    cp "$src/scenarios/01-demand-zero.yaml" s.yaml
+    "$pagelab" run --watch s.yaml --watch-limit 3 >out.txt 2>err.txt &
+    pid=$!
+    # wait_for TEXT FILE: up to 15 s for the watcher to print it.
+    wait_for() { for _ in $(seq 150); do grep -qF -- "$1" "$2" && return 0; sleep 0.1; done; kill $pid 2>/dev/null; fail "no '$1' in $2"; }
+    wait_for "Watching s.yaml" out.txt
+    # 1. Narration changes: the steps run as before.
+    sed -i 's/^title: .*/title: Demand-zero pages, edited/' s.yaml
+    wait_for "== Demand-zero pages, edited ==" out.txt
+    wait_for "(steps 1-" out.txt
+    # 2. A typo: the error as an editor shows it, the last good run stands.
+    sed -i '0,/do: read/s//do: rread/' s.yaml
+    wait_for "error: unknown operation 'rread'" err.txt
+    wait_for "(the last good run above stands" err.txt
+    line=$(grep -n "do: rread" s.yaml | head -1 | cut -d: -f1)
+    grep -qE "s\.yaml:$line:[0-9]+: error: unknown operation 'rread'" err.txt || fail "no FILE:LINE:COL for line $line"
+    grep -qE "^ +$line \| +do: rread$" err.txt || fail "the offending line is not shown"
+    grep -qE "^ +\| +\^$" err.txt || fail "no caret under the column"
+    # 3. Fixed: it runs again.
+    sed -i 's/do: rread/do: read/' s.yaml
+    for _ in $(seq 150); do kill -0 $pid 2>/dev/null || break; sleep 0.1; done
+    kill -0 $pid 2>/dev/null && { kill $pid; fail "--watch-limit 3 did not stop after three reloads"; }
+    wait $pid
+    rc=$?
+    [ $rc -eq 0 ] || fail "exit code $rc after the fixed run, expected 0"
+    [ "$(grep -c '^== Demand-zero pages, edited ==$' out.txt)" = 2 ] || fail "the fixed file was not run again"
+    [ "$(grep -c ' changed: running it again ---$' out.txt)" = 3 ] || fail "not three reloads"
+    ;;
   *)
     echo "authoring_test.sh: no case named $case_name"
     exit 2

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/Language.h"
 #include "cli/ScenarioCommands.h"
 #include "sim/Course.h"
 #include "sim/Lint.h"
@@ -153,7 +154,8 @@ void add_course_commands(CLI::App& app, int& exit_code) {
         cmd->add_option("file", *file, "The lesson")->required();
         cmd->add_option("--answers", *answers, "The answers, comma-separated, in order (2,b,0x5): for scripts and tests");
         cmd->add_option("--detail", *detail, "story, events or changes (as for run)")->check(CLI::IsMember({"story", "events", "changes"}));
-        cmd->callback([&exit_code, file, answers, detail] {
+        auto lang = add_language_option(cmd);
+        cmd->callback([&exit_code, file, answers, detail, lang] {
             auto loaded = sim::Session::load(*file);
             if (auto* err = std::get_if<sim::LoadError>(&loaded)) {
                 std::cerr << err->message << "\n";
@@ -188,7 +190,7 @@ void add_course_commands(CLI::App& app, int& exit_code) {
                 if (!isatty(0)) std::cout << line << "\n";  // a piped answer is shown as if typed
                 return line;
             };
-            const sim::QuizScore score = sim::run_quiz(session, std::cout, source, *sim::parse_detail(*detail));
+            const sim::QuizScore score = sim::run_quiz(session, std::cout, source, *sim::parse_detail(*detail), *lang);
             exit_code = score.right == score.questions ? 0 : 1;
         });
     }

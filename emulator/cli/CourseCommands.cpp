@@ -36,15 +36,16 @@ std::string default_course() {
 #endif
 }
 
-void print_course_text(const sim::Course& c) {
-    std::cout << fmt::format("{} ({} lessons in {} chapters)\n", c.title, c.lessons.size(), c.chapters.size());
-    if (!c.summary.empty()) std::cout << c.summary << (c.summary.back() == '\n' ? "" : "\n");
+void print_course_text(const sim::Course& c, const std::string& lang) {
+    auto tr = [&](const std::string& en, const sim::Translations& t) -> const std::string& { return sim::localized(en, t, lang); };
+    std::cout << fmt::format("{} ({} lessons in {} chapters)\n", tr(c.title, c.title_tr), c.lessons.size(), c.chapters.size());
+    if (!c.summary.empty()) std::cout << tr(c.summary, c.summary_tr) << "\n";
     for (size_t ch = 0; ch < c.chapters.size(); ++ch) {
         const auto& chapter = c.chapters[ch];
-        std::cout << fmt::format("\nChapter {}. {}\n  {}\n", ch + 1, chapter.title, chapter.goal);
+        std::cout << fmt::format("\nChapter {}. {}\n  {}\n", ch + 1, tr(chapter.title, chapter.title_tr), tr(chapter.goal, chapter.goal_tr));
         for (size_t li : chapter.lessons) {
             const auto& l = c.lessons[li];
-            std::cout << fmt::format("  {:>2}. {}\n      {}\n      goal: {}\n", l.number, l.title, l.path, l.goal);
+            std::cout << fmt::format("  {:>2}. {}\n      {}\n      goal: {}\n", l.number, tr(l.title, l.title_tr), l.path, tr(l.goal, l.goal_tr));
             if (!l.requires_.empty()) {
                 std::string after;
                 for (const auto& r : l.requires_) after += (after.empty() ? "" : ", ") + fmt::format("{}", c.find(r)->number);
@@ -103,7 +104,8 @@ void add_course_commands(CLI::App& app, int& exit_code) {
         auto format = std::make_shared<std::string>("text");
         cmd->add_option("index", *index, "The course index (default: scenarios/course.yaml)");
         cmd->add_option("--format", *format, "text or json")->check(CLI::IsMember({"text", "json"}));
-        cmd->callback([&exit_code, index, format] {
+        auto lang = add_language_option(cmd);
+        cmd->callback([&exit_code, index, format, lang] {
             const std::string path = index->empty() ? default_course() : *index;
             auto c = sim::load_course(path);
             if (c.error) {
@@ -112,7 +114,7 @@ void add_course_commands(CLI::App& app, int& exit_code) {
                 return;
             }
             if (*format == "json") std::cout << course_json(*c.course).dump(1) << "\n";
-            else print_course_text(*c.course);
+            else print_course_text(*c.course, *lang);
             exit_code = 0;
         });
     }

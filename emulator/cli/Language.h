@@ -8,6 +8,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "i18n/I18n.h"
+
 namespace pagelab::cli {
 
 inline std::string default_language() {
@@ -24,8 +26,11 @@ inline std::string default_language() {
 
 inline std::shared_ptr<std::string> add_language_option(CLI::App* cmd) {
     auto lang = std::make_shared<std::string>(default_language());
-    cmd->add_option("--lang", *lang, "Language of the lesson's texts: en, zh (简体中文) or ru (Русский); default from LANG")
+    cmd->add_option("--lang", *lang, "Language: en, zh (简体中文) or ru (Русский); default from LC_ALL / LC_MESSAGES / LANG")
         ->check(CLI::IsMember({"en", "zh", "ru"}));
+    // The catalogue follows the option as soon as it is parsed (before the command runs).
+    cmd->preparse_callback([lang](size_t) { i18n::set_language(*lang); });
+    cmd->parse_complete_callback([lang] { i18n::set_language(*lang); });
     return lang;
 }
 

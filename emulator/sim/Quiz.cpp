@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "i18n/I18n.h"
+
 namespace pagelab::sim {
 
 namespace {
@@ -26,12 +28,12 @@ char choice_letter(size_t i) { return char('a' + i); }
 std::optional<Answer> parse_answer(const Question& q, const std::string& raw, std::string& why) {
     const std::string input = trim(raw);
     if (input.empty()) {
-        why = "no answer given";
+        why = i18n::tr("no answer given");
         return std::nullopt;
     }
     if (!q.has_choices()) {
         if (auto v = parse_number(input)) return Answer{std::nullopt, *v};
-        why = fmt::format("'{}' is not a number (write it in decimal or as 0x-hex)", input);
+        why = i18n::trf("'{input}' is not a number (write it in decimal or as 0x-hex)", fmt::arg("input", input));
         return std::nullopt;
     }
     // A choice's text, in any of the lesson's languages.
@@ -46,8 +48,8 @@ std::optional<Answer> parse_answer(const Question& q, const std::string& raw, st
         if (c >= 'a' && size_t(c - 'a') < q.choices.size()) return Answer{size_t(c - 'a'), std::nullopt};
         if (c >= '1' && size_t(c - '1') < q.choices.size()) return Answer{size_t(c - '1'), std::nullopt};
     }
-    why = fmt::format("'{}' is not one of the choices (answer a-{} or 1-{})", input, choice_letter(q.choices.size() - 1),
-                      q.choices.size());
+    why = i18n::trf("'{input}' is not one of the choices (answer a-{last_letter} or 1-{count})", fmt::arg("input", input),
+                       fmt::arg("last_letter", choice_letter(q.choices.size() - 1)), fmt::arg("count", q.choices.size()));
     return std::nullopt;
 }
 

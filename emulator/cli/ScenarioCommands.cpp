@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/Language.h"
 #include "cli/TraceOutput.h"
 #include "io/FileWatch.h"
 #include "sim/Course.h"
@@ -135,7 +136,8 @@ void add_scenario_commands(CLI::App& app, int& exit_code) {
         auto watch_limit = std::make_shared<size_t>(0);
         cmd->add_flag("--watch", *watch, "Run the file again on every save (it and the pe: files it reads are watched); Ctrl+C stops");
         cmd->add_option("--watch-limit", *watch_limit, "With --watch: stop after this many reloads (for scripts and tests)");
-        cmd->callback([&exit_code, files, detail, no_changes, watch, watch_limit] {
+        auto lang = add_language_option(cmd);
+        cmd->callback([&exit_code, files, detail, no_changes, watch, watch_limit, lang] {
             if (*watch) {
                 if (files->size() != 1) {
                     std::cerr << "pagelab: error: --watch runs one file\n";
@@ -144,6 +146,7 @@ void add_scenario_commands(CLI::App& app, int& exit_code) {
                 }
                 sim::TranscriptOptions o;
                 o.detail = *no_changes ? sim::Detail::Events : *sim::parse_detail(*detail);
+                o.lang = *lang;
                 exit_code = run_watch(files->front(), o, *watch_limit);
                 return;
             }
@@ -153,6 +156,7 @@ void add_scenario_commands(CLI::App& app, int& exit_code) {
                 if (!s) { code = 2; continue; }
                 sim::TranscriptOptions o;
                 o.detail = *no_changes ? sim::Detail::Events : *sim::parse_detail(*detail);
+                o.lang = *lang;
                 if (sim::write_transcript(*s, std::cout, o) && code == 0) code = 1;
             }
             exit_code = code;

@@ -80,12 +80,25 @@ std::vector<std::string> fault_names() {
 
 J scalar_text() { return J{{"type", J::array({"string", "number", "boolean"})}}; }
 
+// A text a learner reads: one value (English), or a map of languages with English required
+// (YamlReader::prose reads both; the keys are Scenario.h's kLanguages).
+J prose(const char* text_def, const char* what) {
+    J languages;
+    for (const char* lang : kLanguages) languages[lang] = def(text_def);
+    J map = object(languages, {"en"});
+    map["minProperties"] = 1;
+    return described(J{{"anyOf", J::array({def(text_def), map})}},
+                     fmt::format("{}: one text (English), or a map of languages ({{en: ..., zh: ..., ru: ...}}; en is required).", what));
+}
+
 J definitions() {
     J d;
     d["text"] = described(scalar_text(), "A text (one YAML value; quote it when it holds ': ').");
     J non_empty = scalar_text();
     non_empty["minLength"] = 1;
     d["non_empty_text"] = described(non_empty, "A text that is not empty.");
+    d["prose"] = prose("text", "A text the learner reads");
+    d["non_empty_prose"] = prose("non_empty_text", "A text the learner reads, not empty");
     d["number"] = described(
         J{{"anyOf", J::array({J{{"type", "integer"}, {"minimum", 0}, {"maximum", 4294967295u}},
                               J{{"type", "string"}, {"pattern", fmt::format(R"(^\s*{}\s*$)", kNumber)}}})}},
@@ -217,11 +230,11 @@ J expectation_map() {
 
 J question() {
     J props;
-    props["question"] = described(def("non_empty_text"), "The question, asked before the step runs.");
-    props["choices"] = described(J{{"type", "array"}, {"minItems", 2}, {"maxItems", 5}, {"uniqueItems", true}, {"items", def("non_empty_text")}},
+    props["question"] = described(def("non_empty_prose"), "The question, asked before the step runs.");
+    props["choices"] = described(J{{"type", "array"}, {"minItems", 2}, {"maxItems", 5}, {"uniqueItems", true}, {"items", def("non_empty_prose")}},
                                  "2 to 5 distinct answers; without choices the answer is a number.");
     props["answer"] = described(def("text"), "The right choice's letter (a-e) or exact text; without choices, a number.");
-    props["explain"] = described(def("non_empty_text"), "Shown once the learner has answered: why the answer is what it is.");
+    props["explain"] = described(def("non_empty_prose"), "Shown once the learner has answered: why the answer is what it is.");
     J q = object(props, {"question", "answer", "explain"});
     q["if"] = J{{"not", J{{"required", J::array({"choices"})}}}};
     q["then"] = J{{"properties", J{{"answer", def("number")}}}};
@@ -229,7 +242,7 @@ J question() {
 }
 
 void add_step_keys(J& props) {
-    props["say"] = described(def("text"), "Narration: what the step does and why.");
+    props["say"] = described(def("prose"), "Narration: what the step does and why.");
     props["label"] = described(def("text"), "A name for the step (pagelab state --at LABEL, breakpoints, grading).");
     props["expect"] = described(J{{"anyOf", J::array({def("expectations"), J{{"type", "array"}, {"items", def("expectations")}}})}},
                                 "Expectations checked right after the step: one map, or a list of maps; every key must hold.");
@@ -275,7 +288,7 @@ J steps_definitions(J& d) {
                   {"oneOf", alternatives},
                   {"description", "A step: `do` (an operation) with its arguments, or `say` alone (a pause for narration)."}};
     J group_props;
-    group_props["say"] = described(def("non_empty_text"), "The sentence that tells the story of the group's steps.");
+    group_props["say"] = described(def("non_empty_prose"), "The sentence that tells the story of the group's steps.");
     group_props["steps"] = J{{"type", "array"}, {"minItems", 1}, {"items", def("step")}};
     d["group"] = described(object(group_props, {"say", "steps"}), "A narrated group: one sentence over several steps (groups do not nest).");
     return J{{"oneOf", J::array({def("group"), def("step")})}};
@@ -358,8 +371,8 @@ nlohmann::ordered_json scenario_schema() {
     J entry = steps_definitions(d);
     J props;
     props["pagelab"] = described(J{{"enum", J::array({1, "1"})}}, "The format version: 1.");
-    props["title"] = described(def("text"), "One line: shown in the transcript, the trace header and the lesson picker.");
-    props["summary"] = described(def("text"), "A paragraph for the reader (a YAML > block is handy).");
+    props["title"] = described(def("prose"), "One line: shown in the transcript, the trace header and the lesson picker.");
+    props["summary"] = described(def("prose"), "A paragraph for the reader (a YAML > block is handy).");
     props["machine"] = machine();
     props["files"] = files(d);
     props["steps"] = described(J{{"type", "array"}, {"items", entry}}, "The steps, in order: steps and narrated groups.");
@@ -391,20 +404,21 @@ nlohmann::ordered_json course_schema() {
     J non_empty = scalar_text();
     non_empty["minLength"] = 1;
     d["non_empty_text"] = non_empty;
+    d["non_empty_prose"] = prose("non_empty_text", "A text the learner reads, not empty");
     J lesson;
     lesson["lesson"] = described(def("non_empty_text"), "The lesson file beside the index, without .yaml (01-demand-zero).");
-    lesson["goal"] = described(def("non_empty_text"), "One line: what the learner can do afterwards.");
+    lesson["goal"] = described(def("non_empty_prose"), "One line: what the learner can do afterwards.");
     lesson["requires"] = described(J{{"type", "array"}, {"items", def("non_empty_text")}}, "Lessons to take first: earlier in the course.");
     d["lesson"] = object(lesson, {"lesson", "goal"});
     J chapter;
-    chapter["title"] = def("non_empty_text");
-    chapter["goal"] = described(def("non_empty_text"), "One line: what the chapter teaches.");
+    chapter["title"] = def("non_empty_prose");
+    chapter["goal"] = described(def("non_empty_prose"), "One line: what the chapter teaches.");
     chapter["lessons"] = J{{"type", "array"}, {"minItems", 1}, {"items", def("lesson")}};
     d["chapter"] = object(chapter, {"title", "goal", "lessons"});
     J props;
     props["pagelab-course"] = described(J{{"enum", J::array({1, "1"})}}, "The index format version: 1.");
-    props["title"] = def("non_empty_text");
-    props["summary"] = def("non_empty_text");
+    props["title"] = def("non_empty_prose");
+    props["summary"] = def("non_empty_prose");
     props["chapters"] = J{{"type", "array"}, {"minItems", 1}, {"items", def("chapter")}};
     J top = object(props, {"pagelab-course", "title", "chapters"});
     expect_keys(top, course_keys().index, "course index");

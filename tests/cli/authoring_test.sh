@@ -173,7 +173,7 @@ case "$case_name" in
     wait_for() { for _ in $(seq 150); do grep -qF -- "$1" "$2" && return 0; sleep 0.1; done; kill $pid 2>/dev/null; fail "no '$1' in $2"; }
     wait_for "Watching s.yaml" out.txt
     # 1. Narration changes: the steps run as before.
-    sed -i 's/^title: .*/title: Demand-zero pages, edited/' s.yaml
+    sed -i 's/^  en: Demand-zero pages and the first touch$/  en: Demand-zero pages, edited/' s.yaml
     wait_for "== Demand-zero pages, edited ==" out.txt
     wait_for "(steps 1-" out.txt
     # 2. A typo: the error as an editor shows it, the last good run stands.

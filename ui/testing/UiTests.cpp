@@ -761,7 +761,7 @@ void live_reload(TestDriver& t) {
         if (auto e = expect_eq(app.scenario_path(), *file, "path"); !e.empty()) return e;
         return expect_eq(app.session().cursor(), app.session().first_event_of_step(3) + 1, "cursor");
     });
-    t.act("change the title on disk", [edit](App&) { edit("title: Demand-zero pages and the first touch", "title: Demand-zero pages, live"); });
+    t.act("change the title on disk", [edit](App&) { edit("  en: Demand-zero pages and the first touch", "  en: Demand-zero pages, live"); });
     t.wait(settle);
     t.check("the window reloads it and keeps the step and the event", [](App& app) {
         if (auto e = expect_eq(app.session().scenario().title, std::string("Demand-zero pages, live"), "title"); !e.empty()) return e;

@@ -149,6 +149,33 @@ void App::reload() {
     if (!m_path.empty()) load(m_path);
 }
 
+void App::adopt_reload(std::unique_ptr<sim::Session> fresh, const std::optional<sim::ReloadPlacement>& at) {
+    if (!m_session || !at) {
+        m_path = fresh->scenario().path;
+        m_session = std::move(fresh);
+        m_state.load_error.reset();
+        after_load();
+        return;
+    }
+    m_session = std::move(fresh);
+    m_session->seek_event(at->cursor);
+    m_quiz.forget_from(at->unchanged_steps);
+    m_quiz.pending.reset();
+    m_series = build_run_series(*m_session);
+    m_derived.invalidate();
+    m_change_text.clear();
+    m_state.running = false;
+    const size_t spaces = mm().spaces().size();
+    if (m_state.compare_left != 0xFFFF && m_state.compare_left >= spaces) m_state.compare_left = 0xFFFF;
+    if (m_state.compare_right != 0xFFFF && m_state.compare_right >= spaces) m_state.compare_right = 0xFFFF;
+    if (m_state.frame && *m_state.frame >= mm().pfn().size()) {
+        m_state.frame.reset();
+        m_state.frame_window_open = false;
+    }
+    m_state.status = at->sentence;
+    m_last_cursor = ~size_t{0};
+}
+
 void App::after_load() {
     m_series = build_run_series(*m_session);
     m_derived.invalidate();
@@ -735,6 +762,7 @@ void App::draw() {
     if (m_state.frame_window_open) draw_frame_window(*this);
     draw_scenario_picker(*this);
     draw_load_error(*this);
+    m_live.draw(*this);
     draw_shortcuts_help(*this);
     m_state.raise_panel.reset();
 }
@@ -770,6 +798,7 @@ void App::frame() {
     ImGui::PushFont(m_fonts.ui);
     m_probe.begin_frame();
     m_window_size = io.DisplaySize;
+    m_live.update(*this, io.DeltaTime);
     begin_frame_state();
     update_run(io.DeltaTime);
     handle_shortcuts();
@@ -826,6 +855,7 @@ int App::run() {
         m_probe.enable(true);
     }
     m_fixed_time = m_test || m_options.screenshot || m_options.bench_frames > 0;
+    m_live.set_enabled(m_options.watch && !m_options.screenshot && m_options.bench_frames == 0);
     if (!m_options.crop.empty()) m_probe.enable(true);  // panel rectangles for the crop
     if (!init_window()) return 3;
 

@@ -17,6 +17,7 @@
 #include "Derived.h"
 #include "GlTexture.h"
 #include "Layout.h"
+#include "LiveReload.h"
 #include "Quiz.h"
 #include "Theme.h"
 #include "UiState.h"
@@ -53,6 +54,7 @@ struct AppOptions {
     std::vector<std::string> answers;        // with --at: the answers to the questions passed, in order
     std::optional<std::string> lessons_dir;  // the picker's lesson library (default: scenarios/)
     bool picker = false;                     // open the lesson picker (for screenshots)
+    bool watch = true;                       // reload the open file when it changes on disk (--no-watch)
 };
 
 struct LessonInfo {
@@ -118,6 +120,11 @@ public:
     // --- commands: every change of the machine goes through these ----------------------------
     bool load(const std::string& path);
     void reload();
+    // Live reload (ui/LiveReload.h): the reloaded run replaces the session, at the placement's
+    // cursor (answers to the unchanged steps kept, selections kept where they still exist); without
+    // a placement, as a fresh load.
+    void adopt_reload(std::unique_ptr<sim::Session> fresh, const std::optional<sim::ReloadPlacement>& at);
+    const LiveReload& live_reload() const { return m_live; }
     void reset();
     void step_forward();   // by the chosen granularity
     void step_back();
@@ -202,6 +209,7 @@ private:
     CourseIndex m_course;
     bool m_lessons_scanned = false;
     Quiz m_quiz;
+    LiveReload m_live;
     bool m_startup_failed = false;  // --ask found no question, or --answers a non-answer: a screenshot exits 2
 
     GLFWwindow* m_window = nullptr;

@@ -16,6 +16,7 @@ set(PAGELAB_UI_TESTS
   quiz-off
   narrated-group
   course-picker
+  live-reload
 )
 set(PAGELAB_UI_RUN ${CMAKE_CURRENT_SOURCE_DIR}/ui/run_ui_test.sh)
 foreach(t ${PAGELAB_UI_TESTS})

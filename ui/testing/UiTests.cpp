@@ -3,7 +3,12 @@
 #include "testing/TestDriver.h"
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
 #include <sstream>
+
+#include <unistd.h>
 
 #include <GLFW/glfw3.h>
 #include <fmt/format.h>
@@ -719,6 +724,95 @@ void course_picker(TestDriver& t) {
     t.key(GLFW_KEY_ESCAPE);
 }
 
+
+// Live reload: a copy of lesson 01 is edited on disk while the window stands in step 4.
+void live_reload(TestDriver& t) {
+    namespace fs = std::filesystem;
+    auto file = std::make_shared<std::string>();
+    auto edit = [file](const std::string& from, const std::string& to) {
+        std::ifstream in(*file, std::ios::binary);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        std::string text = ss.str();
+        const size_t at = text.find(from);
+        if (at == std::string::npos) return false;
+        text.replace(at, from.size(), to);
+        std::ofstream(*file, std::ios::binary | std::ios::trunc) << text;
+        return true;
+    };
+    auto line_of = [file](const std::string& what) {
+        std::ifstream in(*file);
+        std::string line;
+        for (int n = 1; std::getline(in, line); ++n)
+            if (line.find(what) != std::string::npos) return n;
+        return 0;
+    };
+    const int settle = 45;  // two polls a quarter second apart, at 60 frames a second, and some
+    t.act("copy lesson 01 to a temporary folder and open the copy", [file](App& app) {
+        const fs::path dir = fs::temp_directory_path() / fmt::format("pagelab-ui-live-reload-{}", ::getpid());
+        fs::create_directories(dir);
+        *file = (dir / "lesson.yaml").string();
+        fs::copy_file(fs::path(PAGELAB_SOURCE_DIR) / "scenarios/01-demand-zero.yaml", *file, fs::copy_options::overwrite_existing);
+        app.load(*file);
+    });
+    for (int i = 0; i < 3; ++i) t.key(GLFW_KEY_RIGHT);
+    t.key(GLFW_KEY_RIGHT, true);
+    t.check("the copy is open, one event into step 4", [file](App& app) {
+        if (auto e = expect_eq(app.scenario_path(), *file, "path"); !e.empty()) return e;
+        return expect_eq(app.session().cursor(), app.session().first_event_of_step(3) + 1, "cursor");
+    });
+    t.act("change the title on disk", [edit](App&) { edit("  en: Demand-zero pages and the first touch", "  en: Demand-zero pages, live"); });
+    t.wait(settle);
+    t.check("the window reloads it and keeps the step and the event", [](App& app) {
+        if (auto e = expect_eq(app.session().scenario().title, std::string("Demand-zero pages, live"), "title"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "reload.count"), std::string("1"), "reloads"); !e.empty()) return e;
+        if (auto e = expect_eq(app.session().cursor(), app.session().first_event_of_step(3) + 1, "cursor"); !e.empty()) return e;
+        if (auto e = expect_contains(app.state().status, "run as before; still at step 4, event 1", "status"); !e.empty()) return e;
+        return expect_eq(probe(app, "reload.error"), std::string("<not drawn>"), "error banner");
+    });
+    t.act("misspell a key on disk", [edit](App&) { edit("    address: buf+4\n", "    adress: buf+4\n"); });
+    t.wait(settle);
+    t.check("the error is shown in place with FILE:LINE:COL and the line; the last good lesson stays", [file, line_of](App& app) {
+        const int line = line_of("adress: buf+4");
+        const std::string where = fmt::format("{}:{}:5", *file, line);
+        if (auto e = expect_contains(probe(app, "reload.error"), where + ": error: unknown key 'adress' in a read step", "error");
+            !e.empty())
+            return e;
+        if (auto e = expect_eq(probe(app, "reload.error.where"), where, "where"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "reload.error.line"), std::string("    adress: buf+4"), "offending line"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "reload.error.caret"), std::string("    ^"), "caret"); !e.empty()) return e;
+        if (!app.probe().find_rect("reload.banner")) return std::string("no banner drawn");
+        if (auto e = expect_eq(app.session().scenario().title, std::string("Demand-zero pages, live"), "title kept"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "reload.count"), std::string("1"), "reloads"); !e.empty()) return e;
+        return expect_eq(app.session().cursor(), app.session().first_event_of_step(3) + 1, "cursor kept");
+    });
+    t.key(GLFW_KEY_HOME);
+    for (int i = 0; i < 3; ++i) t.key(GLFW_KEY_RIGHT);
+    t.key(GLFW_KEY_RIGHT, true);
+    t.check("the last good lesson still steps", [](App& app) {
+        return expect_eq(app.session().cursor(), app.session().first_event_of_step(3) + 1, "cursor");
+    });
+    auto steps = std::make_shared<size_t>(0);
+    t.act("fix it, and add a step before the others", [edit, steps](App& app) {
+        *steps = app.session().step_count();
+        edit("    adress: buf+4\n", "    address: buf+4\n");
+        edit("steps:\n", "steps:\n  - say: A pause added before everything.\n");
+    });
+    t.wait(settle);
+    t.check("the error goes, and the window follows its step to its new number", [steps](App& app) {
+        if (auto e = expect_eq(probe(app, "reload.error"), std::string("<not drawn>"), "error banner"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "reload.count"), std::string("2"), "reloads"); !e.empty()) return e;
+        if (auto e = expect_eq(app.session().step_count(), *steps + 1, "steps"); !e.empty()) return e;
+        if (auto e = expect_eq(app.session().cursor(), app.session().first_event_of_step(4) + 1, "cursor"); !e.empty()) return e;
+        if (auto e = expect_contains(probe(app, "controls.where"), "in step 5", "position text"); !e.empty()) return e;
+        return expect_contains(app.state().status, "added or removed before step 4, now step 5", "status");
+    });
+    t.act("remove the temporary folder", [file](App&) {
+        std::error_code ec;
+        fs::remove_all(fs::path(*file).parent_path(), ec);
+    });
+}
+
 }  // namespace
 
 const std::vector<UiTest>& ui_tests() {
@@ -756,6 +850,9 @@ const std::vector<UiTest>& ui_tests() {
         {"course-picker", "the lesson picker lists the course's chapters and lessons in order with goals and prerequisites, "
                           "then other scenarios; a click opens a lesson; a broken index falls back to file names",
          "scenarios/01-demand-zero.yaml", 1280, 800, course_picker},
+        {"live-reload", "a lesson edited on disk reloads in place: the position is kept (or follows its step), an error is "
+                        "shown with FILE:LINE:COL and the offending line over the last good lesson, and goes when the file is fixed",
+         "scenarios/01-demand-zero.yaml", 1280, 800, live_reload},
     };
     return tests;
 }

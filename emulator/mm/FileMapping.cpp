@@ -18,8 +18,6 @@ namespace pagelab::mm {
 using x86::Pte;
 
 namespace {
-uint64_t round_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
-constexpr uint32_t kGranularity = 0x10000;
 
 // CreateFileMapping's accepted protections (WINDOWS.md): READONLY, READWRITE, WRITECOPY,
 // EXECUTE_READ, EXECUTE_READWRITE, EXECUTE_WRITECOPY; win95 also takes NOACCESS.
@@ -363,10 +361,7 @@ Result MemoryManager::create_file_mapping(uint16_t space, uint32_t file_handle, 
         if (bytes > 0xFFFFFFFFull || (bytes >> 12) > kDataProtoStride) return Result::failure(Error::NotEnoughMemory);
         const uint32_t pages = uint32_t(bytes >> 12);
         const bool reserve = flags & sec::kReserve;
-        if (!reserve && counter(Counter::CommitCharge) + pages > commit_limit()) {
-            event(EventKind::CommitLimit, space, pages, uint32_t(counter(Counter::CommitCharge)), commit_limit());
-            return Result::failure(Error::CommitmentLimit);
-        }
+        if (!reserve && !charge_fits(space, pages)) return Result::failure(Error::CommitmentLimit);
         section = create_data_section(DataSectionKind::Pagefile, kNoFile, pages, mm_prot, reserve);
     }
     MappingObject m;
@@ -462,7 +457,7 @@ Result MemoryManager::map_view(uint16_t space, uint32_t mapping_handle, uint32_t
         return Result::failure(Error::AccessDenied);
     if (m.protect == page::kNoAccess) return Result::failure(Error::AccessDenied);
     if (m.image()) return map_image_view(space, m, offset, address);
-    if (offset % kGranularity || address % kGranularity) return Result::failure(Error::MappedAlignment);
+    if (offset % kAllocationGranularity || address % kAllocationGranularity) return Result::failure(Error::MappedAlignment);
     // STATUS_INVALID_VIEW_SIZE: the view must lie inside the section.
     if (offset >= m.size) return Result::failure(Error::AccessDenied);
     const uint64_t bytes = size == 0 ? m.size - offset : size;
@@ -609,7 +604,7 @@ Result MemoryManager::flush_view(uint16_t space, uint32_t address, uint32_t size
     if (!found || found->type != VadType::Mapped) return Result::failure(Error::InvalidAddress);
     const Vad v = *found;
     const uint32_t first = address >> 12;
-    const uint32_t last = size == 0 ? v.end_vpn : uint32_t(std::min<uint64_t>(v.end_vpn, round_up(uint64_t(address) + size, 0x1000) >> 12));
+    const uint32_t last = size == 0 ? v.end_vpn : uint32_t(std::min<uint64_t>(v.end_vpn, page_end(address, size) >> 12));
     // The pages the flush will write: resident section pages that are dirty in any view.
     std::vector<uint32_t> frames;
     if (m_data_sections[v.section].kind == DataSectionKind::File)
@@ -634,10 +629,7 @@ Result MemoryManager::commit_view(uint16_t space, const Vad& vad, uint32_t first
         mm_prot = (mm_prot & ~7u) | ((mm_prot & 7u) == mmprot::kReadWrite ? mmprot::kWriteCopy : mmprot::kExecuteWriteCopy);
     uint32_t fresh = 0;
     for (uint32_t vpn = first; vpn < last; ++vpn) fresh += prototype(view_proto(vad, vpn)) == 0;
-    if (counter(Counter::CommitCharge) + fresh > commit_limit()) {
-        event(EventKind::CommitLimit, space, fresh, uint32_t(counter(Counter::CommitCharge)), commit_limit());
-        return Result::failure(Error::CommitmentLimit);
-    }
+    if (!charge_fits(space, fresh)) return Result::failure(Error::CommitmentLimit);
     const Vad v = vad;
     for (uint32_t vpn = first; vpn < last; ++vpn) {
         const uint32_t index = view_proto(v, vpn);
@@ -676,7 +668,7 @@ Result MemoryManager::protect_view(uint16_t space, const Vad& vad, uint32_t firs
 // ---------------------------------------------------------------------------------------------
 // Faults, mappings, eviction
 
-MemoryManager::FaultOutcome MemoryManager::view_fault(uint16_t space, uint32_t va, x86::Access kind, const Vad& vad,
+FaultOutcome MemoryManager::view_fault(uint16_t space, uint32_t va, x86::Access kind, const Vad& vad,
                                                       uint32_t pte_address, uint32_t pte) {
     const uint32_t vpn = va >> 12;
     const uint32_t index = view_proto(vad, vpn);
@@ -694,12 +686,12 @@ MemoryManager::FaultOutcome MemoryManager::view_fault(uint16_t space, uint32_t v
     const uint32_t win = to_win32_protection(prot);
     if (kind == x86::Access::Write && !protection_allows_write(win) && !protection_is_copy_on_write(win))
         return access_violation(space, va, AvReason::ReadOnly);
-    if (!pte_address && !ensure_pte_address(space, va, pte_address)) return out_of_memory();
+    if (!pte_address && !ensure_pte_address(space, va, pte_address)) return FaultOutcome::out_of_memory();
     (void)pte;
     return resolve_data_prototype(space, va, pte_address, index, prot);
 }
 
-MemoryManager::FaultOutcome MemoryManager::resolve_data_prototype(uint16_t space, uint32_t va, uint32_t pte_address,
+FaultOutcome MemoryManager::resolve_data_prototype(uint16_t space, uint32_t va, uint32_t pte_address,
                                                                   uint32_t index, uint32_t prot) {
     const DataSection& s = m_data_sections[data_proto_section(index)];
     const uint32_t page = data_proto_page(index);
@@ -720,7 +712,7 @@ MemoryManager::FaultOutcome MemoryManager::resolve_data_prototype(uint16_t space
     const uint32_t frame = obtain_frame(zero ? Need::Zeroed : Need::Any, space);
     if (frame == kNoFrame) {
         event(EventKind::OutOfMemory, space, va, 0);
-        return out_of_memory();
+        return FaultOutcome::out_of_memory();
     }
     FaultKind kind;
     if (from_pagefile) {

@@ -37,13 +37,6 @@ std::optional<uint32_t> MemoryManager::find_file(std::string_view path) const {
     return std::nullopt;
 }
 
-uint32_t MemoryManager::intern(const std::string& text) {
-    for (uint32_t i = 0; i < m_strings.size(); ++i)
-        if (m_strings[i] == text) return i;
-    m_strings.push_back(text);
-    return uint32_t(m_strings.size() - 1);
-}
-
 std::optional<uint32_t> MemoryManager::find_image_section(uint32_t file) const {
     for (const ImageSection& s : m_sections)
         if (s.file == file) return s.id;
@@ -339,7 +332,7 @@ void MemoryManager::teardown_image(uint16_t space, const Vad& vad) {
     free_empty_page_tables(space, v.start_vpn, v.end_vpn);
 }
 
-MemoryManager::FaultOutcome MemoryManager::resolve_prototype(uint16_t space, uint32_t va, uint32_t pte_address,
+FaultOutcome MemoryManager::resolve_prototype(uint16_t space, uint32_t va, uint32_t pte_address,
                                                              uint32_t index) {
     const ImageSection& sec = section_of_proto(index);
     const uint32_t page = index - sec.first_proto;
@@ -391,10 +384,7 @@ MemoryManager::FaultOutcome MemoryManager::resolve_prototype(uint16_t space, uin
 uint32_t MemoryManager::privatize(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte, uint32_t new_protection,
                                   const std::function<void(uint32_t)>& announce) {
     const uint32_t shared = pte >> 12;
-    if (counter(Counter::CommitCharge) + 1 > commit_limit()) {
-        event(EventKind::CommitLimit, space, 1, uint32_t(counter(Counter::CommitCharge)), commit_limit());
-        return kNoFrame;
-    }
+    if (!charge_fits(space, 1)) return kNoFrame;
     // The page being copied must not be the victim of the search for its copy's frame.
     const uint8_t flags = m_pfn[shared].flags;
     m_pfn.set_flags(shared, flags | PfnEntry::kLocked);
@@ -416,7 +406,7 @@ uint32_t MemoryManager::privatize(uint16_t space, uint32_t va, uint32_t pte_addr
     return frame;
 }
 
-MemoryManager::FaultOutcome MemoryManager::copy_on_write(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte) {
+FaultOutcome MemoryManager::copy_on_write(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte) {
     const uint32_t prot = writable_variant(protection_at(space, va, pte));
     const uint32_t frame = privatize(space, va, pte_address, pte, prot, [&](uint32_t f) {
         event(EventKind::CopyOnWrite, space, va, pte >> 12, f, to_win32_protection(prot));

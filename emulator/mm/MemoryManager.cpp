@@ -12,7 +12,7 @@ using x86::Mode;
 using x86::Pte;
 
 namespace {
-constexpr uint32_t kGranularity = 0x10000;
+uint32_t fault_bit(FaultKind k) { return 1u << uint32_t(k); }
 constexpr uint32_t kSelfMapIndex = 0x300;   // nt: PDE 0x300 maps the page directory (PTEs at 0xC0000000)
 constexpr uint32_t kNtKernelIndex = 0x200;  // nt: kernel page table at 0x80000000 (supervisor only)
 constexpr uint32_t kW95SystemIndex = 0x300; // win95: system arena page table at 0xC0000000 (user!)
@@ -28,8 +28,6 @@ bool is_shared_pde(uint32_t pde_index) {
     return pde_index == kCompatPde || (pde_index >= kSharedFirstPde && pde_index < kSharedEndPde);
 }
 
-uint64_t round_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
-uint32_t fault_bit(FaultKind k) { return 1u << uint32_t(k); }
 
 // Which PDE indexes hold this personality's private user space (the rest is shared or system).
 uint32_t user_pde_end(Personality p) { return uint32_t((uint64_t(layout_of(p).user_end) + 0x3FFFFF) >> 22); }
@@ -78,13 +76,7 @@ std::optional<FaultKind> parse_fault_kind(std::string_view name) {
 // ---------------------------------------------------------------------------------------------
 // Construction, address spaces, CPU state
 
-MemoryManager::MemoryManager(const MachineConfig& config)
-    : m_config(config),
-      m_journal(false),
-      m_ram(config.frames, m_journal),
-      m_pfn(config.frames, m_journal),
-      m_pagefile(config.pagefile_pages, m_journal),
-      m_tlb(config.tlb_entries, m_journal) {
+MemoryManager::MemoryManager(const MachineConfig& config) : StoresOwner(config), Part(m_owned_stores) {
     PL_CHECK(config.frames >= 1 && config.frames <= (1u << 20));
     m_shared_tables.assign(kSharedSlots, kNoFrame);
     // Boot is not journaled: the state after construction is the state every undo returns to.
@@ -116,12 +108,6 @@ uint32_t MemoryManager::frames_free() const {
     return m_pfn.list(FrameList::Free).count + m_pfn.list(FrameList::Zeroed).count;
 }
 
-void MemoryManager::set_cpu(uint8_t field, uint32_t& slot, uint32_t value) {
-    if (slot == value) return;
-    m_journal.record(core::Store::Cpu, field, 0, slot, value);
-    slot = value;
-}
-
 void MemoryManager::set_page_directory(uint16_t space, uint32_t frame) {
     m_journal.record(core::Store::Space, 0, space, m_spaces[space].page_directory(), frame);
     m_spaces[space].raw_set_page_directory(frame);
@@ -130,20 +116,6 @@ void MemoryManager::set_page_directory(uint16_t space, uint32_t frame) {
 void MemoryManager::set_alive(uint16_t space, bool alive) {
     m_journal.record(core::Store::Space, 1, space, m_spaces[space].alive(), alive);
     m_spaces[space].raw_set_alive(alive);
-}
-
-void MemoryManager::record_vad(uint32_t target, const Vad* before, const Vad* after) {
-    if (!m_journal.enabled()) return;
-    uint64_t b = core::kNoBlob, a = core::kNoBlob;
-    if (before) {
-        m_vad_blobs.push_back(*before);
-        b = m_vad_blobs.size() - 1;
-    }
-    if (after) {
-        m_vad_blobs.push_back(*after);
-        a = m_vad_blobs.size() - 1;
-    }
-    m_journal.record(core::Store::Vad, 0, target, b, a);
 }
 
 // The shared set is journaled as Store::Vad with target kNoSpace.
@@ -167,31 +139,21 @@ void MemoryManager::replace_shared_vad(const Vad& before, const Vad& after) {
 
 void MemoryManager::insert_vad(uint16_t space, const Vad& v) {
     if (in_shared_arena(space, v.base())) return insert_shared_vad(v);
-    if (m_journal.enabled()) {
-        m_vad_blobs.push_back(v);
-        m_journal.record(core::Store::Vad, 0, space, core::kNoBlob, m_vad_blobs.size() - 1);
-    }
+    record_vad(space, nullptr, &v);
     m_spaces[space].raw_insert(v);
 }
 
 void MemoryManager::erase_vad(uint16_t space, const Vad& v) {
     if (in_shared_arena(space, v.base())) return erase_shared_vad(v);
     const Vad copy = v;
-    if (m_journal.enabled()) {
-        m_vad_blobs.push_back(copy);
-        m_journal.record(core::Store::Vad, 0, space, m_vad_blobs.size() - 1, core::kNoBlob);
-    }
+    record_vad(space, &copy, nullptr);
     m_spaces[space].raw_erase(copy.start_vpn);
 }
 
 void MemoryManager::replace_vad(uint16_t space, const Vad& before, const Vad& after) {
     if (in_shared_arena(space, before.base())) return replace_shared_vad(before, after);
     const Vad b = before;
-    if (m_journal.enabled()) {
-        m_vad_blobs.push_back(b);
-        m_vad_blobs.push_back(after);
-        m_journal.record(core::Store::Vad, 0, space, m_vad_blobs.size() - 2, m_vad_blobs.size() - 1);
-    }
+    record_vad(space, &b, &after);
     m_spaces[space].raw_erase(b.start_vpn);
     m_spaces[space].raw_insert(after);
 }
@@ -294,9 +256,9 @@ void MemoryManager::delete_space(uint16_t id) {
         m_pfn.set_share_count(m_system_table, m_pfn[m_system_table].share_count - 1);
     }
     if (sp.personality() == Personality::Nt) m_ram.write_u32((pd << 12) + kSelfMapIndex * 4, 0);
-    if (m_current == id) {
-        set_cpu(1, m_current, kNoSpace);
-        set_cpu(0, m_cr3, 0);
+    if (m_stores.current == id) {
+        set_register(CpuField::CurrentSpace, m_stores.current, kNoSpace);
+        set_register(CpuField::Cr3, m_stores.cr3, 0);
         m_tlb.flush();
     }
     release_frame(pd);
@@ -305,10 +267,10 @@ void MemoryManager::delete_space(uint16_t id) {
 }
 
 void MemoryManager::switch_to(uint16_t id) {
-    if (m_current == id) return;
+    if (m_stores.current == id) return;
     event(EventKind::Cr3Loaded, id, m_spaces[id].page_directory());
-    set_cpu(1, m_current, id);
-    set_cpu(0, m_cr3, m_spaces[id].cr3());
+    set_register(CpuField::CurrentSpace, m_stores.current, id);
+    set_register(CpuField::Cr3, m_stores.cr3, m_spaces[id].cr3());
     m_tlb.flush();
 }
 
@@ -545,14 +507,14 @@ std::optional<uint32_t> MemoryManager::shared_image_base(uint32_t section) const
 }
 
 void MemoryManager::invalidate_page(uint16_t space, uint32_t va) {
-    if (space == m_current || (m_current != kNoSpace && (in_shared_arena(uint16_t(m_current), va) ||
-                                                         in_compat_arena(uint16_t(m_current), va))))
+    if (space == m_stores.current || (m_stores.current != kNoSpace && (in_shared_arena(uint16_t(m_stores.current), va) ||
+                                                         in_compat_arena(uint16_t(m_stores.current), va))))
         m_tlb.invalidate(x86::vpn(va));
 }
 
 void MemoryManager::set_shared_table(uint32_t pde_index, uint32_t frame) {
     uint32_t& slot = m_shared_tables[shared_slot_of(pde_index)];
-    m_journal.record(core::Store::Cpu, 3, pde_index, slot, frame);
+    m_journal.record(core::Store::Cpu, uint8_t(CpuField::SharedTable), pde_index, slot, frame);
     slot = frame;
 }
 
@@ -698,7 +660,7 @@ uint32_t MemoryManager::choose_victim(std::vector<uint32_t>& tried) {
                 }
                 continue;
             }
-            set_cpu(2, m_clock_hand, hand);
+            set_register(CpuField::ClockHand, m_clock_hand, hand);
             return f;
         }
         const uint32_t pte = m_ram.read_u32(e.pte_address);
@@ -715,10 +677,10 @@ uint32_t MemoryManager::choose_victim(std::vector<uint32_t>& tried) {
             }
             continue;
         }
-        set_cpu(2, m_clock_hand, hand);
+        set_register(CpuField::ClockHand, m_clock_hand, hand);
         return f;
     }
-    set_cpu(2, m_clock_hand, hand);
+    set_register(CpuField::ClockHand, m_clock_hand, hand);
     return kNoFrame;
 }
 
@@ -889,13 +851,13 @@ bool MemoryManager::ensure_pte_address(uint16_t space, uint32_t va, uint32_t& pt
     return true;
 }
 
-MemoryManager::FaultOutcome MemoryManager::access_violation(uint16_t space, uint32_t va, AvReason reason) {
+FaultOutcome MemoryManager::access_violation(uint16_t space, uint32_t va, AvReason reason) {
     event(EventKind::AccessViolation, space, va, uint32_t(reason));
     add(Counter::AccessViolations);
     return FaultOutcome{AccessStatus::AccessViolation, FaultKind::AccessViolation, reason};
 }
 
-MemoryManager::FaultOutcome MemoryManager::bad_entry(uint16_t space, uint32_t va, BadEntryKind kind, uint32_t number,
+FaultOutcome MemoryManager::bad_entry(uint16_t space, uint32_t va, BadEntryKind kind, uint32_t number,
                                                      uint32_t limit) {
     event(EventKind::BadEntry, space, va, uint32_t(kind), number, limit);
     m_bad = AccessResult{};
@@ -905,7 +867,7 @@ MemoryManager::FaultOutcome MemoryManager::bad_entry(uint16_t space, uint32_t va
     return FaultOutcome{AccessStatus::BadEntry, FaultKind::None, AvReason::NoRegion};
 }
 
-MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t va, Access kind, Mode mode,
+FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t va, Access kind, Mode mode,
                                                         uint32_t error_code) {
     event(EventKind::PageFault, space, va, error_code, uint32_t(kind));
     add(Counter::PageFaults);
@@ -966,7 +928,7 @@ MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t
     if (prot == mmprot::kNoAccess) return access_violation(space, va, AvReason::NoAccess);
     if (prot & mmprot::kGuard) {
         // STATUS_GUARD_PAGE_VIOLATION: the guard is removed and the access fails this once.
-        if (!pte_address && !ensure_pte_address(space, va, pte_address)) return out_of_memory();
+        if (!pte_address && !ensure_pte_address(space, va, pte_address)) return FaultOutcome::out_of_memory();
         const uint32_t unguarded = prot & ~mmprot::kGuard;
         event(EventKind::GuardPage, space, va);
         add(Counter::GuardPageFaults);
@@ -981,7 +943,7 @@ MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t
             return access_violation(space, va, AvReason::ReadOnly);
     }
 
-    if (!pte_address && !ensure_pte_address(space, va, pte_address)) return out_of_memory();
+    if (!pte_address && !ensure_pte_address(space, va, pte_address)) return FaultOutcome::out_of_memory();
     switch (pk) {
         case PteKind::Zero:
         case PteKind::DemandZero: {
@@ -1029,7 +991,7 @@ MemoryManager::FaultOutcome MemoryManager::handle_fault(uint16_t space, uint32_t
     return access_violation(space, va, AvReason::NoRegion);
 }
 
-MemoryManager::FaultOutcome MemoryManager::set_dirty_bit(uint16_t space, uint32_t va, uint32_t pte_address,
+FaultOutcome MemoryManager::set_dirty_bit(uint16_t space, uint32_t va, uint32_t pte_address,
                                                          uint32_t pte) {
     // The pagefile copy is stale from this write on: NT frees the slot now (MiSetDirtyBit ->
     // MiReleasePageFileSpace) and sets R/W and Dirty; the page gets a new slot when it leaves.
@@ -1050,10 +1012,10 @@ MemoryManager::FaultOutcome MemoryManager::set_dirty_bit(uint16_t space, uint32_
 }
 
 bool MemoryManager::take_dirty_bit_fault(uint16_t space, uint32_t va) {
-    if (m_journal.enabled() || !m_tlb.empty() || space != m_current) return false;
+    if (m_journal.enabled() || !m_tlb.empty() || space != m_stores.current) return false;
     // The hit walk's read rights, a PDE that allows the write and a PTE that holds R/W back.
     uint32_t pde_address, pde, pte_address, pte;
-    if (!user_hit_walk(m_ram.frame_table(), m_cr3, va, false, pde_address, pde, pte_address, pte)) return false;
+    if (!user_hit_walk(m_ram.frame_table(), m_stores.cr3, va, false, pde_address, pde, pte_address, pte)) return false;
     if (!(pde & Pte::kWrite) || (pte & (Pte::kSoftwareWrite | Pte::kWrite)) != Pte::kSoftwareWrite) return false;
     add(Counter::PageFaults);
     set_dirty_bit(space, va, pte_address, pte);
@@ -1078,8 +1040,8 @@ AccessResult MemoryManager::access_page(uint16_t space, uint32_t va, uint32_t si
     constexpr uint32_t kNoRetry = 0xFFFFFFFFu;
     uint32_t retry = kNoRetry;  // the open Retry event, whose outcome the next walk decides
     for (int attempt = 0; attempt < 4; ++attempt) {
-        const x86::Translation t = x86::translate(m_ram, m_tlb, m_cr3, va, kind, mode,
-                                                  want_record ? &m_last_walk : nullptr);
+        const x86::Translation t = x86::translate(m_ram, m_tlb, m_stores.cr3, va, kind, mode,
+                                                  want_record ? &m_stores.last_walk : nullptr);
         if (m_tlb.size()) add(t.tlb_hit ? Counter::TlbHits : Counter::TlbMisses);
         if (!t.ok && retry != kNoRetry) {
             // The retried access faults again: its event says so (and why), not "it succeeds".
@@ -1123,7 +1085,7 @@ AccessResult MemoryManager::access_page(uint16_t space, uint32_t va, uint32_t si
 AccessResult MemoryManager::access(uint16_t space, uint32_t va, uint32_t size, Access kind, uint32_t value, Mode mode) {
     PL_CHECK(size == 1 || size == 2 || size == 4);
     PL_CHECK(space < m_spaces.size() && m_spaces[space].alive());
-    if (m_current != space) switch_to(space);
+    if (m_stores.current != space) switch_to(space);
     AccessResult r;
     uint32_t read_value = 0;
     if (hit(space, va, size, kind, value, mode, read_value)) {
@@ -1157,7 +1119,7 @@ AccessResult MemoryManager::access(uint16_t space, uint32_t va, uint32_t size, A
 AccessResult MemoryManager::interlocked_add(uint16_t space, uint32_t va, uint32_t addend) {
     PL_CHECK((va & 3) == 0);
     PL_CHECK(space < m_spaces.size() && m_spaces[space].alive());
-    if (m_current != space) switch_to(space);
+    if (m_stores.current != space) switch_to(space);
     add(Counter::Accesses);
     uint32_t old = 0;
     AccessResult r = access_page(space, va, 4, Access::Write, 0, Mode::User, &old, &addend);
@@ -1227,8 +1189,8 @@ Result MemoryManager::virtual_alloc(uint16_t space, uint32_t address, uint32_t s
     // win95: committing pages of a SEC_RESERVE view in the shared arena (the only allocation
     // PageLab takes there).
     if (commit && !reserve && size != 0 && in_shared_arena(space, address))
-        if (const Vad* v = vad_at(space, address); v && v->type == VadType::Mapped && round_up(uint64_t(address) + size, 0x1000) <= (uint64_t(v->end_vpn) << 12))
-            return commit_view(space, *v, address >> 12, uint32_t(round_up(uint64_t(address) + size, 0x1000) >> 12), *to_mm_protection(protect));
+        if (const Vad* v = vad_at(space, address); v && v->type == VadType::Mapped && page_end(address, size) <= (uint64_t(v->end_vpn) << 12))
+            return commit_view(space, *v, address >> 12, uint32_t(page_end(address, size) >> 12), *to_mm_protection(protect));
     if (address >= lay.user_end || uint64_t(address) + size > lay.user_end) return Result::failure(Error::InvalidParameter);
     if (size == 0) return Result::failure(w95 ? Error::NotEnoughMemory : Error::InvalidParameter);
     const uint32_t mm_prot = *to_mm_protection(protect);
@@ -1238,8 +1200,8 @@ Result MemoryManager::virtual_alloc(uint16_t space, uint32_t address, uint32_t s
         uint32_t base;
         uint64_t end;
         if (address != 0) {
-            base = address & ~(kGranularity - 1);
-            end = round_up(uint64_t(address) + size, 0x1000);
+            base = address & ~(kAllocationGranularity - 1);
+            end = page_end(address, size);
             if (!sp.range_is_free(base >> 12, uint32_t(end >> 12))) return Result::failure(Error::InvalidAddress);
         } else {
             const uint64_t pages = round_up(size, 0x1000) >> 12;
@@ -1250,10 +1212,7 @@ Result MemoryManager::virtual_alloc(uint16_t space, uint32_t address, uint32_t s
             end = uint64_t(base) + (pages << 12);
         }
         const uint32_t pages = uint32_t((end - base) >> 12);
-        if (commit && counter(Counter::CommitCharge) + pages > commit_limit()) {
-            event(EventKind::CommitLimit, space, pages, uint32_t(counter(Counter::CommitCharge)), commit_limit());
-            return Result::failure(Error::CommitmentLimit);
-        }
+        if (commit && !charge_fits(space, pages)) return Result::failure(Error::CommitmentLimit);
         // Reserving and committing in one call is one VAD marked committed: the VAD and the
         // charge change together so that every event boundary is consistent.
         event(EventKind::Reserved, space, base, pages << 12, protect);
@@ -1265,7 +1224,7 @@ Result MemoryManager::virtual_alloc(uint16_t space, uint32_t address, uint32_t s
 
     // MEM_COMMIT inside an existing reservation.
     const uint32_t start = address & ~0xFFFu;
-    const uint64_t end = round_up(uint64_t(address) + size, 0x1000);
+    const uint64_t end = page_end(address, size);
     const Vad* vad = vad_at(space, start);
     if (vad && vad->type == VadType::Mapped && end <= (uint64_t(vad->end_vpn) << 12))
         return commit_view(space, *vad, start >> 12, uint32_t(end >> 12), mm_prot);
@@ -1274,10 +1233,7 @@ Result MemoryManager::virtual_alloc(uint16_t space, uint32_t address, uint32_t s
     const uint32_t first = start >> 12, last = uint32_t(end >> 12);
     const uint32_t already = committed_pages(space, first, last);
     const uint32_t fresh = (last - first) - already;
-    if (counter(Counter::CommitCharge) + fresh > commit_limit()) {
-        event(EventKind::CommitLimit, space, fresh, uint32_t(counter(Counter::CommitCharge)), commit_limit());
-        return Result::failure(Error::CommitmentLimit);
-    }
+    if (!charge_fits(space, fresh)) return Result::failure(Error::CommitmentLimit);
     if (!ensure_page_tables(space, first, last)) return Result::failure(Error::NotEnoughMemory);
     event(EventKind::Committed, space, start, (last - first) << 12, protect, fresh);
     for (uint32_t vpn = first; vpn < last; ++vpn) {
@@ -1360,7 +1316,7 @@ Result MemoryManager::virtual_free(uint16_t space, uint32_t address, uint32_t si
     const Vad vad = *found;
     const uint64_t vad_end = uint64_t(vad.end_vpn) << 12;
     // STATUS_UNABLE_TO_FREE_VM (-> 87): the range runs past the end of the region.
-    if (size != 0 && round_up(uint64_t(address) + size, 0x1000) > vad_end)
+    if (size != 0 && page_end(address, size) > vad_end)
         return Result::failure(Error::InvalidParameter);
     if (vad.type != VadType::Private) return Result::failure(Error::InvalidParameter);  // UNABLE_TO_DELETE_SECTION
     // Size 0 means the whole region, so the address must lie in its first page: NT compares page
@@ -1374,7 +1330,7 @@ Result MemoryManager::virtual_free(uint16_t space, uint32_t address, uint32_t si
         free_empty_page_tables(space, vad.start_vpn, vad.end_vpn);
         return Result::success();
     }
-    const uint64_t end = size == 0 ? vad_end : round_up(uint64_t(address) + size, 0x1000);
+    const uint64_t end = size == 0 ? vad_end : page_end(address, size);
     const uint32_t first = start >> 12, last = uint32_t(end >> 12);
     // In a VAD committed at reservation a zero PTE still means "committed", so a decommitted page
     // needs NT's explicit decommitted PTE, and so a page table.
@@ -1401,7 +1357,7 @@ Result MemoryManager::virtual_protect(uint16_t space, uint32_t address, uint32_t
     if (in_compat_arena(space, address)) return Result::failure(Error::InvalidParameter);  // win95: the system's
     const uint32_t mm_prot = *mm_prot_opt;
     const uint32_t start = address & ~0xFFFu;
-    const uint64_t end = round_up(uint64_t(address) + size, 0x1000);
+    const uint64_t end = page_end(address, size);
     const Vad* vad = vad_at(space, start);
     const Error uncommitted = w95 ? Error::InvalidParameter : Error::InvalidAddress;
     if (!vad || end > (uint64_t(vad->end_vpn) << 12)) return Result::failure(uncommitted);
@@ -1499,20 +1455,22 @@ void MemoryManager::apply(const core::Change& c, bool forward) {
             else m_tlb.apply_entry(c.target, c.field, uint32_t(v));
             break;
         case core::Store::Cpu:
-            if (c.field == 0) m_cr3 = uint32_t(v);
-            else if (c.field == 1) m_current = uint32_t(v);
-            else if (c.field == 3) m_shared_tables[shared_slot_of(c.target)] = uint32_t(v);
-            else m_clock_hand = uint32_t(v);
+            switch (CpuField(c.field)) {
+                case CpuField::Cr3: m_stores.cr3 = uint32_t(v); break;
+                case CpuField::CurrentSpace: m_stores.current = uint32_t(v); break;
+                case CpuField::ClockHand: m_clock_hand = uint32_t(v); break;
+                case CpuField::SharedTable: m_shared_tables[shared_slot_of(c.target)] = uint32_t(v); break;
+            }
             break;
         case core::Store::Vad: {
             const uint64_t remove = forward ? c.before : c.after;
             if (c.target == kNoSpace) {
-                if (remove != core::kNoBlob) m_shared_vads.erase(m_vad_blobs[remove].start_vpn);
-                if (v != core::kNoBlob) m_shared_vads[m_vad_blobs[v].start_vpn] = m_vad_blobs[v];
+                if (remove != core::kNoBlob) m_shared_vads.erase(m_stores.vad_blobs[remove].start_vpn);
+                if (v != core::kNoBlob) m_shared_vads[m_stores.vad_blobs[v].start_vpn] = m_stores.vad_blobs[v];
                 break;
             }
-            if (remove != core::kNoBlob) m_spaces[c.target].raw_erase(m_vad_blobs[remove].start_vpn);
-            if (v != core::kNoBlob) m_spaces[c.target].raw_insert(m_vad_blobs[v]);
+            if (remove != core::kNoBlob) m_spaces[c.target].raw_erase(m_stores.vad_blobs[remove].start_vpn);
+            if (v != core::kNoBlob) m_spaces[c.target].raw_insert(m_stores.vad_blobs[v]);
             break;
         }
         case core::Store::Space:
@@ -1856,10 +1814,10 @@ std::vector<std::string> MemoryManager::check_invariants() const {
         fail("commit charge is %u pages but %u are committed", uint32_t(counter(Counter::CommitCharge)), uint32_t(committed));
     if (counter(Counter::CommitCharge) > commit_limit()) fail("commit charge exceeds the limit");
     // The TLB holds only translations the page tables still make.
-    if (m_current != kNoSpace) {
+    if (m_stores.current != kNoSpace) {
         for (const x86::TlbEntry& t : m_tlb.entries()) {
             if (!t.valid) continue;
-            const PteInfo info = pte_info(uint16_t(m_current), t.vpn << 12);
+            const PteInfo info = pte_info(uint16_t(m_stores.current), t.vpn << 12);
             if (!info.table_present || !(info.pte & Pte::kPresent) || (info.pte >> 12) != t.frame) {
                 fail("TLB entry for page 0x%05X is stale", t.vpn);
                 continue;

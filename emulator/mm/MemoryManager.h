@@ -14,12 +14,16 @@
 #include "core/Journal.h"
 #include "mm/AddressSpace.h"
 #include "mm/Counters.h"
+#include "mm/Fault.h"
+#include "mm/MachineConfig.h"
+#include "mm/Numbers.h"
 #include "mm/Events.h"
 #include "mm/Pagefile.h"
 #include "mm/Pfn.h"
 #include "mm/Protection.h"
 #include "mm/Section.h"
 #include "mm/SoftwarePte.h"
+#include "mm/Stores.h"
 #include "mm/Win32.h"
 #include "x86/PhysicalMemory.h"
 #include "x86/Tlb.h"
@@ -27,49 +31,21 @@
 
 namespace pagelab::mm {
 
-enum class Policy : uint8_t { Fifo, Clock, Lru, WorkingSet };
-const char* policy_name(Policy p);
-std::optional<Policy> parse_policy(std::string_view name);
-
-struct MachineConfig {
-    Personality personality = Personality::Nt;
-    uint32_t frames = 64;
-    uint32_t pagefile_pages = 256;
-    Policy policy = Policy::Clock;
-    uint32_t tlb_entries = 0;
-    bool journal = true;
-    bool system_pages = true;  // map the kernel/system arena pages at boot
+// The stores are built before the Part base that refers to them (base-from-member).
+struct StoresOwner {
+    explicit StoresOwner(const MachineConfig& config) : m_owned_stores(config) {}
+    Stores m_owned_stores;
 };
 
-enum class FaultKind : uint8_t {
-    None, DemandZero, ImageRead, FileRead, PagefileRead, Soft, CopyOnWrite, AccessViolation, GuardPage, DirtyBit
-};
-inline constexpr FaultKind kLastFaultKind = FaultKind::DirtyBit;
-const char* fault_kind_name(FaultKind k);
-std::optional<FaultKind> parse_fault_kind(std::string_view name);
-
-// BadEntry: the access met an entry naming a frame, slot or prototype that does not exist (event
-// BadEntry); it stops there, nothing of the machine changed by it.
-enum class AccessStatus : uint8_t { Ok, AccessViolation, GuardPage, OutOfMemory, BadEntry };
-
-struct AccessResult {
-    AccessStatus status = AccessStatus::Ok;
-    uint32_t value = 0;
-    uint32_t faults = 0;  // bit (1 << FaultKind) for each fault kind the access caused
-    AvReason reason = AvReason::NoRegion;
-    uint32_t fault_address = 0;
-    // BadEntry: what the entry named and the limit it passed (bad_entry_note makes the sentence).
-    BadEntryKind bad = BadEntryKind::None;
-    uint32_t bad_number = 0;
-    uint32_t bad_limit = 0;
-    bool ok() const { return status == AccessStatus::Ok; }
-};
-
-inline constexpr uint16_t kNoSpace = 0xFFFF;
-
-class MemoryManager {
+class MemoryManager : private StoresOwner, private Part {
 public:
     explicit MemoryManager(const MachineConfig& config);
+    using Part::add;
+    using Part::commit_limit;
+    using Part::counter;
+    using Part::event;
+    using Part::frame_exists;
+    using Part::intern;
     MemoryManager(const MemoryManager&) = delete;
     MemoryManager& operator=(const MemoryManager&) = delete;
 
@@ -81,17 +57,15 @@ public:
     const Pagefile& pagefile() const { return m_pagefile; }
     const x86::Tlb& tlb() const { return m_tlb; }
     const Counters& counters() const { return m_counters; }
-    uint64_t counter(Counter c) const { return m_counters[size_t(c)]; }
-    uint32_t commit_limit() const { return m_config.frames + m_config.pagefile_pages; }
     uint32_t frames_free() const;  // free + zeroed lists
-    uint16_t current_space() const { return m_current; }
-    uint32_t cr3() const { return m_cr3; }
+    uint16_t current_space() const { return m_stores.current; }
+    uint32_t cr3() const { return m_stores.cr3; }
     uint32_t clock_hand() const { return m_clock_hand; }
-    const x86::WalkRecord& last_walk() const { return m_last_walk; }
+    const x86::WalkRecord& last_walk() const { return m_stores.last_walk; }
 
     const std::vector<AddressSpace>& spaces() const { return m_spaces; }
     // A VAD as the journal recorded it (for printing Vad changes).
-    const Vad& vad_blob(uint64_t index) const { return m_vad_blobs[index]; }
+    const Vad& vad_blob(uint64_t index) const { return m_stores.vad_blobs[index]; }
     const HandleEntry& handle_blob(uint64_t index) const { return m_handle_blobs[index]; }
     const MappingObject& mapping_blob(uint64_t index) const { return m_mapping_blobs[index]; }
     const DataSection& data_section_blob(uint64_t index) const { return m_data_section_blobs[index]; }
@@ -118,7 +92,7 @@ public:
     // access() does (value read into read_value for a read).
     [[gnu::always_inline]] bool access_hit(uint16_t space, uint32_t va, uint32_t size, x86::Access kind,
                                            uint32_t value, uint32_t& read_value) {
-        if (space != m_current) [[unlikely]]
+        if (space != m_stores.current) [[unlikely]]
             return false;
         return hit(space, va, size, kind, value, x86::Mode::User, read_value);
     }
@@ -229,9 +203,7 @@ public:
     uint32_t add_file(const std::string& path, std::vector<uint8_t> bytes);
     const std::vector<DiskFile>& files() const { return m_files; }
     std::optional<uint32_t> find_file(std::string_view path) const;  // case-insensitive
-    // Interned names for event sentences (module and file names). Append-only, idempotent.
-    uint32_t intern(const std::string& text);
-    const std::vector<std::string>& strings() const { return m_strings; }
+    const std::vector<std::string>& strings() const { return m_stores.strings; }
 
     const std::vector<ImageSection>& sections() const { return m_sections; }
     const std::vector<uint32_t>& prototypes() const { return m_protos; }
@@ -268,8 +240,6 @@ public:
     uint32_t prototype(uint32_t index) const;
     // True when a section has this prototype PTE index (a PTE a debugger wrote may name any).
     bool prototype_exists(uint32_t index) const;
-    // True when the frame is in RAM.
-    bool frame_exists(uint32_t frame) const { return frame < m_config.frames; }
     // The live data section of a file (one with a mapping object), if any.
     std::optional<uint32_t> find_data_section(uint32_t file) const;
     // Views of a data section whose VADs are in this space, in address order.
@@ -316,24 +286,8 @@ public:
     // Every invariant the model promises; empty when all hold.
     std::vector<std::string> check_invariants() const;
 
-    // Opening an event (a no-op when the journal is off).
-    void event(EventKind kind, uint16_t space, uint32_t a0 = 0, uint32_t a1 = 0, uint32_t a2 = 0, uint32_t a3 = 0) {
-        if (m_journal.enabled()) m_journal.begin_event(uint16_t(kind), space, a0, a1, a2, a3);
-    }
-    void add(Counter c, int64_t delta = 1) {
-        const size_t i = size_t(c);
-        const uint64_t before = m_counters[i];
-        m_counters[i] = before + uint64_t(delta);
-        m_journal.record_counter(uint32_t(i), before, m_counters[i]);
-    }
-
 private:
     enum class Need : uint8_t { Zeroed, Any };
-    struct FaultOutcome {
-        AccessStatus status = AccessStatus::Ok;
-        FaultKind kind = FaultKind::None;
-        AvReason reason = AvReason::NoRegion;
-    };
 
     // access_hit's body for any mode; the space is the running one (CR3 loaded).
     // When the PDE and PTE already allow the access and the PDE already carries Accessed, the
@@ -349,7 +303,7 @@ private:
         const bool write = kind == x86::Access::Write;
         const uint32_t rights = Pte::kPresent | (mode == x86::Mode::User ? Pte::kUser : 0u) | (write ? Pte::kWrite : 0u);
         const uint32_t need = rights | Pte::kAccessed;
-        const uint32_t pde_address = m_cr3 + x86::pde_index(va) * 4;
+        const uint32_t pde_address = m_stores.cr3 + x86::pde_index(va) * 4;
         const uint32_t pde = m_ram.read_u32(pde_address);
         if ((pde & need) != need) [[unlikely]]
             return false;
@@ -388,7 +342,7 @@ private:
         if (write) m_ram.write(pa, size, value);
         else read_value = done_value = m_ram.read(pa, size);
         if (m_journal.enabled()) {
-            m_last_walk = x86::WalkRecord{va, m_cr3, pde_address, pde, pte_address, pte, pa, false, true};
+            m_stores.last_walk = x86::WalkRecord{va, m_stores.cr3, pde_address, pde, pte_address, pte, pa, false, true};
             m_journal.begin_event_inline(uint16_t(EventKind::AccessDone), space, va, done_value, uint32_t(kind), size);
         }
         return true;
@@ -400,7 +354,7 @@ private:
         using core::Change;
         using core::Store;
         using x86::Pte;
-        if (space != m_current || !m_tlb.empty() || m_journal.enabled() != kJournal) [[unlikely]]
+        if (space != m_stores.current || !m_tlb.empty() || m_journal.enabled() != kJournal) [[unlikely]]
             return i;
         if constexpr (kJournal) {
             if (!m_journal.at_event_start()) return i;
@@ -412,7 +366,7 @@ private:
         const core::Journal::Batch b =
             kJournal ? m_journal.open_batch((lru ? 4 : 3) * (end - i), end - i) : core::Journal::Batch{};
         core::PageRef* const frames = m_ram.frame_table();
-        const uint32_t cr3 = m_cr3;
+        const uint32_t cr3 = m_stores.cr3;
         const size_t first = i;
         uint64_t accesses = m_counters[size_t(Counter::Accesses)];  // (journal on: counted as recorded)
         size_t c = 0, e = 0;                                         // records written (journal on)
@@ -481,7 +435,7 @@ private:
         m_counters[size_t(Counter::Accesses)] = kJournal ? accesses : accesses + (i - first);
         if constexpr (kJournal) {
             m_journal.close_batch(b, c, e);
-            if (e) m_last_walk = last;
+            if (e) m_stores.last_walk = last;
         }
         read_sum = sum;
         return i;
@@ -526,8 +480,6 @@ private:
     // The event of an entry naming what does not exist; the outcome carries it (m_bad).
     FaultOutcome bad_entry(uint16_t space, uint32_t va, BadEntryKind kind, uint32_t number, uint32_t limit);
     bool ensure_pte_address(uint16_t space, uint32_t va, uint32_t& pte_address);
-    // The outcome of a fault that found no frame (its OutOfMemory event is already open).
-    static FaultOutcome out_of_memory() { return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion}; }
 
     uint32_t obtain_frame(Need need, uint16_t for_space);  // kNoFrame when nothing can be freed
     bool evict(uint32_t frame);                                // false: dirty and no pagefile slot
@@ -559,7 +511,6 @@ private:
     uint32_t page_protection(uint32_t pte_raw) const;  // MM protection of a page's current PTE
     uint32_t committed_pages(uint16_t space, uint32_t start_vpn, uint32_t end_vpn) const;
 
-    void set_cpu(uint8_t field, uint32_t& slot, uint32_t value);
     // VAD changes, journaled. They go to the shared set when the VAD lies in the space's shared
     // arena (so every caller may use them); the *_shared_vad ones always do.
     void insert_vad(uint16_t space, const Vad& v);
@@ -568,7 +519,6 @@ private:
     void insert_shared_vad(const Vad& v);
     void erase_shared_vad(const Vad& v);
     void replace_shared_vad(const Vad& before, const Vad& after);
-    void record_vad(uint32_t target, const Vad* before, const Vad* after);
     // The shared page tables: created in every live win95 directory, freed from all of them.
     bool ensure_shared_table(uint16_t for_space, uint32_t pde_index);
     void free_shared_table(uint32_t pde_index);
@@ -591,24 +541,6 @@ private:
     // A write to a page whose R/W was held back (Pte::kSoftwareWrite): NT's MiSetDirtyBit.
     FaultOutcome set_dirty_bit(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte);
 
-    // Page records (core::kInFrame): the place, when it holds exactly the bytes of p now (the same
-    // buffer), else core::kNoPlace (the journal keeps a reference).
-    uint32_t frame_place(uint32_t frame, const core::PageRef& p) const {
-        return !p.is_zero_page() && m_ram.content(frame).data() == p.data() ? core::kInFrame | frame : core::kNoPlace;
-    }
-    uint32_t slot_place(uint32_t slot, const core::PageRef& p) const {
-        return slot && !p.is_zero_page() && m_pagefile.content(slot).data() == p.data() ? core::kInSlot | slot
-                                                                                       : core::kNoPlace;
-    }
-    // Where a frame that was just given up (evicted, repurposed) still has its bytes: the slot it
-    // was written to or came from, if that slot still holds the same buffer.
-    uint32_t vacated_place(uint32_t frame) const {
-        return frame == m_vacated_frame ? slot_place(m_vacated_slot, m_ram.content(frame)) : core::kNoPlace;
-    }
-    void note_vacated(uint32_t frame, uint32_t slot) {
-        m_vacated_frame = frame;
-        m_vacated_slot = slot;
-    }
     // Makes the page behind a valid PTE mapping a shared image frame private; kNoFrame on failure.
     // announce(frame) opens the event once the private frame is known. kNoFrame - 1: the page was
     // evicted while a frame was found (fault again).
@@ -671,29 +603,12 @@ private:
     void apply_object(const core::Change& c, bool forward);
     static bool is_section_use(FrameUse u) { return u == FrameUse::Image || u == FrameUse::File || u == FrameUse::PagefileSection; }
 
-    MachineConfig m_config;
-    core::Journal m_journal;
-    x86::PhysicalMemory m_ram;
-    PfnDatabase m_pfn;
-    Pagefile m_pagefile;
-    x86::Tlb m_tlb;
-    Counters m_counters{};
-    std::vector<AddressSpace> m_spaces;
-    std::vector<Vad> m_vad_blobs;
     VadMap m_shared_vads;                  // win95 shared arena regions (key: start_vpn)
     std::vector<uint32_t> m_shared_tables; // frame per PDE index 0x200-0x2FF, then PDE 0's (kNoFrame: none)
-    uint32_t m_cr3 = 0;
-    uint32_t m_current = kNoSpace;
     uint32_t m_clock_hand = 0;
-    // The last frame given up and the slot holding its bytes (a hint for the journal's page records,
-    // checked against the buffers whenever it is used; not machine state, never journaled).
-    uint32_t m_vacated_frame = kNoFrame;
-    uint32_t m_vacated_slot = 0;
     uint32_t m_system_table = kNoFrame;  // page table shared by every directory (kernel / system arena)
-    x86::WalkRecord m_last_walk;
     AccessResult m_bad;  // the last bad_entry's kind, number and limit (not machine state)
     std::vector<DiskFile> m_files;
-    std::vector<std::string> m_strings;
     std::vector<ImageSection> m_sections;
     std::vector<ImageSection> m_section_blobs;  // as created (for redo)
     std::vector<uint32_t> m_section_views;

@@ -56,13 +56,6 @@ std::optional<uint32_t> MemoryManager::find_data_section(uint32_t file) const {
     return std::nullopt;
 }
 
-std::vector<const Vad*> MemoryManager::views_of(uint16_t space, uint32_t section) const {
-    std::vector<const Vad*> out;
-    for (const Vad* v : regions(space))
-        if (v->type == VadType::Mapped && v->section == section) out.push_back(v);
-    return out;
-}
-
 uint32_t MemoryManager::initial_data_proto(const DataSection& s, uint32_t page) const {
     if (s.kind == DataSectionKind::File) return SoftwarePte::in_file(page, s.mm_protection);
     return s.reserve ? 0u : SoftwarePte::demand_zero(s.mm_protection);
@@ -110,30 +103,6 @@ void MemoryManager::put_data_section(const DataSection& s) {
 void MemoryManager::apply_object(const core::Change& c, bool forward) {
     const uint64_t v = forward ? c.after : c.before;
     switch (ObjectField(c.field)) {
-        case ObjectField::FileCreate:
-            if (forward) {
-                PL_CHECK(m_files.size() == c.target);
-                m_files.push_back(DiskFile{m_file_blobs[c.after], {}});
-            } else {
-                PL_CHECK(m_files.size() == size_t(c.target) + 1);
-                m_files.pop_back();
-            }
-            break;
-        case ObjectField::FilePage: {
-            auto& bytes = m_files[c.target >> 20].bytes;
-            const uint64_t at = uint64_t(c.target & 0xFFFFF) << 12;
-            if (at < bytes.size())
-                std::memcpy(bytes.data() + at, m_journal.page(v).data(), size_t(std::min<uint64_t>(0x1000, bytes.size() - at)));
-            break;
-        }
-        case ObjectField::FileSize: m_files[c.target].bytes.resize(size_t(v), 0); break;
-        case ObjectField::Handle: {
-            if (m_handles.size() <= c.target) m_handles.resize(size_t(c.target) + 1);
-            const uint32_t handle = uint32_t(c.aux) * 4;
-            if (v == core::kNoBlob) m_handles[c.target].erase(handle);
-            else m_handles[c.target][handle] = m_handle_blobs[v];
-            break;
-        }
         case ObjectField::Mapping:
             if (v == core::kNoBlob) {
                 PL_CHECK(m_mappings.size() == size_t(c.target) + 1);
@@ -144,7 +113,7 @@ void MemoryManager::apply_object(const core::Change& c, bool forward) {
                 m_mappings[c.target] = m_mapping_blobs[v];
             }
             break;
-        case ObjectField::DataSection:
+        default:
             if (v == core::kNoBlob) {
                 PL_CHECK(m_data_sections.size() == size_t(c.target) + 1);
                 m_data_sections.pop_back();
@@ -182,7 +151,7 @@ uint32_t MemoryManager::create_data_section(DataSectionKind kind, uint32_t file,
     s.reserve = reserve;
     s.mappings = 0;
     const uint32_t committed = kind == DataSectionKind::Pagefile && !reserve ? pages : 0;
-    event(EventKind::DataSectionCreated, kNoSpace, s.id, pages, file == kNoFile ? kNoString : intern(m_files[file].path),
+    event(EventKind::DataSectionCreated, kNoSpace, s.id, pages, file == kNoFile ? kNoString : intern(m_disk.files()[file].path),
           committed);
     put_data_section(s);
     // A committed pagefile-backed section is charged in full when it is made (NT charges the
@@ -195,7 +164,7 @@ void MemoryManager::grow_data_section(uint32_t section, uint32_t pages) {
     DataSection s = m_data_sections[section];
     if (pages <= s.pages) return;
     event(EventKind::DataSectionGrown, kNoSpace, section, s.pages, pages,
-          s.file == kNoFile ? kNoString : intern(m_files[s.file].path));
+          s.file == kNoFile ? kNoString : intern(m_disk.files()[s.file].path));
     s.pages = pages;
     put_data_section(s);
 }
@@ -249,9 +218,9 @@ bool MemoryManager::write_back(uint32_t frame, WriteBack why) {
     if (s.kind != DataSectionKind::File || !page_is_dirty(frame)) return false;
     const uint32_t page = data_proto_page(index);
     const uint64_t at = uint64_t(page) << 12;
-    event(EventKind::FilePageWritten, kNoSpace, frame, uint32_t(at), intern(m_files[s.file].path), uint32_t(why));
+    event(EventKind::FilePageWritten, kNoSpace, frame, uint32_t(at), intern(m_disk.files()[s.file].path), uint32_t(why));
     // Only the bytes inside the file go to it (the last page of a file is partly past its end).
-    const uint64_t size = m_files[s.file].bytes.size();
+    const uint64_t size = m_disk.files()[s.file].bytes.size();
     if (at < size) file_store(s.file, at, m_ram.content(frame).data(), uint32_t(std::min<uint64_t>(0x1000, size - at)));
     add(Counter::FileWrites);
     for (const auto& [space, pa] : data_mappings(frame)) {
@@ -273,7 +242,7 @@ void MemoryManager::delete_data_section(uint32_t section) {
             if (const uint32_t p = prototype(data_proto_index(section, page)); p & Pte::kPresent) write_back(p >> 12, WriteBack::Close);
     uint32_t frames = 0;
     for (uint32_t page = 0; page < s.pages; ++page) frames += (prototype(data_proto_index(section, page)) & Pte::kPresent) != 0;
-    event(EventKind::DataSectionDeleted, kNoSpace, section, frames, s.file == kNoFile ? kNoString : intern(m_files[s.file].path));
+    event(EventKind::DataSectionDeleted, kNoSpace, section, frames, s.file == kNoFile ? kNoString : intern(m_disk.files()[s.file].path));
     const uint64_t charge = s.kind == DataSectionKind::Pagefile
                                 ? (s.reserve ? uint64_t(std::count_if(m_data_protos[section].begin(), m_data_protos[section].end(),
                                                                       [](uint32_t p) { return p != 0; }))
@@ -335,7 +304,7 @@ Result MemoryManager::create_file_mapping(uint16_t space, uint32_t file_handle, 
         // The file's access must allow the protection: read for every one, write too for read-write.
         if (!(file_entry->access & generic::kRead) || (rw && !(file_entry->access & generic::kWrite)))
             return Result::failure(Error::AccessDenied);
-        const uint64_t file_size = m_files[file].bytes.size();
+        const uint64_t file_size = m_disk.files()[file].bytes.size();
         if (bytes == 0) {
             if (file_size == 0) return Result::failure(Error::FileInvalid);  // STATUS_MAPPED_FILE_SIZE_ZERO
             bytes = file_size;
@@ -345,7 +314,7 @@ Result MemoryManager::create_file_mapping(uint16_t space, uint32_t file_handle, 
         const uint32_t pages = uint32_t(round_up(bytes, 0x1000) >> 12);
         if (bytes > file_size) {
             // A read-write mapping larger than its file grows the file to the mapping's size.
-            event(EventKind::FileSizeSet, space, intern(m_files[file].path), uint32_t(file_size), uint32_t(bytes));
+            event(EventKind::FileSizeSet, space, intern(m_disk.files()[file].path), uint32_t(file_size), uint32_t(bytes));
             file_resize(file, uint32_t(bytes));
         }
         if (auto existing = find_data_section(file)) {
@@ -723,7 +692,7 @@ FaultOutcome MemoryManager::resolve_data_prototype(uint16_t space, uint32_t va, 
         add(Counter::DemandZeroFaults);
         kind = FaultKind::DemandZero;
     } else {
-        event(EventKind::FilePageRead, space, va, frame, page << 12, intern(m_files[s.file].path));
+        event(EventKind::FilePageRead, space, va, frame, page << 12, intern(m_disk.files()[s.file].path));
         add(Counter::HardFaults);
         add(Counter::FileReads);
         m_ram.set_content(frame, file_chunk(s.file, page));
@@ -807,39 +776,6 @@ bool MemoryManager::evict_data(uint32_t frame) {
     return true;
 }
 
-// A section page's fresh frame (image or data): active, owned by no process, pointing back at
-// its prototype PTE, which now points at it. The caller then maps it into the faulting PTE.
-void MemoryManager::adopt_section_frame(uint32_t frame, FrameUse use, uint32_t index, uint32_t proto) {
-    m_pfn.set_state(frame, FrameState::Active);
-    m_pfn.set_use(frame, use);
-    m_pfn.set_owner(frame, kNoSpace);
-    m_pfn.set_pte_address(frame, index);
-    m_pfn.set_original_pte(frame, proto);
-    m_pfn.set_share_count(frame, 0);
-    m_pfn.push_back(FrameList::Active, frame);
-    set_proto(index, Pte::make_valid(frame, x86::Writable::No, x86::User::No).raw());
-}
-
-// A hard fault's read of a page back from its pagefile slot into the frame.
-void MemoryManager::read_from_pagefile(uint16_t space, uint32_t va, uint32_t frame, uint32_t slot) {
-    event(EventKind::PagefileRead, space, va, frame, slot);
-    add(Counter::HardFaults);
-    add(Counter::PagefileReads);
-    // (The journal names the slot, and the slot the frame's old bytes went to, instead of keeping them.)
-    m_ram.set_content(frame, m_pagefile.content(slot), core::kInSlot | slot, vacated_place(frame));
-}
-
-// An evicted page's frame, in hand for its next use: off every list, no use, no owner, Active.
-void MemoryManager::unuse_frame(uint32_t frame) {
-    m_pfn.remove(frame);
-    m_pfn.set_use(frame, FrameUse::None);
-    m_pfn.set_owner(frame, kNoSpace);
-    m_pfn.set_pte_address(frame, 0);
-    m_pfn.set_original_pte(frame, 0);
-    m_pfn.set_share_count(frame, 0);
-    m_pfn.set_flags(frame, 0);
-}
-
 std::optional<uint8_t> MemoryManager::peek_data_prototype(uint32_t index, uint32_t offset) const {
     const uint32_t section = data_proto_section(index), page = data_proto_page(index);
     if (section >= m_data_sections.size() || page >= m_data_protos[section].size()) return std::nullopt;
@@ -851,7 +787,7 @@ std::optional<uint8_t> MemoryManager::peek_data_prototype(uint32_t index, uint32
         if (SoftwarePte::kind(p) == PteKind::Pagefile) return m_pagefile.content(SoftwarePte::slot(p)).data()[offset & 0xFFF];
         return uint8_t(0);
     }
-    const auto& bytes = m_files[s.file].bytes;
+    const auto& bytes = m_disk.files()[s.file].bytes;
     const uint64_t at = (uint64_t(page) << 12) + (offset & 0xFFF);
     return at < bytes.size() ? bytes[at] : uint8_t(0);
 }

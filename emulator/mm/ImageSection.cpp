@@ -25,18 +25,6 @@ uint32_t writable_variant(uint32_t mm_prot) {
 }
 }  // namespace
 
-uint32_t MemoryManager::add_file(const std::string& path, std::vector<uint8_t> bytes) {
-    m_files.push_back(DiskFile{path, std::move(bytes)});
-    intern(path);
-    return uint32_t(m_files.size() - 1);
-}
-
-std::optional<uint32_t> MemoryManager::find_file(std::string_view path) const {
-    for (uint32_t i = 0; i < m_files.size(); ++i)
-        if (same_path(m_files[i].path, path)) return i;
-    return std::nullopt;
-}
-
 std::optional<uint32_t> MemoryManager::find_image_section(uint32_t file) const {
     for (const ImageSection& s : m_sections)
         if (s.file == file) return s.id;
@@ -61,7 +49,7 @@ uint32_t MemoryManager::ensure_image_section(uint32_t file, std::vector<ImagePag
     sec.file = file;
     sec.first_proto = uint32_t(m_protos.size());
     sec.pages = std::move(pages);
-    event(EventKind::SectionCreated, kNoSpace, sec.id, sec.pages_count(), intern(m_files[file].path));
+    event(EventKind::SectionCreated, kNoSpace, sec.id, sec.pages_count(), intern(m_disk.files()[file].path));
     m_section_blobs.push_back(sec);
     m_journal.record(core::Store::Section, 0, sec.id, core::kNoBlob, m_section_blobs.size() - 1);
     for (uint32_t i = 0; i < sec.pages_count(); ++i) m_protos.push_back(SoftwarePte::in_file(i, sec.pages[i].mm_protection));
@@ -100,19 +88,6 @@ uint32_t MemoryManager::protection_at(uint16_t space, uint32_t va, uint32_t pte)
         if (v->type == VadType::Mapped && (pte == 0 || maps_section_page(pte))) return view_protection(*v, va >> 12);
     }
     return page_protection(pte);
-}
-
-void MemoryManager::set_own_protection(uint16_t space, uint32_t va, uint32_t value) {
-    const Vad* v = vad_at(space, va);
-    PL_CHECK(v && (v->type == VadType::Image || v->type == VadType::Mapped));
-    const uint32_t page = (va >> 12) - v->start_vpn;
-    if (page < v->own_protection.size() ? v->own_protection[page] == value : value == 0) return;
-    Vad after = *v;
-    after.own_protection.resize(after.end_vpn - after.start_vpn, 0);
-    after.own_protection[page] = uint8_t(value);
-    if (std::all_of(after.own_protection.begin(), after.own_protection.end(), [](uint8_t b) { return b == 0; }))
-        after.own_protection.clear();
-    replace_vad(space, *v, after);
 }
 
 // VirtualProtect on image pages (WINDOWS.md "Images"): READWRITE becomes WRITECOPY and
@@ -178,7 +153,7 @@ std::optional<uint8_t> MemoryManager::peek_prototype(uint32_t index, uint32_t of
     const ImageSection& sec = section_of_proto(index);
     const ImagePage& pg = sec.pages[index - sec.first_proto];
     if ((offset & 0xFFF) >= pg.file_bytes) return uint8_t(0);
-    const auto& bytes = m_files[sec.file].bytes;
+    const auto& bytes = m_disk.files()[sec.file].bytes;
     const size_t at = size_t(pg.file_offset) + (offset & 0xFFF);
     return at < bytes.size() ? bytes[at] : uint8_t(0);
 }
@@ -194,7 +169,7 @@ Result MemoryManager::map_image(uint16_t space, uint32_t section, uint32_t base)
         return Result::failure(Error::InvalidAddress);
     if (shared) {
         // Mapped already by another process: this one just becomes a user of it.
-        const Vad* there = find_vad_in(m_shared_vads, base);
+        const Vad* there = find_vad_in(m_shared.vads(), base);
         if (there && there->type == VadType::Image && there->section == section && there->base() == base)
             return add_shared_user(space, base);
     }
@@ -206,7 +181,7 @@ Result MemoryManager::map_image(uint16_t space, uint32_t section, uint32_t base)
     if (w95)
         for (uint32_t i = 0; i < pages; ++i)
             if (m_protos[sec.first_proto + i] & Pte::kPresent) ++resident;
-    event(EventKind::ImageMapped, space, base, pages << 12, intern(m_files[sec.file].path), resident);
+    event(EventKind::ImageMapped, space, base, pages << 12, intern(m_disk.files()[sec.file].path), resident);
     Vad v{base >> 12, (base >> 12) + pages, VadType::Image, page::kExecuteWriteCopy, false};
     v.section = section;
     if (shared) v.users = {space};
@@ -244,7 +219,7 @@ std::vector<std::pair<uint16_t, uint32_t>> MemoryManager::image_mappings(uint32_
         }
     }
     // A shared-arena view has one PTE, in a shared table, for every process: found once.
-    for (const auto& [k, v] : m_shared_vads) {
+    for (const auto& [k, v] : m_shared.vads()) {
         if (v.type != VadType::Image || v.section != sec.id) continue;
         const uint32_t pte_address = pte_address_of(kNoSpace, (v.start_vpn + page) << 12);
         if (!pte_address) continue;
@@ -276,7 +251,7 @@ void MemoryManager::free_section_pages(uint32_t section) {
     uint32_t frames = 0;
     for (uint32_t i = 0; i < sec.pages_count(); ++i)
         if (m_protos[sec.first_proto + i] & Pte::kPresent) ++frames;
-    event(EventKind::SectionPagesFreed, kNoSpace, intern(m_files[sec.file].path), frames);
+    event(EventKind::SectionPagesFreed, kNoSpace, intern(m_disk.files()[sec.file].path), frames);
     for (uint32_t i = 0; i < sec.pages_count(); ++i) {
         const uint32_t index = sec.first_proto + i;
         const uint32_t p = m_protos[index];
@@ -302,7 +277,7 @@ Result MemoryManager::unmap_image(uint16_t space, uint32_t base) {
 void MemoryManager::teardown_image(uint16_t space, const Vad& vad) {
     const Vad v = vad;
     const ImageSection& sec = m_sections[v.section];
-    event(EventKind::ImageUnmapped, space, v.base(), v.size(), intern(m_files[sec.file].path));
+    event(EventKind::ImageUnmapped, space, v.base(), v.size(), intern(m_disk.files()[sec.file].path));
     for (uint32_t vpn = v.start_vpn; vpn < v.end_vpn; ++vpn) {
         const uint32_t va = vpn << 12;
         const uint32_t pte_address = pte_address_of(space, va);
@@ -366,11 +341,11 @@ FaultOutcome MemoryManager::resolve_prototype(uint16_t space, uint32_t va, uint3
         add(Counter::DemandZeroFaults);
         kind = FaultKind::DemandZero;
     } else {
-        event(EventKind::ImageRead, space, va, frame, pg.file_offset, intern(m_files[sec.file].path));
+        event(EventKind::ImageRead, space, va, frame, pg.file_offset, intern(m_disk.files()[sec.file].path));
         add(Counter::HardFaults);
         add(Counter::FileReads);
         core::PageRef content = core::PageRef::zeroed();
-        const auto& bytes = m_files[sec.file].bytes;
+        const auto& bytes = m_disk.files()[sec.file].bytes;
         uint8_t* d = content.mutable_data();
         for (uint32_t i = 0; i < pg.file_bytes && size_t(pg.file_offset) + i < bytes.size(); ++i) d[i] = bytes[pg.file_offset + i];
         m_ram.set_content(frame, content);
@@ -474,7 +449,7 @@ bool MemoryManager::evict_image(uint32_t frame) {
     event(EventKind::VictimChosen, maps.empty() ? kNoSpace : maps.front().first,
           maps.empty() ? sec.pages[page].rva : va_of_pte(maps.front().second), frame, uint32_t(m_config.policy),
           maps.empty() ? kVictimImagePage : kVictimMapped);
-    const uint32_t name = intern(m_files[sec.file].path);
+    const uint32_t name = intern(m_disk.files()[sec.file].path);
     uint32_t new_proto = e.original_pte;
     if (keep) {
         event(EventKind::ImagePageDropped, kNoSpace, sec.pages[page].rva, frame, slot, name);

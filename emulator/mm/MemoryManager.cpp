@@ -13,24 +13,6 @@ using x86::Pte;
 
 namespace {
 uint32_t fault_bit(FaultKind k) { return 1u << uint32_t(k); }
-constexpr uint32_t kSelfMapIndex = 0x300;   // nt: PDE 0x300 maps the page directory (PTEs at 0xC0000000)
-constexpr uint32_t kNtKernelIndex = 0x200;  // nt: kernel page table at 0x80000000 (supervisor only)
-constexpr uint32_t kW95SystemIndex = 0x300; // win95: system arena page table at 0xC0000000 (user!)
-constexpr uint32_t kSharedFirstPde = 0x200;  // win95: shared arena 0x80000000-0xBFFFFFFF ...
-constexpr uint32_t kSharedEndPde = 0x300;    // ... PDE indexes 0x200-0x2FF, one set of tables
-constexpr uint32_t kCompatPde = 0;           // win95: the MS-DOS/Win16 arena (0-4 MB), one table for all too
-// The shared page tables' slots: the shared arena's PDEs 0x200-0x2FF, then PDE 0's.
-constexpr uint32_t kCompatSlot = kSharedEndPde - kSharedFirstPde;
-constexpr uint32_t kSharedSlots = kCompatSlot + 1;
-uint32_t shared_slot_of(uint32_t pde_index) { return pde_index == kCompatPde ? kCompatSlot : pde_index - kSharedFirstPde; }
-uint32_t pde_of_shared_slot(uint32_t slot) { return slot == kCompatSlot ? kCompatPde : kSharedFirstPde + slot; }
-bool is_shared_pde(uint32_t pde_index) {
-    return pde_index == kCompatPde || (pde_index >= kSharedFirstPde && pde_index < kSharedEndPde);
-}
-
-
-// Which PDE indexes hold this personality's private user space (the rest is shared or system).
-uint32_t user_pde_end(Personality p) { return uint32_t((uint64_t(layout_of(p).user_end) + 0x3FFFFF) >> 22); }
 }  // namespace
 
 const char* policy_name(Policy p) {
@@ -74,38 +56,14 @@ std::optional<FaultKind> parse_fault_kind(std::string_view name) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Construction, address spaces, CPU state
+// Construction, address spaces
 
 MemoryManager::MemoryManager(const MachineConfig& config) : StoresOwner(config), Part(m_owned_stores) {
     PL_CHECK(config.frames >= 1 && config.frames <= (1u << 20));
-    m_shared_tables.assign(kSharedSlots, kNoFrame);
+    m_frames.set_reclaimer(*this);
     // Boot is not journaled: the state after construction is the state every undo returns to.
-    if (config.system_pages && config.frames >= 6) {
-        // One page table shared by every page directory, mapping one system page: the kernel at
-        // 0x80000000 under nt (supervisor only), the VMM's data at 0xC0000000 under win95
-        // (user-accessible: Windows 95 did not protect its system arena from applications).
-        const bool w95 = config.personality == Personality::Win95;
-        const uint32_t table = m_pfn.pop_front(FrameList::Zeroed);
-        const uint32_t data = m_pfn.pop_front(FrameList::Zeroed);
-        m_pfn.set_state(table, FrameState::Active);
-        m_pfn.set_use(table, FrameUse::PageTable);
-        m_pfn.set_flags(table, PfnEntry::kLocked);
-        m_pfn.set_share_count(table, 1);
-        m_pfn.set_state(data, FrameState::Active);
-        m_pfn.set_use(data, FrameUse::System);
-        m_pfn.set_flags(data, PfnEntry::kLocked);
-        m_pfn.set_share_count(data, 1);
-        m_pfn.set_pte_address(data, table << 12);
-        m_ram.write_u32(table << 12, Pte::make_valid(data, x86::Writable::Yes, w95 ? x86::User::Yes : x86::User::No).raw());
-        const char* text = w95 ? "VMM system arena data" : "ntoskrnl";
-        for (uint32_t i = 0; text[i]; ++i) m_ram.write((data << 12) + i, 1, uint8_t(text[i]));
-        m_system_table = table;
-    }
+    m_tables.boot();
     m_journal.set_enabled(config.journal);
-}
-
-uint32_t MemoryManager::frames_free() const {
-    return m_pfn.list(FrameList::Free).count + m_pfn.list(FrameList::Zeroed).count;
 }
 
 void MemoryManager::set_page_directory(uint16_t space, uint32_t frame) {
@@ -118,90 +76,21 @@ void MemoryManager::set_alive(uint16_t space, bool alive) {
     m_spaces[space].raw_set_alive(alive);
 }
 
-// The shared set is journaled as Store::Vad with target kNoSpace.
-void MemoryManager::insert_shared_vad(const Vad& v) {
-    record_vad(kNoSpace, nullptr, &v);
-    m_shared_vads[v.start_vpn] = v;
-}
-
-void MemoryManager::erase_shared_vad(const Vad& v) {
-    const Vad copy = v;
-    record_vad(kNoSpace, &copy, nullptr);
-    m_shared_vads.erase(copy.start_vpn);
-}
-
-void MemoryManager::replace_shared_vad(const Vad& before, const Vad& after) {
-    const Vad b = before;
-    record_vad(kNoSpace, &b, &after);
-    m_shared_vads.erase(b.start_vpn);
-    m_shared_vads[after.start_vpn] = after;
-}
-
-void MemoryManager::insert_vad(uint16_t space, const Vad& v) {
-    if (in_shared_arena(space, v.base())) return insert_shared_vad(v);
-    record_vad(space, nullptr, &v);
-    m_spaces[space].raw_insert(v);
-}
-
-void MemoryManager::erase_vad(uint16_t space, const Vad& v) {
-    if (in_shared_arena(space, v.base())) return erase_shared_vad(v);
-    const Vad copy = v;
-    record_vad(space, &copy, nullptr);
-    m_spaces[space].raw_erase(copy.start_vpn);
-}
-
-void MemoryManager::replace_vad(uint16_t space, const Vad& before, const Vad& after) {
-    if (in_shared_arena(space, before.base())) return replace_shared_vad(before, after);
-    const Vad b = before;
-    record_vad(space, &b, &after);
-    m_spaces[space].raw_erase(b.start_vpn);
-    m_spaces[space].raw_insert(after);
-}
-
 uint16_t MemoryManager::create_space(Personality personality) {
-    const uint16_t id = uint16_t(m_spaces.size());
+    const SpaceId id = SpaceId(m_spaces.size());
     PL_CHECK(id < kNoSpace);
-    const uint32_t pd = obtain_frame(Need::Zeroed, id);
-    if (pd == kNoFrame) {
+    const FrameNumber pd = m_frames.obtain(Need::Zeroed, id);
+    if (pd.is_none()) {
         event(EventKind::OutOfMemory, kNoSpace, 0, 2);
         return kNoSpace;
     }
     event(EventKind::SpaceCreated, id, pd);
     m_journal.record(core::Store::SpaceCreate, 0, id, 0, 1, uint16_t(personality));
     m_spaces.emplace_back(id, personality);
-    m_pfn.set_state(pd, FrameState::Active);
-    m_pfn.set_use(pd, FrameUse::PageDirectory);
-    m_pfn.set_flags(pd, PfnEntry::kLocked);
-    m_pfn.set_owner(pd, id);
-    m_pfn.set_share_count(pd, 1);
+    m_frames.lock_in(pd, FrameUse::PageDirectory, id, 0, 1);
     set_page_directory(id, pd);
-    map_system_pages(id);
-    if (personality == Personality::Win95) {
-        // The shared arena and the compatibility arena: the new directory gets the PDEs every
-        // win95 directory has.
-        for (uint32_t i = 0; i < m_shared_tables.size(); ++i)
-            if (m_shared_tables[i] != kNoFrame)
-                m_ram.write_u32((pd << 12) + pde_of_shared_slot(i) * 4,
-                                Pte::make_valid(m_shared_tables[i], x86::Writable::Yes, x86::User::Yes).raw());
-    }
+    m_tables.build_directory(id);
     return id;
-}
-
-void MemoryManager::map_system_pages(uint16_t id) {
-    const uint32_t pd = m_spaces[id].page_directory() << 12;
-    const bool w95 = m_spaces[id].personality() == Personality::Win95;
-    if (!w95) {
-        // The self-map: the directory doubles as the page table for 0xC0000000-0xC03FFFFF, so the
-        // PTE of va lives at virtual address 0xC0000000 + (va >> 12) * 4 (WinDbg's !pte shows it).
-        m_ram.write_u32(pd + kSelfMapIndex * 4,
-                        Pte::make_valid(pd >> 12, x86::Writable::Yes, x86::User::No).raw() | Pte::kAccessed);
-    }
-    if (m_system_table != kNoFrame) {
-        const uint32_t index = w95 ? kW95SystemIndex : kNtKernelIndex;
-        m_ram.write_u32(pd + index * 4,
-                        Pte::make_valid(m_system_table, x86::Writable::Yes, w95 ? x86::User::Yes : x86::User::No).raw());
-        m_pfn.set_share_count(m_system_table, m_pfn[m_system_table].share_count + 1);
-    }
 }
 
 void MemoryManager::delete_space(uint16_t id) {
@@ -227,85 +116,30 @@ void MemoryManager::delete_space(uint16_t id) {
         erase_vad(id, v);
     }
     // The shared regions it uses lose a user (the last user takes them down).
-    std::vector<uint32_t> shared;
-    for (const auto& [k, v] : m_shared_vads)
-        if (std::binary_search(v.users.begin(), v.users.end(), id)) shared.push_back(v.base());
-    for (uint32_t base : shared) drop_shared_user(id, base);
-    free_empty_page_tables(id, 0, user_pde_end(sp.personality()) << 10);
-    const uint32_t pd = sp.page_directory();
+    for (uint32_t base : m_shared.used_by(id)) drop_shared_user(id, base);
+    m_tables.free_empty_page_tables(id, 0, PageTables::user_pde_end(sp.personality()) << 10);
+    const FrameNumber pd(sp.page_directory());
     event(EventKind::SpaceDeleted, id, pd);
-    if (sp.personality() == Personality::Win95) {
-        // The shared PDEs leave the dying directory; the shared tables stay for the others. A
-        // table whose PFN entry named this directory's PDE now names another directory's.
-        for (uint32_t i = 0; i < m_shared_tables.size(); ++i) {
-            const uint32_t table = m_shared_tables[i];
-            if (table == kNoFrame) continue;
-            const uint32_t pde_address = (pd << 12) + pde_of_shared_slot(i) * 4;
-            m_ram.write_u32(pde_address, 0);
-            if (m_pfn[table].pte_address != pde_address) continue;
-            for (const AddressSpace& other : m_spaces)
-                if (other.alive() && other.id() != id && other.personality() == Personality::Win95) {
-                    m_pfn.set_pte_address(table, other.cr3() + pde_of_shared_slot(i) * 4);
-                    break;
-                }
-        }
-    }
-    if (m_system_table != kNoFrame) {
-        const uint32_t index = sp.personality() == Personality::Win95 ? kW95SystemIndex : kNtKernelIndex;
-        m_ram.write_u32((pd << 12) + index * 4, 0);
-        m_pfn.set_share_count(m_system_table, m_pfn[m_system_table].share_count - 1);
-    }
-    if (sp.personality() == Personality::Nt) m_ram.write_u32((pd << 12) + kSelfMapIndex * 4, 0);
+    m_tables.clear_directory(id);
     if (m_stores.current == id) {
         set_register(CpuField::CurrentSpace, m_stores.current, kNoSpace);
         set_register(CpuField::Cr3, m_stores.cr3, 0);
         m_tlb.flush();
     }
-    release_frame(pd);
+    m_frames.release(pd);
     set_page_directory(id, 0);
     set_alive(id, false);
 }
 
-void MemoryManager::switch_to(uint16_t id) {
-    if (m_stores.current == id) return;
-    event(EventKind::Cr3Loaded, id, m_spaces[id].page_directory());
-    set_register(CpuField::CurrentSpace, m_stores.current, id);
-    set_register(CpuField::Cr3, m_stores.cr3, m_spaces[id].cr3());
-    m_tlb.flush();
+Result MemoryManager::drop_shared_user(uint16_t space, uint32_t base) {
+    std::optional<Vad> last;
+    const Result r = m_shared.leave(space, base, last);
+    if (last) release_shared_region(space, *last);
+    return r;
 }
 
 // ---------------------------------------------------------------------------------------------
 // PTE bookkeeping
-
-uint32_t MemoryManager::pte_address_of(uint16_t space, uint32_t va) const {
-    if (space == kNoSpace) {
-        const uint32_t idx = x86::pde_index(va);
-        if (!is_shared_pde(idx)) return 0;
-        const uint32_t table = m_shared_tables[shared_slot_of(idx)];
-        return table == kNoFrame ? 0 : (table << 12) + x86::pte_index(va) * 4;
-    }
-    const uint32_t pde = m_ram.read_u32(m_spaces[space].cr3() + x86::pde_index(va) * 4);
-    if (!(pde & Pte::kPresent) || !frame_exists(pde >> 12)) return 0;  // (beyond RAM: a debugger's PDE)
-    return (pde & Pte::kFrameMask) + x86::pte_index(va) * 4;
-}
-
-uint32_t MemoryManager::va_of_pte(uint32_t pte_address) const {
-    const uint32_t table = pte_address >> 12;
-    if (table >= m_pfn.size()) return 0;  // not a page table's entry (e.g. a prototype index)
-    const uint32_t pde_address = m_pfn[table].pte_address;
-    return (((pde_address & 0xFFFu) / 4) << 22) | (((pte_address & 0xFFFu) / 4) << 12);
-}
-
-void MemoryManager::write_pte(uint32_t pte_address, uint32_t value) {
-    const uint32_t old = m_ram.read_u32(pte_address);
-    if (old == value) return;
-    m_ram.write_u32(pte_address, value);
-    if ((old == 0) != (value == 0)) {
-        const uint32_t table = pte_address >> 12;
-        if (m_pfn[table].use == FrameUse::PageTable)
-            m_pfn.set_share_count(table, m_pfn[table].share_count + (value ? 1 : -1));
-    }
-}
 
 uint32_t MemoryManager::page_protection(uint32_t pte_raw) const {
     if (pte_raw & Pte::kPresent) return SoftwarePte::protection(m_pfn[pte_raw >> 12].original_pte);
@@ -314,25 +148,6 @@ uint32_t MemoryManager::page_protection(uint32_t pte_raw) const {
         return prototype_exists(index) ? proto_protection(index) : mmprot::kNoAccess;
     }
     return SoftwarePte::protection(pte_raw);
-}
-
-uint32_t MemoryManager::valid_pte_bits(uint32_t frame, uint32_t mm_protection) const {
-    const uint32_t access = mm_protection & 7u;
-    const bool writable = access == mmprot::kReadWrite || access == mmprot::kExecuteReadWrite;
-    const bool cow = access == mmprot::kWriteCopy || access == mmprot::kExecuteWriteCopy;
-    uint32_t v = Pte::make_valid(frame, writable ? x86::Writable::Yes : x86::Writable::No, x86::User::Yes).raw();
-    if (cow) v |= Pte::kCopyOnWrite;
-    if (mm_protection & mmprot::kNoCache) v |= Pte::kCacheDisable;
-    return v;
-}
-
-uint32_t MemoryManager::private_pte_bits(uint16_t space, uint32_t frame, uint32_t mm_protection, uint32_t original_pte,
-                                         bool dirty) const {
-    uint32_t v = valid_pte_bits(frame, mm_protection);
-    if ((v & Pte::kWrite) && !dirty && SoftwarePte::kind(original_pte) == PteKind::Pagefile &&
-        space < m_spaces.size() && m_spaces[space].personality() == Personality::Nt)
-        v = (v & ~Pte::kWrite) | Pte::kSoftwareWrite;
-    return v;
 }
 
 void MemoryManager::protect_valid_page(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte,
@@ -349,19 +164,6 @@ void MemoryManager::protect_valid_page(uint16_t space, uint32_t va, uint32_t pte
     write_pte(pte_address, private_pte_bits(space, frame, mm_protection, m_pfn[frame].original_pte, dirty) |
                                (pte & (Pte::kAccessed | Pte::kDirty)));
     invalidate_page(space, va);
-}
-
-MemoryManager::PteInfo MemoryManager::pte_info(uint16_t space, uint32_t va) const {
-    PteInfo info;
-    const AddressSpace& sp = m_spaces[space];
-    info.pde_address = sp.cr3() + x86::pde_index(va) * 4;
-    info.pde = m_ram.read_u32(info.pde_address);
-    if (!(info.pde & Pte::kPresent) || !frame_exists(info.pde >> 12)) return info;
-    info.table_present = true;
-    info.pte_address = (info.pde & Pte::kFrameMask) + x86::pte_index(va) * 4;
-    info.pte = m_ram.read_u32(info.pte_address);
-    info.kind = SoftwarePte::kind(info.pte);
-    return info;
 }
 
 MemoryManager::PageState MemoryManager::page_state(uint16_t space, uint32_t va) const {
@@ -394,192 +196,6 @@ uint32_t MemoryManager::committed_pages(uint16_t space, uint32_t start_vpn, uint
     return n;
 }
 
-bool MemoryManager::ensure_page_table(uint16_t space, uint32_t va) {
-    if (in_shared_arena(space, va) || in_compat_arena(space, va)) return ensure_shared_table(space, x86::pde_index(va));
-    const uint32_t pde_address = m_spaces[space].cr3() + x86::pde_index(va) * 4;
-    if (m_ram.read_u32(pde_address) & Pte::kPresent) return true;
-    const uint32_t frame = obtain_frame(Need::Zeroed, space);
-    if (frame == kNoFrame) return false;
-    event(EventKind::PageTableCreated, space, va & 0xFFC00000u, frame);
-    m_pfn.set_state(frame, FrameState::Active);
-    m_pfn.set_use(frame, FrameUse::PageTable);
-    m_pfn.set_flags(frame, PfnEntry::kLocked);
-    m_pfn.set_owner(frame, space);
-    m_pfn.set_pte_address(frame, pde_address);
-    m_pfn.set_share_count(frame, 0);
-    // User page tables are entered writable and user-accessible: the PTEs decide.
-    m_ram.write_u32(pde_address, Pte::make_valid(frame, x86::Writable::Yes, x86::User::Yes).raw());
-    return true;
-}
-
-bool MemoryManager::ensure_page_tables(uint16_t space, uint32_t first_vpn, uint32_t last_vpn) {
-    for (uint32_t index = first_vpn >> 10; index <= (last_vpn - 1) >> 10; ++index) {
-        if (ensure_page_table(space, index << 22)) continue;
-        event(EventKind::OutOfMemory, space, index << 22, 0);
-        free_empty_page_tables(space, first_vpn, last_vpn);
-        return false;
-    }
-    return true;
-}
-
-void MemoryManager::free_empty_page_tables(uint16_t space, uint32_t start_vpn, uint32_t end_vpn) {
-    const uint32_t cr3 = m_spaces[space].cr3();
-    const uint32_t limit = std::min(end_vpn, user_pde_end(m_spaces[space].personality()) << 10);
-    for (uint32_t idx = start_vpn >> 10; (idx << 10) < limit; ++idx) {
-        const uint32_t pde_address = cr3 + idx * 4;
-        const uint32_t pde = m_ram.read_u32(pde_address);
-        if (!(pde & Pte::kPresent)) continue;
-        const uint32_t table = pde >> 12;
-        // (A shared table - win95's compatibility arena at PDE 0 - is not this space's to free.)
-        if (m_pfn[table].use != FrameUse::PageTable || m_pfn[table].owner != space || m_pfn[table].share_count != 0)
-            continue;
-        event(EventKind::PageTableFreed, space, idx << 22, table);
-        m_ram.write_u32(pde_address, 0);
-        release_frame(table);
-    }
-    // Shared tables in the range (win95): freed from every directory once empty.
-    if (!in_shared_arena(space, kSharedFirstPde << 22)) return;
-    const uint32_t first = std::max(start_vpn >> 10, kSharedFirstPde);
-    const uint32_t last = std::min(uint32_t((uint64_t(end_vpn) + 1023) >> 10), kSharedEndPde);
-    for (uint32_t idx = first; idx < last; ++idx) {
-        const uint32_t table = m_shared_tables[shared_slot_of(idx)];
-        if (table != kNoFrame && m_pfn[table].share_count == 0) free_shared_table(idx);
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// The win95 shared arena
-
-bool MemoryManager::in_shared_arena(uint16_t space, uint32_t va) const {
-    const Layout& l = space == kNoSpace ? layout_of(m_config.personality) : m_spaces[space].layout();
-    return l.shared_begin != 0 && va >= l.shared_begin && va < l.shared_end;
-}
-
-uint32_t MemoryManager::shared_table(uint32_t pde_index) const {
-    if (!is_shared_pde(pde_index)) return kNoFrame;
-    return m_shared_tables[shared_slot_of(pde_index)];
-}
-
-bool MemoryManager::in_compat_arena(uint16_t space, uint32_t va) const {
-    const Layout& l = space == kNoSpace ? layout_of(m_config.personality) : m_spaces[space].layout();
-    return l.shared_begin != 0 && va >= l.null_trap_end && va < l.alloc_lowest;
-}
-
-const Vad& MemoryManager::compat_arena() {
-    // Pages 1-0x3FF: committed READWRITE from the start (a zero PTE is a demand-zero page).
-    static const Vad arena{1, 0x400, VadType::Private, page::kReadWrite, true};
-    return arena;
-}
-
-const Vad* MemoryManager::vad_at(uint16_t space, uint32_t va) const {
-    if (in_shared_arena(space, va)) return find_vad_in(m_shared_vads, va);
-    if (in_compat_arena(space, va)) return &compat_arena();
-    return m_spaces[space].find_vad(va);
-}
-
-std::vector<const Vad*> MemoryManager::regions(uint16_t space) const {
-    std::vector<const Vad*> out;
-    if (m_spaces[space].layout().shared_begin) out.push_back(&compat_arena());  // below every own VAD
-    for (const auto& [k, v] : m_spaces[space].vads()) out.push_back(&v);
-    if (m_spaces[space].layout().shared_begin)
-        for (const auto& [k, v] : m_shared_vads) out.push_back(&v);
-    // Own VADs lie below the shared arena, so the order is already the address order.
-    return out;
-}
-
-bool MemoryManager::range_is_free_for(uint16_t space, uint32_t start_vpn, uint32_t end_vpn) const {
-    // win95: the NULL page and the compatibility arena below 4 MB are never free for a mapping.
-    if (const Layout& l = m_spaces[space].layout(); l.shared_begin && start_vpn < (l.alloc_lowest >> 12)) return false;
-    if (in_shared_arena(space, start_vpn << 12)) return range_is_free_in(m_shared_vads, start_vpn, end_vpn);
-    return m_spaces[space].range_is_free(start_vpn, end_vpn);
-}
-
-std::optional<uint32_t> MemoryManager::find_shared_gap(uint32_t pages, uint32_t low) const {
-    const Layout& l = layout_of(Personality::Win95);
-    if (auto g = find_gap_in(m_shared_vads, pages, std::max(low, l.shared_begin), l.shared_end, false)) return g;
-    return find_gap_in(m_shared_vads, pages, l.shared_begin, l.shared_end, false);
-}
-
-std::optional<uint32_t> MemoryManager::shared_image_base(uint32_t section) const {
-    for (const auto& [k, v] : m_shared_vads)
-        if (v.type == VadType::Image && v.section == section) return v.base();
-    return std::nullopt;
-}
-
-void MemoryManager::invalidate_page(uint16_t space, uint32_t va) {
-    if (space == m_stores.current || (m_stores.current != kNoSpace && (in_shared_arena(uint16_t(m_stores.current), va) ||
-                                                         in_compat_arena(uint16_t(m_stores.current), va))))
-        m_tlb.invalidate(x86::vpn(va));
-}
-
-void MemoryManager::set_shared_table(uint32_t pde_index, uint32_t frame) {
-    uint32_t& slot = m_shared_tables[shared_slot_of(pde_index)];
-    m_journal.record(core::Store::Cpu, uint8_t(CpuField::SharedTable), pde_index, slot, frame);
-    slot = frame;
-}
-
-bool MemoryManager::ensure_shared_table(uint16_t for_space, uint32_t idx) {
-    if (m_shared_tables[shared_slot_of(idx)] != kNoFrame) return true;
-    const uint32_t frame = obtain_frame(Need::Zeroed, for_space);
-    if (frame == kNoFrame) return false;
-    uint32_t dirs = 0;
-    for (const AddressSpace& sp : m_spaces)
-        if (sp.alive() && sp.personality() == Personality::Win95) ++dirs;
-    event(EventKind::SharedTableCreated, for_space, idx << 22, frame, dirs);
-    m_pfn.set_state(frame, FrameState::Active);
-    m_pfn.set_use(frame, FrameUse::PageTable);
-    m_pfn.set_flags(frame, PfnEntry::kLocked);
-    m_pfn.set_owner(frame, kNoSpace);
-    // The PDE it names is the creating directory's; every win95 directory holds the same.
-    m_pfn.set_pte_address(frame, m_spaces[for_space].cr3() + idx * 4);
-    m_pfn.set_share_count(frame, 0);
-    set_shared_table(idx, frame);
-    const uint32_t pde = Pte::make_valid(frame, x86::Writable::Yes, x86::User::Yes).raw();
-    for (const AddressSpace& sp : m_spaces)
-        if (sp.alive() && sp.personality() == Personality::Win95) m_ram.write_u32(sp.cr3() + idx * 4, pde);
-    return true;
-}
-
-void MemoryManager::free_shared_table(uint32_t idx) {
-    const uint32_t table = m_shared_tables[shared_slot_of(idx)];
-    uint32_t dirs = 0;
-    for (const AddressSpace& sp : m_spaces)
-        if (sp.alive() && sp.personality() == Personality::Win95) ++dirs;
-    event(EventKind::SharedTableFreed, kNoSpace, idx << 22, table, dirs);
-    for (const AddressSpace& sp : m_spaces)
-        if (sp.alive() && sp.personality() == Personality::Win95) m_ram.write_u32(sp.cr3() + idx * 4, 0);
-    set_shared_table(idx, kNoFrame);
-    release_frame(table);
-}
-
-Result MemoryManager::add_shared_user(uint16_t space, uint32_t base) {
-    const Vad* found = in_shared_arena(space, base) ? find_vad_in(m_shared_vads, base) : nullptr;
-    if (!found || found->base() != base || std::binary_search(found->users.begin(), found->users.end(), space))
-        return Result::failure(Error::InvalidAddress);
-    Vad after = *found;
-    after.users.insert(std::lower_bound(after.users.begin(), after.users.end(), space), space);
-    event(EventKind::SharedRegionJoined, space, base, found->size(), uint32_t(found->type), uint32_t(after.users.size()));
-    replace_shared_vad(*found, after);
-    return Result::success(base);
-}
-
-Result MemoryManager::drop_shared_user(uint16_t space, uint32_t base) {
-    const Vad* found = in_shared_arena(space, base) ? find_vad_in(m_shared_vads, base) : nullptr;
-    if (!found || found->base() != base || !std::binary_search(found->users.begin(), found->users.end(), space))
-        return Result::failure(Error::InvalidAddress);
-    const Vad v = *found;
-    const uint32_t left = uint32_t(v.users.size() - 1);
-    event(EventKind::SharedRegionLeft, space, base, v.size(), uint32_t(v.type), left);
-    if (left == 0) {
-        release_shared_region(space, v);
-        return Result::success();
-    }
-    Vad after = v;
-    after.users.erase(std::lower_bound(after.users.begin(), after.users.end(), space));
-    replace_shared_vad(v, after);
-    return Result::success();
-}
-
 void MemoryManager::release_shared_region(uint16_t last_user, const Vad& vad) {
     const Vad v = vad;
     switch (v.type) {
@@ -596,34 +212,6 @@ void MemoryManager::release_shared_region(uint16_t last_user, const Vad& vad) {
 
 // ---------------------------------------------------------------------------------------------
 // Frames: allocation, replacement, eviction
-
-void MemoryManager::release_frame(uint32_t frame) {
-    m_pfn.remove(frame);
-    m_pfn.set_state(frame, FrameState::Free);
-    m_pfn.set_use(frame, FrameUse::None);
-    m_pfn.set_owner(frame, kNoSpace);
-    m_pfn.set_pte_address(frame, 0);
-    m_pfn.set_original_pte(frame, 0);
-    m_pfn.set_share_count(frame, 0);
-    m_pfn.set_flags(frame, 0);
-    m_pfn.push_back(FrameList::Free, frame);
-}
-
-void MemoryManager::map_private(uint16_t space, uint32_t pte_address, uint32_t frame, uint32_t mm_protection,
-                                uint32_t original_pte, bool announce) {
-    const uint32_t pte = private_pte_bits(space, frame, mm_protection, original_pte,
-                                          (m_pfn[frame].flags & PfnEntry::kModified) != 0);
-    if (announce) event(EventKind::PageMapped, space, va_of_pte(pte_address), frame, pte);
-    m_pfn.set_state(frame, FrameState::Active);
-    m_pfn.set_use(frame, FrameUse::Private);
-    // A page in a shared table (win95 shared arena) belongs to every process: no owner.
-    m_pfn.set_owner(frame, m_pfn[pte_address >> 12].owner == kNoSpace ? kNoSpace : space);
-    m_pfn.set_pte_address(frame, pte_address);
-    m_pfn.set_original_pte(frame, SoftwarePte::with_protection(original_pte, mm_protection));
-    m_pfn.set_share_count(frame, 1);
-    m_pfn.push_back(FrameList::Active, frame);
-    write_pte(pte_address, pte);
-}
 
 uint32_t MemoryManager::choose_victim(std::vector<uint32_t>& tried) {
     // (Almost always nothing was tried yet: the sweep then skips the search.)
@@ -765,37 +353,13 @@ bool MemoryManager::write_modified(uint32_t frame) {
     return true;
 }
 
-uint32_t MemoryManager::obtain_frame(Need need, uint16_t for_space) {
-    // A frame in hand is Active with no use yet until the caller gives it one: every event
-    // boundary in between is a consistent machine.
-    auto take = [&](FrameList l) {
-        event(EventKind::FrameTaken, for_space, m_pfn.list(l).first, uint32_t(l));
-        const uint32_t f = m_pfn.pop_front(l);
-        m_pfn.set_state(f, FrameState::Active);
-        return f;
-    };
-    auto zero_if_needed = [&](uint32_t f) {
-        if (need == Need::Zeroed) {
-            event(EventKind::FrameZeroed, for_space, f);
-            m_ram.set_content(f, core::PageRef{}, core::kNoPlace, vacated_place(f));
-        }
-        return f;
-    };
-    const FrameList first = need == Need::Zeroed ? FrameList::Zeroed : FrameList::Free;
-    const FrameList second = need == Need::Zeroed ? FrameList::Free : FrameList::Zeroed;
-    if (m_pfn.list(first).count) {
-        const uint32_t f = take(first);
-        return first == FrameList::Free ? zero_if_needed(f) : f;
-    }
-    if (m_pfn.list(second).count) {
-        const uint32_t f = take(second);
-        return second == FrameList::Free ? zero_if_needed(f) : f;
-    }
+FrameNumber MemoryManager::reclaim(SpaceId for_space) {
+    (void)for_space;
     for (int round = 0; round < 3; ++round) {
         if (m_pfn.list(FrameList::Standby).count) {
             const uint32_t f = m_pfn.list(FrameList::Standby).first;
             repurpose_standby(f);
-            return zero_if_needed(f);
+            return FrameNumber(f);
         }
         // The modified page writer: oldest modified pages go to the pagefile, then to standby.
         bool wrote = false;
@@ -816,7 +380,7 @@ uint32_t MemoryManager::obtain_frame(Need need, uint16_t for_space) {
                 if (v == kNoFrame) break;
                 if (is_section_use(m_pfn[v].use)) {
                     // Shared section pages are not trimmed to standby here: they are dropped at once.
-                    if (evict_image(v)) return zero_if_needed(v);
+                    if (evict_image(v)) return FrameNumber(v);
                     tried.push_back(v);
                     continue;
                 }
@@ -829,27 +393,16 @@ uint32_t MemoryManager::obtain_frame(Need need, uint16_t for_space) {
         std::vector<uint32_t> tried;
         for (;;) {
             const uint32_t v = choose_victim(tried);
-            if (v == kNoFrame) return kNoFrame;
-            if (is_section_use(m_pfn[v].use) ? evict_image(v) : evict(v)) return zero_if_needed(v);
+            if (v == kNoFrame) return FrameNumber::none();
+            if (is_section_use(m_pfn[v].use) ? evict_image(v) : evict(v)) return FrameNumber(v);
             tried.push_back(v);  // dirty and the pagefile is full: try another page
         }
     }
-    return kNoFrame;
+    return FrameNumber::none();
 }
 
 // ---------------------------------------------------------------------------------------------
 // Faults and accesses
-
-// The PTE address of va, making its page table first when there is none; false (event
-// OutOfMemory) when no frame can hold the table.
-bool MemoryManager::ensure_pte_address(uint16_t space, uint32_t va, uint32_t& pte_address) {
-    if (!ensure_page_table(space, va)) {
-        event(EventKind::OutOfMemory, space, va, 0);
-        return false;
-    }
-    pte_address = pte_address_of(space, va);
-    return true;
-}
 
 FaultOutcome MemoryManager::access_violation(uint16_t space, uint32_t va, AvReason reason) {
     event(EventKind::AccessViolation, space, va, uint32_t(reason));
@@ -1394,7 +947,7 @@ Result MemoryManager::virtual_query(uint16_t space, uint32_t address, MemoryBasi
     const uint32_t page = address & ~0xFFFu;
     const Vad* vad = vad_at(space, page);
     if (!vad) {
-        const Vad* next = shared ? next_vad_in(m_shared_vads, page >> 12) : sp.next_vad(page >> 12);
+        const Vad* next = shared ? next_vad_in(m_shared.vads(), page >> 12) : sp.next_vad(page >> 12);
         uint32_t end = next ? next->base() : shared ? lay.shared_end : lay.user_end;
         // win95: the free NULL page ends where the compatibility arena begins.
         if (in_compat_arena(space, lay.null_trap_end) && page < lay.null_trap_end) end = lay.null_trap_end;
@@ -1459,20 +1012,10 @@ void MemoryManager::apply(const core::Change& c, bool forward) {
                 case CpuField::Cr3: m_stores.cr3 = uint32_t(v); break;
                 case CpuField::CurrentSpace: m_stores.current = uint32_t(v); break;
                 case CpuField::ClockHand: m_clock_hand = uint32_t(v); break;
-                case CpuField::SharedTable: m_shared_tables[shared_slot_of(c.target)] = uint32_t(v); break;
+                case CpuField::SharedTable: m_shared.apply_table(c, forward); break;
             }
             break;
-        case core::Store::Vad: {
-            const uint64_t remove = forward ? c.before : c.after;
-            if (c.target == kNoSpace) {
-                if (remove != core::kNoBlob) m_shared_vads.erase(m_stores.vad_blobs[remove].start_vpn);
-                if (v != core::kNoBlob) m_shared_vads[m_stores.vad_blobs[v].start_vpn] = m_stores.vad_blobs[v];
-                break;
-            }
-            if (remove != core::kNoBlob) m_spaces[c.target].raw_erase(m_stores.vad_blobs[remove].start_vpn);
-            if (v != core::kNoBlob) m_spaces[c.target].raw_insert(m_stores.vad_blobs[v]);
-            break;
-        }
+        case core::Store::Vad: m_regions.apply(c, forward); break;
         case core::Store::Space:
             if (c.field == 0) m_spaces[c.target].raw_set_page_directory(uint32_t(v));
             else m_spaces[c.target].raw_set_alive(v != 0);
@@ -1506,333 +1049,17 @@ void MemoryManager::apply(const core::Change& c, bool forward) {
             if (is_data_proto(c.target)) m_data_protos[data_proto_section(c.target)][data_proto_page(c.target)] = uint32_t(v);
             else m_protos[c.target] = uint32_t(v);
             break;
-        case core::Store::Object: apply_object(c, forward); break;
+        case core::Store::Object:
+            switch (ObjectField(c.field)) {
+                case ObjectField::FileCreate:
+                case ObjectField::FilePage:
+                case ObjectField::FileSize: m_disk.apply(c, forward); break;
+                case ObjectField::Handle: m_handles.apply(c, forward); break;
+                default: apply_object(c, forward); break;
+            }
+            break;
         case core::Store::Os: PL_CHECK(false && "os changes are applied by the machine"); break;
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Invariants
-
-std::vector<std::string> MemoryManager::check_invariants() const {
-    std::vector<std::string> bad;
-    auto fail = [&](const char* fmt, uint32_t a = 0, uint32_t b = 0, uint32_t c = 0) {
-        char buf[256];
-        std::snprintf(buf, sizeof buf, fmt, a, b, c);
-        bad.emplace_back(buf);
-    };
-    const uint32_t n = m_pfn.size();
-    // Lists: links, counts and states agree.
-    for (int l = 0; l < kListCount; ++l) {
-        const ListHead& h = m_pfn.list(FrameList(l));
-        uint32_t count = 0, prev = kNoFrame;
-        for (uint32_t f = h.first; f != kNoFrame; f = m_pfn[f].flink) {
-            if (++count > n) { fail("list %u is circular", l); break; }
-            if (m_pfn[f].list != FrameList(l)) fail("frame 0x%X is linked on list %u but says list %u", f, l, uint32_t(m_pfn[f].list));
-            if (m_pfn[f].blink != prev) fail("frame 0x%X has a wrong back link", f);
-            prev = f;
-        }
-        if (count != h.count) fail("list %u counts %u frames but links %u", l, h.count, count);
-        if (prev != h.last) fail("list %u's last frame is wrong", l);
-    }
-    // Mapping counts per frame, from every PTE of every live address space.
-    std::vector<uint32_t> valid_maps(n, 0), transition_maps(n, 0);
-    std::map<uint32_t, uint32_t> slot_refs;
-    uint64_t committed = 0;
-    // One page table's entries, with `space` its owner (kNoSpace: a win95 shared table, walked
-    // once for every directory, its VADs the shared set).
-    auto check_table = [&](uint16_t space, uint32_t idx, uint32_t table) {
-        auto find = [&](uint32_t va) -> const Vad* {
-            if (space != kNoSpace) return m_spaces[space].find_vad(va);
-            if (idx == kCompatPde) return va >= 0x1000 ? &compat_arena() : nullptr;
-            return find_vad_in(m_shared_vads, va);
-        };
-        const uint32_t id = space == kNoSpace ? 0xFFFFu : space;
-        uint32_t nonzero = 0;
-        for (uint32_t i = 0; i < 1024; ++i) {
-            const uint32_t pte_address = (table << 12) + i * 4;
-            const uint32_t pte = m_ram.read_u32(pte_address);
-            const uint32_t va = (idx << 22) | (i << 12);
-            if (pte) ++nonzero;
-            const PteKind k = SoftwarePte::kind(pte);
-            if (k != PteKind::Zero && !find(va))
-                fail("space %u: va 0x%08X has a PTE 0x%08X outside every region", id, va, pte);
-            if (k == PteKind::Valid) {
-                const uint32_t f = pte >> 12;
-                if (f >= n) { fail("PTE of va 0x%08X points past RAM", va); continue; }
-                ++valid_maps[f];
-                if (m_pfn[f].use == FrameUse::File || m_pfn[f].use == FrameUse::PagefileSection) {
-                    const Vad* v = find(va);
-                    const uint32_t index = m_pfn[f].pte_address;
-                    if (!v || v->type != VadType::Mapped || view_proto(*v, va >> 12) != index)
-                        fail("va 0x%08X maps the section frame 0x%X of another page", va, f);
-                    else if (!is_data_proto(index) || !(prototype(index) & Pte::kPresent) || prototype(index) >> 12 != f)
-                        fail("section frame 0x%X is mapped at va 0x%08X but its prototype PTE does not point at it", f, va);
-                    if (m_pfn[f].state != FrameState::Active) fail("section frame 0x%X is not active", f);
-                    continue;
-                }
-                if (m_pfn[f].use == FrameUse::Image) {
-                    const Vad* v = find(va);
-                    const uint32_t index = m_pfn[f].pte_address;
-                    if (!v || v->type != VadType::Image || m_sections[v->section].first_proto + ((va >> 12) - v->start_vpn) != index)
-                        fail("va 0x%08X maps the image frame 0x%X of another page", va, f);
-                    else if (m_protos[index] >> 12 != f || !(m_protos[index] & Pte::kPresent))
-                        fail("image frame 0x%X is mapped at va 0x%08X but its prototype PTE does not point at it", f, va);
-                    if (m_pfn[f].state != FrameState::Active) fail("image frame 0x%X is not active", f);
-                    continue;
-                }
-                if (m_pfn[f].state != FrameState::Active || m_pfn[f].use != FrameUse::Private)
-                    fail("va 0x%08X maps frame 0x%X, which is not an active private frame", va, f);
-                if (m_pfn[f].pte_address != pte_address) fail("frame 0x%X's PTE address is not the PTE of va 0x%08X", f, va);
-                if (space == kNoSpace && m_pfn[f].owner != kNoSpace)
-                    fail("frame 0x%X at shared-arena va 0x%08X is owned by space %u", f, va, m_pfn[f].owner);
-                if (SoftwarePte::kind(m_pfn[f].original_pte) == PteKind::Pagefile)
-                    ++slot_refs[SoftwarePte::slot(m_pfn[f].original_pte)];
-            } else if (k == PteKind::Transition) {
-                const uint32_t f = SoftwarePte::frame(pte);
-                if (f >= n) { fail("va 0x%08X is in transition on frame 0x%X, beyond RAM", va, f); continue; }
-                ++transition_maps[f];
-                if (m_pfn[f].state != FrameState::Standby && m_pfn[f].state != FrameState::Modified)
-                    fail("va 0x%08X is in transition on frame 0x%X, which is not standby/modified", va, f);
-                if (m_pfn[f].pte_address != pte_address) fail("transition frame 0x%X does not point back at va 0x%08X", f, va);
-                if (SoftwarePte::kind(m_pfn[f].original_pte) == PteKind::Pagefile)
-                    ++slot_refs[SoftwarePte::slot(m_pfn[f].original_pte)];
-            } else if (k == PteKind::Prototype) {
-                const Vad* v = find(va);
-                const uint32_t index = SoftwarePte::prototype_index(pte);
-                if (v && v->type == VadType::Mapped) {
-                    if (view_proto(*v, va >> 12) != index) fail("va 0x%08X has a prototype PTE for another view page (index %u)", va, index);
-                } else if (!v || v->type != VadType::Image || v->section >= m_sections.size() ||
-                    m_sections[v->section].first_proto + ((va >> 12) - v->start_vpn) != index)
-                    fail("va 0x%08X has a prototype PTE for another page (index %u)", va, index);
-            } else if (k == PteKind::Pagefile) {
-                const uint32_t s = SoftwarePte::slot(pte);
-                ++slot_refs[s];
-                if (!m_pagefile.in_use(s)) fail("va 0x%08X is in pagefile slot %u, which is free", va, s);
-            }
-        }
-        if (nonzero != m_pfn[table].share_count)
-            fail("page table 0x%X counts %u used entries but holds %u", table, m_pfn[table].share_count, nonzero);
-    };
-    for (const AddressSpace& sp : m_spaces) {
-        if (!sp.alive()) continue;
-        const uint32_t pd = sp.page_directory();
-        if (m_pfn[pd].use != FrameUse::PageDirectory || m_pfn[pd].state != FrameState::Active)
-            fail("page directory frame 0x%X of space %u is not an active page directory", pd, sp.id());
-        const bool w95 = sp.personality() == Personality::Win95;
-        for (uint32_t idx = 0; idx < user_pde_end(sp.personality()); ++idx) {
-            if (w95 && is_shared_pde(idx)) continue;  // the compatibility arena's table: below, once
-            const uint32_t pde = m_ram.read_u32(sp.cr3() + idx * 4);
-            if (!(pde & Pte::kPresent)) {
-                if (pde != 0) fail("space %u: PDE %u is not present but not zero", sp.id(), idx);
-                continue;
-            }
-            const uint32_t table = pde >> 12;
-            if (table >= n || m_pfn[table].use != FrameUse::PageTable || m_pfn[table].state != FrameState::Active ||
-                m_pfn[table].owner != sp.id()) {
-                fail("space %u: PDE %u points at frame 0x%X, which is not its page table", sp.id(), idx, table);
-                if (table >= n) continue;
-            }
-            check_table(sp.id(), idx, table);
-        }
-        if (sp.personality() == Personality::Win95) {
-            // Exactly the shared PDEs, in every win95 directory (Accessed may differ: the walk sets it).
-            for (uint32_t slot = 0; slot < kSharedSlots; ++slot) {
-                const uint32_t idx = pde_of_shared_slot(slot);
-                const uint32_t pde = m_ram.read_u32(sp.cr3() + idx * 4);
-                const uint32_t table = m_shared_tables[slot];
-                const bool right = table == kNoFrame ? pde == 0
-                                                     : (pde & ~Pte::kAccessed) ==
-                                                           Pte::make_valid(table, x86::Writable::Yes, x86::User::Yes).raw();
-                if (!right) fail("space %u: PDE 0x%X is 0x%08X, not the shared arena's", sp.id(), idx, pde);
-            }
-        }
-        for (const auto& [k, vad] : sp.vads())
-            if (vad.type == VadType::Private) committed += committed_pages(sp.id(), vad.start_vpn, vad.end_vpn);
-            else committed += image_private_pages(sp.id(), vad);  // private copies of image and view pages
-    }
-    // The shared arena: its tables once, its VADs once.
-    for (uint32_t slot = 0; slot < kSharedSlots; ++slot) {
-        const uint32_t idx = pde_of_shared_slot(slot);
-        const uint32_t table = m_shared_tables[slot];
-        if (table == kNoFrame) continue;
-        if (table >= n) { fail("shared page table for PDE 0x%X points past RAM", idx); continue; }
-        const PfnEntry& e = m_pfn[table];
-        if (e.use != FrameUse::PageTable || e.state != FrameState::Active || e.owner != kNoSpace || !(e.flags & PfnEntry::kLocked))
-            fail("shared page table 0x%X (PDE 0x%X) is not a locked, ownerless page table", table, idx);
-        check_table(kNoSpace, idx, table);
-    }
-    for (const auto& [k, vad] : m_shared_vads) {
-        if (vad.base() < 0x80000000u || uint64_t(vad.end_vpn) << 12 > 0xC0000000u)
-            fail("shared VAD 0x%08X lies outside the shared arena", vad.base());
-        if (vad.users.empty()) fail("shared VAD 0x%08X has no user", vad.base());
-        for (size_t i = 0; i < vad.users.size(); ++i) {
-            const uint16_t u = vad.users[i];
-            if (i && vad.users[i - 1] >= u) fail("shared VAD 0x%08X's users are not in order", vad.base());
-            if (u >= m_spaces.size() || !m_spaces[u].alive() || m_spaces[u].personality() != Personality::Win95)
-                fail("shared VAD 0x%08X is used by space %u, which is not a live win95 space", vad.base(), u);
-        }
-        if (vad.type == VadType::Image || vad.type == VadType::Mapped) committed += image_private_pages(kNoSpace, vad);
-        else if (vad.type == VadType::Private && !vad.users.empty() && vad.users.front() < m_spaces.size())
-            committed += committed_pages(vad.users.front(), vad.start_vpn, vad.end_vpn);
-    }
-    for (uint32_t f = 0; f < n; ++f) {
-        const PfnEntry& e = m_pfn[f];
-        const bool on_list = e.list != FrameList::None;
-        switch (e.state) {
-            case FrameState::Free:
-            case FrameState::Zeroed:
-            case FrameState::Standby:
-            case FrameState::Modified: {
-                const FrameList want = e.state == FrameState::Free     ? FrameList::Free
-                                       : e.state == FrameState::Zeroed ? FrameList::Zeroed
-                                       : e.state == FrameState::Standby ? FrameList::Standby
-                                                                         : FrameList::Modified;
-                if (e.list != want) fail("frame 0x%X is %u but on list %u", f, uint32_t(e.state), uint32_t(e.list));
-                if (e.state == FrameState::Zeroed && !m_ram.content(f).is_zero_page() &&
-                    !m_ram.content(f).same_bytes(core::PageRef{}))
-                    fail("frame 0x%X is on the zeroed list but holds data", f);
-                if ((e.state == FrameState::Standby || e.state == FrameState::Modified) && transition_maps[f] != 1)
-                    fail("frame 0x%X is on standby/modified with %u transition PTEs", f, transition_maps[f]);
-                if ((e.state == FrameState::Free || e.state == FrameState::Zeroed) && (valid_maps[f] || transition_maps[f]))
-                    fail("frame 0x%X is free but mapped", f);
-                break;
-            }
-            case FrameState::Active:
-                if (e.use == FrameUse::None) {
-                    if (on_list || valid_maps[f] || transition_maps[f]) fail("frame 0x%X is in hand but listed or mapped", f);
-                } else if (e.use == FrameUse::Private) {
-                    if (valid_maps[f] != 1 || e.share_count != 1)
-                        fail("private frame 0x%X is mapped by %u PTEs (share count %u)", f, valid_maps[f], e.share_count);
-                    if (e.list != FrameList::Active) fail("private frame 0x%X is not on the active list", f);
-                } else if (is_section_use(e.use)) {
-                    if (valid_maps[f] != e.share_count)
-                        fail("section frame 0x%X is mapped by %u PTEs (share count %u)", f, valid_maps[f], e.share_count);
-                    if (e.list != FrameList::Active) fail("section frame 0x%X is not on the active list", f);
-                    const bool data = e.use != FrameUse::Image;
-                    const bool index_ok = data ? is_data_proto(e.pte_address) && data_proto_section(e.pte_address) < m_data_sections.size() &&
-                                                     data_proto_page(e.pte_address) < m_data_protos[data_proto_section(e.pte_address)].size()
-                                               : e.pte_address < m_protos.size();
-                    if (!index_ok || prototype(e.pte_address) >> 12 != f)
-                        fail("section frame 0x%X's prototype PTE does not point at it", f);
-                    if (SoftwarePte::kind(e.original_pte) == PteKind::Pagefile) ++slot_refs[SoftwarePte::slot(e.original_pte)];
-                } else if (on_list) {
-                    fail("locked frame 0x%X is on a list", f);
-                }
-                break;
-        }
-    }
-    // Prototype PTEs: a section nobody maps holds no frame and no slot.
-    for (const ImageSection& sec : m_sections) {
-        for (uint32_t i = 0; i < sec.pages_count(); ++i) {
-            const uint32_t p = m_protos[sec.first_proto + i];
-            if (p & Pte::kPresent) {
-                const uint32_t f = p >> 12;
-                if (f >= n || m_pfn[f].use != FrameUse::Image || m_pfn[f].pte_address != sec.first_proto + i)
-                    fail("prototype PTE %u points at frame 0x%X, which is not its image frame", sec.first_proto + i, f);
-            } else if (SoftwarePte::kind(p) == PteKind::Pagefile) {
-                ++slot_refs[SoftwarePte::slot(p)];
-            }
-            if (m_section_views[sec.id] == 0 && p != SoftwarePte::in_file(i, sec.pages[i].mm_protection))
-                fail("section %u is mapped nowhere but its prototype PTE %u is 0x%08X", sec.id, i, p);
-        }
-    }
-    // Data sections' prototype PTEs, handles, mapping objects and views.
-    for (const DataSection& s : m_data_sections) {
-        const auto& protos = m_data_protos[s.id];
-        if (protos.size() != s.pages) fail("data section %u has %u prototype PTEs but says %u pages", s.id, uint32_t(protos.size()), s.pages);
-        for (uint32_t page = 0; page < protos.size(); ++page) {
-            const uint32_t p = protos[page];
-            if (!s.alive && p != initial_data_proto(s, page)) fail("data section %u is gone but its prototype PTE %u is 0x%08X", s.id, page, p);
-            if (p & Pte::kPresent) {
-                const uint32_t f = p >> 12;
-                const FrameUse want = s.kind == DataSectionKind::File ? FrameUse::File : FrameUse::PagefileSection;
-                if (f >= n || m_pfn[f].use != want || m_pfn[f].pte_address != data_proto_index(s.id, page))
-                    fail("data section %u's page %u points at frame 0x%X, which is not its frame", s.id, page, f);
-            } else if (s.kind == DataSectionKind::Pagefile && SoftwarePte::kind(p) == PteKind::Pagefile) {
-                ++slot_refs[SoftwarePte::slot(p)];
-                if (!m_pagefile.in_use(SoftwarePte::slot(p))) fail("data section %u's page %u is in a free pagefile slot", s.id, page);
-            }
-        }
-    }
-    {
-        std::vector<uint32_t> handle_refs(m_mappings.size(), 0), view_refs(m_mappings.size(), 0);
-        std::vector<uint32_t> section_views(m_data_sections.size(), 0), section_maps(m_data_sections.size(), 0);
-        for (uint32_t id = 0; id < m_handles.size(); ++id) {
-            if (!m_handles[id].empty() && (id >= m_spaces.size() || !m_spaces[id].alive()))
-                fail("address space %u is gone but holds %u handles", id, uint32_t(m_handles[id].size()));
-            for (const auto& [h, e] : m_handles[id]) {
-                if (e.kind == HandleKind::Mapping) {
-                    if (e.object >= m_mappings.size()) fail("handle 0x%X of space %u names no mapping object", h, id);
-                    else ++handle_refs[e.object];
-                } else if (e.object >= m_files.size()) {
-                    fail("handle 0x%X of space %u names no file", h, id);
-                }
-            }
-        }
-        std::vector<const Vad*> views;
-        for (const AddressSpace& sp : m_spaces)
-            if (sp.alive())
-                for (const auto& [k, v] : sp.vads()) views.push_back(&v);
-        for (const auto& [k, v] : m_shared_vads) views.push_back(&v);  // once, whoever uses them
-        {
-            for (const Vad* vp : views) {
-                const Vad& v = *vp;
-                if (v.type == VadType::Image && v.mapping != 0xFFFFFFFFu) {
-                    if (v.mapping >= m_mappings.size() || m_mappings[v.mapping].image_section != v.section)
-                        fail("the image view at 0x%08X names a mapping object of another image", v.base());
-                    else ++view_refs[v.mapping];
-                    continue;
-                }
-                if (v.type != VadType::Mapped) continue;
-                if (v.mapping >= m_mappings.size() || m_mappings[v.mapping].section != v.section ||
-                    v.offset_page + (v.end_vpn - v.start_vpn) > m_data_sections[v.section].pages) {
-                    fail("the view at 0x%08X does not fit its section", v.base());
-                    continue;
-                }
-                ++view_refs[v.mapping];
-                ++section_views[v.section];
-            }
-        }
-        for (const MappingObject& m : m_mappings) {
-            if (m.handles != handle_refs[m.id] || m.views != view_refs[m.id])
-                fail("mapping object %u counts %u handles and %u views", m.id, m.handles, m.views);
-            if (!m.alive() || m.image()) continue;
-            ++section_maps[m.section];
-            if (!m_data_sections[m.section].alive) fail("mapping object %u uses data section %u, which is gone", m.id, m.section);
-        }
-        for (const DataSection& s : m_data_sections)
-            if (s.views != section_views[s.id] || s.mappings != section_maps[s.id])
-                fail("data section %u counts %u views and %u mapping objects", s.id, s.views, s.mappings);
-    }
-    for (const auto& [slot, refs] : slot_refs)
-        if (refs != 1) fail("pagefile slot %u is referenced %u times", slot, refs);
-    if (slot_refs.size() != m_pagefile.used())
-        fail("%u pagefile slots are in use but %u are referenced", m_pagefile.used(), uint32_t(slot_refs.size()));
-    committed += data_section_charge();
-    if (committed != counter(Counter::CommitCharge))
-        fail("commit charge is %u pages but %u are committed", uint32_t(counter(Counter::CommitCharge)), uint32_t(committed));
-    if (counter(Counter::CommitCharge) > commit_limit()) fail("commit charge exceeds the limit");
-    // The TLB holds only translations the page tables still make.
-    if (m_stores.current != kNoSpace) {
-        for (const x86::TlbEntry& t : m_tlb.entries()) {
-            if (!t.valid) continue;
-            const PteInfo info = pte_info(uint16_t(m_stores.current), t.vpn << 12);
-            if (!info.table_present || !(info.pte & Pte::kPresent) || (info.pte >> 12) != t.frame) {
-                fail("TLB entry for page 0x%05X is stale", t.vpn);
-                continue;
-            }
-            // Cached rights may be narrower than the entries' (the CPU re-walks), never wider; a
-            // cached Dirty bit must be in the PTE, or a write through the TLB would be lost to
-            // eviction.
-            const Pte pde(info.pde), pte(info.pte);
-            if (t.writable && !(pde.writable() && pte.writable()))
-                fail("TLB entry for page 0x%05X allows writes its PTE forbids", t.vpn);
-            if (t.user && !(pde.user() && pte.user())) fail("TLB entry for page 0x%05X allows user access", t.vpn);
-            if (t.dirty && !pte.dirty()) fail("TLB entry for page 0x%05X is dirty but its PTE is not", t.vpn);
-        }
-    }
-    return bad;
 }
 
 }  // namespace pagelab::mm

@@ -14,6 +14,12 @@
 #include "core/Journal.h"
 #include "mm/AddressSpace.h"
 #include "mm/Counters.h"
+#include "mm/Disk.h"
+#include "mm/FrameAllocator.h"
+#include "mm/HandleTable.h"
+#include "mm/PageTables.h"
+#include "mm/Regions.h"
+#include "mm/SharedArena.h"
 #include "mm/Fault.h"
 #include "mm/MachineConfig.h"
 #include "mm/Numbers.h"
@@ -37,7 +43,7 @@ struct StoresOwner {
     Stores m_owned_stores;
 };
 
-class MemoryManager : private StoresOwner, private Part {
+class MemoryManager : private StoresOwner, private Part, private Reclaimer {
 public:
     explicit MemoryManager(const MachineConfig& config);
     using Part::add;
@@ -57,7 +63,7 @@ public:
     const Pagefile& pagefile() const { return m_pagefile; }
     const x86::Tlb& tlb() const { return m_tlb; }
     const Counters& counters() const { return m_counters; }
-    uint32_t frames_free() const;  // free + zeroed lists
+    uint32_t frames_free() const { return m_frames.frames_free(); }  // free + zeroed lists
     uint16_t current_space() const { return m_stores.current; }
     uint32_t cr3() const { return m_stores.cr3; }
     uint32_t clock_hand() const { return m_clock_hand; }
@@ -66,7 +72,7 @@ public:
     const std::vector<AddressSpace>& spaces() const { return m_spaces; }
     // A VAD as the journal recorded it (for printing Vad changes).
     const Vad& vad_blob(uint64_t index) const { return m_stores.vad_blobs[index]; }
-    const HandleEntry& handle_blob(uint64_t index) const { return m_handle_blobs[index]; }
+    const HandleEntry& handle_blob(uint64_t index) const { return m_handles.blob(index); }
     const MappingObject& mapping_blob(uint64_t index) const { return m_mapping_blobs[index]; }
     const DataSection& data_section_blob(uint64_t index) const { return m_data_section_blobs[index]; }
     const AddressSpace& space(uint16_t id) const { return m_spaces[id]; }
@@ -74,7 +80,7 @@ public:
     // Address spaces. create_space fails (kNoSpace) when no frame can hold the page directory.
     uint16_t create_space(Personality personality);
     void delete_space(uint16_t id);  // releases every region, page table and the page directory
-    void switch_to(uint16_t id);     // loads CR3 (flushes the TLB) if it is not loaded already
+    void switch_to(uint16_t id) { m_tables.switch_to(id); }  // loads CR3 (flushes the TLB) if it is not loaded already
 
     // Private memory API (WINDOWS.md "Private memory").
     Result virtual_alloc(uint16_t space, uint32_t address, uint32_t size, uint32_t type, uint32_t protect);
@@ -142,53 +148,35 @@ public:
 
     // Ensures a page table exists for va (used by the replay to build tables before the trace).
     // For a shared-arena address of a win95 space it is the shared table (see below).
-    bool ensure_page_table(uint16_t space, uint32_t va);
+    bool ensure_page_table(uint16_t space, uint32_t va) { return m_tables.ensure_page_table(space, va); }
 
-    // ----- The win95 shared arena (0x80000000-0xBFFFFFFF) -----
-    // One set of page tables (PDE indexes 0x200-0x2FF) owned by no process (PFN owner kNoSpace,
-    // locked) whose PDEs every win95 page directory holds, and one set of VADs (shared_vads())
-    // that every win95 process sees. A shared VAD lists the spaces using it (Vad::users) and is
-    // torn down when the last one lets go. Frames mapped there have owner kNoSpace.
-    bool in_shared_arena(uint16_t space, uint32_t va) const;  // space is win95 and va in the arena
-    // ----- The win95 MS-DOS/Win16 compatibility arena (0x00001000-0x003FFFFF) -----
-    // The system VM's memory, reachable by every Win32 program (only the NULL page traps): one
-    // page table (PDE 0) owned by no process and entered in every win95 page directory, like the
-    // shared arena's; its pages are demand-zero READWRITE system pages (owner none) on first touch,
-    // pageable, never charged to the commit limit. It is one region, compat_arena(), that
-    // vad_at/regions report for every win95 process; VirtualAlloc, VirtualFree and VirtualProtect
-    // refuse it (ERROR_INVALID_PARAMETER). See docs/fidelity.md.
-    bool in_compat_arena(uint16_t space, uint32_t va) const;  // space (kNoSpace: the machine) is win95, va in it
-    static const Vad& compat_arena();
-    const VadMap& shared_vads() const { return m_shared_vads; }
-    uint32_t shared_table(uint32_t pde_index) const;  // the shared page table's frame, or kNoFrame
-    // The VAD covering va as the space sees it: the shared set for its shared-arena addresses,
-    // its own VADs otherwise. Use this (not AddressSpace::find_vad) for any lookup by address.
-    const Vad* vad_at(uint16_t space, uint32_t va) const;
-    // Every region the space sees, in address order: its own, then (win95) the shared ones.
-    std::vector<const Vad*> regions(uint16_t space) const;
-    // True when [start_vpn, end_vpn) is free as the space sees it (shared set in the arena).
-    bool range_is_free_for(uint16_t space, uint32_t start_vpn, uint32_t end_vpn) const;
-    // Lowest free 64 KB-aligned base in the shared arena at or above low (then from its start).
-    std::optional<uint32_t> find_shared_gap(uint32_t pages, uint32_t low) const;
-    // The base of the shared-arena view of an image section, if one exists.
-    std::optional<uint32_t> shared_image_base(uint32_t section) const;
+    // ----- The win95 shared arena and compatibility arena (mm/SharedArena.h) -----
+    bool in_shared_arena(uint16_t space, uint32_t va) const { return m_shared.in_shared_arena(space, va); }
+    bool in_compat_arena(uint16_t space, uint32_t va) const { return m_shared.in_compat_arena(space, va); }
+    static const Vad& compat_arena() { return SharedArena::compat_arena(); }
+    const VadMap& shared_vads() const { return m_shared.vads(); }
+    uint32_t shared_table(uint32_t pde_index) const { return m_shared.table(pde_index); }  // kNoFrame: none
+    // The VAD covering va as the space sees it (mm/Regions.h): use this, not AddressSpace::find_vad.
+    const Vad* vad_at(uint16_t space, uint32_t va) const { return m_regions.vad_at(space, va); }
+    // Every region the space sees, in address order.
+    std::vector<const Vad*> regions(uint16_t space) const { return m_regions.regions(space); }
+    bool range_is_free_for(uint16_t space, uint32_t start_vpn, uint32_t end_vpn) const {
+        return m_regions.range_is_free_for(space, start_vpn, end_vpn);
+    }
+    std::optional<uint32_t> find_shared_gap(uint32_t pages, uint32_t low) const { return m_shared.find_gap(pages, low); }
+    std::optional<uint32_t> shared_image_base(uint32_t section) const { return m_shared.image_base(section); }
     // The space starts using the shared region that begins at base: no PTE and no page table is
     // made (its pages are visible already). ERROR_INVALID_ADDRESS if there is no such region or
     // the space uses it already.
-    Result add_shared_user(uint16_t space, uint32_t base);
+    Result add_shared_user(uint16_t space, uint32_t base) { return m_shared.join(space, base); }
     // The space stops using it; the last user tears the region down (release_shared_region:
     // its PTEs, private copies, empty shared page tables, and for an image the section's pages
     // when no view is left).
     Result drop_shared_user(uint16_t space, uint32_t base);
 
     // What the PTE of va says, decoded; present=false with kind Zero when there is no page table.
-    struct PteInfo {
-        bool table_present = false;
-        uint32_t pde_address = 0, pde = 0;
-        uint32_t pte_address = 0, pte = 0;
-        PteKind kind = PteKind::Zero;
-    };
-    PteInfo pte_info(uint16_t space, uint32_t va) const;
+    using PteInfo = mm::PteInfo;
+    PteInfo pte_info(uint16_t space, uint32_t va) const { return m_tables.pte_info(space, va); }
     // Effective Win32 protection and state of one page (for expectations and VirtualQuery).
     struct PageState {
         uint32_t state = mem::kFree;
@@ -196,13 +184,13 @@ public:
     };
     PageState page_state(uint16_t space, uint32_t va) const;
     // The virtual address a PTE's physical address translates (via the page table's PFN entry).
-    uint32_t va_of_pte(uint32_t pte_address) const;
+    uint32_t va_of_pte(uint32_t pte_address) const { return m_tables.va_of_pte(pte_address); }
 
     // ----- The emulated disk and image sections (mm/Section.h) -----
     // Boot-time only (not journaled): the scenario's files. Returns the file's index.
-    uint32_t add_file(const std::string& path, std::vector<uint8_t> bytes);
-    const std::vector<DiskFile>& files() const { return m_files; }
-    std::optional<uint32_t> find_file(std::string_view path) const;  // case-insensitive
+    uint32_t add_file(const std::string& path, std::vector<uint8_t> bytes) { return m_disk.add(path, std::move(bytes)); }
+    const std::vector<DiskFile>& files() const { return m_disk.files(); }
+    std::optional<uint32_t> find_file(std::string_view path) const { return m_disk.find(path); }  // case-insensitive
     const std::vector<std::string>& strings() const { return m_stores.strings; }
 
     const std::vector<ImageSection>& sections() const { return m_sections; }
@@ -227,8 +215,8 @@ public:
     // ----- Files, handles, file mappings and views (mm/Files.cpp, mm/FileMapping.cpp) -----
     // Handles are per address space (the process's handle table); values are multiples of 4
     // from 4 on, the lowest free one first. 0 stands for "no file" (the pagefile).
-    const std::map<uint32_t, HandleEntry>& handles(uint16_t space) const;
-    const HandleEntry* find_handle(uint16_t space, uint32_t handle) const;
+    const std::map<uint32_t, HandleEntry>& handles(uint16_t space) const { return m_handles.handles(space); }
+    const HandleEntry* find_handle(uint16_t space, uint32_t handle) const { return m_handles.find(space, handle); }
     const std::vector<MappingObject>& mappings() const { return m_mappings; }
     const std::vector<DataSection>& data_sections() const { return m_data_sections; }
     const std::vector<uint32_t>& data_prototypes(uint32_t section) const { return m_data_protos[section]; }
@@ -243,7 +231,7 @@ public:
     // The live data section of a file (one with a mapping object), if any.
     std::optional<uint32_t> find_data_section(uint32_t file) const;
     // Views of a data section whose VADs are in this space, in address order.
-    std::vector<const Vad*> views_of(uint16_t space, uint32_t section) const;
+    std::vector<const Vad*> views_of(uint16_t space, uint32_t section) const { return m_regions.views_of(space, section); }
 
     // CreateFile: access is GENERIC_READ | GENERIC_WRITE; the result's value is the handle.
     Result create_file(uint16_t space, const std::string& path, uint32_t access, Disposition disposition);
@@ -287,7 +275,55 @@ public:
     std::vector<std::string> check_invariants() const;
 
 private:
-    enum class Need : uint8_t { Zeroed, Any };
+    friend class InvariantCheck;
+    void check_prototypes(InvariantReport& report) const;
+    // The parts not moved yet call the parts' functions by their old names.
+    FrameNumber reclaim(SpaceId for_space) override;
+    FrameNumber obtain_frame(Need need, SpaceId for_space) { return m_frames.obtain(need, for_space); }
+    void release_frame(uint32_t frame) { m_frames.release(FrameNumber(frame)); }
+    void unuse_frame(uint32_t frame) { m_frames.unuse(FrameNumber(frame)); }
+    void read_from_pagefile(SpaceId space, uint32_t va, uint32_t frame, uint32_t slot) {
+        m_frames.read_from_pagefile(space, va, FrameNumber(frame), slot);
+    }
+    void insert_vad(SpaceId space, const Vad& v) { m_regions.insert(space, v); }
+    void erase_vad(SpaceId space, const Vad& v) { m_regions.erase(space, v); }
+    void replace_vad(SpaceId space, const Vad& before, const Vad& after) { m_regions.replace(space, before, after); }
+    void replace_shared_vad(const Vad& before, const Vad& after) { m_shared.replace(before, after); }
+    void erase_shared_vad(const Vad& v) { m_shared.erase(v); }
+    void set_own_protection(SpaceId space, uint32_t va, uint32_t value) { m_regions.set_own_protection(space, va, value); }
+    uint32_t pte_address_of(SpaceId space, uint32_t va) const { return m_tables.pte_address_of(space, va); }
+    void write_pte(uint32_t pte_address, uint32_t value) { m_tables.write_pte(pte_address, value); }
+    void invalidate_page(SpaceId space, uint32_t va) { m_tables.invalidate_page(space, va); }
+    bool ensure_page_tables(SpaceId space, uint32_t first_vpn, uint32_t last_vpn) {
+        return m_tables.ensure_page_tables(space, first_vpn, last_vpn);
+    }
+    bool ensure_pte_address(SpaceId space, uint32_t va, uint32_t& pte_address) {
+        return m_tables.ensure_pte_address(space, va, pte_address);
+    }
+    void free_empty_page_tables(SpaceId space, uint32_t start_vpn, uint32_t end_vpn) {
+        m_tables.free_empty_page_tables(space, start_vpn, end_vpn);
+    }
+    uint32_t valid_pte_bits(uint32_t frame, uint32_t mm_protection) const { return m_tables.valid_pte_bits(frame, mm_protection); }
+    uint32_t private_pte_bits(SpaceId space, uint32_t frame, uint32_t mm_protection, uint32_t original_pte, bool dirty) const {
+        return m_tables.private_pte_bits(space, frame, mm_protection, original_pte, dirty);
+    }
+    void map_private(SpaceId space, uint32_t pte_address, uint32_t frame, uint32_t mm_protection, uint32_t original_pte,
+                     bool announce = true) {
+        m_tables.map_private(space, pte_address, FrameNumber(frame), mm_protection, original_pte, announce);
+    }
+    void file_store(uint32_t file, uint64_t offset, const uint8_t* data, uint32_t n) { m_disk.store(file, offset, data, n); }
+    void file_resize(uint32_t file, uint32_t size) { m_disk.resize(file, size); }
+    core::PageRef file_chunk(uint32_t file, uint32_t page) const { return m_disk.chunk(file, page); }
+    uint32_t new_file(const std::string& path) { return m_disk.create(path); }
+    // A section page's fresh frame (image or data): active, owned by no process, pointing back at
+    // its prototype PTE, which now points at it. The caller then maps it into the faulting PTE.
+    void adopt_section_frame(uint32_t frame, FrameUse use, uint32_t index, uint32_t proto) {
+        m_frames.activate(FrameNumber(frame), use, kNoSpace, index, proto, 0);
+        set_proto(index, x86::Pte::make_valid(frame, x86::Writable::No, x86::User::No).raw());
+    }
+    void put_handle(SpaceId space, uint32_t handle, const HandleEntry* entry) { m_handles.put(space, handle, entry); }
+    uint32_t lowest_free_handle(SpaceId space) const { return m_handles.lowest_free(space); }
+    uint32_t add_handle(SpaceId space, const HandleEntry& entry) { return m_handles.add(space, entry); }
 
     // access_hit's body for any mode; the space is the running one (CR3 loaded).
     // When the PDE and PTE already allow the access and the PDE already carries Accessed, the
@@ -479,59 +515,35 @@ private:
     RetryOutcome retry_outcome(uint16_t space, uint32_t va, x86::Access kind, x86::Mode mode, uint32_t error_code) const;
     // The event of an entry naming what does not exist; the outcome carries it (m_bad).
     FaultOutcome bad_entry(uint16_t space, uint32_t va, BadEntryKind kind, uint32_t number, uint32_t limit);
-    bool ensure_pte_address(uint16_t space, uint32_t va, uint32_t& pte_address);
 
-    uint32_t obtain_frame(Need need, uint16_t for_space);  // kNoFrame when nothing can be freed
     bool evict(uint32_t frame);                                // false: dirty and no pagefile slot
     uint32_t choose_victim(std::vector<uint32_t>& tried);
     void trim_frame(uint32_t frame);
     void repurpose_standby(uint32_t frame);
     bool write_modified(uint32_t frame);
-    void release_frame(uint32_t frame);  // back to the free list
-    void map_private(uint16_t space, uint32_t pte_address, uint32_t frame, uint32_t mm_protection,
-                     uint32_t original_pte, bool announce = true);
-    uint32_t valid_pte_bits(uint32_t frame, uint32_t mm_protection) const;
     // valid_pte_bits for a private page of space whose PFN holds original_pte: under nt a writable
     // page that is clean (not dirty) and has a copy in a pagefile slot is mapped with R/W clear and
     // Pte::kSoftwareWrite set, so that its first write faults (set_dirty_bit) and frees the slot.
-    uint32_t private_pte_bits(uint16_t space, uint32_t frame, uint32_t mm_protection, uint32_t original_pte,
-                              bool dirty) const;
     // VirtualProtect (or a commit again) of a valid private page: the PFN's protection, then the
     // PTE's rights with its Accessed/Dirty kept — or, for NOACCESS/GUARD, a trim to transition.
     void protect_valid_page(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte, uint32_t mm_protection);
 
-    void write_pte(uint32_t pte_address, uint32_t value);
-    // 0 when no page table. space kNoSpace: a shared-arena address, through the shared tables.
-    uint32_t pte_address_of(uint16_t space, uint32_t va) const;
     // Makes every page table the pages [first_vpn, last_vpn) need before a call changes any page,
     // so that running out of frames fails the call with nothing changed (new empty tables go again).
-    bool ensure_page_tables(uint16_t space, uint32_t first_vpn, uint32_t last_vpn);
-    void free_empty_page_tables(uint16_t space, uint32_t start_vpn, uint32_t end_vpn);
     void free_page(uint16_t space, uint32_t va, bool leave_decommitted);  // decommit one page
     uint32_t page_protection(uint32_t pte_raw) const;  // MM protection of a page's current PTE
     uint32_t committed_pages(uint16_t space, uint32_t start_vpn, uint32_t end_vpn) const;
 
     // VAD changes, journaled. They go to the shared set when the VAD lies in the space's shared
     // arena (so every caller may use them); the *_shared_vad ones always do.
-    void insert_vad(uint16_t space, const Vad& v);
-    void erase_vad(uint16_t space, const Vad& v);
-    void replace_vad(uint16_t space, const Vad& before, const Vad& after);
-    void insert_shared_vad(const Vad& v);
-    void erase_shared_vad(const Vad& v);
-    void replace_shared_vad(const Vad& before, const Vad& after);
     // The shared page tables: created in every live win95 directory, freed from all of them.
-    bool ensure_shared_table(uint16_t for_space, uint32_t pde_index);
-    void free_shared_table(uint32_t pde_index);
-    void set_shared_table(uint32_t pde_index, uint32_t frame);
     // The last user of a shared region is gone: everything it mapped is taken down.
     void release_shared_region(uint16_t last_user, const Vad& v);
     void teardown_image(uint16_t space, const Vad& v);  // an image VAD's PTEs, copies and section views
     // Invalidates the TLB entry of va if the running space can hold it: its own pages, or a
     // shared-arena page (valid under every win95 CR3).
-    void invalidate_page(uint16_t space, uint32_t va);
     void set_page_directory(uint16_t space, uint32_t frame);
     void set_alive(uint16_t space, bool alive);
-    void map_system_pages(uint16_t space);
 
     // Image sections.
     void set_proto(uint32_t index, uint32_t value);
@@ -554,7 +566,6 @@ private:
     bool maps_section_page(uint32_t pte) const;
     // The MM protection of the page at va whose PTE is pte, own image protections included.
     uint32_t protection_at(uint16_t space, uint32_t va, uint32_t pte) const;
-    void set_own_protection(uint16_t space, uint32_t va, uint32_t mm_protection_plus_one);
     Result protect_image(uint16_t space, const Vad& v, uint32_t first, uint32_t last, uint32_t mm_prot);
     bool evict_image(uint32_t frame);
     void free_section_pages(uint32_t section);
@@ -563,14 +574,7 @@ private:
     uint32_t image_private_pages(uint16_t space, const Vad& v) const;
 
     // Files, handles, data sections (mm/Files.cpp, mm/FileMapping.cpp).
-    uint32_t new_file(const std::string& path);                          // journaled FileCreate
-    void file_store(uint32_t file, uint64_t offset, const uint8_t* data, uint32_t n);  // journaled bytes
-    void file_resize(uint32_t file, uint32_t size);
     void cut_file(uint32_t file, uint32_t size);  // resize, keeping the section's frames truthful
-    core::PageRef file_chunk(uint32_t file, uint32_t page) const;        // 4 KB of the file, zero past its end
-    void put_handle(uint16_t space, uint32_t handle, const HandleEntry* entry);  // null: remove
-    uint32_t add_handle(uint16_t space, const HandleEntry& entry);
-    uint32_t lowest_free_handle(uint16_t space) const;
     void put_mapping(const MappingObject& m);                            // creates when m.id == size
     void put_data_section(const DataSection& s);                         // creates when s.id == size
     uint32_t initial_data_proto(const DataSection& s, uint32_t page) const;
@@ -592,9 +596,6 @@ private:
     Result unmap_view_vad(uint16_t space, const Vad& v);
     uint32_t insert_view(uint16_t space, uint32_t mapping, uint32_t base, uint32_t pages, uint32_t offset_page,
                          uint32_t protect, bool shared);
-    void unuse_frame(uint32_t frame);
-    void adopt_section_frame(uint32_t frame, FrameUse use, uint32_t index, uint32_t proto);
-    void read_from_pagefile(uint16_t space, uint32_t va, uint32_t frame, uint32_t slot);
     Result map_image_view(uint16_t space, const MappingObject& m, uint32_t offset, uint32_t address);
     Result commit_view(uint16_t space, const Vad& v, uint32_t first, uint32_t last, uint32_t mm_prot);
     Result protect_view(uint16_t space, const Vad& v, uint32_t first, uint32_t last, uint32_t mm_prot);
@@ -603,24 +604,23 @@ private:
     void apply_object(const core::Change& c, bool forward);
     static bool is_section_use(FrameUse u) { return u == FrameUse::Image || u == FrameUse::File || u == FrameUse::PagefileSection; }
 
-    VadMap m_shared_vads;                  // win95 shared arena regions (key: start_vpn)
-    std::vector<uint32_t> m_shared_tables; // frame per PDE index 0x200-0x2FF, then PDE 0's (kNoFrame: none)
+    FrameAllocator m_frames{m_stores};
+    SharedArena m_shared{m_stores};
+    Regions m_regions{m_stores, m_shared};
+    PageTables m_tables{m_stores, m_shared, m_frames};
+    Disk m_disk{m_stores};
+    HandleTable m_handles{m_stores};
     uint32_t m_clock_hand = 0;
-    uint32_t m_system_table = kNoFrame;  // page table shared by every directory (kernel / system arena)
     AccessResult m_bad;  // the last bad_entry's kind, number and limit (not machine state)
-    std::vector<DiskFile> m_files;
     std::vector<ImageSection> m_sections;
     std::vector<ImageSection> m_section_blobs;  // as created (for redo)
     std::vector<uint32_t> m_section_views;
     std::vector<uint32_t> m_protos;
-    std::vector<std::map<uint32_t, HandleEntry>> m_handles;  // by address space id
-    std::vector<HandleEntry> m_handle_blobs;
     std::vector<MappingObject> m_mappings;
     std::vector<MappingObject> m_mapping_blobs;
     std::vector<DataSection> m_data_sections;
     std::vector<DataSection> m_data_section_blobs;
     std::vector<std::vector<uint32_t>> m_data_protos;       // by data section: its prototype PTEs
-    std::vector<std::string> m_file_blobs;                   // paths of files created at run time
 };
 
 }  // namespace pagelab::mm

@@ -1,8 +1,9 @@
-// The memory manager's image sections: the emulated disk, section objects with prototype PTEs,
-// image views, image-read and prototype soft faults, copy-on-write, relocation and eviction of
-// shared image pages. See mm/Section.h for the prototype PTE layouts.
+// Image sections: the section objects of executable files and their prototype PTEs, image views
+// (map_image, unmap_image, their protection), making a shared image page private (copy-on-write
+// and the loader's relocations). An image page's fault is resolved by Segment
+// (resolve_section_page) and its eviction is PageOut's (evict_section). See mm/Section.h for the
+// prototype PTE layouts.
 #include <algorithm>
-#include <cctype>
 
 #include "mm/MemoryManager.h"
 
@@ -10,31 +11,10 @@ namespace pagelab::mm {
 
 using x86::Pte;
 
-namespace {
-bool same_path(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (std::toupper(uint8_t(a[i])) != std::toupper(uint8_t(b[i]))) return false;
-    return true;
-}
-uint32_t writable_variant(uint32_t mm_prot) {
-    const uint32_t access = mm_prot & 7u;
-    if (access == mmprot::kWriteCopy) return (mm_prot & ~7u) | mmprot::kReadWrite;
-    if (access == mmprot::kExecuteWriteCopy) return (mm_prot & ~7u) | mmprot::kExecuteReadWrite;
-    return mm_prot;
-}
-}  // namespace
-
 std::optional<uint32_t> MemoryManager::find_image_section(uint32_t file) const {
     for (const ImageSection& s : m_sections)
         if (s.file == file) return s.id;
     return std::nullopt;
-}
-
-void MemoryManager::set_proto(uint32_t index, uint32_t value) {
-    uint32_t& slot = is_data_proto(index) ? m_data_protos[data_proto_section(index)][data_proto_page(index)] : m_protos[index];
-    m_journal.record(core::Store::Proto, 0, index, slot, value);
-    slot = value;
 }
 
 void MemoryManager::set_views(uint32_t section, uint32_t views) {
@@ -202,33 +182,6 @@ Result MemoryManager::map_image(uint16_t space, uint32_t section, uint32_t base)
     return Result::success(base);
 }
 
-std::vector<std::pair<uint16_t, uint32_t>> MemoryManager::image_mappings(uint32_t frame) const {
-    if (m_pfn[frame].use != FrameUse::Image) return data_mappings(frame);
-    std::vector<std::pair<uint16_t, uint32_t>> out;
-    const uint32_t index = m_pfn[frame].pte_address;
-    const ImageSection& sec = section_of_proto(index);
-    const uint32_t page = index - sec.first_proto;
-    for (const AddressSpace& sp : m_spaces) {
-        if (!sp.alive()) continue;
-        for (const auto& [k, v] : sp.vads()) {
-            if (v.type != VadType::Image || v.section != sec.id) continue;
-            const uint32_t pte_address = pte_address_of(sp.id(), (v.start_vpn + page) << 12);
-            if (!pte_address) continue;
-            const uint32_t pte = m_ram.read_u32(pte_address);
-            if ((pte & Pte::kPresent) && (pte >> 12) == frame) out.emplace_back(sp.id(), pte_address);
-        }
-    }
-    // A shared-arena view has one PTE, in a shared table, for every process: found once.
-    for (const auto& [k, v] : m_shared.vads()) {
-        if (v.type != VadType::Image || v.section != sec.id) continue;
-        const uint32_t pte_address = pte_address_of(kNoSpace, (v.start_vpn + page) << 12);
-        if (!pte_address) continue;
-        const uint32_t pte = m_ram.read_u32(pte_address);
-        if ((pte & Pte::kPresent) && (pte >> 12) == frame) out.emplace_back(kNoSpace, pte_address);
-    }
-    return out;
-}
-
 uint32_t MemoryManager::image_private_pages(uint16_t space, const Vad& v) const {
     uint32_t n = 0;
     for (uint32_t vpn = v.start_vpn; vpn < v.end_vpn; ++vpn) {
@@ -307,69 +260,20 @@ void MemoryManager::teardown_image(uint16_t space, const Vad& vad) {
     free_empty_page_tables(space, v.start_vpn, v.end_vpn);
 }
 
-FaultOutcome MemoryManager::resolve_prototype(uint16_t space, uint32_t va, uint32_t pte_address,
-                                                             uint32_t index) {
-    const ImageSection& sec = section_of_proto(index);
-    const uint32_t page = index - sec.first_proto;
-    const ImagePage& pg = sec.pages[page];
-    const uint32_t proto = m_protos[index];
-    const uint32_t prot = protection_at(space, va, SoftwarePte::prototype(index));
-    auto map_shared = [&](uint32_t frame) {
-        m_pfn.set_share_count(frame, m_pfn[frame].share_count + 1);
-        write_pte(pte_address, valid_pte_bits(frame, prot));
-    };
-    if (proto & Pte::kPresent) {
-        const uint32_t frame = proto >> 12;
-        event(EventKind::PrototypeSoftFault, space, va, frame, m_pfn[frame].share_count + 1u);
-        add(Counter::SoftFaults);
-        map_shared(frame);
-        return FaultOutcome{AccessStatus::Ok, FaultKind::Soft, AvReason::NoRegion};
-    }
-    const bool from_pagefile = SoftwarePte::kind(proto) == PteKind::Pagefile;
-    const bool zero = !from_pagefile && pg.file_bytes == 0;
-    const uint32_t frame = obtain_frame(zero ? Need::Zeroed : Need::Any, space);
-    if (frame == kNoFrame) {
-        event(EventKind::OutOfMemory, space, va, 0);
-        return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion};
-    }
-    FaultKind kind;
-    if (from_pagefile) {
-        read_from_pagefile(space, va, frame, SoftwarePte::slot(proto));
-        kind = FaultKind::PagefileRead;
-    } else if (zero) {
-        event(EventKind::DemandZero, space, va, frame);
-        add(Counter::DemandZeroFaults);
-        kind = FaultKind::DemandZero;
-    } else {
-        event(EventKind::ImageRead, space, va, frame, pg.file_offset, intern(m_disk.files()[sec.file].path));
-        add(Counter::HardFaults);
-        add(Counter::FileReads);
-        core::PageRef content = core::PageRef::zeroed();
-        const auto& bytes = m_disk.files()[sec.file].bytes;
-        uint8_t* d = content.mutable_data();
-        for (uint32_t i = 0; i < pg.file_bytes && size_t(pg.file_offset) + i < bytes.size(); ++i) d[i] = bytes[pg.file_offset + i];
-        m_ram.set_content(frame, content);
-        kind = FaultKind::ImageRead;
-    }
-    adopt_section_frame(frame, FrameUse::Image, index, proto);
-    map_shared(frame);
-    return FaultOutcome{AccessStatus::Ok, kind, AvReason::NoRegion};
-}
-
-uint32_t MemoryManager::privatize(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte, uint32_t new_protection,
-                                  const std::function<void(uint32_t)>& announce) {
+MemoryManager::Privatized MemoryManager::privatize(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte,
+                                                   uint32_t new_protection, const std::function<void(uint32_t)>& announce) {
     const uint32_t shared = pte >> 12;
-    if (!charge_fits(space, 1)) return kNoFrame;
+    if (!charge_fits(space, 1)) return Privatized{Privatized::NoFrame, kNoFrame};
     // The page being copied must not be the victim of the search for its copy's frame.
     const uint8_t flags = m_pfn[shared].flags;
     m_pfn.set_flags(shared, flags | PfnEntry::kLocked);
     const uint32_t frame = obtain_frame(Need::Any, space);
     m_pfn.set_flags(shared, flags);
-    if (frame == kNoFrame) return kNoFrame;
+    if (frame == kNoFrame) return Privatized{Privatized::NoFrame, kNoFrame};
     if (m_ram.read_u32(pte_address) != pte && (m_ram.read_u32(pte_address) >> 12) != shared) {
         // Finding a frame evicted the very page being copied: give the frame back, fault again.
         release_frame(frame);
-        return kNoFrame - 1;
+        return Privatized{Privatized::Retry, kNoFrame};
     }
     announce(frame);
     m_ram.set_content(frame, m_ram.content(shared), core::kInFrame | shared, vacated_place(frame));
@@ -378,21 +282,7 @@ uint32_t MemoryManager::privatize(uint16_t space, uint32_t va, uint32_t pte_addr
     add(Counter::CommitCharge);
     map_private(space, pte_address, frame, new_protection, SoftwarePte::demand_zero(new_protection), false);
     m_pfn.set_modified(frame, true);  // its content exists nowhere else: it must go to the pagefile
-    return frame;
-}
-
-FaultOutcome MemoryManager::copy_on_write(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte) {
-    const uint32_t prot = writable_variant(protection_at(space, va, pte));
-    const uint32_t frame = privatize(space, va, pte_address, pte, prot, [&](uint32_t f) {
-        event(EventKind::CopyOnWrite, space, va, pte >> 12, f, to_win32_protection(prot));
-    });
-    if (frame == kNoFrame) {
-        event(EventKind::OutOfMemory, space, va, 0);
-        return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion};
-    }
-    if (frame == kNoFrame - 1) return FaultOutcome{AccessStatus::Ok, FaultKind::None, AvReason::NoRegion};
-    add(Counter::CowFaults);
-    return FaultOutcome{AccessStatus::Ok, FaultKind::CopyOnWrite, AvReason::NoRegion};
+    return Privatized{Privatized::Done, frame};
 }
 
 AccessResult MemoryManager::relocate_image_page(uint16_t space, uint32_t va, const std::vector<uint32_t>& offsets,
@@ -406,12 +296,14 @@ AccessResult MemoryManager::relocate_image_page(uint16_t space, uint32_t va, con
         uint32_t frame = pte >> 12;
         auto announce = [&](uint32_t f) { event(EventKind::Relocated, space, va & ~0xFFFu, f, uint32_t(offsets.size()), delta); };
         if (m_pfn[frame].use == FrameUse::Image) {
-            frame = privatize(space, va, pte_address, pte, writable_variant(protection_at(space, va, pte)), announce);
-            if (frame == kNoFrame - 1) continue;
-            if (frame == kNoFrame) {
+            const Privatized copy =
+                privatize(space, va, pte_address, pte, writable_variant(protection_at(space, va, pte)), announce);
+            if (copy.status == Privatized::Retry) continue;
+            if (copy.status == Privatized::NoFrame) {
                 r.status = AccessStatus::OutOfMemory;
                 return r;
             }
+            frame = copy.frame;
             // The loader's write to a write-copy view of the image is a copy-on-write fault.
             add(Counter::CowFaults);
             r.faults |= 1u << uint32_t(FaultKind::CopyOnWrite);
@@ -428,47 +320,6 @@ AccessResult MemoryManager::relocate_image_page(uint16_t space, uint32_t va, con
     AccessResult r;
     r.status = AccessStatus::OutOfMemory;
     return r;
-}
-
-bool MemoryManager::evict_image(uint32_t frame) {
-    if (m_pfn[frame].use != FrameUse::Image) return evict_data(frame);
-    const PfnEntry e = m_pfn[frame];
-    const uint32_t index = e.pte_address;
-    const ImageSection& sec = section_of_proto(index);
-    const uint32_t page = index - sec.first_proto;
-    const auto maps = image_mappings(frame);
-    bool dirty = e.flags & PfnEntry::kModified;
-    for (const auto& [s, pa] : maps) dirty = dirty || (m_ram.read_u32(pa) & Pte::kDirty);
-    // Only a SHARED writable page keeps what was written to it (in the pagefile); any other image
-    // page is backed by its file, so a change (the kernel debugger's) is simply lost.
-    const bool keep = dirty && sec.pages[page].shared;
-    uint32_t slot = SoftwarePte::kind(e.original_pte) == PteKind::Pagefile ? SoftwarePte::slot(e.original_pte) : 0;
-    const bool fresh = keep && slot == 0;
-    if (fresh) slot = m_pagefile.lowest_free();
-    if (keep && slot == 0) return false;
-    event(EventKind::VictimChosen, maps.empty() ? kNoSpace : maps.front().first,
-          maps.empty() ? sec.pages[page].rva : va_of_pte(maps.front().second), frame, uint32_t(m_config.policy),
-          maps.empty() ? kVictimImagePage : kVictimMapped);
-    const uint32_t name = intern(m_disk.files()[sec.file].path);
-    uint32_t new_proto = e.original_pte;
-    if (keep) {
-        event(EventKind::ImagePageDropped, kNoSpace, sec.pages[page].rva, frame, slot, name);
-        if (fresh) m_pagefile.allocate();
-        m_pagefile.write(slot, m_ram.content(frame), core::kInFrame | frame);
-        note_vacated(frame, slot);
-        add(Counter::PagefileWrites);
-        new_proto = SoftwarePte::pagefile(slot, SoftwarePte::protection(e.original_pte));
-    } else {
-        event(EventKind::ImagePageDropped, kNoSpace, sec.pages[page].rva, frame, 0, name);
-    }
-    for (const auto& [s, pa] : maps) {
-        write_pte(pa, SoftwarePte::prototype(index));
-        invalidate_page(s, va_of_pte(pa));
-    }
-    set_proto(index, new_proto);
-    unuse_frame(frame);
-    add(Counter::Evictions);
-    return true;
 }
 
 }  // namespace pagelab::mm

@@ -1,6 +1,10 @@
-// The memory manager: physical frames and their database, the pagefile, address spaces and their
-// VADs, the page-fault handler, replacement, and the private-memory Win32 API (VirtualAlloc,
-// VirtualFree, VirtualProtect, VirtualQuery). All state changes go through the journal.
+// The memory manager's façade: the one object the os layer, the session and the window talk to.
+// It owns the parts — the stores (mm/Stores.h), FrameAllocator, SharedArena, Regions, PageTables,
+// ReplacementPolicy, Disk, HandleTable — and the section stores, and its members are spread over
+// one file per room: address spaces and undo/redo here (MemoryManager.cpp), MemoryAccess.cpp,
+// HitPath.h, PageFault.cpp, PageOut.cpp, VirtualMemory.cpp, Segment.cpp, ImageSection.cpp,
+// DataSection.cpp, FileMapping.cpp, Files.cpp, Invariants.cpp. docs/architecture.md has the map.
+// All state changes go through the journal.
 #pragma once
 
 #include <algorithm>
@@ -19,6 +23,7 @@
 #include "mm/HandleTable.h"
 #include "mm/PageTables.h"
 #include "mm/Regions.h"
+#include "mm/ReplacementPolicy.h"
 #include "mm/SharedArena.h"
 #include "mm/Fault.h"
 #include "mm/MachineConfig.h"
@@ -43,7 +48,7 @@ struct StoresOwner {
     Stores m_owned_stores;
 };
 
-class MemoryManager : private StoresOwner, private Part, private Reclaimer {
+class MemoryManager : private StoresOwner, private Part, private Reclaimer, private SectionMaps {
 public:
     explicit MemoryManager(const MachineConfig& config);
     using Part::add;
@@ -66,7 +71,7 @@ public:
     uint32_t frames_free() const { return m_frames.frames_free(); }  // free + zeroed lists
     uint16_t current_space() const { return m_stores.current; }
     uint32_t cr3() const { return m_stores.cr3; }
-    uint32_t clock_hand() const { return m_clock_hand; }
+    uint32_t clock_hand() const { return m_policy.clock_hand(); }
     const x86::WalkRecord& last_walk() const { return m_stores.last_walk; }
 
     const std::vector<AddressSpace>& spaces() const { return m_spaces; }
@@ -325,239 +330,106 @@ private:
     uint32_t lowest_free_handle(SpaceId space) const { return m_handles.lowest_free(space); }
     uint32_t add_handle(SpaceId space, const HandleEntry& entry) { return m_handles.add(space, entry); }
 
-    // access_hit's body for any mode; the space is the running one (CR3 loaded).
-    // When the PDE and PTE already allow the access and the PDE already carries Accessed, the
-    // walk's only possible change is setting the PTE's Accessed (and Dirty, for a write) bits, done
-    // here in the walk's order; the effects are exactly those of access_page's successful first
-    // walk. Clock clears Accessed bits by the thousand, so a hit on a page it passed over stays
-    // here too. Faults and the TLB take the full walk (access_page).
+    // access_hit's body for any mode; the space is the running one (CR3 loaded). (mm/HitPath.h)
     [[gnu::always_inline]] bool hit(uint16_t space, uint32_t va, uint32_t size, x86::Access kind, uint32_t value,
-                                    x86::Mode mode, uint32_t& read_value) {
-        using x86::Pte;
-        if (!m_tlb.empty() || x86::page_offset(va) + size > 0x1000) [[unlikely]]
-            return false;
-        const bool write = kind == x86::Access::Write;
-        const uint32_t rights = Pte::kPresent | (mode == x86::Mode::User ? Pte::kUser : 0u) | (write ? Pte::kWrite : 0u);
-        const uint32_t need = rights | Pte::kAccessed;
-        const uint32_t pde_address = m_stores.cr3 + x86::pde_index(va) * 4;
-        const uint32_t pde = m_ram.read_u32(pde_address);
-        if ((pde & need) != need) [[unlikely]]
-            return false;
-        // An entry naming a frame beyond RAM (a debugger's write) is the walk's to report.
-        const uint32_t frames = m_config.frames;
-        if ((pde >> 12) >= frames) [[unlikely]]
-            return false;
-        const uint32_t pte_address = (pde & Pte::kFrameMask) + x86::pte_index(va) * 4;
-        const uint32_t pte = m_ram.read_u32(pte_address);
-        if ((pte & rights) != rights || (pte >> 12) >= frames) [[unlikely]]
-            return false;
-        // From here on the access happens, with the changes in access()'s order: the count, the
-        // PTE's bits, the data.
-        const uint32_t pte_bits = Pte::kAccessed | (write ? Pte::kDirty : 0u);
-        if (!m_journal.enabled()) {
-            // The same without a journal: nothing to record, so no old values to carry.
-            ++m_counters[size_t(Counter::Accesses)];
-            if ((pte & pte_bits) != pte_bits) m_ram.store_u32_unjournaled(pte_address, pte | pte_bits);
-            const uint32_t pa = (pte & Pte::kFrameMask) | x86::page_offset(va);
-            if (m_config.policy == Policy::Lru) {
-                const uint32_t frame = pa >> 12;
-                if (m_pfn[frame].list == FrameList::Active) m_pfn.move_to_back(frame);
-            }
-            if (write) m_ram.write(pa, size, value);
-            else read_value = m_ram.read(pa, size);
-            return true;
-        }
-        add(Counter::Accesses);
-        if ((pte & pte_bits) != pte_bits) m_ram.write_known(pte_address, pte, pte | pte_bits);
-        const uint32_t pa = (pte & Pte::kFrameMask) | x86::page_offset(va);
-        if (m_config.policy == Policy::Lru) {
-            const uint32_t frame = pa >> 12;
-            if (m_pfn[frame].list == FrameList::Active) m_pfn.move_to_back(frame);
-        }
-        uint32_t done_value = value;
-        if (write) m_ram.write(pa, size, value);
-        else read_value = done_value = m_ram.read(pa, size);
-        if (m_journal.enabled()) {
-            m_stores.last_walk = x86::WalkRecord{va, m_stores.cr3, pde_address, pde, pte_address, pte, pa, false, true};
-            m_journal.begin_event_inline(uint16_t(EventKind::AccessDone), space, va, done_value, uint32_t(kind), size);
-        }
-        return true;
-    }
-    // The replay's hit loop (hit_run_unjournaled / hit_run_journaled), one body for both.
+                                    x86::Mode mode, uint32_t& read_value);
+    // The replay's hit loop (hit_run_unjournaled / hit_run_journaled), one body for both (mm/HitPath.h).
     template <bool kJournal, class A, class ValueOf>
     [[gnu::always_inline]] size_t hit_run(uint16_t space, const A* a, size_t i, size_t n, ValueOf& value_of,
-                                          uint32_t& read_sum) {
-        using core::Change;
-        using core::Store;
-        using x86::Pte;
-        if (space != m_stores.current || !m_tlb.empty() || m_journal.enabled() != kJournal) [[unlikely]]
-            return i;
-        if constexpr (kJournal) {
-            if (!m_journal.at_event_start()) return i;
-        }
-        const bool lru = m_config.policy == Policy::Lru;
-        const size_t end = kJournal ? i + std::min(n - i, kJournalBatch) : n;
-        // (Const, so that the loop keeps its pointers in registers.) At most per access: the count,
-        // the PTE, the data, and an LRU touch.
-        const core::Journal::Batch b =
-            kJournal ? m_journal.open_batch((lru ? 4 : 3) * (end - i), end - i) : core::Journal::Batch{};
-        core::PageRef* const frames = m_ram.frame_table();
-        const uint32_t cr3 = m_stores.cr3;
-        const size_t first = i;
-        uint64_t accesses = m_counters[size_t(Counter::Accesses)];  // (journal on: counted as recorded)
-        size_t c = 0, e = 0;                                         // records written (journal on)
-        uint32_t sum = read_sum;
-        x86::WalkRecord last{};
-        for (; i < end; ++i) {
-            if (i + kPrefetchAhead < n) [[likely]]
-                prefetch_data(frames, cr3, a[i + kPrefetchAhead].address);
-            const uint32_t va = a[i].address, size = a[i].size;
-            const bool write = a[i].write;
-            if (x86::page_offset(va) + size > 0x1000) [[unlikely]]
-                break;
-            if constexpr (kJournal) {
-                if (accesses >= 0xFFFFFFFFu) [[unlikely]]
-                    break;  // journaled counters stay below 2^32
-            }
-            uint32_t pde_address, pde, pte_address, pte;
-            if (!user_hit_walk(frames, cr3, va, write, pde_address, pde, pte_address, pte)) [[unlikely]]
-                break;
-            if constexpr (kJournal) {
-                b.changes[c++] = Change{Store::Counter, 0, 0, uint32_t(Counter::Accesses), uint32_t(accesses),
-                                        uint32_t(accesses + 1)};
-                ++accesses;
-            }
-            const uint32_t pte_bits = Pte::kAccessed | (write ? Pte::kDirty : 0u);
-            if ((pte & pte_bits) != pte_bits) {
-                const uint32_t updated = pte | pte_bits;
-                if constexpr (kJournal) b.changes[c++] = Change{Store::PhysBytes, 4, 0, pte_address, pte, updated};
-                std::memcpy(frames[pte_address >> 12].mutable_data() + (pte_address & 0xFFFu), &updated, 4);
-            }
-            const uint32_t frame = pte >> 12;
-            const uint32_t offset = x86::page_offset(va);
-            const uint32_t pa = (frame << 12) | offset;
-            if (lru && m_pfn[frame].list == FrameList::Active) {
-                if constexpr (kJournal)
-                    m_pfn.move_to_back_recorded(frame, [&](Store store, uint8_t field, uint32_t target, uint32_t before,
-                                                           uint32_t after) {
-                        b.changes[c++] = Change{store, field, 0, target, before, after};
-                    });
-                else
-                    m_pfn.move_to_back(frame);
-            }
-            uint32_t done;
-            if (write) {
-                done = value_of(i, size);  // the AccessDone event records the value as given
-                if constexpr (kJournal) {
-                    const uint32_t value = size < 4 ? done & ((1u << (8 * size)) - 1) : done;
-                    const uint32_t old = x86::load_bytes(frames[frame].data() + offset, size);
-                    if (old != value) {
-                        b.changes[c++] = Change{Store::PhysBytes, uint8_t(size), 0, pa, old, value};
-                        x86::store_bytes(frames[frame].mutable_data() + offset, size, value);
-                    }
-                } else {
-                    x86::store_bytes(frames[frame].mutable_data() + offset, size, done);
-                }
-            } else {
-                done = x86::load_bytes(frames[frame].data() + offset, size);
-                sum += done;
-            }
-            if constexpr (kJournal) {
-                b.events[e++] = core::EventRecord{b.first_change + uint32_t(c), uint16_t(EventKind::AccessDone), space,
-                                                  {va, done, uint32_t(write ? x86::Access::Write : x86::Access::Read), size}};
-                last = x86::WalkRecord{va, cr3, pde_address, pde, pte_address, pte, pa, false, true};
-            }
-        }
-        m_counters[size_t(Counter::Accesses)] = kJournal ? accesses : accesses + (i - first);
-        if constexpr (kJournal) {
-            m_journal.close_batch(b, c, e);
-            if (e) m_stores.last_walk = last;
-        }
-        read_sum = sum;
-        return i;
-    }
-    // The hit loop's walk: the PDE and PTE of va (read through the frame table) when both allow a
-    // user-mode access and the PDE already carries Accessed (hit()'s conditions).
+                                          uint32_t& read_sum);
     [[gnu::always_inline]] static bool user_hit_walk(const core::PageRef* frames, uint32_t cr3, uint32_t va, bool write,
                                                      uint32_t& pde_address, uint32_t& pde, uint32_t& pte_address,
-                                                     uint32_t& pte) {
-        using x86::Pte;
-        const uint32_t rights = Pte::kPresent | Pte::kUser | (write ? Pte::kWrite : 0u);
-        const uint32_t need = rights | Pte::kAccessed;
-        pde_address = cr3 + x86::pde_index(va) * 4;
-        std::memcpy(&pde, frames[pde_address >> 12].data() + (pde_address & 0xFFFu), 4);
-        if ((pde & need) != need) return false;
-        pte_address = (pde & Pte::kFrameMask) + x86::pte_index(va) * 4;
-        std::memcpy(&pte, frames[pte_address >> 12].data() + (pte_address & 0xFFFu), 4);
-        return (pte & rights) == rights;
-    }
-    // The host's caches: the bytes at va, if its page is present now, are asked for now (a hint:
-    // nothing of the machine changes). A hit costs little more than waiting for its data; asking
-    // kPrefetchAhead accesses early overlaps the waits.
-    [[gnu::always_inline]] static void prefetch_data(const core::PageRef* frames, uint32_t cr3, uint32_t va) {
-        using x86::Pte;
-        const uint32_t pda = cr3 + x86::pde_index(va) * 4;
-        uint32_t pd;
-        std::memcpy(&pd, frames[pda >> 12].data() + (pda & 0xFFFu), 4);
-        if (!(pd & Pte::kPresent)) return;
-        const uint32_t pta = (pd & Pte::kFrameMask) + x86::pte_index(va) * 4;
-        uint32_t pt;
-        std::memcpy(&pt, frames[pta >> 12].data() + (pta & 0xFFFu), 4);
-        if (pt & Pte::kPresent) __builtin_prefetch(frames[pt >> 12].data() + x86::page_offset(va));
-    }
-    FaultOutcome handle_fault(uint16_t space, uint32_t va, x86::Access kind, x86::Mode mode, uint32_t error_code);
+                                                     uint32_t& pte);
+    [[gnu::always_inline]] static void prefetch_data(const core::PageRef* frames, uint32_t cr3, uint32_t va);
+    // ----- MemoryAccess (mm/MemoryAccess.cpp) -----
     // old_value, when given, receives the bytes the access found (a store can be taken back);
     // addend, when given, makes the write a read-modify-write that stores old + *addend.
     AccessResult access_page(uint16_t space, uint32_t va, uint32_t size, x86::Access kind, uint32_t value,
                              x86::Mode mode, uint32_t* old_value = nullptr, const uint32_t* addend = nullptr);
+
+    // ----- PageFault (mm/PageFault.cpp) -----
+    // The dispatcher (MmAccessFault): the refusals, then one handler per PTE kind.
+    FaultOutcome handle_fault(uint16_t space, uint32_t va, x86::Access kind, x86::Mode mode, uint32_t error_code);
+    FaultOutcome protection_fault(uint16_t space, uint32_t va, x86::Access kind, x86::Mode mode);
+    FaultOutcome demand_zero_fault(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t prot);
+    FaultOutcome pagefile_fault(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte, uint32_t prot);
+    FaultOutcome transition_fault(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte, uint32_t prot);
+    FaultOutcome view_fault(uint16_t space, uint32_t va, x86::Access kind, const Vad& vad, uint32_t pte_address);
+    FaultOutcome copy_on_write(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte);
+    // A write to a page whose R/W was held back (Pte::kSoftwareWrite): NT's MiSetDirtyBit.
+    FaultOutcome set_dirty_bit(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte);
+    // A guard page's one fault: new_pte for the PTE, or (none) the page's own protection in its VAD.
+    FaultOutcome guard_page(uint16_t space, uint32_t va, uint32_t unguarded, uint32_t pte_address,
+                            std::optional<uint32_t> new_pte);
     FaultOutcome access_violation(uint16_t space, uint32_t va, AvReason reason);
+    FaultOutcome no_frame(uint16_t space, uint32_t va);  // the OutOfMemory event and outcome
     // Why a retried access faults again (the walk returned error_code), for its Retry event.
     RetryOutcome retry_outcome(uint16_t space, uint32_t va, x86::Access kind, x86::Mode mode, uint32_t error_code) const;
     // The event of an entry naming what does not exist; the outcome carries it (m_bad).
     FaultOutcome bad_entry(uint16_t space, uint32_t va, BadEntryKind kind, uint32_t number, uint32_t limit);
+    // A transition, pagefile or prototype entry naming what does not exist: its bad_entry.
+    std::optional<FaultOutcome> check_entry(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte);
 
-    bool evict(uint32_t frame);                                // false: dirty and no pagefile slot
-    uint32_t choose_victim(std::vector<uint32_t>& tried);
+    // ----- PageOut (mm/PageOut.cpp) -----
+    // The pagefile slot a page leaving memory goes to: the slot its copy came from, else (when
+    // needed) the lowest free one, allocated when written (fresh). Slot 0: none.
+    struct SlotChoice {
+        uint32_t slot;
+        bool fresh;
+    };
+    SlotChoice pick_slot(uint32_t original_pte, bool needed) const;
+    void write_to_slot(uint32_t frame, SlotChoice choice);  // the frame's bytes to the slot, counted
+    bool evict(uint32_t frame);          // a private page; false: dirty and no pagefile slot
+    bool evict_section(uint32_t frame);  // an image's or (evict_data) a data section's page
+    bool evict_data(uint32_t frame);
+    // Every PTE mapping a section frame refers to its prototype PTE again, which becomes new_proto.
+    void unmap_section_frame(uint32_t frame, const FrameMappings& maps, uint32_t new_proto);
     void trim_frame(uint32_t frame);
     void repurpose_standby(uint32_t frame);
     bool write_modified(uint32_t frame);
-    // valid_pte_bits for a private page of space whose PFN holds original_pte: under nt a writable
-    // page that is clean (not dirty) and has a copy in a pagefile slot is mapped with R/W clear and
-    // Pte::kSoftwareWrite set, so that its first write faults (set_dirty_bit) and frees the slot.
+
+    // ----- VirtualMemory (mm/VirtualMemory.cpp) -----
     // VirtualProtect (or a commit again) of a valid private page: the PFN's protection, then the
     // PTE's rights with its Accessed/Dirty kept — or, for NOACCESS/GUARD, a trim to transition.
     void protect_valid_page(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte, uint32_t mm_protection);
-
-    // Makes every page table the pages [first_vpn, last_vpn) need before a call changes any page,
-    // so that running out of frames fails the call with nothing changed (new empty tables go again).
     void free_page(uint16_t space, uint32_t va, bool leave_decommitted);  // decommit one page
     uint32_t page_protection(uint32_t pte_raw) const;  // MM protection of a page's current PTE
     uint32_t committed_pages(uint16_t space, uint32_t start_vpn, uint32_t end_vpn) const;
 
-    // VAD changes, journaled. They go to the shared set when the VAD lies in the space's shared
-    // arena (so every caller may use them); the *_shared_vad ones always do.
-    // The shared page tables: created in every live win95 directory, freed from all of them.
+    // ----- Address spaces (mm/MemoryManager.cpp) -----
     // The last user of a shared region is gone: everything it mapped is taken down.
     void release_shared_region(uint16_t last_user, const Vad& v);
-    void teardown_image(uint16_t space, const Vad& v);  // an image VAD's PTEs, copies and section views
-    // Invalidates the TLB entry of va if the running space can hold it: its own pages, or a
-    // shared-arena page (valid under every win95 CR3).
     void set_page_directory(uint16_t space, uint32_t frame);
     void set_alive(uint16_t space, bool alive);
 
-    // Image sections.
+    // ----- Segment: prototype PTEs of image and data sections (mm/Segment.cpp) -----
+    uint32_t& prototype_word(uint32_t index);
     void set_proto(uint32_t index, uint32_t value);
-    void set_views(uint32_t section, uint32_t views);
-    FaultOutcome resolve_prototype(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t index);
-    FaultOutcome copy_on_write(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte);
-    // A write to a page whose R/W was held back (Pte::kSoftwareWrite): NT's MiSetDirtyBit.
-    FaultOutcome set_dirty_bit(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte);
+    // Brings a section's page in for the PTE at pte_address, mapped with prot: a soft fault onto
+    // its frame, else a frame obtained here and filled from the pagefile, with zeros or from the file.
+    FaultOutcome resolve_section_page(uint16_t space, uint32_t va, uint32_t pte_address, ProtoIndex index, uint32_t prot);
+    struct SectionPageSource {
+        FrameUse use;        // Image, File or PagefileSection
+        bool from_pagefile;  // its bytes are in a pagefile slot
+        bool zero;           // a page never touched: a zeroed frame
+    };
+    SectionPageSource section_page_source(ProtoIndex index, uint32_t proto) const;
+    FaultKind read_section_page(uint16_t space, uint32_t va, uint32_t frame, ProtoIndex index);
+    // Every process PTE that maps the section's frame (space or kSharedArena, PTE address), in space order.
+    FrameMappings section_mappings(uint32_t frame) const override;
 
-    // Makes the page behind a valid PTE mapping a shared image frame private; kNoFrame on failure.
-    // announce(frame) opens the event once the private frame is known. kNoFrame - 1: the page was
-    // evicted while a frame was found (fault again).
-    uint32_t privatize(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte, uint32_t new_protection,
-                       const std::function<void(uint32_t)>& announce);
+    // ----- Image sections (mm/ImageSection.cpp) -----
+    void set_views(uint32_t section, uint32_t views);
+    void teardown_image(uint16_t space, const Vad& v);  // an image VAD's PTEs, copies and section views
+    // Makes the page behind a valid PTE mapping a shared image frame private. announce(frame)
+    // opens the event once the private frame is known. Retry: the page was evicted while a frame
+    // was found (fault again).
+    struct Privatized {
+        enum Status : uint8_t { Done, NoFrame, Retry } status;
+        uint32_t frame;
+    };
+    Privatized privatize(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte, uint32_t new_protection,
+                         const std::function<void(uint32_t)>& announce);
     uint32_t proto_protection(uint32_t index) const;
     // Image pages: the protection a page of an image VAD has in this process while it is not a
     // private copy (its own, set by VirtualProtect, else the prototype PTE's).
@@ -567,13 +439,10 @@ private:
     // The MM protection of the page at va whose PTE is pte, own image protections included.
     uint32_t protection_at(uint16_t space, uint32_t va, uint32_t pte) const;
     Result protect_image(uint16_t space, const Vad& v, uint32_t first, uint32_t last, uint32_t mm_prot);
-    bool evict_image(uint32_t frame);
     void free_section_pages(uint32_t section);
-    // Every process PTE that maps the image frame (space, PTE address), in space order.
-    std::vector<std::pair<uint16_t, uint32_t>> image_mappings(uint32_t frame) const;
     uint32_t image_private_pages(uint16_t space, const Vad& v) const;
 
-    // Files, handles, data sections (mm/Files.cpp, mm/FileMapping.cpp).
+    // ----- Files, data sections, mappings and views (mm/Files.cpp, DataSection.cpp, FileMapping.cpp) -----
     void cut_file(uint32_t file, uint32_t size);  // resize, keeping the section's frames truthful
     void put_mapping(const MappingObject& m);                            // creates when m.id == size
     void put_data_section(const DataSection& s);                         // creates when s.id == size
@@ -586,11 +455,6 @@ private:
     // clearing the Dirty bits of every PTE mapping it; returns true when it wrote.
     bool write_back(uint32_t frame, WriteBack why);
     bool page_is_dirty(uint32_t frame) const;
-    FaultOutcome view_fault(uint16_t space, uint32_t va, x86::Access kind, const Vad& vad, uint32_t pte_address,
-                            uint32_t pte);
-    FaultOutcome resolve_data_prototype(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t index, uint32_t prot);
-    bool evict_data(uint32_t frame);
-    std::vector<std::pair<uint16_t, uint32_t>> data_mappings(uint32_t frame) const;
     // A view page's protection in this process while it is not a private copy (own, else the view's).
     uint32_t view_protection(const Vad& v, uint32_t vpn) const;
     Result unmap_view_vad(uint16_t space, const Vad& v);
@@ -608,9 +472,9 @@ private:
     SharedArena m_shared{m_stores};
     Regions m_regions{m_stores, m_shared};
     PageTables m_tables{m_stores, m_shared, m_frames};
+    ReplacementPolicy m_policy{m_stores, m_tables, *this};
     Disk m_disk{m_stores};
     HandleTable m_handles{m_stores};
-    uint32_t m_clock_hand = 0;
     AccessResult m_bad;  // the last bad_entry's kind, number and limit (not machine state)
     std::vector<ImageSection> m_sections;
     std::vector<ImageSection> m_section_blobs;  // as created (for redo)
@@ -624,3 +488,5 @@ private:
 };
 
 }  // namespace pagelab::mm
+
+#include "mm/HitPath.h"  // IWYU pragma: export

@@ -1,5 +1,7 @@
 #include "mm/Events.h"
 
+#include <iterator>
+
 #include <fmt/format.h>
 
 #include "i18n/I18n.h"
@@ -73,17 +75,15 @@ std::string error_code_text(uint32_t ec) {
                "access"_a = (ec & 2) ? tr("W/R=1 write") : tr("W/R=0 read"), "mode"_a = (ec & 4) ? tr("U/S=1 user") : tr("U/S=0 kernel"));
 }
 
-// "the free list", "the standby list": the list a frame comes from or goes to.
-const char* list_text(FrameList l) {
-    switch (l) {
-        case FrameList::Free: return tr("the free list");
-        case FrameList::Zeroed: return tr("the zeroed list");
-        case FrameList::Standby: return tr("the standby list");
-        case FrameList::Modified: return tr("the modified list");
-        case FrameList::Active: return tr("the active list");
-        case FrameList::None: break;
-    }
-    return tr("no list");
+// "from the free list", "on the standby list", "joins the modified list": each with its preposition,
+// so that a language with cases (Russian: из списка, в списке, в список) can say it right.
+enum class ListUse { From, On, Joins };
+const char* list_text(FrameList l, ListUse use) {
+    static const char* const kFrom[] = {N_("from the free list"), N_("from the zeroed list"), N_("from the standby list"), N_("from the modified list"), N_("from the active list")};
+    static const char* const kOn[] = {N_("on the free list"), N_("on the zeroed list"), N_("on the standby list"), N_("on the modified list"), N_("on the active list")};
+    static const char* const kJoins[] = {N_("joins the free list"), N_("joins the zeroed list"), N_("joins the standby list"), N_("joins the modified list"), N_("joins the active list")};
+    if (size_t(l) >= std::size(kFrom)) return "?";
+    return tr(use == ListUse::From ? kFrom[size_t(l)] : use == ListUse::On ? kOn[size_t(l)] : kJoins[size_t(l)]);
 }
 
 const char* vad_type_text(VadType t) {
@@ -135,7 +135,7 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::PageTableFreed:
             return trf("The page table for 0x{va:08X} has no used entries left: frame 0x{frame:X} is freed and the PDE cleared.", "va"_a = a[0], "frame"_a = a[1]);
         case EventKind::FrameTaken:
-            return trf("Frame 0x{frame:X} is taken from {list}.", "frame"_a = a[0], "list"_a = list_text(FrameList(a[1])));
+            return trf("Frame 0x{frame:X} is taken {list}.", "frame"_a = a[0], "list"_a = list_text(FrameList(a[1]), ListUse::From));
         case EventKind::FrameZeroed:
             return trf("Frame 0x{frame:X} still holds the bytes of the page that used it before, so it is filled with zeros first: no page may see another page's old data.", "frame"_a = a[0]);
         case EventKind::DemandZero:
@@ -145,7 +145,7 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::PagefileRead:
             return trf("Hard fault: the page at 0x{va:08X} is read back from pagefile slot {slot} into frame 0x{frame:X}.", "va"_a = a[0], "slot"_a = a[2], "frame"_a = a[1]);
         case EventKind::SoftFault:
-            return trf("Soft fault: the page at 0x{va:08X} is still in frame 0x{frame:X} on {list}, so no disk read is needed.", "va"_a = a[0], "frame"_a = a[1], "list"_a = list_text(FrameList(a[2])));
+            return trf("Soft fault: the page at 0x{va:08X} is still in frame 0x{frame:X} {list}, so no disk read is needed.", "va"_a = a[0], "frame"_a = a[1], "list"_a = list_text(FrameList(a[2]), ListUse::On));
         case EventKind::PageMapped:
             return trf("The PTE of 0x{va:08X} now maps frame 0x{frame:X} (PTE 0x{pte:08X}).", "va"_a = a[0], "frame"_a = a[1], "pte"_a = a[2]);
         case EventKind::SecondChance:
@@ -165,7 +165,7 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
             return a[2] ? trf("The victim is clean: its copy in pagefile slot {slot} is still good, so frame 0x{frame:X} is simply dropped.", "slot"_a = a[2], "frame"_a = a[1])
                         : trf("The victim is clean and was never written: frame 0x{frame:X} is dropped and the page becomes demand-zero again.", "frame"_a = a[1]);
         case EventKind::PageTrimmed:
-            return trf("Page 0x{va:08X} leaves {who}'s working set: its PTE goes to transition and frame 0x{frame:X} joins {list}.", "va"_a = a[0], "who"_a = who, "frame"_a = a[1], "list"_a = list_text(FrameList(a[2])));
+            return trf("Page 0x{va:08X} leaves {who}'s working set: its PTE goes to transition and frame 0x{frame:X} {list}.", "va"_a = a[0], "who"_a = who, "frame"_a = a[1], "list"_a = list_text(FrameList(a[2]), ListUse::Joins));
         case EventKind::PageRepurposed:
             return trf("Frame 0x{frame:X} is taken off the standby list: page 0x{va:08X} of {who} loses it, its PTE points at its backing store again.", "frame"_a = a[1], "va"_a = a[0], "who"_a = who);
         case EventKind::ModifiedWritten:

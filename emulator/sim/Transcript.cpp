@@ -150,7 +150,7 @@ private:
         for (const CheckResult& c : r.checks) {
             if (c.passed && (m_quiet || m_detail == Detail::Story)) continue;
             if (c.passed) {
-                m_out << fmt::format("  ok   {} = {}\n", c.what, c.actual);
+                m_out << "  " << i18n::tr("ok") << fmt::format("   {} = {}\n", c.what, c.actual);
             } else {
                 // FILE:LINE:COL: stays as it is (editors jump to it); the words after it are translated.
                 m_out << fmt::format("{}:{}:{}: ", sc.path, c.expectation->loc.line, c.expectation->loc.column)

@@ -65,6 +65,7 @@ namespace {
 // A phrase that begins a sentence: names (a process, a file, a DLL) stay as they are written, an
 // English "the ..." gets its capital.
 std::string sentence_start(std::string s) {
+    if (s == "the program") return tr("The program");  // the loader's name for the EXE importing a DLL
     if (s.rfind("the ", 0) == 0) s[0] = 'T';
     return s;
 }
@@ -320,8 +321,11 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::DataSectionGrown:
             return trf("Data section {section} of {file} grows from {old} to {new}.", "section"_a = a[0], "file"_a = str(a[3]), "old"_a = a[1], "new"_a = proto_text(a[2]));
         case EventKind::MappingCreated:
-            return trf("CreateFileMapping makes the file mapping object #{mapping} ({name}, {size}) and gives {who} handle 0x{handle:X} to it.", "mapping"_a = a[0],
-                       "name"_a = a[2] == kNoString ? std::string(tr("unnamed")) : "\"" + str(a[2]) + "\"", "size"_a = bytes_text(a[3]), "who"_a = who, "handle"_a = a[1]);
+            if (a[2] == kNoString)
+                return trf("CreateFileMapping makes the file mapping object #{mapping} (unnamed, {size}) and gives {who} handle 0x{handle:X} to it.", "mapping"_a = a[0],
+                           "size"_a = bytes_text(a[3]), "who"_a = who, "handle"_a = a[1]);
+            return trf("CreateFileMapping makes the file mapping object #{mapping} (\"{name}\", {size}) and gives {who} handle 0x{handle:X} to it.", "mapping"_a = a[0],
+                       "name"_a = str(a[2]), "size"_a = bytes_text(a[3]), "who"_a = who, "handle"_a = a[1]);
         case EventKind::MappingOpened:
             return a[3] ? trf("The name \"{name}\" exists already: CreateFileMapping returns a new handle 0x{handle:X} to the existing object #{mapping} (ERROR_ALREADY_EXISTS).", "name"_a = str(a[2]), "handle"_a = a[1], "mapping"_a = a[0])
                         : trf("OpenFileMapping finds \"{name}\": {who} gets handle 0x{handle:X} to the file mapping object #{mapping}.", "name"_a = str(a[2]), "who"_a = who, "handle"_a = a[1], "mapping"_a = a[0]);

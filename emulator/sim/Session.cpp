@@ -630,13 +630,13 @@ void Session::check(size_t index, StepResult& r) {
                     auto space = field_space(e.pair[i], problem);
                     auto addr = field_address(e.pair[i], problem);
                     if (space && addr) frames[i] = resident_frame(*m_machine, *space, *addr);
-                    where[i] = frames[i] ? fmt::format("0x{:X}", *frames[i]) : "not resident";
+                    where[i] = frames[i] ? fmt::format("0x{:X}", *frames[i]) : std::string(i18n::tr("not resident"));
                 }
                 const bool both = frames[0] && frames[1];
                 const bool same = both && *frames[0] == *frames[1];
                 const bool want_same = e.kind == ExpectKind::SameFrame;
-                r.checks.push_back(CheckResult{&e, expect_kind_name(e.kind), want_same ? "one frame" : "two frames",
-                                               fmt::format("frames {} and {}", where[0], where[1]),
+                r.checks.push_back(CheckResult{&e, expect_kind_name(e.kind), want_same ? i18n::tr("one frame") : i18n::tr("two frames"),
+                                               trf("frames {first} and {second}", "first"_a = where[0], "second"_a = where[1]),
                                                both && same == want_same});
                 break;
             }
@@ -710,9 +710,9 @@ void Session::check(size_t index, StepResult& r) {
                 const auto a = resolve_value(e.fields.at("address"));
                 const auto lo = resolve_value(e.fields.at("from"));
                 const auto hi = resolve_value(e.fields.at("to"));
-                if (!a || !lo || !hi) { add(e, "in_range", "an address", "a name that is not bound"); break; }
+                if (!a || !lo || !hi) { add(e, "in_range", i18n::tr("an address"), i18n::tr("a name that is not bound")); break; }
                 const std::string range = fmt::format("{}..{}", hex32(*lo), hex32(*hi));
-                add(e, fmt::format("in_range({})", hex32(*a)), range, *lo <= *a && *a <= *hi ? range : "outside");
+                add(e, fmt::format("in_range({})", hex32(*a)), range, *lo <= *a && *a <= *hi ? range : std::string(i18n::tr("outside")));
                 break;
             }
             case ExpectKind::Process: {

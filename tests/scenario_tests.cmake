@@ -51,8 +51,12 @@ add_test(NAME "cli: course lists the chapters and lessons in order"
                  "-DCONTAINS=(40 lessons in 8 chapters)|Chapter 1. The x86 machinery|Chapter 8. Windows 95 and NT side by side|40. " -P ${PAGELAB_EXPECT_OUTPUT})
 add_test(NAME "cli: lint reports a silent step and exits 1"
          COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:pagelab>;lint;${PROJECT_SOURCE_DIR}/tests/scenarios/lint/silent-step.yaml" -DCODE=1
-                 "-DCONTAINS=silent-step.yaml:8:5: warning: step 2 (virtual_alloc) is silent|1 warning" -P ${PAGELAB_EXPECT_OUTPUT})
+                 "-DCONTAINS=silent-step.yaml:17:5: warning: step 2 (virtual_alloc) is silent|1 warning" -P ${PAGELAB_EXPECT_OUTPUT})
 
 # The message catalogue: every marked message translated into zh and ru with the same placeholders.
 add_test(NAME "i18n: every message is translated into zh and ru, with the English placeholders"
          COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/i18n/check_catalogue.py ${PROJECT_SOURCE_DIR})
+add_test(NAME "lint: a text missing its zh or ru translation is reported with file, line and language"
+         COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:pagelab>;lint;--lang;en;${PROJECT_SOURCE_DIR}/tests/scenarios/lint/missing-translation.yaml" -DCODE=1
+                 "-DCONTAINS=missing-translation.yaml:3:3: warning: the title has no Russian (ru) translation|missing-translation.yaml:10:10: warning: the narration (say) has no Chinese (zh) translation|missing-translation.yaml:10:10: warning: the narration (say) has no Russian (ru) translation|1 file linted, 3 warnings"
+                 -P ${PAGELAB_EXPECT_OUTPUT})

@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/Language.h"
 #include "cli/TestReports.h"
 #include "io/SafeWrite.h"
 #include "sim/Course.h"
@@ -222,6 +223,7 @@ void add_check_command(CLI::App& app, int& exit_code) {
     cmd->add_option("--expect-from", *key_path,
                     "Grade: check the expectations and questions of this key scenario against each file's steps, matched by label "
                     "(docs/authoring.md)");
+    add_language_option(cmd);
     cmd->callback([&exit_code, paths, junit, tap, jobs, filter, key_path] {
         CheckOptions options;
         options.filter = lower(*filter);
@@ -286,8 +288,8 @@ void add_check_command(CLI::App& app, int& exit_code) {
         const size_t threads = *jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : *jobs;
         evaluate_all(files, options, threads, emit, results);
         const std::string summary = fmt::format("{} passed, {} failed", passed, failed);
-        if (*tap) tap_footer(std::cout, number, summary);
-        else std::cout << summary << "\n";
+        if (*tap) tap_footer(std::cout, number, summary);  // TAP's comments stay English, for the tools that read them
+        else std::cout << i18n::trf("{passed} passed, {failed} failed", fmt::arg("passed", passed), fmt::arg("failed", failed)) << "\n";
         size_t selected = 0;
         for (const auto& o : results) selected += o.selected ? 1 : 0;
         if (!filter->empty() && selected == 0) {

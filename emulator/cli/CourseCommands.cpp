@@ -21,6 +21,9 @@
 namespace pagelab::cli {
 
 namespace fs = std::filesystem;
+using namespace fmt::literals;
+using i18n::trf;
+using i18n::trfn;
 
 namespace {
 
@@ -38,18 +41,23 @@ std::string default_course() {
 
 void print_course_text(const sim::Course& c, const std::string& lang) {
     auto tr = [&](const std::string& en, const sim::Translations& t) -> const std::string& { return sim::localized(en, t, lang); };
-    std::cout << fmt::format("{} ({} lessons in {} chapters)\n", tr(c.title, c.title_tr), c.lessons.size(), c.chapters.size());
+    std::cout << trf("{title} ({lessons} in {chapters})", "title"_a = tr(c.title, c.title_tr),
+                     "lessons"_a = trfn("{count} lesson", "{count} lessons", c.lessons.size(), "count"_a = c.lessons.size()),
+                     "chapters"_a = trfn("{count} chapter", "{count} chapters", c.chapters.size(), "count"_a = c.chapters.size()))
+              << "\n";
     if (!c.summary.empty()) std::cout << tr(c.summary, c.summary_tr) << "\n";
     for (size_t ch = 0; ch < c.chapters.size(); ++ch) {
         const auto& chapter = c.chapters[ch];
-        std::cout << fmt::format("\nChapter {}. {}\n  {}\n", ch + 1, tr(chapter.title, chapter.title_tr), tr(chapter.goal, chapter.goal_tr));
+        std::cout << "\n" << trf("Chapter {number}. {title}", "number"_a = ch + 1, "title"_a = tr(chapter.title, chapter.title_tr)) << "\n  "
+                  << tr(chapter.goal, chapter.goal_tr) << "\n";
         for (size_t li : chapter.lessons) {
             const auto& l = c.lessons[li];
-            std::cout << fmt::format("  {:>2}. {}\n      {}\n      goal: {}\n", l.number, tr(l.title, l.title_tr), l.path, tr(l.goal, l.goal_tr));
+            std::cout << fmt::format("  {:>2}. {}\n      {}\n      ", l.number, tr(l.title, l.title_tr), l.path)
+                      << trf("goal: {goal}", "goal"_a = tr(l.goal, l.goal_tr)) << "\n";
             if (!l.requires_.empty()) {
                 std::string after;
                 for (const auto& r : l.requires_) after += (after.empty() ? "" : ", ") + fmt::format("{}", c.find(r)->number);
-                std::cout << fmt::format("      after lesson{} {}\n", l.requires_.size() == 1 ? "" : "s", after);
+                std::cout << "      " << trfn("after lesson {lessons}", "after lessons {lessons}", l.requires_.size(), "lessons"_a = after) << "\n";
             }
         }
     }
@@ -123,6 +131,7 @@ void add_course_commands(CLI::App& app, int& exit_code) {
         auto* cmd = app.add_subcommand("lint", "Find silent steps, unchecked questions, unmaps off a view's base, lessons missing from the course");
         auto paths = std::make_shared<std::vector<std::string>>();
         cmd->add_option("paths", *paths, "Scenario files, folders (searched recursively) or a course index")->required();
+        add_language_option(cmd);
         cmd->callback([&exit_code, paths] {
             bool bad = false;
             const auto files = scenario_files(*paths, bad);
@@ -143,7 +152,9 @@ void add_course_commands(CLI::App& app, int& exit_code) {
                 if (r.error) { std::cerr << r.error->message << "\n"; bad = true; continue; }
                 report(sim::lint_scenario(*r.scenario));
             }
-            std::cout << fmt::format("{} file{} linted, {} warning{}\n", linted, linted == 1 ? "" : "s", findings, findings == 1 ? "" : "s");
+            std::cout << trf("{files} linted, {warnings}", "files"_a = trfn("{count} file", "{count} files", linted, "count"_a = linted),
+                                 "warnings"_a = trfn("{count} warning", "{count} warnings", findings, "count"_a = findings))
+                      << "\n";
             exit_code = bad ? 2 : findings ? 1 : 0;
         });
     }
@@ -169,8 +180,11 @@ void add_course_commands(CLI::App& app, int& exit_code) {
             for (const auto& s : session.scenario().steps) questions += s.ask ? 1 : 0;
             const auto scripted = split_answers(*answers);
             if (scripted.size() > questions) {
-                std::cerr << fmt::format("pagelab: error: --answers gives {} answers; {} asks {} question{}\n", scripted.size(), *file,
-                                         questions, questions == 1 ? "" : "s");
+                std::cerr << "pagelab: error: "
+                          << trfn("--answers gives {answers} answers; {file} asks {questions} question",
+                                  "--answers gives {answers} answers; {file} asks {questions} questions", questions, "answers"_a = scripted.size(),
+                                  "file"_a = *file, "questions"_a = questions)
+                          << "\n";
                 exit_code = 2;
                 return;
             }
@@ -180,13 +194,13 @@ void add_course_commands(CLI::App& app, int& exit_code) {
                 if (next < scripted.size()) {
                     if (!retry.empty()) return std::nullopt;
                     const std::string a = scripted[next++];
-                    std::cout << "  Your answer> " << a << "\n";
+                    std::cout << "  " << i18n::tr("Your answer> ") << a << "\n";
                     return a;
                 }
-                std::cout << "  Your answer> " << std::flush;
+                std::cout << "  " << i18n::tr("Your answer> ") << std::flush;
                 std::string line;
                 if (!std::getline(std::cin, line)) {
-                    std::cout << "(no answer: end of input)\n";
+                    std::cout << i18n::tr("(no answer: end of input)") << "\n";
                     return std::nullopt;
                 }
                 if (!isatty(0)) std::cout << line << "\n";  // a piped answer is shown as if typed

@@ -25,6 +25,8 @@
 namespace pagelab::cli {
 
 namespace fs = std::filesystem;
+using namespace fmt::literals;
+using i18n::trf;
 
 namespace {
 
@@ -41,14 +43,15 @@ std::unique_ptr<sim::Session> load_or_report(const std::string& path) {
 std::optional<size_t> resolve_at(const sim::Session& s, const std::string& at) {
     if (auto n = sim::parse_number(at)) {
         if (*n > s.step_count()) {
-            std::cerr << fmt::format("pagelab: error: --at {}: the scenario has {} steps\n", at, s.step_count());
+            std::cerr << "pagelab: error: " << i18n::trfn("--at {at}: the scenario has {steps} step", "--at {at}: the scenario has {steps} steps", s.step_count(),
+                                                       "at"_a = at, "steps"_a = s.step_count()) << "\n";
             return std::nullopt;
         }
         return size_t(*n);
     }
     for (size_t i = 0; i < s.step_count(); ++i)
         if (s.scenario().steps[i].label == at) return i + 1;
-    std::cerr << fmt::format("pagelab: error: --at {}: not a step number or a label of this scenario\n", at);
+    std::cerr << "pagelab: error: " << trf("--at {at}: not a step number or a label of this scenario", "at"_a = at) << "\n";
     return std::nullopt;
 }
 
@@ -66,7 +69,7 @@ std::vector<std::string> collect(const std::vector<std::string>& paths, bool& ba
         } else if (fs::exists(p, ec)) {
             files.push_back(p);
         } else {
-            std::cerr << fmt::format("{}:1:1: error: no such file or folder\n", p);
+            std::cerr << p << ":1:1: error: " << i18n::tr("no such file or folder") << "\n";
             bad = true;
         }
     }
@@ -164,7 +167,7 @@ void add_scenario_commands(CLI::App& app, int& exit_code) {
     }
     // trace
     {
-        auto* cmd = app.add_subcommand("trace", "Print the event trace (the golden-file format)");
+        auto* cmd = app.add_subcommand("trace", "Print the event trace (the golden-file format; always in English, whatever --lang or LANG say)");
         auto file = std::make_shared<std::string>();
         auto format = std::make_shared<std::string>("text");
         auto compare = std::make_shared<std::string>();
@@ -174,6 +177,7 @@ void add_scenario_commands(CLI::App& app, int& exit_code) {
         cmd->add_option("--compare", *compare, "Compare with this golden trace; print the first difference");
         cmd->add_option("--bless", *bless, "Write the trace to this golden file");
         cmd->callback([&exit_code, file, format, compare, bless] {
+            i18n::set_language("en");  // the golden format is language-neutral: traces never change with LANG
             auto s = load_or_report(*file);
             if (!s) { exit_code = 2; return; }
             // Streamed to its destination (cli/TraceOutput.h); a golden file is replaced atomically.
@@ -198,6 +202,7 @@ void add_scenario_commands(CLI::App& app, int& exit_code) {
         cmd->add_option("--at", *at, "Step number (0 = before the first) or label")->required();
         cmd->add_option("--process", *process, "Only this process");
         cmd->add_option("--format", *format, "text or json")->check(CLI::IsMember({"text", "json"}));
+        add_language_option(cmd);
         cmd->callback([&exit_code, file, at, process, format] {
             auto s = load_or_report(*file);
             if (!s) { exit_code = 2; return; }
@@ -206,7 +211,7 @@ void add_scenario_commands(CLI::App& app, int& exit_code) {
             if (!process->empty() && !s->machine().find_process(*process)) {
                 s->seek_step(s->step_count());
                 if (!s->machine().find_process(*process)) {
-                    std::cerr << fmt::format("pagelab: error: --process {}: no such process in this scenario\n", *process);
+                    std::cerr << "pagelab: error: " << trf("--process {process}: no such process in this scenario", "process"_a = *process) << "\n";
                     exit_code = 2;
                     return;
                 }
@@ -216,7 +221,7 @@ void add_scenario_commands(CLI::App& app, int& exit_code) {
             if (!process->empty()) o.process = *process;
             if (*format == "json") std::cout << sim::state_json(s->machine(), o).dump(1) << "\n";
             else {
-                std::cout << fmt::format("State after step {} of {}\n", *step, s->scenario().path);
+                std::cout << trf("State after step {step} of {file}", "step"_a = *step, "file"_a = s->scenario().path) << "\n";
                 sim::write_state_text(s->machine(), std::cout, o);
             }
             exit_code = 0;
@@ -235,6 +240,7 @@ void add_scenario_commands(CLI::App& app, int& exit_code) {
         cmd->add_option("--process", *process, "Process name")->required();
         cmd->add_option("--address", *address, "Virtual address (number or a name bound by then, name+offset)")->required();
         cmd->add_option("--format", *format, "text or json")->check(CLI::IsMember({"text", "json"}));
+        add_language_option(cmd);
         cmd->callback([&exit_code, file, at, process, address, format] {
             auto s = load_or_report(*file);
             if (!s) { exit_code = 2; return; }
@@ -243,7 +249,7 @@ void add_scenario_commands(CLI::App& app, int& exit_code) {
             s->seek_step(*step);
             const os::Process* p = s->machine().find_process(*process);
             if (!p || p->space == mm::kNoSpace) {
-                std::cerr << fmt::format("pagelab: error: --process {}: no such process at step {}\n", *process, *step);
+                std::cerr << "pagelab: error: " << trf("--process {process}: no such process at step {step}", "process"_a = *process, "step"_a = *step) << "\n";
                 exit_code = 2;
                 return;
             }
@@ -255,7 +261,7 @@ void add_scenario_commands(CLI::App& app, int& exit_code) {
                 if (auto it = b.find(expr->name); it != b.end()) va = uint32_t(int64_t(it->second) + expr->offset);
             }
             if (!va) {
-                std::cerr << fmt::format("pagelab: error: --address {}: not a number or a name bound by step {}\n", *address, *step);
+                std::cerr << "pagelab: error: " << trf("--address {address}: not a number or a name bound by step {step}", "address"_a = *address, "step"_a = *step) << "\n";
                 exit_code = 2;
                 return;
             }

@@ -5,6 +5,7 @@
 #include <map>
 #include <variant>
 
+#include "i18n/I18n.h"
 #include "os/PeImage.h"
 
 namespace pagelab::os {
@@ -194,10 +195,10 @@ struct Loader {
 
 std::string bad_image_event(mm::MemoryManager& mm, uint16_t space, uint32_t file) {
     std::string problem = image_problem(mm, file);
-    if (problem.empty()) problem = "it is not registered as an image";
+    if (problem.empty()) problem = i18n::tr("it is not registered as an image");
     const std::string& path = mm.files()[file].path;
     mm.event(EventKind::LoaderBadImage, space, mm.intern(path), mm.intern(problem));
-    return path + " is not a valid PE32 image: " + problem;
+    return i18n::trf("{file} is not a valid PE32 image: {problem}", fmt::arg("file", path), fmt::arg("problem", problem));
 }
 
 }  // namespace

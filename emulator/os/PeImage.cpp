@@ -1,5 +1,7 @@
 #include "os/PeImage.h"
 
+#include "i18n/I18n.h"
+
 #include <algorithm>
 
 #include <fmt/format.h>
@@ -109,23 +111,23 @@ public:
     }
 
 private:
-    std::string file_size_text() const { return fmt::format("{} bytes", m_file.size()); }
+    std::string file_size_text() const { return i18n::trfn("{count} byte", "{count} bytes", m_file.size(), fmt::arg("count", m_file.size())); }
 
     std::optional<PeError> read_dos_header() {
         if (!m_file.contains(0, kDosHeaderSize))
             return error("IMAGE_DOS_HEADER",
-                         fmt::format("the file ({}) is shorter than the 64-byte MS-DOS header", file_size_text()));
+                         i18n::trf("the file ({size}) is shorter than the 64-byte MS-DOS header", fmt::arg("size", file_size_text())));
         const uint16_t magic = *m_file.read_u16(0);
         if (magic != kDosSignature)
             return error("IMAGE_DOS_HEADER.e_magic",
-                         fmt::format("{:#06x} is not \"MZ\" (0x5a4d): not an executable file", magic));
+                         i18n::trf("{magic:#06x} is not \"MZ\" (0x5a4d): not an executable file", fmt::arg("magic", magic)));
         m_nt = *m_file.read_u32(0x3C);
         if (m_nt % 4 != 0)
             return error("IMAGE_DOS_HEADER.e_lfanew",
-                         fmt::format("{} is not 4-byte aligned", hex(m_nt)));
+                         i18n::trf("{offset} is not 4-byte aligned", fmt::arg("offset", hex(m_nt))));
         if (!m_file.contains(m_nt, 4 + kFileHeaderSize))
             return error("IMAGE_DOS_HEADER.e_lfanew",
-                         fmt::format("{} points past the end of the file ({})", hex(m_nt), file_size_text()));
+                         i18n::trf("{offset} points past the end of the file ({size})", fmt::arg("offset", hex(m_nt)), fmt::arg("size", file_size_text())));
         return std::nullopt;
     }
 

@@ -6,11 +6,14 @@
 
 #include <fmt/format.h>
 
+#include "i18n/I18n.h"
 #include "mm/SoftwarePte.h"
 #include "os/Loader.h"
 
 namespace pagelab::sim {
 
+using namespace fmt::literals;
+using i18n::trf;
 using mm::AccessResult;
 using mm::EventKind;
 using mm::FaultKind;
@@ -186,8 +189,8 @@ std::optional<uint16_t> Session::process_space(const std::string& name, StepResu
     if (!p || p->state != os::ProcessState::Running) {
         r.ok = false;
         r.error = mm::Error::InvalidHandle;
-        r.note = !p ? fmt::format("process '{}' was never created", name)
-                    : fmt::format("process '{}' is {}", name, os::process_state_name(p->state));
+        r.note = !p ? trf("process '{name}' was never created", "name"_a = name)
+                    : trf("process '{name}' is {state}", "name"_a = name, "state"_a = os::process_state_name(p->state));
         return std::nullopt;
     }
     return p->space;
@@ -199,7 +202,7 @@ std::optional<uint32_t> Session::resolve(const AddressExpr& a, StepResult& r) co
     if (it == m_bindings.end()) {
         r.ok = false;
         r.error = mm::Error::InvalidParameter;
-        r.note = fmt::format("'{}' was not bound (the step that binds it failed)", a.name);
+        r.note = trf("'{name}' was not bound (the step that binds it failed)", "name"_a = a.name);
         return std::nullopt;
     }
     return uint32_t(int64_t(it->second) + a.offset);
@@ -457,7 +460,7 @@ void Session::run_step(size_t index) {
             if (*address & 3) {
                 r.ok = false;
                 r.error = mm::Error::InvalidParameter;
-                r.note = fmt::format("InterlockedExchangeAdd needs a 32-bit variable aligned on 4 bytes; 0x{:08X} is not", *address);
+                r.note = trf("InterlockedExchangeAdd needs a 32-bit variable aligned on 4 bytes; 0x{address:08X} is not", "address"_a = *address);
                 break;
             }
             const AccessResult a = mmgr.interlocked_add(*space, *address, uint32_t(number("value", 0)));
@@ -627,13 +630,13 @@ void Session::check(size_t index, StepResult& r) {
                     auto space = field_space(e.pair[i], problem);
                     auto addr = field_address(e.pair[i], problem);
                     if (space && addr) frames[i] = resident_frame(*m_machine, *space, *addr);
-                    where[i] = frames[i] ? fmt::format("0x{:X}", *frames[i]) : "not resident";
+                    where[i] = frames[i] ? fmt::format("0x{:X}", *frames[i]) : std::string(i18n::tr("not resident"));
                 }
                 const bool both = frames[0] && frames[1];
                 const bool same = both && *frames[0] == *frames[1];
                 const bool want_same = e.kind == ExpectKind::SameFrame;
-                r.checks.push_back(CheckResult{&e, expect_kind_name(e.kind), want_same ? "one frame" : "two frames",
-                                               fmt::format("frames {} and {}", where[0], where[1]),
+                r.checks.push_back(CheckResult{&e, expect_kind_name(e.kind), want_same ? i18n::tr("one frame") : i18n::tr("two frames"),
+                                               trf("frames {first} and {second}", "first"_a = where[0], "second"_a = where[1]),
                                                both && same == want_same});
                 break;
             }
@@ -707,9 +710,9 @@ void Session::check(size_t index, StepResult& r) {
                 const auto a = resolve_value(e.fields.at("address"));
                 const auto lo = resolve_value(e.fields.at("from"));
                 const auto hi = resolve_value(e.fields.at("to"));
-                if (!a || !lo || !hi) { add(e, "in_range", "an address", "a name that is not bound"); break; }
+                if (!a || !lo || !hi) { add(e, "in_range", i18n::tr("an address"), i18n::tr("a name that is not bound")); break; }
                 const std::string range = fmt::format("{}..{}", hex32(*lo), hex32(*hi));
-                add(e, fmt::format("in_range({})", hex32(*a)), range, *lo <= *a && *a <= *hi ? range : "outside");
+                add(e, fmt::format("in_range({})", hex32(*a)), range, *lo <= *a && *a <= *hi ? range : std::string(i18n::tr("outside")));
                 break;
             }
             case ExpectKind::Process: {
@@ -786,7 +789,8 @@ std::string Session::explain(size_t e) const {
     const core::EventRecord& ev = event(e);
     if (EventKind(ev.kind) == EventKind::Operation) {
         const Step& s = m_scenario.steps[ev.args[0]];
-        return s.say.empty() ? fmt::format("Step {}: {}.", ev.args[0] + 1, op_name(s.op)) : s.say;
+        return s.say.empty() ? trf("Step {number}: {op}.", "number"_a = ev.args[0] + 1, "op"_a = op_name(s.op))
+                             : localized(s.say, s.say_tr, std::string(i18n::language()));
     }
     return mm::describe_event(ev, [&](uint16_t space) { return m_machine->space_name(space); },
                               &m_machine->mm().strings());

@@ -5,11 +5,17 @@
 
 #include <fmt/format.h>
 
+#include "i18n/I18n.h"
 #include "mm/SoftwarePte.h"
 #include "sim/JsonWriter.h"
 #include "sim/Report.h"
 
 namespace pagelab::sim {
+
+using namespace fmt::literals;
+using i18n::tr;
+using i18n::trf;
+using i18n::trfn;
 
 namespace {
 
@@ -229,9 +235,10 @@ std::string describe_change(const os::Machine& m, const core::Change& c) {
 }
 
 std::string describe_machine(const mm::MachineConfig& c) {
-    return fmt::format("{}, {} frames, pagefile {} pages, policy {}, {}", mm::personality_name(c.personality), c.frames,
-                       c.pagefile_pages, mm::policy_name(c.policy),
-                       c.tlb_entries ? fmt::format("TLB of {} entries", c.tlb_entries) : std::string("no TLB"));
+    // The words are the catalogue's (English in the golden traces, which never set a language).
+    return trf("{personality}, {frames} frames, pagefile {pagefile} pages, policy {policy}, {tlb}", "personality"_a = mm::personality_name(c.personality),
+               "frames"_a = c.frames, "pagefile"_a = c.pagefile_pages, "policy"_a = mm::policy_name(c.policy),
+               "tlb"_a = c.tlb_entries ? trf("TLB of {entries} entries", "entries"_a = c.tlb_entries) : std::string(tr("no TLB")));
 }
 
 std::string describe_step(const Step& s) {
@@ -271,17 +278,36 @@ std::string describe_step(const Step& s) {
     return out;
 }
 
+namespace {
+// A fault kind as the transcript names it; the scenario keyword (demand-zero, soft...) is the English.
+const char* fault_text(mm::FaultKind k) {
+    switch (k) {
+        case mm::FaultKind::DemandZero: return tr("demand-zero");
+        case mm::FaultKind::ImageRead: return tr("image-read");
+        case mm::FaultKind::FileRead: return tr("file-read");
+        case mm::FaultKind::PagefileRead: return tr("pagefile-read");
+        case mm::FaultKind::Soft: return tr("soft");
+        case mm::FaultKind::CopyOnWrite: return tr("copy-on-write");
+        case mm::FaultKind::AccessViolation: return tr("access-violation");
+        case mm::FaultKind::GuardPage: return tr("guard-page");
+        case mm::FaultKind::DirtyBit: return tr("dirty-bit");
+        case mm::FaultKind::None: break;
+    }
+    return mm::fault_kind_name(k);
+}
+}  // namespace
+
 std::string describe_result(const Step& s, const StepResult& r) {
     if (s.op == Op::Pause) return "";
-    std::string out = r.ok ? "ok" : r.error == mm::Error::Success ? std::string("failed") : fmt::format("failed: {}", mm::error_name(r.error));
-    if (r.ok && r.error != mm::Error::Success) out += fmt::format(" (GetLastError {})", mm::error_name(r.error));
+    std::string out = r.ok ? tr("ok") : r.error == mm::Error::Success ? std::string(tr("failed")) : trf("failed: {error}", "error"_a = mm::error_name(r.error));
+    if (r.ok && r.error != mm::Error::Success) out += trf(" (GetLastError {error})", "error"_a = mm::error_name(r.error));
     if (r.ok && r.data) {
         std::string text;
         for (char ch : *r.data) text += (ch >= 0x20 && ch < 0x7F) ? std::string(1, ch) : fmt::format("\\x{:02X}", uint8_t(ch));
-        out += fmt::format(", read {} byte{}: \"{}\"", r.data->size(), r.data->size() == 1 ? "" : "s", text);
+        out += trfn(", read {count} byte: \"{text}\"", ", read {count} bytes: \"{text}\"", r.data->size(), "count"_a = r.data->size(), "text"_a = text);
     } else if (r.ok && r.has_value) {
-        if (s.op == Op::VirtualProtect) out += fmt::format(", returns {} (old protection)", mm::protection_name(r.value));
-        else out += fmt::format(", returns 0x{:08X}", r.value);
+        if (s.op == Op::VirtualProtect) out += trf(", returns {protection} (old protection)", "protection"_a = mm::protection_name(r.value));
+        else out += trf(", returns 0x{value:08X}", "value"_a = r.value);
     }
     if (r.query) {
         const auto& q = *r.query;
@@ -294,8 +320,8 @@ std::string describe_result(const Step& s, const StepResult& r) {
     if (r.faults) {
         std::string f;
         for (int k = 1; k <= int(mm::kLastFaultKind); ++k)
-            if (r.faults & (1u << k)) f += (f.empty() ? "" : ", ") + std::string(mm::fault_kind_name(mm::FaultKind(k)));
-        out += ", faults: " + f;
+            if (r.faults & (1u << k)) f += (f.empty() ? "" : ", ") + std::string(fault_text(mm::FaultKind(k)));
+        out += trf(", faults: {faults}", "faults"_a = f);
     }
     if (!r.note.empty()) out += " (" + r.note + ")";
     return out;

@@ -150,10 +150,13 @@ private:
         for (const CheckResult& c : r.checks) {
             if (c.passed && (m_quiet || m_detail == Detail::Story)) continue;
             if (c.passed) {
-                m_out << fmt::format("  ok   {} = {}\n", c.what, c.actual);
+                m_out << "  " << i18n::tr("ok") << fmt::format("   {} = {}\n", c.what, c.actual);
             } else {
-                m_out << fmt::format("{}:{}:{}: step {}: expectation {} failed: expected {}, got {}\n", sc.path, c.expectation->loc.line,
-                                     c.expectation->loc.column, i + 1, c.what, c.expected, c.actual);
+                // FILE:LINE:COL: stays as it is (editors jump to it); the words after it are translated.
+                m_out << fmt::format("{}:{}:{}: ", sc.path, c.expectation->loc.line, c.expectation->loc.column)
+                      << trf("step {number}: expectation {what} failed: expected {expected}, got {actual}", "number"_a = i + 1, "what"_a = c.what,
+                             "expected"_a = c.expected, "actual"_a = c.actual)
+                      << "\n";
             }
         }
         if (!r.passed()) ++failed;

@@ -154,13 +154,13 @@ void App::after_load() {
     m_derived.invalidate();
     m_change_text.clear();
     m_state.running = false;
-    m_state.space = 0xFFFF;
+    m_state.space = mm::kNoSpace;
     m_state.entry_selected = false;
     m_state.frame.reset();
     m_state.frame_window_open = false;
     m_state.pde_index = 0;
     m_state.pte_index = 0;
-    m_state.compare_left = m_state.compare_right = 0xFFFF;
+    m_state.compare_left = m_state.compare_right = mm::kNoSpace;
     m_state.strip = ZoomView{};
     m_state.frame_map = MapView{};
     m_state.slot_map = MapView{};
@@ -242,20 +242,6 @@ void App::seek_step(size_t steps_done) {
     if (m_session) m_session->seek_step(std::min(steps_done, m_session->step_count()));
 }
 
-namespace {
-std::string describe_breakpoint(const sim::Breakpoint& b) {
-    switch (b.kind) {
-        case sim::BreakKind::Fault:
-            return fmt::format("{} fault{}", b.fault == mm::FaultKind::None ? "any" : mm::fault_kind_name(b.fault),
-                               b.process.empty() ? "" : " in " + b.process);
-        case sim::BreakKind::Process: return "any event of " + b.process;
-        case sim::BreakKind::PteChange: return fmt::format("PTE of 0x{:08X} in {} changes", b.address, b.process);
-        case sim::BreakKind::Label: return "step labelled '" + b.label + "'";
-    }
-    return "?";
-}
-}  // namespace
-
 void App::run_to_breakpoint() {
     if (!m_session) return;
     set_running(false);
@@ -276,7 +262,7 @@ void App::run_to_breakpoint() {
                 for (const auto& b : m_state.breakpoints)
                     if (m_session->matches(b, e)) {
                         m_session->seek_event(e + 1);
-                        m_state.status = fmt::format("Breakpoint hit at event {} ({}): {}", e, describe_breakpoint(b), m_session->explain(e));
+                        m_state.status = fmt::format("Breakpoint hit at event {} ({}): {}", e, sim::describe(b), m_session->explain(e));
                         return;
                     }
             }
@@ -291,7 +277,7 @@ void App::run_to_breakpoint() {
         for (const auto& b : m_state.breakpoints)
             if (which.empty()) {
                 m_session->seek_event(e);
-                if (m_session->matches(b, e)) which = describe_breakpoint(b);
+                if (m_session->matches(b, e)) which = sim::describe(b);
                 m_session->seek_event(e + 1);
             }
         m_state.status = fmt::format("Breakpoint hit at event {} ({}): {}", e + 1, which, m_session->explain(e));
@@ -318,7 +304,7 @@ bool App::advance(bool single_event) {
             for (const auto& b : m_state.breakpoints) {
                 if (s.matches(b, e)) {
                     s.seek_event(e + 1);
-                    m_state.status = fmt::format("Breakpoint hit at event {} ({}).", e + 1, describe_breakpoint(b));
+                    m_state.status = fmt::format("Breakpoint hit at event {} ({}).", e + 1, sim::describe(b));
                     return false;
                 }
             }
@@ -557,7 +543,7 @@ void App::rebuild_fonts_if_needed() {
     if (m_built_font_size == m_state.font_size_pending) return;
     m_state.font_size = m_state.font_size_pending;
     m_fonts = build_fonts(m_state.font_size);
-    resolve_icons(m_fonts);
+    m_icons = resolve_icons(m_fonts);
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
     m_built_font_size = m_state.font_size;
@@ -654,20 +640,20 @@ void App::begin_frame_state() {
         m_last_cursor = m_session->cursor();
         const Derived& d = derived();
         const auto& procs = machine().processes();
-        if (m_state.space == 0xFFFF || m_state.space >= mm().spaces().size() || !mm().space(m_state.space).alive()) {
-            m_state.space = 0xFFFF;
+        if (m_state.space == mm::kNoSpace || m_state.space >= mm().spaces().size() || !mm().space(m_state.space).alive()) {
+            m_state.space = mm::kNoSpace;
             for (const os::Process& p : procs)
                 if (mm().space(p.space).alive()) {
                     m_state.space = p.space;
                     break;
                 }
         }
-        if (m_state.follow_access && d.last_access() && d.last_access_in_changes()) {
+        if (!m_state.pinned && d.last_access() && d.last_access_in_changes()) {
             const LastAccess& a = *d.last_access();
             if (a.space < mm().spaces().size() && mm().space(a.space).alive()) select_page(a.space, a.va);
         }
-        if (m_state.compare_left == 0xFFFF && procs.size() >= 1) m_state.compare_left = procs[0].space;
-        if (m_state.compare_right == 0xFFFF && procs.size() >= 2) m_state.compare_right = procs[1].space;
+        if (m_state.compare_left == mm::kNoSpace && procs.size() >= 1) m_state.compare_left = procs[0].space;
+        if (m_state.compare_right == mm::kNoSpace && procs.size() >= 2) m_state.compare_right = procs[1].space;
     }
 }
 

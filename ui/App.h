@@ -97,6 +97,7 @@ public:
     // --- UI state ----------------------------------------------------------------------------
     UiState& state() { return m_state; }
     const Fonts& fonts() const { return m_fonts; }
+    const Icons& icons() const { return m_icons; }  // symbols the fonts have (ASCII without DejaVu)
     const Palette& colours() const { return palette(m_state.high_contrast); }
     Probe& probe() { return m_probe; }
     GlTexture& texture(TextureId id) { return m_textures[size_t(id)]; }
@@ -187,6 +188,7 @@ private:
     std::map<size_t, std::vector<std::string>> m_change_text;
     UiState m_state;
     Fonts m_fonts;
+    Icons m_icons;
     float m_built_font_size = 0;
     bool m_built_high_contrast = false;
     bool m_style_applied = false;

@@ -53,7 +53,7 @@ struct ChangeSet {
 struct Mapping {
     enum class Kind : uint8_t { Pte, TransitionPte, Pde, Directory, Prototype };
     Kind kind = Kind::Pte;
-    uint16_t space = 0;     // 0xFFFF for a prototype PTE (it belongs to the section, not a process)
+    uint16_t space = 0;     // mm::kNoSpace for a prototype PTE (it belongs to the section, not a process)
     uint32_t va = 0;        // the page (Pte), the 4 MB range (Pde), 0 (Directory), the index (Prototype)
     uint32_t entry_pa = 0;  // physical address of the entry (or CR3)
     uint32_t entry = 0;     // its value

@@ -195,7 +195,7 @@ const std::vector<std::string>& App::change_lines(size_t event) {
 }
 
 const Derived& App::derived() {
-    if (m_session) m_derived.refresh(*m_session, m_state.granularity == Granularity::Event);
+    if (m_session) m_derived.refresh(*m_session, m_state.granularity == Granularity::Event || m_state.moved_by_event);
     return m_derived;
 }
 
@@ -204,12 +204,14 @@ const Derived& App::derived() {
 
 void App::reset() {
     if (!m_session) return;
+    m_state.moved_by_event = false;
     m_session->reset();
     m_state.status = "Reset to the start.";
 }
 
 void App::step_operation(int direction) {
     if (!m_session) return;
+    m_state.moved_by_event = false;
     if (direction > 0 && stop_at_question()) return;
     if (direction > 0 ? !m_session->step_forward() : !m_session->step_back())
         m_state.status = direction > 0 ? "At the end of the lesson." : "At the start.";
@@ -219,6 +221,7 @@ void App::step_operation(int direction) {
 
 void App::step_event(int direction) {
     if (!m_session) return;
+    m_state.moved_by_event = true;
     if (direction > 0 && stop_at_question()) return;
     if (direction > 0 ? !m_session->step_event_forward() : !m_session->step_event_back())
         m_state.status = direction > 0 ? "At the end of the lesson." : "At the start.";
@@ -239,6 +242,7 @@ void App::seek_event(size_t cursor) {
 }
 
 void App::seek_step(size_t steps_done) {
+    m_state.moved_by_event = false;
     if (m_session) m_session->seek_step(std::min(steps_done, m_session->step_count()));
 }
 
@@ -634,11 +638,10 @@ void App::begin_frame_state() {
             }
     }
 
-    // Follow the access: a move of the cursor selects the page the current step touched.
+    // Follow the story: a move of the cursor selects what the current step (or event) touched.
     if (m_session && (m_session.get() != m_last_session || m_session->cursor() != m_last_cursor)) {
         m_last_session = m_session.get();
         m_last_cursor = m_session->cursor();
-        const Derived& d = derived();
         const auto& procs = machine().processes();
         if (m_state.space == mm::kNoSpace || m_state.space >= mm().spaces().size() || !mm().space(m_state.space).alive()) {
             m_state.space = mm::kNoSpace;
@@ -648,10 +651,7 @@ void App::begin_frame_state() {
                     break;
                 }
         }
-        if (!m_state.pinned && d.last_access() && d.last_access_in_changes()) {
-            const LastAccess& a = *d.last_access();
-            if (a.space < mm().spaces().size() && mm().space(a.space).alive()) select_page(a.space, a.va);
-        }
+        if (!m_state.pinned) follow_story();
         if (m_state.compare_left == mm::kNoSpace && procs.size() >= 1) m_state.compare_left = procs[0].space;
         if (m_state.compare_right == mm::kNoSpace && procs.size() >= 2) m_state.compare_right = procs[1].space;
     }
@@ -806,6 +806,10 @@ int App::run() {
         m_options.width = test->width;
         m_options.height = test->height;
         m_state.quiz = test->quiz;
+        if (test->classroom) {
+            m_state.classroom = true;
+            m_state.font_size = m_state.font_size_pending = 22.0f;
+        }
         m_test = std::make_unique<TestDriver>(test->name);
         m_test->wait(3);  // widgets record their rectangles once drawn; modals settle their size
         test->script(*m_test);

@@ -151,6 +151,7 @@ bool Derived::refresh(sim::Session& s, bool single_event) {
     else if (single_event) m_first_event = cursor - 1;
     else m_first_event = s.first_event_of_step(s.current_step());
     m_changes = collect_changes(s, m_first_event, cursor);
+    m_touched = sim::touched(s, m_first_event, cursor);
     if (moved_only) return true;  // only the granularity changed
     find_last_access(s);
     if (!tables_changed) return true;

@@ -73,9 +73,15 @@ struct UiState {
     bool pinned = false;            // the selection stays; unpinned, each move selects what it touched
     bool whole_tables = false;      // the grids show all 1024 entries even when cells get small
     bool walk_selected = false;     // the walk shows the selected page, not the last access
+    // What the story focuses on besides the selected entry (set by App::follow_story): the region
+    // of the step's page (the region table highlights it and scrolls to it) and the slot it used.
+    std::optional<std::pair<uint16_t, uint32_t>> region_focus;  // (space, VAD base)
+    std::optional<uint32_t> slot_focus;
+    uint64_t story_moves = 0;       // bumped by each follow_story: panels scroll once per move
 
     // Stepping.
     Granularity granularity = Granularity::Operation;
+    bool moved_by_event = false;  // the last move was one event (Shift+arrow): it is "what changed now"
     bool running = false;
     float run_rate = 2.0f;  // moves per second while running
     double run_clock = 0.0;

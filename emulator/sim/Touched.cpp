@@ -127,6 +127,7 @@ Touched touched(Session& s, size_t first, size_t end) {
                 t.va = a->va;
                 t.va_space = ev.space;
                 t.va_is_access = a->access;
+                t.va_event = e;
             }
             if (EventKind(ev.kind) == EventKind::Cr3Loaded) t.tlb.flushed = t.tlb.flushed || !m.tlb().empty();
         },
@@ -136,7 +137,7 @@ Touched touched(Session& s, size_t first, size_t end) {
                     if (c.field == 4 && (c.target & 3u) == 0) {
                         if (const auto where = locate_entry(m, c.target)) {
                             auto it = std::find_if(t.entries.begin(), t.entries.end(), [&](const TouchedEntry& x) { return x.pa == c.target; });
-                            if (it == t.entries.end()) t.entries.push_back(TouchedEntry{*where, c.target, c.before, c.after});
+                            if (it == t.entries.end()) t.entries.push_back(TouchedEntry{*where, c.target, c.before, c.after, event});
                             else it->after = c.after;
                             break;
                         }

@@ -34,6 +34,7 @@ struct TouchedEntry {
     EntryLocation where;
     uint32_t pa = 0;
     uint32_t before = 0, after = 0;  // before the first write in the range, after the last
+    size_t event = 0;                // the event that wrote it first
     bool is_pde() const { return where.kind == EntryLocation::Kind::Pde; }
 };
 
@@ -50,6 +51,7 @@ struct Touched {
     std::optional<uint32_t> va;         // the address the last event with one is about
     uint16_t va_space = mm::kNoSpace;   // ... and its space
     bool va_is_access = false;          // that event is an access (a read, write, fetch or its fault)
+    size_t va_event = 0;                // the event with that address
     std::optional<uint16_t> switched_to;  // the CPU switched to this space (CR3 loaded)
     std::vector<TouchedEntry> entries;  // PDEs and PTEs written, in the order first written
     std::vector<uint32_t> frames;       // frames taken, filled or freed (their database entry changed), in order

@@ -228,6 +228,9 @@ void table_grid(App& app, const mm::AddressSpace& sp, const GridsLayout& g, uint
     app.probe().rect("pt.grid", r.rect);
     app.probe().value("pt.cell", fmt::format("{}", r.cell));
     app.probe().value("pt.window", fmt::format("{},{},{},{}", r.window.col0, r.window.row0, r.window.cols, r.window.rows));
+    // The selected PTE as drawn: its process and page, when the grid shows its cell.
+    if (selected_here && r.window.contains(st.pte_index))
+        app.probe().value("pt.selected", fmt::format("{} {:08X}", app.machine().space_name(sp.id()), (pd << 22) | (st.pte_index << 12)));
     if (r.clicked) app.select_page(sp.id(), (pd << 22) | (*r.clicked << 12));
     if (r.hovered) pte_tooltip(app, sp.id(), table_frame, pd, *r.hovered);
 }

@@ -22,6 +22,8 @@ set(PAGELAB_UI_TESTS
   strip-nt-classroom
   strip-95
   strip-95-classroom
+  regions-15
+  regions-26-classroom
 )
 set(PAGELAB_UI_RUN ${CMAKE_CURRENT_SOURCE_DIR}/ui/run_ui_test.sh)
 foreach(t ${PAGELAB_UI_TESTS})

@@ -85,5 +85,7 @@ inline std::string colour_is(App& app, ImVec2 p, ImU32 expected, const std::stri
 void story_15(TestDriver& t);
 void strip_nt(TestDriver& t);
 void strip_95(TestDriver& t);
+void regions_15(TestDriver& t);
+void regions_26(TestDriver& t);
 
 }  // namespace pagelab::ui

@@ -707,6 +707,10 @@ const std::vector<UiTest>& ui_tests() {
          1280, 800, strip_95},
         {"strip-95-classroom", "the same at 1920x1080 in classroom mode", "scenarios/26-second-instance-win95.yaml", 1920, 1080, strip_95,
          false, true},
+        {"regions-15", "the region table shows its rows (not two), no cell wider than its column, the row of each step's page "
+                       "highlighted and in view; the splitter sizes it", "scenarios/15-create-process-appinst.yaml", 1280, 800, regions_15},
+        {"regions-26-classroom", "the same for lesson 26 (Windows 95) at 1920x1080 in classroom mode", "scenarios/26-second-instance-win95.yaml",
+         1920, 1080, regions_26, false, true},
         {"course-picker", "the lesson picker lists the course's chapters and lessons in order with goals and prerequisites, "
                           "then other scenarios; a click opens a lesson; a broken index falls back to file names",
          "scenarios/01-demand-zero.yaml", 1280, 800, course_picker},

@@ -86,6 +86,8 @@ void story_15(TestDriver& t);
 void strip_nt(TestDriver& t);
 void strip_95(TestDriver& t);
 void regions_15(TestDriver& t);
+void story_lessons_nt(TestDriver& t);
+void story_lessons_95(TestDriver& t);
 void regions_26(TestDriver& t);
 
 }  // namespace pagelab::ui

@@ -711,6 +711,10 @@ const std::vector<UiTest>& ui_tests() {
                        "highlighted and in view; the splitter sizes it", "scenarios/15-create-process-appinst.yaml", 1280, 800, regions_15},
         {"regions-26-classroom", "the same for lesson 26 (Windows 95) at 1920x1080 in classroom mode", "scenarios/26-second-instance-win95.yaml",
          1920, 1080, regions_26, false, true},
+        {"story-lessons-nt", "the CreateProcess lessons (16-25) and 13, 28, 34 step by step: the page tables are on a table, the step's "
+                             "last access selected", "scenarios/15-create-process-appinst.yaml", 1280, 800, story_lessons_nt},
+        {"story-lessons-95-classroom", "the Windows 95 lessons the same way, at 1920x1080 in classroom mode",
+         "scenarios/26-second-instance-win95.yaml", 1920, 1080, story_lessons_95, false, true},
         {"course-picker", "the lesson picker lists the course's chapters and lessons in order with goals and prerequisites, "
                           "then other scenarios; a click opens a lesson; a broken index falls back to file names",
          "scenarios/01-demand-zero.yaml", 1280, 800, course_picker},

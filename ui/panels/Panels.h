@@ -41,6 +41,7 @@ void draw_page_tables_panel(App& app);
 void draw_compare_panel(App& app);
 void draw_entry_decoder_panel(App& app);
 void draw_walk_panel(App& app);
+void draw_tlb_panel(App& app);
 void draw_physical_panel(App& app);
 void draw_frame_window(App& app);
 void draw_pagefile_panel(App& app);

@@ -71,6 +71,9 @@ std::string view_text(App& app, unsigned mapping, unsigned offset_page, unsigned
 // Shared by several panels: a row of buttons choosing the selected process. Returns false
 // (and says so) when no process exists at the cursor.
 bool process_selector(App& app, const char* id);
+// What a panel says when no process has an address space: none exists yet, or "A failed
+// (CreateProcess did not complete): no address space to show (see Objects)."
+std::string no_address_space_text(App& app);
 float process_selector_width(App& app);
 // The selector on the panel's tab row when it fits there, else on its own line.
 bool process_selector_in_tab_row(App& app, const char* id, float extra_width = 0,

@@ -146,4 +146,19 @@ void tlb_story(TestDriver& t) {
     });
 }
 
+// Lesson 20: after A's CreateProcess fails, the middle panels say A failed, not that no process
+// exists; at the end (B exited too) they name both.
+void failed_process(TestDriver& t) {
+    t.key(GLFW_KEY_RIGHT);
+    t.key(GLFW_KEY_RIGHT);
+    t.check("after step 2 the address-space panel says A failed", [](App& app) {
+        return expect_contains(probe(app, "as.none"), "A failed", "the address-space panel");
+    });
+    t.key(GLFW_KEY_END);
+    t.check("at the end it names A failed and B exited", [](App& app) {
+        if (auto e = expect_contains(probe(app, "as.none"), "A failed", "the address-space panel"); !e.empty()) return e;
+        return expect_contains(probe(app, "as.none"), "B exited", "the address-space panel");
+    });
+}
+
 }  // namespace pagelab::ui

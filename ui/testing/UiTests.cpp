@@ -718,6 +718,8 @@ const std::vector<UiTest>& ui_tests() {
         {"tlb-02", "lesson 02: the TLB panel comes to the front and tells miss, hit (entry) and flush as drawn; the walk says "
                    "'TLB hit: no walk'; after the switch the panels show B", "scenarios/02-tlb-and-cr3-switch.yaml", 1280, 800, tlb_story},
         {"tlb-02-classroom", "the same at 1920x1080 in classroom mode", "scenarios/02-tlb-and-cr3-switch.yaml", 1920, 1080, tlb_story, false, true},
+        {"failed-process", "lesson 20: once A's CreateProcess failed the panels say so, not 'no process exists'",
+         "scenarios/20-fixed-dll-createprocess-fails.yaml", 1280, 800, failed_process},
         {"course-picker", "the lesson picker lists the course's chapters and lessons in order with goals and prerequisites, "
                           "then other scenarios; a click opens a lesson; a broken index falls back to file names",
          "scenarios/01-demand-zero.yaml", 1280, 800, course_picker},

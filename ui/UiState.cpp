@@ -21,6 +21,7 @@ const char* panel_title(PanelId id) {
         case PanelId::Physical: return "Physical memory";
         case PanelId::Pagefile: return "Pagefile & commit";
         case PanelId::Counters: return "Counters";
+        case PanelId::Tlb: return "TLB";
         case PanelId::Count_: break;
     }
     return "?";

@@ -27,6 +27,9 @@ set(PAGELAB_UI_TESTS
   regions-26-classroom
   story-lessons-nt
   story-lessons-95-classroom
+  tlb-02
+  tlb-02-classroom
+  failed-process
 )
 set(PAGELAB_UI_RUN ${CMAKE_CURRENT_SOURCE_DIR}/ui/run_ui_test.sh)
 foreach(t ${PAGELAB_UI_TESTS})

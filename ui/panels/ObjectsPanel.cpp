@@ -424,41 +424,6 @@ void handles_tables(App& app) {
     if (!any) ImGui::TextDisabled("No process holds a handle at this point of the lesson.");
 }
 
-void tlb_table(App& app) {
-    const x86::Tlb& tlb = app.mm().tlb();
-    if (tlb.size() == 0) {
-        ImGui::TextDisabled("This machine has no TLB (tlb: 0): every access walks the tables.");
-        return;
-    }
-    ImGui::Text("%u entries, next victim %u", tlb.size(), tlb.next_victim());
-    if (!ImGui::BeginTable("##tlb", 5, kTable)) return;
-    ImGui::TableSetupColumn("#");
-    ImGui::TableSetupColumn("Page");
-    ImGui::TableSetupColumn("Frame");
-    ImGui::TableSetupColumn("Rights");
-    ImGui::TableSetupColumn("Dirty");
-    ImGui::TableHeadersRow();
-    for (uint32_t i = 0; i < tlb.size(); ++i) {
-        const x86::TlbEntry& e = tlb.entries()[i];
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        ImGui::Text("%u", i);
-        ImGui::TableNextColumn();
-        if (!e.valid) {
-            ImGui::TextDisabled("empty");
-            continue;
-        }
-        ImGui::Text("%08X", e.vpn << 12);
-        ImGui::TableNextColumn();
-        ImGui::Text("0x%X", e.frame);
-        ImGui::TableNextColumn();
-        ImGui::Text("%s %s", e.user ? "U" : "K", e.writable ? "W" : "R");
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(e.dirty ? "yes" : "no");
-    }
-    ImGui::EndTable();
-}
-
 }  // namespace
 
 void draw_objects_panel(App& app) {
@@ -487,7 +452,6 @@ void draw_objects_panel(App& app) {
     for (const mm::DataSection& ds : m.data_sections()) live_sections += ds.alive;
     if (ImGui::CollapsingHeader(fmt::format("File mapping objects ({})###mappings", live_mappings).c_str(), used)) mappings_table(app);
     if (ImGui::CollapsingHeader(fmt::format("Data sections ({})###dsections", live_sections).c_str(), used)) data_sections_table(app);
-    if (ImGui::CollapsingHeader("TLB")) tlb_table(app);
 }
 
 }  // namespace pagelab::ui

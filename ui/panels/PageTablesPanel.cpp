@@ -265,6 +265,7 @@ void title_line(App& app, const mm::AddressSpace& sp, const GridsLayout& g, uint
     ImGui::PushFont(app.fonts().bold);
     ImGui::TextUnformatted("Page directory");
     ImGui::PopFont();
+    app.probe().value("pt.process", app.machine().space_name(sp.id()));
     const std::string pd_note = fmt::format("frame 0x{:X}", sp.page_directory());
     if (ImGui::GetItemRectSize().x + style.ItemSpacing.x + ImGui::CalcTextSize(pd_note.c_str()).x < g.grid_w) {
         ImGui::SameLine();

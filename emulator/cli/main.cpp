@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include "cli/CourseCommands.h"
+#include "cli/DiffCommand.h"
 #include "cli/ReplayCommand.h"
 #include "io/SafeWrite.h"
 #include "cli/ScenarioCommands.h"
@@ -20,6 +21,7 @@ int main(int argc, char** argv) {
     pagelab::cli::add_replay_command(app, exit_code);
     pagelab::cli::add_scenario_commands(app, exit_code);
     pagelab::cli::add_course_commands(app, exit_code);
+    pagelab::cli::add_diff_command(app, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

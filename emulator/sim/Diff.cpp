@@ -1207,8 +1207,11 @@ std::string frame_facts_text(const Session& s, const FrameFacts& f) {
     std::string out = fmt::format("{} {}", mm::frame_state_name(f.state), mm::frame_use_name(f.use));
     if (f.owner != 0xFFFF) out += " of " + owner_text(s, f.owner);
     out += fmt::format(", share {}", f.share_count);
-    if (f.pte_address) {
-        if (is_section_use(f.use)) out += fmt::format(", prototype #{}", f.pte_address);
+    if (f.pte_address || is_section_use(f.use)) {
+        if (is_section_use(f.use) && mm::MemoryManager::is_data_proto(f.pte_address))
+            out += fmt::format(", data section {} page {}", mm::MemoryManager::data_proto_section(f.pte_address),
+                               mm::MemoryManager::data_proto_page(f.pte_address));
+        else if (is_section_use(f.use)) out += fmt::format(", image prototype #{}", f.pte_address);
         else out += fmt::format(", pte {:08X}", f.pte_address);
     }
     if (f.original_pte) out += fmt::format(", restore {:08X}", f.original_pte);

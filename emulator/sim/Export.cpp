@@ -391,8 +391,10 @@ std::string windbg_pfn(const os::Machine& m, uint32_t frame) {
     std::string out = fmt::format("    PFN {:08X} at address {:08X}\n", frame, 0x81000000u + frame * 0x18u);
     out += fmt::format("    flink       {:08X}  blink / share count {:08X}  pteaddress {:08X}\n", flink, blink, pte_address);
     out += fmt::format("    reference count {:04X}                                 color 0\n", active ? 1 : 0);
-    out += fmt::format("    restore pte {:08X}  containing page        {:06X}  {:<11}{}\n", e.original_pte, containing,
-                       mm::frame_state_name(e.state), modified ? "M" : "");
+    std::string last = fmt::format("    restore pte {:08X}  containing page        {:06X}  {:<11}{}", e.original_pte, containing,
+                                   mm::frame_state_name(e.state), modified ? "M" : "");
+    while (last.back() == ' ') last.pop_back();
+    out += last + "\n";
     if (modified) out += "    Modified\n";
     return out;
 }

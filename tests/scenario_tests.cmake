@@ -82,7 +82,7 @@ add_test(NAME "cli: diff refuses an unknown label"
                  -P ${PAGELAB_EXPECT_OUTPUT})
 add_test(NAME "cli: diff refuses --from after --to"
          COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:pagelab>;diff;${PAGELAB_DIFF_LESSON};--from;first swap;--to;3" -DCODE=2
-                 "-DCONTAINS=pagelab: error: --from first swap (step 8 (first swap)) comes after --to 3 (step 3): give the earlier moment first"
+                 "-DCONTAINS=pagelab: error: --from first swap comes after --to 3 (step 8 is later than step 3): give the earlier moment first"
                  -P ${PAGELAB_EXPECT_OUTPUT})
 add_test(NAME "cli: diff refuses a step or event out of range"
          COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:pagelab>;diff;${PAGELAB_DIFF_LESSON};--from;0;--to;99" -DCODE=2

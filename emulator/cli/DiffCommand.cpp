@@ -46,8 +46,8 @@ void add_diff_command(CLI::App& app, int& exit_code) {
             return;
         }
         if (*a > *b) {
-            std::cerr << fmt::format("pagelab: error: --from {} ({}) comes after --to {} ({}): give the earlier moment first\n", *from,
-                                     sim::describe_moment(s, *a), *to, sim::describe_moment(s, *b));
+            std::cerr << fmt::format("pagelab: error: --from {} comes after --to {} ({} is later than {}): give the earlier moment first\n",
+                                     *from, *to, sim::describe_moment(s, *a, false), sim::describe_moment(s, *b, false));
             exit_code = 2;
             return;
         }

@@ -47,7 +47,7 @@ std::variant<size_t, std::string> parse_moment(const Session& s, std::string_vie
     return fmt::format("{}: not a step number, a label of this scenario, event:N, start or end", t);
 }
 
-std::string describe_moment(const Session& s, size_t cursor) {
+std::string describe_moment(const Session& s, size_t cursor, bool with_label) {
     if (cursor == 0) return "the start";
     for (size_t step = 0; step <= s.step_count(); ++step)
         if (s.first_event_of_step(step) == cursor) {
@@ -55,7 +55,7 @@ std::string describe_moment(const Session& s, size_t cursor) {
             size_t last = step;
             while (last < s.step_count() && s.first_event_of_step(last + 1) == cursor) ++last;
             const std::string& label = last > 0 ? s.scenario().steps[last - 1].label : std::string();
-            return label.empty() ? fmt::format("step {}", last) : fmt::format("step {} ({})", last, label);
+            return label.empty() || !with_label ? fmt::format("step {}", last) : fmt::format("step {} ({})", last, label);
         }
     return fmt::format("event {} (in step {})", cursor - 1, s.step_of_event(cursor - 1) + 1);
 }

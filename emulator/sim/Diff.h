@@ -43,8 +43,9 @@ class Session;
 // On failure the error is one sentence naming what was given ("--from 12: the scenario has 10
 // steps"), without the option name (the caller adds it).
 std::variant<size_t, std::string> parse_moment(const Session& s, std::string_view text);
-// "step 3" (a step boundary), "event 17 (in step 4)", "the start".
-std::string describe_moment(const Session& s, size_t cursor);
+// "step 3" (a step boundary), "step 8 (first swap)" (its label, unless with_label is false),
+// "event 17 (in step 4)", "the start".
+std::string describe_moment(const Session& s, size_t cursor, bool with_label = true);
 
 // ----- What a diff lists ---------------------------------------------------------------------
 

@@ -194,7 +194,6 @@ private:
     std::vector<uint64_t> m_keys;  // in the order first put
 };
 
-constexpr uint32_t kFrameFields = 10;  // mm::PfnField values
 uint64_t pfn_key(uint32_t frame, PfnField f) { return uint64_t(frame) * 16 + uint64_t(f); }
 bool diffed_pfn_field(uint8_t f) {
     switch (PfnField(f)) {
@@ -553,6 +552,13 @@ public:
 
     // VADs: the space's own, and the shared arena's (s == kNoSpace).
     const mm::VadMap& vads(uint16_t s) const {
+        static const mm::VadMap none;
+        auto changed = m_o.vads.lower_bound({s, 0});
+        if (changed == m_o.vads.end() || changed->first.first != s) {
+            // No VAD of this set changed between the position and the moment: the machine's own.
+            if (s == mm::kNoSpace) return m_mm.shared_vads();
+            return s < m_mm.spaces().size() ? m_mm.space(s).vads() : none;
+        }
         auto it = m_vads.find(s);
         if (it != m_vads.end()) return it->second;
         mm::VadMap map;

@@ -97,6 +97,7 @@ public:
     // --- UI state ----------------------------------------------------------------------------
     UiState& state() { return m_state; }
     const Fonts& fonts() const { return m_fonts; }
+    const Icons& icons() const { return m_icons; }  // symbols the fonts have (ASCII without DejaVu)
     const Palette& colours() const { return palette(m_state.high_contrast); }
     Probe& probe() { return m_probe; }
     GlTexture& texture(TextureId id) { return m_textures[size_t(id)]; }
@@ -143,6 +144,16 @@ public:
     void open_frame(uint32_t frame);
     void raise(PanelId id) { m_state.raise_panel = id; }
     void set_classroom(bool on);
+    // Selects what the current step (or, by event, the last event) touched: its process, the page
+    // it accessed or the PTE it wrote, the frame, the region, the slot (ui/Story.cpp). Unless pinned,
+    // every move of the cursor calls it.
+    void follow_story();
+    struct StoryFocus {
+        uint16_t space = mm::kNoSpace;
+        uint32_t va = 0;
+        bool pde = false;  // the PDE of va, not its PTE
+    };
+    bool alive(uint16_t space) const { return space < mm().spaces().size() && mm().space(space).alive(); }
 
     // --- panel frames --------------------------------------------------------------------------
     // Opens the panel's slot window (with tabs when the slot holds several panels); false when the
@@ -173,6 +184,7 @@ private:
     bool stop_at_question();
     void reveal();  // the move the question held back: the step (or, by event, its first event)
     void after_load();
+    std::optional<StoryFocus> story_so_far();  // the last page the lesson touched before the current move
     void apply_startup_options();
     void rebuild_fonts_if_needed();
     int run_screenshot();
@@ -187,6 +199,7 @@ private:
     std::map<size_t, std::vector<std::string>> m_change_text;
     UiState m_state;
     Fonts m_fonts;
+    Icons m_icons;
     float m_built_font_size = 0;
     bool m_built_high_contrast = false;
     bool m_style_applied = false;

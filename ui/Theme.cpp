@@ -116,8 +116,6 @@ Palette make_high_contrast() {
     return p;
 }
 
-Icons g_icons;
-
 }  // namespace
 
 const Palette& palette(bool high_contrast) {
@@ -127,7 +125,7 @@ const Palette& palette(bool high_contrast) {
 }
 
 ImU32 owner_colour(uint16_t space, bool high_contrast) {
-    if (space == 0xFFFF) return high_contrast ? IM_COL32(190, 130, 60, 255) : IM_COL32(150, 128, 104, 255);
+    if (space == mm::kNoSpace) return high_contrast ? IM_COL32(190, 130, 60, 255) : IM_COL32(150, 128, 104, 255);
     // Hues spaced by the golden angle stay distinct for the first dozen processes.
     const float hue = std::fmod(0.58f + 0.381966f * float(space), 1.0f);
     float r, g, b;
@@ -270,23 +268,22 @@ Fonts build_fonts(float size_px) {
     return f;
 }
 
-const Icons& icons() { return g_icons; }
-
-void resolve_icons(const Fonts& fonts) {
-    g_icons = Icons{};
-    if (!fonts.truetype) return;
+Icons resolve_icons(const Fonts& fonts) {
+    Icons icons;
+    if (!fonts.truetype) return icons;
     auto has = [&](ImWchar c) { return fonts.ui->FindGlyphNoFallback(c) != nullptr; };
-    if (has(0x25B6)) g_icons.play = "\u25B6";
-    if (has(0x2016)) g_icons.pause = "\u2016";
-    if (has(0x25C0)) g_icons.back = "\u25C0";
-    if (has(0x25B6)) g_icons.forward = "\u25B6";
-    if (has(0x25C0) && has(0x2502)) g_icons.reset = "\u2502\u25C0";
-    if (has(0x25B6) && has(0x2502)) g_icons.to_end = "\u25B6\u2502";
-    if (has(0x2714)) g_icons.pass = "\u2714";
-    if (has(0x2718)) g_icons.fail = "\u2718";
-    if (has(0x2022)) g_icons.pending = "\u2022";
-    if (has(0x2192)) g_icons.arrow = "\u2192";
-    if (has(0x21C4)) g_icons.link = "\u21C4";
+    if (has(0x25B6)) icons.play = "\u25B6";
+    if (has(0x2016)) icons.pause = "\u2016";
+    if (has(0x25C0)) icons.back = "\u25C0";
+    if (has(0x25B6)) icons.forward = "\u25B6";
+    if (has(0x25C0) && has(0x2502)) icons.reset = "\u2502\u25C0";
+    if (has(0x25B6) && has(0x2502)) icons.to_end = "\u25B6\u2502";
+    if (has(0x2714)) icons.pass = "\u2714";
+    if (has(0x2718)) icons.fail = "\u2718";
+    if (has(0x2022)) icons.pending = "\u2022";
+    if (has(0x2192)) icons.arrow = "\u2192";
+    if (has(0x21C4)) icons.link = "\u21C4";
+    return icons;
 }
 
 }  // namespace pagelab::ui

@@ -69,7 +69,7 @@ struct Icons {
     const char* arrow = "->";
     const char* link = "=";
 };
-const Icons& icons();
-void resolve_icons(const Fonts& fonts);
+// The icons the fonts can draw (the App keeps them with its fonts).
+Icons resolve_icons(const Fonts& fonts);
 
 }  // namespace pagelab::ui

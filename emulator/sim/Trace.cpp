@@ -8,6 +8,7 @@
 #include "mm/SoftwarePte.h"
 #include "sim/JsonWriter.h"
 #include "sim/Report.h"
+#include "sim/Touched.h"
 
 namespace pagelab::sim {
 
@@ -84,32 +85,26 @@ std::string describe_change(const os::Machine& m, const core::Change& c) {
     auto name = [&](uint32_t space) { return space == 0xFFFF ? std::string("system") : m.space_name(uint16_t(space)); };
     switch (c.store) {
         case core::Store::PhysBytes: {
-            const uint32_t frame = c.target >> 12;
-            const mm::PfnEntry& e = mmgr.pfn()[frame];
-            if (c.field == 4 && e.use == mm::FrameUse::PageDirectory) {
-                const uint32_t pde = c.after;
-                const std::string what = (pde & 1) ? fmt::format("present, page table in frame 0x{:X}, {}", pde >> 12, windbg_flags(pde))
-                                                   : std::string("not present");
-                return fmt::format("PDE {:03X} of {} @ pa {:08X}: {:08X} -> {:08X}  ({})", (c.target & 0xFFF) / 4,
-                                   name(e.owner), c.target, c.before, c.after, what);
-            }
-            if (c.field == 4 && e.use == mm::FrameUse::PageTable && mmgr.shared_table((e.pte_address & 0xFFF) / 4) == frame) {
-                // A win95 shared page table (shared arena, or the compatibility arena below 4 MB): one
-                // PTE for every process.
-                const uint32_t va = mmgr.va_of_pte(c.target);
-                return fmt::format("PTE of {:08X} ({}) @ pa {:08X}: {:08X} -> {:08X}  ({})", va,
-                                   va < 0x00400000u ? "compatibility arena" : "shared arena", c.target, c.before, c.after,
-                                   pte_summary(mmgr, uint32_t(c.after)));
-            }
-            if (c.field == 4 && e.use == mm::FrameUse::PageTable && e.owner == 0xFFFF) {
-                // The system page table shared by every directory (kernel / win95 system arena).
-                const uint32_t base = mmgr.config().personality == mm::Personality::Win95 ? 0xC0000000u : 0x80000000u;
-                return fmt::format("PTE of {:08X} (system) @ pa {:08X}: {:08X} -> {:08X}  ({})", base + ((c.target & 0xFFF) / 4) * 4096,
-                                   c.target, c.before, c.after, pte_summary(mmgr, uint32_t(c.after)));
-            }
-            if (c.field == 4 && e.use == mm::FrameUse::PageTable && e.owner != 0xFFFF) {
-                return fmt::format("PTE of {:08X} ({}) @ pa {:08X}: {:08X} -> {:08X}  ({})", mmgr.va_of_pte(c.target),
-                                   name(e.owner), c.target, c.before, c.after, pte_summary(mmgr, uint32_t(c.after)));
+            if (const auto where = c.field == 4 ? locate_entry(mmgr, c.target) : std::nullopt) {
+                switch (where->kind) {
+                    case EntryLocation::Kind::Pde: {
+                        const uint32_t pde = c.after;
+                        const std::string what = (pde & 1) ? fmt::format("present, page table in frame 0x{:X}, {}", pde >> 12, windbg_flags(pde))
+                                                           : std::string("not present");
+                        return fmt::format("PDE {:03X} of {} @ pa {:08X}: {:08X} -> {:08X}  ({})", where->va >> 22, name(where->space),
+                                           c.target, c.before, c.after, what);
+                    }
+                    case EntryLocation::Kind::SharedPte:
+                        return fmt::format("PTE of {:08X} ({}) @ pa {:08X}: {:08X} -> {:08X}  ({})", where->va,
+                                           where->va < 0x00400000u ? "compatibility arena" : "shared arena", c.target, c.before, c.after,
+                                           pte_summary(mmgr, uint32_t(c.after)));
+                    case EntryLocation::Kind::SystemPte:
+                        return fmt::format("PTE of {:08X} (system) @ pa {:08X}: {:08X} -> {:08X}  ({})", where->va, c.target, c.before,
+                                           c.after, pte_summary(mmgr, uint32_t(c.after)));
+                    case EntryLocation::Kind::Pte:
+                        return fmt::format("PTE of {:08X} ({}) @ pa {:08X}: {:08X} -> {:08X}  ({})", where->va, name(where->space), c.target,
+                                           c.before, c.after, pte_summary(mmgr, uint32_t(c.after)));
+                }
             }
             return fmt::format("memory @ pa {:08X} [{} byte{}]: {:0{}X} -> {:0{}X}", c.target, c.field, c.field == 1 ? "" : "s",
                                c.before, c.field * 2, c.after, c.field * 2);

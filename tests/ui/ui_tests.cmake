@@ -16,6 +16,8 @@ set(PAGELAB_UI_TESTS
   quiz-off
   narrated-group
   course-picker
+  story-15
+  story-15-classroom
 )
 set(PAGELAB_UI_RUN ${CMAKE_CURRENT_SOURCE_DIR}/ui/run_ui_test.sh)
 foreach(t ${PAGELAB_UI_TESTS})

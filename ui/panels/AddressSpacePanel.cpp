@@ -145,14 +145,14 @@ void draw_strip(App& app, uint16_t space) {
             ImGui::Text("region 0x%08X-0x%08X %s %s", v->base(), v->base() + v->size() - 1, mm::vad_type_name(v->type),
                         mm::protection_name(v->allocation_protect).c_str());
             if (v->type == mm::VadType::Mapped) {
-                const uint32_t page = v->offset_page + ((hover_va >> 12) - v->start_vpn);
+                const uint32_t page = v->offset_page + (x86::vpn(hover_va) - v->start_vpn);
                 ImGui::TextDisabled("%s; this page is section page %u", view_text(app, v->mapping, v->offset_page, v->section).c_str(), page);
             }
             if (!v->users.empty()) ImGui::TextDisabled("shared arena: one mapping for every process, %zu using it", v->users.size());
             if (v == &mm::MemoryManager::compat_arena())
                 ImGui::TextDisabled("the system's memory, not protected: one page table (PDE 0) for every process");
         }
-        const auto pc = PageClass(pages[hover_va >> 12]);
+        const auto pc = PageClass(pages[x86::vpn(hover_va)]);
         ImGui::Text("page: %s", page_class_name(pc));
         const auto info = app.mm().pte_info(space, hover_va);
         if (info.table_present) ImGui::TextDisabled("PTE %08X: %s", info.pte, entry_summary(app.session(), info.pte, false).c_str());
@@ -196,7 +196,7 @@ void region_table(App& app, uint16_t space) {
         if (!m.virtual_query(space, uint32_t(va), q).ok || q.region_size == 0) break;
         Row r{q, 0};
         if (q.state != mm::mem::kFree) {
-            for (uint32_t v = q.base_address >> 12; v < (q.base_address + q.region_size) >> 12 && v < pages.size(); ++v)
+            for (uint32_t v = x86::vpn(q.base_address); v < (q.base_address + q.region_size) >> 12 && v < pages.size(); ++v)
                 if (PageClass(pages[v]) == PageClass::Present || PageClass(pages[v]) == PageClass::Transition) ++r.resident;
         }
         rows.push_back(r);
@@ -268,7 +268,7 @@ void region_table(App& app, uint16_t space) {
             ImGui::TableNextColumn();
             if (q.type != mm::mem::kMapped) continue;
             if (const mm::Vad* v = m.vad_at(space, q.base_address); v && v->type == mm::VadType::Mapped) {
-                const uint32_t off = v->offset_page + ((q.base_address >> 12) - v->start_vpn);
+                const uint32_t off = v->offset_page + (x86::vpn(q.base_address) - v->start_vpn);
                 const std::string name = v->mapping < m.mappings().size() && !m.mappings()[v->mapping].name.empty()
                                              ? m.mappings()[v->mapping].name
                                              : fmt::format("#{}", v->mapping);
@@ -284,17 +284,13 @@ void region_table(App& app, uint16_t space) {
 }  // namespace
 
 void draw_address_space_panel(App& app) {
-    if (!app.begin_panel(PanelId::AddressSpace)) return;
-    if (!app.has_session()) {
-        ImGui::TextWrapped("%s", no_session_text());
-        app.end_panel();
-        return;
-    }
+    const PanelScope panel(app, PanelId::AddressSpace);
+    if (!panel) return;
     const float views_w = ImGui::CalcTextSize("All 4 GB").x + ImGui::CalcTextSize("Regions").x +
                           ImGui::GetStyle().FramePadding.x * 4 + ImGui::GetStyle().ItemSpacing.x;
     // Quick views beside the process buttons: all 4 GB, or just the span of the regions.
     if (!process_selector_in_tab_row(app, "as", views_w, [&] {
-            if (app.state().space == 0xFFFF) return;
+            if (app.state().space == mm::kNoSpace) return;
             const auto regions = app.mm().regions(app.state().space);
             if (ImGui::Button("All 4 GB")) app.state().strip.fit(app.state().strip.width_px);
             ImGui::SameLine();
@@ -308,7 +304,6 @@ void draw_address_space_panel(App& app) {
             }
             ImGui::EndDisabled();
         })) {
-        app.end_panel();
         return;
     }
     const uint16_t space = app.state().space;
@@ -345,7 +340,6 @@ void draw_address_space_panel(App& app) {
                     "Wheel zooms, drag pans, double-click shows all 4 GB, click selects a page.");
     }
     region_table(app, space);
-    app.end_panel();
 }
 
 }  // namespace pagelab::ui

@@ -83,6 +83,7 @@ struct UiTest {
     int width = 1280, height = 800;
     std::function<void(TestDriver&)> script;
     bool quiz = false;  // stop at questions (off, so that stepping tests step whatever the lesson asks)
+    bool classroom = false;  // start in classroom mode
 };
 const std::vector<UiTest>& ui_tests();
 const UiTest* find_ui_test(const std::string& name);

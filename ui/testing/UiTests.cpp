@@ -10,70 +10,11 @@
 
 #include "App.h"
 #include "sim/Course.h"
+#include "testing/TestHelpers.h"
 
 namespace pagelab::ui {
 
 namespace {
-
-using Check = TestDriver::Check;
-
-std::string probe(App& app, const std::string& name) {
-    const std::string* v = app.probe().find_value(name);
-    return v ? *v : std::string("<not drawn>");
-}
-
-template <typename A, typename B>
-std::string expect_eq(const A& actual, const B& expected, const std::string& what = "") {
-    if (actual == expected) return {};
-    std::ostringstream o;
-    o << (what.empty() ? "" : what + ": ") << "expected " << expected << ", got " << actual;
-    return o.str();
-}
-
-std::string expect_contains(const std::string& text, const std::string& part, const std::string& what) {
-    if (text.find(part) != std::string::npos) return {};
-    return fmt::format("{}: expected to contain '{}', got '{}'", what, part, text);
-}
-
-// The centre of entry i of a 32 x 32 grid recorded as `grid` (fraction inside the cell).
-TestDriver::Where grid_cell(const std::string& grid, uint32_t i, float fx = 0.5f, float fy = 0.5f) {
-    return [grid, i, fx, fy](App& app) -> std::optional<ImVec2> {
-        const ImRect* r = app.probe().find_rect(grid);
-        if (!r) return std::nullopt;
-        const float cell = r->GetWidth() / 32.0f;
-        return ImVec2(r->Min.x + (float(i % 32) + fx) * cell, r->Min.y + (float(i / 32) + fy) * cell);
-    };
-}
-
-// The centre of frame f in the physical-memory map, from the geometry the panel recorded.
-TestDriver::Where frame_cell(std::function<uint32_t(App&)> frame) {
-    return [frame](App& app) -> std::optional<ImVec2> {
-        const std::string shape = probe(app, "frames.shape"), origin = probe(app, "frames.origin"), pitch = probe(app, "frames.pitch");
-        int cols = 0, rows = 0;
-        float ox = 0, oy = 0, p = 0;
-        if (std::sscanf(shape.c_str(), "%dx%d", &cols, &rows) != 2 || std::sscanf(origin.c_str(), "%f,%f", &ox, &oy) != 2 ||
-            std::sscanf(pitch.c_str(), "%f", &p) != 1 || cols <= 0)
-            return std::nullopt;
-        const uint32_t f = frame(app);
-        return ImVec2(ox + (float(f % uint32_t(cols)) + 0.5f) * p, oy + (float(f / uint32_t(cols)) + 0.5f) * p);
-    };
-}
-
-uint32_t buf_frame(App& app, uint32_t va) {
-    const os::Process* a = app.machine().find_process("A");
-    if (!a) return 0;
-    return sim::resident_frame(app.machine(), a->space, va).value_or(0);
-}
-
-std::string colour_is(App& app, ImVec2 p, ImU32 expected, const std::string& what) {
-    const ImU32 got = app.pixel_at(p);
-    auto ch = [](ImU32 c, int s) { return int((c >> s) & 0xFF); };
-    for (int s : {0, 8, 16})
-        if (std::abs(ch(got, s) - ch(expected, s)) > 3)
-            return fmt::format("{}: pixel at ({:.0f},{:.0f}) is #{:02X}{:02X}{:02X}, expected #{:02X}{:02X}{:02X}", what, p.x, p.y,
-                               ch(got, 0), ch(got, 8), ch(got, 16), ch(expected, 0), ch(expected, 8), ch(expected, 16));
-    return {};
-}
 
 // --- the tests -----------------------------------------------------------------------------------
 
@@ -753,6 +694,10 @@ const std::vector<UiTest>& ui_tests() {
          "tests/scenarios/quiz/two-questions.yaml", 1280, 800, quiz_off, true},
         {"narrated-group", "each step of a narrated group shows the group's steps and sentence above its own narration",
          "scenarios/09-replacement-fifo.yaml", 1280, 800, narrated_group},
+        {"story-15", "lesson 15 event by event: the PTE each event wrote (CreateProcess's image PTEs too) or the page it touched is selected and drawn",
+         "scenarios/15-create-process-appinst.yaml", 1280, 800, story_15},
+        {"story-15-classroom", "the same in classroom mode at 1920x1080 (zoomed grids)", "scenarios/15-create-process-appinst.yaml", 1920, 1080,
+         story_15, false, true},
         {"course-picker", "the lesson picker lists the course's chapters and lessons in order with goals and prerequisites, "
                           "then other scenarios; a click opens a lesson; a broken index falls back to file names",
          "scenarios/01-demand-zero.yaml", 1280, 800, course_picker},

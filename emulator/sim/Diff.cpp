@@ -1204,11 +1204,16 @@ const char* state_word(uint32_t s) { return s == mm::mem::kCommit ? "Commit" : s
 const char* type_word(uint32_t t) {
     return t == mm::mem::kPrivate ? "Private" : t == mm::mem::kMapped ? "Mapped" : t == mm::mem::kImage ? "Image" : "";
 }
+}  // namespace
+
 std::string size_words(uint64_t bytes) {
     if (bytes % (1024 * 1024) == 0 && bytes) return fmt::format("{} MB", bytes / (1024 * 1024));
     return fmt::format("{} KB", (bytes + 1023) / 1024);
 }
+namespace {
 std::string owner_text(const Session& s, uint16_t owner) { return owner == 0xFFFF ? std::string() : s.machine().space_name(owner); }
+}  // namespace
+
 std::string frame_facts_text(const Session& s, const FrameFacts& f) {
     std::string out = fmt::format("{} {}", mm::frame_state_name(f.state), mm::frame_use_name(f.use));
     if (f.owner != 0xFFFF) out += " of " + owner_text(s, f.owner);
@@ -1224,6 +1229,8 @@ std::string frame_facts_text(const Session& s, const FrameFacts& f) {
     if (f.modified) out += ", modified";
     return out;
 }
+
+namespace {
 std::string mapping_text(const std::optional<mm::MappingObject>& o) {
     if (!o) return "none";
     return fmt::format("[{} {} size 0x{:X}{} handles {} views {}]",

@@ -180,6 +180,10 @@ std::vector<std::pair<uint32_t, uint32_t>> changed_pages(const Diff& d, uint16_t
 std::string entry_text(const mm::MemoryManager& m, EntryLevel level, uint32_t word);
 // "Commit READWRITE Private (allocation 00010000 READWRITE)", "Free".
 std::string page_facts_text(const PageFacts& f);
+// "Active Process Private of B, share 1, pte 00008008, restore 00000080, modified".
+std::string frame_facts_text(const Session& s, const FrameFacts& f);
+// "4 KB", "1016 KB", "4 MB".
+std::string size_words(uint64_t bytes);
 
 // The text `pagelab diff` prints: a header naming the moments, then per process its regions and
 // entries, the shared page tables, frames, pagefile slots, objects and counters; "no difference"

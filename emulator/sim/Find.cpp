@@ -498,7 +498,24 @@ std::variant<EventFilter, std::string> parse_event_filter(std::string_view text)
             f.words.push_back(lower(term));
         }
     }
+    // kind:operation names the steps' own events, which other filters leave out.
+    if (f.kinds.count(EventKind::Operation)) f.include_operations = true;
     return f;
+}
+
+std::string filter_text(const EventFilter& f) {
+    std::vector<std::string> terms;
+    if (!f.kinds.empty()) {
+        std::string k;
+        for (EventKind kind : f.kinds) k += (k.empty() ? "" : ",") + std::string(mm::event_kind_name(kind));
+        terms.push_back("kind:" + k);
+    }
+    if (f.process) terms.push_back("process:" + *f.process);
+    if (f.range) terms.push_back(fmt::format("range:{:X}-{:X}", f.range->first, f.range->second));
+    if (f.frame) terms.push_back(fmt::format("frame:{:X}", *f.frame));
+    if (f.slot) terms.push_back(fmt::format("slot:{}", *f.slot));
+    for (const std::string& w : f.words) terms.push_back(w);
+    return fmt::format("{}", fmt::join(terms, " "));
 }
 
 EventFilter filter_like(const Session& s, size_t e) {

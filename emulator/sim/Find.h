@@ -119,6 +119,9 @@ struct EventFilter {
 };
 
 std::variant<EventFilter, std::string> parse_event_filter(std::string_view text);
+// The filter written as parse_event_filter reads it ("kind:trim process:A"): what the window's
+// search box shows for "like this one", and a filter breakpoint's text.
+std::string filter_text(const EventFilter& f);
 // The event kinds a kind: term names (one kind, a fault kind, or a group); empty if unknown.
 std::set<mm::EventKind> kinds_named(std::string_view name);
 

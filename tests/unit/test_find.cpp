@@ -159,3 +159,41 @@ TEST_CASE("a bad event filter says which term is wrong", "[find]") {
     CHECK(sim::kinds_named("page-out").count(mm::EventKind::PagefileWrite));
     CHECK(sim::kinds_named("soft") == std::set<mm::EventKind>{mm::EventKind::SoftFault, mm::EventKind::PrototypeSoftFault});
 }
+
+TEST_CASE("a filter's text reads back as the same filter; 'like this one' finds the event's kind in its process", "[find]") {
+    auto s = lesson("08-hard-and-soft-faults.yaml");
+    for (size_t e = 0; e < s->event_count(); ++e) {
+        const sim::EventFilter like = sim::filter_like(*s, e);
+        const std::string text = sim::filter_text(like);
+        auto back = sim::parse_event_filter(text);
+        INFO("event " << e << ": " << text);
+        REQUIRE(std::holds_alternative<sim::EventFilter>(back));
+        const sim::EventFilter& f = std::get<sim::EventFilter>(back);
+        CHECK(f.kinds == like.kinds);
+        CHECK(f.process == like.process);
+        CHECK(f.include_operations == like.include_operations);
+        CHECK(f.matches(*s, e));
+    }
+    auto f = std::get<sim::EventFilter>(sim::parse_event_filter("kind:trim,demand-zero process:A range:10000-1FFFF frame:1A slot:3 zero"));
+    CHECK(sim::filter_text(f).find("range:10000-1FFFF frame:1A slot:3 zero") != std::string::npos);
+}
+
+TEST_CASE("a breakpoint made from a filter stops after the first matching event", "[find]") {
+    auto s = lesson("08-hard-and-soft-faults.yaml");
+    const auto f = std::get<sim::EventFilter>(sim::parse_event_filter("kind:pagefile-read"));
+    const auto first = sim::next_match(*s, f, sim::kNoEvent, sim::Direction::Forward);
+    REQUIRE(first);
+    sim::Breakpoint b;
+    b.kind = sim::BreakKind::Filter;
+    b.filter = "kind:pagefile-read";
+    CHECK(sim::describe(b) == "event matching 'kind:pagefile-read'");
+    s->seek_event(0);
+    REQUIRE(s->run_to({b}));
+    CHECK(s->cursor() == *first + 1);
+    const auto second = sim::next_match(*s, f, *first, sim::Direction::Forward);
+    CHECK(s->run_to({b}) == second.has_value());
+    if (second) CHECK(s->cursor() == *second + 1);
+    b.filter = "kind:nonsense";
+    s->seek_event(0);
+    CHECK_FALSE(s->run_to({b}));  // a filter that does not parse matches nothing
+}

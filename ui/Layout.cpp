@@ -41,6 +41,7 @@ LayoutPlan compute_layout(ImVec2 display, float top, float controls_height, bool
         put(PanelId::Objects, Slot::C1);
         put(PanelId::PageTables, Slot::C2);
         put(PanelId::Compare, Slot::C2);
+        put(PanelId::Moments, Slot::C2);
         put(PanelId::EntryDecoder, Slot::C3);
         put(PanelId::Walk, Slot::C3);
         put(PanelId::Physical, Slot::R1);
@@ -59,6 +60,7 @@ LayoutPlan compute_layout(ImVec2 display, float top, float controls_height, bool
         put(PanelId::Objects, Slot::C1);
         put(PanelId::PageTables, Slot::C2);
         put(PanelId::Compare, Slot::C2);
+        put(PanelId::Moments, Slot::C2);
         put(PanelId::EntryDecoder, Slot::C3);
         put(PanelId::Walk, Slot::C3);
         put(PanelId::Physical, Slot::C3);

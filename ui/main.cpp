@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
     cli.add_flag("--no-quiz", o.no_quiz, "Do not stop at questions: show them with their answers (Quiz menu)");
     cli.add_flag("--ask", o.ask, "With --at N: stop at step N+1's question, as Step would (for screenshots)");
     cli.add_option("--answers", o.answers, "With --at: answer the questions passed on the way, in order (2,b,0x5)")->delimiter(',');
+    cli.add_option("--moment-a", o.moment_a, "Pin this moment as A for Compare A/B (a step number, a label, event:N, start, end)");
     cli.add_flag("--picker", o.picker, "Open the lesson picker (File > Open scenario...)");
     cli.add_option("--lessons", o.lessons_dir, "The lesson library the picker lists (a folder; its course.yaml orders it)");
     cli.add_option("--ui-test", o.ui_test, "Run a built-in UI test (see --list-ui-tests)");

@@ -128,6 +128,7 @@ void draw_strip(App& app, uint16_t space) {
     if (d.last_access() && d.last_access()->space == space) marker(d.last_access()->va, pal.link, false);
     if (st.entry_selected && st.space == space && st.entry_level == EntryLevel::Pte)
         marker((st.pde_index << 22) | (st.pte_index << 12), pal.selected, true);
+    mark_strip_differences(app, space, view, p0, ImVec2(width, height));  // against moment A (ui/Moments.cpp)
 
     // Zoom and pan.
     if (hovered && io.MouseWheel != 0) view.zoom_about(io.MousePos.x - p0.x, std::pow(1.4, io.MouseWheel), 16.0 * 4096.0);

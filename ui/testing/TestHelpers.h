@@ -83,6 +83,10 @@ inline std::string colour_is(App& app, ImVec2 p, ImU32 expected, const std::stri
 
 // The scripts (one function per test, by file).
 void story_15(TestDriver& t);
+void compare_moments(TestDriver& t);  // CompareTests.cpp
+void go_to_box(TestDriver& t);
+void event_filter(TestDriver& t);
+void export_files(TestDriver& t);
 void tlb_panel(TestDriver& t);
 
 }  // namespace pagelab::ui

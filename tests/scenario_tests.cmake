@@ -60,3 +60,44 @@ add_test(NAME "lint: a text missing its zh or ru translation is reported with fi
          COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:pagelab>;lint;--lang;en;${PROJECT_SOURCE_DIR}/tests/scenarios/lint/missing-translation.yaml" -DCODE=1
                  "-DCONTAINS=missing-translation.yaml:3:3: warning: the title has no Russian (ru) translation|missing-translation.yaml:10:10: warning: the narration (say) has no Chinese (zh) translation|missing-translation.yaml:10:10: warning: the narration (say) has no Russian (ru) translation|1 file linted, 3 warnings"
                  -P ${PAGELAB_EXPECT_OUTPUT})
+
+# `pagelab diff` and `pagelab state --format csv|windbg` of two lessons each, against golden files
+# in tests/golden/ (PAGELAB_BLESS=1 ctest -R golden-output rewrites them).
+set(PAGELAB_GOLDEN_OUTPUT ${PROJECT_SOURCE_DIR}/tests/golden_output.cmake)
+function(pagelab_golden_output name golden)
+  add_test(NAME "golden-output: ${name}"
+           COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:pagelab>;${ARGN}" -DGOLDEN=${PROJECT_SOURCE_DIR}/tests/golden/${golden}
+                   -DWORKDIR=${PROJECT_SOURCE_DIR} -P ${PAGELAB_GOLDEN_OUTPUT})
+endfunction()
+pagelab_golden_output("diff 22 steps 4 to 11" diff-22-two-instances-copy-on-write.txt
+                      diff scenarios/22-two-instances-copy-on-write.yaml --from 4 --to 11)
+pagelab_golden_output("diff 28 start to a label, json" diff-28-reverse-a-file-through-a-view.json
+                      diff scenarios/28-reverse-a-file-through-a-view.yaml --from start --to "first swap" --format json)
+pagelab_golden_output("state 22 csv" state-22-two-instances-copy-on-write-at-11.csv
+                      state scenarios/22-two-instances-copy-on-write.yaml --at 11 --format csv)
+pagelab_golden_output("state 22 windbg" state-22-two-instances-copy-on-write-at-11.windbg.txt
+                      state scenarios/22-two-instances-copy-on-write.yaml --at 11 --format windbg)
+pagelab_golden_output("state 34 csv" state-34-mapped-file-under-memory-pressure-at-15.csv
+                      state scenarios/34-mapped-file-under-memory-pressure.yaml --at 15 --format csv)
+pagelab_golden_output("state 34 windbg" state-34-mapped-file-under-memory-pressure-at-15.windbg.txt
+                      state scenarios/34-mapped-file-under-memory-pressure.yaml --at 15 --format windbg)
+
+# Bad moments are invalid input: exit 2 and a sentence naming what was given.
+set(PAGELAB_DIFF_LESSON ${PROJECT_SOURCE_DIR}/scenarios/28-reverse-a-file-through-a-view.yaml)
+add_test(NAME "cli: diff refuses an unknown label"
+         COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:pagelab>;diff;${PAGELAB_DIFF_LESSON};--from;1;--to;second swap" -DCODE=2
+                 "-DCONTAINS=pagelab: error: --to second swap: not a step number, a label of this scenario, event:N, start or end"
+                 -P ${PAGELAB_EXPECT_OUTPUT})
+add_test(NAME "cli: diff refuses --from after --to"
+         COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:pagelab>;diff;${PAGELAB_DIFF_LESSON};--from;first swap;--to;3" -DCODE=2
+                 "-DCONTAINS=pagelab: error: --from first swap comes after --to 3 (step 8 is later than step 3): give the earlier moment first"
+                 -P ${PAGELAB_EXPECT_OUTPUT})
+add_test(NAME "cli: diff refuses a step or event out of range"
+         COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:pagelab>;diff;${PAGELAB_DIFF_LESSON};--from;0;--to;99" -DCODE=2
+                 "-DCONTAINS=pagelab: error: --to 99: the scenario has" -P ${PAGELAB_EXPECT_OUTPUT})
+add_test(NAME "cli: diff refuses an event out of range"
+         COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:pagelab>;diff;${PAGELAB_DIFF_LESSON};--from;event:999999;--to;end" -DCODE=2
+                 "-DCONTAINS=pagelab: error: --from event:999999: the run has" -P ${PAGELAB_EXPECT_OUTPUT})
+add_test(NAME "cli: diff of a moment with itself says so"
+         COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:pagelab>;diff;${PAGELAB_DIFF_LESSON};--from;event:5;--to;event:5" -DCODE=0
+                 "-DCONTAINS=No difference." -P ${PAGELAB_EXPECT_OUTPUT})

@@ -18,6 +18,7 @@
 #include "backends/imgui_impl_glfw.h"
 #include "backends/imgui_impl_opengl3.h"
 
+#include "Find.h"
 #include "Screenshot.h"
 #include "panels/Panels.h"
 #include "sim/Trace.h"
@@ -193,6 +194,8 @@ void App::after_load() {
     m_state.frame_map = MapView{};
     m_state.slot_map = MapView{};
     m_state.breakpoints.clear();
+    m_moments.clear();
+    m_state.event_filter.clear();
     m_quiz.clear();
     m_state.status = fmt::format("Loaded {} ({} steps, {} events).", fs::path(m_path).filename().string(),
                                  m_session->step_count(), m_session->event_count());
@@ -455,6 +458,14 @@ void App::select_page(uint16_t space, uint32_t va) {
         if (auto f = sim::resident_frame(machine(), space, va)) m_state.frame = *f;
 }
 
+void App::raise(PanelId id) {
+    m_state.raise_panel = id;  // before the first frame (startup options)
+    // During a frame: like a click on its tab, from the next frame.
+    const size_t s = size_t(m_layout.slot_of[size_t(id)]);
+    m_pending_active[s] = id;
+    m_pending_set[s] = true;
+}
+
 void App::open_frame(uint32_t frame) {
     m_state.frame = frame;
     m_state.frame_window_open = true;
@@ -586,6 +597,16 @@ void App::apply_startup_options() {
     if (m_options.at_event) m_session->seek_event(*m_options.at_event);
     else if (m_options.at) seek_step(*m_options.at);
     m_startup_failed = false;
+    if (m_options.moment_a) {
+        const auto a = sim::parse_moment(*m_session, *m_options.moment_a);
+        if (const size_t* cursor = std::get_if<size_t>(&a)) {
+            m_moments.pin(*cursor);
+            m_state.raise_panel = PanelId::Moments;
+        } else {
+            std::fprintf(stderr, "pagelab-ui: --moment-a %s\n", std::get<std::string>(a).c_str());
+            m_startup_failed = true;
+        }
+    }
     // --answers: the questions the start-up jump passed, answered in order (for screenshots of the
     // score and the verdicts).
     size_t given = 0;
@@ -734,6 +755,16 @@ void App::handle_shortcuts() {
     if (io.KeyCtrl && (pressed(GLFW_KEY_EQUAL, false) || pressed(GLFW_KEY_KP_ADD, false))) m_state.font_size_pending += 2;
     if (io.KeyCtrl && (pressed(GLFW_KEY_MINUS, false) || pressed(GLFW_KEY_KP_SUBTRACT, false))) m_state.font_size_pending -= 2;
     if (pressed(GLFW_KEY_F1, false)) m_state.open_shortcuts = true;
+    // Compare and find (ui/Moments.cpp, ui/Find.cpp).
+    if (!io.KeyCtrl && !io.KeyAlt && pressed(GLFW_KEY_M, false)) toggle_moment_a(*this);
+    if (io.KeyCtrl && pressed(GLFW_KEY_G, false)) m_state.open_goto = true;
+    if (io.KeyCtrl && io.KeyShift && pressed(GLFW_KEY_C, false)) {
+        const std::string pte = selected_pte_windbg(*this);
+        if (!pte.empty()) {
+            ImGui::SetClipboardText(pte.c_str());
+            m_state.status = "!pte copied to the clipboard";
+        }
+    }
 }
 
 void App::draw() {
@@ -746,6 +777,7 @@ void App::draw() {
     if (m_state.show[size_t(PanelId::Objects)]) draw_objects_panel(*this);
     if (m_state.show[size_t(PanelId::PageTables)]) draw_page_tables_panel(*this);
     if (m_state.show[size_t(PanelId::Compare)]) draw_compare_panel(*this);
+    if (m_state.show[size_t(PanelId::Moments)]) draw_moments_panel(*this);
     if (m_state.show[size_t(PanelId::EntryDecoder)]) draw_entry_decoder_panel(*this);
     if (m_state.show[size_t(PanelId::Walk)]) draw_walk_panel(*this);
     if (m_shown[size_t(PanelId::Tlb)]) draw_tlb_panel(*this);
@@ -757,6 +789,8 @@ void App::draw() {
     draw_load_error(*this);
     m_live.draw(*this);
     draw_shortcuts_help(*this);
+    draw_goto_box(*this);
+    draw_export_popup(*this);
     m_state.raise_panel.reset();
 }
 

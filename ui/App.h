@@ -18,6 +18,7 @@
 #include "GlTexture.h"
 #include "Layout.h"
 #include "LiveReload.h"
+#include "Moments.h"
 #include "Quiz.h"
 #include "Theme.h"
 #include "UiState.h"
@@ -55,6 +56,7 @@ struct AppOptions {
     std::optional<std::string> lessons_dir;  // the picker's lesson library (default: scenarios/)
     bool picker = false;                     // open the lesson picker (for screenshots)
     bool watch = true;                       // reload the open file when it changes on disk (--no-watch)
+    std::optional<std::string> moment_a;     // pin this moment as A (as `pagelab diff --from` reads it)
 };
 
 struct LessonInfo {
@@ -102,6 +104,7 @@ public:
     const Icons& icons() const { return m_icons; }  // symbols the fonts have (ASCII without DejaVu)
     const Palette& colours() const { return palette(m_state.high_contrast); }
     Probe& probe() { return m_probe; }
+    MomentCompare& moments() { return m_moments; }  // moment A and its diff with the cursor (ui/Moments.h)
     GlTexture& texture(TextureId id) { return m_textures[size_t(id)]; }
     std::vector<ImU32>& texels(TextureId id) { return m_texels[size_t(id)]; }  // last upload, for grids
     const AppOptions& options() const { return m_options; }
@@ -149,7 +152,7 @@ public:
     void select_page(uint16_t space, uint32_t va);  // its PDE, PTE and (if resident) frame
     void select_pde(uint32_t index);
     void open_frame(uint32_t frame);
-    void raise(PanelId id) { m_state.raise_panel = id; }
+    void raise(PanelId id);  // bring the panel's tab to the front (from the next frame)
     void set_classroom(bool on);
     // Selects what the current step (or, by event, the last event) touched: its process, the page
     // it accessed or the PTE it wrote, the frame, the region, the slot (ui/Story.cpp). Unless pinned,
@@ -224,6 +227,7 @@ private:
     bool m_lessons_scanned = false;
     Quiz m_quiz;
     LiveReload m_live;
+    MomentCompare m_moments;
     bool m_startup_failed = false;  // --ask found no question, or --answers a non-answer: a screenshot exits 2
 
     GLFWwindow* m_window = nullptr;

@@ -42,6 +42,7 @@ LayoutPlan compute_layout(ImVec2 display, float top, float controls_height, bool
         put(PanelId::Objects, Slot::C1);
         put(PanelId::PageTables, Slot::C2);
         put(PanelId::Compare, Slot::C2);
+        put(PanelId::Moments, Slot::C2);
         put(PanelId::EntryDecoder, Slot::C3);
         put(PanelId::Walk, Slot::C3);
         put(PanelId::Tlb, Slot::C3);
@@ -61,6 +62,7 @@ LayoutPlan compute_layout(ImVec2 display, float top, float controls_height, bool
         put(PanelId::Objects, Slot::C1);
         put(PanelId::PageTables, Slot::C2);
         put(PanelId::Compare, Slot::C2);
+        put(PanelId::Moments, Slot::C2);
         put(PanelId::EntryDecoder, Slot::C3);
         put(PanelId::Walk, Slot::C3);
         put(PanelId::Tlb, Slot::C3);

@@ -16,6 +16,7 @@ const char* panel_title(PanelId id) {
         case PanelId::Objects: return "Objects";
         case PanelId::PageTables: return "Page tables";
         case PanelId::Compare: return "Side by side";
+        case PanelId::Moments: return "Compare A/B";
         case PanelId::EntryDecoder: return "Entry decoder";
         case PanelId::Walk: return "Translation walk";
         case PanelId::Physical: return "Physical memory";

@@ -29,6 +29,7 @@ enum class PanelId : uint8_t {
     Objects,
     PageTables,
     Compare,
+    Moments,
     EntryDecoder,
     Walk,
     Physical,
@@ -124,6 +125,17 @@ struct UiState {
     bool open_picker = false;
     std::string picker_path;  // the picker's "any path" field
     bool open_shortcuts = false;
+
+    // Find (ui/Find.cpp): the go-to box (Ctrl+G) and the Events panel's filter.
+    bool open_goto = false;
+    std::string goto_text;
+    std::string goto_result;        // what the last go-to found, or why it found nothing
+    bool goto_failed = false;
+    std::string event_filter;       // the Events panel's search, as typed (sim/Find.h syntax)
+    // Export (ui/Export.cpp): where the File menu writes the current moment's files.
+    std::string export_dir = ".";
+    bool open_export = false;
+    std::string export_result;      // the files written, or the error
 };
 
 }  // namespace pagelab::ui

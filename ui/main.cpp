@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
     cli.add_option("--answers", o.answers, "With --at: answer the questions passed on the way, in order (2,b,0x5)")->delimiter(',');
     bool no_watch = false;
     cli.add_flag("--no-watch", no_watch, "Do not reload the open scenario when it changes on disk");
+    cli.add_option("--moment-a", o.moment_a, "Pin this moment as A for Compare A/B (a step number, a label, event:N, start, end)");
     cli.add_flag("--picker", o.picker, "Open the lesson picker (File > Open scenario...)");
     cli.add_option("--lessons", o.lessons_dir, "The lesson library the picker lists (a folder; its course.yaml orders it)");
     cli.add_option("--ui-test", o.ui_test, "Run a built-in UI test (see --list-ui-tests)");

@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/DiffCommand.h"
 #include "cli/Language.h"
 #include "cli/TraceOutput.h"
 #include "io/FileWatch.h"
@@ -198,12 +199,16 @@ void add_scenario_commands(CLI::App& app, int& exit_code) {
         auto at = std::make_shared<std::string>();
         auto process = std::make_shared<std::string>();
         auto format = std::make_shared<std::string>("text");
+        auto table = std::make_shared<std::string>("all");
         cmd->add_option("file", *file, "Scenario file")->required();
         cmd->add_option("--at", *at, "Step number (0 = before the first) or label")->required();
         cmd->add_option("--process", *process, "Only this process");
-        cmd->add_option("--format", *format, "text or json")->check(CLI::IsMember({"text", "json"}));
+        cmd->add_option("--format", *format, "text, json, csv (VMMap's regions, RAMMap's frames) or windbg (!vad, !pte, !pfn)")
+            ->check(CLI::IsMember({"text", "json", "csv", "windbg"}));
+        cmd->add_option("--table", *table, "csv: regions, frames or all (both, an empty line between)")
+            ->check(CLI::IsMember({"regions", "frames", "all"}));
         add_language_option(cmd);
-        cmd->callback([&exit_code, file, at, process, format] {
+        cmd->callback([&exit_code, file, at, process, format, table] {
             auto s = load_or_report(*file);
             if (!s) { exit_code = 2; return; }
             auto step = resolve_at(*s, *at);
@@ -219,7 +224,8 @@ void add_scenario_commands(CLI::App& app, int& exit_code) {
             s->seek_step(*step);
             sim::StateOptions o;
             if (!process->empty()) o.process = *process;
-            if (*format == "json") std::cout << sim::state_json(s->machine(), o).dump(1) << "\n";
+            if (*format == "csv" || *format == "windbg") exit_code = write_state_export(*s, *step, *format, *table, o);
+            else if (*format == "json") std::cout << sim::state_json(s->machine(), o).dump(1) << "\n";
             else {
                 std::cout << trf("State after step {step} of {file}", "step"_a = *step, "file"_a = s->scenario().path) << "\n";
                 sim::write_state_text(s->machine(), std::cout, o);

@@ -11,6 +11,7 @@
 #include "cli/AuthoringCommands.h"
 #include "cli/CheckCommand.h"
 #include "cli/CourseCommands.h"
+#include "cli/DiffCommand.h"
 #include "cli/ReplayCommand.h"
 #include "io/SafeWrite.h"
 #include "cli/ScenarioCommands.h"
@@ -24,6 +25,7 @@ int main(int argc, char** argv) {
     pagelab::cli::add_check_command(app, exit_code);
     pagelab::cli::add_course_commands(app, exit_code);
     pagelab::cli::add_authoring_commands(app, exit_code);
+    pagelab::cli::add_diff_command(app, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -196,21 +196,41 @@ bool Replay::run_plain() {
         return true;
     };
     core::Journal& journal = m_machine->journal();
+    const auto& progress = m_options.progress;
     if (!journal.enabled()) {
-        // Runs of hits in one inlined loop, each miss through access().
+        // Runs of hits in one inlined loop, each miss through access(); with a progress callback,
+        // in chunks between which it is called (the loop is the same, it only stops more often).
+        size_t report_at = progress ? kProgressChunk : n;
         for (size_t i = 0; i < n;) {
-            i = mm.hit_run_unjournaled(space, accesses, i, n, value_of, read_sum);
-            if (i == n) break;
+            if (i >= report_at) {
+                progress(i, n);
+                report_at = (i / kProgressChunk + 1) * kProgressChunk;
+            }
+            const size_t end = std::min(n, report_at);
+            i = mm.hit_run_unjournaled(space, accesses, i, end, value_of, read_sum);
+            if (i == end) continue;
             // The first write to a page with a pagefile copy: its fault, then the hit loop again.
             if (accesses[i].write && mm.take_dirty_bit_fault(space, accesses[i].address)) continue;
             if (!slow(i)) return false;
             ++i;
         }
+        if (progress) progress(n, n);
         m_stats.read_sum = read_sum;
         return true;
     }
+    // run() in chunks with the progress callback between them.
+    auto run_reporting = [&](size_t from, size_t to) {
+        if (!progress) return run(from, to);
+        for (size_t i = from; i < to;) {
+            const size_t end = std::min(to, (i / kProgressChunk + 1) * kProgressChunk);
+            if (!run(i, end)) return false;
+            progress(end, n);
+            i = end;
+        }
+        return true;
+    };
     const bool ok = [&] {
-        if (n < kReservePrefix * 4) return run(0, n);
+        if (n < kReservePrefix * 4) return run_reporting(0, n);
         // With the journal on, a run of millions of accesses records hundreds of MB, and growing the
         // vectors by doubling copies all of it about once more, into fresh memory. The first accesses
         // show how much each access records: the rest is reserved at that rate plus an eighth (a
@@ -218,14 +238,14 @@ bool Replay::run_plain() {
         const size_t changes0 = journal.changes().size(), events0 = journal.events().size();
         const size_t pages0 = journal.kept_pages();
         const size_t prefix = std::max(kReservePrefix, n / 32);
-        if (!run(0, prefix)) return false;
+        if (!run_reporting(0, prefix)) return false;
         auto extrapolate = [&](size_t now, size_t before) {
             const double per_access = double(now - before) / double(prefix);
             return size_t(per_access * double(n - prefix) * 1.125) + 64;
         };
         journal.reserve(extrapolate(journal.changes().size(), changes0), extrapolate(journal.events().size(), events0),
                         extrapolate(journal.kept_pages(), pages0));
-        return run(prefix, n);
+        return run_reporting(prefix, n);
     }();
     m_stats.read_sum = read_sum;
     return ok;
@@ -252,6 +272,7 @@ bool Replay::run_verified() {
                                              value);
         if (!r.ok()) return fail_access(i, r);
         if (!a.write) m_stats.read_sum += r.value;
+        if (m_options.progress && (i + 1) % kProgressChunk == 0) m_options.progress(i + 1, m_trace.accesses.size());
         if (a.write) {
             for (uint32_t k = 0; k < a.size; ++k) byte_at(a.address + k) = uint8_t(value >> (8 * k));
         } else {

@@ -35,6 +35,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -53,7 +54,12 @@ struct ReplayOptions {
     uint32_t tlb_entries = 0;
     bool timing = true;
     bool verify = false;  // check every read against a shadow copy (slower; for tests)
+    // Called between runs of at most kProgressChunk accesses with the accesses done so far and the
+    // total (and once more at the end): the command line's progress line. It must not touch the
+    // machine. Empty: not called.
+    std::function<void(uint64_t done, uint64_t total)> progress;
 };
+inline constexpr size_t kProgressChunk = size_t(1) << 16;
 
 struct ReplayStats {
     // The trace.

@@ -8,6 +8,7 @@
 
 #include "i18n/I18n.h"
 #include "mm/SoftwarePte.h"
+#include "sim/Find.h"
 #include "os/Loader.h"
 
 namespace pagelab::sim {
@@ -804,6 +805,7 @@ std::string describe(const Breakpoint& b) {
         case BreakKind::Process: return "any event of " + b.process;
         case BreakKind::PteChange: return fmt::format("PTE of 0x{:08X} in {} changes", b.address, b.process);
         case BreakKind::Label: return "step labelled '" + b.label + "'";
+        case BreakKind::Filter: return "event matching '" + b.filter + "'";
     }
     return "?";
 }
@@ -823,6 +825,16 @@ bool Session::matches(const Breakpoint& b, size_t e) {
         case BreakKind::Process: return EventKind(ev.kind) != EventKind::Operation && in_process(b.process);
         case BreakKind::Label:
             return EventKind(ev.kind) == EventKind::Operation && m_scenario.steps[ev.args[0]].label == b.label;
+        case BreakKind::Filter: {
+            // Parsed once per filter text (run_to asks for every event).
+            if (m_filter_text != b.filter || !m_filter) {
+                auto parsed = parse_event_filter(b.filter);
+                if (!std::holds_alternative<EventFilter>(parsed)) return false;
+                m_filter = std::make_shared<EventFilter>(std::get<EventFilter>(std::move(parsed)));
+                m_filter_text = b.filter;
+            }
+            return m_filter->matches(*this, e);
+        }
         case BreakKind::PteChange: {
             const os::Process* p = m_machine->find_process(b.process);
             if (!p || !m_machine->mm().space(p->space).alive()) return false;

@@ -19,6 +19,8 @@
 
 namespace pagelab::sim {
 
+struct EventFilter;
+
 struct CheckResult {
     const Expectation* expectation = nullptr;
     std::string what;      // "pte.present", "result", "counters.page_faults"
@@ -46,7 +48,7 @@ struct StepResult {
     }
 };
 
-enum class BreakKind : uint8_t { Fault, Process, PteChange, Label };
+enum class BreakKind : uint8_t { Fault, Process, PteChange, Label, Filter };
 
 struct Breakpoint {
     BreakKind kind = BreakKind::Fault;
@@ -54,6 +56,7 @@ struct Breakpoint {
     std::string process;                        // Process / PteChange / Fault (optional filter)
     uint32_t address = 0;                       // PteChange
     std::string label;                          // Label
+    std::string filter;                         // Filter: an event filter (sim/Find.h), as typed
 };
 // "demand-zero fault in A", "PTE of 0x00010000 in A changes", "step labelled 'trim'".
 std::string describe(const Breakpoint& b);
@@ -136,6 +139,8 @@ private:
     std::map<std::string, uint64_t> m_bindings;
     size_t m_cursor = 0;
     size_t m_batch_depth = 0;   // VisitBatch nesting
+    std::string m_filter_text;  // the last filter breakpoint's text, and its parsed filter
+    std::shared_ptr<const EventFilter> m_filter;
     size_t m_batch_cursor = 0;  // the cursor to restore when the outermost batch ends
 };
 

@@ -30,6 +30,10 @@ set(PAGELAB_UI_TESTS
   tlb-02
   tlb-02-classroom
   failed-process
+  compare-moments
+  go-to
+  event-filter
+  export
 )
 set(PAGELAB_UI_RUN ${CMAKE_CURRENT_SOURCE_DIR}/ui/run_ui_test.sh)
 foreach(t ${PAGELAB_UI_TESTS})

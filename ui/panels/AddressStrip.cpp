@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "App.h"
+#include "Moments.h"
 #include "panels/Panels.h"
 
 namespace pagelab::ui {
@@ -346,6 +347,8 @@ void draw_address_strip(App& app, uint16_t space) {
     if (last && last->space == space) marker(last->va, pal.link, false);
     if (st.entry_selected && st.space == space && st.entry_level == EntryLevel::Pte)
         marker((st.pde_index << 22) | (st.pte_index << 12), pal.selected, true);
+    // Against moment A (ui/Moments.cpp): bars under the pages that differ.
+    mark_strip_differences(app, space, [&](double address) { return g.px(st, address); }, g.p0, ImVec2(g.width, g.height));
 
     strip_input(app, space, g, hovered);
     draw_arena_band(app, space, g);

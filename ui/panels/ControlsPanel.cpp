@@ -17,6 +17,7 @@ const char* kind_label(sim::BreakKind k) {
         case sim::BreakKind::Process: return "Any event of a process";
         case sim::BreakKind::PteChange: return "PTE of an address changes";
         case sim::BreakKind::Label: return "Step with a label";
+        case sim::BreakKind::Filter: return "Event matching a filter (Events panel)";
     }
     return "?";
 }

@@ -2,6 +2,7 @@
 // primitive changes it made (old -> new). Events not applied yet are dimmed; clicking an event
 // moves the cursor to just after it.
 #include "App.h"
+#include "Find.h"
 #include "panels/Panels.h"
 #include "widgets/Widgets.h"
 
@@ -56,8 +57,11 @@ void draw_events_panel(App& app) {
     const sim::Session& s = app.session();
     const Palette& pal = app.colours();
     const size_t cursor = s.cursor();
+    const std::optional<std::vector<size_t>> filtered = draw_event_filter(app);  // ui/Find.cpp
     size_t first = 0, end = s.event_count();
-    if (!st.events_whole_run) {
+    if (filtered) {
+        // The filter's matches, listed instead of the step's events.
+    } else if (!st.events_whole_run) {
         const size_t step = cursor == 0 ? 0 : s.at_step_boundary() ? s.steps_done() - 1 : s.current_step();
         first = s.first_event_of_step(step);
         end = s.first_event_of_step(step + 1);
@@ -65,13 +69,15 @@ void draw_events_panel(App& app) {
     } else {
         ImGui::TextDisabled("The whole run: %zu events", end);
     }
-    ImGui::SameLine();
-    ImGui::Checkbox("whole run", &st.events_whole_run);
-    app.probe().value("events.count", std::to_string(end - first));
+    if (!filtered) {
+        ImGui::SameLine();
+        ImGui::Checkbox("whole run", &st.events_whole_run);
+    }
+    app.probe().value("events.count", std::to_string(filtered ? filtered->size() : end - first));
 
     ImGui::BeginChild("##events", ImVec2(0, 0), false);
-    const size_t n = end - first;
-    const bool compact = n > 300;  // long lists: one line per event, so rows can be clipped
+    const size_t n = filtered ? filtered->size() : end - first;
+    const bool compact = filtered || n > 300;  // long lists: one line per event, so rows can be clipped
     auto row = [&](size_t e) {
         ImGui::PushID(int(e));
         const core::EventRecord& ev = s.event(e);
@@ -86,7 +92,11 @@ void draw_events_panel(App& app) {
             app.set_running(false);
             app.seek_event(e + 1);
         }
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Click: move the cursor to just after event %zu", e + 1);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Click: move the cursor to just after event %zu\nRight-click: events like this one", e + 1);
+        if (ImGui::BeginPopupContextItem("##like")) {
+            if (ImGui::MenuItem("Events like this one (filter)")) filter_like_event(app, e);
+            ImGui::EndPopup();
+        }
         ImGui::SetCursorScreenPos(p);
         ImGui::PushFont(app.fonts().mono);
         ImGui::TextDisabled("%5zu", e + 1);  // counted from 1, as the header's "event N of M"
@@ -127,7 +137,12 @@ void draw_events_panel(App& app) {
         }
         ImGui::PopID();
     };
-    if (compact) {
+    if (filtered) {
+        ImGuiListClipper clipper;
+        clipper.Begin(int(n));
+        while (clipper.Step())
+            for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) row((*filtered)[size_t(i)]);
+    } else if (compact) {
         if (st.events_scrolled_to != cursor && cursor > first && cursor <= end) {
             ImGui::SetScrollY(float(cursor - 1 - first) * ImGui::GetTextLineHeightWithSpacing() - ImGui::GetWindowHeight() * 0.5f);
             st.events_scrolled_to = cursor;

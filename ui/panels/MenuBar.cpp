@@ -1,6 +1,7 @@
 // The main menu: open a lesson (the course by chapter), reload, panels on and off, classroom
 // mode, fonts, the quiz, help.
 #include "App.h"
+#include "Find.h"
 #include "panels/Panels.h"
 
 #include <cmath>
@@ -78,6 +79,8 @@ void draw_menu_bar(App& app) {
             ImGui::EndMenu();
         }
         ImGui::Separator();
+        export_menu_items(app);  // ui/Export.cpp
+        ImGui::Separator();
         if (ImGui::MenuItem("Quit", "Alt+F4")) glfwSetWindowShouldClose(glfwGetCurrentContext(), 1);
         ImGui::EndMenu();
     }
@@ -109,6 +112,13 @@ void draw_menu_bar(App& app) {
         ImGui::EndMenu();
     }
     app.probe().last_item("menu.quiz");
+    if (ImGui::BeginMenu("Find")) {
+        if (ImGui::MenuItem("Go to...", "Ctrl+G", false, app.has_session())) st.open_goto = true;
+        const bool pinned = app.moments().pinned().has_value();
+        if (ImGui::MenuItem(pinned ? "Pin A here / unpin A" : "Pin this moment as A", "M", false, app.has_session())) toggle_moment_a(app);
+        ImGui::EndMenu();
+    }
+    app.probe().last_item("menu.find");
     if (ImGui::BeginMenu("Help")) {
         if (ImGui::MenuItem("Keyboard shortcuts", "F1")) st.open_shortcuts = true;
         ImGui::EndMenu();

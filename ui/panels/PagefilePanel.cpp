@@ -79,6 +79,7 @@ void draw_pagefile_panel(App& app) {
         if (s >= 1 && s <= pf.capacity()) spec.changed.push_back(s - 1);
     spec.changed_colour = pal.changed;
     spec.background = pal.grid_bg;
+    if (st.slot_focus && *st.slot_focus >= 1 && *st.slot_focus <= pf.capacity()) spec.selected = *st.slot_focus - 1;  // go-to, Compare A/B
     const TextureMapResult r = texture_map("##slots", app.texture(TextureId::Slots), st.slot_map, spec);
     if (r.hovered) {
         const uint32_t slot = *r.hovered + 1;

@@ -39,6 +39,7 @@ void draw_address_space_panel(App& app);
 void draw_objects_panel(App& app);
 void draw_page_tables_panel(App& app);
 void draw_compare_panel(App& app);
+void draw_moments_panel(App& app);  // Compare A/B (ui/panels/MomentsPanel.cpp)
 void draw_entry_decoder_panel(App& app);
 void draw_walk_panel(App& app);
 void draw_tlb_panel(App& app);

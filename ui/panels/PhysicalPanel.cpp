@@ -210,6 +210,7 @@ void draw_physical_panel(App& app) {
     app.probe().value("frames.shape", fmt::format("{}x{}", r.cols, r.rows));
     app.probe().value("frames.pitch", fmt::format("{}", r.pitch));
     app.probe().value("frames.origin", fmt::format("{},{}", r.origin.x, r.origin.y));
+    mark_frame_differences(app, r, n);  // against moment A (ui/Moments.cpp)
     if (r.hovered) frame_tooltip(app, *r.hovered);
     if (r.clicked) app.open_frame(*r.clicked);
     if (st.frame && *st.frame < n) {

@@ -23,10 +23,11 @@ void TestDriver::click_at(const std::string& what, Where where) {
     m_queue.push_back(Micro{Op::Idle, what});
 }
 
-void TestDriver::key(int glfw_key, bool shift) {
+void TestDriver::key(int glfw_key, bool shift, bool ctrl) {
     Micro down{Op::KeyDown, "key"};
     down.key = glfw_key;
     down.shift = shift;
+    down.ctrl = ctrl;
     Micro up{Op::KeyUp, "key"};
     up.key = glfw_key;
     up.shift = shift;
@@ -136,12 +137,13 @@ void TestDriver::inject(App& app) {
             case Op::KeyDown:
                 io.KeysDown[m.key] = true;
                 io.KeyShift = m.shift;
+                io.KeyCtrl = m.ctrl;
                 break;
             case Op::KeyUp:
                 io.KeysDown[m.key] = false;
                 break;
             case Op::Wheel: io.MouseWheel = m.wheel; break;
-            case Op::Idle: io.KeyShift = false; break;
+            case Op::Idle: io.KeyShift = io.KeyCtrl = false; break;
             case Op::Act: m.act(app); break;
             case Op::Check: m_pending_check = std::move(m); break;
             case Op::Type:

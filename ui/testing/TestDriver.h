@@ -33,7 +33,7 @@ public:
     // Script building.
     void click(const std::string& rect_name, ImVec2 fraction = ImVec2(0.5f, 0.5f));
     void click_at(const std::string& what, Where where);
-    void key(int glfw_key, bool shift = false);
+    void key(int glfw_key, bool shift = false, bool ctrl = false);
     void type(const std::string& text);  // characters into the focused text field, as typed
     void wheel(const std::string& rect_name, ImVec2 fraction, float amount);
     // Press at one point of a recorded rectangle, move to another over a few frames, release.
@@ -62,6 +62,7 @@ private:
         Where where;
         int key = 0;
         bool shift = false;
+        bool ctrl = false;
         float wheel = 0;
         std::function<void(App&)> act;
         Check check;

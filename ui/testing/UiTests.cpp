@@ -814,6 +814,16 @@ const std::vector<UiTest>& ui_tests() {
         {"tlb-02-classroom", "the same at 1920x1080 in classroom mode", "scenarios/02-tlb-and-cr3-switch.yaml", 1920, 1080, tlb_story, false, true},
         {"failed-process", "lesson 20: once A's CreateProcess failed the panels say so, not 'no process exists'",
          "scenarios/20-fixed-dll-createprocess-fails.yaml", 1280, 800, failed_process},
+        {"compare-moments", "M pins moment A; seven steps later Compare A/B lists the journal's diff (B's copied PTE old -> new), "
+                            "a row selects its PTE, the strip and the frame map mark what differs; B before A; Go to A; unpin",
+         "scenarios/22-two-instances-copy-on-write.yaml", 1280, 800, compare_moments},
+        {"go-to", "Ctrl+G jumps to a bound name plus offset, a frame and a pagefile slot; bad text says why",
+         "scenarios/08-hard-and-soft-faults.yaml", 1280, 800, go_to_box},
+        {"event-filter", "the Events panel's filter lists its matches, steps to the next and previous one, makes a breakpoint; "
+                         "like this one; a bad filter says why",
+         "scenarios/08-hard-and-soft-faults.yaml", 1280, 800, event_filter},
+        {"export", "File > Export writes the CLI's VMMap/RAMMap CSV and WinDbg files for the moment; Copy !pte fills the clipboard",
+         "scenarios/22-two-instances-copy-on-write.yaml", 1280, 800, export_files},
         {"course-picker", "the lesson picker lists the course's chapters and lessons in order with goals and prerequisites, "
                           "then other scenarios; a click opens a lesson; a broken index falls back to file names",
          "scenarios/01-demand-zero.yaml", 1280, 800, course_picker},

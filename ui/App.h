@@ -53,6 +53,7 @@ struct AppOptions {
     std::vector<std::string> answers;        // with --at: the answers to the questions passed, in order
     std::optional<std::string> lessons_dir;  // the picker's lesson library (default: scenarios/)
     bool picker = false;                     // open the lesson picker (for screenshots)
+    float pixel_ratio = 1.0f;                // device pixels per font pixel (the browser's devicePixelRatio)
 };
 
 struct LessonInfo {
@@ -74,6 +75,8 @@ struct CourseIndex {
 enum class TextureId : uint8_t { Strip, Frames, Slots, PdGrid, PtGrid, Count_ };
 
 class App {
+    friend struct WebLoop;  // the browser's frame loop (ui/web/), which the page drives
+
 public:
     explicit App(AppOptions options);
     ~App();

@@ -6,8 +6,9 @@
 #   2. the window in headless Chromium (swiftshader's WebGL 2), served from 127.0.0.1: built-in UI
 #      tests run inside the page (?test=NAME), their outcome read back from the page's DOM
 #      (#results); a lesson opened by a link (?lesson=…&at=…) shows its title (#status, which the
-#      program fills from the session it draws) and a screenshot with the window drawn in it; no
-#      uncaught JS error, no WebGL error, in the console.
+#      program fills from the session it draws) and a screenshot whose lesson title (and whole
+#      window) matches the desktop window's screenshot of the same moment; the page's own features
+#      (scripts/web-page-test.py); no uncaught JS error, no WebGL error, in the console.
 # Usage: scripts/web-test.sh [--cli-only] [--no-build]
 #   PAGELAB_WEB_UI_TESTS="a b c" chooses the UI tests (default below).
 set -euo pipefail
@@ -114,6 +115,13 @@ for t in $tests; do
     sed -n '/<pre id="log"/,/<\/pre>/p' "$out/test-$t.html" | grep -E "FAIL|fail|error" | head -10 || true
   fi
 done
+
+# The page around the window: links to a moment, Open file, settings in local storage, the
+# browser's shortcuts left alone, the canvas in device pixels (DevTools protocol, real time).
+if ! /usr/bin/python3 scripts/web-page-test.py "$site" > "$out/page-test.txt" 2>&1; then
+  fail "the page's own features:"
+fi
+grep -v '^ok' "$out/page-test.txt" || true
 
 # A link to a moment: the lesson's title in the page's status and drawn in the window.
 lesson=08-hard-and-soft-faults

@@ -89,9 +89,8 @@ def main() -> int:
         check("F11 turns classroom mode on and local storage keeps it",
               page.wait("localStorage.getItem('pagelab.classroom') === '1'", 10) is True,
               page.js("localStorage.getItem('pagelab.classroom')"))
-        page.js("location.href = location.pathname + '?lesson=03-reserve-vs-commit&at=2'")
-        time.sleep(1)
-        page.wait("document.getElementById('results').dataset.firstFrameMs")
+        page.js("window.oldPage = true; location.href = location.pathname + '?lesson=03-reserve-vs-commit&at=2'")
+        page.wait("!window.oldPage && document.getElementById('results')?.dataset.firstFrameMs")
         page.frames()
         check("… and after a reload the window is in classroom mode", "classroom=1" in (page.js(moment) or ""), page.js(moment))
 

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "App.h"
+#include "imgui.h"
 #include "i18n/I18n.h"
 #include "testing/TestDriver.h"
 
@@ -40,6 +41,29 @@ EM_JS(void, web_save_setting, (const char* key, const char* value), {
 EM_JS(void, web_show_lesson, (const char* title), {
     if (Module.pagelabLesson) Module.pagelabLesson(UTF8ToString(title));
 });
+
+// Input since the last frame (the page counts the events it sees; see index.html).
+EM_JS(int, web_take_input, (), {
+    const n = Module.pagelabInput || 0;
+    Module.pagelabInput = 0;
+    return n;
+});
+
+int g_idle = 0;      // frames drawn since the last input
+int g_skipped = 0;   // animation frames skipped since the last frame drawn
+
+// The desktop window sleeps until an event or a quarter second passes and then draws a few frames
+// in a row (ImGui settles some changes a frame late); so does this one, on battery-powered laptops.
+bool should_draw(App& a, bool testing) {
+    if (testing || a.state().running || ImGui::IsMouseDown(0) || web_take_input() > 0) {
+        g_idle = 0;
+    } else if (g_idle >= 4 && ++g_skipped < 15) {
+        return false;
+    }
+    ++g_idle;
+    g_skipped = 0;
+    return true;
+}
 
 void save_settings_if_changed(App& a) {
     const UiState& st = a.state();
@@ -88,6 +112,7 @@ void WebLoop::tick(void*) {
 
 void WebLoop::tick_frame() {
     App& a = *g_app;
+    if (!should_draw(a, a.m_test != nullptr)) return;
     a.frame();
     glfwSwapBuffers(a.m_window);
     if (a.m_frame == 1) web_first_frame();
@@ -117,10 +142,14 @@ void WebLoop::tick_frame() {
 }
 
 void WebLoop::resize(int width, int height) {
+    g_idle = 0;
     if (g_app && g_app->m_window && !g_app->m_test) glfwSetWindowSize(g_app->m_window, width, height);
 }
 
-bool WebLoop::open(const char* path) { return g_app && g_app->load(path); }
+bool WebLoop::open(const char* path) {
+    g_idle = 0;  // draw the new lesson (or the error) now, whoever called
+    return g_app && g_app->load(path);
+}
 
 const char* WebLoop::moment() {
     // The query of a link to this moment: the lesson (a course lesson by name, else the file),

@@ -15,6 +15,9 @@
 #include <GLFW/glfw3.h>
 #include <fmt/format.h>
 
+#ifdef __EMSCRIPTEN__
+#include "web/WebLoop.h"
+#endif
 #include "backends/imgui_impl_glfw.h"
 #include "backends/imgui_impl_opengl3.h"
 
@@ -544,7 +547,9 @@ bool App::init_window() {
     glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
     glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
     glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+#ifdef GLFW_SCALE_TO_MONITOR  // (emscripten's GLFW is 3.2, without it)
     glfwWindowHint(GLFW_SCALE_TO_MONITOR, GLFW_FALSE);
+#endif
     m_window = glfwCreateWindow(m_options.width, m_options.height, "PageLab", nullptr, nullptr);
     if (!m_window) {
         std::fprintf(stderr, "pagelab-ui: cannot create an OpenGL 3.3 window.\n");
@@ -560,7 +565,11 @@ bool App::init_window() {
     io.IniFilename = nullptr;  // the layout is computed; nothing to remember between runs
     io.LogFilename = nullptr;
     ImGui_ImplGlfw_InitForOpenGL(m_window, true);
+#ifdef __EMSCRIPTEN__
+    ImGui_ImplOpenGL3_Init("#version 300 es");  // WebGL 2
+#else
     ImGui_ImplOpenGL3_Init("#version 330 core");
+#endif
     rebuild_fonts_if_needed();
     return true;
 }
@@ -579,13 +588,14 @@ void App::shutdown_window() {
 void App::rebuild_fonts_if_needed() {
     if (!m_style_applied || m_built_high_contrast != m_state.high_contrast) {
         apply_style(m_state.high_contrast);
+        if (m_options.pixel_ratio != 1.0f) ImGui::GetStyle().ScaleAllSizes(m_options.pixel_ratio);
         m_style_applied = true;
         m_built_high_contrast = m_state.high_contrast;
     }
     m_state.font_size_pending = std::clamp(m_state.font_size_pending, 10.0f, 40.0f);
     if (m_built_font_size == m_state.font_size_pending) return;
     m_state.font_size = m_state.font_size_pending;
-    m_fonts = build_fonts(m_state.font_size);
+    m_fonts = build_fonts(m_state.font_size * m_options.pixel_ratio);
     m_icons = resolve_icons(m_fonts);
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
@@ -894,6 +904,10 @@ int App::run() {
     const bool loaded = load(file);
     apply_startup_options();
 
+#ifdef __EMSCRIPTEN__
+    // The browser calls back once per animation frame; the App lives on after main() returns.
+    return WebLoop::start(*this);
+#endif
     if (m_test) return run_test();
     if (m_options.screenshot) {
         const int code = run_screenshot();

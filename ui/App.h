@@ -57,6 +57,7 @@ struct AppOptions {
     bool picker = false;                     // open the lesson picker (for screenshots)
     bool watch = true;                       // reload the open file when it changes on disk (--no-watch)
     std::optional<std::string> moment_a;     // pin this moment as A (as `pagelab diff --from` reads it)
+    float pixel_ratio = 1.0f;                // device pixels per font pixel (the browser's devicePixelRatio)
 };
 
 struct LessonInfo {
@@ -78,6 +79,8 @@ struct CourseIndex {
 enum class TextureId : uint8_t { Strip, Frames, Slots, PdGrid, PtGrid, Count_ };
 
 class App {
+    friend struct WebLoop;  // the browser's frame loop (ui/web/), which the page drives
+
 public:
     explicit App(AppOptions options);
     ~App();

@@ -62,6 +62,10 @@ std::string_view set_language(std::string_view lang) {
     setenv("LANGUAGE", s.language.c_str(), 1);
 #ifdef __GLIBC__
     ++_nl_msg_cat_cntr;
+#else
+    // musl (the browser build's libc) ignores LANGUAGE: it takes the catalogue's folder from the
+    // LC_MESSAGES locale's name, which may be any name ("zh" -> locale/zh/LC_MESSAGES/pagelab.mo).
+    std::setlocale(LC_MESSAGES, s.language == "en" ? "C.UTF-8" : s.language.c_str());
 #endif
     return s.language;
 }

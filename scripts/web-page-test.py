@@ -1,0 +1,130 @@
+#!/usr/bin/python3
+"""What the page adds around the window, driven in headless Chromium (scripts/web-test.sh).
+
+    web-page-test.py SITE_URL   (e.g. http://127.0.0.1:PORT/index.html)
+
+Over the DevTools protocol (web-bench.py's pipe): a link to a moment opens there and the window
+gives the same link back; a scenario opened from a file (as the file picker and drag and drop
+do) replaces the lesson, a bad one leaves it and is refused; a setting changed in the window
+(F11, classroom mode) is kept in local storage and applies after a reload; the browser's own
+shortcuts are not taken (Ctrl+R, Ctrl+W, Ctrl+L, F5 keep their default action); the canvas
+follows the window's size and device pixel ratio. Prints each check; exit 1 when one fails.
+"""
+import json
+import pathlib
+import sys
+import time
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+from importlib import import_module  # noqa: E402
+
+Chrome = import_module("web-bench").Chrome
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+failures = 0
+
+
+def check(what, ok, detail=""):
+    global failures
+    print(f"{'ok' if ok else 'FAIL'}: {what}{'' if ok else ': ' + str(detail)}")
+    failures += 0 if ok else 1
+
+
+class Page:
+    def __init__(self, chrome, url):
+        self.chrome = chrome
+        target = chrome.call("Target.createTarget", {"url": url})["targetId"]
+        self.session = chrome.call("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+
+    def js(self, expr):
+        r = self.chrome.call("Runtime.evaluate", {"expression": expr, "returnByValue": True, "awaitPromise": True},
+                             self.session)
+        if "exceptionDetails" in r:
+            raise RuntimeError(f"{expr}: {r['exceptionDetails']}")
+        return r["result"].get("value")
+
+    def call(self, method, params):
+        return self.chrome.call(method, params, self.session)
+
+    def wait(self, expr, timeout=60.0):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            try:
+                value = self.js(expr)
+            except RuntimeError:  # the page is not there yet (a navigation)
+                value = None
+            if value:
+                return value
+            time.sleep(0.25)
+        return None
+
+    def frames(self, n=5):  # let the window draw a few frames
+        self.js(f"new Promise(r => {{ let k = {n}; const f = () => --k ? requestAnimationFrame(f) : r(); requestAnimationFrame(f); }})")
+
+
+def title_of(path):
+    lines = (ROOT / path).read_text().splitlines()
+    at = lines.index("title:")
+    return lines[at + 1].split("en:", 1)[1].strip()
+
+
+def main() -> int:
+    site = sys.argv[1]
+    chrome = Chrome()
+    try:
+        page = Page(chrome, site + "?lesson=03-reserve-vs-commit&at=2")
+        check("the page draws its first frame", page.wait("document.getElementById('results').dataset.firstFrameMs"))
+        page.frames()
+        status = "document.getElementById('status').textContent"
+        moment = "Module.ccall('pagelab_web_moment', 'string', [], [])"
+        title03 = title_of("scenarios/03-reserve-vs-commit.yaml")
+        check("?lesson=…&at=2 opens that lesson", page.js(status) == title03, page.js(status))
+        check("… at that moment, and the window links back to it", page.js(moment) == "lesson=03-reserve-vs-commit&at=2",
+              page.js(moment))
+
+        # A setting changed in the window is remembered.
+        check("classroom mode is off at first", page.js("localStorage.getItem('pagelab.classroom')") in (None, "0"))
+        for kind in ("keydown", "keyup"):  # (as the browser sends them; GLFW reads keyCode)
+            page.js(f"window.dispatchEvent(new KeyboardEvent('{kind}', {{key: 'F11', code: 'F11', keyCode: 122, bubbles: true}}))")
+            page.frames(3)
+        check("F11 turns classroom mode on and local storage keeps it",
+              page.wait("localStorage.getItem('pagelab.classroom') === '1'", 10) is True,
+              page.js("localStorage.getItem('pagelab.classroom')"))
+        page.js("window.oldPage = true; location.href = location.pathname + '?lesson=03-reserve-vs-commit&at=2'")
+        page.wait("!window.oldPage && document.getElementById('results')?.dataset.firstFrameMs")
+        page.frames()
+        check("… and after a reload the window is in classroom mode", "classroom=1" in (page.js(moment) or ""), page.js(moment))
+
+        # Open file / drop: the page writes the file into the virtual file system and opens it.
+        def open_file(name, path):
+            text = json.dumps((ROOT / path).read_text())
+            return page.js(f"(() => {{ try {{ Module.FS.mkdir('/uploads'); }} catch (e) {{}}"
+                           f" Module.FS.writeFile('/uploads/{name}', {text});"
+                           f" return Module.ccall('pagelab_web_open', 'number', ['string'], ['/uploads/{name}']); }})()")
+        check("a bad scenario is refused", open_file("bad.yaml", "tests/scenarios/bad/unknown-key.yaml") == 0)
+        page.frames()
+        check("… and the lesson stays", page.js(status) == title03, page.js(status))
+        check("a good scenario opens", open_file("mine.yaml", "scenarios/01-demand-zero.yaml") == 1)
+        page.frames()
+        check("… in place of the lesson", page.js(status) == title_of("scenarios/01-demand-zero.yaml"), page.js(status))
+        check("… and its link names the file", page.js(moment) == "file=mine.yaml&at=0&classroom=1", page.js(moment))
+
+        # The browser's shortcuts: the page must not cancel their keydown.
+        for key, code, ctrl in (("r", 82, True), ("w", 87, True), ("l", 76, True), ("F5", 116, False)):
+            kept = page.js(f"window.dispatchEvent(new KeyboardEvent('keydown', {{key: '{key}', keyCode: {code},"
+                           f" ctrlKey: {'true' if ctrl else 'false'}, bubbles: true, cancelable: true}}))")
+            check(f"{'Ctrl+' if ctrl else ''}{key.upper()} is left to the browser", kept is True)
+
+        # The canvas follows the window and the device pixel ratio.
+        page.call("Emulation.setDeviceMetricsOverride", {"width": 1000, "height": 700, "deviceScaleFactor": 2, "mobile": False})
+        page.frames(10)
+        size = page.js("[innerWidth, innerHeight, devicePixelRatio, Module.canvas.width, Module.canvas.height]")
+        check("the canvas is the window's size in device pixels", size[3] == round(size[0] * size[2]) and size[4] == round(size[1] * size[2]),
+              size)
+    finally:
+        chrome.close()
+    print(f"web-page-test.py: {failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+#!/usr/bin/env bash
+# CI stage 4 (scripts/test.sh runs it with CI=true or --all): PageLab built to WebAssembly.
+#   1. the command line under Node (build-web/emulator/pagelab.js, the real file system) traces
+#      every lesson byte for byte as its golden trace, and every malformed input of
+#      tests/scenarios/bad/ ends with FILE:LINE:COL: error: and exit code 2;
+#   2. the window in headless Chromium (swiftshader's WebGL 2), served from 127.0.0.1: built-in UI
+#      tests run inside the page (?test=NAME), their outcome read back from the page's DOM
+#      (#results); a lesson opened by a link (?lesson=…&at=…) shows its title (#status, which the
+#      program fills from the session it draws) and a screenshot whose lesson title (and whole
+#      window) matches the desktop window's screenshot of the same moment; the page's own features
+#      (scripts/web-page-test.py); no uncaught JS error, no WebGL error, in the console.
+# Usage: scripts/web-test.sh [--cli-only] [--no-build]
+#   PAGELAB_WEB_UI_TESTS="a b c" chooses the UI tests (default below).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+cli_only=false
+build=true
+for a in "$@"; do
+  case "$a" in
+    --cli-only) cli_only=true ;;
+    --no-build) build=false ;;
+    *) echo "web-test.sh: unknown argument $a" >&2; exit 2 ;;
+  esac
+done
+$build && scripts/web.sh --build-only
+stage() { echo "web-test.sh: $1 done at $(( $(date +%s) - start )) s"; }
+out=build-web/test-out
+rm -rf "$out"
+mkdir -p "$out"
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# 1. The command line on wasm32 (each file is one Node process, the slow part: as many at a time
+#    as there are cores).
+jobs=$(nproc 2>/dev/null || echo 2)
+golden_check() {  # LESSON.trace -> nothing, or what differs
+  local lesson=${1%.trace}.yaml tmp
+  tmp=$(mktemp)
+  if ! node build-web/emulator/pagelab.js trace "$lesson" > "$tmp" 2>&1; then
+    echo "FAIL: node pagelab.js trace $lesson exited non-zero: $(head -c 300 "$tmp")"
+  elif ! cmp -s "$tmp" "$1"; then
+    echo "FAIL: node pagelab.js trace $lesson differs from $1:"
+    diff "$1" "$tmp" | head -10
+  fi
+  rm -f "$tmp"
+}
+bad_check() {  # BAD.yaml -> nothing, or why it is not rejected as it must be
+  local code=0 tmp
+  tmp=$(mktemp)
+  node build-web/emulator/pagelab.js check "$1" > "$tmp" 2>&1 || code=$?
+  if [ "$code" -ne 2 ] || ! grep -Eq "^$1:[0-9]+:[0-9]+: error: " "$tmp"; then
+    echo "FAIL: node pagelab.js check $1: exit $code, wanted 2 and '$1:LINE:COL: error: ...'"
+    head -3 "$tmp"
+  fi
+  rm -f "$tmp"
+}
+export -f golden_check bad_check
+n=$(ls scenarios/*.trace | wc -l)
+b=$(ls tests/scenarios/bad/*.yaml | wc -l)
+[ "$n" -gt 0 ] || fail "no golden traces found"
+ls scenarios/*.trace | xargs -P "$jobs" -n 1 bash -c 'golden_check "$0"' > "$out/cli.txt"
+ls tests/scenarios/bad/*.yaml | xargs -P "$jobs" -n 1 bash -c 'bad_check "$0"' >> "$out/cli.txt"
+cat "$out/cli.txt"
+failures=$((failures + $(grep -c '^FAIL' "$out/cli.txt" || true)))
+echo "web-test.sh: wasm CLI: $n lessons traced and compared with their golden traces," \
+     "$b malformed inputs checked for FILE:LINE:COL errors and exit code 2"
+stage "wasm command line"
+if $cli_only; then
+  [ "$failures" -eq 0 ] || { echo "web-test.sh: $failures failures"; exit 1; }
+  exit 0
+fi
+
+# 2. The window in headless Chromium.
+missing=()
+command -v chromium > /dev/null || missing+=(chromium)
+/usr/bin/python3 -c 'import PIL' 2> /dev/null || missing+=(python3-pil)
+command -v curl > /dev/null || missing+=(curl)
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+port=$(/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+/usr/bin/python3 -m http.server "$port" --bind 127.0.0.1 --directory build-web/site > "$out/server.log" 2>&1 &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for _ in $(seq 50); do
+  curl -fs "http://127.0.0.1:$port/index.html" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+site="http://127.0.0.1:$port/index.html"
+# A fresh profile per run (local storage starts empty); console messages go to stderr.
+chrome() {
+  local profile
+  profile=$(mktemp -d "$out/profile.XXXXXX")
+  timeout 120 chromium --headless=new --no-sandbox --use-gl=swiftshader --enable-unsafe-swiftshader \
+    --user-data-dir="$profile" --no-first-run --disable-gpu-watchdog --window-size=1280,800 \
+    --enable-logging=stderr --v=0 "$@" 2>> "$out/console.log"
+}
+# The outcome written into <pre id="results" data-state="…">.
+state_of() { sed -n 's/.*<pre id="results"[^>]*data-state="\([a-z]*\)".*/\1/p' "$1" | head -1; }
+
+tests=${PAGELAB_WEB_UI_TESTS:-step-controls load-error classroom quiz course-picker}
+for t in $tests; do
+  t0=$(date +%s%N)
+  chrome --virtual-time-budget=120000 --dump-dom "$site?test=$t" > "$out/test-$t.html" || true
+  ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+  state=$(state_of "$out/test-$t.html")
+  line=$(sed -n 's/.*\(ui test [^<]*\)/\1/p' "$out/test-$t.html" | grep -m1 "checks" || true)
+  if [ "$state" = "passed" ]; then
+    echo "web-test.sh: browser: $line (${ms} ms)"
+  else
+    fail "browser UI test $t: state '${state:-none}' (${ms} ms)"
+    sed -n '/<pre id="log"/,/<\/pre>/p' "$out/test-$t.html" | grep -E "FAIL|fail|error" | head -10 || true
+  fi
+done
+
+# The page around the window: links to a moment, Open file, settings in local storage, the
+# browser's shortcuts left alone, the canvas in device pixels (DevTools protocol, real time).
+if ! /usr/bin/python3 scripts/web-page-test.py "$site" > "$out/page-test.txt" 2>&1; then
+  fail "the page's own features:"
+fi
+grep -v '^ok' "$out/page-test.txt" || true
+
+# A link to a moment: the lesson's title in the page's status and drawn in the window.
+lesson=08-hard-and-soft-faults
+title=$(awk '/^title:/ { t = 1; next } t && /^  en:/ { sub(/^  en: */, ""); print; exit }' "scenarios/$lesson.yaml")
+chrome --virtual-time-budget=8000 --dump-dom "$site?lesson=$lesson&at=3&classroom=1" > "$out/lesson.html" || true
+status=$(sed -n 's/.*<div id="status"[^>]*>\([^<]*\)<.*/\1/p' "$out/lesson.html" | head -1)
+if [ -z "$title" ] || [ "$status" != "$title" ]; then
+  fail "?lesson=$lesson: the page shows '$status', the lesson's title is '$title'"
+fi
+first=$(sed -n 's/.*data-first-frame-ms="\([0-9]*\)".*/\1/p' "$out/lesson.html" | head -1)
+echo "web-test.sh: browser: ?lesson=$lesson&at=3 shows \"$status\"; first frame ${first:-?} ms after navigation start"
+# The screenshot (without the page's own buttons): the window drawn, and when the desktop window
+# is built (build/, CI's first stage), the same picture as its screenshot of the same moment.
+chrome --virtual-time-budget=8000 --screenshot="$out/lesson.png" "$site?lesson=$lesson&at=3&bare=1" > /dev/null || true
+desktop=()
+if [ -x build/ui/pagelab-ui ] && command -v xvfb-run > /dev/null; then
+  xvfb-run -a -s "-screen 0 1920x1080x24" build/ui/pagelab-ui "scenarios/$lesson.yaml" --at 3 --size 1280x800 \
+    --screenshot "$out/lesson-desktop.png" > /dev/null && desktop=("$out/lesson-desktop.png")
+else
+  echo "web-test.sh: (no build/ui/pagelab-ui: the screenshot is not compared with the desktop window's)"
+fi
+if ! /usr/bin/python3 scripts/web-screenshot-check.py "$out/lesson.png" ${desktop[@]+"${desktop[@]}"}; then
+  fail "the screenshot $out/lesson.png does not show the window as the desktop draws it"
+fi
+
+# The console: no uncaught exception, no WebGL error, no abort.
+if grep -E "Uncaught|WebGL: INVALID|GL_INVALID|GL ERROR|aborted|RuntimeError" "$out/console.log" > "$out/console-errors.txt"; then
+  fail "errors in the browser's console:"
+  head -10 "$out/console-errors.txt"
+fi
+if grep -l 'data-state="error"' "$out"/*.html > /dev/null 2>&1; then
+  fail "a page reported an error: $(grep -l 'data-state="error"' "$out"/*.html | tr '\n' ' ')"
+fi
+rm -rf "$out"/profile.*
+stage "browser"
+if [ "$failures" -gt 0 ]; then
+  echo "web-test.sh: $failures failures (details in $out/)"
+  exit 1
+fi
+echo "web-test.sh: passed in $(( $(date +%s) - start )) s"

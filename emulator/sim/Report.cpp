@@ -124,7 +124,7 @@ void write_objects_text(const os::Machine& m, std::ostream& out, const StateOpti
     for (const os::Process& p : m.processes())
         if (p.space != mm::kNoSpace && !mmgr.handles(p.space).empty()) any_handles = true;
     if (!any_handles && mmgr.mappings().empty() && mmgr.data_sections().empty()) return;
-    out << "\nHandles:\n";
+    out << "\n" << tr("Handles:") << "\n";
     for (const os::Process& p : m.processes()) {
         if (options.process && p.name != *options.process) continue;
         if (p.space == mm::kNoSpace) continue;
@@ -132,14 +132,14 @@ void write_objects_text(const os::Machine& m, std::ostream& out, const StateOpti
             out << fmt::format("  {:<8} 0x{:<4X} {}\n", p.name, h, handle_text(m, e));
     }
     if (options.process) return;
-    out << "File mapping objects:\n";
+    out << tr("File mapping objects:") << "\n";
     for (const mm::MappingObject& o : mmgr.mappings()) {
         if (!o.alive()) continue;
         out << fmt::format("  #{:<3} {:<16} {:<18} size 0x{:<8X} data section {}  handles {}  views {}\n", o.id,
                            o.name.empty() ? "(unnamed)" : "\"" + o.name + "\"", mm::protection_name(o.protect), o.size, o.section,
                            o.handles, o.views);
     }
-    out << "Data sections (control areas):\n";
+    out << tr("Data sections (control areas):") << "\n";
     for (const mm::DataSection& sec : mmgr.data_sections()) {
         if (!sec.alive) continue;
         const auto& protos = mmgr.data_prototypes(sec.id);
@@ -165,23 +165,23 @@ void write_objects_text(const os::Machine& m, std::ostream& out, const StateOpti
 
 void write_state_text(const os::Machine& m, std::ostream& out, const StateOptions& options) {
     const auto& mmgr = m.mm();
-    out << fmt::format("Machine: {} personality, {} frames ({} free), pagefile {} of {} slots used, CR3 {:08X}\n",
-                       mm::personality_name(mmgr.config().personality), mmgr.pfn().size(), mmgr.frames_free(),
-                       mmgr.pagefile().used(), mmgr.pagefile().capacity(), mmgr.cr3());
-    out << fmt::format("Commit charge: {} of {} pages\n", mmgr.counter(mm::Counter::CommitCharge), mmgr.commit_limit());
+    out << trf("Machine: {personality} personality, {frames} frames ({free} free), pagefile {used} of {slots} slots used, CR3 {cr3:08X}",
+               "personality"_a = mm::personality_name(mmgr.config().personality), "frames"_a = mmgr.pfn().size(), "free"_a = mmgr.frames_free(),
+               "used"_a = mmgr.pagefile().used(), "slots"_a = mmgr.pagefile().capacity(), "cr3"_a = mmgr.cr3()) << "\n";
+    out << trf("Commit charge: {charge} of {limit} pages", "charge"_a = mmgr.counter(mm::Counter::CommitCharge), "limit"_a = mmgr.commit_limit()) << "\n";
     for (const os::Process& p : m.processes()) {
         if (options.process && p.name != *options.process) continue;
         if (p.space == mm::kNoSpace) {
-            out << fmt::format("\nProcess {} ({}): no address space\n", p.name, os::process_state_name(p.state));
+            out << "\n" << trf("Process {name} ({state}): no address space", "name"_a = p.name, "state"_a = os::process_state_name(p.state)) << "\n";
             continue;
         }
         const auto& sp = mmgr.space(p.space);
-        out << fmt::format("\nProcess {} ({}), address space {}", p.name, os::process_state_name(p.state), p.space);
         if (!sp.alive()) {
-            out << ": gone\n";
+            out << "\n" << trf("Process {name} ({state}), address space {space}: gone", "name"_a = p.name, "state"_a = os::process_state_name(p.state), "space"_a = p.space) << "\n";
             continue;
         }
-        out << fmt::format(", page directory frame 0x{:X} (CR3 {:08X})\n", sp.page_directory(), sp.cr3());
+        out << "\n" << trf("Process {name} ({state}), address space {space}, page directory frame 0x{frame:X} (CR3 {cr3:08X})", "name"_a = p.name,
+                           "state"_a = os::process_state_name(p.state), "space"_a = p.space, "frame"_a = sp.page_directory(), "cr3"_a = sp.cr3()) << "\n";
         out << fmt::format("  {:<10} {:<8} {:>10} {:<8} {:<20} {}\n", "Address", "Type", "Size", "State", "Protection", "Details");
         uint64_t va = 0;
         while (va < regions_end(mmgr, sp)) {
@@ -191,14 +191,14 @@ void write_state_text(const os::Machine& m, std::ostream& out, const StateOption
             if (q.state != mm::mem::kFree)
                 details = fmt::format("allocation {:08X}, {}", q.allocation_base, mm::protection_name(q.allocation_protect));
             if (mmgr.in_compat_arena(p.space, q.base_address))
-                details += " (MS-DOS/Win16 compatibility arena: the system's, the same in every process)";
+                details += std::string(" ") + tr("(MS-DOS/Win16 compatibility arena: the system's, the same in every process)");
             // Protection is VirtualQuery's Protect, for every state (nt reserved: 0; win95
             // reserved and free memory: NOACCESS).
             out << fmt::format("  {:08X}   {:<8} {:>10} {:<8} {:<20} {}\n", q.base_address, type_name(q.type),
                                size_text(q.region_size), state_name(q.state), mm::protection_name(q.protect), details);
             va = uint64_t(q.base_address) + q.region_size;
         }
-        out << "  Page tables (WinDbg !pte style):\n";
+        out << "  " << tr("Page tables (WinDbg !pte style):") << "\n";
         const bool nt = sp.personality() == mm::Personality::Nt;
         for (uint32_t idx = 0; idx < listed_pdes(sp); ++idx) {
             const uint32_t pde = mmgr.ram().read_u32(sp.cr3() + idx * 4);
@@ -208,8 +208,8 @@ void write_state_text(const os::Machine& m, std::ostream& out, const StateOption
                                nt ? nt_pde_va(idx << 22) : sp.cr3() + idx * 4, pde, table, windbg_flags(pde),
                                mmgr.shared_table(idx) == table ? "shared " : "", idx << 22, (idx << 22) + 0x3FFFFF);
             if (!mmgr.frame_exists(table)) {  // (a debugger's PDE)
-                out << fmt::format("      (frame 0x{:X} is beyond the {} frames of RAM: no page table there)\n", table,
-                                   mmgr.config().frames);
+                out << "      " << trf("(frame 0x{frame:X} is beyond the {frames} frames of RAM: no page table there)", "frame"_a = table,
+                                          "frames"_a = mmgr.config().frames) << "\n";
                 continue;
             }
             for (uint32_t i = 0; i < 1024; ++i) {
@@ -219,12 +219,12 @@ void write_state_text(const os::Machine& m, std::ostream& out, const StateOption
                 out << fmt::format("      VA {:08X}  PTE at {:08X} contains {:08X}  ", va_i,
                                    nt ? nt_pte_va(va_i) : (table << 12) + i * 4, pte);
                 if (pte & 1) out << fmt::format("pfn {:<5X} {}\n", pte >> 12, windbg_flags(pte));
-                else out << "not valid: " << pte_summary(mmgr, pte) << "\n";
+                else out << trf("not valid: {summary}", "summary"_a = pte_summary(mmgr, pte)) << "\n";
             }
         }
     }
     if (!options.process) {
-        out << "\nPhysical memory (RAMMap style):\n";
+        out << "\n" << tr("Physical memory (RAMMap style):") << "\n";
         out << fmt::format("  {:<6} {:<9} {:<16} {:<10} {:<10} {:>5}  {}\n", "Frame", "List", "Use", "Process", "VA", "Share", "PTE");
         for (uint32_t f = 0; f < mmgr.pfn().size(); ++f) {
             const mm::PfnEntry& e = mmgr.pfn()[f];
@@ -251,7 +251,7 @@ void write_state_text(const os::Machine& m, std::ostream& out, const StateOption
                            mmgr.pfn().list(mm::FrameList::Free).count, mmgr.pfn().list(mm::FrameList::Zeroed).count,
                            mmgr.pfn().list(mm::FrameList::Standby).count, mmgr.pfn().list(mm::FrameList::Modified).count,
                            mmgr.pfn().list(mm::FrameList::Active).count);
-        out << "\nPagefile:\n";
+        out << "\n" << tr("Pagefile:") << "\n";
         const Mapper slots = map_slots(m);
         for (uint32_t s = 1; s <= mmgr.pagefile().capacity(); ++s) {
             if (!mmgr.pagefile().in_use(s)) continue;
@@ -262,7 +262,7 @@ void write_state_text(const os::Machine& m, std::ostream& out, const StateOption
         }
     }
     write_objects_text(m, out, options);
-    out << "\nCounters:\n";
+    out << "\n" << tr("Counters:") << "\n";
     for (size_t i = 0; i < mm::kCounterCount; ++i)
         out << fmt::format("  {:<20} {}\n", mm::counter_name(mm::Counter(i)), mmgr.counters()[i]);
 }

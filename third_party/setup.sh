@@ -5,11 +5,13 @@
 #                 AddressSanitizer + UBSan test stage and the fuzzers: scripts/sanitizers.sh)
 set -euo pipefail
 
+# python3-yaml, python3-jsonschema: the test that validates the lessons against
+# docs/scenario.schema.json; libxml2-utils (xmllint): the test of `pagelab check --junit`.
 pkgs=(build-essential cmake pkg-config ninja-build
       libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev
       libimgui-dev libglfw3-dev libglm-dev libgl-dev libstb-dev
       catch2 xvfb xauth mesa-utils libgl1-mesa-dri fonts-dejavu-core
-      gettext python3-polib)
+      python3 python3-yaml python3-jsonschema libxml2-utils gettext python3-polib)
 for arg in "$@"; do
   case "$arg" in
     --sanitizers) pkgs+=(clang-14 libclang-rt-14-dev llvm-14) ;;

@@ -149,19 +149,47 @@ void App::reload() {
     if (!m_path.empty()) load(m_path);
 }
 
+void App::adopt_reload(std::unique_ptr<sim::Session> fresh, const std::optional<sim::ReloadPlacement>& at) {
+    if (!m_session || !at) {
+        m_path = fresh->scenario().path;
+        m_session = std::move(fresh);
+        m_state.load_error.reset();
+        after_load();
+        return;
+    }
+    m_session = std::move(fresh);
+    m_session->seek_event(at->cursor);
+    m_quiz.forget_from(at->unchanged_steps);
+    m_quiz.pending.reset();
+    m_series = build_run_series(*m_session);
+    m_derived.invalidate();
+    m_change_text.clear();
+    m_state.running = false;
+    const size_t spaces = mm().spaces().size();
+    if (m_state.compare_left != 0xFFFF && m_state.compare_left >= spaces) m_state.compare_left = 0xFFFF;
+    if (m_state.compare_right != 0xFFFF && m_state.compare_right >= spaces) m_state.compare_right = 0xFFFF;
+    if (m_state.frame && *m_state.frame >= mm().pfn().size()) {
+        m_state.frame.reset();
+        m_state.frame_window_open = false;
+    }
+    m_state.status = at->sentence;
+    m_last_cursor = ~size_t{0};
+}
+
 void App::after_load() {
     m_series = build_run_series(*m_session);
     m_derived.invalidate();
     m_change_text.clear();
     m_state.running = false;
-    m_state.space = 0xFFFF;
+    m_state.space = mm::kNoSpace;
     m_state.entry_selected = false;
     m_state.frame.reset();
     m_state.frame_window_open = false;
     m_state.pde_index = 0;
     m_state.pte_index = 0;
-    m_state.compare_left = m_state.compare_right = 0xFFFF;
-    m_state.strip = ZoomView{};
+    m_state.compare_left = m_state.compare_right = mm::kNoSpace;
+    m_state.strip = ZoomView{.extent = 1.0};
+    m_state.strip_back.clear();
     m_state.frame_map = MapView{};
     m_state.slot_map = MapView{};
     m_state.breakpoints.clear();
@@ -195,7 +223,7 @@ const std::vector<std::string>& App::change_lines(size_t event) {
 }
 
 const Derived& App::derived() {
-    if (m_session) m_derived.refresh(*m_session, m_state.granularity == Granularity::Event);
+    if (m_session) m_derived.refresh(*m_session, m_state.granularity == Granularity::Event || m_state.moved_by_event);
     return m_derived;
 }
 
@@ -204,12 +232,14 @@ const Derived& App::derived() {
 
 void App::reset() {
     if (!m_session) return;
+    m_state.moved_by_event = false;
     m_session->reset();
     m_state.status = "Reset to the start.";
 }
 
 void App::step_operation(int direction) {
     if (!m_session) return;
+    m_state.moved_by_event = false;
     if (direction > 0 && stop_at_question()) return;
     if (direction > 0 ? !m_session->step_forward() : !m_session->step_back())
         m_state.status = direction > 0 ? "At the end of the lesson." : "At the start.";
@@ -219,6 +249,7 @@ void App::step_operation(int direction) {
 
 void App::step_event(int direction) {
     if (!m_session) return;
+    m_state.moved_by_event = true;
     if (direction > 0 && stop_at_question()) return;
     if (direction > 0 ? !m_session->step_event_forward() : !m_session->step_event_back())
         m_state.status = direction > 0 ? "At the end of the lesson." : "At the start.";
@@ -239,22 +270,9 @@ void App::seek_event(size_t cursor) {
 }
 
 void App::seek_step(size_t steps_done) {
+    m_state.moved_by_event = false;
     if (m_session) m_session->seek_step(std::min(steps_done, m_session->step_count()));
 }
-
-namespace {
-std::string describe_breakpoint(const sim::Breakpoint& b) {
-    switch (b.kind) {
-        case sim::BreakKind::Fault:
-            return fmt::format("{} fault{}", b.fault == mm::FaultKind::None ? "any" : mm::fault_kind_name(b.fault),
-                               b.process.empty() ? "" : " in " + b.process);
-        case sim::BreakKind::Process: return "any event of " + b.process;
-        case sim::BreakKind::PteChange: return fmt::format("PTE of 0x{:08X} in {} changes", b.address, b.process);
-        case sim::BreakKind::Label: return "step labelled '" + b.label + "'";
-    }
-    return "?";
-}
-}  // namespace
 
 void App::run_to_breakpoint() {
     if (!m_session) return;
@@ -276,7 +294,7 @@ void App::run_to_breakpoint() {
                 for (const auto& b : m_state.breakpoints)
                     if (m_session->matches(b, e)) {
                         m_session->seek_event(e + 1);
-                        m_state.status = fmt::format("Breakpoint hit at event {} ({}): {}", e, describe_breakpoint(b), m_session->explain(e));
+                        m_state.status = fmt::format("Breakpoint hit at event {} ({}): {}", e, sim::describe(b), m_session->explain(e));
                         return;
                     }
             }
@@ -291,7 +309,7 @@ void App::run_to_breakpoint() {
         for (const auto& b : m_state.breakpoints)
             if (which.empty()) {
                 m_session->seek_event(e);
-                if (m_session->matches(b, e)) which = describe_breakpoint(b);
+                if (m_session->matches(b, e)) which = sim::describe(b);
                 m_session->seek_event(e + 1);
             }
         m_state.status = fmt::format("Breakpoint hit at event {} ({}): {}", e + 1, which, m_session->explain(e));
@@ -318,7 +336,7 @@ bool App::advance(bool single_event) {
             for (const auto& b : m_state.breakpoints) {
                 if (s.matches(b, e)) {
                     s.seek_event(e + 1);
-                    m_state.status = fmt::format("Breakpoint hit at event {} ({}).", e + 1, describe_breakpoint(b));
+                    m_state.status = fmt::format("Breakpoint hit at event {} ({}).", e + 1, sim::describe(b));
                     return false;
                 }
             }
@@ -557,7 +575,7 @@ void App::rebuild_fonts_if_needed() {
     if (m_built_font_size == m_state.font_size_pending) return;
     m_state.font_size = m_state.font_size_pending;
     m_fonts = build_fonts(m_state.font_size);
-    resolve_icons(m_fonts);
+    m_icons = resolve_icons(m_fonts);
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
     m_built_font_size = m_state.font_size;
@@ -631,7 +649,9 @@ void App::begin_frame_state() {
     // while it waits the events of the whole run, which would tell the answer, are not listed.
     if (m_quiz.pending && (!m_session || !m_state.quiz || !about_to_start(*m_session, *m_quiz.pending))) m_quiz.pending.reset();
     if (m_quiz.pending) m_state.events_whole_run = false;
-    m_layout = compute_layout(ImGui::GetIO().DisplaySize, menu_h, controls_h, classroom, m_state.show, quiz_on_screen());
+    const bool dragged = m_state.c1_split_px > 0;
+    m_layout = compute_layout(ImGui::GetIO().DisplaySize, menu_h, controls_h, classroom, m_state.show, quiz_on_screen(),
+                              m_session ? (dragged ? m_state.c1_split_px : m_state.c1_want_px) : 0.0f, dragged);
     for (size_t s = 0; s < kSlotCount; ++s) {
         if (m_pending_set[s]) m_state.active_in_slot[s] = m_pending_active[s];
         m_pending_set[s] = false;
@@ -648,26 +668,22 @@ void App::begin_frame_state() {
             }
     }
 
-    // Follow the access: a move of the cursor selects the page the current step touched.
+    // Follow the story: a move of the cursor selects what the current step (or event) touched.
     if (m_session && (m_session.get() != m_last_session || m_session->cursor() != m_last_cursor)) {
         m_last_session = m_session.get();
         m_last_cursor = m_session->cursor();
-        const Derived& d = derived();
         const auto& procs = machine().processes();
-        if (m_state.space == 0xFFFF || m_state.space >= mm().spaces().size() || !mm().space(m_state.space).alive()) {
-            m_state.space = 0xFFFF;
+        if (m_state.space == mm::kNoSpace || m_state.space >= mm().spaces().size() || !mm().space(m_state.space).alive()) {
+            m_state.space = mm::kNoSpace;
             for (const os::Process& p : procs)
                 if (mm().space(p.space).alive()) {
                     m_state.space = p.space;
                     break;
                 }
         }
-        if (m_state.follow_access && d.last_access() && d.last_access_in_changes()) {
-            const LastAccess& a = *d.last_access();
-            if (a.space < mm().spaces().size() && mm().space(a.space).alive()) select_page(a.space, a.va);
-        }
-        if (m_state.compare_left == 0xFFFF && procs.size() >= 1) m_state.compare_left = procs[0].space;
-        if (m_state.compare_right == 0xFFFF && procs.size() >= 2) m_state.compare_right = procs[1].space;
+        if (!m_state.pinned) follow_story();
+        if (m_state.compare_left == mm::kNoSpace && procs.size() >= 1) m_state.compare_left = procs[0].space;
+        if (m_state.compare_right == mm::kNoSpace && procs.size() >= 2) m_state.compare_right = procs[1].space;
     }
 }
 
@@ -735,6 +751,7 @@ void App::draw() {
     if (m_state.frame_window_open) draw_frame_window(*this);
     draw_scenario_picker(*this);
     draw_load_error(*this);
+    m_live.draw(*this);
     draw_shortcuts_help(*this);
     m_state.raise_panel.reset();
 }
@@ -770,6 +787,7 @@ void App::frame() {
     ImGui::PushFont(m_fonts.ui);
     m_probe.begin_frame();
     m_window_size = io.DisplaySize;
+    m_live.update(*this, io.DeltaTime);
     begin_frame_state();
     update_run(io.DeltaTime);
     handle_shortcuts();
@@ -820,12 +838,17 @@ int App::run() {
         m_options.width = test->width;
         m_options.height = test->height;
         m_state.quiz = test->quiz;
+        if (test->classroom) {
+            m_state.classroom = true;
+            m_state.font_size = m_state.font_size_pending = 22.0f;
+        }
         m_test = std::make_unique<TestDriver>(test->name);
         m_test->wait(3);  // widgets record their rectangles once drawn; modals settle their size
         test->script(*m_test);
         m_probe.enable(true);
     }
     m_fixed_time = m_test || m_options.screenshot || m_options.bench_frames > 0;
+    m_live.set_enabled(m_options.watch && !m_options.screenshot && m_options.bench_frames == 0);
     if (!m_options.crop.empty()) m_probe.enable(true);  // panel rectangles for the crop
     if (!init_window()) return 3;
 

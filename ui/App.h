@@ -17,6 +17,7 @@
 #include "Derived.h"
 #include "GlTexture.h"
 #include "Layout.h"
+#include "LiveReload.h"
 #include "Quiz.h"
 #include "Theme.h"
 #include "UiState.h"
@@ -53,6 +54,7 @@ struct AppOptions {
     std::vector<std::string> answers;        // with --at: the answers to the questions passed, in order
     std::optional<std::string> lessons_dir;  // the picker's lesson library (default: scenarios/)
     bool picker = false;                     // open the lesson picker (for screenshots)
+    bool watch = true;                       // reload the open file when it changes on disk (--no-watch)
 };
 
 struct LessonInfo {
@@ -97,6 +99,7 @@ public:
     // --- UI state ----------------------------------------------------------------------------
     UiState& state() { return m_state; }
     const Fonts& fonts() const { return m_fonts; }
+    const Icons& icons() const { return m_icons; }  // symbols the fonts have (ASCII without DejaVu)
     const Palette& colours() const { return palette(m_state.high_contrast); }
     Probe& probe() { return m_probe; }
     GlTexture& texture(TextureId id) { return m_textures[size_t(id)]; }
@@ -118,6 +121,11 @@ public:
     // --- commands: every change of the machine goes through these ----------------------------
     bool load(const std::string& path);
     void reload();
+    // Live reload (ui/LiveReload.h): the reloaded run replaces the session, at the placement's
+    // cursor (answers to the unchanged steps kept, selections kept where they still exist); without
+    // a placement, as a fresh load.
+    void adopt_reload(std::unique_ptr<sim::Session> fresh, const std::optional<sim::ReloadPlacement>& at);
+    const LiveReload& live_reload() const { return m_live; }
     void reset();
     void step_forward();   // by the chosen granularity
     void step_back();
@@ -143,6 +151,16 @@ public:
     void open_frame(uint32_t frame);
     void raise(PanelId id) { m_state.raise_panel = id; }
     void set_classroom(bool on);
+    // Selects what the current step (or, by event, the last event) touched: its process, the page
+    // it accessed or the PTE it wrote, the frame, the region, the slot (ui/Story.cpp). Unless pinned,
+    // every move of the cursor calls it.
+    void follow_story();
+    struct StoryFocus {
+        uint16_t space = mm::kNoSpace;
+        uint32_t va = 0;
+        bool pde = false;  // the PDE of va, not its PTE
+    };
+    bool alive(uint16_t space) const { return space < mm().spaces().size() && mm().space(space).alive(); }
 
     // --- panel frames --------------------------------------------------------------------------
     // Opens the panel's slot window (with tabs when the slot holds several panels); false when the
@@ -173,6 +191,7 @@ private:
     bool stop_at_question();
     void reveal();  // the move the question held back: the step (or, by event, its first event)
     void after_load();
+    std::optional<StoryFocus> story_so_far();  // the last page the lesson touched before the current move
     void apply_startup_options();
     void rebuild_fonts_if_needed();
     int run_screenshot();
@@ -187,6 +206,7 @@ private:
     std::map<size_t, std::vector<std::string>> m_change_text;
     UiState m_state;
     Fonts m_fonts;
+    Icons m_icons;
     float m_built_font_size = 0;
     bool m_built_high_contrast = false;
     bool m_style_applied = false;
@@ -202,6 +222,7 @@ private:
     CourseIndex m_course;
     bool m_lessons_scanned = false;
     Quiz m_quiz;
+    LiveReload m_live;
     bool m_startup_failed = false;  // --ask found no question, or --answers a non-answer: a screenshot exits 2
 
     GLFWwindow* m_window = nullptr;

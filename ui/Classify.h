@@ -10,6 +10,8 @@
 
 namespace pagelab::ui {
 
+inline constexpr uint32_t kTableEntries = 1024;  // entries in a page directory or a page table
+
 // What a page (a PTE and the VAD around it) is, as a learner needs to tell them apart.
 enum class PageClass : uint8_t {
     Free,        // no region: an access is an access violation

@@ -151,6 +151,7 @@ bool Derived::refresh(sim::Session& s, bool single_event) {
     else if (single_event) m_first_event = cursor - 1;
     else m_first_event = s.first_event_of_step(s.current_step());
     m_changes = collect_changes(s, m_first_event, cursor);
+    m_touched = sim::touched(s, m_first_event, cursor);
     if (moved_only) return true;  // only the granularity changed
     find_last_access(s);
     if (!tables_changed) return true;
@@ -190,8 +191,8 @@ bool Derived::refresh(sim::Session& s, bool single_event) {
         for (uint32_t d = 0; d < 1024; ++d) {
             const uint32_t pde_pa = sp.cr3() + d * 4;
             const uint32_t pde = ram.read_u32(pde_pa);
-            if (!(pde & 1)) continue;
-            const uint32_t table = pde >> 12;
+            if (!x86::Pte(pde).present()) continue;
+            const uint32_t table = x86::Pte(pde).frame();
             if (table >= ram.frame_count()) continue;
             mappings.push_back({table, Mapping{Mapping::Kind::Pde, sp.id(), d << 22, pde_pa, pde}});
             if (table == sp.page_directory()) continue;  // a self-map entry: its "PTEs" are the PDEs
@@ -205,8 +206,8 @@ bool Derived::refresh(sim::Session& s, bool single_event) {
                                          ? nullptr : mmgr.vad_at(sp.id(), vpn << 12);
                 pages[vpn] = uint8_t(classify_pte(pte, vad, mmgr, vpn));
                 const auto kind = mm::SoftwarePte::kind(pte);
-                if (kind == mm::PteKind::Valid && (pte >> 12) < ram.frame_count())
-                    mappings.push_back({pte >> 12, Mapping{Mapping::Kind::Pte, sp.id(), vpn << 12, (table << 12) + i * 4, pte}});
+                if (kind == mm::PteKind::Valid && x86::Pte(pte).frame() < ram.frame_count())
+                    mappings.push_back({x86::Pte(pte).frame(), Mapping{Mapping::Kind::Pte, sp.id(), vpn << 12, (table << 12) + i * 4, pte}});
                 else if (kind == mm::PteKind::Transition && mm::SoftwarePte::frame(pte) < ram.frame_count())
                     mappings.push_back({mm::SoftwarePte::frame(pte),
                                           Mapping{Mapping::Kind::TransitionPte, sp.id(), vpn << 12, (table << 12) + i * 4, pte}});
@@ -219,8 +220,8 @@ bool Derived::refresh(sim::Session& s, bool single_event) {
     const auto& protos = mmgr.prototypes();
     for (uint32_t i = 0; i < protos.size(); ++i) {
         const uint32_t p = protos[i];
-        if ((p & 1) && (p >> 12) < ram.frame_count())
-            mappings.push_back({p >> 12, Mapping{Mapping::Kind::Prototype, 0xFFFF, i, 0, p}});
+        if (x86::Pte(p).present() && x86::Pte(p).frame() < ram.frame_count())
+            mappings.push_back({x86::Pte(p).frame(), Mapping{Mapping::Kind::Prototype, mm::kNoSpace, i, 0, p}});
     }
     // Data sections' prototype PTEs (mapped files, pagefile-backed sections): a valid one maps
     // the frame every view of the section shares. va holds the data prototype index.
@@ -228,8 +229,8 @@ bool Derived::refresh(sim::Session& s, bool single_event) {
         const auto& dprotos = mmgr.data_prototypes(ds.id);
         for (uint32_t page = 0; page < dprotos.size(); ++page) {
             const uint32_t p = dprotos[page];
-            if ((p & 1) && (p >> 12) < ram.frame_count())
-                mappings.push_back({p >> 12, Mapping{Mapping::Kind::Prototype, 0xFFFF, mm::MemoryManager::data_proto_index(ds.id, page), 0, p}});
+            if (x86::Pte(p).present() && x86::Pte(p).frame() < ram.frame_count())
+                mappings.push_back({x86::Pte(p).frame(), Mapping{Mapping::Kind::Prototype, mm::kNoSpace, mm::MemoryManager::data_proto_index(ds.id, page), 0, p}});
         }
     }
     std::stable_sort(mappings.begin(), mappings.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -295,7 +296,7 @@ std::optional<std::pair<uint16_t, uint32_t>> Derived::slot_owner(uint32_t slot) 
 
 std::string entry_summary(const sim::Session& s, uint32_t entry, bool is_pde) {
     if (is_pde) {
-        if (entry & 1) return fmt::format("page table in frame 0x{:X}  {}", entry >> 12, sim::windbg_flags(entry));
+        if (x86::Pte(entry).present()) return fmt::format("page table in frame 0x{:X}  {}", x86::Pte(entry).frame(), sim::windbg_flags(entry));
         return entry == 0 ? "not present: no page table" : fmt::format("not present ({:08X})", entry);
     }
     return sim::pte_summary(s.machine().mm(), entry);

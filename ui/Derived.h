@@ -15,6 +15,7 @@
 
 #include "Classify.h"
 #include "sim/Session.h"
+#include "sim/Touched.h"
 
 namespace pagelab::ui {
 
@@ -53,7 +54,7 @@ struct ChangeSet {
 struct Mapping {
     enum class Kind : uint8_t { Pte, TransitionPte, Pde, Directory, Prototype };
     Kind kind = Kind::Pte;
-    uint16_t space = 0;     // 0xFFFF for a prototype PTE (it belongs to the section, not a process)
+    uint16_t space = 0;     // mm::kNoSpace for a prototype PTE (it belongs to the section, not a process)
     uint32_t va = 0;        // the page (Pte), the 4 MB range (Pde), 0 (Directory), the index (Prototype)
     uint32_t entry_pa = 0;  // physical address of the entry (or CR3)
     uint32_t entry = 0;     // its value
@@ -103,6 +104,9 @@ public:
     const std::vector<uint8_t>& region_classes(uint16_t space) const;
     std::optional<std::pair<uint16_t, uint32_t>> slot_owner(uint32_t slot) const;
     const std::optional<LastAccess>& last_access() const { return m_last_access; }
+    // What the current step (or, in single-event mode, the last event) touched: its PTEs, frames,
+    // slots, VADs, a CPU switch, the TLB (sim/Touched.h).
+    const sim::Touched& touched() const { return m_touched; }
     // How many frames fall in each FrameClass (for the physical map's legend).
     const std::array<uint32_t, kFrameClassCount>& frame_class_counts() const { return m_frame_counts; }
     bool last_access_in_changes() const {
@@ -127,6 +131,7 @@ private:
     std::vector<std::vector<uint8_t>> m_region_classes;
     std::map<uint32_t, std::pair<uint16_t, uint32_t>> m_slot_owner;
     std::optional<LastAccess> m_last_access;
+    sim::Touched m_touched;
     std::array<uint32_t, kFrameClassCount> m_frame_counts{};
 };
 

@@ -37,6 +37,8 @@ public:
 
     const QuizAnswer* answer_of(size_t step) const;
     void record(size_t step, QuizAnswer a) { m_answers[step] = a; }
+    // A reload changed the steps from `step` on (they may be other steps now): their answers go.
+    void forget_from(size_t step) { m_answers.erase(m_answers.lower_bound(step), m_answers.end()); }
 
     QuizScore score(const sim::Session& s) const;
     // The number of steps the panels may show the effect of: the first step at or after the

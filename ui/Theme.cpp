@@ -33,14 +33,23 @@ Palette make_normal() {
     p.list = {IM_COL32(44, 48, 58, 255), IM_COL32(72, 80, 98, 255), IM_COL32(232, 204, 74, 255),
               IM_COL32(238, 112, 60, 255), IM_COL32(80, 184, 92, 255)};
     p.region[int(RegionClass::None)] = IM_COL32(0, 0, 0, 0);
-    p.region[int(RegionClass::Private)] = IM_COL32(112, 168, 236, 255);
-    p.region[int(RegionClass::Mapped)] = IM_COL32(96, 206, 176, 255);
-    p.region[int(RegionClass::Image)] = IM_COL32(234, 124, 168, 255);
+    p.region[int(RegionClass::Private)] = IM_COL32(150, 206, 255, 255);
+    p.region[int(RegionClass::Mapped)] = IM_COL32(110, 230, 190, 255);
+    p.region[int(RegionClass::Image)] = IM_COL32(255, 168, 204, 255);
     p.arena[int(Arena::NullTrap)] = IM_COL32(96, 44, 48, 255);
     p.arena[int(Arena::Compat)] = IM_COL32(70, 62, 44, 255);
     p.arena[int(Arena::User)] = IM_COL32(38, 48, 64, 255);
     p.arena[int(Arena::Shared)] = IM_COL32(36, 66, 60, 255);
     p.arena[int(Arena::Kernel)] = IM_COL32(62, 44, 74, 255);
+    // Relative luminance: dark ~0.01-0.03, medium ~0.2; neighbours >= 3:1 (tests/ui: strip-arenas).
+    p.strip_arena_nt[int(Arena::NullTrap)] = IM_COL32(48, 14, 18, 255);
+    p.strip_arena_nt[int(Arena::User)] = IM_COL32(108, 128, 162, 255);
+    p.strip_arena_nt[int(Arena::Kernel)] = IM_COL32(146, 114, 170, 255);
+    p.strip_arena_95[int(Arena::NullTrap)] = IM_COL32(182, 96, 96, 255);
+    p.strip_arena_95[int(Arena::Compat)] = IM_COL32(42, 32, 12, 255);
+    p.strip_arena_95[int(Arena::User)] = IM_COL32(108, 128, 162, 255);
+    p.strip_arena_95[int(Arena::Shared)] = IM_COL32(10, 40, 34, 255);
+    p.strip_arena_95[int(Arena::Kernel)] = IM_COL32(146, 114, 170, 255);
     p.page_table_shared = IM_COL32(40, 128, 150, 255);
     p.pde_region = IM_COL32(60, 84, 120, 255);
     p.changed = IM_COL32(255, 70, 210, 255);
@@ -94,6 +103,14 @@ Palette make_high_contrast() {
     p.arena[int(Arena::User)] = IM_COL32(0, 0, 0, 255);
     p.arena[int(Arena::Shared)] = IM_COL32(0, 80, 60, 255);
     p.arena[int(Arena::Kernel)] = IM_COL32(70, 0, 100, 255);
+    p.strip_arena_nt[int(Arena::NullTrap)] = IM_COL32(56, 0, 0, 255);
+    p.strip_arena_nt[int(Arena::User)] = IM_COL32(80, 116, 176, 255);
+    p.strip_arena_nt[int(Arena::Kernel)] = IM_COL32(150, 84, 196, 255);
+    p.strip_arena_95[int(Arena::NullTrap)] = IM_COL32(200, 56, 56, 255);
+    p.strip_arena_95[int(Arena::Compat)] = IM_COL32(44, 32, 0, 255);
+    p.strip_arena_95[int(Arena::User)] = IM_COL32(80, 116, 176, 255);
+    p.strip_arena_95[int(Arena::Shared)] = IM_COL32(0, 44, 32, 255);
+    p.strip_arena_95[int(Arena::Kernel)] = IM_COL32(150, 84, 196, 255);
     p.page_table_shared = IM_COL32(0, 150, 170, 255);
     p.pde_region = IM_COL32(50, 80, 160, 255);
     p.changed = IM_COL32(255, 0, 255, 255);
@@ -116,8 +133,6 @@ Palette make_high_contrast() {
     return p;
 }
 
-Icons g_icons;
-
 }  // namespace
 
 const Palette& palette(bool high_contrast) {
@@ -127,7 +142,7 @@ const Palette& palette(bool high_contrast) {
 }
 
 ImU32 owner_colour(uint16_t space, bool high_contrast) {
-    if (space == 0xFFFF) return high_contrast ? IM_COL32(190, 130, 60, 255) : IM_COL32(150, 128, 104, 255);
+    if (space == mm::kNoSpace) return high_contrast ? IM_COL32(190, 130, 60, 255) : IM_COL32(150, 128, 104, 255);
     // Hues spaced by the golden angle stay distinct for the first dozen processes.
     const float hue = std::fmod(0.58f + 0.381966f * float(space), 1.0f);
     float r, g, b;
@@ -270,23 +285,22 @@ Fonts build_fonts(float size_px) {
     return f;
 }
 
-const Icons& icons() { return g_icons; }
-
-void resolve_icons(const Fonts& fonts) {
-    g_icons = Icons{};
-    if (!fonts.truetype) return;
+Icons resolve_icons(const Fonts& fonts) {
+    Icons icons;
+    if (!fonts.truetype) return icons;
     auto has = [&](ImWchar c) { return fonts.ui->FindGlyphNoFallback(c) != nullptr; };
-    if (has(0x25B6)) g_icons.play = "\u25B6";
-    if (has(0x2016)) g_icons.pause = "\u2016";
-    if (has(0x25C0)) g_icons.back = "\u25C0";
-    if (has(0x25B6)) g_icons.forward = "\u25B6";
-    if (has(0x25C0) && has(0x2502)) g_icons.reset = "\u2502\u25C0";
-    if (has(0x25B6) && has(0x2502)) g_icons.to_end = "\u25B6\u2502";
-    if (has(0x2714)) g_icons.pass = "\u2714";
-    if (has(0x2718)) g_icons.fail = "\u2718";
-    if (has(0x2022)) g_icons.pending = "\u2022";
-    if (has(0x2192)) g_icons.arrow = "\u2192";
-    if (has(0x21C4)) g_icons.link = "\u21C4";
+    if (has(0x25B6)) icons.play = "\u25B6";
+    if (has(0x2016)) icons.pause = "\u2016";
+    if (has(0x25C0)) icons.back = "\u25C0";
+    if (has(0x25B6)) icons.forward = "\u25B6";
+    if (has(0x25C0) && has(0x2502)) icons.reset = "\u2502\u25C0";
+    if (has(0x25B6) && has(0x2502)) icons.to_end = "\u25B6\u2502";
+    if (has(0x2714)) icons.pass = "\u2714";
+    if (has(0x2718)) icons.fail = "\u2718";
+    if (has(0x2022)) icons.pending = "\u2022";
+    if (has(0x2192)) icons.arrow = "\u2192";
+    if (has(0x21C4)) icons.link = "\u21C4";
+    return icons;
 }
 
 }  // namespace pagelab::ui

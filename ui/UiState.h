@@ -12,6 +12,7 @@
 #include <glm/glm.hpp>
 
 #include "sim/Session.h"
+#include "widgets/SegmentedScale.h"
 
 namespace pagelab::ui {
 
@@ -63,18 +64,25 @@ struct MapView {
 
 struct UiState {
     // Selection (what the entry decoder, the walk and the frame window show).
-    uint16_t space = 0xFFFF;  // the selected process's address space
+    uint16_t space = mm::kNoSpace;  // the selected process's address space
     uint32_t pde_index = 0;   // the page table shown next to the page directory
     uint32_t pte_index = 0;
     EntryLevel entry_level = EntryLevel::Pte;
     bool entry_selected = false;
     std::optional<uint32_t> frame;  // the frame whose window is open
     bool frame_window_open = false;
-    bool follow_access = true;      // each step selects the page it touched
+    bool pinned = false;            // the selection stays; unpinned, each move selects what it touched
+    bool whole_tables = false;      // the grids show all 1024 entries even when cells get small
     bool walk_selected = false;     // the walk shows the selected page, not the last access
+    // What the story focuses on besides the selected entry (set by App::follow_story): the region
+    // of the step's page (the region table highlights it and scrolls to it) and the slot it used.
+    std::optional<std::pair<uint16_t, uint32_t>> region_focus;  // (space, VAD base)
+    std::optional<uint32_t> slot_focus;
+    uint64_t story_moves = 0;       // bumped by each follow_story: panels scroll once per move
 
     // Stepping.
     Granularity granularity = Granularity::Operation;
+    bool moved_by_event = false;  // the last move was one event (Shift+arrow): it is "what changed now"
     bool running = false;
     float run_rate = 2.0f;  // moves per second while running
     double run_clock = 0.0;
@@ -98,8 +106,14 @@ struct UiState {
     size_t events_scrolled_to = ~size_t{0};  // the cursor the events list last scrolled to
     int events_scroll_frames = 0;             // frames spent scrolling to it (layout settles)
     bool hex_as_words = false;
-    uint16_t compare_left = 0xFFFF, compare_right = 0xFFFF;
-    ZoomView strip;
+    uint16_t compare_left = mm::kNoSpace, compare_right = mm::kNoSpace;
+    ZoomView strip{.extent = 1.0};  // over the strip's units [0, 1] (strip_scale maps them to addresses)
+    SegmentedScale strip_scale;     // rebuilt from the shown process's regions each frame
+    std::vector<std::pair<double, double>> strip_back;  // earlier zooms (strip units), for Esc
+    std::optional<float> strip_drag_from;               // a range being dragged out (px from the left)
+    float c1_want_px = 0;   // the height the address-space panel's content asked for (strip + every region row)
+    float c1_split_px = 0;  // the user dragged the splitter under it to this height (0: fit the content)
+    uint64_t regions_scrolled_for = ~uint64_t{0};       // the story move the region table last scrolled for
     MapView frame_map, slot_map;
 
     // Files.

@@ -35,6 +35,8 @@ int main(int argc, char** argv) {
     cli.add_flag("--no-quiz", o.no_quiz, "Do not stop at questions: show them with their answers (Quiz menu)");
     cli.add_flag("--ask", o.ask, "With --at N: stop at step N+1's question, as Step would (for screenshots)");
     cli.add_option("--answers", o.answers, "With --at: answer the questions passed on the way, in order (2,b,0x5)")->delimiter(',');
+    bool no_watch = false;
+    cli.add_flag("--no-watch", no_watch, "Do not reload the open scenario when it changes on disk");
     cli.add_flag("--picker", o.picker, "Open the lesson picker (File > Open scenario...)");
     cli.add_option("--lessons", o.lessons_dir, "The lesson library the picker lists (a folder; its course.yaml orders it)");
     cli.add_option("--ui-test", o.ui_test, "Run a built-in UI test (see --list-ui-tests)");
@@ -50,6 +52,7 @@ int main(int argc, char** argv) {
         return 0;
     }
     o.at = at;
+    o.watch = !no_watch;
     if (!size.empty()) {
         int w = 0, h = 0;
         if (std::sscanf(size.c_str(), "%dx%d", &w, &h) != 2 || w < 320 || h < 240) {

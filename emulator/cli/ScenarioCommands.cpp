@@ -3,17 +3,21 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <thread>
 
 #include <fmt/format.h>
 
 #include "cli/Language.h"
 #include "cli/TraceOutput.h"
+#include "io/FileWatch.h"
 #include "sim/Course.h"
+#include "sim/Reload.h"
 #include "sim/Report.h"
 #include "sim/Session.h"
 #include "sim/Trace.h"
@@ -72,6 +76,48 @@ std::vector<std::string> collect(const std::vector<std::string>& paths, bool& ba
     return files;
 }
 
+// `run --watch`: the transcript, then again every time the file (or a `pe:` file it reads)
+// changes on disk, until interrupted (or `limit` reloads, for scripts). A file that does not load
+// is shown as an editor would show it — FILE:LINE:COL, the offending line, a caret — and the last
+// good run stands above it. The files are polled (io/FileWatch.h) every quarter second.
+int run_watch(const std::string& path, const sim::TranscriptOptions& options, size_t limit) {
+    io::FileWatch watch;
+    std::optional<sim::Scenario> last_good;
+    auto run_once = [&]() -> int {
+        auto loaded = sim::Session::load(path);
+        if (auto* err = std::get_if<sim::LoadError>(&loaded)) {
+            if (auto x = sim::error_excerpt(err->message, path)) std::cerr << sim::excerpt_text(*x);
+            else std::cerr << err->message << "\n";
+            std::cerr << (last_good ? "(the last good run above stands: fix the file and save it)\n" : "(fix the file and save it)\n");
+            watch.watch(sim::scenario_files_to_watch(path, last_good ? &*last_good : nullptr));
+            return 2;
+        }
+        sim::Session& s = *std::get<std::unique_ptr<sim::Session>>(loaded);
+        if (last_good) {
+            const size_t same = sim::unchanged_prefix(*last_good, s.scenario());
+            if (same == 0) std::cout << "(the run is new from the first step)\n";
+            else std::cout << fmt::format("(steps 1-{} run as before)\n", same);
+        }
+        const int code = sim::write_transcript(s, std::cout, options) ? 1 : 0;
+        last_good = s.scenario();
+        watch.watch(sim::scenario_files_to_watch(path, &*last_good));
+        return code;
+    };
+    int code = run_once();
+    std::cout << fmt::format("\nWatching {} and the files it reads: it runs again on every save (Ctrl+C stops).\n", path) << std::flush;
+    for (size_t reloads = 0; limit == 0 || reloads < limit;) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(250));
+        const auto changed = watch.poll();
+        if (changed.empty()) continue;
+        ++reloads;
+        std::cout << fmt::format("\n--- {} changed: running it again ---\n", changed.front()) << std::flush;
+        code = run_once();
+        std::cout << std::flush;
+        std::cerr << std::flush;
+    }
+    return code;
+}
+
 }  // namespace
 
 std::vector<std::string> scenario_files(const std::vector<std::string>& paths, bool& bad) { return collect(paths, bad); }
@@ -89,8 +135,24 @@ void add_scenario_commands(CLI::App& app, int& exit_code) {
                         "check) or changes (plus every PTE/PDE/frame change)")
             ->check(CLI::IsMember({"story", "events", "changes"}));
         cmd->add_flag("--no-changes", *no_changes, "The same as --detail events (kept for older scripts)");
+        auto watch = std::make_shared<bool>(false);
+        auto watch_limit = std::make_shared<size_t>(0);
+        cmd->add_flag("--watch", *watch, "Run the file again on every save (it and the pe: files it reads are watched); Ctrl+C stops");
+        cmd->add_option("--watch-limit", *watch_limit, "With --watch: stop after this many reloads (for scripts and tests)");
         auto lang = add_language_option(cmd);
-        cmd->callback([&exit_code, files, detail, no_changes, lang] {
+        cmd->callback([&exit_code, files, detail, no_changes, watch, watch_limit, lang] {
+            if (*watch) {
+                if (files->size() != 1) {
+                    std::cerr << "pagelab: error: --watch runs one file\n";
+                    exit_code = 2;
+                    return;
+                }
+                sim::TranscriptOptions o;
+                o.detail = *no_changes ? sim::Detail::Events : *sim::parse_detail(*detail);
+                o.lang = *lang;
+                exit_code = run_watch(files->front(), o, *watch_limit);
+                return;
+            }
             int code = 0;
             for (const auto& f : *files) {
                 auto s = load_or_report(f);
@@ -101,34 +163,6 @@ void add_scenario_commands(CLI::App& app, int& exit_code) {
                 if (sim::write_transcript(*s, std::cout, o) && code == 0) code = 1;
             }
             exit_code = code;
-        });
-    }
-    // check
-    {
-        auto* cmd = app.add_subcommand("check", "Run scenario files and folders quietly; end with N passed, M failed");
-        auto paths = std::make_shared<std::vector<std::string>>();
-        cmd->add_option("paths", *paths, "Scenario files or folders (searched recursively for .yaml)")->required();
-        add_language_option(cmd);
-        cmd->callback([&exit_code, paths] {
-            bool bad = false;
-            const auto files = collect(*paths, bad);
-            size_t passed = 0, failed = bad ? 1 : 0;  // a missing path counts as a failure
-            for (const auto& f : files) {
-                if (sim::is_course_file(f)) {  // a course index is checked, not run
-                    auto c = sim::load_course(f);
-                    if (c.error) { std::cerr << c.error->message << "\n"; bad = true; ++failed; }
-                    else ++passed;
-                    continue;
-                }
-                auto s = load_or_report(f);
-                if (!s) { bad = true; ++failed; continue; }
-                sim::TranscriptOptions o;
-                o.quiet = true;
-                if (sim::write_transcript(*s, std::cout, o)) ++failed;
-                else ++passed;
-            }
-            std::cout << trf("{passed} passed, {failed} failed", "passed"_a = passed, "failed"_a = failed) << "\n";
-            exit_code = bad ? 2 : failed ? 1 : 0;
         });
     }
     // trace

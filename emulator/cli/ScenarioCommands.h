@@ -1,4 +1,4 @@
-// The scenario subcommands of DESIGN.md §4: `run`, `check`, `trace`, `state`, `walk`.
+// The scenario subcommands of DESIGN.md §4: `run`, `trace`, `state`, `walk` (`check` is cli/CheckCommand.h).
 // Exit codes: 0 every expectation holds, 1 one fails, 2 the input is invalid.
 #pragma once
 

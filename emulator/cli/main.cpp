@@ -8,6 +8,8 @@
 
 #include <iostream>
 
+#include "cli/AuthoringCommands.h"
+#include "cli/CheckCommand.h"
 #include "cli/CourseCommands.h"
 #include "cli/ReplayCommand.h"
 #include "io/SafeWrite.h"
@@ -19,7 +21,9 @@ int main(int argc, char** argv) {
     int exit_code = 0;
     pagelab::cli::add_replay_command(app, exit_code);
     pagelab::cli::add_scenario_commands(app, exit_code);
+    pagelab::cli::add_check_command(app, exit_code);
     pagelab::cli::add_course_commands(app, exit_code);
+    pagelab::cli::add_authoring_commands(app, exit_code);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {

@@ -87,9 +87,19 @@ public:
 
 private:
     // Never destroyed: pages may be released by static objects after the thread's locals are gone.
+    // Each pool stays reachable from a list, like the slabs, also after its thread has ended
+    // (`pagelab check -j` checks files on threads): its free pages are held, not lost.
     static PagePool& instance() {
-        thread_local PagePool* pool = new PagePool;
+        thread_local PagePool* pool = new_pool();
         return *pool;
+    }
+    static PagePool* new_pool() {
+        auto* pool = new PagePool;
+        static std::mutex lock;
+        static auto* pools = new std::vector<PagePool*>;
+        const std::lock_guard<std::mutex> hold(lock);
+        pools->push_back(pool);
+        return pool;
     }
     [[gnu::noinline]] void grow() {
         uint8_t* slab = allocate_slab();

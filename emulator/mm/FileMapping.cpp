@@ -1,7 +1,8 @@
-// File mappings: data sections (NT's control areas with prototype PTEs for a data file or for the
-// pagefile), file mapping objects (CreateFileMapping / OpenFileMapping), views (MapViewOfFile,
-// UnmapViewOfFile, FlushViewOfFile), their faults, write-back and eviction. See mm/Section.h for
-// the prototype PTE states and WINDOWS.md "File mappings and views" for the rules reproduced.
+// File mapping objects and views: CreateFileMapping / OpenFileMapping, MapViewOfFile,
+// UnmapViewOfFile, FlushViewOfFile, and committing or protecting a view's pages. The data
+// sections behind the objects are in mm/DataSection.cpp; a view's page faults in mm/PageFault.cpp
+// (view_fault) and mm/Segment.cpp. See mm/Section.h for the prototype PTE states and WINDOWS.md
+// "File mappings and views" for the rules reproduced.
 //
 // A view is a VAD of type MEM_MAPPED whose PTEs start zero — "ask the VAD", as NT leaves them —
 // and are built on the first touch from the section's prototype PTE: the page is read from the
@@ -18,8 +19,6 @@ namespace pagelab::mm {
 using x86::Pte;
 
 namespace {
-uint64_t round_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
-constexpr uint32_t kGranularity = 0x10000;
 
 // CreateFileMapping's accepted protections (WINDOWS.md): READONLY, READWRITE, WRITECOPY,
 // EXECUTE_READ, EXECUTE_READWRITE, EXECUTE_WRITECOPY; win95 also takes NOACCESS.
@@ -37,267 +36,6 @@ bool valid_mapping_protection(uint32_t p, bool w95) {
 }
 bool mapping_is_writable(uint32_t p) { return p == page::kReadWrite || p == page::kExecuteReadWrite; }
 }  // namespace
-
-// ---------------------------------------------------------------------------------------------
-// Objects: journaled stores
-
-bool MemoryManager::prototype_exists(uint32_t index) const {
-    if (is_data_proto(index))
-        return data_proto_section(index) < m_data_protos.size() && data_proto_page(index) < m_data_protos[data_proto_section(index)].size();
-    return index < m_protos.size();
-}
-
-uint32_t MemoryManager::prototype(uint32_t index) const {
-    if (is_data_proto(index)) return m_data_protos[data_proto_section(index)][data_proto_page(index)];
-    return m_protos[index];
-}
-
-std::optional<uint32_t> MemoryManager::find_data_section(uint32_t file) const {
-    for (const DataSection& s : m_data_sections)
-        if (s.alive && s.kind == DataSectionKind::File && s.file == file) return s.id;
-    return std::nullopt;
-}
-
-std::vector<const Vad*> MemoryManager::views_of(uint16_t space, uint32_t section) const {
-    std::vector<const Vad*> out;
-    for (const Vad* v : regions(space))
-        if (v->type == VadType::Mapped && v->section == section) out.push_back(v);
-    return out;
-}
-
-uint32_t MemoryManager::initial_data_proto(const DataSection& s, uint32_t page) const {
-    if (s.kind == DataSectionKind::File) return SoftwarePte::in_file(page, s.mm_protection);
-    return s.reserve ? 0u : SoftwarePte::demand_zero(s.mm_protection);
-}
-
-void MemoryManager::put_mapping(const MappingObject& m) {
-    const bool create = m.id == m_mappings.size();
-    PL_CHECK(m.id <= m_mappings.size());
-    if (m_journal.enabled()) {
-        uint64_t before = core::kNoBlob;
-        if (!create) {
-            m_mapping_blobs.push_back(m_mappings[m.id]);
-            before = m_mapping_blobs.size() - 1;
-        }
-        m_mapping_blobs.push_back(m);
-        m_journal.record(core::Store::Object, uint8_t(ObjectField::Mapping), m.id, before, m_mapping_blobs.size() - 1);
-    }
-    if (create) m_mappings.push_back(m);
-    else m_mappings[m.id] = m;
-}
-
-void MemoryManager::put_data_section(const DataSection& s) {
-    const bool create = s.id == m_data_sections.size();
-    PL_CHECK(s.id <= m_data_sections.size() && s.pages <= kDataProtoStride);
-    if (m_journal.enabled()) {
-        uint64_t before = core::kNoBlob;
-        if (!create) {
-            m_data_section_blobs.push_back(m_data_sections[s.id]);
-            before = m_data_section_blobs.size() - 1;
-        }
-        m_data_section_blobs.push_back(s);
-        m_journal.record(core::Store::Object, uint8_t(ObjectField::DataSection), s.id, before,
-                         m_data_section_blobs.size() - 1);
-    }
-    if (create) {
-        m_data_sections.push_back(s);
-        m_data_protos.emplace_back();
-    } else {
-        m_data_sections[s.id] = s;
-    }
-    auto& protos = m_data_protos[s.id];
-    for (uint32_t page = uint32_t(protos.size()); page < s.pages; ++page) protos.push_back(initial_data_proto(s, page));
-}
-
-void MemoryManager::apply_object(const core::Change& c, bool forward) {
-    const uint64_t v = forward ? c.after : c.before;
-    switch (ObjectField(c.field)) {
-        case ObjectField::FileCreate:
-            if (forward) {
-                PL_CHECK(m_files.size() == c.target);
-                m_files.push_back(DiskFile{m_file_blobs[c.after], {}});
-            } else {
-                PL_CHECK(m_files.size() == size_t(c.target) + 1);
-                m_files.pop_back();
-            }
-            break;
-        case ObjectField::FilePage: {
-            auto& bytes = m_files[c.target >> 20].bytes;
-            const uint64_t at = uint64_t(c.target & 0xFFFFF) << 12;
-            if (at < bytes.size())
-                std::memcpy(bytes.data() + at, m_journal.page(v).data(), size_t(std::min<uint64_t>(0x1000, bytes.size() - at)));
-            break;
-        }
-        case ObjectField::FileSize: m_files[c.target].bytes.resize(size_t(v), 0); break;
-        case ObjectField::Handle: {
-            if (m_handles.size() <= c.target) m_handles.resize(size_t(c.target) + 1);
-            const uint32_t handle = uint32_t(c.aux) * 4;
-            if (v == core::kNoBlob) m_handles[c.target].erase(handle);
-            else m_handles[c.target][handle] = m_handle_blobs[v];
-            break;
-        }
-        case ObjectField::Mapping:
-            if (v == core::kNoBlob) {
-                PL_CHECK(m_mappings.size() == size_t(c.target) + 1);
-                m_mappings.pop_back();
-            } else if (c.target == m_mappings.size()) {
-                m_mappings.push_back(m_mapping_blobs[v]);
-            } else {
-                m_mappings[c.target] = m_mapping_blobs[v];
-            }
-            break;
-        case ObjectField::DataSection:
-            if (v == core::kNoBlob) {
-                PL_CHECK(m_data_sections.size() == size_t(c.target) + 1);
-                m_data_sections.pop_back();
-                m_data_protos.pop_back();
-            } else {
-                const DataSection& s = m_data_section_blobs[v];
-                if (c.target == m_data_sections.size()) {
-                    m_data_sections.push_back(s);
-                    m_data_protos.emplace_back();
-                } else {
-                    m_data_sections[c.target] = s;
-                }
-                // Growing makes fresh prototype PTEs; undoing a growth drops them (their values
-                // were restored to the initial ones by the Proto changes undone before).
-                auto& protos = m_data_protos[c.target];
-                if (protos.size() > s.pages) protos.resize(s.pages);
-                for (uint32_t page = uint32_t(protos.size()); page < s.pages; ++page) protos.push_back(initial_data_proto(s, page));
-            }
-            break;
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Data sections
-
-uint32_t MemoryManager::create_data_section(DataSectionKind kind, uint32_t file, uint32_t pages, uint32_t mm_prot,
-                                            bool reserve) {
-    DataSection s;
-    s.id = uint32_t(m_data_sections.size());
-    PL_CHECK(s.id < kMaxDataSections);
-    s.kind = kind;
-    s.file = file;
-    s.pages = pages;
-    s.mm_protection = mm_prot;
-    s.reserve = reserve;
-    s.mappings = 0;
-    const uint32_t committed = kind == DataSectionKind::Pagefile && !reserve ? pages : 0;
-    event(EventKind::DataSectionCreated, kNoSpace, s.id, pages, file == kNoFile ? kNoString : intern(m_files[file].path),
-          committed);
-    put_data_section(s);
-    // A committed pagefile-backed section is charged in full when it is made (NT charges the
-    // whole segment); SEC_RESERVE charges a page when it is committed.
-    if (committed) add(Counter::CommitCharge, committed);
-    return s.id;
-}
-
-void MemoryManager::grow_data_section(uint32_t section, uint32_t pages) {
-    DataSection s = m_data_sections[section];
-    if (pages <= s.pages) return;
-    event(EventKind::DataSectionGrown, kNoSpace, section, s.pages, pages,
-          s.file == kNoFile ? kNoString : intern(m_files[s.file].path));
-    s.pages = pages;
-    put_data_section(s);
-}
-
-uint64_t MemoryManager::data_section_charge() const {
-    uint64_t n = 0;
-    for (const DataSection& s : m_data_sections) {
-        if (!s.alive || s.kind != DataSectionKind::Pagefile) continue;
-        if (!s.reserve) n += s.pages;
-        else
-            for (uint32_t p : m_data_protos[s.id]) n += p != 0;
-    }
-    return n;
-}
-
-void MemoryManager::mapping_ref(uint32_t mapping, int handles, int views) {
-    MappingObject m = m_mappings[mapping];
-    const bool had_name = m.handles > 0 && !m.name.empty();
-    m.handles = uint32_t(int64_t(m.handles) + handles);
-    const bool name_goes = had_name && m.handles == 0;
-    m.views = uint32_t(int64_t(m.views) + views);
-    const bool dies = !m.alive();
-    put_mapping(m);
-    if (!dies) {
-        // The name lives while a handle does; the views keep the object itself.
-        if (name_goes) event(EventKind::MappingNameGone, kNoSpace, mapping, intern(m.name), m.views);
-        return;
-    }
-    if (m.image()) {
-        // An image section lives on by its own views (and the loader's): nothing else goes.
-        event(EventKind::MappingDeleted, kNoSpace, mapping, m.name.empty() ? kNoString : intern(m.name), name_goes);
-        return;
-    }
-    DataSection s = m_data_sections[m.section];
-    --s.mappings;
-    put_data_section(s);
-    event(EventKind::MappingDeleted, kNoSpace, mapping, m.name.empty() ? kNoString : intern(m.name), name_goes);
-    if (s.mappings == 0) delete_data_section(s.id);
-}
-
-bool MemoryManager::page_is_dirty(uint32_t frame) const {
-    if (m_pfn[frame].flags & PfnEntry::kModified) return true;
-    for (const auto& [space, pa] : data_mappings(frame))
-        if (m_ram.read_u32(pa) & Pte::kDirty) return true;
-    return false;
-}
-
-bool MemoryManager::write_back(uint32_t frame, WriteBack why) {
-    const uint32_t index = m_pfn[frame].pte_address;
-    const DataSection& s = m_data_sections[data_proto_section(index)];
-    if (s.kind != DataSectionKind::File || !page_is_dirty(frame)) return false;
-    const uint32_t page = data_proto_page(index);
-    const uint64_t at = uint64_t(page) << 12;
-    event(EventKind::FilePageWritten, kNoSpace, frame, uint32_t(at), intern(m_files[s.file].path), uint32_t(why));
-    // Only the bytes inside the file go to it (the last page of a file is partly past its end).
-    const uint64_t size = m_files[s.file].bytes.size();
-    if (at < size) file_store(s.file, at, m_ram.content(frame).data(), uint32_t(std::min<uint64_t>(0x1000, size - at)));
-    add(Counter::FileWrites);
-    for (const auto& [space, pa] : data_mappings(frame)) {
-        const uint32_t pte = m_ram.read_u32(pa);
-        if (!(pte & Pte::kDirty)) continue;
-        write_pte(pa, pte & ~Pte::kDirty);
-        invalidate_page(space, va_of_pte(pa));
-    }
-    m_pfn.set_modified(frame, false);
-    return true;
-}
-
-void MemoryManager::delete_data_section(uint32_t section) {
-    const DataSection s = m_data_sections[section];
-    PL_CHECK(s.alive && s.mappings == 0 && s.views == 0);
-    // A file's dirty pages reach it before the section lets go of them.
-    if (s.kind == DataSectionKind::File)
-        for (uint32_t page = 0; page < s.pages; ++page)
-            if (const uint32_t p = prototype(data_proto_index(section, page)); p & Pte::kPresent) write_back(p >> 12, WriteBack::Close);
-    uint32_t frames = 0;
-    for (uint32_t page = 0; page < s.pages; ++page) frames += (prototype(data_proto_index(section, page)) & Pte::kPresent) != 0;
-    event(EventKind::DataSectionDeleted, kNoSpace, section, frames, s.file == kNoFile ? kNoString : intern(m_files[s.file].path));
-    const uint64_t charge = s.kind == DataSectionKind::Pagefile
-                                ? (s.reserve ? uint64_t(std::count_if(m_data_protos[section].begin(), m_data_protos[section].end(),
-                                                                      [](uint32_t p) { return p != 0; }))
-                                             : s.pages)
-                                : 0;
-    for (uint32_t page = 0; page < s.pages; ++page) {
-        const uint32_t index = data_proto_index(section, page);
-        const uint32_t p = prototype(index);
-        uint32_t sw = p;
-        if (p & Pte::kPresent) {
-            sw = m_pfn[p >> 12].original_pte;
-            release_frame(p >> 12);
-        }
-        if (s.kind == DataSectionKind::Pagefile && SoftwarePte::kind(sw) == PteKind::Pagefile)
-            m_pagefile.release(SoftwarePte::slot(sw));
-        set_proto(index, initial_data_proto(s, page));
-    }
-    if (charge) add(Counter::CommitCharge, -int64_t(charge));
-    DataSection dead = s;
-    dead.alive = false;
-    put_data_section(dead);
-}
 
 // ---------------------------------------------------------------------------------------------
 // CreateFileMapping, OpenFileMapping
@@ -337,7 +75,7 @@ Result MemoryManager::create_file_mapping(uint16_t space, uint32_t file_handle, 
         // The file's access must allow the protection: read for every one, write too for read-write.
         if (!(file_entry->access & generic::kRead) || (rw && !(file_entry->access & generic::kWrite)))
             return Result::failure(Error::AccessDenied);
-        const uint64_t file_size = m_files[file].bytes.size();
+        const uint64_t file_size = m_disk.files()[file].bytes.size();
         if (bytes == 0) {
             if (file_size == 0) return Result::failure(Error::FileInvalid);  // STATUS_MAPPED_FILE_SIZE_ZERO
             bytes = file_size;
@@ -347,7 +85,7 @@ Result MemoryManager::create_file_mapping(uint16_t space, uint32_t file_handle, 
         const uint32_t pages = uint32_t(round_up(bytes, 0x1000) >> 12);
         if (bytes > file_size) {
             // A read-write mapping larger than its file grows the file to the mapping's size.
-            event(EventKind::FileSizeSet, space, intern(m_files[file].path), uint32_t(file_size), uint32_t(bytes));
+            event(EventKind::FileSizeSet, space, intern(m_disk.files()[file].path), uint32_t(file_size), uint32_t(bytes));
             file_resize(file, uint32_t(bytes));
         }
         if (auto existing = find_data_section(file)) {
@@ -363,10 +101,7 @@ Result MemoryManager::create_file_mapping(uint16_t space, uint32_t file_handle, 
         if (bytes > 0xFFFFFFFFull || (bytes >> 12) > kDataProtoStride) return Result::failure(Error::NotEnoughMemory);
         const uint32_t pages = uint32_t(bytes >> 12);
         const bool reserve = flags & sec::kReserve;
-        if (!reserve && counter(Counter::CommitCharge) + pages > commit_limit()) {
-            event(EventKind::CommitLimit, space, pages, uint32_t(counter(Counter::CommitCharge)), commit_limit());
-            return Result::failure(Error::CommitmentLimit);
-        }
+        if (!reserve && !charge_fits(space, pages)) return Result::failure(Error::CommitmentLimit);
         section = create_data_section(DataSectionKind::Pagefile, kNoFile, pages, mm_prot, reserve);
     }
     MappingObject m;
@@ -462,7 +197,7 @@ Result MemoryManager::map_view(uint16_t space, uint32_t mapping_handle, uint32_t
         return Result::failure(Error::AccessDenied);
     if (m.protect == page::kNoAccess) return Result::failure(Error::AccessDenied);
     if (m.image()) return map_image_view(space, m, offset, address);
-    if (offset % kGranularity || address % kGranularity) return Result::failure(Error::MappedAlignment);
+    if (offset % kAllocationGranularity || address % kAllocationGranularity) return Result::failure(Error::MappedAlignment);
     // STATUS_INVALID_VIEW_SIZE: the view must lie inside the section.
     if (offset >= m.size) return Result::failure(Error::AccessDenied);
     const uint64_t bytes = size == 0 ? m.size - offset : size;
@@ -609,7 +344,7 @@ Result MemoryManager::flush_view(uint16_t space, uint32_t address, uint32_t size
     if (!found || found->type != VadType::Mapped) return Result::failure(Error::InvalidAddress);
     const Vad v = *found;
     const uint32_t first = address >> 12;
-    const uint32_t last = size == 0 ? v.end_vpn : uint32_t(std::min<uint64_t>(v.end_vpn, round_up(uint64_t(address) + size, 0x1000) >> 12));
+    const uint32_t last = size == 0 ? v.end_vpn : uint32_t(std::min<uint64_t>(v.end_vpn, page_end(address, size) >> 12));
     // The pages the flush will write: resident section pages that are dirty in any view.
     std::vector<uint32_t> frames;
     if (m_data_sections[v.section].kind == DataSectionKind::File)
@@ -634,10 +369,7 @@ Result MemoryManager::commit_view(uint16_t space, const Vad& vad, uint32_t first
         mm_prot = (mm_prot & ~7u) | ((mm_prot & 7u) == mmprot::kReadWrite ? mmprot::kWriteCopy : mmprot::kExecuteWriteCopy);
     uint32_t fresh = 0;
     for (uint32_t vpn = first; vpn < last; ++vpn) fresh += prototype(view_proto(vad, vpn)) == 0;
-    if (counter(Counter::CommitCharge) + fresh > commit_limit()) {
-        event(EventKind::CommitLimit, space, fresh, uint32_t(counter(Counter::CommitCharge)), commit_limit());
-        return Result::failure(Error::CommitmentLimit);
-    }
+    if (!charge_fits(space, fresh)) return Result::failure(Error::CommitmentLimit);
     const Vad v = vad;
     for (uint32_t vpn = first; vpn < last; ++vpn) {
         const uint32_t index = view_proto(v, vpn);
@@ -671,197 +403,6 @@ Result MemoryManager::protect_view(uint16_t space, const Vad& vad, uint32_t firs
         if (page_state(space, vpn << 12).state != mem::kCommit) return Result::failure(Error::InvalidAddress);
     if (!ensure_page_tables(space, first, last)) return Result::failure(Error::NotEnoughMemory);
     return protect_image(space, vad, first, last, prot);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Faults, mappings, eviction
-
-MemoryManager::FaultOutcome MemoryManager::view_fault(uint16_t space, uint32_t va, x86::Access kind, const Vad& vad,
-                                                      uint32_t pte_address, uint32_t pte) {
-    const uint32_t vpn = va >> 12;
-    const uint32_t index = view_proto(vad, vpn);
-    const DataSection& s = m_data_sections[vad.section];
-    if (s.kind == DataSectionKind::Pagefile && s.reserve && prototype(index) == 0)
-        return access_violation(space, va, AvReason::Reserved);
-    const uint32_t prot = view_protection(vad, vpn);
-    if (prot == mmprot::kNoAccess) return access_violation(space, va, AvReason::NoAccess);
-    if (prot & mmprot::kGuard) {
-        event(EventKind::GuardPage, space, va);
-        add(Counter::GuardPageFaults);
-        set_own_protection(space, va, (prot & ~mmprot::kGuard) + 1);
-        return FaultOutcome{AccessStatus::GuardPage, FaultKind::GuardPage, AvReason::NoRegion};
-    }
-    const uint32_t win = to_win32_protection(prot);
-    if (kind == x86::Access::Write && !protection_allows_write(win) && !protection_is_copy_on_write(win))
-        return access_violation(space, va, AvReason::ReadOnly);
-    if (!pte_address && !ensure_pte_address(space, va, pte_address)) return out_of_memory();
-    (void)pte;
-    return resolve_data_prototype(space, va, pte_address, index, prot);
-}
-
-MemoryManager::FaultOutcome MemoryManager::resolve_data_prototype(uint16_t space, uint32_t va, uint32_t pte_address,
-                                                                  uint32_t index, uint32_t prot) {
-    const DataSection& s = m_data_sections[data_proto_section(index)];
-    const uint32_t page = data_proto_page(index);
-    const uint32_t proto = prototype(index);
-    auto map_shared = [&](uint32_t frame) {
-        m_pfn.set_share_count(frame, m_pfn[frame].share_count + 1);
-        write_pte(pte_address, valid_pte_bits(frame, prot));
-    };
-    if (proto & Pte::kPresent) {
-        const uint32_t frame = proto >> 12;
-        event(EventKind::PrototypeSoftFault, space, va, frame, m_pfn[frame].share_count + 1u);
-        add(Counter::SoftFaults);
-        map_shared(frame);
-        return FaultOutcome{AccessStatus::Ok, FaultKind::Soft, AvReason::NoRegion};
-    }
-    const bool from_pagefile = s.kind == DataSectionKind::Pagefile && SoftwarePte::kind(proto) == PteKind::Pagefile;
-    const bool zero = s.kind == DataSectionKind::Pagefile && !from_pagefile;
-    const uint32_t frame = obtain_frame(zero ? Need::Zeroed : Need::Any, space);
-    if (frame == kNoFrame) {
-        event(EventKind::OutOfMemory, space, va, 0);
-        return out_of_memory();
-    }
-    FaultKind kind;
-    if (from_pagefile) {
-        read_from_pagefile(space, va, frame, SoftwarePte::slot(proto));
-        kind = FaultKind::PagefileRead;
-    } else if (zero) {
-        event(EventKind::DemandZero, space, va, frame);
-        add(Counter::DemandZeroFaults);
-        kind = FaultKind::DemandZero;
-    } else {
-        event(EventKind::FilePageRead, space, va, frame, page << 12, intern(m_files[s.file].path));
-        add(Counter::HardFaults);
-        add(Counter::FileReads);
-        m_ram.set_content(frame, file_chunk(s.file, page));
-        kind = FaultKind::FileRead;
-    }
-    adopt_section_frame(frame, s.kind == DataSectionKind::File ? FrameUse::File : FrameUse::PagefileSection, index, proto);
-    map_shared(frame);
-    return FaultOutcome{AccessStatus::Ok, kind, AvReason::NoRegion};
-}
-
-std::vector<std::pair<uint16_t, uint32_t>> MemoryManager::data_mappings(uint32_t frame) const {
-    std::vector<std::pair<uint16_t, uint32_t>> out;
-    const uint32_t index = m_pfn[frame].pte_address;
-    const uint32_t section = data_proto_section(index), page = data_proto_page(index);
-    for (const AddressSpace& sp : m_spaces) {
-        if (!sp.alive()) continue;
-        for (const auto& [k, v] : sp.vads()) {
-            if (v.type != VadType::Mapped || v.section != section) continue;
-            if (page < v.offset_page || page - v.offset_page >= v.end_vpn - v.start_vpn) continue;
-            const uint32_t pte_address = pte_address_of(sp.id(), (v.start_vpn + (page - v.offset_page)) << 12);
-            if (!pte_address) continue;
-            const uint32_t pte = m_ram.read_u32(pte_address);
-            if ((pte & Pte::kPresent) && (pte >> 12) == frame) out.emplace_back(sp.id(), pte_address);
-        }
-    }
-    // A win95 shared-arena view has one PTE, in a shared table, for every process.
-    for (const auto& [k, v] : shared_vads()) {
-        if (v.type != VadType::Mapped || v.section != section) continue;
-        if (page < v.offset_page || page - v.offset_page >= v.end_vpn - v.start_vpn) continue;
-        const uint32_t pte_address = pte_address_of(kNoSpace, (v.start_vpn + (page - v.offset_page)) << 12);
-        if (!pte_address) continue;
-        const uint32_t pte = m_ram.read_u32(pte_address);
-        if ((pte & Pte::kPresent) && (pte >> 12) == frame) out.emplace_back(kNoSpace, pte_address);
-    }
-    return out;
-}
-
-// A data section's frame chosen by the replacement policy: a dirty file page goes back to its
-// file (never to the pagefile), a dirty pagefile-backed page to a pagefile slot; a clean page is
-// dropped. Every PTE mapping it refers to the prototype PTE again.
-bool MemoryManager::evict_data(uint32_t frame) {
-    const PfnEntry e = m_pfn[frame];
-    const uint32_t index = e.pte_address;
-    const uint32_t section = data_proto_section(index), page = data_proto_page(index);
-    const DataSection& s = m_data_sections[section];
-    const auto maps = data_mappings(frame);
-    const bool dirty = page_is_dirty(frame);
-    uint32_t new_proto = e.original_pte;
-    uint32_t slot = 0;
-    bool fresh = false;
-    if (s.kind == DataSectionKind::Pagefile && dirty) {
-        slot = SoftwarePte::kind(e.original_pte) == PteKind::Pagefile ? SoftwarePte::slot(e.original_pte) : 0;
-        fresh = slot == 0;
-        if (fresh) slot = m_pagefile.lowest_free();
-        if (slot == 0) return false;  // dirty with nowhere to go: the caller tries another page
-    }
-    event(EventKind::VictimChosen, maps.empty() ? kNoSpace : maps.front().first,
-          maps.empty() ? page : va_of_pte(maps.front().second), frame, uint32_t(m_config.policy),
-          maps.empty() ? (section << 2 | kVictimDataPage) : kVictimMapped);
-    if (s.kind == DataSectionKind::File) {
-        if (dirty) write_back(frame, WriteBack::Eviction);
-        else event(EventKind::DataPageDropped, kNoSpace, page, frame, 0, section);
-        new_proto = SoftwarePte::in_file(page, s.mm_protection);
-    } else if (dirty) {
-        event(EventKind::DataPageDropped, kNoSpace, page, frame, slot, section);
-        if (fresh) m_pagefile.allocate();
-        m_pagefile.write(slot, m_ram.content(frame), core::kInFrame | frame);
-        note_vacated(frame, slot);
-        add(Counter::PagefileWrites);
-        new_proto = SoftwarePte::pagefile(slot, s.mm_protection);
-    } else {
-        event(EventKind::DataPageDropped, kNoSpace, page, frame, 0, section);
-    }
-    for (const auto& [sp, pa] : maps) {
-        write_pte(pa, SoftwarePte::prototype(index));
-        invalidate_page(sp, va_of_pte(pa));
-    }
-    set_proto(index, new_proto);
-    unuse_frame(frame);
-    add(Counter::Evictions);
-    return true;
-}
-
-// A section page's fresh frame (image or data): active, owned by no process, pointing back at
-// its prototype PTE, which now points at it. The caller then maps it into the faulting PTE.
-void MemoryManager::adopt_section_frame(uint32_t frame, FrameUse use, uint32_t index, uint32_t proto) {
-    m_pfn.set_state(frame, FrameState::Active);
-    m_pfn.set_use(frame, use);
-    m_pfn.set_owner(frame, kNoSpace);
-    m_pfn.set_pte_address(frame, index);
-    m_pfn.set_original_pte(frame, proto);
-    m_pfn.set_share_count(frame, 0);
-    m_pfn.push_back(FrameList::Active, frame);
-    set_proto(index, Pte::make_valid(frame, x86::Writable::No, x86::User::No).raw());
-}
-
-// A hard fault's read of a page back from its pagefile slot into the frame.
-void MemoryManager::read_from_pagefile(uint16_t space, uint32_t va, uint32_t frame, uint32_t slot) {
-    event(EventKind::PagefileRead, space, va, frame, slot);
-    add(Counter::HardFaults);
-    add(Counter::PagefileReads);
-    // (The journal names the slot, and the slot the frame's old bytes went to, instead of keeping them.)
-    m_ram.set_content(frame, m_pagefile.content(slot), core::kInSlot | slot, vacated_place(frame));
-}
-
-// An evicted page's frame, in hand for its next use: off every list, no use, no owner, Active.
-void MemoryManager::unuse_frame(uint32_t frame) {
-    m_pfn.remove(frame);
-    m_pfn.set_use(frame, FrameUse::None);
-    m_pfn.set_owner(frame, kNoSpace);
-    m_pfn.set_pte_address(frame, 0);
-    m_pfn.set_original_pte(frame, 0);
-    m_pfn.set_share_count(frame, 0);
-    m_pfn.set_flags(frame, 0);
-}
-
-std::optional<uint8_t> MemoryManager::peek_data_prototype(uint32_t index, uint32_t offset) const {
-    const uint32_t section = data_proto_section(index), page = data_proto_page(index);
-    if (section >= m_data_sections.size() || page >= m_data_protos[section].size()) return std::nullopt;
-    const DataSection& s = m_data_sections[section];
-    const uint32_t p = m_data_protos[section][page];
-    if (p & Pte::kPresent) return m_ram.content(p >> 12).data()[offset & 0xFFF];
-    if (s.kind == DataSectionKind::Pagefile) {
-        if (p == 0) return std::nullopt;  // reserved
-        if (SoftwarePte::kind(p) == PteKind::Pagefile) return m_pagefile.content(SoftwarePte::slot(p)).data()[offset & 0xFFF];
-        return uint8_t(0);
-    }
-    const auto& bytes = m_files[s.file].bytes;
-    const uint64_t at = (uint64_t(page) << 12) + (offset & 0xFFF);
-    return at < bytes.size() ? bytes[at] : uint8_t(0);
 }
 
 }  // namespace pagelab::mm

@@ -17,128 +17,8 @@ namespace pagelab::mm {
 
 using x86::Pte;
 
-namespace {
-constexpr uint32_t kHandleStep = 4;
-// The lowest free handle value (NT hands out the lowest free entry of the table first).
-uint32_t lowest_free(const std::map<uint32_t, HandleEntry>& table) {
-    uint32_t h = kHandleStep;
-    for (const auto& [value, e] : table) {
-        if (value != h) break;
-        h += kHandleStep;
-    }
-    return h;
-}
-}
-
-// ---------------------------------------------------------------------------------------------
-// The disk
-
-core::PageRef MemoryManager::file_chunk(uint32_t file, uint32_t page) const {
-    const auto& bytes = m_files[file].bytes;
-    const uint64_t at = uint64_t(page) << 12;
-    if (at >= bytes.size()) return core::PageRef{};
-    const uint32_t n = uint32_t(std::min<uint64_t>(0x1000, bytes.size() - at));
-    if (std::all_of(bytes.begin() + at, bytes.begin() + at + n, [](uint8_t b) { return b == 0; })) return core::PageRef{};
-    core::PageRef p = core::PageRef::zeroed();
-    std::memcpy(p.mutable_data(), bytes.data() + at, n);
-    return p;
-}
-
-uint32_t MemoryManager::new_file(const std::string& path) {
-    const uint32_t id = uint32_t(m_files.size());
-    PL_CHECK(id < 0x1000);
-    intern(path);
-    m_file_blobs.push_back(path);
-    m_journal.record(core::Store::Object, uint8_t(ObjectField::FileCreate), id, core::kNoBlob, m_file_blobs.size() - 1);
-    m_files.push_back(DiskFile{path, {}});
-    return id;
-}
-
-void MemoryManager::file_resize(uint32_t file, uint32_t size) {
-    auto& bytes = m_files[file].bytes;
-    const uint32_t old = uint32_t(bytes.size());
-    if (old == size) return;
-    if (size < old && m_journal.enabled()) {
-        // The bytes cut off are kept page by page so that undo puts them back (the size grows
-        // first on undo, then these pages are restored).
-        for (uint32_t page = size >> 12; (uint64_t(page) << 12) < old; ++page) {
-            const core::PageRef before = file_chunk(file, page);
-            core::PageRef after;
-            const uint32_t keep = size > (page << 12) ? size - (page << 12) : 0;
-            if (keep) {
-                after = core::PageRef::zeroed();
-                std::memcpy(after.mutable_data(), before.data(), keep);
-            }
-            if (before.same_bytes(after)) continue;
-            m_journal.record(core::Store::Object, uint8_t(ObjectField::FilePage), (file << 20) | page,
-                             m_journal.keep_page(before), m_journal.keep_page(after));
-        }
-    }
-    m_journal.record(core::Store::Object, uint8_t(ObjectField::FileSize), file, old, size);
-    bytes.resize(size, 0);
-}
-
-void MemoryManager::file_store(uint32_t file, uint64_t offset, const uint8_t* data, uint32_t n) {
-    if (n == 0) return;
-    PL_CHECK(offset + n <= 0xFFFFFFFFull);
-    if (offset + n > m_files[file].bytes.size()) file_resize(file, uint32_t(offset + n));
-    auto& bytes = m_files[file].bytes;
-    const uint32_t first = uint32_t(offset >> 12), last = uint32_t((offset + n - 1) >> 12);
-    for (uint32_t page = first; page <= last; ++page) {
-        const uint64_t lo = std::max<uint64_t>(offset, uint64_t(page) << 12);
-        const uint64_t hi = std::min<uint64_t>(offset + n, (uint64_t(page) + 1) << 12);
-        if (std::memcmp(bytes.data() + lo, data + (lo - offset), size_t(hi - lo)) == 0) continue;
-        const core::PageRef before = m_journal.enabled() ? file_chunk(file, page) : core::PageRef{};
-        std::memcpy(bytes.data() + lo, data + (lo - offset), size_t(hi - lo));
-        if (m_journal.enabled())
-            m_journal.record(core::Store::Object, uint8_t(ObjectField::FilePage), (file << 20) | page,
-                             m_journal.keep_page(before), m_journal.keep_page(file_chunk(file, page)));
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Handles
-
-const std::map<uint32_t, HandleEntry>& MemoryManager::handles(uint16_t space) const {
-    static const std::map<uint32_t, HandleEntry> none;
-    return space < m_handles.size() ? m_handles[space] : none;
-}
-
-const HandleEntry* MemoryManager::find_handle(uint16_t space, uint32_t handle) const {
-    const auto& table = handles(space);
-    auto it = table.find(handle);
-    return it == table.end() ? nullptr : &it->second;
-}
-
-void MemoryManager::put_handle(uint16_t space, uint32_t handle, const HandleEntry* entry) {
-    PL_CHECK(handle % kHandleStep == 0 && handle / kHandleStep <= 0xFFFF);
-    if (m_handles.size() <= space) m_handles.resize(size_t(space) + 1);
-    auto& table = m_handles[space];
-    auto it = table.find(handle);
-    uint64_t before = core::kNoBlob, after = core::kNoBlob;
-    if (m_journal.enabled()) {
-        if (it != table.end()) {
-            m_handle_blobs.push_back(it->second);
-            before = m_handle_blobs.size() - 1;
-        }
-        if (entry) {
-            m_handle_blobs.push_back(*entry);
-            after = m_handle_blobs.size() - 1;
-        }
-        m_journal.record(core::Store::Object, uint8_t(ObjectField::Handle), space, before, after,
-                         uint16_t(handle / kHandleStep));
-    }
-    if (entry) table[handle] = *entry;
-    else if (it != table.end()) table.erase(it);
-}
-
-uint32_t MemoryManager::lowest_free_handle(uint16_t space) const { return lowest_free(handles(space)); }
-
-uint32_t MemoryManager::add_handle(uint16_t space, const HandleEntry& entry) {
-    const uint32_t h = lowest_free(handles(space));
-    put_handle(space, h, &entry);
-    return h;
-}
 
 void MemoryManager::close_all_handles(uint16_t space) {
     std::vector<uint32_t> open;
@@ -161,7 +41,7 @@ Result MemoryManager::create_file(uint16_t space, const std::string& path, uint3
     }
     Result r;
     if (!found) {
-        const uint32_t h = lowest_free(handles(space));
+        const uint32_t h = lowest_free_handle(space);
         event(EventKind::FileCreated, space, intern(path), h, 1);
         const uint32_t file = new_file(path);
         const HandleEntry e{HandleKind::File, file, access};
@@ -169,9 +49,9 @@ Result MemoryManager::create_file(uint16_t space, const std::string& path, uint3
         r = Result::success(h);
     } else {
         const uint32_t file = *found;
-        const uint32_t h = lowest_free(handles(space));
-        const bool truncate = disposition == Disposition::Create && !m_files[file].bytes.empty();
-        event(truncate ? EventKind::FileCreated : EventKind::FileOpened, space, intern(m_files[file].path), h,
+        const uint32_t h = lowest_free_handle(space);
+        const bool truncate = disposition == Disposition::Create && !m_disk.files()[file].bytes.empty();
+        event(truncate ? EventKind::FileCreated : EventKind::FileOpened, space, intern(m_disk.files()[file].path), h,
               truncate ? 2 : access);
         const HandleEntry e{HandleKind::File, file, access};
         put_handle(space, h, &e);
@@ -189,7 +69,7 @@ Result MemoryManager::read_file(uint16_t space, uint32_t handle, uint32_t offset
     if (!h || h->kind != HandleKind::File) return Result::failure(Error::InvalidHandle);
     if (!(h->access & generic::kRead)) return Result::failure(Error::AccessDenied);
     const uint32_t file = h->object;
-    const uint64_t file_size = m_files[file].bytes.size();
+    const uint64_t file_size = m_disk.files()[file].bytes.size();
     const uint32_t n = offset >= file_size ? 0 : uint32_t(std::min<uint64_t>(size, file_size - offset));
     out.resize(n);
     const auto section = find_data_section(file);
@@ -203,12 +83,12 @@ Result MemoryManager::read_file(uint16_t space, uint32_t handle, uint32_t offset
             std::memcpy(out.data() + (at - offset), m_ram.content(p >> 12).data() + (at & 0xFFF), len);
             ++cached;
         } else {
-            std::memcpy(out.data() + (at - offset), m_files[file].bytes.data() + at, len);
+            std::memcpy(out.data() + (at - offset), m_disk.files()[file].bytes.data() + at, len);
             ++from_disk;
         }
         at += len;
     }
-    event(EventKind::FileReadCall, space, intern(m_files[file].path), offset, n, cached);
+    event(EventKind::FileReadCall, space, intern(m_disk.files()[file].path), offset, n, cached);
     if (from_disk) add(Counter::FileReads, from_disk);
     return Result::success(n);
 }
@@ -229,7 +109,7 @@ Result MemoryManager::write_file(uint16_t space, uint32_t handle, uint32_t offse
         const uint32_t p = prototype(data_proto_index(*section, page));
         if (p & Pte::kPresent) frames.emplace_back(page, p >> 12);
     }
-    event(EventKind::FileWriteCall, space, intern(m_files[file].path), offset, n, uint32_t(frames.size()));
+    event(EventKind::FileWriteCall, space, intern(m_disk.files()[file].path), offset, n, uint32_t(frames.size()));
     if (n == 0) return Result::success(0);
     file_store(file, offset, data.data(), n);
     add(Counter::FileWrites, ((uint64_t(offset) + n - 1) >> 12) - (offset >> 12) + 1);
@@ -250,7 +130,7 @@ Result MemoryManager::set_end_of_file(uint16_t space, uint32_t handle, uint32_t 
     const uint32_t file = h->object;
     const auto section = find_data_section(file);
     if (section && m_data_sections[*section].views) return Result::failure(Error::UserMappedFile);
-    event(EventKind::FileSizeSet, space, intern(m_files[file].path), uint32_t(m_files[file].bytes.size()), size);
+    event(EventKind::FileSizeSet, space, intern(m_disk.files()[file].path), uint32_t(m_disk.files()[file].bytes.size()), size);
     cut_file(file, size);
     return Result::success();
 }
@@ -260,7 +140,7 @@ Result MemoryManager::set_end_of_file(uint16_t space, uint32_t handle, uint32_t 
 // never shows what the file no longer holds.
 void MemoryManager::cut_file(uint32_t file, uint32_t size) {
     const auto section = find_data_section(file);
-    const uint32_t old = uint32_t(m_files[file].bytes.size());
+    const uint32_t old = uint32_t(m_disk.files()[file].bytes.size());
     if (section && size < old) {
         for (uint32_t page = 0; page < m_data_sections[*section].pages; ++page) {
             const uint32_t p = prototype(data_proto_index(*section, page));
@@ -287,7 +167,7 @@ Result MemoryManager::close_handle(uint16_t space, uint32_t handle) {
     if (!found) return Result::failure(Error::InvalidHandle);
     const HandleEntry e = *found;
     uint32_t name = kNoString;
-    if (e.kind == HandleKind::File) name = intern(m_files[e.object].path);
+    if (e.kind == HandleKind::File) name = intern(m_disk.files()[e.object].path);
     else if (!m_mappings[e.object].name.empty()) name = intern(m_mappings[e.object].name);
     event(EventKind::HandleClosed, space, handle, uint32_t(e.kind), name);
     put_handle(space, handle, nullptr);

@@ -1,8 +1,9 @@
-// The memory manager's image sections: the emulated disk, section objects with prototype PTEs,
-// image views, image-read and prototype soft faults, copy-on-write, relocation and eviction of
-// shared image pages. See mm/Section.h for the prototype PTE layouts.
+// Image sections: the section objects of executable files and their prototype PTEs, image views
+// (map_image, unmap_image, their protection), making a shared image page private (copy-on-write
+// and the loader's relocations). An image page's fault is resolved by Segment
+// (resolve_section_page) and its eviction is PageOut's (evict_section). See mm/Section.h for the
+// prototype PTE layouts.
 #include <algorithm>
-#include <cctype>
 
 #include "mm/MemoryManager.h"
 
@@ -10,50 +11,10 @@ namespace pagelab::mm {
 
 using x86::Pte;
 
-namespace {
-bool same_path(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-        if (std::toupper(uint8_t(a[i])) != std::toupper(uint8_t(b[i]))) return false;
-    return true;
-}
-uint32_t writable_variant(uint32_t mm_prot) {
-    const uint32_t access = mm_prot & 7u;
-    if (access == mmprot::kWriteCopy) return (mm_prot & ~7u) | mmprot::kReadWrite;
-    if (access == mmprot::kExecuteWriteCopy) return (mm_prot & ~7u) | mmprot::kExecuteReadWrite;
-    return mm_prot;
-}
-}  // namespace
-
-uint32_t MemoryManager::add_file(const std::string& path, std::vector<uint8_t> bytes) {
-    m_files.push_back(DiskFile{path, std::move(bytes)});
-    intern(path);
-    return uint32_t(m_files.size() - 1);
-}
-
-std::optional<uint32_t> MemoryManager::find_file(std::string_view path) const {
-    for (uint32_t i = 0; i < m_files.size(); ++i)
-        if (same_path(m_files[i].path, path)) return i;
-    return std::nullopt;
-}
-
-uint32_t MemoryManager::intern(const std::string& text) {
-    for (uint32_t i = 0; i < m_strings.size(); ++i)
-        if (m_strings[i] == text) return i;
-    m_strings.push_back(text);
-    return uint32_t(m_strings.size() - 1);
-}
-
 std::optional<uint32_t> MemoryManager::find_image_section(uint32_t file) const {
     for (const ImageSection& s : m_sections)
         if (s.file == file) return s.id;
     return std::nullopt;
-}
-
-void MemoryManager::set_proto(uint32_t index, uint32_t value) {
-    uint32_t& slot = is_data_proto(index) ? m_data_protos[data_proto_section(index)][data_proto_page(index)] : m_protos[index];
-    m_journal.record(core::Store::Proto, 0, index, slot, value);
-    slot = value;
 }
 
 void MemoryManager::set_views(uint32_t section, uint32_t views) {
@@ -68,7 +29,7 @@ uint32_t MemoryManager::ensure_image_section(uint32_t file, std::vector<ImagePag
     sec.file = file;
     sec.first_proto = uint32_t(m_protos.size());
     sec.pages = std::move(pages);
-    event(EventKind::SectionCreated, kNoSpace, sec.id, sec.pages_count(), intern(m_files[file].path));
+    event(EventKind::SectionCreated, kNoSpace, sec.id, sec.pages_count(), intern(m_disk.files()[file].path));
     m_section_blobs.push_back(sec);
     m_journal.record(core::Store::Section, 0, sec.id, core::kNoBlob, m_section_blobs.size() - 1);
     for (uint32_t i = 0; i < sec.pages_count(); ++i) m_protos.push_back(SoftwarePte::in_file(i, sec.pages[i].mm_protection));
@@ -107,19 +68,6 @@ uint32_t MemoryManager::protection_at(uint16_t space, uint32_t va, uint32_t pte)
         if (v->type == VadType::Mapped && (pte == 0 || maps_section_page(pte))) return view_protection(*v, va >> 12);
     }
     return page_protection(pte);
-}
-
-void MemoryManager::set_own_protection(uint16_t space, uint32_t va, uint32_t value) {
-    const Vad* v = vad_at(space, va);
-    PL_CHECK(v && (v->type == VadType::Image || v->type == VadType::Mapped));
-    const uint32_t page = (va >> 12) - v->start_vpn;
-    if (page < v->own_protection.size() ? v->own_protection[page] == value : value == 0) return;
-    Vad after = *v;
-    after.own_protection.resize(after.end_vpn - after.start_vpn, 0);
-    after.own_protection[page] = uint8_t(value);
-    if (std::all_of(after.own_protection.begin(), after.own_protection.end(), [](uint8_t b) { return b == 0; }))
-        after.own_protection.clear();
-    replace_vad(space, *v, after);
 }
 
 // VirtualProtect on image pages (WINDOWS.md "Images"): READWRITE becomes WRITECOPY and
@@ -185,7 +133,7 @@ std::optional<uint8_t> MemoryManager::peek_prototype(uint32_t index, uint32_t of
     const ImageSection& sec = section_of_proto(index);
     const ImagePage& pg = sec.pages[index - sec.first_proto];
     if ((offset & 0xFFF) >= pg.file_bytes) return uint8_t(0);
-    const auto& bytes = m_files[sec.file].bytes;
+    const auto& bytes = m_disk.files()[sec.file].bytes;
     const size_t at = size_t(pg.file_offset) + (offset & 0xFFF);
     return at < bytes.size() ? bytes[at] : uint8_t(0);
 }
@@ -201,7 +149,7 @@ Result MemoryManager::map_image(uint16_t space, uint32_t section, uint32_t base)
         return Result::failure(Error::InvalidAddress);
     if (shared) {
         // Mapped already by another process: this one just becomes a user of it.
-        const Vad* there = find_vad_in(m_shared_vads, base);
+        const Vad* there = find_vad_in(m_shared.vads(), base);
         if (there && there->type == VadType::Image && there->section == section && there->base() == base)
             return add_shared_user(space, base);
     }
@@ -213,7 +161,7 @@ Result MemoryManager::map_image(uint16_t space, uint32_t section, uint32_t base)
     if (w95)
         for (uint32_t i = 0; i < pages; ++i)
             if (m_protos[sec.first_proto + i] & Pte::kPresent) ++resident;
-    event(EventKind::ImageMapped, space, base, pages << 12, intern(m_files[sec.file].path), resident);
+    event(EventKind::ImageMapped, space, base, pages << 12, intern(m_disk.files()[sec.file].path), resident);
     Vad v{base >> 12, (base >> 12) + pages, VadType::Image, page::kExecuteWriteCopy, false};
     v.section = section;
     if (shared) v.users = {space};
@@ -232,33 +180,6 @@ Result MemoryManager::map_image(uint16_t space, uint32_t section, uint32_t base)
         }
     }
     return Result::success(base);
-}
-
-std::vector<std::pair<uint16_t, uint32_t>> MemoryManager::image_mappings(uint32_t frame) const {
-    if (m_pfn[frame].use != FrameUse::Image) return data_mappings(frame);
-    std::vector<std::pair<uint16_t, uint32_t>> out;
-    const uint32_t index = m_pfn[frame].pte_address;
-    const ImageSection& sec = section_of_proto(index);
-    const uint32_t page = index - sec.first_proto;
-    for (const AddressSpace& sp : m_spaces) {
-        if (!sp.alive()) continue;
-        for (const auto& [k, v] : sp.vads()) {
-            if (v.type != VadType::Image || v.section != sec.id) continue;
-            const uint32_t pte_address = pte_address_of(sp.id(), (v.start_vpn + page) << 12);
-            if (!pte_address) continue;
-            const uint32_t pte = m_ram.read_u32(pte_address);
-            if ((pte & Pte::kPresent) && (pte >> 12) == frame) out.emplace_back(sp.id(), pte_address);
-        }
-    }
-    // A shared-arena view has one PTE, in a shared table, for every process: found once.
-    for (const auto& [k, v] : m_shared_vads) {
-        if (v.type != VadType::Image || v.section != sec.id) continue;
-        const uint32_t pte_address = pte_address_of(kNoSpace, (v.start_vpn + page) << 12);
-        if (!pte_address) continue;
-        const uint32_t pte = m_ram.read_u32(pte_address);
-        if ((pte & Pte::kPresent) && (pte >> 12) == frame) out.emplace_back(kNoSpace, pte_address);
-    }
-    return out;
 }
 
 uint32_t MemoryManager::image_private_pages(uint16_t space, const Vad& v) const {
@@ -283,7 +204,7 @@ void MemoryManager::free_section_pages(uint32_t section) {
     uint32_t frames = 0;
     for (uint32_t i = 0; i < sec.pages_count(); ++i)
         if (m_protos[sec.first_proto + i] & Pte::kPresent) ++frames;
-    event(EventKind::SectionPagesFreed, kNoSpace, intern(m_files[sec.file].path), frames);
+    event(EventKind::SectionPagesFreed, kNoSpace, intern(m_disk.files()[sec.file].path), frames);
     for (uint32_t i = 0; i < sec.pages_count(); ++i) {
         const uint32_t index = sec.first_proto + i;
         const uint32_t p = m_protos[index];
@@ -309,7 +230,7 @@ Result MemoryManager::unmap_image(uint16_t space, uint32_t base) {
 void MemoryManager::teardown_image(uint16_t space, const Vad& vad) {
     const Vad v = vad;
     const ImageSection& sec = m_sections[v.section];
-    event(EventKind::ImageUnmapped, space, v.base(), v.size(), intern(m_files[sec.file].path));
+    event(EventKind::ImageUnmapped, space, v.base(), v.size(), intern(m_disk.files()[sec.file].path));
     for (uint32_t vpn = v.start_vpn; vpn < v.end_vpn; ++vpn) {
         const uint32_t va = vpn << 12;
         const uint32_t pte_address = pte_address_of(space, va);
@@ -339,72 +260,20 @@ void MemoryManager::teardown_image(uint16_t space, const Vad& vad) {
     free_empty_page_tables(space, v.start_vpn, v.end_vpn);
 }
 
-MemoryManager::FaultOutcome MemoryManager::resolve_prototype(uint16_t space, uint32_t va, uint32_t pte_address,
-                                                             uint32_t index) {
-    const ImageSection& sec = section_of_proto(index);
-    const uint32_t page = index - sec.first_proto;
-    const ImagePage& pg = sec.pages[page];
-    const uint32_t proto = m_protos[index];
-    const uint32_t prot = protection_at(space, va, SoftwarePte::prototype(index));
-    auto map_shared = [&](uint32_t frame) {
-        m_pfn.set_share_count(frame, m_pfn[frame].share_count + 1);
-        write_pte(pte_address, valid_pte_bits(frame, prot));
-    };
-    if (proto & Pte::kPresent) {
-        const uint32_t frame = proto >> 12;
-        event(EventKind::PrototypeSoftFault, space, va, frame, m_pfn[frame].share_count + 1u);
-        add(Counter::SoftFaults);
-        map_shared(frame);
-        return FaultOutcome{AccessStatus::Ok, FaultKind::Soft, AvReason::NoRegion};
-    }
-    const bool from_pagefile = SoftwarePte::kind(proto) == PteKind::Pagefile;
-    const bool zero = !from_pagefile && pg.file_bytes == 0;
-    const uint32_t frame = obtain_frame(zero ? Need::Zeroed : Need::Any, space);
-    if (frame == kNoFrame) {
-        event(EventKind::OutOfMemory, space, va, 0);
-        return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion};
-    }
-    FaultKind kind;
-    if (from_pagefile) {
-        read_from_pagefile(space, va, frame, SoftwarePte::slot(proto));
-        kind = FaultKind::PagefileRead;
-    } else if (zero) {
-        event(EventKind::DemandZero, space, va, frame);
-        add(Counter::DemandZeroFaults);
-        kind = FaultKind::DemandZero;
-    } else {
-        event(EventKind::ImageRead, space, va, frame, pg.file_offset, intern(m_files[sec.file].path));
-        add(Counter::HardFaults);
-        add(Counter::FileReads);
-        core::PageRef content = core::PageRef::zeroed();
-        const auto& bytes = m_files[sec.file].bytes;
-        uint8_t* d = content.mutable_data();
-        for (uint32_t i = 0; i < pg.file_bytes && size_t(pg.file_offset) + i < bytes.size(); ++i) d[i] = bytes[pg.file_offset + i];
-        m_ram.set_content(frame, content);
-        kind = FaultKind::ImageRead;
-    }
-    adopt_section_frame(frame, FrameUse::Image, index, proto);
-    map_shared(frame);
-    return FaultOutcome{AccessStatus::Ok, kind, AvReason::NoRegion};
-}
-
-uint32_t MemoryManager::privatize(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte, uint32_t new_protection,
-                                  const std::function<void(uint32_t)>& announce) {
+MemoryManager::Privatized MemoryManager::privatize(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte,
+                                                   uint32_t new_protection, const std::function<void(uint32_t)>& announce) {
     const uint32_t shared = pte >> 12;
-    if (counter(Counter::CommitCharge) + 1 > commit_limit()) {
-        event(EventKind::CommitLimit, space, 1, uint32_t(counter(Counter::CommitCharge)), commit_limit());
-        return kNoFrame;
-    }
+    if (!charge_fits(space, 1)) return Privatized{Privatized::NoFrame, kNoFrame};
     // The page being copied must not be the victim of the search for its copy's frame.
     const uint8_t flags = m_pfn[shared].flags;
     m_pfn.set_flags(shared, flags | PfnEntry::kLocked);
     const uint32_t frame = obtain_frame(Need::Any, space);
     m_pfn.set_flags(shared, flags);
-    if (frame == kNoFrame) return kNoFrame;
+    if (frame == kNoFrame) return Privatized{Privatized::NoFrame, kNoFrame};
     if (m_ram.read_u32(pte_address) != pte && (m_ram.read_u32(pte_address) >> 12) != shared) {
         // Finding a frame evicted the very page being copied: give the frame back, fault again.
         release_frame(frame);
-        return kNoFrame - 1;
+        return Privatized{Privatized::Retry, kNoFrame};
     }
     announce(frame);
     m_ram.set_content(frame, m_ram.content(shared), core::kInFrame | shared, vacated_place(frame));
@@ -413,21 +282,7 @@ uint32_t MemoryManager::privatize(uint16_t space, uint32_t va, uint32_t pte_addr
     add(Counter::CommitCharge);
     map_private(space, pte_address, frame, new_protection, SoftwarePte::demand_zero(new_protection), false);
     m_pfn.set_modified(frame, true);  // its content exists nowhere else: it must go to the pagefile
-    return frame;
-}
-
-MemoryManager::FaultOutcome MemoryManager::copy_on_write(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte) {
-    const uint32_t prot = writable_variant(protection_at(space, va, pte));
-    const uint32_t frame = privatize(space, va, pte_address, pte, prot, [&](uint32_t f) {
-        event(EventKind::CopyOnWrite, space, va, pte >> 12, f, to_win32_protection(prot));
-    });
-    if (frame == kNoFrame) {
-        event(EventKind::OutOfMemory, space, va, 0);
-        return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion};
-    }
-    if (frame == kNoFrame - 1) return FaultOutcome{AccessStatus::Ok, FaultKind::None, AvReason::NoRegion};
-    add(Counter::CowFaults);
-    return FaultOutcome{AccessStatus::Ok, FaultKind::CopyOnWrite, AvReason::NoRegion};
+    return Privatized{Privatized::Done, frame};
 }
 
 AccessResult MemoryManager::relocate_image_page(uint16_t space, uint32_t va, const std::vector<uint32_t>& offsets,
@@ -441,12 +296,14 @@ AccessResult MemoryManager::relocate_image_page(uint16_t space, uint32_t va, con
         uint32_t frame = pte >> 12;
         auto announce = [&](uint32_t f) { event(EventKind::Relocated, space, va & ~0xFFFu, f, uint32_t(offsets.size()), delta); };
         if (m_pfn[frame].use == FrameUse::Image) {
-            frame = privatize(space, va, pte_address, pte, writable_variant(protection_at(space, va, pte)), announce);
-            if (frame == kNoFrame - 1) continue;
-            if (frame == kNoFrame) {
+            const Privatized copy =
+                privatize(space, va, pte_address, pte, writable_variant(protection_at(space, va, pte)), announce);
+            if (copy.status == Privatized::Retry) continue;
+            if (copy.status == Privatized::NoFrame) {
                 r.status = AccessStatus::OutOfMemory;
                 return r;
             }
+            frame = copy.frame;
             // The loader's write to a write-copy view of the image is a copy-on-write fault.
             add(Counter::CowFaults);
             r.faults |= 1u << uint32_t(FaultKind::CopyOnWrite);
@@ -463,47 +320,6 @@ AccessResult MemoryManager::relocate_image_page(uint16_t space, uint32_t va, con
     AccessResult r;
     r.status = AccessStatus::OutOfMemory;
     return r;
-}
-
-bool MemoryManager::evict_image(uint32_t frame) {
-    if (m_pfn[frame].use != FrameUse::Image) return evict_data(frame);
-    const PfnEntry e = m_pfn[frame];
-    const uint32_t index = e.pte_address;
-    const ImageSection& sec = section_of_proto(index);
-    const uint32_t page = index - sec.first_proto;
-    const auto maps = image_mappings(frame);
-    bool dirty = e.flags & PfnEntry::kModified;
-    for (const auto& [s, pa] : maps) dirty = dirty || (m_ram.read_u32(pa) & Pte::kDirty);
-    // Only a SHARED writable page keeps what was written to it (in the pagefile); any other image
-    // page is backed by its file, so a change (the kernel debugger's) is simply lost.
-    const bool keep = dirty && sec.pages[page].shared;
-    uint32_t slot = SoftwarePte::kind(e.original_pte) == PteKind::Pagefile ? SoftwarePte::slot(e.original_pte) : 0;
-    const bool fresh = keep && slot == 0;
-    if (fresh) slot = m_pagefile.lowest_free();
-    if (keep && slot == 0) return false;
-    event(EventKind::VictimChosen, maps.empty() ? kNoSpace : maps.front().first,
-          maps.empty() ? sec.pages[page].rva : va_of_pte(maps.front().second), frame, uint32_t(m_config.policy),
-          maps.empty() ? kVictimImagePage : kVictimMapped);
-    const uint32_t name = intern(m_files[sec.file].path);
-    uint32_t new_proto = e.original_pte;
-    if (keep) {
-        event(EventKind::ImagePageDropped, kNoSpace, sec.pages[page].rva, frame, slot, name);
-        if (fresh) m_pagefile.allocate();
-        m_pagefile.write(slot, m_ram.content(frame), core::kInFrame | frame);
-        note_vacated(frame, slot);
-        add(Counter::PagefileWrites);
-        new_proto = SoftwarePte::pagefile(slot, SoftwarePte::protection(e.original_pte));
-    } else {
-        event(EventKind::ImagePageDropped, kNoSpace, sec.pages[page].rva, frame, 0, name);
-    }
-    for (const auto& [s, pa] : maps) {
-        write_pte(pa, SoftwarePte::prototype(index));
-        invalidate_page(s, va_of_pte(pa));
-    }
-    set_proto(index, new_proto);
-    unuse_frame(frame);
-    add(Counter::Evictions);
-    return true;
 }
 
 }  // namespace pagelab::mm

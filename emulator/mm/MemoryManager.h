@@ -1,6 +1,10 @@
-// The memory manager: physical frames and their database, the pagefile, address spaces and their
-// VADs, the page-fault handler, replacement, and the private-memory Win32 API (VirtualAlloc,
-// VirtualFree, VirtualProtect, VirtualQuery). All state changes go through the journal.
+// The memory manager's façade: the one object the os layer, the session and the window talk to.
+// It owns the parts — the stores (mm/Stores.h), FrameAllocator, SharedArena, Regions, PageTables,
+// ReplacementPolicy, Disk, HandleTable — and the section stores, and its members are spread over
+// one file per room: address spaces and undo/redo here (MemoryManager.cpp), MemoryAccess.cpp,
+// HitPath.h, PageFault.cpp, PageOut.cpp, VirtualMemory.cpp, Segment.cpp, ImageSection.cpp,
+// DataSection.cpp, FileMapping.cpp, Files.cpp, Invariants.cpp. docs/architecture.md has the map.
+// All state changes go through the journal.
 #pragma once
 
 #include <algorithm>
@@ -14,12 +18,23 @@
 #include "core/Journal.h"
 #include "mm/AddressSpace.h"
 #include "mm/Counters.h"
+#include "mm/Disk.h"
+#include "mm/FrameAllocator.h"
+#include "mm/HandleTable.h"
+#include "mm/PageTables.h"
+#include "mm/Regions.h"
+#include "mm/ReplacementPolicy.h"
+#include "mm/SharedArena.h"
+#include "mm/Fault.h"
+#include "mm/MachineConfig.h"
+#include "mm/Numbers.h"
 #include "mm/Events.h"
 #include "mm/Pagefile.h"
 #include "mm/Pfn.h"
 #include "mm/Protection.h"
 #include "mm/Section.h"
 #include "mm/SoftwarePte.h"
+#include "mm/Stores.h"
 #include "mm/Win32.h"
 #include "x86/PhysicalMemory.h"
 #include "x86/Tlb.h"
@@ -27,49 +42,21 @@
 
 namespace pagelab::mm {
 
-enum class Policy : uint8_t { Fifo, Clock, Lru, WorkingSet };
-const char* policy_name(Policy p);
-std::optional<Policy> parse_policy(std::string_view name);
-
-struct MachineConfig {
-    Personality personality = Personality::Nt;
-    uint32_t frames = 64;
-    uint32_t pagefile_pages = 256;
-    Policy policy = Policy::Clock;
-    uint32_t tlb_entries = 0;
-    bool journal = true;
-    bool system_pages = true;  // map the kernel/system arena pages at boot
+// The stores are built before the Part base that refers to them (base-from-member).
+struct StoresOwner {
+    explicit StoresOwner(const MachineConfig& config) : m_owned_stores(config) {}
+    Stores m_owned_stores;
 };
 
-enum class FaultKind : uint8_t {
-    None, DemandZero, ImageRead, FileRead, PagefileRead, Soft, CopyOnWrite, AccessViolation, GuardPage, DirtyBit
-};
-inline constexpr FaultKind kLastFaultKind = FaultKind::DirtyBit;
-const char* fault_kind_name(FaultKind k);
-std::optional<FaultKind> parse_fault_kind(std::string_view name);
-
-// BadEntry: the access met an entry naming a frame, slot or prototype that does not exist (event
-// BadEntry); it stops there, nothing of the machine changed by it.
-enum class AccessStatus : uint8_t { Ok, AccessViolation, GuardPage, OutOfMemory, BadEntry };
-
-struct AccessResult {
-    AccessStatus status = AccessStatus::Ok;
-    uint32_t value = 0;
-    uint32_t faults = 0;  // bit (1 << FaultKind) for each fault kind the access caused
-    AvReason reason = AvReason::NoRegion;
-    uint32_t fault_address = 0;
-    // BadEntry: what the entry named and the limit it passed (bad_entry_note makes the sentence).
-    BadEntryKind bad = BadEntryKind::None;
-    uint32_t bad_number = 0;
-    uint32_t bad_limit = 0;
-    bool ok() const { return status == AccessStatus::Ok; }
-};
-
-inline constexpr uint16_t kNoSpace = 0xFFFF;
-
-class MemoryManager {
+class MemoryManager : private StoresOwner, private Part, private Reclaimer, private SectionMaps {
 public:
     explicit MemoryManager(const MachineConfig& config);
+    using Part::add;
+    using Part::commit_limit;
+    using Part::counter;
+    using Part::event;
+    using Part::frame_exists;
+    using Part::intern;
     MemoryManager(const MemoryManager&) = delete;
     MemoryManager& operator=(const MemoryManager&) = delete;
 
@@ -81,18 +68,16 @@ public:
     const Pagefile& pagefile() const { return m_pagefile; }
     const x86::Tlb& tlb() const { return m_tlb; }
     const Counters& counters() const { return m_counters; }
-    uint64_t counter(Counter c) const { return m_counters[size_t(c)]; }
-    uint32_t commit_limit() const { return m_config.frames + m_config.pagefile_pages; }
-    uint32_t frames_free() const;  // free + zeroed lists
-    uint16_t current_space() const { return m_current; }
-    uint32_t cr3() const { return m_cr3; }
-    uint32_t clock_hand() const { return m_clock_hand; }
-    const x86::WalkRecord& last_walk() const { return m_last_walk; }
+    uint32_t frames_free() const { return m_frames.frames_free(); }  // free + zeroed lists
+    uint16_t current_space() const { return m_stores.current; }
+    uint32_t cr3() const { return m_stores.cr3; }
+    uint32_t clock_hand() const { return m_policy.clock_hand(); }
+    const x86::WalkRecord& last_walk() const { return m_stores.last_walk; }
 
     const std::vector<AddressSpace>& spaces() const { return m_spaces; }
     // A VAD as the journal recorded it (for printing Vad changes).
-    const Vad& vad_blob(uint64_t index) const { return m_vad_blobs[index]; }
-    const HandleEntry& handle_blob(uint64_t index) const { return m_handle_blobs[index]; }
+    const Vad& vad_blob(uint64_t index) const { return m_stores.vad_blobs[index]; }
+    const HandleEntry& handle_blob(uint64_t index) const { return m_handles.blob(index); }
     const MappingObject& mapping_blob(uint64_t index) const { return m_mapping_blobs[index]; }
     const DataSection& data_section_blob(uint64_t index) const { return m_data_section_blobs[index]; }
     const AddressSpace& space(uint16_t id) const { return m_spaces[id]; }
@@ -100,7 +85,7 @@ public:
     // Address spaces. create_space fails (kNoSpace) when no frame can hold the page directory.
     uint16_t create_space(Personality personality);
     void delete_space(uint16_t id);  // releases every region, page table and the page directory
-    void switch_to(uint16_t id);     // loads CR3 (flushes the TLB) if it is not loaded already
+    void switch_to(uint16_t id) { m_tables.switch_to(id); }  // loads CR3 (flushes the TLB) if it is not loaded already
 
     // Private memory API (WINDOWS.md "Private memory").
     Result virtual_alloc(uint16_t space, uint32_t address, uint32_t size, uint32_t type, uint32_t protect);
@@ -118,7 +103,7 @@ public:
     // access() does (value read into read_value for a read).
     [[gnu::always_inline]] bool access_hit(uint16_t space, uint32_t va, uint32_t size, x86::Access kind,
                                            uint32_t value, uint32_t& read_value) {
-        if (space != m_current) [[unlikely]]
+        if (space != m_stores.current) [[unlikely]]
             return false;
         return hit(space, va, size, kind, value, x86::Mode::User, read_value);
     }
@@ -168,53 +153,35 @@ public:
 
     // Ensures a page table exists for va (used by the replay to build tables before the trace).
     // For a shared-arena address of a win95 space it is the shared table (see below).
-    bool ensure_page_table(uint16_t space, uint32_t va);
+    bool ensure_page_table(uint16_t space, uint32_t va) { return m_tables.ensure_page_table(space, va); }
 
-    // ----- The win95 shared arena (0x80000000-0xBFFFFFFF) -----
-    // One set of page tables (PDE indexes 0x200-0x2FF) owned by no process (PFN owner kNoSpace,
-    // locked) whose PDEs every win95 page directory holds, and one set of VADs (shared_vads())
-    // that every win95 process sees. A shared VAD lists the spaces using it (Vad::users) and is
-    // torn down when the last one lets go. Frames mapped there have owner kNoSpace.
-    bool in_shared_arena(uint16_t space, uint32_t va) const;  // space is win95 and va in the arena
-    // ----- The win95 MS-DOS/Win16 compatibility arena (0x00001000-0x003FFFFF) -----
-    // The system VM's memory, reachable by every Win32 program (only the NULL page traps): one
-    // page table (PDE 0) owned by no process and entered in every win95 page directory, like the
-    // shared arena's; its pages are demand-zero READWRITE system pages (owner none) on first touch,
-    // pageable, never charged to the commit limit. It is one region, compat_arena(), that
-    // vad_at/regions report for every win95 process; VirtualAlloc, VirtualFree and VirtualProtect
-    // refuse it (ERROR_INVALID_PARAMETER). See docs/fidelity.md.
-    bool in_compat_arena(uint16_t space, uint32_t va) const;  // space (kNoSpace: the machine) is win95, va in it
-    static const Vad& compat_arena();
-    const VadMap& shared_vads() const { return m_shared_vads; }
-    uint32_t shared_table(uint32_t pde_index) const;  // the shared page table's frame, or kNoFrame
-    // The VAD covering va as the space sees it: the shared set for its shared-arena addresses,
-    // its own VADs otherwise. Use this (not AddressSpace::find_vad) for any lookup by address.
-    const Vad* vad_at(uint16_t space, uint32_t va) const;
-    // Every region the space sees, in address order: its own, then (win95) the shared ones.
-    std::vector<const Vad*> regions(uint16_t space) const;
-    // True when [start_vpn, end_vpn) is free as the space sees it (shared set in the arena).
-    bool range_is_free_for(uint16_t space, uint32_t start_vpn, uint32_t end_vpn) const;
-    // Lowest free 64 KB-aligned base in the shared arena at or above low (then from its start).
-    std::optional<uint32_t> find_shared_gap(uint32_t pages, uint32_t low) const;
-    // The base of the shared-arena view of an image section, if one exists.
-    std::optional<uint32_t> shared_image_base(uint32_t section) const;
+    // ----- The win95 shared arena and compatibility arena (mm/SharedArena.h) -----
+    bool in_shared_arena(uint16_t space, uint32_t va) const { return m_shared.in_shared_arena(space, va); }
+    bool in_compat_arena(uint16_t space, uint32_t va) const { return m_shared.in_compat_arena(space, va); }
+    static const Vad& compat_arena() { return SharedArena::compat_arena(); }
+    const VadMap& shared_vads() const { return m_shared.vads(); }
+    uint32_t shared_table(uint32_t pde_index) const { return m_shared.table(pde_index); }  // kNoFrame: none
+    // The VAD covering va as the space sees it (mm/Regions.h): use this, not AddressSpace::find_vad.
+    const Vad* vad_at(uint16_t space, uint32_t va) const { return m_regions.vad_at(space, va); }
+    // Every region the space sees, in address order.
+    std::vector<const Vad*> regions(uint16_t space) const { return m_regions.regions(space); }
+    bool range_is_free_for(uint16_t space, uint32_t start_vpn, uint32_t end_vpn) const {
+        return m_regions.range_is_free_for(space, start_vpn, end_vpn);
+    }
+    std::optional<uint32_t> find_shared_gap(uint32_t pages, uint32_t low) const { return m_shared.find_gap(pages, low); }
+    std::optional<uint32_t> shared_image_base(uint32_t section) const { return m_shared.image_base(section); }
     // The space starts using the shared region that begins at base: no PTE and no page table is
     // made (its pages are visible already). ERROR_INVALID_ADDRESS if there is no such region or
     // the space uses it already.
-    Result add_shared_user(uint16_t space, uint32_t base);
+    Result add_shared_user(uint16_t space, uint32_t base) { return m_shared.join(space, base); }
     // The space stops using it; the last user tears the region down (release_shared_region:
     // its PTEs, private copies, empty shared page tables, and for an image the section's pages
     // when no view is left).
     Result drop_shared_user(uint16_t space, uint32_t base);
 
     // What the PTE of va says, decoded; present=false with kind Zero when there is no page table.
-    struct PteInfo {
-        bool table_present = false;
-        uint32_t pde_address = 0, pde = 0;
-        uint32_t pte_address = 0, pte = 0;
-        PteKind kind = PteKind::Zero;
-    };
-    PteInfo pte_info(uint16_t space, uint32_t va) const;
+    using PteInfo = mm::PteInfo;
+    PteInfo pte_info(uint16_t space, uint32_t va) const { return m_tables.pte_info(space, va); }
     // Effective Win32 protection and state of one page (for expectations and VirtualQuery).
     struct PageState {
         uint32_t state = mem::kFree;
@@ -222,16 +189,14 @@ public:
     };
     PageState page_state(uint16_t space, uint32_t va) const;
     // The virtual address a PTE's physical address translates (via the page table's PFN entry).
-    uint32_t va_of_pte(uint32_t pte_address) const;
+    uint32_t va_of_pte(uint32_t pte_address) const { return m_tables.va_of_pte(pte_address); }
 
     // ----- The emulated disk and image sections (mm/Section.h) -----
     // Boot-time only (not journaled): the scenario's files. Returns the file's index.
-    uint32_t add_file(const std::string& path, std::vector<uint8_t> bytes);
-    const std::vector<DiskFile>& files() const { return m_files; }
-    std::optional<uint32_t> find_file(std::string_view path) const;  // case-insensitive
-    // Interned names for event sentences (module and file names). Append-only, idempotent.
-    uint32_t intern(const std::string& text);
-    const std::vector<std::string>& strings() const { return m_strings; }
+    uint32_t add_file(const std::string& path, std::vector<uint8_t> bytes) { return m_disk.add(path, std::move(bytes)); }
+    const std::vector<DiskFile>& files() const { return m_disk.files(); }
+    std::optional<uint32_t> find_file(std::string_view path) const { return m_disk.find(path); }  // case-insensitive
+    const std::vector<std::string>& strings() const { return m_stores.strings; }
 
     const std::vector<ImageSection>& sections() const { return m_sections; }
     const std::vector<uint32_t>& prototypes() const { return m_protos; }
@@ -255,8 +220,8 @@ public:
     // ----- Files, handles, file mappings and views (mm/Files.cpp, mm/FileMapping.cpp) -----
     // Handles are per address space (the process's handle table); values are multiples of 4
     // from 4 on, the lowest free one first. 0 stands for "no file" (the pagefile).
-    const std::map<uint32_t, HandleEntry>& handles(uint16_t space) const;
-    const HandleEntry* find_handle(uint16_t space, uint32_t handle) const;
+    const std::map<uint32_t, HandleEntry>& handles(uint16_t space) const { return m_handles.handles(space); }
+    const HandleEntry* find_handle(uint16_t space, uint32_t handle) const { return m_handles.find(space, handle); }
     const std::vector<MappingObject>& mappings() const { return m_mappings; }
     const std::vector<DataSection>& data_sections() const { return m_data_sections; }
     const std::vector<uint32_t>& data_prototypes(uint32_t section) const { return m_data_protos[section]; }
@@ -268,12 +233,10 @@ public:
     uint32_t prototype(uint32_t index) const;
     // True when a section has this prototype PTE index (a PTE a debugger wrote may name any).
     bool prototype_exists(uint32_t index) const;
-    // True when the frame is in RAM.
-    bool frame_exists(uint32_t frame) const { return frame < m_config.frames; }
     // The live data section of a file (one with a mapping object), if any.
     std::optional<uint32_t> find_data_section(uint32_t file) const;
     // Views of a data section whose VADs are in this space, in address order.
-    std::vector<const Vad*> views_of(uint16_t space, uint32_t section) const;
+    std::vector<const Vad*> views_of(uint16_t space, uint32_t section) const { return m_regions.views_of(space, section); }
 
     // CreateFile: access is GENERIC_READ | GENERIC_WRITE; the result's value is the handle.
     Result create_file(uint16_t space, const std::string& path, uint32_t access, Disposition disposition);
@@ -316,304 +279,157 @@ public:
     // Every invariant the model promises; empty when all hold.
     std::vector<std::string> check_invariants() const;
 
-    // Opening an event (a no-op when the journal is off).
-    void event(EventKind kind, uint16_t space, uint32_t a0 = 0, uint32_t a1 = 0, uint32_t a2 = 0, uint32_t a3 = 0) {
-        if (m_journal.enabled()) m_journal.begin_event(uint16_t(kind), space, a0, a1, a2, a3);
-    }
-    void add(Counter c, int64_t delta = 1) {
-        const size_t i = size_t(c);
-        const uint64_t before = m_counters[i];
-        m_counters[i] = before + uint64_t(delta);
-        m_journal.record_counter(uint32_t(i), before, m_counters[i]);
-    }
-
 private:
-    enum class Need : uint8_t { Zeroed, Any };
-    struct FaultOutcome {
-        AccessStatus status = AccessStatus::Ok;
-        FaultKind kind = FaultKind::None;
-        AvReason reason = AvReason::NoRegion;
-    };
-
-    // access_hit's body for any mode; the space is the running one (CR3 loaded).
-    // When the PDE and PTE already allow the access and the PDE already carries Accessed, the
-    // walk's only possible change is setting the PTE's Accessed (and Dirty, for a write) bits, done
-    // here in the walk's order; the effects are exactly those of access_page's successful first
-    // walk. Clock clears Accessed bits by the thousand, so a hit on a page it passed over stays
-    // here too. Faults and the TLB take the full walk (access_page).
-    [[gnu::always_inline]] bool hit(uint16_t space, uint32_t va, uint32_t size, x86::Access kind, uint32_t value,
-                                    x86::Mode mode, uint32_t& read_value) {
-        using x86::Pte;
-        if (!m_tlb.empty() || x86::page_offset(va) + size > 0x1000) [[unlikely]]
-            return false;
-        const bool write = kind == x86::Access::Write;
-        const uint32_t rights = Pte::kPresent | (mode == x86::Mode::User ? Pte::kUser : 0u) | (write ? Pte::kWrite : 0u);
-        const uint32_t need = rights | Pte::kAccessed;
-        const uint32_t pde_address = m_cr3 + x86::pde_index(va) * 4;
-        const uint32_t pde = m_ram.read_u32(pde_address);
-        if ((pde & need) != need) [[unlikely]]
-            return false;
-        // An entry naming a frame beyond RAM (a debugger's write) is the walk's to report.
-        const uint32_t frames = m_config.frames;
-        if ((pde >> 12) >= frames) [[unlikely]]
-            return false;
-        const uint32_t pte_address = (pde & Pte::kFrameMask) + x86::pte_index(va) * 4;
-        const uint32_t pte = m_ram.read_u32(pte_address);
-        if ((pte & rights) != rights || (pte >> 12) >= frames) [[unlikely]]
-            return false;
-        // From here on the access happens, with the changes in access()'s order: the count, the
-        // PTE's bits, the data.
-        const uint32_t pte_bits = Pte::kAccessed | (write ? Pte::kDirty : 0u);
-        if (!m_journal.enabled()) {
-            // The same without a journal: nothing to record, so no old values to carry.
-            ++m_counters[size_t(Counter::Accesses)];
-            if ((pte & pte_bits) != pte_bits) m_ram.store_u32_unjournaled(pte_address, pte | pte_bits);
-            const uint32_t pa = (pte & Pte::kFrameMask) | x86::page_offset(va);
-            if (m_config.policy == Policy::Lru) {
-                const uint32_t frame = pa >> 12;
-                if (m_pfn[frame].list == FrameList::Active) m_pfn.move_to_back(frame);
-            }
-            if (write) m_ram.write(pa, size, value);
-            else read_value = m_ram.read(pa, size);
-            return true;
-        }
-        add(Counter::Accesses);
-        if ((pte & pte_bits) != pte_bits) m_ram.write_known(pte_address, pte, pte | pte_bits);
-        const uint32_t pa = (pte & Pte::kFrameMask) | x86::page_offset(va);
-        if (m_config.policy == Policy::Lru) {
-            const uint32_t frame = pa >> 12;
-            if (m_pfn[frame].list == FrameList::Active) m_pfn.move_to_back(frame);
-        }
-        uint32_t done_value = value;
-        if (write) m_ram.write(pa, size, value);
-        else read_value = done_value = m_ram.read(pa, size);
-        if (m_journal.enabled()) {
-            m_last_walk = x86::WalkRecord{va, m_cr3, pde_address, pde, pte_address, pte, pa, false, true};
-            m_journal.begin_event_inline(uint16_t(EventKind::AccessDone), space, va, done_value, uint32_t(kind), size);
-        }
-        return true;
+    friend class InvariantCheck;
+    void check_prototypes(InvariantReport& report) const;
+    // The parts not moved yet call the parts' functions by their old names.
+    FrameNumber reclaim(SpaceId for_space) override;
+    FrameNumber obtain_frame(Need need, SpaceId for_space) { return m_frames.obtain(need, for_space); }
+    void release_frame(uint32_t frame) { m_frames.release(FrameNumber(frame)); }
+    void unuse_frame(uint32_t frame) { m_frames.unuse(FrameNumber(frame)); }
+    void read_from_pagefile(SpaceId space, uint32_t va, uint32_t frame, uint32_t slot) {
+        m_frames.read_from_pagefile(space, va, FrameNumber(frame), slot);
     }
-    // The replay's hit loop (hit_run_unjournaled / hit_run_journaled), one body for both.
+    void insert_vad(SpaceId space, const Vad& v) { m_regions.insert(space, v); }
+    void erase_vad(SpaceId space, const Vad& v) { m_regions.erase(space, v); }
+    void replace_vad(SpaceId space, const Vad& before, const Vad& after) { m_regions.replace(space, before, after); }
+    void replace_shared_vad(const Vad& before, const Vad& after) { m_shared.replace(before, after); }
+    void erase_shared_vad(const Vad& v) { m_shared.erase(v); }
+    void set_own_protection(SpaceId space, uint32_t va, uint32_t value) { m_regions.set_own_protection(space, va, value); }
+    uint32_t pte_address_of(SpaceId space, uint32_t va) const { return m_tables.pte_address_of(space, va); }
+    void write_pte(uint32_t pte_address, uint32_t value) { m_tables.write_pte(pte_address, value); }
+    void invalidate_page(SpaceId space, uint32_t va) { m_tables.invalidate_page(space, va); }
+    bool ensure_page_tables(SpaceId space, uint32_t first_vpn, uint32_t last_vpn) {
+        return m_tables.ensure_page_tables(space, first_vpn, last_vpn);
+    }
+    bool ensure_pte_address(SpaceId space, uint32_t va, uint32_t& pte_address) {
+        return m_tables.ensure_pte_address(space, va, pte_address);
+    }
+    void free_empty_page_tables(SpaceId space, uint32_t start_vpn, uint32_t end_vpn) {
+        m_tables.free_empty_page_tables(space, start_vpn, end_vpn);
+    }
+    uint32_t valid_pte_bits(uint32_t frame, uint32_t mm_protection) const { return m_tables.valid_pte_bits(frame, mm_protection); }
+    uint32_t private_pte_bits(SpaceId space, uint32_t frame, uint32_t mm_protection, uint32_t original_pte, bool dirty) const {
+        return m_tables.private_pte_bits(space, frame, mm_protection, original_pte, dirty);
+    }
+    void map_private(SpaceId space, uint32_t pte_address, uint32_t frame, uint32_t mm_protection, uint32_t original_pte,
+                     bool announce = true) {
+        m_tables.map_private(space, pte_address, FrameNumber(frame), mm_protection, original_pte, announce);
+    }
+    void file_store(uint32_t file, uint64_t offset, const uint8_t* data, uint32_t n) { m_disk.store(file, offset, data, n); }
+    void file_resize(uint32_t file, uint32_t size) { m_disk.resize(file, size); }
+    core::PageRef file_chunk(uint32_t file, uint32_t page) const { return m_disk.chunk(file, page); }
+    uint32_t new_file(const std::string& path) { return m_disk.create(path); }
+    // A section page's fresh frame (image or data): active, owned by no process, pointing back at
+    // its prototype PTE, which now points at it. The caller then maps it into the faulting PTE.
+    void adopt_section_frame(uint32_t frame, FrameUse use, uint32_t index, uint32_t proto) {
+        m_frames.activate(FrameNumber(frame), use, kNoSpace, index, proto, 0);
+        set_proto(index, x86::Pte::make_valid(frame, x86::Writable::No, x86::User::No).raw());
+    }
+    void put_handle(SpaceId space, uint32_t handle, const HandleEntry* entry) { m_handles.put(space, handle, entry); }
+    uint32_t lowest_free_handle(SpaceId space) const { return m_handles.lowest_free(space); }
+    uint32_t add_handle(SpaceId space, const HandleEntry& entry) { return m_handles.add(space, entry); }
+
+    // access_hit's body for any mode; the space is the running one (CR3 loaded). (mm/HitPath.h)
+    [[gnu::always_inline]] bool hit(uint16_t space, uint32_t va, uint32_t size, x86::Access kind, uint32_t value,
+                                    x86::Mode mode, uint32_t& read_value);
+    // The replay's hit loop (hit_run_unjournaled / hit_run_journaled), one body for both (mm/HitPath.h).
     template <bool kJournal, class A, class ValueOf>
     [[gnu::always_inline]] size_t hit_run(uint16_t space, const A* a, size_t i, size_t n, ValueOf& value_of,
-                                          uint32_t& read_sum) {
-        using core::Change;
-        using core::Store;
-        using x86::Pte;
-        if (space != m_current || !m_tlb.empty() || m_journal.enabled() != kJournal) [[unlikely]]
-            return i;
-        if constexpr (kJournal) {
-            if (!m_journal.at_event_start()) return i;
-        }
-        const bool lru = m_config.policy == Policy::Lru;
-        const size_t end = kJournal ? i + std::min(n - i, kJournalBatch) : n;
-        // (Const, so that the loop keeps its pointers in registers.) At most per access: the count,
-        // the PTE, the data, and an LRU touch.
-        const core::Journal::Batch b =
-            kJournal ? m_journal.open_batch((lru ? 4 : 3) * (end - i), end - i) : core::Journal::Batch{};
-        core::PageRef* const frames = m_ram.frame_table();
-        const uint32_t cr3 = m_cr3;
-        const size_t first = i;
-        uint64_t accesses = m_counters[size_t(Counter::Accesses)];  // (journal on: counted as recorded)
-        size_t c = 0, e = 0;                                         // records written (journal on)
-        uint32_t sum = read_sum;
-        x86::WalkRecord last{};
-        for (; i < end; ++i) {
-            if (i + kPrefetchAhead < n) [[likely]]
-                prefetch_data(frames, cr3, a[i + kPrefetchAhead].address);
-            const uint32_t va = a[i].address, size = a[i].size;
-            const bool write = a[i].write;
-            if (x86::page_offset(va) + size > 0x1000) [[unlikely]]
-                break;
-            if constexpr (kJournal) {
-                if (accesses >= 0xFFFFFFFFu) [[unlikely]]
-                    break;  // journaled counters stay below 2^32
-            }
-            uint32_t pde_address, pde, pte_address, pte;
-            if (!user_hit_walk(frames, cr3, va, write, pde_address, pde, pte_address, pte)) [[unlikely]]
-                break;
-            if constexpr (kJournal) {
-                b.changes[c++] = Change{Store::Counter, 0, 0, uint32_t(Counter::Accesses), uint32_t(accesses),
-                                        uint32_t(accesses + 1)};
-                ++accesses;
-            }
-            const uint32_t pte_bits = Pte::kAccessed | (write ? Pte::kDirty : 0u);
-            if ((pte & pte_bits) != pte_bits) {
-                const uint32_t updated = pte | pte_bits;
-                if constexpr (kJournal) b.changes[c++] = Change{Store::PhysBytes, 4, 0, pte_address, pte, updated};
-                std::memcpy(frames[pte_address >> 12].mutable_data() + (pte_address & 0xFFFu), &updated, 4);
-            }
-            const uint32_t frame = pte >> 12;
-            const uint32_t offset = x86::page_offset(va);
-            const uint32_t pa = (frame << 12) | offset;
-            if (lru && m_pfn[frame].list == FrameList::Active) {
-                if constexpr (kJournal)
-                    m_pfn.move_to_back_recorded(frame, [&](Store store, uint8_t field, uint32_t target, uint32_t before,
-                                                           uint32_t after) {
-                        b.changes[c++] = Change{store, field, 0, target, before, after};
-                    });
-                else
-                    m_pfn.move_to_back(frame);
-            }
-            uint32_t done;
-            if (write) {
-                done = value_of(i, size);  // the AccessDone event records the value as given
-                if constexpr (kJournal) {
-                    const uint32_t value = size < 4 ? done & ((1u << (8 * size)) - 1) : done;
-                    const uint32_t old = x86::load_bytes(frames[frame].data() + offset, size);
-                    if (old != value) {
-                        b.changes[c++] = Change{Store::PhysBytes, uint8_t(size), 0, pa, old, value};
-                        x86::store_bytes(frames[frame].mutable_data() + offset, size, value);
-                    }
-                } else {
-                    x86::store_bytes(frames[frame].mutable_data() + offset, size, done);
-                }
-            } else {
-                done = x86::load_bytes(frames[frame].data() + offset, size);
-                sum += done;
-            }
-            if constexpr (kJournal) {
-                b.events[e++] = core::EventRecord{b.first_change + uint32_t(c), uint16_t(EventKind::AccessDone), space,
-                                                  {va, done, uint32_t(write ? x86::Access::Write : x86::Access::Read), size}};
-                last = x86::WalkRecord{va, cr3, pde_address, pde, pte_address, pte, pa, false, true};
-            }
-        }
-        m_counters[size_t(Counter::Accesses)] = kJournal ? accesses : accesses + (i - first);
-        if constexpr (kJournal) {
-            m_journal.close_batch(b, c, e);
-            if (e) m_last_walk = last;
-        }
-        read_sum = sum;
-        return i;
-    }
-    // The hit loop's walk: the PDE and PTE of va (read through the frame table) when both allow a
-    // user-mode access and the PDE already carries Accessed (hit()'s conditions).
+                                          uint32_t& read_sum);
     [[gnu::always_inline]] static bool user_hit_walk(const core::PageRef* frames, uint32_t cr3, uint32_t va, bool write,
                                                      uint32_t& pde_address, uint32_t& pde, uint32_t& pte_address,
-                                                     uint32_t& pte) {
-        using x86::Pte;
-        const uint32_t rights = Pte::kPresent | Pte::kUser | (write ? Pte::kWrite : 0u);
-        const uint32_t need = rights | Pte::kAccessed;
-        pde_address = cr3 + x86::pde_index(va) * 4;
-        std::memcpy(&pde, frames[pde_address >> 12].data() + (pde_address & 0xFFFu), 4);
-        if ((pde & need) != need) return false;
-        pte_address = (pde & Pte::kFrameMask) + x86::pte_index(va) * 4;
-        std::memcpy(&pte, frames[pte_address >> 12].data() + (pte_address & 0xFFFu), 4);
-        return (pte & rights) == rights;
-    }
-    // The host's caches: the bytes at va, if its page is present now, are asked for now (a hint:
-    // nothing of the machine changes). A hit costs little more than waiting for its data; asking
-    // kPrefetchAhead accesses early overlaps the waits.
-    [[gnu::always_inline]] static void prefetch_data(const core::PageRef* frames, uint32_t cr3, uint32_t va) {
-        using x86::Pte;
-        const uint32_t pda = cr3 + x86::pde_index(va) * 4;
-        uint32_t pd;
-        std::memcpy(&pd, frames[pda >> 12].data() + (pda & 0xFFFu), 4);
-        if (!(pd & Pte::kPresent)) return;
-        const uint32_t pta = (pd & Pte::kFrameMask) + x86::pte_index(va) * 4;
-        uint32_t pt;
-        std::memcpy(&pt, frames[pta >> 12].data() + (pta & 0xFFFu), 4);
-        if (pt & Pte::kPresent) __builtin_prefetch(frames[pt >> 12].data() + x86::page_offset(va));
-    }
-    FaultOutcome handle_fault(uint16_t space, uint32_t va, x86::Access kind, x86::Mode mode, uint32_t error_code);
+                                                     uint32_t& pte);
+    [[gnu::always_inline]] static void prefetch_data(const core::PageRef* frames, uint32_t cr3, uint32_t va);
+    // ----- MemoryAccess (mm/MemoryAccess.cpp) -----
     // old_value, when given, receives the bytes the access found (a store can be taken back);
     // addend, when given, makes the write a read-modify-write that stores old + *addend.
     AccessResult access_page(uint16_t space, uint32_t va, uint32_t size, x86::Access kind, uint32_t value,
                              x86::Mode mode, uint32_t* old_value = nullptr, const uint32_t* addend = nullptr);
+
+    // ----- PageFault (mm/PageFault.cpp) -----
+    // The dispatcher (MmAccessFault): the refusals, then one handler per PTE kind.
+    FaultOutcome handle_fault(uint16_t space, uint32_t va, x86::Access kind, x86::Mode mode, uint32_t error_code);
+    FaultOutcome protection_fault(uint16_t space, uint32_t va, x86::Access kind, x86::Mode mode);
+    FaultOutcome demand_zero_fault(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t prot);
+    FaultOutcome pagefile_fault(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte, uint32_t prot);
+    FaultOutcome transition_fault(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte, uint32_t prot);
+    FaultOutcome view_fault(uint16_t space, uint32_t va, x86::Access kind, const Vad& vad, uint32_t pte_address);
+    FaultOutcome copy_on_write(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte);
+    // A write to a page whose R/W was held back (Pte::kSoftwareWrite): NT's MiSetDirtyBit.
+    FaultOutcome set_dirty_bit(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte);
+    // A guard page's one fault: new_pte for the PTE, or (none) the page's own protection in its VAD.
+    FaultOutcome guard_page(uint16_t space, uint32_t va, uint32_t unguarded, uint32_t pte_address,
+                            std::optional<uint32_t> new_pte);
     FaultOutcome access_violation(uint16_t space, uint32_t va, AvReason reason);
+    FaultOutcome no_frame(uint16_t space, uint32_t va);  // the OutOfMemory event and outcome
     // Why a retried access faults again (the walk returned error_code), for its Retry event.
     RetryOutcome retry_outcome(uint16_t space, uint32_t va, x86::Access kind, x86::Mode mode, uint32_t error_code) const;
     // The event of an entry naming what does not exist; the outcome carries it (m_bad).
     FaultOutcome bad_entry(uint16_t space, uint32_t va, BadEntryKind kind, uint32_t number, uint32_t limit);
-    bool ensure_pte_address(uint16_t space, uint32_t va, uint32_t& pte_address);
-    // The outcome of a fault that found no frame (its OutOfMemory event is already open).
-    static FaultOutcome out_of_memory() { return FaultOutcome{AccessStatus::OutOfMemory, FaultKind::None, AvReason::NoRegion}; }
+    // A transition, pagefile or prototype entry naming what does not exist: its bad_entry.
+    std::optional<FaultOutcome> check_entry(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte);
 
-    uint32_t obtain_frame(Need need, uint16_t for_space);  // kNoFrame when nothing can be freed
-    bool evict(uint32_t frame);                                // false: dirty and no pagefile slot
-    uint32_t choose_victim(std::vector<uint32_t>& tried);
+    // ----- PageOut (mm/PageOut.cpp) -----
+    // The pagefile slot a page leaving memory goes to: the slot its copy came from, else (when
+    // needed) the lowest free one, allocated when written (fresh). Slot 0: none.
+    struct SlotChoice {
+        uint32_t slot;
+        bool fresh;
+    };
+    SlotChoice pick_slot(uint32_t original_pte, bool needed) const;
+    void write_to_slot(uint32_t frame, SlotChoice choice);  // the frame's bytes to the slot, counted
+    bool evict(uint32_t frame);          // a private page; false: dirty and no pagefile slot
+    bool evict_section(uint32_t frame);  // an image's or (evict_data) a data section's page
+    bool evict_data(uint32_t frame);
+    // Every PTE mapping a section frame refers to its prototype PTE again, which becomes new_proto.
+    void unmap_section_frame(uint32_t frame, const FrameMappings& maps, uint32_t new_proto);
     void trim_frame(uint32_t frame);
     void repurpose_standby(uint32_t frame);
     bool write_modified(uint32_t frame);
-    void release_frame(uint32_t frame);  // back to the free list
-    void map_private(uint16_t space, uint32_t pte_address, uint32_t frame, uint32_t mm_protection,
-                     uint32_t original_pte, bool announce = true);
-    uint32_t valid_pte_bits(uint32_t frame, uint32_t mm_protection) const;
-    // valid_pte_bits for a private page of space whose PFN holds original_pte: under nt a writable
-    // page that is clean (not dirty) and has a copy in a pagefile slot is mapped with R/W clear and
-    // Pte::kSoftwareWrite set, so that its first write faults (set_dirty_bit) and frees the slot.
-    uint32_t private_pte_bits(uint16_t space, uint32_t frame, uint32_t mm_protection, uint32_t original_pte,
-                              bool dirty) const;
+
+    // ----- VirtualMemory (mm/VirtualMemory.cpp) -----
     // VirtualProtect (or a commit again) of a valid private page: the PFN's protection, then the
     // PTE's rights with its Accessed/Dirty kept — or, for NOACCESS/GUARD, a trim to transition.
     void protect_valid_page(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte, uint32_t mm_protection);
-
-    void write_pte(uint32_t pte_address, uint32_t value);
-    // 0 when no page table. space kNoSpace: a shared-arena address, through the shared tables.
-    uint32_t pte_address_of(uint16_t space, uint32_t va) const;
-    // Makes every page table the pages [first_vpn, last_vpn) need before a call changes any page,
-    // so that running out of frames fails the call with nothing changed (new empty tables go again).
-    bool ensure_page_tables(uint16_t space, uint32_t first_vpn, uint32_t last_vpn);
-    void free_empty_page_tables(uint16_t space, uint32_t start_vpn, uint32_t end_vpn);
     void free_page(uint16_t space, uint32_t va, bool leave_decommitted);  // decommit one page
     uint32_t page_protection(uint32_t pte_raw) const;  // MM protection of a page's current PTE
     uint32_t committed_pages(uint16_t space, uint32_t start_vpn, uint32_t end_vpn) const;
 
-    void set_cpu(uint8_t field, uint32_t& slot, uint32_t value);
-    // VAD changes, journaled. They go to the shared set when the VAD lies in the space's shared
-    // arena (so every caller may use them); the *_shared_vad ones always do.
-    void insert_vad(uint16_t space, const Vad& v);
-    void erase_vad(uint16_t space, const Vad& v);
-    void replace_vad(uint16_t space, const Vad& before, const Vad& after);
-    void insert_shared_vad(const Vad& v);
-    void erase_shared_vad(const Vad& v);
-    void replace_shared_vad(const Vad& before, const Vad& after);
-    void record_vad(uint32_t target, const Vad* before, const Vad* after);
-    // The shared page tables: created in every live win95 directory, freed from all of them.
-    bool ensure_shared_table(uint16_t for_space, uint32_t pde_index);
-    void free_shared_table(uint32_t pde_index);
-    void set_shared_table(uint32_t pde_index, uint32_t frame);
+    // ----- Address spaces (mm/MemoryManager.cpp) -----
     // The last user of a shared region is gone: everything it mapped is taken down.
     void release_shared_region(uint16_t last_user, const Vad& v);
-    void teardown_image(uint16_t space, const Vad& v);  // an image VAD's PTEs, copies and section views
-    // Invalidates the TLB entry of va if the running space can hold it: its own pages, or a
-    // shared-arena page (valid under every win95 CR3).
-    void invalidate_page(uint16_t space, uint32_t va);
     void set_page_directory(uint16_t space, uint32_t frame);
     void set_alive(uint16_t space, bool alive);
-    void map_system_pages(uint16_t space);
 
-    // Image sections.
+    // ----- Segment: prototype PTEs of image and data sections (mm/Segment.cpp) -----
+    uint32_t& prototype_word(uint32_t index);
     void set_proto(uint32_t index, uint32_t value);
-    void set_views(uint32_t section, uint32_t views);
-    FaultOutcome resolve_prototype(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t index);
-    FaultOutcome copy_on_write(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte);
-    // A write to a page whose R/W was held back (Pte::kSoftwareWrite): NT's MiSetDirtyBit.
-    FaultOutcome set_dirty_bit(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte);
+    // Brings a section's page in for the PTE at pte_address, mapped with prot: a soft fault onto
+    // its frame, else a frame obtained here and filled from the pagefile, with zeros or from the file.
+    FaultOutcome resolve_section_page(uint16_t space, uint32_t va, uint32_t pte_address, ProtoIndex index, uint32_t prot);
+    struct SectionPageSource {
+        FrameUse use;        // Image, File or PagefileSection
+        bool from_pagefile;  // its bytes are in a pagefile slot
+        bool zero;           // a page never touched: a zeroed frame
+    };
+    SectionPageSource section_page_source(ProtoIndex index, uint32_t proto) const;
+    FaultKind read_section_page(uint16_t space, uint32_t va, uint32_t frame, ProtoIndex index);
+    // Every process PTE that maps the section's frame (space or kSharedArena, PTE address), in space order.
+    FrameMappings section_mappings(uint32_t frame) const override;
 
-    // Page records (core::kInFrame): the place, when it holds exactly the bytes of p now (the same
-    // buffer), else core::kNoPlace (the journal keeps a reference).
-    uint32_t frame_place(uint32_t frame, const core::PageRef& p) const {
-        return !p.is_zero_page() && m_ram.content(frame).data() == p.data() ? core::kInFrame | frame : core::kNoPlace;
-    }
-    uint32_t slot_place(uint32_t slot, const core::PageRef& p) const {
-        return slot && !p.is_zero_page() && m_pagefile.content(slot).data() == p.data() ? core::kInSlot | slot
-                                                                                       : core::kNoPlace;
-    }
-    // Where a frame that was just given up (evicted, repurposed) still has its bytes: the slot it
-    // was written to or came from, if that slot still holds the same buffer.
-    uint32_t vacated_place(uint32_t frame) const {
-        return frame == m_vacated_frame ? slot_place(m_vacated_slot, m_ram.content(frame)) : core::kNoPlace;
-    }
-    void note_vacated(uint32_t frame, uint32_t slot) {
-        m_vacated_frame = frame;
-        m_vacated_slot = slot;
-    }
-    // Makes the page behind a valid PTE mapping a shared image frame private; kNoFrame on failure.
-    // announce(frame) opens the event once the private frame is known. kNoFrame - 1: the page was
-    // evicted while a frame was found (fault again).
-    uint32_t privatize(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte, uint32_t new_protection,
-                       const std::function<void(uint32_t)>& announce);
+    // ----- Image sections (mm/ImageSection.cpp) -----
+    void set_views(uint32_t section, uint32_t views);
+    void teardown_image(uint16_t space, const Vad& v);  // an image VAD's PTEs, copies and section views
+    // Makes the page behind a valid PTE mapping a shared image frame private. announce(frame)
+    // opens the event once the private frame is known. Retry: the page was evicted while a frame
+    // was found (fault again).
+    struct Privatized {
+        enum Status : uint8_t { Done, NoFrame, Retry } status;
+        uint32_t frame;
+    };
+    Privatized privatize(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte, uint32_t new_protection,
+                         const std::function<void(uint32_t)>& announce);
     uint32_t proto_protection(uint32_t index) const;
     // Image pages: the protection a page of an image VAD has in this process while it is not a
     // private copy (its own, set by VirtualProtect, else the prototype PTE's).
@@ -622,23 +438,12 @@ private:
     bool maps_section_page(uint32_t pte) const;
     // The MM protection of the page at va whose PTE is pte, own image protections included.
     uint32_t protection_at(uint16_t space, uint32_t va, uint32_t pte) const;
-    void set_own_protection(uint16_t space, uint32_t va, uint32_t mm_protection_plus_one);
     Result protect_image(uint16_t space, const Vad& v, uint32_t first, uint32_t last, uint32_t mm_prot);
-    bool evict_image(uint32_t frame);
     void free_section_pages(uint32_t section);
-    // Every process PTE that maps the image frame (space, PTE address), in space order.
-    std::vector<std::pair<uint16_t, uint32_t>> image_mappings(uint32_t frame) const;
     uint32_t image_private_pages(uint16_t space, const Vad& v) const;
 
-    // Files, handles, data sections (mm/Files.cpp, mm/FileMapping.cpp).
-    uint32_t new_file(const std::string& path);                          // journaled FileCreate
-    void file_store(uint32_t file, uint64_t offset, const uint8_t* data, uint32_t n);  // journaled bytes
-    void file_resize(uint32_t file, uint32_t size);
+    // ----- Files, data sections, mappings and views (mm/Files.cpp, DataSection.cpp, FileMapping.cpp) -----
     void cut_file(uint32_t file, uint32_t size);  // resize, keeping the section's frames truthful
-    core::PageRef file_chunk(uint32_t file, uint32_t page) const;        // 4 KB of the file, zero past its end
-    void put_handle(uint16_t space, uint32_t handle, const HandleEntry* entry);  // null: remove
-    uint32_t add_handle(uint16_t space, const HandleEntry& entry);
-    uint32_t lowest_free_handle(uint16_t space) const;
     void put_mapping(const MappingObject& m);                            // creates when m.id == size
     void put_data_section(const DataSection& s);                         // creates when s.id == size
     uint32_t initial_data_proto(const DataSection& s, uint32_t page) const;
@@ -650,19 +455,11 @@ private:
     // clearing the Dirty bits of every PTE mapping it; returns true when it wrote.
     bool write_back(uint32_t frame, WriteBack why);
     bool page_is_dirty(uint32_t frame) const;
-    FaultOutcome view_fault(uint16_t space, uint32_t va, x86::Access kind, const Vad& vad, uint32_t pte_address,
-                            uint32_t pte);
-    FaultOutcome resolve_data_prototype(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t index, uint32_t prot);
-    bool evict_data(uint32_t frame);
-    std::vector<std::pair<uint16_t, uint32_t>> data_mappings(uint32_t frame) const;
     // A view page's protection in this process while it is not a private copy (own, else the view's).
     uint32_t view_protection(const Vad& v, uint32_t vpn) const;
     Result unmap_view_vad(uint16_t space, const Vad& v);
     uint32_t insert_view(uint16_t space, uint32_t mapping, uint32_t base, uint32_t pages, uint32_t offset_page,
                          uint32_t protect, bool shared);
-    void unuse_frame(uint32_t frame);
-    void adopt_section_frame(uint32_t frame, FrameUse use, uint32_t index, uint32_t proto);
-    void read_from_pagefile(uint16_t space, uint32_t va, uint32_t frame, uint32_t slot);
     Result map_image_view(uint16_t space, const MappingObject& m, uint32_t offset, uint32_t address);
     Result commit_view(uint16_t space, const Vad& v, uint32_t first, uint32_t last, uint32_t mm_prot);
     Result protect_view(uint16_t space, const Vad& v, uint32_t first, uint32_t last, uint32_t mm_prot);
@@ -671,41 +468,25 @@ private:
     void apply_object(const core::Change& c, bool forward);
     static bool is_section_use(FrameUse u) { return u == FrameUse::Image || u == FrameUse::File || u == FrameUse::PagefileSection; }
 
-    MachineConfig m_config;
-    core::Journal m_journal;
-    x86::PhysicalMemory m_ram;
-    PfnDatabase m_pfn;
-    Pagefile m_pagefile;
-    x86::Tlb m_tlb;
-    Counters m_counters{};
-    std::vector<AddressSpace> m_spaces;
-    std::vector<Vad> m_vad_blobs;
-    VadMap m_shared_vads;                  // win95 shared arena regions (key: start_vpn)
-    std::vector<uint32_t> m_shared_tables; // frame per PDE index 0x200-0x2FF, then PDE 0's (kNoFrame: none)
-    uint32_t m_cr3 = 0;
-    uint32_t m_current = kNoSpace;
-    uint32_t m_clock_hand = 0;
-    // The last frame given up and the slot holding its bytes (a hint for the journal's page records,
-    // checked against the buffers whenever it is used; not machine state, never journaled).
-    uint32_t m_vacated_frame = kNoFrame;
-    uint32_t m_vacated_slot = 0;
-    uint32_t m_system_table = kNoFrame;  // page table shared by every directory (kernel / system arena)
-    x86::WalkRecord m_last_walk;
+    FrameAllocator m_frames{m_stores};
+    SharedArena m_shared{m_stores};
+    Regions m_regions{m_stores, m_shared};
+    PageTables m_tables{m_stores, m_shared, m_frames};
+    ReplacementPolicy m_policy{m_stores, m_tables, *this};
+    Disk m_disk{m_stores};
+    HandleTable m_handles{m_stores};
     AccessResult m_bad;  // the last bad_entry's kind, number and limit (not machine state)
-    std::vector<DiskFile> m_files;
-    std::vector<std::string> m_strings;
     std::vector<ImageSection> m_sections;
     std::vector<ImageSection> m_section_blobs;  // as created (for redo)
     std::vector<uint32_t> m_section_views;
     std::vector<uint32_t> m_protos;
-    std::vector<std::map<uint32_t, HandleEntry>> m_handles;  // by address space id
-    std::vector<HandleEntry> m_handle_blobs;
     std::vector<MappingObject> m_mappings;
     std::vector<MappingObject> m_mapping_blobs;
     std::vector<DataSection> m_data_sections;
     std::vector<DataSection> m_data_section_blobs;
     std::vector<std::vector<uint32_t>> m_data_protos;       // by data section: its prototype PTEs
-    std::vector<std::string> m_file_blobs;                   // paths of files created at run time
 };
 
 }  // namespace pagelab::mm
+
+#include "mm/HitPath.h"  // IWYU pragma: export

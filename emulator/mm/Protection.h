@@ -32,6 +32,14 @@ bool protection_allows_write(uint32_t win32);     // READWRITE, EXECUTE_READWRIT
 bool protection_is_copy_on_write(uint32_t win32);  // WRITECOPY, EXECUTE_WRITECOPY
 bool protection_allows_execute(uint32_t win32);
 inline uint32_t protection_base(uint32_t win32) { return win32 & 0xFFu; }
+// The protection a copy-on-write page has once copied: WRITECOPY -> READWRITE, EXECUTE_WRITECOPY
+// -> EXECUTE_READWRITE (an MM protection; the others as they are).
+inline uint32_t writable_variant(uint32_t mm_prot) {
+    const uint32_t access = mm_prot & 7u;
+    if (access == mmprot::kWriteCopy) return (mm_prot & ~7u) | mmprot::kReadWrite;
+    if (access == mmprot::kExecuteWriteCopy) return (mm_prot & ~7u) | mmprot::kExecuteReadWrite;
+    return mm_prot;
+}
 
 // Private memory (VirtualAlloc/VirtualProtect of private pages) accepts exactly one of NOACCESS,
 // READONLY, READWRITE, EXECUTE, EXECUTE_READ, EXECUTE_READWRITE, optionally with GUARD or NOCACHE.

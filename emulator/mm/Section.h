@@ -21,6 +21,8 @@
 #include <string>
 #include <vector>
 
+#include "mm/Numbers.h"
+
 namespace pagelab::mm {
 
 // A file on the emulated disk: declared by the scenario, or created at run time (create_file).
@@ -67,9 +69,6 @@ namespace pagelab::mm {
 //   pagefile   a pagefile-backed page written and evicted: SoftwarePte::pagefile(slot, prot)
 //   demand-0   a committed pagefile-backed page never touched: SoftwarePte::demand_zero(prot)
 //   zero       SEC_RESERVE: the page is reserved, not committed
-inline constexpr uint32_t kDataProtoBase = 0x8000000u;   // bit 27 of the 28-bit prototype index
-inline constexpr uint32_t kDataProtoStride = 0x10000u;   // pages per data section (256 MB)
-inline constexpr uint32_t kMaxDataSections = 0x800u;
 inline constexpr uint32_t kNoFile = 0xFFFFFFFFu;
 inline constexpr uint32_t kNoSection = 0xFFFFFFFFu;
 

@@ -14,6 +14,11 @@ namespace pagelab::sim {
 
 namespace fs = std::filesystem;
 
+const CourseKeys& course_keys() {
+    static const CourseKeys keys = {{"pagelab-course", "title", "summary", "chapters"}, {"title", "goal", "lessons"}, {"lesson", "goal", "requires"}};
+    return keys;
+}
+
 const CourseLesson* Course::find(const std::string& id) const {
     for (const auto& l : lessons)
         if (l.id == id) return &l;
@@ -31,13 +36,13 @@ public:
         if (non_empty && out.empty()) return fail(n, fmt::format("{}: is empty", what));
         return true;
     }
-    bool keys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& where) {
-        return check_keys(map, allowed, where);
+    bool keys(const YAML::Node& map, const std::vector<std::string>& allowed, const std::string& where) {
+        return check_keys(map, std::set<std::string>(allowed.begin(), allowed.end()), where);
     }
 
     bool parse(const YAML::Node& root, Course& c) {
         if (!root.IsMap()) return fail(root, "a course index must be a map (pagelab-course: 1, title: ..., chapters: ...)");
-        if (!keys(root, {"pagelab-course", "title", "summary", "chapters"}, "the course index")) return false;
+        if (!keys(root, course_keys().index, "the course index")) return false;
         if (!root["pagelab-course"]) return fail(root, "the first key must be 'pagelab-course: 1' (the index format version)");
         std::string version;
         if (!text(root["pagelab-course"], "pagelab-course", version)) return false;
@@ -51,7 +56,7 @@ public:
         const fs::path folder = fs::path(m_path).parent_path();
         for (const auto& ch : chapters) {
             if (!ch.IsMap()) return fail(ch, "a chapter must be a map (title, goal, lessons)");
-            if (!keys(ch, {"title", "goal", "lessons"}, "a chapter")) return false;
+            if (!keys(ch, course_keys().chapter, "a chapter")) return false;
             CourseChapter chapter;
             chapter.loc = loc(ch);
             if (!ch["title"]) return fail(ch, "a chapter needs a 'title'");
@@ -63,7 +68,7 @@ public:
                 return fail(lessons ? lessons : ch, "lessons: a chapter needs a list of lessons");
             for (const auto& ln : lessons) {
                 if (!ln.IsMap()) return fail(ln, "a lesson must be a map (lesson, goal, requires)");
-                if (!keys(ln, {"lesson", "goal", "requires"}, "a lesson entry")) return false;
+                if (!keys(ln, course_keys().lesson, "a lesson entry")) return false;
                 CourseLesson l;
                 l.loc = loc(ln);
                 if (!ln["lesson"]) return fail(ln, "a lesson entry needs 'lesson' (the file name without .yaml)");

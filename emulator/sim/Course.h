@@ -55,6 +55,12 @@ struct CourseLoad {
 CourseLoad load_course(const std::string& path);
 CourseLoad parse_course(const std::string& text, const std::string& path);
 
+// The keys each map of an index may have (for the index's JSON Schema, sim/Schema.h).
+struct CourseKeys {
+    std::vector<std::string> index, chapter, lesson;
+};
+const CourseKeys& course_keys();
+
 // Whether a YAML file is a course index (its first key is `pagelab-course`), not a scenario.
 bool is_course_file(const std::string& path);
 

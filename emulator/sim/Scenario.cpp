@@ -5,6 +5,7 @@
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstring>
@@ -167,6 +168,28 @@ const std::vector<ExpectSpec>& expect_specs() {
          {{"address", ArgType::Address, true}, {"from", ArgType::Address, true}, {"to", ArgType::Address, true}}},
     };
     return specs;
+}
+
+const std::vector<std::string> kPersonalities = {"nt", "win95"};
+const std::vector<std::string> kPolicies = {"fifo", "clock", "lru", "ws", "working-set", "working_set"};
+const std::vector<std::string> kFlagWords = {"true", "false", "yes", "no"};
+
+struct SectionFlag {
+    const char* word;
+    uint32_t bit;
+};
+const std::vector<SectionFlag>& section_flags() {
+    static const std::vector<SectionFlag> flags = {
+        {"code", os::scn::kCode},   {"data", os::scn::kInitializedData}, {"bss", os::scn::kUninitializedData},
+        {"read", os::scn::kRead},   {"write", os::scn::kWrite},          {"execute", os::scn::kExecute},
+        {"shared", os::scn::kShared}, {"discardable", os::scn::kDiscardable}};
+    return flags;
+}
+
+std::set<std::string> key_set(const std::vector<std::string>& keys) { return {keys.begin(), keys.end()}; }
+
+bool is_one_of(const std::string& s, const std::vector<std::string>& words) {
+    return std::find(words.begin(), words.end(), s) != words.end();
 }
 
 // True when text is a well-formed number too large for parse_number (it stops at 2^40 bytes).
@@ -343,13 +366,13 @@ public:
             }
             case ArgType::Disposition:
                 if (!scalar(n, key, s)) return false;
-                if (s != "open" && s != "create" && s != "open_always")
+                if (!is_one_of(s, arg_words(ArgType::Disposition)))
                     return fail(n, fmt::format("{}: '{}' is not open, create or open_always", key, s));
                 out.text = s;
                 return true;
             case ArgType::AccessKind: {
                 if (!scalar(n, key, s)) return false;
-                if (s != "read" && s != "write" && s != "execute")
+                if (!is_one_of(s, arg_words(ArgType::AccessKind)))
                     return fail(n, fmt::format("access: '{}' is not read, write or execute", s));
                 out.text = s;
                 return true;
@@ -360,12 +383,12 @@ public:
 
     bool parse_machine(const YAML::Node& n, mm::MachineConfig& cfg) {
         if (!n.IsMap()) return fail(n, "machine must be a map");
-        if (!check_keys(n, {"personality", "ram", "pagefile", "policy", "tlb"}, "machine")) return false;
+        if (!check_keys(n, key_set(format_keys().machine), "machine")) return false;
         std::string s;
         if (n["personality"]) {
             if (!scalar(n["personality"], "personality", s)) return false;
-            if (s == "nt") cfg.personality = mm::Personality::Nt;
-            else if (s == "win95") cfg.personality = mm::Personality::Win95;
+            if (s == kPersonalities[0]) cfg.personality = mm::Personality::Nt;
+            else if (s == kPersonalities[1]) cfg.personality = mm::Personality::Win95;
             else return fail(n["personality"], fmt::format("personality: '{}' is not nt or win95", s));
         }
         auto pages = [&](const char* key, uint32_t& out, const char* unit, uint64_t lo, uint64_t hi) {
@@ -408,7 +431,7 @@ public:
         f.loc = loc(n);
         if (!n.IsMap()) return fail(n, "a file must be a map with path and size/text/bytes");
         if (n["pe"]) {
-            if (!check_keys(n, {"path", "pe"}, "PE file")) return false;
+            if (!check_keys(n, key_set(format_keys().pe_file), "PE file")) return false;
             if (!n["path"]) return fail(n, "a file needs a path");
             if (!scalar(n["path"], "path", f.path)) return false;
             std::string rel;
@@ -429,15 +452,16 @@ public:
                 f.bytes = bytes;
             }
             f.size = bytes.size();
+            f.source = where.string();
             return true;
         }
         if (n["image"]) {
-            if (!check_keys(n, {"path", "image"}, "image file")) return false;
+            if (!check_keys(n, key_set(format_keys().image_file), "image file")) return false;
             if (!n["path"]) return fail(n, "a file needs a path");
             if (!scalar(n["path"], "path", f.path)) return false;
             return parse_image(n["image"], f);
         }
-        if (!check_keys(n, {"path", "size", "text", "bytes"}, "file")) return false;
+        if (!check_keys(n, key_set(format_keys().data_file), "file")) return false;
         if (!n["path"]) return fail(n, "a file needs a path");
         if (!scalar(n["path"], "path", f.path)) return false;
         if (n["size"] && !number(n["size"], "size", f.size)) return false;
@@ -463,7 +487,7 @@ public:
 
     bool parse_image(const YAML::Node& n, FileDecl& f) {
         if (!n.IsMap()) return fail(n, "image must be a map (base, entry, dll, relocations, imports, sections)");
-        if (!check_keys(n, {"base", "entry", "dll", "relocations", "imports", "sections"}, "image")) return false;
+        if (!check_keys(n, key_set(format_keys().image), "image")) return false;
         os::ImageDescription img;
         uint64_t v = 0;
         bool dll = false, relocations = true;
@@ -494,7 +518,7 @@ public:
             if (!n["sections"].IsSequence()) return fail(n["sections"], "sections must be a list");
             for (const auto& sn : n["sections"]) {
                 if (!sn.IsMap()) return fail(sn, "a section must be a map (name, size, flags, ...)");
-                if (!check_keys(sn, {"name", "size", "rva", "flags", "text", "bytes", "fixups"}, "section")) return false;
+                if (!check_keys(sn, key_set(format_keys().section), "section")) return false;
                 os::SyntheticSection ss;
                 if (!sn["name"]) return fail(sn, "a section needs a name");
                 if (!scalar(sn["name"], "name", ss.section.name)) return false;
@@ -514,12 +538,8 @@ public:
                     for (const auto& i : items) {
                         std::string s;
                         if (!scalar(i, "flags", s)) return false;
-                        static const std::pair<const char*, uint32_t> kFlags[] = {
-                            {"code", os::scn::kCode}, {"data", os::scn::kInitializedData}, {"bss", os::scn::kUninitializedData},
-                            {"read", os::scn::kRead}, {"write", os::scn::kWrite}, {"execute", os::scn::kExecute},
-                            {"shared", os::scn::kShared}, {"discardable", os::scn::kDiscardable}};
                         bool known = false;
-                        for (const auto& [name, bit] : kFlags)
+                        for (const auto& [name, bit] : section_flags())
                             if (s == name) { ss.section.characteristics |= bit; known = true; }
                         if (!known) return fail(i, fmt::format("flags: '{}' is not code, data, bss, read, write, execute, shared or discardable", s));
                     }
@@ -623,7 +643,7 @@ public:
                     if (!v.IsMap()) return fail(v, "counters: must be a map of counter names to numbers");
                     for (auto c = v.begin(); c != v.end(); ++c) {
                         const std::string name = c->first.Scalar();
-                        if (!mm::parse_counter(name) && name != "frames_free" && name != "pagefile_used")
+                        if (!is_one_of(name, counter_names()))
                             return fail(c->first, fmt::format("counters: unknown counter '{}'", name));
                         Arg a;
                         if (!parse_arg(c->second, name, ArgType::Number, a)) return false;
@@ -678,21 +698,13 @@ public:
 
     // Values of expectation fields that have a fixed vocabulary are checked when the file is read.
     bool check_field_value(ExpectKind kind, const std::string& key, const Arg& a) {
-        auto one_of = [&](std::initializer_list<const char*> words) {
-            for (const char* w : words)
-                if (a.text == w) return true;
+        auto one_of = [&](const std::vector<std::string>& words) {
+            if (is_one_of(a.text, words)) return true;
             std::string list;
-            for (const char* w : words) list += (list.empty() ? "" : ", ") + std::string(w);
+            for (const auto& w : words) list += (list.empty() ? "" : ", ") + w;
             return fail(a.loc, fmt::format("{}: '{}' is not one of {}", key, a.text, list));
         };
-        if (kind == ExpectKind::PteExpect && key != "process" && key != "address" && key != "frame") {
-            if (key == "backing")
-                return one_of({"none", "demand-zero", "pagefile", "transition", "prototype", "image", "file"});
-            return one_of({"true", "false", "yes", "no"});
-        }
-        if (kind == ExpectKind::Region && key == "state") return one_of({"commit", "reserve", "free"});
-        if (kind == ExpectKind::Region && key == "type") return one_of({"private", "mapped", "image", "none"});
-        if (kind == ExpectKind::Process && key == "state") return one_of({"running", "failed", "exited"});
+        if (const auto words = field_words(kind, key); !words.empty()) return one_of(words);
         if (kind == ExpectKind::File && key == "bytes") {
             std::string digits;
             for (char c : a.text)
@@ -700,7 +712,6 @@ public:
             if (digits.empty() || digits.size() % 2 || digits.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
                 return fail(a.loc, fmt::format("bytes: '{}' is not an even number of hex digits", a.text));
         }
-        if (kind == ExpectKind::Module && (key == "loaded" || key == "relocated")) return one_of({"true", "false", "yes", "no"});
         if (kind == ExpectKind::Value && key == "size" && a.number != 1 && a.number != 2 && a.number != 4)
             return fail(a.loc, "size: a value is 1, 2 or 4 bytes");
         return true;
@@ -711,7 +722,7 @@ public:
     bool parse_question(const YAML::Node& n, Question& q) {
         q.loc = loc(n);
         if (!n.IsMap()) return fail(n, "ask: must be a map (question, choices, answer, explain)");
-        if (!check_keys(n, {"question", "choices", "answer", "explain"}, "a question")) return false;
+        if (!check_keys(n, key_set(format_keys().question), "a question")) return false;
         if (!n["question"]) return fail(n, "ask: needs 'question'");
         if (!prose(n["question"], "question", q.question, &q.question_tr)) return false;
         if (q.question.empty()) return fail(n["question"], "question: is empty");
@@ -753,7 +764,7 @@ public:
 
     // A narrated group: `say` over a list of steps (which are ordinary steps, numbered in order).
     bool parse_group(const YAML::Node& n, Scenario& sc) {
-        if (!check_keys(n, {"say", "steps"}, "a group of steps")) return false;
+        if (!check_keys(n, key_set(format_keys().group), "a group of steps")) return false;
         Group g;
         g.loc = loc(n);
         if (!n["say"]) return fail(n, "a group of steps needs 'say': the narration that covers them");
@@ -798,7 +809,7 @@ public:
             }
             step.op = spec->op;
         }
-        std::set<std::string> allowed = {"do", "say", "label", "expect", "ask"};
+        std::set<std::string> allowed = key_set(format_keys().step);
         if (spec)
             for (const auto& a : spec->args) allowed.insert(a.key);
         if (!check_keys(n, allowed, spec ? fmt::format("a {} step", opname) : std::string("a narration step"))) return false;
@@ -857,7 +868,7 @@ public:
 
     bool parse(const YAML::Node& root, Scenario& sc) {
         if (!root.IsMap()) return fail(root, "a scenario must be a map (pagelab: 1, title: ..., steps: ...)");
-        if (!check_keys(root, {"pagelab", "title", "summary", "machine", "files", "steps"}, "the scenario")) return false;
+        if (!check_keys(root, key_set(format_keys().scenario), "the scenario")) return false;
         if (!root["pagelab"]) return fail(root, "the first key must be 'pagelab: 1' (the format version)");
         uint64_t version = 0;
         if (!number(root["pagelab"], "pagelab", version)) return false;
@@ -952,6 +963,132 @@ std::vector<OpInfo> operation_table() {
         for (const auto& a : s.args) info.args.push_back(OpArgInfo{a.key, a.type, a.required});
         out.push_back(std::move(info));
     }
+    return out;
+}
+
+std::string operation_summary(Op op) {
+    switch (op) {
+        case Op::Pause: return "A pause for narration: say, and optionally expect.";
+        case Op::CreateProcess: return "CreateProcess: a process named by `as`, empty or from an image on the emulated disk.";
+        case Op::ExitProcess: return "ExitProcess: releases the process's memory, page tables and page directory.";
+        case Op::VirtualAlloc: return "VirtualAlloc: reserve and/or commit pages; `as` binds the returned address.";
+        case Op::VirtualFree: return "VirtualFree: decommit pages or release a whole allocation.";
+        case Op::VirtualProtect: return "VirtualProtect: change the protection of committed pages; `as` binds the old one.";
+        case Op::VirtualQuery: return "VirtualQuery: the region at an address (check it with a region expectation).";
+        case Op::Read: return "A load by the process (1, 2 or 4 bytes); `as` binds the value read.";
+        case Op::Write: return "A store by the process: a value (1, 2 or 4 bytes) or a text.";
+        case Op::Execute: return "An instruction fetch by the process; `as` binds the bytes fetched.";
+        case Op::Touch: return "A 1-byte access to every page of a range.";
+        case Op::DebuggerWrite: return "A kernel debugger's poke: bypasses protection and copy-on-write.";
+        case Op::SwitchTo: return "Loads the process's CR3 (a context switch).";
+        case Op::Trim: return "Trims the process's working set.";
+        case Op::LoadLibrary: return "LoadLibrary: maps a DLL (and its imports); `as` binds its base.";
+        case Op::FreeLibrary: return "FreeLibrary: drops a reference to a module (by its base).";
+        case Op::CreateFile: return "CreateFile: a handle to a file on the emulated disk; `as` binds it.";
+        case Op::CloseHandle: return "CloseHandle.";
+        case Op::ReadFile: return "ReadFile: bytes from a file handle (compare them with returns).";
+        case Op::WriteFile: return "WriteFile: a text or a value into a file handle.";
+        case Op::SetEndOfFile: return "SetEndOfFile: the file's new size.";
+        case Op::CreateFileMapping: return "CreateFileMapping: a mapping of a file, or of the pagefile without `file`; `as` binds the handle.";
+        case Op::OpenFileMapping: return "OpenFileMapping: a named mapping; `as` binds the handle.";
+        case Op::MapView: return "MapViewOfFile(Ex): a view of a mapping; `as` binds its base.";
+        case Op::UnmapView: return "UnmapViewOfFile: the base address MapViewOfFile returned.";
+        case Op::FlushView: return "FlushViewOfFile: writes a view's dirty pages to their file.";
+        case Op::InterlockedAdd: return "InterlockedExchangeAdd on a 32-bit variable; `as` binds the value it had.";
+    }
+    return "";
+}
+
+namespace {
+std::string expect_summary(ExpectKind k) {
+    switch (k) {
+        case ExpectKind::Result: return "ok or failed: whether the step's call succeeded.";
+        case ExpectKind::Error: return "The step's GetLastError: a Windows error name (INVALID_ADDRESS) or number.";
+        case ExpectKind::Returns: return "The step's result: a number, a bound name (+offset), a protection name or a text.";
+        case ExpectKind::Fault: return "The page faults the step caused, one or a list.";
+        case ExpectKind::Region: return "VirtualQuery's answer at an address (default: the step's process and address).";
+        case ExpectKind::PteExpect: return "The PTE of an address: its bits and where the page comes from.";
+        case ExpectKind::Value: return "The bytes at an address, as the process would read them.";
+        case ExpectKind::SameFrame: return "Two {process, address} pages in one physical frame.";
+        case ExpectKind::DifferentFrame: return "Two {process, address} pages resident in two different frames.";
+        case ExpectKind::Counters: return "Machine-wide counters: totals since the start, or current values.";
+        case ExpectKind::Process: return "A process's state: running, failed or exited.";
+        case ExpectKind::Module: return "A module (EXE or DLL) of a process: loaded, base, refcount, relocated.";
+        case ExpectKind::File: return "The emulated disk: a file's size and bytes.";
+        case ExpectKind::InRange: return "from <= address <= to.";
+    }
+    return "";
+}
+}  // namespace
+
+std::vector<ExpectInfo> expectation_table() {
+    std::vector<ExpectInfo> out;
+    for (const auto& s : expect_specs()) {
+        ExpectInfo info{s.name, s.kind, expect_summary(s.kind), {}};
+        for (const auto& f : s.fields) info.fields.push_back(OpArgInfo{f.key, f.type, f.required});
+        out.push_back(std::move(info));
+    }
+    return out;
+}
+
+const FormatKeys& format_keys() {
+    static const FormatKeys keys = {
+        /*scenario*/ {"pagelab", "title", "summary", "machine", "files", "steps"},
+        /*machine*/ {"personality", "ram", "pagefile", "policy", "tlb"},
+        /*data_file*/ {"path", "size", "text", "bytes"},
+        /*image_file*/ {"path", "image"},
+        /*pe_file*/ {"path", "pe"},
+        /*image*/ {"base", "entry", "dll", "relocations", "imports", "sections"},
+        /*section*/ {"name", "size", "rva", "flags", "text", "bytes", "fixups"},
+        /*step*/ {"do", "say", "label", "expect", "ask"},
+        /*question*/ {"question", "choices", "answer", "explain"},
+        /*group*/ {"say", "steps"},
+    };
+    return keys;
+}
+
+std::vector<std::string> arg_words(ArgType type) {
+    switch (type) {
+        case ArgType::AllocType: return {"reserve", "commit", "top_down"};
+        case ArgType::FreeType: return {"decommit", "release"};
+        case ArgType::AccessKind: return {"read", "write", "execute"};
+        case ArgType::Disposition: return {"open", "create", "open_always"};
+        case ArgType::Flag: return kFlagWords;
+        case ArgType::FileAccess:
+        case ArgType::MapAccess:
+        case ArgType::SecFlags: {
+            std::vector<std::string> out;
+            for (const auto& w : flag_words(type)) out.push_back(w.word);
+            return out;
+        }
+        default: return {};
+    }
+}
+
+std::vector<std::string> field_words(ExpectKind kind, const std::string& key) {
+    if (kind == ExpectKind::PteExpect && key == "backing")
+        return {"none", "demand-zero", "pagefile", "transition", "prototype", "image", "file"};
+    if (kind == ExpectKind::PteExpect && key != "process" && key != "address" && key != "frame") return kFlagWords;
+    if (kind == ExpectKind::Region && key == "state") return {"commit", "reserve", "free"};
+    if (kind == ExpectKind::Region && key == "type") return {"private", "mapped", "image", "none"};
+    if (kind == ExpectKind::Process && key == "state") return {"running", "failed", "exited"};
+    if (kind == ExpectKind::Module && (key == "loaded" || key == "relocated")) return kFlagWords;
+    return {};
+}
+
+std::vector<std::string> personality_words() { return kPersonalities; }
+std::vector<std::string> policy_words() { return kPolicies; }
+std::vector<std::string> section_flag_words() {
+    std::vector<std::string> out;
+    for (const auto& f : section_flags()) out.push_back(f.word);
+    return out;
+}
+
+std::vector<std::string> counter_names() {
+    std::vector<std::string> out;
+    for (size_t c = 0; c < mm::kCounterCount; ++c) out.emplace_back(mm::counter_name(mm::Counter(c)));
+    out.push_back("frames_free");
+    out.push_back("pagefile_used");
     return out;
 }
 

@@ -164,6 +164,7 @@ struct FileDecl {
     // `image:` — a synthetic PE32 image: its description and the file's bytes (os/SyntheticImage.h).
     std::optional<os::ImageDescription> image;
     std::vector<uint8_t> image_bytes;
+    std::string source;           // `pe:` — the host file it was read from (the window watches it)
 };
 // The file's bytes as the disk holds them (text or bytes repeated to fill size; an image's bytes).
 std::vector<uint8_t> file_content(const FileDecl& f);
@@ -209,6 +210,37 @@ struct OpInfo {
     std::vector<OpArgInfo> args;
 };
 std::vector<OpInfo> operation_table();
+
+// The rest of the format's vocabulary as the parser checks it, for tools: the JSON Schema of
+// scenario files (sim/Schema.h) is generated from these tables and operation_table(), so an
+// editor validates what PageLab accepts.
+struct ExpectInfo {
+    std::string name;
+    ExpectKind kind;
+    std::string summary;            // one line for a reader (an editor's hover text)
+    std::vector<OpArgInfo> fields;  // the fields of a map-valued expectation; empty for scalars and counters
+};
+std::vector<ExpectInfo> expectation_table();
+// One line saying what an operation is (CreateProcess, VirtualAlloc, ...), for an editor's hover text.
+std::string operation_summary(Op op);
+
+// The keys each kind of map may have (any other key is an error).
+struct FormatKeys {
+    std::vector<std::string> scenario, machine, data_file, image_file, pe_file, image, section, step, question, group;
+};
+const FormatKeys& format_keys();
+// The words an argument of this type takes (read/write, reserve/commit/image, ...); empty when
+// its values are not a fixed list of words.
+std::vector<std::string> arg_words(ArgType type);
+// The words an expectation's field takes (pte.backing: none, demand-zero, ...; pte.present: true,
+// false, yes, no); empty when the field's values are not a fixed list of words.
+std::vector<std::string> field_words(ExpectKind kind, const std::string& key);
+// The machine's and a synthetic image's words.
+std::vector<std::string> personality_words();
+std::vector<std::string> policy_words();
+std::vector<std::string> section_flag_words();
+// The names `counters:` takes.
+std::vector<std::string> counter_names();
 
 // Parsers shared with the CLI: "0x1000", "4096", "64 KB", "1 MB".
 std::optional<uint64_t> parse_number(const std::string& text);

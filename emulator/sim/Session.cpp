@@ -796,6 +796,18 @@ std::string Session::explain(size_t e) const {
                               &m_machine->mm().strings());
 }
 
+std::string describe(const Breakpoint& b) {
+    switch (b.kind) {
+        case BreakKind::Fault:
+            return fmt::format("{} fault{}", b.fault == mm::FaultKind::None ? "any" : mm::fault_kind_name(b.fault),
+                               b.process.empty() ? "" : " in " + b.process);
+        case BreakKind::Process: return "any event of " + b.process;
+        case BreakKind::PteChange: return fmt::format("PTE of 0x{:08X} in {} changes", b.address, b.process);
+        case BreakKind::Label: return "step labelled '" + b.label + "'";
+    }
+    return "?";
+}
+
 bool Session::matches(const Breakpoint& b, size_t e) {
     const core::EventRecord& ev = event(e);
     auto in_process = [&](const std::string& name) {

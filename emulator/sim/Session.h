@@ -55,6 +55,8 @@ struct Breakpoint {
     uint32_t address = 0;                       // PteChange
     std::string label;                          // Label
 };
+// "demand-zero fault in A", "PTE of 0x00010000 in A changes", "step labelled 'trim'".
+std::string describe(const Breakpoint& b);
 
 class Session {
 public:

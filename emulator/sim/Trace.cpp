@@ -9,6 +9,7 @@
 #include "mm/SoftwarePte.h"
 #include "sim/JsonWriter.h"
 #include "sim/Report.h"
+#include "sim/Touched.h"
 
 namespace pagelab::sim {
 
@@ -95,28 +96,20 @@ std::string describe_change(const os::Machine& m, const core::Change& c) {
     };
     switch (c.store) {
         case core::Store::PhysBytes: {
-            const uint32_t frame = c.target >> 12;
-            const mm::PfnEntry& e = mmgr.pfn()[frame];
-            if (c.field == 4 && e.use == mm::FrameUse::PageDirectory) {
-                const uint32_t pde = c.after;
-                const std::string what = (pde & 1) ? trf("present, page table in frame 0x{frame:X}, {flags}", "frame"_a = pde >> 12, "flags"_a = windbg_flags(pde))
-                                                   : std::string(tr("not present"));
-                return trf("PDE {index:03X} of {owner} @ pa {pa:08X}: {before:08X} -> {after:08X}  ({what})", "index"_a = (c.target & 0xFFF) / 4,
-                           "owner"_a = name(e.owner), "pa"_a = c.target, "before"_a = c.before, "after"_a = c.after, "what"_a = what);
-            }
-            if (c.field == 4 && e.use == mm::FrameUse::PageTable && mmgr.shared_table((e.pte_address & 0xFFF) / 4) == frame) {
-                // A win95 shared page table (shared arena, or the compatibility arena below 4 MB): one
-                // PTE for every process.
-                const uint32_t va = mmgr.va_of_pte(c.target);
-                return pte_change(va, va < 0x00400000u ? tr("compatibility arena") : tr("shared arena"));
-            }
-            if (c.field == 4 && e.use == mm::FrameUse::PageTable && e.owner == 0xFFFF) {
-                // The system page table shared by every directory (kernel / win95 system arena).
-                const uint32_t base = mmgr.config().personality == mm::Personality::Win95 ? 0xC0000000u : 0x80000000u;
-                return pte_change(base + ((c.target & 0xFFF) / 4) * 4096, tr("system"));
-            }
-            if (c.field == 4 && e.use == mm::FrameUse::PageTable && e.owner != 0xFFFF) {
-                return pte_change(mmgr.va_of_pte(c.target), name(e.owner));
+            if (const auto where = c.field == 4 ? locate_entry(mmgr, c.target) : std::nullopt) {
+                switch (where->kind) {
+                    case EntryLocation::Kind::Pde: {
+                        const uint32_t pde = c.after;
+                        const std::string what = (pde & 1) ? trf("present, page table in frame 0x{frame:X}, {flags}", "frame"_a = pde >> 12, "flags"_a = windbg_flags(pde))
+                                                           : std::string(tr("not present"));
+                        return trf("PDE {index:03X} of {owner} @ pa {pa:08X}: {before:08X} -> {after:08X}  ({what})", "index"_a = where->va >> 22,
+                                   "owner"_a = name(where->space), "pa"_a = c.target, "before"_a = c.before, "after"_a = c.after, "what"_a = what);
+                    }
+                    case EntryLocation::Kind::SharedPte:
+                        return pte_change(where->va, where->va < 0x00400000u ? tr("compatibility arena") : tr("shared arena"));
+                    case EntryLocation::Kind::SystemPte: return pte_change(where->va, tr("system"));
+                    case EntryLocation::Kind::Pte: return pte_change(where->va, name(where->space));
+                }
             }
             return trfn("memory @ pa {pa:08X} [{count} byte]: {before} -> {after}", "memory @ pa {pa:08X} [{count} bytes]: {before} -> {after}", c.field,
                         "pa"_a = c.target, "count"_a = c.field, "before"_a = fmt::format("{:0{}X}", c.before, c.field * 2),

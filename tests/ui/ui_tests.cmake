@@ -16,6 +16,17 @@ set(PAGELAB_UI_TESTS
   quiz-off
   narrated-group
   course-picker
+  live-reload
+  story-15
+  story-15-classroom
+  strip-nt
+  strip-nt-classroom
+  strip-95
+  strip-95-classroom
+  regions-15
+  regions-26-classroom
+  story-lessons-nt
+  story-lessons-95-classroom
 )
 set(PAGELAB_UI_RUN ${CMAKE_CURRENT_SOURCE_DIR}/ui/run_ui_test.sh)
 foreach(t ${PAGELAB_UI_TESTS})

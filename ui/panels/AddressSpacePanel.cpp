@@ -1,7 +1,7 @@
-// A process's 4 GB address space as a zoomable strip (regions and arenas above, page states
-// below, one texel column per pixel computed from the cached page classes) and the VMMap-style
-// region table from VirtualQuery.
+// A process's address space: the strip (AddressStrip.cpp) and the VMMap-style region table from
+// VirtualQuery.
 #include "App.h"
+#include "panels/AddressSpace.h"
 #include "panels/Panels.h"
 #include "widgets/Widgets.h"
 
@@ -14,21 +14,6 @@ namespace pagelab::ui {
 
 namespace {
 
-constexpr double kFourGb = 4294967296.0;
-
-// Which class wins a pixel that covers many pages: the rarer, more telling state.
-int page_priority(uint8_t c) {
-    switch (PageClass(c)) {
-        case PageClass::Present: return 8;
-        case PageClass::Transition: return 7;
-        case PageClass::Pagefile: return 6;
-        case PageClass::Prototype: return 5;
-        case PageClass::DemandZero: return 4;
-        case PageClass::Reserved: return 3;
-        case PageClass::System: return 2;
-        default: return 0;
-    }
-}
 
 const char* state_name(uint32_t s) {
     return s == mm::mem::kCommit ? "Commit" : s == mm::mem::kReserve ? "Reserve" : "Free";
@@ -37,156 +22,20 @@ const char* type_name(uint32_t t) {
     return t == mm::mem::kPrivate ? "Private" : t == mm::mem::kMapped ? "Mapped" : t == mm::mem::kImage ? "Image" : "";
 }
 std::string size_text(uint64_t bytes) {
-    if (bytes >= (1ull << 30) && bytes % (1ull << 20) == 0) return fmt::format("{} MB", bytes >> 20);
     if (bytes % (1ull << 20) == 0 && bytes) return fmt::format("{} MB", bytes >> 20);
     return fmt::format("{} KB", (bytes + 1023) / 1024);
 }
 
-double nice_step(double span, double width_px) {
-    const double target = span / std::max(1.0, width_px / 120.0);
-    double step = 4096;
-    while (step < target) step *= 2;
-    return step;
-}
+struct Row {
+    mm::MemoryBasicInformation q;
+    uint32_t resident = 0;
+};
 
-void draw_strip(App& app, uint16_t space) {
-    UiState& st = app.state();
-    const Palette& pal = app.colours();
-    const Derived& d = app.derived();
-    const auto& pages = d.page_classes(space);
-    const auto& regions = d.region_classes(space);
-    const mm::AddressSpace& sp = app.mm().space(space);
-    const float width = std::floor(ImGui::GetContentRegionAvail().x);
-    const float lh = ImGui::GetTextLineHeight();
-    const float height = std::clamp(lh * 2.8f, 36.0f, 48.0f);
-    if (width < 32 || pages.empty()) return;
-    ZoomView& view = st.strip;
-    if (view.width_px <= 0) view.fit(width);
-    else if (std::abs(view.width_px - width) > 0.5) view.show_range(view.lo(), view.hi(), width);
-
-    // The strip: row 0 regions (or the arena behind free space), row 1 page states.
-    const int cols = std::min(4096, int(width));
-    GlTexture& tex = app.texture(TextureId::Strip);
-    const double lo = view.lo(), hi = view.hi();
-    uint64_t lo_bits, hi_bits;
-    std::memcpy(&lo_bits, &lo, 8);
-    std::memcpy(&hi_bits, &hi, 8);
-    if (tex.needs_update(hash_key({d.tables_version(), space, uint64_t(cols), lo_bits, hi_bits, uint64_t(st.high_contrast)}))) {
-        std::vector<ImU32> texels(size_t(cols) * 2);
-        for (int x = 0; x < cols; ++x) {
-            const double a = lo + (hi - lo) * x / cols, b = lo + (hi - lo) * (x + 1) / cols;
-            const uint32_t va = uint32_t(std::min(a, kFourGb - 1));
-            uint32_t v0 = uint32_t(a / 4096.0);
-            uint32_t v1 = std::max(v0 + 1, uint32_t(std::min(std::ceil(b / 4096.0), 1048576.0)));
-            v0 = std::min(v0, 1048575u);
-            uint8_t best_region = 0, best_page = 0;
-            int best_prio = -1;
-            for (uint32_t v = v0; v < v1; ++v) {
-                best_region = std::max(best_region, regions[v]);
-                const int pr = page_priority(pages[v]);
-                if (pr > best_prio) {
-                    best_prio = pr;
-                    best_page = pages[v];
-                }
-            }
-            texels[size_t(x)] = best_region ? pal.region[best_region] : pal.arena[int(arena_of(sp.personality(), va))];
-            texels[size_t(cols + x)] = best_page == uint8_t(PageClass::Free) ? pal.grid_bg : pal.page[best_page];
-        }
-        tex.upload(cols, 2, texels, GlTexture::Filter::Nearest);
-    }
-
-    const ImVec2 p0 = ImGui::GetCursorScreenPos();
-    ImGui::InvisibleButton("##strip", ImVec2(width, height));
-    app.probe().last_item("strip");
-    const bool hovered = ImGui::IsItemHovered();
-    ImGuiIO& io = ImGui::GetIO();
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    const float row0 = std::floor(height * 0.42f);
-    dl->AddImage(tex.id(), p0, ImVec2(p0.x + width, p0.y + row0), ImVec2(0, 0), ImVec2(1, 0.5f));
-    dl->AddImage(tex.id(), ImVec2(p0.x, p0.y + row0 + 1), ImVec2(p0.x + width, p0.y + height), ImVec2(0, 0.5f), ImVec2(1, 1));
-    dl->AddRect(ImVec2(p0.x - 1, p0.y - 1), ImVec2(p0.x + width + 1, p0.y + height + 1), ImGui::GetColorU32(ImGuiCol_Border));
-
-    // Regions narrower than a few pixels at this zoom still get a visible mark.
-    for (const mm::Vad* vp : app.mm().regions(space)) {
-        const mm::Vad& vad = *vp;
-        const double x0 = view.to_px(double(vad.base())), x1 = view.to_px(double(vad.base()) + double(vad.size()));
-        if (x1 < -3 || x0 > width + 3 || x1 - x0 >= 3) continue;
-        const float xm = p0.x + float((x0 + x1) * 0.5);
-        dl->AddRectFilled(ImVec2(xm - 1.5f, p0.y), ImVec2(xm + 1.5f, p0.y + row0), pal.region[int(classify_vad(&vad))]);
-    }
-
-    // Markers: the selected page (white) and the last access (yellow).
-    auto marker = [&](uint32_t va, ImU32 colour, bool below) {
-        const double x0 = view.to_px(double(va & ~0xFFFu)), x1 = view.to_px(double(va & ~0xFFFu) + 4096.0);
-        if (x1 < 0 || x0 > width) return;
-        const float xm = p0.x + float(std::clamp((x0 + x1) * 0.5, 0.0, double(width)));
-        const float s = 6;
-        if (x1 - x0 >= 3) dl->AddRect(ImVec2(p0.x + float(x0), p0.y), ImVec2(p0.x + float(x1), p0.y + height), colour, 0, 0, 2);
-        if (below) dl->AddTriangleFilled(ImVec2(xm, p0.y + height + 1), ImVec2(xm - s, p0.y + height + s + 2), ImVec2(xm + s, p0.y + height + s + 2), colour);
-        else dl->AddTriangleFilled(ImVec2(xm, p0.y - 1), ImVec2(xm - s, p0.y - s - 2), ImVec2(xm + s, p0.y - s - 2), colour);
-    };
-    if (d.last_access() && d.last_access()->space == space) marker(d.last_access()->va, pal.link, false);
-    if (st.entry_selected && st.space == space && st.entry_level == EntryLevel::Pte)
-        marker((st.pde_index << 22) | (st.pte_index << 12), pal.selected, true);
-
-    // Zoom and pan.
-    if (hovered && io.MouseWheel != 0) view.zoom_about(io.MousePos.x - p0.x, std::pow(1.4, io.MouseWheel), 16.0 * 4096.0);
-    if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 3.0f)) view.pan_px(io.MouseDelta.x);
-    if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) view.fit(width);
-    const uint32_t hover_va = uint32_t(std::clamp(view.to_value(io.MousePos.x - p0.x), 0.0, kFourGb - 1));
-    if (ImGui::IsItemDeactivated() && io.MouseDragMaxDistanceSqr[0] < 16.0f) app.select_page(space, hover_va);
-    if (hovered && !ImGui::IsItemActive()) {
-        ImGui::BeginTooltip();
-        ImGui::PushFont(app.fonts().mono);
-        ImGui::Text("0x%08X", hover_va);
-        ImGui::PopFont();
-        ImGui::TextDisabled("%s", mm::arena_name(sp.personality(), hover_va));
-        if (const mm::Vad* v = app.mm().vad_at(space, hover_va)) {
-            ImGui::Text("region 0x%08X-0x%08X %s %s", v->base(), v->base() + v->size() - 1, mm::vad_type_name(v->type),
-                        mm::protection_name(v->allocation_protect).c_str());
-            if (v->type == mm::VadType::Mapped) {
-                const uint32_t page = v->offset_page + ((hover_va >> 12) - v->start_vpn);
-                ImGui::TextDisabled("%s; this page is section page %u", view_text(app, v->mapping, v->offset_page, v->section).c_str(), page);
-            }
-            if (!v->users.empty()) ImGui::TextDisabled("shared arena: one mapping for every process, %zu using it", v->users.size());
-            if (v == &mm::MemoryManager::compat_arena())
-                ImGui::TextDisabled("the system's memory, not protected: one page table (PDE 0) for every process");
-        }
-        const auto pc = PageClass(pages[hover_va >> 12]);
-        ImGui::Text("page: %s", page_class_name(pc));
-        const auto info = app.mm().pte_info(space, hover_va);
-        if (info.table_present) ImGui::TextDisabled("PTE %08X: %s", info.pte, entry_summary(app.session(), info.pte, false).c_str());
-        else ImGui::TextDisabled("no page table covers it");
-        ImGui::TextDisabled("wheel: zoom   drag: pan   double-click: whole 4 GB   click: select");
-        ImGui::EndTooltip();
-    }
-
-    // Address ticks under the strip.
-    const double step = nice_step(hi - lo, width);
-    const ImU32 tick = ImGui::GetColorU32(ImGuiCol_TextDisabled);
-    ImGui::PushFont(app.fonts().mono);
-    const float tick_y = p0.y + height + 8;
-    for (double a = std::ceil(lo / step) * step; a <= hi; a += step) {
-        const float x = p0.x + float(view.to_px(a));
-        dl->AddLine(ImVec2(x, p0.y + height), ImVec2(x, p0.y + height + 4), tick);
-        const std::string t = a >= kFourGb ? std::string("4 GB") : fmt::format("{:08X}", uint64_t(a));
-        const float tw = ImGui::CalcTextSize(t.c_str()).x;
-        if (x + tw * 0.5f < p0.x + width && x - tw * 0.5f > p0.x) dl->AddText(ImVec2(x - tw * 0.5f, tick_y), tick, t.c_str());
-    }
-    ImGui::PopFont();
-    ImGui::Dummy(ImVec2(width, lh + 10));
-}
-
-void region_table(App& app, uint16_t space) {
+// VirtualQuery's answer for every region of the process, with the resident pages.
+std::vector<Row> query_rows(App& app, uint16_t space) {
     const mm::MemoryManager& m = app.mm();
     const mm::AddressSpace& sp = m.space(space);
-    UiState& st = app.state();
-    const Derived& d = app.derived();
-    const auto& pages = d.page_classes(space);
-    struct Row {
-        mm::MemoryBasicInformation q;
-        uint32_t resident = 0;
-    };
+    const auto& pages = app.derived().page_classes(space);
     std::vector<Row> rows;
     uint64_t va = 0;
     // win95: the shared arena's regions are listed too once there are any (every process sees them).
@@ -196,156 +45,211 @@ void region_table(App& app, uint16_t space) {
         if (!m.virtual_query(space, uint32_t(va), q).ok || q.region_size == 0) break;
         Row r{q, 0};
         if (q.state != mm::mem::kFree) {
-            for (uint32_t v = q.base_address >> 12; v < (q.base_address + q.region_size) >> 12 && v < pages.size(); ++v)
+            for (uint32_t v = x86::vpn(q.base_address); v < (q.base_address + q.region_size) >> 12 && v < pages.size(); ++v)
                 if (PageClass(pages[v]) == PageClass::Present || PageClass(pages[v]) == PageClass::Transition) ++r.resident;
         }
         rows.push_back(r);
         va = uint64_t(q.base_address) + q.region_size;
     }
-    const uint32_t selected_va = (st.pde_index << 22) | (st.pte_index << 12);
-    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
-                                  ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
+    return rows;
+}
+
+// A cell's text; the table's columns fit their content, and a text wider than its column all
+// the same is counted (the UI tests fail on it).
+struct Cells {
+    int clipped = 0;
+    void text(const std::string& t, bool dim = false) {
+        if (ImGui::CalcTextSize(t.c_str()).x > ImGui::GetContentRegionAvail().x + 0.5f) ++clipped;
+        if (dim) ImGui::TextDisabled("%s", t.c_str());
+        else ImGui::TextUnformatted(t.c_str());
+    }
+};
+
+// The row the story is about: the one holding the selected page, else the region's first row.
+int focus_row(App& app, uint16_t space, const std::vector<Row>& rows) {
+    const UiState& st = app.state();
+    auto row_of = [&](uint32_t va) {
+        for (size_t i = 0; i < rows.size(); ++i)
+            if (va >= rows[i].q.base_address && uint64_t(va) < uint64_t(rows[i].q.base_address) + rows[i].q.region_size) return int(i);
+        return -1;
+    };
+    if (st.entry_selected && st.space == space && st.entry_level == EntryLevel::Pte)
+        if (const int i = row_of((st.pde_index << 22) | (st.pte_index << 12)); i >= 0 && rows[size_t(i)].q.state != mm::mem::kFree) return i;
+    if (st.region_focus && st.region_focus->first == space) return row_of(st.region_focus->second);
+    return -1;
+}
+
+void view_cell(App& app, uint16_t space, const mm::MemoryBasicInformation& q, Cells& cells) {
+    const mm::MemoryManager& m = app.mm();
+    if (q.type != mm::mem::kMapped) return;
+    if (const mm::Vad* v = m.vad_at(space, q.base_address); v && v->type == mm::VadType::Mapped) {
+        const uint32_t off = v->offset_page + (x86::vpn(q.base_address) - v->start_vpn);
+        const std::string name = v->mapping < m.mappings().size() && !m.mappings()[v->mapping].name.empty()
+                                     ? m.mappings()[v->mapping].name
+                                     : fmt::format("#{}", v->mapping);
+        cells.text(fmt::format("{} +{:X}", name, uint64_t(off) << 12));
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", view_text(app, v->mapping, v->offset_page, v->section).c_str());
+    }
+}
+
+// Draws one row; returns its first cell's rectangle.
+ImRect region_row(App& app, uint16_t space, int i, const Row& r, bool focus, bool any_view, Cells& cells) {
+    UiState& st = app.state();
+    const auto& q = r.q;
+    ImGui::TableNextRow();
+    if (focus) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, (app.colours().changed & 0x00FFFFFFu) | 0x50000000u);
+    ImGui::TableNextColumn();
+    ImGui::PushID(i);
+    ImGui::PushFont(app.fonts().mono);
+    if (ImGui::Selectable(fmt::format("{:08X}", q.base_address).c_str(), focus, ImGuiSelectableFlags_SpanAllColumns)) {
+        app.select_page(space, q.base_address);
+        zoom_strip_to_addresses(st, double(q.base_address), double(q.base_address) + double(q.region_size));
+    }
+    const ImRect row(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+    ImGui::PopFont();
+    ImGui::PopID();
+    ImGui::TableNextColumn();
+    cells.text(type_name(q.type));
+    ImGui::TableNextColumn();
+    cells.text(size_text(q.region_size));
+    ImGui::TableNextColumn();
+    cells.text(state_name(q.state), q.state == mm::mem::kFree);
+    ImGui::TableNextColumn();
+    // VirtualQuery's Protect for every state: reserved pages answer 0 under nt (NOACCESS under
+    // win95), free memory NOACCESS; only committed pages' protection is one they obey.
+    cells.text(mm::protection_name(q.protect), q.state != mm::mem::kCommit);
+    if (q.state != mm::mem::kCommit && ImGui::IsItemHovered())
+        ImGui::SetTooltip("VirtualQuery's Protect for %s memory: %s", q.state == mm::mem::kFree ? "free" : "reserved",
+                          q.protect == 0 ? "0 (NT: a reserved page has no protection until it is committed)"
+                                         : mm::protection_name(q.protect).c_str());
+    ImGui::TableNextColumn();
+    if (q.state != mm::mem::kFree) cells.text(std::to_string(r.resident));
+    ImGui::TableNextColumn();
+    if (q.state != mm::mem::kFree) cells.text(fmt::format("{:08X} {}", q.allocation_base, mm::protection_name(q.allocation_protect)), true);
+    if (any_view) {
+        // A view: the mapping object it was mapped through, and where in the section this run starts.
+        ImGui::TableNextColumn();
+        view_cell(app, space, q, cells);
+    }
+    return row;
+}
+
+// The table's rows and header at this font: what the panel asks the layout for.
+float table_height(size_t rows) {
+    const ImGuiStyle& s = ImGui::GetStyle();
+    return float(rows + 1) * (ImGui::GetTextLineHeight() + 2 * s.CellPadding.y) + s.ScrollbarSize + 4;
+}
+
+// The columns fit their content (never overlapping: a wide table scrolls sideways); the row of
+// the story's page or region is highlighted and, after each move, scrolled into view.
+void region_table(App& app, uint16_t space, const std::vector<Row>& rows, float height) {
+    UiState& st = app.state();
+    const int focus = focus_row(app, space, rows);
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX |
+                                  ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit;
     // A "View" column (mapping object + offset) once the process has a view.
     bool any_view = false;
-    for (const mm::Vad* v : m.regions(space)) any_view |= v->type == mm::VadType::Mapped;
-    if (!ImGui::BeginTable("##regions", any_view ? 8 : 7, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
-    ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("Address", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 5.6f);
-    ImGui::TableSetupColumn("Type", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 3.8f);
-    ImGui::TableSetupColumn("Size", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 5.4f);
-    ImGui::TableSetupColumn("State", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 3.6f);
-    ImGui::TableSetupColumn("Protection", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableSetupColumn("Resident", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 3.6f);
-    ImGui::TableSetupColumn("Allocation", ImGuiTableColumnFlags_WidthStretch, 1.4f);
-    if (any_view) ImGui::TableSetupColumn("View", ImGuiTableColumnFlags_WidthStretch, 1.3f);
+    for (const mm::Vad* v : app.mm().regions(space)) any_view |= v->type == mm::VadType::Mapped;
+    app.probe().value("regions.count", std::to_string(rows.size()));
+    app.probe().value("regions.focus", "none");
+    if (!ImGui::BeginTable("##regions", any_view ? 8 : 7, flags, ImVec2(0, height))) return;
+    ImGui::TableSetupScrollFreeze(1, 1);
+    for (const char* c : {"Address", "Type", "Size", "State", "Protection", "Resident", "Allocation"}) ImGui::TableSetupColumn(c);
+    if (any_view) ImGui::TableSetupColumn("View");
     ImGui::TableHeadersRow();
+    const bool scroll = focus >= 0 && st.regions_scrolled_for != st.story_moves;
     ImGuiListClipper clipper;
     clipper.Begin(int(rows.size()));
+    if (focus >= 0) clipper.ForceDisplayRangeByIndices(focus, focus + 1);
+    Cells cells;
+    // Rows on screen: wholly between the frozen header and the table's bottom edge.
+    int shown = 0;
+    ImRect clip = ImGui::GetCurrentWindow()->InnerClipRect;
+    clip.Min.y += ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y;
+    auto on_screen = [&](const ImRect& r) { return r.Min.y >= clip.Min.y - 0.5f && r.Max.y <= clip.Max.y + 0.5f; };
     while (clipper.Step()) {
         for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-            const Row& r = rows[size_t(i)];
-            const auto& q = r.q;
-            ImGui::TableNextRow();
-            ImGui::TableNextColumn();
-            const bool has_sel = st.entry_selected && st.space == space && selected_va >= q.base_address &&
-                                 uint64_t(selected_va) < uint64_t(q.base_address) + q.region_size;
-            ImGui::PushID(i);
-            ImGui::PushFont(app.fonts().mono);
-            if (ImGui::Selectable(fmt::format("{:08X}", q.base_address).c_str(), has_sel, ImGuiSelectableFlags_SpanAllColumns)) {
-                app.select_page(space, q.base_address);
-                const double span = std::max(double(q.region_size), 16.0 * 4096.0);
-                st.strip.show_range(std::max(0.0, double(q.base_address) - span * 0.25),
-                                    std::min(kFourGb, double(q.base_address) + span * 1.25), st.strip.width_px);
+            const ImRect row = region_row(app, space, i, rows[size_t(i)], i == focus, any_view, cells);
+            if (i == focus && scroll) {
+                ImGui::SetScrollHereY(0.5f);
+                st.regions_scrolled_for = st.story_moves;
             }
-            ImGui::PopFont();
-            ImGui::PopID();
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(type_name(q.type));
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(size_text(q.region_size).c_str());
-            ImGui::TableNextColumn();
-            if (q.state == mm::mem::kFree) ImGui::TextDisabled("Free");
-            else ImGui::TextUnformatted(state_name(q.state));
-            ImGui::TableNextColumn();
-            // VirtualQuery's Protect for every state: reserved pages answer 0 under nt (NOACCESS under
-            // win95), free memory NOACCESS; only committed pages' protection is one they obey.
-            if (q.state == mm::mem::kCommit) {
-                ImGui::TextUnformatted(mm::protection_name(q.protect).c_str());
-            } else {
-                ImGui::TextDisabled("%s", mm::protection_name(q.protect).c_str());
-                if (ImGui::IsItemHovered())
-                    ImGui::SetTooltip("VirtualQuery's Protect for %s memory: %s", q.state == mm::mem::kFree ? "free" : "reserved",
-                                      q.protect == 0 ? "0 (NT: a reserved page has no protection until it is committed)"
-                                                     : mm::protection_name(q.protect).c_str());
-            }
-            ImGui::TableNextColumn();
-            if (q.state != mm::mem::kFree) ImGui::Text("%u", r.resident);
-            ImGui::TableNextColumn();
-            if (q.state != mm::mem::kFree)
-                ImGui::TextDisabled("%08X %s", q.allocation_base, mm::protection_name(q.allocation_protect).c_str());
-            if (!any_view) continue;
-            // A view: the mapping object it was mapped through, and where in the section this run starts.
-            ImGui::TableNextColumn();
-            if (q.type != mm::mem::kMapped) continue;
-            if (const mm::Vad* v = m.vad_at(space, q.base_address); v && v->type == mm::VadType::Mapped) {
-                const uint32_t off = v->offset_page + ((q.base_address >> 12) - v->start_vpn);
-                const std::string name = v->mapping < m.mappings().size() && !m.mappings()[v->mapping].name.empty()
-                                             ? m.mappings()[v->mapping].name
-                                             : fmt::format("#{}", v->mapping);
-                ImGui::TextUnformatted(fmt::format("{} +{:X}", name, uint64_t(off) << 12).c_str());
-                if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", view_text(app, v->mapping, v->offset_page, v->section).c_str());
-            }
+            if (on_screen(row)) ++shown;
+            if (i == focus)
+                app.probe().value("regions.focus", fmt::format("{:08X} {}", rows[size_t(i)].q.base_address, on_screen(row) ? "visible" : "hidden"));
         }
     }
     ImGui::EndTable();
-    app.probe().value("regions.count", std::to_string(rows.size()));
+    app.probe().value("regions.clipped", std::to_string(cells.clipped));
+    app.probe().value("regions.shown", std::to_string(shown));
+}
+
+// Between this panel and the page tables: drag to size the panel; double-click for the size of
+// its content again.
+void splitter(App& app) {
+    UiState& st = app.state();
+    const float h = 6;
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float w = ImGui::GetContentRegionAvail().x;
+    ImGui::InvisibleButton("##c1-splitter", ImVec2(w, h));
+    app.probe().last_item("regions.splitter");
+    const bool hot = ImGui::IsItemHovered() || ImGui::IsItemActive();
+    if (hot) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeNS);
+    const float window_h = ImGui::GetWindowHeight();
+    if (ImGui::IsItemActive() && ImGui::GetIO().MouseDelta.y != 0)
+        st.c1_split_px = std::max(80.0f, (st.c1_split_px > 0 ? st.c1_split_px : window_h) + ImGui::GetIO().MouseDelta.y);
+    if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) st.c1_split_px = 0;
+    ImGui::GetWindowDrawList()->AddLine(ImVec2(p.x + w * 0.4f, p.y + h * 0.5f), ImVec2(p.x + w * 0.6f, p.y + h * 0.5f),
+                                        ImGui::GetColorU32(hot ? ImGuiCol_SeparatorActive : ImGuiCol_Separator), 2.0f);
+    if (ImGui::IsItemHovered() && !ImGui::IsItemActive()) ImGui::SetTooltip("Drag to size the address space; double-click: fit its regions");
 }
 
 }  // namespace
 
 void draw_address_space_panel(App& app) {
-    if (!app.begin_panel(PanelId::AddressSpace)) return;
-    if (!app.has_session()) {
-        ImGui::TextWrapped("%s", no_session_text());
-        app.end_panel();
-        return;
-    }
+    const PanelScope panel(app, PanelId::AddressSpace);
+    if (!panel) return;
     const float views_w = ImGui::CalcTextSize("All 4 GB").x + ImGui::CalcTextSize("Regions").x +
                           ImGui::GetStyle().FramePadding.x * 4 + ImGui::GetStyle().ItemSpacing.x;
     // Quick views beside the process buttons: all 4 GB, or just the span of the regions.
     if (!process_selector_in_tab_row(app, "as", views_w, [&] {
-            if (app.state().space == 0xFFFF) return;
+            if (app.state().space == mm::kNoSpace) return;
             const auto regions = app.mm().regions(app.state().space);
-            if (ImGui::Button("All 4 GB")) app.state().strip.fit(app.state().strip.width_px);
+            if (ImGui::Button("All 4 GB")) zoom_strip_to(app.state(), 0.0, 1.0, true);
             ImGui::SameLine();
             ImGui::BeginDisabled(regions.empty());
             if (ImGui::Button("Regions") && !regions.empty()) {
                 const double lo = double(regions.front()->base());
                 const auto& last = *regions.back();
-                const double hi = double(last.base()) + double(last.size());
-                const double margin = std::max((hi - lo) * 0.1, 8.0 * 4096.0);
-                app.state().strip.show_range(std::max(0.0, lo - margin), std::min(kFourGb, hi + margin), app.state().strip.width_px);
+                zoom_strip_to_addresses(app.state(), lo, double(last.base()) + double(last.size()));
             }
             ImGui::EndDisabled();
         })) {
-        app.end_panel();
         return;
     }
     const uint16_t space = app.state().space;
     const Palette& pal = app.colours();
-    ImGui::Dummy(ImVec2(1, 2));
-    draw_strip(app, space);
-    // A short panel gives the room to the region table; the (?) explains the colours anyway.
-    const bool room = ImGui::GetContentRegionAvail().y > ImGui::GetTextLineHeightWithSpacing() * 6;
-    const bool win95 = app.mm().space(space).personality() == mm::Personality::Win95;
-    std::vector<LegendItem> items = {
-        {pal.region[int(RegionClass::Private)], "private", "A private region (VirtualAlloc)."},
-        {pal.region[int(RegionClass::Mapped)], "mapped", "A view of a section (MapViewOfFile of a data file or a pagefile-backed "
-                                                          "section): its pages are the section's, shared with every other view."},
-        {pal.region[int(RegionClass::Image)], "image", "An EXE or DLL mapped as an image."},
-        {pal.arena[int(Arena::NullTrap)], "NULL trap", "Accesses here trap as NULL-pointer dereferences."},
-    };
-    if (win95) {
-        items.push_back({pal.arena[int(Arena::Compat)], "compat", "MS-DOS / 16-bit compatibility arena (4 KB - 4 MB): the system's "
-                                                                 "memory, not protected, the same in every process."});
-        items.push_back({pal.arena[int(Arena::User)], "private arena", "4 MB - 2 GB: per-process memory."});
-        items.push_back({pal.arena[int(Arena::Shared)], "shared arena", "2-3 GB: mapped files and system DLLs, the same in every process."});
-        items.push_back({pal.arena[int(Arena::Kernel)], "system arena", "3-4 GB: the VMM, not protected from applications."});
-    } else {
-        items.push_back({pal.arena[int(Arena::User)], "user space", "0x00010000 - 0x7FFEFFFF."});
-        items.push_back({pal.arena[int(Arena::Kernel)], "kernel", "The top 2 GB: user-mode accesses fault."});
-    }
-    if (room) {
-        legend(items);
-        ImGui::SameLine();
-        ImGui::TextDisabled("%s", mm::personality_name(app.mm().space(space).personality()));
-        ImGui::SameLine();
-        help_marker("Top row: regions (VADs) by type, or the arena behind free space. Bottom row: the state of the pages "
-                    "(colours as in the page tables); a pixel covering many pages shows the most telling state among them. "
-                    "Wheel zooms, drag pans, double-click shows all 4 GB, click selects a page.");
-    }
-    region_table(app, space);
-    app.end_panel();
+    draw_address_strip(app, space);
+    // The arenas are named on the strip; the legend names the regions' colours, on one line.
+    legend({{pal.region[int(RegionClass::Private)], "private", "A private region (VirtualAlloc)."},
+            {pal.region[int(RegionClass::Mapped)], "mapped", "A view of a section (MapViewOfFile of a data file or a pagefile-backed "
+                                                              "section): its pages are the section's, shared with every other view."},
+            {pal.region[int(RegionClass::Image)], "image", "An EXE or DLL mapped as an image."}});
+    ImGui::SameLine();
+    ImGui::TextDisabled("%s", mm::personality_name(app.mm().space(space).personality()));
+    ImGui::SameLine();
+    help_marker("Above the strip: the arenas. Top row: regions (VADs) by type, or the arena behind free space. Bottom row: the "
+                "state of the pages (colours as in the page tables); a pixel covering many pages shows the most telling state "
+                "among them. The scale is segmented: each region and arena gets room, addresses are even inside each. "
+                "Wheel zooms, dragging a range zooms onto it, right-drag pans, double-click zooms onto a region (again: all "
+                "4 GB), Esc goes back, click selects a page.");
+    // Ask the layout for the height of every row (next frame), then fill what it gave.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float splitter_h = 6 + style.ItemSpacing.y;
+    const std::vector<Row> rows = query_rows(app, space);
+    app.state().c1_want_px = ImGui::GetCursorPosY() + table_height(rows.size()) + splitter_h + style.WindowPadding.y;
+    region_table(app, space, rows, std::max(ImGui::GetTextLineHeightWithSpacing() * 2, ImGui::GetContentRegionAvail().y - splitter_h));
+    splitter(app);
 }
 
 }  // namespace pagelab::ui

@@ -29,7 +29,7 @@ std::string data_proto_state(App& app, unsigned section, unsigned page, unsigned
     const mm::MemoryManager& m = app.mm();
     const bool file = section < m.data_sections().size() && m.data_sections()[section].kind == mm::DataSectionKind::File;
     switch (SoftwarePte::kind(value)) {
-        case mm::PteKind::Valid: return fmt::format("valid: frame 0x{:X}", value >> 12);
+        case mm::PteKind::Valid: return fmt::format("valid: frame 0x{:X}", x86::Pte(value).frame());
         case mm::PteKind::Zero: return "reserved (SEC_RESERVE, not committed)";
         case mm::PteKind::Prototype:
             return fmt::format("in the file (page {}, offset 0x{:X}): the next access reads it", SoftwarePte::in_file_page(value),
@@ -46,6 +46,25 @@ std::string data_proto_state(App& app, unsigned section, unsigned page, unsigned
 std::string view_text(App& app, unsigned mapping, unsigned offset_page, unsigned section) {
     return fmt::format("view of {} at offset 0x{:X} of {}", mapping_name(app, mapping), uint64_t(offset_page) << 12,
                        data_section_name(app, section));
+}
+
+PanelScope::PanelScope(App& app, PanelId id, Without without) : m_app(app) {
+    m_open = app.begin_panel(id);
+    if (!m_open) return;
+    m_drawing = app.has_session() || without == Without::DrawAnyway;
+    if (!m_drawing) ImGui::TextWrapped("%s", no_session_text());
+}
+
+PanelScope::~PanelScope() {
+    if (m_open) m_app.end_panel();
+}
+
+void pin_checkbox(App& app) {
+    ImGui::Checkbox("pin", &app.state().pinned);
+    app.probe().last_item("pin");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("Pinned: stepping keeps this selection (process, entry, frame).\n"
+                          "Not pinned: each step or event selects what it touched (P toggles).");
 }
 
 const char* no_session_text() { return "No scenario is loaded. Open one with File > Open scenario (Ctrl+O)."; }
@@ -69,7 +88,7 @@ bool process_selector(App& app, const char* id) {
     }
     ImGui::PopID();
     if (!any) ImGui::TextDisabled("No process exists at this point of the lesson.");
-    return any && app.state().space != 0xFFFF;
+    return any && app.state().space != mm::kNoSpace;
 }
 
 float process_selector_width(App& app) {

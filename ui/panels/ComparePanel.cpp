@@ -28,7 +28,7 @@ std::string mapping_text(const Mapping& m) {
 
 bool space_combo(App& app, const char* label, uint16_t& space) {
     const auto& procs = app.machine().processes();
-    std::string current = space == 0xFFFF ? "-" : app.machine().space_name(space);
+    std::string current = space == mm::kNoSpace ? "-" : app.machine().space_name(space);
     bool changed = false;
     ImGui::AlignTextToFramePadding();
     ImGui::TextDisabled("%s", label);
@@ -48,22 +48,17 @@ bool space_combo(App& app, const char* label, uint16_t& space) {
 }  // namespace
 
 void draw_compare_panel(App& app) {
-    if (!app.begin_panel(PanelId::Compare)) return;
-    if (!app.has_session()) {
-        ImGui::TextWrapped("%s", no_session_text());
-        app.end_panel();
-        return;
-    }
+    const PanelScope panel(app, PanelId::Compare);
+    if (!panel) return;
     UiState& st = app.state();
     const Palette& pal = app.colours();
     const mm::MemoryManager& m = app.mm();
     space_combo(app, "Left", st.compare_left);
     ImGui::SameLine(0, ImGui::GetFontSize());
     space_combo(app, "Right", st.compare_right);
-    auto alive = [&](uint16_t s) { return s != 0xFFFF && s < m.spaces().size() && m.space(s).alive(); };
+    auto alive = [&](uint16_t s) { return s != mm::kNoSpace && s < m.spaces().size() && m.space(s).alive(); };
     if (!alive(st.compare_left) || !alive(st.compare_right) || st.compare_left == st.compare_right) {
         ImGui::TextDisabled("Choose two different processes that exist at this point of the lesson.");
-        app.end_panel();
         return;
     }
     const uint16_t L = st.compare_left, R = st.compare_right;
@@ -161,7 +156,6 @@ void draw_compare_panel(App& app) {
     }
     ImGui::PopFont();
     ImGui::EndChild();
-    app.end_panel();
 }
 
 }  // namespace pagelab::ui

@@ -21,18 +21,6 @@ const char* kind_label(sim::BreakKind k) {
     return "?";
 }
 
-std::string breakpoint_text(const sim::Breakpoint& b) {
-    switch (b.kind) {
-        case sim::BreakKind::Fault:
-            return fmt::format("{} fault{}", b.fault == mm::FaultKind::None ? "any" : mm::fault_kind_name(b.fault),
-                               b.process.empty() ? "" : " in " + b.process);
-        case sim::BreakKind::Process: return "any event of " + b.process;
-        case sim::BreakKind::PteChange: return fmt::format("PTE of 0x{:08X} in {} changes", b.address, b.process);
-        case sim::BreakKind::Label: return "step labelled '" + b.label + "'";
-    }
-    return "?";
-}
-
 // Process names the scenario creates (they may not exist yet at the cursor).
 std::vector<std::string> scenario_processes(const sim::Session& s) {
     std::vector<std::string> names;
@@ -55,7 +43,7 @@ void breakpoint_editor(App& app) {
             break;
         }
         ImGui::SameLine();
-        ImGui::TextUnformatted(breakpoint_text(st.breakpoints[i]).c_str());
+        ImGui::TextUnformatted(sim::describe(st.breakpoints[i]).c_str());
         ImGui::PopID();
     }
     ImGui::Separator();
@@ -204,13 +192,13 @@ void scrub_bar(App& app, float width) {
 }  // namespace
 
 void draw_controls_panel(App& app) {
-    if (!app.begin_panel(PanelId::Controls)) return;
+    const PanelScope panel(app, PanelId::Controls, PanelScope::Without::DrawAnyway);
+    if (!panel) return;
     UiState& st = app.state();
-    const Icons& ic = icons();
+    const Icons& ic = app.icons();
     if (!app.has_session()) {
         ImGui::TextDisabled("%s", no_session_text());
         if (ImGui::Button("Open a scenario...")) st.open_picker = true;
-        app.end_panel();
         return;
     }
     const sim::Session& s = app.session();
@@ -292,7 +280,6 @@ void draw_controls_panel(App& app) {
     ImGui::TextUnformatted(where.c_str());
     ImGui::PopFont();
     app.probe().value("controls.where", where);
-    app.end_panel();
 }
 
 }  // namespace pagelab::ui

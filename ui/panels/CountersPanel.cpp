@@ -11,12 +11,8 @@
 namespace pagelab::ui {
 
 void draw_counters_panel(App& app) {
-    if (!app.begin_panel(PanelId::Counters)) return;
-    if (!app.has_session()) {
-        ImGui::TextWrapped("%s", no_session_text());
-        app.end_panel();
-        return;
-    }
+    const PanelScope panel(app, PanelId::Counters);
+    if (!panel) return;
     const Palette& pal = app.colours();
     const mm::MemoryManager& m = app.mm();
     const Derived& d = app.derived();
@@ -89,7 +85,6 @@ void draw_counters_panel(App& app) {
                {{"pagefile used", pal.slot_used, of(rs.pagefile_used)},
                 {"commit charge", pal.page[int(PageClass::DemandZero)], series_of(mm::Counter::CommitCharge)}},
                pos, size, pal.plot_bg, "pages:", shown);
-    app.end_panel();
 }
 
 }  // namespace pagelab::ui

@@ -26,7 +26,7 @@ std::string frame_meaning(App& app, uint32_t frame) {
     const mm::MemoryManager& m = app.mm();
     if (frame >= m.pfn().size()) return fmt::format("frame 0x{:X} (beyond RAM)", frame);
     const mm::PfnEntry& e = m.pfn()[frame];
-    std::string owner = e.owner == 0xFFFF ? "" : ", " + app.machine().space_name(e.owner);
+    std::string owner = e.owner == mm::kNoSpace ? "" : ", " + app.machine().space_name(e.owner);
     return fmt::format("frame 0x{:X} = pa {:08X} ({}, {}{})", frame, frame << 12, mm::frame_use_name(e.use),
                        mm::frame_state_name(e.state), owner);
 }
@@ -34,8 +34,8 @@ std::string frame_meaning(App& app, uint32_t frame) {
 std::vector<Field> hardware_fields(App& app, uint32_t v, bool pde) {
     auto yes = [&](int bit) { return (v >> bit) & 1; };
     std::vector<Field> f;
-    f.push_back({31, 12, pde ? "Page table" : "Frame", pde ? "the page table is in " + frame_meaning(app, v >> 12)
-                                                              : "the page is in " + frame_meaning(app, v >> 12)});
+    f.push_back({31, 12, pde ? "Page table" : "Frame", pde ? "the page table is in " + frame_meaning(app, x86::Pte(v).frame())
+                                                              : "the page is in " + frame_meaning(app, x86::Pte(v).frame())});
     if (pde)
         f.push_back({11, 11, "AVL", "available to the OS; unused"});
     else
@@ -190,23 +190,17 @@ void bit_diagram(App& app, uint32_t v, const std::vector<Field>& fields) {
 }  // namespace
 
 void draw_entry_decoder_panel(App& app) {
-    if (!app.begin_panel(PanelId::EntryDecoder)) return;
-    if (!app.has_session()) {
-        ImGui::TextWrapped("%s", no_session_text());
-        app.end_panel();
-        return;
-    }
+    const PanelScope panel(app, PanelId::EntryDecoder);
+    if (!panel) return;
     UiState& st = app.state();
     const Palette& pal = app.colours();
     const mm::MemoryManager& m = app.mm();
-    if (st.space == 0xFFFF || st.space >= m.spaces().size() || !m.space(st.space).alive()) {
+    if (st.space == mm::kNoSpace || st.space >= m.spaces().size() || !m.space(st.space).alive()) {
         ImGui::TextDisabled("No process exists at this point of the lesson.");
-        app.end_panel();
         return;
     }
     if (!st.entry_selected) {
         ImGui::TextWrapped("Click an entry in the page directory or a page table (or a page in the address-space strip) to see every bit of it.");
-        app.end_panel();
         return;
     }
     const mm::AddressSpace& sp = m.space(st.space);
@@ -214,11 +208,11 @@ void draw_entry_decoder_panel(App& app) {
     const uint32_t pd = st.pde_index & 0x3FF;
     const uint32_t pde_pa = sp.cr3() + pd * 4;
     const uint32_t pde = m.ram().read_u32(pde_pa);
-    const bool is_pde = st.entry_level == EntryLevel::Pde || !(pde & 1) || (pde >> 12) >= m.ram().frame_count();
+    const bool is_pde = st.entry_level == EntryLevel::Pde || !x86::Pte(pde).present() || x86::Pte(pde).frame() >= m.ram().frame_count();
     const uint32_t va = (pd << 22) | (st.pte_index << 12);
     uint32_t pa = pde_pa, v = pde;
     if (!is_pde) {
-        pa = ((pde >> 12) << 12) + st.pte_index * 4;
+        pa = x86::page_base(pde) + st.pte_index * 4;
         v = m.ram().read_u32(pa);
     }
     const bool nt = sp.personality() == mm::Personality::Nt;
@@ -236,7 +230,7 @@ void draw_entry_decoder_panel(App& app) {
     ImGui::Text("at pa %08X", pa);
     if (nt) {
         ImGui::SameLine();
-        ImGui::TextDisabled("(self-map VA %08X)", is_pde ? 0xC0300000u + pd * 4 : 0xC0000000u + (va >> 12) * 4);
+        ImGui::TextDisabled("(self-map VA %08X)", is_pde ? 0xC0300000u + pd * 4 : 0xC0000000u + (x86::vpn(va)) * 4);
     }
     ImGui::SameLine();
     ImGui::Text("= %08X", v);
@@ -245,20 +239,20 @@ void draw_entry_decoder_panel(App& app) {
     app.probe().value("decoder.level", is_pde ? "pde" : "pte");
 
     const auto kind = mm::SoftwarePte::kind(v);
-    const bool hardware = is_pde || (v & 1);
+    const bool hardware = is_pde || x86::Pte(v).present();
     std::string kind_text;
-    if (hardware) kind_text = (v & 1) ? "hardware layout (P = 1): " + sim::windbg_flags(v) : "not present";
+    if (hardware) kind_text = x86::Pte(v).present() ? "hardware layout (P = 1): " + sim::windbg_flags(v) : "not present";
     else kind_text = std::string("software layout (P = 0): ") + mm::pte_kind_name(kind);
     ImGui::SameLine();
     chip(is_pde ? entry_summary(app.session(), v, true) : entry_summary(app.session(), v, false),
-         is_pde ? ((v & 1) ? pal.frame[int(FrameClass::PageTable)] : pal.page[int(PageClass::Free)])
-                : pal.page[int(classify_pte(v, m.vad_at(st.space, va), m, va >> 12))]);
+         is_pde ? (x86::Pte(v).present() ? pal.frame[int(FrameClass::PageTable)] : pal.page[int(PageClass::Free)])
+                : pal.page[int(classify_pte(v, m.vad_at(st.space, va), m, x86::vpn(va)))]);
     ImGui::TextDisabled("%s", kind_text.c_str());
     app.probe().value("decoder.layout", hardware ? "hardware" : "software");
-    app.probe().value("decoder.kind", hardware ? ((v & 1) ? "valid" : "not-present") : mm::pte_kind_name(kind));
+    app.probe().value("decoder.kind", hardware ? (x86::Pte(v).present() ? "valid" : "not-present") : mm::pte_kind_name(kind));
     if (const WordChange* wc = app.derived().changes().word(pa)) {
         ImGui::SameLine();
-        text_coloured(pal.changed, fmt::format("changed now: {:08X} {} {:08X}", wc->before, icons().arrow, wc->after));
+        text_coloured(pal.changed, fmt::format("changed now: {:08X} {} {:08X}", wc->before, app.icons().arrow, wc->after));
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("before: %s", entry_summary(app.session(), wc->before, is_pde).c_str());
     }
     ImGui::Spacing();
@@ -268,12 +262,12 @@ void draw_entry_decoder_panel(App& app) {
     const mm::Vad* vad = is_pde ? nullptr : m.vad_at(st.space, va);
     if (!hardware && kind == mm::PteKind::Zero) {
         const bool view = vad && vad->type == mm::VadType::Mapped;
-        const bool uncommitted = view && classify_pte(0, vad, m, va >> 12) == PageClass::Reserved;
-        const std::string text = view ? "A zero PTE in a view means \"ask the VAD\" " + std::string(icons().arrow) + " prototype PTE: " +
-                                            ask_the_vad(app, vad, va >> 12) +
+        const bool uncommitted = view && classify_pte(0, vad, m, x86::vpn(va)) == PageClass::Reserved;
+        const std::string text = view ? "A zero PTE in a view means \"ask the VAD\" " + std::string(app.icons().arrow) + " prototype PTE: " +
+                                            ask_the_vad(app, vad, x86::vpn(va)) +
                                             (uncommitted ? ". Until the page is committed (VirtualAlloc MEM_COMMIT in the view), an access is an access violation."
                                                          : ". The first access fills this PTE from the prototype PTE.")
-                                      : "A zero PTE means \"ask the VAD\": " + ask_the_vad(app, vad, va >> 12) + ".";
+                                      : "A zero PTE means \"ask the VAD\": " + ask_the_vad(app, vad, x86::vpn(va)) + ".";
         ImGui::PushTextWrapPos(0);
         ImGui::TextDisabled("%s", text.c_str());
         ImGui::PopTextWrapPos();
@@ -284,7 +278,7 @@ void draw_entry_decoder_panel(App& app) {
                             view_text(app, vad->mapping, vad->offset_page, vad->section).c_str());
         ImGui::PopTextWrapPos();
     }
-    const std::vector<Field> fields = hardware ? hardware_fields(app, v, is_pde) : software_fields(app, v, kind, vad, va >> 12);
+    const std::vector<Field> fields = hardware ? hardware_fields(app, v, is_pde) : software_fields(app, v, kind, vad, x86::vpn(va));
     bit_diagram(app, v, fields);
     ImGui::Spacing();
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
@@ -319,7 +313,6 @@ void draw_entry_decoder_panel(App& app) {
         }
         ImGui::EndTable();
     }
-    app.end_panel();
 }
 
 }  // namespace pagelab::ui

@@ -50,12 +50,8 @@ ImU32 event_colour(const Palette& pal, mm::EventKind k) {
 }  // namespace
 
 void draw_events_panel(App& app) {
-    if (!app.begin_panel(PanelId::Events)) return;
-    if (!app.has_session()) {
-        ImGui::TextWrapped("%s", no_session_text());
-        app.end_panel();
-        return;
-    }
+    const PanelScope panel(app, PanelId::Events);
+    if (!panel) return;
     UiState& st = app.state();
     const sim::Session& s = app.session();
     const Palette& pal = app.colours();
@@ -144,7 +140,6 @@ void draw_events_panel(App& app) {
         for (size_t e = first; e < end; ++e) row(e);
     }
     ImGui::EndChild();
-    app.end_panel();
 }
 
 }  // namespace pagelab::ui

@@ -5,6 +5,9 @@
 #include "panels/Panels.h"
 #include "widgets/Widgets.h"
 
+#include <algorithm>
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "mm/SoftwarePte.h"
@@ -16,7 +19,7 @@ namespace {
 std::string short_entry(uint32_t v) {
     if (v == 0) return "";
     switch (mm::SoftwarePte::kind(v)) {
-        case mm::PteKind::Valid: return fmt::format("v:{:X}", v >> 12);
+        case mm::PteKind::Valid: return fmt::format("v:{:X}", x86::Pte(v).frame());
         case mm::PteKind::DemandZero: return "dz";
         case mm::PteKind::Pagefile: return fmt::format("pf:{}", mm::SoftwarePte::slot(v));
         case mm::PteKind::Transition: return fmt::format("tr:{:X}", mm::SoftwarePte::frame(v));
@@ -44,64 +47,53 @@ std::string prototype_text(App& app, uint32_t index, uint32_t value) {
     return fmt::format("section {} ({}): prototype PTE #{} = {:08X} for the page at RVA {:X}", sec.id, file, index, value, rva);
 }
 
-void draw_frame_window(App& app) {
-    UiState& st = app.state();
-    if (!app.has_session() || !st.frame || *st.frame >= app.mm().pfn().size()) {
-        st.frame_window_open = false;
-        return;
-    }
-    const uint32_t f = *st.frame;
-    const mm::MemoryManager& m = app.mm();
-    const mm::PfnEntry& e = m.pfn()[f];
-    const Palette& pal = app.colours();
-    const Derived& d = app.derived();
-    const ImVec2 ws = app.window_size();
-    ImGui::SetNextWindowPos(ImVec2(std::floor(ws.x * 0.36f), std::floor(ws.y * 0.16f)), ImGuiCond_Appearing);
-    ImGui::SetNextWindowSize(ImVec2(std::floor(std::min(ws.x * 0.46f, ImGui::GetFontSize() * 46)), std::floor(ws.y * 0.64f)),
-                             ImGuiCond_Appearing);
-    const std::string title = fmt::format("Frame 0x{:X}###frame-window", f);
-    bool open = true;
-    if (!ImGui::Begin(title.c_str(), &open, ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse)) {
-        ImGui::End();
-        st.frame_window_open = open;
-        return;
-    }
-    app.probe().value("frame.window", "open");
-    app.probe().value("frame.number", fmt::format("{:X}", f));
-    app.probe().rect("frame.window", ImRect(ImGui::GetWindowPos(), ImGui::GetWindowPos() + ImGui::GetWindowSize()));
+namespace {
 
-    const FrameClass fc = classify_frame(e);
+// A page of a data section (a mapped file, or a pagefile-backed section): its PFN entry's "PTE
+// address" is the data prototype index (mm::MemoryManager::is_data_proto).
+struct DataPage {
+    uint32_t section = 0, page = 0;
+};
+std::optional<DataPage> data_page_of(const mm::MemoryManager& m, const mm::PfnEntry& e) {
+    if (e.use != mm::FrameUse::File && e.use != mm::FrameUse::PagefileSection) return std::nullopt;
+    if (!mm::MemoryManager::is_data_proto(e.pte_address)) return std::nullopt;
+    const DataPage dp{mm::MemoryManager::data_proto_section(e.pte_address), mm::MemoryManager::data_proto_page(e.pte_address)};
+    if (dp.section >= m.data_sections().size()) return std::nullopt;
+    return dp;
+}
+
+// The frame's use, where it is, whether this step changed it, and whose page it holds.
+void frame_header(App& app, uint32_t f, const std::optional<DataPage>& data_page) {
+    const mm::MemoryManager& m = app.mm();
+    const Palette& pal = app.colours();
+    const ChangeSet& changes = app.derived().changes();
+    const FrameClass fc = classify_frame(m.pfn()[f]);
     chip(frame_class_name(fc), pal.frame[int(fc)]);
     ImGui::SameLine();
     ImGui::Text("pa %08X-%08X", f << 12, (f << 12) | 0xFFF);
-    if (d.changes().frame_changed(f)) {
+    if (changes.frame_changed(f)) {
         ImGui::SameLine();
-        text_coloured(pal.changed, d.changes().content_frames.count(f) ? "content replaced by this step" : "changed by this step");
+        text_coloured(pal.changed, changes.content_frames.count(f) ? "content replaced by this step" : "changed by this step");
     }
-
-    // A page of a data section (a mapped file, or a pagefile-backed section): its PFN entry's
-    // "PTE address" is the data prototype index (mm::MemoryManager::is_data_proto).
-    const bool data_page = (e.use == mm::FrameUse::File || e.use == mm::FrameUse::PagefileSection) &&
-                           mm::MemoryManager::is_data_proto(e.pte_address) &&
-                           mm::MemoryManager::data_proto_section(e.pte_address) < m.data_sections().size();
-    if (data_page) {
-        const uint32_t section = mm::MemoryManager::data_proto_section(e.pte_address);
-        const uint32_t page = mm::MemoryManager::data_proto_page(e.pte_address);
-        const mm::DataSection& ds = m.data_sections()[section];
-        std::string where;
-        if (ds.kind == mm::DataSectionKind::File) {
-            const std::string file = ds.file < m.files().size() ? m.files()[ds.file].path : std::string("?");
-            where = fmt::format("Page {} of data section {}: bytes 0x{:X}-0x{:X} of {}", page, section, uint64_t(page) << 12,
-                                (uint64_t(page) << 12) | 0xFFF, file);
-        } else {
-            where = fmt::format("Page {} (offset 0x{:X}) of {}: no file; it goes to the pagefile when it leaves memory", page,
-                                uint64_t(page) << 12, data_section_name(app, section));
-        }
-        ImGui::TextWrapped("%s", where.c_str());
-        app.probe().value("frame.data_section", fmt::format("{} {}", section, page));
+    if (!data_page) return;
+    const mm::DataSection& ds = m.data_sections()[data_page->section];
+    const uint64_t offset = uint64_t(data_page->page) << 12;
+    std::string where;
+    if (ds.kind == mm::DataSectionKind::File) {
+        const std::string file = ds.file < m.files().size() ? m.files()[ds.file].path : std::string("?");
+        where = fmt::format("Page {} of data section {}: bytes 0x{:X}-0x{:X} of {}", data_page->page, data_page->section, offset,
+                            offset | 0xFFF, file);
+    } else {
+        where = fmt::format("Page {} (offset 0x{:X}) of {}: no file; it goes to the pagefile when it leaves memory", data_page->page,
+                            offset, data_section_name(app, data_page->section));
     }
+    ImGui::TextWrapped("%s", where.c_str());
+    app.probe().value("frame.data_section", fmt::format("{} {}", data_page->section, data_page->page));
+}
 
-    // The PFN database entry.
+// The PFN database entry, and what the page's entry becomes when the page leaves memory.
+void pfn_entry(App& app, uint32_t f, const std::optional<DataPage>& data_page) {
+    const mm::PfnEntry& e = app.mm().pfn()[f];
     if (ImGui::BeginTable("##pfn", 4, ImGuiTableFlags_SizingStretchSame | ImGuiTableFlags_BordersInnerV)) {
         auto cell = [&](const char* k, const std::string& v) {
             ImGui::TableNextColumn();
@@ -111,7 +103,7 @@ void draw_frame_window(App& app) {
         };
         cell("State", mm::frame_state_name(e.state));
         cell("Use", mm::frame_use_name(e.use));
-        cell("Owner", e.owner == 0xFFFF ? std::string("-") : app.machine().space_name(e.owner));
+        cell("Owner", e.owner == mm::kNoSpace ? std::string("-") : app.machine().space_name(e.owner));
         cell("Share count", std::to_string(e.share_count));
         cell("List", mm::frame_list_name(e.list));
         std::string flags;
@@ -120,105 +112,105 @@ void draw_frame_window(App& app) {
         cell("Flags", flags.empty() ? "-" : flags);
         // A section page's frame points back at its prototype PTE (by index), and its original
         // PTE is the prototype's "in the file" form (mm/Section.h), not a process PTE.
-        const bool section_page = e.use == mm::FrameUse::Image;
-        if (data_page)
-            cell("Prototype PTE", fmt::format("section {} page {}", mm::MemoryManager::data_proto_section(e.pte_address),
-                                              mm::MemoryManager::data_proto_page(e.pte_address)));
-        else if (section_page) cell("Prototype PTE", fmt::format("#{}", e.pte_address));
+        if (data_page) cell("Prototype PTE", fmt::format("section {} page {}", data_page->section, data_page->page));
+        else if (e.use == mm::FrameUse::Image) cell("Prototype PTE", fmt::format("#{}", e.pte_address));
         else cell("PTE address", e.pte_address ? fmt::format("{:08X}", e.pte_address) : std::string("-"));
         cell("Original PTE", e.original_pte ? fmt::format("{:08X}", e.original_pte) : std::string("-"));
         ImGui::EndTable();
     }
+    std::string back;
+    const char* whose = "prototype PTE";
     if (data_page) {
-        const uint32_t section = mm::MemoryManager::data_proto_section(e.pte_address);
-        const uint32_t page = mm::MemoryManager::data_proto_page(e.pte_address);
-        const bool file = m.data_sections()[section].kind == mm::DataSectionKind::File;
+        const bool file = app.mm().data_sections()[data_page->section].kind == mm::DataSectionKind::File;
         const bool dirty = (e.flags & mm::PfnEntry::kModified) != 0;
         // A file page always goes back to "in the file" (written to the file first when dirty);
         // a pagefile-backed one goes to its slot when dirty.
-        const std::string back = file ? fmt::format("in the file (page {}){}", page, dirty ? ", after writing it back to the file" : "")
-                                      : (e.original_pte ? data_proto_state(app, section, page, e.original_pte) : std::string("-"));
-        ImGui::TextDisabled("When this page leaves memory its prototype PTE becomes: %s", back.c_str());
+        back = file ? fmt::format("in the file (page {}){}", data_page->page, dirty ? ", after writing it back to the file" : "")
+                    : (e.original_pte ? data_proto_state(app, data_page->section, data_page->page, e.original_pte) : std::string("-"));
     } else if (e.use == mm::FrameUse::Image && e.original_pte) {
         const uint32_t o = e.original_pte;
-        const std::string back = (o & mm::SoftwarePte::kPrototypeBit)
-                                     ? fmt::format("in the image file (page {}), {}", o >> 12,
-                                                   mm::protection_name(mm::to_win32_protection(mm::SoftwarePte::protection(o))))
-                                     : entry_summary(app.session(), o, false);
-        ImGui::TextDisabled("When this page leaves memory its prototype PTE becomes: %s", back.c_str());
+        back = (o & mm::SoftwarePte::kPrototypeBit)
+                   ? fmt::format("in the image file (page {}), {}", x86::Pte(o).frame(),
+                                 mm::protection_name(mm::to_win32_protection(mm::SoftwarePte::protection(o))))
+                   : entry_summary(app.session(), o, false);
     } else if (e.original_pte) {
-        ImGui::TextDisabled("When this page leaves memory its PTE becomes: %s", entry_summary(app.session(), e.original_pte, false).c_str());
+        whose = "PTE";
+        back = entry_summary(app.session(), e.original_pte, false);
     }
+    if (!back.empty()) ImGui::TextDisabled("When this page leaves memory its %s becomes: %s", whose, back.c_str());
+}
 
-    // Who points at it.
+// One line of "Mapped by": who points at the frame, in its own words.
+std::string mapper_text(App& app, const Mapping& mp) {
+    const mm::MemoryManager& m = app.mm();
+    const std::string who = app.machine().space_name(mp.space);
+    switch (mp.kind) {
+        case Mapping::Kind::Pte: {
+            std::string text = fmt::format("{}: PTE at {:08X} = {:08X} maps page {:08X}", who, mp.entry_pa, mp.entry, mp.va);
+            if (const mm::Vad* v = m.vad_at(mp.space, mp.va); v && v->type == mm::VadType::Mapped)
+                text += fmt::format(" (view of {}, page {})",
+                                    v->mapping < m.mappings().size() && !m.mappings()[v->mapping].name.empty()
+                                        ? m.mappings()[v->mapping].name
+                                        : fmt::format("mapping {}", v->mapping),
+                                    v->offset_page + (x86::vpn(mp.va) - v->start_vpn));
+            return text;
+        }
+        case Mapping::Kind::TransitionPte:
+            return fmt::format("{}: PTE at {:08X} = {:08X} (transition) for page {:08X}", who, mp.entry_pa, mp.entry, mp.va);
+        case Mapping::Kind::Pde:
+            return fmt::format("{}: PDE at {:08X} = {:08X}: page table for {:08X}-{:08X}", who, mp.entry_pa, mp.entry, mp.va, mp.va | 0x3FFFFF);
+        case Mapping::Kind::Directory: return fmt::format("{}: CR3 = {:08X}: its page directory", who, mp.entry);
+        case Mapping::Kind::Prototype:
+            if (mm::MemoryManager::is_data_proto(mp.va))
+                return fmt::format("data section {}: prototype PTE of page {} = {:08X}", mm::MemoryManager::data_proto_section(mp.va),
+                                   mm::MemoryManager::data_proto_page(mp.va), mp.entry);
+            return prototype_text(app, mp.va, mp.entry);
+    }
+    return {};
+}
+
+// Every PTE, PDE, CR3 and prototype PTE that points at the frame, each with "show".
+void mapped_by(App& app, uint32_t f, bool data_page) {
     ImGui::Spacing();
     ImGui::PushFont(app.fonts().bold);
     ImGui::TextUnformatted("Mapped by");
     ImGui::PopFont();
-    const auto maps = d.mappers_of(f);
+    const auto maps = app.derived().mappers_of(f);
     std::string probe_maps;
     if (maps.empty()) ImGui::TextDisabled("No PTE, PDE or CR3 points at this frame.");
     for (size_t i = 0; i < maps.size() && i < 64; ++i) {
         const Mapping& mp = maps[i];
-        const std::string who = app.machine().space_name(mp.space);
         ImGui::PushID(int(i));
-        std::string text;
-        switch (mp.kind) {
-            case Mapping::Kind::Pte:
-                text = fmt::format("{}: PTE at {:08X} = {:08X} maps page {:08X}", who, mp.entry_pa, mp.entry, mp.va);
-                if (const mm::Vad* v = m.vad_at(mp.space, mp.va); v && v->type == mm::VadType::Mapped)
-                    text += fmt::format(" (view of {}, page {})",
-                                        v->mapping < m.mappings().size() && !m.mappings()[v->mapping].name.empty()
-                                            ? m.mappings()[v->mapping].name
-                                            : fmt::format("mapping {}", v->mapping),
-                                        v->offset_page + ((mp.va >> 12) - v->start_vpn));
-                break;
-            case Mapping::Kind::TransitionPte:
-                text = fmt::format("{}: PTE at {:08X} = {:08X} (transition) for page {:08X}", who, mp.entry_pa, mp.entry, mp.va);
-                break;
-            case Mapping::Kind::Pde:
-                text = fmt::format("{}: PDE at {:08X} = {:08X}: page table for {:08X}-{:08X}", who, mp.entry_pa, mp.entry, mp.va, mp.va | 0x3FFFFF);
-                break;
-            case Mapping::Kind::Directory: text = fmt::format("{}: CR3 = {:08X}: its page directory", who, mp.entry); break;
-            case Mapping::Kind::Prototype:
-                if (mm::MemoryManager::is_data_proto(mp.va))
-                    text = fmt::format("data section {}: prototype PTE of page {} = {:08X}", mm::MemoryManager::data_proto_section(mp.va),
-                                       mm::MemoryManager::data_proto_page(mp.va), mp.entry);
-                else
-                    text = prototype_text(app, mp.va, mp.entry);
-                break;
-        }
         ImGui::BeginDisabled(mp.kind == Mapping::Kind::Prototype);
         const bool show = ImGui::SmallButton("show");
         ImGui::EndDisabled();
         if (show) {
             if (mp.kind == Mapping::Kind::Pte || mp.kind == Mapping::Kind::TransitionPte) app.select_page(mp.space, mp.va);
-            else if (mp.kind == Mapping::Kind::Pde) {
-                app.select_space(mp.space);
-                app.select_pde(x86::pde_index(mp.va));
-            } else {
-                app.select_space(mp.space);
-            }
+            else app.select_space(mp.space);
+            if (mp.kind == Mapping::Kind::Pde) app.select_pde(x86::pde_index(mp.va));
             app.raise(PanelId::PageTables);
         }
         ImGui::SameLine();
         ImGui::PushFont(app.fonts().mono);
-        ImGui::TextUnformatted(text.c_str());
+        ImGui::TextUnformatted(mapper_text(app, mp).c_str());
         ImGui::PopFont();
         ImGui::PopID();
-        probe_maps += mp.kind == Mapping::Kind::Prototype ? fmt::format("{}prototype {}", probe_maps.empty() ? "" : ";", mp.va)
-                                                          : fmt::format("{}{} {:08X}", probe_maps.empty() ? "" : ";", who, mp.va);
+        const std::string sep = probe_maps.empty() ? "" : ";";
+        probe_maps += mp.kind == Mapping::Kind::Prototype ? fmt::format("{}prototype {}", sep, mp.va)
+                                                          : fmt::format("{}{} {:08X}", sep, app.machine().space_name(mp.space), mp.va);
     }
     if (maps.size() > 64) ImGui::TextDisabled("... and %zu more", maps.size() - 64);
-    if (data_page) {
-        size_t ptes = 0;
-        for (const Mapping& mp : maps) ptes += mp.kind == Mapping::Kind::Pte;
-        if (ptes == 0)
-            ImGui::TextDisabled("No view maps this page now: the section keeps it, and the next access through any view is a soft fault.");
-    }
+    if (data_page && std::none_of(maps.begin(), maps.end(), [](const Mapping& mp) { return mp.kind == Mapping::Kind::Pte; }))
+        ImGui::TextDisabled("No view maps this page now: the section keeps it, and the next access through any view is a soft fault.");
     app.probe().value("frame.mappers", probe_maps);
+}
 
-    // Content.
+// The 4 KB in hex (as 32-bit entries with their meaning for page directories and tables), the
+// bytes the current step wrote highlighted.
+void content(App& app, uint32_t f) {
+    UiState& st = app.state();
+    const mm::MemoryManager& m = app.mm();
+    const mm::PfnEntry& e = m.pfn()[f];
     ImGui::Spacing();
     ImGui::PushFont(app.fonts().bold);
     ImGui::TextUnformatted("Content");
@@ -238,7 +230,7 @@ void draw_frame_window(App& app) {
     hv.words = words;
     const uint8_t* bytes = m.ram().content(f).data();
     hv.byte = [bytes](uint32_t off) { return bytes[off]; };
-    const auto& changed = d.changes();
+    const ChangeSet& changed = app.derived().changes();
     hv.changed = [&](uint32_t off) { return changed.bytes.count((f << 12) + off) != 0; };
     if (table_frame)
         hv.word_note = [bytes](uint32_t off) {
@@ -246,11 +238,38 @@ void draw_frame_window(App& app) {
             std::memcpy(&v, bytes + off, 4);
             return short_entry(v);
         };
-    hv.changed_colour = pal.changed;
+    hv.changed_colour = app.colours().changed;
     ImGui::PushFont(app.fonts().mono);
     const std::string first = hex_view("##hex", hv, ImGui::GetContentRegionAvail().y);
     ImGui::PopFont();
     app.probe().value("frame.hex.first", first);
+}
+
+}  // namespace
+
+void draw_frame_window(App& app) {
+    UiState& st = app.state();
+    if (!app.has_session() || !st.frame || *st.frame >= app.mm().pfn().size()) {
+        st.frame_window_open = false;
+        return;
+    }
+    const uint32_t f = *st.frame;
+    const ImVec2 ws = app.window_size();
+    ImGui::SetNextWindowPos(ImVec2(std::floor(ws.x * 0.36f), std::floor(ws.y * 0.16f)), ImGuiCond_Appearing);
+    ImGui::SetNextWindowSize(ImVec2(std::floor(std::min(ws.x * 0.46f, ImGui::GetFontSize() * 46)), std::floor(ws.y * 0.64f)),
+                             ImGuiCond_Appearing);
+    const std::string title = fmt::format("Frame 0x{:X}###frame-window", f);
+    bool open = true;
+    if (ImGui::Begin(title.c_str(), &open, ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoCollapse)) {
+        app.probe().value("frame.window", "open");
+        app.probe().value("frame.number", fmt::format("{:X}", f));
+        app.probe().rect("frame.window", ImRect(ImGui::GetWindowPos(), ImGui::GetWindowPos() + ImGui::GetWindowSize()));
+        const auto data_page = data_page_of(app.mm(), app.mm().pfn()[f]);
+        frame_header(app, f, data_page);
+        pfn_entry(app, f, data_page);
+        mapped_by(app, f, data_page.has_value());
+        content(app, f);
+    }
     ImGui::End();
     st.frame_window_open = open;
 }

@@ -208,10 +208,10 @@ void answer_card(App& app, size_t step) {
     ImU32 colour = pal.link;
     std::string you;
     if (given && given->right) {
-        verdict = fmt::format("{} Right: {}", icons().pass, sim::right_answer_text(q));
+        verdict = fmt::format("{} Right: {}", app.icons().pass, sim::right_answer_text(q));
         colour = pal.pass;
     } else if (given) {
-        verdict = fmt::format("{} Not quite: the answer is {}", icons().fail, sim::right_answer_text(q));
+        verdict = fmt::format("{} Not quite: the answer is {}", app.icons().fail, sim::right_answer_text(q));
         you = "You answered " + sim::answer_text(q, given->answer) + ".";
         colour = pal.fail;
     } else if (app.quiz_on()) {
@@ -243,7 +243,7 @@ void answer_card(App& app, size_t step) {
 void expectation_list(App& app, size_t step, bool done) {
     const sim::StepResult& r = app.session().result(step);
     const Palette& pal = app.colours();
-    const Icons& ic = icons();
+    const Icons& ic = app.icons();
     if (r.checks.empty()) {
         ImGui::TextDisabled("This step states no expectations.");
         return;
@@ -335,12 +335,8 @@ void next_step(App& app, size_t next) {
 }  // namespace
 
 void draw_lesson_panel(App& app) {
-    if (!app.begin_panel(PanelId::Lesson)) return;
-    if (!app.has_session()) {
-        ImGui::TextWrapped("%s", no_session_text());
-        app.end_panel();
-        return;
-    }
+    const PanelScope panel(app, PanelId::Lesson);
+    if (!panel) return;
     const sim::Session& s = app.session();
     const sim::Scenario& sc = s.scenario();
     const Palette& pal = app.colours();
@@ -370,7 +366,6 @@ void draw_lesson_panel(App& app) {
         app.probe().value("quiz.pending", std::to_string(*pending + 1));
         question_card(app, *pending);
         ImGui::EndChild();
-        app.end_panel();
         return;
     }
 
@@ -391,7 +386,6 @@ void draw_lesson_panel(App& app) {
         app.probe().value("lesson.step", "0");
         app.probe().value("lesson.say", "");
         ImGui::EndChild();
-        app.end_panel();
         return;
     }
 
@@ -413,7 +407,7 @@ void draw_lesson_panel(App& app) {
         if (done) {
             const std::string outcome = sim::describe_result(st, r);
             ImGui::PushStyleColor(ImGuiCol_Text, r.ok ? pal.pass : pal.fail);
-            text_wrapped(std::string(icons().arrow) + " " + outcome);
+            text_wrapped(std::string(app.icons().arrow) + " " + outcome);
             ImGui::PopStyleColor();
             app.probe().value("lesson.result", outcome);
         }
@@ -437,7 +431,6 @@ void draw_lesson_panel(App& app) {
         text_coloured(pal.pass, "End of the lesson.");
     }
     ImGui::EndChild();
-    app.end_panel();
 }
 
 }  // namespace pagelab::ui

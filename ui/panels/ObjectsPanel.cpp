@@ -19,7 +19,7 @@ constexpr ImGuiTableFlags kTable = ImGuiTableFlags_RowBg | ImGuiTableFlags_Borde
 
 // What a prototype PTE says (mm/Section.h): valid (the shared frame), in the file, or in the pagefile.
 std::string proto_state(uint32_t p) {
-    if (p & 1) return fmt::format("in frame 0x{:X}", p >> 12);
+    if (x86::Pte(p).present()) return fmt::format("in frame 0x{:X}", x86::Pte(p).frame());
     if (p & mm::SoftwarePte::kPrototypeBit) return "in the file (next access reads it)";
     if (mm::SoftwarePte::kind(p) == mm::PteKind::Pagefile) return fmt::format("pagefile slot {}", mm::SoftwarePte::slot(p));
     return fmt::format("{:08X}", p);
@@ -154,7 +154,7 @@ void sections_table(App& app) {
                 if (pg.shared) what += ", SHARED";
                 if (pg.file_bytes == 0) what += ", demand-zero (.bss)";
                 ImGui::TextUnformatted(what.c_str());
-                if ((p & 1) && ImGui::IsItemClicked()) app.open_frame(p >> 12);
+                if (x86::Pte(p).present() && ImGui::IsItemClicked()) app.open_frame(x86::Pte(p).frame());
             }
             ImGui::EndTable();
         }
@@ -281,9 +281,9 @@ void data_sections_table(App& app) {
                     else ImGui::Text("%08X", p);
                     ImGui::TableNextColumn();
                     ImGui::TextUnformatted(data_proto_state(app, ds.id, page, p).c_str());
-                    if (p & 1) {
-                        if (ImGui::IsItemHovered()) ImGui::SetTooltip("click: open frame 0x%X", p >> 12);
-                        if (ImGui::IsItemClicked()) app.open_frame(p >> 12);
+                    if (x86::Pte(p).present()) {
+                        if (ImGui::IsItemHovered()) ImGui::SetTooltip("click: open frame 0x%X", x86::Pte(p).frame());
+                        if (ImGui::IsItemClicked()) app.open_frame(x86::Pte(p).frame());
                     }
                 }
             }
@@ -462,12 +462,8 @@ void tlb_table(App& app) {
 }  // namespace
 
 void draw_objects_panel(App& app) {
-    if (!app.begin_panel(PanelId::Objects)) return;
-    if (!app.has_session()) {
-        ImGui::TextWrapped("%s", no_session_text());
-        app.end_panel();
-        return;
-    }
+    const PanelScope panel(app, PanelId::Objects);
+    if (!panel) return;
     const mm::MemoryManager& m = app.mm();
     ImGui::TextDisabled("Machine: %s. Running: %s, CR3 %08X.", sim::describe_machine(m.config()).c_str(),
                         m.current_space() == mm::kNoSpace ? "nobody" : app.machine().space_name(m.current_space()).c_str(), m.cr3());
@@ -492,7 +488,6 @@ void draw_objects_panel(App& app) {
     if (ImGui::CollapsingHeader(fmt::format("File mapping objects ({})###mappings", live_mappings).c_str(), used)) mappings_table(app);
     if (ImGui::CollapsingHeader(fmt::format("Data sections ({})###dsections", live_sections).c_str(), used)) data_sections_table(app);
     if (ImGui::CollapsingHeader("TLB")) tlb_table(app);
-    app.end_panel();
 }
 
 }  // namespace pagelab::ui

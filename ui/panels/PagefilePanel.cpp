@@ -10,12 +10,8 @@
 namespace pagelab::ui {
 
 void draw_pagefile_panel(App& app) {
-    if (!app.begin_panel(PanelId::Pagefile)) return;
-    if (!app.has_session()) {
-        ImGui::TextWrapped("%s", no_session_text());
-        app.end_panel();
-        return;
-    }
+    const PanelScope panel(app, PanelId::Pagefile);
+    if (!panel) return;
     UiState& st = app.state();
     const Palette& pal = app.colours();
     const mm::MemoryManager& m = app.mm();
@@ -53,7 +49,6 @@ void draw_pagefile_panel(App& app) {
     ImGui::PopFont();
     if (pf.capacity() == 0) {
         ImGui::TextDisabled("This machine has no pagefile: dirty pages cannot leave memory.");
-        app.end_panel();
         return;
     }
     std::vector<LegendItem> items;
@@ -123,7 +118,6 @@ void draw_pagefile_panel(App& app) {
             }
         ImGui::EndTable();
     }
-    app.end_panel();
 }
 
 }  // namespace pagelab::ui

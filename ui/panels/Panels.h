@@ -2,12 +2,34 @@
 // reads the session through App's const accessors, and changes it only through App's commands.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <string>
 
 namespace pagelab::ui {
 
 class App;
+enum class PanelId : uint8_t;
+
+// One panel's window for one frame: opens its layout slot (App::begin_panel), and closes it when
+// the scope ends. A panel that needs a scenario says so itself when none is loaded and is then
+// false, like a panel hidden behind another tab:
+//     const PanelScope panel(app, PanelId::Walk);
+//     if (!panel) return;
+class PanelScope {
+public:
+    enum class Without : uint8_t { SayNoScenario, DrawAnyway };  // what happens with no scenario loaded
+    PanelScope(App& app, PanelId id, Without without = Without::SayNoScenario);
+    ~PanelScope();
+    PanelScope(const PanelScope&) = delete;
+    PanelScope& operator=(const PanelScope&) = delete;
+    explicit operator bool() const { return m_drawing; }
+
+private:
+    App& m_app;
+    bool m_open = false;     // the slot window was begun (and must be ended)
+    bool m_drawing = false;  // the panel draws its content
+};
 
 void draw_menu_bar(App& app);
 void draw_controls_panel(App& app);
@@ -52,6 +74,9 @@ float process_selector_width(App& app);
 // The selector on the panel's tab row when it fits there, else on its own line.
 bool process_selector_in_tab_row(App& app, const char* id, float extra_width = 0,
                                  const std::function<void()>& extra = {});
+// "pin": while checked, moving through the lesson keeps the selection (process, entry, frame);
+// unchecked, each move selects what it touched.
+void pin_checkbox(App& app);
 // What a panel says when no scenario is loaded.
 const char* no_session_text();
 

@@ -69,7 +69,7 @@ void frame_tooltip(App& app, unsigned f) {
     ImGui::SameLine();
     ImGui::TextDisabled("pa %08X", f << 12);
     ImGui::Text("%s, %s%s", mm::frame_state_name(e.state), mm::frame_use_name(e.use),
-                e.owner == 0xFFFF ? "" : (", " + app.machine().space_name(e.owner)).c_str());
+                e.owner == mm::kNoSpace ? "" : (", " + app.machine().space_name(e.owner)).c_str());
     ImGui::Text("share count %u%s", e.share_count, (e.flags & mm::PfnEntry::kModified) ? ", modified" : "");
     const auto maps = app.derived().mappers_of(f);
     size_t shown = 0;
@@ -98,12 +98,8 @@ void frame_tooltip(App& app, unsigned f) {
 }
 
 void draw_physical_panel(App& app) {
-    if (!app.begin_panel(PanelId::Physical)) return;
-    if (!app.has_session()) {
-        ImGui::TextWrapped("%s", no_session_text());
-        app.end_panel();
-        return;
-    }
+    const PanelScope panel(app, PanelId::Physical);
+    if (!panel) return;
     UiState& st = app.state();
     const Palette& pal = app.colours();
     const mm::MemoryManager& m = app.mm();
@@ -145,7 +141,7 @@ void draw_physical_panel(App& app) {
                          "Trimmed pages: the frame still holds the page and its PTE is in transition."});
     } else if (st.frame_colouring == FrameColouring::Owner) {
         for (const os::Process& p : app.machine().processes()) items.push_back({owner_colour(p.space, st.high_contrast), p.name, ""});
-        items.push_back({owner_colour(0xFFFF, st.high_contrast), "shared / system", ""});
+        items.push_back({owner_colour(mm::kNoSpace, st.high_contrast), "shared / system", ""});
         items.push_back({pal.frame[int(FrameClass::Free)], "free", ""});
     } else {
         const char* names[] = {"free", "zeroed", "standby", "modified", "active"};
@@ -188,7 +184,7 @@ void draw_physical_panel(App& app) {
                 out[f] = by_state_use[size_t(int(e.state) * 8 + int(e.use))];
                 continue;
             }
-            const size_t o = e.owner == 0xFFFF ? 0 : size_t(e.owner) + 1;
+            const size_t o = e.owner == mm::kNoSpace ? 0 : size_t(e.owner) + 1;
             if (o >= owners.size()) owners.resize(o + 1, 0);
             if (!owners[o]) owners[o] = owner_colour(e.owner, st.high_contrast);
             out[f] = frame_in_transition(e) ? dim(owners[o]) : owners[o];
@@ -198,7 +194,7 @@ void draw_physical_panel(App& app) {
     spec.badge = [&](uint32_t f) {
         const mm::PfnEntry& e = pfn[f];
         if (classify_frame(e) == FrameClass::Free) return std::string();
-        return fmt::format("{}{}{}", use_short(e.use), e.owner == 0xFFFF ? "" : " ", e.owner == 0xFFFF ? "" : app.machine().space_name(e.owner));
+        return fmt::format("{}{}{}", use_short(e.use), e.owner == mm::kNoSpace ? "" : " ", e.owner == mm::kNoSpace ? "" : app.machine().space_name(e.owner));
     };
     spec.corner = [&](uint32_t f) {
         const mm::PfnEntry& e = pfn[f];
@@ -224,7 +220,6 @@ void draw_physical_panel(App& app) {
     } else if (n > 4096) {
         ImGui::TextDisabled("Wheel: zoom, drag: pan, click: open a frame.");
     }
-    app.end_panel();
 }
 
 }  // namespace pagelab::ui

@@ -240,7 +240,7 @@ void draw_shortcuts_help(App& app) {
         {"Ctrl+O, Ctrl+R", "open a scenario, reload it"},
         {"1-5 or a-e", "answer a quiz question's choice"},
         {"a number, Enter", "answer a quiz question that wants a number"},
-        {"Mouse wheel, drag", "zoom and pan the address-space strip and the frame map"},
+        {"Mouse wheel, drag", "zoom and pan the frame map; the address-space strip: wheel zooms, drag a range, right-drag pans, Esc zooms back"},
     };
     if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_SizingFixedFit)) {
         for (auto& k : keys) {

@@ -103,12 +103,8 @@ void chain(const std::vector<Box>& boxes, ImU32 arrow_colour, const char* arrow)
 }  // namespace
 
 void draw_walk_panel(App& app) {
-    if (!app.begin_panel(PanelId::Walk)) return;
-    if (!app.has_session()) {
-        ImGui::TextWrapped("%s", no_session_text());
-        app.end_panel();
-        return;
-    }
+    const PanelScope panel(app, PanelId::Walk);
+    if (!panel) return;
     UiState& st = app.state();
     const Palette& pal = app.colours();
     const Derived& d = app.derived();
@@ -119,7 +115,7 @@ void draw_walk_panel(App& app) {
     ImGui::RadioButton("selected page", &source, 1);
     st.walk_selected = source == 1;
 
-    uint16_t space = 0xFFFF;
+    uint16_t space = mm::kNoSpace;
     uint32_t va = 0;
     std::string what;
     if (!st.walk_selected) {
@@ -131,15 +127,14 @@ void draw_walk_panel(App& app) {
             what = fmt::format("{} {} {:08X} (event {})", app.machine().space_name(a.space),
                                a.access >= 0 && a.access < 3 ? kAccess[a.access] : "touches", va, a.event + 1);
         }
-    } else if (st.entry_selected && st.space != 0xFFFF) {
+    } else if (st.entry_selected && st.space != mm::kNoSpace) {
         space = st.space;
         va = (st.pde_index << 22) | (st.pte_index << 12);
         what = fmt::format("{}: page {:08X}", app.machine().space_name(space), va);
     }
-    if (space == 0xFFFF || space >= m.spaces().size() || !m.space(space).alive()) {
+    if (space == mm::kNoSpace || space >= m.spaces().size() || !m.space(space).alive()) {
         ImGui::SameLine();
         ImGui::TextDisabled(st.walk_selected ? "No page selected." : "No access yet at this point of the lesson.");
-        app.end_panel();
         return;
     }
     ImGui::SameLine();
@@ -157,24 +152,24 @@ void draw_walk_panel(App& app) {
     const bool pde_ok = info.table_present;
     boxes.push_back({fmt::format("PDE {:03X}", x86::pde_index(va)),
                      {fmt::format("[{:08X}] = {:08X}", info.pde_address, info.pde),
-                      pde_ok ? fmt::format("table: frame 0x{:X}", info.pde >> 12) : std::string("P = 0: no page table")},
+                      pde_ok ? fmt::format("table: frame 0x{:X}", x86::Pte(info.pde).frame()) : std::string("P = 0: no page table")},
                      pde_ok ? pal.frame[int(FrameClass::PageTable)] : pal.fail});
     std::string result;
     if (pde_ok) {
-        const bool valid = info.pte & 1;
+        const bool valid = x86::Pte(info.pte).present();
         const mm::Vad* walk_vad = m.vad_at(space, va);
-        const PageClass pc = classify_pte(info.pte, walk_vad, m, va >> 12);
+        const PageClass pc = classify_pte(info.pte, walk_vad, m, x86::vpn(va));
         const bool view_zero = info.pte == 0 && walk_vad && walk_vad->type == mm::VadType::Mapped;
         boxes.push_back({fmt::format("PTE {:03X}", x86::pte_index(va)),
                          {fmt::format("[{:08X}] = {:08X}", info.pte_address, info.pte),
-                          valid ? fmt::format("frame 0x{:X} {}", info.pte >> 12, sim::windbg_flags(info.pte))
-                                : view_zero ? fmt::format("P = 0: zero in a view: ask the VAD {} prototype PTE of section page {}", icons().arrow,
-                                                          walk_vad->offset_page + ((va >> 12) - walk_vad->start_vpn))
+                          valid ? fmt::format("frame 0x{:X} {}", x86::Pte(info.pte).frame(), sim::windbg_flags(info.pte))
+                                : view_zero ? fmt::format("P = 0: zero in a view: ask the VAD {} prototype PTE of section page {}", app.icons().arrow,
+                                                          walk_vad->offset_page + (x86::vpn(va) - walk_vad->start_vpn))
                                             : "P = 0: " + entry_summary(app.session(), info.pte, false)},
                          valid ? pal.page[int(pc)] : pal.fail});
         if (valid) {
             const uint32_t pa = (info.pte & x86::Pte::kFrameMask) | x86::page_offset(va);
-            const uint32_t frame = info.pte >> 12;
+            const uint32_t frame = x86::Pte(info.pte).frame();
             const ImU32 fc = frame < m.pfn().size() ? pal.frame[int(classify_frame(m.pfn()[frame]))] : pal.fail;
             boxes.push_back({fmt::format("Frame 0x{:X}", frame), {fmt::format("+ offset {:03X}", x86::page_offset(va)),
                                                                   fmt::format("= pa {:08X}", pa)}, fc});
@@ -190,7 +185,7 @@ void draw_walk_panel(App& app) {
     }
     app.probe().value("walk.result", result);
     ImGui::PushFont(app.fonts().mono);
-    chain(boxes, pal.text_dim, icons().arrow);
+    chain(boxes, pal.text_dim, app.icons().arrow);
     ImGui::PopFont();
     if (result != "translated") {
         ImGui::PushStyleColor(ImGuiCol_Text, pal.fail);
@@ -205,7 +200,6 @@ void draw_walk_panel(App& app) {
         ImGui::TextUnformatted(out.str().c_str());
         ImGui::PopFont();
     }
-    app.end_panel();
 }
 
 }  // namespace pagelab::ui

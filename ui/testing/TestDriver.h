@@ -36,6 +36,9 @@ public:
     void key(int glfw_key, bool shift = false);
     void type(const std::string& text);  // characters into the focused text field, as typed
     void wheel(const std::string& rect_name, ImVec2 fraction, float amount);
+    // Press at one point of a recorded rectangle, move to another over a few frames, release.
+    void drag(const std::string& rect_name, ImVec2 from, ImVec2 to);
+    void double_click_at(const std::string& what, Where where);
     void wait(int frames);
     void mouse_away();  // so that no hover highlight covers what a check reads
     void act(const std::string& what, std::function<void(App&)> fn);
@@ -83,6 +86,7 @@ struct UiTest {
     int width = 1280, height = 800;
     std::function<void(TestDriver&)> script;
     bool quiz = false;  // stop at questions (off, so that stepping tests step whatever the lesson asks)
+    bool classroom = false;  // start in classroom mode
 };
 const std::vector<UiTest>& ui_tests();
 const UiTest* find_ui_test(const std::string& name);

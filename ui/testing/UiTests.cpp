@@ -3,77 +3,23 @@
 #include "testing/TestDriver.h"
 
 #include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
 #include <sstream>
+
+#include <unistd.h>
 
 #include <GLFW/glfw3.h>
 #include <fmt/format.h>
 
 #include "App.h"
 #include "sim/Course.h"
+#include "testing/TestHelpers.h"
 
 namespace pagelab::ui {
 
 namespace {
-
-using Check = TestDriver::Check;
-
-std::string probe(App& app, const std::string& name) {
-    const std::string* v = app.probe().find_value(name);
-    return v ? *v : std::string("<not drawn>");
-}
-
-template <typename A, typename B>
-std::string expect_eq(const A& actual, const B& expected, const std::string& what = "") {
-    if (actual == expected) return {};
-    std::ostringstream o;
-    o << (what.empty() ? "" : what + ": ") << "expected " << expected << ", got " << actual;
-    return o.str();
-}
-
-std::string expect_contains(const std::string& text, const std::string& part, const std::string& what) {
-    if (text.find(part) != std::string::npos) return {};
-    return fmt::format("{}: expected to contain '{}', got '{}'", what, part, text);
-}
-
-// The centre of entry i of a 32 x 32 grid recorded as `grid` (fraction inside the cell).
-TestDriver::Where grid_cell(const std::string& grid, uint32_t i, float fx = 0.5f, float fy = 0.5f) {
-    return [grid, i, fx, fy](App& app) -> std::optional<ImVec2> {
-        const ImRect* r = app.probe().find_rect(grid);
-        if (!r) return std::nullopt;
-        const float cell = r->GetWidth() / 32.0f;
-        return ImVec2(r->Min.x + (float(i % 32) + fx) * cell, r->Min.y + (float(i / 32) + fy) * cell);
-    };
-}
-
-// The centre of frame f in the physical-memory map, from the geometry the panel recorded.
-TestDriver::Where frame_cell(std::function<uint32_t(App&)> frame) {
-    return [frame](App& app) -> std::optional<ImVec2> {
-        const std::string shape = probe(app, "frames.shape"), origin = probe(app, "frames.origin"), pitch = probe(app, "frames.pitch");
-        int cols = 0, rows = 0;
-        float ox = 0, oy = 0, p = 0;
-        if (std::sscanf(shape.c_str(), "%dx%d", &cols, &rows) != 2 || std::sscanf(origin.c_str(), "%f,%f", &ox, &oy) != 2 ||
-            std::sscanf(pitch.c_str(), "%f", &p) != 1 || cols <= 0)
-            return std::nullopt;
-        const uint32_t f = frame(app);
-        return ImVec2(ox + (float(f % uint32_t(cols)) + 0.5f) * p, oy + (float(f / uint32_t(cols)) + 0.5f) * p);
-    };
-}
-
-uint32_t buf_frame(App& app, uint32_t va) {
-    const os::Process* a = app.machine().find_process("A");
-    if (!a) return 0;
-    return sim::resident_frame(app.machine(), a->space, va).value_or(0);
-}
-
-std::string colour_is(App& app, ImVec2 p, ImU32 expected, const std::string& what) {
-    const ImU32 got = app.pixel_at(p);
-    auto ch = [](ImU32 c, int s) { return int((c >> s) & 0xFF); };
-    for (int s : {0, 8, 16})
-        if (std::abs(ch(got, s) - ch(expected, s)) > 3)
-            return fmt::format("{}: pixel at ({:.0f},{:.0f}) is #{:02X}{:02X}{:02X}, expected #{:02X}{:02X}{:02X}", what, p.x, p.y,
-                               ch(got, 0), ch(got, 8), ch(got, 16), ch(expected, 0), ch(expected, 8), ch(expected, 16));
-    return {};
-}
 
 // --- the tests -----------------------------------------------------------------------------------
 
@@ -719,6 +665,95 @@ void course_picker(TestDriver& t) {
     t.key(GLFW_KEY_ESCAPE);
 }
 
+
+// Live reload: a copy of lesson 01 is edited on disk while the window stands in step 4.
+void live_reload(TestDriver& t) {
+    namespace fs = std::filesystem;
+    auto file = std::make_shared<std::string>();
+    auto edit = [file](const std::string& from, const std::string& to) {
+        std::ifstream in(*file, std::ios::binary);
+        std::stringstream ss;
+        ss << in.rdbuf();
+        std::string text = ss.str();
+        const size_t at = text.find(from);
+        if (at == std::string::npos) return false;
+        text.replace(at, from.size(), to);
+        std::ofstream(*file, std::ios::binary | std::ios::trunc) << text;
+        return true;
+    };
+    auto line_of = [file](const std::string& what) {
+        std::ifstream in(*file);
+        std::string line;
+        for (int n = 1; std::getline(in, line); ++n)
+            if (line.find(what) != std::string::npos) return n;
+        return 0;
+    };
+    const int settle = 45;  // two polls a quarter second apart, at 60 frames a second, and some
+    t.act("copy lesson 01 to a temporary folder and open the copy", [file](App& app) {
+        const fs::path dir = fs::temp_directory_path() / fmt::format("pagelab-ui-live-reload-{}", ::getpid());
+        fs::create_directories(dir);
+        *file = (dir / "lesson.yaml").string();
+        fs::copy_file(fs::path(PAGELAB_SOURCE_DIR) / "scenarios/01-demand-zero.yaml", *file, fs::copy_options::overwrite_existing);
+        app.load(*file);
+    });
+    for (int i = 0; i < 3; ++i) t.key(GLFW_KEY_RIGHT);
+    t.key(GLFW_KEY_RIGHT, true);
+    t.check("the copy is open, one event into step 4", [file](App& app) {
+        if (auto e = expect_eq(app.scenario_path(), *file, "path"); !e.empty()) return e;
+        return expect_eq(app.session().cursor(), app.session().first_event_of_step(3) + 1, "cursor");
+    });
+    t.act("change the title on disk", [edit](App&) { edit("  en: Demand-zero pages and the first touch", "  en: Demand-zero pages, live"); });
+    t.wait(settle);
+    t.check("the window reloads it and keeps the step and the event", [](App& app) {
+        if (auto e = expect_eq(app.session().scenario().title, std::string("Demand-zero pages, live"), "title"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "reload.count"), std::string("1"), "reloads"); !e.empty()) return e;
+        if (auto e = expect_eq(app.session().cursor(), app.session().first_event_of_step(3) + 1, "cursor"); !e.empty()) return e;
+        if (auto e = expect_contains(app.state().status, "run as before; still at step 4, event 1", "status"); !e.empty()) return e;
+        return expect_eq(probe(app, "reload.error"), std::string("<not drawn>"), "error banner");
+    });
+    t.act("misspell a key on disk", [edit](App&) { edit("    address: buf+4\n", "    adress: buf+4\n"); });
+    t.wait(settle);
+    t.check("the error is shown in place with FILE:LINE:COL and the line; the last good lesson stays", [file, line_of](App& app) {
+        const int line = line_of("adress: buf+4");
+        const std::string where = fmt::format("{}:{}:5", *file, line);
+        if (auto e = expect_contains(probe(app, "reload.error"), where + ": error: unknown key 'adress' in a read step", "error");
+            !e.empty())
+            return e;
+        if (auto e = expect_eq(probe(app, "reload.error.where"), where, "where"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "reload.error.line"), std::string("    adress: buf+4"), "offending line"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "reload.error.caret"), std::string("    ^"), "caret"); !e.empty()) return e;
+        if (!app.probe().find_rect("reload.banner")) return std::string("no banner drawn");
+        if (auto e = expect_eq(app.session().scenario().title, std::string("Demand-zero pages, live"), "title kept"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "reload.count"), std::string("1"), "reloads"); !e.empty()) return e;
+        return expect_eq(app.session().cursor(), app.session().first_event_of_step(3) + 1, "cursor kept");
+    });
+    t.key(GLFW_KEY_HOME);
+    for (int i = 0; i < 3; ++i) t.key(GLFW_KEY_RIGHT);
+    t.key(GLFW_KEY_RIGHT, true);
+    t.check("the last good lesson still steps", [](App& app) {
+        return expect_eq(app.session().cursor(), app.session().first_event_of_step(3) + 1, "cursor");
+    });
+    auto steps = std::make_shared<size_t>(0);
+    t.act("fix it, and add a step before the others", [edit, steps](App& app) {
+        *steps = app.session().step_count();
+        edit("    adress: buf+4\n", "    address: buf+4\n");
+        edit("steps:\n", "steps:\n  - say: A pause added before everything.\n");
+    });
+    t.wait(settle);
+    t.check("the error goes, and the window follows its step to its new number", [steps](App& app) {
+        if (auto e = expect_eq(probe(app, "reload.error"), std::string("<not drawn>"), "error banner"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "reload.count"), std::string("2"), "reloads"); !e.empty()) return e;
+        if (auto e = expect_eq(app.session().step_count(), *steps + 1, "steps"); !e.empty()) return e;
+        if (auto e = expect_eq(app.session().cursor(), app.session().first_event_of_step(4) + 1, "cursor"); !e.empty()) return e;
+        if (auto e = expect_contains(probe(app, "controls.where"), "in step 5", "position text"); !e.empty()) return e;
+        return expect_contains(app.state().status, "added or removed before step 4, now step 5", "status");
+    });
+    t.act("remove the temporary folder", [file](App&) {
+        std::error_code ec;
+        fs::remove_all(fs::path(*file).parent_path(), ec);
+    });
+}
+
 }  // namespace
 
 const std::vector<UiTest>& ui_tests() {
@@ -753,9 +788,33 @@ const std::vector<UiTest>& ui_tests() {
          "tests/scenarios/quiz/two-questions.yaml", 1280, 800, quiz_off, true},
         {"narrated-group", "each step of a narrated group shows the group's steps and sentence above its own narration",
          "scenarios/09-replacement-fifo.yaml", 1280, 800, narrated_group},
+        {"story-15", "lesson 15 event by event: the PTE each event wrote (CreateProcess's image PTEs too) or the page it touched is selected and drawn",
+         "scenarios/15-create-process-appinst.yaml", 1280, 800, story_15},
+        {"story-15-classroom", "the same in classroom mode at 1920x1080 (zoomed grids)", "scenarios/15-create-process-appinst.yaml", 1920, 1080,
+         story_15, false, true},
+        {"strip-nt", "the address-space strip at All 4 GB: NT's arenas named, 0/2/3/4 GB marked, every region visible, arenas "
+                     ">= 3:1 apart in both palettes; zoom by double-click, dragged range and wheel, Esc back",
+         "scenarios/15-create-process-appinst.yaml", 1280, 800, strip_nt},
+        {"strip-nt-classroom", "the same at 1920x1080 in classroom mode", "scenarios/15-create-process-appinst.yaml", 1920, 1080,
+         strip_nt, false, true},
+        {"strip-95", "the strip under Windows 95: the compatibility, private, shared and system arenas", "scenarios/26-second-instance-win95.yaml",
+         1280, 800, strip_95},
+        {"strip-95-classroom", "the same at 1920x1080 in classroom mode", "scenarios/26-second-instance-win95.yaml", 1920, 1080, strip_95,
+         false, true},
+        {"regions-15", "the region table shows its rows (not two), no cell wider than its column, the row of each step's page "
+                       "highlighted and in view; the splitter sizes it", "scenarios/15-create-process-appinst.yaml", 1280, 800, regions_15},
+        {"regions-26-classroom", "the same for lesson 26 (Windows 95) at 1920x1080 in classroom mode", "scenarios/26-second-instance-win95.yaml",
+         1920, 1080, regions_26, false, true},
+        {"story-lessons-nt", "the CreateProcess lessons (16-25) and 13, 28, 34 step by step: the page tables are on a table, the step's "
+                             "last access selected", "scenarios/15-create-process-appinst.yaml", 1280, 800, story_lessons_nt},
+        {"story-lessons-95-classroom", "the Windows 95 lessons the same way, at 1920x1080 in classroom mode",
+         "scenarios/26-second-instance-win95.yaml", 1920, 1080, story_lessons_95, false, true},
         {"course-picker", "the lesson picker lists the course's chapters and lessons in order with goals and prerequisites, "
                           "then other scenarios; a click opens a lesson; a broken index falls back to file names",
          "scenarios/01-demand-zero.yaml", 1280, 800, course_picker},
+        {"live-reload", "a lesson edited on disk reloads in place: the position is kept (or follows its step), an error is "
+                        "shown with FILE:LINE:COL and the offending line over the last good lesson, and goes when the file is fixed",
+         "scenarios/01-demand-zero.yaml", 1280, 800, live_reload},
     };
     return tests;
 }

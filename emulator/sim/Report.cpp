@@ -5,10 +5,14 @@
 
 #include <fmt/format.h>
 
+#include "i18n/I18n.h"
 #include "mm/SoftwarePte.h"
 
 namespace pagelab::sim {
 
+using namespace fmt::literals;
+using i18n::tr;
+using i18n::trf;
 using mm::SoftwarePte;
 using x86::Pte;
 
@@ -33,13 +37,13 @@ std::string pte_summary(const mm::MemoryManager& m, uint32_t pte) {
     (void)m;
     const auto prot = [&](uint32_t raw) { return mm::protection_name(mm::to_win32_protection(SoftwarePte::protection(raw))); };
     switch (SoftwarePte::kind(pte)) {
-        case mm::PteKind::Valid: return fmt::format("valid, frame 0x{:X}, {}", pte >> 12, windbg_flags(pte));
-        case mm::PteKind::Zero: return "zero: ask the VAD";
-        case mm::PteKind::DemandZero: return fmt::format("demand-zero, {}", prot(pte));
-        case mm::PteKind::Pagefile: return fmt::format("pagefile slot {}, {}", SoftwarePte::slot(pte), prot(pte));
-        case mm::PteKind::Transition: return fmt::format("transition, frame 0x{:X}, {}", SoftwarePte::frame(pte), prot(pte));
-        case mm::PteKind::Prototype: return fmt::format("prototype #{}", SoftwarePte::prototype_index(pte));
-        case mm::PteKind::Decommitted: return "decommitted";
+        case mm::PteKind::Valid: return trf("valid, frame 0x{frame:X}, {flags}", "frame"_a = pte >> 12, "flags"_a = windbg_flags(pte));
+        case mm::PteKind::Zero: return tr("zero: ask the VAD");
+        case mm::PteKind::DemandZero: return trf("demand-zero, {protection}", "protection"_a = prot(pte));
+        case mm::PteKind::Pagefile: return trf("pagefile slot {slot}, {protection}", "slot"_a = SoftwarePte::slot(pte), "protection"_a = prot(pte));
+        case mm::PteKind::Transition: return trf("transition, frame 0x{frame:X}, {protection}", "frame"_a = SoftwarePte::frame(pte), "protection"_a = prot(pte));
+        case mm::PteKind::Prototype: return trf("prototype #{index}", "index"_a = SoftwarePte::prototype_index(pte));
+        case mm::PteKind::Decommitted: return tr("decommitted");
     }
     return "?";
 }
@@ -120,7 +124,7 @@ void write_objects_text(const os::Machine& m, std::ostream& out, const StateOpti
     for (const os::Process& p : m.processes())
         if (p.space != mm::kNoSpace && !mmgr.handles(p.space).empty()) any_handles = true;
     if (!any_handles && mmgr.mappings().empty() && mmgr.data_sections().empty()) return;
-    out << "\nHandles:\n";
+    out << "\n" << tr("Handles:") << "\n";
     for (const os::Process& p : m.processes()) {
         if (options.process && p.name != *options.process) continue;
         if (p.space == mm::kNoSpace) continue;
@@ -128,14 +132,14 @@ void write_objects_text(const os::Machine& m, std::ostream& out, const StateOpti
             out << fmt::format("  {:<8} 0x{:<4X} {}\n", p.name, h, handle_text(m, e));
     }
     if (options.process) return;
-    out << "File mapping objects:\n";
+    out << tr("File mapping objects:") << "\n";
     for (const mm::MappingObject& o : mmgr.mappings()) {
         if (!o.alive()) continue;
         out << fmt::format("  #{:<3} {:<16} {:<18} size 0x{:<8X} data section {}  handles {}  views {}\n", o.id,
                            o.name.empty() ? "(unnamed)" : "\"" + o.name + "\"", mm::protection_name(o.protect), o.size, o.section,
                            o.handles, o.views);
     }
-    out << "Data sections (control areas):\n";
+    out << tr("Data sections (control areas):") << "\n";
     for (const mm::DataSection& sec : mmgr.data_sections()) {
         if (!sec.alive) continue;
         const auto& protos = mmgr.data_prototypes(sec.id);
@@ -161,23 +165,23 @@ void write_objects_text(const os::Machine& m, std::ostream& out, const StateOpti
 
 void write_state_text(const os::Machine& m, std::ostream& out, const StateOptions& options) {
     const auto& mmgr = m.mm();
-    out << fmt::format("Machine: {} personality, {} frames ({} free), pagefile {} of {} slots used, CR3 {:08X}\n",
-                       mm::personality_name(mmgr.config().personality), mmgr.pfn().size(), mmgr.frames_free(),
-                       mmgr.pagefile().used(), mmgr.pagefile().capacity(), mmgr.cr3());
-    out << fmt::format("Commit charge: {} of {} pages\n", mmgr.counter(mm::Counter::CommitCharge), mmgr.commit_limit());
+    out << trf("Machine: {personality} personality, {frames} frames ({free} free), pagefile {used} of {slots} slots used, CR3 {cr3:08X}",
+               "personality"_a = mm::personality_name(mmgr.config().personality), "frames"_a = mmgr.pfn().size(), "free"_a = mmgr.frames_free(),
+               "used"_a = mmgr.pagefile().used(), "slots"_a = mmgr.pagefile().capacity(), "cr3"_a = mmgr.cr3()) << "\n";
+    out << trf("Commit charge: {charge} of {limit} pages", "charge"_a = mmgr.counter(mm::Counter::CommitCharge), "limit"_a = mmgr.commit_limit()) << "\n";
     for (const os::Process& p : m.processes()) {
         if (options.process && p.name != *options.process) continue;
         if (p.space == mm::kNoSpace) {
-            out << fmt::format("\nProcess {} ({}): no address space\n", p.name, os::process_state_name(p.state));
+            out << "\n" << trf("Process {name} ({state}): no address space", "name"_a = p.name, "state"_a = os::process_state_name(p.state)) << "\n";
             continue;
         }
         const auto& sp = mmgr.space(p.space);
-        out << fmt::format("\nProcess {} ({}), address space {}", p.name, os::process_state_name(p.state), p.space);
         if (!sp.alive()) {
-            out << ": gone\n";
+            out << "\n" << trf("Process {name} ({state}), address space {space}: gone", "name"_a = p.name, "state"_a = os::process_state_name(p.state), "space"_a = p.space) << "\n";
             continue;
         }
-        out << fmt::format(", page directory frame 0x{:X} (CR3 {:08X})\n", sp.page_directory(), sp.cr3());
+        out << "\n" << trf("Process {name} ({state}), address space {space}, page directory frame 0x{frame:X} (CR3 {cr3:08X})", "name"_a = p.name,
+                           "state"_a = os::process_state_name(p.state), "space"_a = p.space, "frame"_a = sp.page_directory(), "cr3"_a = sp.cr3()) << "\n";
         out << fmt::format("  {:<10} {:<8} {:>10} {:<8} {:<20} {}\n", "Address", "Type", "Size", "State", "Protection", "Details");
         uint64_t va = 0;
         while (va < regions_end(mmgr, sp)) {
@@ -187,14 +191,14 @@ void write_state_text(const os::Machine& m, std::ostream& out, const StateOption
             if (q.state != mm::mem::kFree)
                 details = fmt::format("allocation {:08X}, {}", q.allocation_base, mm::protection_name(q.allocation_protect));
             if (mmgr.in_compat_arena(p.space, q.base_address))
-                details += " (MS-DOS/Win16 compatibility arena: the system's, the same in every process)";
+                details += std::string(" ") + tr("(MS-DOS/Win16 compatibility arena: the system's, the same in every process)");
             // Protection is VirtualQuery's Protect, for every state (nt reserved: 0; win95
             // reserved and free memory: NOACCESS).
             out << fmt::format("  {:08X}   {:<8} {:>10} {:<8} {:<20} {}\n", q.base_address, type_name(q.type),
                                size_text(q.region_size), state_name(q.state), mm::protection_name(q.protect), details);
             va = uint64_t(q.base_address) + q.region_size;
         }
-        out << "  Page tables (WinDbg !pte style):\n";
+        out << "  " << tr("Page tables (WinDbg !pte style):") << "\n";
         const bool nt = sp.personality() == mm::Personality::Nt;
         for (uint32_t idx = 0; idx < listed_pdes(sp); ++idx) {
             const uint32_t pde = mmgr.ram().read_u32(sp.cr3() + idx * 4);
@@ -204,8 +208,8 @@ void write_state_text(const os::Machine& m, std::ostream& out, const StateOption
                                nt ? nt_pde_va(idx << 22) : sp.cr3() + idx * 4, pde, table, windbg_flags(pde),
                                mmgr.shared_table(idx) == table ? "shared " : "", idx << 22, (idx << 22) + 0x3FFFFF);
             if (!mmgr.frame_exists(table)) {  // (a debugger's PDE)
-                out << fmt::format("      (frame 0x{:X} is beyond the {} frames of RAM: no page table there)\n", table,
-                                   mmgr.config().frames);
+                out << "      " << trf("(frame 0x{frame:X} is beyond the {frames} frames of RAM: no page table there)", "frame"_a = table,
+                                          "frames"_a = mmgr.config().frames) << "\n";
                 continue;
             }
             for (uint32_t i = 0; i < 1024; ++i) {
@@ -215,12 +219,12 @@ void write_state_text(const os::Machine& m, std::ostream& out, const StateOption
                 out << fmt::format("      VA {:08X}  PTE at {:08X} contains {:08X}  ", va_i,
                                    nt ? nt_pte_va(va_i) : (table << 12) + i * 4, pte);
                 if (pte & 1) out << fmt::format("pfn {:<5X} {}\n", pte >> 12, windbg_flags(pte));
-                else out << "not valid: " << pte_summary(mmgr, pte) << "\n";
+                else out << trf("not valid: {summary}", "summary"_a = pte_summary(mmgr, pte)) << "\n";
             }
         }
     }
     if (!options.process) {
-        out << "\nPhysical memory (RAMMap style):\n";
+        out << "\n" << tr("Physical memory (RAMMap style):") << "\n";
         out << fmt::format("  {:<6} {:<9} {:<16} {:<10} {:<10} {:>5}  {}\n", "Frame", "List", "Use", "Process", "VA", "Share", "PTE");
         for (uint32_t f = 0; f < mmgr.pfn().size(); ++f) {
             const mm::PfnEntry& e = mmgr.pfn()[f];
@@ -247,7 +251,7 @@ void write_state_text(const os::Machine& m, std::ostream& out, const StateOption
                            mmgr.pfn().list(mm::FrameList::Free).count, mmgr.pfn().list(mm::FrameList::Zeroed).count,
                            mmgr.pfn().list(mm::FrameList::Standby).count, mmgr.pfn().list(mm::FrameList::Modified).count,
                            mmgr.pfn().list(mm::FrameList::Active).count);
-        out << "\nPagefile:\n";
+        out << "\n" << tr("Pagefile:") << "\n";
         const Mapper slots = map_slots(m);
         for (uint32_t s = 1; s <= mmgr.pagefile().capacity(); ++s) {
             if (!mmgr.pagefile().in_use(s)) continue;
@@ -258,7 +262,7 @@ void write_state_text(const os::Machine& m, std::ostream& out, const StateOption
         }
     }
     write_objects_text(m, out, options);
-    out << "\nCounters:\n";
+    out << "\n" << tr("Counters:") << "\n";
     for (size_t i = 0; i < mm::kCounterCount; ++i)
         out << fmt::format("  {:<20} {}\n", mm::counter_name(mm::Counter(i)), mmgr.counters()[i]);
 }
@@ -363,6 +367,10 @@ std::string bits_line(uint32_t e, bool is_pde) {
                        int(p.dirty()), is_pde ? "PS" : "PAT", int(p.large_page()), int(p.global()), (p.avl() >> 2) & 1,
                        (p.avl() >> 1) & 1, p.avl() & 1, p.frame());
 }
+// mm::arena_name's names, for the catalogue (the walk translates what it returns).
+[[maybe_unused]] const char* const kArenaNames[] = {
+    N_("no-access (NULL) region"), N_("user space"), N_("no-access guard below 2 GB"), N_("kernel space"), N_("NULL trap"),
+    N_("MS-DOS/16-bit compatibility arena"), N_("private arena"), N_("shared arena"), N_("system arena")};
 std::string binary(uint32_t v, int bits) {
     std::string s;
     for (int i = bits - 1; i >= 0; --i) s += ((v >> i) & 1) ? '1' : '0';
@@ -373,67 +381,67 @@ std::string binary(uint32_t v, int bits) {
 void write_walk_text(const os::Machine& m, uint16_t space, uint32_t va, std::ostream& out) {
     const auto& mmgr = m.mm();
     const auto& sp = mmgr.space(space);
-    out << fmt::format("Translating {:08X} in {}'s address space ({} arena)\n", va, m.space_name(space),
-                       mm::arena_name(sp.personality(), va));
+    out << trf("Translating {va:08X} in {process}'s address space ({arena} arena)", "va"_a = va, "process"_a = m.space_name(space),
+               "arena"_a = tr(mm::arena_name(sp.personality(), va))) << "\n";
     if (!sp.alive()) {
-        out << "  the process has no address space any more\n";
+        out << "  " << tr("the process has no address space any more") << "\n";
         return;
     }
-    out << fmt::format("  CR3 = {:08X}: the page directory is frame 0x{:X}\n", sp.cr3(), sp.page_directory());
-    out << fmt::format("  {:08X} = directory index 0x{:03X} | table index 0x{:03X} | byte offset 0x{:03X}\n", va,
-                       x86::pde_index(va), x86::pte_index(va), x86::page_offset(va));
-    out << fmt::format("             bits 31-22 {}   bits 21-12 {}   bits 11-0 {}\n", binary(x86::pde_index(va), 10),
-                       binary(x86::pte_index(va), 10), binary(x86::page_offset(va), 12));
+    out << "  " << trf("CR3 = {cr3:08X}: the page directory is frame 0x{frame:X}", "cr3"_a = sp.cr3(), "frame"_a = sp.page_directory()) << "\n";
+    out << "  " << trf("{va:08X} = directory index 0x{pde:03X} | table index 0x{pte:03X} | byte offset 0x{offset:03X}", "va"_a = va,
+                       "pde"_a = x86::pde_index(va), "pte"_a = x86::pte_index(va), "offset"_a = x86::page_offset(va)) << "\n";
+    out << "             " << trf("bits 31-22 {pde}   bits 21-12 {pte}   bits 11-0 {offset}", "pde"_a = binary(x86::pde_index(va), 10),
+                                     "pte"_a = binary(x86::pte_index(va), 10), "offset"_a = binary(x86::page_offset(va), 12)) << "\n";
     const auto info = mmgr.pte_info(space, va);
     out << fmt::format("  PDE = [CR3 + 0x{:03X} * 4] = [{:08X}] = {:08X}\n", x86::pde_index(va), info.pde_address, info.pde);
     out << "        " << bits_line(info.pde, true) << "\n";
     if (!info.table_present && (info.pde & 1)) {
-        out << fmt::format("  The PDE names frame 0x{:X}, beyond the {} frames of RAM: an access stops there with an error "
-                           "(a debugger wrote this entry; a real machine would take a machine check).\n",
-                           info.pde >> 12, mmgr.config().frames);
+        out << "  " << trf("The PDE names frame 0x{frame:X}, beyond the {frames} frames of RAM: an access stops there with an error "
+                           "(a debugger wrote this entry; a real machine would take a machine check).",
+                           "frame"_a = info.pde >> 12, "frames"_a = mmgr.config().frames) << "\n";
         return;
     }
     if (!info.table_present) {
-        out << "  The PDE is not present: no page table covers this address, so an access faults (error code P=0).\n";
+        out << "  " << tr("The PDE is not present: no page table covers this address, so an access faults (error code P=0).") << "\n";
         if (const mm::Vad* vad = mmgr.vad_at(space, va); vad && vad->type == mm::VadType::Mapped) {
             const uint32_t index = mm::MemoryManager::view_proto(*vad, va >> 12);
             const bool committed = mmgr.page_state(space, va).state == mm::mem::kCommit;
-            out << fmt::format("  The VAD {:08X}-{:08X} is a view of mapping object #{}: the page is section {}'s page {}, whose "
-                               "prototype PTE is {:08X}; {}.\n",
-                               vad->base(), vad->base() + vad->size() - 1, vad->mapping, vad->section,
-                               mm::MemoryManager::data_proto_page(index), mmgr.prototype(index),
-                               committed ? "the first touch builds the PTE from it" : "it is reserved, so a touch is an access violation");
+            out << "  " << trf("The VAD {base:08X}-{end:08X} is a view of mapping object #{mapping}: the page is section {section}'s page {page}, whose "
+                               "prototype PTE is {proto:08X}; {then}.",
+                               "base"_a = vad->base(), "end"_a = vad->base() + vad->size() - 1, "mapping"_a = vad->mapping, "section"_a = vad->section,
+                               "page"_a = mm::MemoryManager::data_proto_page(index), "proto"_a = mmgr.prototype(index),
+                               "then"_a = committed ? tr("the first touch builds the PTE from it") : tr("it is reserved, so a touch is an access violation")) << "\n";
         } else if (vad) {
-            out << fmt::format("  The VAD {:08X}-{:08X} ({}) says the page is {}.\n", vad->base(), vad->base() + vad->size() - 1,
-                               mm::vad_type_name(vad->type), vad->mem_commit ? "committed (demand-zero)" : "reserved only");
+            out << "  " << trf("The VAD {base:08X}-{end:08X} ({type}) says the page is {state}.", "base"_a = vad->base(), "end"_a = vad->base() + vad->size() - 1,
+                               "type"_a = mm::vad_type_name(vad->type), "state"_a = vad->mem_commit ? tr("committed (demand-zero)") : tr("reserved only")) << "\n";
         }
         else
-            out << "  No VAD covers it either: an access is an access violation.\n";
+            out << "  " << tr("No VAD covers it either: an access is an access violation.") << "\n";
         return;
     }
-    out << fmt::format("  PTE = [page table {:08X} + 0x{:03X} * 4] = [{:08X}] = {:08X}\n", info.pde & Pte::kFrameMask,
-                       x86::pte_index(va), info.pte_address, info.pte);
+    out << "  " << trf("PTE = [page table {table:08X} + 0x{index:03X} * 4] = [{address:08X}] = {pte:08X}", "table"_a = info.pde & Pte::kFrameMask,
+                       "index"_a = x86::pte_index(va), "address"_a = info.pte_address, "pte"_a = info.pte) << "\n";
     out << "        " << bits_line(info.pte, false) << "\n";
     if (!(info.pte & 1)) {
-        out << "  The PTE is not present; Windows reads its other bits: " << pte_summary(mmgr, info.pte) << ".\n";
-        out << "  An access faults (error code P=0) and the memory manager resolves it from that.\n";
+        out << "  " << trf("The PTE is not present; Windows reads its other bits: {summary}.", "summary"_a = pte_summary(mmgr, info.pte)) << "\n";
+        out << "  " << tr("An access faults (error code P=0) and the memory manager resolves it from that.") << "\n";
         return;
     }
     const uint32_t pa = (info.pte & Pte::kFrameMask) | x86::page_offset(va);
-    out << fmt::format("  physical address = frame 0x{:X} * 4096 + 0x{:03X} = {:08X}\n", info.pte >> 12, x86::page_offset(va), pa);
+    out << "  " << trf("physical address = frame 0x{frame:X} * 4096 + 0x{offset:03X} = {pa:08X}", "frame"_a = info.pte >> 12, "offset"_a = x86::page_offset(va), "pa"_a = pa) << "\n";
     if (!mmgr.frame_exists(info.pte >> 12)) {
-        out << fmt::format("  frame 0x{:X} is beyond the {} frames of RAM: an access stops here with an error (a debugger "
-                           "wrote this entry; a real machine would take a machine check).\n",
-                           info.pte >> 12, mmgr.config().frames);
+        out << "  " << trf("frame 0x{frame:X} is beyond the {frames} frames of RAM: an access stops here with an error (a debugger "
+                           "wrote this entry; a real machine would take a machine check).",
+                           "frame"_a = info.pte >> 12, "frames"_a = mmgr.config().frames) << "\n";
         return;
     }
-    out << fmt::format("  byte there = 0x{:02X}\n", mmgr.ram().read(pa, 1));
+    out << "  " << trf("byte there = 0x{value:02X}", "value"_a = mmgr.ram().read(pa, 1)) << "\n";
     const bool user_ok = (info.pde & Pte::kUser) && (info.pte & Pte::kUser);
     const bool write_ok = (info.pde & Pte::kWrite) && (info.pte & Pte::kWrite);
-    out << fmt::format("  user mode may {}{}\n", user_ok ? "read" : "not touch it", user_ok ? (write_ok ? " and write" : " but not write") : "");
+    out << "  " << (!user_ok ? tr("user mode may not touch it") : write_ok ? tr("user mode may read and write") : tr("user mode may read but not write")) << "\n";
     if (user_ok && !write_ok && (info.pte & Pte::kSoftwareWrite))
-        out << "  (the page is writable: R/W is held at 0 while a pagefile slot holds the same bytes (bit 11, NT's\n"
-               "   Write); the first write faults, and that dirty-bit fault frees the slot and sets R/W and D)\n";
+        out << tr("  (the page is writable: R/W is held at 0 while a pagefile slot holds the same bytes (bit 11, NT's\n"
+                  "   Write); the first write faults, and that dirty-bit fault frees the slot and sets R/W and D)\n");
 }
 
 nlohmann::ordered_json walk_json(const os::Machine& m, uint16_t space, uint32_t va) {

@@ -55,7 +55,7 @@ std::string pfn_value(uint8_t field, uint64_t v) {
 
 std::string vad_text(const os::Machine& machine, uint64_t blob) {
     const mm::MemoryManager& m = machine.mm();
-    if (blob == core::kNoBlob) return "none";
+    if (blob == core::kNoBlob) return i18n::tr("none");
     const mm::Vad& v = m.vad_blob(blob);
     std::string users;
     if (!v.users.empty()) {
@@ -88,32 +88,32 @@ std::string hex_list(const std::vector<std::string>& v) {
 
 std::string describe_change(const os::Machine& m, const core::Change& c) {
     const mm::MemoryManager& mmgr = m.mm();
-    auto name = [&](uint32_t space) { return space == 0xFFFF ? std::string("system") : m.space_name(uint16_t(space)); };
+    auto name = [&](uint32_t space) { return space == 0xFFFF ? std::string(tr("system")) : m.space_name(uint16_t(space)); };
+    // A PTE's change: "PTE of 00010000 (A) @ pa 00003040: 00000000 -> 00004027  (valid, frame 0x4, ...)".
+    auto pte_change = [&](uint32_t va, const std::string& owner) {
+        return trf("PTE of {va:08X} ({owner}) @ pa {pa:08X}: {before:08X} -> {after:08X}  ({summary})", "va"_a = va, "owner"_a = owner,
+                   "pa"_a = c.target, "before"_a = c.before, "after"_a = c.after, "summary"_a = pte_summary(mmgr, uint32_t(c.after)));
+    };
     switch (c.store) {
         case core::Store::PhysBytes: {
             if (const auto where = c.field == 4 ? locate_entry(mmgr, c.target) : std::nullopt) {
                 switch (where->kind) {
                     case EntryLocation::Kind::Pde: {
                         const uint32_t pde = c.after;
-                        const std::string what = (pde & 1) ? fmt::format("present, page table in frame 0x{:X}, {}", pde >> 12, windbg_flags(pde))
-                                                           : std::string("not present");
-                        return fmt::format("PDE {:03X} of {} @ pa {:08X}: {:08X} -> {:08X}  ({})", where->va >> 22, name(where->space),
-                                           c.target, c.before, c.after, what);
+                        const std::string what = (pde & 1) ? trf("present, page table in frame 0x{frame:X}, {flags}", "frame"_a = pde >> 12, "flags"_a = windbg_flags(pde))
+                                                           : std::string(tr("not present"));
+                        return trf("PDE {index:03X} of {owner} @ pa {pa:08X}: {before:08X} -> {after:08X}  ({what})", "index"_a = where->va >> 22,
+                                   "owner"_a = name(where->space), "pa"_a = c.target, "before"_a = c.before, "after"_a = c.after, "what"_a = what);
                     }
                     case EntryLocation::Kind::SharedPte:
-                        return fmt::format("PTE of {:08X} ({}) @ pa {:08X}: {:08X} -> {:08X}  ({})", where->va,
-                                           where->va < 0x00400000u ? "compatibility arena" : "shared arena", c.target, c.before, c.after,
-                                           pte_summary(mmgr, uint32_t(c.after)));
-                    case EntryLocation::Kind::SystemPte:
-                        return fmt::format("PTE of {:08X} (system) @ pa {:08X}: {:08X} -> {:08X}  ({})", where->va, c.target, c.before,
-                                           c.after, pte_summary(mmgr, uint32_t(c.after)));
-                    case EntryLocation::Kind::Pte:
-                        return fmt::format("PTE of {:08X} ({}) @ pa {:08X}: {:08X} -> {:08X}  ({})", where->va, name(where->space), c.target,
-                                           c.before, c.after, pte_summary(mmgr, uint32_t(c.after)));
+                        return pte_change(where->va, where->va < 0x00400000u ? tr("compatibility arena") : tr("shared arena"));
+                    case EntryLocation::Kind::SystemPte: return pte_change(where->va, tr("system"));
+                    case EntryLocation::Kind::Pte: return pte_change(where->va, name(where->space));
                 }
             }
-            return fmt::format("memory @ pa {:08X} [{} byte{}]: {:0{}X} -> {:0{}X}", c.target, c.field, c.field == 1 ? "" : "s",
-                               c.before, c.field * 2, c.after, c.field * 2);
+            return trfn("memory @ pa {pa:08X} [{count} byte]: {before} -> {after}", "memory @ pa {pa:08X} [{count} bytes]: {before} -> {after}", c.field,
+                        "pa"_a = c.target, "count"_a = c.field, "before"_a = fmt::format("{:0{}X}", c.before, c.field * 2),
+                        "after"_a = fmt::format("{:0{}X}", c.after, c.field * 2));
         }
         case core::Store::FrameContent:
             return fmt::format("frame 0x{:X} content: {} -> {}", c.target, content_id(mmgr.recorded_page(uint32_t(c.before))),
@@ -136,7 +136,8 @@ std::string describe_change(const os::Machine& m, const core::Change& c) {
                                mm::frame_list_name(mm::FrameList(c.field)), from, c.after);
         }
         case core::Store::Slot:
-            return fmt::format("pagefile slot {}: {} -> {}", c.target, c.before ? "in use" : "free", c.after ? "in use" : "free");
+            return trf("pagefile slot {slot}: {before} -> {after}", "slot"_a = c.target, "before"_a = c.before ? tr("in use") : tr("free"),
+                       "after"_a = c.after ? tr("in use") : tr("free"));
         case core::Store::SlotContent:
             return fmt::format("pagefile slot {} content: {} -> {}", c.target, content_id(mmgr.recorded_page(uint32_t(c.before))),
                                content_id(mmgr.recorded_page(uint32_t(c.after))));
@@ -147,17 +148,17 @@ std::string describe_change(const os::Machine& m, const core::Change& c) {
             return fmt::format("TLB[{}]: {} -> {}", c.target, tlb_text(c.field, c.before), tlb_text(c.field, c.after));
         case core::Store::Cpu:
             if (c.field == 0) return fmt::format("CR3: {:08X} -> {:08X}", c.before, c.after);
-            if (c.field == 1) return fmt::format("running: {} -> {}", c.before == mm::kNoSpace ? "nobody" : name(uint32_t(c.before)),
-                                                 c.after == mm::kNoSpace ? "nobody" : name(uint32_t(c.after)));
+            if (c.field == 1) return trf("running: {before} -> {after}", "before"_a = c.before == mm::kNoSpace ? std::string(tr("nobody")) : name(uint32_t(c.before)),
+                                         "after"_a = c.after == mm::kNoSpace ? std::string(tr("nobody")) : name(uint32_t(c.after)));
             if (c.field == 3) {
-                auto t = [](uint64_t f) { return f == mm::kNoFrame ? std::string("none") : fmt::format("frame 0x{:X}", f); };
-                return fmt::format("shared page table for 0x{:08X}: {} -> {}", c.target << 22, t(c.before), t(c.after));
+                auto t = [](uint64_t f) { return f == mm::kNoFrame ? std::string(tr("none")) : trf("frame 0x{frame:X}", "frame"_a = f); };
+                return trf("shared page table for 0x{va:08X}: {before} -> {after}", "va"_a = c.target << 22, "before"_a = t(c.before), "after"_a = t(c.after));
             }
-            return fmt::format("clock hand: frame 0x{:X} -> 0x{:X}", c.before, c.after);
+            return trf("clock hand: frame 0x{before:X} -> 0x{after:X}", "before"_a = c.before, "after"_a = c.after);
         case core::Store::Vad:
             if (c.target == mm::kNoSpace)
-                return fmt::format("shared-arena VAD: {} -> {}", vad_text(m, c.before), vad_text(m, c.after));
-            return fmt::format("VAD of {}: {} -> {}", name(c.target), vad_text(m, c.before), vad_text(m, c.after));
+                return trf("shared-arena VAD: {before} -> {after}", "before"_a = vad_text(m, c.before), "after"_a = vad_text(m, c.after));
+            return trf("VAD of {owner}: {before} -> {after}", "owner"_a = name(c.target), "before"_a = vad_text(m, c.before), "after"_a = vad_text(m, c.after));
         case core::Store::Space:
             if (c.field == 0) return fmt::format("address space {}: page directory frame 0x{:X} -> 0x{:X}", c.target, c.before, c.after);
             return fmt::format("address space {}: {} -> {}", c.target, c.before ? "alive" : "deleted", c.after ? "alive" : "deleted");
@@ -167,20 +168,20 @@ std::string describe_change(const os::Machine& m, const core::Change& c) {
             return fmt::format("image section {} views: {} -> {}", c.target, c.before, c.after);
         case core::Store::Proto: {
             auto proto = [&](uint32_t w) {
-                if (w & 1) return fmt::format("valid, frame 0x{:X}", w >> 12);
+                if (w & 1) return trf("valid, frame 0x{frame:X}", "frame"_a = w >> 12);
                 if (mm::MemoryManager::is_data_proto(c.target)) {
-                    if (w == 0) return std::string("reserved");
+                    if (w == 0) return std::string(tr("reserved"));
                     const auto k = mm::SoftwarePte::kind(w);
-                    if (k == mm::PteKind::Pagefile) return fmt::format("pagefile slot {}", w >> 12);
-                    if (k == mm::PteKind::DemandZero) return std::string("demand-zero");
+                    if (k == mm::PteKind::Pagefile) return trf("pagefile slot {slot}", "slot"_a = w >> 12);
+                    if (k == mm::PteKind::DemandZero) return std::string(tr("demand-zero"));
                 }
-                if (mm::SoftwarePte::kind(w) == mm::PteKind::Pagefile) return fmt::format("pagefile slot {}", w >> 12);
-                return fmt::format("in file, page {}", w >> 12);
+                if (mm::SoftwarePte::kind(w) == mm::PteKind::Pagefile) return trf("pagefile slot {slot}", "slot"_a = w >> 12);
+                return trf("in file, page {page}", "page"_a = w >> 12);
             };
             if (mm::MemoryManager::is_data_proto(c.target))
-                return fmt::format("prototype PTE of data section {} page {}: {:08X} -> {:08X}  ({})", mm::MemoryManager::data_proto_section(c.target),
-                                   mm::MemoryManager::data_proto_page(c.target), c.before, c.after, proto(c.after));
-            return fmt::format("prototype PTE {}: {:08X} -> {:08X}  ({})", c.target, c.before, c.after, proto(c.after));
+                return trf("prototype PTE of data section {section} page {page}: {before:08X} -> {after:08X}  ({what})", "section"_a = mm::MemoryManager::data_proto_section(c.target),
+                           "page"_a = mm::MemoryManager::data_proto_page(c.target), "before"_a = c.before, "after"_a = c.after, "what"_a = proto(uint32_t(c.after)));
+            return trf("prototype PTE {index}: {before:08X} -> {after:08X}  ({what})", "index"_a = c.target, "before"_a = c.before, "after"_a = c.after, "what"_a = proto(uint32_t(c.after)));
         }
         case core::Store::Object: {
             switch (mm::ObjectField(c.field)) {

@@ -52,3 +52,7 @@ add_test(NAME "cli: course lists the chapters and lessons in order"
 add_test(NAME "cli: lint reports a silent step and exits 1"
          COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:pagelab>;lint;${PROJECT_SOURCE_DIR}/tests/scenarios/lint/silent-step.yaml" -DCODE=1
                  "-DCONTAINS=silent-step.yaml:8:5: warning: step 2 (virtual_alloc) is silent|1 warning" -P ${PAGELAB_EXPECT_OUTPUT})
+
+# The message catalogue: every marked message translated into zh and ru with the same placeholders.
+add_test(NAME "i18n: every message is translated into zh and ru, with the English placeholders"
+         COMMAND /usr/bin/python3 ${PROJECT_SOURCE_DIR}/tests/i18n/check_catalogue.py ${PROJECT_SOURCE_DIR})

@@ -10,6 +10,10 @@ if(NOT CLI11_FOUND)
   set_target_properties(CLI11::CLI11 PROPERTIES INTERFACE_INCLUDE_DIRECTORIES "${CLI11_INCLUDE_DIR}")
 endif()
 find_package(nlohmann_json REQUIRED)
+# GNU gettext's tools compile the message catalogues (po/*.po -> locale/LANG/LC_MESSAGES/pagelab.mo);
+# the runtime is glibc's libintl.
+find_program(PAGELAB_MSGFMT msgfmt REQUIRED)
+find_program(PAGELAB_XGETTEXT xgettext)
 
 if(PAGELAB_UI)
   # Debian's libimgui-dev (1.86) ships a pkg-config file; its GLFW/OpenGL3 backends are in libimgui.

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "cli/Language.h"
 #include "cli/ScenarioCommands.h"
 #include "sim/Course.h"
 #include "sim/Lint.h"
@@ -35,15 +36,16 @@ std::string default_course() {
 #endif
 }
 
-void print_course_text(const sim::Course& c) {
-    std::cout << fmt::format("{} ({} lessons in {} chapters)\n", c.title, c.lessons.size(), c.chapters.size());
-    if (!c.summary.empty()) std::cout << c.summary << (c.summary.back() == '\n' ? "" : "\n");
+void print_course_text(const sim::Course& c, const std::string& lang) {
+    auto tr = [&](const std::string& en, const sim::Translations& t) -> const std::string& { return sim::localized(en, t, lang); };
+    std::cout << fmt::format("{} ({} lessons in {} chapters)\n", tr(c.title, c.title_tr), c.lessons.size(), c.chapters.size());
+    if (!c.summary.empty()) std::cout << tr(c.summary, c.summary_tr) << "\n";
     for (size_t ch = 0; ch < c.chapters.size(); ++ch) {
         const auto& chapter = c.chapters[ch];
-        std::cout << fmt::format("\nChapter {}. {}\n  {}\n", ch + 1, chapter.title, chapter.goal);
+        std::cout << fmt::format("\nChapter {}. {}\n  {}\n", ch + 1, tr(chapter.title, chapter.title_tr), tr(chapter.goal, chapter.goal_tr));
         for (size_t li : chapter.lessons) {
             const auto& l = c.lessons[li];
-            std::cout << fmt::format("  {:>2}. {}\n      {}\n      goal: {}\n", l.number, l.title, l.path, l.goal);
+            std::cout << fmt::format("  {:>2}. {}\n      {}\n      goal: {}\n", l.number, tr(l.title, l.title_tr), l.path, tr(l.goal, l.goal_tr));
             if (!l.requires_.empty()) {
                 std::string after;
                 for (const auto& r : l.requires_) after += (after.empty() ? "" : ", ") + fmt::format("{}", c.find(r)->number);
@@ -102,7 +104,8 @@ void add_course_commands(CLI::App& app, int& exit_code) {
         auto format = std::make_shared<std::string>("text");
         cmd->add_option("index", *index, "The course index (default: scenarios/course.yaml)");
         cmd->add_option("--format", *format, "text or json")->check(CLI::IsMember({"text", "json"}));
-        cmd->callback([&exit_code, index, format] {
+        auto lang = add_language_option(cmd);
+        cmd->callback([&exit_code, index, format, lang] {
             const std::string path = index->empty() ? default_course() : *index;
             auto c = sim::load_course(path);
             if (c.error) {
@@ -111,7 +114,7 @@ void add_course_commands(CLI::App& app, int& exit_code) {
                 return;
             }
             if (*format == "json") std::cout << course_json(*c.course).dump(1) << "\n";
-            else print_course_text(*c.course);
+            else print_course_text(*c.course, *lang);
             exit_code = 0;
         });
     }
@@ -153,7 +156,8 @@ void add_course_commands(CLI::App& app, int& exit_code) {
         cmd->add_option("file", *file, "The lesson")->required();
         cmd->add_option("--answers", *answers, "The answers, comma-separated, in order (2,b,0x5): for scripts and tests");
         cmd->add_option("--detail", *detail, "story, events or changes (as for run)")->check(CLI::IsMember({"story", "events", "changes"}));
-        cmd->callback([&exit_code, file, answers, detail] {
+        auto lang = add_language_option(cmd);
+        cmd->callback([&exit_code, file, answers, detail, lang] {
             auto loaded = sim::Session::load(*file);
             if (auto* err = std::get_if<sim::LoadError>(&loaded)) {
                 std::cerr << err->message << "\n";
@@ -188,7 +192,7 @@ void add_course_commands(CLI::App& app, int& exit_code) {
                 if (!isatty(0)) std::cout << line << "\n";  // a piped answer is shown as if typed
                 return line;
             };
-            const sim::QuizScore score = sim::run_quiz(session, std::cout, source, *sim::parse_detail(*detail));
+            const sim::QuizScore score = sim::run_quiz(session, std::cout, source, *sim::parse_detail(*detail), *lang);
             exit_code = score.right == score.questions ? 0 : 1;
         });
     }

@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/Language.h"
 #include "cli/TraceOutput.h"
 #include "sim/Course.h"
 #include "sim/Report.h"
@@ -85,13 +86,15 @@ void add_scenario_commands(CLI::App& app, int& exit_code) {
                         "check) or changes (plus every PTE/PDE/frame change)")
             ->check(CLI::IsMember({"story", "events", "changes"}));
         cmd->add_flag("--no-changes", *no_changes, "The same as --detail events (kept for older scripts)");
-        cmd->callback([&exit_code, files, detail, no_changes] {
+        auto lang = add_language_option(cmd);
+        cmd->callback([&exit_code, files, detail, no_changes, lang] {
             int code = 0;
             for (const auto& f : *files) {
                 auto s = load_or_report(f);
                 if (!s) { code = 2; continue; }
                 sim::TranscriptOptions o;
                 o.detail = *no_changes ? sim::Detail::Events : *sim::parse_detail(*detail);
+                o.lang = *lang;
                 if (sim::write_transcript(*s, std::cout, o) && code == 0) code = 1;
             }
             exit_code = code;

@@ -43,8 +43,8 @@ public:
         if (!text(root["pagelab-course"], "pagelab-course", version)) return false;
         if (version != "1") return fail(root["pagelab-course"], fmt::format("course index version {} is not supported (this build reads 1)", version));
         if (!root["title"]) return fail(root, "a course index needs a 'title'");
-        if (!text(root["title"], "title", c.title)) return false;
-        if (root["summary"] && !text(root["summary"], "summary", c.summary)) return false;
+        if (!prose(root["title"], "title", c.title, &c.title_tr)) return false;
+        if (root["summary"] && !prose(root["summary"], "summary", c.summary, &c.summary_tr)) return false;
         const YAML::Node chapters = root["chapters"];
         if (!chapters) return fail(root, "a course index needs 'chapters'");
         if (!chapters.IsSequence() || chapters.size() == 0) return fail(chapters, "chapters: must be a list of chapters");
@@ -55,9 +55,9 @@ public:
             CourseChapter chapter;
             chapter.loc = loc(ch);
             if (!ch["title"]) return fail(ch, "a chapter needs a 'title'");
-            if (!text(ch["title"], "title", chapter.title)) return false;
+            if (!prose(ch["title"], "title", chapter.title, &chapter.title_tr)) return false;
             if (!ch["goal"]) return fail(ch, "a chapter needs a 'goal' (one line: what it teaches)");
-            if (!text(ch["goal"], "goal", chapter.goal)) return false;
+            if (!prose(ch["goal"], "goal", chapter.goal, &chapter.goal_tr)) return false;
             const YAML::Node lessons = ch["lessons"];
             if (!lessons || !lessons.IsSequence() || lessons.size() == 0)
                 return fail(lessons ? lessons : ch, "lessons: a chapter needs a list of lessons");
@@ -70,7 +70,7 @@ public:
                 if (!text(ln["lesson"], "lesson", l.id)) return false;
                 if (c.find(l.id)) return fail(ln["lesson"], fmt::format("lesson: '{}' is in the course twice", l.id));
                 if (!ln["goal"]) return fail(ln, "a lesson entry needs a 'goal' (one line)");
-                if (!text(ln["goal"], "goal", l.goal)) return false;
+                if (!prose(ln["goal"], "goal", l.goal, &l.goal_tr)) return false;
                 if (ln["requires"]) {
                     const YAML::Node req = ln["requires"];
                     if (!req.IsSequence()) return fail(req, "requires: must be a list of lessons (their file names without .yaml)");
@@ -89,6 +89,7 @@ public:
                 const LoadResult lr = load_scenario(l.path);
                 if (lr.error) return fail(ln["lesson"], fmt::format("lesson: '{}' does not load: {}", l.id, lr.error->message));
                 l.title = lr.scenario->title.empty() ? l.id : lr.scenario->title;
+                l.title_tr = lr.scenario->title_tr;
                 l.chapter = c.chapters.size();
                 l.number = c.lessons.size() + 1;
                 chapter.lessons.push_back(c.lessons.size());

@@ -17,7 +17,9 @@ struct CourseLesson {
     std::string id;                     // the lesson file's name without .yaml: "01-demand-zero"
     std::string path;                   // the lesson file, as found from the index's folder
     std::string title;                  // the lesson's own title (read from the lesson file)
+    Translations title_tr;
     std::string goal;                   // one line: what the learner can do afterwards
+    Translations goal_tr;
     std::vector<std::string> requires_; // ids of lessons to take first (earlier in the course)
     size_t chapter = 0;                 // index into Course::chapters
     size_t number = 0;                  // 1-based position in the course
@@ -27,6 +29,7 @@ struct CourseChapter {
     Location loc;
     std::string title;
     std::string goal;
+    Translations title_tr, goal_tr;
     std::vector<size_t> lessons;  // indices into Course::lessons
 };
 
@@ -34,6 +37,7 @@ struct Course {
     std::string path;
     std::string title;
     std::string summary;
+    Translations title_tr, summary_tr;
     std::vector<CourseChapter> chapters;
     std::vector<CourseLesson> lessons;  // in course order
 

@@ -26,8 +26,8 @@ bool is_right(const Question& q, const Answer& a);
 // "b" for choice 1, ...
 char choice_letter(size_t i);
 // The right answer as shown to the learner: "b) a soft fault" or "0x5 (5)".
-std::string right_answer_text(const Question& q);
+std::string right_answer_text(const Question& q, const std::string& lang = "en");
 // The learner's answer as shown back: "c) a hard fault" or "0x7 (7)".
-std::string answer_text(const Question& q, const Answer& a);
+std::string answer_text(const Question& q, const Answer& a, const std::string& lang = "en");
 
 }  // namespace pagelab::sim

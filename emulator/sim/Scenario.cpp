@@ -190,14 +190,6 @@ class Parser : public YamlReader {
 public:
     explicit Parser(std::string path) : YamlReader(std::move(path)) {}
 
-    // Narration as a reader sees it: a YAML block (`>` or `|`) keeps its final line break, which
-    // would print as an empty line.
-    bool prose(const YAML::Node& n, const std::string& what, std::string& out) {
-        if (!scalar(n, what, out)) return false;
-        while (!out.empty() && (out.back() == '\n' || out.back() == ' ' || out.back() == '\r')) out.pop_back();
-        return true;
-    }
-
     bool number(const YAML::Node& n, const std::string& what, uint64_t& out) {
         std::string s;
         if (!scalar(n, what, s)) return false;
@@ -721,11 +713,11 @@ public:
         if (!n.IsMap()) return fail(n, "ask: must be a map (question, choices, answer, explain)");
         if (!check_keys(n, {"question", "choices", "answer", "explain"}, "a question")) return false;
         if (!n["question"]) return fail(n, "ask: needs 'question'");
-        if (!prose(n["question"], "question", q.question)) return false;
+        if (!prose(n["question"], "question", q.question, &q.question_tr)) return false;
         if (q.question.empty()) return fail(n["question"], "question: is empty");
         if (!n["answer"]) return fail(n, "ask: needs 'answer' (the right choice's letter or text, or a number)");
         if (!n["explain"]) return fail(n, "ask: needs 'explain' (what the learner should see once they have answered)");
-        if (!prose(n["explain"], "explain", q.explain)) return false;
+        if (!prose(n["explain"], "explain", q.explain, &q.explain_tr)) return false;
         if (q.explain.empty()) return fail(n["explain"], "explain: is empty");
         std::string answer;
         if (!scalar(n["answer"], "answer", answer)) return false;
@@ -741,11 +733,13 @@ public:
         if (ch.size() < 2 || ch.size() > 5) return fail(ch, fmt::format("choices: {} given, but a question has 2 to 5 choices", ch.size()));
         for (const auto& c : ch) {
             std::string t;
-            if (!scalar(c, "choices", t)) return false;
+            Translations t_tr;
+            if (!prose(c, "choices", t, &t_tr)) return false;
             if (t.empty()) return fail(c, "choices: a choice is empty");
             for (const auto& earlier : q.choices)
                 if (earlier == t) return fail(c, fmt::format("choices: '{}' is given twice", t));
             q.choices.push_back(t);
+            q.choices_tr.push_back(std::move(t_tr));
         }
         for (size_t i = 0; i < q.choices.size(); ++i)
             if (q.choices[i] == answer) { q.answer = i; return true; }
@@ -763,7 +757,7 @@ public:
         Group g;
         g.loc = loc(n);
         if (!n["say"]) return fail(n, "a group of steps needs 'say': the narration that covers them");
-        if (!prose(n["say"], "say", g.say)) return false;
+        if (!prose(n["say"], "say", g.say, &g.say_tr)) return false;
         if (g.say.empty()) return fail(n["say"], "say: is empty");
         const YAML::Node list = n["steps"];
         if (!list.IsSequence() || list.size() == 0) return fail(list, "steps: a group needs a list of steps");
@@ -808,7 +802,7 @@ public:
         if (spec)
             for (const auto& a : spec->args) allowed.insert(a.key);
         if (!check_keys(n, allowed, spec ? fmt::format("a {} step", opname) : std::string("a narration step"))) return false;
-        if (n["say"] && !prose(n["say"], "say", step.say)) return false;
+        if (n["say"] && !prose(n["say"], "say", step.say, &step.say_tr)) return false;
         if (n["label"] && !scalar(n["label"], "label", step.label)) return false;
         if (n["ask"]) {
             step.ask.emplace();
@@ -868,8 +862,8 @@ public:
         uint64_t version = 0;
         if (!number(root["pagelab"], "pagelab", version)) return false;
         if (version != 1) return fail(root["pagelab"], fmt::format("format version {} is not supported (this build reads version 1)", version));
-        if (root["title"] && !scalar(root["title"], "title", sc.title)) return false;
-        if (root["summary"] && !prose(root["summary"], "summary", sc.summary)) return false;
+        if (root["title"] && !prose(root["title"], "title", sc.title, &sc.title_tr)) return false;
+        if (root["summary"] && !prose(root["summary"], "summary", sc.summary, &sc.summary_tr)) return false;
         if (root["machine"] && !parse_machine(root["machine"], sc.machine)) return false;
         if (root["files"]) {
             if (!root["files"].IsSequence()) return fail(root["files"], "files must be a list");
@@ -932,6 +926,17 @@ private:
 };
 
 }  // namespace
+
+bool is_language(const std::string& code) {
+    for (const char* l : kLanguages)
+        if (code == l) return true;
+    return false;
+}
+
+const std::string& localized(const std::string& en, const Translations& tr, const std::string& lang) {
+    if (auto it = tr.find(lang); it != tr.end()) return it->second;
+    return en;
+}
 
 const char* op_name(Op op) {
     if (op == Op::Pause) return "say";

@@ -14,6 +14,15 @@
 
 namespace pagelab::sim {
 
+// Translations of a text a learner reads: language code -> text. The field itself holds the
+// English text, which is always there and is what a missing translation falls back to.
+// Languages: "zh" (Simplified Chinese) and "ru" (Russian).
+using Translations = std::map<std::string, std::string>;
+inline constexpr const char* kLanguages[] = {"en", "zh", "ru"};
+bool is_language(const std::string& code);
+// The text in `lang` if translated, else the English.
+const std::string& localized(const std::string& en, const Translations& tr, const std::string& lang);
+
 struct Location {
     int line = 0;    // 1-based
     int column = 0;  // 1-based
@@ -108,6 +117,8 @@ struct Question {
     Location loc;
     std::string question;
     std::vector<std::string> choices;  // empty: a free numeric answer
+    Translations question_tr, explain_tr;
+    std::vector<Translations> choices_tr;  // one per choice
     size_t answer = 0;                 // the right choice (index into choices)
     uint64_t number = 0;               // the right number, for a free answer
     bool hex = false;                  // the author wrote it in hex (frames, addresses): show answers so
@@ -121,6 +132,7 @@ struct Question {
 struct Group {
     Location loc;
     std::string say;
+    Translations say_tr;
     std::string label;
     size_t first = 0;
     size_t count = 0;
@@ -130,6 +142,7 @@ struct Step {
     Location loc;
     Op op = Op::Pause;
     std::string say;
+    Translations say_tr;
     std::string label;
     std::map<std::string, Arg> args;
     std::vector<Expectation> expects;
@@ -159,6 +172,7 @@ struct Scenario {
     std::string path;  // as given to load
     std::string title;
     std::string summary;
+    Translations title_tr, summary_tr;
     mm::MachineConfig machine;
     std::vector<FileDecl> files;
     std::vector<Step> steps;

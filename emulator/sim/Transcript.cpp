@@ -4,11 +4,16 @@
 
 #include <fmt/format.h>
 
+#include "i18n/I18n.h"
 #include "mm/Pfn.h"
 #include "sim/Quiz.h"
 #include "sim/Trace.h"
 
 namespace pagelab::sim {
+
+using namespace fmt::literals;
+using i18n::trf;
+using i18n::trfn;
 
 std::optional<Detail> parse_detail(const std::string& word) {
     if (word == "story") return Detail::Story;
@@ -41,7 +46,8 @@ bool change_is_shown(const core::Change& c) {
 
 class Writer {
 public:
-    Writer(Session& s, std::ostream& out, Detail detail, bool quiet) : m_s(s), m_out(out), m_detail(detail), m_quiet(quiet) {}
+    Writer(Session& s, std::ostream& out, Detail detail, bool quiet, std::string lang)
+        : m_s(s), m_out(out), m_detail(detail), m_quiet(quiet), m_lang(std::move(lang)) {}
 
     bool answers = true;
     const AnswerSource* quiz = nullptr;
@@ -51,9 +57,9 @@ public:
     void run() {
         const Scenario& sc = m_s.scenario();
         if (!m_quiet) {
-            m_out << "== " << (sc.title.empty() ? sc.path : sc.title) << " ==\n";
-            if (!sc.summary.empty()) m_out << sc.summary << "\n";
-            m_out << "machine: " << describe_machine(sc.machine) << "\n";
+            m_out << "== " << (sc.title.empty() ? sc.path : tr(sc.title, sc.title_tr)) << " ==\n";
+            if (!sc.summary.empty()) m_out << tr(sc.summary, sc.summary_tr) << "\n";
+            m_out << trf("machine: {machine}", "machine"_a = describe_machine(sc.machine)) << "\n";
             // One pass over the journal: each step's head is written when its first event comes.
             m_s.visit(
                 0, m_s.event_count(),
@@ -67,7 +73,9 @@ public:
                 });
         }
         reach(m_s.step_count());
-        if (!m_quiet && !quiz) m_out << fmt::format("\n{}: {} steps, {} failed\n", sc.path, m_s.step_count(), failed);
+        if (!m_quiet && !quiz)
+            m_out << "\n" << trfn("{file}: {steps} step, {failed} failed", "{file}: {steps} steps, {failed} failed", m_s.step_count(),
+                                       "file"_a = sc.path, "steps"_a = m_s.step_count(), "failed"_a = failed) << "\n";
     }
 
 private:
@@ -94,17 +102,18 @@ private:
         const Step& step = sc.steps[i];
         if (sc.starts_group(i)) {
             const Group& g = *sc.group_of(i);
-            m_out << fmt::format("\nSteps {}-{}:\n  {}\n", g.first + 1, g.first + g.count, g.say);
+            m_out << "\n" << trf("Steps {first}-{last}:", "first"_a = g.first + 1, "last"_a = g.first + g.count) << "\n  " << tr(g.say, g.say_tr) << "\n";
         }
-        m_out << fmt::format("\nStep {}: {}\n", i + 1, describe_step(step));
+        m_out << "\n" << trf("Step {number}: {call}", "number"_a = i + 1, "call"_a = describe_step(step)) << "\n";
         if (step.ask) ask(i, *step.ask);
-        if (!step.say.empty()) m_out << "  " << step.say << "\n";
+        if (!step.say.empty()) m_out << "  " << tr(step.say, step.say_tr) << "\n";
     }
 
     void ask(size_t i, const Question& q) {
-        m_out << "  Question: " << q.question << "\n";
-        for (size_t c = 0; c < q.choices.size(); ++c) m_out << fmt::format("    {}) {}\n", choice_letter(c), q.choices[c]);
-        if (!q.has_choices()) m_out << "    (answer with a number: decimal or 0x-hex)\n";
+        m_out << "  " << trf("Question: {question}", "question"_a = tr(q.question, q.question_tr)) << "\n";
+        for (size_t c = 0; c < q.choices.size(); ++c)
+            m_out << fmt::format("    {}) {}\n", choice_letter(c), tr(q.choices[c], q.choices_tr[c]));
+        if (!q.has_choices()) m_out << "    " << i18n::tr("(answer with a number: decimal or 0x-hex)") << "\n";
         if (!quiz) return;
         ++score.questions;
         std::string retry;
@@ -117,10 +126,12 @@ private:
         }
         if (got && is_right(q, *got)) {
             ++score.right;
-            m_out << fmt::format("  Your answer: {} - right.\n", answer_text(q, *got));
+            m_out << "  " << trf("Your answer: {answer} - right.", "answer"_a = answer_text(q, *got, m_lang)) << "\n";
         } else {
-            m_out << fmt::format("  Your answer: {} - not quite: the answer is {}.\n", got ? answer_text(q, *got) : std::string("none"),
-                                 right_answer_text(q));
+            m_out << "  "
+                  << trf("Your answer: {answer} - not quite: the answer is {right}.",
+                            "answer"_a = got ? answer_text(q, *got, m_lang) : std::string(i18n::tr("none")), "right"_a = right_answer_text(q, m_lang))
+                  << "\n";
         }
     }
 
@@ -132,8 +143,8 @@ private:
             const std::string res = describe_result(step, r);
             if (!res.empty()) m_out << "  => " << res << "\n";
             if (step.ask && (answers || quiz)) {
-                if (!quiz) m_out << "  Answer: " << right_answer_text(*step.ask) << "\n";
-                m_out << "  Why: " << step.ask->explain << "\n";
+                if (!quiz) m_out << "  " << trf("Answer: {answer}", "answer"_a = right_answer_text(*step.ask, m_lang)) << "\n";
+                m_out << "  " << trf("Why: {explanation}", "explanation"_a = tr(step.ask->explain, step.ask->explain_tr)) << "\n";
             }
         }
         for (const CheckResult& c : r.checks) {
@@ -148,10 +159,13 @@ private:
         if (!r.passed()) ++failed;
     }
 
+    const std::string& tr(const std::string& en, const Translations& t) const { return localized(en, t, m_lang); }
+
     Session& m_s;
     std::ostream& m_out;
     Detail m_detail;
     bool m_quiet;
+    std::string m_lang;
     size_t m_open = kNone;  // the step whose head is written and whose tail is not
     size_t m_next = 0;      // the first step whose head is not written yet
 };
@@ -159,17 +173,19 @@ private:
 }  // namespace
 
 size_t write_transcript(Session& session, std::ostream& out, const TranscriptOptions& options) {
-    Writer w(session, out, options.detail, options.quiet);
+    Writer w(session, out, options.detail, options.quiet, options.lang);
     w.answers = options.answers;
     w.run();
     return w.failed;
 }
 
-QuizScore run_quiz(Session& session, std::ostream& out, const AnswerSource& answer, Detail detail) {
-    Writer w(session, out, detail, false);
+QuizScore run_quiz(Session& session, std::ostream& out, const AnswerSource& answer, Detail detail, const std::string& lang) {
+    Writer w(session, out, detail, false, lang);
     w.quiz = &answer;
     w.run();
-    out << fmt::format("Score: {} of {} question{} right.\n", w.score.right, w.score.questions, w.score.questions == 1 ? "" : "s");
+    out << trfn("Score: {right} of {questions} question right.", "Score: {right} of {questions} questions right.", w.score.questions,
+                    "right"_a = w.score.right, "questions"_a = w.score.questions)
+        << "\n";
     return w.score;
 }
 

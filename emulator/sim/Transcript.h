@@ -25,6 +25,7 @@ struct TranscriptOptions {
     Detail detail = Detail::Changes;
     bool quiet = false;    // only failures (for `pagelab check`)
     bool answers = true;   // print each question's answer and explanation after its step
+    std::string lang = "en";  // the language of the lesson's own texts (title, narration, questions)
 };
 // The narrated transcript; returns the number of failed steps.
 size_t write_transcript(Session& session, std::ostream& out, const TranscriptOptions& options);
@@ -38,6 +39,6 @@ struct QuizScore {
     size_t right = 0;
 };
 using AnswerSource = std::function<std::optional<std::string>(size_t step, const Question& q, const std::string& retry)>;
-QuizScore run_quiz(Session& session, std::ostream& out, const AnswerSource& answer, Detail detail);
+QuizScore run_quiz(Session& session, std::ostream& out, const AnswerSource& answer, Detail detail, const std::string& lang = "en");
 
 }  // namespace pagelab::sim

@@ -51,6 +51,33 @@ public:
         return true;
     }
 
+    // Narration as a reader sees it: a YAML block (`>` or `|`) keeps its final line break, which
+    // would print as an empty line. A map gives the text in several languages ({en: ..., zh: ...,
+    // ru: ...}; en is required); a plain value is English.
+    bool prose(const YAML::Node& n, const std::string& what, std::string& out, Translations* tr = nullptr) {
+        auto trim = [](std::string& s) {
+            while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
+        };
+        if (n.IsMap() && tr) {
+            std::set<std::string> languages(std::begin(kLanguages), std::end(kLanguages));
+            if (!check_keys(n, languages, fmt::format("{} (a text in several languages)", what))) return false;
+            if (!n["en"]) return fail(n, fmt::format("{}: needs 'en', the English text (what a missing translation falls back to)", what));
+            for (auto it = n.begin(); it != n.end(); ++it) {
+                const std::string lang = it->first.Scalar();
+                std::string text;
+                if (!scalar(it->second, fmt::format("{}.{}", what, lang), text)) return false;
+                trim(text);
+                if (text.empty()) return fail(it->second, fmt::format("{}.{}: is empty", what, lang));
+                if (lang == "en") out = text;
+                else (*tr)[lang] = text;
+            }
+            return true;
+        }
+        if (!scalar(n, what, out)) return false;
+        trim(out);
+        return true;
+    }
+
     const std::string& path() const { return m_path; }
 
 protected:

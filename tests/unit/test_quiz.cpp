@@ -170,3 +170,42 @@ TEST_CASE("a numeric answer is shown in the base its author wrote it in", "[quiz
     std::string why;
     CHECK(sim::answer_text(hex, *sim::parse_answer(hex, "7", why)) == "0x7");
 }
+
+TEST_CASE("a lesson's texts may come in several languages; a missing one falls back to English", "[quiz][languages]") {
+    sim::Scenario sc = parse(R"(pagelab: 1
+title: {en: Translations, zh: 翻译, ru: Переводы}
+steps:
+  - say: {en: The shell starts process A., ru: Оболочка запускает процесс A.}
+    do: create_process
+    as: A
+    ask:
+      question: {en: "Does it fault?", zh: "会出错吗？"}
+      choices:
+        - {en: "yes", zh: 会, ru: да}
+        - {en: "no", zh: 不会, ru: нет}
+      answer: "no"
+      explain: {en: Nothing is touched., zh: 什么都没有访问。}
+    expect: {fault: none}
+)");
+    CHECK(sc.title == "Translations");
+    CHECK(sim::localized(sc.title, sc.title_tr, "zh") == "翻译");
+    CHECK(sim::localized(sc.steps[0].say, sc.steps[0].say_tr, "zh") == "The shell starts process A.");
+    CHECK(sim::localized(sc.steps[0].say, sc.steps[0].say_tr, "ru") == "Оболочка запускает процесс A.");
+    const sim::Question& q = *sc.steps[0].ask;
+    CHECK(q.answer == 1);
+    CHECK(sim::right_answer_text(q, "ru") == "b) нет");
+    CHECK(sim::right_answer_text(q, "en") == "b) no");
+    std::string why;
+    auto typed = sim::parse_answer(q, "不会", why);  // a choice's text in any of the lesson's languages
+    REQUIRE(typed);
+    CHECK(sim::is_right(q, *typed));
+    sim::Session s(std::move(sc));
+    std::ostringstream out;
+    sim::TranscriptOptions o;
+    o.detail = sim::Detail::Story;
+    o.lang = "zh";
+    sim::write_transcript(s, out, o);
+    CHECK(out.str().find("== 翻译 ==") != std::string::npos);
+    CHECK(out.str().find("Question: 会出错吗？\n    a) 会\n    b) 不会\n") != std::string::npos);
+    CHECK(out.str().find("Why: 什么都没有访问。") != std::string::npos);
+}

@@ -16,6 +16,7 @@
 
 #include "Derived.h"
 #include "GlTexture.h"
+#include "Language.h"
 #include "Layout.h"
 #include "Quiz.h"
 #include "Theme.h"
@@ -53,12 +54,16 @@ struct AppOptions {
     std::vector<std::string> answers;        // with --at: the answers to the questions passed, in order
     std::optional<std::string> lessons_dir;  // the picker's lesson library (default: scenarios/)
     bool picker = false;                     // open the lesson picker (for screenshots)
+    std::optional<std::string> lang;         // en, zh, ru; else the remembered one, else LANG
+    std::optional<std::string> settings;     // the settings file (default: ~/.config/pagelab/pagelab-ui.yaml,
+                                             // read and written only by the interactive window)
 };
 
 struct LessonInfo {
     std::string path;
     std::string file;   // file name
     std::string title;
+    sim::Translations title_tr;
     size_t steps = 0;
     std::string machine;
     size_t questions = 0;
@@ -144,6 +149,13 @@ public:
     void open_frame(uint32_t frame);
     void raise(PanelId id) { m_state.raise_panel = id; }
     void set_classroom(bool on);
+    // The window's language (en, zh, ru): messages, lesson texts and labels switch from the next
+    // frame on; the interactive window remembers the choice in its settings file.
+    void set_language(const std::string& code);
+    const std::string& language() const { return m_language; }
+    // Characters the fonts must draw (a lesson's, the course's): the atlas grows between frames.
+    GlyphSet& glyphs() { return m_glyphs; }
+    double font_build_ms() const { return m_font_build_ms; }
     // Selects what the current step (or, by event, the last event) touched: its process, the page
     // it accessed or the PTE it wrote, the frame, the region, the slot (ui/Story.cpp). Unless pinned,
     // every move of the cursor calls it.
@@ -201,6 +213,12 @@ private:
     Fonts m_fonts;
     Icons m_icons;
     float m_built_font_size = 0;
+    std::string m_language = "en";
+    std::string m_settings_path;  // empty: nothing remembered (screenshots, tests, benchmarks)
+    GlyphSet m_glyphs;
+    ImVector<ImWchar> m_glyph_ranges;
+    uint64_t m_built_glyphs = 0;
+    double m_font_build_ms = 0;
     bool m_built_high_contrast = false;
     bool m_style_applied = false;
     Probe m_probe;

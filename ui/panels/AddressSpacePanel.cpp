@@ -4,6 +4,7 @@
 #include "App.h"
 #include "panels/Panels.h"
 #include "widgets/Widgets.h"
+#include "i18n/I18n.h"
 
 #include <algorithm>
 #include <cmath>
@@ -12,7 +13,17 @@
 
 namespace pagelab::ui {
 
+using namespace fmt::literals;
+using i18n::tr;
+using i18n::trf;
+using i18n::trfn;
+
 namespace {
+
+// VirtualQuery's Protect of memory that is not committed.
+std::string protect_text(uint32_t protect) {
+    return protect == 0 ? std::string(tr("0 (NT: a reserved page has no protection until it is committed)")) : mm::protection_name(protect);
+}
 
 constexpr double kFourGb = 4294967296.0;
 
@@ -37,9 +48,9 @@ const char* type_name(uint32_t t) {
     return t == mm::mem::kPrivate ? "Private" : t == mm::mem::kMapped ? "Mapped" : t == mm::mem::kImage ? "Image" : "";
 }
 std::string size_text(uint64_t bytes) {
-    if (bytes >= (1ull << 30) && bytes % (1ull << 20) == 0) return fmt::format("{} MB", bytes >> 20);
-    if (bytes % (1ull << 20) == 0 && bytes) return fmt::format("{} MB", bytes >> 20);
-    return fmt::format("{} KB", (bytes + 1023) / 1024);
+    if (bytes >= (1ull << 30) && bytes % (1ull << 20) == 0) return trf("{count} MB", "count"_a = bytes >> 20);
+    if (bytes % (1ull << 20) == 0 && bytes) return trf("{count} MB", "count"_a = bytes >> 20);
+    return trf("{count} KB", "count"_a = (bytes + 1023) / 1024);
 }
 
 double nice_step(double span, double width_px) {
@@ -140,24 +151,27 @@ void draw_strip(App& app, uint16_t space) {
         ImGui::PushFont(app.fonts().mono);
         ImGui::Text("0x%08X", hover_va);
         ImGui::PopFont();
-        ImGui::TextDisabled("%s", mm::arena_name(sp.personality(), hover_va));
+        ImGui::TextDisabled("%s", tr(mm::arena_name(sp.personality(), hover_va)));
         if (const mm::Vad* v = app.mm().vad_at(space, hover_va)) {
-            ImGui::Text("region 0x%08X-0x%08X %s %s", v->base(), v->base() + v->size() - 1, mm::vad_type_name(v->type),
-                        mm::protection_name(v->allocation_protect).c_str());
+            ImGui::TextUnformatted(trf("region 0x{first:08X}-0x{last:08X} {type} {protection}", "first"_a = v->base(),
+                                       "last"_a = v->base() + v->size() - 1, "type"_a = tr(mm::vad_type_name(v->type)),
+                                       "protection"_a = mm::protection_name(v->allocation_protect)).c_str());
             if (v->type == mm::VadType::Mapped) {
                 const uint32_t page = v->offset_page + (x86::vpn(hover_va) - v->start_vpn);
-                ImGui::TextDisabled("%s; this page is section page %u", view_text(app, v->mapping, v->offset_page, v->section).c_str(), page);
+                ImGui::TextDisabled("%s", trf("{view}; this page is section page {page}", "view"_a = view_text(app, v->mapping, v->offset_page, v->section),
+                                              "page"_a = page).c_str());
             }
-            if (!v->users.empty()) ImGui::TextDisabled("shared arena: one mapping for every process, %zu using it", v->users.size());
+            if (!v->users.empty())
+                ImGui::TextDisabled("%s", trf("shared arena: one mapping for every process, {count} using it", "count"_a = v->users.size()).c_str());
             if (v == &mm::MemoryManager::compat_arena())
-                ImGui::TextDisabled("the system's memory, not protected: one page table (PDE 0) for every process");
+                ImGui::TextDisabled("%s", tr("the system's memory, not protected: one page table (PDE 0) for every process"));
         }
         const auto pc = PageClass(pages[x86::vpn(hover_va)]);
-        ImGui::Text("page: %s", page_class_name(pc));
+        ImGui::TextUnformatted(trf("page: {state}", "state"_a = page_class_name(pc)).c_str());
         const auto info = app.mm().pte_info(space, hover_va);
         if (info.table_present) ImGui::TextDisabled("PTE %08X: %s", info.pte, entry_summary(app.session(), info.pte, false).c_str());
-        else ImGui::TextDisabled("no page table covers it");
-        ImGui::TextDisabled("wheel: zoom   drag: pan   double-click: whole 4 GB   click: select");
+        else ImGui::TextDisabled("%s", tr("no page table covers it"));
+        ImGui::TextDisabled("%s", tr("wheel: zoom   drag: pan   double-click: whole 4 GB   click: select"));
         ImGui::EndTooltip();
     }
 
@@ -210,14 +224,14 @@ void region_table(App& app, uint16_t space) {
     for (const mm::Vad* v : m.regions(space)) any_view |= v->type == mm::VadType::Mapped;
     if (!ImGui::BeginTable("##regions", any_view ? 8 : 7, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("Address", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 5.6f);
-    ImGui::TableSetupColumn("Type", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 3.8f);
-    ImGui::TableSetupColumn("Size", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 5.4f);
-    ImGui::TableSetupColumn("State", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 3.6f);
-    ImGui::TableSetupColumn("Protection", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableSetupColumn("Resident", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 3.6f);
-    ImGui::TableSetupColumn("Allocation", ImGuiTableColumnFlags_WidthStretch, 1.4f);
-    if (any_view) ImGui::TableSetupColumn("View", ImGuiTableColumnFlags_WidthStretch, 1.3f);
+    ImGui::TableSetupColumn(tr("Address"), ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 5.6f);
+    ImGui::TableSetupColumn(tr("Type"), ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 3.8f);
+    ImGui::TableSetupColumn(tr("Size"), ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 5.4f);
+    ImGui::TableSetupColumn(tr("State"), ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 3.6f);
+    ImGui::TableSetupColumn(tr("Protection"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn(tr("Resident"), ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 3.6f);
+    ImGui::TableSetupColumn(tr("Allocation"), ImGuiTableColumnFlags_WidthStretch, 1.4f);
+    if (any_view) ImGui::TableSetupColumn(tr("View"), ImGuiTableColumnFlags_WidthStretch, 1.3f);
     ImGui::TableHeadersRow();
     ImGuiListClipper clipper;
     clipper.Begin(int(rows.size()));
@@ -244,7 +258,7 @@ void region_table(App& app, uint16_t space) {
             ImGui::TableNextColumn();
             ImGui::TextUnformatted(size_text(q.region_size).c_str());
             ImGui::TableNextColumn();
-            if (q.state == mm::mem::kFree) ImGui::TextDisabled("Free");
+            if (q.state == mm::mem::kFree) ImGui::TextDisabled("%s", tr("Free"));
             else ImGui::TextUnformatted(state_name(q.state));
             ImGui::TableNextColumn();
             // VirtualQuery's Protect for every state: reserved pages answer 0 under nt (NOACCESS under
@@ -254,9 +268,9 @@ void region_table(App& app, uint16_t space) {
             } else {
                 ImGui::TextDisabled("%s", mm::protection_name(q.protect).c_str());
                 if (ImGui::IsItemHovered())
-                    ImGui::SetTooltip("VirtualQuery's Protect for %s memory: %s", q.state == mm::mem::kFree ? "free" : "reserved",
-                                      q.protect == 0 ? "0 (NT: a reserved page has no protection until it is committed)"
-                                                     : mm::protection_name(q.protect).c_str());
+                    ImGui::SetTooltip("%s", (q.state == mm::mem::kFree ? trf("VirtualQuery's Protect for free memory: {protect}", "protect"_a = protect_text(q.protect))
+                                                                       : trf("VirtualQuery's Protect for reserved memory: {protect}", "protect"_a = protect_text(q.protect)))
+                                                .c_str());
             }
             ImGui::TableNextColumn();
             if (q.state != mm::mem::kFree) ImGui::Text("%u", r.resident);
@@ -286,16 +300,16 @@ void region_table(App& app, uint16_t space) {
 void draw_address_space_panel(App& app) {
     const PanelScope panel(app, PanelId::AddressSpace);
     if (!panel) return;
-    const float views_w = ImGui::CalcTextSize("All 4 GB").x + ImGui::CalcTextSize("Regions").x +
+    const float views_w = ImGui::CalcTextSize(tr("All 4 GB")).x + ImGui::CalcTextSize(tr("Regions")).x +
                           ImGui::GetStyle().FramePadding.x * 4 + ImGui::GetStyle().ItemSpacing.x;
     // Quick views beside the process buttons: all 4 GB, or just the span of the regions.
     if (!process_selector_in_tab_row(app, "as", views_w, [&] {
             if (app.state().space == mm::kNoSpace) return;
             const auto regions = app.mm().regions(app.state().space);
-            if (ImGui::Button("All 4 GB")) app.state().strip.fit(app.state().strip.width_px);
+            if (ImGui::Button(tr("All 4 GB"))) app.state().strip.fit(app.state().strip.width_px);
             ImGui::SameLine();
             ImGui::BeginDisabled(regions.empty());
-            if (ImGui::Button("Regions") && !regions.empty()) {
+            if (ImGui::Button(tr("Regions")) && !regions.empty()) {
                 const double lo = double(regions.front()->base());
                 const auto& last = *regions.back();
                 const double hi = double(last.base()) + double(last.size());
@@ -314,30 +328,30 @@ void draw_address_space_panel(App& app) {
     const bool room = ImGui::GetContentRegionAvail().y > ImGui::GetTextLineHeightWithSpacing() * 6;
     const bool win95 = app.mm().space(space).personality() == mm::Personality::Win95;
     std::vector<LegendItem> items = {
-        {pal.region[int(RegionClass::Private)], "private", "A private region (VirtualAlloc)."},
-        {pal.region[int(RegionClass::Mapped)], "mapped", "A view of a section (MapViewOfFile of a data file or a pagefile-backed "
-                                                          "section): its pages are the section's, shared with every other view."},
-        {pal.region[int(RegionClass::Image)], "image", "An EXE or DLL mapped as an image."},
-        {pal.arena[int(Arena::NullTrap)], "NULL trap", "Accesses here trap as NULL-pointer dereferences."},
+        {pal.region[int(RegionClass::Private)], tr("private"), tr("A private region (VirtualAlloc).")},
+        {pal.region[int(RegionClass::Mapped)], tr("mapped"), tr("A view of a section (MapViewOfFile of a data file or a pagefile-backed "
+                                                          "section): its pages are the section's, shared with every other view.")},
+        {pal.region[int(RegionClass::Image)], tr("image"), tr("An EXE or DLL mapped as an image.")},
+        {pal.arena[int(Arena::NullTrap)], tr("NULL trap"), tr("Accesses here trap as NULL-pointer dereferences.")},
     };
     if (win95) {
-        items.push_back({pal.arena[int(Arena::Compat)], "compat", "MS-DOS / 16-bit compatibility arena (4 KB - 4 MB): the system's "
-                                                                 "memory, not protected, the same in every process."});
-        items.push_back({pal.arena[int(Arena::User)], "private arena", "4 MB - 2 GB: per-process memory."});
-        items.push_back({pal.arena[int(Arena::Shared)], "shared arena", "2-3 GB: mapped files and system DLLs, the same in every process."});
-        items.push_back({pal.arena[int(Arena::Kernel)], "system arena", "3-4 GB: the VMM, not protected from applications."});
+        items.push_back({pal.arena[int(Arena::Compat)], tr("compat"), tr("MS-DOS / 16-bit compatibility arena (4 KB - 4 MB): the system's "
+                                                                 "memory, not protected, the same in every process.")});
+        items.push_back({pal.arena[int(Arena::User)], tr("private arena"), tr("4 MB - 2 GB: per-process memory.")});
+        items.push_back({pal.arena[int(Arena::Shared)], tr("shared arena"), tr("2-3 GB: mapped files and system DLLs, the same in every process.")});
+        items.push_back({pal.arena[int(Arena::Kernel)], tr("system arena"), tr("3-4 GB: the VMM, not protected from applications.")});
     } else {
-        items.push_back({pal.arena[int(Arena::User)], "user space", "0x00010000 - 0x7FFEFFFF."});
-        items.push_back({pal.arena[int(Arena::Kernel)], "kernel", "The top 2 GB: user-mode accesses fault."});
+        items.push_back({pal.arena[int(Arena::User)], tr("user space"), tr("0x00010000 - 0x7FFEFFFF.")});
+        items.push_back({pal.arena[int(Arena::Kernel)], tr("kernel"), tr("The top 2 GB: user-mode accesses fault.")});
     }
     if (room) {
         legend(items);
         ImGui::SameLine();
-        ImGui::TextDisabled("%s", mm::personality_name(app.mm().space(space).personality()));
+        ImGui::TextDisabled("%s", tr(mm::personality_name(app.mm().space(space).personality())));
         ImGui::SameLine();
-        help_marker("Top row: regions (VADs) by type, or the arena behind free space. Bottom row: the state of the pages "
-                    "(colours as in the page tables); a pixel covering many pages shows the most telling state among them. "
-                    "Wheel zooms, drag pans, double-click shows all 4 GB, click selects a page.");
+        help_marker(tr("Top row: regions (VADs) by type, or the arena behind free space. Bottom row: the state of the pages "
+                       "(colours as in the page tables); a pixel covering many pages shows the most telling state among them. "
+                       "Wheel zooms, drag pans, double-click shows all 4 GB, click selects a page."));
     }
     region_table(app, space);
 }

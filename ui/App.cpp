@@ -59,7 +59,9 @@ App::App(AppOptions options) : m_options(std::move(options)) {
     if (m_options.settings) m_settings_path = *m_options.settings;
     else if (interactive) m_settings_path = default_settings_path();
     const Settings settings = load_settings(m_settings_path);
-    m_language = m_options.lang ? *m_options.lang : settings.language ? *settings.language : language_from_environment();
+    // A built-in UI test speaks English unless told otherwise: its expectations are written in it.
+    const std::string fallback = m_options.ui_test.empty() ? language_from_environment() : std::string("en");
+    m_language = m_options.lang ? *m_options.lang : settings.language ? *settings.language : fallback;
     m_language = std::string(i18n::set_language(m_language));
     if (const std::string glyphs = catalogue_glyph_file(); glyphs.empty() || !m_glyphs.add_file(glyphs))
         std::fprintf(stderr, "pagelab-ui: warning: the catalogue's character list (locale/glyphs.txt) was not found: "
@@ -506,6 +508,7 @@ bool App::begin_panel(PanelId id) {
                     m_pending_set[s] = true;
                 }
                 m_probe.last_item(std::string("tab.") + panel_title(pid));
+                m_probe.value(std::string("label.") + panel_title(pid), tr(panel_title(pid)));
                 m_tabs_end_x = std::max(m_tabs_end_x, ImGui::GetItemRectMax().x);
                 if (open) ImGui::EndTabItem();
             }
@@ -976,6 +979,9 @@ int App::run_bench() {
     }
     std::printf("bench: %s, %u frames, %zu events, %dx%d, renderer %s\n", fs::path(m_path).filename().string().c_str(),
                 mm().pfn().size(), m_session->event_count(), w, h, renderer ? renderer : "?");
+    const ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+    std::printf("bench: fonts: atlas %dx%d for %zu characters in 5 faces (%s, %.0f px), built in %.0f ms, CJK font %s\n", atlas->TexWidth,
+                atlas->TexHeight, m_glyphs.size(), m_language.c_str(), m_state.font_size, m_font_build_ms, m_fonts.cjk ? "merged" : "missing");
     std::printf("bench: load average %.2f while measuring\n", [] {
         double l[1] = {0};
         return getloadavg(l, 1) == 1 ? l[0] : -1.0;

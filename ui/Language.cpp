@@ -17,7 +17,7 @@ namespace pagelab::ui {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kSettingsHeader = "# pagelab-ui's settings, written by the window (View > Language)\n";
+constexpr std::string_view kSettingsHeader = "# pagelab-ui's settings, written by the window (Language menu)\n";
 
 const std::array<LanguageName, 3>& language_names() {
     static const std::array<LanguageName, 3> names = {{{"en", "English"}, {"zh", "中文"}, {"ru", "Русский"}}};

@@ -1,8 +1,8 @@
 // The window's language (issue 17): the choice (English, 中文, Русский), where it is remembered
 // between runs, and the characters the fonts must draw in it.
 //
-// The language is chosen by --lang, else the one remembered in the settings file (the View >
-// Language menu writes it), else LC_ALL / LC_MESSAGES / LANG, else English. The messages are
+// The language is chosen by --lang, else the one remembered in the settings file (the Language
+// menu writes it), else LC_ALL / LC_MESSAGES / LANG, else English. The messages are
 // i18n::tr's (po/LANG.po); a lesson's own texts are its {en, zh, ru} maps (sim::localized).
 //
 // The font atlas holds only the characters PageLab has text for: Latin, the symbols the window

@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
     cli.add_option("--answers", o.answers, "With --at: answer the questions passed on the way, in order (2,b,0x5)")->delimiter(',');
     cli.add_flag("--picker", o.picker, "Open the lesson picker (File > Open scenario...)");
     cli.add_option("--lessons", o.lessons_dir, "The lesson library the picker lists (a folder; its course.yaml orders it)");
-    cli.add_option("--lang", o.lang, "Language: en, zh (简体中文) or ru (Русский); default: the one chosen last (View > Language), else LC_ALL / LC_MESSAGES / LANG")
+    cli.add_option("--lang", o.lang, "Language: en, zh (简体中文) or ru (Русский); default: the one chosen last (Language menu), else LC_ALL / LC_MESSAGES / LANG")
         ->check(CLI::IsMember({"en", "zh", "ru"}));
     cli.add_option("--settings", o.settings, "The settings file the window remembers its language in (default ~/.config/pagelab/pagelab-ui.yaml)");
     cli.add_option("--ui-test", o.ui_test, "Run a built-in UI test (see --list-ui-tests)");

@@ -42,10 +42,11 @@ int page_priority(uint8_t c) {
 }
 
 const char* state_name(uint32_t s) {
-    return s == mm::mem::kCommit ? "Commit" : s == mm::mem::kReserve ? "Reserve" : "Free";
+    // VirtualQuery's State and Type, in the words of VMMap's columns.
+    return s == mm::mem::kCommit ? tr("Commit") : s == mm::mem::kReserve ? tr("Reserve") : tr("Free");
 }
 const char* type_name(uint32_t t) {
-    return t == mm::mem::kPrivate ? "Private" : t == mm::mem::kMapped ? "Mapped" : t == mm::mem::kImage ? "Image" : "";
+    return t == mm::mem::kPrivate ? tr("Private") : t == mm::mem::kMapped ? tr("Mapped") : t == mm::mem::kImage ? tr("Image") : "";
 }
 std::string size_text(uint64_t bytes) {
     if (bytes >= (1ull << 30) && bytes % (1ull << 20) == 0) return trf("{count} MB", "count"_a = bytes >> 20);
@@ -224,12 +225,12 @@ void region_table(App& app, uint16_t space) {
     for (const mm::Vad* v : m.regions(space)) any_view |= v->type == mm::VadType::Mapped;
     if (!ImGui::BeginTable("##regions", any_view ? 8 : 7, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
     ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn(tr("Address"), ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 5.6f);
-    ImGui::TableSetupColumn(tr("Type"), ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 3.8f);
-    ImGui::TableSetupColumn(tr("Size"), ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 5.4f);
-    ImGui::TableSetupColumn(tr("State"), ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 3.6f);
+    ImGui::TableSetupColumn(tr("Address"), ImGuiTableColumnFlags_WidthFixed, column_width(tr("Address"), ImGui::GetFontSize() * 5.6f));
+    ImGui::TableSetupColumn(tr("Type"), ImGuiTableColumnFlags_WidthFixed, column_width(tr("Type"), ImGui::GetFontSize() * 3.8f));
+    ImGui::TableSetupColumn(tr("Size"), ImGuiTableColumnFlags_WidthFixed, column_width(tr("Size"), ImGui::GetFontSize() * 5.4f));
+    ImGui::TableSetupColumn(tr("State"), ImGuiTableColumnFlags_WidthFixed, column_width(tr("State"), ImGui::GetFontSize() * 3.6f));
     ImGui::TableSetupColumn(tr("Protection"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableSetupColumn(tr("Resident"), ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 3.6f);
+    ImGui::TableSetupColumn(tr("Resident"), ImGuiTableColumnFlags_WidthFixed, column_width(tr("Resident"), ImGui::GetFontSize() * 3.6f));
     ImGui::TableSetupColumn(tr("Allocation"), ImGuiTableColumnFlags_WidthStretch, 1.4f);
     if (any_view) ImGui::TableSetupColumn(tr("View"), ImGuiTableColumnFlags_WidthStretch, 1.3f);
     ImGui::TableHeadersRow();

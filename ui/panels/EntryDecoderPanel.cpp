@@ -228,9 +228,10 @@ void draw_entry_decoder_panel(App& app) {
     if (is_pde) ImGui::TextUnformatted(trf("PDE {index:03X} of {process}", "index"_a = pd, "process"_a = proc).c_str());
     else ImGui::TextUnformatted(trf("PTE {index:03X} in page table {table:03X} of {process}", "index"_a = st.pte_index, "table"_a = pd, "process"_a = proc).c_str());
     ImGui::PopFont();
-    ImGui::SameLine();
-    if (is_pde) ImGui::TextDisabled("%s", trf("maps {first:08X}-{last:08X}", "first"_a = pd << 22, "last"_a = (pd << 22) | 0x3FFFFF).c_str());
-    else ImGui::TextDisabled("%s", trf("maps page {first:08X}-{last:08X}", "first"_a = va, "last"_a = va | 0xFFF).c_str());
+    const std::string maps = is_pde ? trf("maps {first:08X}-{last:08X}", "first"_a = pd << 22, "last"_a = (pd << 22) | 0x3FFFFF)
+                                    : trf("maps page {first:08X}-{last:08X}", "first"_a = va, "last"_a = va | 0xFFF);
+    same_line_if_fits(maps);
+    ImGui::TextDisabled("%s", maps.c_str());
     if (is_pde && st.entry_level == EntryLevel::Pte)
         ImGui::TextDisabled("%s", trf("(no page table covers {va:08X}: its PDE decides)", "va"_a = va).c_str());
     ImGui::PushFont(app.fonts().mono);

@@ -80,10 +80,11 @@ void scroll_into_view(App& app, const ImRect& r, const std::string& key) {
 }
 
 // A button as wide as asked whose label wraps: a choice can be a whole sentence.
-bool wrapped_button(const char* id, const std::string& text, ImFont* font, float width) {
+bool wrapped_button(const char* id, const std::string& label, ImFont* font, float width) {
     ImGui::PushFont(font);
     const ImVec2 pad(ImGui::GetFontSize() * 0.5f, ImGui::GetFontSize() * 0.3f);
     const float wrap = std::max(10.0f, width - 2 * pad.x);
+    const std::string text = wrap_cjk(label, font, font->FontSize, wrap);
     const ImVec2 ts = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const ImVec2 size(width, ts.y + 2 * pad.y);
@@ -109,7 +110,7 @@ void group_sentence(App& app, const sim::Scenario& sc, size_t step) {
         ImGui::PushFont(app.fonts().bold);
         ImGui::TextUnformatted(range.c_str());
         ImGui::PopFont();
-        ImGui::TextUnformatted(say.c_str());
+        text_block(say);
     }
     app.probe().value("lesson.group", range + ": " + say);
 }
@@ -163,7 +164,7 @@ void question_card(App& app, size_t step) {
         text_coloured(pal.link, tr("QUESTION - predict, then see"));
         const std::string& question = localized(q.question, q.question_tr);
         ImGui::PushFont(app.fonts().question);
-        ImGui::TextUnformatted(question.c_str());
+        text_block(question);
         ImGui::PopFont();
         app.probe().value("quiz.question", question);
         ImGui::Spacing();
@@ -237,16 +238,16 @@ void answer_card(App& app, size_t step) {
         Card card(with_alpha(colour, 0x22), colour, &drawn);
         ImGui::TextDisabled("%s", tr("Question:"));
         ImGui::SameLine();
-        ImGui::TextUnformatted(localized(q.question, q.question_tr).c_str());
+        text_block(localized(q.question, q.question_tr));
         ImGui::PushFont(app.fonts().big);
         text_coloured(colour, verdict);
         ImGui::PopFont();
-        if (!you.empty()) ImGui::TextUnformatted(you.c_str());
+        if (!you.empty()) text_block(you);
         ImGui::PushFont(app.fonts().bold);
         ImGui::TextUnformatted(tr("Why:"));
         ImGui::PopFont();
         ImGui::SameLine();
-        ImGui::TextUnformatted(explain.c_str());
+        text_block(explain);
     }
     if (given) scroll_into_view(app, drawn, fmt::format("a{}@{}", step, app.session().cursor()));
     app.probe().value("quiz.verdict", verdict);

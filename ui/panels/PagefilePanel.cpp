@@ -100,7 +100,7 @@ void draw_pagefile_panel(App& app) {
     if (pf.used() > 0 && ImGui::BeginTable("##used", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp,
                                            ImVec2(0, ImGui::GetContentRegionAvail().y))) {
         ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn(tr("Slot"), ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 3);
+        ImGui::TableSetupColumn(tr("Slot"), ImGuiTableColumnFlags_WidthFixed, column_width(tr("Slot"), ImGui::GetFontSize() * 3));
         ImGui::TableSetupColumn(tr("Page"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
         ImGui::TableSetupColumn(tr("First bytes"), ImGuiTableColumnFlags_WidthStretch, 1.2f);
         ImGui::TableHeadersRow();

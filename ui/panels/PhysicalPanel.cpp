@@ -117,11 +117,12 @@ void draw_physical_panel(App& app) {
     const uint32_t n = pfn.size();
 
     ImGui::TextUnformatted(trfn("{count} frame", "{count} frames", n, "count"_a = n).c_str());
-    ImGui::SameLine();
-    ImGui::TextDisabled("%s", trf("free {free}, zeroed {zeroed}, standby {standby}, modified {modified}, active {active}",
+    const std::string lists = trf("free {free}, zeroed {zeroed}, standby {standby}, modified {modified}, active {active}",
                                   "free"_a = pfn.list(mm::FrameList::Free).count, "zeroed"_a = pfn.list(mm::FrameList::Zeroed).count,
                                   "standby"_a = pfn.list(mm::FrameList::Standby).count, "modified"_a = pfn.list(mm::FrameList::Modified).count,
-                                  "active"_a = pfn.list(mm::FrameList::Active).count).c_str());
+                                  "active"_a = pfn.list(mm::FrameList::Active).count);
+    same_line_if_fits(lists);
+    ImGui::TextDisabled("%s", lists.c_str());
     int mode = int(st.frame_colouring);
     const ImGuiStyle& style = ImGui::GetStyle();
     const float radio = ImGui::GetFrameHeight() + style.ItemInnerSpacing.x;

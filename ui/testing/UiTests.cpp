@@ -698,6 +698,11 @@ const std::vector<UiTest>& ui_tests() {
          "scenarios/15-create-process-appinst.yaml", 1280, 800, story_15},
         {"story-15-classroom", "the same in classroom mode at 1920x1080 (zoomed grids)", "scenarios/15-create-process-appinst.yaml", 1920, 1080,
          story_15, false, true},
+        {"language", "at a step, the Language menu switches the narration and the panel labels to 中文, to Русский and back, at "
+                     "1920x1080; no character is drawn as the fallback glyph",
+         "scenarios/01-demand-zero.yaml", 1920, 1080, language_switch},
+        {"language-classroom", "the same in classroom mode (the large fonts hold the Chinese and Cyrillic glyphs too)",
+         "scenarios/01-demand-zero.yaml", 1920, 1080, language_switch, false, true},
         {"course-picker", "the lesson picker lists the course's chapters and lessons in order with goals and prerequisites, "
                           "then other scenarios; a click opens a lesson; a broken index falls back to file names",
          "scenarios/01-demand-zero.yaml", 1280, 800, course_picker},

@@ -195,7 +195,8 @@ void App::after_load() {
     m_state.pde_index = 0;
     m_state.pte_index = 0;
     m_state.compare_left = m_state.compare_right = mm::kNoSpace;
-    m_state.strip = ZoomView{};
+    m_state.strip = ZoomView{.extent = 1.0};
+    m_state.strip_back.clear();
     m_state.frame_map = MapView{};
     m_state.slot_map = MapView{};
     m_state.breakpoints.clear();

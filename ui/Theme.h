@@ -17,7 +17,13 @@ struct Palette {
     std::array<ImU32, kFrameClassCount> frame{};
     std::array<ImU32, 5> list{};  // mm::FrameList order: Free, Zeroed, Standby, Modified, Active
     std::array<ImU32, kRegionClassCount> region{};
-    std::array<ImU32, kArenaCount> arena{};
+    std::array<ImU32, kArenaCount> arena{};  // behind the page directory's empty cells
+    // The address-space strip's arena tints, per personality: neighbours differ in luminance by
+    // at least 3:1 (dark, medium, dark, ...), so a projector cannot wash the boundaries out.
+    std::array<ImU32, kArenaCount> strip_arena_nt{}, strip_arena_95{};
+    ImU32 strip_arena(mm::Personality p, Arena a) const {
+        return (p == mm::Personality::Win95 ? strip_arena_95 : strip_arena_nt)[size_t(a)];
+    }
     ImU32 page_table_shared = 0;  // a PDE pointing at a page table every directory shares
     ImU32 pde_region = 0;         // no page table yet, but a region lies in these 4 MB
     ImU32 changed = 0;            // outline: changed by the current step / event

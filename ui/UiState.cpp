@@ -35,7 +35,7 @@ void ZoomView::fit(double width) { show_range(0.0, extent, width); }
 
 void ZoomView::show_range(double lo, double hi, double width) {
     width_px = std::max(1.0, width);
-    const double span = std::max(1.0, hi - lo);
+    const double span = std::max(extent * 1e-12, hi - lo);
     transform = glm::translate(glm::scale(glm::dmat3(1.0), glm::dvec2(width_px / span, 1.0)), glm::dvec2(-lo, 0.0));
 }
 

@@ -12,6 +12,7 @@
 #include <glm/glm.hpp>
 
 #include "sim/Session.h"
+#include "widgets/SegmentedScale.h"
 
 namespace pagelab::ui {
 
@@ -107,7 +108,11 @@ struct UiState {
     int events_scroll_frames = 0;             // frames spent scrolling to it (layout settles)
     bool hex_as_words = false;
     uint16_t compare_left = mm::kNoSpace, compare_right = mm::kNoSpace;
-    ZoomView strip;
+    ZoomView strip{.extent = 1.0};  // over the strip's units [0, 1] (strip_scale maps them to addresses)
+    SegmentedScale strip_scale;     // rebuilt from the shown process's regions each frame
+    std::vector<std::pair<double, double>> strip_back;  // earlier zooms (strip units), for Esc
+    std::optional<float> strip_drag_from;               // a range being dragged out (px from the left)
+    uint64_t regions_scrolled_for = ~uint64_t{0};       // the story move the region table last scrolled for
     MapView frame_map, slot_map;
 
     // Files.

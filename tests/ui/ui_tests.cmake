@@ -18,6 +18,10 @@ set(PAGELAB_UI_TESTS
   course-picker
   story-15
   story-15-classroom
+  strip-nt
+  strip-nt-classroom
+  strip-95
+  strip-95-classroom
   language
   language-classroom
 )

@@ -121,8 +121,10 @@ void draw_physical_panel(App& app) {
                                   "free"_a = pfn.list(mm::FrameList::Free).count, "zeroed"_a = pfn.list(mm::FrameList::Zeroed).count,
                                   "standby"_a = pfn.list(mm::FrameList::Standby).count, "modified"_a = pfn.list(mm::FrameList::Modified).count,
                                   "active"_a = pfn.list(mm::FrameList::Active).count);
-    same_line_if_fits(lists);
-    ImGui::TextDisabled("%s", lists.c_str());
+    // Its own line, wrapped: the lists' counts are long in Russian and with a million frames.
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    text_wrapped(lists);
+    ImGui::PopStyleColor();
     int mode = int(st.frame_colouring);
     const ImGuiStyle& style = ImGui::GetStyle();
     const float radio = ImGui::GetFrameHeight() + style.ItemInnerSpacing.x;

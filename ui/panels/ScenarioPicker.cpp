@@ -249,7 +249,7 @@ void draw_shortcuts_help(App& app) {
         {"Ctrl+O, Ctrl+R", N_("open a scenario, reload it")},
         {N_("1-5 or a-e"), N_("answer a quiz question's choice")},
         {N_("a number, Enter"), N_("answer a quiz question that wants a number")},
-        {N_("Mouse wheel, drag"), N_("zoom and pan the address-space strip and the frame map")},
+        {N_("Mouse wheel, drag"), N_("zoom and pan the frame map; the address-space strip: wheel zooms, drag a range, right-drag pans, Esc zooms back")},
     };
     if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_SizingFixedFit)) {
         for (auto& k : keys) {

@@ -57,6 +57,37 @@ void TestDriver::wheel(const std::string& rect_name, ImVec2 fraction, float amou
     m_queue.push_back(Micro{Op::Idle, rect_name});
 }
 
+namespace {
+TestDriver::Where point_in(const std::string& rect_name, ImVec2 fraction) {
+    return [rect_name, fraction](App& app) -> std::optional<ImVec2> {
+        const ImRect* r = app.probe().find_rect(rect_name);
+        if (!r) return std::nullopt;
+        return ImVec2(r->Min.x + (r->Max.x - r->Min.x) * fraction.x, r->Min.y + (r->Max.y - r->Min.y) * fraction.y);
+    };
+}
+}  // namespace
+
+void TestDriver::drag(const std::string& rect_name, ImVec2 from, ImVec2 to) {
+    m_queue.push_back(Micro{Op::Move, rect_name, point_in(rect_name, from)});
+    m_queue.push_back(Micro{Op::Down, rect_name});
+    for (int i = 1; i <= 4; ++i) {
+        const float f = float(i) / 4;
+        const ImVec2 p(from.x + (to.x - from.x) * f, from.y + (to.y - from.y) * f);
+        m_queue.push_back(Micro{Op::Move, rect_name, point_in(rect_name, p)});
+    }
+    m_queue.push_back(Micro{Op::Up, rect_name});
+    m_queue.push_back(Micro{Op::Idle, rect_name});
+}
+
+void TestDriver::double_click_at(const std::string& what, Where where) {
+    m_queue.push_back(Micro{Op::Move, what, std::move(where)});
+    for (int i = 0; i < 2; ++i) {
+        m_queue.push_back(Micro{Op::Down, what});
+        m_queue.push_back(Micro{Op::Up, what});
+    }
+    m_queue.push_back(Micro{Op::Idle, what});
+}
+
 void TestDriver::mouse_away() {
     m_queue.push_back(Micro{Op::Move, "mouse away", [](App&) -> std::optional<ImVec2> { return ImVec2(-FLT_MAX, -FLT_MAX); }});
     m_queue.push_back(Micro{Op::Idle, "mouse away"});

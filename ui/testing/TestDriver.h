@@ -36,6 +36,9 @@ public:
     void key(int glfw_key, bool shift = false);
     void type(const std::string& text);  // characters into the focused text field, as typed
     void wheel(const std::string& rect_name, ImVec2 fraction, float amount);
+    // Press at one point of a recorded rectangle, move to another over a few frames, release.
+    void drag(const std::string& rect_name, ImVec2 from, ImVec2 to);
+    void double_click_at(const std::string& what, Where where);
     void wait(int frames);
     void mouse_away();  // so that no hover highlight covers what a check reads
     void act(const std::string& what, std::function<void(App&)> fn);

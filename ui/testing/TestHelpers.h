@@ -83,7 +83,8 @@ inline std::string colour_is(App& app, ImVec2 p, ImU32 expected, const std::stri
 
 // The scripts (one function per test, by file).
 void story_15(TestDriver& t);
-void tlb_panel(TestDriver& t);
+void strip_nt(TestDriver& t);
+void strip_95(TestDriver& t);
 void language_switch(TestDriver& t);
 
 }  // namespace pagelab::ui

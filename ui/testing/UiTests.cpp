@@ -698,6 +698,15 @@ const std::vector<UiTest>& ui_tests() {
          "scenarios/15-create-process-appinst.yaml", 1280, 800, story_15},
         {"story-15-classroom", "the same in classroom mode at 1920x1080 (zoomed grids)", "scenarios/15-create-process-appinst.yaml", 1920, 1080,
          story_15, false, true},
+        {"strip-nt", "the address-space strip at All 4 GB: NT's arenas named, 0/2/3/4 GB marked, every region visible, arenas "
+                     ">= 3:1 apart in both palettes; zoom by double-click, dragged range and wheel, Esc back",
+         "scenarios/15-create-process-appinst.yaml", 1280, 800, strip_nt},
+        {"strip-nt-classroom", "the same at 1920x1080 in classroom mode", "scenarios/15-create-process-appinst.yaml", 1920, 1080,
+         strip_nt, false, true},
+        {"strip-95", "the strip under Windows 95: the compatibility, private, shared and system arenas", "scenarios/26-second-instance-win95.yaml",
+         1280, 800, strip_95},
+        {"strip-95-classroom", "the same at 1920x1080 in classroom mode", "scenarios/26-second-instance-win95.yaml", 1920, 1080, strip_95,
+         false, true},
         {"language", "at a step, the Language menu switches the narration and the panel labels to 中文, to Русский and back, at "
                      "1920x1080; no character is drawn as the fallback glyph",
          "scenarios/01-demand-zero.yaml", 1920, 1080, language_switch},

@@ -148,8 +148,9 @@ const std::vector<LessonInfo>& App::lessons(bool rescan) {
         info.path = f.string();
         info.file = f.filename().string();
         sim::LoadResult r = sim::load_scenario(info.path);
-        m_glyphs.add_file(info.path);  // the picker shows its title (in any language)
         if (r.scenario) {
+            m_glyphs.add_text(r.scenario->title);  // the picker shows its title (in every language)
+            for (const auto& [lang, text] : r.scenario->title_tr) m_glyphs.add_text(text);
             info.title = r.scenario->title;
             info.title_tr = r.scenario->title_tr;
             info.steps = r.scenario->steps.size();
@@ -583,11 +584,12 @@ void App::rebuild_fonts_if_needed() {
         m_built_high_contrast = m_state.high_contrast;
     }
     m_state.font_size_pending = std::clamp(m_state.font_size_pending, 10.0f, 40.0f);
-    if (m_built_font_size == m_state.font_size_pending && m_built_glyphs == m_glyphs.version()) return;
+    if (m_built_font_size == m_state.font_size_pending && m_built_glyphs == m_glyphs.version() && m_built_language == m_language) return;
     const auto t0 = std::chrono::steady_clock::now();
     m_state.font_size = m_state.font_size_pending;
-    m_glyphs.build_ranges(m_glyph_ranges);
+    m_glyphs.build_ranges(m_glyph_ranges, m_language);
     m_built_glyphs = m_glyphs.version();
+    m_built_language = m_language;
     m_fonts = build_fonts(m_state.font_size, m_glyph_ranges.Data);
     m_icons = resolve_icons(m_fonts);
     ImGui_ImplOpenGL3_DestroyFontsTexture();
@@ -827,6 +829,7 @@ void App::frame() {
             else std::printf("  (the window as drawn: %s)\n", png.c_str());
         }
     }
+    if (m_frame == 0) m_startup_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_created).count();
     ++m_frame;
 }
 
@@ -981,8 +984,11 @@ int App::run_bench() {
     std::printf("bench: %s, %u frames, %zu events, %dx%d, renderer %s\n", fs::path(m_path).filename().string().c_str(),
                 mm().pfn().size(), m_session->event_count(), w, h, renderer ? renderer : "?");
     const ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+    size_t chars = 0;
+    for (int i = 0; i + 1 < m_glyph_ranges.Size; i += 2) chars += size_t(m_glyph_ranges[i + 1] - m_glyph_ranges[i] + 1);
     std::printf("bench: fonts: atlas %dx%d for %zu characters in 5 faces (%s, %.0f px), built in %.0f ms, CJK font %s\n", atlas->TexWidth,
-                atlas->TexHeight, m_glyphs.size(), m_language.c_str(), m_state.font_size, m_font_build_ms, m_fonts.cjk ? "merged" : "missing");
+                atlas->TexHeight, chars, m_language.c_str(), m_state.font_size, m_font_build_ms, m_fonts.cjk ? "merged" : "missing");
+    std::printf("bench: start-up: %.0f ms from the window's creation to the end of its first frame\n", m_startup_ms);
     std::printf("bench: load average %.2f while measuring\n", [] {
         double l[1] = {0};
         return getloadavg(l, 1) == 1 ? l[0] : -1.0;

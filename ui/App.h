@@ -4,6 +4,7 @@
 // accessors here and change it only through the commands, which go to sim::Session.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -218,7 +219,10 @@ private:
     GlyphSet m_glyphs;
     ImVector<ImWchar> m_glyph_ranges;
     uint64_t m_built_glyphs = 0;
+    std::string m_built_language;
     double m_font_build_ms = 0;
+    std::chrono::steady_clock::time_point m_created = std::chrono::steady_clock::now();  // for the start-up time
+    double m_startup_ms = 0;  // the App's creation to the end of its first frame
     bool m_built_high_contrast = false;
     bool m_style_applied = false;
     Probe m_probe;

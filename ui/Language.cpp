@@ -89,6 +89,7 @@ GlyphSet::GlyphSet() {
     for (const ImWchar* r = always; r[0]; r += 2)
         for (unsigned c = r[0]; c <= r[1]; ++c) m_chars.insert(ImWchar(c));
     for (const LanguageName& l : language_names()) add_text(l.name);
+    m_always = m_chars;
     m_version = 1;
 }
 
@@ -114,9 +115,12 @@ bool GlyphSet::add_file(const std::string& path) {
     return true;
 }
 
-void GlyphSet::build_ranges(ImVector<ImWchar>& out) const {
+void GlyphSet::build_ranges(ImVector<ImWchar>& out, const std::string& lang) const {
     out.clear();
+    auto cjk = [](ImWchar c) { return c >= 0x2E80; };
+    auto cyrillic = [](ImWchar c) { return c >= 0x0400 && c <= 0x052F; };
     for (ImWchar c : m_chars) {
+        if (!m_always.count(c) && ((cjk(c) && lang != "zh") || (cyrillic(c) && lang != "ru"))) continue;
         if (!out.empty() && out.back() + 1 == c) out.back() = c;  // extend the last range
         else {
             out.push_back(c);

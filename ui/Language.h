@@ -5,11 +5,11 @@
 // menu writes it), else LC_ALL / LC_MESSAGES / LANG, else English. The messages are
 // i18n::tr's (po/LANG.po); a lesson's own texts are its {en, zh, ru} maps (sim::localized).
 //
-// The font atlas holds only the characters PageLab has text for: Latin, the symbols the window
-// draws, and every character of the message catalogues (build/locale/glyphs.txt, written by
-// msgexec from po/*.po), of the course index and of each lesson read — all three languages at
-// once, so switching never waits for the atlas. A lesson that brings new characters grows the set
-// and the atlas is rebuilt between frames.
+// The font atlas holds only the characters PageLab has text for in the language shown: Latin,
+// the symbols the window draws, and the characters of the message catalogues (build/locale/
+// glyphs.txt, written by msgexec from po/*.po), of the course index, of the lessons' titles and
+// of the lesson open, in that language's script. A lesson that brings new characters, or a
+// switch of language, rebuilds the atlas between frames.
 #pragma once
 
 #include <array>
@@ -57,11 +57,14 @@ public:
     size_t size() const { return m_chars.size(); }
     // Bumped whenever a character is added: the App rebuilds the atlas when it changed.
     uint64_t version() const { return m_version; }
-    // ImGui's glyph ranges (pairs, 0-terminated) for every character in the set.
-    void build_ranges(ImVector<ImWchar>& out) const;
+    // ImGui's glyph ranges (pairs, 0-terminated) for the characters the language draws: Latin
+    // and the symbols always, Chinese characters only for zh and Cyrillic only for ru (besides
+    // the language menu's own names), so that each atlas holds one script's glyphs.
+    void build_ranges(ImVector<ImWchar>& out, const std::string& lang) const;
 
 private:
     std::set<ImWchar> m_chars;
+    std::set<ImWchar> m_always;  // Latin, symbols, the language names
     uint64_t m_version = 0;
 };
 

@@ -666,7 +666,9 @@ void App::begin_frame_state() {
     // while it waits the events of the whole run, which would tell the answer, are not listed.
     if (m_quiz.pending && (!m_session || !m_state.quiz || !about_to_start(*m_session, *m_quiz.pending))) m_quiz.pending.reset();
     if (m_quiz.pending) m_state.events_whole_run = false;
-    m_layout = compute_layout(ImGui::GetIO().DisplaySize, menu_h, controls_h, classroom, m_state.show, quiz_on_screen());
+    const bool dragged = m_state.c1_split_px > 0;
+    m_layout = compute_layout(ImGui::GetIO().DisplaySize, menu_h, controls_h, classroom, m_state.show, quiz_on_screen(),
+                              m_session ? (dragged ? m_state.c1_split_px : m_state.c1_want_px) : 0.0f, dragged);
     for (size_t s = 0; s < kSlotCount; ++s) {
         if (m_pending_set[s]) m_state.active_in_slot[s] = m_pending_active[s];
         m_pending_set[s] = false;

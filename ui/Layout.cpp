@@ -1,5 +1,6 @@
 #include "Layout.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace pagelab::ui {
@@ -29,7 +30,7 @@ struct Column {
 }  // namespace
 
 LayoutPlan compute_layout(ImVec2 display, float top, float controls_height, bool classroom,
-                          const std::array<bool, kPanelCount>& show, bool quiz) {
+                          const std::array<bool, kPanelCount>& show, bool quiz, float c1, bool c1_dragged) {
     LayoutPlan plan;
     auto put = [&](PanelId p, Slot s) { plan.slot_of[size_t(p)] = s; };
     put(PanelId::Controls, Slot::Top);
@@ -87,9 +88,17 @@ LayoutPlan compute_layout(ImVec2 display, float top, float controls_height, bool
         const float w = display.x * c.width / total_width;
         float total_h = 0;
         for (const auto& s : c.slots) total_h += s.second;
+        // The address-space slot: its content's height, between 12% and 45% of the column (dragged:
+        // up to 80%); the other slots share the rest in their proportions.
+        float fixed = 0, fixed_frac = 0;
+        if (c1 > 0 && c.slots.size() > 1 && c.slots.front().first == Slot::C1) {
+            fixed = std::clamp(c1, height * 0.12f, height * (c1_dragged ? 0.8f : 0.45f));
+            fixed_frac = c.slots.front().second;
+        }
         float y = y0;
         for (const auto& [slot, frac] : c.slots) {
-            const float h = height * frac / total_h;
+            float h = height * frac / total_h;
+            if (fixed > 0) h = slot == Slot::C1 ? fixed : (height - fixed) * frac / (total_h - fixed_frac);
             plan.rect[size_t(slot)] = ImRect(ImVec2(std::floor(x), std::floor(y)), ImVec2(std::floor(x + w), std::floor(y + h)));
             y += h;
         }

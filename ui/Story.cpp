@@ -5,6 +5,7 @@
 //   3. else the address the last event is about (a region's base, a page taken out of memory);
 //   4. else the first PDE it wrote (a page directory being filled: its entry is selected);
 //   5. else the process it switched to, or the process it concerns.
+// When the chosen page's page table was freed by the move, its PDE (just cleared) is selected.
 // The frame, the region and the pagefile slot of that page (or the last ones touched) follow.
 #include "App.h"
 
@@ -53,6 +54,11 @@ void App::follow_story() {
         focus = StoryFocus{owner(pde->where.space), pde->where.va, true};
     if (focus && !alive(focus->space)) focus.reset();
     if (!focus) focus = story_so_far();
+    // A page whose page table the move freed (an unmapped DLL, a released range): the story is
+    // the PDE that was cleared, so the directory's entry is selected and decoded.
+    if (focus && !focus->pde && !(mm().ram().read_u32(mm().space(focus->space).cr3() + 4 * x86::pde_index(focus->va)) & 1) &&
+        d.changes().word(mm().space(focus->space).cr3() + 4 * x86::pde_index(focus->va)))
+        focus->pde = true;
 
     if (focus) {
         select_page(focus->space, focus->va);

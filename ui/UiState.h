@@ -112,6 +112,8 @@ struct UiState {
     SegmentedScale strip_scale;     // rebuilt from the shown process's regions each frame
     std::vector<std::pair<double, double>> strip_back;  // earlier zooms (strip units), for Esc
     std::optional<float> strip_drag_from;               // a range being dragged out (px from the left)
+    float c1_want_px = 0;   // the height the address-space panel's content asked for (strip + every region row)
+    float c1_split_px = 0;  // the user dragged the splitter under it to this height (0: fit the content)
     uint64_t regions_scrolled_for = ~uint64_t{0};       // the story move the region table last scrolled for
     MapView frame_map, slot_map;
 

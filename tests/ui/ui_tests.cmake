@@ -22,6 +22,10 @@ set(PAGELAB_UI_TESTS
   strip-nt-classroom
   strip-95
   strip-95-classroom
+  regions-15
+  regions-26-classroom
+  story-lessons-nt
+  story-lessons-95-classroom
   language
   language-classroom
 )

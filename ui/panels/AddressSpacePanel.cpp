@@ -38,16 +38,16 @@ std::string size_text(uint64_t bytes) {
     return trf("{count} KB", "count"_a = (bytes + 1023) / 1024);
 }
 
-void region_table(App& app, uint16_t space) {
+struct Row {
+    mm::MemoryBasicInformation q;
+    uint32_t resident = 0;
+};
+
+// VirtualQuery's answer for every region of the process, with the resident pages.
+std::vector<Row> query_rows(App& app, uint16_t space) {
     const mm::MemoryManager& m = app.mm();
     const mm::AddressSpace& sp = m.space(space);
-    UiState& st = app.state();
-    const Derived& d = app.derived();
-    const auto& pages = d.page_classes(space);
-    struct Row {
-        mm::MemoryBasicInformation q;
-        uint32_t resident = 0;
-    };
+    const auto& pages = app.derived().page_classes(space);
     std::vector<Row> rows;
     uint64_t va = 0;
     // win95: the shared arena's regions are listed too once there are any (every process sees them).
@@ -63,82 +63,158 @@ void region_table(App& app, uint16_t space) {
         rows.push_back(r);
         va = uint64_t(q.base_address) + q.region_size;
     }
-    const uint32_t selected_va = (st.pde_index << 22) | (st.pte_index << 12);
-    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV |
-                                  ImGuiTableFlags_Resizable | ImGuiTableFlags_SizingStretchProp;
+    return rows;
+}
+
+// A cell's text; the table's columns fit their content, and a text wider than its column all
+// the same is counted (the UI tests fail on it).
+struct Cells {
+    int clipped = 0;
+    void text(const std::string& t, bool dim = false) {
+        if (ImGui::CalcTextSize(t.c_str()).x > ImGui::GetContentRegionAvail().x + 0.5f) ++clipped;
+        if (dim) ImGui::TextDisabled("%s", t.c_str());
+        else ImGui::TextUnformatted(t.c_str());
+    }
+};
+
+// The row the story is about: the one holding the selected page, else the region's first row.
+int focus_row(App& app, uint16_t space, const std::vector<Row>& rows) {
+    const UiState& st = app.state();
+    auto row_of = [&](uint32_t va) {
+        for (size_t i = 0; i < rows.size(); ++i)
+            if (va >= rows[i].q.base_address && uint64_t(va) < uint64_t(rows[i].q.base_address) + rows[i].q.region_size) return int(i);
+        return -1;
+    };
+    if (st.entry_selected && st.space == space && st.entry_level == EntryLevel::Pte)
+        if (const int i = row_of((st.pde_index << 22) | (st.pte_index << 12)); i >= 0 && rows[size_t(i)].q.state != mm::mem::kFree) return i;
+    if (st.region_focus && st.region_focus->first == space) return row_of(st.region_focus->second);
+    return -1;
+}
+
+void view_cell(App& app, uint16_t space, const mm::MemoryBasicInformation& q, Cells& cells) {
+    const mm::MemoryManager& m = app.mm();
+    if (q.type != mm::mem::kMapped) return;
+    if (const mm::Vad* v = m.vad_at(space, q.base_address); v && v->type == mm::VadType::Mapped) {
+        const uint32_t off = v->offset_page + (x86::vpn(q.base_address) - v->start_vpn);
+        const std::string name = v->mapping < m.mappings().size() && !m.mappings()[v->mapping].name.empty()
+                                     ? m.mappings()[v->mapping].name
+                                     : fmt::format("#{}", v->mapping);
+        cells.text(fmt::format("{} +{:X}", name, uint64_t(off) << 12));
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", view_text(app, v->mapping, v->offset_page, v->section).c_str());
+    }
+}
+
+// Draws one row; returns its first cell's rectangle.
+ImRect region_row(App& app, uint16_t space, int i, const Row& r, bool focus, bool any_view, Cells& cells) {
+    UiState& st = app.state();
+    const auto& q = r.q;
+    ImGui::TableNextRow();
+    if (focus) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, (app.colours().changed & 0x00FFFFFFu) | 0x50000000u);
+    ImGui::TableNextColumn();
+    ImGui::PushID(i);
+    ImGui::PushFont(app.fonts().mono);
+    if (ImGui::Selectable(fmt::format("{:08X}", q.base_address).c_str(), focus, ImGuiSelectableFlags_SpanAllColumns)) {
+        app.select_page(space, q.base_address);
+        zoom_strip_to_addresses(st, double(q.base_address), double(q.base_address) + double(q.region_size));
+    }
+    const ImRect row(ImGui::GetItemRectMin(), ImGui::GetItemRectMax());
+    ImGui::PopFont();
+    ImGui::PopID();
+    ImGui::TableNextColumn();
+    cells.text(type_name(q.type));
+    ImGui::TableNextColumn();
+    cells.text(size_text(q.region_size));
+    ImGui::TableNextColumn();
+    cells.text(state_name(q.state), q.state == mm::mem::kFree);
+    ImGui::TableNextColumn();
+    // VirtualQuery's Protect for every state: reserved pages answer 0 under nt (NOACCESS under
+    // win95), free memory NOACCESS; only committed pages' protection is one they obey.
+    cells.text(mm::protection_name(q.protect), q.state != mm::mem::kCommit);
+    if (q.state != mm::mem::kCommit && ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s", (q.state == mm::mem::kFree ? trf("VirtualQuery's Protect for free memory: {protect}", "protect"_a = protect_text(q.protect))
+                                                           : trf("VirtualQuery's Protect for reserved memory: {protect}", "protect"_a = protect_text(q.protect)))
+                                    .c_str());
+    ImGui::TableNextColumn();
+    if (q.state != mm::mem::kFree) cells.text(std::to_string(r.resident));
+    ImGui::TableNextColumn();
+    if (q.state != mm::mem::kFree) cells.text(fmt::format("{:08X} {}", q.allocation_base, mm::protection_name(q.allocation_protect)), true);
+    if (any_view) {
+        // A view: the mapping object it was mapped through, and where in the section this run starts.
+        ImGui::TableNextColumn();
+        view_cell(app, space, q, cells);
+    }
+    return row;
+}
+
+// The table's rows and header at this font: what the panel asks the layout for.
+float table_height(size_t rows) {
+    const ImGuiStyle& s = ImGui::GetStyle();
+    return float(rows + 1) * (ImGui::GetTextLineHeight() + 2 * s.CellPadding.y) + s.ScrollbarSize + 4;
+}
+
+// The columns fit their content (never overlapping: a wide table scrolls sideways); the row of
+// the story's page or region is highlighted and, after each move, scrolled into view.
+void region_table(App& app, uint16_t space, const std::vector<Row>& rows, float height) {
+    UiState& st = app.state();
+    const int focus = focus_row(app, space, rows);
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_ScrollX |
+                                  ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit;
     // A "View" column (mapping object + offset) once the process has a view.
     bool any_view = false;
-    for (const mm::Vad* v : m.regions(space)) any_view |= v->type == mm::VadType::Mapped;
-    if (!ImGui::BeginTable("##regions", any_view ? 8 : 7, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) return;
-    ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn(tr("Address"), ImGuiTableColumnFlags_WidthFixed, column_width(tr("Address"), ImGui::GetFontSize() * 5.6f));
-    ImGui::TableSetupColumn(tr("Type"), ImGuiTableColumnFlags_WidthFixed, column_width(tr("Type"), std::max({ImGui::GetFontSize() * 3.8f, ImGui::CalcTextSize(tr("Private")).x, ImGui::CalcTextSize(tr("Mapped")).x})));
-    ImGui::TableSetupColumn(tr("Size"), ImGuiTableColumnFlags_WidthFixed, column_width(tr("Size"), ImGui::GetFontSize() * 5.4f));
-    ImGui::TableSetupColumn(tr("State"), ImGuiTableColumnFlags_WidthFixed, column_width(tr("State"), std::max({ImGui::GetFontSize() * 3.6f, ImGui::CalcTextSize(tr("Commit")).x, ImGui::CalcTextSize(tr("Reserve")).x,
-                                                                                       ImGui::CalcTextSize(tr("Free")).x})));
-    ImGui::TableSetupColumn(tr("Protection"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableSetupColumn(tr("Resident"), ImGuiTableColumnFlags_WidthFixed, column_width(tr("Resident"), ImGui::GetFontSize() * 3.6f));
-    ImGui::TableSetupColumn(tr("Allocation"), ImGuiTableColumnFlags_WidthStretch, 1.4f);
-    if (any_view) ImGui::TableSetupColumn(tr("View"), ImGuiTableColumnFlags_WidthStretch, 1.3f);
+    for (const mm::Vad* v : app.mm().regions(space)) any_view |= v->type == mm::VadType::Mapped;
+    app.probe().value("regions.count", std::to_string(rows.size()));
+    app.probe().value("regions.focus", "none");
+    if (!ImGui::BeginTable("##regions", any_view ? 8 : 7, flags, ImVec2(0, height))) return;
+    ImGui::TableSetupScrollFreeze(1, 1);
+    for (const char* c : {N_("Address"), N_("Type"), N_("Size"), N_("State"), N_("Protection"), N_("Resident"), N_("Allocation")})
+        ImGui::TableSetupColumn(tr(c));
+    if (any_view) ImGui::TableSetupColumn(tr("View"));
     ImGui::TableHeadersRow();
+    const bool scroll = focus >= 0 && st.regions_scrolled_for != st.story_moves;
     ImGuiListClipper clipper;
     clipper.Begin(int(rows.size()));
+    if (focus >= 0) clipper.ForceDisplayRangeByIndices(focus, focus + 1);
+    Cells cells;
+    // Rows on screen: wholly between the frozen header and the table's bottom edge.
+    int shown = 0;
+    ImRect clip = ImGui::GetCurrentWindow()->InnerClipRect;
+    clip.Min.y += ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y;
+    auto on_screen = [&](const ImRect& r) { return r.Min.y >= clip.Min.y - 0.5f && r.Max.y <= clip.Max.y + 0.5f; };
     while (clipper.Step()) {
         for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-            const Row& r = rows[size_t(i)];
-            const auto& q = r.q;
-            ImGui::TableNextRow();
-            ImGui::TableNextColumn();
-            const bool has_sel = st.entry_selected && st.space == space && selected_va >= q.base_address &&
-                                 uint64_t(selected_va) < uint64_t(q.base_address) + q.region_size;
-            ImGui::PushID(i);
-            ImGui::PushFont(app.fonts().mono);
-            if (ImGui::Selectable(fmt::format("{:08X}", q.base_address).c_str(), has_sel, ImGuiSelectableFlags_SpanAllColumns)) {
-                app.select_page(space, q.base_address);
-                zoom_strip_to_addresses(st, double(q.base_address), double(q.base_address) + double(q.region_size));
+            const ImRect row = region_row(app, space, i, rows[size_t(i)], i == focus, any_view, cells);
+            if (i == focus && scroll) {
+                ImGui::SetScrollHereY(0.5f);
+                st.regions_scrolled_for = st.story_moves;
             }
-            ImGui::PopFont();
-            ImGui::PopID();
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(type_name(q.type));
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(size_text(q.region_size).c_str());
-            ImGui::TableNextColumn();
-            if (q.state == mm::mem::kFree) ImGui::TextDisabled("%s", tr("Free"));
-            else ImGui::TextUnformatted(state_name(q.state));
-            ImGui::TableNextColumn();
-            // VirtualQuery's Protect for every state: reserved pages answer 0 under nt (NOACCESS under
-            // win95), free memory NOACCESS; only committed pages' protection is one they obey.
-            if (q.state == mm::mem::kCommit) {
-                ImGui::TextUnformatted(mm::protection_name(q.protect).c_str());
-            } else {
-                ImGui::TextDisabled("%s", mm::protection_name(q.protect).c_str());
-                if (ImGui::IsItemHovered())
-                    ImGui::SetTooltip("%s", (q.state == mm::mem::kFree ? trf("VirtualQuery's Protect for free memory: {protect}", "protect"_a = protect_text(q.protect))
-                                                                       : trf("VirtualQuery's Protect for reserved memory: {protect}", "protect"_a = protect_text(q.protect)))
-                                                .c_str());
-            }
-            ImGui::TableNextColumn();
-            if (q.state != mm::mem::kFree) ImGui::Text("%u", r.resident);
-            ImGui::TableNextColumn();
-            if (q.state != mm::mem::kFree)
-                ImGui::TextDisabled("%08X %s", q.allocation_base, mm::protection_name(q.allocation_protect).c_str());
-            if (!any_view) continue;
-            // A view: the mapping object it was mapped through, and where in the section this run starts.
-            ImGui::TableNextColumn();
-            if (q.type != mm::mem::kMapped) continue;
-            if (const mm::Vad* v = m.vad_at(space, q.base_address); v && v->type == mm::VadType::Mapped) {
-                const uint32_t off = v->offset_page + (x86::vpn(q.base_address) - v->start_vpn);
-                const std::string name = v->mapping < m.mappings().size() && !m.mappings()[v->mapping].name.empty()
-                                             ? m.mappings()[v->mapping].name
-                                             : fmt::format("#{}", v->mapping);
-                ImGui::TextUnformatted(fmt::format("{} +{:X}", name, uint64_t(off) << 12).c_str());
-                if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", view_text(app, v->mapping, v->offset_page, v->section).c_str());
-            }
+            if (on_screen(row)) ++shown;
+            if (i == focus)
+                app.probe().value("regions.focus", fmt::format("{:08X} {}", rows[size_t(i)].q.base_address, on_screen(row) ? "visible" : "hidden"));
         }
     }
     ImGui::EndTable();
-    app.probe().value("regions.count", std::to_string(rows.size()));
+    app.probe().value("regions.clipped", std::to_string(cells.clipped));
+    app.probe().value("regions.shown", std::to_string(shown));
+}
+
+// Between this panel and the page tables: drag to size the panel; double-click for the size of
+// its content again.
+void splitter(App& app) {
+    UiState& st = app.state();
+    const float h = 6;
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float w = ImGui::GetContentRegionAvail().x;
+    ImGui::InvisibleButton("##c1-splitter", ImVec2(w, h));
+    app.probe().last_item("regions.splitter");
+    const bool hot = ImGui::IsItemHovered() || ImGui::IsItemActive();
+    if (hot) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeNS);
+    const float window_h = ImGui::GetWindowHeight();
+    if (ImGui::IsItemActive() && ImGui::GetIO().MouseDelta.y != 0)
+        st.c1_split_px = std::max(80.0f, (st.c1_split_px > 0 ? st.c1_split_px : window_h) + ImGui::GetIO().MouseDelta.y);
+    if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) st.c1_split_px = 0;
+    ImGui::GetWindowDrawList()->AddLine(ImVec2(p.x + w * 0.4f, p.y + h * 0.5f), ImVec2(p.x + w * 0.6f, p.y + h * 0.5f),
+                                        ImGui::GetColorU32(hot ? ImGuiCol_SeparatorActive : ImGuiCol_Separator), 2.0f);
+    if (ImGui::IsItemHovered() && !ImGui::IsItemActive()) ImGui::SetTooltip("%s", tr("Drag to size the address space; double-click: fit its regions"));
 }
 
 }  // namespace
@@ -180,7 +256,13 @@ void draw_address_space_panel(App& app) {
                    "among them. The scale is segmented: each region and arena gets room, addresses are even inside each. "
                    "Wheel zooms, dragging a range zooms onto it, right-drag pans, double-click zooms onto a region (again: all "
                    "4 GB), Esc goes back, click selects a page."));
-    region_table(app, space);
+    // Ask the layout for the height of every row (next frame), then fill what it gave.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float splitter_h = 6 + style.ItemSpacing.y;
+    const std::vector<Row> rows = query_rows(app, space);
+    app.state().c1_want_px = ImGui::GetCursorPosY() + table_height(rows.size()) + splitter_h + style.WindowPadding.y;
+    region_table(app, space, rows, std::max(ImGui::GetTextLineHeightWithSpacing() * 2, ImGui::GetContentRegionAvail().y - splitter_h));
+    splitter(app);
 }
 
 }  // namespace pagelab::ui

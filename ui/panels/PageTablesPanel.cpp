@@ -255,7 +255,13 @@ void no_table(App& app, const GridsLayout& g) {
     dl->AddRect(a, z, ImGui::GetColorU32(ImGuiCol_Border));
     ImGui::SetCursorScreenPos(ImVec2(a.x + g.cell, a.y + size.y * 0.3f));
     ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + size.x - 2 * g.cell);
-    ImGui::TextDisabled("%s", tr("PDE not present: no page table for these 4 MB. The first access here makes one."));
+    const UiState& st = app.state();
+    const uint32_t pde_pa = app.mm().space(st.space).cr3() + 4 * st.pde_index;
+    if (const WordChange* w = app.derived().changes().word(pde_pa); w && (w->before & 1))
+        text_coloured(app.colours().changed,
+                      trf("PDE {index:03X} was just cleared: its page table had no used entries left and was freed.", "index"_a = st.pde_index));
+    else
+        ImGui::TextDisabled("%s", tr("PDE not present: no page table for these 4 MB. The first access here makes one."));
     ImGui::PopTextWrapPos();
     ImGui::SetCursorScreenPos(p);
     ImGui::Dummy(ImVec2(g.label_w + size.x, size.y));

@@ -55,4 +55,61 @@ void story_15(TestDriver& t) {
     }
 }
 
+// A lesson stepped by operation: after each step the page-table panel is on a table (never an
+// empty PDE while the process has page tables), and a step that accessed memory selects the page
+// of its last access - read from the journal, not from what the window computed.
+namespace {
+
+std::string story_step_check(App& app) {
+    const sim::Session& s = app.session();
+    const std::string where = fmt::format("{} step {}", app.session().scenario().title.substr(0, 40), s.steps_done());
+    const UiState& st = app.state();
+    if (st.space == mm::kNoSpace || st.space >= app.mm().spaces().size() || !app.mm().space(st.space).alive()) return {};
+    const uint32_t cr3 = app.mm().space(st.space).cr3();
+    // An empty table is the story only when this step cleared that PDE (its table was freed).
+    if (probe(app, "pt.grid") == "none" && !(st.entry_level == EntryLevel::Pde && app.derived().changes().word(cr3 + 4 * st.pde_index))) {
+        for (uint32_t i = 0; i < 512; ++i)
+            if (app.mm().ram().read_u32(cr3 + 4 * i) & 1)
+                return fmt::format("{}: the page tables show PDE {:03X}, which has no table, though {} has page tables (PDE {:03X})", where,
+                                   st.pde_index, app.machine().space_name(st.space), i);
+    }
+    if (s.steps_done() == 0) return {};
+    for (size_t e = s.cursor(); e-- > s.first_event_of_step(s.steps_done() - 1);) {
+        const core::EventRecord& ev = s.event(e);
+        if (!is_access(mm::EventKind(ev.kind)) || !app.mm().space(ev.space).alive()) continue;
+        return expect_eq(probe(app, "pt.selected"), fmt::format("{} {:08X}", app.machine().space_name(ev.space), x86::page_base(ev.args[0])),
+                         where + ": the page of the step's last access");
+    }
+    return {};
+}
+
+void story_lessons(TestDriver& t, const std::vector<std::pair<std::string, int>>& lessons) {
+    for (const auto& [file, steps] : lessons) {
+        t.act("open " + file, [file](App& app) { app.load(std::string(PAGELAB_SOURCE_DIR) + "/scenarios/" + file); });
+        t.check("opened " + file, [file](App& app) { return expect_contains(app.scenario_path(), file, "the lesson"); });
+        for (int i = 0; i < steps; ++i) {
+            t.key(GLFW_KEY_RIGHT);
+            t.check(fmt::format("{} step {}: the page tables show the story", file, i + 1), story_step_check);
+        }
+        t.check(file + " is at its end", [](App& app) { return expect_eq(app.session().cursor(), app.session().event_count(), "cursor"); });
+    }
+}
+
+}  // namespace
+
+// The CreateProcess lessons and the lessons where the panel used to stay on an empty PDE 000.
+void story_lessons_nt(TestDriver& t) {
+    story_lessons(t, {{"13-belady-fifo-4-frames.yaml", 15}, {"16-real-pe32-files.yaml", 10}, {"17-sec-image-mapping.yaml", 14},
+                      {"18-dll-base-collision-relocation.yaml", 7}, {"19-rebase-with-the-base-switch.yaml", 7},
+                      {"20-fixed-dll-createprocess-fails.yaml", 6}, {"21-missing-dll.yaml", 6}, {"22-two-instances-copy-on-write.yaml", 14},
+                      {"23-appinst-shared-counter.yaml", 11}, {"24-appinst-as-the-book-writes-it.yaml", 28}, {"25-second-instance-nt.yaml", 6},
+                      {"28-reverse-a-file-through-a-view.yaml", 25}, {"34-mapped-file-under-memory-pressure.yaml", 18}});
+}
+
+// The Windows 95 lessons.
+void story_lessons_95(TestDriver& t) {
+    story_lessons(t, {{"26-second-instance-win95.yaml", 6}, {"27-win95-softice-second-instance.yaml", 12}, {"36-ipc-win95-shared-arena.yaml", 23},
+                      {"38-win95-system-dlls-shared-arena.yaml", 13}, {"39-win95-data-file-view.yaml", 24}});
+}
+
 }  // namespace pagelab::ui

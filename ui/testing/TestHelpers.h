@@ -85,6 +85,10 @@ inline std::string colour_is(App& app, ImVec2 p, ImU32 expected, const std::stri
 void story_15(TestDriver& t);
 void strip_nt(TestDriver& t);
 void strip_95(TestDriver& t);
+void regions_15(TestDriver& t);
+void story_lessons_nt(TestDriver& t);
+void story_lessons_95(TestDriver& t);
+void regions_26(TestDriver& t);
 void language_switch(TestDriver& t);
 
 }  // namespace pagelab::ui

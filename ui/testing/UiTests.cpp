@@ -707,6 +707,14 @@ const std::vector<UiTest>& ui_tests() {
          1280, 800, strip_95},
         {"strip-95-classroom", "the same at 1920x1080 in classroom mode", "scenarios/26-second-instance-win95.yaml", 1920, 1080, strip_95,
          false, true},
+        {"regions-15", "the region table shows its rows (not two), no cell wider than its column, the row of each step's page "
+                       "highlighted and in view; the splitter sizes it", "scenarios/15-create-process-appinst.yaml", 1280, 800, regions_15},
+        {"regions-26-classroom", "the same for lesson 26 (Windows 95) at 1920x1080 in classroom mode", "scenarios/26-second-instance-win95.yaml",
+         1920, 1080, regions_26, false, true},
+        {"story-lessons-nt", "the CreateProcess lessons (16-25) and 13, 28, 34 step by step: the page tables are on a table, the step's "
+                             "last access selected", "scenarios/15-create-process-appinst.yaml", 1280, 800, story_lessons_nt},
+        {"story-lessons-95-classroom", "the Windows 95 lessons the same way, at 1920x1080 in classroom mode",
+         "scenarios/26-second-instance-win95.yaml", 1920, 1080, story_lessons_95, false, true},
         {"language", "at a step, the Language menu switches the narration and the panel labels to 中文, to Русский and back, at "
                      "1920x1080; no character is drawn as the fallback glyph",
          "scenarios/01-demand-zero.yaml", 1920, 1080, language_switch},

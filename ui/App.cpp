@@ -562,7 +562,8 @@ bool App::init_window() {
     io.LogFilename = nullptr;
     ImGui_ImplGlfw_InitForOpenGL(m_window, true);
     ImGui_ImplOpenGL3_Init("#version 330 core");
-    rebuild_fonts_if_needed();
+    // The fonts are built by the first frame, once the lesson is loaded and its characters known
+    // (building them here too cost a second atlas at start-up).
     return true;
 }
 

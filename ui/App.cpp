@@ -499,7 +499,7 @@ bool App::begin_panel(PanelId id) {
     if (slot != Slot::Top) {
         if (ImGui::BeginTabBar("##tabs", ImGuiTabBarFlags_FittingPolicyScroll)) {
             for (size_t p = 0; p < kPanelCount; ++p) {
-                if (!m_state.show[p] || m_layout.slot_of[p] != slot) continue;
+                if (!m_shown[p] || m_layout.slot_of[p] != slot) continue;
                 const PanelId pid = PanelId(p);
                 // The UI state decides which tab shows; a click on another tab changes the state
                 // (from the next frame, since this frame's window already belongs to `id`).
@@ -668,24 +668,6 @@ void App::begin_frame_state() {
     if (m_quiz.pending && (!m_session || !m_state.quiz || !about_to_start(*m_session, *m_quiz.pending))) m_quiz.pending.reset();
     if (m_quiz.pending) m_state.events_whole_run = false;
     const bool dragged = m_state.c1_split_px > 0;
-    m_layout = compute_layout(ImGui::GetIO().DisplaySize, menu_h, controls_h, classroom, m_state.show, quiz_on_screen(),
-                              m_session ? (dragged ? m_state.c1_split_px : m_state.c1_want_px) : 0.0f, dragged);
-    for (size_t s = 0; s < kSlotCount; ++s) {
-        if (m_pending_set[s]) m_state.active_in_slot[s] = m_pending_active[s];
-        m_pending_set[s] = false;
-    }
-    if (m_state.raise_panel && m_state.show[size_t(*m_state.raise_panel)])
-        m_state.active_in_slot[size_t(m_layout.slot_of[size_t(*m_state.raise_panel)])] = *m_state.raise_panel;
-    for (size_t s = 0; s < kSlotCount; ++s) {
-        const PanelId cur = m_state.active_in_slot[s];
-        if (m_state.show[size_t(cur)] && m_layout.slot_of[size_t(cur)] == Slot(s)) continue;
-        for (size_t p = 0; p < kPanelCount; ++p)
-            if (m_state.show[p] && m_layout.slot_of[p] == Slot(s)) {
-                m_state.active_in_slot[s] = PanelId(p);
-                break;
-            }
-    }
-
     // Follow the story: a move of the cursor selects what the current step (or event) touched.
     if (m_session && (m_session.get() != m_last_session || m_session->cursor() != m_last_cursor)) {
         m_last_session = m_session.get();
@@ -703,6 +685,27 @@ void App::begin_frame_state() {
         if (m_state.compare_left == mm::kNoSpace && procs.size() >= 1) m_state.compare_left = procs[0].space;
         if (m_state.compare_right == mm::kNoSpace && procs.size() >= 2) m_state.compare_right = procs[1].space;
     }
+    // The panels that take a place: those the user shows, the TLB only on a machine with one.
+    m_shown = m_state.show;
+    m_shown[size_t(PanelId::Tlb)] = m_shown[size_t(PanelId::Tlb)] && m_session && !mm().tlb().empty();
+    m_layout = compute_layout(ImGui::GetIO().DisplaySize, menu_h, controls_h, classroom, m_shown, quiz_on_screen(),
+                              m_session ? (dragged ? m_state.c1_split_px : m_state.c1_want_px) : 0.0f, dragged);
+    for (size_t s = 0; s < kSlotCount; ++s) {
+        if (m_pending_set[s]) m_state.active_in_slot[s] = m_pending_active[s];
+        m_pending_set[s] = false;
+    }
+    if (m_state.raise_panel && m_shown[size_t(*m_state.raise_panel)])
+        m_state.active_in_slot[size_t(m_layout.slot_of[size_t(*m_state.raise_panel)])] = *m_state.raise_panel;
+    for (size_t s = 0; s < kSlotCount; ++s) {
+        const PanelId cur = m_state.active_in_slot[s];
+        if (m_shown[size_t(cur)] && m_layout.slot_of[size_t(cur)] == Slot(s)) continue;
+        for (size_t p = 0; p < kPanelCount; ++p)
+            if (m_shown[p] && m_layout.slot_of[p] == Slot(s)) {
+                m_state.active_in_slot[s] = PanelId(p);
+                break;
+            }
+    }
+
 }
 
 bool App::quiz_on_screen() const {
@@ -763,6 +766,7 @@ void App::draw() {
     if (m_state.show[size_t(PanelId::Compare)]) draw_compare_panel(*this);
     if (m_state.show[size_t(PanelId::EntryDecoder)]) draw_entry_decoder_panel(*this);
     if (m_state.show[size_t(PanelId::Walk)]) draw_walk_panel(*this);
+    if (m_shown[size_t(PanelId::Tlb)]) draw_tlb_panel(*this);
     if (m_state.show[size_t(PanelId::Physical)]) draw_physical_panel(*this);
     if (m_state.show[size_t(PanelId::Pagefile)]) draw_pagefile_panel(*this);
     if (m_state.show[size_t(PanelId::Counters)]) draw_counters_panel(*this);

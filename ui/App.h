@@ -226,6 +226,7 @@ private:
     bool m_built_high_contrast = false;
     bool m_style_applied = false;
     Probe m_probe;
+    std::array<bool, kPanelCount> m_shown{};  // the panels placed this frame (UiState::show, the TLB only with one)
     LayoutPlan m_layout;
     float m_tab_row_y = 0, m_tabs_end_x = 0;
     ImVec2 m_saved_cursor{0, 0};

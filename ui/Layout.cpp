@@ -44,6 +44,7 @@ LayoutPlan compute_layout(ImVec2 display, float top, float controls_height, bool
         put(PanelId::Compare, Slot::C2);
         put(PanelId::EntryDecoder, Slot::C3);
         put(PanelId::Walk, Slot::C3);
+        put(PanelId::Tlb, Slot::C3);
         put(PanelId::Physical, Slot::R1);
         put(PanelId::Counters, Slot::R2);
         put(PanelId::Pagefile, Slot::R2);
@@ -62,6 +63,7 @@ LayoutPlan compute_layout(ImVec2 display, float top, float controls_height, bool
         put(PanelId::Compare, Slot::C2);
         put(PanelId::EntryDecoder, Slot::C3);
         put(PanelId::Walk, Slot::C3);
+        put(PanelId::Tlb, Slot::C3);
         put(PanelId::Physical, Slot::C3);
         put(PanelId::Counters, Slot::C3);
         put(PanelId::Pagefile, Slot::C3);

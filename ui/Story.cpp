@@ -53,6 +53,16 @@ void App::follow_story() {
     else if (const sim::TouchedEntry* pde = t.pde(true))
         focus = StoryFocus{owner(pde->where.space), pde->where.va, true};
     if (focus && !alive(focus->space)) focus.reset();
+    // After a CPU switch that touched no page, the running process is the story: its first
+    // region's page (not the last page of the process that ran before).
+    if (!focus && t.switched_to && alive(*t.switched_to)) {
+        const auto regions = mm().regions(*t.switched_to);
+        for (const mm::Vad* v : regions)
+            if (v != &mm::MemoryManager::compat_arena()) {
+                focus = StoryFocus{*t.switched_to, v->base(), false};
+                break;
+            }
+    }
     if (!focus) focus = story_so_far();
     // A page whose page table the move freed (an unmapped DLL, a released range): the story is
     // the PDE that was cleared, so the directory's entry is selected and decoded.
@@ -88,6 +98,9 @@ void App::follow_story() {
                     m_state.region_focus = {it->first, v->base()};
                     break;
                 }
+    // The TLB's tab comes to the front when the move hit it, flushed it or dropped an entry.
+    if (!mm().tlb().empty() && (t.tlb.lookup == sim::TlbTouch::Lookup::Hit || t.tlb.flushed || !t.tlb.invalidated.empty()))
+        m_state.raise_panel = PanelId::Tlb;
     m_state.slot_focus.reset();
     if (!t.slots.empty()) m_state.slot_focus = t.slots.back();
 }

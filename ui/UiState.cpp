@@ -24,6 +24,7 @@ const char* panel_title(PanelId id) {
         case PanelId::Physical: return N_("Physical memory");
         case PanelId::Pagefile: return N_("Pagefile & commit");
         case PanelId::Counters: return N_("Counters");
+        case PanelId::Tlb: return N_("TLB");
         case PanelId::Count_: break;
     }
     return "?";

@@ -34,6 +34,7 @@ enum class PanelId : uint8_t {
     Physical,
     Pagefile,
     Counters,
+    Tlb,  // shown only on a machine with a TLB
     Count_
 };
 inline constexpr size_t kPanelCount = size_t(PanelId::Count_);
@@ -114,6 +115,7 @@ struct UiState {
     std::optional<float> strip_drag_from;               // a range being dragged out (px from the left)
     float c1_want_px = 0;   // the height the address-space panel's content asked for (strip + every region row)
     float c1_split_px = 0;  // the user dragged the splitter under it to this height (0: fit the content)
+    uint64_t slots_scrolled_for = ~uint64_t{0};         // ... the pagefile's slot list, likewise
     uint64_t regions_scrolled_for = ~uint64_t{0};       // the story move the region table last scrolled for
     MapView frame_map, slot_map;
 

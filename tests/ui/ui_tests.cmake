@@ -26,6 +26,9 @@ set(PAGELAB_UI_TESTS
   regions-26-classroom
   story-lessons-nt
   story-lessons-95-classroom
+  tlb-02
+  tlb-02-classroom
+  failed-process
   language
   language-classroom
 )

@@ -75,6 +75,18 @@ void pin_checkbox(App& app) {
 
 const char* no_session_text() { return tr("No scenario is loaded. Open one with File > Open scenario (Ctrl+O)."); }
 
+// Why no process has an address space to show: none exists yet, or each one has failed or exited
+// (its address space is gone, the process object remains: "A failed: ...").
+std::string no_address_space_text(App& app) {
+    const auto& procs = app.machine().processes();
+    if (procs.empty()) return tr("No process exists at this point of the lesson.");
+    std::string out;
+    for (const os::Process& p : procs)
+        out += fmt::format("{}{} {}", out.empty() ? "" : "; ", p.name,
+                           p.state == os::ProcessState::Failed ? tr("failed (CreateProcess did not complete)") : tr(os::process_state_name(p.state)));
+    return trf("{processes}: no address space to show (see Objects).", "processes"_a = out);
+}
+
 bool process_selector(App& app, const char* id) {
     const auto& procs = app.machine().processes();
     bool any = false;
@@ -93,7 +105,11 @@ bool process_selector(App& app, const char* id) {
         app.probe().last_item(std::string(id) + ".process." + p.name);
     }
     ImGui::PopID();
-    if (!any) ImGui::TextDisabled("%s", tr("No process exists at this point of the lesson."));
+    if (!any) {
+        const std::string why = no_address_space_text(app);
+        ImGui::TextDisabled("%s", why.c_str());
+        app.probe().value(std::string(id) + ".none", why);
+    }
     return any && app.state().space != mm::kNoSpace;
 }
 
@@ -106,7 +122,7 @@ float process_selector_width(App& app) {
         w += ImGui::CalcTextSize(trf("Process {name}", "name"_a = p.name).c_str()).x + st.FramePadding.x * 2;
         ++n;
     }
-    if (n == 0) return ImGui::CalcTextSize(tr("No process exists at this point of the lesson.")).x;
+    if (n == 0) return ImGui::CalcTextSize(no_address_space_text(app).c_str()).x;
     return w + st.ItemSpacing.x * float(n - 1);
 }
 
@@ -122,8 +138,9 @@ bool process_selector_in_tab_row(App& app, const char* id, float extra_width, co
         app.end_tab_row();
         return ok;
     }
+    // On its own line; with no process to show, the extra controls (pin, views) have nothing to act on.
     const bool ok = process_selector(app, id);
-    if (extra) {
+    if (extra && ok) {
         ImGui::SameLine(0, spacing);
         extra();
     }

@@ -203,7 +203,7 @@ void draw_entry_decoder_panel(App& app) {
     const Palette& pal = app.colours();
     const mm::MemoryManager& m = app.mm();
     if (st.space == mm::kNoSpace || st.space >= m.spaces().size() || !m.space(st.space).alive()) {
-        ImGui::TextDisabled("%s", tr("No process exists at this point of the lesson."));
+        ImGui::TextDisabled("%s", no_address_space_text(app).c_str());
         return;
     }
     if (!st.entry_selected) {

@@ -432,41 +432,6 @@ void handles_tables(App& app) {
     if (!any) ImGui::TextDisabled("%s", tr("No process holds a handle at this point of the lesson."));
 }
 
-void tlb_table(App& app) {
-    const x86::Tlb& tlb = app.mm().tlb();
-    if (tlb.size() == 0) {
-        ImGui::TextDisabled("%s", tr("This machine has no TLB (tlb: 0): every access walks the tables."));
-        return;
-    }
-    ImGui::TextUnformatted(trf("{count} entries, next victim {victim}", "count"_a = tlb.size(), "victim"_a = tlb.next_victim()).c_str());
-    if (!ImGui::BeginTable("##tlb", 5, kTable)) return;
-    ImGui::TableSetupColumn("#");
-    ImGui::TableSetupColumn(tr("Page"));
-    ImGui::TableSetupColumn(tr("Frame"));
-    ImGui::TableSetupColumn(tr("Rights"));
-    ImGui::TableSetupColumn(tr("Dirty"));
-    ImGui::TableHeadersRow();
-    for (uint32_t i = 0; i < tlb.size(); ++i) {
-        const x86::TlbEntry& e = tlb.entries()[i];
-        ImGui::TableNextRow();
-        ImGui::TableNextColumn();
-        ImGui::Text("%u", i);
-        ImGui::TableNextColumn();
-        if (!e.valid) {
-            ImGui::TextDisabled("%s", tr("empty"));
-            continue;
-        }
-        ImGui::Text("%08X", e.vpn << 12);
-        ImGui::TableNextColumn();
-        ImGui::Text("0x%X", e.frame);
-        ImGui::TableNextColumn();
-        ImGui::Text("%s %s", e.user ? "U" : "K", e.writable ? "W" : "R");
-        ImGui::TableNextColumn();
-        ImGui::TextUnformatted(e.dirty ? tr("yes") : tr("no"));
-    }
-    ImGui::EndTable();
-}
-
 }  // namespace
 
 void draw_objects_panel(App& app) {
@@ -496,7 +461,6 @@ void draw_objects_panel(App& app) {
     for (const mm::DataSection& ds : m.data_sections()) live_sections += ds.alive;
     if (ImGui::CollapsingHeader((trf("File mapping objects ({count})", "count"_a = live_mappings) + "###mappings").c_str(), used)) mappings_table(app);
     if (ImGui::CollapsingHeader((trf("Data sections ({count})", "count"_a = live_sections) + "###dsections").c_str(), used)) data_sections_table(app);
-    if (ImGui::CollapsingHeader("TLB###tlb")) tlb_table(app);
 }
 
 }  // namespace pagelab::ui

@@ -275,6 +275,7 @@ void title_line(App& app, const mm::AddressSpace& sp, const GridsLayout& g, uint
     ImGui::PushFont(app.fonts().bold);
     ImGui::TextUnformatted(tr("Page directory"));
     ImGui::PopFont();
+    app.probe().value("pt.process", app.machine().space_name(sp.id()));
     const std::string pd_note = trf("frame 0x{frame:X}", "frame"_a = sp.page_directory());
     if (ImGui::GetItemRectSize().x + style.ItemSpacing.x + ImGui::CalcTextSize(pd_note.c_str()).x < g.grid_w) {
         ImGui::SameLine();

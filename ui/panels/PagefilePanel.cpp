@@ -107,12 +107,26 @@ void draw_pagefile_panel(App& app) {
         std::vector<uint32_t> used;
         for (uint32_t s = 1; s <= pf.capacity(); ++s)
             if (pf.in_use(s)) used.push_back(s);
+        // The slot the story's move used: highlighted, and scrolled into view once per move.
+        int focus = -1;
+        if (st.slot_focus)
+            for (size_t i = 0; i < used.size(); ++i)
+                if (used[i] == *st.slot_focus) focus = int(i);
         ImGuiListClipper clipper;
         clipper.Begin(int(used.size()));
+        if (focus >= 0) clipper.ForceDisplayRangeByIndices(focus, focus + 1);
         while (clipper.Step())
             for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
                 const uint32_t s = used[size_t(i)];
                 ImGui::TableNextRow();
+                if (i == focus) {
+                    ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, (pal.changed & 0x00FFFFFFu) | 0x50000000u);
+                    app.probe().value("pagefile.focus", std::to_string(s));
+                    if (st.slots_scrolled_for != st.story_moves) {
+                        ImGui::SetScrollHereY(0.5f);
+                        st.slots_scrolled_for = st.story_moves;
+                    }
+                }
                 ImGui::TableNextColumn();
                 ImGui::Text("%u", s);
                 ImGui::TableNextColumn();

@@ -41,6 +41,7 @@ void draw_page_tables_panel(App& app);
 void draw_compare_panel(App& app);
 void draw_entry_decoder_panel(App& app);
 void draw_walk_panel(App& app);
+void draw_tlb_panel(App& app);
 void draw_physical_panel(App& app);
 void draw_frame_window(App& app);
 void draw_pagefile_panel(App& app);
@@ -70,6 +71,9 @@ std::string view_text(App& app, unsigned mapping, unsigned offset_page, unsigned
 // Shared by several panels: a row of buttons choosing the selected process. Returns false
 // (and says so) when no process exists at the cursor.
 bool process_selector(App& app, const char* id);
+// What a panel says when no process has an address space: none exists yet, or "A failed
+// (CreateProcess did not complete): no address space to show (see Objects)."
+std::string no_address_space_text(App& app);
 float process_selector_width(App& app);
 // The selector on the panel's tab row when it fits there, else on its own line.
 bool process_selector_in_tab_row(App& app, const char* id, float extra_width = 0,

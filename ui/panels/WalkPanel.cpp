@@ -152,6 +152,16 @@ void draw_walk_panel(App& app) {
 
     const mm::AddressSpace& sp = m.space(space);
     split_bar(app, va);
+    // A TLB hit reads no PDE and no PTE: the walk below is what a miss would have done.
+    const bool tlb_hit = !st.walk_selected && d.last_access_in_changes() && d.touched().tlb.lookup == sim::TlbTouch::Lookup::Hit;
+    if (tlb_hit) {
+        ImGui::PushFont(app.fonts().big);
+        ImGui::PushStyleColor(ImGuiCol_Text, pal.link);
+        text_wrapped(tr("TLB hit: no walk. The TLB gave the frame; no PDE or PTE was read, no bit changed."));
+        ImGui::PopStyleColor();
+        ImGui::PopFont();
+        ImGui::TextDisabled("%s", tr("What a miss would walk:"));
+    }
     const auto info = m.pte_info(space, va);
     std::vector<Box> boxes;
     boxes.push_back({"CR3", {fmt::format("{:08X}", sp.cr3()), trf("directory: frame 0x{frame:X}", "frame"_a = sp.page_directory())},
@@ -190,7 +200,7 @@ void draw_walk_panel(App& app) {
     } else {
         result = "faults: no page table";
     }
-    app.probe().value("walk.result", result);
+    app.probe().value("walk.result", tlb_hit ? "tlb-hit" : result);
     ImGui::PushFont(app.fonts().mono);
     chain(boxes, pal.text_dim, app.icons().arrow);
     ImGui::PopFont();

@@ -112,4 +112,53 @@ void story_lessons_95(TestDriver& t) {
                       {"38-win95-system-dlls-shared-arena.yaml", 13}, {"39-win95-data-file-view.yaml", 24}});
 }
 
+// Lesson 02 (the TLB): the TLB panel comes to the front and says hit / miss / flush as drawn,
+// the walk panel says "TLB hit: no walk" on a hit, and after "B runs now" the panels show B.
+void tlb_story(TestDriver& t) {
+    auto at_step = [&t](int n) {
+        t.key(GLFW_KEY_HOME);
+        for (int i = 0; i < n; ++i) t.key(GLFW_KEY_RIGHT);
+        t.mouse_away();
+    };
+    at_step(5);
+    t.check("step 5, the first read: a TLB miss, drawn in the TLB panel", [](App& app) {
+        if (auto e = expect_eq(probe(app, "tlb.lookup"), std::string("miss"), "the TLB panel"); !e.empty()) return e;
+        return expect_contains(probe(app, "tlb.sentence"), "filled entry #0", "the TLB's sentence");
+    });
+    at_step(6);
+    t.check("step 6, the same page again: the TLB panel is in front and says hit, no walk", [](App& app) {
+        if (auto e = expect_eq(probe(app, "tlb.lookup"), std::string("hit"), "the TLB panel"); !e.empty()) return e;
+        if (auto e = expect_eq(probe(app, "tlb.hit_entry"), std::string("0"), "the entry that hit"); !e.empty()) return e;
+        return expect_contains(probe(app, "tlb.sentence"), "no walk", "the TLB's sentence");
+    });
+    t.click("tab.Translation walk");
+    t.wait(1);
+    t.check("... and the walk panel says TLB hit: no walk", [](App& app) {
+        return expect_eq(probe(app, "walk.result"), std::string("tlb-hit"), "the walk");
+    });
+    at_step(9);
+    t.check("step 9, B runs: the TLB panel shows the flush, every entry empty", [](App& app) {
+        if (auto e = expect_eq(probe(app, "tlb.flushed"), std::string("yes"), "flushed"); !e.empty()) return e;
+        return expect_eq(probe(app, "tlb.valid"), std::string("0"), "valid entries");
+    });
+    t.check("... and the page tables show B, the running process", [](App& app) {
+        return expect_eq(probe(app, "pt.process"), std::string("B"), "the process of the page tables on screen");
+    });
+}
+
+// Lesson 20: after A's CreateProcess fails, the middle panels say A failed, not that no process
+// exists; at the end (B exited too) they name both.
+void failed_process(TestDriver& t) {
+    t.key(GLFW_KEY_RIGHT);
+    t.key(GLFW_KEY_RIGHT);
+    t.check("after step 2 the address-space panel says A failed", [](App& app) {
+        return expect_contains(probe(app, "as.none"), "A failed", "the address-space panel");
+    });
+    t.key(GLFW_KEY_END);
+    t.check("at the end it names A failed and B exited", [](App& app) {
+        if (auto e = expect_contains(probe(app, "as.none"), "A failed", "the address-space panel"); !e.empty()) return e;
+        return expect_contains(probe(app, "as.none"), "B exited", "the address-space panel");
+    });
+}
+
 }  // namespace pagelab::ui

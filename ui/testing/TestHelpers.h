@@ -87,6 +87,8 @@ void strip_nt(TestDriver& t);
 void strip_95(TestDriver& t);
 void regions_15(TestDriver& t);
 void story_lessons_nt(TestDriver& t);
+void tlb_story(TestDriver& t);
+void failed_process(TestDriver& t);
 void story_lessons_95(TestDriver& t);
 void regions_26(TestDriver& t);
 void language_switch(TestDriver& t);

@@ -336,10 +336,10 @@ void compare(TestDriver& t) {
         const int shared = std::atoi(probe(app, "compare.shared").c_str());
         return shared >= 1 ? std::string() : "shared frames: " + probe(app, "compare.shared");
     });
-    t.click("tab.Objects");
+    t.click("tab.TLB");
     t.wait(2);
-    t.check("the TLB is listed for a lesson with a TLB", [](App& app) {
-        return app.mm().tlb().size() == 4 ? std::string() : std::string("no TLB");
+    t.check("a lesson with a TLB has its panel, every entry drawn", [](App& app) {
+        return probe(app, "tlb.valid") != "<not drawn>" ? std::string() : std::string("the TLB panel was not drawn");
     });
 }
 
@@ -715,6 +715,11 @@ const std::vector<UiTest>& ui_tests() {
                              "last access selected", "scenarios/15-create-process-appinst.yaml", 1280, 800, story_lessons_nt},
         {"story-lessons-95-classroom", "the Windows 95 lessons the same way, at 1920x1080 in classroom mode",
          "scenarios/26-second-instance-win95.yaml", 1920, 1080, story_lessons_95, false, true},
+        {"tlb-02", "lesson 02: the TLB panel comes to the front and tells miss, hit (entry) and flush as drawn; the walk says "
+                   "'TLB hit: no walk'; after the switch the panels show B", "scenarios/02-tlb-and-cr3-switch.yaml", 1280, 800, tlb_story},
+        {"tlb-02-classroom", "the same at 1920x1080 in classroom mode", "scenarios/02-tlb-and-cr3-switch.yaml", 1920, 1080, tlb_story, false, true},
+        {"failed-process", "lesson 20: once A's CreateProcess failed the panels say so, not 'no process exists'",
+         "scenarios/20-fixed-dll-createprocess-fails.yaml", 1280, 800, failed_process},
         {"language", "at a step, the Language menu switches the narration and the panel labels to 中文, to Русский and back, at "
                      "1920x1080; no character is drawn as the fallback glyph",
          "scenarios/01-demand-zero.yaml", 1920, 1080, language_switch},

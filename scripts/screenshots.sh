@@ -30,6 +30,11 @@ shot() {  # shot NAME ARGS...: one screenshot, on Xvfb when there is no display
 
 # The whole window at 1280x800: a trimmed working set, its pages in transition on the modified list.
 shot overview scenarios/08-hard-and-soft-faults.yaml --at 7 --process A --address data+0x1000 --size 1280x800
+# The address space: arenas on the strip, every region visible, the table sized to its rows.
+shot address-space scenarios/15-create-process-appinst.yaml --at 3 --size 1280x800 --crop "Address space"
+shot address-space-95 scenarios/26-second-instance-win95.yaml --at 5 --size 1920x1080 --classroom --crop "Address space"
+# The TLB panel on a hit (lesson 02, the same page read again).
+shot tlb scenarios/02-tlb-and-cr3-switch.yaml --at 6 --size 1280x800 --crop "TLB"
 # Page directory and page table grids with the decoder of the PTE the step wrote.
 shot page-tables scenarios/01-demand-zero.yaml --at 5 --size 1600x1000 --crop "Page tables,Entry decoder"
 # The translation walk of the last access, stopped in the middle of the fault.

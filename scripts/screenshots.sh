@@ -11,6 +11,8 @@ if [ ! -x "$build/ui/pagelab-ui" ]; then
   cmake --build "$build" --target pagelab-ui
 fi
 ui="$build/ui/pagelab-ui"
+# The window speaks LANG's language unless told (--lang): the docs' English shots stay English.
+export LC_ALL=C.UTF-8 LANG=C.UTF-8
 out=docs/images
 mkdir -p "$out"
 
@@ -51,6 +53,12 @@ shot quiz scenarios/22-two-instances-copy-on-write.yaml --at 2 --ask --size 1280
 shot quiz-classroom scenarios/10-replacement-clock.yaml --at 10 --answers 4 --ask --size 1920x1080 --classroom
 # After a wrong answer: the verdict, the right answer and why, above the step's narration.
 shot quiz-answered scenarios/22-two-instances-copy-on-write.yaml --at 5 --answers b,0xA --size 1280x800 --crop Lesson
+# The window in Chinese and in Russian (issue 17): lesson 15's CreateProcess, the same moment.
+shot lang-zh scenarios/15-create-process-appinst.yaml --at 4 --size 1280x800 --lang zh
+shot lang-ru scenarios/15-create-process-appinst.yaml --at 4 --size 1280x800 --lang ru
+# Projected: classroom mode at 1920x1080, a question in Chinese; the lesson column in Russian.
+shot lang-zh-classroom scenarios/10-replacement-clock.yaml --at 10 --answers 4 --ask --size 1920x1080 --classroom --lang zh --crop Lesson
+shot lang-ru-classroom scenarios/22-two-instances-copy-on-write.yaml --at 5 --answers b,0xA --size 1920x1080 --classroom --lang ru --crop Lesson
 # The lesson picker: the course by chapter, each lesson's goal and prerequisites.
 shot picker scenarios/01-demand-zero.yaml --picker --size 1280x800
 # A million frames: one texture, not a million rectangles.

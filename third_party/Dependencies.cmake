@@ -13,6 +13,7 @@ find_package(nlohmann_json REQUIRED)
 # GNU gettext's tools compile the message catalogues (po/*.po -> locale/LANG/LC_MESSAGES/pagelab.mo);
 # the runtime is glibc's libintl.
 find_program(PAGELAB_MSGFMT msgfmt REQUIRED)
+find_program(PAGELAB_MSGEXEC msgexec REQUIRED)
 find_program(PAGELAB_XGETTEXT xgettext)
 
 if(PAGELAB_UI)

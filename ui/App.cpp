@@ -23,6 +23,7 @@
 
 #include "Find.h"
 #include "Screenshot.h"
+#include "i18n/I18n.h"
 #include "panels/Panels.h"
 #include "sim/Trace.h"
 #include "testing/TestDriver.h"
@@ -30,6 +31,9 @@
 namespace pagelab::ui {
 
 namespace fs = std::filesystem;
+using namespace fmt::literals;
+using i18n::tr;
+using i18n::trf;
 
 namespace {
 
@@ -53,6 +57,32 @@ App::App(AppOptions options) : m_options(std::move(options)) {
     m_state.font_size_pending = m_state.font_size;
     if (m_options.single_event) m_state.granularity = Granularity::Event;
     m_state.quiz = !m_options.no_quiz;
+    // The settings file belongs to the interactive window: screenshots, tests and benchmarks draw
+    // the same whatever a user chose last (unless given a file of their own).
+    const bool interactive = !m_options.screenshot && m_options.ui_test.empty() && m_options.bench_frames == 0;
+    if (m_options.settings) m_settings_path = *m_options.settings;
+    else if (interactive) m_settings_path = default_settings_path();
+    const Settings settings = load_settings(m_settings_path);
+    // A built-in UI test speaks English unless told otherwise: its expectations are written in it.
+    const std::string fallback = m_options.ui_test.empty() ? language_from_environment() : std::string("en");
+    m_language = m_options.lang ? *m_options.lang : settings.language ? *settings.language : fallback;
+    m_language = std::string(i18n::set_language(m_language));
+    if (const std::string glyphs = catalogue_glyph_file(); glyphs.empty() || !m_glyphs.add_file(glyphs))
+        std::fprintf(stderr, "pagelab-ui: warning: the catalogue's character list (locale/glyphs.txt) was not found: "
+                             "translated labels may draw as boxes\n");
+}
+
+void App::set_language(const std::string& code) {
+    const std::string lang(i18n::set_language(code));
+    if (lang == m_language) return;
+    m_language = lang;
+    m_change_text.clear();  // the change lines are generated text
+    m_state.status.clear();
+    m_busy_frames = 3;
+    if (m_settings_path.empty()) return;
+    Settings s = load_settings(m_settings_path);
+    s.language = m_language;
+    if (auto problem = save_settings(m_settings_path, s)) std::fprintf(stderr, "pagelab-ui: warning: %s\n", problem->c_str());
 }
 
 App::~App() { shutdown_window(); }
@@ -116,13 +146,17 @@ const std::vector<LessonInfo>& App::lessons(bool rescan) {
     for (const auto& entry : fs::directory_iterator(dir, ec))
         if (entry.path().extension() == ".yaml" && !sim::is_course_file(entry.path().string())) files.push_back(entry.path());
     std::sort(files.begin(), files.end());
+    if (const auto index = sim::find_course_near(dir)) m_glyphs.add_file(*index);
     for (const fs::path& f : files) {
         LessonInfo info;
         info.path = f.string();
         info.file = f.filename().string();
         sim::LoadResult r = sim::load_scenario(info.path);
         if (r.scenario) {
+            m_glyphs.add_text(r.scenario->title);  // the picker shows its title (in every language)
+            for (const auto& [lang, text] : r.scenario->title_tr) m_glyphs.add_text(text);
             info.title = r.scenario->title;
+            info.title_tr = r.scenario->title_tr;
             info.steps = r.scenario->steps.size();
             for (const sim::Step& st : r.scenario->steps) info.questions += st.ask ? 1 : 0;
             info.machine = sim::describe_machine(r.scenario->machine);
@@ -144,6 +178,7 @@ bool App::load(const std::string& path) {
     }
     m_session = std::move(std::get<std::unique_ptr<sim::Session>>(result));
     m_path = path;
+    m_glyphs.add_file(path);  // its texts in every language, its names
     m_state.load_error.reset();
     after_load();
     return true;
@@ -200,8 +235,8 @@ void App::after_load() {
     m_moments.clear();
     m_state.event_filter.clear();
     m_quiz.clear();
-    m_state.status = fmt::format("Loaded {} ({} steps, {} events).", fs::path(m_path).filename().string(),
-                                 m_session->step_count(), m_session->event_count());
+    m_state.status = trf("Loaded {file} ({steps} steps, {events} events).", "file"_a = fs::path(m_path).filename().string(),
+                         "steps"_a = m_session->step_count(), "events"_a = m_session->event_count());
     m_last_cursor = ~size_t{0};
 }
 
@@ -240,7 +275,7 @@ void App::reset() {
     if (!m_session) return;
     m_state.moved_by_event = false;
     m_session->reset();
-    m_state.status = "Reset to the start.";
+    m_state.status = tr("Reset to the start.");
 }
 
 void App::step_operation(int direction) {
@@ -248,7 +283,7 @@ void App::step_operation(int direction) {
     m_state.moved_by_event = false;
     if (direction > 0 && stop_at_question()) return;
     if (direction > 0 ? !m_session->step_forward() : !m_session->step_back())
-        m_state.status = direction > 0 ? "At the end of the lesson." : "At the start.";
+        m_state.status = direction > 0 ? tr("At the end of the lesson.") : tr("At the start.");
     else
         m_state.status.clear();
 }
@@ -258,7 +293,7 @@ void App::step_event(int direction) {
     m_state.moved_by_event = true;
     if (direction > 0 && stop_at_question()) return;
     if (direction > 0 ? !m_session->step_event_forward() : !m_session->step_event_back())
-        m_state.status = direction > 0 ? "At the end of the lesson." : "At the start.";
+        m_state.status = direction > 0 ? tr("At the end of the lesson.") : tr("At the start.");
     else
         m_state.status.clear();
 }
@@ -284,7 +319,7 @@ void App::run_to_breakpoint() {
     if (!m_session) return;
     set_running(false);
     if (m_state.breakpoints.empty()) {
-        m_state.status = "No breakpoints: add one first.";
+        m_state.status = tr("No breakpoints: add one first.");
         return;
     }
     if (stop_at_question()) return;
@@ -300,7 +335,8 @@ void App::run_to_breakpoint() {
                 for (const auto& b : m_state.breakpoints)
                     if (m_session->matches(b, e)) {
                         m_session->seek_event(e + 1);
-                        m_state.status = fmt::format("Breakpoint hit at event {} ({}): {}", e, sim::describe(b), m_session->explain(e));
+                        m_state.status = trf("Breakpoint hit at event {event} ({breakpoint}): {sentence}", "event"_a = e, "breakpoint"_a = sim::describe(b),
+                                             "sentence"_a = m_session->explain(e));
                         return;
                     }
             }
@@ -318,9 +354,10 @@ void App::run_to_breakpoint() {
                 if (m_session->matches(b, e)) which = sim::describe(b);
                 m_session->seek_event(e + 1);
             }
-        m_state.status = fmt::format("Breakpoint hit at event {} ({}): {}", e + 1, which, m_session->explain(e));
+        m_state.status = trf("Breakpoint hit at event {event} ({breakpoint}): {sentence}", "event"_a = e + 1, "breakpoint"_a = which,
+                             "sentence"_a = m_session->explain(e));
     } else {
-        m_state.status = from == m_session->event_count() ? "Already at the end." : "Ran to the end: no breakpoint matched.";
+        m_state.status = from == m_session->event_count() ? tr("Already at the end.") : tr("Ran to the end: no breakpoint matched.");
     }
 }
 
@@ -342,7 +379,7 @@ bool App::advance(bool single_event) {
             for (const auto& b : m_state.breakpoints) {
                 if (s.matches(b, e)) {
                     s.seek_event(e + 1);
-                    m_state.status = fmt::format("Breakpoint hit at event {} ({}).", e + 1, sim::describe(b));
+                    m_state.status = trf("Breakpoint hit at event {event} ({breakpoint}).", "event"_a = e + 1, "breakpoint"_a = sim::describe(b));
                     return false;
                 }
             }
@@ -360,14 +397,14 @@ bool App::stop_at_question() {
     if (!about_to_start(s, k) || !s.scenario().steps[k].ask || m_quiz.answer_of(k)) return false;
     m_state.running = false;
     if (m_quiz.pending == k) {
-        m_state.status = fmt::format("Step {} waits for your answer (or Skip it).", k + 1);
+        m_state.status = trf("Step {number} waits for your answer (or Skip it).", "number"_a = k + 1);
         return true;
     }
     m_quiz.pending = k;
     m_quiz.input.clear();
     m_quiz.why.clear();
     m_quiz.focus_input = true;
-    m_state.status = fmt::format("Step {} asks a question: predict, then see.", k + 1);
+    m_state.status = trf("Step {number} asks a question: predict, then see.", "number"_a = k + 1);
     // The question is in the lesson panel: a hidden one comes back, a tab comes to the front.
     m_state.show[size_t(PanelId::Lesson)] = true;
     raise(PanelId::Lesson);
@@ -399,20 +436,21 @@ void App::answer_question(const std::string& input) {
     }
     const bool right = sim::is_right(q, *a);
     m_quiz.record(k, QuizAnswer{*a, right});
-    m_state.status = right ? fmt::format("Step {}: right.", k + 1)
-                           : fmt::format("Step {}: not quite: the answer is {}.", k + 1, sim::right_answer_text(q));
+    m_state.status = right ? trf("Step {number}: right.", "number"_a = k + 1)
+                           : trf("Step {number}: not quite: the answer is {answer}.", "number"_a = k + 1,
+                                 "answer"_a = sim::right_answer_text(q, m_language));
     reveal();
 }
 
 void App::skip_question() {
     if (!m_session || !m_quiz.pending) return;
-    m_state.status = fmt::format("Step {}: question skipped.", *m_quiz.pending + 1);
+    m_state.status = trf("Step {number}: question skipped.", "number"_a = *m_quiz.pending + 1);
     reveal();
 }
 
 void App::reset_quiz() {
     m_quiz.clear();
-    m_state.status = "The quiz starts again: every question will be asked.";
+    m_state.status = tr("The quiz starts again: every question will be asked.");
 }
 
 void App::set_quiz(bool on) {
@@ -429,7 +467,7 @@ void App::update_run(double dt) {
         if (!advance(m_state.granularity == Granularity::Event)) {
             m_state.running = false;
             if (m_session->cursor() >= m_session->event_count() && m_state.status.empty())
-                m_state.status = "At the end of the lesson.";
+                m_state.status = tr("At the end of the lesson.");
         }
     }
 }
@@ -507,12 +545,13 @@ bool App::begin_panel(PanelId id) {
                 // The UI state decides which tab shows; a click on another tab changes the state
                 // (from the next frame, since this frame's window already belongs to `id`).
                 const ImGuiTabItemFlags tf = pid == id ? ImGuiTabItemFlags_SetSelected : 0;
-                const bool open = ImGui::BeginTabItem(panel_title(pid), nullptr, tf);
+                const bool open = ImGui::BeginTabItem(panel_label(pid).c_str(), nullptr, tf);
                 if (ImGui::IsItemClicked() && pid != id) {
                     m_pending_active[s] = pid;
                     m_pending_set[s] = true;
                 }
                 m_probe.last_item(std::string("tab.") + panel_title(pid));
+                m_probe.value(std::string("label.") + panel_title(pid), tr(panel_title(pid)));
                 m_tabs_end_x = std::max(m_tabs_end_x, ImGui::GetItemRectMax().x);
                 if (open) ImGui::EndTabItem();
             }
@@ -570,7 +609,8 @@ bool App::init_window() {
 #else
     ImGui_ImplOpenGL3_Init("#version 330 core");
 #endif
-    rebuild_fonts_if_needed();
+    // The fonts are built by the first frame, once the lesson is loaded and its characters known
+    // (building them here too cost a second atlas at start-up).
     return true;
 }
 
@@ -593,13 +633,18 @@ void App::rebuild_fonts_if_needed() {
         m_built_high_contrast = m_state.high_contrast;
     }
     m_state.font_size_pending = std::clamp(m_state.font_size_pending, 10.0f, 40.0f);
-    if (m_built_font_size == m_state.font_size_pending) return;
+    if (m_built_font_size == m_state.font_size_pending && m_built_glyphs == m_glyphs.version() && m_built_language == m_language) return;
+    const auto t0 = std::chrono::steady_clock::now();
     m_state.font_size = m_state.font_size_pending;
-    m_fonts = build_fonts(m_state.font_size * m_options.pixel_ratio);
+    m_glyphs.build_ranges(m_glyph_ranges, m_language);
+    m_built_glyphs = m_glyphs.version();
+    m_built_language = m_language;
+    m_fonts = build_fonts(m_state.font_size * m_options.pixel_ratio, m_glyph_ranges.Data);
     m_icons = resolve_icons(m_fonts);
     ImGui_ImplOpenGL3_DestroyFontsTexture();
     ImGui_ImplOpenGL3_CreateFontsTexture();
     m_built_font_size = m_state.font_size;
+    m_font_build_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
 void App::apply_startup_options() {
@@ -864,6 +909,7 @@ void App::frame() {
             else std::printf("  (the window as drawn: %s)\n", png.c_str());
         }
     }
+    if (m_frame == 0) m_startup_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_created).count();
     ++m_frame;
 }
 
@@ -1022,6 +1068,12 @@ int App::run_bench() {
     }
     std::printf("bench: %s, %u frames, %zu events, %dx%d, renderer %s\n", fs::path(m_path).filename().string().c_str(),
                 mm().pfn().size(), m_session->event_count(), w, h, renderer ? renderer : "?");
+    const ImFontAtlas* atlas = ImGui::GetIO().Fonts;
+    size_t chars = 0;
+    for (int i = 0; i + 1 < m_glyph_ranges.Size; i += 2) chars += size_t(m_glyph_ranges[i + 1] - m_glyph_ranges[i] + 1);
+    std::printf("bench: fonts: atlas %dx%d for %zu characters in 5 faces (%s, %.0f px), built in %.0f ms, CJK font %s\n", atlas->TexWidth,
+                atlas->TexHeight, chars, m_language.c_str(), m_state.font_size, m_font_build_ms, m_fonts.cjk ? "merged" : "missing");
+    std::printf("bench: start-up: %.0f ms from the window's creation to the end of its first frame\n", m_startup_ms);
     std::printf("bench: load average %.2f while measuring\n", [] {
         double l[1] = {0};
         return getloadavg(l, 1) == 1 ? l[0] : -1.0;

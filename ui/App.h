@@ -4,6 +4,7 @@
 // accessors here and change it only through the commands, which go to sim::Session.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -16,6 +17,7 @@
 
 #include "Derived.h"
 #include "GlTexture.h"
+#include "Language.h"
 #include "Layout.h"
 #include "LiveReload.h"
 #include "Moments.h"
@@ -58,12 +60,16 @@ struct AppOptions {
     bool watch = true;                       // reload the open file when it changes on disk (--no-watch)
     std::optional<std::string> moment_a;     // pin this moment as A (as `pagelab diff --from` reads it)
     float pixel_ratio = 1.0f;                // device pixels per font pixel (the browser's devicePixelRatio)
+    std::optional<std::string> lang;         // en, zh, ru; else the remembered one, else LANG
+    std::optional<std::string> settings;     // the settings file (default: ~/.config/pagelab/pagelab-ui.yaml,
+                                             // read and written only by the interactive window)
 };
 
 struct LessonInfo {
     std::string path;
     std::string file;   // file name
     std::string title;
+    sim::Translations title_tr;
     size_t steps = 0;
     std::string machine;
     size_t questions = 0;
@@ -157,6 +163,13 @@ public:
     void open_frame(uint32_t frame);
     void raise(PanelId id);  // bring the panel's tab to the front (from the next frame)
     void set_classroom(bool on);
+    // The window's language (en, zh, ru): messages, lesson texts and labels switch from the next
+    // frame on; the interactive window remembers the choice in its settings file.
+    void set_language(const std::string& code);
+    const std::string& language() const { return m_language; }
+    // Characters the fonts must draw (a lesson's, the course's): the atlas grows between frames.
+    GlyphSet& glyphs() { return m_glyphs; }
+    double font_build_ms() const { return m_font_build_ms; }
     // Selects what the current step (or, by event, the last event) touched: its process, the page
     // it accessed or the PTE it wrote, the frame, the region, the slot (ui/Story.cpp). Unless pinned,
     // every move of the cursor calls it.
@@ -214,6 +227,15 @@ private:
     Fonts m_fonts;
     Icons m_icons;
     float m_built_font_size = 0;
+    std::string m_language = "en";
+    std::string m_settings_path;  // empty: nothing remembered (screenshots, tests, benchmarks)
+    GlyphSet m_glyphs;
+    ImVector<ImWchar> m_glyph_ranges;
+    uint64_t m_built_glyphs = 0;
+    std::string m_built_language;
+    double m_font_build_ms = 0;
+    std::chrono::steady_clock::time_point m_created = std::chrono::steady_clock::now();  // for the start-up time
+    double m_startup_ms = 0;  // the App's creation to the end of its first frame
     bool m_built_high_contrast = false;
     bool m_style_applied = false;
     Probe m_probe;

@@ -1,19 +1,22 @@
 #include "Classify.h"
 
+#include "i18n/I18n.h"
 #include "mm/SoftwarePte.h"
 
 namespace pagelab::ui {
 
+using i18n::tr;
+
 const char* page_class_name(PageClass c) {
     switch (c) {
-        case PageClass::Free: return "free";
-        case PageClass::Reserved: return "reserved";
-        case PageClass::DemandZero: return "demand-zero";
-        case PageClass::Present: return "present";
-        case PageClass::Pagefile: return "pagefile";
-        case PageClass::Transition: return "transition";
-        case PageClass::Prototype: return "prototype";
-        case PageClass::System: return "system";
+        case PageClass::Free: return tr("free");
+        case PageClass::Reserved: return tr("reserved");
+        case PageClass::DemandZero: return tr("demand-zero");
+        case PageClass::Present: return tr("present");
+        case PageClass::Pagefile: return tr("pagefile");
+        case PageClass::Transition: return tr("transition");
+        case PageClass::Prototype: return tr("prototype");
+        case PageClass::System: return tr("system");
         case PageClass::Count_: break;
     }
     return "?";
@@ -21,14 +24,14 @@ const char* page_class_name(PageClass c) {
 
 const char* page_class_help(PageClass c) {
     switch (c) {
-        case PageClass::Free: return "No region covers the page: touching it is an access violation.";
-        case PageClass::Reserved: return "Reserved (or decommitted): the address range is taken, but no storage is committed.";
-        case PageClass::DemandZero: return "Committed but never touched: the first access gets a zero-filled frame.";
-        case PageClass::Present: return "Valid PTE: the processor's walk reaches a frame.";
-        case PageClass::Pagefile: return "Written out: the PTE names a pagefile slot; the next access is a hard fault.";
-        case PageClass::Transition: return "Trimmed, but the frame still holds the page (standby or modified list): a soft fault brings it back.";
-        case PageClass::Prototype: return "Backed by a section: the PTE points at the section's prototype PTE (in a view of a mapped file, a zero PTE does too: ask the VAD, then its prototype PTE).";
-        case PageClass::System: return "Mapped at boot outside every region (kernel, or the win95 system arena).";
+        case PageClass::Free: return tr("No region covers the page: touching it is an access violation.");
+        case PageClass::Reserved: return tr("Reserved (or decommitted): the address range is taken, but no storage is committed.");
+        case PageClass::DemandZero: return tr("Committed but never touched: the first access gets a zero-filled frame.");
+        case PageClass::Present: return tr("Valid PTE: the processor's walk reaches a frame.");
+        case PageClass::Pagefile: return tr("Written out: the PTE names a pagefile slot; the next access is a hard fault.");
+        case PageClass::Transition: return tr("Trimmed, but the frame still holds the page (standby or modified list): a soft fault brings it back.");
+        case PageClass::Prototype: return tr("Backed by a section: the PTE points at the section's prototype PTE (in a view of a mapped file, a zero PTE does too: ask the VAD, then its prototype PTE).");
+        case PageClass::System: return tr("Mapped at boot outside every region (kernel, or the win95 system arena).");
         case PageClass::Count_: break;
     }
     return "";
@@ -70,14 +73,14 @@ PageClass classify_pte(uint32_t pte, const mm::Vad* vad, const mm::MemoryManager
 
 const char* frame_class_name(FrameClass c) {
     switch (c) {
-        case FrameClass::Free: return "free";
-        case FrameClass::PageDirectory: return "page directory";
-        case FrameClass::PageTable: return "page table";
-        case FrameClass::Private: return "private";
-        case FrameClass::Image: return "image";
-        case FrameClass::File: return "mapped file";
-        case FrameClass::PagefileBacked: return "pagefile-backed";
-        case FrameClass::System: return "system";
+        case FrameClass::Free: return tr("free");
+        case FrameClass::PageDirectory: return tr("page directory");
+        case FrameClass::PageTable: return tr("page table");
+        case FrameClass::Private: return tr("private");
+        case FrameClass::Image: return tr("image");
+        case FrameClass::File: return tr("mapped file");
+        case FrameClass::PagefileBacked: return tr("pagefile-backed");
+        case FrameClass::System: return tr("system");
         case FrameClass::Count_: break;
     }
     return "?";
@@ -85,14 +88,14 @@ const char* frame_class_name(FrameClass c) {
 
 const char* frame_class_help(FrameClass c) {
     switch (c) {
-        case FrameClass::Free: return "On the free or zeroed list: nobody's page.";
-        case FrameClass::PageDirectory: return "A process's page directory (CR3 points at it).";
-        case FrameClass::PageTable: return "A page table: 1024 PTEs for 4 MB of address space.";
-        case FrameClass::Private: return "A process's private page (VirtualAlloc, stack, a copy-on-write copy): pagefile-backed.";
-        case FrameClass::Image: return "A page of an EXE or DLL image section, shared by every process mapping it.";
-        case FrameClass::File: return "A page of a mapped data file: shared by every view of the file (and by ReadFile/WriteFile); a dirty one is written back to the file, never to the pagefile.";
-        case FrameClass::PagefileBacked: return "A page of a pagefile-backed section (CreateFileMapping without a file): shared by every view; a dirty one goes to the pagefile.";
-        case FrameClass::System: return "Mapped at boot for the system (kernel, win95 system arena).";
+        case FrameClass::Free: return tr("On the free or zeroed list: nobody's page.");
+        case FrameClass::PageDirectory: return tr("A process's page directory (CR3 points at it).");
+        case FrameClass::PageTable: return tr("A page table: 1024 PTEs for 4 MB of address space.");
+        case FrameClass::Private: return tr("A process's private page (VirtualAlloc, stack, a copy-on-write copy): pagefile-backed.");
+        case FrameClass::Image: return tr("A page of an EXE or DLL image section, shared by every process mapping it.");
+        case FrameClass::File: return tr("A page of a mapped data file: shared by every view of the file (and by ReadFile/WriteFile); a dirty one is written back to the file, never to the pagefile.");
+        case FrameClass::PagefileBacked: return tr("A page of a pagefile-backed section (CreateFileMapping without a file): shared by every view; a dirty one goes to the pagefile.");
+        case FrameClass::System: return tr("Mapped at boot for the system (kernel, win95 system arena).");
         case FrameClass::Count_: break;
     }
     return "";
@@ -134,11 +137,11 @@ Arena arena_of(mm::Personality p, uint32_t va) {
 
 const char* arena_label(Arena a) {
     switch (a) {
-        case Arena::NullTrap: return "NULL trap";
-        case Arena::Compat: return "compatibility arena";
-        case Arena::User: return "user / private arena";
-        case Arena::Shared: return "shared arena";
-        case Arena::Kernel: return "kernel / system arena";
+        case Arena::NullTrap: return tr("NULL trap");
+        case Arena::Compat: return tr("compatibility arena");
+        case Arena::User: return tr("user / private arena");
+        case Arena::Shared: return tr("shared arena");
+        case Arena::Kernel: return tr("kernel / system arena");
         case Arena::Count_: break;
     }
     return "?";

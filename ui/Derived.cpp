@@ -1,5 +1,7 @@
 #include "Derived.h"
 
+#include "i18n/I18n.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -296,8 +298,9 @@ std::optional<std::pair<uint16_t, uint32_t>> Derived::slot_owner(uint32_t slot) 
 
 std::string entry_summary(const sim::Session& s, uint32_t entry, bool is_pde) {
     if (is_pde) {
-        if (x86::Pte(entry).present()) return fmt::format("page table in frame 0x{:X}  {}", x86::Pte(entry).frame(), sim::windbg_flags(entry));
-        return entry == 0 ? "not present: no page table" : fmt::format("not present ({:08X})", entry);
+        if (x86::Pte(entry).present())
+            return i18n::trf("page table in frame 0x{frame:X}  {flags}", fmt::arg("frame", x86::Pte(entry).frame()), fmt::arg("flags", sim::windbg_flags(entry)));
+        return entry == 0 ? std::string(i18n::tr("not present: no page table")) : i18n::trf("not present ({entry:08X})", fmt::arg("entry", entry));
     }
     return sim::pte_summary(s.machine().mm(), entry);
 }

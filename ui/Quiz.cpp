@@ -2,12 +2,18 @@
 
 #include <fmt/format.h>
 
+#include "i18n/I18n.h"
+
 namespace pagelab::ui {
 
+using namespace fmt::literals;
+using i18n::tr;
+using i18n::trf;
+
 std::string QuizScore::text() const {
-    std::string t = answered ? fmt::format("{} of {} right", right, answered) : std::string("no answers yet");
-    if (skipped) t += fmt::format(" \u00B7 {} skipped", skipped);
-    if (ahead) t += fmt::format(" \u00B7 {} to come", ahead);
+    std::string t = answered ? trf("{right} of {answered} right", "right"_a = right, "answered"_a = answered) : std::string(tr("no answers yet"));
+    if (skipped) t += " \u00B7 " + trf("{count} skipped", "count"_a = skipped);
+    if (ahead) t += " \u00B7 " + trf("{count} to come", "count"_a = ahead);
     return t;
 }
 

@@ -234,10 +234,8 @@ void apply_style(bool high_contrast) {
 
 namespace {
 
-std::string find_font(const char* file) {
-    // Debian's fonts-dejavu-core; other distributions keep DejaVu in one of these.
-    for (const char* dir : {"/usr/share/fonts/truetype/dejavu/", "/usr/share/fonts/dejavu/",
-                            "/usr/share/fonts/TTF/", "/usr/local/share/fonts/"}) {
+std::string find_file(std::initializer_list<const char*> dirs, const char* file) {
+    for (const char* dir : dirs) {
         std::string path = std::string(dir) + file;
         std::error_code ec;
         if (std::filesystem::exists(path, ec)) return path;
@@ -245,34 +243,78 @@ std::string find_font(const char* file) {
     return {};
 }
 
+std::string find_font(const char* file) {
+    // Debian's fonts-dejavu-core; other distributions keep DejaVu in one of these.
+    return find_file({"/usr/share/fonts/truetype/dejavu/", "/usr/share/fonts/dejavu/", "/usr/share/fonts/TTF/", "/usr/local/share/fonts/"},
+                     file);
+}
+
+// A font with the Chinese characters (DejaVu has Latin and Cyrillic): Debian's fonts-wqy-microhei
+// (its collection holds a proportional face and a monospaced one), else fonts-noto-cjk.
+struct CjkFont {
+    std::string path;
+    int sans = 0, mono = 0;  // faces in the collection
+    std::string bold_path;   // a bold face, when the package has one
+    int bold = 0;
+};
+
+CjkFont find_cjk_font() {
+    CjkFont f;
+    if (std::string p = find_file({"/usr/share/fonts/truetype/wqy/", "/usr/share/fonts/wenquanyi/wqy-microhei/", "/usr/share/fonts/wqy-microhei/"},
+                                  "wqy-microhei.ttc");
+        !p.empty()) {
+        f.path = p;
+        f.mono = 1;
+        return f;
+    }
+    // Noto Sans CJK's collections are ordered JP, KR, SC, TC, HK: face 2 is Simplified Chinese.
+    const auto noto_dirs = {"/usr/share/fonts/opentype/noto/", "/usr/share/fonts/noto-cjk/", "/usr/share/fonts/OTF/"};
+    if (std::string p = find_file(noto_dirs, "NotoSansCJK-Regular.ttc"); !p.empty()) {
+        f.path = p;
+        f.sans = f.mono = 2;
+        f.bold_path = find_file(noto_dirs, "NotoSansCJK-Bold.ttc");
+        f.bold = 2;
+    }
+    return f;
+}
+
 }  // namespace
 
-Fonts build_fonts(float size_px) {
+Fonts build_fonts(float size_px, const ImWchar* ranges) {
     ImGuiIO& io = ImGui::GetIO();
     io.Fonts->Clear();
     Fonts f;
     const std::string sans = find_font("DejaVuSans.ttf");
     const std::string mono = find_font("DejaVuSansMono.ttf");
     const std::string bold = find_font("DejaVuSans-Bold.ttf");
-    static ImVector<ImWchar> ranges;
-    if (ranges.empty()) {
-        ImFontGlyphRangesBuilder b;
-        b.AddRanges(io.Fonts->GetGlyphRangesDefault());
-        static const ImWchar extra[] = {0x2010, 0x2027, 0x2190, 0x21FF, 0x2500, 0x25FF, 0x2713, 0x2718, 0x2794, 0x2794, 0};
-        b.AddRanges(extra);
-        b.BuildRanges(&ranges);
-    }
+    static const CjkFont cjk = find_cjk_font();
     ImFontConfig cfg;
     cfg.OversampleH = 2;
     cfg.OversampleV = 1;
+    // Each face gets the Chinese font merged in for the characters DejaVu does not have. One
+    // oversampling is enough for CJK strokes, and keeps the atlas small.
+    auto add = [&](const std::string& file, float px, bool monospaced, bool is_bold) -> ImFont* {
+        ImFont* font = io.Fonts->AddFontFromFileTTF(file.c_str(), px, &cfg, ranges);
+        if (!font || cjk.path.empty()) return font;
+        ImFontConfig merge;
+        merge.MergeMode = true;
+        merge.OversampleH = 1;
+        merge.OversampleV = 1;
+        merge.PixelSnapH = true;
+        const bool use_bold = is_bold && !cjk.bold_path.empty();
+        merge.FontNo = use_bold ? cjk.bold : monospaced ? cjk.mono : cjk.sans;
+        io.Fonts->AddFontFromFileTTF(use_bold ? cjk.bold_path.c_str() : cjk.path.c_str(), px, &merge, ranges);
+        return font;
+    };
     if (!sans.empty() && !mono.empty()) {
-        f.ui = io.Fonts->AddFontFromFileTTF(sans.c_str(), size_px, &cfg, ranges.Data);
-        f.mono = io.Fonts->AddFontFromFileTTF(mono.c_str(), size_px - 1.0f, &cfg, ranges.Data);
-        f.big = io.Fonts->AddFontFromFileTTF(sans.c_str(), std::round(size_px * 1.22f), &cfg, ranges.Data);
-        f.bold = io.Fonts->AddFontFromFileTTF(bold.empty() ? sans.c_str() : bold.c_str(), size_px, &cfg, ranges.Data);
-        f.question = io.Fonts->AddFontFromFileTTF(bold.empty() ? sans.c_str() : bold.c_str(), std::round(size_px * 1.45f), &cfg,
-                                                  ranges.Data);
+        const std::string& b = bold.empty() ? sans : bold;
+        f.ui = add(sans, size_px, false, false);
+        f.mono = add(mono, size_px - 1.0f, true, false);
+        f.big = add(sans, std::round(size_px * 1.22f), false, false);
+        f.bold = add(b, size_px, false, true);
+        f.question = add(b, std::round(size_px * 1.45f), false, true);
         f.truetype = f.ui && f.mono && f.big && f.bold && f.question;
+        f.cjk = !cjk.path.empty();
     }
     if (!f.truetype) {
         io.Fonts->Clear();
@@ -280,6 +322,7 @@ Fonts build_fonts(float size_px) {
         c.SizePixels = 13.0f;
         f.ui = f.mono = f.bold = io.Fonts->AddFontDefault(&c);
         f.big = f.question = f.ui;
+        f.cjk = false;
     }
     io.Fonts->Build();
     return f;

@@ -56,10 +56,12 @@ struct Fonts {
     ImFont* bold = nullptr;
     ImFont* question = nullptr;  // a quiz question: the largest text on screen
     bool truetype = false;   // DejaVu found; otherwise ImGui's built-in bitmap font
+    bool cjk = false;        // a Chinese font was found and merged into each face
 };
-// Rebuilds the font atlas at this pixel size (call between frames; the caller re-creates the
-// renderer's font texture).
-Fonts build_fonts(float size_px);
+// Rebuilds the font atlas at this pixel size for the characters in `ranges` (ImGui glyph ranges,
+// kept alive by the caller; ui/Language.h builds them from the text PageLab has). Call between
+// frames; the caller re-creates the renderer's font texture.
+Fonts build_fonts(float size_px, const ImWchar* ranges);
 
 // Symbols that exist only in the TrueType fonts fall back to ASCII with the built-in font.
 struct Icons {

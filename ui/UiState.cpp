@@ -1,32 +1,37 @@
 #include "UiState.h"
 
 #include <algorithm>
+#include <string>
 
 #define GLM_ENABLE_EXPERIMENTAL
 #include <glm/gtx/matrix_transform_2d.hpp>
+
+#include "i18n/I18n.h"
 
 namespace pagelab::ui {
 
 const char* panel_title(PanelId id) {
     switch (id) {
-        case PanelId::Controls: return "Controls";
-        case PanelId::Lesson: return "Lesson";
-        case PanelId::Events: return "Events";
-        case PanelId::AddressSpace: return "Address space";
-        case PanelId::Objects: return "Objects";
-        case PanelId::PageTables: return "Page tables";
-        case PanelId::Compare: return "Side by side";
-        case PanelId::Moments: return "Compare A/B";
-        case PanelId::EntryDecoder: return "Entry decoder";
-        case PanelId::Walk: return "Translation walk";
-        case PanelId::Physical: return "Physical memory";
-        case PanelId::Pagefile: return "Pagefile & commit";
-        case PanelId::Counters: return "Counters";
-        case PanelId::Tlb: return "TLB";
+        case PanelId::Controls: return N_("Controls");
+        case PanelId::Lesson: return N_("Lesson");
+        case PanelId::Events: return N_("Events");
+        case PanelId::AddressSpace: return N_("Address space");
+        case PanelId::Objects: return N_("Objects");
+        case PanelId::PageTables: return N_("Page tables");
+        case PanelId::Compare: return N_("Side by side");
+        case PanelId::Moments: return N_("Compare A/B");
+        case PanelId::EntryDecoder: return N_("Entry decoder");
+        case PanelId::Walk: return N_("Translation walk");
+        case PanelId::Physical: return N_("Physical memory");
+        case PanelId::Pagefile: return N_("Pagefile & commit");
+        case PanelId::Counters: return N_("Counters");
+        case PanelId::Tlb: return N_("TLB");
         case PanelId::Count_: break;
     }
     return "?";
 }
+
+std::string panel_label(PanelId id) { return std::string(i18n::tr(panel_title(id))) + "###" + panel_title(id); }
 
 void ZoomView::fit(double width) { show_range(0.0, extent, width); }
 

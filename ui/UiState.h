@@ -39,7 +39,8 @@ enum class PanelId : uint8_t {
     Count_
 };
 inline constexpr size_t kPanelCount = size_t(PanelId::Count_);
-const char* panel_title(PanelId id);
+const char* panel_title(PanelId id);        // in English: the panel's name for tests, --tab and --crop
+std::string panel_label(PanelId id);        // translated, with the English title as its ImGui ID
 
 // A zoomable 1-D view over [0, extent): screen x = (value - offset) * scale, kept as a glm 2-D
 // affine matrix so zooming about the mouse and panning compose as matrix products.

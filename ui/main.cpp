@@ -40,6 +40,9 @@ int main(int argc, char** argv) {
     cli.add_option("--moment-a", o.moment_a, "Pin this moment as A for Compare A/B (a step number, a label, event:N, start, end)");
     cli.add_flag("--picker", o.picker, "Open the lesson picker (File > Open scenario...)");
     cli.add_option("--lessons", o.lessons_dir, "The lesson library the picker lists (a folder; its course.yaml orders it)");
+    cli.add_option("--lang", o.lang, "Language: en, zh (简体中文) or ru (Русский); default: the one chosen last (Language menu), else LC_ALL / LC_MESSAGES / LANG")
+        ->check(CLI::IsMember({"en", "zh", "ru"}));
+    cli.add_option("--settings", o.settings, "The settings file the window remembers its language in (default ~/.config/pagelab/pagelab-ui.yaml)");
     cli.add_option("--ui-test", o.ui_test, "Run a built-in UI test (see --list-ui-tests)");
     cli.add_flag("--list-ui-tests", list_tests, "List the built-in UI tests");
     try {

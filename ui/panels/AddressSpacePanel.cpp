@@ -4,6 +4,7 @@
 #include "panels/AddressSpace.h"
 #include "panels/Panels.h"
 #include "widgets/Widgets.h"
+#include "i18n/I18n.h"
 
 #include <algorithm>
 #include <cmath>
@@ -12,18 +13,29 @@
 
 namespace pagelab::ui {
 
+using namespace fmt::literals;
+using i18n::tr;
+using i18n::trf;
+using i18n::trfn;
+
 namespace {
 
 
+// VirtualQuery's Protect of memory that is not committed.
+std::string protect_text(uint32_t protect) {
+    return protect == 0 ? std::string(tr("0 (NT: a reserved page has no protection until it is committed)")) : mm::protection_name(protect);
+}
+
 const char* state_name(uint32_t s) {
-    return s == mm::mem::kCommit ? "Commit" : s == mm::mem::kReserve ? "Reserve" : "Free";
+    // VirtualQuery's State and Type, in the words of VMMap's columns.
+    return s == mm::mem::kCommit ? tr("Commit") : s == mm::mem::kReserve ? tr("Reserve") : tr("Free");
 }
 const char* type_name(uint32_t t) {
-    return t == mm::mem::kPrivate ? "Private" : t == mm::mem::kMapped ? "Mapped" : t == mm::mem::kImage ? "Image" : "";
+    return t == mm::mem::kPrivate ? tr("Private") : t == mm::mem::kMapped ? tr("Mapped") : t == mm::mem::kImage ? tr("Image") : "";
 }
 std::string size_text(uint64_t bytes) {
-    if (bytes % (1ull << 20) == 0 && bytes) return fmt::format("{} MB", bytes >> 20);
-    return fmt::format("{} KB", (bytes + 1023) / 1024);
+    if (bytes % (1ull << 20) == 0 && bytes) return trf("{count} MB", "count"_a = bytes >> 20);
+    return trf("{count} KB", "count"_a = (bytes + 1023) / 1024);
 }
 
 struct Row {
@@ -119,9 +131,9 @@ ImRect region_row(App& app, uint16_t space, int i, const Row& r, bool focus, boo
     // win95), free memory NOACCESS; only committed pages' protection is one they obey.
     cells.text(mm::protection_name(q.protect), q.state != mm::mem::kCommit);
     if (q.state != mm::mem::kCommit && ImGui::IsItemHovered())
-        ImGui::SetTooltip("VirtualQuery's Protect for %s memory: %s", q.state == mm::mem::kFree ? "free" : "reserved",
-                          q.protect == 0 ? "0 (NT: a reserved page has no protection until it is committed)"
-                                         : mm::protection_name(q.protect).c_str());
+        ImGui::SetTooltip("%s", (q.state == mm::mem::kFree ? trf("VirtualQuery's Protect for free memory: {protect}", "protect"_a = protect_text(q.protect))
+                                                           : trf("VirtualQuery's Protect for reserved memory: {protect}", "protect"_a = protect_text(q.protect)))
+                                    .c_str());
     ImGui::TableNextColumn();
     if (q.state != mm::mem::kFree) cells.text(std::to_string(r.resident));
     ImGui::TableNextColumn();
@@ -154,8 +166,9 @@ void region_table(App& app, uint16_t space, const std::vector<Row>& rows, float 
     app.probe().value("regions.focus", "none");
     if (!ImGui::BeginTable("##regions", any_view ? 8 : 7, flags, ImVec2(0, height))) return;
     ImGui::TableSetupScrollFreeze(1, 1);
-    for (const char* c : {"Address", "Type", "Size", "State", "Protection", "Resident", "Allocation"}) ImGui::TableSetupColumn(c);
-    if (any_view) ImGui::TableSetupColumn("View");
+    for (const char* c : {N_("Address"), N_("Type"), N_("Size"), N_("State"), N_("Protection"), N_("Resident"), N_("Allocation")})
+        ImGui::TableSetupColumn(tr(c));
+    if (any_view) ImGui::TableSetupColumn(tr("View"));
     ImGui::TableHeadersRow();
     const bool scroll = focus >= 0 && st.regions_scrolled_for != st.story_moves;
     ImGuiListClipper clipper;
@@ -201,7 +214,7 @@ void splitter(App& app) {
     if (ImGui::IsItemHovered() && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) st.c1_split_px = 0;
     ImGui::GetWindowDrawList()->AddLine(ImVec2(p.x + w * 0.4f, p.y + h * 0.5f), ImVec2(p.x + w * 0.6f, p.y + h * 0.5f),
                                         ImGui::GetColorU32(hot ? ImGuiCol_SeparatorActive : ImGuiCol_Separator), 2.0f);
-    if (ImGui::IsItemHovered() && !ImGui::IsItemActive()) ImGui::SetTooltip("Drag to size the address space; double-click: fit its regions");
+    if (ImGui::IsItemHovered() && !ImGui::IsItemActive()) ImGui::SetTooltip("%s", tr("Drag to size the address space; double-click: fit its regions"));
 }
 
 }  // namespace
@@ -209,16 +222,16 @@ void splitter(App& app) {
 void draw_address_space_panel(App& app) {
     const PanelScope panel(app, PanelId::AddressSpace);
     if (!panel) return;
-    const float views_w = ImGui::CalcTextSize("All 4 GB").x + ImGui::CalcTextSize("Regions").x +
+    const float views_w = ImGui::CalcTextSize(tr("All 4 GB")).x + ImGui::CalcTextSize(tr("Regions")).x +
                           ImGui::GetStyle().FramePadding.x * 4 + ImGui::GetStyle().ItemSpacing.x;
     // Quick views beside the process buttons: all 4 GB, or just the span of the regions.
     if (!process_selector_in_tab_row(app, "as", views_w, [&] {
             if (app.state().space == mm::kNoSpace) return;
             const auto regions = app.mm().regions(app.state().space);
-            if (ImGui::Button("All 4 GB")) zoom_strip_to(app.state(), 0.0, 1.0, true);
+            if (ImGui::Button(tr("All 4 GB"))) zoom_strip_to(app.state(), 0.0, 1.0, true);
             ImGui::SameLine();
             ImGui::BeginDisabled(regions.empty());
-            if (ImGui::Button("Regions") && !regions.empty()) {
+            if (ImGui::Button(tr("Regions")) && !regions.empty()) {
                 const double lo = double(regions.front()->base());
                 const auto& last = *regions.back();
                 zoom_strip_to_addresses(app.state(), lo, double(last.base()) + double(last.size()));
@@ -231,18 +244,18 @@ void draw_address_space_panel(App& app) {
     const Palette& pal = app.colours();
     draw_address_strip(app, space);
     // The arenas are named on the strip; the legend names the regions' colours, on one line.
-    legend({{pal.region[int(RegionClass::Private)], "private", "A private region (VirtualAlloc)."},
-            {pal.region[int(RegionClass::Mapped)], "mapped", "A view of a section (MapViewOfFile of a data file or a pagefile-backed "
-                                                              "section): its pages are the section's, shared with every other view."},
-            {pal.region[int(RegionClass::Image)], "image", "An EXE or DLL mapped as an image."}});
+    legend({{pal.region[int(RegionClass::Private)], tr("private"), tr("A private region (VirtualAlloc).")},
+            {pal.region[int(RegionClass::Mapped)], tr("mapped"), tr("A view of a section (MapViewOfFile of a data file or a pagefile-backed "
+                                                                    "section): its pages are the section's, shared with every other view.")},
+            {pal.region[int(RegionClass::Image)], tr("image"), tr("An EXE or DLL mapped as an image.")}});
     ImGui::SameLine();
-    ImGui::TextDisabled("%s", mm::personality_name(app.mm().space(space).personality()));
+    ImGui::TextDisabled("%s", tr(mm::personality_name(app.mm().space(space).personality())));
     ImGui::SameLine();
-    help_marker("Above the strip: the arenas. Top row: regions (VADs) by type, or the arena behind free space. Bottom row: the "
-                "state of the pages (colours as in the page tables); a pixel covering many pages shows the most telling state "
-                "among them. The scale is segmented: each region and arena gets room, addresses are even inside each. "
-                "Wheel zooms, dragging a range zooms onto it, right-drag pans, double-click zooms onto a region (again: all "
-                "4 GB), Esc goes back, click selects a page.");
+    help_marker(tr("Above the strip: the arenas. Top row: regions (VADs) by type, or the arena behind free space. Bottom row: the "
+                   "state of the pages (colours as in the page tables); a pixel covering many pages shows the most telling state "
+                   "among them. The scale is segmented: each region and arena gets room, addresses are even inside each. "
+                   "Wheel zooms, dragging a range zooms onto it, right-drag pans, double-click zooms onto a region (again: all "
+                   "4 GB), Esc goes back, click selects a page."));
     // Ask the layout for the height of every row (next frame), then fill what it gave.
     const ImGuiStyle& style = ImGui::GetStyle();
     const float splitter_h = 6 + style.ItemSpacing.y;

@@ -14,8 +14,14 @@
 #include "App.h"
 #include "Moments.h"
 #include "panels/Panels.h"
+#include "i18n/I18n.h"
 
 namespace pagelab::ui {
+
+using namespace fmt::literals;
+using i18n::tr;
+using i18n::trf;
+using i18n::trfn;
 
 namespace {
 
@@ -197,7 +203,7 @@ void draw_regions(App& app, uint16_t space, const Geometry& g) {
         } else {
             const float a = g.p0.x + float(std::max(0.0, x0)), b = g.p0.x + float(std::min(double(g.width), x1));
             dl->AddLine(ImVec2(a, g.p0.y), ImVec2(a, g.p0.y + g.row0), pal.grid_bg);
-            const char* kind = compat ? "compat" : mm::vad_type_name(vp->type);
+            const char* kind = compat ? tr("compat") : tr(mm::vad_type_name(vp->type));
             const float tw = ImGui::CalcTextSize(kind).x;
             if (b - a > tw + 6 && g.row0 >= ImGui::GetTextLineHeight())
                 dl->AddText(ImVec2((a + b - tw) * 0.5f, g.p0.y + (g.row0 - ImGui::GetTextLineHeight()) * 0.5f), text_on(fill), kind);
@@ -214,24 +220,27 @@ void strip_tooltip(App& app, uint16_t space, uint32_t va) {
     ImGui::PushFont(app.fonts().mono);
     ImGui::Text("0x%08X", va);
     ImGui::PopFont();
-    ImGui::TextDisabled("%s", mm::arena_name(sp.personality(), va));
+    ImGui::TextDisabled("%s", tr(mm::arena_name(sp.personality(), va)));
     if (const mm::Vad* v = app.mm().vad_at(space, va)) {
-        ImGui::Text("region 0x%08X-0x%08X %s %s", v->base(), v->base() + v->size() - 1, mm::vad_type_name(v->type),
-                    mm::protection_name(v->allocation_protect).c_str());
+        ImGui::TextUnformatted(trf("region 0x{first:08X}-0x{last:08X} {type} {protection}", "first"_a = v->base(),
+                                   "last"_a = v->base() + v->size() - 1, "type"_a = tr(mm::vad_type_name(v->type)),
+                                   "protection"_a = mm::protection_name(v->allocation_protect)).c_str());
         if (v->type == mm::VadType::Mapped) {
             const uint32_t page = v->offset_page + (x86::vpn(va) - v->start_vpn);
-            ImGui::TextDisabled("%s; this page is section page %u", view_text(app, v->mapping, v->offset_page, v->section).c_str(), page);
+            ImGui::TextDisabled("%s", trf("{view}; this page is section page {page}", "view"_a = view_text(app, v->mapping, v->offset_page, v->section),
+                                          "page"_a = page).c_str());
         }
-        if (!v->users.empty()) ImGui::TextDisabled("shared arena: one mapping for every process, %zu using it", v->users.size());
+        if (!v->users.empty())
+            ImGui::TextDisabled("%s", trf("shared arena: one mapping for every process, {count} using it", "count"_a = v->users.size()).c_str());
         if (v == &mm::MemoryManager::compat_arena())
-            ImGui::TextDisabled("the system's memory, not protected: one page table (PDE 0) for every process");
+            ImGui::TextDisabled("%s", tr("the system's memory, not protected: one page table (PDE 0) for every process"));
     }
-    ImGui::Text("page: %s", page_class_name(PageClass(app.derived().page_classes(space)[x86::vpn(va)])));
+    ImGui::TextUnformatted(trf("page: {state}", "state"_a = page_class_name(PageClass(app.derived().page_classes(space)[x86::vpn(va)]))).c_str());
     const auto info = app.mm().pte_info(space, va);
     if (info.table_present) ImGui::TextDisabled("PTE %08X: %s", info.pte, entry_summary(app.session(), info.pte, false).c_str());
-    else ImGui::TextDisabled("no page table covers it");
-    ImGui::TextDisabled("The scale is segmented: every region and arena gets room; addresses are even inside each.");
-    ImGui::TextDisabled("wheel: zoom   drag: zoom onto a range   right-drag: pan   double-click: the region (again: 4 GB)   Esc: back");
+    else ImGui::TextDisabled("%s", tr("no page table covers it"));
+    ImGui::TextDisabled("%s", tr("The scale is segmented: every region and arena gets room; addresses are even inside each."));
+    ImGui::TextDisabled("%s", tr("wheel: zoom   drag: zoom onto a range   right-drag: pan   double-click: the region (again: 4 GB)   Esc: back"));
     ImGui::EndTooltip();
 }
 
@@ -276,15 +285,15 @@ void strip_input(App& app, uint16_t space, const Geometry& g, bool hovered) {
 std::vector<ArenaSpan> arena_spans(mm::Personality p) {
     const mm::Layout& l = mm::layout_of(p);
     if (p == mm::Personality::Nt)
-        return {{0.0, double(l.null_trap_end), Arena::NullTrap, {"64 KB no access", "64 KB", "64K"}, 34},
-                {double(l.null_trap_end), double(l.user_end), Arena::User, {"user 2 GB", "user", nullptr}},
-                {double(l.user_end), double(l.system_begin), Arena::NullTrap, {"64 KB no access", "64 KB", "64K"}, 34},
-                {double(l.system_begin), kFourGb, Arena::Kernel, {"system 2 GB", "system", nullptr}}};
-    return {{0.0, double(l.null_trap_end), Arena::NullTrap, {"NULL 4 KB", "NULL", nullptr}, 40},
-            {double(l.null_trap_end), double(l.alloc_lowest), Arena::Compat, {"0-4 MB compatibility", "0-4 MB", "compat"}, 60},
-            {double(l.alloc_lowest), double(l.shared_begin), Arena::User, {"4 MB-2 GB private", "private", nullptr}},
-            {double(l.shared_begin), double(l.shared_end), Arena::Shared, {"2-3 GB shared", "shared", nullptr}},
-            {double(l.system_begin), kFourGb, Arena::Kernel, {"3-4 GB system", "system", nullptr}}};
+        return {{0.0, double(l.null_trap_end), Arena::NullTrap, {tr("64 KB no access"), tr("64 KB"), "64K"}, 34},
+                {double(l.null_trap_end), double(l.user_end), Arena::User, {tr("user 2 GB"), tr("user"), nullptr}},
+                {double(l.user_end), double(l.system_begin), Arena::NullTrap, {tr("64 KB no access"), tr("64 KB"), "64K"}, 34},
+                {double(l.system_begin), kFourGb, Arena::Kernel, {tr("system 2 GB"), tr("system"), nullptr}}};
+    return {{0.0, double(l.null_trap_end), Arena::NullTrap, {tr("NULL 4 KB"), "NULL", nullptr}, 40},
+            {double(l.null_trap_end), double(l.alloc_lowest), Arena::Compat, {tr("0-4 MB compatibility"), tr("0-4 MB"), tr("compat")}, 60},
+            {double(l.alloc_lowest), double(l.shared_begin), Arena::User, {tr("4 MB-2 GB private"), tr("private"), nullptr}},
+            {double(l.shared_begin), double(l.shared_end), Arena::Shared, {tr("2-3 GB shared"), tr("shared"), nullptr}},
+            {double(l.system_begin), kFourGb, Arena::Kernel, {tr("3-4 GB system"), tr("system"), nullptr}}};
 }
 
 Arena arena_at(mm::Personality p, uint32_t va) {

@@ -5,23 +5,29 @@
 #include <fmt/format.h>
 
 #include "mm/SoftwarePte.h"
+#include "i18n/I18n.h"
 
 namespace pagelab::ui {
 
+using namespace fmt::literals;
+using i18n::tr;
+using i18n::trf;
+using i18n::trfn;
+
 std::string data_section_name(App& app, unsigned section) {
     const mm::MemoryManager& m = app.mm();
-    if (section >= m.data_sections().size()) return fmt::format("data section {}", section);
+    if (section >= m.data_sections().size()) return trf("data section {index}", "index"_a = section);
     const mm::DataSection& ds = m.data_sections()[section];
-    if (ds.kind == mm::DataSectionKind::Pagefile) return fmt::format("data section {} (pagefile-backed)", section);
+    if (ds.kind == mm::DataSectionKind::Pagefile) return trf("data section {index} (pagefile-backed)", "index"_a = section);
     const std::string file = ds.file < m.files().size() ? m.files()[ds.file].path : std::string("?");
-    return fmt::format("data section {} ({})", section, file);
+    return trf("data section {index} ({file})", "index"_a = section, "file"_a = file);
 }
 
 std::string mapping_name(App& app, unsigned mapping) {
     const mm::MemoryManager& m = app.mm();
-    if (mapping >= m.mappings().size()) return fmt::format("mapping {}", mapping);
+    if (mapping >= m.mappings().size()) return trf("mapping {index}", "index"_a = mapping);
     const mm::MappingObject& mo = m.mappings()[mapping];
-    return mo.name.empty() ? fmt::format("unnamed mapping {}", mapping) : fmt::format("'{}' (mapping {})", mo.name, mapping);
+    return mo.name.empty() ? trf("unnamed mapping {index}", "index"_a = mapping) : trf("'{name}' (mapping {index})", "name"_a = mo.name, "index"_a = mapping);
 }
 
 std::string data_proto_state(App& app, unsigned section, unsigned page, unsigned value) {
@@ -29,23 +35,23 @@ std::string data_proto_state(App& app, unsigned section, unsigned page, unsigned
     const mm::MemoryManager& m = app.mm();
     const bool file = section < m.data_sections().size() && m.data_sections()[section].kind == mm::DataSectionKind::File;
     switch (SoftwarePte::kind(value)) {
-        case mm::PteKind::Valid: return fmt::format("valid: frame 0x{:X}", x86::Pte(value).frame());
-        case mm::PteKind::Zero: return "reserved (SEC_RESERVE, not committed)";
+        case mm::PteKind::Valid: return trf("valid: frame 0x{frame:X}", "frame"_a = x86::Pte(value).frame());
+        case mm::PteKind::Zero: return tr("reserved (SEC_RESERVE, not committed)");
         case mm::PteKind::Prototype:
-            return fmt::format("in the file (page {}, offset 0x{:X}): the next access reads it", SoftwarePte::in_file_page(value),
-                               uint64_t(SoftwarePte::in_file_page(value)) << 12);
-        case mm::PteKind::Pagefile: return fmt::format("pagefile slot {}", SoftwarePte::slot(value));
+            return trf("in the file (page {page}, offset 0x{offset:X}): the next access reads it", "page"_a = SoftwarePte::in_file_page(value),
+                       "offset"_a = uint64_t(SoftwarePte::in_file_page(value)) << 12);
+        case mm::PteKind::Pagefile: return trf("pagefile slot {slot}", "slot"_a = SoftwarePte::slot(value));
         case mm::PteKind::DemandZero:
-            return file ? fmt::format("demand-zero (page {})", page) : std::string("demand-zero (committed, never touched)");
-        case mm::PteKind::Transition: return fmt::format("transition: frame 0x{:X}", SoftwarePte::frame(value));
-        case mm::PteKind::Decommitted: return "decommitted";
+            return file ? trf("demand-zero (page {page})", "page"_a = page) : std::string(tr("demand-zero (committed, never touched)"));
+        case mm::PteKind::Transition: return trf("transition: frame 0x{frame:X}", "frame"_a = SoftwarePte::frame(value));
+        case mm::PteKind::Decommitted: return tr("decommitted");
     }
     return fmt::format("{:08X}", value);
 }
 
 std::string view_text(App& app, unsigned mapping, unsigned offset_page, unsigned section) {
-    return fmt::format("view of {} at offset 0x{:X} of {}", mapping_name(app, mapping), uint64_t(offset_page) << 12,
-                       data_section_name(app, section));
+    return trf("view of {mapping} at offset 0x{offset:X} of {section}", "mapping"_a = mapping_name(app, mapping),
+               "offset"_a = uint64_t(offset_page) << 12, "section"_a = data_section_name(app, section));
 }
 
 PanelScope::PanelScope(App& app, PanelId id, Without without) : m_app(app) {
@@ -60,25 +66,25 @@ PanelScope::~PanelScope() {
 }
 
 void pin_checkbox(App& app) {
-    ImGui::Checkbox("pin", &app.state().pinned);
+    ImGui::Checkbox(tr("pin"), &app.state().pinned);
     app.probe().last_item("pin");
     if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("Pinned: stepping keeps this selection (process, entry, frame).\n"
-                          "Not pinned: each step or event selects what it touched (P toggles).");
+        ImGui::SetTooltip("%s", tr("Pinned: stepping keeps this selection (process, entry, frame).\n"
+                                   "Not pinned: each step or event selects what it touched (P toggles)."));
 }
 
-const char* no_session_text() { return "No scenario is loaded. Open one with File > Open scenario (Ctrl+O)."; }
+const char* no_session_text() { return tr("No scenario is loaded. Open one with File > Open scenario (Ctrl+O)."); }
 
 // Why no process has an address space to show: none exists yet, or each one has failed or exited
 // (its address space is gone, the process object remains: "A failed: ...").
 std::string no_address_space_text(App& app) {
     const auto& procs = app.machine().processes();
-    if (procs.empty()) return "No process exists at this point of the lesson.";
+    if (procs.empty()) return tr("No process exists at this point of the lesson.");
     std::string out;
     for (const os::Process& p : procs)
         out += fmt::format("{}{} {}", out.empty() ? "" : "; ", p.name,
-                           p.state == os::ProcessState::Failed ? "failed (CreateProcess did not complete)" : os::process_state_name(p.state));
-    return out + ": no address space to show (see Objects).";
+                           p.state == os::ProcessState::Failed ? tr("failed (CreateProcess did not complete)") : tr(os::process_state_name(p.state)));
+    return trf("{processes}: no address space to show (see Objects).", "processes"_a = out);
 }
 
 bool process_selector(App& app, const char* id) {
@@ -93,7 +99,7 @@ bool process_selector(App& app, const char* id) {
         const bool selected = app.state().space == p.space;
         ImGui::PushStyleColor(ImGuiCol_Button, selected ? ImGui::GetStyleColorVec4(ImGuiCol_ButtonActive)
                                                         : ImGui::GetStyleColorVec4(ImGuiCol_FrameBg));
-        const std::string label = "Process " + p.name;
+        const std::string label = trf("Process {name}", "name"_a = p.name) + "###" + p.name;
         if (ImGui::Button(label.c_str())) app.select_space(p.space);
         ImGui::PopStyleColor();
         app.probe().last_item(std::string(id) + ".process." + p.name);
@@ -113,7 +119,7 @@ float process_selector_width(App& app) {
     int n = 0;
     for (const os::Process& p : app.machine().processes()) {
         if (!(p.space < app.mm().spaces().size() && app.mm().space(p.space).alive())) continue;
-        w += ImGui::CalcTextSize(("Process " + p.name).c_str()).x + st.FramePadding.x * 2;
+        w += ImGui::CalcTextSize(trf("Process {name}", "name"_a = p.name).c_str()).x + st.FramePadding.x * 2;
         ++n;
     }
     if (n == 0) return ImGui::CalcTextSize(no_address_space_text(app).c_str()).x;

@@ -5,6 +5,7 @@
 #include "App.h"
 #include "panels/Panels.h"
 #include "widgets/Widgets.h"
+#include "i18n/I18n.h"
 
 #include <algorithm>
 #include <map>
@@ -13,15 +14,20 @@
 
 namespace pagelab::ui {
 
+using namespace fmt::literals;
+using i18n::tr;
+using i18n::trf;
+using i18n::trfn;
+
 namespace {
 
 std::string mapping_text(const Mapping& m) {
     switch (m.kind) {
         case Mapping::Kind::Pte: return fmt::format("{:08X}", m.va);
-        case Mapping::Kind::TransitionPte: return fmt::format("{:08X} (transition)", m.va);
-        case Mapping::Kind::Pde: return fmt::format("table {:08X}", m.va);
-        case Mapping::Kind::Directory: return "directory";
-        case Mapping::Kind::Prototype: return "prototype";
+        case Mapping::Kind::TransitionPte: return trf("{va:08X} (transition)", "va"_a = m.va);
+        case Mapping::Kind::Pde: return trf("table {va:08X}", "va"_a = m.va);
+        case Mapping::Kind::Directory: return tr("directory");
+        case Mapping::Kind::Prototype: return tr("prototype");
     }
     return "";
 }
@@ -53,12 +59,12 @@ void draw_compare_panel(App& app) {
     UiState& st = app.state();
     const Palette& pal = app.colours();
     const mm::MemoryManager& m = app.mm();
-    space_combo(app, "Left", st.compare_left);
+    space_combo(app, tr("Left"), st.compare_left);
     ImGui::SameLine(0, ImGui::GetFontSize());
-    space_combo(app, "Right", st.compare_right);
+    space_combo(app, tr("Right"), st.compare_right);
     auto alive = [&](uint16_t s) { return s != mm::kNoSpace && s < m.spaces().size() && m.space(s).alive(); };
     if (!alive(st.compare_left) || !alive(st.compare_right) || st.compare_left == st.compare_right) {
-        ImGui::TextDisabled("Choose two different processes that exist at this point of the lesson.");
+        ImGui::TextDisabled("%s", tr("Choose two different processes that exist at this point of the lesson."));
         return;
     }
     const uint16_t L = st.compare_left, R = st.compare_right;
@@ -92,10 +98,10 @@ void draw_compare_panel(App& app) {
     }
     std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.order < b.order; });
     ImGui::SameLine(0, ImGui::GetFontSize());
-    text_coloured(pal.link, fmt::format("{} shared", shared));
+    text_coloured(pal.link, trf("{count} shared", "count"_a = shared));
     ImGui::SameLine();
-    ImGui::TextDisabled("| %zu only in %s | %zu only in %s", only_left, app.machine().space_name(L).c_str(), only_right,
-                        app.machine().space_name(R).c_str());
+    ImGui::TextDisabled("| %s | %s", trf("{count} only in {process}", "count"_a = only_left, "process"_a = app.machine().space_name(L)).c_str(),
+                        trf("{count} only in {process}", "count"_a = only_right, "process"_a = app.machine().space_name(R)).c_str());
     app.probe().value("compare.shared", std::to_string(shared));
 
     const float w = ImGui::GetContentRegionAvail().x;
@@ -105,8 +111,8 @@ void draw_compare_panel(App& app) {
     const std::string ln = app.machine().space_name(L), rn = app.machine().space_name(R);
     ImGui::SetCursorPosX(ImGui::GetCursorPosX() + mid - chip_w * 0.5f - ImGui::CalcTextSize(ln.c_str()).x - 20);
     ImGui::TextUnformatted(ln.c_str());
-    ImGui::SameLine(mid - ImGui::CalcTextSize("frame").x * 0.5f + ImGui::GetStyle().WindowPadding.x);
-    ImGui::TextUnformatted("frame");
+    ImGui::SameLine(mid - ImGui::CalcTextSize(tr("frame")).x * 0.5f + ImGui::GetStyle().WindowPadding.x);
+    ImGui::TextUnformatted(tr("frame"));
     ImGui::SameLine(mid + chip_w * 0.5f + 20 + ImGui::GetStyle().WindowPadding.x);
     ImGui::TextUnformatted(rn.c_str());
     ImGui::PopFont();

@@ -3,21 +3,27 @@
 #include "App.h"
 #include "panels/Panels.h"
 #include "widgets/Widgets.h"
+#include "i18n/I18n.h"
 
 #include <fmt/format.h>
 #include <imgui_stdlib.h>
 
 namespace pagelab::ui {
 
+using namespace fmt::literals;
+using i18n::tr;
+using i18n::trf;
+using i18n::trfn;
+
 namespace {
 
 const char* kind_label(sim::BreakKind k) {
     switch (k) {
-        case sim::BreakKind::Fault: return "Fault of a kind";
-        case sim::BreakKind::Process: return "Any event of a process";
-        case sim::BreakKind::PteChange: return "PTE of an address changes";
-        case sim::BreakKind::Label: return "Step with a label";
-        case sim::BreakKind::Filter: return "Event matching a filter (Events panel)";
+        case sim::BreakKind::Fault: return tr("Fault of a kind");
+        case sim::BreakKind::Process: return tr("Any event of a process");
+        case sim::BreakKind::PteChange: return tr("PTE of an address changes");
+        case sim::BreakKind::Label: return tr("Step with a label");
+        case sim::BreakKind::Filter: return tr("Event matching a filter (Events panel)");
     }
     return "?";
 }
@@ -33,12 +39,12 @@ std::vector<std::string> scenario_processes(const sim::Session& s) {
 void breakpoint_editor(App& app) {
     UiState& st = app.state();
     const sim::Session& s = app.session();
-    ImGui::TextUnformatted("Breakpoints");
+    ImGui::TextUnformatted(tr("Breakpoints"));
     ImGui::Separator();
-    if (st.breakpoints.empty()) ImGui::TextDisabled("None yet.");
+    if (st.breakpoints.empty()) ImGui::TextDisabled("%s", tr("None yet."));
     for (size_t i = 0; i < st.breakpoints.size(); ++i) {
         ImGui::PushID(int(i));
-        if (ImGui::SmallButton("Remove")) {
+        if (ImGui::SmallButton(tr("Remove"))) {
             st.breakpoints.erase(st.breakpoints.begin() + long(i));
             ImGui::PopID();
             break;
@@ -51,7 +57,7 @@ void breakpoint_editor(App& app) {
     sim::Breakpoint& d = st.draft_breakpoint;
     const float w = ImGui::GetFontSize() * 14;
     ImGui::SetNextItemWidth(w);
-    if (ImGui::BeginCombo("Stop at", kind_label(d.kind))) {
+    if (ImGui::BeginCombo(tr("Stop at"), kind_label(d.kind))) {
         for (auto k : {sim::BreakKind::Fault, sim::BreakKind::Process, sim::BreakKind::PteChange, sim::BreakKind::Label})
             if (ImGui::Selectable(kind_label(k), d.kind == k)) d.kind = k;
         ImGui::EndCombo();
@@ -59,10 +65,10 @@ void breakpoint_editor(App& app) {
     const auto procs = scenario_processes(s);
     if (d.kind == sim::BreakKind::Fault) {
         ImGui::SetNextItemWidth(w);
-        if (ImGui::BeginCombo("Fault", d.fault == mm::FaultKind::None ? "any" : mm::fault_kind_name(d.fault))) {
+        if (ImGui::BeginCombo(tr("Fault"), d.fault == mm::FaultKind::None ? tr("any") : mm::fault_kind_name(d.fault))) {
             for (int k = 0; k <= int(mm::kLastFaultKind); ++k) {
                 const auto fk = mm::FaultKind(k);
-                if (ImGui::Selectable(fk == mm::FaultKind::None ? "any" : mm::fault_kind_name(fk), d.fault == fk)) d.fault = fk;
+                if (ImGui::Selectable(fk == mm::FaultKind::None ? tr("any") : mm::fault_kind_name(fk), d.fault == fk)) d.fault = fk;
             }
             ImGui::EndCombo();
         }
@@ -71,8 +77,8 @@ void breakpoint_editor(App& app) {
         const bool optional = d.kind == sim::BreakKind::Fault;
         if (!optional && d.process.empty() && !procs.empty()) d.process = procs.front();
         ImGui::SetNextItemWidth(w);
-        if (ImGui::BeginCombo("Process", d.process.empty() ? "any" : d.process.c_str())) {
-            if (optional && ImGui::Selectable("any", d.process.empty())) d.process.clear();
+        if (ImGui::BeginCombo(tr("Process"), d.process.empty() ? tr("any") : d.process.c_str())) {
+            if (optional && ImGui::Selectable(tr("any"), d.process.empty())) d.process.clear();
             for (const std::string& p : procs)
                 if (ImGui::Selectable(p.c_str(), d.process == p)) d.process = p;
             ImGui::EndCombo();
@@ -81,10 +87,10 @@ void breakpoint_editor(App& app) {
     bool valid = true;
     if (d.kind == sim::BreakKind::PteChange) {
         ImGui::SetNextItemWidth(w);
-        ImGui::InputText("Address", &st.draft_address);
+        ImGui::InputText(tr("Address"), &st.draft_address);
         const auto va = app.resolve_address(st.draft_address);
         if (va) ImGui::TextDisabled("= 0x%08X", *va);
-        else ImGui::TextColored(to_vec4(app.colours().fail), "a number, a bound name, or name+offset");
+        else text_coloured(app.colours().fail, tr("a number, a bound name, or name+offset"));
         valid = va.has_value();
         if (va) d.address = *va;
     }
@@ -93,12 +99,12 @@ void breakpoint_editor(App& app) {
         for (const sim::Step& step : s.scenario().steps)
             if (!step.label.empty()) labels.push_back(step.label);
         if (labels.empty()) {
-            ImGui::TextDisabled("This lesson labels no step.");
+            ImGui::TextDisabled("%s", tr("This lesson labels no step."));
             valid = false;
         } else {
             if (d.label.empty()) d.label = labels.front();
             ImGui::SetNextItemWidth(w);
-            if (ImGui::BeginCombo("Label", d.label.c_str())) {
+            if (ImGui::BeginCombo(tr("Label"), d.label.c_str())) {
                 for (const std::string& l : labels)
                     if (ImGui::Selectable(l.c_str(), d.label == l)) d.label = l;
                 ImGui::EndCombo();
@@ -106,7 +112,7 @@ void breakpoint_editor(App& app) {
         }
     }
     ImGui::BeginDisabled(!valid);
-    if (ImGui::Button("Add breakpoint")) st.breakpoints.push_back(d);
+    if (ImGui::Button(tr("Add breakpoint"))) st.breakpoints.push_back(d);
     app.probe().last_item("bp.add");
     ImGui::EndDisabled();
 }
@@ -164,12 +170,12 @@ void scrub_bar(App& app, float width) {
         const size_t e = event_at(ImGui::GetIO().MousePos.x);
         const size_t k = e >= events ? steps - 1 : s.step_of_event(std::min(e, events - 1));
         ImGui::BeginTooltip();
-        ImGui::Text("Step %zu of %zu", k + 1, steps);
-        const std::string& say = s.scenario().steps[k].say;
+        ImGui::TextUnformatted(trf("Step {number} of {count}", "number"_a = k + 1, "count"_a = steps).c_str());
+        const std::string& say = localized(s.scenario().steps[k].say, s.scenario().steps[k].say_tr);
         // A question still to be answered: its step's narration would tell the answer.
         const bool asks = s.scenario().steps[k].ask && app.quiz_on() && !app.quiz().answer_of(k) && s.first_event_of_step(k) >= s.cursor();
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 26);
-        if (asks) ImGui::TextColored(to_vec4(pal.link), "asks a question (%s)", sim::op_name(s.scenario().steps[k].op));
+        if (asks) text_coloured(pal.link, trf("asks a question ({call})", "call"_a = sim::op_name(s.scenario().steps[k].op)));
         else if (!say.empty()) ImGui::TextUnformatted(say.c_str());
         else ImGui::TextDisabled("%s", sim::op_name(s.scenario().steps[k].op));
         ImGui::PopTextWrapPos();
@@ -199,7 +205,7 @@ void draw_controls_panel(App& app) {
     const Icons& ic = app.icons();
     if (!app.has_session()) {
         ImGui::TextDisabled("%s", no_session_text());
-        if (ImGui::Button("Open a scenario...")) st.open_picker = true;
+        if (ImGui::Button(tr("Open a scenario..."))) st.open_picker = true;
         return;
     }
     const sim::Session& s = app.session();
@@ -214,25 +220,24 @@ void draw_controls_panel(App& app) {
         ImGui::SameLine();
         return pressed;
     };
-    if (button(fmt::format("{} Reset", ic.reset), "controls.reset", !at_start, "Back to the start (Home)")) {
+    if (button(fmt::format("{} {}", ic.reset, tr("Reset")), "controls.reset", !at_start, tr("Back to the start (Home)"))) {
         app.set_running(false);
         app.reset();
     }
-    if (button(fmt::format("{} Back", ic.back), "controls.back", !at_start,
-               "One step back (Left; Shift+Left: one event)")) {
+    if (button(fmt::format("{} {}", ic.back, tr("Back")), "controls.back", !at_start, tr("One step back (Left; Shift+Left: one event)"))) {
         app.set_running(false);
         app.step_back();
     }
-    if (button(fmt::format("Step {}", ic.forward), "controls.step", !at_end,
-               "One step forward (Right; Shift+Right: one event)")) {
+    if (button(fmt::format("{} {}", tr("Step"), ic.forward), "controls.step", !at_end, tr("One step forward (Right; Shift+Right: one event)"))) {
         app.set_running(false);
         app.step_forward();
     }
-    const std::string run_label = st.running ? fmt::format("{} Pause", ic.pause) : fmt::format("{} Run", ic.play);
-    if (button(run_label, "controls.run", st.running || !at_end, "Play the lesson step by step (Space)")) app.toggle_run();
-    const std::string bp_label = fmt::format("Run to breakpoint ({})", st.breakpoints.size());
-    if (button(bp_label, "controls.run_to", !at_end, "Run until a breakpoint matches an event")) app.run_to_breakpoint();
-    if (ImGui::Button("Breakpoints...")) ImGui::OpenPopup("breakpoints");
+    // Labels change with the state and the language; the IDs after ### do not.
+    const std::string run_label = fmt::format("{} {}###run", st.running ? ic.pause : ic.play, st.running ? tr("Pause") : tr("Run"));
+    if (button(run_label, "controls.run", st.running || !at_end, tr("Play the lesson step by step (Space)"))) app.toggle_run();
+    const std::string bp_label = trf("Run to breakpoint ({count})", "count"_a = st.breakpoints.size()) + "###run_to";
+    if (button(bp_label, "controls.run_to", !at_end, tr("Run until a breakpoint matches an event"))) app.run_to_breakpoint();
+    if (ImGui::Button(tr("Breakpoints..."))) ImGui::OpenPopup("breakpoints");
     app.probe().last_item("controls.breakpoints");
     if (ImGui::BeginPopup("breakpoints")) {
         breakpoint_editor(app);
@@ -240,23 +245,23 @@ void draw_controls_panel(App& app) {
     }
     ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x * 3);
     ImGui::AlignTextToFramePadding();
-    ImGui::TextDisabled("Step by");
+    ImGui::TextDisabled("%s", tr("Step by"));
     ImGui::SameLine();
     int g = int(st.granularity);
-    if (ImGui::RadioButton("operation", &g, 0)) st.granularity = Granularity::Operation;
+    if (ImGui::RadioButton(tr("operation"), &g, 0)) st.granularity = Granularity::Operation;
     app.probe().last_item("controls.operation");
     ImGui::SameLine();
-    if (ImGui::RadioButton("event", &g, 1)) st.granularity = Granularity::Event;
+    if (ImGui::RadioButton(tr("event"), &g, 1)) st.granularity = Granularity::Event;
     app.probe().last_item("controls.event");
     ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x * 3);
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 7);
     ImGui::SliderFloat("##rate", &st.run_rate, 0.5f, 20.0f, "%.1f / s", ImGuiSliderFlags_Logarithmic);
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run speed: moves per second");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("Run speed: moves per second"));
 
     // The status (breakpoint hit, at the end, ...) fills the rest of the first row.
     ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x * 2);
     ImGui::AlignTextToFramePadding();
-    const std::string status = st.status.empty() ? std::string("F1: keyboard shortcuts") : st.status;
+    const std::string status = st.status.empty() ? std::string(tr("F1: keyboard shortcuts")) : st.status;
     ImGui::PushStyleColor(ImGuiCol_Text, st.status.empty() ? app.colours().text_dim : app.colours().link);
     ImGui::PushClipRect(ImGui::GetCursorScreenPos(), ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowWidth() - 8, ImGui::GetCursorScreenPos().y + 100), true);
     ImGui::TextUnformatted(status.c_str());
@@ -268,9 +273,10 @@ void draw_controls_panel(App& app) {
     // Second row: the scrub bar, and where we are.
     const size_t done = s.steps_done();
     const std::string where = s.at_step_boundary() || s.cursor() == 0
-                                  ? fmt::format("step {} of {}  |  event {} of {}", done, s.step_count(), s.cursor(), s.event_count())
-                                  : fmt::format("in step {} of {}  |  event {} of {}", s.current_step() + 1, s.step_count(),
-                                                s.cursor(), s.event_count());
+                                  ? trf("step {step} of {steps}  |  event {event} of {events}", "step"_a = done, "steps"_a = s.step_count(),
+                                        "event"_a = s.cursor(), "events"_a = s.event_count())
+                                  : trf("in step {step} of {steps}  |  event {event} of {events}", "step"_a = s.current_step() + 1,
+                                        "steps"_a = s.step_count(), "event"_a = s.cursor(), "events"_a = s.event_count());
     ImGui::PushFont(app.fonts().bold);
     const float ww = ImGui::CalcTextSize(where.c_str()).x;
     ImGui::PopFont();

@@ -4,11 +4,14 @@
 #include "App.h"
 #include "panels/Panels.h"
 #include "widgets/Plot.h"
+#include "i18n/I18n.h"
 #include "widgets/Widgets.h"
 
 #include <fmt/format.h>
 
 namespace pagelab::ui {
+
+using i18n::tr;
 
 void draw_counters_panel(App& app) {
     const PanelScope panel(app, PanelId::Counters);
@@ -68,23 +71,23 @@ void draw_counters_panel(App& app) {
     // would tell its answer (sample k is the machine after k steps, before step k).
     const size_t shown = app.quiz_on() ? app.quiz().horizon(s) + 1 : SIZE_MAX;
     plot_lines("##faults",
-               {{"demand-zero", pal.page[int(PageClass::DemandZero)], series_of(mm::Counter::DemandZeroFaults)},
-                {"hard", pal.page[int(PageClass::Pagefile)], series_of(mm::Counter::HardFaults)},
-                {"soft", pal.page[int(PageClass::Transition)], series_of(mm::Counter::SoftFaults)},
-                {"CoW", pal.changed, series_of(mm::Counter::CowFaults)},
-                {"dirty-bit", pal.slot_used, series_of(mm::Counter::DirtyBitFaults)},
-                {"AV", pal.fail, series_of(mm::Counter::AccessViolations)},
-                {"guard", pal.page[int(PageClass::Prototype)], series_of(mm::Counter::GuardPageFaults)}},
-               pos, size, pal.plot_bg, "faults:", shown);
+               {{tr("demand-zero"), pal.page[int(PageClass::DemandZero)], series_of(mm::Counter::DemandZeroFaults)},
+                {tr("hard"), pal.page[int(PageClass::Pagefile)], series_of(mm::Counter::HardFaults)},
+                {tr("soft"), pal.page[int(PageClass::Transition)], series_of(mm::Counter::SoftFaults)},
+                {tr("CoW"), pal.changed, series_of(mm::Counter::CowFaults)},
+                {tr("dirty-bit"), pal.slot_used, series_of(mm::Counter::DirtyBitFaults)},
+                {tr("AV"), pal.fail, series_of(mm::Counter::AccessViolations)},
+                {tr("guard"), pal.page[int(PageClass::Prototype)], series_of(mm::Counter::GuardPageFaults)}},
+               pos, size, pal.plot_bg, tr("faults:"), shown);
     plot_lines("##frames",
-               {{"free", pal.page[int(PageClass::Reserved)], of(rs.free_frames)},
-                {"standby", pal.page[int(PageClass::Transition)], of(rs.standby_frames)},
-                {"modified", pal.page[int(PageClass::Pagefile)], of(rs.modified_frames)}},
-               pos, size, pal.plot_bg, "frames:", shown);
+               {{tr("free"), pal.page[int(PageClass::Reserved)], of(rs.free_frames)},
+                {tr("standby"), pal.page[int(PageClass::Transition)], of(rs.standby_frames)},
+                {tr("modified"), pal.page[int(PageClass::Pagefile)], of(rs.modified_frames)}},
+               pos, size, pal.plot_bg, tr("frames:"), shown);
     plot_lines("##pagefile",
-               {{"pagefile used", pal.slot_used, of(rs.pagefile_used)},
-                {"commit charge", pal.page[int(PageClass::DemandZero)], series_of(mm::Counter::CommitCharge)}},
-               pos, size, pal.plot_bg, "pages:", shown);
+               {{tr("pagefile used"), pal.slot_used, of(rs.pagefile_used)},
+                {tr("commit charge"), pal.page[int(PageClass::DemandZero)], series_of(mm::Counter::CommitCharge)}},
+               pos, size, pal.plot_bg, tr("pages:"), shown);
 }
 
 }  // namespace pagelab::ui

@@ -9,8 +9,14 @@
 
 #include "mm/SoftwarePte.h"
 #include "sim/Report.h"
+#include "i18n/I18n.h"
 
 namespace pagelab::ui {
+
+using namespace fmt::literals;
+using i18n::tr;
+using i18n::trf;
+using i18n::trfn;
 
 namespace {
 
@@ -24,60 +30,61 @@ uint32_t bits(uint32_t v, int hi, int lo) { return (v >> lo) & ((hi - lo == 31) 
 
 std::string frame_meaning(App& app, uint32_t frame) {
     const mm::MemoryManager& m = app.mm();
-    if (frame >= m.pfn().size()) return fmt::format("frame 0x{:X} (beyond RAM)", frame);
+    if (frame >= m.pfn().size()) return trf("frame 0x{frame:X} (beyond RAM)", "frame"_a = frame);
     const mm::PfnEntry& e = m.pfn()[frame];
     std::string owner = e.owner == mm::kNoSpace ? "" : ", " + app.machine().space_name(e.owner);
-    return fmt::format("frame 0x{:X} = pa {:08X} ({}, {}{})", frame, frame << 12, mm::frame_use_name(e.use),
-                       mm::frame_state_name(e.state), owner);
+    return trf("frame 0x{frame:X} = pa {pa:08X} ({use}, {state}{owner})", "frame"_a = frame, "pa"_a = frame << 12, "use"_a = tr(mm::frame_use_name(e.use)),
+               "state"_a = tr(mm::frame_state_name(e.state)), "owner"_a = owner);
 }
 
 std::vector<Field> hardware_fields(App& app, uint32_t v, bool pde) {
     auto yes = [&](int bit) { return (v >> bit) & 1; };
     std::vector<Field> f;
-    f.push_back({31, 12, pde ? "Page table" : "Frame", pde ? "the page table is in " + frame_meaning(app, x86::Pte(v).frame())
-                                                              : "the page is in " + frame_meaning(app, x86::Pte(v).frame())});
+    f.push_back({31, 12, pde ? tr("Page table") : tr("Frame"),
+                 pde ? trf("the page table is in {frame}", "frame"_a = frame_meaning(app, x86::Pte(v).frame()))
+                     : trf("the page is in {frame}", "frame"_a = frame_meaning(app, x86::Pte(v).frame()))});
     if (pde)
-        f.push_back({11, 11, "AVL", "available to the OS; unused"});
+        f.push_back({11, 11, "AVL", tr("available to the OS; unused")});
     else
-        f.push_back({11, 11, "Write", yes(11) ? "NT: writable, but R/W is held at 0 while a pagefile slot holds the same bytes; the first write faults (dirty-bit fault), frees the slot and sets R/W and D"
-                                               : "NT: no write held back (R/W says it all)"});
-    f.push_back({10, 10, "Proto", yes(10) ? "NT: maps a section's prototype page" : "NT: not a prototype mapping"});
-    f.push_back({9, 9, "CoW", yes(9) ? "NT: copy-on-write; a write makes a private copy" : "NT: not copy-on-write"});
-    f.push_back({8, 8, "G", yes(8) ? "global: survives a CR3 load in the TLB (if CR4.PGE)" : "not global"});
-    f.push_back({7, 7, pde ? "PS" : "PAT", pde ? (yes(7) ? "4 MB page (PSE)" : "points at a page table (4 KB pages)")
-                                             : (yes(7) ? "PAT memory type" : "default memory type")});
-    f.push_back({6, 6, "D", pde ? "ignored in a PDE" : (yes(6) ? "dirty: written since mapped" : "clean: not written since mapped")});
-    f.push_back({5, 5, "A", yes(5) ? "accessed: the processor used it" : "not accessed since cleared"});
-    f.push_back({4, 4, "PCD", yes(4) ? "cache disabled" : "cacheable"});
-    f.push_back({3, 3, "PWT", yes(3) ? "write-through" : "write-back"});
-    f.push_back({2, 2, "U/S", yes(2) ? "user: ring 3 may access" : "supervisor: user accesses fault"});
-    f.push_back({1, 1, "R/W", yes(1) ? "writable" : yes(11) && !pde ? "0 until the first write (see bit 11): that write faults" : "read-only: writes fault (CR0.WP = 1)"});
-    f.push_back({0, 0, "P", yes(0) ? "present: the walk uses this entry" : "not present: an access faults"});
+        f.push_back({11, 11, "Write", yes(11) ? tr("NT: writable, but R/W is held at 0 while a pagefile slot holds the same bytes; the first write faults (dirty-bit fault), frees the slot and sets R/W and D")
+                                               : tr("NT: no write held back (R/W says it all)")});
+    f.push_back({10, 10, "Proto", yes(10) ? tr("NT: maps a section's prototype page") : tr("NT: not a prototype mapping")});
+    f.push_back({9, 9, "CoW", yes(9) ? tr("NT: copy-on-write; a write makes a private copy") : tr("NT: not copy-on-write")});
+    f.push_back({8, 8, "G", yes(8) ? tr("global: survives a CR3 load in the TLB (if CR4.PGE)") : tr("not global")});
+    f.push_back({7, 7, pde ? "PS" : "PAT", pde ? (yes(7) ? tr("4 MB page (PSE)") : tr("points at a page table (4 KB pages)"))
+                                             : (yes(7) ? tr("PAT memory type") : tr("default memory type"))});
+    f.push_back({6, 6, "D", pde ? tr("ignored in a PDE") : (yes(6) ? tr("dirty: written since mapped") : tr("clean: not written since mapped"))});
+    f.push_back({5, 5, "A", yes(5) ? tr("accessed: the processor used it") : tr("not accessed since cleared")});
+    f.push_back({4, 4, "PCD", yes(4) ? tr("cache disabled") : tr("cacheable")});
+    f.push_back({3, 3, "PWT", yes(3) ? tr("write-through") : tr("write-back")});
+    f.push_back({2, 2, "U/S", yes(2) ? tr("user: ring 3 may access") : tr("supervisor: user accesses fault")});
+    f.push_back({1, 1, "R/W", yes(1) ? tr("writable") : yes(11) && !pde ? tr("0 until the first write (see bit 11): that write faults") : tr("read-only: writes fault (CR0.WP = 1)")});
+    f.push_back({0, 0, "P", yes(0) ? tr("present: the walk uses this entry") : tr("not present: an access faults")});
     return f;
 }
 
 std::string protection_meaning(uint32_t mm_prot) {
-    if (mm_prot == mm::mmprot::kDecommit) return "0x10 alone: decommitted";
+    if (mm_prot == mm::mmprot::kDecommit) return tr("0x10 alone: decommitted");
     const uint32_t win32 = mm::to_win32_protection(mm_prot);
-    return fmt::format("MM protection {} = {}", mm_prot, win32 ? mm::protection_name(win32) : std::string("none"));
+    return trf("MM protection {value} = {protection}", "value"_a = mm_prot, "protection"_a = win32 ? mm::protection_name(win32) : std::string(tr("none")));
 }
 
 // What "ask the VAD" answers for a zero PTE: the region's type and, in a view, the data section's
-// prototype PTE behind the page (mm/AddressSpace.h: a zero PTE means "ask the VAD").
+// prototype PTE behind the page (mm/AddressSpace.h: a zero PTE means tr("ask the VAD")).
 std::string ask_the_vad(App& app, const mm::Vad* vad, uint32_t vpn) {
-    if (!vad) return "no VAD covers the page: an access is an access violation";
+    if (!vad) return tr("no VAD covers the page: an access is an access violation");
     const mm::MemoryManager& m = app.mm();
     if (vad->type == mm::VadType::Mapped) {
         const auto index = view_proto_index(m, vad, vpn);
         const uint32_t page = vad->offset_page + (vpn - vad->start_vpn);
-        if (!index) return fmt::format("the VAD is a {}; page {} of it", view_text(app, vad->mapping, vad->offset_page, vad->section), page);
+        if (!index) return trf("the VAD is a {view}; page {page} of it", "view"_a = view_text(app, vad->mapping, vad->offset_page, vad->section), "page"_a = page);
         const uint32_t proto = m.prototype(*index);
-        return fmt::format("the VAD is a {}, so this is section page {}: look at its prototype PTE = {:08X}, {}",
-                           view_text(app, vad->mapping, vad->offset_page, vad->section), page, proto,
-                           data_proto_state(app, vad->section, page, proto));
+        return trf("the VAD is a {view}, so this is section page {page}: look at its prototype PTE = {proto:08X}, {state}",
+                   "view"_a = view_text(app, vad->mapping, vad->offset_page, vad->section), "page"_a = page, "proto"_a = proto,
+                   "state"_a = data_proto_state(app, vad->section, page, proto));
     }
-    if (vad->mem_commit) return "the VAD was reserved and committed at once (MEM_COMMIT): the page is demand-zero";
-    return "the VAD says reserved: nothing is committed here (an access is an access violation)";
+    if (vad->mem_commit) return tr("the VAD was reserved and committed at once (MEM_COMMIT): the page is demand-zero");
+    return tr("the VAD says reserved: nothing is committed here (an access is an access violation)");
 }
 
 std::vector<Field> software_fields(App& app, uint32_t v, mm::PteKind kind, const mm::Vad* vad, uint32_t vpn) {
@@ -85,14 +92,14 @@ std::vector<Field> software_fields(App& app, uint32_t v, mm::PteKind kind, const
     std::vector<Field> f;
     switch (kind) {
         case mm::PteKind::Transition:
-            f.push_back({31, 12, "Frame", "still holds the page: " + frame_meaning(app, SoftwarePte::frame(v))});
-            f.push_back({11, 11, "Trans", "1: transition (the frame is on the standby or modified list)"});
-            f.push_back({10, 10, "Proto", "0: not a prototype PTE"});
+            f.push_back({31, 12, "Frame", trf("still holds the page: {frame}", "frame"_a = frame_meaning(app, SoftwarePte::frame(v)))});
+            f.push_back({11, 11, "Trans", tr("1: transition (the frame is on the standby or modified list)")});
+            f.push_back({10, 10, "Proto", tr("0: not a prototype PTE")});
             f.push_back({9, 5, "Protection", protection_meaning(SoftwarePte::protection(v))});
-            f.push_back({4, 1, "W/O/PWT/PCD", "copies of the hardware bits, restored when the page comes back"});
+            f.push_back({4, 1, "W/O/PWT/PCD", tr("copies of the hardware bits, restored when the page comes back")});
             break;
         case mm::PteKind::Prototype:
-            f.push_back({31, 11, "Index high", fmt::format("prototype PTE #{} (high bits)", SoftwarePte::prototype_index(v))});
+            f.push_back({31, 11, "Index high", trf("prototype PTE #{index} (high bits)", "index"_a = SoftwarePte::prototype_index(v))});
             {
                 const uint32_t index = SoftwarePte::prototype_index(v);
                 const mm::MemoryManager& m = app.mm();
@@ -105,24 +112,24 @@ std::vector<Field> software_fields(App& app, uint32_t v, mm::PteKind kind, const
                     f.back().meaning = prototype_text(app, index, protos[index]);
                 }
             }
-            f.push_back({10, 10, "Proto", "1: the page belongs to a section; look at its prototype PTE"});
+            f.push_back({10, 10, "Proto", tr("1: the page belongs to a section; look at its prototype PTE")});
             f.push_back({9, 9, "spare", ""});
-            f.push_back({8, 8, "ReadOnly", bits(v, 8, 8) ? "mapped read-only" : "protection from the prototype"});
-            f.push_back({7, 1, "Index low", "low bits of the prototype index"});
+            f.push_back({8, 8, "ReadOnly", bits(v, 8, 8) ? tr("mapped read-only") : tr("protection from the prototype")});
+            f.push_back({7, 1, "Index low", tr("low bits of the prototype index")});
             break;
         default: {
             const uint32_t slot = SoftwarePte::slot(v);
-            f.push_back({31, 12, "PageFileHigh", slot ? fmt::format("pagefile slot {}", slot)
-                                                      : (kind == mm::PteKind::Zero ? "0" : "0: no slot, demand-zero")});
-            f.push_back({11, 11, "Trans", "0: not in transition"});
-            f.push_back({10, 10, "Proto", "0: not a prototype PTE"});
-            f.push_back({9, 5, "Protection", kind == mm::PteKind::Zero ? "0: ask the VAD: " + ask_the_vad(app, vad, vpn)
+            f.push_back({31, 12, "PageFileHigh", slot ? trf("pagefile slot {slot}", "slot"_a = slot)
+                                                      : (kind == mm::PteKind::Zero ? "0" : tr("0: no slot, demand-zero"))});
+            f.push_back({11, 11, "Trans", tr("0: not in transition")});
+            f.push_back({10, 10, "Proto", tr("0: not a prototype PTE")});
+            f.push_back({9, 5, "Protection", kind == mm::PteKind::Zero ? trf("0: ask the VAD: {answer}", "answer"_a = ask_the_vad(app, vad, vpn))
                                                                        : protection_meaning(SoftwarePte::protection(v))});
-            f.push_back({4, 1, "PageFileLow", "which pagefile (PageLab has one: 0)"});
+            f.push_back({4, 1, "PageFileLow", tr("which pagefile (PageLab has one: 0)")});
             break;
         }
     }
-    f.push_back({0, 0, "Valid", "0: the processor ignores the other 31 bits; Windows reads them"});
+    f.push_back({0, 0, "Valid", tr("0: the processor ignores the other 31 bits; Windows reads them")});
     return f;
 }
 
@@ -180,7 +187,7 @@ void bit_diagram(App& app, uint32_t v, const std::vector<Field>& fields) {
         for (const Field& f : fields)
             if (bit <= f.hi && bit >= f.lo) {
                 ImGui::BeginTooltip();
-                ImGui::Text("bits %d-%d  %s = 0x%X", f.hi, f.lo, f.name.c_str(), bits(v, f.hi, f.lo));
+                ImGui::TextUnformatted(trf("bits {hi}-{lo}  {name} = 0x{value:X}", "hi"_a = f.hi, "lo"_a = f.lo, "name"_a = f.name, "value"_a = bits(v, f.hi, f.lo)).c_str());
                 ImGui::TextUnformatted(f.meaning.c_str());
                 ImGui::EndTooltip();
             }
@@ -200,7 +207,7 @@ void draw_entry_decoder_panel(App& app) {
         return;
     }
     if (!st.entry_selected) {
-        ImGui::TextWrapped("Click an entry in the page directory or a page table (or a page in the address-space strip) to see every bit of it.");
+        ImGui::TextWrapped("%s", tr("Click an entry in the page directory or a page table (or a page in the address-space strip) to see every bit of it."));
         return;
     }
     const mm::AddressSpace& sp = m.space(st.space);
@@ -218,19 +225,20 @@ void draw_entry_decoder_panel(App& app) {
     const bool nt = sp.personality() == mm::Personality::Nt;
 
     ImGui::PushFont(app.fonts().bold);
-    if (is_pde) ImGui::Text("PDE %03X of %s", pd, proc.c_str());
-    else ImGui::Text("PTE %03X in page table %03X of %s", st.pte_index, pd, proc.c_str());
+    if (is_pde) ImGui::TextUnformatted(trf("PDE {index:03X} of {process}", "index"_a = pd, "process"_a = proc).c_str());
+    else ImGui::TextUnformatted(trf("PTE {index:03X} in page table {table:03X} of {process}", "index"_a = st.pte_index, "table"_a = pd, "process"_a = proc).c_str());
     ImGui::PopFont();
-    ImGui::SameLine();
-    if (is_pde) ImGui::TextDisabled("maps %08X-%08X", pd << 22, (pd << 22) | 0x3FFFFF);
-    else ImGui::TextDisabled("maps page %08X-%08X", va, va | 0xFFF);
+    const std::string maps = is_pde ? trf("maps {first:08X}-{last:08X}", "first"_a = pd << 22, "last"_a = (pd << 22) | 0x3FFFFF)
+                                    : trf("maps page {first:08X}-{last:08X}", "first"_a = va, "last"_a = va | 0xFFF);
+    same_line_if_fits(maps);
+    ImGui::TextDisabled("%s", maps.c_str());
     if (is_pde && st.entry_level == EntryLevel::Pte)
-        ImGui::TextDisabled("(no page table covers %08X: its PDE decides)", va);
+        ImGui::TextDisabled("%s", trf("(no page table covers {va:08X}: its PDE decides)", "va"_a = va).c_str());
     ImGui::PushFont(app.fonts().mono);
-    ImGui::Text("at pa %08X", pa);
+    ImGui::TextUnformatted(trf("at pa {pa:08X}", "pa"_a = pa).c_str());
     if (nt) {
         ImGui::SameLine();
-        ImGui::TextDisabled("(self-map VA %08X)", is_pde ? 0xC0300000u + pd * 4 : 0xC0000000u + (x86::vpn(va)) * 4);
+        ImGui::TextDisabled("%s", trf("(self-map VA {va:08X})", "va"_a = is_pde ? 0xC0300000u + pd * 4 : 0xC0000000u + (x86::vpn(va)) * 4).c_str());
     }
     ImGui::SameLine();
     ImGui::Text("= %08X", v);
@@ -241,8 +249,8 @@ void draw_entry_decoder_panel(App& app) {
     const auto kind = mm::SoftwarePte::kind(v);
     const bool hardware = is_pde || x86::Pte(v).present();
     std::string kind_text;
-    if (hardware) kind_text = x86::Pte(v).present() ? "hardware layout (P = 1): " + sim::windbg_flags(v) : "not present";
-    else kind_text = std::string("software layout (P = 0): ") + mm::pte_kind_name(kind);
+    if (hardware) kind_text = x86::Pte(v).present() ? trf("hardware layout (P = 1): {flags}", "flags"_a = sim::windbg_flags(v)) : std::string(tr("not present"));
+    else kind_text = trf("software layout (P = 0): {kind}", "kind"_a = tr(mm::pte_kind_name(kind)));
     ImGui::SameLine();
     chip(is_pde ? entry_summary(app.session(), v, true) : entry_summary(app.session(), v, false),
          is_pde ? (x86::Pte(v).present() ? pal.frame[int(FrameClass::PageTable)] : pal.page[int(PageClass::Free)])
@@ -252,8 +260,8 @@ void draw_entry_decoder_panel(App& app) {
     app.probe().value("decoder.kind", hardware ? (x86::Pte(v).present() ? "valid" : "not-present") : mm::pte_kind_name(kind));
     if (const WordChange* wc = app.derived().changes().word(pa)) {
         ImGui::SameLine();
-        text_coloured(pal.changed, fmt::format("changed now: {:08X} {} {:08X}", wc->before, app.icons().arrow, wc->after));
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("before: %s", entry_summary(app.session(), wc->before, is_pde).c_str());
+        text_coloured(pal.changed, trf("changed now: {before:08X} {arrow} {after:08X}", "before"_a = wc->before, "arrow"_a = app.icons().arrow, "after"_a = wc->after));
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", trf("before: {entry}", "entry"_a = entry_summary(app.session(), wc->before, is_pde)).c_str());
     }
     ImGui::Spacing();
 
@@ -263,19 +271,21 @@ void draw_entry_decoder_panel(App& app) {
     if (!hardware && kind == mm::PteKind::Zero) {
         const bool view = vad && vad->type == mm::VadType::Mapped;
         const bool uncommitted = view && classify_pte(0, vad, m, x86::vpn(va)) == PageClass::Reserved;
-        const std::string text = view ? "A zero PTE in a view means \"ask the VAD\" " + std::string(app.icons().arrow) + " prototype PTE: " +
-                                            ask_the_vad(app, vad, x86::vpn(va)) +
-                                            (uncommitted ? ". Until the page is committed (VirtualAlloc MEM_COMMIT in the view), an access is an access violation."
-                                                         : ". The first access fills this PTE from the prototype PTE.")
-                                      : "A zero PTE means \"ask the VAD\": " + ask_the_vad(app, vad, x86::vpn(va)) + ".";
+        const std::string answer = ask_the_vad(app, vad, x86::vpn(va));
+        const std::string text =
+            !view ? trf("A zero PTE means \"ask the VAD\": {answer}.", "answer"_a = answer)
+            : uncommitted ? trf("A zero PTE in a view means \"ask the VAD\" {arrow} prototype PTE: {answer}. Until the page is committed "
+                                "(VirtualAlloc MEM_COMMIT in the view), an access is an access violation.", "arrow"_a = app.icons().arrow, "answer"_a = answer)
+                          : trf("A zero PTE in a view means \"ask the VAD\" {arrow} prototype PTE: {answer}. The first access fills this PTE "
+                                "from the prototype PTE.", "arrow"_a = app.icons().arrow, "answer"_a = answer);
         ImGui::PushTextWrapPos(0);
         ImGui::TextDisabled("%s", text.c_str());
         ImGui::PopTextWrapPos();
         app.probe().value("decoder.ask_vad", vad && vad->type == mm::VadType::Mapped ? "view" : (vad ? "vad" : "none"));
     } else if (!hardware && kind == mm::PteKind::Prototype && vad && vad->type == mm::VadType::Mapped) {
         ImGui::PushTextWrapPos(0);
-        ImGui::TextDisabled("In a %s: the page left this view's working set; the PTE points at the section's prototype PTE.",
-                            view_text(app, vad->mapping, vad->offset_page, vad->section).c_str());
+        ImGui::TextDisabled("%s", trf("In a {view}: the page left this view's working set; the PTE points at the section's prototype PTE.",
+                                      "view"_a = view_text(app, vad->mapping, vad->offset_page, vad->section)).c_str());
         ImGui::PopTextWrapPos();
     }
     const std::vector<Field> fields = hardware ? hardware_fields(app, v, is_pde) : software_fields(app, v, kind, vad, x86::vpn(va));
@@ -285,10 +295,10 @@ void draw_entry_decoder_panel(App& app) {
                                   ImGuiTableFlags_SizingFixedFit;
     if (ImGui::BeginTable("##fields", 4, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
         ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn("Bits");
-        ImGui::TableSetupColumn("Field");
-        ImGui::TableSetupColumn("Value");
-        ImGui::TableSetupColumn("Meaning", ImGuiTableColumnFlags_WidthStretch);
+        ImGui::TableSetupColumn(tr("Bits"));
+        ImGui::TableSetupColumn(tr("Field"));
+        ImGui::TableSetupColumn(tr("Value"));
+        ImGui::TableSetupColumn(tr("Meaning"), ImGuiTableColumnFlags_WidthStretch);
         ImGui::TableHeadersRow();
         for (size_t k = 0; k < fields.size(); ++k) {
             const Field& f = fields[k];

@@ -5,10 +5,16 @@
 #include "Find.h"
 #include "panels/Panels.h"
 #include "widgets/Widgets.h"
+#include "i18n/I18n.h"
 
 #include <fmt/format.h>
 
 namespace pagelab::ui {
+
+using namespace fmt::literals;
+using i18n::tr;
+using i18n::trf;
+using i18n::trfn;
 
 namespace {
 
@@ -65,13 +71,14 @@ void draw_events_panel(App& app) {
         const size_t step = cursor == 0 ? 0 : s.at_step_boundary() ? s.steps_done() - 1 : s.current_step();
         first = s.first_event_of_step(step);
         end = s.first_event_of_step(step + 1);
-        ImGui::TextDisabled("Step %zu: %zu events", step + 1, end - first);
+        ImGui::TextDisabled("%s", trfn("Step {number}: {count} event", "Step {number}: {count} events", end - first, "number"_a = step + 1,
+                                       "count"_a = end - first).c_str());
     } else {
-        ImGui::TextDisabled("The whole run: %zu events", end);
+        ImGui::TextDisabled("%s", trfn("The whole run: {count} event", "The whole run: {count} events", end, "count"_a = end).c_str());
     }
     if (!filtered) {
         ImGui::SameLine();
-        ImGui::Checkbox("whole run", &st.events_whole_run);
+        ImGui::Checkbox(tr("whole run"), &st.events_whole_run);
     }
     app.probe().value("events.count", std::to_string(filtered ? filtered->size() : end - first));
 
@@ -92,7 +99,7 @@ void draw_events_panel(App& app) {
             app.set_running(false);
             app.seek_event(e + 1);
         }
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Click: move the cursor to just after event %zu\nRight-click: events like this one", e + 1);
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n%s", trf("Click: move the cursor to just after event {number}", "number"_a = e + 1).c_str(), "Right-click: events like this one");
         if (ImGui::BeginPopupContextItem("##like")) {
             if (ImGui::MenuItem("Events like this one (filter)")) filter_like_event(app, e);
             ImGui::EndPopup();
@@ -118,7 +125,8 @@ void draw_events_panel(App& app) {
         ImGui::EndGroup();
         if (!compact && s.first_change(e + 1) > s.first_change(e)) {
             ImGui::Indent(ImGui::GetFontSize() * 2.5f);
-            const std::string label = fmt::format("{} change(s)", s.first_change(e + 1) - s.first_change(e));
+            const size_t changes = s.first_change(e + 1) - s.first_change(e);
+            const std::string label = trfn("{count} change", "{count} changes", changes, "count"_a = changes) + "###changes";
             if (ImGui::TreeNodeEx(label.c_str(), ImGuiTreeNodeFlags_SpanAvailWidth)) {
                 ImGui::PushFont(app.fonts().mono);
                 for (const std::string& line : app.change_lines(e)) ImGui::TextDisabled("%s", line.c_str());

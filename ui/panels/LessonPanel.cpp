@@ -5,6 +5,7 @@
 // answer box); once the step has run, the verdict and the explanation above its narration (a
 // question not answered: the answer and the explanation after the outcome).
 #include "App.h"
+#include "i18n/I18n.h"
 #include "panels/Panels.h"
 #include "sim/Quiz.h"
 #include "sim/Trace.h"
@@ -14,6 +15,11 @@
 #include <imgui_stdlib.h>
 
 namespace pagelab::ui {
+
+using namespace fmt::literals;
+using i18n::tr;
+using i18n::trf;
+using i18n::trfn;
 
 namespace {
 
@@ -74,10 +80,11 @@ void scroll_into_view(App& app, const ImRect& r, const std::string& key) {
 }
 
 // A button as wide as asked whose label wraps: a choice can be a whole sentence.
-bool wrapped_button(const char* id, const std::string& text, ImFont* font, float width) {
+bool wrapped_button(const char* id, const std::string& label, ImFont* font, float width) {
     ImGui::PushFont(font);
     const ImVec2 pad(ImGui::GetFontSize() * 0.5f, ImGui::GetFontSize() * 0.3f);
     const float wrap = std::max(10.0f, width - 2 * pad.x);
+    const std::string text = wrap_cjk(label, font, font->FontSize, wrap);
     const ImVec2 ts = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const ImVec2 size(width, ts.y + 2 * pad.y);
@@ -95,15 +102,17 @@ void group_sentence(App& app, const sim::Scenario& sc, size_t step) {
     const sim::Group* g = sc.group_of(step);
     if (!g) return;
     const Palette& pal = app.colours();
-    const std::string range = g->count > 1 ? fmt::format("Steps {}-{}", g->first + 1, g->first + g->count) : fmt::format("Step {}", g->first + 1);
+    const std::string range = g->count > 1 ? trf("Steps {first}-{last}", "first"_a = g->first + 1, "last"_a = g->first + g->count)
+                                           : trf("Step {number}", "number"_a = g->first + 1);
+    const std::string& say = localized(g->say, g->say_tr);
     {
         Card card(with_alpha(pal.text_dim, 0x22), pal.text_dim);
         ImGui::PushFont(app.fonts().bold);
         ImGui::TextUnformatted(range.c_str());
         ImGui::PopFont();
-        ImGui::TextUnformatted(g->say.c_str());
+        text_block(say);
     }
-    app.probe().value("lesson.group", range + ": " + g->say);
+    app.probe().value("lesson.group", range + ": " + say);
 }
 
 // The score, and the action that starts the quiz again.
@@ -113,33 +122,32 @@ void score_line(App& app, const sim::Session& s) {
     const Palette& pal = app.colours();
     if (!app.quiz_on()) {
         ImGui::PushStyleColor(ImGuiCol_Text, pal.text_dim);
-        text_wrapped(fmt::format("Quiz off: {} question{} shown with {} answer{} (Quiz menu).", score.questions,
-                                 score.questions == 1 ? " is" : "s are", score.questions == 1 ? "its" : "their",
-                                 score.questions == 1 ? "" : "s"));
+        text_wrapped(trfn("Quiz off: {count} question is shown with its answer (Quiz menu).",
+                          "Quiz off: {count} questions are shown with their answers (Quiz menu).", score.questions, "count"_a = score.questions));
         ImGui::PopStyleColor();
         app.probe().value("quiz.score", "off");
         return;
     }
     ImGui::PushFont(app.fonts().bold);
     ImGui::AlignTextToFramePadding();
-    ImGui::TextUnformatted("Quiz:");
+    ImGui::TextUnformatted(tr("Quiz:"));
     ImGui::PopFont();
     ImGui::SameLine();
     const std::string text = score.text();
-    const float button_w = ImGui::CalcTextSize("Reset score").x + ImGui::GetStyle().FramePadding.x * 2;
+    const float button_w = ImGui::CalcTextSize(tr("Reset score")).x + ImGui::GetStyle().FramePadding.x * 2;
     const bool room = ImGui::GetContentRegionAvail().x > ImGui::CalcTextSize(text.c_str()).x + button_w + ImGui::GetFontSize() * 2;
     ImGui::PushStyleColor(ImGuiCol_Text, score.answered && score.right == score.answered ? pal.pass : pal.text);
     ImGui::TextUnformatted(text.c_str());
     ImGui::PopStyleColor();
     app.probe().value("quiz.score", text);
     if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("Answered, right, skipped by a jump, still to come. Quiz > Reset score forgets the answers.");
+        ImGui::SetTooltip("%s", tr("Answered, right, skipped by a jump, still to come. Quiz > Reset score forgets the answers."));
     // Where the line has room; the Quiz menu always has it.
     if (score.answered == 0 || !room) return;
     ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - button_w);
-    if (ImGui::SmallButton("Reset score")) app.reset_quiz();
+    if (ImGui::SmallButton(tr("Reset score"))) app.reset_quiz();
     app.probe().last_item("quiz.reset");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Forget the answers: stepping into a question asks it again");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("Forget the answers: stepping into a question asks it again"));
 }
 
 // The question a forward move stopped at: the question, the choices as buttons (or a box for a
@@ -153,45 +161,48 @@ void question_card(App& app, size_t step) {
     ImRect drawn;
     {
         Card card(with_alpha(pal.link, 0x26), pal.link, &drawn);
-        text_coloured(pal.link, "QUESTION - predict, then see");
+        text_coloured(pal.link, tr("QUESTION - predict, then see"));
+        const std::string& question = localized(q.question, q.question_tr);
         ImGui::PushFont(app.fonts().question);
-        ImGui::TextUnformatted(q.question.c_str());
+        text_block(question);
         ImGui::PopFont();
-        app.probe().value("quiz.question", q.question);
+        app.probe().value("quiz.question", question);
         ImGui::Spacing();
         if (q.has_choices()) {
             for (size_t c = 0; c < q.choices.size(); ++c) {
                 const std::string id = fmt::format("##choice{}", c);
-                const std::string label = fmt::format("{}) {}", sim::choice_letter(c), q.choices[c]);
+                const std::string label = fmt::format("{}) {}", sim::choice_letter(c),
+                                                    c < q.choices_tr.size() ? localized(q.choices[c], q.choices_tr[c]) : q.choices[c]);
                 if (wrapped_button(id.c_str(), label, app.fonts().big, card.inner_width())) answer = std::string(1, sim::choice_letter(c));
                 app.probe().last_item(fmt::format("quiz.choice.{}", sim::choice_letter(c)));
             }
-            ImGui::TextDisabled("Click an answer, or press 1-%zu or a-%c.", q.choices.size(), sim::choice_letter(q.choices.size() - 1));
+            ImGui::TextDisabled("%s", trf("Click an answer, or press 1-{count} or a-{last_letter}.", "count"_a = q.choices.size(),
+                                          "last_letter"_a = sim::choice_letter(q.choices.size() - 1)).c_str());
         } else {
             ImGui::PushFont(app.fonts().question);
-            const float button_w = ImGui::CalcTextSize("Answer").x + ImGui::GetStyle().FramePadding.x * 2;
+            const float button_w = ImGui::CalcTextSize(tr("Answer")).x + ImGui::GetStyle().FramePadding.x * 2;
             ImGui::SetNextItemWidth(std::min(ImGui::GetFontSize() * 9, card.inner_width() - button_w - ImGui::GetStyle().ItemSpacing.x));
             if (quiz.focus_input) {
                 ImGui::SetKeyboardFocusHere();
                 quiz.focus_input = false;
             }
-            const bool enter = ImGui::InputTextWithHint("##answer", "number", &quiz.input, ImGuiInputTextFlags_EnterReturnsTrue |
+            const bool enter = ImGui::InputTextWithHint("##answer", tr("number"), &quiz.input, ImGuiInputTextFlags_EnterReturnsTrue |
                                                                                           ImGuiInputTextFlags_AutoSelectAll);
             app.probe().last_item("quiz.input");
             ImGui::SameLine();
-            const bool clicked = ImGui::Button("Answer");
+            const bool clicked = ImGui::Button(tr("Answer"));
             app.probe().last_item("quiz.submit");
             ImGui::PopFont();
             if (enter || clicked) answer = quiz.input;
-            ImGui::TextDisabled("Type a number (decimal or 0x-hex) and press Enter.");
+            ImGui::TextDisabled("%s", tr("Type a number (decimal or 0x-hex) and press Enter."));
         }
         if (!quiz.why.empty()) {
             text_coloured(pal.fail, quiz.why);
             app.probe().value("quiz.why", quiz.why);
         }
-        skip = ImGui::SmallButton("Skip this question");
+        skip = ImGui::SmallButton(tr("Skip this question"));
         app.probe().last_item("quiz.skip");
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("Run the step without answering: the question counts as skipped, not wrong");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("Run the step without answering: the question counts as skipped, not wrong"));
     }
     scroll_into_view(app, drawn, fmt::format("q{}", step));
     // The answer runs the step: after the card is drawn, so that the frame shows one state.
@@ -207,37 +218,40 @@ void answer_card(App& app, size_t step) {
     std::string verdict;
     ImU32 colour = pal.link;
     std::string you;
+    const std::string& lang = app.language();
+    const std::string right = sim::right_answer_text(q, lang);
     if (given && given->right) {
-        verdict = fmt::format("{} Right: {}", app.icons().pass, sim::right_answer_text(q));
+        verdict = fmt::format("{} {}", app.icons().pass, trf("Right: {answer}", "answer"_a = right));
         colour = pal.pass;
     } else if (given) {
-        verdict = fmt::format("{} Not quite: the answer is {}", app.icons().fail, sim::right_answer_text(q));
-        you = "You answered " + sim::answer_text(q, given->answer) + ".";
+        verdict = fmt::format("{} {}", app.icons().fail, trf("Not quite: the answer is {answer}", "answer"_a = right));
+        you = trf("You answered {answer}.", "answer"_a = sim::answer_text(q, given->answer, lang));
         colour = pal.fail;
     } else if (app.quiz_on()) {
-        verdict = "Skipped: the answer is " + sim::right_answer_text(q);
+        verdict = trf("Skipped: the answer is {answer}", "answer"_a = right);
     } else {
-        verdict = "Answer: " + sim::right_answer_text(q);
+        verdict = trf("Answer: {answer}", "answer"_a = right);
     }
+    const std::string& explain = localized(q.explain, q.explain_tr);
     ImRect drawn;
     {
         Card card(with_alpha(colour, 0x22), colour, &drawn);
-        ImGui::TextDisabled("Question:");
+        ImGui::TextDisabled("%s", tr("Question:"));
         ImGui::SameLine();
-        ImGui::TextUnformatted(q.question.c_str());
+        text_block(localized(q.question, q.question_tr));
         ImGui::PushFont(app.fonts().big);
         text_coloured(colour, verdict);
         ImGui::PopFont();
-        if (!you.empty()) ImGui::TextUnformatted(you.c_str());
+        if (!you.empty()) text_block(you);
         ImGui::PushFont(app.fonts().bold);
-        ImGui::TextUnformatted("Why:");
+        ImGui::TextUnformatted(tr("Why:"));
         ImGui::PopFont();
         ImGui::SameLine();
-        ImGui::TextUnformatted(q.explain.c_str());
+        text_block(explain);
     }
     if (given) scroll_into_view(app, drawn, fmt::format("a{}@{}", step, app.session().cursor()));
     app.probe().value("quiz.verdict", verdict);
-    app.probe().value("quiz.explain", q.explain);
+    app.probe().value("quiz.explain", explain);
 }
 
 void expectation_list(App& app, size_t step, bool done) {
@@ -245,7 +259,7 @@ void expectation_list(App& app, size_t step, bool done) {
     const Palette& pal = app.colours();
     const Icons& ic = app.icons();
     if (r.checks.empty()) {
-        ImGui::TextDisabled("This step states no expectations.");
+        ImGui::TextDisabled("%s", tr("This step states no expectations."));
         return;
     }
     size_t passed = 0;
@@ -264,7 +278,7 @@ void expectation_list(App& app, size_t step, bool done) {
             ImGui::TextDisabled("%s", c.what.c_str());
             ImGui::SameLine(0, ImGui::GetFontSize() * 0.4f);
             ImGui::TextUnformatted(c.expected.c_str());
-            if (done && !c.passed) text_coloured(pal.fail, "but was " + c.actual);
+            if (done && !c.passed) text_coloured(pal.fail, trf("but was {actual}", "actual"_a = c.actual));
             ImGui::PopTextWrapPos();
         }
         ImGui::EndTable();
@@ -278,11 +292,11 @@ void step_heading(App& app, size_t step, bool done, bool asking) {
     const sim::Step& st = s.scenario().steps[step];
     const Palette& pal = app.colours();
     ImGui::PushFont(app.fonts().bold);
-    ImGui::Text("Step %zu of %zu", step + 1, s.step_count());
+    ImGui::TextUnformatted(trf("Step {number} of {count}", "number"_a = step + 1, "count"_a = s.step_count()).c_str());
     ImGui::PopFont();
     if (asking) {
         ImGui::SameLine();
-        chip("question first", pal.link);
+        chip(tr("question first"), pal.link);
     }
     if (!st.label.empty()) {
         ImGui::SameLine();
@@ -290,15 +304,16 @@ void step_heading(App& app, size_t step, bool done, bool asking) {
     }
     if (!done && !asking) {
         ImGui::SameLine();
-        ImGui::TextDisabled("(in progress: event %zu of %zu)", s.cursor() - s.first_event_of_step(step),
-                            s.first_event_of_step(step + 1) - s.first_event_of_step(step));
+        ImGui::TextDisabled("%s", trf("(in progress: event {number} of {count})", "number"_a = s.cursor() - s.first_event_of_step(step),
+                                      "count"_a = s.first_event_of_step(step + 1) - s.first_event_of_step(step))
+                                      .c_str());
     }
 }
 
 void narration(App& app, const sim::Step& st) {
     if (st.say.empty()) return;
     ImGui::PushFont(app.fonts().big);
-    text_wrapped(st.say);
+    text_wrapped(localized(st.say, st.say_tr));
     ImGui::PopFont();
 }
 
@@ -318,18 +333,20 @@ void next_step(App& app, size_t next) {
     const sim::Scenario& sc = s.scenario();
     const sim::Step& st = sc.steps[next];
     const Palette& pal = app.colours();
-    ImGui::TextDisabled("Next:");
+    ImGui::TextDisabled("%s", tr("Next:"));
     ImGui::SameLine();
     ImGui::PushStyleColor(ImGuiCol_Text, pal.text_dim);
     if (sc.starts_group(next)) {
         const sim::Group& g = *sc.group_of(next);
-        text_wrapped(fmt::format("Steps {}-{}: {}", g.first + 1, g.first + g.count, g.say));
+        text_wrapped(trf("Steps {first}-{last}: {say}", "first"_a = g.first + 1, "last"_a = g.first + g.count,
+                         "say"_a = localized(g.say, g.say_tr)));
     }
     const bool asks = st.ask && app.quiz_on() && !app.quiz().answer_of(next);
-    text_wrapped(st.say.empty() || asks ? sim::describe_step(st) : st.say);
+    const std::string& say = localized(st.say, st.say_tr);
+    text_wrapped(st.say.empty() || asks ? sim::describe_step(st) : say);
     ImGui::PopStyleColor();
-    if (asks) text_coloured(pal.link, "It asks a question first: predict, then see.");
-    app.probe().value("lesson.next", asks ? "asks" : st.say);
+    if (asks) text_coloured(pal.link, tr("It asks a question first: predict, then see."));
+    app.probe().value("lesson.next", asks ? "asks" : say);
 }
 
 }  // namespace
@@ -342,12 +359,14 @@ void draw_lesson_panel(App& app) {
     const Palette& pal = app.colours();
 
     ImGui::PushFont(app.fonts().bold);
-    text_wrapped(sc.title);
+    text_wrapped(localized(sc.title, sc.title_tr));
+    app.probe().value("lesson.title", localized(sc.title, sc.title_tr));
     ImGui::PopFont();
     ImGui::PushStyleColor(ImGuiCol_Text, pal.text_dim);
     text_wrapped(sim::describe_machine(sc.machine));
     ImGui::PopStyleColor();
-    if (s.failed_steps() > 0) text_coloured(pal.fail, fmt::format("{} step(s) of this lesson fail their expectations.", s.failed_steps()));
+    if (s.failed_steps() > 0) text_coloured(pal.fail, trfn("{count} step of this lesson fails its expectations.", "{count} steps of this lesson fail their expectations.",
+                                                        s.failed_steps(), "count"_a = s.failed_steps()));
     score_line(app, s);
     ImGui::Separator();
 
@@ -374,13 +393,14 @@ void draw_lesson_panel(App& app) {
     const bool done = started && s.first_event_of_step(step + 1) <= s.cursor();
     if (!started) {
         ImGui::PushFont(app.fonts().big);
-        ImGui::TextUnformatted("Before the first step");
+        ImGui::TextUnformatted(tr("Before the first step"));
         ImGui::PopFont();
-        text_wrapped(sc.summary.empty() ? "Press Step (or the Right key) to begin." : sc.summary);
+        text_wrapped(sc.summary.empty() ? std::string(tr("Press Step (or the Right key) to begin.")) : localized(sc.summary, sc.summary_tr));
         const QuizScore score = app.quiz().score(s);
         if (score.questions > 0 && app.quiz_on())
-            text_coloured(pal.link, fmt::format("This lesson asks {} question{}: each stops the lesson before its step. Predict, then see.",
-                                                score.questions, score.questions == 1 ? "" : "s"));
+            text_coloured(pal.link, trfn("This lesson asks {count} question: it stops the lesson before its step. Predict, then see.",
+                                         "This lesson asks {count} questions: each stops the lesson before its step. Predict, then see.",
+                                         score.questions, "count"_a = score.questions));
         ImGui::Spacing();
         if (!sc.steps.empty()) next_step(app, 0);
         app.probe().value("lesson.step", "0");
@@ -400,7 +420,7 @@ void draw_lesson_panel(App& app) {
     if (answered) answer_card(app, step);
     narration(app, st);
     app.probe().value("lesson.step", std::to_string(step + 1));
-    app.probe().value("lesson.say", st.say);
+    app.probe().value("lesson.say", localized(st.say, st.say_tr));
     ImGui::Spacing();
     if (st.op != sim::Op::Pause) {
         call_as_written(app, st);
@@ -419,7 +439,7 @@ void draw_lesson_panel(App& app) {
     }
     ImGui::Spacing();
     ImGui::PushFont(app.fonts().bold);
-    ImGui::TextUnformatted("Expectations");
+    ImGui::TextUnformatted(tr("Expectations"));
     ImGui::PopFont();
     expectation_list(app, step, done);
     if (step + 1 < sc.steps.size()) {
@@ -428,7 +448,7 @@ void draw_lesson_panel(App& app) {
         next_step(app, step + 1);
     } else if (done) {
         ImGui::Spacing();
-        text_coloured(pal.pass, "End of the lesson.");
+        text_coloured(pal.pass, tr("End of the lesson."));
     }
     ImGui::EndChild();
 }

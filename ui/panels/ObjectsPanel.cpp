@@ -10,8 +10,14 @@
 #include <fmt/format.h>
 
 #include "mm/SoftwarePte.h"
+#include "i18n/I18n.h"
 
 namespace pagelab::ui {
+
+using namespace fmt::literals;
+using i18n::tr;
+using i18n::trf;
+using i18n::trfn;
 
 namespace {
 
@@ -19,9 +25,9 @@ constexpr ImGuiTableFlags kTable = ImGuiTableFlags_RowBg | ImGuiTableFlags_Borde
 
 // What a prototype PTE says (mm/Section.h): valid (the shared frame), in the file, or in the pagefile.
 std::string proto_state(uint32_t p) {
-    if (x86::Pte(p).present()) return fmt::format("in frame 0x{:X}", x86::Pte(p).frame());
-    if (p & mm::SoftwarePte::kPrototypeBit) return "in the file (next access reads it)";
-    if (mm::SoftwarePte::kind(p) == mm::PteKind::Pagefile) return fmt::format("pagefile slot {}", mm::SoftwarePte::slot(p));
+    if (x86::Pte(p).present()) return trf("in frame 0x{frame:X}", "frame"_a = x86::Pte(p).frame());
+    if (p & mm::SoftwarePte::kPrototypeBit) return tr("in the file (next access reads it)");
+    if (mm::SoftwarePte::kind(p) == mm::PteKind::Pagefile) return trf("pagefile slot {slot}", "slot"_a = mm::SoftwarePte::slot(p));
     return fmt::format("{:08X}", p);
 }
 
@@ -29,13 +35,13 @@ void processes_table(App& app) {
     const mm::MemoryManager& m = app.mm();
     const Derived& d = app.derived();
     if (!ImGui::BeginTable("##procs", 7, kTable)) return;
-    ImGui::TableSetupColumn("Process");
-    ImGui::TableSetupColumn("State");
-    ImGui::TableSetupColumn("Space");
-    ImGui::TableSetupColumn("CR3");
-    ImGui::TableSetupColumn("Regions");
-    ImGui::TableSetupColumn("Committed");
-    ImGui::TableSetupColumn("Resident");
+    ImGui::TableSetupColumn(tr("Process"));
+    ImGui::TableSetupColumn(tr("State"));
+    ImGui::TableSetupColumn(tr("Space"));
+    ImGui::TableSetupColumn(tr("CR3"));
+    ImGui::TableSetupColumn(tr("Regions"));
+    ImGui::TableSetupColumn(tr("Committed"));
+    ImGui::TableSetupColumn(tr("Resident"));
     ImGui::TableHeadersRow();
     for (const os::Process& p : app.machine().processes()) {
         ImGui::TableNextRow();
@@ -51,7 +57,7 @@ void processes_table(App& app) {
         ImGui::TextUnformatted(os::process_state_name(p.state));
         ImGui::TableNextColumn();
         if (p.space == mm::kNoSpace) continue;
-        ImGui::Text("%u%s", p.space, m.current_space() == p.space ? " (running)" : "");
+        ImGui::TextUnformatted(m.current_space() == p.space ? trf("{space} (running)", "space"_a = p.space).c_str() : std::to_string(p.space).c_str());
         if (!alive) continue;
         const mm::AddressSpace& sp = m.space(p.space);
         ImGui::TableNextColumn();
@@ -67,9 +73,9 @@ void processes_table(App& app) {
                 ++committed;
         }
         ImGui::TableNextColumn();
-        ImGui::Text("%u pages", committed);
+        ImGui::TextUnformatted(trfn("{count} page", "{count} pages", committed, "count"_a = committed).c_str());
         ImGui::TableNextColumn();
-        ImGui::Text("%u pages", resident);
+        ImGui::TextUnformatted(trfn("{count} page", "{count} pages", resident, "count"_a = resident).c_str());
     }
     ImGui::EndTable();
 }
@@ -81,14 +87,14 @@ void modules_table(App& app) {
         const auto& mods = machine.modules(p.id);
         if (mods.empty()) continue;
         any = true;
-        const std::string label = fmt::format("Modules of {} ({})###mods{}", p.name, mods.size(), p.id);
+        const std::string label = trf("Modules of {process} ({count})", "process"_a = p.name, "count"_a = mods.size()) + fmt::format("###mods{}", p.id);
         if (!ImGui::TreeNodeEx(label.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) continue;
         if (ImGui::BeginTable("##mods", 5, kTable)) {
-            ImGui::TableSetupColumn("Module");
-            ImGui::TableSetupColumn("Base");
-            ImGui::TableSetupColumn("Size");
-            ImGui::TableSetupColumn("Refs");
-            ImGui::TableSetupColumn("Notes", ImGuiTableColumnFlags_WidthStretch, 2.0f);
+            ImGui::TableSetupColumn(tr("Module"));
+            ImGui::TableSetupColumn(tr("Base"));
+            ImGui::TableSetupColumn(tr("Size"));
+            ImGui::TableSetupColumn(tr("Refs"));
+            ImGui::TableSetupColumn(tr("Notes"), ImGuiTableColumnFlags_WidthStretch, 2.0f);
             ImGui::TableHeadersRow();
             for (const os::Module& mod : mods) {
                 ImGui::TableNextRow();
@@ -103,10 +109,10 @@ void modules_table(App& app) {
                 ImGui::Text("%u", mod.refcount);
                 ImGui::TableNextColumn();
                 std::string notes = mod.is_exe ? "EXE" : "DLL";
-                if (mod.relocated) notes += ", relocated";
-                notes += fmt::format(", section {}", mod.section);
+                if (mod.relocated) notes += std::string(", ") + tr("relocated");
+                notes += ", " + trf("section {index}", "index"_a = mod.section);
                 if (!mod.imports.empty()) {
-                    notes += ", imports";
+                    notes += std::string(", ") + tr("imports");
                     for (const auto& i : mod.imports) notes += " " + i;
                 }
                 ImGui::TextDisabled("%s", notes.c_str());
@@ -115,7 +121,7 @@ void modules_table(App& app) {
         }
         ImGui::TreePop();
     }
-    if (!any) ImGui::TextDisabled("No module is loaded at this point of the lesson.");
+    if (!any) ImGui::TextDisabled("%s", tr("No module is loaded at this point of the lesson."));
 }
 
 void sections_table(App& app) {
@@ -123,19 +129,19 @@ void sections_table(App& app) {
     const Palette& pal = app.colours();
     const auto& changed = app.derived().changes().protos;
     if (m.sections().empty()) {
-        ImGui::TextDisabled("No image section exists at this point of the lesson.");
+        ImGui::TextDisabled("%s", tr("No image section exists at this point of the lesson."));
         return;
     }
     for (const mm::ImageSection& sec : m.sections()) {
         const std::string file = sec.file < m.files().size() ? m.files()[sec.file].path : "?";
-        const std::string label = fmt::format("Section {}: {} ({} pages, {} views)###sec{}", sec.id, file, sec.pages_count(),
-                                              m.section_views(sec.id), sec.id);
+        const std::string label = trf("Section {id}: {file} ({pages} pages, {views} views)", "id"_a = sec.id, "file"_a = file,
+                                      "pages"_a = sec.pages_count(), "views"_a = m.section_views(sec.id)) + fmt::format("###sec{}", sec.id);
         if (!ImGui::TreeNode(label.c_str())) continue;
         if (ImGui::BeginTable("##protos", 4, kTable)) {
-            ImGui::TableSetupColumn("RVA");
-            ImGui::TableSetupColumn("Proto PTE");
-            ImGui::TableSetupColumn("Protection");
-            ImGui::TableSetupColumn("Page", ImGuiTableColumnFlags_WidthStretch, 2.0f);
+            ImGui::TableSetupColumn(tr("RVA"));
+            ImGui::TableSetupColumn(tr("Proto PTE"));
+            ImGui::TableSetupColumn(tr("Protection"));
+            ImGui::TableSetupColumn(tr("Page"), ImGuiTableColumnFlags_WidthStretch, 2.0f);
             ImGui::TableHeadersRow();
             for (uint32_t i = 0; i < sec.pages_count(); ++i) {
                 const mm::ImagePage& pg = sec.pages[i];
@@ -152,7 +158,7 @@ void sections_table(App& app) {
                 ImGui::TableNextColumn();
                 std::string what = proto_state(p);
                 if (pg.shared) what += ", SHARED";
-                if (pg.file_bytes == 0) what += ", demand-zero (.bss)";
+                if (pg.file_bytes == 0) what += std::string(", ") + tr("demand-zero (.bss)");
                 ImGui::TextUnformatted(what.c_str());
                 if (x86::Pte(p).present() && ImGui::IsItemClicked()) app.open_frame(x86::Pte(p).frame());
             }
@@ -171,7 +177,7 @@ std::string file_preview(const mm::DiskFile& f, size_t n) {
         text += (b >= 0x20 && b < 0x7F) ? char(b) : '.';
     }
     if (f.bytes.size() > n) text += "...";
-    return hex.empty() ? std::string("(empty)") : hex + "  " + text;
+    return hex.empty() ? std::string(tr("(empty)")) : hex + "  " + text;
 }
 
 void files_table(App& app) {
@@ -179,14 +185,14 @@ void files_table(App& app) {
     const Palette& pal = app.colours();
     const auto& changed = app.derived().changes().files;
     if (m.files().empty()) {
-        ImGui::TextDisabled("No file is on the disk at this point of the lesson.");
+        ImGui::TextDisabled("%s", tr("No file is on the disk at this point of the lesson."));
         return;
     }
     if (!ImGui::BeginTable("##files", 4, kTable)) return;
-    ImGui::TableSetupColumn("Path", ImGuiTableColumnFlags_WidthStretch, 2.0f);
-    ImGui::TableSetupColumn("Bytes", ImGuiTableColumnFlags_WidthStretch, 0.8f);
-    ImGui::TableSetupColumn("Section", ImGuiTableColumnFlags_WidthStretch, 0.8f);
-    ImGui::TableSetupColumn("First bytes", ImGuiTableColumnFlags_WidthStretch, 3.0f);
+    ImGui::TableSetupColumn(tr("Path"), ImGuiTableColumnFlags_WidthStretch, 2.0f);
+    ImGui::TableSetupColumn(tr("Bytes"), ImGuiTableColumnFlags_WidthStretch, 0.8f);
+    ImGui::TableSetupColumn(tr("Section"), ImGuiTableColumnFlags_WidthStretch, 0.8f);
+    ImGui::TableSetupColumn(tr("First bytes"), ImGuiTableColumnFlags_WidthStretch, 3.0f);
     ImGui::TableHeadersRow();
     ImGuiListClipper clipper;
     clipper.Begin(int(m.files().size()));
@@ -198,12 +204,12 @@ void files_table(App& app) {
             ImGui::TableNextColumn();
             if (now) text_coloured(pal.changed, f.path);
             else ImGui::TextUnformatted(f.path.c_str());
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", now ? "created, resized or written by this step" : f.path.c_str());
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", now ? tr("created, resized or written by this step") : f.path.c_str());
             ImGui::TableNextColumn();
             ImGui::Text("%zu", f.bytes.size());
             ImGui::TableNextColumn();
-            if (const auto ds = m.find_data_section(uint32_t(i))) ImGui::Text("data %u", *ds);
-            else if (const auto is = m.find_image_section(uint32_t(i))) ImGui::Text("image %u", *is);
+            if (const auto ds = m.find_data_section(uint32_t(i))) ImGui::TextUnformatted(trf("data {index}", "index"_a = *ds).c_str());
+            else if (const auto is = m.find_image_section(uint32_t(i))) ImGui::TextUnformatted(trf("image {index}", "index"_a = *is).c_str());
             else ImGui::TextDisabled("-");
             ImGui::TableNextColumn();
             ImGui::PushFont(app.fonts().mono);
@@ -225,24 +231,26 @@ void files_table(App& app) {
     ImGui::EndTable();
 }
 
-const char* data_kind_name(const mm::DataSection& ds) { return ds.kind == mm::DataSectionKind::File ? "file" : "pagefile"; }
+const char* data_kind_name(const mm::DataSection& ds) { return ds.kind == mm::DataSectionKind::File ? tr("file") : tr("pagefile"); }
 
 void data_sections_table(App& app) {
     const mm::MemoryManager& m = app.mm();
     const Palette& pal = app.colours();
     const ChangeSet& changes = app.derived().changes();
     if (m.data_sections().empty()) {
-        ImGui::TextDisabled("No data section exists at this point of the lesson (CreateFileMapping makes one).");
+        ImGui::TextDisabled("%s", tr("No data section exists at this point of the lesson (CreateFileMapping makes one)."));
         return;
     }
     for (const mm::DataSection& ds : m.data_sections()) {
         const std::string what = ds.kind == mm::DataSectionKind::File
-                                     ? "file " + (ds.file < m.files().size() ? m.files()[ds.file].path : std::string("?"))
-                                     : std::string("pagefile-backed");
-        auto plural = [](uint32_t n, const char* one, const char* many) { return fmt::format("{} {}", n, n == 1 ? one : many); };
-        const std::string label = fmt::format("Data section {}: {}, {}, {}, {}{}{}###dsec{}", ds.id, what, plural(ds.pages, "page", "pages"),
-                                              plural(ds.views, "view", "views"), plural(ds.mappings, "mapping object", "mapping objects"),
-                                              ds.reserve ? ", SEC_RESERVE" : "", ds.alive ? "" : " (deleted)", ds.id);
+                                     ? trf("file {path}", "path"_a = ds.file < m.files().size() ? m.files()[ds.file].path : std::string("?"))
+                                     : std::string(tr("pagefile-backed"));
+        const std::string label = trf("Data section {id}: {what}, {pages}, {views}, {mappings}", "id"_a = ds.id, "what"_a = what,
+                                      "pages"_a = trfn("{count} page", "{count} pages", ds.pages, "count"_a = ds.pages),
+                                      "views"_a = trfn("{count} view", "{count} views", ds.views, "count"_a = ds.views),
+                                      "mappings"_a = trfn("{count} mapping object", "{count} mapping objects", ds.mappings, "count"_a = ds.mappings)) +
+                                  (ds.reserve ? ", SEC_RESERVE" : "") + (ds.alive ? std::string() : " " + std::string(tr("(deleted)"))) +
+                                  fmt::format("###dsec{}", ds.id);
         const bool now = changes.data_sections.count(ds.id) != 0;
         if (now) ImGui::PushStyleColor(ImGuiCol_Text, to_vec4(pal.changed));
         else if (!ds.alive) ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
@@ -250,21 +258,21 @@ void data_sections_table(App& app) {
         if (now || !ds.alive) ImGui::PopStyleColor();
         if (ImGui::IsItemHovered())
             ImGui::SetTooltip("%s", ds.kind == mm::DataSectionKind::File
-                                        ? "NT's control area of a data file: one per file, shared by every mapping of it, so every view "
-                                          "and ReadFile/WriteFile see the same frames."
-                                        : "A section backed by the pagefile (CreateFileMapping with no file): its pages are zero-filled "
-                                          "on first touch and go to the pagefile when dirty pages leave memory.");
+                                        ? tr("NT's control area of a data file: one per file, shared by every mapping of it, so every view "
+                                             "and ReadFile/WriteFile see the same frames.")
+                                        : tr("A section backed by the pagefile (CreateFileMapping with no file): its pages are zero-filled "
+                                             "on first touch and go to the pagefile when dirty pages leave memory."));
         if (!open) continue;
-        ImGui::TextDisabled("Protection of its prototype PTEs: %s", mm::protection_name(mm::to_win32_protection(ds.mm_protection)).c_str());
+        ImGui::TextDisabled("%s", trf("Protection of its prototype PTEs: {protection}", "protection"_a = mm::protection_name(mm::to_win32_protection(ds.mm_protection))).c_str());
         const auto& protos = m.data_prototypes(ds.id);
-        if (protos.empty()) ImGui::TextDisabled("No prototype PTE.");
+        if (protos.empty()) ImGui::TextDisabled("%s", tr("No prototype PTE."));
         else if (ImGui::BeginTable("##dprotos", 4, kTable | ImGuiTableFlags_ScrollY,
                                    ImVec2(0, std::min(float(protos.size() + 1), 12.5f) * ImGui::GetTextLineHeightWithSpacing()))) {
             ImGui::TableSetupScrollFreeze(0, 1);
-            ImGui::TableSetupColumn("Page");
-            ImGui::TableSetupColumn("Offset");
-            ImGui::TableSetupColumn("Proto PTE");
-            ImGui::TableSetupColumn("What it says", ImGuiTableColumnFlags_WidthStretch, 3.0f);
+            ImGui::TableSetupColumn(tr("Page"));
+            ImGui::TableSetupColumn(tr("Offset"));
+            ImGui::TableSetupColumn(tr("Proto PTE"));
+            ImGui::TableSetupColumn(tr("What it says"), ImGuiTableColumnFlags_WidthStretch, 3.0f);
             ImGui::TableHeadersRow();
             ImGuiListClipper clipper;
             clipper.Begin(int(protos.size()));
@@ -282,7 +290,7 @@ void data_sections_table(App& app) {
                     ImGui::TableNextColumn();
                     ImGui::TextUnformatted(data_proto_state(app, ds.id, page, p).c_str());
                     if (x86::Pte(p).present()) {
-                        if (ImGui::IsItemHovered()) ImGui::SetTooltip("click: open frame 0x%X", x86::Pte(p).frame());
+                        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", trf("click: open frame 0x{frame:X}", "frame"_a = x86::Pte(p).frame()).c_str());
                         if (ImGui::IsItemClicked()) app.open_frame(x86::Pte(p).frame());
                     }
                 }
@@ -298,17 +306,17 @@ void mappings_table(App& app) {
     const Palette& pal = app.colours();
     const auto& changed = app.derived().changes().mapping_objects;
     if (m.mappings().empty()) {
-        ImGui::TextDisabled("No file mapping object exists at this point of the lesson.");
+        ImGui::TextDisabled("%s", tr("No file mapping object exists at this point of the lesson."));
         return;
     }
     if (!ImGui::BeginTable("##mappings", 7, kTable)) return;
     ImGui::TableSetupColumn("#", ImGuiTableColumnFlags_WidthStretch, 0.3f);
-    ImGui::TableSetupColumn("Name", ImGuiTableColumnFlags_WidthStretch, 1.6f);
-    ImGui::TableSetupColumn("Protection", ImGuiTableColumnFlags_WidthStretch, 2.2f);
-    ImGui::TableSetupColumn("Size", ImGuiTableColumnFlags_WidthStretch, 0.9f);
-    ImGui::TableSetupColumn("Section", ImGuiTableColumnFlags_WidthStretch, 1.2f);
-    ImGui::TableSetupColumn("Handles", ImGuiTableColumnFlags_WidthStretch, 0.8f);
-    ImGui::TableSetupColumn("Views", ImGuiTableColumnFlags_WidthStretch, 0.7f);
+    ImGui::TableSetupColumn(tr("Name"), ImGuiTableColumnFlags_WidthStretch, 1.6f);
+    ImGui::TableSetupColumn(tr("Protection"), ImGuiTableColumnFlags_WidthStretch, 2.2f);
+    ImGui::TableSetupColumn(tr("Size"), ImGuiTableColumnFlags_WidthStretch, 0.9f);
+    ImGui::TableSetupColumn(tr("Section"), ImGuiTableColumnFlags_WidthStretch, 1.2f);
+    ImGui::TableSetupColumn(tr("Handles"), ImGuiTableColumnFlags_WidthStretch, 0.8f);
+    ImGui::TableSetupColumn(tr("Views"), ImGuiTableColumnFlags_WidthStretch, 0.7f);
     ImGui::TableHeadersRow();
     ImGuiListClipper clipper;
     clipper.Begin(int(m.mappings().size()));
@@ -322,10 +330,10 @@ void mappings_table(App& app) {
             ImGui::TableNextColumn();
             ImGui::Text("%u", mo.id);
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(mo.name.empty() ? "(unnamed)" : mo.name.c_str());
+            ImGui::TextUnformatted(mo.name.empty() ? tr("(unnamed)") : mo.name.c_str());
             if (dead) {
                 ImGui::SameLine();
-                ImGui::TextUnformatted("closed");
+                ImGui::TextUnformatted(tr("closed"));
             }
             ImGui::TableNextColumn();
             std::string prot = mm::protection_name(mo.protect);
@@ -337,10 +345,10 @@ void mappings_table(App& app) {
             ImGui::Text("0x%llX", (unsigned long long)mo.size);
             ImGui::TableNextColumn();
             if (mo.image()) {
-                ImGui::Text("image %u", mo.image_section);
+                ImGui::TextUnformatted(trf("image {index}", "index"_a = mo.image_section).c_str());
                 if (ImGui::IsItemHovered())
-                    ImGui::SetTooltip("the image section of %s: its views map the image (MEM_IMAGE)",
-                                      m.files()[m.sections()[mo.image_section].file].path.c_str());
+                    ImGui::SetTooltip("%s", trf("the image section of {file}: its views map the image (MEM_IMAGE)",
+                                                "file"_a = m.files()[m.sections()[mo.image_section].file].path).c_str());
             } else {
                 if (mo.section < m.data_sections().size())
                     ImGui::Text("%u (%s)", mo.section, data_kind_name(m.data_sections()[mo.section]));
@@ -386,14 +394,14 @@ void handles_tables(App& app) {
             if (sp == p.space && !table.count(h)) closed_now = true;
         if (table.empty() && !closed_now) continue;
         any = true;
-        const std::string label = fmt::format("Handles of {} ({})###handles{}", p.name, table.size(), p.id);
+        const std::string label = trf("Handles of {process} ({count})", "process"_a = p.name, "count"_a = table.size()) + fmt::format("###handles{}", p.id);
         if (!ImGui::TreeNodeEx(label.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) continue;
-        if (table.empty()) ImGui::TextDisabled("The table is empty: this step closed its last handle.");
+        if (table.empty()) ImGui::TextDisabled("%s", tr("The table is empty: this step closed its last handle."));
         else if (ImGui::BeginTable("##handles", 4, kTable)) {
-            ImGui::TableSetupColumn("Handle", ImGuiTableColumnFlags_WidthStretch, 0.7f);
-            ImGui::TableSetupColumn("Kind", ImGuiTableColumnFlags_WidthStretch, 0.7f);
-            ImGui::TableSetupColumn("Object", ImGuiTableColumnFlags_WidthStretch, 2.6f);
-            ImGui::TableSetupColumn("Access", ImGuiTableColumnFlags_WidthStretch, 2.8f);
+            ImGui::TableSetupColumn(tr("Handle"), ImGuiTableColumnFlags_WidthStretch, 0.7f);
+            ImGui::TableSetupColumn(tr("Kind"), ImGuiTableColumnFlags_WidthStretch, 0.7f);
+            ImGui::TableSetupColumn(tr("Object"), ImGuiTableColumnFlags_WidthStretch, 2.6f);
+            ImGui::TableSetupColumn(tr("Access"), ImGuiTableColumnFlags_WidthStretch, 2.8f);
             ImGui::TableHeadersRow();
             std::vector<std::pair<uint32_t, const mm::HandleEntry*>> rows;
             for (const auto& [value, h] : table) rows.push_back({value, &h});
@@ -421,7 +429,7 @@ void handles_tables(App& app) {
         }
         ImGui::TreePop();
     }
-    if (!any) ImGui::TextDisabled("No process holds a handle at this point of the lesson.");
+    if (!any) ImGui::TextDisabled("%s", tr("No process holds a handle at this point of the lesson."));
 }
 
 }  // namespace
@@ -430,28 +438,29 @@ void draw_objects_panel(App& app) {
     const PanelScope panel(app, PanelId::Objects);
     if (!panel) return;
     const mm::MemoryManager& m = app.mm();
-    ImGui::TextDisabled("Machine: %s. Running: %s, CR3 %08X.", sim::describe_machine(m.config()).c_str(),
-                        m.current_space() == mm::kNoSpace ? "nobody" : app.machine().space_name(m.current_space()).c_str(), m.cr3());
-    if (ImGui::CollapsingHeader(fmt::format("Processes ({})###procs", app.machine().processes().size()).c_str(),
+    ImGui::TextDisabled("%s", trf("Machine: {machine}. Running: {process}, CR3 {cr3:08X}.", "machine"_a = sim::describe_machine(m.config()),
+                                  "process"_a = m.current_space() == mm::kNoSpace ? std::string(tr("nobody")) : app.machine().space_name(m.current_space()),
+                                  "cr3"_a = m.cr3()).c_str());
+    if (ImGui::CollapsingHeader((trf("Processes ({count})", "count"_a = app.machine().processes().size()) + "###procs").c_str(),
                                 ImGuiTreeNodeFlags_DefaultOpen)) {
-        if (app.machine().processes().empty()) ImGui::TextDisabled("No process exists at this point of the lesson.");
+        if (app.machine().processes().empty()) ImGui::TextDisabled("%s", tr("No process exists at this point of the lesson."));
         else processes_table(app);
     }
-    if (ImGui::CollapsingHeader("Modules", ImGuiTreeNodeFlags_DefaultOpen)) modules_table(app);
-    if (ImGui::CollapsingHeader(fmt::format("Image sections ({})###sections", m.sections().size()).c_str())) sections_table(app);
+    if (ImGui::CollapsingHeader((std::string(tr("Modules")) + "###modules").c_str(), ImGuiTreeNodeFlags_DefaultOpen)) modules_table(app);
+    if (ImGui::CollapsingHeader((trf("Image sections ({count})", "count"_a = m.sections().size()) + "###sections").c_str())) sections_table(app);
     // Mapped files open by themselves once the lesson uses them.
     const bool files_used = !m.mappings().empty();
     size_t handle_count = 0;
     for (const mm::AddressSpace& sp : m.spaces())
         if (sp.alive()) handle_count += m.handles(sp.id()).size();
     const ImGuiTreeNodeFlags used = files_used ? ImGuiTreeNodeFlags_DefaultOpen : 0;
-    if (ImGui::CollapsingHeader(fmt::format("Files ({})###files", m.files().size()).c_str(), used)) files_table(app);
-    if (ImGui::CollapsingHeader(fmt::format("Handles ({})###handles", handle_count).c_str(), used)) handles_tables(app);
+    if (ImGui::CollapsingHeader((trf("Files ({count})", "count"_a = m.files().size()) + "###files").c_str(), used)) files_table(app);
+    if (ImGui::CollapsingHeader((trf("Handles ({count})", "count"_a = handle_count) + "###handles").c_str(), used)) handles_tables(app);
     size_t live_mappings = 0, live_sections = 0;
     for (const mm::MappingObject& mo : m.mappings()) live_mappings += mo.alive();
     for (const mm::DataSection& ds : m.data_sections()) live_sections += ds.alive;
-    if (ImGui::CollapsingHeader(fmt::format("File mapping objects ({})###mappings", live_mappings).c_str(), used)) mappings_table(app);
-    if (ImGui::CollapsingHeader(fmt::format("Data sections ({})###dsections", live_sections).c_str(), used)) data_sections_table(app);
+    if (ImGui::CollapsingHeader((trf("File mapping objects ({count})", "count"_a = live_mappings) + "###mappings").c_str(), used)) mappings_table(app);
+    if (ImGui::CollapsingHeader((trf("Data sections ({count})", "count"_a = live_sections) + "###dsections").c_str(), used)) data_sections_table(app);
 }
 
 }  // namespace pagelab::ui

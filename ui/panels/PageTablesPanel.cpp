@@ -7,10 +7,16 @@
 #include "panels/Panels.h"
 #include "widgets/EntryGrid.h"
 #include "widgets/Widgets.h"
+#include "i18n/I18n.h"
 
 #include <fmt/format.h>
 
 namespace pagelab::ui {
+
+using namespace fmt::literals;
+using i18n::tr;
+using i18n::trf;
+using i18n::trfn;
 
 namespace {
 
@@ -33,12 +39,12 @@ std::vector<LegendItem> legend_items(const Palette& pal) {
     for (PageClass c : {PageClass::Present, PageClass::DemandZero, PageClass::Pagefile, PageClass::Transition, PageClass::Prototype,
                         PageClass::Reserved, PageClass::System, PageClass::Free})
         items.push_back({pal.page[int(c)], page_class_name(c), page_class_help(c)});
-    items.push_back({pal.frame[int(FrameClass::PageTable)], "page table", "A present PDE: its page table is in that frame."});
-    items.push_back({pal.page_table_shared, "shared table", "A page table every page directory points at (kernel / system arena)."});
-    items.push_back({pal.pde_region, "no table yet", "No page table yet, but a region lies in these 4 MB: the first access makes one."});
-    items.push_back({pal.changed, "changed now", "Written by the current step (or event, when stepping single events).", true});
-    items.push_back({pal.selected, "selected", "The entry shown in the decoder.", true});
-    items.push_back({IM_COL32(255, 255, 255, 230), "dot: last access", "The entries the last access walked through."});
+    items.push_back({pal.frame[int(FrameClass::PageTable)], tr("page table"), tr("A present PDE: its page table is in that frame.")});
+    items.push_back({pal.page_table_shared, tr("shared table"), tr("A page table every page directory points at (kernel / system arena).")});
+    items.push_back({pal.pde_region, tr("no table yet"), tr("No page table yet, but a region lies in these 4 MB: the first access makes one.")});
+    items.push_back({pal.changed, tr("changed now"), tr("Written by the current step (or event, when stepping single events)."), true});
+    items.push_back({pal.selected, tr("selected"), tr("The entry shown in the decoder."), true});
+    items.push_back({IM_COL32(255, 255, 255, 230), tr("dot: last access"), tr("The entries the last access walked through.")});
     return items;
 }
 
@@ -120,11 +126,12 @@ void pde_tooltip(App& app, const mm::AddressSpace& sp, uint32_t i) {
     ImGui::PushFont(app.fonts().mono);
     ImGui::Text("PDE %03X at pa %08X = %08X", i, pa, e);
     ImGui::PopFont();
-    ImGui::Text("covers %08X-%08X (%s)", i << 22, (i << 22) | 0x3FFFFF, mm::arena_name(sp.personality(), i << 22));
+    ImGui::TextUnformatted(trf("covers {first:08X}-{last:08X} ({arena})", "first"_a = i << 22, "last"_a = (i << 22) | 0x3FFFFF,
+                               "arena"_a = tr(mm::arena_name(sp.personality(), i << 22))).c_str());
     ImGui::TextUnformatted(entry_summary(app.session(), e, true).c_str());
     if (const WordChange* wc = app.derived().changes().word(pa))
         text_coloured(app.colours().changed, fmt::format("changed: {:08X} -> {:08X}", wc->before, wc->after));
-    ImGui::TextDisabled("click: show its page table and decode it");
+    ImGui::TextDisabled("%s", tr("click: show its page table and decode it"));
     ImGui::EndTooltip();
 }
 
@@ -138,16 +145,19 @@ void pte_tooltip(App& app, uint16_t space, uint32_t table_frame, uint32_t pd, ui
     ImGui::PushFont(app.fonts().mono);
     ImGui::Text("PTE %03X at pa %08X = %08X", i, pa, e);
     ImGui::PopFont();
-    ImGui::Text("page %08X-%08X: %s", va, va | 0xFFF, page_class_name(classify_pte(e, vad, m, x86::vpn(va))));
+    ImGui::TextUnformatted(trf("page {first:08X}-{last:08X}: {state}", "first"_a = va, "last"_a = va | 0xFFF,
+                               "state"_a = page_class_name(classify_pte(e, vad, m, x86::vpn(va)))).c_str());
     ImGui::TextUnformatted(entry_summary(app.session(), e, false).c_str());
-    if (vad) ImGui::TextDisabled("region %08X-%08X %s", vad->base(), vad->base() + vad->size() - 1, mm::vad_type_name(vad->type));
+    if (vad)
+        ImGui::TextDisabled("%s", trf("region {first:08X}-{last:08X} {type}", "first"_a = vad->base(), "last"_a = vad->base() + vad->size() - 1,
+                                      "type"_a = tr(mm::vad_type_name(vad->type))).c_str());
     if (vad && vad->type == mm::VadType::Mapped) {
         ImGui::TextDisabled("%s", view_text(app, vad->mapping, vad->offset_page, vad->section).c_str());
-        if (e == 0) ImGui::TextDisabled("zero PTE in a view: ask the VAD, then the section's prototype PTE");
+        if (e == 0) ImGui::TextDisabled("%s", tr("zero PTE in a view: ask the VAD, then the section's prototype PTE"));
     }
     if (const WordChange* wc = app.derived().changes().word(pa))
         text_coloured(app.colours().changed, fmt::format("changed: {:08X} -> {:08X}", wc->before, wc->after));
-    ImGui::TextDisabled("click: decode this PTE, walk it, open its frame");
+    ImGui::TextDisabled("%s", tr("click: decode this PTE, walk it, open its frame"));
     ImGui::EndTooltip();
 }
 
@@ -248,10 +258,10 @@ void no_table(App& app, const GridsLayout& g) {
     const UiState& st = app.state();
     const uint32_t pde_pa = app.mm().space(st.space).cr3() + 4 * st.pde_index;
     if (const WordChange* w = app.derived().changes().word(pde_pa); w && (w->before & 1))
-        ImGui::TextColored(to_vec4(app.colours().changed), "PDE %03X was just cleared: its page table had no used entries left and was freed.",
-                           st.pde_index);
+        text_coloured(app.colours().changed,
+                      trf("PDE {index:03X} was just cleared: its page table had no used entries left and was freed.", "index"_a = st.pde_index));
     else
-        ImGui::TextDisabled("PDE not present: no page table for these 4 MB. The first access here makes one.");
+        ImGui::TextDisabled("%s", tr("PDE not present: no page table for these 4 MB. The first access here makes one."));
     ImGui::PopTextWrapPos();
     ImGui::SetCursorScreenPos(p);
     ImGui::Dummy(ImVec2(g.label_w + size.x, size.y));
@@ -263,28 +273,28 @@ void title_line(App& app, const mm::AddressSpace& sp, const GridsLayout& g, uint
     const ImGuiStyle& style = ImGui::GetStyle();
     const float x0 = ImGui::GetCursorPosX();
     ImGui::PushFont(app.fonts().bold);
-    ImGui::TextUnformatted("Page directory");
+    ImGui::TextUnformatted(tr("Page directory"));
     ImGui::PopFont();
     app.probe().value("pt.process", app.machine().space_name(sp.id()));
-    const std::string pd_note = fmt::format("frame 0x{:X}", sp.page_directory());
+    const std::string pd_note = trf("frame 0x{frame:X}", "frame"_a = sp.page_directory());
     if (ImGui::GetItemRectSize().x + style.ItemSpacing.x + ImGui::CalcTextSize(pd_note.c_str()).x < g.grid_w) {
         ImGui::SameLine();
         ImGui::TextDisabled("%s", pd_note.c_str());
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("CR3 = %08X: the page directory is frame 0x%X", sp.cr3(), sp.page_directory());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", trf("CR3 = {cr3:08X}: the page directory is frame 0x{frame:X}", "cr3"_a = sp.cr3(), "frame"_a = sp.page_directory()).c_str());
     }
     ImGui::SameLine(x0 + g.grid_w + g.gap);
     ImGui::PushFont(app.fonts().bold);
-    ImGui::Text("Page table %03X", pd);
+    ImGui::TextUnformatted(trf("Page table {index:03X}", "index"_a = pd).c_str());
     ImGui::PopFont();
-    const std::string pt_note = table_frame ? fmt::format("frame 0x{:X}", *table_frame) : std::string("none");
+    const std::string pt_note = table_frame ? trf("frame 0x{frame:X}", "frame"_a = *table_frame) : std::string(tr("none"));
     if (ImGui::GetItemRectMax().x + style.ItemSpacing.x + ImGui::CalcTextSize(pt_note.c_str()).x < ImGui::GetWindowPos().x + x0 + 2 * g.grid_w + g.gap) {
         ImGui::SameLine();
         ImGui::TextDisabled("%s", pt_note.c_str());
     }
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("PDE %03X covers %08X-%08X", pd, pd << 22, (pd << 22) | 0x3FFFFF);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", trf("PDE {index:03X} covers {first:08X}-{last:08X}", "index"_a = pd, "first"_a = pd << 22, "last"_a = (pd << 22) | 0x3FFFFF).c_str());
     if (g.legend == LegendPlace::Tooltip) {
         ImGui::SameLine(0, g.gap);
-        ImGui::TextDisabled("[colour key]");
+        ImGui::TextDisabled("%s", tr("[colour key]"));
         if (ImGui::IsItemHovered()) {
             ImGui::BeginTooltip();
             for (const LegendItem& it : items) legend({it});
@@ -298,12 +308,12 @@ bool tab_row(App& app, bool zoomable) {
     UiState& st = app.state();
     const ImGuiStyle& style = ImGui::GetStyle();
     const float check = ImGui::GetFrameHeight() + style.ItemInnerSpacing.x;
-    const float extra = check + ImGui::CalcTextSize("pin").x + (zoomable ? style.ItemSpacing.x + check + ImGui::CalcTextSize("whole tables").x : 0);
+    const float extra = check + ImGui::CalcTextSize(tr("pin")).x + (zoomable ? style.ItemSpacing.x + check + ImGui::CalcTextSize(tr("whole tables")).x : 0);
     return process_selector_in_tab_row(app, "pt", extra, [&] {
         if (zoomable) {
-            ImGui::Checkbox("whole tables", &st.whole_tables);
+            ImGui::Checkbox(tr("whole tables"), &st.whole_tables);
             app.probe().last_item("pt.whole");
-            if (ImGui::IsItemHovered()) ImGui::SetTooltip("Show all 1024 entries of each table (small cells) instead of the part around the selection");
+            if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("Show all 1024 entries of each table (small cells) instead of the part around the selection"));
             ImGui::SameLine();
         }
         pin_checkbox(app);

@@ -4,10 +4,16 @@
 #include "panels/Panels.h"
 #include "widgets/TextureMap.h"
 #include "widgets/Widgets.h"
+#include "i18n/I18n.h"
 
 #include <fmt/format.h>
 
 namespace pagelab::ui {
+
+using namespace fmt::literals;
+using i18n::tr;
+using i18n::trf;
+using i18n::trfn;
 
 void draw_pagefile_panel(App& app) {
     const PanelScope panel(app, PanelId::Pagefile);
@@ -22,11 +28,11 @@ void draw_pagefile_panel(App& app) {
     const uint64_t charge = m.counter(mm::Counter::CommitCharge);
     const uint32_t limit = m.commit_limit();
     ImGui::PushFont(app.fonts().bold);
-    ImGui::Text("Commit charge %llu of %u pages", static_cast<unsigned long long>(charge), limit);
+    ImGui::TextUnformatted(trf("Commit charge {charge} of {limit} pages", "charge"_a = charge, "limit"_a = limit).c_str());
     ImGui::PopFont();
     ImGui::SameLine();
-    help_marker("Every committed page of private memory is charged when it is committed, whether or not it has a frame "
-                "yet. The limit is RAM + pagefile: a commit beyond it fails with ERROR_COMMITMENT_LIMIT.");
+    help_marker(tr("Every committed page of private memory is charged when it is committed, whether or not it has a frame "
+                   "yet. The limit is RAM + pagefile: a commit beyond it fails with ERROR_COMMITMENT_LIMIT."));
     {
         const float w = ImGui::GetContentRegionAvail().x, h = ImGui::GetFrameHeight() * 0.8f;
         const ImVec2 p = ImGui::GetCursorScreenPos();
@@ -37,25 +43,26 @@ void draw_pagefile_panel(App& app) {
         dl->AddRectFilled(p, ImVec2(used_x, p.y + h), pal.page[int(PageClass::DemandZero)], 3.0f);
         dl->AddLine(ImVec2(ram_x, p.y - 2), ImVec2(ram_x, p.y + h + 2), pal.text, 2.0f);
         ImGui::Dummy(ImVec2(w, h));
-        ImGui::TextDisabled("limit = %u RAM frames | + %u pagefile slots", m.config().frames, m.config().pagefile_pages);
+        ImGui::TextDisabled("%s", trf("limit = {frames} RAM frames | + {slots} pagefile slots", "frames"_a = m.config().frames,
+                                      "slots"_a = m.config().pagefile_pages).c_str());
         if (const int64_t delta = d.changes().counter_delta[size_t(mm::Counter::CommitCharge)]) {
             ImGui::SameLine();
-            text_coloured(pal.changed, fmt::format("this step: {:+d}", delta));
+            text_coloured(pal.changed, trf("this step: {delta:+d}", "delta"_a = delta));
         }
     }
     ImGui::Spacing();
     ImGui::PushFont(app.fonts().bold);
-    ImGui::Text("Pagefile: %u of %u slots used", pf.used(), pf.capacity());
+    ImGui::TextUnformatted(trf("Pagefile: {used} of {capacity} slots used", "used"_a = pf.used(), "capacity"_a = pf.capacity()).c_str());
     ImGui::PopFont();
     if (pf.capacity() == 0) {
-        ImGui::TextDisabled("This machine has no pagefile: dirty pages cannot leave memory.");
+        ImGui::TextDisabled("%s", tr("This machine has no pagefile: dirty pages cannot leave memory."));
         return;
     }
     std::vector<LegendItem> items;
     for (const os::Process& p : app.machine().processes()) items.push_back({owner_colour(p.space, st.high_contrast), p.name, ""});
-    items.push_back({pal.slot_used, "used, no page refers", "A slot in use that no PTE or frame refers to."});
-    items.push_back({pal.slot_free, "free", ""});
-    items.push_back({pal.changed, "changed now", "", true});
+    items.push_back({pal.slot_used, tr("used, no page refers"), tr("A slot in use that no PTE or frame refers to.")});
+    items.push_back({pal.slot_free, tr("free"), ""});
+    items.push_back({pal.changed, tr("changed now"), "", true});
     legend(items);
 
     // Slot map: cell i is slot i + 1 (slot 0 is never handed out: offset 0 means demand-zero).
@@ -84,8 +91,9 @@ void draw_pagefile_panel(App& app) {
     if (r.hovered) {
         const uint32_t slot = *r.hovered + 1;
         ImGui::BeginTooltip();
-        ImGui::Text("Slot %u: %s", slot, pf.in_use(slot) ? "in use" : "free");
-        if (auto o = d.slot_owner(slot)) ImGui::Text("holds %s's page %08X", app.machine().space_name(o->first).c_str(), o->second);
+        ImGui::TextUnformatted(trf("Slot {slot}: {state}", "slot"_a = slot, "state"_a = pf.in_use(slot) ? tr("in use") : tr("free")).c_str());
+        if (auto o = d.slot_owner(slot))
+            ImGui::TextUnformatted(trf("holds {process}'s page {va:08X}", "process"_a = app.machine().space_name(o->first), "va"_a = o->second).c_str());
         ImGui::EndTooltip();
     }
 
@@ -93,9 +101,9 @@ void draw_pagefile_panel(App& app) {
     if (pf.used() > 0 && ImGui::BeginTable("##used", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp,
                                            ImVec2(0, ImGui::GetContentRegionAvail().y))) {
         ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn("Slot", ImGuiTableColumnFlags_WidthFixed, ImGui::GetFontSize() * 3);
-        ImGui::TableSetupColumn("Page", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-        ImGui::TableSetupColumn("First bytes", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+        ImGui::TableSetupColumn(tr("Slot"), ImGuiTableColumnFlags_WidthFixed, column_width(tr("Slot"), ImGui::GetFontSize() * 3));
+        ImGui::TableSetupColumn(tr("Page"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
+        ImGui::TableSetupColumn(tr("First bytes"), ImGuiTableColumnFlags_WidthStretch, 1.2f);
         ImGui::TableHeadersRow();
         std::vector<uint32_t> used;
         for (uint32_t s = 1; s <= pf.capacity(); ++s)
@@ -124,7 +132,7 @@ void draw_pagefile_panel(App& app) {
                 ImGui::Text("%u", s);
                 ImGui::TableNextColumn();
                 if (auto o = d.slot_owner(s)) ImGui::Text("%s %08X", app.machine().space_name(o->first).c_str(), o->second);
-                else ImGui::TextDisabled("(unreferenced)");
+                else ImGui::TextDisabled("%s", tr("(unreferenced)"));
                 ImGui::TableNextColumn();
                 const uint8_t* b = pf.content(s).data();
                 ImGui::PushFont(app.fonts().mono);

@@ -5,10 +5,16 @@
 #include "panels/Panels.h"
 #include "widgets/TextureMap.h"
 #include "widgets/Widgets.h"
+#include "i18n/I18n.h"
 
 #include <fmt/format.h>
 
 namespace pagelab::ui {
+
+using namespace fmt::literals;
+using i18n::tr;
+using i18n::trf;
+using i18n::trfn;
 
 namespace {
 
@@ -64,36 +70,39 @@ void frame_tooltip(App& app, unsigned f) {
     const mm::PfnEntry& e = app.mm().pfn()[f];
     ImGui::BeginTooltip();
     ImGui::PushFont(app.fonts().bold);
-    ImGui::Text("Frame 0x%X", f);
+    ImGui::TextUnformatted(trf("Frame 0x{frame:X}", "frame"_a = f).c_str());
     ImGui::PopFont();
     ImGui::SameLine();
     ImGui::TextDisabled("pa %08X", f << 12);
-    ImGui::Text("%s, %s%s", mm::frame_state_name(e.state), mm::frame_use_name(e.use),
+    ImGui::Text("%s, %s%s", tr(mm::frame_state_name(e.state)), tr(mm::frame_use_name(e.use)),
                 e.owner == mm::kNoSpace ? "" : (", " + app.machine().space_name(e.owner)).c_str());
-    ImGui::Text("share count %u%s", e.share_count, (e.flags & mm::PfnEntry::kModified) ? ", modified" : "");
+    ImGui::TextUnformatted(((e.flags & mm::PfnEntry::kModified) ? trf("share count {count}, modified", "count"_a = e.share_count)
+                                                                : trf("share count {count}", "count"_a = e.share_count))
+                               .c_str());
     const auto maps = app.derived().mappers_of(f);
+    auto line = [](const std::string& text) { ImGui::TextUnformatted(text.c_str()); };
     size_t shown = 0;
     for (const Mapping& mp : maps) {
         if (shown++ == 6) {
-            ImGui::TextDisabled("... %zu more", maps.size() - 6);
+            ImGui::TextDisabled("%s", trf("... {count} more", "count"_a = maps.size() - 6).c_str());
             break;
         }
         const std::string who = app.machine().space_name(mp.space);
         switch (mp.kind) {
-            case Mapping::Kind::Pte: ImGui::Text("mapped by %s at %08X", who.c_str(), mp.va); break;
-            case Mapping::Kind::TransitionPte: ImGui::Text("in transition for %s %08X", who.c_str(), mp.va); break;
-            case Mapping::Kind::Pde: ImGui::Text("page table of %s for %08X", who.c_str(), mp.va); break;
-            case Mapping::Kind::Directory: ImGui::Text("page directory of %s", who.c_str()); break;
+            case Mapping::Kind::Pte: line(trf("mapped by {process} at {va:08X}", "process"_a = who, "va"_a = mp.va)); break;
+            case Mapping::Kind::TransitionPte: line(trf("in transition for {process} {va:08X}", "process"_a = who, "va"_a = mp.va)); break;
+            case Mapping::Kind::Pde: line(trf("page table of {process} for {va:08X}", "process"_a = who, "va"_a = mp.va)); break;
+            case Mapping::Kind::Directory: line(trf("page directory of {process}", "process"_a = who)); break;
             case Mapping::Kind::Prototype:
                 if (mm::MemoryManager::is_data_proto(mp.va))
-                    ImGui::Text("prototype PTE of page %u of %s", mm::MemoryManager::data_proto_page(mp.va),
-                                data_section_name(app, mm::MemoryManager::data_proto_section(mp.va)).c_str());
+                    line(trf("prototype PTE of page {page} of {section}", "page"_a = mm::MemoryManager::data_proto_page(mp.va),
+                             "section"_a = data_section_name(app, mm::MemoryManager::data_proto_section(mp.va))));
                 else
-                    ImGui::Text("prototype PTE #%u of a section", mp.va);
+                    line(trf("prototype PTE #{index} of a section", "index"_a = mp.va));
                 break;
         }
     }
-    ImGui::TextDisabled("click: open the frame (hex, PFN entry, who maps it)");
+    ImGui::TextDisabled("%s", tr("click: open the frame (hex, PFN entry, who maps it)"));
     ImGui::EndTooltip();
 }
 
@@ -107,24 +116,28 @@ void draw_physical_panel(App& app) {
     const Derived& d = app.derived();
     const uint32_t n = pfn.size();
 
-    ImGui::Text("%u frames", n);
-    ImGui::SameLine();
-    ImGui::TextDisabled("free %u, zeroed %u, standby %u, modified %u, active %u", pfn.list(mm::FrameList::Free).count,
-                        pfn.list(mm::FrameList::Zeroed).count, pfn.list(mm::FrameList::Standby).count,
-                        pfn.list(mm::FrameList::Modified).count, pfn.list(mm::FrameList::Active).count);
+    ImGui::TextUnformatted(trfn("{count} frame", "{count} frames", n, "count"_a = n).c_str());
+    const std::string lists = trf("free {free}, zeroed {zeroed}, standby {standby}, modified {modified}, active {active}",
+                                  "free"_a = pfn.list(mm::FrameList::Free).count, "zeroed"_a = pfn.list(mm::FrameList::Zeroed).count,
+                                  "standby"_a = pfn.list(mm::FrameList::Standby).count, "modified"_a = pfn.list(mm::FrameList::Modified).count,
+                                  "active"_a = pfn.list(mm::FrameList::Active).count);
+    // Its own line, wrapped: the lists' counts are long in Russian and with a million frames.
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    text_wrapped(lists);
+    ImGui::PopStyleColor();
     int mode = int(st.frame_colouring);
     const ImGuiStyle& style = ImGui::GetStyle();
     const float radio = ImGui::GetFrameHeight() + style.ItemInnerSpacing.x;
-    const float w = ImGui::CalcTextSize("Colour by").x + 3 * radio + ImGui::CalcTextSize("useownerlist").x + 3 * style.ItemSpacing.x;
+    const float w = ImGui::CalcTextSize(tr("Colour by")).x + 3 * radio + ImGui::CalcTextSize((std::string(tr("use")) + tr("owner") + tr("list")).c_str()).x + 3 * style.ItemSpacing.x;
     const bool in_tab_row = app.begin_tab_row(w);
     ImGui::AlignTextToFramePadding();
-    ImGui::TextDisabled("Colour by");
+    ImGui::TextDisabled("%s", tr("Colour by"));
     ImGui::SameLine();
-    ImGui::RadioButton("use", &mode, 0);
+    ImGui::RadioButton(tr("use"), &mode, 0);
     ImGui::SameLine();
-    ImGui::RadioButton("owner", &mode, 1);
+    ImGui::RadioButton(tr("owner"), &mode, 1);
     ImGui::SameLine();
-    ImGui::RadioButton("list", &mode, 2);
+    ImGui::RadioButton(tr("list"), &mode, 2);
     if (in_tab_row) app.end_tab_row();
     st.frame_colouring = FrameColouring(mode);
 
@@ -137,19 +150,19 @@ void draw_physical_panel(App& app) {
             items.push_back({pal.frame[size_t(c)], fmt::format("{} {}", frame_class_name(FrameClass(c)), count[size_t(c)]),
                              frame_class_help(FrameClass(c))});
         }
-        items.push_back({dim(pal.frame[int(FrameClass::Private)]), "dimmed: standby/modified",
-                         "Trimmed pages: the frame still holds the page and its PTE is in transition."});
+        items.push_back({dim(pal.frame[int(FrameClass::Private)]), tr("dimmed: standby/modified"),
+                         tr("Trimmed pages: the frame still holds the page and its PTE is in transition.")});
     } else if (st.frame_colouring == FrameColouring::Owner) {
         for (const os::Process& p : app.machine().processes()) items.push_back({owner_colour(p.space, st.high_contrast), p.name, ""});
-        items.push_back({owner_colour(mm::kNoSpace, st.high_contrast), "shared / system", ""});
-        items.push_back({pal.frame[int(FrameClass::Free)], "free", ""});
+        items.push_back({owner_colour(mm::kNoSpace, st.high_contrast), tr("shared / system"), ""});
+        items.push_back({pal.frame[int(FrameClass::Free)], tr("free"), ""});
     } else {
-        const char* names[] = {"free", "zeroed", "standby", "modified", "active"};
-        for (int l = 0; l < 5; ++l) items.push_back({pal.list[size_t(l)], names[l], ""});
+        const char* names[] = {N_("free"), N_("zeroed"), N_("standby"), N_("modified"), N_("active")};
+        for (int l = 0; l < 5; ++l) items.push_back({pal.list[size_t(l)], tr(names[l]), ""});
     }
-    items.push_back({pal.changed, "changed now", "Frames whose bytes or database entry the current step changed.", true});
-    if (n <= 4096) items.push_back({0, "\u00D7N: shared by N PTEs", "The frame's share count, when more than one PTE maps it."});
-    if (st.frame) items.push_back({pal.selected, "selected", "", true});
+    items.push_back({pal.changed, tr("changed now"), tr("Frames whose bytes or database entry the current step changed."), true});
+    if (n <= 4096) items.push_back({0, tr("×N: shared by N PTEs"), tr("The frame's share count, when more than one PTE maps it.")});
+    if (st.frame) items.push_back({pal.selected, tr("selected"), "", true});
     legend(items);
 
     TextureMapSpec spec;
@@ -215,11 +228,12 @@ void draw_physical_panel(App& app) {
     if (r.clicked) app.open_frame(*r.clicked);
     if (st.frame && *st.frame < n) {
         const mm::PfnEntry& e = pfn[*st.frame];
-        ImGui::TextDisabled("Selected: frame 0x%X, %s, %s", *st.frame, mm::frame_state_name(e.state), mm::frame_use_name(e.use));
+        ImGui::TextDisabled("%s", trf("Selected: frame 0x{frame:X}, {state}, {use}", "frame"_a = *st.frame, "state"_a = tr(mm::frame_state_name(e.state)),
+                                      "use"_a = tr(mm::frame_use_name(e.use))).c_str());
         ImGui::SameLine();
-        if (ImGui::SmallButton("Open")) app.open_frame(*st.frame);
+        if (ImGui::SmallButton(tr("Open"))) app.open_frame(*st.frame);
     } else if (n > 4096) {
-        ImGui::TextDisabled("Wheel: zoom, drag: pan, click: open a frame.");
+        ImGui::TextDisabled("%s", tr("Wheel: zoom, drag: pan, click: open a frame."));
     }
 }
 

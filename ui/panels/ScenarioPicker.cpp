@@ -4,6 +4,7 @@
 #include "App.h"
 #include "panels/Panels.h"
 #include "widgets/Widgets.h"
+#include "i18n/I18n.h"
 
 #include <set>
 
@@ -11,6 +12,11 @@
 #include <imgui_stdlib.h>
 
 namespace pagelab::ui {
+
+using namespace fmt::literals;
+using i18n::tr;
+using i18n::trf;
+using i18n::trfn;
 
 namespace {
 
@@ -37,7 +43,7 @@ bool lesson_row(App& app, const std::string& first, const std::string& title, co
     float y0 = ImGui::GetCursorPosY();
     if (info && !info->error.empty()) {
         ImGui::PushStyleColor(ImGuiCol_Text, pal.fail);
-        text_wrapped("invalid: " + info->error);
+        text_wrapped(trf("invalid: {error}", "error"_a = info->error));
         ImGui::PopStyleColor();
     } else {
         text_wrapped(title);
@@ -54,8 +60,8 @@ bool lesson_row(App& app, const std::string& first, const std::string& title, co
     if (info && info->error.empty()) {
         y0 = ImGui::GetCursorPosY();
         ImGui::PushStyleColor(ImGuiCol_Text, pal.text_dim);
-        std::string what = fmt::format("{} step{}", info->steps, info->steps == 1 ? "" : "s");
-        if (info->questions) what += fmt::format(", {} question{}", info->questions, info->questions == 1 ? "" : "s");
+        std::string what = trfn("{count} step", "{count} steps", info->steps, "count"_a = info->steps);
+        if (info->questions) what += ", " + trfn("{count} question", "{count} questions", info->questions, "count"_a = info->questions);
         text_wrapped(what + "; " + info->machine);
         ImGui::PopStyleColor();
         h = std::max(h, cell_height(y0));
@@ -89,29 +95,29 @@ void chapter_row(App& app, const std::string& title, const std::string& goal, si
 void draw_scenario_picker(App& app) {
     UiState& st = app.state();
     if (st.open_picker) {
-        ImGui::OpenPopup("Open a scenario");
+        ImGui::OpenPopup("###picker");
         app.lessons(true);
         st.open_picker = false;
     }
     const ImVec2 ws = app.window_size();
     ImGui::SetNextWindowSize(ImVec2(std::floor(ws.x * 0.7f), std::floor(ws.y * 0.8f)), ImGuiCond_Appearing);
     ImGui::SetNextWindowPos(ImVec2(ws.x * 0.5f, ws.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-    if (!ImGui::BeginPopupModal("Open a scenario", nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
+    if (!ImGui::BeginPopupModal((std::string(tr("Open a scenario")) + "###picker").c_str(), nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
     const Palette& pal = app.colours();
     const auto& lessons = app.lessons();
     const CourseIndex& index = app.course();
     const sim::Course* course = index.course ? &*index.course : nullptr;
     if (course) {
         ImGui::PushFont(app.fonts().bold);
-        text_wrapped(course->title);
+        text_wrapped(localized(course->title, course->title_tr));
         ImGui::PopFont();
-        ImGui::TextDisabled("%zu lessons in %zu chapters, in teaching order  -  %s", course->lessons.size(), course->chapters.size(),
-                            app.lessons_dir().c_str());
+        ImGui::TextDisabled("%s", trf("{lessons} lessons in {chapters} chapters, in teaching order  -  {folder}", "lessons"_a = course->lessons.size(),
+                                      "chapters"_a = course->chapters.size(), "folder"_a = app.lessons_dir()).c_str());
     } else {
-        ImGui::TextDisabled("The lesson library: %s", app.lessons_dir().c_str());
+        ImGui::TextDisabled("%s", trf("The lesson library: {folder}", "folder"_a = app.lessons_dir()).c_str());
         // Without a course index the folder is listed by file name, and the index's error says why.
         ImGui::PushStyleColor(ImGuiCol_Text, pal.fail);
-        text_wrapped("No course order: " + index.error);
+        text_wrapped(trf("No course order: {error}", "error"_a = index.error));
         ImGui::PopStyleColor();
     }
     app.probe().value("picker.course_error", index.error);
@@ -128,16 +134,17 @@ void draw_scenario_picker(App& app) {
                                               ImGuiTableFlags_SizingStretchProp,
                           ImVec2(0, ImGui::GetContentRegionAvail().y - bottom))) {
         ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn(course ? "#" : "File", ImGuiTableColumnFlags_WidthFixed);
-        ImGui::TableSetupColumn("Lesson", ImGuiTableColumnFlags_WidthStretch, 3.0f);
-        ImGui::TableSetupColumn(course ? "After" : "", ImGuiTableColumnFlags_WidthFixed);
-        ImGui::TableSetupColumn("Steps and machine", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+        ImGui::TableSetupColumn(course ? "#" : tr("File"), ImGuiTableColumnFlags_WidthFixed);
+        ImGui::TableSetupColumn(tr("Lesson"), ImGuiTableColumnFlags_WidthStretch, 3.0f);
+        ImGui::TableSetupColumn(course ? tr("After") : "", ImGuiTableColumnFlags_WidthFixed);
+        ImGui::TableSetupColumn(tr("Steps and machine"), ImGuiTableColumnFlags_WidthStretch, 1.2f);
         ImGui::TableHeadersRow();
         std::set<std::string> in_course;
         if (course) {
             for (size_t ch = 0; ch < course->chapters.size(); ++ch) {
                 const sim::CourseChapter& chapter = course->chapters[ch];
-                chapter_row(app, fmt::format("Chapter {}: {}", ch + 1, chapter.title), chapter.goal, ch);
+                chapter_row(app, trf("Chapter {number}: {title}", "number"_a = ch + 1, "title"_a = localized(chapter.title, chapter.title_tr)),
+                            localized(chapter.goal, chapter.goal_tr), ch);
                 chapters_drawn.push_back(chapter.title);
                 for (size_t li : chapter.lessons) {
                     const sim::CourseLesson& l = course->lessons[li];
@@ -146,9 +153,9 @@ void draw_scenario_picker(App& app) {
                     std::vector<std::string> after;
                     for (const std::string& r : l.requires_)
                         if (const sim::CourseLesson* p = course->find(r)) after.push_back(std::to_string(p->number));
-                    const std::string after_text = after.empty() ? "" : "after " + join(after, ", ");
+                    const std::string after_text = after.empty() ? "" : trf("after {lessons}", "lessons"_a = join(after, ", "));
                     const LessonInfo* info = find_lesson(lessons, file);
-                    if (lesson_row(app, std::to_string(l.number), l.title, l.goal, after_text, info, file)) open(info ? info->path : l.path);
+                    if (lesson_row(app, std::to_string(l.number), localized(l.title, l.title_tr), localized(l.goal, l.goal_tr), after_text, info, file)) open(info ? info->path : l.path);
                     app.probe().value("picker.after." + l.id, after_text);
                     app.probe().value("picker.goal." + l.id, l.goal);
                     order_drawn.push_back(l.id);
@@ -158,15 +165,15 @@ void draw_scenario_picker(App& app) {
             for (const LessonInfo& l : lessons) {
                 if (in_course.count(l.file)) continue;
                 if (!header) {
-                    chapter_row(app, "Other scenarios", "In this folder, not in the course.", course->chapters.size());
+                    chapter_row(app, tr("Other scenarios"), tr("In this folder, not in the course."), course->chapters.size());
                     header = true;
                 }
-                if (lesson_row(app, "-", l.title, l.file, "", &l, l.file)) open(l.path);
+                if (lesson_row(app, "-", localized(l.title, l.title_tr), l.file, "", &l, l.file)) open(l.path);
                 others_drawn.push_back(l.file);
             }
         } else {
             for (const LessonInfo& l : lessons)
-                if (lesson_row(app, l.file, l.title, "", "", &l, l.file)) open(l.path);
+                if (lesson_row(app, l.file, localized(l.title, l.title_tr), "", "", &l, l.file)) open(l.path);
         }
         ImGui::EndTable();
     }
@@ -174,32 +181,32 @@ void draw_scenario_picker(App& app) {
     app.probe().value("picker.order", join(order_drawn, ","));
     app.probe().value("picker.other", join(others_drawn, ","));
     if (picked) ImGui::CloseCurrentPopup();
-    ImGui::TextUnformatted("Or any file:");
+    ImGui::TextUnformatted(tr("Or any file:"));
     ImGui::SameLine();
     ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x - ImGui::GetFontSize() * 10);
-    const bool enter = ImGui::InputTextWithHint("##path", "path/to/scenario.yaml", &st.picker_path, ImGuiInputTextFlags_EnterReturnsTrue);
+    const bool enter = ImGui::InputTextWithHint("##path", tr("path/to/scenario.yaml"), &st.picker_path, ImGuiInputTextFlags_EnterReturnsTrue);
     ImGui::SameLine();
-    if ((ImGui::Button("Open") || enter) && !st.picker_path.empty()) {
+    if ((ImGui::Button(tr("Open")) || enter) && !st.picker_path.empty()) {
         app.load(st.picker_path);
         ImGui::CloseCurrentPopup();
     }
     ImGui::SameLine();
-    if (ImGui::Button("Cancel") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
+    if (ImGui::Button(tr("Cancel")) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
 }
 
 void draw_load_error(App& app) {
     UiState& st = app.state();
     if (st.open_error_popup) {
-        ImGui::OpenPopup("Scenario error");
+        ImGui::OpenPopup("###scenario-error");
         st.open_error_popup = false;
     }
     const ImVec2 ws = app.window_size();
     ImGui::SetNextWindowPos(ImVec2(ws.x * 0.5f, ws.y * 0.4f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
     ImGui::SetNextWindowSize(ImVec2(std::floor(ws.x * 0.55f), 0), ImGuiCond_Appearing);
-    if (!ImGui::BeginPopupModal("Scenario error", nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
+    if (!ImGui::BeginPopupModal((std::string(tr("Scenario error")) + "###scenario-error").c_str(), nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
     const Palette& pal = app.colours();
-    ImGui::TextUnformatted("This scenario file cannot be loaded:");
+    ImGui::TextUnformatted(tr("This scenario file cannot be loaded:"));
     ImGui::Spacing();
     const std::string msg = st.load_error.value_or("");
     ImGui::PushFont(app.fonts().mono);
@@ -209,16 +216,16 @@ void draw_load_error(App& app) {
     ImGui::PopFont();
     app.probe().value("error.message", msg);
     ImGui::Spacing();
-    if (app.has_session()) ImGui::TextDisabled("The lesson you had open is unchanged.");
-    else ImGui::TextDisabled("No lesson is open. Fix the file and reload, or open another one.");
+    if (app.has_session()) ImGui::TextDisabled("%s", tr("The lesson you had open is unchanged."));
+    else ImGui::TextDisabled("%s", tr("No lesson is open. Fix the file and reload, or open another one."));
     ImGui::Spacing();
-    if (ImGui::Button("Open another scenario...")) {
+    if (ImGui::Button(tr("Open another scenario..."))) {
         ImGui::CloseCurrentPopup();
         st.open_picker = true;
     }
     app.probe().last_item("error.open_other");
     ImGui::SameLine();
-    if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
+    if (ImGui::Button(tr("Close")) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
     app.probe().last_item("error.close");
     ImGui::EndPopup();
 }
@@ -226,38 +233,40 @@ void draw_load_error(App& app) {
 void draw_shortcuts_help(App& app) {
     UiState& st = app.state();
     if (st.open_shortcuts) {
-        ImGui::OpenPopup("Keyboard shortcuts");
+        ImGui::OpenPopup("###shortcuts");
         st.open_shortcuts = false;
     }
-    if (!ImGui::BeginPopupModal("Keyboard shortcuts", nullptr, ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings)) return;
+    if (!ImGui::BeginPopupModal((std::string(tr("Keyboard shortcuts")) + "###shortcuts").c_str(), nullptr,
+                                ImGuiWindowFlags_AlwaysAutoResize | ImGuiWindowFlags_NoSavedSettings))
+        return;
     const char* keys[][2] = {
-        {"Right / Left", "one step forward / back"},
-        {"Shift + Right / Left", "one event forward / back"},
-        {"Space", "run / pause"},
-        {"Home / End", "to the start / to the end"},
-        {"F11", "classroom mode"},
-        {"Ctrl + / Ctrl -", "larger / smaller fonts"},
-        {"Ctrl+O, Ctrl+R", "open a scenario, reload it"},
+        {N_("Right / Left"), N_("one step forward / back")},
+        {N_("Shift + Right / Left"), N_("one event forward / back")},
+        {"Space", N_("run / pause")},
+        {"Home / End", N_("to the start / to the end")},
+        {"F11", N_("classroom mode")},
+        {"Ctrl + / Ctrl -", N_("larger / smaller fonts")},
+        {"Ctrl+O, Ctrl+R", N_("open a scenario, reload it")},
         {"M", "pin this moment as A (Compare A/B); again on A: unpin"},
         {"Ctrl+G", "go to an address, a bound name (buf+0x1000), pfn N or slot N"},
         {"Ctrl+Shift+C", "copy the selected PTE's !pte text"},
-        {"1-5 or a-e", "answer a quiz question's choice"},
-        {"a number, Enter", "answer a quiz question that wants a number"},
-        {"Mouse wheel, drag", "zoom and pan the frame map; the address-space strip: wheel zooms, drag a range, right-drag pans, Esc zooms back"},
+        {N_("1-5 or a-e"), N_("answer a quiz question's choice")},
+        {N_("a number, Enter"), N_("answer a quiz question that wants a number")},
+        {N_("Mouse wheel, drag"), N_("zoom and pan the frame map; the address-space strip: wheel zooms, drag a range, right-drag pans, Esc zooms back")},
     };
     if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_SizingFixedFit)) {
         for (auto& k : keys) {
             ImGui::TableNextRow();
             ImGui::TableNextColumn();
             ImGui::PushFont(app.fonts().bold);
-            ImGui::TextUnformatted(k[0]);
+            ImGui::TextUnformatted(tr(k[0]));
             ImGui::PopFont();
             ImGui::TableNextColumn();
-            ImGui::TextUnformatted(k[1]);
+            ImGui::TextUnformatted(tr(k[1]));
         }
         ImGui::EndTable();
     }
-    if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
+    if (ImGui::Button(tr("Close")) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
 }
 

@@ -4,10 +4,15 @@
 #include "App.h"
 #include "panels/Panels.h"
 #include "widgets/Widgets.h"
+#include "i18n/I18n.h"
 
 #include <fmt/format.h>
 
 namespace pagelab::ui {
+
+using namespace fmt::literals;
+using i18n::tr;
+using i18n::trf;
 
 namespace {
 
@@ -17,19 +22,20 @@ std::pair<std::string, ImU32> tlb_sentence(App& app, std::optional<uint32_t> hit
     const sim::TlbTouch& t = d.touched().tlb;
     const Palette& pal = app.colours();
     const auto& a = d.last_access();
-    const std::string who = a ? fmt::format("{} {:08X}", app.machine().space_name(a->space), a->va) : std::string("the access");
+    const std::string who = a ? fmt::format("{} {:08X}", app.machine().space_name(a->space), a->va) : std::string(tr("the access"));
     if (t.lookup == sim::TlbTouch::Lookup::Hit)
-        return {fmt::format("TLB hit for {}: entry #{} gives the frame - no walk, no PDE or PTE read.", who,
+        return {trf("TLB hit for {who}: entry #{entry} gives the frame - no walk, no PDE or PTE read.", "who"_a = who, "entry"_a =
                             hit_entry ? std::to_string(*hit_entry) : std::string("?")),
                 pal.link};
     if (t.lookup == sim::TlbTouch::Lookup::Miss)
-        return {fmt::format("TLB miss for {}: the CPU walked CR3 > PDE > PTE{}.", who,
-                            t.filled.empty() ? std::string() : fmt::format(" and filled entry #{}", t.filled.back())),
+        return {t.filled.empty() ? trf("TLB miss for {who}: the CPU walked CR3 > PDE > PTE.", "who"_a = who)
+                                 : trf("TLB miss for {who}: the CPU walked CR3 > PDE > PTE and filled entry #{entry}.", "who"_a = who,
+                                       "entry"_a = t.filled.back()),
                 pal.changed};
-    if (t.flushed) return {"CR3 loaded: every entry is flushed (the new process's pages must be walked again).", pal.changed};
+    if (t.flushed) return {tr("CR3 loaded: every entry is flushed (the new process's pages must be walked again)."), pal.changed};
     if (!t.invalidated.empty())
-        return {fmt::format("INVLPG: the entry for page {:08X} is dropped (its PTE changed).", t.invalidated.back() << 12), pal.changed};
-    return {"This step did not use the TLB.", pal.text_dim};
+        return {trf("INVLPG: the entry for page {va:08X} is dropped (its PTE changed).", "va"_a = t.invalidated.back() << 12), pal.changed};
+    return {tr("This step did not use the TLB."), pal.text_dim};
 }
 
 }  // namespace
@@ -55,13 +61,14 @@ void draw_tlb_panel(App& app) {
     app.probe().value("tlb.sentence", sentence);
     const uint16_t running = app.mm().current_space();
     ImGui::PushStyleColor(ImGuiCol_Text, pal.text_dim);
-    text_wrapped(fmt::format("{} entries, next victim #{}; they hold {}'s translations (no global pages: a CR3 load flushes them all).",
-                             tlb.size(), tlb.next_victim(), running == mm::kNoSpace ? "nobody" : app.machine().space_name(running)));
+    text_wrapped(trf("{count} entries, next victim #{victim}; they hold {process}'s translations (no global pages: a CR3 load flushes them all).",
+                     "count"_a = tlb.size(), "victim"_a = tlb.next_victim(),
+                     "process"_a = running == mm::kNoSpace ? std::string(tr("nobody")) : app.machine().space_name(running)));
     ImGui::PopStyleColor();
     if (!ImGui::BeginTable("##tlb", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit | ImGuiTableFlags_ScrollY,
                            ImVec2(0, ImGui::GetContentRegionAvail().y)))
         return;
-    for (const char* c : {"#", "Page", "Frame", "Rights", "Dirty"}) ImGui::TableSetupColumn(c);
+    for (const char* c : {"#", N_("Page"), N_("Frame"), N_("Rights"), N_("Dirty")}) ImGui::TableSetupColumn(tr(c));
     ImGui::TableHeadersRow();
     int valid = 0;
     for (uint32_t i = 0; i < tlb.size(); ++i) {
@@ -74,7 +81,7 @@ void draw_tlb_panel(App& app) {
         ImGui::Text("%u", i);
         ImGui::TableNextColumn();
         if (!e.valid) {
-            ImGui::TextDisabled("empty");
+            ImGui::TextDisabled("%s", tr("empty"));
             continue;
         }
         ++valid;
@@ -86,7 +93,7 @@ void draw_tlb_panel(App& app) {
         ImGui::TableNextColumn();
         ImGui::Text("%s %s", e.user ? "U" : "K", e.writable ? "W" : "R");
         ImGui::TableNextColumn();
-        ImGui::TextUnformatted(e.dirty ? "yes" : "no");
+        ImGui::TextUnformatted(e.dirty ? tr("yes") : tr("no"));
     }
     ImGui::EndTable();
     app.probe().value("tlb.valid", std::to_string(valid));

@@ -11,8 +11,14 @@
 
 #include "mm/SoftwarePte.h"
 #include "sim/Report.h"
+#include "i18n/I18n.h"
 
 namespace pagelab::ui {
+
+using namespace fmt::literals;
+using i18n::tr;
+using i18n::trf;
+using i18n::trfn;
 
 namespace {
 
@@ -35,9 +41,9 @@ void split_bar(App& app, uint32_t va) {
         std::string label;
     };
     const Seg segs[3] = {
-        {31, 22, pal.frame[int(FrameClass::PageDirectory)], fmt::format("directory index {:03X}", x86::pde_index(va))},
-        {21, 12, pal.frame[int(FrameClass::PageTable)], fmt::format("table index {:03X}", x86::pte_index(va))},
-        {11, 0, pal.page[int(PageClass::DemandZero)], fmt::format("offset {:03X}", x86::page_offset(va))},
+        {31, 22, pal.frame[int(FrameClass::PageDirectory)], trf("directory index {index:03X}", "index"_a = x86::pde_index(va))},
+        {21, 12, pal.frame[int(FrameClass::PageTable)], trf("table index {index:03X}", "index"_a = x86::pte_index(va))},
+        {11, 0, pal.page[int(PageClass::DemandZero)], trf("offset {offset:03X}", "offset"_a = x86::page_offset(va))},
     };
     ImGui::PushFont(app.fonts().mono);
     for (const Seg& s : segs) {
@@ -110,9 +116,9 @@ void draw_walk_panel(App& app) {
     const Derived& d = app.derived();
     const mm::MemoryManager& m = app.mm();
     int source = st.walk_selected ? 1 : 0;
-    ImGui::RadioButton("last access", &source, 0);
+    ImGui::RadioButton(tr("last access"), &source, 0);
     ImGui::SameLine();
-    ImGui::RadioButton("selected page", &source, 1);
+    ImGui::RadioButton(tr("selected page"), &source, 1);
     st.walk_selected = source == 1;
 
     uint16_t space = mm::kNoSpace;
@@ -123,18 +129,19 @@ void draw_walk_panel(App& app) {
             const LastAccess& a = *d.last_access();
             space = a.space;
             va = a.va;
-            static const char* kAccess[] = {"reads", "writes", "executes"};
-            what = fmt::format("{} {} {:08X} (event {})", app.machine().space_name(a.space),
-                               a.access >= 0 && a.access < 3 ? kAccess[a.access] : "touches", va, a.event + 1);
+            static const char* kAccess[] = {N_("{process} reads {va:08X} (event {event})"), N_("{process} writes {va:08X} (event {event})"),
+                                            N_("{process} executes {va:08X} (event {event})")};
+            what = trf(a.access >= 0 && a.access < 3 ? kAccess[a.access] : N_("{process} touches {va:08X} (event {event})"),
+                       "process"_a = app.machine().space_name(a.space), "va"_a = va, "event"_a = a.event + 1);
         }
     } else if (st.entry_selected && st.space != mm::kNoSpace) {
         space = st.space;
         va = (st.pde_index << 22) | (st.pte_index << 12);
-        what = fmt::format("{}: page {:08X}", app.machine().space_name(space), va);
+        what = trf("{process}: page {va:08X}", "process"_a = app.machine().space_name(space), "va"_a = va);
     }
     if (space == mm::kNoSpace || space >= m.spaces().size() || !m.space(space).alive()) {
         ImGui::SameLine();
-        ImGui::TextDisabled(st.walk_selected ? "No page selected." : "No access yet at this point of the lesson.");
+        ImGui::TextDisabled("%s", st.walk_selected ? tr("No page selected.") : tr("No access yet at this point of the lesson."));
         return;
     }
     ImGui::SameLine();
@@ -150,19 +157,19 @@ void draw_walk_panel(App& app) {
     if (tlb_hit) {
         ImGui::PushFont(app.fonts().big);
         ImGui::PushStyleColor(ImGuiCol_Text, pal.link);
-        text_wrapped("TLB hit: no walk. The TLB gave the frame; no PDE or PTE was read, no bit changed.");
+        text_wrapped(tr("TLB hit: no walk. The TLB gave the frame; no PDE or PTE was read, no bit changed."));
         ImGui::PopStyleColor();
         ImGui::PopFont();
-        ImGui::TextDisabled("What a miss would walk:");
+        ImGui::TextDisabled("%s", tr("What a miss would walk:"));
     }
     const auto info = m.pte_info(space, va);
     std::vector<Box> boxes;
-    boxes.push_back({"CR3", {fmt::format("{:08X}", sp.cr3()), fmt::format("directory: frame 0x{:X}", sp.page_directory())},
+    boxes.push_back({"CR3", {fmt::format("{:08X}", sp.cr3()), trf("directory: frame 0x{frame:X}", "frame"_a = sp.page_directory())},
                      pal.frame[int(FrameClass::PageDirectory)]});
     const bool pde_ok = info.table_present;
     boxes.push_back({fmt::format("PDE {:03X}", x86::pde_index(va)),
                      {fmt::format("[{:08X}] = {:08X}", info.pde_address, info.pde),
-                      pde_ok ? fmt::format("table: frame 0x{:X}", x86::Pte(info.pde).frame()) : std::string("P = 0: no page table")},
+                      pde_ok ? trf("table: frame 0x{frame:X}", "frame"_a = x86::Pte(info.pde).frame()) : std::string(tr("P = 0: no page table"))},
                      pde_ok ? pal.frame[int(FrameClass::PageTable)] : pal.fail});
     std::string result;
     if (pde_ok) {
@@ -172,19 +179,19 @@ void draw_walk_panel(App& app) {
         const bool view_zero = info.pte == 0 && walk_vad && walk_vad->type == mm::VadType::Mapped;
         boxes.push_back({fmt::format("PTE {:03X}", x86::pte_index(va)),
                          {fmt::format("[{:08X}] = {:08X}", info.pte_address, info.pte),
-                          valid ? fmt::format("frame 0x{:X} {}", x86::Pte(info.pte).frame(), sim::windbg_flags(info.pte))
-                                : view_zero ? fmt::format("P = 0: zero in a view: ask the VAD {} prototype PTE of section page {}", app.icons().arrow,
-                                                          walk_vad->offset_page + (x86::vpn(va) - walk_vad->start_vpn))
+                          valid ? trf("frame 0x{frame:X} {flags}", "frame"_a = x86::Pte(info.pte).frame(), "flags"_a = sim::windbg_flags(info.pte))
+                                : view_zero ? trf("P = 0: zero in a view: ask the VAD {arrow} prototype PTE of section page {page}", "arrow"_a = app.icons().arrow,
+                                                  "page"_a = walk_vad->offset_page + (x86::vpn(va) - walk_vad->start_vpn))
                                             : "P = 0: " + entry_summary(app.session(), info.pte, false)},
                          valid ? pal.page[int(pc)] : pal.fail});
         if (valid) {
             const uint32_t pa = (info.pte & x86::Pte::kFrameMask) | x86::page_offset(va);
             const uint32_t frame = x86::Pte(info.pte).frame();
             const ImU32 fc = frame < m.pfn().size() ? pal.frame[int(classify_frame(m.pfn()[frame]))] : pal.fail;
-            boxes.push_back({fmt::format("Frame 0x{:X}", frame), {fmt::format("+ offset {:03X}", x86::page_offset(va)),
-                                                                  fmt::format("= pa {:08X}", pa)}, fc});
+            boxes.push_back({trf("Frame 0x{frame:X}", "frame"_a = frame), {trf("+ offset {offset:03X}", "offset"_a = x86::page_offset(va)),
+                                                                        trf("= pa {pa:08X}", "pa"_a = pa)}, fc});
             const uint8_t byte = frame < m.pfn().size() ? m.ram().read(pa, 1) : 0;
-            boxes.push_back({"Byte", {fmt::format("0x{:02X}", byte), byte >= 32 && byte < 127 ? fmt::format("'{}'", char(byte)) : ""},
+            boxes.push_back({tr("Byte"), {fmt::format("0x{:02X}", byte), byte >= 32 && byte < 127 ? fmt::format("'{}'", char(byte)) : ""},
                              pal.text});
             result = "translated";
         } else {
@@ -199,11 +206,11 @@ void draw_walk_panel(App& app) {
     ImGui::PopFont();
     if (result != "translated") {
         ImGui::PushStyleColor(ImGuiCol_Text, pal.fail);
-        text_wrapped("An access faults here (error code P = 0); the memory manager resolves it from the PTE's other bits and the VAD.");
+        text_wrapped(tr("An access faults here (error code P = 0); the memory manager resolves it from the PTE's other bits and the VAD."));
         ImGui::PopStyleColor();
     }
 
-    if (ImGui::CollapsingHeader("As text (pagelab walk)")) {
+    if (ImGui::CollapsingHeader(tr("As text (pagelab walk)"))) {
         std::ostringstream out;
         sim::write_walk_text(app.machine(), space, va, out);
         ImGui::PushFont(app.fonts().mono);

@@ -95,5 +95,6 @@ void compare_moments(TestDriver& t);  // CompareTests.cpp
 void go_to_box(TestDriver& t);
 void event_filter(TestDriver& t);
 void export_files(TestDriver& t);
+void language_switch(TestDriver& t);
 
 }  // namespace pagelab::ui

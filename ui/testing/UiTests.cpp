@@ -824,6 +824,11 @@ const std::vector<UiTest>& ui_tests() {
          "scenarios/08-hard-and-soft-faults.yaml", 1280, 800, event_filter},
         {"export", "File > Export writes the CLI's VMMap/RAMMap CSV and WinDbg files for the moment; Copy !pte fills the clipboard",
          "scenarios/22-two-instances-copy-on-write.yaml", 1280, 800, export_files},
+        {"language", "at a step, the Language menu switches the narration and the panel labels to 中文, to Русский and back, at "
+                     "1920x1080; no character is drawn as the fallback glyph",
+         "scenarios/01-demand-zero.yaml", 1920, 1080, language_switch},
+        {"language-classroom", "the same in classroom mode (the large fonts hold the Chinese and Cyrillic glyphs too)",
+         "scenarios/01-demand-zero.yaml", 1920, 1080, language_switch, false, true},
         {"course-picker", "the lesson picker lists the course's chapters and lessons in order with goals and prerequisites, "
                           "then other scenarios; a click opens a lesson; a broken index falls back to file names",
          "scenarios/01-demand-zero.yaml", 1280, 800, course_picker},

@@ -1,5 +1,7 @@
 #include "widgets/Plot.h"
 
+#include "i18n/I18n.h"
+
 #include <algorithm>
 #include <cmath>
 
@@ -63,7 +65,7 @@ int plot_lines(const char* id, const std::vector<PlotSeries>& series, double pos
     if (shown < n) {
         const float hx = x_of(double(shown - 1));
         dl->AddRectFilled(ImVec2(hx + 1, area.Min.y), area.Max, IM_COL32(128, 128, 128, 28));
-        const char* held = "? until you answer";
+        const char* held = i18n::tr("? until you answer");
         if (area.Max.x - hx > ImGui::CalcTextSize(held).x + 8)
             dl->AddText(ImVec2(hx + 5, area.Max.y - lh - 2), ImGui::GetColorU32(ImGuiCol_TextDisabled), held);
     }
@@ -78,7 +80,7 @@ int plot_lines(const char* id, const std::vector<PlotSeries>& series, double pos
         const float hx = x_of(double(hovered_sample));
         dl->AddLine(ImVec2(hx, area.Min.y), ImVec2(hx, area.Max.y), IM_COL32(255, 255, 255, 70));
         ImGui::BeginTooltip();
-        ImGui::Text("after step %d", hovered_sample);
+        ImGui::TextUnformatted(i18n::trf("after step {number}", fmt::arg("number", hovered_sample)).c_str());
         for (const auto& s : series) {
             if (size_t(hovered_sample) >= s.values.size()) continue;
             ImGui::PushStyleColor(ImGuiCol_Text, s.colour);

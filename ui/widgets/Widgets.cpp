@@ -4,6 +4,10 @@
 
 #include "imgui_internal.h"
 
+#include <algorithm>
+#include <cfloat>
+#include <string>
+
 namespace pagelab::ui {
 
 std::string hex8(uint32_t v) { return fmt::format("0x{:08X}", v); }
@@ -89,13 +93,96 @@ void help_marker(const char* text) {
 
 void text_coloured(ImU32 colour, const std::string& text) {
     ImGui::PushStyleColor(ImGuiCol_Text, colour);
-    ImGui::TextUnformatted(text.c_str());
+    text_block(text);
     ImGui::PopStyleColor();
+}
+
+namespace {
+
+// Chinese (and Japanese) text has no spaces: a line may break between any two ideographs, but
+// not before closing punctuation (，。）) nor after opening punctuation (（“).
+bool is_cjk(unsigned c) { return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFFEF); }
+bool no_break_before(unsigned c) {
+    static const std::u32string closing = U"，。、；：？！）》」』】〕”’…·%,.;:?!)]}";
+    return closing.find(char32_t(c)) != std::u32string::npos;
+}
+bool no_break_after(unsigned c) {
+    static const std::u32string opening = U"（《「『【〔“‘([{";
+    return opening.find(char32_t(c)) != std::u32string::npos;
+}
+
+}  // namespace
+
+std::string wrap_cjk(const std::string& text, ImFont* font, float size, float width) {
+    const char* begin = text.c_str();
+    const char* end = begin + text.size();
+    bool any = false;
+    for (const char* p = begin; p < end;) {
+        unsigned c = 0;
+        p += std::max(1, ImTextCharFromUtf8(&c, p, end));
+        any = any || is_cjk(c);
+    }
+    if (!any || width <= 0) return text;  // ImGui's own wrapping at spaces is right
+    const float scale = size / font->FontSize;
+    std::string out;
+    const char* line = begin;        // the current line's first byte
+    const char* brk = nullptr;       // the last place the line may break
+    unsigned prev = 0;
+    float x = 0;
+    for (const char* p = begin; p < end;) {
+        unsigned c = 0;
+        const int n = std::max(1, ImTextCharFromUtf8(&c, p, end));
+        if (c == '\n') {
+            out.append(line, p + 1);
+            line = p + 1;
+            brk = nullptr;
+            x = 0;
+            prev = 0;
+            p += n;
+            continue;
+        }
+        if (p > line && (prev == ' ' || ((is_cjk(prev) || is_cjk(c)) && c != ' ' && !no_break_before(c) && !no_break_after(prev)))) brk = p;
+        const float adv = font->GetCharAdvance(ImWchar(c)) * scale;
+        if (x + adv > width && brk && brk > line) {
+            const char* cut = brk;
+            while (cut > line && cut[-1] == ' ') --cut;
+            out.append(line, cut);
+            out += '\n';
+            line = brk;
+            while (line < p && *line == ' ') ++line;
+            x = font->CalcTextSizeA(size, FLT_MAX, 0, line, p).x;
+            brk = nullptr;
+        }
+        x += adv;
+        prev = c;
+        p += n;
+    }
+    out.append(line, end);
+    return out;
+}
+
+void same_line_if_fits(const std::string& next) {
+    ImGui::SameLine();
+    if (ImGui::GetContentRegionAvail().x < ImGui::CalcTextSize(next.c_str()).x) ImGui::NewLine();
+}
+
+float column_width(const char* header, float at_least) {
+    return std::max(at_least, ImGui::CalcTextSize(header).x + ImGui::GetStyle().CellPadding.x * 2);
+}
+
+void text_block(const std::string& text) {
+    const float wrap_x = ImGui::GetCurrentWindow()->DC.TextWrapPos;
+    if (wrap_x < 0) {
+        ImGui::TextUnformatted(text.c_str());
+        return;
+    }
+    const float width = ImGui::CalcWrapWidthForPos(ImGui::GetCursorScreenPos(), wrap_x);
+    ImGui::TextUnformatted(wrap_cjk(text, ImGui::GetFont(), ImGui::GetFontSize(), width).c_str());
 }
 
 void text_wrapped(const std::string& text) {
     ImGui::PushTextWrapPos(0.0f);
-    ImGui::TextUnformatted(text.c_str());
+    text_block(text);
     ImGui::PopTextWrapPos();
 }
 

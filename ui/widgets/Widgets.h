@@ -34,6 +34,17 @@ void help_marker(const char* text);
 // Text in a colour, without printf formatting.
 void text_coloured(ImU32 colour, const std::string& text);
 void text_wrapped(const std::string& text);
+// ImGui::SameLine() when `next` fits on the rest of the line, else a new line (translations are
+// longer: a second line instead of a cut).
+void same_line_if_fits(const std::string& next);
+// A fixed table column wide enough for its (translated) header too: a longer Russian or wider
+// Chinese header is not cut.
+float column_width(const char* header, float at_least);
+// The text under the current wrap position (ImGui::PushTextWrapPos), with Chinese lines broken
+// between characters (ImGui breaks at spaces only).
+void text_block(const std::string& text);
+// The text with newlines where a line of `width` pixels must break, when it holds Chinese.
+std::string wrap_cjk(const std::string& text, ImFont* font, float size, float width);
 
 // A labelled value pair on one line ("Frame  0x12").
 void key_value(const char* key, const std::string& value, float key_width);

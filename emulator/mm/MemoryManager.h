@@ -424,6 +424,9 @@ private:
     FaultKind read_section_page(uint16_t space, uint32_t va, uint32_t frame, ProtoIndex index);
     // Every process PTE that maps the section's frame (space or kSharedArena, PTE address), in space order.
     FrameMappings section_mappings(uint32_t frame) const override;
+    // A page of a view being unmapped (image: an image view): a PTE mapping the section's frame
+    // lets go of it, a prototype or zero PTE is cleared, a private copy is freed with its charge.
+    void unmap_view_page(uint16_t space, uint32_t va, bool image);
 
     // ----- Image sections (mm/ImageSection.cpp) -----
     void set_views(uint32_t section, uint32_t views);

@@ -295,25 +295,7 @@ uint32_t MemoryManager::insert_view(uint16_t space, uint32_t mapping, uint32_t b
 Result MemoryManager::unmap_view_vad(uint16_t space, const Vad& vad) {
     const Vad v = vad;
     event(EventKind::ViewUnmapped, space, v.base(), v.size(), v.mapping);
-    for (uint32_t vpn = v.start_vpn; vpn < v.end_vpn; ++vpn) {
-        const uint32_t va = vpn << 12;
-        const uint32_t pte_address = pte_address_of(space, va);
-        if (!pte_address) continue;
-        const uint32_t pte = m_ram.read_u32(pte_address);
-        const PteKind k = SoftwarePte::kind(pte);
-        if (k == PteKind::Valid && is_section_use(m_pfn[pte >> 12].use)) {
-            // The section keeps the page; what this view wrote is remembered in the frame.
-            const uint32_t frame = pte >> 12;
-            if (pte & Pte::kDirty) m_pfn.set_modified(frame, true);
-            invalidate_page(space, va);
-            write_pte(pte_address, 0);
-            m_pfn.set_share_count(frame, m_pfn[frame].share_count - 1);
-        } else if (k == PteKind::Prototype || k == PteKind::Zero) {
-            write_pte(pte_address, 0);
-        } else {
-            free_page(space, va, false);  // a private copy-on-write copy: frame or slot, and its charge
-        }
-    }
+    for (uint32_t vpn = v.start_vpn; vpn < v.end_vpn; ++vpn) unmap_view_page(space, vpn << 12, false);
     erase_vad(space, v);
     DataSection s = m_data_sections[v.section];
     --s.views;

@@ -231,24 +231,7 @@ void MemoryManager::teardown_image(uint16_t space, const Vad& vad) {
     const Vad v = vad;
     const ImageSection& sec = m_sections[v.section];
     event(EventKind::ImageUnmapped, space, v.base(), v.size(), intern(m_disk.files()[sec.file].path));
-    for (uint32_t vpn = v.start_vpn; vpn < v.end_vpn; ++vpn) {
-        const uint32_t va = vpn << 12;
-        const uint32_t pte_address = pte_address_of(space, va);
-        if (!pte_address) continue;
-        const uint32_t pte = m_ram.read_u32(pte_address);
-        const PteKind k = SoftwarePte::kind(pte);
-        if (k == PteKind::Valid && m_pfn[pte >> 12].use == FrameUse::Image) {
-            const uint32_t frame = pte >> 12;
-            if (pte & Pte::kDirty) m_pfn.set_modified(frame, true);
-            invalidate_page(space, va);
-            write_pte(pte_address, 0);
-            m_pfn.set_share_count(frame, m_pfn[frame].share_count - 1);
-        } else if (k == PteKind::Prototype || k == PteKind::Zero) {
-            write_pte(pte_address, 0);
-        } else {
-            free_page(space, va, false);  // a private copy: frame or slot, and its commit charge
-        }
-    }
+    for (uint32_t vpn = v.start_vpn; vpn < v.end_vpn; ++vpn) unmap_view_page(space, vpn << 12, true);
     erase_vad(space, v);
     // The last view gone: the section's frames and slots are freed within their own event, and
     // the view count drops with them, so that every event boundary is consistent.

@@ -21,6 +21,7 @@
 #include "mm/Disk.h"
 #include "mm/FrameAllocator.h"
 #include "mm/HandleTable.h"
+#include "mm/PageDescription.h"
 #include "mm/PageTables.h"
 #include "mm/Regions.h"
 #include "mm/ReplacementPolicy.h"
@@ -188,6 +189,10 @@ public:
         uint32_t protect = 0;
     };
     PageState page_state(uint16_t space, uint32_t va) const;
+    // What the page at va is, without touching it: its entries, its region, its backing and where
+    // a read would find its bytes (mm/PageDescription.h); and the byte a read would see.
+    PageDescription describe_page(uint16_t space, uint32_t va) const;
+    std::optional<uint8_t> peek_byte(uint16_t space, uint32_t va) const;
     // The virtual address a PTE's physical address translates (via the page table's PFN entry).
     uint32_t va_of_pte(uint32_t pte_address) const { return m_tables.va_of_pte(pte_address); }
 
@@ -392,6 +397,8 @@ private:
     // VirtualProtect (or a commit again) of a valid private page: the PFN's protection, then the
     // PTE's rights with its Accessed/Dirty kept — or, for NOACCESS/GUARD, a trim to transition.
     void protect_valid_page(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte, uint32_t mm_protection);
+    Result reserve_region(uint16_t space, uint32_t address, uint32_t size, uint32_t type, uint32_t protect, bool commit);
+    Result commit_in_region(uint16_t space, uint32_t address, uint32_t size, uint32_t protect, uint32_t mm_prot);
     void free_page(uint16_t space, uint32_t va, bool leave_decommitted);  // decommit one page
     uint32_t page_protection(uint32_t pte_raw) const;  // MM protection of a page's current PTE
     uint32_t committed_pages(uint16_t space, uint32_t start_vpn, uint32_t end_vpn) const;
@@ -417,6 +424,9 @@ private:
     FaultKind read_section_page(uint16_t space, uint32_t va, uint32_t frame, ProtoIndex index);
     // Every process PTE that maps the section's frame (space or kSharedArena, PTE address), in space order.
     FrameMappings section_mappings(uint32_t frame) const override;
+    // A page of a view being unmapped (image: an image view): a PTE mapping the section's frame
+    // lets go of it, a prototype or zero PTE is cleared, a private copy is freed with its charge.
+    void unmap_view_page(uint16_t space, uint32_t va, bool image);
 
     // ----- Image sections (mm/ImageSection.cpp) -----
     void set_views(uint32_t section, uint32_t views);

@@ -137,4 +137,23 @@ FrameMappings MemoryManager::section_mappings(uint32_t frame) const {
     return out;
 }
 
+void MemoryManager::unmap_view_page(uint16_t space, uint32_t va, bool image) {
+    const uint32_t pte_address = pte_address_of(space, va);
+    if (!pte_address) return;
+    const uint32_t pte = m_ram.read_u32(pte_address);
+    const PteKind k = SoftwarePte::kind(pte);
+    if (k == PteKind::Valid && (image ? m_pfn[pte >> 12].use == FrameUse::Image : is_section_use(m_pfn[pte >> 12].use))) {
+        // The section keeps the page; what this view wrote is remembered in the frame.
+        const uint32_t frame = pte >> 12;
+        if (pte & Pte::kDirty) m_pfn.set_modified(frame, true);
+        invalidate_page(space, va);
+        write_pte(pte_address, 0);
+        m_pfn.set_share_count(frame, m_pfn[frame].share_count - 1);
+    } else if (k == PteKind::Prototype || k == PteKind::Zero) {
+        write_pte(pte_address, 0);
+    } else {
+        free_page(space, va, false);  // a private (copy-on-write) copy: frame or slot, and its charge
+    }
+}
+
 }  // namespace pagelab::mm

@@ -90,33 +90,42 @@ Result MemoryManager::virtual_alloc(uint16_t space, uint32_t address, uint32_t s
     const uint32_t mm_prot = *to_mm_protection(protect);
     if (commit && address == 0) reserve = true;  // MEM_COMMIT with a NULL base reserves implicitly
 
-    if (reserve) {
-        uint32_t base;
-        uint64_t end;
-        if (address != 0) {
-            base = address & ~(kAllocationGranularity - 1);
-            end = page_end(address, size);
-            if (!sp.range_is_free(base >> 12, uint32_t(end >> 12))) return Result::failure(Error::InvalidAddress);
-        } else {
-            const uint64_t pages = round_up(size, 0x1000) >> 12;
-            if (pages > (lay.user_end >> 12)) return Result::failure(Error::NotEnoughMemory);
-            auto gap = sp.find_gap(uint32_t(pages), lay.alloc_lowest, lay.user_end, type & mem::kTopDown);
-            if (!gap) return Result::failure(Error::NotEnoughMemory);
-            base = *gap;
-            end = uint64_t(base) + (pages << 12);
-        }
-        const uint32_t pages = uint32_t((end - base) >> 12);
-        if (commit && !charge_fits(space, pages)) return Result::failure(Error::CommitmentLimit);
-        // Reserving and committing in one call is one VAD marked committed: the VAD and the
-        // charge change together so that every event boundary is consistent.
-        event(EventKind::Reserved, space, base, pages << 12, protect);
-        if (commit) event(EventKind::Committed, space, base, pages << 12, protect, pages);
-        insert_vad(space, Vad{base >> 12, uint32_t(end >> 12), VadType::Private, protect, commit});
-        if (commit) add(Counter::CommitCharge, pages);
-        return Result::success(base);
-    }
+    if (reserve) return reserve_region(space, address, size, type, protect, commit);
+    return commit_in_region(space, address, size, protect, mm_prot);
+}
 
-    // MEM_COMMIT inside an existing reservation.
+// MEM_RESERVE (with MEM_COMMIT: one VAD marked committed) at address, or anywhere (address 0).
+Result MemoryManager::reserve_region(uint16_t space, uint32_t address, uint32_t size, uint32_t type, uint32_t protect,
+                                     bool commit) {
+    const AddressSpace& sp = m_spaces[space];
+    const Layout& lay = sp.layout();
+    uint32_t base;
+    uint64_t end;
+    if (address != 0) {
+        base = address & ~(kAllocationGranularity - 1);
+        end = page_end(address, size);
+        if (!sp.range_is_free(base >> 12, uint32_t(end >> 12))) return Result::failure(Error::InvalidAddress);
+    } else {
+        const uint64_t pages = round_up(size, 0x1000) >> 12;
+        if (pages > (lay.user_end >> 12)) return Result::failure(Error::NotEnoughMemory);
+        auto gap = sp.find_gap(uint32_t(pages), lay.alloc_lowest, lay.user_end, type & mem::kTopDown);
+        if (!gap) return Result::failure(Error::NotEnoughMemory);
+        base = *gap;
+        end = uint64_t(base) + (pages << 12);
+    }
+    const uint32_t pages = uint32_t((end - base) >> 12);
+    if (commit && !charge_fits(space, pages)) return Result::failure(Error::CommitmentLimit);
+    // Reserving and committing in one call is one VAD marked committed: the VAD and the
+    // charge change together so that every event boundary is consistent.
+    event(EventKind::Reserved, space, base, pages << 12, protect);
+    if (commit) event(EventKind::Committed, space, base, pages << 12, protect, pages);
+    insert_vad(space, Vad{base >> 12, uint32_t(end >> 12), VadType::Private, protect, commit});
+    if (commit) add(Counter::CommitCharge, pages);
+    return Result::success(base);
+}
+
+// MEM_COMMIT inside an existing reservation (or a view's pages).
+Result MemoryManager::commit_in_region(uint16_t space, uint32_t address, uint32_t size, uint32_t protect, uint32_t mm_prot) {
     const uint32_t start = address & ~0xFFFu;
     const uint64_t end = page_end(address, size);
     const Vad* vad = vad_at(space, start);

@@ -55,75 +55,16 @@ std::optional<FaultKind> fault_of_event(EventKind k) {
 // Inspection helpers (no side effects)
 
 std::optional<uint32_t> resident_frame(const os::Machine& m, uint16_t space, uint32_t va) {
-    const auto info = m.mm().pte_info(space, va);
-    if (!info.table_present) return std::nullopt;
     // (An entry a debugger wrote may name a frame beyond RAM: then there is none.)
-    if (info.kind == mm::PteKind::Valid && m.mm().frame_exists(info.pte >> 12)) return info.pte >> 12;
-    if (info.kind == mm::PteKind::Transition && m.mm().frame_exists(mm::SoftwarePte::frame(info.pte)))
-        return mm::SoftwarePte::frame(info.pte);
+    const mm::PageDescription d = m.mm().describe_page(space, va);
+    if (d.bytes == mm::PageBytes::Frame) return d.where;
     return std::nullopt;
 }
 
-std::optional<uint8_t> peek_byte(const os::Machine& m, uint16_t space, uint32_t va) {
-    const auto& mmgr = m.mm();
-    const mm::AddressSpace& sp = mmgr.space(space);
-    if (const auto frame = resident_frame(m, space, va)) return mmgr.ram().content(*frame).data()[va & 0xFFF];
-    const auto info = mmgr.pte_info(space, va);
-    if (info.kind == mm::PteKind::Valid || info.kind == mm::PteKind::Transition) return std::nullopt;  // beyond RAM
-    if (info.kind == mm::PteKind::Pagefile) {
-        const uint32_t slot = mm::SoftwarePte::slot(info.pte);
-        if (!mmgr.pagefile().in_use(slot)) return std::nullopt;
-        return mmgr.pagefile().content(slot).data()[va & 0xFFF];
-    }
-    if (info.kind == mm::PteKind::DemandZero) return uint8_t(0);
-    if (info.kind == mm::PteKind::Prototype) {
-        const uint32_t index = mm::SoftwarePte::prototype_index(info.pte);
-        if (!mmgr.prototype_exists(index)) return std::nullopt;
-        return mmgr.peek_prototype(index, va & 0xFFF);
-    }
-    if (!info.table_present) {
-        const mm::Vad* vad = mmgr.vad_at(space, va);
-        if (vad && vad->type == mm::VadType::Mapped) return mmgr.peek_data_prototype(mmgr.view_proto(*vad, va >> 12), va & 0xFFF);
-    }
-    if (info.kind == mm::PteKind::Zero) {
-        const mm::Vad* vad = mmgr.vad_at(space, va);
-        if (vad && vad->type == mm::VadType::Mapped) return mmgr.peek_data_prototype(mmgr.view_proto(*vad, va >> 12), va & 0xFFF);
-        if (vad && vad->mem_commit) return uint8_t(0);
-    }
-    // System pages mapped at boot (kernel / win95 system arena).
-    if (va >= sp.layout().system_begin && info.table_present && (info.pte & 1) && mmgr.frame_exists(info.pte >> 12))
-        return mmgr.ram().content(info.pte >> 12).data()[va & 0xFFF];
-    return std::nullopt;
-}
+std::optional<uint8_t> peek_byte(const os::Machine& m, uint16_t space, uint32_t va) { return m.mm().peek_byte(space, va); }
 
 std::string pte_backing(const os::Machine& m, uint16_t space, uint32_t va) {
-    const auto info = m.mm().pte_info(space, va);
-    const uint32_t pte = info.table_present ? info.pte : 0;
-    switch (mm::SoftwarePte::kind(pte)) {
-        case mm::PteKind::Valid: {
-            const auto& e = m.mm().pfn()[pte >> 12];
-            if (e.use == mm::FrameUse::Image) return "image";
-            if (e.use == mm::FrameUse::File) return "file";
-            if (e.use == mm::FrameUse::PagefileSection) return "pagefile";
-            if (e.use != mm::FrameUse::Private) return "none";
-            // A private copy of an image or view page is backed by the pagefile.
-            if (const mm::Vad* vad = m.mm().vad_at(space, va); vad && vad->type != mm::VadType::Private) return "pagefile";
-            const auto k = mm::SoftwarePte::kind(e.original_pte);
-            return k == mm::PteKind::Pagefile ? "pagefile" : "demand-zero";
-        }
-        case mm::PteKind::Zero: {
-            // A zero PTE in a VAD committed at reservation is a demand-zero page too.
-            const mm::Vad* vad = m.mm().vad_at(space, va);
-            if (vad && vad->type == mm::VadType::Mapped) return "prototype";  // the VAD leads to the section's prototype PTE
-            return vad && vad->mem_commit ? "demand-zero" : "none";
-        }
-        case mm::PteKind::DemandZero: return "demand-zero";
-        case mm::PteKind::Pagefile: return "pagefile";
-        case mm::PteKind::Transition: return "transition";
-        case mm::PteKind::Prototype: return "prototype";
-        case mm::PteKind::Decommitted: return "none";
-    }
-    return "none";
+    return mm::backing_name(m.mm().describe_page(space, va).backing);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -89,7 +89,8 @@ void compare_moments(TestDriver& t) {
         if (auto e = expect_eq(probe(app, "strip.differs"), std::to_string(runs.size()), "marked runs"); !e.empty()) return e;
         const ImRect* strip = app.probe().find_rect("strip");
         if (!strip) return std::string("no strip");
-        const float x = strip->Min.x + float(app.state().strip.to_px(double(0x402000) + 2048.0));
+        const UiState& st = app.state();  // the segmented scale: address -> [0, 1] -> pixels
+        const float x = strip->Min.x + float(st.strip.to_px(st.strip_scale.to_u(double(0x402000) + 2048.0)));
         return colour_is(app, ImVec2(std::round(x), strip->Max.y + 3), IM_COL32(0, 200, 255, 255), "mark of page 00402000");
     });
     t.check("the frame map outlines every frame that differs", [](App& app) {

@@ -36,21 +36,30 @@ void missing_translations(const YAML::Node& n, const std::string& path, std::vec
                                                           "what"_a = what, "language"_a = std::string(lang) == "zh" ? i18n::tr("Chinese (zh)") : i18n::tr("Russian (ru)"))});
         }
     };
+    // Nodes are copied out of yaml-cpp's iterators: `it->second` points into a proxy that the
+    // recursion outlived (AddressSanitizer: stack-use-after-scope).
     if (n.IsSequence()) {
-        for (const auto& item : n) missing_translations(item, path, out);
+        for (const auto& element : n) {
+            const YAML::Node item = element;
+            missing_translations(item, path, out);
+        }
         return;
     }
     if (!n.IsMap()) return;
-    for (auto it = n.begin(); it != n.end(); ++it) {
-        const std::string key = it->first.IsScalar() ? it->first.Scalar() : std::string();
+    for (const auto& entry : n) {
+        const YAML::Node key_node = entry.first, value = entry.second;
+        const std::string key = key_node.IsScalar() ? key_node.Scalar() : std::string();
         if (!kProse.count(key)) {
-            missing_translations(it->second, path, out);
+            missing_translations(value, path, out);
             continue;
         }
-        if (key == "choices" && it->second.IsSequence())
-            for (const auto& c : it->second) check(c, "choice");
+        if (key == "choices" && value.IsSequence())
+            for (const auto& element : value) {
+                const YAML::Node choice = element;
+                check(choice, "choice");
+            }
         else
-            check(it->second, key);
+            check(value, key);
     }
 }
 

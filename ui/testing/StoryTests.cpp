@@ -84,7 +84,9 @@ std::string story_step_check(App& app) {
 }
 
 void story_lessons(TestDriver& t, const std::vector<std::pair<std::string, int>>& lessons) {
-    for (const auto& [file, steps] : lessons) {
+    for (const auto& lesson : lessons) {
+        const std::string file = lesson.first;  // (clang 14 cannot capture a structured binding)
+        const int steps = lesson.second;
         t.act("open " + file, [file](App& app) { app.load(std::string(PAGELAB_SOURCE_DIR) + "/scenarios/" + file); });
         t.check("opened " + file, [file](App& app) { return expect_contains(app.scenario_path(), file, "the lesson"); });
         for (int i = 0; i < steps; ++i) {

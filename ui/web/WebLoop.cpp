@@ -19,12 +19,12 @@ namespace pagelab::ui {
 namespace {
 
 App* g_app = nullptr;
-struct Settings {
+struct WebSettings {
     bool classroom = false;
     bool quiz = true;
     std::string lang;
 };
-Settings g_saved;
+WebSettings g_saved;
 std::string g_title_shown;
 
 // The page (ui/web/index.html) defines these on Module; they are optional, so that the same build
@@ -71,7 +71,7 @@ void save_settings_if_changed(App& a) {
     if (st.classroom != g_saved.classroom) web_save_setting("classroom", st.classroom ? "1" : "0");
     if (st.quiz != g_saved.quiz) web_save_setting("quiz", st.quiz ? "1" : "0");
     if (lang != g_saved.lang) web_save_setting("lang", lang.c_str());
-    g_saved = Settings{st.classroom, st.quiz, lang};
+    g_saved = WebSettings{st.classroom, st.quiz, lang};
 }
 
 }  // namespace
@@ -82,7 +82,7 @@ int WebLoop::start(App& a) {
     g_app = &a;
     // The settings as the page opened them (URL or local storage) are not written back; a change
     // made in the window is.
-    g_saved = Settings{a.state().classroom, a.state().quiz, std::string(i18n::language())};
+    g_saved = WebSettings{a.state().classroom, a.state().quiz, std::string(i18n::language())};
     if (a.m_options.bench_frames > 0) {
         const int code = a.run_bench();  // synchronous, like the desktop's: glFinish per frame
         web_report(code == 0 ? "passed" : "failed", "benchmark done");

@@ -20,6 +20,7 @@
 namespace pagelab::sim {
 
 struct EventFilter;
+struct StepRun;
 
 struct CheckResult {
     const Expectation* expectation = nullptr;
@@ -127,8 +128,10 @@ public:
     };
 
 private:
+    friend struct StepRun;
     void run_all();
     void run_step(size_t index);
+    void create_process(StepRun& c);
     std::optional<uint16_t> process_space(const std::string& name, StepResult& r) const;
     std::optional<uint32_t> resolve(const AddressExpr& a, StepResult& r) const;
     void check(size_t index, StepResult& r);

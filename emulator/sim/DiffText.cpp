@@ -124,6 +124,34 @@ std::string page_facts_text(const PageFacts& f) {
                        f.allocation_base, mm::protection_name(f.allocation_protect));
 }
 
+namespace {
+// One address space's part of the diff: its regions and its PDEs and PTEs.
+void write_space_diff(const Session& s, const Diff& d, uint16_t sp, std::ostream& out) {
+    const auto& mmgr = s.machine().mm();
+    if (sp == mm::kNoSpace) out << "\nShared page tables (win95: the same entries in every process):\n";
+    else out << fmt::format("\nProcess {} (address space {}):\n", s.machine().space_name(sp), sp);
+    bool header = false;
+    for (const RegionChange& r : d.regions) {
+        if (r.space != sp) continue;
+        if (!header) out << "  Regions (VirtualQuery):\n";
+        header = true;
+        out << fmt::format("    {:08X} {:>8}  {}\n             {:>8}  -> {}\n", r.base, size_words(r.size), page_facts_text(r.before), "",
+                           page_facts_text(r.after));
+    }
+    header = false;
+    for (const EntryChange& e : d.entries) {
+        if (e.space != sp) continue;
+        if (!header) out << "  Page tables:\n";
+        header = true;
+        if (e.level == EntryLevel::Pde)
+            out << fmt::format("    PDE {:03X} ({:08X}-{:08X})  {} -> {}\n", e.va >> 22, e.va, e.va + 0x3FFFFF,
+                               entry_text(mmgr, e.level, e.before), entry_text(mmgr, e.level, e.after));
+        else
+            out << fmt::format("    PTE {:08X}  {} -> {}\n", e.va, entry_text(mmgr, e.level, e.before), entry_text(mmgr, e.level, e.after));
+    }
+}
+}  // namespace
+
 void write_diff_text(const Session& s, const Diff& d, std::ostream& out) {
     const auto& mmgr = s.machine().mm();
     out << fmt::format("Diff of {}\n", s.scenario().path);
@@ -142,30 +170,7 @@ void write_diff_text(const Session& s, const Diff& d, std::ostream& out) {
     std::set<uint32_t> spaces;
     for (const RegionChange& r : d.regions) spaces.insert(r.space);
     for (const EntryChange& e : d.entries) spaces.insert(e.space == mm::kNoSpace ? 0x10000u : e.space);
-    for (uint32_t key : spaces) {
-        const uint16_t sp = key == 0x10000u ? mm::kNoSpace : uint16_t(key);
-        if (sp == mm::kNoSpace) out << "\nShared page tables (win95: the same entries in every process):\n";
-        else out << fmt::format("\nProcess {} (address space {}):\n", s.machine().space_name(sp), sp);
-        bool header = false;
-        for (const RegionChange& r : d.regions) {
-            if (r.space != sp) continue;
-            if (!header) out << "  Regions (VirtualQuery):\n";
-            header = true;
-            out << fmt::format("    {:08X} {:>8}  {}\n             {:>8}  -> {}\n", r.base, size_words(r.size), page_facts_text(r.before), "",
-                               page_facts_text(r.after));
-        }
-        header = false;
-        for (const EntryChange& e : d.entries) {
-            if (e.space != sp) continue;
-            if (!header) out << "  Page tables:\n";
-            header = true;
-            if (e.level == EntryLevel::Pde)
-                out << fmt::format("    PDE {:03X} ({:08X}-{:08X})  {} -> {}\n", e.va >> 22, e.va, e.va + 0x3FFFFF,
-                                   entry_text(mmgr, e.level, e.before), entry_text(mmgr, e.level, e.after));
-            else
-                out << fmt::format("    PTE {:08X}  {} -> {}\n", e.va, entry_text(mmgr, e.level, e.before), entry_text(mmgr, e.level, e.after));
-        }
-    }
+    for (uint32_t key : spaces) write_space_diff(s, d, key == 0x10000u ? mm::kNoSpace : uint16_t(key), out);
     if (!d.frames.empty()) {
         out << "\nFrames (RAMMap lists):\n";
         for (const FrameChange& f : d.frames) {

@@ -275,10 +275,11 @@ Located resolve_location(const Session& s, const GotoTarget& target) {
 // ---------------------------------------------------------------------------------------------
 // What an event touched
 
-EventTouches event_touches(const Session& s, size_t e) {
-    const core::EventRecord& ev = s.event(e);
-    EventTouches t;
-    t.space = ev.space;
+namespace {
+
+// What an event's arguments name, by kind: a dispatcher (each event kind's arguments are listed
+// with its sentence in mm/Events.cpp).
+void touches_of_args(const core::EventRecord& ev, EventTouches& t) {
     const auto& a = ev.args;
     auto page = [&](uint32_t va) { t.ranges.push_back({va & ~0xFFFull, (va & ~0xFFFull) + 0x1000}); };
     auto range = [&](uint32_t base, uint32_t size) {
@@ -369,7 +370,19 @@ EventTouches event_touches(const Session& s, size_t e) {
             break;
         default: break;
     }
+}
+
+}  // namespace
+
+EventTouches event_touches(const Session& s, size_t e) {
+    EventTouches t;
+    t.space = s.event(e).space;
+    touches_of_args(s.event(e), t);
     // The frames and slots its changes touch.
+    auto frame = [&](uint32_t f) { t.frames.insert(f); };
+    auto slot = [&](uint32_t sl) {
+        if (sl) t.slots.insert(sl);
+    };
     const auto& changes = s.machine().journal().changes();
     for (size_t c = s.first_change(e); c < s.first_change(e + 1); ++c) {
         const core::Change& ch = changes[c];

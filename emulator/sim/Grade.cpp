@@ -75,6 +75,70 @@ std::optional<LoadError> check_key(const Scenario& key) {
                                  key.path)};
 }
 
+namespace {
+
+// The student's answer to the key's question of the step labelled like k.
+GradeItem grade_answer(const Step& k, const Scenario& student, size_t s) {
+    GradeItem it;
+    it.label = k.label;
+    it.key_loc = k.ask->loc;
+    it.student_step = s;
+    it.student_loc = student.steps[s].loc;
+    it.what = "answer";
+    it.answer = true;
+    it.expected = right_answer_text(*k.ask);
+    if (!student.steps[s].ask) {
+        it.actual = "no answer (the step has no ask:)";
+    } else {
+        const auto a = students_answer(*k.ask, *student.steps[s].ask);
+        it.actual = a ? answer_text(*k.ask, *a) : right_answer_text(*student.steps[s].ask) + " (not one of the key's choices)";
+        it.passed = a && is_right(*k.ask, *a);
+    }
+    return it;
+}
+
+// Runs the student's steps with the key's expectations attached; one item per check.
+std::vector<GradeItem> run_checks(Scenario merged, const Scenario& student) {
+    std::vector<GradeItem> items;
+    const Session session(std::move(merged));
+    for (size_t s = 0; s < session.step_count(); ++s) {
+        const bool is_end = s >= student.steps.size();
+        for (const CheckResult& c : session.result(s).checks) {
+            GradeItem it;
+            it.key_loc = c.expectation->loc;
+            if (!is_end) {
+                it.label = student.steps[s].label;
+                it.student_step = s;
+                it.student_loc = student.steps[s].loc;
+            }
+            it.what = c.what;
+            it.expected = c.expected;
+            it.actual = c.actual;
+            it.passed = c.passed;
+            items.push_back(std::move(it));
+        }
+    }
+    return items;
+}
+
+// Sorts the items in the key's order (a report reads like the key) and counts them.
+void tally(Grade& g) {
+    std::stable_sort(g.items.begin(), g.items.end(), [](const GradeItem& a, const GradeItem& b) {
+        return a.key_loc.line != b.key_loc.line ? a.key_loc.line < b.key_loc.line : a.key_loc.column < b.key_loc.column;
+    });
+    for (const GradeItem& it : g.items) {
+        if (it.answer) {
+            ++g.answers;
+            g.answers_right += it.passed ? 1 : 0;
+        } else {
+            ++g.expectations;
+            g.expectations_held += it.passed ? 1 : 0;
+        }
+    }
+}
+
+}  // namespace
+
 Grade grade(const Scenario& key, const Scenario& student) {
     Grade g;
     std::map<std::string, size_t> by_label;
@@ -115,24 +179,7 @@ Grade grade(const Scenario& key, const Scenario& student) {
         }
         const size_t s = found->second;
         for (const Expectation& e : k.expects) attach(k.label, e, merged.steps[s].expects, s);
-        if (k.ask) {
-            GradeItem it;
-            it.label = k.label;
-            it.key_loc = k.ask->loc;
-            it.student_step = s;
-            it.student_loc = student.steps[s].loc;
-            it.what = "answer";
-            it.answer = true;
-            it.expected = right_answer_text(*k.ask);
-            if (!student.steps[s].ask) {
-                it.actual = "no answer (the step has no ask:)";
-            } else {
-                const auto a = students_answer(*k.ask, *student.steps[s].ask);
-                it.actual = a ? answer_text(*k.ask, *a) : right_answer_text(*student.steps[s].ask) + " (not one of the key's choices)";
-                it.passed = a && is_right(*k.ask, *a);
-            }
-            answers.push_back(std::move(it));
-        }
+        if (k.ask) answers.push_back(grade_answer(k, student, s));
     }
     // The key's closing expectations: a pause after the student's last step.
     const auto closing = closing_steps(key);
@@ -145,39 +192,10 @@ Grade grade(const Scenario& key, const Scenario& student) {
         merged.steps.push_back(std::move(end));
     }
 
-    const Session session(std::move(merged));
-    for (size_t s = 0; s < session.step_count(); ++s) {
-        const bool is_end = s >= student.steps.size();
-        for (const CheckResult& c : session.result(s).checks) {
-            GradeItem it;
-            it.key_loc = c.expectation->loc;
-            if (!is_end) {
-                it.label = student.steps[s].label;
-                it.student_step = s;
-                it.student_loc = student.steps[s].loc;
-            }
-            it.what = c.what;
-            it.expected = c.expected;
-            it.actual = c.actual;
-            it.passed = c.passed;
-            g.items.push_back(std::move(it));
-        }
-    }
+    g.items = run_checks(std::move(merged), student);
     for (auto& it : early) g.items.push_back(std::move(it));
     for (auto& it : answers) g.items.push_back(std::move(it));
-    // In the key's order: a report reads like the key.
-    std::stable_sort(g.items.begin(), g.items.end(), [](const GradeItem& a, const GradeItem& b) {
-        return a.key_loc.line != b.key_loc.line ? a.key_loc.line < b.key_loc.line : a.key_loc.column < b.key_loc.column;
-    });
-    for (const GradeItem& it : g.items) {
-        if (it.answer) {
-            ++g.answers;
-            g.answers_right += it.passed ? 1 : 0;
-        } else {
-            ++g.expectations;
-            g.expectations_held += it.passed ? 1 : 0;
-        }
-    }
+    tally(g);
     return g;
 }
 

@@ -161,6 +161,104 @@ void write_objects_text(const os::Machine& m, std::ostream& out, const StateOpti
         }
     }
 }
+// A process's regions, as VirtualQuery answers them (VMMap style).
+void write_regions_text(const os::Machine& m, const os::Process& p, std::ostream& out) {
+    const auto& mmgr = m.mm();
+    const auto& sp = mmgr.space(p.space);
+    out << fmt::format("  {:<10} {:<8} {:>10} {:<8} {:<20} {}\n", "Address", "Type", "Size", "State", "Protection", "Details");
+    uint64_t va = 0;
+    while (va < regions_end(mmgr, sp)) {
+        mm::MemoryBasicInformation q;
+        if (!mmgr.virtual_query(p.space, uint32_t(va), q).ok || q.region_size == 0) break;
+        std::string details;
+        if (q.state != mm::mem::kFree)
+            details = fmt::format("allocation {:08X}, {}", q.allocation_base, mm::protection_name(q.allocation_protect));
+        if (mmgr.in_compat_arena(p.space, q.base_address))
+            details += std::string(" ") + tr("(MS-DOS/Win16 compatibility arena: the system's, the same in every process)");
+        // Protection is VirtualQuery's Protect, for every state (nt reserved: 0; win95
+        // reserved and free memory: NOACCESS).
+        out << fmt::format("  {:08X}   {:<8} {:>10} {:<8} {:<20} {}\n", q.base_address, type_name(q.type),
+                           size_text(q.region_size), state_name(q.state), mm::protection_name(q.protect), details);
+        va = uint64_t(q.base_address) + q.region_size;
+    }
+}
+
+// A process's page directory and its tables' non-zero entries (WinDbg !pte style).
+void write_page_tables_text(const os::Machine& m, const os::Process& p, std::ostream& out) {
+    const auto& mmgr = m.mm();
+    const auto& sp = mmgr.space(p.space);
+    out << "  " << tr("Page tables (WinDbg !pte style):") << "\n";
+    const bool nt = sp.personality() == mm::Personality::Nt;
+    for (uint32_t idx = 0; idx < listed_pdes(sp); ++idx) {
+        const uint32_t pde = mmgr.ram().read_u32(sp.cr3() + idx * 4);
+        if (!(pde & 1)) continue;
+        const uint32_t table = pde >> 12;
+        out << fmt::format("    PDE at {:08X} contains {:08X}  pfn {:<5X} {}  ({}page table for {:08X}-{:08X})\n",
+                           nt ? nt_pde_va(idx << 22) : sp.cr3() + idx * 4, pde, table, windbg_flags(pde),
+                           mmgr.shared_table(idx) == table ? "shared " : "", idx << 22, (idx << 22) + 0x3FFFFF);
+        if (!mmgr.frame_exists(table)) {  // (a debugger's PDE)
+            out << "      " << trf("(frame 0x{frame:X} is beyond the {frames} frames of RAM: no page table there)", "frame"_a = table,
+                                      "frames"_a = mmgr.config().frames) << "\n";
+            continue;
+        }
+        for (uint32_t i = 0; i < 1024; ++i) {
+            const uint32_t pte = mmgr.ram().read_u32((table << 12) + i * 4);
+            if (pte == 0) continue;
+            const uint32_t va_i = (idx << 22) | (i << 12);
+            out << fmt::format("      VA {:08X}  PTE at {:08X} contains {:08X}  ", va_i,
+                               nt ? nt_pte_va(va_i) : (table << 12) + i * 4, pte);
+            if (pte & 1) out << fmt::format("pfn {:<5X} {}\n", pte >> 12, windbg_flags(pte));
+            else out << trf("not valid: {summary}", "summary"_a = pte_summary(mmgr, pte)) << "\n";
+        }
+    }
+}
+
+// Every frame in use (RAMMap style) and the list counts.
+void write_physical_text(const os::Machine& m, std::ostream& out) {
+    const auto& mmgr = m.mm();
+    out << "\n" << tr("Physical memory (RAMMap style):") << "\n";
+    out << fmt::format("  {:<6} {:<9} {:<16} {:<10} {:<10} {:>5}  {}\n", "Frame", "List", "Use", "Process", "VA", "Share", "PTE");
+    for (uint32_t f = 0; f < mmgr.pfn().size(); ++f) {
+        const mm::PfnEntry& e = mmgr.pfn()[f];
+        if (e.state == mm::FrameState::Zeroed || e.state == mm::FrameState::Free) continue;
+        std::string owner = e.owner == 0xFFFF ? "" : m.space_name(e.owner);
+        std::string va;
+        if (e.use == mm::FrameUse::Private) va = fmt::format("{:08X}", mmgr.va_of_pte(e.pte_address));
+        else if (e.use == mm::FrameUse::PageTable && (e.owner != 0xFFFF || mmgr.shared_table((e.pte_address & 0xFFF) / 4) == f))
+            va = fmt::format("{:08X}", ((e.pte_address & 0xFFF) / 4) << 22);
+        if (e.use == mm::FrameUse::Private && e.owner == 0xFFFF &&
+            mmgr.in_shared_arena(mm::kNoSpace, mmgr.va_of_pte(e.pte_address)))
+            owner = "shared";
+        if (e.use == mm::FrameUse::Private && e.owner == 0xFFFF &&
+            mmgr.in_compat_arena(mm::kNoSpace, mmgr.va_of_pte(e.pte_address)))
+            owner = "system";  // win95's compatibility arena: the system VM's page
+        if (e.use == mm::FrameUse::File || e.use == mm::FrameUse::PagefileSection)
+            va = fmt::format("sec {} pg {}", mm::MemoryManager::data_proto_section(e.pte_address),
+                             mm::MemoryManager::data_proto_page(e.pte_address));
+        out << fmt::format("  {:<6X} {:<9} {:<16} {:<10} {:<10} {:>5}  {}\n", f, mm::frame_state_name(e.state),
+                           mm::frame_use_name(e.use), owner, va, e.share_count,
+                           e.pte_address ? fmt::format("{:08X}", e.pte_address) : "");
+    }
+    out << fmt::format("  Free: {}  Zeroed: {}  Standby: {}  Modified: {}  Active (pageable): {}\n",
+                       mmgr.pfn().list(mm::FrameList::Free).count, mmgr.pfn().list(mm::FrameList::Zeroed).count,
+                       mmgr.pfn().list(mm::FrameList::Standby).count, mmgr.pfn().list(mm::FrameList::Modified).count,
+                       mmgr.pfn().list(mm::FrameList::Active).count);
+}
+
+// The pagefile's used slots and whose page each holds.
+void write_pagefile_text(const os::Machine& m, std::ostream& out) {
+    const auto& mmgr = m.mm();
+    out << "\n" << tr("Pagefile:") << "\n";
+    const Mapper slots = map_slots(m);
+    for (uint32_t s = 1; s <= mmgr.pagefile().capacity(); ++s) {
+        if (!mmgr.pagefile().in_use(s)) continue;
+        auto it = slots.slot_owner.find(s);
+        out << fmt::format("  slot {:<5} {}\n", s,
+                           it == slots.slot_owner.end() ? std::string("(unreferenced)")
+                                                         : fmt::format("{} {:08X}", m.space_name(it->second.first), it->second.second));
+    }
+}
+
 }  // namespace
 
 void write_state_text(const os::Machine& m, std::ostream& out, const StateOptions& options) {
@@ -182,84 +280,12 @@ void write_state_text(const os::Machine& m, std::ostream& out, const StateOption
         }
         out << "\n" << trf("Process {name} ({state}), address space {space}, page directory frame 0x{frame:X} (CR3 {cr3:08X})", "name"_a = p.name,
                            "state"_a = os::process_state_name(p.state), "space"_a = p.space, "frame"_a = sp.page_directory(), "cr3"_a = sp.cr3()) << "\n";
-        out << fmt::format("  {:<10} {:<8} {:>10} {:<8} {:<20} {}\n", "Address", "Type", "Size", "State", "Protection", "Details");
-        uint64_t va = 0;
-        while (va < regions_end(mmgr, sp)) {
-            mm::MemoryBasicInformation q;
-            if (!mmgr.virtual_query(p.space, uint32_t(va), q).ok || q.region_size == 0) break;
-            std::string details;
-            if (q.state != mm::mem::kFree)
-                details = fmt::format("allocation {:08X}, {}", q.allocation_base, mm::protection_name(q.allocation_protect));
-            if (mmgr.in_compat_arena(p.space, q.base_address))
-                details += std::string(" ") + tr("(MS-DOS/Win16 compatibility arena: the system's, the same in every process)");
-            // Protection is VirtualQuery's Protect, for every state (nt reserved: 0; win95
-            // reserved and free memory: NOACCESS).
-            out << fmt::format("  {:08X}   {:<8} {:>10} {:<8} {:<20} {}\n", q.base_address, type_name(q.type),
-                               size_text(q.region_size), state_name(q.state), mm::protection_name(q.protect), details);
-            va = uint64_t(q.base_address) + q.region_size;
-        }
-        out << "  " << tr("Page tables (WinDbg !pte style):") << "\n";
-        const bool nt = sp.personality() == mm::Personality::Nt;
-        for (uint32_t idx = 0; idx < listed_pdes(sp); ++idx) {
-            const uint32_t pde = mmgr.ram().read_u32(sp.cr3() + idx * 4);
-            if (!(pde & 1)) continue;
-            const uint32_t table = pde >> 12;
-            out << fmt::format("    PDE at {:08X} contains {:08X}  pfn {:<5X} {}  ({}page table for {:08X}-{:08X})\n",
-                               nt ? nt_pde_va(idx << 22) : sp.cr3() + idx * 4, pde, table, windbg_flags(pde),
-                               mmgr.shared_table(idx) == table ? "shared " : "", idx << 22, (idx << 22) + 0x3FFFFF);
-            if (!mmgr.frame_exists(table)) {  // (a debugger's PDE)
-                out << "      " << trf("(frame 0x{frame:X} is beyond the {frames} frames of RAM: no page table there)", "frame"_a = table,
-                                          "frames"_a = mmgr.config().frames) << "\n";
-                continue;
-            }
-            for (uint32_t i = 0; i < 1024; ++i) {
-                const uint32_t pte = mmgr.ram().read_u32((table << 12) + i * 4);
-                if (pte == 0) continue;
-                const uint32_t va_i = (idx << 22) | (i << 12);
-                out << fmt::format("      VA {:08X}  PTE at {:08X} contains {:08X}  ", va_i,
-                                   nt ? nt_pte_va(va_i) : (table << 12) + i * 4, pte);
-                if (pte & 1) out << fmt::format("pfn {:<5X} {}\n", pte >> 12, windbg_flags(pte));
-                else out << trf("not valid: {summary}", "summary"_a = pte_summary(mmgr, pte)) << "\n";
-            }
-        }
+        write_regions_text(m, p, out);
+        write_page_tables_text(m, p, out);
     }
     if (!options.process) {
-        out << "\n" << tr("Physical memory (RAMMap style):") << "\n";
-        out << fmt::format("  {:<6} {:<9} {:<16} {:<10} {:<10} {:>5}  {}\n", "Frame", "List", "Use", "Process", "VA", "Share", "PTE");
-        for (uint32_t f = 0; f < mmgr.pfn().size(); ++f) {
-            const mm::PfnEntry& e = mmgr.pfn()[f];
-            if (e.state == mm::FrameState::Zeroed || e.state == mm::FrameState::Free) continue;
-            std::string owner = e.owner == 0xFFFF ? "" : m.space_name(e.owner);
-            std::string va;
-            if (e.use == mm::FrameUse::Private) va = fmt::format("{:08X}", mmgr.va_of_pte(e.pte_address));
-            else if (e.use == mm::FrameUse::PageTable && (e.owner != 0xFFFF || mmgr.shared_table((e.pte_address & 0xFFF) / 4) == f))
-                va = fmt::format("{:08X}", ((e.pte_address & 0xFFF) / 4) << 22);
-            if (e.use == mm::FrameUse::Private && e.owner == 0xFFFF &&
-                mmgr.in_shared_arena(mm::kNoSpace, mmgr.va_of_pte(e.pte_address)))
-                owner = "shared";
-            if (e.use == mm::FrameUse::Private && e.owner == 0xFFFF &&
-                mmgr.in_compat_arena(mm::kNoSpace, mmgr.va_of_pte(e.pte_address)))
-                owner = "system";  // win95's compatibility arena: the system VM's page
-            if (e.use == mm::FrameUse::File || e.use == mm::FrameUse::PagefileSection)
-                va = fmt::format("sec {} pg {}", mm::MemoryManager::data_proto_section(e.pte_address),
-                                 mm::MemoryManager::data_proto_page(e.pte_address));
-            out << fmt::format("  {:<6X} {:<9} {:<16} {:<10} {:<10} {:>5}  {}\n", f, mm::frame_state_name(e.state),
-                               mm::frame_use_name(e.use), owner, va, e.share_count,
-                               e.pte_address ? fmt::format("{:08X}", e.pte_address) : "");
-        }
-        out << fmt::format("  Free: {}  Zeroed: {}  Standby: {}  Modified: {}  Active (pageable): {}\n",
-                           mmgr.pfn().list(mm::FrameList::Free).count, mmgr.pfn().list(mm::FrameList::Zeroed).count,
-                           mmgr.pfn().list(mm::FrameList::Standby).count, mmgr.pfn().list(mm::FrameList::Modified).count,
-                           mmgr.pfn().list(mm::FrameList::Active).count);
-        out << "\n" << tr("Pagefile:") << "\n";
-        const Mapper slots = map_slots(m);
-        for (uint32_t s = 1; s <= mmgr.pagefile().capacity(); ++s) {
-            if (!mmgr.pagefile().in_use(s)) continue;
-            auto it = slots.slot_owner.find(s);
-            out << fmt::format("  slot {:<5} {}\n", s,
-                               it == slots.slot_owner.end() ? std::string("(unreferenced)")
-                                                             : fmt::format("{} {:08X}", m.space_name(it->second.first), it->second.second));
-        }
+        write_physical_text(m, out);
+        write_pagefile_text(m, out);
     }
     write_objects_text(m, out, options);
     out << "\n" << tr("Counters:") << "\n";
@@ -267,73 +293,53 @@ void write_state_text(const os::Machine& m, std::ostream& out, const StateOption
         out << fmt::format("  {:<20} {}\n", mm::counter_name(mm::Counter(i)), mmgr.counters()[i]);
 }
 
-nlohmann::ordered_json state_json(const os::Machine& m, const StateOptions& options) {
+namespace {
+
+// One process: its regions (VirtualQuery) and its non-zero PTEs.
+nlohmann::ordered_json process_json(const os::Machine& m, const os::Process& p) {
     const auto& mmgr = m.mm();
-    nlohmann::ordered_json j;
-    j["personality"] = mm::personality_name(mmgr.config().personality);
-    j["frames"] = mmgr.pfn().size();
-    j["frames_free"] = mmgr.frames_free();
-    j["commit_charge"] = mmgr.counter(mm::Counter::CommitCharge);
-    j["commit_limit"] = mmgr.commit_limit();
-    j["cr3"] = mmgr.cr3();
-    nlohmann::ordered_json procs = nlohmann::ordered_json::array();
-    for (const os::Process& p : m.processes()) {
-        if (options.process && p.name != *options.process) continue;
-        nlohmann::ordered_json pj;
-        if (p.space == mm::kNoSpace) {
-            pj["name"] = p.name;
-            pj["state"] = os::process_state_name(p.state);
-            procs.push_back(pj);
-            continue;
-        }
-        const auto& sp = mmgr.space(p.space);
+    nlohmann::ordered_json pj;
+    if (p.space == mm::kNoSpace) {
         pj["name"] = p.name;
         pj["state"] = os::process_state_name(p.state);
-        pj["page_directory"] = sp.page_directory();
-        nlohmann::ordered_json regions = nlohmann::ordered_json::array();
-        nlohmann::ordered_json ptes = nlohmann::ordered_json::array();
-        if (sp.alive()) {
-            uint64_t va = 0;
-            while (va < regions_end(mmgr, sp)) {
-                mm::MemoryBasicInformation q;
-                if (!mmgr.virtual_query(p.space, uint32_t(va), q).ok || q.region_size == 0) break;
-                regions.push_back({{"base", q.base_address}, {"allocation_base", q.allocation_base},
-                                   {"allocation_protect", mm::protection_name(q.allocation_protect)},
-                                   {"size", q.region_size}, {"state", state_name(q.state)},
-                                   {"protect", mm::protection_name(q.protect)}, {"type", type_name(q.type)}});
-                va = uint64_t(q.base_address) + q.region_size;
-            }
-            for (uint32_t idx = 0; idx < listed_pdes(sp); ++idx) {
-                const uint32_t pde = mmgr.ram().read_u32(sp.cr3() + idx * 4);
-                if (!(pde & 1) || !mmgr.frame_exists(pde >> 12)) continue;
-                for (uint32_t i = 0; i < 1024; ++i) {
-                    const uint32_t pte = mmgr.ram().read_u32(((pde >> 12) << 12) + i * 4);
-                    if (pte == 0) continue;
-                    ptes.push_back({{"va", (idx << 22) | (i << 12)}, {"pde", pde}, {"pte", pte},
-                                    {"kind", mm::pte_kind_name(SoftwarePte::kind(pte))}, {"text", pte_summary(mmgr, pte)}});
-                }
+        return pj;
+    }
+    const auto& sp = mmgr.space(p.space);
+    pj["name"] = p.name;
+    pj["state"] = os::process_state_name(p.state);
+    pj["page_directory"] = sp.page_directory();
+    nlohmann::ordered_json regions = nlohmann::ordered_json::array();
+    nlohmann::ordered_json ptes = nlohmann::ordered_json::array();
+    if (sp.alive()) {
+        uint64_t va = 0;
+        while (va < regions_end(mmgr, sp)) {
+            mm::MemoryBasicInformation q;
+            if (!mmgr.virtual_query(p.space, uint32_t(va), q).ok || q.region_size == 0) break;
+            regions.push_back({{"base", q.base_address}, {"allocation_base", q.allocation_base},
+                               {"allocation_protect", mm::protection_name(q.allocation_protect)},
+                               {"size", q.region_size}, {"state", state_name(q.state)},
+                               {"protect", mm::protection_name(q.protect)}, {"type", type_name(q.type)}});
+            va = uint64_t(q.base_address) + q.region_size;
+        }
+        for (uint32_t idx = 0; idx < listed_pdes(sp); ++idx) {
+            const uint32_t pde = mmgr.ram().read_u32(sp.cr3() + idx * 4);
+            if (!(pde & 1) || !mmgr.frame_exists(pde >> 12)) continue;
+            for (uint32_t i = 0; i < 1024; ++i) {
+                const uint32_t pte = mmgr.ram().read_u32(((pde >> 12) << 12) + i * 4);
+                if (pte == 0) continue;
+                ptes.push_back({{"va", (idx << 22) | (i << 12)}, {"pde", pde}, {"pte", pte},
+                                {"kind", mm::pte_kind_name(SoftwarePte::kind(pte))}, {"text", pte_summary(mmgr, pte)}});
             }
         }
-        pj["regions"] = regions;
-        pj["ptes"] = ptes;
-        procs.push_back(pj);
     }
-    j["processes"] = procs;
-    nlohmann::ordered_json frames = nlohmann::ordered_json::array();
-    for (uint32_t f = 0; f < mmgr.pfn().size(); ++f) {
-        const mm::PfnEntry& e = mmgr.pfn()[f];
-        frames.push_back({{"frame", f}, {"state", mm::frame_state_name(e.state)}, {"use", mm::frame_use_name(e.use)},
-                          {"owner", e.owner == 0xFFFF ? std::string() : m.space_name(e.owner)},
-                          {"share_count", e.share_count}, {"pte_address", e.pte_address}});
-    }
-    j["physical"] = frames;
-    nlohmann::ordered_json slots = nlohmann::ordered_json::array();
-    for (uint32_t s = 1; s <= mmgr.pagefile().capacity(); ++s)
-        if (mmgr.pagefile().in_use(s)) slots.push_back(s);
-    j["pagefile_slots_in_use"] = slots;
-    nlohmann::ordered_json counters;
-    for (size_t i = 0; i < mm::kCounterCount; ++i) counters[std::string(mm::counter_name(mm::Counter(i)))] = mmgr.counters()[i];
-    j["counters"] = counters;
+    pj["regions"] = regions;
+    pj["ptes"] = ptes;
+    return pj;
+}
+
+// Handles, file mapping objects and data sections.
+void objects_json(const os::Machine& m, nlohmann::ordered_json& j) {
+    const auto& mmgr = m.mm();
     nlohmann::ordered_json handles = nlohmann::ordered_json::array();
     for (const os::Process& p : m.processes()) {
         if (p.space == mm::kNoSpace) continue;
@@ -356,6 +362,41 @@ nlohmann::ordered_json state_json(const os::Machine& m, const StateOptions& opti
                                 {"pages", sec.pages}, {"views", sec.views}, {"reserve", sec.reserve},
                                 {"prototypes", mmgr.data_prototypes(sec.id)}});
     j["data_sections"] = sections;
+}
+
+}  // namespace
+
+nlohmann::ordered_json state_json(const os::Machine& m, const StateOptions& options) {
+    const auto& mmgr = m.mm();
+    nlohmann::ordered_json j;
+    j["personality"] = mm::personality_name(mmgr.config().personality);
+    j["frames"] = mmgr.pfn().size();
+    j["frames_free"] = mmgr.frames_free();
+    j["commit_charge"] = mmgr.counter(mm::Counter::CommitCharge);
+    j["commit_limit"] = mmgr.commit_limit();
+    j["cr3"] = mmgr.cr3();
+    nlohmann::ordered_json procs = nlohmann::ordered_json::array();
+    for (const os::Process& p : m.processes()) {
+        if (options.process && p.name != *options.process) continue;
+        procs.push_back(process_json(m, p));
+    }
+    j["processes"] = procs;
+    nlohmann::ordered_json frames = nlohmann::ordered_json::array();
+    for (uint32_t f = 0; f < mmgr.pfn().size(); ++f) {
+        const mm::PfnEntry& e = mmgr.pfn()[f];
+        frames.push_back({{"frame", f}, {"state", mm::frame_state_name(e.state)}, {"use", mm::frame_use_name(e.use)},
+                          {"owner", e.owner == 0xFFFF ? std::string() : m.space_name(e.owner)},
+                          {"share_count", e.share_count}, {"pte_address", e.pte_address}});
+    }
+    j["physical"] = frames;
+    nlohmann::ordered_json slots = nlohmann::ordered_json::array();
+    for (uint32_t s = 1; s <= mmgr.pagefile().capacity(); ++s)
+        if (mmgr.pagefile().in_use(s)) slots.push_back(s);
+    j["pagefile_slots_in_use"] = slots;
+    nlohmann::ordered_json counters;
+    for (size_t i = 0; i < mm::kCounterCount; ++i) counters[std::string(mm::counter_name(mm::Counter(i)))] = mmgr.counters()[i];
+    j["counters"] = counters;
+    objects_json(m, j);
     return j;
 }
 

@@ -84,37 +84,125 @@ std::string hex_list(const std::vector<std::string>& v) {
     return s;
 }
 
-}  // namespace
+// The name of an address space in a change's sentence ("system" for the shared kernel part).
+std::string space_label(const os::Machine& m, uint32_t space) {
+    return space == 0xFFFF ? std::string(tr("system")) : m.space_name(uint16_t(space));
+}
 
-std::string describe_change(const os::Machine& m, const core::Change& c) {
+// A store of physical memory: a PDE or PTE (decoded) or plain bytes.
+std::string phys_change(const os::Machine& m, const core::Change& c) {
     const mm::MemoryManager& mmgr = m.mm();
-    auto name = [&](uint32_t space) { return space == 0xFFFF ? std::string(tr("system")) : m.space_name(uint16_t(space)); };
+    auto name = [&](uint32_t space) { return space_label(m, space); };
     // A PTE's change: "PTE of 00010000 (A) @ pa 00003040: 00000000 -> 00004027  (valid, frame 0x4, ...)".
     auto pte_change = [&](uint32_t va, const std::string& owner) {
         return trf("PTE of {va:08X} ({owner}) @ pa {pa:08X}: {before:08X} -> {after:08X}  ({summary})", "va"_a = va, "owner"_a = owner,
                    "pa"_a = c.target, "before"_a = c.before, "after"_a = c.after, "summary"_a = pte_summary(mmgr, uint32_t(c.after)));
     };
-    switch (c.store) {
-        case core::Store::PhysBytes: {
-            if (const auto where = c.field == 4 ? locate_entry(mmgr, c.target) : std::nullopt) {
-                switch (where->kind) {
-                    case EntryLocation::Kind::Pde: {
-                        const uint32_t pde = c.after;
-                        const std::string what = (pde & 1) ? trf("present, page table in frame 0x{frame:X}, {flags}", "frame"_a = pde >> 12, "flags"_a = windbg_flags(pde))
-                                                           : std::string(tr("not present"));
-                        return trf("PDE {index:03X} of {owner} @ pa {pa:08X}: {before:08X} -> {after:08X}  ({what})", "index"_a = where->va >> 22,
-                                   "owner"_a = name(where->space), "pa"_a = c.target, "before"_a = c.before, "after"_a = c.after, "what"_a = what);
-                    }
-                    case EntryLocation::Kind::SharedPte:
-                        return pte_change(where->va, where->va < 0x00400000u ? tr("compatibility arena") : tr("shared arena"));
-                    case EntryLocation::Kind::SystemPte: return pte_change(where->va, tr("system"));
-                    case EntryLocation::Kind::Pte: return pte_change(where->va, name(where->space));
-                }
+    if (const auto where = c.field == 4 ? locate_entry(mmgr, c.target) : std::nullopt) {
+        switch (where->kind) {
+            case EntryLocation::Kind::Pde: {
+                const uint32_t pde = c.after;
+                const std::string what = (pde & 1) ? trf("present, page table in frame 0x{frame:X}, {flags}", "frame"_a = pde >> 12, "flags"_a = windbg_flags(pde))
+                                                   : std::string(tr("not present"));
+                return trf("PDE {index:03X} of {owner} @ pa {pa:08X}: {before:08X} -> {after:08X}  ({what})", "index"_a = where->va >> 22,
+                           "owner"_a = name(where->space), "pa"_a = c.target, "before"_a = c.before, "after"_a = c.after, "what"_a = what);
             }
-            return trfn("memory @ pa {pa:08X} [{count} byte]: {before} -> {after}", "memory @ pa {pa:08X} [{count} bytes]: {before} -> {after}", c.field,
-                        "pa"_a = c.target, "count"_a = c.field, "before"_a = fmt::format("{:0{}X}", c.before, c.field * 2),
-                        "after"_a = fmt::format("{:0{}X}", c.after, c.field * 2));
+            case EntryLocation::Kind::SharedPte:
+                return pte_change(where->va, where->va < 0x00400000u ? tr("compatibility arena") : tr("shared arena"));
+            case EntryLocation::Kind::SystemPte: return pte_change(where->va, tr("system"));
+            case EntryLocation::Kind::Pte: return pte_change(where->va, name(where->space));
         }
+    }
+    return trfn("memory @ pa {pa:08X} [{count} byte]: {before} -> {after}", "memory @ pa {pa:08X} [{count} bytes]: {before} -> {after}", c.field,
+                "pa"_a = c.target, "count"_a = c.field, "before"_a = fmt::format("{:0{}X}", c.before, c.field * 2),
+                "after"_a = fmt::format("{:0{}X}", c.after, c.field * 2));
+}
+
+// The CPU's registers: CR3, the running process, a shared page table, the clock hand.
+std::string cpu_change(const os::Machine& m, const core::Change& c) {
+    auto name = [&](uint32_t space) { return space_label(m, space); };
+    if (c.field == 0) return fmt::format("CR3: {:08X} -> {:08X}", c.before, c.after);
+    if (c.field == 1) return trf("running: {before} -> {after}", "before"_a = c.before == mm::kNoSpace ? std::string(tr("nobody")) : name(uint32_t(c.before)),
+                                 "after"_a = c.after == mm::kNoSpace ? std::string(tr("nobody")) : name(uint32_t(c.after)));
+    if (c.field == 3) {
+        auto t = [](uint64_t f) { return f == mm::kNoFrame ? std::string(tr("none")) : trf("frame 0x{frame:X}", "frame"_a = f); };
+        return trf("shared page table for 0x{va:08X}: {before} -> {after}", "va"_a = c.target << 22, "before"_a = t(c.before), "after"_a = t(c.after));
+    }
+    return trf("clock hand: frame 0x{before:X} -> 0x{after:X}", "before"_a = c.before, "after"_a = c.after);
+}
+
+// A prototype PTE of an image or data section.
+std::string proto_change(const core::Change& c) {
+    auto proto = [&](uint32_t w) {
+        if (w & 1) return trf("valid, frame 0x{frame:X}", "frame"_a = w >> 12);
+        if (mm::MemoryManager::is_data_proto(c.target)) {
+            if (w == 0) return std::string(tr("reserved"));
+            const auto k = mm::SoftwarePte::kind(w);
+            if (k == mm::PteKind::Pagefile) return trf("pagefile slot {slot}", "slot"_a = w >> 12);
+            if (k == mm::PteKind::DemandZero) return std::string(tr("demand-zero"));
+        }
+        if (mm::SoftwarePte::kind(w) == mm::PteKind::Pagefile) return trf("pagefile slot {slot}", "slot"_a = w >> 12);
+        return trf("in file, page {page}", "page"_a = w >> 12);
+    };
+    if (mm::MemoryManager::is_data_proto(c.target))
+        return trf("prototype PTE of data section {section} page {page}: {before:08X} -> {after:08X}  ({what})", "section"_a = mm::MemoryManager::data_proto_section(c.target),
+                   "page"_a = mm::MemoryManager::data_proto_page(c.target), "before"_a = c.before, "after"_a = c.after, "what"_a = proto(uint32_t(c.after)));
+    return trf("prototype PTE {index}: {before:08X} -> {after:08X}  ({what})", "index"_a = c.target, "before"_a = c.before, "after"_a = c.after, "what"_a = proto(uint32_t(c.after)));
+}
+
+// Files, handles, mapping objects and data sections.
+std::string object_change(const os::Machine& m, const core::Change& c) {
+    const mm::MemoryManager& mmgr = m.mm();
+    auto name = [&](uint32_t space) { return space_label(m, space); };
+    switch (mm::ObjectField(c.field)) {
+        case mm::ObjectField::FileCreate: return fmt::format("file {} created", c.target);
+        case mm::ObjectField::FilePage:
+            return fmt::format("file {} page {} content: {} -> {}", c.target >> 20, c.target & 0xFFFFF,
+                               content_id(mmgr.recorded_page(uint32_t(c.before))), content_id(mmgr.recorded_page(uint32_t(c.after))));
+        case mm::ObjectField::FileSize: return fmt::format("file {} size: {} -> {}", c.target, c.before, c.after);
+        case mm::ObjectField::Handle: {
+            auto h = [&](uint64_t blob) -> std::string {
+                if (blob == core::kNoBlob) return "none";
+                const mm::HandleEntry& e = mmgr.handle_blob(blob);
+                return e.kind == mm::HandleKind::File ? fmt::format("file {} access 0x{:08X}", e.object, e.access)
+                                                      : fmt::format("mapping #{} access 0x{:X}", e.object, e.access);
+            };
+            return fmt::format("handle 0x{:X} of {}: {} -> {}", uint32_t(c.aux) * 4, name(c.target), h(c.before), h(c.after));
+        }
+        case mm::ObjectField::Mapping: {
+            auto o = [&](uint64_t blob) -> std::string {
+                if (blob == core::kNoBlob) return "none";
+                const mm::MappingObject& x = mmgr.mapping_blob(blob);
+                return fmt::format("[section {} {} size 0x{:X}{} handles {} views {}]", x.section, mm::protection_name(x.protect),
+                                   x.size, x.name.empty() ? "" : " \"" + x.name + "\"", x.handles, x.views);
+            };
+            return fmt::format("mapping object #{}: {} -> {}", c.target, o(c.before), o(c.after));
+        }
+        case mm::ObjectField::DataSection: {
+            auto o = [&](uint64_t blob) -> std::string {
+                if (blob == core::kNoBlob) return "none";
+                const mm::DataSection& x = mmgr.data_section_blob(blob);
+                return fmt::format("[{} {} pages mappings {} views {}{}]",
+                                   x.kind == mm::DataSectionKind::File ? fmt::format("file {}", x.file) : std::string("pagefile"),
+                                   x.pages, x.mappings, x.views, x.alive ? "" : " gone");
+            };
+            return fmt::format("data section {}: {} -> {}", c.target, o(c.before), o(c.after));
+        }
+    }
+    return "?";
+}
+
+}  // namespace
+
+// A dispatcher over the journal's stores; the longer ones have their own function above.
+std::string describe_change(const os::Machine& m, const core::Change& c) {
+    const mm::MemoryManager& mmgr = m.mm();
+    auto name = [&](uint32_t space) { return space_label(m, space); };
+    switch (c.store) {
+        case core::Store::PhysBytes: return phys_change(m, c);
+        case core::Store::Cpu: return cpu_change(m, c);
+        case core::Store::Proto: return proto_change(c);
+        case core::Store::Object: return object_change(m, c);
         case core::Store::FrameContent:
             return fmt::format("frame 0x{:X} content: {} -> {}", c.target, content_id(mmgr.recorded_page(uint32_t(c.before))),
                                content_id(mmgr.recorded_page(uint32_t(c.after))));
@@ -146,15 +234,6 @@ std::string describe_change(const os::Machine& m, const core::Change& c) {
         case core::Store::Tlb:
             if (c.field == 1) return fmt::format("TLB next victim: {} -> {}", c.before, c.after);
             return fmt::format("TLB[{}]: {} -> {}", c.target, tlb_text(c.field, c.before), tlb_text(c.field, c.after));
-        case core::Store::Cpu:
-            if (c.field == 0) return fmt::format("CR3: {:08X} -> {:08X}", c.before, c.after);
-            if (c.field == 1) return trf("running: {before} -> {after}", "before"_a = c.before == mm::kNoSpace ? std::string(tr("nobody")) : name(uint32_t(c.before)),
-                                         "after"_a = c.after == mm::kNoSpace ? std::string(tr("nobody")) : name(uint32_t(c.after)));
-            if (c.field == 3) {
-                auto t = [](uint64_t f) { return f == mm::kNoFrame ? std::string(tr("none")) : trf("frame 0x{frame:X}", "frame"_a = f); };
-                return trf("shared page table for 0x{va:08X}: {before} -> {after}", "va"_a = c.target << 22, "before"_a = t(c.before), "after"_a = t(c.after));
-            }
-            return trf("clock hand: frame 0x{before:X} -> 0x{after:X}", "before"_a = c.before, "after"_a = c.after);
         case core::Store::Vad:
             if (c.target == mm::kNoSpace)
                 return trf("shared-arena VAD: {before} -> {after}", "before"_a = vad_text(m, c.before), "after"_a = vad_text(m, c.after));
@@ -166,61 +245,6 @@ std::string describe_change(const os::Machine& m, const core::Change& c) {
         case core::Store::Section:
             if (c.field == 0) return fmt::format("image section {} created", c.target);
             return fmt::format("image section {} views: {} -> {}", c.target, c.before, c.after);
-        case core::Store::Proto: {
-            auto proto = [&](uint32_t w) {
-                if (w & 1) return trf("valid, frame 0x{frame:X}", "frame"_a = w >> 12);
-                if (mm::MemoryManager::is_data_proto(c.target)) {
-                    if (w == 0) return std::string(tr("reserved"));
-                    const auto k = mm::SoftwarePte::kind(w);
-                    if (k == mm::PteKind::Pagefile) return trf("pagefile slot {slot}", "slot"_a = w >> 12);
-                    if (k == mm::PteKind::DemandZero) return std::string(tr("demand-zero"));
-                }
-                if (mm::SoftwarePte::kind(w) == mm::PteKind::Pagefile) return trf("pagefile slot {slot}", "slot"_a = w >> 12);
-                return trf("in file, page {page}", "page"_a = w >> 12);
-            };
-            if (mm::MemoryManager::is_data_proto(c.target))
-                return trf("prototype PTE of data section {section} page {page}: {before:08X} -> {after:08X}  ({what})", "section"_a = mm::MemoryManager::data_proto_section(c.target),
-                           "page"_a = mm::MemoryManager::data_proto_page(c.target), "before"_a = c.before, "after"_a = c.after, "what"_a = proto(uint32_t(c.after)));
-            return trf("prototype PTE {index}: {before:08X} -> {after:08X}  ({what})", "index"_a = c.target, "before"_a = c.before, "after"_a = c.after, "what"_a = proto(uint32_t(c.after)));
-        }
-        case core::Store::Object: {
-            switch (mm::ObjectField(c.field)) {
-                case mm::ObjectField::FileCreate: return fmt::format("file {} created", c.target);
-                case mm::ObjectField::FilePage:
-                    return fmt::format("file {} page {} content: {} -> {}", c.target >> 20, c.target & 0xFFFFF,
-                                       content_id(mmgr.recorded_page(uint32_t(c.before))), content_id(mmgr.recorded_page(uint32_t(c.after))));
-                case mm::ObjectField::FileSize: return fmt::format("file {} size: {} -> {}", c.target, c.before, c.after);
-                case mm::ObjectField::Handle: {
-                    auto h = [&](uint64_t blob) -> std::string {
-                        if (blob == core::kNoBlob) return "none";
-                        const mm::HandleEntry& e = mmgr.handle_blob(blob);
-                        return e.kind == mm::HandleKind::File ? fmt::format("file {} access 0x{:08X}", e.object, e.access)
-                                                              : fmt::format("mapping #{} access 0x{:X}", e.object, e.access);
-                    };
-                    return fmt::format("handle 0x{:X} of {}: {} -> {}", uint32_t(c.aux) * 4, name(c.target), h(c.before), h(c.after));
-                }
-                case mm::ObjectField::Mapping: {
-                    auto o = [&](uint64_t blob) -> std::string {
-                        if (blob == core::kNoBlob) return "none";
-                        const mm::MappingObject& x = mmgr.mapping_blob(blob);
-                        return fmt::format("[section {} {} size 0x{:X}{} handles {} views {}]", x.section, mm::protection_name(x.protect),
-                                           x.size, x.name.empty() ? "" : " \"" + x.name + "\"", x.handles, x.views);
-                    };
-                    return fmt::format("mapping object #{}: {} -> {}", c.target, o(c.before), o(c.after));
-                }
-                case mm::ObjectField::DataSection: {
-                    auto o = [&](uint64_t blob) -> std::string {
-                        if (blob == core::kNoBlob) return "none";
-                        const mm::DataSection& x = mmgr.data_section_blob(blob);
-                        return fmt::format("[{} {} pages mappings {} views {}{}]",
-                                           x.kind == mm::DataSectionKind::File ? fmt::format("file {}", x.file) : std::string("pagefile"),
-                                           x.pages, x.mappings, x.views, x.alive ? "" : " gone");
-                    };
-                    return fmt::format("data section {}: {} -> {}", c.target, o(c.before), o(c.after));
-                }
-            }
-            return "?";
-        }
         case core::Store::Os:
             if (c.field == 2) return fmt::format("modules of process {} changed", c.target);
             if (c.field == 0) return fmt::format("process {} created (address space {})", c.target, c.aux);
@@ -323,82 +347,88 @@ std::string describe_result(const Step& s, const StepResult& r) {
     return out;
 }
 
-void write_trace(Session& session, std::ostream& out, TraceFormat format) {
+namespace {
+
+// One step of the JSON trace: its call, result, events and their changes.
+void write_json_step(Session& session, JsonWriter& w, size_t i) {
     const Scenario& sc = session.scenario();
-    // One pass over the journal for the whole trace (see Session::VisitBatch).
-    Session::VisitBatch batch(session);
-    if (format == TraceFormat::Json) {
-        // Streamed as it is walked (the same bytes as an ordered_json document dumped with
-        // indent 1): the text of a long run is never held in memory.
-        JsonWriter w(out, 1);
-        w.begin_object();
-        w.key("pagelab_trace");
-        w.value(1);
-        w.key("title");
-        w.value(sc.title);
-        w.key("machine");
-        w.value(describe_machine(sc.machine));
-        w.key("steps");
-        w.begin_array();
-        for (size_t i = 0; i < session.step_count(); ++i) {
-            w.begin_object();
-            w.key("step");
-            w.value(uint64_t(i + 1));
-            w.key("line");
-            w.value(sc.steps[i].loc.line);
-            w.key("do");
-            w.value(describe_step(sc.steps[i]));
-            w.key("result");
-            w.value(describe_result(sc.steps[i], session.result(i)));
-            w.key("events");
-            w.begin_array();
-            bool in_event = false;
-            session.visit(
-                session.first_event_of_step(i), session.first_event_of_step(i + 1),
-                [&](size_t e) {
-                    if (in_event) {
-                        w.end_array();
-                        w.end_object();
-                    }
-                    in_event = true;
-                    w.begin_object();
-                    w.key("event");
-                    w.value(uint64_t(e));
-                    w.key("kind");
-                    w.value(mm::event_kind_name(mm::EventKind(session.event(e).kind)));
-                    w.key("text");
-                    w.value(session.explain(e));
-                    w.key("changes");
-                    w.begin_array();
-                },
-                [&](const core::Change& c) {
-                    w.begin_object();
-                    w.key("store");
-                    w.value(int(c.store));
-                    w.key("field");
-                    w.value(uint32_t(c.field));
-                    w.key("target");
-                    w.value(c.target);
-                    w.key("before");
-                    w.value(c.before);
-                    w.key("after");
-                    w.value(c.after);
-                    w.key("text");
-                    w.value(describe_change(session.machine(), c));
-                    w.end_object();
-                });
+    w.begin_object();
+    w.key("step");
+    w.value(uint64_t(i + 1));
+    w.key("line");
+    w.value(sc.steps[i].loc.line);
+    w.key("do");
+    w.value(describe_step(sc.steps[i]));
+    w.key("result");
+    w.value(describe_result(sc.steps[i], session.result(i)));
+    w.key("events");
+    w.begin_array();
+    bool in_event = false;
+    session.visit(
+        session.first_event_of_step(i), session.first_event_of_step(i + 1),
+        [&](size_t e) {
             if (in_event) {
                 w.end_array();
                 w.end_object();
             }
-            w.end_array();
+            in_event = true;
+            w.begin_object();
+            w.key("event");
+            w.value(uint64_t(e));
+            w.key("kind");
+            w.value(mm::event_kind_name(mm::EventKind(session.event(e).kind)));
+            w.key("text");
+            w.value(session.explain(e));
+            w.key("changes");
+            w.begin_array();
+        },
+        [&](const core::Change& c) {
+            w.begin_object();
+            w.key("store");
+            w.value(int(c.store));
+            w.key("field");
+            w.value(uint32_t(c.field));
+            w.key("target");
+            w.value(c.target);
+            w.key("before");
+            w.value(c.before);
+            w.key("after");
+            w.value(c.after);
+            w.key("text");
+            w.value(describe_change(session.machine(), c));
             w.end_object();
-        }
+        });
+    if (in_event) {
         w.end_array();
         w.end_object();
-        w.raw("\n");
-        return;
     }
+    w.end_array();
+    w.end_object();
+}
+
+// The JSON trace, streamed as it is walked (the same bytes as an ordered_json document dumped
+// with indent 1): the text of a long run is never held in memory.
+void write_trace_json(Session& session, std::ostream& out) {
+    const Scenario& sc = session.scenario();
+    JsonWriter w(out, 1);
+    w.begin_object();
+    w.key("pagelab_trace");
+    w.value(1);
+    w.key("title");
+    w.value(sc.title);
+    w.key("machine");
+    w.value(describe_machine(sc.machine));
+    w.key("steps");
+    w.begin_array();
+    for (size_t i = 0; i < session.step_count(); ++i) write_json_step(session, w, i);
+    w.end_array();
+    w.end_object();
+    w.raw("\n");
+}
+
+// The text trace (the golden format).
+void write_trace_text(Session& session, std::ostream& out) {
+    const Scenario& sc = session.scenario();
     // Lines are gathered in a buffer written 64 KB at a time (a stream operation per line halves
     // the rate on a synchronised std::cout).
     std::string buf;
@@ -433,6 +463,15 @@ void write_trace(Session& session, std::ostream& out, TraceFormat format) {
         spill(false);
     }
     spill(true);
+}
+
+}  // namespace
+
+void write_trace(Session& session, std::ostream& out, TraceFormat format) {
+    // One pass over the journal for the whole trace (see Session::VisitBatch).
+    Session::VisitBatch batch(session);
+    if (format == TraceFormat::Json) write_trace_json(session, out);
+    else write_trace_text(session, out);
 }
 
 }  // namespace pagelab::sim

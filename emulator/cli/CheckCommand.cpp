@@ -207,109 +207,133 @@ void evaluate_all(const std::vector<Found>& files, const CheckOptions& options, 
 
 }  // namespace
 
+namespace {
+
+// What `pagelab check` was asked.
+struct CheckArgs {
+    std::vector<std::string> paths;
+    std::string junit;
+    bool tap = false;
+    size_t jobs = 1;
+    std::string filter;
+    std::string key_path;
+};
+
+// A JUnit file that is not PageLab's report is never replaced.
+bool is_our_junit(std::string_view head) { return head.find(kJunitMarker) != std::string_view::npos; }
+
+// Loads --expect-from's key into `key`; false (after the error) when it cannot grade.
+bool load_key(const std::string& path, std::optional<sim::Scenario>& key) {
+    sim::LoadResult k = sim::load_scenario(path);
+    if (k.error) {
+        std::cerr << k.error->message << "\n";
+        return false;
+    }
+    if (auto why = sim::check_key(*k.scenario)) {
+        std::cerr << why->message << "\n";
+        return false;
+    }
+    key = std::move(*k.scenario);
+    return true;
+}
+
+// A named path that does not exist: an error, and a failed case of the report.
+FileOutcome missing_outcome(const std::string& m) {
+    std::cerr << fmt::format("{}:1:1: error: no such file or folder\n", m);
+    FileOutcome o;
+    o.path = o.suite = m;
+    o.error = fmt::format("{}:1:1: error: no such file or folder", m);
+    return o;
+}
+
+// Writes the JUnit report of the missing paths and the selected files; false if it could not.
+bool write_junit_report(const CheckArgs& a, const std::vector<FileOutcome>& missing, const std::vector<FileOutcome>& results,
+                        const std::optional<sim::Scenario>& key) {
+    std::vector<const FileOutcome*> report;
+    for (const auto& o : missing) report.push_back(&o);
+    for (const auto& o : results)
+        if (o.selected) report.push_back(&o);
+    const std::string name = key ? fmt::format("pagelab check --expect-from {}", key->path) : std::string("pagelab check");
+    if (auto problem = io::write_atomically(a.junit, is_our_junit, "a JUnit report", [&](std::ostream& out) { write_junit(out, report, name); })) {
+        std::cerr << "pagelab: error: " << *problem << "\n";
+        return false;
+    }
+    return true;
+}
+
+// Runs `pagelab check`; returns its exit code (0 all passed, 1 some failed, 2 bad input).
+int run_check(const CheckArgs& a) {
+    CheckOptions options;
+    options.filter = lower(a.filter);
+    std::optional<sim::Scenario> key;
+    if (!a.key_path.empty()) {
+        if (!load_key(a.key_path, key)) return 2;
+        options.key = &*key;
+    }
+    // A JUnit file that is not PageLab's report is never replaced: checked before the run.
+    if (!a.junit.empty())
+        if (auto problem = io::check_target(a.junit, is_our_junit, "a JUnit report")) {
+            std::cerr << "pagelab: error: " << *problem << "\n";
+            return 2;
+        }
+    std::vector<std::string> missing;
+    const auto files = find_files(a.paths, missing);
+    size_t passed = 0, failed = 0, number = 0;
+    bool bad = !missing.empty();
+    std::vector<FileOutcome> missing_outcomes;
+    for (const auto& m : missing) missing_outcomes.push_back(missing_outcome(m));
+    failed += missing.size();
+    if (a.tap) tap_header(std::cout);
+    for (const auto& o : missing_outcomes)
+        if (a.tap) tap_point(std::cout, ++number, o);
+    auto emit = [&](FileOutcome& o) {
+        if (!o.selected) return;
+        if (o.error) {
+            std::cerr << *o.error << "\n";
+            bad = true;
+        }
+        o.passed() ? ++passed : ++failed;
+        if (a.tap) {
+            std::istringstream lines(o.out);
+            for (std::string line; std::getline(lines, line);) std::cout << "# " << line << "\n";
+            tap_point(std::cout, ++number, o);
+        } else {
+            std::cout << o.out;
+        }
+        std::cout.flush();
+    };
+    std::vector<FileOutcome> results;
+    const size_t threads = a.jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : a.jobs;
+    evaluate_all(files, options, threads, emit, results);
+    const std::string summary = fmt::format("{} passed, {} failed", passed, failed);
+    if (a.tap) tap_footer(std::cout, number, summary);  // TAP's comments stay English, for the tools that read them
+    else std::cout << i18n::trf("{passed} passed, {failed} failed", fmt::arg("passed", passed), fmt::arg("failed", failed)) << "\n";
+    size_t selected = 0;
+    for (const auto& o : results) selected += o.selected ? 1 : 0;
+    if (!a.filter.empty() && selected == 0) {
+        std::cerr << fmt::format("pagelab: error: --filter '{}' selects none of the {} file{} found\n", a.filter, files.size(),
+                                 files.size() == 1 ? "" : "s");
+        bad = true;
+    }
+    if (!a.junit.empty() && !write_junit_report(a, missing_outcomes, results, key)) bad = true;
+    return bad ? 2 : failed ? 1 : 0;
+}
+
+}  // namespace
+
 void add_check_command(CLI::App& app, int& exit_code) {
     auto* cmd = app.add_subcommand("check", "Run scenario files and folders quietly; end with N passed, M failed");
-    auto paths = std::make_shared<std::vector<std::string>>();
-    auto junit = std::make_shared<std::string>();
-    auto tap = std::make_shared<bool>(false);
-    auto jobs = std::make_shared<size_t>(1);
-    auto filter = std::make_shared<std::string>();
-    auto key_path = std::make_shared<std::string>();
-    cmd->add_option("paths", *paths, "Scenario files or folders (searched recursively for .yaml)")->required();
-    cmd->add_option("--junit", *junit, "Also write a JUnit XML report to this file (one test case per scenario)");
-    cmd->add_flag("--tap", *tap, "Print the results as TAP (Test Anything Protocol) instead of text");
-    cmd->add_option("-j,--jobs", *jobs, "Check this many files at once (0: one per processor); the output keeps the files' order");
-    cmd->add_option("--filter", *filter, "Only the scenarios whose path or title contains this text (any case)");
-    cmd->add_option("--expect-from", *key_path,
+    auto args = std::make_shared<CheckArgs>();
+    cmd->add_option("paths", args->paths, "Scenario files or folders (searched recursively for .yaml)")->required();
+    cmd->add_option("--junit", args->junit, "Also write a JUnit XML report to this file (one test case per scenario)");
+    cmd->add_flag("--tap", args->tap, "Print the results as TAP (Test Anything Protocol) instead of text");
+    cmd->add_option("-j,--jobs", args->jobs, "Check this many files at once (0: one per processor); the output keeps the files' order");
+    cmd->add_option("--filter", args->filter, "Only the scenarios whose path or title contains this text (any case)");
+    cmd->add_option("--expect-from", args->key_path,
                     "Grade: check the expectations and questions of this key scenario against each file's steps, matched by label "
                     "(docs/authoring.md)");
     add_language_option(cmd);
-    cmd->callback([&exit_code, paths, junit, tap, jobs, filter, key_path] {
-        CheckOptions options;
-        options.filter = lower(*filter);
-        std::optional<sim::Scenario> key;
-        if (!key_path->empty()) {
-            sim::LoadResult k = sim::load_scenario(*key_path);
-            if (k.error) {
-                std::cerr << k.error->message << "\n";
-                exit_code = 2;
-                return;
-            }
-            if (auto why = sim::check_key(*k.scenario)) {
-                std::cerr << why->message << "\n";
-                exit_code = 2;
-                return;
-            }
-            key = std::move(*k.scenario);
-            options.key = &*key;
-        }
-        // A JUnit file that is not PageLab's report is never replaced: checked before the run.
-        auto ours = [](std::string_view head) { return head.find(kJunitMarker) != std::string_view::npos; };
-        if (!junit->empty())
-            if (auto problem = io::check_target(*junit, ours, "a JUnit report")) {
-                std::cerr << "pagelab: error: " << *problem << "\n";
-                exit_code = 2;
-                return;
-            }
-        std::vector<std::string> missing;
-        const auto files = find_files(*paths, missing);
-        size_t passed = 0, failed = 0, number = 0;
-        bool bad = false;
-        std::vector<FileOutcome> missing_outcomes;
-        for (const auto& m : missing) {
-            std::cerr << fmt::format("{}:1:1: error: no such file or folder\n", m);
-            FileOutcome o;
-            o.path = o.suite = m;
-            o.error = fmt::format("{}:1:1: error: no such file or folder", m);
-            missing_outcomes.push_back(std::move(o));
-            bad = true;
-            ++failed;
-        }
-        if (*tap) tap_header(std::cout);
-        for (const auto& o : missing_outcomes)
-            if (*tap) tap_point(std::cout, ++number, o);
-        auto emit = [&](FileOutcome& o) {
-            if (!o.selected) return;
-            if (o.error) {
-                std::cerr << *o.error << "\n";
-                bad = true;
-            }
-            o.passed() ? ++passed : ++failed;
-            if (*tap) {
-                std::istringstream lines(o.out);
-                for (std::string line; std::getline(lines, line);) std::cout << "# " << line << "\n";
-                tap_point(std::cout, ++number, o);
-            } else {
-                std::cout << o.out;
-            }
-            std::cout.flush();
-        };
-        std::vector<FileOutcome> results;
-        const size_t threads = *jobs == 0 ? std::max(1u, std::thread::hardware_concurrency()) : *jobs;
-        evaluate_all(files, options, threads, emit, results);
-        const std::string summary = fmt::format("{} passed, {} failed", passed, failed);
-        if (*tap) tap_footer(std::cout, number, summary);  // TAP's comments stay English, for the tools that read them
-        else std::cout << i18n::trf("{passed} passed, {failed} failed", fmt::arg("passed", passed), fmt::arg("failed", failed)) << "\n";
-        size_t selected = 0;
-        for (const auto& o : results) selected += o.selected ? 1 : 0;
-        if (!filter->empty() && selected == 0) {
-            std::cerr << fmt::format("pagelab: error: --filter '{}' selects none of the {} file{} found\n", *filter, files.size(),
-                                     files.size() == 1 ? "" : "s");
-            bad = true;
-        }
-        if (!junit->empty()) {
-            std::vector<const FileOutcome*> report;
-            for (const auto& o : missing_outcomes) report.push_back(&o);
-            for (const auto& o : results)
-                if (o.selected) report.push_back(&o);
-            const std::string name = key ? fmt::format("pagelab check --expect-from {}", key->path) : std::string("pagelab check");
-            if (auto problem = io::write_atomically(*junit, ours, "a JUnit report", [&](std::ostream& out) { write_junit(out, report, name); })) {
-                std::cerr << "pagelab: error: " << *problem << "\n";
-                bad = true;
-            }
-        }
-        exit_code = bad ? 2 : failed ? 1 : 0;
-    });
+    cmd->callback([&exit_code, args] { exit_code = run_check(*args); });
 }
 
 }  // namespace pagelab::cli

@@ -104,112 +104,122 @@ std::vector<std::string> split_answers(const std::string& list) {
 
 }  // namespace
 
-void add_course_commands(CLI::App& app, int& exit_code) {
-    // course
-    {
-        auto* cmd = app.add_subcommand("course", "List the course: chapters and lessons in teaching order, with goals and prerequisites");
-        auto index = std::make_shared<std::string>();
-        auto format = std::make_shared<std::string>("text");
-        cmd->add_option("index", *index, "The course index (default: scenarios/course.yaml)");
-        cmd->add_option("--format", *format, "text or json")->check(CLI::IsMember({"text", "json"}));
-        auto lang = add_language_option(cmd);
-        cmd->callback([&exit_code, index, format, lang] {
-            const std::string path = index->empty() ? default_course() : *index;
-            auto c = sim::load_course(path);
-            if (c.error) {
-                std::cerr << c.error->message << "\n";
-                exit_code = 2;
-                return;
+namespace {
+
+// `pagelab course`.
+void add_course_command(CLI::App& app, int& exit_code) {
+    auto* cmd = app.add_subcommand("course", "List the course: chapters and lessons in teaching order, with goals and prerequisites");
+    auto index = std::make_shared<std::string>();
+    auto format = std::make_shared<std::string>("text");
+    cmd->add_option("index", *index, "The course index (default: scenarios/course.yaml)");
+    cmd->add_option("--format", *format, "text or json")->check(CLI::IsMember({"text", "json"}));
+    auto lang = add_language_option(cmd);
+    cmd->callback([&exit_code, index, format, lang] {
+        const std::string path = index->empty() ? default_course() : *index;
+        auto c = sim::load_course(path);
+        if (c.error) {
+            std::cerr << c.error->message << "\n";
+            exit_code = 2;
+            return;
+        }
+        if (*format == "json") std::cout << course_json(*c.course).dump(1) << "\n";
+        else print_course_text(*c.course, *lang);
+        exit_code = 0;
+    });
+}
+
+// `pagelab lint`.
+void add_lint_command(CLI::App& app, int& exit_code) {
+    auto* cmd = app.add_subcommand("lint", "Find silent steps, unchecked questions, unmaps off a view's base, lessons missing from the course");
+    auto paths = std::make_shared<std::vector<std::string>>();
+    cmd->add_option("paths", *paths, "Scenario files, folders (searched recursively) or a course index")->required();
+    add_language_option(cmd);
+    cmd->callback([&exit_code, paths] {
+        bool bad = false;
+        const auto files = scenario_files(*paths, bad);
+        size_t findings = 0, linted = 0;
+        auto report = [&](const std::vector<sim::LintFinding>& found) {
+            for (const auto& f : found) std::cout << f.text() << "\n";
+            findings += found.size();
+        };
+        for (const auto& f : files) {
+            ++linted;
+            if (sim::is_course_file(f)) {
+                auto c = sim::load_course(f);
+                if (c.error) { std::cerr << c.error->message << "\n"; bad = true; continue; }
+                report(sim::lint_course(*c.course));
+                continue;
             }
-            if (*format == "json") std::cout << course_json(*c.course).dump(1) << "\n";
-            else print_course_text(*c.course, *lang);
-            exit_code = 0;
-        });
-    }
-    // lint
-    {
-        auto* cmd = app.add_subcommand("lint", "Find silent steps, unchecked questions, unmaps off a view's base, lessons missing from the course");
-        auto paths = std::make_shared<std::vector<std::string>>();
-        cmd->add_option("paths", *paths, "Scenario files, folders (searched recursively) or a course index")->required();
-        add_language_option(cmd);
-        cmd->callback([&exit_code, paths] {
-            bool bad = false;
-            const auto files = scenario_files(*paths, bad);
-            size_t findings = 0, linted = 0;
-            auto report = [&](const std::vector<sim::LintFinding>& found) {
-                for (const auto& f : found) std::cout << f.text() << "\n";
-                findings += found.size();
-            };
-            for (const auto& f : files) {
-                ++linted;
-                if (sim::is_course_file(f)) {
-                    auto c = sim::load_course(f);
-                    if (c.error) { std::cerr << c.error->message << "\n"; bad = true; continue; }
-                    report(sim::lint_course(*c.course));
-                    continue;
-                }
-                auto r = sim::load_scenario(f);
-                if (r.error) { std::cerr << r.error->message << "\n"; bad = true; continue; }
-                report(sim::lint_scenario(*r.scenario));
-            }
-            std::cout << trf("{files} linted, {warnings}", "files"_a = trfn("{count} file", "{count} files", linted, "count"_a = linted),
-                                 "warnings"_a = trfn("{count} warning", "{count} warnings", findings, "count"_a = findings))
+            auto r = sim::load_scenario(f);
+            if (r.error) { std::cerr << r.error->message << "\n"; bad = true; continue; }
+            report(sim::lint_scenario(*r.scenario));
+        }
+        std::cout << trf("{files} linted, {warnings}", "files"_a = trfn("{count} file", "{count} files", linted, "count"_a = linted),
+                             "warnings"_a = trfn("{count} warning", "{count} warnings", findings, "count"_a = findings))
+                  << "\n";
+        exit_code = bad ? 2 : findings ? 1 : 0;
+    });
+}
+
+// `pagelab quiz`.
+void add_quiz_command(CLI::App& app, int& exit_code) {
+    auto* cmd = app.add_subcommand("quiz", "Run a lesson as a quiz: answer each question before its step reveals the answer");
+    auto file = std::make_shared<std::string>();
+    auto answers = std::make_shared<std::string>();
+    auto detail = std::make_shared<std::string>("story");
+    cmd->add_option("file", *file, "The lesson")->required();
+    cmd->add_option("--answers", *answers, "The answers, comma-separated, in order (2,b,0x5): for scripts and tests");
+    cmd->add_option("--detail", *detail, "story, events or changes (as for run)")->check(CLI::IsMember({"story", "events", "changes"}));
+    auto lang = add_language_option(cmd);
+    cmd->callback([&exit_code, file, answers, detail, lang] {
+        auto loaded = sim::Session::load(*file);
+        if (auto* err = std::get_if<sim::LoadError>(&loaded)) {
+            std::cerr << err->message << "\n";
+            exit_code = 2;
+            return;
+        }
+        auto& session = *std::get<std::unique_ptr<sim::Session>>(loaded);
+        size_t questions = 0;
+        for (const auto& s : session.scenario().steps) questions += s.ask ? 1 : 0;
+        const auto scripted = split_answers(*answers);
+        if (scripted.size() > questions) {
+            std::cerr << "pagelab: error: "
+                      << trfn("--answers gives {answers} answers; {file} asks {questions} question",
+                              "--answers gives {answers} answers; {file} asks {questions} questions", questions, "answers"_a = scripted.size(),
+                              "file"_a = *file, "questions"_a = questions)
                       << "\n";
-            exit_code = bad ? 2 : findings ? 1 : 0;
-        });
-    }
-    // quiz
-    {
-        auto* cmd = app.add_subcommand("quiz", "Run a lesson as a quiz: answer each question before its step reveals the answer");
-        auto file = std::make_shared<std::string>();
-        auto answers = std::make_shared<std::string>();
-        auto detail = std::make_shared<std::string>("story");
-        cmd->add_option("file", *file, "The lesson")->required();
-        cmd->add_option("--answers", *answers, "The answers, comma-separated, in order (2,b,0x5): for scripts and tests");
-        cmd->add_option("--detail", *detail, "story, events or changes (as for run)")->check(CLI::IsMember({"story", "events", "changes"}));
-        auto lang = add_language_option(cmd);
-        cmd->callback([&exit_code, file, answers, detail, lang] {
-            auto loaded = sim::Session::load(*file);
-            if (auto* err = std::get_if<sim::LoadError>(&loaded)) {
-                std::cerr << err->message << "\n";
-                exit_code = 2;
-                return;
+            exit_code = 2;
+            return;
+        }
+        size_t next = 0;
+        sim::AnswerSource source = [&](size_t, const sim::Question&, const std::string& retry) -> std::optional<std::string> {
+            // A scripted answer that is not an answer at all is not asked again: it is wrong.
+            if (next < scripted.size()) {
+                if (!retry.empty()) return std::nullopt;
+                const std::string a = scripted[next++];
+                std::cout << "  " << i18n::tr("Your answer> ") << a << "\n";
+                return a;
             }
-            auto& session = *std::get<std::unique_ptr<sim::Session>>(loaded);
-            size_t questions = 0;
-            for (const auto& s : session.scenario().steps) questions += s.ask ? 1 : 0;
-            const auto scripted = split_answers(*answers);
-            if (scripted.size() > questions) {
-                std::cerr << "pagelab: error: "
-                          << trfn("--answers gives {answers} answers; {file} asks {questions} question",
-                                  "--answers gives {answers} answers; {file} asks {questions} questions", questions, "answers"_a = scripted.size(),
-                                  "file"_a = *file, "questions"_a = questions)
-                          << "\n";
-                exit_code = 2;
-                return;
+            std::cout << "  " << i18n::tr("Your answer> ") << std::flush;
+            std::string line;
+            if (!std::getline(std::cin, line)) {
+                std::cout << i18n::tr("(no answer: end of input)") << "\n";
+                return std::nullopt;
             }
-            size_t next = 0;
-            sim::AnswerSource source = [&](size_t, const sim::Question&, const std::string& retry) -> std::optional<std::string> {
-                // A scripted answer that is not an answer at all is not asked again: it is wrong.
-                if (next < scripted.size()) {
-                    if (!retry.empty()) return std::nullopt;
-                    const std::string a = scripted[next++];
-                    std::cout << "  " << i18n::tr("Your answer> ") << a << "\n";
-                    return a;
-                }
-                std::cout << "  " << i18n::tr("Your answer> ") << std::flush;
-                std::string line;
-                if (!std::getline(std::cin, line)) {
-                    std::cout << i18n::tr("(no answer: end of input)") << "\n";
-                    return std::nullopt;
-                }
-                if (!isatty(0)) std::cout << line << "\n";  // a piped answer is shown as if typed
-                return line;
-            };
-            const sim::QuizScore score = sim::run_quiz(session, std::cout, source, *sim::parse_detail(*detail), *lang);
-            exit_code = score.right == score.questions ? 0 : 1;
-        });
-    }
+            if (!isatty(0)) std::cout << line << "\n";  // a piped answer is shown as if typed
+            return line;
+        };
+        const sim::QuizScore score = sim::run_quiz(session, std::cout, source, *sim::parse_detail(*detail), *lang);
+        exit_code = score.right == score.questions ? 0 : 1;
+    });
+}
+
+}  // namespace
+
+void add_course_commands(CLI::App& app, int& exit_code) {
+    add_course_command(app, exit_code);
+    add_lint_command(app, exit_code);
+    add_quiz_command(app, exit_code);
 }
 
 }  // namespace pagelab::cli

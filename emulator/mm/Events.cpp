@@ -107,6 +107,7 @@ std::string bytes_text(uint32_t n) { return trfn("{count} byte", "{count} bytes"
 std::string proto_text(uint32_t n) { return trfn("{count} prototype PTE", "{count} prototype PTEs", n, "count"_a = n); }
 }  // namespace
 
+// A dispatcher: one sentence per event kind, each reading the arguments its kind records.
 std::string describe_event(const core::EventRecord& e, const std::function<std::string(uint16_t)>& space_name,
                            const std::vector<std::string>* strings) {
     auto str = [&](uint32_t i) { return strings && i < strings->size() ? (*strings)[i] : fmt::format("#{}", i); };

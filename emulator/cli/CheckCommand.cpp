@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "cli/Language.h"
+#include "cli/ScenarioCommands.h"
 #include "cli/TestReports.h"
 #include "io/SafeWrite.h"
 #include "sim/Course.h"
@@ -41,12 +42,7 @@ std::vector<Found> find_files(const std::vector<std::string>& paths, std::vector
     for (const auto& p : paths) {
         std::error_code ec;
         if (fs::is_directory(p, ec)) {
-            std::vector<std::string> found;
-            for (const auto& e : fs::recursive_directory_iterator(p, ec))
-                if (e.is_regular_file() && (e.path().extension() == ".yaml" || e.path().extension() == ".yml"))
-                    found.push_back(e.path().string());
-            std::sort(found.begin(), found.end());
-            for (auto& f : found) files.push_back(Found{std::move(f), p});
+            for (auto& f : yaml_files_in(p)) files.push_back(Found{std::move(f), p});
         } else if (fs::exists(p, ec)) {
             files.push_back(Found{p, p});
         } else {

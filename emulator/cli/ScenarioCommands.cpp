@@ -61,11 +61,7 @@ std::vector<std::string> collect(const std::vector<std::string>& paths, bool& ba
     for (const auto& p : paths) {
         std::error_code ec;
         if (fs::is_directory(p, ec)) {
-            std::vector<std::string> found;
-            for (const auto& e : fs::recursive_directory_iterator(p, ec))
-                if (e.is_regular_file() && (e.path().extension() == ".yaml" || e.path().extension() == ".yml"))
-                    found.push_back(e.path().string());
-            std::sort(found.begin(), found.end());
+            const std::vector<std::string> found = yaml_files_in(p);
             files.insert(files.end(), found.begin(), found.end());
         } else if (fs::exists(p, ec)) {
             files.push_back(p);
@@ -122,6 +118,15 @@ int run_watch(const std::string& path, const sim::TranscriptOptions& options, si
 }  // namespace
 
 std::vector<std::string> scenario_files(const std::vector<std::string>& paths, bool& bad) { return collect(paths, bad); }
+
+std::vector<std::string> yaml_files_in(const std::string& folder) {
+    std::error_code ec;
+    std::vector<std::string> found;
+    for (const auto& e : fs::recursive_directory_iterator(folder, ec))
+        if (e.is_regular_file() && (e.path().extension() == ".yaml" || e.path().extension() == ".yml")) found.push_back(e.path().string());
+    std::sort(found.begin(), found.end());
+    return found;
+}
 
 namespace {
 

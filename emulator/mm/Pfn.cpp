@@ -50,8 +50,7 @@ PfnDatabase::PfnDatabase(uint32_t frames, core::Journal& journal) : m_entries(fr
     if (frames) z = ListHead{0, frames - 1, frames};
 }
 
-uint32_t PfnDatabase::get(uint32_t pfn, PfnField field) const {
-    const PfnEntry& e = m_entries[pfn];
+uint32_t pfn_field(const PfnEntry& e, PfnField field) {
     switch (field) {
         case PfnField::PteAddress: return e.pte_address;
         case PfnField::OriginalPte: return e.original_pte;
@@ -66,6 +65,8 @@ uint32_t PfnDatabase::get(uint32_t pfn, PfnField field) const {
     }
     return 0;
 }
+
+uint32_t PfnDatabase::get(uint32_t pfn, PfnField field) const { return pfn_field(m_entries[pfn], field); }
 
 void PfnDatabase::apply(uint8_t field, uint32_t pfn, uint64_t value) {
     PfnEntry& e = m_entries[pfn];

@@ -48,6 +48,8 @@ struct PfnEntry {
 static_assert(sizeof(PfnEntry) == 24, "frame metadata budget: 24 bytes + 8 for the content reference");
 
 enum class PfnField : uint8_t { PteAddress, OriginalPte, Flink, Blink, ShareCount, Owner, State, Use, Flags, List };
+// One field of an entry, as the journal records it.
+uint32_t pfn_field(const PfnEntry& e, PfnField field);
 
 struct ListHead {
     uint32_t first = kNoFrame;

@@ -267,22 +267,7 @@ public:
     }
 
 private:
-    static uint32_t default_field(PfnField f) {
-        const mm::PfnEntry e;
-        switch (f) {
-            case PfnField::PteAddress: return e.pte_address;
-            case PfnField::OriginalPte: return e.original_pte;
-            case PfnField::Flink: return e.flink;
-            case PfnField::Blink: return e.blink;
-            case PfnField::ShareCount: return e.share_count;
-            case PfnField::Owner: return e.owner;
-            case PfnField::State: return uint32_t(e.state);
-            case PfnField::Use: return uint32_t(e.use);
-            case PfnField::Flags: return e.flags;
-            case PfnField::List: return uint32_t(e.list);
-        }
-        return 0;
-    }
+    static uint32_t default_field(PfnField f) { return mm::pfn_field(mm::PfnEntry{}, f); }
     bool maps_section_page(uint32_t p) const {
         const mm::PteKind k = SoftwarePte::kind(p);
         return k == mm::PteKind::Prototype || (k == mm::PteKind::Valid && is_section_use(use(p >> 12)));

@@ -817,7 +817,7 @@ void App::handle_shortcuts() {
         const std::string pte = selected_pte_windbg(*this);
         if (!pte.empty()) {
             ImGui::SetClipboardText(pte.c_str());
-            m_state.status = "!pte copied to the clipboard";
+            m_state.status = tr("!pte copied to the clipboard");
         }
     }
 }

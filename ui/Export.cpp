@@ -14,8 +14,13 @@
 #include <imgui_stdlib.h>
 #include "sim/Export.h"
 #include "widgets/Widgets.h"
+#include "i18n/I18n.h"
 
 namespace pagelab::ui {
+
+using namespace fmt::literals;
+using i18n::tr;
+using i18n::trf;
 
 namespace {
 
@@ -32,7 +37,7 @@ bool write_file(const std::filesystem::path& path, const std::string& text, std:
     out << text;
     out.close();
     if (!out) {
-        error = fmt::format("{}: could not be written", path.string());
+        error = trf("{file}: could not be written", "file"_a = path.string());
         return false;
     }
     return true;
@@ -46,7 +51,7 @@ std::vector<std::string> export_moment(App& app, const std::string& dir, std::st
     const os::Machine& m = app.machine();
     std::error_code ec;
     if (!std::filesystem::is_directory(dir, ec)) {
-        error = fmt::format("{}: not a folder", dir);
+        error = trf("{folder}: not a folder", "folder"_a = dir);
         return written;
     }
     const std::filesystem::path base = std::filesystem::path(dir) / moment_stem(app);
@@ -72,14 +77,14 @@ std::string selected_pte_windbg(App& app) {
 
 void export_menu_items(App& app) {
     UiState& st = app.state();
-    if (ImGui::MenuItem("Export this moment...", nullptr, false, app.has_session())) st.open_export = true;
+    if (ImGui::MenuItem(tr("Export this moment..."), nullptr, false, app.has_session())) st.open_export = true;
     app.probe().last_item("menu.file.export");
     if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("VMMap's region table and RAMMap's frame list (CSV) and WinDbg's !vad, !pte and !pfn (text) of the machine as shown");
+        ImGui::SetTooltip("%s", tr("VMMap's region table and RAMMap's frame list (CSV) and WinDbg's !vad, !pte and !pfn (text) of the machine as shown"));
     const std::string pte = selected_pte_windbg(app);
-    if (ImGui::MenuItem("Copy !pte of the selected PTE", "Ctrl+Shift+C", false, !pte.empty())) {
+    if (ImGui::MenuItem(tr("Copy !pte of the selected PTE"), "Ctrl+Shift+C", false, !pte.empty())) {
         ImGui::SetClipboardText(pte.c_str());
-        st.status = "!pte copied to the clipboard";
+        st.status = tr("!pte copied to the clipboard");
     }
     app.probe().last_item("menu.file.copy_pte");
 }
@@ -94,22 +99,22 @@ void draw_export_popup(App& app) {
     const ImVec2 size = ImGui::GetIO().DisplaySize;
     ImGui::SetNextWindowPos(ImVec2(size.x * 0.5f, size.y * 0.3f), ImGuiCond_Appearing, ImVec2(0.5f, 0.0f));
     if (!ImGui::BeginPopup("Export this moment")) return;
-    ImGui::TextUnformatted(fmt::format("Export {} as", sim::describe_moment(app.session(), app.session().cursor())).c_str());
-    ImGui::BulletText("%s-regions.csv  (VMMap's columns)", moment_stem(app).c_str());
-    ImGui::BulletText("%s-frames.csv  (RAMMap's Physical Pages)", moment_stem(app).c_str());
+    ImGui::TextUnformatted(trf("Export {moment} as", "moment"_a = sim::describe_moment(app.session(), app.session().cursor())).c_str());
+    ImGui::BulletText("%s", trf("{stem}-regions.csv  (VMMap's columns)", "stem"_a = moment_stem(app)).c_str());
+    ImGui::BulletText("%s", trf("{stem}-frames.csv  (RAMMap's Physical Pages)", "stem"_a = moment_stem(app)).c_str());
     ImGui::BulletText("%s.windbg.txt  (!vad, !pte, !pfn)", moment_stem(app).c_str());
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 24);
-    ImGui::InputText("Folder", &st.export_dir);
+    ImGui::InputText((std::string(tr("Folder")) + "###export_dir").c_str(), &st.export_dir);
     app.probe().last_item("export.dir");
-    if (ImGui::Button("Write")) {
+    if (ImGui::Button(tr("Write"))) {
         std::string error;
         const auto files = export_moment(app, st.export_dir, error);
-        st.export_result = error.empty() ? fmt::format("wrote {} files in {}", files.size(), st.export_dir) : error;
+        st.export_result = error.empty() ? i18n::trfn("wrote {count} file in {folder}", "wrote {count} files in {folder}", files.size(), "count"_a = files.size(), "folder"_a = st.export_dir) : error;
         st.status = st.export_result;
     }
     app.probe().last_item("export.write");
     ImGui::SameLine();
-    if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) ImGui::CloseCurrentPopup();
+    if (ImGui::Button(tr("Close")) || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false)) ImGui::CloseCurrentPopup();
     if (!st.export_result.empty()) ImGui::TextDisabled("%s", st.export_result.c_str());
     app.probe().value("export.result", st.export_result);
     ImGui::EndPopup();

@@ -13,8 +13,13 @@
 #include <imgui_stdlib.h>
 #include "sim/Find.h"
 #include "widgets/Widgets.h"
+#include "i18n/I18n.h"
 
 namespace pagelab::ui {
+
+using namespace fmt::literals;
+using i18n::tr;
+using i18n::trf;
 
 namespace {
 
@@ -70,7 +75,8 @@ bool go_to(App& app, const std::string& text) {
             break;
         case sim::TargetKind::Frame:
             if (!app.mm().frame_exists(target.value)) {
-                st.goto_result = fmt::format("frame 0x{:X}: the machine has {} frames", target.value, app.mm().pfn().size());
+                st.goto_result = i18n::trfn("frame 0x{frame:X}: the machine has {count} frame", "frame 0x{frame:X}: the machine has {count} frames", app.mm().pfn().size(),
+                                     "frame"_a = target.value, "count"_a = app.mm().pfn().size());
                 st.goto_failed = true;
                 return false;
             }
@@ -80,7 +86,7 @@ bool go_to(App& app, const std::string& text) {
             break;
         case sim::TargetKind::Slot:
             if (target.value < 1 || target.value > app.mm().pagefile().capacity()) {
-                st.goto_result = fmt::format("slot {}: the pagefile has slots 1 to {}", target.value, app.mm().pagefile().capacity());
+                st.goto_result = trf("slot {slot}: the pagefile has slots 1 to {last}", "slot"_a = target.value, "last"_a = app.mm().pagefile().capacity());
                 st.goto_failed = true;
                 return false;
             }
@@ -89,7 +95,7 @@ bool go_to(App& app, const std::string& text) {
             app.raise(PanelId::Pagefile);
             break;
     }
-    st.status = "go to: " + st.goto_result;
+    st.status = trf("go to: {result}", "result"_a = st.goto_result);
     return true;
 }
 
@@ -104,10 +110,10 @@ void draw_goto_box(App& app) {
     const ImVec2 size = ImGui::GetIO().DisplaySize;
     ImGui::SetNextWindowPos(ImVec2(size.x * 0.5f, size.y * 0.25f), ImGuiCond_Appearing, ImVec2(0.5f, 0.0f));
     if (!ImGui::BeginPopup("Go to")) return;
-    ImGui::TextUnformatted("Go to");
+    ImGui::TextUnformatted(tr("Go to"));
     ImGui::SameLine();
-    help_marker("00401000 or 0x00401000: a virtual address (hex)\nbuf, buf+0x1000, B:buf: a name the lesson binds (in process B)\n"
-                "pfn 0x12 or frame 12: a physical frame (hex)\nslot 3: a pagefile slot");
+    help_marker(tr("00401000 or 0x00401000: a virtual address (hex)\nbuf, buf+0x1000, B:buf: a name the lesson binds (in process B)\n"
+                   "pfn 0x12 or frame 12: a physical frame (hex)\nslot 3: a pagefile slot"));
     if (opening) ImGui::SetKeyboardFocusHere();
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 22);
     const bool enter = ImGui::InputText("##goto", &st.goto_text, ImGuiInputTextFlags_EnterReturnsTrue | ImGuiInputTextFlags_AutoSelectAll);
@@ -163,7 +169,7 @@ FilterCache& cache_for(App& app) {
 
 void jump(App& app, std::optional<size_t> e) {
     if (!e) {
-        app.state().status = "no other event matches the filter";
+        app.state().status = tr("no other event matches the filter");
         return;
     }
     app.set_running(false);
@@ -181,32 +187,32 @@ std::optional<std::vector<size_t>> draw_event_filter(App& app) {
     const sim::Session& s = app.session();
     const float button = ImGui::GetFrameHeight() * 1.6f;
     ImGui::SetNextItemWidth(std::max(80.0f, ImGui::GetContentRegionAvail().x - button * 3 - ImGui::GetFontSize() * 2.5f));
-    ImGui::InputTextWithHint("##filter", "filter: kind:fault process:A range:10000-1FFFF words", &st.event_filter);
+    ImGui::InputTextWithHint("##filter", tr("filter: kind:fault process:A range:10000-1FFFF words"), &st.event_filter);
     app.probe().last_item("events.filter");
     if (ImGui::IsItemHovered())
-        ImGui::SetTooltip("kind:NAME[,NAME] (page-fault, demand-zero, soft, cow, fault, page-out, page-in, trim, region, file, mapping...)\n"
-                          "process:P   range:LO-HI (hex)   at:VA   frame:N   slot:N   other words: in the sentence");
+        ImGui::SetTooltip("%s", tr("kind:NAME[,NAME] (page-fault, demand-zero, soft, cow, fault, page-out, page-in, trim, region, file, "
+                                   "mapping...)\nprocess:P   range:LO-HI (hex)   at:VA   frame:N   slot:N   other words: in the sentence"));
     FilterCache& c = cache_for(app);
     const size_t here = s.cursor() == 0 ? sim::kNoEvent : s.cursor() - 1;
     ImGui::BeginDisabled(!c.filter);
     ImGui::SameLine();
     if (ImGui::Button("<##prev", ImVec2(button, 0))) jump(app, sim::next_match(s, *c.filter, here == sim::kNoEvent ? 0 : here, sim::Direction::Backward));
     app.probe().last_item("events.prev");
-    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("The previous matching event");
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", tr("The previous matching event"));
     ImGui::SameLine();
     if (ImGui::Button(">##next", ImVec2(button, 0))) jump(app, sim::next_match(s, *c.filter, here, sim::Direction::Forward));
     app.probe().last_item("events.next");
-    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("The next matching event");
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", tr("The next matching event"));
     ImGui::SameLine();
-    if (ImGui::Button("Break", ImVec2(0, 0))) {
+    if (ImGui::Button((std::string(tr("Break")) + "##break").c_str(), ImVec2(0, 0))) {
         sim::Breakpoint b;
         b.kind = sim::BreakKind::Filter;
         b.filter = sim::filter_text(*c.filter);
         st.breakpoints.push_back(b);
-        st.status = "breakpoint: " + sim::describe(b);
+        st.status = trf("breakpoint: {breakpoint}", "breakpoint"_a = sim::describe(b));
     }
     app.probe().last_item("events.break");
-    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("A breakpoint on this filter (Run to breakpoint stops after a match)");
+    if (ImGui::IsItemHovered(ImGuiHoveredFlags_AllowWhenDisabled)) ImGui::SetTooltip("%s", tr("A breakpoint on this filter (Run to breakpoint stops after a match)"));
     ImGui::EndDisabled();
     if (!c.error.empty()) {
         text_coloured(app.colours().fail, c.error);
@@ -214,7 +220,12 @@ std::optional<std::vector<size_t>> draw_event_filter(App& app) {
         return std::nullopt;
     }
     if (!c.filter) return std::nullopt;
-    ImGui::TextDisabled("%zu%s events match in the whole run", c.matches.size(), c.truncated ? "+ (the first shown)" : "");
+    ImGui::TextDisabled("%s", (c.truncated ? i18n::trfn("{count}+ event matches in the whole run (the first shown)",
+                                                        "{count}+ events match in the whole run (the first shown)", c.matches.size(),
+                                                        "count"_a = c.matches.size())
+                                           : i18n::trfn("{count} event matches in the whole run", "{count} events match in the whole run",
+                                                        c.matches.size(), "count"_a = c.matches.size()))
+                                  .c_str());
     app.probe().value("events.matches", std::to_string(c.matches.size()));
     return c.matches;
 }

@@ -6,6 +6,7 @@
 
 #include "App.h"
 #include "sim/Course.h"
+#include "i18n/I18n.h"
 
 namespace pagelab::ui {
 
@@ -48,7 +49,8 @@ void LiveReload::update(App& app, double dt) {
             m_course_excerpt = sim::error_excerpt(now.error, *m_course);
         }
         if (changed.size() == 1) {
-            app.state().status = now.course ? fmt::format("Reloaded the course index {}.", *m_course) : "The course index has an error.";
+            app.state().status = now.course ? i18n::trf("Reloaded the course index {file}.", fmt::arg("file", *m_course))
+                                             : std::string(i18n::tr("The course index has an error."));
             return;
         }
     }
@@ -61,7 +63,7 @@ void LiveReload::reload_scenario(App& app, const std::string& path) {
     if (auto* error = std::get_if<sim::LoadError>(&result)) {
         m_error = error->message;
         m_excerpt = sim::error_excerpt(error->message, path);
-        app.state().status = "The file has an error: the last version that loaded stays on screen.";
+        app.state().status = i18n::tr("The file has an error: the last version that loaded stays on screen.");
         return;
     }
     auto fresh = std::move(std::get<std::unique_ptr<sim::Session>>(result));
@@ -125,9 +127,9 @@ void LiveReload::draw(App& app) {
                                    ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav;
     ImGui::Begin("##live-reload", nullptr, flags);
     if (m_error)
-        draw_error(app, fmt::format("{} does not load. The window shows the last version that did; fix the file and save it.", m_target),
+        draw_error(app, i18n::trf("{file} does not load. The window shows the last version that did; fix the file and save it.", fmt::arg("file", m_target)),
                    *m_error, m_excerpt, "reload.error");
-    if (m_course_error) draw_error(app, "The course index does not load; the lesson picker lists the files by name.", *m_course_error,
+    if (m_course_error) draw_error(app, i18n::tr("The course index does not load; the lesson picker lists the files by name."), *m_course_error,
                                    m_course_excerpt, "reload.course_error");
     app.probe().rect("reload.banner", ImRect(ImGui::GetWindowPos(), ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowSize().x,
                                                                             ImGui::GetWindowPos().y + ImGui::GetWindowSize().y)));

@@ -8,8 +8,13 @@
 
 #include "App.h"
 #include "widgets/TextureMap.h"
+#include "i18n/I18n.h"
 
 namespace pagelab::ui {
+
+using namespace fmt::literals;
+using i18n::tr;
+using i18n::trf;
 
 namespace {
 
@@ -22,8 +27,8 @@ void section(std::vector<Row>& rows, std::string text) { rows.push_back({Row::Ki
 
 void space_rows(const sim::Session& s, const sim::Diff& d, uint16_t sp, std::vector<Row>& rows) {
     const mm::MemoryManager& m = s.machine().mm();
-    section(rows, sp == mm::kNoSpace ? "Shared page tables (the same entries in every process)"
-                                     : fmt::format("Process {}", sim::space_label(s, sp)));
+    section(rows, sp == mm::kNoSpace ? std::string(tr("Shared page tables (the same entries in every process)"))
+                                     : trf("Process {process}", "process"_a = sim::space_label(s, sp)));
     for (const sim::RegionChange& r : d.regions) {
         if (r.space != sp) continue;
         rows.push_back({Row::Kind::Region, sp, r.base, {}, fmt::format("{:08X} {:>8}", r.base, sim::size_words(r.size)),
@@ -35,6 +40,16 @@ void space_rows(const sim::Session& s, const sim::Diff& d, uint16_t sp, std::vec
                                                                  : fmt::format("PTE {:08X}", e.va);
         rows.push_back({Row::Kind::Entry, sp, e.va, e.level, what, sim::entry_text(m, e.level, e.before), sim::entry_text(m, e.level, e.after)});
     }
+}
+
+// A heading of `pagelab diff`'s object part (sim/DiffText.cpp, English like the rest of its
+// output) in the window's language.
+std::string diff_heading(const std::string& english) {
+    static const char* const headings[] = {N_("Processes"), N_("File mapping objects"), N_("Data sections (control areas)"),
+                                           N_("Image sections"), N_("Handles")};
+    for (const char* h : headings)
+        if (english == h) return i18n::tr(h);
+    return english;
 }
 
 // The object lines as `pagelab diff` prints them (processes, mappings, sections, handles).
@@ -56,7 +71,7 @@ void object_rows(const sim::Session& s, const sim::Diff& d, std::vector<Row>& ro
     while (std::getline(in, line)) {
         if (header_lines-- > 0 || line.empty()) continue;
         if (line[0] != ' ') {
-            section(rows, line.back() == ':' ? line.substr(0, line.size() - 1) : line);
+            section(rows, diff_heading(line.back() == ':' ? line.substr(0, line.size() - 1) : line));
             continue;
         }
         // "  #0   [data section 1 ...] -> none": the item, then A -> B.
@@ -80,18 +95,18 @@ std::vector<Row> build_rows(const sim::Session& s, const sim::Diff& d) {
     std::sort(spaces.begin(), spaces.end());  // kNoSpace (the shared tables) sorts last
     spaces.erase(std::unique(spaces.begin(), spaces.end()), spaces.end());
     for (uint16_t sp : spaces) space_rows(s, d, sp, rows);
-    if (!d.frames.empty()) section(rows, fmt::format("Frames ({})", d.frames.size()));
+    if (!d.frames.empty()) section(rows, trf("Frames ({count})", "count"_a = d.frames.size()));
     for (const sim::FrameChange& f : d.frames) {
-        rows.push_back({Row::Kind::Frame, mm::kNoSpace, f.frame, {}, fmt::format("frame 0x{:X}", f.frame), sim::frame_facts_text(s, f.before),
-                        fmt::format("{}{}", f.before == f.after ? "the same; " : "", sim::frame_facts_text(s, f.after)) +
-                            (f.bytes_written ? "; bytes written" : "")});
+        rows.push_back({Row::Kind::Frame, mm::kNoSpace, f.frame, {}, trf("frame 0x{frame:X}", "frame"_a = f.frame), sim::frame_facts_text(s, f.before),
+                        fmt::format("{}{}", f.before == f.after ? tr("the same; ") : "", sim::frame_facts_text(s, f.after)) +
+                            (f.bytes_written ? tr("; bytes written") : "")});
     }
-    if (!d.slots.empty()) section(rows, fmt::format("Pagefile slots ({})", d.slots.size()));
+    if (!d.slots.empty()) section(rows, trf("Pagefile slots ({count})", "count"_a = d.slots.size()));
     for (const sim::SlotChange& c : d.slots)
-        rows.push_back({Row::Kind::Slot, mm::kNoSpace, c.slot, {}, fmt::format("slot {}", c.slot), c.before ? "in use" : "free",
-                        fmt::format("{}{}", c.after ? "in use" : "free", c.written ? ", written" : "")});
+        rows.push_back({Row::Kind::Slot, mm::kNoSpace, c.slot, {}, trf("slot {slot}", "slot"_a = c.slot), c.before ? tr("in use") : tr("free"),
+                        fmt::format("{}{}", c.after ? tr("in use") : tr("free"), c.written ? tr(", written") : "")});
     object_rows(s, d, rows);
-    if (!d.counters.empty()) section(rows, "Counters");
+    if (!d.counters.empty()) section(rows, tr("Counters"));
     for (const sim::CounterChange& c : d.counters)
         rows.push_back({Row::Kind::Counter, mm::kNoSpace, 0, {}, c.name, std::to_string(c.before), std::to_string(c.after)});
     return rows;
@@ -161,11 +176,11 @@ void toggle_moment_a(App& app) {
     const size_t cursor = app.session().cursor();
     if (c.pinned() == cursor) {
         c.clear();
-        app.state().status = "moment A unpinned";
+        app.state().status = tr("moment A unpinned");
         return;
     }
     c.pin(cursor);
-    app.state().status = "moment A: " + sim::describe_moment(app.session(), cursor);
+    app.state().status = trf("moment A: {moment}", "moment"_a = sim::describe_moment(app.session(), cursor));
     app.state().show[size_t(PanelId::Moments)] = true;
     app.raise(PanelId::Moments);
 }
@@ -185,7 +200,7 @@ void select_compare_row(App& app, const CompareRow& row) {
                         break;
                     }
             if (!app.alive(space)) {
-                st.status = "that process does not exist at this moment";
+                st.status = tr("that process does not exist at this moment");
                 return;
             }
             if (row.kind == CompareRow::Kind::Entry && row.level == sim::EntryLevel::Pde) {

@@ -297,6 +297,9 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         {
             const std::string name = a[2] == kNoString ? std::string(tr("(unnamed)")) : str(a[2]);
             if (a[1] == 0) return trf("CloseHandle(0x{handle:X}): {who} closes its handle to the file {name}.", "handle"_a = a[0], "who"_a = who, "name"_a = name);
+            // (A sentence of its own, the same English: a translation puts "unnamed" where its grammar wants it.)
+            if (a[2] == kNoString)
+                return trf("CloseHandle(0x{handle:X}): {who} closes its handle to the file mapping object (unnamed).", "handle"_a = a[0], "who"_a = who);
             return trf("CloseHandle(0x{handle:X}): {who} closes its handle to the file mapping object {name}.", "handle"_a = a[0], "who"_a = who, "name"_a = name);
         }
         case EventKind::FileReadCall:

@@ -135,34 +135,35 @@ private:
         const uint32_t signature = *m_file.read_u32(m_nt);
         if (signature != kNtSignature)
             return error("IMAGE_NT_HEADERS.Signature",
-                         fmt::format("{} at file offset {} is not \"PE\\0\\0\" (0x00004550)", hex(signature),
-                                     hex(m_nt)));
+                         i18n::trf("{value} at file offset {offset} is not \"PE\\0\\0\" (0x00004550)", fmt::arg("value", hex(signature)),
+                                   fmt::arg("offset", hex(m_nt))));
         const uint64_t fh = m_nt + 4;
         const uint16_t machine = *m_file.read_u16(fh + 0);
         if (machine != kMachineI386)
             return error("IMAGE_FILE_HEADER.Machine",
-                         fmt::format("{:#06x} is not IMAGE_FILE_MACHINE_I386 (0x014c): PageLab runs 32-bit x86 images only",
-                                     machine));
+                         i18n::trf("{machine:#06x} is not IMAGE_FILE_MACHINE_I386 (0x014c): PageLab runs 32-bit x86 images only",
+                                   fmt::arg("machine", machine)));
         m_section_count = *m_file.read_u16(fh + 2);
         if (m_section_count < 1 || m_section_count > kMaxSections)
             return error("IMAGE_FILE_HEADER.NumberOfSections",
-                         fmt::format("{} is outside 1..{}", m_section_count, kMaxSections));
+                         i18n::trf("{count} is outside 1..{max}", fmt::arg("count", m_section_count), fmt::arg("max", kMaxSections)));
         m_optional_size = *m_file.read_u16(fh + 16);
         m_characteristics = *m_file.read_u16(fh + 18);
         if (!(m_characteristics & kFileExecutableImage))
             return error("IMAGE_FILE_HEADER.Characteristics",
-                         fmt::format("{:#06x} lacks IMAGE_FILE_EXECUTABLE_IMAGE (0x0002): an object file or a failed link",
-                                     m_characteristics));
+                         i18n::trf("{value:#06x} lacks IMAGE_FILE_EXECUTABLE_IMAGE (0x0002): an object file or a failed link",
+                                   fmt::arg("value", m_characteristics)));
         m_image.is_dll = (m_characteristics & kFileDll) != 0;
         if (m_optional_size < kOptionalFixedSize)
             return error("IMAGE_FILE_HEADER.SizeOfOptionalHeader",
-                         fmt::format("{} is smaller than the {} bytes of IMAGE_OPTIONAL_HEADER32 before its data directories",
-                                     m_optional_size, kOptionalFixedSize));
+                         i18n::trf("{size} is smaller than the {fixed} bytes of IMAGE_OPTIONAL_HEADER32 before its data directories",
+                                   fmt::arg("size", m_optional_size), fmt::arg("fixed", kOptionalFixedSize)));
         m_optional = fh + kFileHeaderSize;
         if (!m_file.contains(m_optional, m_optional_size))
             return error("IMAGE_FILE_HEADER.SizeOfOptionalHeader",
-                         fmt::format("the optional header ({} bytes at {}) runs past the end of the file ({})",
-                                     m_optional_size, hex(m_optional), file_size_text()));
+                         i18n::trfn("the optional header ({size} byte at {offset}) runs past the end of the file ({file})",
+                                    "the optional header ({size} bytes at {offset}) runs past the end of the file ({file})", m_optional_size,
+                                    fmt::arg("size", m_optional_size), fmt::arg("offset", hex(m_optional)), fmt::arg("file", file_size_text())));
         return std::nullopt;
     }
 
@@ -172,64 +173,65 @@ private:
         if (magic != kOptionalMagicPe32)
             return error("IMAGE_OPTIONAL_HEADER32.Magic",
                          magic == kOptionalMagicPe32Plus
-                             ? std::string("0x020b is PE32+ (a 64-bit image); PageLab reads PE32 (0x010b) only")
-                             : fmt::format("{:#06x} is not PE32 (0x010b)", magic));
+                             ? std::string(i18n::tr("0x020b is PE32+ (a 64-bit image); PageLab reads PE32 (0x010b) only"))
+                             : i18n::trf("{magic:#06x} is not PE32 (0x010b)", fmt::arg("magic", magic)));
 
         const uint32_t section_alignment = u32(opt::kSectionAlignment);
         if (section_alignment != kPageSize)
             return error("IMAGE_OPTIONAL_HEADER32.SectionAlignment",
-                         fmt::format("{} is not 0x1000: PageLab requires page-aligned sections (one 4 KB page is the unit "
-                                     "it maps and protects)",
-                                     hex(section_alignment)));
+                         i18n::trf("{value} is not 0x1000: PageLab requires page-aligned sections (one 4 KB page is the unit "
+                                   "it maps and protects)",
+                                   fmt::arg("value", hex(section_alignment))));
         const uint32_t file_alignment = u32(opt::kFileAlignment);
         if (!is_power_of_two(file_alignment) || file_alignment < 512 || file_alignment > 0x10000)
             return error("IMAGE_OPTIONAL_HEADER32.FileAlignment",
-                         fmt::format("{} is not a power of two from 512 to 64 KB", hex(file_alignment)));
+                         i18n::trf("{value} is not a power of two from 512 to 64 KB", fmt::arg("value", hex(file_alignment))));
 
         const uint32_t base = u32(opt::kImageBase);
         if (base == 0 || base % kAllocationGranularity != 0)
             return error("IMAGE_OPTIONAL_HEADER32.ImageBase",
-                         fmt::format("{} is not a nonzero multiple of the 64 KB allocation granularity", hex(base)));
+                         i18n::trf("{value} is not a nonzero multiple of the 64 KB allocation granularity", fmt::arg("value", hex(base))));
         const uint32_t size_of_image = u32(opt::kSizeOfImage);
         if (size_of_image == 0 || size_of_image % section_alignment != 0)
             return error("IMAGE_OPTIONAL_HEADER32.SizeOfImage",
-                         fmt::format("{} is not a nonzero multiple of SectionAlignment (0x1000)", hex(size_of_image)));
+                         i18n::trf("{value} is not a nonzero multiple of SectionAlignment (0x1000)", fmt::arg("value", hex(size_of_image))));
         if (uint64_t(base) + size_of_image > 0x100000000ull)
             return error("IMAGE_OPTIONAL_HEADER32.SizeOfImage",
-                         fmt::format("{} bytes at ImageBase {} run past the top of the 4 GB address space",
-                                     hex(size_of_image), hex(base)));
+                         i18n::trf("{size} bytes at ImageBase {base} run past the top of the 4 GB address space",
+                                   fmt::arg("size", hex(size_of_image)), fmt::arg("base", hex(base))));
 
         const uint32_t size_of_headers = u32(opt::kSizeOfHeaders);
         const uint64_t headers_end =
             m_optional + uint64_t(m_optional_size) + uint64_t(m_section_count) * kSectionHeaderSize;
         if (size_of_headers < headers_end)
             return error("IMAGE_OPTIONAL_HEADER32.SizeOfHeaders",
-                         fmt::format("{} does not cover the headers, which end at file offset {}", hex(size_of_headers),
-                                     hex(headers_end)));
+                         i18n::trf("{value} does not cover the headers, which end at file offset {end}", fmt::arg("value", hex(size_of_headers)),
+                                   fmt::arg("end", hex(headers_end))));
         if (size_of_headers > size_of_image)
             return error("IMAGE_OPTIONAL_HEADER32.SizeOfHeaders",
-                         fmt::format("{} is larger than SizeOfImage ({})", hex(size_of_headers), hex(size_of_image)));
+                         i18n::trf("{value} is larger than SizeOfImage ({image})", fmt::arg("value", hex(size_of_headers)), fmt::arg("image", hex(size_of_image))));
         if (!m_file.contains(0, size_of_headers))
             return error("IMAGE_OPTIONAL_HEADER32.SizeOfHeaders",
-                         fmt::format("{} runs past the end of the file ({})", hex(size_of_headers), file_size_text()));
+                         i18n::trf("{value} runs past the end of the file ({file})", fmt::arg("value", hex(size_of_headers)), fmt::arg("file", file_size_text())));
 
         const uint32_t entry = u32(opt::kAddressOfEntryPoint);
         if (entry == 0 && !m_image.is_dll)
             return error("IMAGE_OPTIONAL_HEADER32.AddressOfEntryPoint",
-                         "is 0 in an EXE (only a DLL may have no entry point)");
+                         i18n::tr("is 0 in an EXE (only a DLL may have no entry point)"));
         if (entry >= size_of_image)
             return error("IMAGE_OPTIONAL_HEADER32.AddressOfEntryPoint",
-                         fmt::format("{} lies outside the image (SizeOfImage {})", hex(entry), hex(size_of_image)));
+                         i18n::trf("{value} lies outside the image (SizeOfImage {image})", fmt::arg("value", hex(entry)), fmt::arg("image", hex(size_of_image))));
 
         const uint32_t directory_count = u32(opt::kNumberOfRvaAndSizes);
         if (directory_count > kMaxDirectories)
             return error("IMAGE_OPTIONAL_HEADER32.NumberOfRvaAndSizes",
-                         fmt::format("{} is more than the {} data directories PE32 defines", directory_count,
-                                     kMaxDirectories));
+                         i18n::trf("{count} is more than the {max} data directories PE32 defines", fmt::arg("count", directory_count),
+                                   fmt::arg("max", kMaxDirectories)));
         if (kOptionalFixedSize + 8ull * directory_count > m_optional_size)
             return error("IMAGE_OPTIONAL_HEADER32.NumberOfRvaAndSizes",
-                         fmt::format("{} directories do not fit in SizeOfOptionalHeader ({} bytes)", directory_count,
-                                     m_optional_size));
+                         i18n::trfn("{count} directory does not fit in SizeOfOptionalHeader ({size} bytes)",
+                                    "{count} directories do not fit in SizeOfOptionalHeader ({size} bytes)", directory_count,
+                                    fmt::arg("count", directory_count), fmt::arg("size", m_optional_size)));
         for (uint32_t i = 0; i < directory_count; ++i) {
             m_directories[i].rva = u32(opt::kDataDirectory + 8ull * i);
             m_directories[i].size = u32(opt::kDataDirectory + 8ull * i + 4);
@@ -247,7 +249,7 @@ private:
     std::optional<PeError> read_section_table() {
         const uint64_t table = m_optional + m_optional_size;  // inside SizeOfHeaders, so inside the file
         uint64_t previous_end = round_up(m_image.size_of_headers, kPageSize);  // the headers page(s)
-        std::string previous = "the headers";
+        std::string previous = i18n::tr("the headers");
         for (uint32_t i = 0; i < m_section_count; ++i) {
             const uint64_t at = table + i * kSectionHeaderSize;
             const std::string field = fmt::format("IMAGE_SECTION_HEADER[{}]", i);
@@ -258,42 +260,42 @@ private:
                 const uint8_t c = *m_file.read_u8(at + k);
                 if (c == 0) break;
                 if (c < 0x20 || c > 0x7E)
-                    return error(field + ".Name", fmt::format("byte {} is {:#04x}, not a printable ASCII character", k, c));
+                    return error(field + ".Name", i18n::trf("byte {index} is {value:#04x}, not a printable ASCII character", fmt::arg("index", k), fmt::arg("value", c)));
                 name += char(c);
             }
             // The field stays "IMAGE_SECTION_HEADER[i].X" (stable for tools and tests); the
             // section's name goes into the reason, where a reader looks for it.
-            const std::string in = name.empty() ? std::string() : fmt::format("section {}: ", name);
+            const std::string in = name.empty() ? std::string() : i18n::trf("section {name}: ", fmt::arg("name", name));
 
             const uint32_t virtual_size = u32(8), rva = u32(12), raw_size = u32(16), raw_pointer = u32(20);
             const uint32_t characteristics = u32(36);
             if (rva % kPageSize != 0)
                 return error(field + ".VirtualAddress",
-                             in + fmt::format("{} is not page aligned: PageLab requires page-aligned sections", hex(rva)));
+                             in + i18n::trf("{rva} is not page aligned: PageLab requires page-aligned sections", fmt::arg("rva", hex(rva))));
             const uint32_t extent = virtual_size != 0 ? virtual_size : raw_size;
             if (extent == 0)
-                return error(field + ".VirtualSize", in + "is 0 and so is SizeOfRawData: the section is empty");
+                return error(field + ".VirtualSize", in + i18n::tr("is 0 and so is SizeOfRawData: the section is empty"));
             if (rva < previous_end)
                 return error(field + ".VirtualAddress",
-                             in + fmt::format("{} overlaps {} (ending at {}); sections must be in increasing order",
-                                         hex(rva), previous, hex(previous_end)));
+                             in + i18n::trf("{rva} overlaps {previous} (ending at {end}); sections must be in increasing order",
+                                       fmt::arg("rva", hex(rva)), fmt::arg("previous", previous), fmt::arg("end", hex(previous_end))));
             const uint64_t end = uint64_t(rva) + round_up(extent, kPageSize);
             if (end > m_image.size_of_image)
                 return error(field + ".VirtualSize",
-                             in + fmt::format("{} bytes at {} run past SizeOfImage ({})", hex(extent), hex(rva),
-                                         hex(m_image.size_of_image)));
+                             in + i18n::trf("{size} bytes at {rva} run past SizeOfImage ({image})", fmt::arg("size", hex(extent)), fmt::arg("rva", hex(rva)),
+                                       fmt::arg("image", hex(m_image.size_of_image))));
             if (raw_size != 0 && !m_file.contains(raw_pointer, raw_size))
                 return error(field + ".PointerToRawData",
-                             in + fmt::format("{} bytes at file offset {} run past the end of the file ({})", hex(raw_size),
-                                         hex(raw_pointer), file_size_text()));
+                             in + i18n::trf("{size} bytes at file offset {offset} run past the end of the file ({file})", fmt::arg("size", hex(raw_size)),
+                                       fmt::arg("offset", hex(raw_pointer)), fmt::arg("file", file_size_text())));
             if (characteristics & kScnReserved)
                 return error(field + ".Characteristics",
-                             in + fmt::format("{} sets reserved bits {}", hex(characteristics),
-                                         hex(characteristics & kScnReserved)));
+                             in + i18n::trf("{value} sets reserved bits {bits}", fmt::arg("value", hex(characteristics)),
+                                       fmt::arg("bits", hex(characteristics & kScnReserved))));
             if (characteristics & kScnObjectOnly)
                 return error(field + ".Characteristics",
-                             in + fmt::format("{} sets object-file-only bits {} (LNK_INFO/LNK_REMOVE/LNK_COMDAT)",
-                                         hex(characteristics), hex(characteristics & kScnObjectOnly)));
+                             in + i18n::trf("{value} sets object-file-only bits {bits} (LNK_INFO/LNK_REMOVE/LNK_COMDAT)",
+                                       fmt::arg("value", hex(characteristics)), fmt::arg("bits", hex(characteristics & kScnObjectOnly))));
 
             SectionExtent placed{rva, extent, raw_pointer, std::min(raw_size, extent)};
             ImageSection section;
@@ -307,7 +309,7 @@ private:
             m_image.sections.push_back(std::move(section));
             m_extents.push_back(placed);
             previous_end = end;
-            previous = name.empty() ? field : "section " + name;
+            previous = name.empty() ? field : i18n::trf("section {name}", fmt::arg("name", name));
         }
         return std::nullopt;
     }
@@ -333,35 +335,35 @@ private:
         if (dir.rva == 0) return std::nullopt;  // imports nothing
         if (!file_offset_of(dir.rva, kImportDescriptorSize))
             return error("IMAGE_DIRECTORY_ENTRY_IMPORT.VirtualAddress",
-                         fmt::format("{} does not lie in a section's initialised data", hex(dir.rva)));
+                         i18n::trf("{rva} does not lie in a section's initialised data", fmt::arg("rva", hex(dir.rva))));
         // The list ends at the null descriptor, never later than the section's data: that bounds
         // the loop however the file is damaged.
         const uint64_t limit = raw_bytes_after(dir.rva) / kImportDescriptorSize;
         for (uint64_t i = 0;; ++i) {
             const std::string field = fmt::format("IMAGE_IMPORT_DESCRIPTOR[{}]", i);
             if (i >= limit)
-                return error(field, fmt::format("the import list at {} runs to the end of its section without a null "
-                                                "descriptor",
-                                                hex(dir.rva)));
+                return error(field, i18n::trf("the import list at {rva} runs to the end of its section without a null "
+                                              "descriptor",
+                                              fmt::arg("rva", hex(dir.rva))));
             const uint64_t at = *file_offset_of(dir.rva + i * kImportDescriptorSize, kImportDescriptorSize);
             const uint32_t name_rva = *m_file.read_u32(at + 12), first_thunk = *m_file.read_u32(at + 16);
             if (name_rva == 0 && first_thunk == 0) break;
-            if (name_rva == 0) return error(field + ".Name", "is 0 in a descriptor that is not the null entry");
+            if (name_rva == 0) return error(field + ".Name", i18n::tr("is 0 in a descriptor that is not the null entry"));
             const auto name_at = file_offset_of(name_rva, 1);
             if (!name_at)
                 return error(field + ".Name",
-                             fmt::format("{} does not lie in a section's initialised data", hex(name_rva)));
+                             i18n::trf("{rva} does not lie in a section's initialised data", fmt::arg("rva", hex(name_rva))));
             const auto name = m_file.read_cstring(*name_at, std::min(raw_bytes_after(name_rva), kMaxImportNameLength));
             if (!name)
                 return error(field + ".Name",
-                             fmt::format("the string at {} has no terminating NUL within its section (or {} bytes)",
-                                         hex(name_rva), kMaxImportNameLength));
-            if (name->empty()) return error(field + ".Name", fmt::format("the string at {} is empty", hex(name_rva)));
+                             i18n::trf("the string at {rva} has no terminating NUL within its section (or {max} bytes)",
+                                       fmt::arg("rva", hex(name_rva)), fmt::arg("max", kMaxImportNameLength)));
+            if (name->empty()) return error(field + ".Name", i18n::trf("the string at {rva} is empty", fmt::arg("rva", hex(name_rva))));
             for (const char c : *name) {
                 if (uint8_t(c) < 0x20 || uint8_t(c) > 0x7E)
-                    return error(field + ".Name", fmt::format("the string at {} holds byte {:#04x}, not a printable "
-                                                              "ASCII character of a DLL name",
-                                                              hex(name_rva), uint8_t(c)));
+                    return error(field + ".Name", i18n::trf("the string at {rva} holds byte {value:#04x}, not a printable "
+                                                            "ASCII character of a DLL name",
+                                                            fmt::arg("rva", hex(name_rva)), fmt::arg("value", uint8_t(c))));
             }
             m_image.imports.push_back(*name);
         }
@@ -375,29 +377,31 @@ private:
         const auto start = file_offset_of(dir.rva, dir.size);
         if (!start)
             return error("IMAGE_DIRECTORY_ENTRY_BASERELOC",
-                         fmt::format("{} bytes at {} do not lie in one section's initialised data", hex(dir.size),
-                                     hex(dir.rva)));
+                         i18n::trf("{size} bytes at {rva} do not lie in one section's initialised data", fmt::arg("size", hex(dir.size)),
+                                   fmt::arg("rva", hex(dir.rva))));
         uint64_t offset = 0;
         for (uint32_t block = 0; offset < dir.size; ++block) {
             const std::string field = fmt::format("IMAGE_BASE_RELOCATION[{}]", block);
             if (dir.size - offset < kBaseRelocationSize)
-                return error(field, fmt::format("only {} bytes are left in the directory, less than a block header",
-                                                dir.size - offset));
+                return error(field, i18n::trfn("only {count} byte is left in the directory, less than a block header",
+                                               "only {count} bytes are left in the directory, less than a block header", dir.size - offset,
+                                               fmt::arg("count", dir.size - offset)));
             const uint64_t at = *start + offset;
             const uint32_t page_rva = *m_file.read_u32(at), block_size = *m_file.read_u32(at + 4);
             if (page_rva % kPageSize != 0)
-                return error(field + ".VirtualAddress", fmt::format("{} is not page aligned", hex(page_rva)));
+                return error(field + ".VirtualAddress", i18n::trf("{rva} is not page aligned", fmt::arg("rva", hex(page_rva))));
             if (page_rva >= m_image.size_of_image)
                 return error(field + ".VirtualAddress",
-                             fmt::format("{} lies outside the image (SizeOfImage {})", hex(page_rva),
-                                         hex(m_image.size_of_image)));
+                             i18n::trf("{value} lies outside the image (SizeOfImage {image})", fmt::arg("value", hex(page_rva)),
+                                       fmt::arg("image", hex(m_image.size_of_image))));
             if (block_size < kBaseRelocationSize || block_size % 2 != 0)
                 return error(field + ".SizeOfBlock",
-                             fmt::format("{} is not an 8-byte header plus whole 2-byte entries", block_size));
+                             i18n::trf("{size} is not an 8-byte header plus whole 2-byte entries", fmt::arg("size", block_size)));
             if (block_size > dir.size - offset)
                 return error(field + ".SizeOfBlock",
-                             fmt::format("{} runs past the end of the directory ({} bytes left)", hex(block_size),
-                                         dir.size - offset));
+                             i18n::trfn("{size} runs past the end of the directory ({left} byte left)",
+                                        "{size} runs past the end of the directory ({left} bytes left)", dir.size - offset,
+                                        fmt::arg("size", hex(block_size)), fmt::arg("left", dir.size - offset)));
             const uint32_t entries = (block_size - kBaseRelocationSize) / 2;
             for (uint32_t e = 0; e < entries; ++e) {
                 const uint16_t entry = *m_file.read_u16(at + kBaseRelocationSize + 2ull * e);
@@ -406,11 +410,11 @@ private:
                 if (type == kRelAbsolute) continue;  // padding that keeps blocks 4-byte aligned
                 if (type != kRelHighLow)
                     return error(field,
-                                 fmt::format("entry {} (page {}) has type {}; PageLab applies only IMAGE_REL_BASED_HIGHLOW "
-                                             "(3) and skips ABSOLUTE (0)",
-                                             e, hex(page_rva), type));
+                                 i18n::trf("entry {entry} (page {page}) has type {type}; PageLab applies only IMAGE_REL_BASED_HIGHLOW "
+                                           "(3) and skips ABSOLUTE (0)",
+                                           fmt::arg("entry", e), fmt::arg("page", hex(page_rva)), fmt::arg("type", type)));
                 if (uint64_t(fixup) + 4 > m_image.size_of_image)
-                    return error(field, fmt::format("entry {} patches {}, past the end of the image", e, hex(fixup)));
+                    return error(field, i18n::trf("entry {entry} patches {rva}, past the end of the image", fmt::arg("entry", e), fmt::arg("rva", hex(fixup))));
                 m_image.relocation_rvas.push_back(fixup);
             }
             offset += block_size;

@@ -1,4 +1,5 @@
 #include "sim/Diff.h"
+#include "i18n/I18n.h"
 
 #include <algorithm>
 #include <array>
@@ -50,16 +51,18 @@ std::variant<size_t, std::string> parse_moment(const Session& s, std::string_vie
 }
 
 std::string describe_moment(const Session& s, size_t cursor, bool with_label) {
-    if (cursor == 0) return "the start";
+    using namespace fmt::literals;
+    if (cursor == 0) return i18n::tr("the start");
     for (size_t step = 0; step <= s.step_count(); ++step)
         if (s.first_event_of_step(step) == cursor) {
             // Several steps may end at one cursor when steps have no events: name the last.
             size_t last = step;
             while (last < s.step_count() && s.first_event_of_step(last + 1) == cursor) ++last;
             const std::string& label = last > 0 ? s.scenario().steps[last - 1].label : std::string();
-            return label.empty() || !with_label ? fmt::format("step {}", last) : fmt::format("step {} ({})", last, label);
+            return label.empty() || !with_label ? i18n::trf("step {step}", "step"_a = last)
+                                                : i18n::trf("step {step} ({label})", "step"_a = last, "label"_a = label);
         }
-    return fmt::format("event {} (in step {})", cursor - 1, s.step_of_event(cursor - 1) + 1);
+    return i18n::trf("event {event} (in step {step})", "event"_a = cursor - 1, "step"_a = s.step_of_event(cursor - 1) + 1);
 }
 
 bool Diff::empty() const {

@@ -1,4 +1,5 @@
 #include "sim/Find.h"
+#include "i18n/I18n.h"
 
 #include <algorithm>
 #include <cctype>
@@ -10,6 +11,8 @@
 #include "sim/Session.h"
 
 namespace pagelab::sim {
+
+using namespace fmt::literals;
 
 using mm::EventKind;
 using mm::SoftwarePte;
@@ -90,19 +93,21 @@ std::variant<GotoTarget, std::string> parse_goto(const Session& s, std::string_v
     const auto& mmgr = s.machine().mm();
     if (auto rest = keyword("pfn") ? keyword("pfn") : keyword("frame")) {
         const auto f = parse_hex(*rest);
-        if (!f) return fmt::format("{}: a frame number is hex (pfn 0x12 or pfn 12)", text);
+        if (!f) return i18n::trf("{text}: a frame number is hex (pfn 0x12 or pfn 12)", "text"_a = text);
         if (*f >= mmgr.config().frames)
-            return fmt::format("{}: the machine has {} frames (0x0-0x{:X})", text, mmgr.config().frames, mmgr.config().frames - 1);
+            return i18n::trfn("{text}: the machine has {count} frame (0x0-0x{last:X})", "{text}: the machine has {count} frames (0x0-0x{last:X})",
+                              mmgr.config().frames, "text"_a = text, "count"_a = mmgr.config().frames, "last"_a = mmgr.config().frames - 1);
         t.kind = TargetKind::Frame;
         t.value = *f;
         return t;
     }
     if (auto rest = keyword("slot")) {
         const auto n = parse_decimal_or_hex(*rest);
-        if (!n) return fmt::format("{}: a slot number is decimal (slot 3) or 0x-hex", text);
+        if (!n) return i18n::trf("{text}: a slot number is decimal (slot 3) or 0x-hex", "text"_a = text);
         if (*n == 0 || *n > mmgr.pagefile().capacity())
-            return mmgr.pagefile().capacity() == 0 ? fmt::format("{}: the machine has no pagefile", text)
-                                                   : fmt::format("{}: the pagefile's slots are 1 to {}", text, mmgr.pagefile().capacity());
+            return mmgr.pagefile().capacity() == 0 ? i18n::trf("{text}: the machine has no pagefile", "text"_a = text)
+                                                   : i18n::trf("{text}: the pagefile's slots are 1 to {last}", "text"_a = text,
+                                                               "last"_a = mmgr.pagefile().capacity());
         t.kind = TargetKind::Slot;
         t.value = *n;
         return t;
@@ -110,11 +115,11 @@ std::variant<GotoTarget, std::string> parse_goto(const Session& s, std::string_v
     std::string addr = text;
     if (const size_t colon = text.find(':'); colon != std::string::npos) {
         const std::string proc = trim(std::string_view(text).substr(0, colon));
-        if (!is_process_name(s, proc)) return fmt::format("{}: '{}' is not a process of this scenario", text, proc);
+        if (!is_process_name(s, proc)) return i18n::trf("{text}: '{process}' is not a process of this scenario", "text"_a = text, "process"_a = proc);
         t.process = proc;
         addr = trim(std::string_view(text).substr(colon + 1));
     }
-    const std::string bad = fmt::format("{}: not a hex address, a name the scenario binds (buf, buf+0x1000), pfn N or slot N", text);
+    const std::string bad = i18n::trf("{text}: not a hex address, a name the scenario binds (buf, buf+0x1000), pfn N or slot N", "text"_a = text);
     if (addr.empty()) return bad;
     // A bound name (+offset) first: a name made of hex letters ("beef") is still the name.
     if (const auto expr = parse_address(addr); expr && !expr->name.empty()) {
@@ -125,14 +130,15 @@ std::variant<GotoTarget, std::string> parse_goto(const Session& s, std::string_v
                 const auto& b = *s.result(i).bindings;
                 if (auto it = b.find(expr->name); it != b.end()) {
                     base = it->second;
-                    t.note = fmt::format("{} is bound by step {}, {} this moment", expr->name, i + 1,
-                                         s.first_event_of_step(i + 1) > cursor ? "later than" : "at");
+                    t.note = s.first_event_of_step(i + 1) > cursor
+                                 ? i18n::trf("{name} is bound by step {step}, later than this moment", "name"_a = expr->name, "step"_a = i + 1)
+                                 : i18n::trf("{name} is bound by step {step}, at this moment", "name"_a = expr->name, "step"_a = i + 1);
                 }
             }
         }
         if (base) {
             const int64_t v = int64_t(*base) + expr->offset;
-            if (v < 0 || v > 0xFFFFFFFFll) return fmt::format("{}: the address is outside 32 bits", text);
+            if (v < 0 || v > 0xFFFFFFFFll) return i18n::trf("{text}: the address is outside 32 bits", "text"_a = text);
             t.value = uint32_t(v);
             return t;
         }
@@ -211,8 +217,8 @@ Located resolve_location(const Session& s, const GotoTarget& target) {
         out.frame = frame_at(m, target.value);
         const FrameFacts& f = out.frame->facts;
         out.summary = fmt::format("frame 0x{:X}: {} {}", target.value, mm::frame_state_name(f.state), mm::frame_use_name(f.use));
-        if (f.owner != 0xFFFF) out.summary += " of " + m.space_name(f.owner);
-        for (const auto& [sp, va] : out.frame->mapped_by) out.summary += ", mapped at " + where_text(s, sp, va);
+        if (f.owner != 0xFFFF) out.summary += i18n::trf(" of {process}", "process"_a = m.space_name(f.owner));
+        for (const auto& [sp, va] : out.frame->mapped_by) out.summary += i18n::trf(", mapped at {where}", "where"_a = where_text(s, sp, va));
         return out;
     }
     if (target.kind == TargetKind::Slot) {
@@ -232,8 +238,8 @@ Located resolve_location(const Session& s, const GotoTarget& target) {
             },
             [](uint16_t, uint32_t, uint32_t) {});
         out.slot = slot;
-        out.summary = fmt::format("pagefile slot {}: {}", target.value, slot.in_use ? "in use" : "free");
-        for (const auto& [sp, va] : slot.pages) out.summary += ", holds " + where_text(s, sp, va);
+        out.summary = i18n::trf("pagefile slot {slot}: {state}", "slot"_a = target.value, "state"_a = slot.in_use ? i18n::tr("in use") : i18n::tr("free"));
+        for (const auto& [sp, va] : slot.pages) out.summary += i18n::trf(", holds {where}", "where"_a = where_text(s, sp, va));
         return out;
     }
     for (const os::Process& p : m.processes()) {
@@ -244,7 +250,7 @@ Located resolve_location(const Session& s, const GotoTarget& target) {
         a.process = p.name;
         a.region_known = mmgr.virtual_query(p.space, target.value, a.region).ok;
         a.pte = mmgr.pte_info(p.space, target.value);
-        a.pte_text = a.pte.table_present ? pte_summary(mmgr, a.pte.pte) : std::string("no page table");
+        a.pte_text = a.pte.table_present ? pte_summary(mmgr, a.pte.pte) : std::string(i18n::tr("no page table"));
         a.frame = resident_frame(m, p.space, target.value);
         uint32_t sw = a.pte.table_present ? a.pte.pte : 0;
         if (a.frame) sw = mmgr.pfn()[*a.frame].original_pte;
@@ -266,7 +272,7 @@ Located resolve_location(const Session& s, const GotoTarget& target) {
         }
         text += ", PTE " + a.pte_text;
     }
-    if (out.addresses.empty()) text = fmt::format("{:08X}: no process has an address space now", target.value);
+    if (out.addresses.empty()) text = i18n::trf("{va:08X}: no process has an address space now", "va"_a = target.value);
     if (!target.note.empty()) text += " (" + target.note + ")";
     out.summary = text;
     return out;
@@ -479,33 +485,33 @@ std::variant<EventFilter, std::string> parse_event_filter(std::string_view text)
                 const std::string name = value.substr(p, q - p);
                 const auto ks = kinds_named(name);
                 if (ks.empty())
-                    return fmt::format("kind:{}: not an event kind (page-fault, pagefile-write, …), a fault kind (demand-zero, "
-                                       "copy-on-write, soft, …) or a group (fault, hard, page-in, page-out, trim, cow, replacement, "
-                                       "region, loader, file, mapping)",
-                                       name);
+                    return i18n::trf("kind:{name}: not an event kind (page-fault, pagefile-write, …), a fault kind (demand-zero, "
+                                     "copy-on-write, soft, …) or a group (fault, hard, page-in, page-out, trim, cow, replacement, "
+                                     "region, loader, file, mapping)",
+                                     "name"_a = name);
                 f.kinds.insert(ks.begin(), ks.end());
                 p = q + 1;
             }
         } else if (key == "process") {
-            if (value.empty()) return std::string("process: needs a process name");
+            if (value.empty()) return std::string(i18n::tr("process: needs a process name"));
             f.process = value;
         } else if (key == "range") {
             const size_t dash = value.find('-');
             const auto lo = dash == std::string::npos ? std::nullopt : parse_hex(value.substr(0, dash));
             const auto hi = dash == std::string::npos ? std::nullopt : parse_hex(value.substr(dash + 1));
-            if (!lo || !hi || *lo > *hi) return fmt::format("range:{}: write range:LO-HI in hex, LO <= HI (range:10000-1FFFF)", value);
+            if (!lo || !hi || *lo > *hi) return i18n::trf("range:{value}: write range:LO-HI in hex, LO <= HI (range:10000-1FFFF)", "value"_a = value);
             f.range = std::pair{*lo, *hi};
         } else if (key == "at") {
             const auto va = parse_hex(value);
-            if (!va) return fmt::format("at:{}: not a hex address", value);
+            if (!va) return i18n::trf("at:{value}: not a hex address", "value"_a = value);
             f.range = std::pair{*va & ~0xFFFu, *va | 0xFFFu};
         } else if (key == "frame" || key == "pfn") {
             const auto n = parse_hex(value);
-            if (!n) return fmt::format("{}: a frame number is hex", term);
+            if (!n) return i18n::trf("{term}: a frame number is hex", "term"_a = term);
             f.frame = *n;
         } else if (key == "slot") {
             const auto n = parse_decimal_or_hex(value);
-            if (!n) return fmt::format("{}: a slot number is decimal", term);
+            if (!n) return i18n::trf("{term}: a slot number is decimal", "term"_a = term);
             f.slot = *n;
         } else {
             f.words.push_back(lower(term));

@@ -16,6 +16,7 @@
 
 #include <fmt/format.h>
 
+#include "i18n/I18n.h"
 #include "io/ReadFile.h"
 #include "os/PeImage.h"
 #include "sim/InputCheck.h"
@@ -218,8 +219,8 @@ public:
         if (!scalar(n, what, s)) return false;
         auto v = parse_number(s);
         if (!v && number_too_big(s))
-            return fail(n, fmt::format("{}: '{}' is above the 4 GB address space", what, s));
-        if (!v) return fail(n, fmt::format("{}: '{}' is not a number (write 4096, 0x1000 or 64 KB)", what, s));
+            return fail(n, i18n::trf("{what}: '{value}' is above the 4 GB address space", fmt::arg("what", what), fmt::arg("value", s)));
+        if (!v) return fail(n, i18n::trf("{what}: '{value}' is not a number (write 4096, 0x1000 or 64 KB)", fmt::arg("what", what), fmt::arg("value", s)));
         out = *v;
         return true;
     }
@@ -229,7 +230,7 @@ public:
         if (!scalar(n, what, s)) return false;
         if (s == "true" || s == "yes") out = true;
         else if (s == "false" || s == "no") out = false;
-        else return fail(n, fmt::format("{} must be true or false, not '{}'", what, s));
+        else return fail(n, i18n::trf("{what} must be true or false, not '{value}'", fmt::arg("what", what), fmt::arg("value", s)));
         return true;
     }
 
@@ -242,10 +243,10 @@ public:
             case ArgType::Bind: {
                 if (!scalar(n, key, s)) return false;
                 if (s.empty() || !(std::isalpha(uint8_t(s[0])) || s[0] == '_'))
-                    return fail(n, fmt::format("{}: '{}' is not a name (letters, digits and _, not starting with a digit)", key, s));
+                    return fail(n, i18n::trf("{key}: '{value}' is not a name (letters, digits and _, not starting with a digit)", fmt::arg("key", key), fmt::arg("value", s)));
                 for (char c : s)
                     if (!(std::isalnum(uint8_t(c)) || c == '_'))
-                        return fail(n, fmt::format("{}: '{}' is not a name (letters, digits, _)", key, s));
+                        return fail(n, i18n::trf("{key}: '{value}' is not a name (letters, digits, _)", fmt::arg("key", key), fmt::arg("value", s)));
                 out.text = s;
                 return true;
             }
@@ -264,23 +265,23 @@ public:
                 if (!scalar(n, key, s)) return false;
                 if (type == ArgType::Value) {
                     if (auto v = parse_number(s)) {
-                        if (*v > 0xFFFFFFFFull) return fail(n, fmt::format("{}: 0x{:X} does not fit in 32 bits", key, *v));
+                        if (*v > 0xFFFFFFFFull) return fail(n, i18n::trf("{key}: 0x{value:X} does not fit in 32 bits", fmt::arg("key", key), fmt::arg("value", *v)));
                         out.number = *v;
                         out.address = AddressExpr{"", int64_t(*v)};
                         return true;
                     }
                 }
                 auto a = parse_address(s);
-                if (!a) return fail(n, fmt::format("{}: '{}' is not an address (a number, a bound name, or name+offset)", key, s));
+                if (!a) return fail(n, i18n::trf("{key}: '{value}' is not an address (a number, a bound name, or name+offset)", fmt::arg("key", key), fmt::arg("value", s)));
                 if (!a->name.empty() && !m_bound.count(a->name))
-                    return fail(n, fmt::format("{}: '{}' is not bound by an earlier step's 'as:'", key, a->name));
+                    return fail(n, i18n::trf("{key}: '{name}' is not bound by an earlier step's 'as:'", fmt::arg("key", key), fmt::arg("name", a->name)));
                 out.address = *a;
                 return true;
             }
             case ArgType::Number:
                 if (!number(n, key, out.number)) return false;
                 if (out.number > 0xFFFFFFFFull)
-                    return fail(n, fmt::format("{}: 0x{:X} does not fit in 32 bits", key, out.number));
+                    return fail(n, i18n::trf("{key}: 0x{value:X} does not fit in 32 bits", fmt::arg("key", key), fmt::arg("value", out.number)));
                 return true;
             case ArgType::Text:
             case ArgType::Path: return scalar(n, key, out.text);
@@ -294,10 +295,10 @@ public:
                 const bool plain = !digits.empty() && std::isdigit(uint8_t(digits[0])) && digits.find(' ') == std::string::npos &&
                                    !ends_with("KB") && !ends_with("MB") && !ends_with("GB");  // (no size units)
                 const auto v = plain ? parse_number(digits) : std::nullopt;
-                if (!v) return fail(n, fmt::format("{}: '{}' is not a signed number (write 1, -1 or 0x10)", key, s));
+                if (!v) return fail(n, i18n::trf("{key}: '{value}' is not a signed number (write 1, -1 or 0x10)", fmt::arg("key", key), fmt::arg("value", s)));
                 const int64_t value = negative ? -int64_t(*v) : int64_t(*v);
                 if (value < INT32_MIN || value > INT32_MAX)
-                    return fail(n, fmt::format("{}: {} does not fit in a signed 32-bit LONG (-2147483648 to 2147483647)", key, s));
+                    return fail(n, i18n::trf("{key}: {value} does not fit in a signed 32-bit LONG (-2147483648 to 2147483647)", fmt::arg("key", key), fmt::arg("value", s)));
                 out.number = uint32_t(int32_t(value));
                 out.address = AddressExpr{"", value};
                 out.text = std::to_string(value);
@@ -313,7 +314,7 @@ public:
             case ArgType::Protection: {
                 if (!scalar(n, key, s)) return false;
                 auto p = mm::parse_protection(s);
-                if (!p) return fail(n, fmt::format("{}: '{}' is not a protection (READWRITE, EXECUTE_READ+GUARD, ...)", key, s));
+                if (!p) return fail(n, i18n::trf("{key}: '{value}' is not a protection (READWRITE, EXECUTE_READ+GUARD, ...)", fmt::arg("key", key), fmt::arg("value", s)));
                 out.number = *p;
                 out.text = s;
                 return true;
@@ -329,7 +330,7 @@ public:
                     else if (s == "commit") flags |= mm::mem::kCommit;
                     else if (s == "top_down") flags |= mm::mem::kTopDown;
                     else if (auto v = parse_number(s)) flags |= uint32_t(*v);
-                    else return fail(i, fmt::format("type: '{}' is not reserve, commit or top_down", s));
+                    else return fail(i, i18n::trf("type: '{value}' is not reserve, commit or top_down", fmt::arg("value", s)));
                 }
                 out.number = flags;
                 return true;
@@ -339,7 +340,7 @@ public:
                 if (s == "decommit") out.number = mm::mem::kDecommit;
                 else if (s == "release") out.number = mm::mem::kRelease;
                 else if (auto v = parse_number(s)) out.number = *v;
-                else return fail(n, fmt::format("type: '{}' is not decommit or release", s));
+                else return fail(n, i18n::trf("type: '{value}' is not decommit or release", fmt::arg("value", s)));
                 return true;
             }
             case ArgType::FileAccess:
@@ -348,7 +349,7 @@ public:
                 std::vector<YAML::Node> items;
                 if (n.IsSequence()) for (const auto& i : n) items.push_back(i);
                 else items.push_back(n);
-                if (items.empty()) return fail(n, fmt::format("{}: needs at least one value", key));
+                if (items.empty()) return fail(n, i18n::trf("{key}: needs at least one value", fmt::arg("key", key)));
                 uint32_t flags = 0;
                 std::string words;
                 for (const auto& w : flag_words(type)) words += (words.empty() ? "" : ", ") + std::string(w.word);
@@ -357,7 +358,7 @@ public:
                     const FlagWord* found = nullptr;
                     for (const auto& w : flag_words(type))
                         if (s == w.word) found = &w;
-                    if (!found) return fail(i, fmt::format("{}: '{}' is not one of {}", key, s, words));
+                    if (!found) return fail(i, i18n::trf("{key}: '{value}' is not one of {list}", fmt::arg("key", key), fmt::arg("value", s), fmt::arg("list", words)));
                     flags |= found->bits;
                     out.text += (out.text.empty() ? "" : "|") + s;
                 }
@@ -367,13 +368,13 @@ public:
             case ArgType::Disposition:
                 if (!scalar(n, key, s)) return false;
                 if (!is_one_of(s, arg_words(ArgType::Disposition)))
-                    return fail(n, fmt::format("{}: '{}' is not open, create or open_always", key, s));
+                    return fail(n, i18n::trf("{key}: '{value}' is not open, create or open_always", fmt::arg("key", key), fmt::arg("value", s)));
                 out.text = s;
                 return true;
             case ArgType::AccessKind: {
                 if (!scalar(n, key, s)) return false;
                 if (!is_one_of(s, arg_words(ArgType::AccessKind)))
-                    return fail(n, fmt::format("access: '{}' is not read, write or execute", s));
+                    return fail(n, i18n::trf("access: '{value}' is not read, write or execute", fmt::arg("value", s)));
                 out.text = s;
                 return true;
             }
@@ -382,14 +383,14 @@ public:
     }
 
     bool parse_machine(const YAML::Node& n, mm::MachineConfig& cfg) {
-        if (!n.IsMap()) return fail(n, "machine must be a map");
+        if (!n.IsMap()) return fail(n, i18n::tr("machine must be a map"));
         if (!check_keys(n, key_set(format_keys().machine), "machine")) return false;
         std::string s;
         if (n["personality"]) {
             if (!scalar(n["personality"], "personality", s)) return false;
             if (s == kPersonalities[0]) cfg.personality = mm::Personality::Nt;
             else if (s == kPersonalities[1]) cfg.personality = mm::Personality::Win95;
-            else return fail(n["personality"], fmt::format("personality: '{}' is not nt or win95", s));
+            else return fail(n["personality"], i18n::trf("personality: '{value}' is not nt or win95", fmt::arg("value", s)));
         }
         auto pages = [&](const char* key, uint32_t& out, const char* unit, uint64_t lo, uint64_t hi) {
             if (!n[key]) return true;
@@ -403,10 +404,18 @@ public:
             for (const char* suffix : {"KB", "MB", "GB"})
                 if (t.find(suffix) != std::string::npos) is_bytes = true;
             auto v = parse_number(num);
-            if (!v) return fail(n[key], fmt::format("{}: '{}' is not a count of {} (or a size like 1 MB)", key, t, unit));
+            const bool frames = std::string_view(unit) == "frames";
+            if (!v)
+                return fail(n[key], frames ? i18n::trf("{key}: '{value}' is not a count of frames (or a size like 1 MB)", fmt::arg("key", key),
+                                                       fmt::arg("value", t))
+                                           : i18n::trf("{key}: '{value}' is not a count of pages (or a size like 1 MB)", fmt::arg("key", key),
+                                                       fmt::arg("value", t)));
             uint64_t count = is_bytes ? *v / 4096 : *v;
             if (count < lo || count > hi)
-                return fail(n[key], fmt::format("{}: {} {} outside {}..{}", key, count, count == 1 ? std::string(unit).substr(0, strlen(unit) - 1) + " is" : std::string(unit) + " is", lo, hi));
+                return fail(n[key], frames ? i18n::trfn("{key}: {count} frame is outside {low}..{high}", "{key}: {count} frames is outside {low}..{high}",
+                                                        count, fmt::arg("key", key), fmt::arg("count", count), fmt::arg("low", lo), fmt::arg("high", hi))
+                                           : i18n::trfn("{key}: {count} page is outside {low}..{high}", "{key}: {count} pages is outside {low}..{high}",
+                                                        count, fmt::arg("key", key), fmt::arg("count", count), fmt::arg("low", lo), fmt::arg("high", hi)));
             out = uint32_t(count);
             return true;
         };
@@ -415,13 +424,13 @@ public:
         if (n["policy"]) {
             if (!scalar(n["policy"], "policy", s)) return false;
             auto p = mm::parse_policy(s);
-            if (!p) return fail(n["policy"], fmt::format("policy: '{}' is not fifo, clock, lru or ws", s));
+            if (!p) return fail(n["policy"], i18n::trf("policy: '{value}' is not fifo, clock, lru or ws", fmt::arg("value", s)));
             cfg.policy = *p;
         }
         if (n["tlb"]) {
             uint64_t t = 0;
             if (!number(n["tlb"], "tlb", t)) return false;
-            if (t > 1024) return fail(n["tlb"], "tlb: at most 1024 entries");
+            if (t > 1024) return fail(n["tlb"], i18n::tr("tlb: at most 1024 entries"));
             cfg.tlb_entries = uint32_t(t);
         }
         return true;
@@ -429,10 +438,10 @@ public:
 
     bool parse_file(const YAML::Node& n, FileDecl& f) {
         f.loc = loc(n);
-        if (!n.IsMap()) return fail(n, "a file must be a map with path and size/text/bytes");
+        if (!n.IsMap()) return fail(n, i18n::tr("a file must be a map with path and size/text/bytes"));
         if (n["pe"]) {
-            if (!check_keys(n, key_set(format_keys().pe_file), "PE file")) return false;
-            if (!n["path"]) return fail(n, "a file needs a path");
+            if (!check_keys(n, key_set(format_keys().pe_file), i18n::tr("PE file"))) return false;
+            if (!n["path"]) return fail(n, i18n::tr("a file needs a path"));
             if (!scalar(n["path"], "path", f.path)) return false;
             std::string rel;
             if (!scalar(n["pe"], "pe", rel)) return false;
@@ -440,7 +449,7 @@ public:
             // A regular file of at most 64 MB, checked before reading (a device would never end);
             // every failure is a sentence (io::read_file throws nothing).
             const io::ReadResult got = io::read_file(where.string(), limits::kFileBytes, "a file of the emulated disk");
-            if (!got.ok()) return fail(n["pe"], fmt::format("pe: cannot open '{}' ({})", rel, *got.error));  // (relative to the scenario)
+            if (!got.ok()) return fail(n["pe"], i18n::trf("pe: cannot open '{file}' ({reason})", fmt::arg("file", rel), fmt::arg("reason", *got.error)));  // (relative to the scenario)
             std::vector<uint8_t> bytes(got.bytes.begin(), got.bytes.end());
             // A file that is not a valid PE32 image stays on the disk as data: loading it is then
             // ERROR_BAD_EXE_FORMAT, as on Windows.
@@ -456,13 +465,13 @@ public:
             return true;
         }
         if (n["image"]) {
-            if (!check_keys(n, key_set(format_keys().image_file), "image file")) return false;
-            if (!n["path"]) return fail(n, "a file needs a path");
+            if (!check_keys(n, key_set(format_keys().image_file), i18n::tr("image file"))) return false;
+            if (!n["path"]) return fail(n, i18n::tr("a file needs a path"));
             if (!scalar(n["path"], "path", f.path)) return false;
             return parse_image(n["image"], f);
         }
-        if (!check_keys(n, key_set(format_keys().data_file), "file")) return false;
-        if (!n["path"]) return fail(n, "a file needs a path");
+        if (!check_keys(n, key_set(format_keys().data_file), i18n::tr("file"))) return false;
+        if (!n["path"]) return fail(n, i18n::tr("a file needs a path"));
         if (!scalar(n["path"], "path", f.path)) return false;
         if (n["size"] && !number(n["size"], "size", f.size)) return false;
         if (n["text"] && !scalar(n["text"], "text", f.text)) return false;
@@ -471,22 +480,22 @@ public:
             if (!scalar(n["bytes"], "bytes", hex)) return false;
             std::string digits;
             for (char c : hex) if (!std::isspace(uint8_t(c))) digits += c;
-            if (digits.size() % 2) return fail(n["bytes"], "bytes: an odd number of hex digits");
+            if (digits.size() % 2) return fail(n["bytes"], i18n::tr("bytes: an odd number of hex digits"));
             for (size_t i = 0; i < digits.size(); i += 2) {
                 uint8_t b = 0;
                 auto [p, ec] = std::from_chars(digits.data() + i, digits.data() + i + 2, b, 16);
                 if (ec != std::errc() || p != digits.data() + i + 2)
-                    return fail(n["bytes"], fmt::format("bytes: '{}' is not hex", digits.substr(i, 2)));
+                    return fail(n["bytes"], i18n::trf("bytes: '{value}' is not hex", fmt::arg("value", digits.substr(i, 2))));
                 f.bytes.push_back(b);
             }
         }
         if (f.size == 0) f.size = f.bytes.empty() ? f.text.size() : f.bytes.size();
-        if (f.size > limits::kFileBytes) return fail(n["size"] ? n["size"] : n, "size: files are limited to 64 MB");
+        if (f.size > limits::kFileBytes) return fail(n["size"] ? n["size"] : n, i18n::tr("size: files are limited to 64 MB"));
         return true;
     }
 
     bool parse_image(const YAML::Node& n, FileDecl& f) {
-        if (!n.IsMap()) return fail(n, "image must be a map (base, entry, dll, relocations, imports, sections)");
+        if (!n.IsMap()) return fail(n, i18n::tr("image must be a map (base, entry, dll, relocations, imports, sections)"));
         if (!check_keys(n, key_set(format_keys().image), "image")) return false;
         os::ImageDescription img;
         uint64_t v = 0;
@@ -496,7 +505,7 @@ public:
         img.image_base = dll ? 0x10000000 : 0x00400000;
         if (n["base"]) {
             if (!number(n["base"], "base", v)) return false;
-            if (v & 0xFFFF || v == 0 || v >= 0xC0000000ull) return fail(n["base"], "base: an image base is a non-zero multiple of 64 KB below 0xC0000000");
+            if (v & 0xFFFF || v == 0 || v >= 0xC0000000ull) return fail(n["base"], i18n::tr("base: an image base is a non-zero multiple of 64 KB below 0xC0000000"));
             img.image_base = uint32_t(v);
         }
         if (n["entry"]) {
@@ -506,7 +515,7 @@ public:
         if (n["relocations"] && !boolean(n["relocations"], "relocations", relocations)) return false;
         if (n["imports"]) {
             const YAML::Node im = n["imports"];
-            if (!im.IsSequence()) return fail(im, "imports must be a list of DLL names");
+            if (!im.IsSequence()) return fail(im, i18n::tr("imports must be a list of DLL names"));
             for (const auto& i : im) {
                 std::string s;
                 if (!scalar(i, "imports", s)) return false;
@@ -515,20 +524,20 @@ public:
         }
         std::vector<os::SyntheticSection> sections;
         if (n["sections"]) {
-            if (!n["sections"].IsSequence()) return fail(n["sections"], "sections must be a list");
+            if (!n["sections"].IsSequence()) return fail(n["sections"], i18n::tr("sections must be a list"));
             for (const auto& sn : n["sections"]) {
-                if (!sn.IsMap()) return fail(sn, "a section must be a map (name, size, flags, ...)");
+                if (!sn.IsMap()) return fail(sn, i18n::tr("a section must be a map (name, size, flags, ...)"));
                 if (!check_keys(sn, key_set(format_keys().section), "section")) return false;
                 os::SyntheticSection ss;
-                if (!sn["name"]) return fail(sn, "a section needs a name");
+                if (!sn["name"]) return fail(sn, i18n::tr("a section needs a name"));
                 if (!scalar(sn["name"], "name", ss.section.name)) return false;
-                if (!sn["size"]) return fail(sn, "a section needs a size");
+                if (!sn["size"]) return fail(sn, i18n::tr("a section needs a size"));
                 if (!number(sn["size"], "size", v)) return false;
-                if (v == 0 || v > (16u << 20)) return fail(sn["size"], "size: a section is 1 byte to 16 MB");
+                if (v == 0 || v > (16u << 20)) return fail(sn["size"], i18n::tr("size: a section is 1 byte to 16 MB"));
                 ss.section.virtual_size = uint32_t(v);
                 if (sn["rva"]) {
                     if (!number(sn["rva"], "rva", v)) return false;
-                    if (v & 0xFFF || v == 0 || v > (256u << 20)) return fail(sn["rva"], "rva: a section starts on a page boundary after the headers");
+                    if (v & 0xFFF || v == 0 || v > (256u << 20)) return fail(sn["rva"], i18n::tr("rva: a section starts on a page boundary after the headers"));
                     ss.section.rva = uint32_t(v);
                 }
                 if (sn["flags"]) {
@@ -541,7 +550,7 @@ public:
                         bool known = false;
                         for (const auto& [name, bit] : section_flags())
                             if (s == name) { ss.section.characteristics |= bit; known = true; }
-                        if (!known) return fail(i, fmt::format("flags: '{}' is not code, data, bss, read, write, execute, shared or discardable", s));
+                        if (!known) return fail(i, i18n::trf("flags: '{value}' is not code, data, bss, read, write, execute, shared or discardable", fmt::arg("value", s)));
                     }
                 }
                 if (sn["text"]) {
@@ -553,22 +562,22 @@ public:
                     std::string hex, digits;
                     if (!scalar(sn["bytes"], "bytes", hex)) return false;
                     for (char c : hex) if (!std::isspace(uint8_t(c))) digits += c;
-                    if (digits.size() % 2) return fail(sn["bytes"], "bytes: an odd number of hex digits");
+                    if (digits.size() % 2) return fail(sn["bytes"], i18n::tr("bytes: an odd number of hex digits"));
                     for (size_t i = 0; i < digits.size(); i += 2) {
                         uint8_t b = 0;
                         auto [p, ec] = std::from_chars(digits.data() + i, digits.data() + i + 2, b, 16);
-                        if (ec != std::errc() || p != digits.data() + i + 2) return fail(sn["bytes"], "bytes: not hex");
+                        if (ec != std::errc() || p != digits.data() + i + 2) return fail(sn["bytes"], i18n::tr("bytes: not hex"));
                         ss.section.raw.push_back(b);
                     }
                 }
-                if (ss.section.raw.size() > ss.section.virtual_size) return fail(sn, "the section's text/bytes are larger than its size");
+                if (ss.section.raw.size() > ss.section.virtual_size) return fail(sn, i18n::tr("the section's text/bytes are larger than its size"));
                 if (sn["fixups"]) {
-                    if (!sn["fixups"].IsSequence()) return fail(sn["fixups"], "fixups must be a list of section offsets");
+                    if (!sn["fixups"].IsSequence()) return fail(sn["fixups"], i18n::tr("fixups must be a list of section offsets"));
                     ss.fixups_given = true;
                     for (const auto& i : sn["fixups"]) {
                         if (!number(i, "fixups", v)) return false;
                         if (v + 4 > ss.section.virtual_size || (v & 0xFFF) > 0xFFC)
-                            return fail(i, "fixups: a fixup is a 32-bit word inside the section and inside one page");
+                            return fail(i, i18n::tr("fixups: a fixup is a 32-bit word inside the section and inside one page"));
                         ss.fixups.push_back(uint32_t(v));
                     }
                 }
@@ -582,21 +591,21 @@ public:
                 const auto& a = img.sections[i];
                 const auto& b = img.sections[j];
                 if (a.rva < b.rva + b.virtual_size && b.rva < a.rva + a.virtual_size)
-                    return fail(n["sections"], fmt::format("sections {} and {} overlap", a.name, b.name));
+                    return fail(n["sections"], i18n::trf("sections {first} and {second} overlap", fmt::arg("first", a.name), fmt::arg("second", b.name)));
             }
-        if (img.entry_rva >= img.size_of_image) return fail(n["entry"] ? n["entry"] : n, "entry: the entry point lies outside the image");
-        if (uint64_t(img.image_base) + img.size_of_image > 0xC0000000ull) return fail(n, "the image does not fit below 0xC0000000");
+        if (img.entry_rva >= img.size_of_image) return fail(n["entry"] ? n["entry"] : n, i18n::tr("entry: the entry point lies outside the image"));
+        if (uint64_t(img.image_base) + img.size_of_image > 0xC0000000ull) return fail(n, i18n::tr("the image does not fit below 0xC0000000"));
         f.size = f.image_bytes.size();
         f.image = std::move(img);
         return true;
     }
 
     bool parse_expect_map(const YAML::Node& m, Step& step) {
-        if (!m.IsMap()) return fail(m, "each expectation must be a map (result: ok, fault: demand-zero, ...)");
+        if (!m.IsMap()) return fail(m, i18n::tr("each expectation must be a map (result: ok, fault: demand-zero, ...)"));
         std::set<std::string> seen;
         for (auto it = m.begin(); it != m.end(); ++it) {
             const std::string key = it->first.Scalar();
-            if (!seen.insert(key).second) return fail(it->first, fmt::format("expectation '{}' appears twice in one map", key));
+            if (!seen.insert(key).second) return fail(it->first, i18n::trf("expectation '{key}' appears twice in one map", fmt::arg("key", key)));
             const YAML::Node v = it->second;
             const ExpectSpec* spec = nullptr;
             for (const auto& s : expect_specs())
@@ -604,7 +613,7 @@ public:
             if (!spec) {
                 std::string list;
                 for (const auto& s : expect_specs()) list += (list.empty() ? "" : ", ") + std::string(s.name);
-                return fail(it->first, fmt::format("unknown expectation '{}' (expected one of: {})", key, list));
+                return fail(it->first, i18n::trf("unknown expectation '{key}' (expected one of: {list})", fmt::arg("key", key), fmt::arg("list", list)));
             }
             Expectation e;
             e.kind = spec->kind;
@@ -612,11 +621,11 @@ public:
             switch (spec->kind) {
                 case ExpectKind::Result:
                     if (!scalar(v, key, e.text)) return false;
-                    if (e.text != "ok" && e.text != "failed") return fail(v, "result: must be ok or failed");
+                    if (e.text != "ok" && e.text != "failed") return fail(v, i18n::tr("result: must be ok or failed"));
                     break;
                 case ExpectKind::Error:
                     if (!scalar(v, key, e.text)) return false;
-                    if (!mm::parse_error(e.text)) return fail(v, fmt::format("error: '{}' is not a Windows error name or number", e.text));
+                    if (!mm::parse_error(e.text)) return fail(v, i18n::trf("error: '{value}' is not a Windows error name or number", fmt::arg("value", e.text)));
                     break;
                 case ExpectKind::Returns:
                     if (!scalar(v, key, e.text)) return false;
@@ -633,18 +642,18 @@ public:
                             for (int k = 0; k <= int(mm::kLastFaultKind); ++k)
                                 kinds += std::string(k == 0 ? "" : k == int(mm::kLastFaultKind) ? " or " : ", ") +
                                          mm::fault_kind_name(mm::FaultKind(k));
-                            return fail(i, fmt::format("fault: '{}' is not {}", s, kinds));
+                            return fail(i, i18n::trf("fault: '{value}' is not {list}", fmt::arg("value", s), fmt::arg("list", kinds)));
                         }
                         e.list.push_back(s);
                     }
                     break;
                 }
                 case ExpectKind::Counters:
-                    if (!v.IsMap()) return fail(v, "counters: must be a map of counter names to numbers");
+                    if (!v.IsMap()) return fail(v, i18n::tr("counters: must be a map of counter names to numbers"));
                     for (auto c = v.begin(); c != v.end(); ++c) {
                         const std::string name = c->first.Scalar();
                         if (!is_one_of(name, counter_names()))
-                            return fail(c->first, fmt::format("counters: unknown counter '{}'", name));
+                            return fail(c->first, i18n::trf("counters: unknown counter '{name}'", fmt::arg("name", name)));
                         Arg a;
                         if (!parse_arg(c->second, name, ArgType::Number, a)) return false;
                         e.fields[name] = a;
@@ -652,7 +661,7 @@ public:
                     break;
                 case ExpectKind::SameFrame:
                 case ExpectKind::DifferentFrame:
-                    if (!v.IsSequence() || v.size() != 2) return fail(v, fmt::format("{}: must be a list of two {{process, address}} maps", key));
+                    if (!v.IsSequence() || v.size() != 2) return fail(v, i18n::trf("{key}: must be a list of two {{process, address}} maps", fmt::arg("key", key)));
                     for (const auto& item : v) {
                         std::map<std::string, Arg> fields;
                         if (!parse_fields(item, *spec, fields)) return false;
@@ -664,7 +673,7 @@ public:
                     const AddressExpr& from = e.fields["from"].address;
                     const AddressExpr& to = e.fields["to"].address;
                     if (from.name.empty() && to.name.empty() && from.offset > to.offset)
-                        return fail(e.fields["to"].loc, fmt::format("in_range: to (0x{:X}) is below from (0x{:X})", to.offset, from.offset));
+                        return fail(e.fields["to"].loc, i18n::trf("in_range: to (0x{to:X}) is below from (0x{from:X})", fmt::arg("to", to.offset), fmt::arg("from", from.offset)));
                     break;
                 }
                 default:
@@ -677,19 +686,19 @@ public:
     }
 
     bool parse_fields(const YAML::Node& v, const ExpectSpec& spec, std::map<std::string, Arg>& fields) {
-        if (!v.IsMap()) return fail(v, fmt::format("{}: must be a map", spec.name));
+        if (!v.IsMap()) return fail(v, i18n::trf("{what}: must be a map", fmt::arg("what", spec.name)));
         std::set<std::string> allowed;
         for (const auto& f : spec.fields) allowed.insert(f.key);
         if (!check_keys(v, allowed, spec.name)) return false;
         for (const auto& f : spec.fields) {
             if (!v[f.key]) {
-                if (f.required) return fail(v, fmt::format("{}: needs '{}'", spec.name, f.key));
+                if (f.required) return fail(v, i18n::trf("{what}: needs '{key}'", fmt::arg("what", spec.name), fmt::arg("key", f.key)));
                 continue;
             }
             Arg a;
             if (!parse_arg(v[f.key], f.key, f.type, a)) return false;
             if (f.type == ArgType::Process && !m_processes.count(a.text))
-                return fail(v[f.key], fmt::format("{}: no process '{}' is created by an earlier step", spec.name, a.text));
+                return fail(v[f.key], i18n::trf("{what}: no process '{value}' is created by an earlier step", fmt::arg("what", spec.name), fmt::arg("value", a.text)));
             if (!check_field_value(spec.kind, f.key, a)) return false;
             fields[f.key] = a;
         }
@@ -702,7 +711,7 @@ public:
             if (is_one_of(a.text, words)) return true;
             std::string list;
             for (const auto& w : words) list += (list.empty() ? "" : ", ") + w;
-            return fail(a.loc, fmt::format("{}: '{}' is not one of {}", key, a.text, list));
+            return fail(a.loc, i18n::trf("{key}: '{value}' is not one of {list}", fmt::arg("key", key), fmt::arg("value", a.text), fmt::arg("list", list)));
         };
         if (const auto words = field_words(kind, key); !words.empty()) return one_of(words);
         if (kind == ExpectKind::File && key == "bytes") {
@@ -710,10 +719,10 @@ public:
             for (char c : a.text)
                 if (!std::isspace(uint8_t(c))) digits += c;
             if (digits.empty() || digits.size() % 2 || digits.find_first_not_of("0123456789abcdefABCDEF") != std::string::npos)
-                return fail(a.loc, fmt::format("bytes: '{}' is not an even number of hex digits", a.text));
+                return fail(a.loc, i18n::trf("bytes: '{value}' is not an even number of hex digits", fmt::arg("value", a.text)));
         }
         if (kind == ExpectKind::Value && key == "size" && a.number != 1 && a.number != 2 && a.number != 4)
-            return fail(a.loc, "size: a value is 1, 2 or 4 bytes");
+            return fail(a.loc, i18n::tr("size: a value is 1, 2 or 4 bytes"));
         return true;
     }
 
@@ -721,34 +730,34 @@ public:
     // text), or a free numeric answer; and the explanation shown after answering.
     bool parse_question(const YAML::Node& n, Question& q) {
         q.loc = loc(n);
-        if (!n.IsMap()) return fail(n, "ask: must be a map (question, choices, answer, explain)");
-        if (!check_keys(n, key_set(format_keys().question), "a question")) return false;
-        if (!n["question"]) return fail(n, "ask: needs 'question'");
+        if (!n.IsMap()) return fail(n, i18n::tr("ask: must be a map (question, choices, answer, explain)"));
+        if (!check_keys(n, key_set(format_keys().question), i18n::tr("a question"))) return false;
+        if (!n["question"]) return fail(n, i18n::tr("ask: needs 'question'"));
         if (!prose(n["question"], "question", q.question, &q.question_tr)) return false;
-        if (q.question.empty()) return fail(n["question"], "question: is empty");
-        if (!n["answer"]) return fail(n, "ask: needs 'answer' (the right choice's letter or text, or a number)");
-        if (!n["explain"]) return fail(n, "ask: needs 'explain' (what the learner should see once they have answered)");
+        if (q.question.empty()) return fail(n["question"], i18n::tr("question: is empty"));
+        if (!n["answer"]) return fail(n, i18n::tr("ask: needs 'answer' (the right choice's letter or text, or a number)"));
+        if (!n["explain"]) return fail(n, i18n::tr("ask: needs 'explain' (what the learner should see once they have answered)"));
         if (!prose(n["explain"], "explain", q.explain, &q.explain_tr)) return false;
-        if (q.explain.empty()) return fail(n["explain"], "explain: is empty");
+        if (q.explain.empty()) return fail(n["explain"], i18n::tr("explain: is empty"));
         std::string answer;
         if (!scalar(n["answer"], "answer", answer)) return false;
         if (!n["choices"]) {
             auto v = parse_number(answer);
-            if (!v) return fail(n["answer"], fmt::format("answer: '{}' is not a number (a question without choices takes a number: 5, 0x1F, 64 KB)", answer));
+            if (!v) return fail(n["answer"], i18n::trf("answer: '{answer}' is not a number (a question without choices takes a number: 5, 0x1F, 64 KB)", fmt::arg("answer", answer)));
             q.number = *v;
             q.hex = answer.size() > 2 && answer[0] == '0' && (answer[1] == 'x' || answer[1] == 'X');
             return true;
         }
         const YAML::Node ch = n["choices"];
-        if (!ch.IsSequence()) return fail(ch, "choices: must be a list of 2 to 5 answers");
-        if (ch.size() < 2 || ch.size() > 5) return fail(ch, fmt::format("choices: {} given, but a question has 2 to 5 choices", ch.size()));
+        if (!ch.IsSequence()) return fail(ch, i18n::tr("choices: must be a list of 2 to 5 answers"));
+        if (ch.size() < 2 || ch.size() > 5) return fail(ch, i18n::trf("choices: {count} given, but a question has 2 to 5 choices", fmt::arg("count", ch.size())));
         for (const auto& c : ch) {
             std::string t;
             Translations t_tr;
             if (!prose(c, "choices", t, &t_tr)) return false;
-            if (t.empty()) return fail(c, "choices: a choice is empty");
+            if (t.empty()) return fail(c, i18n::tr("choices: a choice is empty"));
             for (const auto& earlier : q.choices)
-                if (earlier == t) return fail(c, fmt::format("choices: '{}' is given twice", t));
+                if (earlier == t) return fail(c, i18n::trf("choices: '{value}' is given twice", fmt::arg("value", t)));
             q.choices.push_back(t);
             q.choices_tr.push_back(std::move(t_tr));
         }
@@ -758,27 +767,27 @@ public:
             q.answer = size_t(answer[0] - 'a');
             return true;
         }
-        return fail(n["answer"], fmt::format("answer: '{}' is not among the choices (give the right choice's letter, a-{}, or its exact text)",
-                                             answer, char('a' + q.choices.size() - 1)));
+        return fail(n["answer"], i18n::trf("answer: '{answer}' is not among the choices (give the right choice's letter, a-{last}, or its exact text)",
+                                           fmt::arg("answer", answer), fmt::arg("last", char('a' + q.choices.size() - 1))));
     }
 
     // A narrated group: `say` over a list of steps (which are ordinary steps, numbered in order).
     bool parse_group(const YAML::Node& n, Scenario& sc) {
-        if (!check_keys(n, key_set(format_keys().group), "a group of steps")) return false;
+        if (!check_keys(n, key_set(format_keys().group), i18n::tr("a group of steps"))) return false;
         Group g;
         g.loc = loc(n);
-        if (!n["say"]) return fail(n, "a group of steps needs 'say': the narration that covers them");
+        if (!n["say"]) return fail(n, i18n::tr("a group of steps needs 'say': the narration that covers them"));
         if (!prose(n["say"], "say", g.say, &g.say_tr)) return false;
-        if (g.say.empty()) return fail(n["say"], "say: is empty");
+        if (g.say.empty()) return fail(n["say"], i18n::tr("say: is empty"));
         const YAML::Node list = n["steps"];
-        if (!list.IsSequence() || list.size() == 0) return fail(list, "steps: a group needs a list of steps");
+        if (!list.IsSequence() || list.size() == 0) return fail(list, i18n::tr("steps: a group needs a list of steps"));
         g.first = sc.steps.size();
         const size_t index = sc.groups.size();
         sc.groups.push_back(g);
         for (const auto& s : list) {
-            if (s.IsMap() && s["steps"]) return fail(s["steps"], "a group's steps cannot be groups themselves");
+            if (s.IsMap() && s["steps"]) return fail(s["steps"], i18n::tr("a group's steps cannot be groups themselves"));
             if (sc.steps.size() == limits::kMaxSteps)
-                return fail(s, fmt::format("a scenario has at most {} steps", limits::kMaxSteps));
+                return fail(s, i18n::trf("a scenario has at most {max} steps", fmt::arg("max", limits::kMaxSteps)));
             Step step;
             if (!parse_step(s, step)) return false;
             step.group = index;
@@ -790,13 +799,13 @@ public:
 
     bool parse_step(const YAML::Node& n, Step& step) {
         step.loc = loc(n);
-        if (!n.IsMap()) return fail(n, "a step must be a map (do: ..., say: ..., expect: ...)");
+        if (!n.IsMap()) return fail(n, i18n::tr("a step must be a map (do: ..., say: ..., expect: ...)"));
         std::string opname;
         if (n["do"]) {
             if (!scalar(n["do"], "do", opname)) return false;
-            if (opname.empty()) return fail(n["do"], "do: needs an operation name");
+            if (opname.empty()) return fail(n["do"], i18n::tr("do: needs an operation name"));
         } else if (!n["say"]) {
-            return fail(n, "a step needs 'do' (an operation), 'say' (a pause for narration) or 'steps' (a narrated group)");
+            return fail(n, i18n::tr("a step needs 'do' (an operation), 'say' (a pause for narration) or 'steps' (a narrated group)"));
         }
         const OpSpec* spec = nullptr;
         if (!opname.empty()) {
@@ -805,14 +814,14 @@ public:
             if (!spec) {
                 std::string list;
                 for (const auto& s : op_specs()) list += (list.empty() ? "" : ", ") + std::string(s.name);
-                return fail(n["do"], fmt::format("unknown operation '{}' (expected one of: {})", opname, list));
+                return fail(n["do"], i18n::trf("unknown operation '{operation}' (expected one of: {list})", fmt::arg("operation", opname), fmt::arg("list", list)));
             }
             step.op = spec->op;
         }
         std::set<std::string> allowed = key_set(format_keys().step);
         if (spec)
             for (const auto& a : spec->args) allowed.insert(a.key);
-        if (!check_keys(n, allowed, spec ? fmt::format("a {} step", opname) : std::string("a narration step"))) return false;
+        if (!check_keys(n, allowed, spec ? i18n::trf("a {operation} step", fmt::arg("operation", opname)) : std::string(i18n::tr("a narration step")))) return false;
         if (n["say"] && !prose(n["say"], "say", step.say, &step.say_tr)) return false;
         if (n["label"] && !scalar(n["label"], "label", step.label)) return false;
         if (n["ask"]) {
@@ -822,30 +831,31 @@ public:
         if (spec) {
             for (const auto& a : spec->args) {
                 if (!n[a.key]) {
-                    if (a.required) return fail(n, fmt::format("{} needs '{}'", opname, a.key));
+                    if (a.required) return fail(n, i18n::trf("{operation} needs '{key}'", fmt::arg("operation", opname), fmt::arg("key", a.key)));
                     continue;
                 }
                 Arg arg;
                 if (!parse_arg(n[a.key], a.key, a.type, arg)) return false;
                 if (a.type == ArgType::Process && !m_processes.count(arg.text))
-                    return fail(n[a.key], fmt::format("{}: no process '{}' is created by an earlier step", a.key, arg.text));
+                    return fail(n[a.key], i18n::trf("{key}: no process '{process}' is created by an earlier step", fmt::arg("key", a.key), fmt::arg("process", arg.text)));
                 step.args[a.key] = arg;
             }
             if (const Arg* a = step.arg("address"); step.op == Op::InterlockedAdd && a->address.name.empty() && (a->address.offset & 3))
-                return fail(n["address"], fmt::format("address: InterlockedExchangeAdd needs a 32-bit variable aligned on 4 bytes, and 0x{:X} is not", a->address.offset));
+                return fail(n["address"], i18n::trf("address: InterlockedExchangeAdd needs a 32-bit variable aligned on 4 bytes, and 0x{address:X} is not", fmt::arg("address", a->address.offset)));
             if ((step.op == Op::Write || step.op == Op::DebuggerWrite || step.op == Op::WriteFile) && !!n["value"] == !!n["text"])
-                return fail(n, fmt::format("{} needs exactly one of 'value' or 'text'", opname));
+                return fail(n, i18n::trf("{operation} needs exactly one of 'value' or 'text'", fmt::arg("operation", opname)));
             if (const Arg* sz = step.arg("size"); sz && (step.op == Op::Read || step.op == Op::Write ||
                                                          step.op == Op::Execute || step.op == Op::DebuggerWrite ||
                                                          (step.op == Op::WriteFile && !step.arg("text")))) {
                 if (sz->number != 1 && sz->number != 2 && sz->number != 4)
-                    return fail(n["size"], "size: an access is 1, 2 or 4 bytes");
-                if (step.arg("text")) return fail(n["size"], "size: not with text (each character is one byte)");
+                    return fail(n["size"], i18n::tr("size: an access is 1, 2 or 4 bytes"));
+                if (step.arg("text")) return fail(n["size"], i18n::tr("size: not with text (each character is one byte)"));
             }
             if (const Arg* v = step.arg("value")) {
                 const uint64_t size = step.arg("size") ? step.arg("size")->number : 4;
                 if (size < 4 && v->number >> (8 * size))
-                    return fail(n["value"], fmt::format("value: 0x{:X} does not fit in {} byte{}", v->number, size, size == 1 ? "" : "s"));
+                    return fail(n["value"], i18n::trfn("value: 0x{value:X} does not fit in {count} byte", "value: 0x{value:X} does not fit in {count} bytes", size,
+                                               fmt::arg("value", v->number), fmt::arg("count", size)));
             }
         }
         // A name bound by this step is visible to its own expectations and to later steps.
@@ -867,34 +877,34 @@ public:
     }
 
     bool parse(const YAML::Node& root, Scenario& sc) {
-        if (!root.IsMap()) return fail(root, "a scenario must be a map (pagelab: 1, title: ..., steps: ...)");
-        if (!check_keys(root, key_set(format_keys().scenario), "the scenario")) return false;
-        if (!root["pagelab"]) return fail(root, "the first key must be 'pagelab: 1' (the format version)");
+        if (!root.IsMap()) return fail(root, i18n::tr("a scenario must be a map (pagelab: 1, title: ..., steps: ...)"));
+        if (!check_keys(root, key_set(format_keys().scenario), i18n::tr("the scenario"))) return false;
+        if (!root["pagelab"]) return fail(root, i18n::tr("the first key must be 'pagelab: 1' (the format version)"));
         uint64_t version = 0;
         if (!number(root["pagelab"], "pagelab", version)) return false;
-        if (version != 1) return fail(root["pagelab"], fmt::format("format version {} is not supported (this build reads version 1)", version));
+        if (version != 1) return fail(root["pagelab"], i18n::trf("format version {version} is not supported (this build reads version 1)", fmt::arg("version", version)));
         if (root["title"] && !prose(root["title"], "title", sc.title, &sc.title_tr)) return false;
         if (root["summary"] && !prose(root["summary"], "summary", sc.summary, &sc.summary_tr)) return false;
         if (root["machine"] && !parse_machine(root["machine"], sc.machine)) return false;
         if (root["files"]) {
-            if (!root["files"].IsSequence()) return fail(root["files"], "files must be a list");
+            if (!root["files"].IsSequence()) return fail(root["files"], i18n::tr("files must be a list"));
             uint64_t disk = 0;
             for (const auto& f : root["files"]) {
                 FileDecl d;
                 if (!parse_file(f, d)) return false;
                 disk += d.size;
                 if (disk > limits::kDiskBytes)
-                    return fail(f, fmt::format("the files of the emulated disk together are limited to {} (with this one: {} "
-                                               "bytes)",
-                                               io::size_text(limits::kDiskBytes), disk));
+                    return fail(f, i18n::trf("the files of the emulated disk together are limited to {limit} (with this one: {size} "
+                                             "bytes)",
+                                             fmt::arg("limit", io::size_text(limits::kDiskBytes)), fmt::arg("size", disk)));
                 sc.files.push_back(std::move(d));
             }
         }
-        if (!root["steps"]) return fail(root, "a scenario needs 'steps'");
-        if (!root["steps"].IsSequence()) return fail(root["steps"], "steps must be a list");
+        if (!root["steps"]) return fail(root, i18n::tr("a scenario needs 'steps'"));
+        if (!root["steps"].IsSequence()) return fail(root["steps"], i18n::tr("steps must be a list"));
         for (const auto& s : root["steps"]) {
             if (sc.steps.size() == limits::kMaxSteps)
-                return fail(s, fmt::format("a scenario has at most {} steps", limits::kMaxSteps));
+                return fail(s, i18n::trf("a scenario has at most {max} steps", fmt::arg("max", limits::kMaxSteps)));
             if (s.IsMap() && s["steps"]) {
                 if (!parse_group(s, sc)) return false;
                 continue;
@@ -918,15 +928,15 @@ private:
             pages = step.arg("text") ? step.arg("text")->text.size() / 0x1000 + 2 : 2;
         m_touched_pages += pages;
         if (m_touched_pages > limits::kTouchedPages)
-            return fail(n, fmt::format("the steps together touch more than {} pages (1 GB), the limit for a scenario "
-                                       "(docs/limits.md)",
-                                       limits::kTouchedPages));
+            return fail(n, i18n::trf("the steps together touch more than {max} pages (1 GB), the limit for a scenario "
+                                     "(docs/limits.md)",
+                                     fmt::arg("max", limits::kTouchedPages)));
         const uint64_t offset = step.arg("offset") ? step.arg("offset")->number : 0;
         if (step.op == Op::SetEndOfFile && step.arg("size")->number > limits::kFileBytes)
-            return fail(n["size"], "size: files are limited to 64 MB");
+            return fail(n["size"], i18n::tr("size: files are limited to 64 MB"));
         if (step.op == Op::WriteFile) {
             const uint64_t bytes = step.arg("text") ? step.arg("text")->text.size() : 4;
-            if (offset + bytes > limits::kFileBytes) return fail(n["offset"] ? n["offset"] : n, "offset: files are limited to 64 MB");
+            if (offset + bytes > limits::kFileBytes) return fail(n["offset"] ? n["offset"] : n, i18n::tr("offset: files are limited to 64 MB"));
         }
         return true;
     }

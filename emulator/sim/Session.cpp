@@ -255,12 +255,14 @@ std::string Session::explain(size_t e) const {
 std::string describe(const Breakpoint& b) {
     switch (b.kind) {
         case BreakKind::Fault:
-            return fmt::format("{} fault{}", b.fault == mm::FaultKind::None ? "any" : mm::fault_kind_name(b.fault),
-                               b.process.empty() ? "" : " in " + b.process);
-        case BreakKind::Process: return "any event of " + b.process;
-        case BreakKind::PteChange: return fmt::format("PTE of 0x{:08X} in {} changes", b.address, b.process);
-        case BreakKind::Label: return "step labelled '" + b.label + "'";
-        case BreakKind::Filter: return "event matching '" + b.filter + "'";
+            if (b.fault == mm::FaultKind::None)
+                return b.process.empty() ? std::string(i18n::tr("any fault")) : i18n::trf("any fault in {process}", "process"_a = b.process);
+            return b.process.empty() ? i18n::trf("{kind} fault", "kind"_a = mm::fault_kind_name(b.fault))
+                                     : i18n::trf("{kind} fault in {process}", "kind"_a = mm::fault_kind_name(b.fault), "process"_a = b.process);
+        case BreakKind::Process: return i18n::trf("any event of {process}", "process"_a = b.process);
+        case BreakKind::PteChange: return i18n::trf("PTE of 0x{va:08X} in {process} changes", "va"_a = b.address, "process"_a = b.process);
+        case BreakKind::Label: return i18n::trf("step labelled '{label}'", "label"_a = b.label);
+        case BreakKind::Filter: return i18n::trf("event matching '{filter}'", "filter"_a = b.filter);
     }
     return "?";
 }

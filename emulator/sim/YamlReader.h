@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "i18n/I18n.h"
 #include "sim/Scenario.h"
 
 namespace pagelab::sim {
@@ -32,7 +33,7 @@ public:
     bool fail(const YAML::Node& n, const std::string& msg) { return fail(loc(n), msg); }
 
     bool scalar(const YAML::Node& n, const std::string& what, std::string& out) {
-        if (!n.IsScalar()) return fail(n, fmt::format("{} must be a single value", what));
+        if (!n.IsScalar()) return fail(n, i18n::trf("{what} must be a single value", fmt::arg("what", what)));
         out = n.Scalar();
         return true;
     }
@@ -41,11 +42,12 @@ public:
         std::set<std::string> seen;
         for (auto it = map.begin(); it != map.end(); ++it) {
             const std::string key = it->first.Scalar();
-            if (!seen.insert(key).second) return fail(it->first, fmt::format("key '{}' appears twice in {}", key, where));
+            if (!seen.insert(key).second) return fail(it->first, i18n::trf("key '{key}' appears twice in {where}", fmt::arg("key", key), fmt::arg("where", where)));
             if (!allowed.count(key)) {
                 std::string list;
                 for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-                return fail(it->first, fmt::format("unknown key '{}' in {} (expected one of: {})", key, where, list));
+                return fail(it->first, i18n::trf("unknown key '{key}' in {where} (expected one of: {list})", fmt::arg("key", key), fmt::arg("where", where),
+                                                  fmt::arg("list", list)));
             }
         }
         return true;
@@ -60,14 +62,14 @@ public:
         };
         if (n.IsMap() && tr) {
             std::set<std::string> languages(std::begin(kLanguages), std::end(kLanguages));
-            if (!check_keys(n, languages, fmt::format("{} (a text in several languages)", what))) return false;
-            if (!n["en"]) return fail(n, fmt::format("{}: needs 'en', the English text (what a missing translation falls back to)", what));
+            if (!check_keys(n, languages, i18n::trf("{what} (a text in several languages)", fmt::arg("what", what)))) return false;
+            if (!n["en"]) return fail(n, i18n::trf("{what}: needs 'en', the English text (what a missing translation falls back to)", fmt::arg("what", what)));
             for (auto it = n.begin(); it != n.end(); ++it) {
                 const std::string lang = it->first.Scalar();
                 std::string text;
                 if (!scalar(it->second, fmt::format("{}.{}", what, lang), text)) return false;
                 trim(text);
-                if (text.empty()) return fail(it->second, fmt::format("{}.{}: is empty", what, lang));
+                if (text.empty()) return fail(it->second, i18n::trf("{what}.{language}: is empty", fmt::arg("what", what), fmt::arg("language", lang)));
                 if (lang == "en") out = text;
                 else (*tr)[lang] = text;
             }

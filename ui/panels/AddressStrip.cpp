@@ -158,7 +158,7 @@ void draw_ticks(App& app, uint16_t space, const Geometry& g) {
     const UiState& st = app.state();
     ImDrawList* dl = ImGui::GetWindowDrawList();
     const ImU32 tick = ImGui::GetColorU32(ImGuiCol_TextDisabled), strong = ImGui::GetColorU32(ImGuiCol_Text);
-    std::vector<std::pair<double, std::string>> marks = {{0.0, "0"}, {2147483648.0, "2 GB"}, {3221225472.0, "3 GB"}, {kFourGb, "4 GB"}};
+    std::vector<std::pair<double, std::string>> marks = {{0.0, "0"}, {2147483648.0, tr("2 GB")}, {3221225472.0, tr("3 GB")}, {kFourGb, tr("4 GB")}};
     const size_t scale_marks = marks.size();
     for (const mm::Vad* v : app.mm().regions(space)) marks.emplace_back(double(v->base()), fmt::format("{:08X}", v->base()));
     const double lo = st.strip_scale.to_address(st.strip.lo()), hi = st.strip_scale.to_address(st.strip.hi());

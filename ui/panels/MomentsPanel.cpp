@@ -5,36 +5,41 @@
 #include "Moments.h"
 #include "panels/Panels.h"
 #include "widgets/Widgets.h"
+#include "i18n/I18n.h"
 
 #include <fmt/format.h>
 
 namespace pagelab::ui {
 
+using namespace fmt::literals;
+using i18n::tr;
+using i18n::trf;
+
 namespace {
 
 void header(App& app, MomentCompare& c) {
     const sim::Session& s = app.session();
-    if (ImGui::Button(c.pinned() == s.cursor() ? "Unpin A" : "Pin A here")) toggle_moment_a(app);
+    if (ImGui::Button(c.pinned() == s.cursor() ? tr("Unpin A") : tr("Pin A here"))) toggle_moment_a(app);
     app.probe().last_item("moments.pin");
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("M: make the current moment A (again on A: unpin it)");
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("M: make the current moment A (again on A: unpin it)"));
     if (!c.pinned()) {
         ImGui::SameLine();
-        ImGui::TextDisabled("Pin a moment as A (M), move anywhere, and see what differs here.");
+        ImGui::TextDisabled("%s", tr("Pin a moment as A (M), move anywhere, and see what differs here."));
         return;
     }
     ImGui::SameLine();
-    if (ImGui::Button("Go to A")) {
+    if (ImGui::Button(tr("Go to A"))) {
         app.set_running(false);
         app.seek_event(*c.pinned());
     }
     app.probe().last_item("moments.goto_a");
     ImGui::SameLine();
-    if (ImGui::Button("Clear")) {
+    if (ImGui::Button(tr("Clear"))) {
         c.clear();
         return;
     }
     const std::string a = sim::describe_moment(s, *c.pinned()), b = sim::describe_moment(s, s.cursor());
-    ImGui::TextUnformatted(fmt::format("A: {}   B (now): {}", a, b).c_str());
+    ImGui::TextUnformatted(trf("A: {a}   B (now): {b}", "a"_a = a, "b"_a = b).c_str());
     app.probe().value("moments.a", a);
     app.probe().value("moments.b", b);
 }
@@ -79,11 +84,13 @@ void draw_moments_panel(App& app) {
     for (const CompareRow& r : rows) items += r.kind != CompareRow::Kind::Section;
     app.probe().value("moments.rows", std::to_string(items));
     if (d->empty()) {
-        ImGui::TextDisabled("No difference between A and this moment.");
+        ImGui::TextDisabled("%s", tr("No difference between A and this moment."));
         return;
     }
-    ImGui::TextDisabled("%zu regions, %zu entries, %zu frames, %zu slots differ  (%.1f ms)", d->regions.size(), d->entries.size(),
-                        d->frames.size(), d->slots.size(), c.last_ms());
+    ImGui::TextDisabled("%s", trf("{regions} regions, {entries} entries, {frames} frames, {slots} slots differ  ({ms:.1f} ms)",
+                                  "regions"_a = d->regions.size(), "entries"_a = d->entries.size(), "frames"_a = d->frames.size(),
+                                  "slots"_a = d->slots.size(), "ms"_a = c.last_ms())
+                                .c_str());
     // A and B share the width (long values are clipped; hover a row for all of it).
     const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV;
     if (!ImGui::BeginTable("##moments", 3, flags)) return;
@@ -91,9 +98,9 @@ void draw_moments_panel(App& app) {
     ImGui::PushFont(app.fonts().mono);
     const float what = ImGui::CalcTextSize("PDE 000 (00000000)").x;
     ImGui::PopFont();
-    ImGui::TableSetupColumn("What", ImGuiTableColumnFlags_WidthFixed, what);
+    ImGui::TableSetupColumn(tr("What"), ImGuiTableColumnFlags_WidthFixed, what);
     ImGui::TableSetupColumn("A", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableSetupColumn("B (now)", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableSetupColumn(tr("B (now)"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableHeadersRow();
     ImGui::PushFont(app.fonts().mono);
     ImGuiListClipper clipper;

@@ -124,13 +124,13 @@ void pde_tooltip(App& app, const mm::AddressSpace& sp, uint32_t i) {
     const uint32_t e = app.mm().ram().read_u32(pa);
     ImGui::BeginTooltip();
     ImGui::PushFont(app.fonts().mono);
-    ImGui::Text("PDE %03X at pa %08X = %08X", i, pa, e);
+    ImGui::TextUnformatted(trf("PDE {index:03X} at pa {pa:08X} = {value:08X}", "index"_a = i, "pa"_a = pa, "value"_a = e).c_str());
     ImGui::PopFont();
     ImGui::TextUnformatted(trf("covers {first:08X}-{last:08X} ({arena})", "first"_a = i << 22, "last"_a = (i << 22) | 0x3FFFFF,
                                "arena"_a = tr(mm::arena_name(sp.personality(), i << 22))).c_str());
     ImGui::TextUnformatted(entry_summary(app.session(), e, true).c_str());
     if (const WordChange* wc = app.derived().changes().word(pa))
-        text_coloured(app.colours().changed, fmt::format("changed: {:08X} -> {:08X}", wc->before, wc->after));
+        text_coloured(app.colours().changed, trf("changed: {before:08X} -> {after:08X}", "before"_a = wc->before, "after"_a = wc->after));
     ImGui::TextDisabled("%s", tr("click: show its page table and decode it"));
     ImGui::EndTooltip();
 }
@@ -143,7 +143,7 @@ void pte_tooltip(App& app, uint16_t space, uint32_t table_frame, uint32_t pd, ui
     const mm::Vad* vad = m.vad_at(space, va);
     ImGui::BeginTooltip();
     ImGui::PushFont(app.fonts().mono);
-    ImGui::Text("PTE %03X at pa %08X = %08X", i, pa, e);
+    ImGui::TextUnformatted(trf("PTE {index:03X} at pa {pa:08X} = {value:08X}", "index"_a = i, "pa"_a = pa, "value"_a = e).c_str());
     ImGui::PopFont();
     ImGui::TextUnformatted(trf("page {first:08X}-{last:08X}: {state}", "first"_a = va, "last"_a = va | 0xFFF,
                                "state"_a = page_class_name(classify_pte(e, vad, m, x86::vpn(va)))).c_str());
@@ -156,7 +156,7 @@ void pte_tooltip(App& app, uint16_t space, uint32_t table_frame, uint32_t pd, ui
         if (e == 0) ImGui::TextDisabled("%s", tr("zero PTE in a view: ask the VAD, then the section's prototype PTE"));
     }
     if (const WordChange* wc = app.derived().changes().word(pa))
-        text_coloured(app.colours().changed, fmt::format("changed: {:08X} -> {:08X}", wc->before, wc->after));
+        text_coloured(app.colours().changed, trf("changed: {before:08X} -> {after:08X}", "before"_a = wc->before, "after"_a = wc->after));
     ImGui::TextDisabled("%s", tr("click: decode this PTE, walk it, open its frame"));
     ImGui::EndTooltip();
 }

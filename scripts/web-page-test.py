@@ -5,7 +5,8 @@
 
 Over the DevTools protocol (web-bench.py's pipe): a link to a moment opens there and the window
 gives the same link back; a scenario opened from a file (as the file picker and drag and drop
-do) replaces the lesson, a bad one leaves it and is refused; a setting changed in the window
+do) replaces the lesson, a bad one leaves it and is refused; Copy link on a file of one's own says
+that it cannot be linked and offers the file for download (a copy of a served lesson links that lesson); a setting changed in the window
 (F11, classroom mode) is kept in local storage and applies after a reload; the browser's own
 shortcuts are not taken (Ctrl+R, Ctrl+W, Ctrl+L, F5 keep their default action); the canvas
 follows the window's size and device pixel ratio. Prints each check; exit 1 when one fails.
@@ -106,7 +107,23 @@ def main() -> int:
         check("a good scenario opens", open_file("mine.yaml", "scenarios/01-demand-zero.yaml") == 1)
         page.frames()
         check("… in place of the lesson", page.js(status) == title_of("scenarios/01-demand-zero.yaml"), page.js(status))
-        check("… and its link names the file", page.js(moment) == "file=mine.yaml&at=0&classroom=1", page.js(moment))
+        check("… and, being byte for byte a lesson served here, its link is that lesson's",
+              page.js(moment) == "lesson=01-demand-zero&at=0&classroom=1", page.js(moment))
+
+        # A file of one's own cannot be linked: Copy link says so and offers the file to download.
+        own = (ROOT / "scenarios/01-demand-zero.yaml").read_text().replace("title:", "# my own copy\ntitle:", 1)
+        page.js(f"Module.FS.writeFile('/uploads/own.yaml', {json.dumps(own)})")
+        check("a scenario of one's own opens", page.js("Module.ccall('pagelab_web_open', 'number', ['string'], ['/uploads/own.yaml'])") == 1)
+        page.frames()
+        check("… and the window's link names the file", page.js(moment) == "file=own.yaml&at=0&classroom=1", page.js(moment))
+        page.js("document.getElementById('bar').hidden = false; document.getElementById('link').click()")
+        note = page.js("document.getElementById('note').hidden ? '' : document.getElementById('note').textContent")
+        check("Copy link says that the file cannot be linked", "own.yaml" in note and "cannot open it in another browser" in note, note)
+        dl = page.js("(() => { const a = document.getElementById('download'); return a.hidden ? null : [a.download, a.href]; })()")
+        check("… and offers it for download", bool(dl) and dl[0] == "own.yaml" and dl[1].startswith("blob:"), dl)
+        got = page.js("fetch(document.getElementById('download').href).then(r => r.text())") if dl else None
+        check("… the download is the file opened", got == own, (got or "")[:80])
+        check("… and the button did not turn into 'Link copied'", page.js("document.getElementById('link').textContent") == "Copy link")
 
         # The browser's shortcuts: the page must not cancel their keydown.
         for key, code, ctrl in (("r", 82, True), ("w", 87, True), ("l", 76, True), ("F5", 116, False)):

@@ -25,9 +25,10 @@ build=build-web
 start=$(date +%s)
 
 # 1. Debian packages: the desktop build's (header-only libraries, gettext), emscripten and the
-#    JS parser its optimiser needs, dpkg-dev to unpack source packages.
+#    JS parser its optimiser needs, dpkg-dev to unpack source packages, fontTools and the
+#    WenQuanYi Micro Hei font for the Chinese font subset.
 third_party/setup.sh
-pkgs=(emscripten node-acorn dpkg-dev)
+pkgs=(emscripten node-acorn dpkg-dev python3-fonttools fonts-wqy-microhei)
 command -v node >/dev/null || pkgs+=(nodejs)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -167,6 +167,9 @@ public:
     // frame on; the interactive window remembers the choice in its settings file.
     void set_language(const std::string& code);
     const std::string& language() const { return m_language; }
+    // A font file arrived (the browser fetches the Chinese font only when Chinese is chosen): the
+    // atlas is built again before the next frame.
+    void fonts_changed() { m_built_font_size = 0; }
     // Characters the fonts must draw (a lesson's, the course's): the atlas grows between frames.
     GlyphSet& glyphs() { return m_glyphs; }
     double font_build_ms() const { return m_font_build_ms; }

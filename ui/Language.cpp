@@ -133,6 +133,9 @@ void GlyphSet::build_ranges(ImVector<ImWchar>& out, const std::string& lang) con
 std::string catalogue_glyph_file() {
     std::vector<fs::path> candidates;
     std::error_code ec;
+#ifdef __EMSCRIPTEN__
+    candidates.push_back("/locale/glyphs.txt");  // the browser's file system (ui/web/CMakeLists.txt)
+#endif
     const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
     if (!ec)
         for (const char* up : {"locale", "../locale", "../../locale"}) candidates.push_back(exe.parent_path() / up / "glyphs.txt");

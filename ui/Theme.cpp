@@ -249,6 +249,10 @@ std::string find_font(const char* file) {
                      file);
 }
 
+#ifdef __EMSCRIPTEN__
+constexpr const char* kWebCjkFont = "/fonts/wqy-microhei-subset.ttf";
+#endif
+
 // A font with the Chinese characters (DejaVu has Latin and Cyrillic): Debian's fonts-wqy-microhei
 // (its collection holds a proportional face and a monospaced one), else fonts-noto-cjk.
 struct CjkFont {
@@ -260,6 +264,14 @@ struct CjkFont {
 
 CjkFont find_cjk_font() {
     CjkFont f;
+#ifdef __EMSCRIPTEN__
+    // The browser's: one face of wqy-microhei, cut down at build time to the characters PageLab's
+    // texts use and fetched by the page when Chinese is chosen (ui/web/CMakeLists.txt, docs/web.md).
+    if (std::error_code ec; std::filesystem::exists(kWebCjkFont, ec)) {
+        f.path = kWebCjkFont;
+        return f;
+    }
+#endif
     if (std::string p = find_file({"/usr/share/fonts/truetype/wqy/", "/usr/share/fonts/wenquanyi/wqy-microhei/", "/usr/share/fonts/wqy-microhei/"},
                                   "wqy-microhei.ttc");
         !p.empty()) {
@@ -287,7 +299,9 @@ Fonts build_fonts(float size_px, const ImWchar* ranges) {
     const std::string sans = find_font("DejaVuSans.ttf");
     const std::string mono = find_font("DejaVuSansMono.ttf");
     const std::string bold = find_font("DejaVuSans-Bold.ttf");
-    static const CjkFont cjk = find_cjk_font();
+    // Looked up until found: in the browser the font arrives after the first frames.
+    static CjkFont cjk;
+    if (cjk.path.empty()) cjk = find_cjk_font();
     ImFontConfig cfg;
     cfg.OversampleH = 2;
     cfg.OversampleV = 1;

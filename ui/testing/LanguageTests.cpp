@@ -71,6 +71,9 @@ void choose(TestDriver& t, const std::string& lang) {
     t.click("menu.language." + lang);
     t.mouse_away();
     t.wait(3);  // a lesson with new characters rebuilds the atlas between frames
+    // The browser fetches the Chinese font when Chinese is chosen; the atlas is built again when
+    // it is there (the desktop finds it installed: no wait).
+    if (lang == "zh") t.wait_until("the Chinese font", [](App& app) { return app.fonts().cjk; }, 600);
 }
 
 }  // namespace

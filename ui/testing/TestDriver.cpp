@@ -98,6 +98,13 @@ void TestDriver::wait(int frames) {
     for (int i = 0; i < frames; ++i) m_queue.push_back(Micro{Op::Idle, "wait"});
 }
 
+void TestDriver::wait_until(const std::string& what, std::function<bool(App&)> ready, int max_frames) {
+    Micro m{Op::WaitUntil, what};
+    m.ready = std::move(ready);
+    m.key = max_frames;
+    m_queue.push_back(std::move(m));
+}
+
 void TestDriver::act(const std::string& what, std::function<void(App&)> fn) {
     Micro m{Op::Act, what};
     m.act = std::move(fn);
@@ -145,6 +152,10 @@ void TestDriver::inject(App& app) {
             case Op::Wheel: io.MouseWheel = m.wheel; break;
             case Op::Idle: io.KeyShift = io.KeyCtrl = false; break;
             case Op::Act: m.act(app); break;
+            case Op::WaitUntil:
+                io.KeyShift = io.KeyCtrl = false;
+                if (m.key-- > 0 && !m.ready(app)) m_queue.push_front(std::move(m));
+                break;
             case Op::Check: m_pending_check = std::move(m); break;
             case Op::Type:
                 for (char c : m.what) io.AddInputCharacter(static_cast<unsigned char>(c));

@@ -40,6 +40,9 @@ public:
     void drag(const std::string& rect_name, ImVec2 from, ImVec2 to);
     void double_click_at(const std::string& what, Where where);
     void wait(int frames);
+    // Idle frames until `ready` holds, at most `max_frames` (then the script goes on, and its next
+    // check says what is missing): what arrives asynchronously, as the browser's Chinese font.
+    void wait_until(const std::string& what, std::function<bool(App&)> ready, int max_frames);
     void mouse_away();  // so that no hover highlight covers what a check reads
     void act(const std::string& what, std::function<void(App&)> fn);
     void check(const std::string& what, Check fn);
@@ -55,7 +58,7 @@ public:
     bool take_dump_request() { return std::exchange(m_dump, false); }
 
 private:
-    enum class Op : uint8_t { Move, Down, Up, KeyDown, KeyUp, Wheel, Idle, Act, Check, Type };
+    enum class Op : uint8_t { Move, Down, Up, KeyDown, KeyUp, Wheel, Idle, Act, Check, Type, WaitUntil };
     struct Micro {
         Op op = Op::Idle;
         std::string what;
@@ -65,6 +68,7 @@ private:
         bool ctrl = false;
         float wheel = 0;
         std::function<void(App&)> act;
+        std::function<bool(App&)> ready;  // WaitUntil (frames left in `key`)
         Check check;
     };
     void fail(const std::string& what, const std::string& why);

@@ -47,6 +47,8 @@ add_subdirectory("${PAGELAB_WEB_SOURCES}/yaml-cpp" "${CMAKE_BINARY_DIR}/yaml-cpp
 
 find_program(PAGELAB_MSGFMT msgfmt REQUIRED)
 find_program(PAGELAB_XGETTEXT xgettext)
+# The catalogues' characters (locale/glyphs.txt: the font atlas and the Chinese font's subset).
+find_program(PAGELAB_MSGEXEC msgexec REQUIRED)
 
 if(PAGELAB_UI)
   set(imgui "${PAGELAB_WEB_SOURCES}/imgui")

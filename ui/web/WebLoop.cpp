@@ -2,7 +2,10 @@
 
 #include <cstdio>
 #include <exception>
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include <GLFW/glfw3.h>
@@ -41,6 +44,21 @@ EM_JS(void, web_save_setting, (const char* key, const char* value), {
 EM_JS(void, web_show_lesson, (const char* title), {
     if (Module.pagelabLesson) Module.pagelabLesson(UTF8ToString(title));
 });
+// Chinese needs the CJK font, which is not in the initial download: the page fetches it (once)
+// and calls pagelab_web_fonts_arrived when it is in the file system.
+EM_JS(void, web_need_cjk_font, (), {
+    if (Module.pagelabNeedCjkFont) Module.pagelabNeedCjkFont();
+});
+bool g_cjk_requested = false;
+
+// Whether two files hold the same bytes.
+bool same_file(const std::filesystem::path& a, const std::filesystem::path& b) {
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(a, ec) || !std::filesystem::is_regular_file(b, ec)) return false;
+    if (std::filesystem::file_size(a, ec) != std::filesystem::file_size(b, ec)) return false;
+    std::ifstream fa(a, std::ios::binary), fb(b, std::ios::binary);
+    return std::equal(std::istreambuf_iterator<char>(fa), std::istreambuf_iterator<char>(), std::istreambuf_iterator<char>(fb));
+}
 
 // Input since the last frame (the page counts the events it sees; see index.html).
 EM_JS(int, web_take_input, (), {
@@ -112,6 +130,10 @@ void WebLoop::tick(void*) {
 
 void WebLoop::tick_frame() {
     App& a = *g_app;
+    if (!g_cjk_requested && i18n::language() == std::string_view("zh")) {
+        g_cjk_requested = true;
+        web_need_cjk_font();
+    }
     if (!should_draw(a, a.m_test != nullptr)) return;
     a.frame();
     glfwSwapBuffers(a.m_window);
@@ -159,13 +181,34 @@ const char* WebLoop::moment() {
     if (!g_app || !g_app->has_session()) return "";
     const sim::Session& s = g_app->session();
     const std::filesystem::path p(g_app->scenario_path());
-    if (p.parent_path() == "/scenarios") q = "lesson=" + p.stem().string();
-    else q = "file=" + p.filename().string();
+    if (p.parent_path() == "/scenarios") {
+        q = "lesson=" + p.stem().string();
+    } else {
+        // A file opened from this computer that is a served lesson, byte for byte, whatever its name.
+        std::error_code ec;
+        for (const auto& entry : std::filesystem::directory_iterator("/scenarios", ec))
+            if (entry.path().extension() == ".yaml" && same_file(p, entry.path())) {
+                q = "lesson=" + entry.path().stem().string();
+                break;
+            }
+        if (q.empty()) q = "file=" + p.filename().string();
+    }
     q += fmt::format("&at={}", s.steps_done());
     if (!s.at_step_boundary()) q += fmt::format("&event={}", s.cursor());
     if (i18n::language() != "en") q += "&lang=" + std::string(i18n::language());
     if (g_app->state().classroom) q += "&classroom=1";
     return q.c_str();
+}
+
+void WebLoop::set_language(const char* lang) {
+    g_idle = 0;
+    if (g_app) g_app->set_language(lang);
+    else i18n::set_language(lang);
+}
+
+void WebLoop::fonts_arrived() {
+    g_idle = 0;
+    if (g_app) g_app->fonts_changed();
 }
 
 const char* WebLoop::title() {

@@ -16,8 +16,14 @@ struct WebLoop {
     static App* app();
     static void resize(int width, int height);
     static bool open(const char* path);
+    // The query of a link to this moment; a file the user opened gives "file=NAME&…" unless it
+    // is byte for byte one of the served lessons (then it is linked as that lesson).
     static const char* moment();
     static const char* title();
+    // The window's language (as its Language menu sets it).
+    static void set_language(const char* lang);
+    // The page has written the Chinese font into the file system: the atlas is built again.
+    static void fonts_arrived();
 };
 
 }  // namespace pagelab::ui

@@ -28,7 +28,9 @@ EMSCRIPTEN_KEEPALIVE int pagelab_web_open(const char* path) { return WebLoop::op
 // The query string of a link to the current moment (lesson=...&at=...).
 EMSCRIPTEN_KEEPALIVE const char* pagelab_web_moment() { return WebLoop::moment(); }
 EMSCRIPTEN_KEEPALIVE const char* pagelab_web_title() { return WebLoop::title(); }
-EMSCRIPTEN_KEEPALIVE void pagelab_web_set_language(const char* lang) { pagelab::i18n::set_language(lang); }
+EMSCRIPTEN_KEEPALIVE void pagelab_web_set_language(const char* lang) { WebLoop::set_language(lang); }
+// The page wrote the Chinese font (fetched when Chinese is chosen) into the file system.
+EMSCRIPTEN_KEEPALIVE void pagelab_web_fonts_arrived() { WebLoop::fonts_arrived(); }
 }
 
 int main(int argc, char** argv) {
@@ -63,8 +65,15 @@ int main(int argc, char** argv) {
         return 2;
     }
     o.pixel_ratio = ratio;
-    // The font size the desktop picks from the window's size, in CSS pixels.
-    if (!o.classroom && o.width / ratio < 1440) o.font_size = 14.0f;
+    // The font size the desktop picks from the window's size, in CSS pixels. A built-in UI test
+    // starts as `pagelab-ui --ui-test` does (the default window, then the test's own size), so
+    // that it lays out, and clicks and reads pixels, as on the desktop.
+    if (!o.ui_test.empty()) {
+        o.width = pagelab::ui::AppOptions{}.width;
+        o.height = pagelab::ui::AppOptions{}.height;
+    } else if (!o.classroom && o.width / ratio < 1440) {
+        o.font_size = 14.0f;
+    }
     try {
         // The App outlives main(): the browser calls its frames afterwards.
         auto* app = new pagelab::ui::App(std::move(o));

@@ -36,6 +36,9 @@ set(PAGELAB_UI_TESTS
   export
   language
   language-classroom
+  glossary
+  vmmap-summary-01
+  vmmap-summary-15
 )
 set(PAGELAB_UI_RUN ${CMAKE_CURRENT_SOURCE_DIR}/ui/run_ui_test.sh)
 foreach(t ${PAGELAB_UI_TESTS})

@@ -129,23 +129,25 @@ std::string kb_text(uint64_t bytes) {
 }
 
 float summary_height(const Summary& sum, bool open) {
-    if (!open) return ImGui::GetFrameHeight();
+    if (!open) return 0;  // (the fold is on the legend's line)
     int lines = 1;
     for (size_t t = 0; t < sum.size(); ++t) lines += sum[t].size > 0 || SummaryType(t) == SummaryType::Total;
-    return ImGui::GetFrameHeight() + ImGui::GetStyle().ItemSpacing.y + float(lines) * (ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y) + 2;
+    return ImGui::GetStyle().ItemSpacing.y + float(lines) * (ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y) + 2;
 }
 
-// The summary under a header line that folds it (open by default when the window is tall
-// enough for it and the region table both: from 1000 px); folded, the header says the total.
+// The summary's fold, on the legend's line (the region table keeps its rows): folded at first;
+// its tooltip says the total.
 bool summary_header(App& app, const Summary& sum) {
     const SummaryLine& total = sum[size_t(SummaryType::Total)];
-    ImGui::SetNextItemOpen(ImGui::GetIO().DisplaySize.y >= 1000, ImGuiCond_Once);
-    const bool open = ImGui::TreeNodeEx("##vmmap-summary-node", ImGuiTreeNodeFlags_SpanAvailWidth | ImGuiTreeNodeFlags_NoTreePushOnOpen, "%s",
-                                        trf("Summary (VMMap): {size} in use, {committed} committed, {reserved} reserved",
-                                            "size"_a = kb_text(total.size), "committed"_a = kb_text(total.committed),
-                                            "reserved"_a = kb_text(total.reserved)).c_str());
+    const std::string label = tr("Summary (VMMap)");
+    same_line_if_fits(label + "    ");
+    ImGui::SetNextItemOpen(false, ImGuiCond_Once);
+    const bool open = ImGui::TreeNodeEx("##vmmap-summary-node", ImGuiTreeNodeFlags_NoTreePushOnOpen, "%s", label.c_str());
     app.probe().last_item("summary.header");
     app.probe().value("summary.open", open ? "open" : "folded");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s", trf("Summary (VMMap): {size} in use, {committed} committed, {reserved} reserved", "size"_a = kb_text(total.size),
+                                    "committed"_a = kb_text(total.committed), "reserved"_a = kb_text(total.reserved)).c_str());
     return open;
 }
 
@@ -373,8 +375,8 @@ void draw_address_space_panel(App& app) {
     const float splitter_h = 6 + style.ItemSpacing.y;
     const std::vector<Row> rows = query_rows(app, space);
     const Summary sum = summarize(app.mm(), space, rows);
-    const float top = ImGui::GetCursorPosY();
     const bool open = summary_header(app, sum);
+    const float top = ImGui::GetCursorPosY();
     if (open) summary_table(app, sum);
     app.state().c1_want_px = top + summary_height(sum, open) + style.ItemSpacing.y + table_height(rows.size()) + splitter_h +
                              style.WindowPadding.y;

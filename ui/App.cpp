@@ -3,6 +3,7 @@
 #include "sim/Course.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cfloat>
 #include <chrono>
 #include <cstdio>
@@ -849,6 +850,15 @@ void App::draw() {
     m_state.raise_panel.reset();
 }
 
+namespace {
+// A CPU clock in milliseconds: the calling thread's (CLOCK_THREAD_CPUTIME_ID) or the process's.
+double cpu_clock_ms(clockid_t clock) {
+    timespec ts{};
+    clock_gettime(clock, &ts);
+    return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+}  // namespace
+
 void App::frame() {
     if (!m_fixed_time) {
         // Idle, the window sleeps until an event (or a quarter second) passes; after an event it
@@ -865,14 +875,14 @@ void App::frame() {
         glfwPollEvents();
     }
     rebuild_fonts_if_needed();
-    const auto t_start = std::chrono::steady_clock::now();
+    const double own_start = cpu_clock_ms(CLOCK_THREAD_CPUTIME_ID);
     ImGui_ImplOpenGL3_NewFrame();
     ImGui_ImplGlfw_NewFrame();
     ImGuiIO& io = ImGui::GetIO();
     if (m_fixed_time) {
         io.DeltaTime = 1.0f / 60.0f;
         // Screenshots and benchmarks: the X server's pointer must not hover anything.
-        io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+        io.MousePos = m_bench_mouse ? *m_bench_mouse : ImVec2(-FLT_MAX, -FLT_MAX);
         for (bool& b : io.MouseDown) b = false;
     }
     if (m_test) m_test->inject(*this);
@@ -886,8 +896,9 @@ void App::frame() {
     handle_shortcuts();
     draw();
     ImGui::PopFont();
+    const double own_end = cpu_clock_ms(CLOCK_THREAD_CPUTIME_ID);
+    const double render_start = cpu_clock_ms(CLOCK_PROCESS_CPUTIME_ID);
     ImGui::Render();
-    const auto t_built = std::chrono::steady_clock::now();
     int w, h;
     glfwGetFramebufferSize(m_window, &w, &h);
     glViewport(0, 0, w, h);
@@ -897,9 +908,9 @@ void App::frame() {
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     if (m_options.bench_frames > 0) {
         glFinish();
-        const auto t_drawn = std::chrono::steady_clock::now();
-        m_cpu_ms = std::chrono::duration<double, std::milli>(t_built - t_start).count();
-        m_gpu_ms = std::chrono::duration<double, std::milli>(t_drawn - t_built).count();
+        glfwSwapBuffers(m_window);  // (run_bench's loop does not swap again)
+        m_own_cpu_ms = own_end - own_start;
+        m_render_cpu_ms = cpu_clock_ms(CLOCK_PROCESS_CPUTIME_ID) - render_start;
     }
     if (m_test) {
         m_test->after_frame(*this);
@@ -1003,68 +1014,76 @@ int App::run_screenshot() {
 int App::run_bench() {
     if (!m_session) return 2;
     const int n = m_options.bench_frames;
-    // Wall time depends on what else the machine runs; the process's CPU time (all threads,
-    // llvmpipe's rasterizer threads included) is the work a frame costs.
-    auto cpu_now = [] {
-        timespec ts{};
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-        return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+    struct Series {
+        std::vector<double> wall, own, render, cpu;
     };
-    auto measure = [&](bool moving) {
-        std::vector<double> ms, cpu, gpu, work;
-        ms.reserve(size_t(n));
+    // One frame as the interactive loop draws it (frame() swaps when benchmarking), timed.
+    auto timed_frame = [&](Series& out, bool keep) {
+        const double c0 = cpu_clock_ms(CLOCK_PROCESS_CPUTIME_ID);
+        const auto t0 = std::chrono::steady_clock::now();
+        frame();
+        if (!keep) return;
+        out.wall.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+        out.cpu.push_back(cpu_clock_ms(CLOCK_PROCESS_CPUTIME_ID) - c0);
+        out.own.push_back(m_own_cpu_ms);
+        out.render.push_back(m_render_cpu_ms);
+    };
+    int w, h;
+    glfwGetFramebufferSize(m_window, &w, &h);
+    // The mouse's path when it moves: a zigzag over the whole window, a new place every frame,
+    // so that every panel's hover (grid cells, frames, tooltips) is drawn.
+    auto mouse_at = [&](int i) {
+        const int cols = 37, rows = 23;
+        const int c = i % cols, r = (i / cols) % rows;
+        return ImVec2((float(c) + 0.5f) * float(w) / float(cols), (float(r) + 0.5f) * float(h) / float(rows));
+    };
+    enum class Mode { Still, Events, Mouse };
+    auto measure = [&](Mode mode) {
+        Series s;
         for (int i = 0; i < n + 10; ++i) {
-            const double c0 = cpu_now();
-            const auto t0 = std::chrono::steady_clock::now();
-            if (moving) {
-                // The worst case: every frame the cursor moves, so every cache and texture is rebuilt.
+            if (mode == Mode::Events) {
+                // The worst case: every frame the cursor moves one event, so every cache and texture is rebuilt.
                 if (m_session->cursor() >= m_session->event_count()) m_session->reset();
                 else m_session->step_event_forward();
             }
-            frame();
-            glFinish();
-            glfwSwapBuffers(m_window);
-            const auto t1 = std::chrono::steady_clock::now();
-            const double c1 = cpu_now();
-            if (i >= 10) {
-                work.push_back(c1 - c0);
-                ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
-                cpu.push_back(m_cpu_ms);
-                gpu.push_back(m_gpu_ms);
-            }
+            m_bench_mouse = mode == Mode::Mouse ? std::optional<ImVec2>(mouse_at(i)) : std::nullopt;
+            timed_frame(s, i >= 10);
         }
-        auto median_of = [](std::vector<double> v) {
-            std::sort(v.begin(), v.end());
-            return v[v.size() / 2];
-        };
-        const double mean = std::accumulate(ms.begin(), ms.end(), 0.0) / double(ms.size());
-        const double median = median_of(ms);
-        std::sort(ms.begin(), ms.end());
-        const double p95 = ms[std::min(ms.size() - 1, ms.size() * 95 / 100)];
-        return std::array<double, 6>{median, p95, mean, median_of(cpu), median_of(gpu), median_of(work)};
+        m_bench_mouse.reset();
+        return s;
     };
-    // Warm up first: the first few dozen frames after start-up are slow for reasons of the
-    // renderer (llvmpipe compiles shader variants, the X server maps its buffers), not of the UI.
+    // Warm up first: the first frames after start-up are slow for reasons of the renderer
+    // (llvmpipe compiles shader variants, the X server maps its buffers), not of the UI.
     const size_t start = m_session->cursor();
-    for (int i = 0; i < 60; ++i) {
+    Series none;
+    for (int i = 0; i < std::min(60, std::max(20, n)); ++i) {
         m_session->step_event_forward();
-        frame();
-        glFinish();
-        glfwSwapBuffers(m_window);
+        timed_frame(none, false);
     }
     m_session->seek_event(start);
-    const auto still = measure(false);
-    const auto moving = measure(true);
-    int w, h;
-    glfwGetFramebufferSize(m_window, &w, &h);
+    const Series still = measure(Mode::Still);
+    const Series events = measure(Mode::Events);
+    m_session->seek_event(start);
+    const Series mouse = measure(Mode::Mouse);
     const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
     if (const ImDrawData* dd = ImGui::GetDrawData()) {
         int cmds = 0;
+        for (int i = 0; i < dd->CmdListsCount; ++i) cmds += dd->CmdLists[i]->CmdBuffer.Size;
+        // The area the triangles cover (overdraw included): llvmpipe's fragment work.
+        double area = 0;
         for (int i = 0; i < dd->CmdListsCount; ++i) {
-            cmds += dd->CmdLists[i]->CmdBuffer.Size;
+            const ImDrawList* l = dd->CmdLists[i];
+            for (const ImDrawCmd& c : l->CmdBuffer) {
+                for (unsigned k = 0; k + 2 < c.ElemCount; k += 3) {
+                    const ImVec2 a = l->VtxBuffer[int(c.VtxOffset + l->IdxBuffer[int(c.IdxOffset + k)])].pos;
+                    const ImVec2 b = l->VtxBuffer[int(c.VtxOffset + l->IdxBuffer[int(c.IdxOffset + k + 1)])].pos;
+                    const ImVec2 d = l->VtxBuffer[int(c.VtxOffset + l->IdxBuffer[int(c.IdxOffset + k + 2)])].pos;
+                    area += std::abs((b.x - a.x) * (d.y - a.y) - (d.x - a.x) * (b.y - a.y)) * 0.5;
+                }
+            }
         }
-        std::printf("bench: last frame: %d draw lists, %d draw commands, %d vertices, %d indices\n", dd->CmdListsCount, cmds,
-                    dd->TotalVtxCount, dd->TotalIdxCount);
+        std::printf("bench: last frame: %d draw lists, %d draw commands, %d vertices, %d indices; triangles cover %.2f times the window\n",
+                    dd->CmdListsCount, cmds, dd->TotalVtxCount, dd->TotalIdxCount, area / (double(w) * double(h)));
     }
     std::printf("bench: %s, %u frames, %zu events, %dx%d, renderer %s\n", fs::path(m_path).filename().string().c_str(),
                 mm().pfn().size(), m_session->event_count(), w, h, renderer ? renderer : "?");
@@ -1078,9 +1097,19 @@ int App::run_bench() {
         double l[1] = {0};
         return getloadavg(l, 1) == 1 ? l[0] : -1.0;
     }());
-    for (const auto& [name, r] : {std::pair{"still", still}, std::pair{"cursor moving", moving}})
-        std::printf("bench: %-13s median %.2f ms/frame (p95 %.2f, mean %.2f); CPU %.2f ms/frame; UI %.2f ms, render %.2f ms\n", name, r[0],
-                    r[1], r[2], r[5], r[3], r[4]);
+    auto stat = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return std::pair{v[v.size() / 2], v[std::min(v.size() - 1, v.size() * 95 / 100)]};
+    };
+    // Wall time depends on what else the machine runs; the CPU times are the work a frame costs.
+    for (const auto& [name, r] : {std::pair{"still", &still}, std::pair{"cursor moving", &events}, std::pair{"mouse moving", &mouse}}) {
+        const auto [wall, wall95] = stat(r->wall);
+        const auto [own, own95] = stat(r->own);
+        const auto [render, render95] = stat(r->render);
+        const auto [cpu, cpu95] = stat(r->cpu);
+        std::printf("bench: %-13s median %.2f ms/frame (p95 %.2f); own %.2f ms (p95 %.2f), renderer %.2f ms (p95 %.2f), CPU %.2f ms (p95 %.2f)\n",
+                    name, wall, wall95, own, own95, render, render95, cpu, cpu95);
+    }
     return 0;
 }
 

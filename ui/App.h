@@ -263,7 +263,11 @@ private:
     bool m_fixed_time = false;  // screenshot, bench, tests: every frame advances 1/60 s
     uint64_t m_frame = 0;
     int m_busy_frames = 3;  // frames to draw without waiting for input
-    double m_cpu_ms = 0, m_gpu_ms = 0;
+    // --bench-frames: this frame's CPU time in PageLab's own code (building the ImGui frame, the
+    // main thread's CPU clock) and in the renderer (ImGui::Render, the GL draw, glFinish and the
+    // swap: the process's CPU clock, llvmpipe's threads included); where the mouse is.
+    double m_own_cpu_ms = 0, m_render_cpu_ms = 0;
+    std::optional<ImVec2> m_bench_mouse;
 
     std::unique_ptr<TestDriver> m_test;
     size_t m_last_cursor = ~size_t{0};

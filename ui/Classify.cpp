@@ -2,6 +2,7 @@
 
 #include "i18n/I18n.h"
 #include "mm/SoftwarePte.h"
+#include "x86/Pte.h"
 
 namespace pagelab::ui {
 
@@ -37,20 +38,24 @@ const char* page_class_help(PageClass c) {
     return "";
 }
 
-PageClass classify_pte(uint32_t pte, const mm::Vad* vad) {
-    switch (mm::SoftwarePte::kind(pte)) {
-        case mm::PteKind::Valid: return vad ? PageClass::Present : PageClass::System;
-        case mm::PteKind::Zero:
-            if (!vad) return PageClass::Free;
-            if (vad->type == mm::VadType::Mapped) return PageClass::Prototype;  // ask the VAD: the section's page
-            return vad->mem_commit ? PageClass::DemandZero : PageClass::Reserved;
-        case mm::PteKind::DemandZero: return PageClass::DemandZero;
-        case mm::PteKind::Pagefile: return PageClass::Pagefile;
-        case mm::PteKind::Transition: return PageClass::Transition;
-        case mm::PteKind::Prototype: return PageClass::Prototype;
-        case mm::PteKind::Decommitted: return vad ? PageClass::Reserved : PageClass::Free;
+PageClass classify_page(const mm::MemoryManager& m, const mm::PageDescription& d) {
+    const uint32_t pte = d.entry.table_present ? d.entry.pte : 0;
+    if (x86::Pte(pte).present()) return d.vad ? PageClass::Present : PageClass::System;
+    switch (d.backing) {
+        case mm::Backing::DemandZero: return PageClass::DemandZero;
+        case mm::Backing::Pagefile: return PageClass::Pagefile;
+        case mm::Backing::Transition: return PageClass::Transition;
+        case mm::Backing::Prototype:
+            // SEC_RESERVE: a page of the section nobody committed yet is reserved in every view.
+            if (pte == 0 && d.bytes == mm::PageBytes::Prototype && m.prototype_exists(d.where) && m.prototype(d.where) == 0)
+                return PageClass::Reserved;
+            return PageClass::Prototype;
+        case mm::Backing::None:
+        case mm::Backing::Image:
+        case mm::Backing::File: break;
     }
-    return PageClass::Free;
+    // No backing: a region that commits nothing here (reserved, decommitted), or no region.
+    return d.vad ? PageClass::Reserved : PageClass::Free;
 }
 
 std::optional<uint32_t> view_proto_index(const mm::MemoryManager& m, const mm::Vad* vad, uint32_t vpn) {
@@ -62,13 +67,10 @@ std::optional<uint32_t> view_proto_index(const mm::MemoryManager& m, const mm::V
 }
 
 PageClass classify_pte(uint32_t pte, const mm::Vad* vad, const mm::MemoryManager& m, uint32_t vpn) {
-    if (pte == 0 && vad && vad->type == mm::VadType::Mapped) {
-        const auto index = view_proto_index(m, vad, vpn);
-        // SEC_RESERVE: a page of the section nobody committed yet is reserved in every view.
-        if (index && m.prototype(*index) == 0) return PageClass::Reserved;
-        return PageClass::Prototype;
-    }
-    return classify_pte(pte, vad);
+    mm::PteInfo entry;
+    entry.table_present = true;
+    entry.pte = pte;
+    return classify_page(m, m.describe_entry(entry, vad, vpn << 12));
 }
 
 const char* frame_class_name(FrameClass c) {

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "mm/MemoryManager.h"
+#include "mm/PageDescription.h"
 
 namespace pagelab::ui {
 
@@ -28,15 +29,21 @@ inline constexpr int kPageClassCount = int(PageClass::Count_);
 const char* page_class_name(PageClass c);
 const char* page_class_help(PageClass c);
 
-// vad: the region around the page (null = none). A zero PTE inside a view (a VAD of type
-// Mapped) means "ask the VAD": the page is the section's, so it is a prototype page — unless the
-// section is SEC_RESERVE and that page is not committed (its prototype PTE is zero); pass the
-// memory manager and the page's VPN to tell these apart (without them a zero PTE in a view is a
-// prototype page).
-PageClass classify_pte(uint32_t pte, const mm::Vad* vad);
+// The class a PTE value would give the page `vpn` inside vad (null = none): describe_entry's
+// answer, classified. A zero PTE inside a view (a VAD of type Mapped) means "ask the VAD": the
+// page is the section's, so it is a prototype page — unless the section is SEC_RESERVE and that
+// page is not committed (its prototype PTE is zero).
 PageClass classify_pte(uint32_t pte, const mm::Vad* vad, const mm::MemoryManager& m, uint32_t vpn);
 // The data-section prototype PTE index behind a page of a view, if the VAD is a view.
 std::optional<uint32_t> view_proto_index(const mm::MemoryManager& m, const mm::Vad* vad, uint32_t vpn);
+
+// The class of a page from the engine's one description of it (MemoryManager::describe_page,
+// mm/PageDescription.h: the same answer the CLI's pte.backing and peek_byte read), so the
+// window never re-derives what an entry and its VAD mean.
+PageClass classify_page(const mm::MemoryManager& m, const mm::PageDescription& d);
+inline PageClass page_class_at(const mm::MemoryManager& m, uint16_t space, uint32_t va) {
+    return classify_page(m, m.describe_page(space, va));
+}
 
 // The colour key of a physical frame in "by use" mode.
 enum class FrameClass : uint8_t {

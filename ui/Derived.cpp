@@ -178,12 +178,12 @@ bool Derived::refresh(sim::Session& s, bool single_event) {
             const mm::Vad& vad = *vp;
             const uint32_t start = vad.start_vpn;
             const uint32_t end = std::min(vad.end_vpn, kPages);
+            // What a zero PTE means in the region (the engine's describe_entry): in a view it asks
+            // the VAD, which names each page's prototype PTE; elsewhere it is the same for every page.
             if (vad.type == mm::VadType::Mapped) {
-                // A view: its zero PTEs ask the VAD, which names the section's prototype PTE.
                 for (uint32_t v = start; v < end; ++v) pages[v] = uint8_t(classify_pte(0, &vad, mmgr, v));
-            } else {
-                std::fill(pages.begin() + start, pages.begin() + end,
-                          uint8_t(vad.mem_commit ? PageClass::DemandZero : PageClass::Reserved));
+            } else if (start < end) {
+                std::fill(pages.begin() + start, pages.begin() + end, uint8_t(classify_pte(0, &vad, mmgr, start)));
             }
             // (win95's compatibility arena is no VAD of the process: the strip shows the arena there.)
             if (vp != &mm::MemoryManager::compat_arena())

@@ -14,6 +14,7 @@
 
 #include "cli/Language.h"
 #include "cli/ScenarioCommands.h"
+#include "i18n/Glossary.h"
 #include "sim/Course.h"
 #include "sim/Lint.h"
 #include "sim/Transcript.h"
@@ -214,12 +215,35 @@ void add_quiz_command(CLI::App& app, int& exit_code) {
     });
 }
 
+// `pagelab glossary`.
+void add_glossary_command(CLI::App& app, int& exit_code) {
+    auto* cmd = app.add_subcommand("glossary", "Print the glossary (the terms the lessons and the window use, defined), or docs/glossary.md");
+    auto format = std::make_shared<std::string>("text");
+    cmd->add_option("--format", *format, "text (in --lang) or markdown (every language: docs/glossary.md)")
+        ->check(CLI::IsMember({"text", "markdown"}));
+    auto lang = add_language_option(cmd);
+    cmd->callback([&exit_code, format, lang] {
+        const auto& entries = i18n::glossary();
+        if (entries.empty()) {
+            std::cerr << "pagelab: error: " << i18n::glossary_error() << "\n";
+            exit_code = 2;
+            return;
+        }
+        if (*format == "markdown") {
+            std::cout << i18n::glossary_markdown(entries);
+            return;
+        }
+        for (const auto& e : entries) std::cout << e.in(*lang).term << "\n    " << e.in(*lang).text << "\n";
+    });
+}
+
 }  // namespace
 
 void add_course_commands(CLI::App& app, int& exit_code) {
     add_course_command(app, exit_code);
     add_lint_command(app, exit_code);
     add_quiz_command(app, exit_code);
+    add_glossary_command(app, exit_code);
 }
 
 }  // namespace pagelab::cli

@@ -192,6 +192,9 @@ public:
     // What the page at va is, without touching it: its entries, its region, its backing and where
     // a read would find its bytes (mm/PageDescription.h); and the byte a read would see.
     PageDescription describe_page(uint16_t space, uint32_t va) const;
+    // The same for a given entry of the page at va inside vad (null: none): what a value the window
+    // shows means (the entry before a change, a PTE it read from a table).
+    PageDescription describe_entry(const PteInfo& entry, const Vad* vad, uint32_t va) const;
     std::optional<uint8_t> peek_byte(uint16_t space, uint32_t va) const;
     // The virtual address a PTE's physical address translates (via the page table's PFN entry).
     uint32_t va_of_pte(uint32_t pte_address) const { return m_tables.va_of_pte(pte_address); }

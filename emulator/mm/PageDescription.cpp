@@ -34,9 +34,13 @@ Backing valid_backing(const PfnEntry& e, const Vad* vad) {
 }  // namespace
 
 PageDescription MemoryManager::describe_page(uint16_t space, uint32_t va) const {
+    return describe_entry(m_tables.pte_info(space, va), vad_at(space, va), va);
+}
+
+PageDescription MemoryManager::describe_entry(const PteInfo& entry, const Vad* vad, uint32_t va) const {
     PageDescription d;
-    d.entry = m_tables.pte_info(space, va);
-    d.vad = vad_at(space, va);
+    d.entry = entry;
+    d.vad = vad;
     const uint32_t pte = d.entry.table_present ? d.entry.pte : 0;
     auto bytes_at = [&](PageBytes where, uint32_t number) {
         d.bytes = where;

@@ -7,6 +7,7 @@
 #include "i18n/I18n.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include <fmt/format.h>
@@ -64,6 +65,119 @@ std::vector<Row> query_rows(App& app, uint16_t space) {
         va = uint64_t(q.base_address) + q.region_size;
     }
     return rows;
+}
+
+// VMMap's summary above its region list, from the same VirtualQuery answers: bytes by type
+// (VMMap's rows) and by state (Committed, Reserved; Free is its own row), with the resident
+// pages and the number of blocks (VirtualQuery regions). Total is every type but Free, as in VMMap.
+enum class SummaryType { Total, Image, MappedFile, Shareable, PrivateData, Free, Count_ };
+struct SummaryLine {
+    uint64_t size = 0, committed = 0, reserved = 0, resident = 0;
+    int blocks = 0;
+};
+using Summary = std::array<SummaryLine, size_t(SummaryType::Count_)>;
+
+const char* summary_type_name(SummaryType t) {
+    switch (t) {
+        case SummaryType::Total: return tr("Total");
+        case SummaryType::Image: return tr("Image");
+        case SummaryType::MappedFile: return tr("Mapped File");
+        case SummaryType::Shareable: return tr("Shareable");
+        case SummaryType::PrivateData: return tr("Private Data");
+        case SummaryType::Free: return tr("Free");
+        case SummaryType::Count_: break;
+    }
+    return "";
+}
+
+// A view of a pagefile-backed section is VMMap's Shareable; of a file, Mapped File.
+SummaryType summary_type(const mm::MemoryManager& m, uint16_t space, const mm::MemoryBasicInformation& q) {
+    if (q.state == mm::mem::kFree) return SummaryType::Free;
+    if (q.type == mm::mem::kImage) return SummaryType::Image;
+    if (q.type != mm::mem::kMapped) return SummaryType::PrivateData;
+    const mm::Vad* v = m.vad_at(space, q.base_address);
+    const bool pagefile = v && v->type == mm::VadType::Mapped && v->section < m.data_sections().size() &&
+                          m.data_sections()[v->section].kind == mm::DataSectionKind::Pagefile;
+    return pagefile ? SummaryType::Shareable : SummaryType::MappedFile;
+}
+
+Summary summarize(const mm::MemoryManager& m, uint16_t space, const std::vector<Row>& rows) {
+    Summary sum{};
+    for (const Row& r : rows) {
+        const SummaryType t = summary_type(m, space, r.q);
+        for (SummaryType into : {t, SummaryType::Total}) {
+            if (into == SummaryType::Total && t == SummaryType::Free) continue;
+            SummaryLine& l = sum[size_t(into)];
+            l.size += r.q.region_size;
+            l.committed += r.q.state == mm::mem::kCommit ? r.q.region_size : 0;
+            l.reserved += r.q.state == mm::mem::kReserve ? r.q.region_size : 0;
+            l.resident += uint64_t(r.resident) << 12;
+            ++l.blocks;
+        }
+    }
+    return sum;
+}
+
+// "1,234 K", as VMMap writes sizes (blank for nothing, except Size).
+std::string kb_text(uint64_t bytes) {
+    std::string digits = std::to_string((bytes + 1023) / 1024), out;
+    for (size_t i = 0; i < digits.size(); ++i) {
+        if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+        out += digits[i];
+    }
+    return trf("{count} K", "count"_a = out);
+}
+
+float summary_height(const Summary& sum, bool open) {
+    if (!open) return 0;  // (the fold is on the legend's line)
+    int lines = 1;
+    for (size_t t = 0; t < sum.size(); ++t) lines += sum[t].size > 0 || SummaryType(t) == SummaryType::Total;
+    return ImGui::GetStyle().ItemSpacing.y + float(lines) * (ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y) + 2;
+}
+
+// The summary's fold, on the legend's line (the region table keeps its rows): folded at first;
+// its tooltip says the total.
+bool summary_header(App& app, const Summary& sum) {
+    const SummaryLine& total = sum[size_t(SummaryType::Total)];
+    const std::string label = tr("Summary (VMMap)");
+    same_line_if_fits(label + "    ");
+    ImGui::SetNextItemOpen(false, ImGuiCond_Once);
+    const bool open = ImGui::TreeNodeEx("##vmmap-summary-node", ImGuiTreeNodeFlags_NoTreePushOnOpen, "%s", label.c_str());
+    app.probe().last_item("summary.header");
+    app.probe().value("summary.open", open ? "open" : "folded");
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s", trf("Summary (VMMap): {size} in use, {committed} committed, {reserved} reserved", "size"_a = kb_text(total.size),
+                                    "committed"_a = kb_text(total.committed), "reserved"_a = kb_text(total.reserved)).c_str());
+    return open;
+}
+
+void summary_table(App& app, const Summary& sum) {
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit;
+    if (!ImGui::BeginTable("##vmmap-summary", 6, flags)) return;
+    for (const char* c : {N_("Type"), N_("Size"), N_("Committed"), N_("Reserved"), N_("Resident"), N_("Blocks")})
+        ImGui::TableSetupColumn(tr(c));
+    ImGui::TableHeadersRow();
+    for (size_t t = 0; t < sum.size(); ++t) {
+        const SummaryLine& l = sum[t];
+        if (l.size == 0 && SummaryType(t) != SummaryType::Total) continue;  // (VMMap lists them empty)
+        ImGui::TableNextRow();
+        const bool free = SummaryType(t) == SummaryType::Free;
+        const std::array<std::string, 6> cells = {summary_type_name(SummaryType(t)), kb_text(l.size),
+                                                  free || !l.committed ? "" : kb_text(l.committed),
+                                                  free || !l.reserved ? "" : kb_text(l.reserved),
+                                                  free || !l.resident ? "" : kb_text(l.resident), std::to_string(l.blocks)};
+        for (size_t c = 0; c < cells.size(); ++c) {
+            ImGui::TableSetColumnIndex(int(c));
+            if (c == 0 && SummaryType(t) == SummaryType::Total) ImGui::TextUnformatted(cells[c].c_str());
+            else if (c == 0) text_block(cells[c]);  // the type's name shows its glossary entry
+            else ImGui::TextUnformatted(cells[c].c_str());
+        }
+        // For the UI tests: the row as drawn, and its bytes.
+        static constexpr std::array<const char*, 6> keys = {"total", "image", "mapped-file", "shareable", "private-data", "free"};
+        app.probe().value(std::string("summary.") + keys[t], fmt::format("{} | {} | {} | {} | {} | {}", cells[0], cells[1], cells[2],
+                                                                          cells[3], cells[4], cells[5]));
+    }
+    ImGui::EndTable();
 }
 
 // A cell's text; the table's columns fit their content, and a text wider than its column all
@@ -260,7 +374,12 @@ void draw_address_space_panel(App& app) {
     const ImGuiStyle& style = ImGui::GetStyle();
     const float splitter_h = 6 + style.ItemSpacing.y;
     const std::vector<Row> rows = query_rows(app, space);
-    app.state().c1_want_px = ImGui::GetCursorPosY() + table_height(rows.size()) + splitter_h + style.WindowPadding.y;
+    const Summary sum = summarize(app.mm(), space, rows);
+    const bool open = summary_header(app, sum);
+    const float top = ImGui::GetCursorPosY();
+    if (open) summary_table(app, sum);
+    app.state().c1_want_px = top + summary_height(sum, open) + style.ItemSpacing.y + table_height(rows.size()) + splitter_h +
+                             style.WindowPadding.y;
     region_table(app, space, rows, std::max(ImGui::GetTextLineHeightWithSpacing() * 2, ImGui::GetContentRegionAvail().y - splitter_h));
     splitter(app);
 }

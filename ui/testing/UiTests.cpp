@@ -824,6 +824,13 @@ const std::vector<UiTest>& ui_tests() {
          "scenarios/08-hard-and-soft-faults.yaml", 1280, 800, event_filter},
         {"export", "File > Export writes the CLI's VMMap/RAMMap CSV and WinDbg files for the moment; Copy !pte fills the clipboard",
          "scenarios/22-two-instances-copy-on-write.yaml", 1280, 800, export_files},
+        {"glossary", "lesson 01 step 2: hovering 'commit charge' in the narration shows the glossary's definition in English, "
+                     "Chinese and Russian (the term found where it is drawn); VAD too",
+         "scenarios/01-demand-zero.yaml", 1920, 1080, glossary_hover},
+        {"vmmap-summary-01", "lesson 01 step 2: VMMap's summary shows the three committed pages as 12 K of Private Data",
+         "scenarios/01-demand-zero.yaml", 1920, 1080, vmmap_summary_01},
+        {"vmmap-summary-15", "lesson 15 steps 1-4: every row of VMMap's summary equals the sums of the model's VirtualQuery answers",
+         "scenarios/15-create-process-appinst.yaml", 1280, 800, vmmap_summary_15},
         {"language", "at a step, the Language menu switches the narration and the panel labels to 中文, to Русский and back, at "
                      "1920x1080; no character is drawn as the fallback glyph",
          "scenarios/01-demand-zero.yaml", 1920, 1080, language_switch},

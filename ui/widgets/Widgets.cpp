@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 
 #include "imgui_internal.h"
+#include "i18n/Glossary.h"
+#include "i18n/I18n.h"
 
 #include <algorithm>
 #include <cfloat>
+#include <optional>
 #include <string>
 
 namespace pagelab::ui {
@@ -49,13 +52,7 @@ void legend(const std::vector<LegendItem>& items) {
         }
         ImGui::TextUnformatted(it.label.c_str());
         ImGui::EndGroup();
-        if (!it.help.empty() && ImGui::IsItemHovered()) {
-            ImGui::BeginTooltip();
-            ImGui::PushTextWrapPos(ImGui::GetFontSize() * 24);
-            ImGui::TextUnformatted(it.help.c_str());
-            ImGui::PopTextWrapPos();
-            ImGui::EndTooltip();
-        }
+        if (ImGui::IsItemHovered()) glossary_label_tooltip(it.label, it.help);
     }
 }
 
@@ -170,14 +167,154 @@ float column_width(const char* header, float at_least) {
     return std::max(at_least, ImGui::CalcTextSize(header).x + ImGui::GetStyle().CellPadding.x * 2);
 }
 
+namespace {
+
+bool g_record_terms = false;
+std::vector<DrawnTerm> g_terms;
+int g_terms_frame = -1;
+GlossaryTooltip g_tooltip;
+
+// Calls f(first byte, last byte + 1, x0, x1, y) for each character of [b, e) where ImGui's
+// ImFont::RenderText puts it (its wrapping, blanks skipped at a wrap, newlines), so that the mouse
+// and a term's rectangle agree with the pixels drawn.
+template <class F>
+void layout_chars(const char* b, const char* e, ImVec2 pos, float wrap_width, F&& f) {
+    ImFont* font = ImGui::GetFont();
+    const float size = ImGui::GetFontSize();
+    const float scale = size / font->FontSize;
+    const bool wrap = wrap_width > 0;
+    float x = pos.x, y = pos.y;
+    const char* eol = nullptr;
+    for (const char* s = b; s < e;) {
+        if (wrap) {
+            if (!eol) {
+                eol = font->CalcWordWrapPositionA(scale, s, e, wrap_width - (x - pos.x));
+                if (eol == s) ++eol;
+            }
+            if (s >= eol) {
+                x = pos.x;
+                y += size;
+                eol = nullptr;
+                while (s < e) {
+                    if (*s == ' ' || *s == '\t') ++s;
+                    else if (*s == '\n') {
+                        ++s;
+                        break;
+                    } else break;
+                }
+                continue;
+            }
+        }
+        unsigned c = 0;
+        const char* at = s;
+        s += std::max(1, ImTextCharFromUtf8(&c, s, e));
+        if (c == '\n') {
+            x = pos.x;
+            y += size;
+            continue;
+        }
+        if (c == '\r') continue;
+        const float w = font->GetCharAdvance(ImWchar(c)) * scale;
+        f(size_t(at - b), size_t(s - b), x, x + w, y);
+        x += w;
+    }
+}
+
+void shown_tooltip(const i18n::GlossaryEntry& e, const char* extra = nullptr) {
+    const i18n::GlossaryText& t = e.in(i18n::language());
+    ImGui::BeginTooltip();
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 26);
+    if (extra) {
+        ImGui::TextUnformatted(extra);
+        ImGui::Separator();
+    }
+    ImGui::TextUnformatted(t.term.c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    ImGui::TextUnformatted(t.text.c_str());
+    ImGui::PopStyleColor();
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+    g_tooltip = {ImGui::GetFrameCount(), e.id, t.term, t.text};
+}
+
+// After a text was drawn at `pos`: the tooltip of the term under the mouse (underlined), and
+// the terms' rectangles when recording.
+void glossary_hook(const std::string& shown, ImVec2 pos, float wrap_width) {
+    const bool hovered = ImGui::IsItemHovered();
+    if (!hovered && !g_record_terms) return;
+    const std::string_view lang = i18n::language();
+    const auto hits = i18n::find_terms(shown, lang);
+    if (hits.empty()) return;
+    const char* b = shown.data();
+    auto rect_of = [&](const i18n::GlossaryHit& h) {
+        ImRect r(FLT_MAX, FLT_MAX, -FLT_MAX, -FLT_MAX);
+        float line = -1;
+        layout_chars(b, b + h.end, pos, wrap_width, [&](size_t c0, size_t, float x0, float x1, float y) {
+            if (c0 < h.begin || (line >= 0 && y != line)) return;  // the term's first line
+            line = y;
+            r.Add(ImRect(x0, y, x1, y + ImGui::GetFontSize()));
+        });
+        return r;
+    };
+    if (g_record_terms) {
+        if (g_terms_frame != ImGui::GetFrameCount()) g_terms.clear();
+        g_terms_frame = ImGui::GetFrameCount();
+        for (const auto& h : hits) g_terms.push_back({h.entry->id, shown.substr(h.begin, h.end - h.begin), rect_of(h)});
+    }
+    if (!hovered) return;
+    const ImVec2 m = ImGui::GetIO().MousePos;
+    std::optional<size_t> under;
+    layout_chars(b, b + shown.size(), pos, wrap_width, [&](size_t c0, size_t, float x0, float x1, float y) {
+        if (m.x >= x0 && m.x < x1 && m.y >= y && m.y < y + ImGui::GetFontSize()) under = c0;
+    });
+    if (!under) return;
+    for (const auto& h : hits) {
+        if (*under < h.begin || *under >= h.end) continue;
+        // Underline the term on each of its lines.
+        ImDrawList* dl = ImGui::GetWindowDrawList();
+        const ImU32 col = ImGui::GetColorU32(ImGuiCol_Text);
+        layout_chars(b, b + h.end, pos, wrap_width, [&](size_t c0, size_t, float x0, float x1, float y) {
+            if (c0 >= h.begin) dl->AddLine(ImVec2(x0, y + ImGui::GetFontSize()), ImVec2(x1, y + ImGui::GetFontSize()), col);
+        });
+        shown_tooltip(*h.entry);
+        return;
+    }
+}
+
+}  // namespace
+
+void record_glossary_terms(bool on) { g_record_terms = on; }
+const std::vector<DrawnTerm>& glossary_terms_drawn() {
+    static const std::vector<DrawnTerm> none;
+    return g_terms_frame == ImGui::GetFrameCount() ? g_terms : none;
+}
+const GlossaryTooltip& last_glossary_tooltip() { return g_tooltip; }
+
+void glossary_label_tooltip(const std::string& label, const std::string& help) {
+    const auto hits = i18n::find_terms(label, i18n::language());
+    if (hits.empty()) {
+        if (help.empty()) return;
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 24);
+        ImGui::TextUnformatted(help.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+        return;
+    }
+    shown_tooltip(*hits.front().entry, help.empty() ? nullptr : help.c_str());
+}
+
 void text_block(const std::string& text) {
     const float wrap_x = ImGui::GetCurrentWindow()->DC.TextWrapPos;
     if (wrap_x < 0) {
         ImGui::TextUnformatted(text.c_str());
+        glossary_hook(text, ImGui::GetItemRectMin(), 0);
         return;
     }
     const float width = ImGui::CalcWrapWidthForPos(ImGui::GetCursorScreenPos(), wrap_x);
-    ImGui::TextUnformatted(wrap_cjk(text, ImGui::GetFont(), ImGui::GetFontSize(), width).c_str());
+    const std::string shown = wrap_cjk(text, ImGui::GetFont(), ImGui::GetFontSize(), width);
+    ImGui::TextUnformatted(shown.c_str());
+    glossary_hook(shown, ImGui::GetItemRectMin(), width);
 }
 
 void text_wrapped(const std::string& text) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "imgui.h"
+#include "imgui_internal.h"
 
 namespace pagelab::ui {
 
@@ -45,6 +46,25 @@ float column_width(const char* header, float at_least);
 void text_block(const std::string& text);
 // The text with newlines where a line of `width` pixels must break, when it holds Chinese.
 std::string wrap_cjk(const std::string& text, ImFont* font, float size, float width);
+
+// The glossary in the window: text_block() shows a term's definition (po/glossary.yaml, in the
+// language shown) as a tooltip when the mouse is over it, and underlines it. For the UI tests:
+// with recording on, every term drawn this frame and its rectangle; the last tooltip shown.
+struct DrawnTerm {
+    std::string id;    // the glossary entry
+    std::string text;  // the words as drawn
+    ImRect rect;       // their first line's rectangle
+};
+void record_glossary_terms(bool on);
+const std::vector<DrawnTerm>& glossary_terms_drawn();  // this frame's (recording on)
+struct GlossaryTooltip {
+    int frame = -1;  // ImGui's frame count when it was shown
+    std::string id, term, text;
+};
+const GlossaryTooltip& last_glossary_tooltip();
+// A tooltip with the glossary entry of a label (a legend's), if the label is a term: appended to
+// `help` when there is one. Call while the label is hovered.
+void glossary_label_tooltip(const std::string& label, const std::string& help);
 
 // A labelled value pair on one line ("Frame  0x12").
 void key_value(const char* key, const std::string& value, float key_width);

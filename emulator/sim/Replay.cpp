@@ -174,11 +174,13 @@ bool Replay::run_plain() {
     const size_t n = m_trace.accesses.size();
     const uint16_t space = m_space;
     uint32_t read_sum = 0;
-    // The general path for one access (a fault, or anything access_hit declines).
+    // The general path for one access (a fault, or anything access_hit declines: its hit path
+    // has just declined it, so it is not tried again).
     auto slow = [&](size_t i) {
         const TraceAccess a = accesses[i];
-        const mm::AccessResult r = mm.access(space, a.address, a.size, a.write ? x86::Access::Write : x86::Access::Read,
-                                             replay_write_value(i, a.size));
+        const mm::AccessResult r = mm.access_declined(space, a.address, a.size,
+                                                      a.write ? x86::Access::Write : x86::Access::Read,
+                                                      replay_write_value(i, a.size));
         if (!r.ok()) [[unlikely]]
             return fail_access(i, r);
         if (!a.write) read_sum += r.value;

@@ -1,75 +1,34 @@
-// Replay throughput: a deterministic 10-million-access trace over 64 MB through each policy with
-// the journal on and off, against a bare two-level walk over the same trace as the baseline.
+// Replay throughput: a trace through each policy with the journal off and on, against a bare model
+// of the same paging measured in the same rounds (tests/bench/BareModel.h: a two-level walk plus the
+// policy's bookkeeping, no bytes; its misses must equal PageLab's).
 //
-// Targets (issue "foundation"): Clock with the journal off <= 20 ns per access; the journal on
-// costs at most 2x off; frame metadata <= 32 bytes per frame.
+// Mixes (--mix):
+//   friendly (default): 10 M accesses over 64 MB, 90 % Zipf s = 1.0 over a 4 MB hot set, 9 % a
+//     4-byte stream, 1 % uniform, 30 % writes (every proportion is an option); ~1.7 % fault.
+//   heavy: issue 18's trace (tests/bench/HeavyTrace.h = ../shared/bench/heavy-trace.cpp); at 1024
+//     frames ~23 % miss, and the bench checks the classic counts FIFO 2,505,175, LRU 2,244,958,
+//     Clock 2,299,528.
+// Method: warm-ups first, then rounds of one run of every configuration and bare model; ns/access
+// is the median over rounds, every ratio (on/off, x_bare) the median of the rounds' ratios. Times
+// are the replaying thread's CPU time (--wall: wall clock): on the shared 2-core host a run got
+// 11 % of a CPU at times, and wall time then measures the scheduler.
 //
-// The trace (fixed seed), like a program's: 90% from a Zipf-like hot set (Zipf s = 1.0 over 1024
-// pages = 4 MB, scattered over the 64 MB by a fixed permutation), 9% a sequential stream (4-byte
-// steps through the 64 MB, an array scan), 1% uniform random over the 64 MB; 30% of all accesses
-// are writes; 4-byte aligned accesses. Every proportion is an option, so harsher mixes can be
-// measured too (e.g. --zipf 0.8 --stream 0.1 --hot-megabytes 64 --zipf-s 1.1 --stride 64 faults on
-// about a third of the accesses). A fault costs twenty to thirty times a hit, so ns/access follows
-// the fault rate, which the table shows.
+// Reproduce:
+//   build/tests/pagelab_bench_replay --mix heavy --runs 5 --warmup 1
+//   valgrind --tool=callgrind --toggle-collect='pagelab::sim::Replay::run_plain*'
+//     build/tests/pagelab_bench_replay --mix heavy --accesses 1000000 --runs 1 --warmup 0 --journal off --policies clock
 //
-// Timed runs go round-robin (one run of every configuration and of the bare walk per round), so a
-// slow minute of the host falls on all of them, and on/off is the median of the rounds' ratios.
-// Each configuration runs --warmup untimed times first (default 2): the first journaled runs
-// touch hundreds of MB of fresh memory (370,000 minor faults, ~2.3 us each on this VM), and a
-// median that mixed cold and warm runs measured the hypervisor. The 'first' column shows the very
-// first run's time; the timed runs after the warm-ups take no minor fault.
-//
-// History (RelWithDebInfo, 1024 data frames, defaults; ns per access, journal off / on):
-//   - First two sessions (a VM whose bare walk took 3.6-3.8 ns): Clock from 43.6 / 101.8 to
-//     28.7 / 78.1 (inline hit path, page-buffer pool, inline journal appends).
-//   - Third session, on a VM whose bare walk takes 1.2-1.5 ns but whose memory-bound timings
-//     vary by up to 40 % from minute to minute (medians of 5-7 swing 24-30 ns for the same
-//     binary), so before/after figures are interleaved runs of both binaries in one sitting.
-//     Two rounds, each figure a median of 7 (binary of eccb454 -> this one):
-//              off                          on
-//       fifo   31.8, 36.8 -> 27.8, 28.7      76.3, 90.5 -> 64.1, 66.6
-//       clock  32.8, 47.7 -> 26.5, 26.6      73.4, 76.0 -> 49.2, 49.3
-//       lru    42.9, 47.2 -> 31.5, 45.2     103.2, 99.1 -> 55.8, 89.7
-//       ws     30.0, 35.4 -> 28.8, 36.5      65.2, 76.8 -> 51.9, 52.3
-//     What changed: runs of hits go through MemoryManager::hit_run_unjournaled/_journaled (one
-//     inlined loop; without a journal a store does not read the bytes it overwrites; with one the
-//     records are written in place, Journal::open_batch, into RecordLog arrays that grow without
-//     initialising); the host is asked (__builtin_prefetch) for the bytes of the access 8 ahead and,
-//     on a pagefile fault, for the faulting line of the slot; page contents live in 2 MB slabs
-//     with a dense reference-count page (a cold page's count no longer costs a cache miss); an
-//     LRU touch records the 6 links that change, not 11 changes (LRU journal 227 -> 152 B per
-//     access); reads are summed (ReplayStats::read_sum, checked equal across every run).
-//     Later the same session, a real shared zero page replaced null page references (reading
-//     through any reference needs no null test): callgrind, 1M accesses, Clock, journal off,
-//     192.3M -> 171.0M instructions in the replay loop (hits -14 %). Interleaved again with
-//     eccb454 (three rounds, medians of 7): Clock off 35.1, 35.7, 48.0 -> 25.5, 26.5, 27.8;
-//     on 105.8, 82.9, 87.3 -> 53.0, 53.9, 63.7.
-//     Tried and dropped (measured no better or worse): prefetching the whole slot page on a write
-//     fault, transparent huge pages for the slabs, a prefetch distance of 16.
-//     Where Clock's journal-off time went then (perf): the hit loop ~48 %, the 4 KB copy made when
-//     a page read back from the pagefile was written ~22 %, the rest of the fault path ~30 %.
-//   - Fourth session, same VM (its timings swing 16-29 ns for one binary from minute to minute, so
-//     figures are medians of 7 and before/after are paired rounds run back to back):
-//     * NT's dirty-bit fault: a page read back from its slot is mapped with R/W clear; its first
-//       write faults and frees the slot, so the store writes in place instead of copying 4 KB
-//       (the 'dirty' column: 173,344 such faults, 1.7 % of the accesses; 'misses' stay those of
-//       the classic policies). Freeing slots fragments the pagefile: the lowest-free scan then
-//       took 28 % of the run until a two-level bitmap replaced it.
-//     * With the journal on, page moves are recorded by place (the frame or slot that holds the
-//       bytes) instead of by a kept reference, which had forced the same copy; an LRU touch is
-//       one ListMove record instead of six link changes (LRU 152 -> 79 B per access).
-//     * Slabs are asked for huge host pages (MADV_HUGEPAGE): pages move between frames and slots
-//       by reference, so the hot frames' bytes are spread over the slabs.
-//     Paired rounds against the binary of 03338b2 (session start), Clock: off 0.92x (median of
-//     six rounds; 18.0-26.5 ns vs 20.0-26.1), on 0.55-0.75x (29.2-38.5 ns vs 48.6-55.8); huge
-//     pages on top: off 0.90x (median of nine rounds). Instructions (callgrind, 10M accesses)
-//     rose 1.70G -> 1.80G off (a dirty-bit fault costs ~550 instructions; the copy it replaces
-//     was few instructions but 8 KB of memory traffic); taking dirty-bit faults by a short path
-//     just outside the hit loop (MemoryManager::take_dirty_bit_fault) brought it to 1.76G. Tried
-//     and dropped: resolving them inside the hit loop (the loop got 6-14 instructions per hit dearer).
-//   Targets now: Clock off <= 20 ns is met in quiet minutes (16.2-19.6 ns) but not while the host
-//   is busy (22-29 ns; the bare walk then takes 1.3-1.7 ns instead of 1.0); journal on <= 2x off
-//   is met for every policy (1.3-1.9x over every full run of the session).
+// Figures (RelWithDebInfo, heavy, 1024 frames, CPU time, 2-core VM at load average 10-18 while
+// other helpers built; one-run processes of each binary alternated, as --runs 1 --warmup 0):
+//   bare model: fifo 5.2-5.9, clock 8.1-9.9, lru 6.5-8.6 ns/access
+//   journal off: Clock 71-144 ns (median of 8 rounds ~85-100; 8.5-15x bare, median ~10x),
+//     FIFO 103-124, LRU 79-120, WS 96-129
+//   journal on, Clock, a fresh process: 350 ns (3.0x a fresh journal-off run), 219 B of records
+//     per access (2.3 GB for 10 M accesses), peak RSS 2.36 GB; FIFO/LRU/WS 206-284 B per access
+//   callgrind, Clock, journal off, 1 M accesses: 644 M instructions in the replay loop, about
+//     2,300 per miss and 90 per hit (the bare model: about 90 per access in all)
+//   friendly, Clock, journal off: 22-43 ns (5.8-10.7x bare)
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <malloc.h>

@@ -82,7 +82,11 @@ public:
 
     // The process's own VADs only. Under win95 the shared arena's regions are not here: ask
     // MemoryManager::vad_at / regions, which see both.
-    const Vad* find_vad(uint32_t va) const { return find_vad_in(m_vads, va); }
+    // (The VAD found last is tried first: a run of faults mostly falls in one region.)
+    const Vad* find_vad(uint32_t va) const {
+        if (const Vad* v = m_last_found.vad; v && v->contains_vpn(va >> 12)) return v;
+        return m_last_found.vad = find_vad_in(m_vads, va);
+    }
     // First VAD whose start is >= vpn, or null.
     const Vad* next_vad(uint32_t vpn) const { return next_vad_in(m_vads, vpn); }
     bool range_is_free(uint32_t start_vpn, uint32_t end_vpn) const { return range_is_free_in(m_vads, start_vpn, end_vpn); }
@@ -92,8 +96,14 @@ public:
     }
 
     // Raw mutators for the memory manager (which journals) and for undo/redo.
-    void raw_insert(const Vad& v) { m_vads[v.start_vpn] = v; }
-    void raw_erase(uint32_t start_vpn) { m_vads.erase(start_vpn); }
+    void raw_insert(const Vad& v) {
+        m_last_found.vad = nullptr;
+        m_vads[v.start_vpn] = v;
+    }
+    void raw_erase(uint32_t start_vpn) {
+        m_last_found.vad = nullptr;
+        m_vads.erase(start_vpn);
+    }
     void raw_set_page_directory(uint32_t frame) { m_pd_frame = frame; }
     void raw_set_alive(bool alive) { m_alive = alive; }
 
@@ -103,6 +113,18 @@ private:
     uint32_t m_pd_frame = 0;
     bool m_alive = true;
     std::map<uint32_t, Vad> m_vads;  // key: start_vpn
+    // find_vad's hint: a VAD of m_vads or null; a copy starts without one (it would point into
+    // the other space's map).
+    struct Hint {
+        const Vad* vad = nullptr;
+        Hint() = default;
+        Hint(const Hint&) {}
+        Hint& operator=(const Hint&) {
+            vad = nullptr;
+            return *this;
+        }
+    };
+    mutable Hint m_last_found;
 };
 
 }  // namespace pagelab::mm

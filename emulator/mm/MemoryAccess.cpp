@@ -67,12 +67,19 @@ AccessResult MemoryManager::access(uint16_t space, uint32_t va, uint32_t size, A
     PL_CHECK(size == 1 || size == 2 || size == 4);
     PL_CHECK(space < m_spaces.size() && m_spaces[space].alive());
     if (m_stores.current != space) switch_to(space);
-    AccessResult r;
     uint32_t read_value = 0;
     if (hit(space, va, size, kind, value, mode, read_value)) {
+        AccessResult r;
         r.value = read_value;
         return r;
     }
+    return access_declined(space, va, size, kind, value, mode);
+}
+
+AccessResult MemoryManager::access_declined(uint16_t space, uint32_t va, uint32_t size, Access kind, uint32_t value,
+                                            Mode mode) {
+    PL_CHECK(space == m_stores.current);
+    AccessResult r;
     add(Counter::Accesses);
     const uint32_t in_page = 0x1000 - x86::page_offset(va);
     if (size <= in_page) {

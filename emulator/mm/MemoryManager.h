@@ -97,6 +97,10 @@ public:
     // A load, store or instruction fetch of 1, 2 or 4 bytes by the process owning `space`.
     AccessResult access(uint16_t space, uint32_t va, uint32_t size, x86::Access kind, uint32_t value = 0,
                         x86::Mode mode = x86::Mode::User);
+    // access() for a caller that has just seen its hit path decline (access_hit or a hit run
+    // returned false / stopped there, nothing changed since): the same, without trying it again.
+    AccessResult access_declined(uint16_t space, uint32_t va, uint32_t size, x86::Access kind, uint32_t value,
+                                 x86::Mode mode = x86::Mode::User);
     // The hit path of access(), inline for loops that make millions of accesses (the replay): an
     // access of 1, 2 or 4 bytes (the caller checks the size) within one page, by the running space,
     // with no TLB, whose PDE and PTE already allow it. Returns false, having changed nothing, when

@@ -30,7 +30,7 @@
 // Journal. With the journal on, setup is operation 0 and the whole trace is operation 1; every
 // event happens inside the memory manager. Machine::seek(0) undoes everything, back to boot.
 //
-// Timing. steady_clock around the access loop only. It is the only nondeterministic output,
+// Timing. steady_clock (and the thread's CPU clock) around the access loop only. It is the only nondeterministic output,
 // so it can be switched off (ReplayOptions::timing = false, `--no-timing`).
 #pragma once
 
@@ -94,6 +94,9 @@ struct ReplayStats {
     uint64_t journal_events = 0;
     uint64_t journal_bytes = 0;
     std::optional<double> ns_per_access;  // only with timing
+    // The same in CPU time of the replaying thread (only with timing): on a host shared with other
+    // busy processes, wall time measures the scheduler as much as the replay.
+    std::optional<double> cpu_ns_per_access;
 };
 
 class Replay {

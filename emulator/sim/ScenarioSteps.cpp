@@ -230,11 +230,12 @@ bool Parser::parse_group(const YAML::Node& n, Scenario& sc) {
 bool Parser::parse_step(const YAML::Node& n, Step& step) {
     step.loc = loc(n);
     if (!n.IsMap()) return fail(n, i18n::tr("a step must be a map (do: ..., say: ..., expect: ...)"));
+    const Keys keys(n);  // (keys.has(k), not n[k]: see Keys)
     std::string opname;
-    if (n["do"]) {
+    if (keys.has("do")) {
         if (!scalar(n["do"], "do", opname)) return false;
         if (opname.empty()) return fail(n["do"], i18n::tr("do: needs an operation name"));
-    } else if (!n["say"]) {
+    } else if (!keys.has("say")) {
         return fail(n, i18n::tr("a step needs 'do' (an operation), 'say' (a pause for narration) or 'steps' (a narrated group)"));
     }
     const OpSpec* spec = nullptr;
@@ -252,15 +253,15 @@ bool Parser::parse_step(const YAML::Node& n, Step& step) {
     if (spec)
         for (const auto& a : spec->args) allowed.insert(a.key);
     if (!check_keys(n, allowed, spec ? i18n::trf("a {operation} step", fmt::arg("operation", opname)) : std::string(i18n::tr("a narration step")))) return false;
-    if (n["say"] && !prose(n["say"], "say", step.say, &step.say_tr)) return false;
-    if (n["label"] && !scalar(n["label"], "label", step.label)) return false;
-    if (n["ask"]) {
+    if (keys.has("say") && !prose(n["say"], "say", step.say, &step.say_tr)) return false;
+    if (keys.has("label") && !scalar(n["label"], "label", step.label)) return false;
+    if (keys.has("ask")) {
         step.ask.emplace();
         if (!parse_question(n["ask"], *step.ask)) return false;
     }
     if (spec) {
         for (const auto& a : spec->args) {
-            if (!n[a.key]) {
+            if (!keys.has(a.key)) {
                 if (a.required) return fail(n, i18n::trf("{operation} needs '{key}'", fmt::arg("operation", opname), fmt::arg("key", a.key)));
                 continue;
             }
@@ -272,7 +273,7 @@ bool Parser::parse_step(const YAML::Node& n, Step& step) {
         }
         if (const Arg* a = step.arg("address"); step.op == Op::InterlockedAdd && a->address.name.empty() && (a->address.offset & 3))
             return fail(n["address"], i18n::trf("address: InterlockedExchangeAdd needs a 32-bit variable aligned on 4 bytes, and 0x{address:X} is not", fmt::arg("address", a->address.offset)));
-        if ((step.op == Op::Write || step.op == Op::DebuggerWrite || step.op == Op::WriteFile) && !!n["value"] == !!n["text"])
+        if ((step.op == Op::Write || step.op == Op::DebuggerWrite || step.op == Op::WriteFile) && keys.has("value") == keys.has("text"))
             return fail(n, i18n::trf("{operation} needs exactly one of 'value' or 'text'", fmt::arg("operation", opname)));
         if (const Arg* sz = step.arg("size"); sz && (step.op == Op::Read || step.op == Op::Write ||
                                                      step.op == Op::Execute || step.op == Op::DebuggerWrite ||
@@ -294,7 +295,7 @@ bool Parser::parse_step(const YAML::Node& n, Step& step) {
         if (step.op == Op::CreateProcess) m_processes.insert(as->text);
         else m_bound.insert(as->text);
     }
-    if (n["expect"]) {
+    if (keys.has("expect")) {
         const YAML::Node ex = n["expect"];
         if (ex.IsSequence()) {
             for (const auto& m : ex)

@@ -1,75 +1,34 @@
-// Replay throughput: a deterministic 10-million-access trace over 64 MB through each policy with
-// the journal on and off, against a bare two-level walk over the same trace as the baseline.
+// Replay throughput: a trace through each policy with the journal off and on, against a bare model
+// of the same paging measured in the same rounds (tests/bench/BareModel.h: a two-level walk plus the
+// policy's bookkeeping, no bytes; its misses must equal PageLab's).
 //
-// Targets (issue "foundation"): Clock with the journal off <= 20 ns per access; the journal on
-// costs at most 2x off; frame metadata <= 32 bytes per frame.
+// Mixes (--mix):
+//   friendly (default): 10 M accesses over 64 MB, 90 % Zipf s = 1.0 over a 4 MB hot set, 9 % a
+//     4-byte stream, 1 % uniform, 30 % writes (every proportion is an option); ~1.7 % fault.
+//   heavy: issue 18's trace (tests/bench/HeavyTrace.h = ../shared/bench/heavy-trace.cpp); at 1024
+//     frames ~23 % miss, and the bench checks the classic counts FIFO 2,505,175, LRU 2,244,958,
+//     Clock 2,299,528.
+// Method: warm-ups first, then rounds of one run of every configuration and bare model; ns/access
+// is the median over rounds, every ratio (on/off, x_bare) the median of the rounds' ratios. Times
+// are the replaying thread's CPU time (--wall: wall clock): on the shared 2-core host a run got
+// 11 % of a CPU at times, and wall time then measures the scheduler.
 //
-// The trace (fixed seed), like a program's: 90% from a Zipf-like hot set (Zipf s = 1.0 over 1024
-// pages = 4 MB, scattered over the 64 MB by a fixed permutation), 9% a sequential stream (4-byte
-// steps through the 64 MB, an array scan), 1% uniform random over the 64 MB; 30% of all accesses
-// are writes; 4-byte aligned accesses. Every proportion is an option, so harsher mixes can be
-// measured too (e.g. --zipf 0.8 --stream 0.1 --hot-megabytes 64 --zipf-s 1.1 --stride 64 faults on
-// about a third of the accesses). A fault costs twenty to thirty times a hit, so ns/access follows
-// the fault rate, which the table shows.
+// Reproduce:
+//   build/tests/pagelab_bench_replay --mix heavy --runs 5 --warmup 1
+//   valgrind --tool=callgrind --toggle-collect='pagelab::sim::Replay::run_plain*'
+//     build/tests/pagelab_bench_replay --mix heavy --accesses 1000000 --runs 1 --warmup 0 --journal off --policies clock
 //
-// Timed runs go round-robin (one run of every configuration and of the bare walk per round), so a
-// slow minute of the host falls on all of them, and on/off is the median of the rounds' ratios.
-// Each configuration runs --warmup untimed times first (default 2): the first journaled runs
-// touch hundreds of MB of fresh memory (370,000 minor faults, ~2.3 us each on this VM), and a
-// median that mixed cold and warm runs measured the hypervisor. The 'first' column shows the very
-// first run's time; the timed runs after the warm-ups take no minor fault.
-//
-// History (RelWithDebInfo, 1024 data frames, defaults; ns per access, journal off / on):
-//   - First two sessions (a VM whose bare walk took 3.6-3.8 ns): Clock from 43.6 / 101.8 to
-//     28.7 / 78.1 (inline hit path, page-buffer pool, inline journal appends).
-//   - Third session, on a VM whose bare walk takes 1.2-1.5 ns but whose memory-bound timings
-//     vary by up to 40 % from minute to minute (medians of 5-7 swing 24-30 ns for the same
-//     binary), so before/after figures are interleaved runs of both binaries in one sitting.
-//     Two rounds, each figure a median of 7 (binary of eccb454 -> this one):
-//              off                          on
-//       fifo   31.8, 36.8 -> 27.8, 28.7      76.3, 90.5 -> 64.1, 66.6
-//       clock  32.8, 47.7 -> 26.5, 26.6      73.4, 76.0 -> 49.2, 49.3
-//       lru    42.9, 47.2 -> 31.5, 45.2     103.2, 99.1 -> 55.8, 89.7
-//       ws     30.0, 35.4 -> 28.8, 36.5      65.2, 76.8 -> 51.9, 52.3
-//     What changed: runs of hits go through MemoryManager::hit_run_unjournaled/_journaled (one
-//     inlined loop; without a journal a store does not read the bytes it overwrites; with one the
-//     records are written in place, Journal::open_batch, into RecordLog arrays that grow without
-//     initialising); the host is asked (__builtin_prefetch) for the bytes of the access 8 ahead and,
-//     on a pagefile fault, for the faulting line of the slot; page contents live in 2 MB slabs
-//     with a dense reference-count page (a cold page's count no longer costs a cache miss); an
-//     LRU touch records the 6 links that change, not 11 changes (LRU journal 227 -> 152 B per
-//     access); reads are summed (ReplayStats::read_sum, checked equal across every run).
-//     Later the same session, a real shared zero page replaced null page references (reading
-//     through any reference needs no null test): callgrind, 1M accesses, Clock, journal off,
-//     192.3M -> 171.0M instructions in the replay loop (hits -14 %). Interleaved again with
-//     eccb454 (three rounds, medians of 7): Clock off 35.1, 35.7, 48.0 -> 25.5, 26.5, 27.8;
-//     on 105.8, 82.9, 87.3 -> 53.0, 53.9, 63.7.
-//     Tried and dropped (measured no better or worse): prefetching the whole slot page on a write
-//     fault, transparent huge pages for the slabs, a prefetch distance of 16.
-//     Where Clock's journal-off time went then (perf): the hit loop ~48 %, the 4 KB copy made when
-//     a page read back from the pagefile was written ~22 %, the rest of the fault path ~30 %.
-//   - Fourth session, same VM (its timings swing 16-29 ns for one binary from minute to minute, so
-//     figures are medians of 7 and before/after are paired rounds run back to back):
-//     * NT's dirty-bit fault: a page read back from its slot is mapped with R/W clear; its first
-//       write faults and frees the slot, so the store writes in place instead of copying 4 KB
-//       (the 'dirty' column: 173,344 such faults, 1.7 % of the accesses; 'misses' stay those of
-//       the classic policies). Freeing slots fragments the pagefile: the lowest-free scan then
-//       took 28 % of the run until a two-level bitmap replaced it.
-//     * With the journal on, page moves are recorded by place (the frame or slot that holds the
-//       bytes) instead of by a kept reference, which had forced the same copy; an LRU touch is
-//       one ListMove record instead of six link changes (LRU 152 -> 79 B per access).
-//     * Slabs are asked for huge host pages (MADV_HUGEPAGE): pages move between frames and slots
-//       by reference, so the hot frames' bytes are spread over the slabs.
-//     Paired rounds against the binary of 03338b2 (session start), Clock: off 0.92x (median of
-//     six rounds; 18.0-26.5 ns vs 20.0-26.1), on 0.55-0.75x (29.2-38.5 ns vs 48.6-55.8); huge
-//     pages on top: off 0.90x (median of nine rounds). Instructions (callgrind, 10M accesses)
-//     rose 1.70G -> 1.80G off (a dirty-bit fault costs ~550 instructions; the copy it replaces
-//     was few instructions but 8 KB of memory traffic); taking dirty-bit faults by a short path
-//     just outside the hit loop (MemoryManager::take_dirty_bit_fault) brought it to 1.76G. Tried
-//     and dropped: resolving them inside the hit loop (the loop got 6-14 instructions per hit dearer).
-//   Targets now: Clock off <= 20 ns is met in quiet minutes (16.2-19.6 ns) but not while the host
-//   is busy (22-29 ns; the bare walk then takes 1.3-1.7 ns instead of 1.0); journal on <= 2x off
-//   is met for every policy (1.3-1.9x over every full run of the session).
+// Figures (RelWithDebInfo, heavy, 1024 frames, CPU time, 2-core VM at load average 10-18 while
+// other helpers built; one-run processes of each binary alternated, as --runs 1 --warmup 0):
+//   bare model: fifo 5.2-5.9, clock 8.1-9.9, lru 6.5-8.6 ns/access
+//   journal off: Clock 71-144 ns (median of 8 rounds ~85-100; 8.5-15x bare, median ~10x),
+//     FIFO 103-124, LRU 79-120, WS 96-129
+//   journal on, Clock, a fresh process: 350 ns (3.0x a fresh journal-off run), 219 B of records
+//     per access (2.3 GB for 10 M accesses), peak RSS 2.36 GB; FIFO/LRU/WS 206-284 B per access
+//   callgrind, Clock, journal off, 1 M accesses: 644 M instructions in the replay loop, about
+//     2,300 per miss and 90 per hit (the bare model: about 90 per access in all)
+//   friendly, Clock, journal off: 22-43 ns (5.8-10.7x bare)
+
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 #include <malloc.h>
@@ -88,6 +47,9 @@
 #include "mm/Pfn.h"
 #include "sim/AccessTrace.h"
 #include "sim/Replay.h"
+
+#include "BareModel.h"
+#include "HeavyTrace.h"
 
 using namespace pagelab;
 
@@ -144,32 +106,6 @@ sim::AccessTrace make_trace(const TraceShape& shape) {
     return t;
 }
 
-// The baseline: what translation costs with nothing but two array lookups (every page present,
-// no faults, no Accessed/Dirty bits, no journal).
-double bare_walk_ns(const sim::AccessTrace& t, uint32_t range_pages, uint64_t& sink) {
-    std::vector<uint32_t> directory(1024, 0);
-    std::vector<uint32_t> tables;
-    for (uint32_t pde = 0; pde < 1024; ++pde) {
-        const uint32_t first_va = pde << 22;
-        if (first_va + (4u << 20) <= kBase || first_va - kBase >= (range_pages << 12)) continue;
-        directory[pde] = (uint32_t(tables.size() / 1024) << 12) | 1u;
-        for (uint32_t i = 0; i < 1024; ++i) tables.push_back(((pde * 1024 + i) << 12) | 1u);
-    }
-    const sim::TraceAccess* a = t.accesses.data();
-    const size_t n = t.accesses.size();
-    uint64_t sum = 0;
-    const auto start = std::chrono::steady_clock::now();
-    for (size_t i = 0; i < n; ++i) {
-        const uint32_t va = a[i].address;
-        const uint32_t pde = directory[va >> 22];
-        const uint32_t pte = tables[(pde >> 12) * 1024 + ((va >> 12) & 1023)];
-        sum += (pte & ~0xFFFu) | (va & 0xFFFu);
-    }
-    const auto stop = std::chrono::steady_clock::now();
-    sink += sum;
-    return double(std::chrono::duration_cast<std::chrono::nanoseconds>(stop - start).count()) / double(n);
-}
-
 // What first touching fresh memory costs here, per 4 KB page. On the VM this was written on it is
 // about 12 us (ordinary hardware: well under 1 us), which would swamp everything the journal does:
 // see keep_freed_memory.
@@ -208,17 +144,128 @@ struct Row {
     sim::ReplayStats stats;
     bool deterministic;
     std::vector<double> runs;  // the timed runs' ns/access, one per round
+    size_t bare;               // which bare model it is measured against
 };
+
+bench::BarePolicy bare_policy_of(mm::Policy p) {
+    return p == mm::Policy::Fifo ? bench::BarePolicy::Fifo : p == mm::Policy::Lru ? bench::BarePolicy::Lru
+                                                                                 : bench::BarePolicy::Clock;
+}
+const char* bare_name(bench::BarePolicy p) {
+    return p == bench::BarePolicy::Fifo ? "fifo" : p == bench::BarePolicy::Lru ? "lru" : "clock";
+}
+
+// The median over rounds of a row's time divided by another's in the same round.
+double median_ratio(const std::vector<double>& num, const std::vector<double>& den) {
+    std::vector<double> r;
+    for (size_t k = 0; k < num.size() && k < den.size(); ++k) r.push_back(num[k] / den[k]);
+    return median(r);
+}
+
+// The classic counts of the heavy trace at 1024 frames (issue 18), which PageLab must reproduce.
+struct ClassicCount {
+    mm::Policy policy;
+    uint64_t misses;
+};
+constexpr ClassicCount kHeavyClassic[] = {
+    {mm::Policy::Fifo, 2'505'175}, {mm::Policy::Lru, 2'244'958}, {mm::Policy::Clock, 2'299'528}};
+
+// Prints the tables and checks the counts: every run's reads alike, PageLab's misses those of the
+// bare model (fifo, lru, clock) and, for the heavy trace at its full size, the classic counts.
+int report(const sim::AccessTrace& trace, const TraceShape& shape, bool heavy, uint32_t frames, double gen_s,
+           size_t writes, double fresh_ns, bool cold, int runs, int warmup, const std::vector<Row>& rows,
+           const std::vector<bench::BarePolicy>& bare_models, const std::vector<std::vector<double>>& bare_ns,
+           const std::vector<bench::BareResult>& bare_first) {
+    const sim::ReplayStats& first = rows.front().stats;
+    const double pct_writes = 100.0 * double(writes) / double(trace.accesses.size());
+    if (heavy)
+        fmt::print("trace: heavy, {} accesses over 64 MB ({} pages touched): 70% Zipf(s=1.2) over 16384 pages, 20% "
+                   "64-byte stream over 16 MB, 10% uniform; {:.1f}% writes (generated in {:.2f} s)\n",
+                   trace.accesses.size(), first.touched_pages, pct_writes, gen_s);
+    else
+        fmt::print("trace: friendly, {} accesses over {} MB ({} pages, {} touched): {:.0f}% Zipf(s={}) over a {} MB hot "
+                   "set, {:.0f}% sequential stream ({}-byte steps), {:.0f}% uniform; {:.1f}% writes; seed {} (generated "
+                   "in {:.2f} s)\n",
+                   trace.accesses.size(), shape.megabytes, shape.pages(), first.touched_pages, 100 * shape.zipf,
+                   shape.zipf_s, shape.hot_megabytes, 100 * shape.stream, shape.stride,
+                   100 * (1 - shape.zipf - shape.stream), pct_writes, shape.seed, gen_s);
+    fmt::print("machine: {} data frames + 1 page directory + {} page tables + 2 system = {} frames\n", frames,
+               first.page_tables, first.total_frames);
+    fmt::print("frame metadata bytes: {} (PfnEntry {} + PageRef {})\n", sizeof(mm::PfnEntry) + sizeof(core::PageRef),
+               sizeof(mm::PfnEntry), sizeof(core::PageRef));
+    fmt::print("fresh memory: {:.0f} ns to first touch a 4 KB page; allocator {}\n", fresh_ns,
+               cold ? "returns freed memory (--cold)" : "keeps freed memory (runs after the first are warm)");
+    fmt::print("timed: {} rounds of one run per configuration and bare model, after {} untimed warm-up run(s) each; "
+               "ns/access is the median, every ratio the median of the rounds' ratios\n",
+               runs, warmup);
+    fmt::print("\nbare model (two-level walk + the policy's bookkeeping, no bytes):\n");
+    for (size_t b = 0; b < bare_models.size(); ++b)
+        fmt::print("  {:<6} {:>7.2f} ns/access, {} misses\n", bare_name(bare_models[b]), median(bare_ns[b]),
+                   bare_first[b].misses);
+    // (misses: faults that brought a page in; dirty: NT's dirty-bit faults, the first writes to pages
+    // that still had a pagefile copy; x_bare: against the bare model of the policy, ws against clock's.)
+    fmt::print("\n{:<7} {:<7} {:>10} {:>8} {:>8} {:>10} {:>9} {:>10} {:>10} {:>10} {:>11} {:>7} {:>7} {:>8}\n",
+               "policy", "journal", "ns/access", "min", "first", "misses", "dirty", "hard", "soft", "pf_writes",
+               "journal_MB", "on/off", "x_bare", "B/access");
+    int failures = 0;
+    for (size_t i = 0; i < rows.size(); ++i) {
+        const Row& r = rows[i];
+        std::string ratio = "";
+        if (r.journal && i > 0 && rows[i - 1].policy == r.policy && !rows[i - 1].journal)
+            ratio = fmt::format("{:.2f}", median_ratio(r.runs, rows[i - 1].runs));
+        // Bytes of change and event records per access (the journal's write traffic; its capacity,
+        // journal_MB, also holds the reservation's slack and the kept pages' references).
+        const double record_bytes = double(r.stats.journal_changes * sizeof(core::Change) +
+                                           r.stats.journal_events * sizeof(core::EventRecord)) /
+                                    double(r.stats.accesses);
+        fmt::print("{:<7} {:<7} {:>10.2f} {:>8.2f} {:>8.2f} {:>10} {:>9} {:>10} {:>10} {:>10} {:>11.1f} {:>7} {:>7.2f} {:>8.1f}{}\n",
+                   mm::policy_name(r.policy), r.journal ? "on" : "off", r.ns, r.min_ns, r.first_ns, r.stats.misses(),
+                   r.stats.dirty_bit_faults, r.stats.hard_faults, r.stats.soft_faults, r.stats.pagefile_writes,
+                   double(r.stats.journal_bytes) / (1 << 20), ratio, median_ratio(r.runs, bare_ns[r.bare]), record_bytes,
+                   r.deterministic ? "" : "  (counts or reads differ between runs!)");
+        if (!r.deterministic) ++failures;
+        if (r.policy != mm::Policy::WorkingSet && r.stats.misses() != bare_first[r.bare].misses) {
+            fmt::print(stderr, "error: {} misses {} times, the bare model {}\n", mm::policy_name(r.policy),
+                       r.stats.misses(), bare_first[r.bare].misses);
+            ++failures;
+        }
+        for (const ClassicCount& c : kHeavyClassic)
+            if (heavy && frames == 1024 && trace.accesses.size() == bench::kHeavyAccesses && c.policy == r.policy &&
+                r.stats.misses() != c.misses) {
+                fmt::print(stderr, "error: {} misses {} times, the classic count is {}\n", mm::policy_name(r.policy),
+                           r.stats.misses(), c.misses);
+                ++failures;
+            }
+    }
+    // What the reads returned does not depend on the policy or the journal: one sum for all.
+    for (const Row& r : rows)
+        if (r.stats.read_sum != first.read_sum) {
+            fmt::print(stderr, "error: {} journal {} read sum {:08x}, {} journal {} read {:08x}\n", mm::policy_name(r.policy),
+                       r.journal ? "on" : "off", r.stats.read_sum, mm::policy_name(rows.front().policy),
+                       rows.front().journal ? "on" : "off", first.read_sum);
+            ++failures;
+        }
+    if (failures) return 1;
+    fmt::print("every run's reads returned the same bytes (sum {:08x}); misses equal the bare model's{}\n",
+               first.read_sum,
+               heavy && frames == 1024 && trace.accesses.size() == bench::kHeavyAccesses ? " and the classic counts" : "");
+    return 0;
+}
 
 }  // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"Replay throughput benchmark", "pagelab_bench_replay"};
     TraceShape shape;
+    std::string mix = "friendly";
     uint32_t frames = 1024;
     int runs = 3;
     std::vector<std::string> policies{"fifo", "clock", "lru", "ws"};
     std::string journal_modes = "both";
+    app.add_option("--mix", mix,
+                   "friendly (the shape below) or heavy (issue 18's fault-heavy trace: ../shared/bench/heavy-trace.cpp)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"friendly", "heavy"}));
     app.add_option("--accesses", shape.accesses, "Trace length")->capture_default_str()->check(CLI::PositiveNumber);
     app.add_option("--megabytes", shape.megabytes, "Range of the trace")->capture_default_str()->check(CLI::Range(1u, 1024u));
     app.add_option("--hot-megabytes", shape.hot_megabytes, "Size of the hot set")->capture_default_str()->check(CLI::Range(1u, 1024u));
@@ -228,17 +275,19 @@ int main(int argc, char** argv) {
     app.add_option("--stride", shape.stride, "Stream step in bytes (multiple of 4)")->capture_default_str()->check(CLI::Range(4u, 4096u));
     app.add_option("--writes", shape.writes, "Fraction of writes")->capture_default_str()->check(CLI::Range(0.0, 1.0));
     app.add_option("--frames", frames, "Data frames")->capture_default_str()->check(CLI::Range(1u, 1u << 19));
-    app.add_option("--runs", runs, "Runs per configuration (the median is shown)")->capture_default_str()->check(CLI::Range(1, 99));
+    app.add_option("--runs", runs, "Timed rounds (the median is shown)")->capture_default_str()->check(CLI::Range(1, 99));
     int warmup = 2;
     app.add_option("--warmup", warmup,
                    "Untimed runs before them (the first touches fresh memory: see the 'first' column)")
         ->capture_default_str()
         ->check(CLI::Range(0, 9));
     app.add_option("--journal", journal_modes, "Journal modes to run")->capture_default_str()->check(CLI::IsMember({"off", "on", "both"}));
-    app.add_option("--seed", shape.seed, "Trace seed")->capture_default_str();
+    app.add_option("--seed", shape.seed, "Trace seed (friendly)")->capture_default_str();
     app.add_option("--policies", policies, "Policies to run")->check(CLI::IsMember({"fifo", "clock", "lru", "ws"}));
     bool cold = false;
     bool verbose = false;
+    bool wall = false;
+    app.add_flag("--wall", wall, "Wall-clock times (default: the thread's CPU time, robust on a busy host)");
     app.add_flag("--verbose", verbose, "Print every run's time");
     app.add_flag("--cold", cold, "Let the allocator return freed memory to the kernel (every run touches fresh memory)");
     CLI11_PARSE(app, argc, argv);
@@ -248,29 +297,37 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "--zipf + --stream must not exceed 1 and --stride must be a multiple of 4\n");
         return 2;
     }
+    const bool heavy = mix == "heavy";
 
     const auto gen_start = std::chrono::steady_clock::now();
-    const sim::AccessTrace trace = make_trace(shape);
+    const sim::AccessTrace trace = heavy ? bench::make_heavy_trace(shape.accesses) : make_trace(shape);
     const double gen_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - gen_start).count();
     size_t writes = 0;
     for (const auto& a : trace.accesses) writes += a.write;
 
     // Every configuration's warm-ups first, then the timed runs round-robin: one run of each
-    // configuration (and of the bare walk) per round, so that the host's slow minutes fall on all
-    // of them alike and the on/off ratio can be taken round by round.
+    // configuration and of each bare model per round, so that the host's slow minutes fall on all
+    // of them alike and every ratio can be taken round by round.
     std::vector<Row> rows;
     std::vector<sim::ReplayOptions> configs;
+    std::vector<bench::BarePolicy> bare_models;
     for (const std::string& name : policies) {
+        const mm::Policy policy = *mm::parse_policy(name);
+        const bench::BarePolicy bp = bare_policy_of(policy);
+        size_t bare = std::find(bare_models.begin(), bare_models.end(), bp) - bare_models.begin();
+        if (bare == bare_models.size()) bare_models.push_back(bp);
         for (bool journal : {false, true}) {
             if (journal_modes != "both" && journal != (journal_modes == "on")) continue;
             sim::ReplayOptions o;
             o.data_frames = frames;
-            o.policy = *mm::parse_policy(name);
+            o.policy = policy;
             o.journal = journal;
             configs.push_back(o);
-            rows.push_back(Row{o.policy, journal, 0, 0, 0, {}, true, {}});
+            rows.push_back(Row{o.policy, journal, 0, 0, 0, {}, true, {}, bare});
         }
     }
+    std::vector<std::vector<double>> bare_ns(bare_models.size());
+    std::vector<bench::BareResult> bare_first(bare_models.size());
     auto run_once = [&](size_t k, int r) {
         Row& row = rows[k];
         rusage before{}, after{};
@@ -281,25 +338,30 @@ int main(int argc, char** argv) {
             fmt::print(stderr, "{}\n", *out.error);
             return false;
         }
-        if (r == 0) row.first_ns = *out.stats.ns_per_access;
-        if (r >= warmup) row.runs.push_back(*out.stats.ns_per_access);
+        const double ns = wall ? *out.stats.ns_per_access : *out.stats.cpu_ns_per_access;
+        if (r == 0) row.first_ns = ns;
+        if (r >= warmup) row.runs.push_back(ns);
         if (verbose)
             fmt::print(stderr, "{} journal {} run {}{}: {:.2f} ns/access, {} minor page faults\n",
                        mm::policy_name(row.policy), row.journal ? "on" : "off", r + 1, r < warmup ? " (warm-up)" : "",
-                       *out.stats.ns_per_access, after.ru_minflt - before.ru_minflt);
+                       ns, after.ru_minflt - before.ru_minflt);
         if (r == 0) row.stats = out.stats;  // (every run's counts must equal the first's)
         else if (out.stats.page_faults != row.stats.page_faults ||
                  out.stats.pagefile_writes != row.stats.pagefile_writes || out.stats.read_sum != row.stats.read_sum)
             row.deterministic = false;
         return true;
     };
+    auto run_bare = [&](size_t b, bool timed) {
+        const bench::BareResult res = bench::bare_model_run(bare_models[b], trace, frames);
+        if (timed) bare_ns[b].push_back(wall ? res.ns_per_access : res.cpu_ns_per_access);
+        else bare_first[b] = res;
+    };
     for (size_t k = 0; k < rows.size(); ++k)
         for (int r = 0; r < warmup; ++r)
             if (!run_once(k, r)) return 2;
-    uint64_t sink = 0;
-    std::vector<double> bare;
+    for (size_t b = 0; b < bare_models.size(); ++b) run_bare(b, false);  // (one warm-up: the tables are small)
     for (int r = 0; r < runs; ++r) {
-        bare.push_back(bare_walk_ns(trace, shape.pages(), sink));
+        for (size_t b = 0; b < bare_models.size(); ++b) run_bare(b, true);
         for (size_t k = 0; k < rows.size(); ++k)
             if (!run_once(k, warmup + r)) return 2;
     }
@@ -307,59 +369,7 @@ int main(int argc, char** argv) {
         row.ns = median(row.runs);
         row.min_ns = *std::min_element(row.runs.begin(), row.runs.end());
     }
-
-    const sim::ReplayStats& first = rows.front().stats;
-    fmt::print("trace: {} accesses over {} MB ({} pages, {} touched): {:.0f}% Zipf(s={}) over a {} MB hot set, {:.0f}% "
-               "sequential stream ({}-byte steps), {:.0f}% uniform; {:.1f}% writes; seed {} (generated in {:.2f} s)\n",
-               trace.accesses.size(), shape.megabytes, shape.pages(), first.touched_pages, 100 * shape.zipf, shape.zipf_s,
-               shape.hot_megabytes,
-               100 * shape.stream, shape.stride, 100 * (1 - shape.zipf - shape.stream),
-               100.0 * double(writes) / double(trace.accesses.size()), shape.seed, gen_s);
-    fmt::print("machine: {} data frames + 1 page directory + {} page tables + 2 system = {} frames\n", frames,
-               first.page_tables, first.total_frames);
-    fmt::print("frame metadata bytes: {} (PfnEntry {} + PageRef {})\n", sizeof(mm::PfnEntry) + sizeof(core::PageRef),
-               sizeof(mm::PfnEntry), sizeof(core::PageRef));
-    fmt::print("page-table memory of the replay process: {} bytes ({} page tables + 1 page directory, 4 KB each)\n",
-               (first.page_tables + 1) * 4096, first.page_tables);
-    fmt::print("fresh memory: {:.0f} ns to first touch a 4 KB page; allocator {}\n", fresh_ns,
-               cold ? "returns freed memory (--cold)" : "keeps freed memory (runs after the first are warm)");
-    fmt::print("bare two-level walk: {:.2f} ns/access (median of {}; checksum {:x})\n", median(bare), runs, sink & 0xFFFF);
-    fmt::print("timed: {} rounds of one run per configuration, after {} untimed warm-up run(s) each; ns/access is the "
-               "median, on/off the median of the rounds' ratios\n",
-               runs, warmup);
-    // (misses: faults that brought a page in; dirty: NT's dirty-bit faults, the first writes to pages
-    // that still had a pagefile copy.)
-    fmt::print("\n{:<7} {:<7} {:>10} {:>8} {:>8} {:>10} {:>9} {:>10} {:>10} {:>10} {:>11} {:>7} {:>8} {:>8}\n",
-               "policy", "journal", "ns/access", "min", "first", "misses", "dirty", "hard", "soft", "pf_writes",
-               "journal_MB", "on/off", "x_bare", "B/access");
-    for (size_t i = 0; i < rows.size(); ++i) {
-        const Row& r = rows[i];
-        std::string ratio = "";
-        if (r.journal && i > 0 && rows[i - 1].policy == r.policy && !rows[i - 1].journal) {
-            // The median of the rounds' ratios (each round's two runs were minutes apart at most).
-            std::vector<double> paired;
-            for (size_t k = 0; k < r.runs.size(); ++k) paired.push_back(r.runs[k] / rows[i - 1].runs[k]);
-            ratio = fmt::format("{:.2f}", median(paired));
-        }
-        // Bytes of change and event records per access (the journal's write traffic; its capacity,
-        // journal_MB, also holds the reservation's slack and the kept pages' references).
-        const double record_bytes = double(r.stats.journal_changes * sizeof(core::Change) +
-                                           r.stats.journal_events * sizeof(core::EventRecord)) /
-                                    double(r.stats.accesses);
-        fmt::print("{:<7} {:<7} {:>10.2f} {:>8.2f} {:>8.2f} {:>10} {:>9} {:>10} {:>10} {:>10} {:>11.1f} {:>7} {:>8.1f} {:>8.1f}{}\n",
-                   mm::policy_name(r.policy), r.journal ? "on" : "off", r.ns, r.min_ns, r.first_ns, r.stats.misses(),
-                   r.stats.dirty_bit_faults, r.stats.hard_faults,
-                   r.stats.soft_faults, r.stats.pagefile_writes, double(r.stats.journal_bytes) / (1 << 20), ratio,
-                   r.ns / median(bare), record_bytes, r.deterministic ? "" : "  (counts or reads differ between runs!)");
-    }
-    // What the reads returned does not depend on the policy or the journal: one sum for all.
-    for (const Row& r : rows)
-        if (r.stats.read_sum != first.read_sum) {
-            fmt::print(stderr, "error: {} journal {} read sum {:08x}, {} journal {} read {:08x}\n", mm::policy_name(r.policy),
-                       r.journal ? "on" : "off", r.stats.read_sum, mm::policy_name(rows.front().policy),
-                       rows.front().journal ? "on" : "off", first.read_sum);
-            return 1;
-        }
-    fmt::print("every run's reads returned the same bytes (sum {:08x})\n", first.read_sum);
-    return 0;
+    fmt::print("times: {}\n", wall ? "wall clock (--wall)" : "the replaying thread's CPU time (--wall: wall clock)");
+    return report(trace, shape, heavy, frames, gen_s, writes, fresh_ns, cold, runs, warmup, rows, bare_models, bare_ns,
+                  bare_first);
 }

@@ -8,6 +8,7 @@
 
 #include <list>
 #include <map>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -16,6 +17,9 @@
 #include "os/Machine.h"
 #include "sim/AccessTrace.h"
 #include "sim/Replay.h"
+
+#include "../bench/BareModel.h"
+#include "../bench/HeavyTrace.h"
 
 using namespace pagelab;
 using sim::TraceAccess;
@@ -486,4 +490,44 @@ TEST_CASE("replay: the batched hit loops do exactly what access() does", "[repla
     }
     CHECK(read_sums.size() == 1);
     CHECK(*read_sums.begin() != 0);  // the trace reads back what it wrote
+}
+
+// Issue 18's fault-heavy trace (tests/bench/HeavyTrace.h): the same accesses as the program that
+// defines it (../shared/bench/heavy-trace.cpp: an FNV-1a hash of its first 200,000 `bin` records),
+// and on a prefix of it every policy faults as the bare model does (FIFO and LRU also as the
+// reference), through the replay's fast loops, whatever the journal and the TLB; every run reads
+// the same bytes. (bench_replay --mix heavy checks the full trace's classic counts.)
+TEST_CASE("replay: the heavy trace, its counts the bare model's, reads alike in every mode", "[replay][reference]") {
+    const sim::AccessTrace full = bench::make_heavy_trace(200'000);
+    uint64_t hash = 1469598103934665603ull;
+    for (const TraceAccess& a : full.accesses) hash = (hash ^ (a.address | (a.write ? 1u : 0u))) * 1099511628211ull;
+    CHECK(hash == 0x68eacb13f40af484ull);
+    const sim::AccessTrace trace = bench::make_heavy_trace(60'000);
+    std::optional<uint32_t> read_sum;
+    for (mm::Policy policy : {mm::Policy::Fifo, mm::Policy::Clock, mm::Policy::Lru, mm::Policy::WorkingSet}) {
+        const bench::BarePolicy bare = policy == mm::Policy::Fifo  ? bench::BarePolicy::Fifo
+                                       : policy == mm::Policy::Lru ? bench::BarePolicy::Lru
+                                                                   : bench::BarePolicy::Clock;
+        const uint64_t bare_misses = bench::bare_model_run(bare, trace, 256).misses;
+        if (policy == mm::Policy::Fifo || policy == mm::Policy::Lru)
+            CHECK(bare_misses == reference_run(trace.accesses, 256, policy == mm::Policy::Fifo ? RefPolicy::Fifo
+                                                                                                : RefPolicy::Lru)
+                                     .faults);
+        std::optional<uint64_t> faults;
+        for (bool journal : {false, true}) {
+            for (uint32_t tlb : {0u, 16u}) {
+                INFO(mm::policy_name(policy) << ", journal " << journal << ", tlb " << tlb);
+                sim::ReplayOptions o = options(256, policy);
+                o.journal = journal;
+                o.tlb_entries = tlb;
+                const sim::ReplayOutcome out = sim::replay_trace(trace, o);
+                REQUIRE(out.ok());
+                if (policy != mm::Policy::WorkingSet) CHECK(out.stats.misses() == bare_misses);
+                if (!faults) faults = out.stats.page_faults;
+                CHECK(out.stats.page_faults == *faults);
+                if (!read_sum) read_sum = out.stats.read_sum;
+                CHECK(out.stats.read_sum == *read_sum);
+            }
+        }
+    }
 }

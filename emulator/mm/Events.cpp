@@ -270,6 +270,9 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
             return a[2] ? trf("{importer} needs {dll}, which is already loaded in {who}: its reference count becomes {count}.", "importer"_a = sentence_start(str(a[1])), "dll"_a = str(a[0]), "who"_a = who, "count"_a = a[3])
                         : trf("{importer} needs {dll}: the loader maps it into {who}.", "importer"_a = sentence_start(str(a[1])), "dll"_a = str(a[0]), "who"_a = who);
         case EventKind::LoaderNotAtBase:
+            if (a[3] == 2)
+                return trf("{dll}'s preferred base 0x{base:08X} is taken: it is mapped at 0x{actual:08X} instead. It is an EXE loaded as a library, which the loader does not fix up, so its code still assumes its preferred base.",
+                           "dll"_a = sentence_start(str(a[0])), "base"_a = a[1], "actual"_a = a[2]);
             return a[3] ? trf("{dll}'s preferred base 0x{base:08X} is taken (STATUS_IMAGE_NOT_AT_BASE): it is mapped at 0x{actual:08X} instead and must be relocated.", "dll"_a = sentence_start(str(a[0])), "base"_a = a[1], "actual"_a = a[2])
                         : trf("{dll}'s preferred base 0x{base:08X} is taken and it was linked /FIXED (no relocations): it cannot load anywhere else.", "dll"_a = sentence_start(str(a[0])), "base"_a = a[1]);
         case EventKind::LoaderStack:
@@ -290,7 +293,8 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
                              : trf("CreateFile creates the file {file} on the disk, as handle 0x{handle:X} in {who}.", "file"_a = str(a[0]), "handle"_a = a[1], "who"_a = who);
         case EventKind::FileOpened:
             return trf("CreateFile opens {file} for {access} as handle 0x{handle:X} in {who}.", "file"_a = str(a[0]),
-                       "access"_a = (a[2] & 0xC0000000u) == 0xC0000000u ? tr("reading and writing") : (a[2] & 0x80000000u) ? tr("reading") : tr("writing"),
+                       "access"_a = (a[2] & 0xC0000000u) == 0xC0000000u ? tr("reading and writing") : (a[2] & 0x80000000u) ? tr("reading")
+                                 : (a[2] & 0x40000000u) ? tr("writing") : tr("executing only"),
                        "handle"_a = a[1], "who"_a = who);
         case EventKind::HandleClosed:
         {

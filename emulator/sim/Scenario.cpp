@@ -112,7 +112,8 @@ struct FlagWord {
     uint32_t bits;
 };
 const std::vector<FlagWord>& flag_words(ArgType t) {
-    static const std::vector<FlagWord> file_access = {{"read", mm::generic::kRead}, {"write", mm::generic::kWrite}};
+    static const std::vector<FlagWord> file_access = {
+        {"read", mm::generic::kRead}, {"write", mm::generic::kWrite}, {"execute", mm::generic::kExecute}};
     static const std::vector<FlagWord> map_access = {{"read", mm::filemap::kRead},
                                                      {"write", mm::filemap::kWrite},
                                                      {"copy", mm::filemap::kCopy},

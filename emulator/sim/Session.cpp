@@ -362,8 +362,9 @@ void Session::run_step(size_t index) {
             const Arg* name = step.arg("name");
             const uint32_t flags = uint32_t(number("flags", 0));
             if (flags & mm::sec::kImage) {
-                // SEC_IMAGE: with no other flag, on a file (NtCreateSection: STATUS_INVALID_PARAMETER).
-                if (flags != mm::sec::kImage || file == 0 || file == mm::kInvalidHandleValue) {
+                // SEC_IMAGE: with no other flag (NtCreateSection: STATUS_INVALID_PARAMETER); without a
+                // file the loader's image section refuses it (os::create_image_mapping).
+                if (flags != mm::sec::kImage) {
                     set(mm::Result::failure(mm::Error::InvalidParameter));
                     break;
                 }

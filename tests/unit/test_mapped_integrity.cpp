@@ -307,7 +307,8 @@ private:
             op("open file mapping read-only");
             r = mm().open_file_mapping(c.space, s == 1 ? fm::kRead : fm::kAllAccess, kNames[s]);
             REQUIRE(r.ok);
-            c.mappings.push_back(MHandle{r.value, s, s != 1, size_of_handle(c.space, r.value)});
+            // Windows 95 does not check a mapping handle's access: its read handle maps write views.
+            c.mappings.push_back(MHandle{r.value, s, s != 1 || w95(), size_of_handle(c.space, r.value)});
         }
     }
 

@@ -55,7 +55,7 @@ const char* event_kind_name(EventKind k) {
         "section-page-committed", "data-page-dropped", "data-section-deleted",
         "shared-table-created", "shared-table-freed", "shared-region-joined",
         "shared-region-left", "dirty-bit", "unmap-inside-view", "interlocked-add", "mapping-name-gone",
-        "shared-view-returned", "bad-entry",
+        "shared-view-returned", "bad-entry", "section-page-decommitted",
     };
     static_assert(sizeof(kNames) / sizeof(kNames[0]) == size_t(EventKind::Count_));
     return size_t(k) < size_t(EventKind::Count_) ? kNames[size_t(k)] : "?";
@@ -361,6 +361,11 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
             return a[2] ? trfn("FlushViewOfFile(0x{base:08X}, 0x{size:X}): {pages} dirty page to write to the file.", "FlushViewOfFile(0x{base:08X}, 0x{size:X}): {pages} dirty pages to write to the file.", a[2],
                                "base"_a = a[0], "size"_a = a[1], "pages"_a = a[2])
                         : trf("FlushViewOfFile(0x{base:08X}, 0x{size:X}): no page of the range is dirty; nothing is written.", "base"_a = a[0], "size"_a = a[1]);
+        case EventKind::SectionPageDecommitted:
+            return a[2] ? trf("VirtualFree(MEM_DECOMMIT) on the view at 0x{va:08X}: page {page} of the SEC_RESERVE section is decommitted and its frame 0x{frame:X} freed (Windows 95 lets a view's pages be decommitted).",
+                              "va"_a = a[0], "page"_a = a[1], "frame"_a = a[2])
+                        : trf("VirtualFree(MEM_DECOMMIT) on the view at 0x{va:08X}: page {page} of the SEC_RESERVE section is decommitted (Windows 95 lets a view's pages be decommitted).",
+                              "va"_a = a[0], "page"_a = a[1]);
         case EventKind::SectionPageCommitted:
             return trf("VirtualAlloc(MEM_COMMIT) on the view at 0x{va:08X}: page {page} of the SEC_RESERVE section is committed for every view ({protection} in this one).",
                        "va"_a = a[0], "page"_a = a[1], "protection"_a = protection_name(a[2]));

@@ -202,10 +202,16 @@ Result MemoryManager::map_view(uint16_t space, uint32_t mapping_handle, uint32_t
     // SECTION_MAP_READ - a handle opened with FILE_MAP_WRITE alone maps no FILE_MAP_READ view.
     // Windows 95 does not check the handle's access.
     const bool w95 = sp.personality() == Personality::Win95;
+    // Windows 95 (Wine test_MapViewOfFile's win9x branches): a NOACCESS mapping takes a
+    // FILE_MAP_READ view only, and a FILE_MAP_COPY view needs a WRITECOPY mapping; the others are
+    // ERROR_INVALID_PARAMETER.
+    if (w95 && ((m.protect == page::kNoAccess && protect != page::kReadOnly) ||
+                (protect == page::kWriteCopy && m.protect != page::kWriteCopy && !m.image())))
+        return Result::failure(Error::InvalidParameter);
     if (protect == page::kReadWrite && !mapping_is_writable(m.protect)) return Result::failure(Error::AccessDenied);
     if (!w95 && !(h->access & (protect == page::kReadWrite ? filemap::kWrite : filemap::kRead)))
         return Result::failure(Error::AccessDenied);
-    if (m.protect == page::kNoAccess) return Result::failure(Error::AccessDenied);
+    if (m.protect == page::kNoAccess && !w95) return Result::failure(Error::AccessDenied);
     if (m.image()) {
         if (sp.personality() == Personality::Nt && address >= sp.layout().user_end) return Result::failure(Error::InvalidParameter);
         return map_image_view(space, m, offset, address);
@@ -385,6 +391,38 @@ Result MemoryManager::commit_view(uint16_t space, const Vad& vad, uint32_t first
         else set_own_protection(space, vpn << 12, mm_prot + 1);
     }
     return Result::success(first << 12);
+}
+
+// Windows 95: VirtualFree(MEM_DECOMMIT) on pages of a SEC_RESERVE view decommits them in the
+// section (they become reserved for every user of the view; a frame is freed, the charge
+// returned). A page mapped by another view too stays: ERROR_INVALID_PARAMETER (PageLab's choice).
+Result MemoryManager::decommit_view(uint16_t space, const Vad& vad, uint32_t first, uint32_t last) {
+    const DataSection& s = m_data_sections[vad.section];
+    if (s.kind != DataSectionKind::Pagefile || !s.reserve) return Result::failure(Error::InvalidParameter);
+    for (uint32_t vpn = first; vpn < last; ++vpn) {
+        const uint32_t p = prototype(view_proto(vad, vpn));
+        const uint32_t pte_address = pte_address_of(space, vpn << 12);
+        const bool ours = pte_address && (m_ram.read_u32(pte_address) & Pte::kPresent);
+        if ((p & Pte::kPresent) && m_pfn[p >> 12].share_count > (ours ? 1u : 0u)) return Result::failure(Error::InvalidParameter);
+    }
+    const Vad v = vad;
+    for (uint32_t vpn = first; vpn < last; ++vpn) {
+        const uint32_t index = view_proto(v, vpn);
+        if (prototype(index) == 0) continue;
+        unmap_view_page(space, vpn << 12, false);
+        const uint32_t p = prototype(index);
+        event(EventKind::SectionPageDecommitted, space, vpn << 12, data_proto_page(index), (p & Pte::kPresent) ? p >> 12 : 0);
+        uint32_t sw = p;
+        if (p & Pte::kPresent) {
+            sw = m_pfn[p >> 12].original_pte;
+            release_frame(p >> 12);
+        }
+        if (SoftwarePte::kind(sw) == PteKind::Pagefile) m_pagefile.release(SoftwarePte::slot(sw));
+        set_proto(index, 0);
+        set_own_protection(space, vpn << 12, 0);
+        add(Counter::CommitCharge, -1);
+    }
+    return Result::success();
 }
 
 namespace {

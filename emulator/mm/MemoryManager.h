@@ -473,6 +473,7 @@ private:
                          uint32_t protect, bool shared);
     Result map_image_view(uint16_t space, const MappingObject& m, uint32_t offset, uint32_t address);
     Result commit_view(uint16_t space, const Vad& v, uint32_t first, uint32_t last, uint32_t mm_prot);
+    Result decommit_view(uint16_t space, const Vad& v, uint32_t first, uint32_t last);
     Result protect_view(uint16_t space, const Vad& v, uint32_t first, uint32_t last, uint32_t mm_prot);
     bool view_allows_protection(const Vad& v, uint32_t mm_prot) const;
     void close_all_handles(uint16_t space);

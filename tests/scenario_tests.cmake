@@ -2,14 +2,22 @@
 # golden trace (pagelab trace --compare; PAGELAB_BLESS=1 ctest rewrites the .trace files).
 # Every malformed scenario under tests/scenarios/bad/ must be refused with exit code 2 and the
 # message its first line names ("# expect: LINE:COL: error: text").
+function(pagelab_checked_and_golden check_prefix golden_prefix)
+  foreach(file ${ARGN})
+    get_filename_component(name ${file} NAME_WE)
+    string(REGEX REPLACE "\\.yaml$" ".trace" golden ${file})
+    add_test(NAME "${check_prefix}: ${name}" COMMAND pagelab check ${file})
+    add_test(NAME "${golden_prefix}: ${name}" COMMAND pagelab trace ${file} --compare ${golden})
+  endforeach()
+endfunction()
 file(GLOB PAGELAB_LESSONS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/scenarios/*.yaml)
 list(REMOVE_ITEM PAGELAB_LESSONS ${PROJECT_SOURCE_DIR}/scenarios/course.yaml)  # the course index
-foreach(lesson ${PAGELAB_LESSONS})
-  get_filename_component(name ${lesson} NAME_WE)
-  string(REGEX REPLACE "\\.yaml$" ".trace" golden ${lesson})
-  add_test(NAME "lesson: ${name}" COMMAND pagelab check ${lesson})
-  add_test(NAME "golden: ${name}" COMMAND pagelab trace ${lesson} --compare ${golden})
-endforeach()
+pagelab_checked_and_golden(lesson golden ${PAGELAB_LESSONS})
+
+# The Windows fidelity rules (docs/fidelity.md): each scenario under tests/scenarios/fidelity/ states
+# Windows' answers as expectations and keeps a golden trace beside it, like a lesson.
+file(GLOB PAGELAB_FIDELITY CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/scenarios/fidelity/*.yaml)
+pagelab_checked_and_golden(fidelity "fidelity golden" ${PAGELAB_FIDELITY})
 
 file(GLOB PAGELAB_BAD_SCENARIOS CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/tests/scenarios/bad/*.yaml)
 foreach(bad ${PAGELAB_BAD_SCENARIOS})
@@ -101,3 +109,10 @@ add_test(NAME "cli: diff refuses an event out of range"
 add_test(NAME "cli: diff of a moment with itself says so"
          COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:pagelab>;diff;${PAGELAB_DIFF_LESSON};--from;event:5;--to;event:5" -DCODE=0
                  "-DCONTAINS=No difference." -P ${PAGELAB_EXPECT_OUTPUT})
+
+# A real third-party DLL (Debian's mingw-w64 libgcc_s_dw2-1.dll) loaded by its full path and by
+# its base name: the fixture is fetched into the build tree, and the test is skipped (exit 77)
+# only when the package cannot be had.
+add_test(NAME "thirdparty: libgcc_s_dw2-1.dll by full path"
+         COMMAND ${PROJECT_SOURCE_DIR}/tests/thirdparty_dll.sh $<TARGET_FILE:pagelab> ${PROJECT_SOURCE_DIR} ${CMAKE_BINARY_DIR})
+set_tests_properties("thirdparty: libgcc_s_dw2-1.dll by full path" PROPERTIES SKIP_RETURN_CODE 77)

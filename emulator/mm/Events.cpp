@@ -55,7 +55,7 @@ const char* event_kind_name(EventKind k) {
         "section-page-committed", "data-page-dropped", "data-section-deleted",
         "shared-table-created", "shared-table-freed", "shared-region-joined",
         "shared-region-left", "dirty-bit", "unmap-inside-view", "interlocked-add", "mapping-name-gone",
-        "shared-view-returned", "bad-entry",
+        "shared-view-returned", "bad-entry", "section-page-decommitted",
     };
     static_assert(sizeof(kNames) / sizeof(kNames[0]) == size_t(EventKind::Count_));
     return size_t(k) < size_t(EventKind::Count_) ? kNames[size_t(k)] : "?";
@@ -271,6 +271,9 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
             return a[2] ? trf("{importer} needs {dll}, which is already loaded in {who}: its reference count becomes {count}.", "importer"_a = sentence_start(str(a[1])), "dll"_a = str(a[0]), "who"_a = who, "count"_a = a[3])
                         : trf("{importer} needs {dll}: the loader maps it into {who}.", "importer"_a = sentence_start(str(a[1])), "dll"_a = str(a[0]), "who"_a = who);
         case EventKind::LoaderNotAtBase:
+            if (a[3] == 2)
+                return trf("{dll}'s preferred base 0x{base:08X} is taken: it is mapped at 0x{actual:08X} instead. It is an EXE loaded as a library, which the loader does not fix up, so its code still assumes its preferred base.",
+                           "dll"_a = sentence_start(str(a[0])), "base"_a = a[1], "actual"_a = a[2]);
             return a[3] ? trf("{dll}'s preferred base 0x{base:08X} is taken (STATUS_IMAGE_NOT_AT_BASE): it is mapped at 0x{actual:08X} instead and must be relocated.", "dll"_a = sentence_start(str(a[0])), "base"_a = a[1], "actual"_a = a[2])
                         : trf("{dll}'s preferred base 0x{base:08X} is taken and it was linked /FIXED (no relocations): it cannot load anywhere else.", "dll"_a = sentence_start(str(a[0])), "base"_a = a[1]);
         case EventKind::LoaderStack:
@@ -291,7 +294,8 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
                              : trf("CreateFile creates the file {file} on the disk, as handle 0x{handle:X} in {who}.", "file"_a = str(a[0]), "handle"_a = a[1], "who"_a = who);
         case EventKind::FileOpened:
             return trf("CreateFile opens {file} for {access} as handle 0x{handle:X} in {who}.", "file"_a = str(a[0]),
-                       "access"_a = (a[2] & 0xC0000000u) == 0xC0000000u ? tr("reading and writing") : (a[2] & 0x80000000u) ? tr("reading") : tr("writing"),
+                       "access"_a = (a[2] & 0xC0000000u) == 0xC0000000u ? tr("reading and writing") : (a[2] & 0x80000000u) ? tr("reading")
+                                 : (a[2] & 0x40000000u) ? tr("writing") : tr("executing only"),
                        "handle"_a = a[1], "who"_a = who);
         case EventKind::HandleClosed:
         {
@@ -361,6 +365,11 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
             return a[2] ? trfn("FlushViewOfFile(0x{base:08X}, 0x{size:X}): {pages} dirty page to write to the file.", "FlushViewOfFile(0x{base:08X}, 0x{size:X}): {pages} dirty pages to write to the file.", a[2],
                                "base"_a = a[0], "size"_a = a[1], "pages"_a = a[2])
                         : trf("FlushViewOfFile(0x{base:08X}, 0x{size:X}): no page of the range is dirty; nothing is written.", "base"_a = a[0], "size"_a = a[1]);
+        case EventKind::SectionPageDecommitted:
+            return a[2] ? trf("VirtualFree(MEM_DECOMMIT) on the view at 0x{va:08X}: page {page} of the SEC_RESERVE section is decommitted and its frame 0x{frame:X} freed (Windows 95 lets a view's pages be decommitted).",
+                              "va"_a = a[0], "page"_a = a[1], "frame"_a = a[2])
+                        : trf("VirtualFree(MEM_DECOMMIT) on the view at 0x{va:08X}: page {page} of the SEC_RESERVE section is decommitted (Windows 95 lets a view's pages be decommitted).",
+                              "va"_a = a[0], "page"_a = a[1]);
         case EventKind::SectionPageCommitted:
             return trf("VirtualAlloc(MEM_COMMIT) on the view at 0x{va:08X}: page {page} of the SEC_RESERVE section is committed for every view ({protection} in this one).",
                        "va"_a = a[0], "page"_a = a[1], "protection"_a = protection_name(a[2]));

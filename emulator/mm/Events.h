@@ -97,6 +97,7 @@ enum class EventKind : uint16_t {
     MappingNameGone,     // a0 = mapping, a1 = name string, a2 = views still mapped: the last handle closed
     SharedViewReturned,  // a0 = base, a1 = size, a2 = mapping: win95 MapViewOfFile of a view this process already uses
     BadEntry,            // a0 = va, a1 = BadEntryKind, a2 = the frame, slot or index named, a3 = the limit
+    SectionPageDecommitted, // a0 = va, a1 = section page, a2 = frame freed (0: none): win95 VirtualFree of a SEC_RESERVE view page
     Count_
 };
 

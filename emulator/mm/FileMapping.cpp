@@ -35,6 +35,9 @@ bool valid_mapping_protection(uint32_t p, bool w95) {
     }
 }
 bool mapping_is_writable(uint32_t p) { return p == page::kReadWrite || p == page::kExecuteReadWrite; }
+bool mapping_is_executable(uint32_t p) {
+    return p == page::kExecuteRead || p == page::kExecuteReadWrite || p == page::kExecuteWriteCopy;
+}
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
@@ -72,8 +75,10 @@ Result MemoryManager::create_file_mapping(uint16_t space, uint32_t file_handle, 
     if (file_entry) {
         const uint32_t file = file_entry->object;
         const bool rw = mapping_is_writable(protect);
-        // The file's access must allow the protection: read for every one, write too for read-write.
-        if (!(file_entry->access & generic::kRead) || (rw && !(file_entry->access & generic::kWrite)))
+        // The file's access must allow the protection: read for every one, write too for read-write,
+        // execute (FILE_EXECUTE, from GENERIC_EXECUTE) too for an execute protection.
+        if (!(file_entry->access & generic::kRead) || (rw && !(file_entry->access & generic::kWrite)) ||
+            (mapping_is_executable(protect) && !(file_entry->access & generic::kExecute)))
             return Result::failure(Error::AccessDenied);
         const uint64_t file_size = m_disk.files()[file].bytes.size();
         if (bytes == 0) {
@@ -156,6 +161,8 @@ Result MemoryManager::create_image_mapping(uint16_t space, uint32_t file_handle,
 Result MemoryManager::open_file_mapping(uint16_t space, uint32_t access, const std::string& name) {
     const bool w95 = m_spaces[space].personality() == Personality::Win95;
     if (access == 0) return Result::failure(Error::InvalidParameter);
+    // kernel32's OpenFileMapping asks for SECTION_MAP_READ when it is given exactly FILE_MAP_COPY.
+    if (access == filemap::kCopy) access = filemap::kRead;
     for (const MappingObject& m : m_mappings) {
         if (m.handles == 0 || name.empty() || m.name != name) continue;
         const uint32_t h = lowest_free_handle(space);
@@ -190,13 +197,25 @@ Result MemoryManager::map_view(uint16_t space, uint32_t mapping_handle, uint32_t
     else if (access & filemap::kWrite) protect = page::kReadWrite;
     else if (access & filemap::kRead) protect = page::kReadOnly;
     else return Result::failure(Error::InvalidParameter);
-    // The view's access against the mapping's protection and the handle's access.
+    // The view's access against the mapping's protection and the handle's access, right by right
+    // (Wine test_MapViewOfFile): a READWRITE view needs SECTION_MAP_WRITE, any other view
+    // SECTION_MAP_READ - a handle opened with FILE_MAP_WRITE alone maps no FILE_MAP_READ view.
+    // Windows 95 does not check the handle's access.
+    const bool w95 = sp.personality() == Personality::Win95;
+    // Windows 95 (Wine test_MapViewOfFile's win9x branches): a NOACCESS mapping takes a
+    // FILE_MAP_READ view only, and a FILE_MAP_COPY view needs a WRITECOPY mapping; the others are
+    // ERROR_INVALID_PARAMETER.
+    if (w95 && ((m.protect == page::kNoAccess && protect != page::kReadOnly) ||
+                (protect == page::kWriteCopy && m.protect != page::kWriteCopy && !m.image())))
+        return Result::failure(Error::InvalidParameter);
     if (protect == page::kReadWrite && !mapping_is_writable(m.protect)) return Result::failure(Error::AccessDenied);
-    if (protect == page::kReadWrite && !(h->access & filemap::kWrite)) return Result::failure(Error::AccessDenied);
-    if (protect != page::kReadWrite && !(h->access & (filemap::kRead | filemap::kWrite | filemap::kCopy)))
+    if (!w95 && !(h->access & (protect == page::kReadWrite ? filemap::kWrite : filemap::kRead)))
         return Result::failure(Error::AccessDenied);
-    if (m.protect == page::kNoAccess) return Result::failure(Error::AccessDenied);
-    if (m.image()) return map_image_view(space, m, offset, address);
+    if (m.protect == page::kNoAccess && !w95) return Result::failure(Error::AccessDenied);
+    if (m.image()) {
+        if (sp.personality() == Personality::Nt && address >= sp.layout().user_end) return Result::failure(Error::InvalidParameter);
+        return map_image_view(space, m, offset, address);
+    }
     if (offset % kAllocationGranularity || address % kAllocationGranularity) return Result::failure(Error::MappedAlignment);
     // STATUS_INVALID_VIEW_SIZE: the view must lie inside the section.
     if (offset >= m.size) return Result::failure(Error::AccessDenied);
@@ -233,6 +252,9 @@ Result MemoryManager::map_view(uint16_t space, uint32_t mapping_handle, uint32_t
         return Result::success(insert_view(space, m.id, base, pages, offset >> 12, protect, true));
     }
     uint32_t base = address;
+    // A base in kernel space (from 0x80000000 on NT) is STATUS_INVALID_PARAMETER_3 (Wine
+    // test_MapViewOfFileEx / NtMapViewOfSection): not a taken place but no place at all.
+    if (base >= lay.user_end) return Result::failure(Error::InvalidParameter);
     if (base) {
         if (base < lay.alloc_lowest || uint64_t(base) + (uint64_t(pages) << 12) > lay.user_end ||
             !sp.range_is_free(base >> 12, (base >> 12) + pages))
@@ -337,12 +359,15 @@ Result MemoryManager::flush_view(uint16_t space, uint32_t address, uint32_t size
     return Result::success(uint32_t(frames.size()));
 }
 
-// VirtualAlloc(MEM_COMMIT) on a view of a SEC_RESERVE section: the pages are committed in the
+// VirtualAlloc(MEM_COMMIT) on a view. Of a SEC_RESERVE section: the pages are committed in the
 // section (every view sees them committed, and they are charged once), with this view's
-// protection for this view.
+// protection for this view. Of a committed pagefile-backed section: the pages are committed
+// already, and the call sets their protection (Wine test_MapViewOfFile, "same thing with
+// SEC_COMMIT"). Of a data file: ERROR_ACCESS_DENIED (Wine test_MapViewOfFile). A page already
+// in memory gets a PTE that honours the new protection at once.
 Result MemoryManager::commit_view(uint16_t space, const Vad& vad, uint32_t first, uint32_t last, uint32_t mm_prot) {
     const DataSection& s = m_data_sections[vad.section];
-    if (s.kind != DataSectionKind::Pagefile || !s.reserve) return Result::failure(Error::InvalidAddress);
+    if (s.kind != DataSectionKind::Pagefile) return Result::failure(Error::AccessDenied);
     const uint32_t view = *to_mm_protection(vad.allocation_protect);
     const bool wants_write = (mm_prot & 7u) == mmprot::kReadWrite || (mm_prot & 7u) == mmprot::kExecuteReadWrite;
     if (wants_write && (view & 7u) == mmprot::kReadOnly) return Result::failure(Error::InvalidParameter);  // SECTION_PROTECTION
@@ -353,38 +378,93 @@ Result MemoryManager::commit_view(uint16_t space, const Vad& vad, uint32_t first
     for (uint32_t vpn = first; vpn < last; ++vpn) fresh += prototype(view_proto(vad, vpn)) == 0;
     if (!charge_fits(space, fresh)) return Result::failure(Error::CommitmentLimit);
     const Vad v = vad;
+    if (!s.reserve) event(EventKind::Protected, space, first << 12, (last - first) << 12, to_win32_protection(mm_prot),
+                          page_state(space, first << 12).protect);
     for (uint32_t vpn = first; vpn < last; ++vpn) {
         const uint32_t index = view_proto(v, vpn);
-        event(EventKind::SectionPageCommitted, space, vpn << 12, data_proto_page(index), to_win32_protection(mm_prot));
+        if (s.reserve) event(EventKind::SectionPageCommitted, space, vpn << 12, data_proto_page(index), to_win32_protection(mm_prot));
         if (prototype(index) == 0) {
             set_proto(index, SoftwarePte::demand_zero(s.mm_protection));
             add(Counter::CommitCharge);
         }
-        set_own_protection(space, vpn << 12, mm_prot + 1);
+        if (pte_address_of(space, vpn << 12)) protect_section_view_page(space, v, vpn, mm_prot);
+        else set_own_protection(space, vpn << 12, mm_prot + 1);
     }
     return Result::success(first << 12);
 }
 
-// VirtualProtect on a view: a page may not get more than its view allows (STATUS_SECTION_PROTECTION
-// -> ERROR_INVALID_PARAMETER): a READONLY view takes no write protection, and in a copy-on-write
-// view READWRITE means WRITECOPY (as for images). The rest works as for image pages.
-Result MemoryManager::protect_view(uint16_t space, const Vad& vad, uint32_t first, uint32_t last, uint32_t mm_prot) {
-    const uint32_t view = *to_mm_protection(vad.allocation_protect) & 7u;
-    uint32_t prot = mm_prot;
-    const uint32_t access = prot & 7u;
-    const bool writes = access == mmprot::kReadWrite || access == mmprot::kExecuteReadWrite || access == mmprot::kWriteCopy ||
-                        access == mmprot::kExecuteWriteCopy;
-    if (writes && view == mmprot::kReadOnly) return Result::failure(Error::InvalidParameter);
-    if (view == mmprot::kWriteCopy) {
-        if (access == mmprot::kReadWrite) prot = (prot & ~7u) | mmprot::kWriteCopy;
-        else if (access == mmprot::kExecuteReadWrite) prot = (prot & ~7u) | mmprot::kExecuteWriteCopy;
-    } else if (access == mmprot::kWriteCopy || access == mmprot::kExecuteWriteCopy) {
-        return Result::failure(Error::InvalidParameter);
+// Windows 95: VirtualFree(MEM_DECOMMIT) on pages of a SEC_RESERVE view decommits them in the
+// section (they become reserved for every user of the view; a frame is freed, the charge
+// returned). A page mapped by another view too stays: ERROR_INVALID_PARAMETER (PageLab's choice).
+Result MemoryManager::decommit_view(uint16_t space, const Vad& vad, uint32_t first, uint32_t last) {
+    const DataSection& s = m_data_sections[vad.section];
+    if (s.kind != DataSectionKind::Pagefile || !s.reserve) return Result::failure(Error::InvalidParameter);
+    for (uint32_t vpn = first; vpn < last; ++vpn) {
+        const uint32_t p = prototype(view_proto(vad, vpn));
+        const uint32_t pte_address = pte_address_of(space, vpn << 12);
+        const bool ours = pte_address && (m_ram.read_u32(pte_address) & Pte::kPresent);
+        if ((p & Pte::kPresent) && m_pfn[p >> 12].share_count > (ours ? 1u : 0u)) return Result::failure(Error::InvalidParameter);
     }
+    const Vad v = vad;
+    for (uint32_t vpn = first; vpn < last; ++vpn) {
+        const uint32_t index = view_proto(v, vpn);
+        if (prototype(index) == 0) continue;
+        unmap_view_page(space, vpn << 12, false);
+        const uint32_t p = prototype(index);
+        event(EventKind::SectionPageDecommitted, space, vpn << 12, data_proto_page(index), (p & Pte::kPresent) ? p >> 12 : 0);
+        uint32_t sw = p;
+        if (p & Pte::kPresent) {
+            sw = m_pfn[p >> 12].original_pte;
+            release_frame(p >> 12);
+        }
+        if (SoftwarePte::kind(sw) == PteKind::Pagefile) m_pagefile.release(SoftwarePte::slot(sw));
+        set_proto(index, 0);
+        set_own_protection(space, vpn << 12, 0);
+        add(Counter::CommitCharge, -1);
+    }
+    return Result::success();
+}
+
+namespace {
+// What a protection lets a view page do, as Wine's test_mapping (dlls/kernel32/tests/virtual.c,
+// page_prot_to_access) tabulates it from Windows: WRITECOPY reads (its write makes a copy),
+// EXECUTE_READWRITE also write-copies.
+enum : uint32_t { kAccRead = 1, kAccWrite = 2, kAccExecute = 4, kAccWriteCopy = 8 };
+uint32_t page_access(uint32_t mm_access) {
+    switch (mm_access & 7u) {
+        case mmprot::kReadWrite: return kAccRead | kAccWrite;
+        case mmprot::kExecute:
+        case mmprot::kExecuteRead: return kAccRead | kAccExecute;
+        case mmprot::kExecuteReadWrite: return kAccRead | kAccWrite | kAccWriteCopy | kAccExecute;
+        case mmprot::kExecuteWriteCopy: return kAccRead | kAccWriteCopy | kAccExecute;
+        case mmprot::kReadOnly:
+        case mmprot::kWriteCopy: return kAccRead;
+        default: return 0;
+    }
+}
+}  // namespace
+
+// VirtualProtect on a view is bounded by the view's protection and the mapping's (Wine
+// test_mapping, is_compatible_protection; STATUS_SECTION_PROTECTION -> ERROR_INVALID_PARAMETER):
+// the same access as the view's is always allowed; otherwise the new access must be part of the
+// view's and of the mapping's. So a READONLY view takes WRITECOPY (it reads like READONLY) but
+// no write and no execute; a READWRITE view takes WRITECOPY (its next write copies the page, the
+// file does not change); a WRITECOPY view takes neither READWRITE nor an execute protection.
+bool MemoryManager::view_allows_protection(const Vad& vad, uint32_t mm_prot) const {
+    const uint32_t map_protect = vad.mapping < m_mappings.size() ? m_mappings[vad.mapping].protect : vad.allocation_protect;
+    const uint32_t map = page_access(*to_mm_protection(map_protect == page::kNoAccess ? page::kReadOnly : map_protect));
+    const uint32_t view = page_access(*to_mm_protection(vad.allocation_protect));
+    const uint32_t want = page_access(mm_prot);
+    if (view == want) return true;
+    return view != 0 && (view & want) == want && (map & want) == want;
+}
+
+Result MemoryManager::protect_view(uint16_t space, const Vad& vad, uint32_t first, uint32_t last, uint32_t mm_prot) {
+    if (!view_allows_protection(vad, mm_prot)) return Result::failure(Error::InvalidParameter);
     for (uint32_t vpn = first; vpn < last; ++vpn)
         if (page_state(space, vpn << 12).state != mem::kCommit) return Result::failure(Error::InvalidAddress);
     if (!ensure_page_tables(space, first, last)) return Result::failure(Error::NotEnoughMemory);
-    return protect_image(space, vad, first, last, prot);
+    return protect_image(space, vad, first, last, mm_prot);
 }
 
 }  // namespace pagelab::mm

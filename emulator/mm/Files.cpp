@@ -30,7 +30,7 @@ void MemoryManager::close_all_handles(uint16_t space) {
 // CreateFile, CloseHandle, ReadFile, WriteFile, SetEndOfFile
 
 Result MemoryManager::create_file(uint16_t space, const std::string& path, uint32_t access, Disposition disposition) {
-    if (access == 0 || (access & ~(generic::kRead | generic::kWrite))) return Result::failure(Error::InvalidParameter);
+    if (access == 0 || (access & ~(generic::kRead | generic::kWrite | generic::kExecute))) return Result::failure(Error::InvalidParameter);
     if (path.empty()) return Result::failure(Error::PathNotFound);
     const auto found = find_file(path);
     if (!found && disposition == Disposition::Open) return Result::failure(Error::FileNotFound);

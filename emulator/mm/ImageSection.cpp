@@ -84,46 +84,53 @@ Result MemoryManager::protect_image(uint16_t space, const Vad& vad, uint32_t fir
     const uint32_t old = page_state(space, first << 12).protect;
     event(EventKind::Protected, space, first << 12, (last - first) << 12, to_win32_protection(prot), old);
     const Vad v = vad;
-    for (uint32_t vpn = first; vpn < last; ++vpn) {
-        const uint32_t va = vpn << 12;
-        const uint32_t pte_address = pte_address_of(space, va);
-        const uint32_t pte = m_ram.read_u32(pte_address);
-        const bool untouchable = prot == mmprot::kNoAccess || (prot & mmprot::kGuard);
-        if (maps_section_page(pte) || (v.type == VadType::Mapped && pte == 0)) {
-            set_own_protection(space, va, prot + 1);
-            if (!(pte & Pte::kPresent)) continue;
-            const uint32_t frame = pte >> 12;
-            if (untouchable) {
-                // It may not be touched: the process lets go of the shared frame (its PTE refers
-                // to the prototype again; the next touch faults and finds the guard or NOACCESS).
-                if (pte & Pte::kDirty) m_pfn.set_modified(frame, true);
-                write_pte(pte_address, v.type == VadType::Mapped ? 0u
-                                                                 : SoftwarePte::prototype(m_sections[v.section].first_proto + (vpn - v.start_vpn)));
-                m_pfn.set_share_count(frame, m_pfn[frame].share_count - 1);
-            } else {
-                write_pte(pte_address, valid_pte_bits(frame, prot) | (pte & (Pte::kAccessed | Pte::kDirty)));
-            }
-            invalidate_page(space, va);
-            continue;
-        }
-        // A private copy (valid, transition or in the pagefile).
-        const uint32_t own = writable_variant(prot);
-        set_own_protection(space, va, 0);
-        if (SoftwarePte::kind(pte) == PteKind::Valid) {
-            const uint32_t frame = pte >> 12;
-            m_pfn.set_original_pte(frame, SoftwarePte::with_protection(m_pfn[frame].original_pte, own));
-            if (untouchable) {
-                trim_frame(frame);
-            } else {
-                write_pte(pte_address, valid_pte_bits(frame, own) | (pte & (Pte::kAccessed | Pte::kDirty)));
-                invalidate_page(space, va);
-            }
-        } else {
-            write_pte(pte_address, SoftwarePte::with_protection(pte, own));
-        }
-    }
+    for (uint32_t vpn = first; vpn < last; ++vpn) protect_section_view_page(space, v, vpn, prot);
     return Result::success(old);
 }
+
+// One page of an image or view VAD gets protection prot in this process (VirtualProtect, and
+// MEM_COMMIT of a view's committed page): a page backed by the section keeps it as its own and a
+// present PTE is rewritten at once, so that the PTE honours what VirtualQuery reports; a private
+// copy changes like private memory.
+void MemoryManager::protect_section_view_page(uint16_t space, const Vad& v, uint32_t vpn, uint32_t prot) {
+    const uint32_t va = vpn << 12;
+    const uint32_t pte_address = pte_address_of(space, va);
+    const uint32_t pte = m_ram.read_u32(pte_address);
+    const bool untouchable = prot == mmprot::kNoAccess || (prot & mmprot::kGuard);
+    if (maps_section_page(pte) || (v.type == VadType::Mapped && pte == 0)) {
+        set_own_protection(space, va, prot + 1);
+        if (!(pte & Pte::kPresent)) return;
+        const uint32_t frame = pte >> 12;
+        if (untouchable) {
+            // It may not be touched: the process lets go of the shared frame (its PTE refers
+            // to the prototype again; the next touch faults and finds the guard or NOACCESS).
+            if (pte & Pte::kDirty) m_pfn.set_modified(frame, true);
+            write_pte(pte_address, v.type == VadType::Mapped ? 0u
+                                                             : SoftwarePte::prototype(m_sections[v.section].first_proto + (vpn - v.start_vpn)));
+            m_pfn.set_share_count(frame, m_pfn[frame].share_count - 1);
+        } else {
+            write_pte(pte_address, valid_pte_bits(frame, prot) | (pte & (Pte::kAccessed | Pte::kDirty)));
+        }
+        invalidate_page(space, va);
+        return;
+    }
+    // A private copy (valid, transition or in the pagefile).
+    const uint32_t own = writable_variant(prot);
+    set_own_protection(space, va, 0);
+    if (SoftwarePte::kind(pte) == PteKind::Valid) {
+        const uint32_t frame = pte >> 12;
+        m_pfn.set_original_pte(frame, SoftwarePte::with_protection(m_pfn[frame].original_pte, own));
+        if (untouchable) {
+            trim_frame(frame);
+        } else {
+            write_pte(pte_address, valid_pte_bits(frame, own) | (pte & (Pte::kAccessed | Pte::kDirty)));
+            invalidate_page(space, va);
+        }
+    } else {
+        write_pte(pte_address, SoftwarePte::with_protection(pte, own));
+    }
+}
+
 
 std::optional<uint8_t> MemoryManager::peek_prototype(uint32_t index, uint32_t offset) const {
     if (is_data_proto(index)) return peek_data_prototype(index, offset);

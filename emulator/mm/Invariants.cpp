@@ -35,6 +35,7 @@ private:
     void transition_entry(uint32_t va, uint32_t pte_address, uint32_t pte);
     void prototype_entry(const Vad* v, uint32_t va, uint32_t pte);
     void section_frame(uint32_t f, const PfnEntry& e);
+    void honoured_protection(SpaceId space, uint32_t va, uint32_t pte);
     // The prototype index of the page at vpn of an image VAD or view (none for other VADs).
     std::optional<uint32_t> proto_of(const Vad& v, uint32_t vpn) const;
 
@@ -124,6 +125,7 @@ void InvariantCheck::valid_entry(SpaceId space, const Vad* v, uint32_t va, uint3
         return;
     }
     ++report.valid_maps[f];
+    honoured_protection(space, va, pte);
     const PfnEntry& e = pfn[f];
     if (MemoryManager::is_section_use(e.use)) {
         // A section's frame: the view or image VAD maps this very page of the section.
@@ -148,6 +150,24 @@ void InvariantCheck::valid_entry(SpaceId space, const Vad* v, uint32_t va, uint3
     if (space == kSharedArena && e.owner != kNoSpace)
         report.fail("frame 0x%X at shared-arena va 0x%08X is owned by space %u", f, va, e.owner);
     if (SoftwarePte::kind(e.original_pte) == PteKind::Pagefile) ++report.slot_refs[SoftwarePte::slot(e.original_pte)];
+}
+
+// The PTE of a present page honours the protection VirtualQuery reports for it (the VAD's, the
+// view's or image page's own, or the private frame's): a page that may not be touched (NOACCESS,
+// GUARD) is not present; a writable one has R/W set, or (nt) the software Write bit of a page
+// whose first write frees its pagefile copy; any other has R/W clear, so that its write faults.
+void InvariantCheck::honoured_protection(SpaceId space, uint32_t va, uint32_t pte) {
+    if (space == kSharedArena) return;  // one PTE for every process: checked through their VADs elsewhere
+    const uint32_t protect = mm.page_state(space, va).protect;
+    if (protection_base(protect) == page::kNoAccess || (protect & page::kGuard) || protect == 0) {
+        report.fail("space %u: va 0x%08X is present although VirtualQuery says it may not be touched (0x%X)", space, va, protect);
+        return;
+    }
+    const bool writable = protection_allows_write(protect);
+    if (writable && !(pte & (Pte::kWrite | Pte::kSoftwareWrite)))
+        report.fail("space %u: va 0x%08X is writable for VirtualQuery (0x%X) but its PTE's R/W is clear", space, va, protect);
+    if (!writable && (pte & Pte::kWrite))
+        report.fail("space %u: va 0x%08X is not writable for VirtualQuery (0x%X) but its PTE's R/W is set", space, va, protect);
 }
 
 void InvariantCheck::transition_entry(uint32_t va, uint32_t pte_address, uint32_t pte) {

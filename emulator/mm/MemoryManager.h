@@ -456,6 +456,7 @@ private:
     // The MM protection of the page at va whose PTE is pte, own image protections included.
     uint32_t protection_at(uint16_t space, uint32_t va, uint32_t pte) const;
     Result protect_image(uint16_t space, const Vad& v, uint32_t first, uint32_t last, uint32_t mm_prot);
+    void protect_section_view_page(uint16_t space, const Vad& v, uint32_t vpn, uint32_t prot);
     void free_section_pages(uint32_t section);
     uint32_t image_private_pages(uint16_t space, const Vad& v) const;
 
@@ -479,7 +480,9 @@ private:
                          uint32_t protect, bool shared);
     Result map_image_view(uint16_t space, const MappingObject& m, uint32_t offset, uint32_t address);
     Result commit_view(uint16_t space, const Vad& v, uint32_t first, uint32_t last, uint32_t mm_prot);
+    Result decommit_view(uint16_t space, const Vad& v, uint32_t first, uint32_t last);
     Result protect_view(uint16_t space, const Vad& v, uint32_t first, uint32_t last, uint32_t mm_prot);
+    bool view_allows_protection(const Vad& v, uint32_t mm_prot) const;
     void close_all_handles(uint16_t space);
     uint64_t data_section_charge() const;  // committed pages of live pagefile-backed sections
     void apply_object(const core::Change& c, bool forward);

@@ -116,7 +116,7 @@ struct HandleEntry {
 };
 
 namespace generic {
-inline constexpr uint32_t kRead = 0x80000000u, kWrite = 0x40000000u;
+inline constexpr uint32_t kRead = 0x80000000u, kWrite = 0x40000000u, kExecute = 0x20000000u;
 }
 namespace sec {
 inline constexpr uint32_t kFile = 0x800000, kImage = 0x1000000, kReserve = 0x4000000, kCommit = 0x8000000;

@@ -208,6 +208,10 @@ Result MemoryManager::virtual_free(uint16_t space, uint32_t address, uint32_t si
     // Exactly one of MEM_DECOMMIT and MEM_RELEASE; kernel32 refuses MEM_RELEASE with a size.
     if (type != mem::kDecommit && type != mem::kRelease) return Result::failure(Error::InvalidParameter);
     if (type == mem::kRelease && size != 0) return Result::failure(Error::InvalidParameter);
+    // win95: decommitting pages of a SEC_RESERVE view in the shared arena.
+    if (type == mem::kDecommit && size != 0 && in_shared_arena(space, address))
+        if (const Vad* v = vad_at(space, address); v && v->type == VadType::Mapped && page_end(address, size) <= (uint64_t(v->end_vpn) << 12))
+            return decommit_view(space, *v, address >> 12, uint32_t(page_end(address, size) >> 12));
     // NtFreeVirtualMemory: STATUS_INVALID_PARAMETER above user space or past its end.
     if (address >= lay.user_end || uint64_t(address) + size > lay.user_end)
         return Result::failure(Error::InvalidParameter);
@@ -330,6 +334,13 @@ Result MemoryManager::virtual_query(uint16_t space, uint32_t address, MemoryBasi
     out.state = first.state;
     out.protect = first.protect;
     out.type = vad->type == VadType::Private ? mem::kPrivate : vad->type == VadType::Mapped ? mem::kMapped : mem::kImage;
+    // Windows 95 reports a SEC_RESERVE view as private memory reserved with no access (Wine
+    // test_MapViewOfFile's win9x branch).
+    if (sp.personality() == Personality::Win95 && vad->type == VadType::Mapped &&
+        m_data_sections[vad->section].kind == DataSectionKind::Pagefile && m_data_sections[vad->section].reserve) {
+        out.type = mem::kPrivate;
+        out.allocation_protect = page::kNoAccess;
+    }
     return Result::success();
 }
 

@@ -40,17 +40,39 @@ struct Loader {
     mm::MemoryManager& mmgr() { return m.mm(); }
     uint32_t str(const std::string& s) { return mmgr().intern(s); }
 
-    // The DLL search: the application's directory first, then anywhere on the disk (the system
-    // directory, in effect), in the order the scenario declared the files.
+    // LoadLibrary's file. A name with a path names that file (none: ERROR_MOD_NOT_FOUND). A bare
+    // name goes through the DLL search order: the application's directory, the system directory
+    // (C:\WINDOWS\SYSTEM32; win95 C:\WINDOWS\SYSTEM), the Windows directory, then any other
+    // directory of the disk in the order the scenario declared its files (standing in for the
+    // current directory and PATH).
     std::optional<uint32_t> find_dll(const std::string& name) {
         const auto& files = mmgr().files();
-        std::optional<uint32_t> any;
-        for (uint32_t i = 0; i < files.size(); ++i) {
-            if (upper(base_name(files[i].path)) != upper(name)) continue;
-            if (upper(dir_name(files[i].path)) == upper(app_dir)) return i;
-            if (!any) any = i;
+        if (name.find_first_of("\\/") != std::string::npos) {
+            for (uint32_t i = 0; i < files.size(); ++i)
+                if (upper(files[i].path) == upper(name)) return i;
+            return std::nullopt;
         }
-        return any;
+        const bool w95 = mmgr().config().personality == mm::Personality::Win95;
+        const std::string order[] = {upper(app_dir), w95 ? "C:\\WINDOWS\\SYSTEM" : "C:\\WINDOWS\\SYSTEM32", "C:\\WINDOWS"};
+        for (const std::string& dir : order)
+            for (uint32_t i = 0; i < files.size(); ++i)
+                if (upper(base_name(files[i].path)) == upper(name) && upper(dir_name(files[i].path)) == dir) return i;
+        for (uint32_t i = 0; i < files.size(); ++i)
+            if (upper(base_name(files[i].path)) == upper(name)) return i;
+        return std::nullopt;
+    }
+
+    // The loaded module LoadLibrary(name) refers to. A bare name matches a loaded module of that
+    // base name wherever it was loaded from. A path matches the module loaded from that file; a
+    // module of the same base name loaded from another file is the same module under win95 (its
+    // loader knows modules by name) and another one under NT, which compares full paths when it
+    // is given one (LdrpCheckForLoadedDll): that one is then known by its full path.
+    Module* loaded_module(std::vector<Module>& list, const std::string& name) {
+        if (name.find_first_of("\\/") == std::string::npos) return find_module(list, name);
+        if (Module* by_path = find_module(list, name)) return by_path;
+        Module* same = find_module(list, base_name(name));
+        if (!same || mmgr().config().personality == mm::Personality::Win95) return same;
+        return upper(same->path) == upper(name) ? same : nullptr;
     }
 
     Module* find_module(std::vector<Module>& list, const std::string& name) {
@@ -90,10 +112,17 @@ struct Loader {
                 gap = sp.find_gap(pages, img.image_base, sp.layout().user_end, false);
                 if (!gap) gap = sp.find_gap(pages, sp.layout().alloc_lowest, sp.layout().user_end, false);
             }
-            mmgr().event(EventKind::LoaderNotAtBase, space, str(upper(name)), img.image_base, gap.value_or(0), !img.relocs_stripped);
-            if (img.relocs_stripped || !gap) return mm::Result::failure(mm::Error::InvalidAddress);
+            // An EXE mapped as a library is not fixed up (the loader relocates DLLs only), so it
+            // loads elsewhere with or without relocations; a DLL without relocations cannot.
+            const uint32_t how = !img.is_dll ? 2 : img.relocs_stripped ? 0 : 1;
+            mmgr().event(EventKind::LoaderNotAtBase, space, str(upper(name)), img.image_base, gap.value_or(0), how);
+            if (how == 0 || !gap) return mm::Result::failure(mm::Error::InvalidAddress);
             r = mmgr().map_image(space, section, *gap);
-            relocated = r.ok;
+            relocated = r.ok && img.is_dll;
+            if (r.ok && !img.is_dll) {
+                out = Module{upper(name), img.path, r.value, pages << 12, section, 1, true, is_exe, {}};
+                return r;
+            }
         }
         if (!r.ok) return r;
         out = Module{upper(name), img.path, r.value, pages << 12, section, 1, relocated, is_exe, {}};
@@ -117,7 +146,7 @@ struct Loader {
     // LoadLibrary of one DLL and, recursively, its imports.
     mm::Result load_dll(const std::string& name, const std::string& importer, int depth) {
         std::vector<Module> list = m.modules(process);
-        if (Module* mod = find_module(list, name)) {
+        if (Module* mod = loaded_module(list, name)) {
             ++mod->refcount;
             mmgr().event(EventKind::LoaderDll, space, str(upper(name)), str(importer), 1, mod->refcount);
             const uint32_t base = mod->base;
@@ -132,12 +161,15 @@ struct Loader {
         if (!img) return mm::Result::failure(bad_image(*file));
         mmgr().event(EventKind::LoaderDll, space, str(upper(name)), str(importer), 0, 1);
         Module mod;
-        const mm::Result r = map(*img, *file, name, false, mod);
+        // Known by its base name, unless a module of that name (from another file) is loaded.
+        const bool has_path = name.find_first_of("\\/") != std::string::npos;
+        const std::string known_as = has_path && !find_module(list, base_name(name)) ? base_name(name) : name;
+        const mm::Result r = map(*img, *file, known_as, false, mod);
         if (!r.ok) return r;
         list = m.modules(process);
         list.push_back(mod);
         m.set_modules(process, list);
-        if (auto e = load_imports(*img, upper(name), depth); e != mm::Error::Success) return mm::Result::failure(e);
+        if (auto e = load_imports(*img, upper(known_as), depth); e != mm::Error::Success) return mm::Result::failure(e);
         return mm::Result::success(r.value);
     }
 
@@ -334,6 +366,13 @@ LoadOutcome create_image_mapping(Machine& m, uint16_t space, uint32_t file_handl
     // An existing name: the same object back, with ERROR_ALREADY_EXISTS (as for data mappings).
     if (mmgr.find_named_mapping(name)) {
         o.result = mmgr.create_file_mapping(space, file_handle, mm::page::kReadOnly, 0, 0, name);
+        return o;
+    }
+    // SEC_IMAGE needs a file: a pagefile-backed image section is STATUS_INVALID_FILE_FOR_SECTION,
+    // which Windows reports as ERROR_BAD_EXE_FORMAT (win95: PageLab's ERROR_GEN_FAILURE for images).
+    if (file_handle == 0 || file_handle == mm::kInvalidHandleValue) {
+        o.result = mm::Result::failure(mmgr.space(space).personality() == mm::Personality::Win95 ? mm::Error::GenFailure
+                                                                                                 : mm::Error::BadExeFormat);
         return o;
     }
     const mm::HandleEntry* h = mmgr.find_handle(space, file_handle);

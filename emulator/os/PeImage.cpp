@@ -191,10 +191,10 @@ private:
         if (base == 0 || base % kAllocationGranularity != 0)
             return error("IMAGE_OPTIONAL_HEADER32.ImageBase",
                          i18n::trf("{value} is not a nonzero multiple of the 64 KB allocation granularity", fmt::arg("value", hex(base))));
-        const uint32_t size_of_image = u32(opt::kSizeOfImage);
-        if (size_of_image == 0 || size_of_image % section_alignment != 0)
-            return error("IMAGE_OPTIONAL_HEADER32.SizeOfImage",
-                         i18n::trf("{value} is not a nonzero multiple of SectionAlignment (0x1000)", fmt::arg("value", hex(size_of_image))));
+        // SizeOfImage is rounded up to SectionAlignment, as Windows' loader does; only 0 is refused.
+        const uint64_t size_of_image64 = round_up(u32(opt::kSizeOfImage), section_alignment);
+        if (size_of_image64 == 0) return error("IMAGE_OPTIONAL_HEADER32.SizeOfImage", i18n::tr("is 0: the image is empty"));
+        const uint32_t size_of_image = uint32_t(std::min<uint64_t>(size_of_image64, 0xFFFFF000ull));
         if (uint64_t(base) + size_of_image > 0x100000000ull)
             return error("IMAGE_OPTIONAL_HEADER32.SizeOfImage",
                          i18n::trf("{size} bytes at ImageBase {base} run past the top of the 4 GB address space",

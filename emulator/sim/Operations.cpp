@@ -211,8 +211,9 @@ void create_file_mapping(StepRun& c) {
     const Arg* name = c.step.arg("name");
     const uint32_t flags = uint32_t(c.number("flags", 0));
     if (flags & mm::sec::kImage) {
-        // SEC_IMAGE: with no other flag, on a file (NtCreateSection: STATUS_INVALID_PARAMETER).
-        if (flags != mm::sec::kImage || file == 0 || file == mm::kInvalidHandleValue) {
+        // SEC_IMAGE: with no other flag (NtCreateSection: STATUS_INVALID_PARAMETER); without a
+        // file the loader's image section refuses it (os::create_image_mapping).
+        if (flags != mm::sec::kImage) {
             c.set(mm::Result::failure(mm::Error::InvalidParameter));
             return;
         }

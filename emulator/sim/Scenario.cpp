@@ -97,7 +97,8 @@ const std::vector<OpSpec>& op_specs() {
 
 // Flag words of list-valued arguments: each names one bit (or bits) of the Win32 value.
 const std::vector<FlagWord>& flag_words(ArgType t) {
-    static const std::vector<FlagWord> file_access = {{"read", mm::generic::kRead}, {"write", mm::generic::kWrite}};
+    static const std::vector<FlagWord> file_access = {
+        {"read", mm::generic::kRead}, {"write", mm::generic::kWrite}, {"execute", mm::generic::kExecute}};
     static const std::vector<FlagWord> map_access = {{"read", mm::filemap::kRead},
                                                      {"write", mm::filemap::kWrite},
                                                      {"copy", mm::filemap::kCopy},

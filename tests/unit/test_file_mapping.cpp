@@ -1618,7 +1618,9 @@ TEST_CASE("win95: ExitProcess of every user tears the shared views down, a FILE_
     const uint32_t mb = f.mm().open_file_mapping(b, fm::kWrite, "W95Exit").value;
     const uint32_t vf = f.view(a, ma, fm::kWrite);
     REQUIRE(f.view(b, mb, fm::kWrite) == vf);
-    const uint32_t vc = f.view(b, mb, fm::kCopy);  // B's copy-on-write view
+    // B's copy-on-write view: Windows 95 takes FILE_MAP_COPY only of a WRITECOPY mapping.
+    const uint32_t mc = f.mapping(b, f.open(b, kRead), page::kWriteCopy, 0, 0, "");
+    const uint32_t vc = f.view(b, mc, fm::kCopy);
     const uint32_t pa = f.mapping(a, 0, page::kReadWrite, 0x3000, 0, "W95ExitAnon");
     const uint32_t vp = f.view(a, pa, fm::kWrite);
     REQUIRE(f.view(b, f.mm().open_file_mapping(b, fm::kWrite, "W95ExitAnon").value, fm::kWrite) == vp);

@@ -197,6 +197,15 @@ TEST_CASE("useslib.exe reads with reldll.dll as its only import", "[pe]") {
     check_description_invariants(d);
 }
 
+TEST_CASE("a SizeOfImage that is not a multiple of SectionAlignment is rounded up, as Windows does", "[pe]") {
+    auto bytes = load_fixture("appinst.exe");
+    const Layout at(bytes);
+    const uint32_t declared = get_u32(bytes, at.optional + 56);
+    put_u32(bytes, at.optional + 56, declared - 0x800);
+    const auto result = read_pe_image(bytes, "appinst.exe");
+    CHECK(image_of(result).size_of_image == declared);
+}
+
 TEST_CASE("a relocatable DLL whose header says RELOCS_STRIPPED is marked stripped", "[pe]") {
     auto bytes = load_fixture("reldll.dll");
     const Layout at(bytes);
@@ -263,8 +272,8 @@ TEST_CASE("each corrupted header field is reported by name", "[pe]") {
         {"FileAlignment not a power of two", "appinst.exe",
          [](auto& b, auto& l) { put_u32(b, l.optional + 36, 0x300); }, "IMAGE_OPTIONAL_HEADER32.FileAlignment",
          "power of two"},
-        {"SizeOfImage not page aligned", "appinst.exe", [](auto& b, auto& l) { put_u32(b, l.optional + 56, 0x4800); },
-         "IMAGE_OPTIONAL_HEADER32.SizeOfImage", "multiple"},
+        {"SizeOfImage 0", "appinst.exe", [](auto& b, auto& l) { put_u32(b, l.optional + 56, 0); },
+         "IMAGE_OPTIONAL_HEADER32.SizeOfImage", "is 0"},
         {"SizeOfImage past 4 GB", "reldll.dll", [](auto& b, auto& l) { put_u32(b, l.optional + 56, 0xF0001000); },
          "IMAGE_OPTIONAL_HEADER32.SizeOfImage", "4 GB"},
         {"SizeOfHeaders too small", "appinst.exe", [](auto& b, auto& l) { put_u32(b, l.optional + 60, 0x100); },

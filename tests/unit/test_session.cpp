@@ -19,6 +19,9 @@ std::vector<std::string> lessons() {
     std::vector<std::string> out;
     for (const auto& e : std::filesystem::directory_iterator(PAGELAB_SOURCE_DIR "/scenarios"))
         if (e.path().extension() == ".yaml" && e.path().filename() != "course.yaml") out.push_back(e.path().string());
+    // The fidelity scenarios (tests/scenarios/fidelity) are held to the same invariants.
+    for (const auto& e : std::filesystem::directory_iterator(PAGELAB_SOURCE_DIR "/tests/scenarios/fidelity"))
+        if (e.path().extension() == ".yaml") out.push_back(e.path().string());
     std::sort(out.begin(), out.end());
     return out;
 }
@@ -343,12 +346,12 @@ std::string sec_image_scenario(const char* personality, const std::string& steps
 }
 }  // namespace
 
-TEST_CASE("CreateFileMapping(SEC_IMAGE) refuses a data file, a pagefile mapping and other SEC_ flags beside it", "[session][filemap][image]") {
+TEST_CASE("CreateFileMapping(SEC_IMAGE) refuses a data file and a pagefile mapping (193), and other SEC_ flags beside it (87)", "[session][filemap][image]") {
     auto s = parse(sec_image_scenario("nt",
         "  - {do: create_file_mapping, process: B, file: notes, protect: READONLY, flags: image,\n"
         "     expect: [{result: failed}, {error: ERROR_BAD_EXE_FORMAT}]}\n"
         "  - {do: create_file_mapping, process: B, protect: READONLY, size: 4096, flags: image,\n"
-        "     expect: [{result: failed}, {error: ERROR_INVALID_PARAMETER}]}\n"
+        "     expect: [{result: failed}, {error: ERROR_BAD_EXE_FORMAT}]}\n"
         "  - {do: create_file_mapping, process: B, file: exe, protect: READONLY, flags: [image, reserve],\n"
         "     expect: [{result: failed}, {error: ERROR_INVALID_PARAMETER}]}\n"));
     CHECK(s->failed_steps() == 0);

@@ -653,3 +653,29 @@ TEST_CASE("VirtualProtect to GUARD on a resident page keeps its data for after t
     CHECK(rig.read(kBase).value == 0x4242);
     REQUIRE_INVARIANTS(rig);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The invariant that a PTE honours the protection VirtualQuery reports (fidelity rule 1)
+
+TEST_CASE("the invariant checker catches a PTE that does not honour VirtualQuery's protection", "[vm][invariants]") {
+    test::Rig rig(test::make_config(Personality::Nt));
+    const mm::Result r = rig.alloc(0, 0x2000, kBoth, page::kReadOnly);
+    REQUIRE(r.ok);
+    REQUIRE(rig.read(r.value).ok());
+    REQUIRE(rig.check_invariants().empty());
+    // The kernel debugger sets R/W in the READONLY page's PTE through the self-map (0xC0000000):
+    // VirtualQuery still says READONLY, and the checker says so.
+    const uint32_t pte_va = 0xC0000000u + (r.value >> 12) * 4;
+    const uint32_t pde = rig.mm().ram().read_u32(rig.mm().space(rig.space).cr3() + (r.value >> 22) * 4);
+    const uint32_t pte = rig.mm().ram().read_u32((pde & ~0xFFFu) + ((r.value >> 12) & 0x3FF) * 4);
+    REQUIRE(rig.mm().debugger_write(rig.space, pte_va, 4, pte | x86::Pte::kWrite).ok());
+    const auto bad = rig.check_invariants();
+    REQUIRE_FALSE(bad.empty());
+    CHECK(bad.front().find("is not writable for VirtualQuery") != std::string::npos);
+    // Committing again as READWRITE gives a PTE that honours it; and back to READONLY.
+    REQUIRE(rig.alloc(r.value, 0x1000, kCom, page::kReadWrite).ok);
+    CHECK(rig.check_invariants().empty());
+    REQUIRE(rig.alloc(r.value, 0x1000, kCom, page::kReadOnly).ok);
+    CHECK(rig.check_invariants().empty());
+    CHECK(!rig.write(r.value, 1).ok());
+}

@@ -57,17 +57,8 @@ Result MemoryManager::create_file_mapping(uint16_t space, uint32_t file_handle, 
     // An existing name: a new handle to that object, and ERROR_ALREADY_EXISTS (names are
     // case-sensitive; a name lives while its object has a handle).
     if (!name.empty()) {
-        for (const MappingObject& m : m_mappings) {
-            if (m.handles == 0 || m.name != name) continue;
-            const uint32_t h = lowest_free_handle(space);
-            event(EventKind::MappingOpened, space, m.id, h, intern(name), 1);
-            const HandleEntry e{HandleKind::Mapping, m.id, filemap::kAllAccess};
-            put_handle(space, h, &e);
-            mapping_ref(m.id, +1, 0);
-            Result r = Result::success(h);
-            r.error = Error::AlreadyExists;
-            return r;
-        }
+        for (const MappingObject& m : m_mappings)
+            if (m.handles != 0 && m.name == name) return reopen_named_mapping(space, m);
     }
     const uint32_t mm_prot = *to_mm_protection(protect == page::kNoAccess ? page::kReadOnly : protect);
     uint32_t section;
@@ -126,6 +117,18 @@ Result MemoryManager::create_file_mapping(uint16_t space, uint32_t file_handle, 
     const HandleEntry e{HandleKind::Mapping, m.id, filemap::kAllAccess};
     put_handle(space, h, &e);
     return Result::success(h);
+}
+
+// CreateFileMapping of a name that exists: a new handle to that object, ERROR_ALREADY_EXISTS.
+Result MemoryManager::reopen_named_mapping(uint16_t space, const MappingObject& m) {
+    const uint32_t h = lowest_free_handle(space);
+    event(EventKind::MappingOpened, space, m.id, h, intern(m.name), 1);
+    const HandleEntry e{HandleKind::Mapping, m.id, filemap::kAllAccess};
+    put_handle(space, h, &e);
+    mapping_ref(m.id, +1, 0);
+    Result r = Result::success(h);
+    r.error = Error::AlreadyExists;
+    return r;
 }
 
 std::optional<uint32_t> MemoryManager::find_named_mapping(const std::string& name) const {
@@ -223,34 +226,7 @@ Result MemoryManager::map_view(uint16_t space, uint32_t mapping_handle, uint32_t
     if (uint64_t(offset) + bytes > m.size) return Result::failure(Error::AccessDenied);
     const uint32_t pages = uint32_t(round_up(bytes, 0x1000) >> 12);
     const Layout& lay = sp.layout();
-    if (sp.personality() == Personality::Win95) {
-        // Windows 95: the view lives once, in the shared arena, at one address for every process.
-        // Mapping the same part of the same object again (in any process) returns that view; a
-        // FILE_MAP_COPY view is its own region, so that its copies stay out of the others' views.
-        if (protect != page::kWriteCopy)
-            for (const auto& [k, v] : shared_vads()) {
-                if (v.type != VadType::Mapped || v.mapping != m.id || v.offset_page != (offset >> 12) ||
-                    v.end_vpn - v.start_vpn != pages || v.allocation_protect != protect)
-                    continue;
-                if (address && address != v.base()) return Result::failure(Error::InvalidAddress);
-                if (std::binary_search(v.users.begin(), v.users.end(), space)) {
-                    event(EventKind::SharedViewReturned, space, v.base(), v.size(), m.id);
-                    return Result::success(v.base());
-                }
-                return add_shared_user(space, v.base());
-            }
-        uint32_t base = address;
-        if (base) {
-            if (!in_shared_arena(space, base) || uint64_t(base) + (uint64_t(pages) << 12) > lay.shared_end ||
-                !range_is_free_for(space, base >> 12, (base >> 12) + pages))
-                return Result::failure(Error::InvalidAddress);
-        } else {
-            const auto gap = find_shared_gap(pages, lay.shared_begin);
-            if (!gap) return Result::failure(Error::NotEnoughMemory);
-            base = *gap;
-        }
-        return Result::success(insert_view(space, m.id, base, pages, offset >> 12, protect, true));
-    }
+    if (sp.personality() == Personality::Win95) return map_shared_view(space, m, offset, pages, protect, address);
     uint32_t base = address;
     // A base in kernel space (from 0x80000000 on NT) is STATUS_INVALID_PARAMETER_3 (Wine
     // test_MapViewOfFileEx / NtMapViewOfSection): not a taken place but no place at all.
@@ -265,6 +241,37 @@ Result MemoryManager::map_view(uint16_t space, uint32_t mapping_handle, uint32_t
         base = *gap;
     }
     return Result::success(insert_view(space, m.id, base, pages, offset >> 12, protect, false));
+}
+
+// Windows 95: the view lives once, in the shared arena, at one address for every process.
+// Mapping the same part of the same object again (in any process) returns that view; a
+// FILE_MAP_COPY view is its own region, so that its copies stay out of the others' views.
+Result MemoryManager::map_shared_view(uint16_t space, const MappingObject& m, uint32_t offset, uint32_t pages, uint32_t protect,
+                                      uint32_t address) {
+    const Layout& lay = m_spaces[space].layout();
+    if (protect != page::kWriteCopy)
+        for (const auto& [k, v] : shared_vads()) {
+            if (v.type != VadType::Mapped || v.mapping != m.id || v.offset_page != (offset >> 12) ||
+                v.end_vpn - v.start_vpn != pages || v.allocation_protect != protect)
+                continue;
+            if (address && address != v.base()) return Result::failure(Error::InvalidAddress);
+            if (std::binary_search(v.users.begin(), v.users.end(), space)) {
+                event(EventKind::SharedViewReturned, space, v.base(), v.size(), m.id);
+                return Result::success(v.base());
+            }
+            return add_shared_user(space, v.base());
+        }
+    uint32_t base = address;
+    if (base) {
+        if (!in_shared_arena(space, base) || uint64_t(base) + (uint64_t(pages) << 12) > lay.shared_end ||
+            !range_is_free_for(space, base >> 12, (base >> 12) + pages))
+            return Result::failure(Error::InvalidAddress);
+    } else {
+        const auto gap = find_shared_gap(pages, lay.shared_begin);
+        if (!gap) return Result::failure(Error::NotEnoughMemory);
+        base = *gap;
+    }
+    return Result::success(insert_view(space, m.id, base, pages, offset >> 12, protect, true));
 }
 
 // MapViewOfFile of a SEC_IMAGE mapping: the whole image, at its preferred base or (taken) the

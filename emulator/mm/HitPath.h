@@ -62,6 +62,33 @@ inline bool MemoryManager::hit(uint16_t space, uint32_t va, uint32_t size, x86::
     }
     return true;
 }
+// A hit's PTE: Accessed (and Dirty on a write) set when missing, exactly as the walk would.
+template <bool kJournal>
+[[gnu::always_inline]] inline void hit_mark(core::PageRef* frames, uint32_t pte_address, uint32_t pte, bool write,
+                                            const core::Journal::Batch& b, size_t& c) {
+    const uint32_t pte_bits = x86::Pte::kAccessed | (write ? x86::Pte::kDirty : 0u);
+    if ((pte & pte_bits) == pte_bits) return;
+    const uint32_t updated = pte | pte_bits;
+    if constexpr (kJournal) b.changes[c++] = core::Change{core::Store::PhysBytes, 4, 0, pte_address, pte, updated};
+    std::memcpy(frames[pte_address >> 12].mutable_data() + (pte_address & 0xFFFu), &updated, 4);
+}
+
+// A hit's store: the bytes and, with the journal on, their change when they differ.
+template <bool kJournal>
+[[gnu::always_inline]] inline void hit_store(core::PageRef& page, uint32_t offset, uint32_t pa, uint32_t size, uint32_t done,
+                                             const core::Journal::Batch& b, size_t& c) {
+    if constexpr (kJournal) {
+        const uint32_t value = size < 4 ? done & ((1u << (8 * size)) - 1) : done;
+        const uint32_t old = x86::load_bytes(page.data() + offset, size);
+        if (old != value) {
+            b.changes[c++] = core::Change{core::Store::PhysBytes, uint8_t(size), 0, pa, old, value};
+            x86::store_bytes(page.mutable_data() + offset, size, value);
+        }
+    } else {
+        x86::store_bytes(page.mutable_data() + offset, size, done);
+    }
+}
+
 // The replay's hit loop (hit_run_unjournaled / hit_run_journaled), one body for both.
 template <bool kJournal, class A, class ValueOf>
 inline size_t MemoryManager::hit_run(uint16_t space, const A* a, size_t i, size_t n, ValueOf& value_of,
@@ -106,12 +133,7 @@ inline size_t MemoryManager::hit_run(uint16_t space, const A* a, size_t i, size_
                                     uint32_t(accesses + 1)};
             ++accesses;
         }
-        const uint32_t pte_bits = Pte::kAccessed | (write ? Pte::kDirty : 0u);
-        if ((pte & pte_bits) != pte_bits) {
-            const uint32_t updated = pte | pte_bits;
-            if constexpr (kJournal) b.changes[c++] = Change{Store::PhysBytes, 4, 0, pte_address, pte, updated};
-            std::memcpy(frames[pte_address >> 12].mutable_data() + (pte_address & 0xFFFu), &updated, 4);
-        }
+        hit_mark<kJournal>(frames, pte_address, pte, write, b, c);
         const uint32_t frame = pte >> 12;
         const uint32_t offset = x86::page_offset(va);
         const uint32_t pa = (frame << 12) | offset;
@@ -127,16 +149,7 @@ inline size_t MemoryManager::hit_run(uint16_t space, const A* a, size_t i, size_
         uint32_t done;
         if (write) {
             done = value_of(i, size);  // the AccessDone event records the value as given
-            if constexpr (kJournal) {
-                const uint32_t value = size < 4 ? done & ((1u << (8 * size)) - 1) : done;
-                const uint32_t old = x86::load_bytes(frames[frame].data() + offset, size);
-                if (old != value) {
-                    b.changes[c++] = Change{Store::PhysBytes, uint8_t(size), 0, pa, old, value};
-                    x86::store_bytes(frames[frame].mutable_data() + offset, size, value);
-                }
-            } else {
-                x86::store_bytes(frames[frame].mutable_data() + offset, size, done);
-            }
+            hit_store<kJournal>(frames[frame], offset, pa, size, done, b, c);
         } else {
             done = x86::load_bytes(frames[frame].data() + offset, size);
             sum += done;

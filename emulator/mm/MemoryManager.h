@@ -479,6 +479,9 @@ private:
     uint32_t insert_view(uint16_t space, uint32_t mapping, uint32_t base, uint32_t pages, uint32_t offset_page,
                          uint32_t protect, bool shared);
     Result map_image_view(uint16_t space, const MappingObject& m, uint32_t offset, uint32_t address);
+    Result map_shared_view(uint16_t space, const MappingObject& m, uint32_t offset, uint32_t pages, uint32_t protect,
+                           uint32_t address);
+    Result reopen_named_mapping(uint16_t space, const MappingObject& m);
     Result commit_view(uint16_t space, const Vad& v, uint32_t first, uint32_t last, uint32_t mm_prot);
     Result decommit_view(uint16_t space, const Vad& v, uint32_t first, uint32_t last);
     Result protect_view(uint16_t space, const Vad& v, uint32_t first, uint32_t last, uint32_t mm_prot);

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <optional>
 #include <ctime>
 #include <vector>
 
@@ -47,6 +48,43 @@ uint64_t counter_delta(const mm::Counters& after, const mm::Counters& before, mm
     return after[size_t(c)] - before[size_t(c)];
 }
 
+// Checks every access of the trace and marks the pages it touches; the error, if one is not valid.
+std::optional<std::string> touched_pages(const AccessTrace& trace, Bitmap& pages) {
+    const mm::Layout& lay = mm::layout_of(mm::Personality::Nt);
+    const auto& accesses = trace.accesses;
+    for (size_t i = 0; i < accesses.size(); ++i) {
+        const TraceAccess& a = accesses[i];
+        if (a.size != 1 && a.size != 2 && a.size != 4)
+            return trace.error_at(i, fmt::format("access size {} is not 1, 2 or 4 bytes", a.size));
+        const uint64_t end = uint64_t(a.address) + a.size;
+        if (a.address < lay.alloc_lowest || end > lay.user_end)
+            return trace.error_at(i, fmt::format("address 0x{:08X} is outside the nt user space 0x{:08X}-0x{:08X}", a.address,
+                                                 lay.alloc_lowest, lay.user_end - 1));
+        pages.set(a.address >> 12);
+        pages.set(uint32_t((end - 1) >> 12));  // an access may straddle two pages
+    }
+    return std::nullopt;
+}
+
+// Commits each maximal run of touched 64 KB chunks with one VirtualAlloc; the problem, if one fails.
+std::optional<std::string> commit_chunks(mm::MemoryManager& mm, uint16_t space, const Bitmap& chunks, uint32_t& regions) {
+    for (uint32_t c = 0; c < chunks.bits();) {
+        if (!chunks.test(c)) {
+            ++c;
+            continue;
+        }
+        const uint32_t first = c;
+        while (c < chunks.bits() && chunks.test(c)) ++c;
+        const uint32_t base = first * kPagesPerChunk * 4096;
+        const uint32_t size = (c - first) * kPagesPerChunk * 4096;
+        const mm::Result r = mm.virtual_alloc(space, base, size, mm::mem::kReserve | mm::mem::kCommit, mm::page::kReadWrite);
+        if (!r.ok || r.value != base)
+            return fmt::format("VirtualAlloc(0x{:08X}, 0x{:X}) failed with {}", base, size, mm::error_name(r.error));
+        ++regions;
+    }
+    return std::nullopt;
+}
+
 }  // namespace
 
 Replay::Replay(const AccessTrace& trace, const ReplayOptions& options) : m_trace(trace), m_options(options) {
@@ -54,7 +92,6 @@ Replay::Replay(const AccessTrace& trace, const ReplayOptions& options) : m_trace
 }
 
 bool Replay::prepare() {
-    const mm::Layout& lay = mm::layout_of(mm::Personality::Nt);
     if (m_options.data_frames == 0) {
         m_error = fmt::format("{}: error: the replay needs at least 1 data frame", m_trace.name);
         return false;
@@ -62,22 +99,9 @@ bool Replay::prepare() {
 
     // Which pages, 64 KB chunks and 4 MB page-table regions the trace touches.
     Bitmap pages(1u << 20);
-    const auto& accesses = m_trace.accesses;
-    for (size_t i = 0; i < accesses.size(); ++i) {
-        const TraceAccess& a = accesses[i];
-        if (a.size != 1 && a.size != 2 && a.size != 4) {
-            m_error = m_trace.error_at(i, fmt::format("access size {} is not 1, 2 or 4 bytes", a.size));
-            return false;
-        }
-        const uint64_t end = uint64_t(a.address) + a.size;
-        if (a.address < lay.alloc_lowest || end > lay.user_end) {
-            m_error = m_trace.error_at(
-                i, fmt::format("address 0x{:08X} is outside the nt user space 0x{:08X}-0x{:08X}", a.address,
-                               lay.alloc_lowest, lay.user_end - 1));
-            return false;
-        }
-        pages.set(a.address >> 12);
-        pages.set(uint32_t((end - 1) >> 12));  // an access may straddle two pages
+    if (auto problem = touched_pages(m_trace, pages)) {
+        m_error = *problem;
+        return false;
     }
     Bitmap chunks(1u << 16), tables(1u << 10);
     for (uint32_t p = 0; p < pages.bits(); ++p) {
@@ -125,23 +149,7 @@ bool Replay::prepare() {
     if (!process.ok) return internal("cannot create the replay process");
     m_space = machine.processes()[process.value].space;
 
-    // Commit each maximal run of touched chunks with one VirtualAlloc.
-    for (uint32_t c = 0; c < chunks.bits();) {
-        if (!chunks.test(c)) {
-            ++c;
-            continue;
-        }
-        const uint32_t first = c;
-        while (c < chunks.bits() && chunks.test(c)) ++c;
-        const uint32_t base = first * kPagesPerChunk * 4096;
-        const uint32_t size = (c - first) * kPagesPerChunk * 4096;
-        const mm::Result r = mm.virtual_alloc(m_space, base, size, mm::mem::kReserve | mm::mem::kCommit,
-                                              mm::page::kReadWrite);
-        if (!r.ok || r.value != base)
-            return internal(fmt::format("VirtualAlloc(0x{:08X}, 0x{:X}) failed with {}", base, size,
-                                        mm::error_name(r.error)));
-        ++m_stats.regions;
-    }
+    if (auto problem = commit_chunks(mm, m_space, chunks, m_stats.regions)) return internal(*problem);
     for (uint32_t t = 0; t < tables.bits(); ++t)
         if (tables.test(t) && !mm.ensure_page_table(m_space, t << 22))
             return internal(fmt::format("no frame for the page table of 0x{:08X}", t << 22));
@@ -167,25 +175,59 @@ bool Replay::fail_access(size_t index, const mm::AccessResult& r) {
     return false;
 }
 
+// An access the hit paths declined (a fault, mostly) through the general path; its hit path has
+// just declined it, so it is not tried again.
+bool Replay::slow_access(size_t i, uint32_t& read_sum) {
+    const TraceAccess a = m_trace.accesses[i];
+    const mm::AccessResult r = m_machine->mm().access_declined(m_space, a.address, a.size,
+                                                                a.write ? x86::Access::Write : x86::Access::Read,
+                                                                replay_write_value(i, a.size));
+    if (!r.ok()) [[unlikely]]
+        return fail_access(i, r);
+    if (!a.write) read_sum += r.value;
+    return true;
+}
+
 // The timed loop: nothing but the accesses.
 bool Replay::run_plain() {
+    uint32_t read_sum = 0;
+    const bool ok = m_machine->journal().enabled() ? run_journaled(read_sum) : run_unjournaled(read_sum);
+    m_stats.read_sum = read_sum;
+    return ok;
+}
+
+// Journal off: runs of hits in one inlined loop, each miss through access(); with a progress
+// callback, in chunks between which it is called (the loop is the same, it only stops more often).
+bool Replay::run_unjournaled(uint32_t& read_sum) {
+    mm::MemoryManager& mm = m_machine->mm();
+    const TraceAccess* accesses = m_trace.accesses.data();
+    const size_t n = m_trace.accesses.size();
+    const auto& progress = m_options.progress;
+    auto value_of = [](size_t i, uint32_t size) { return replay_write_value(i, size); };
+    size_t report_at = progress ? kProgressChunk : n;
+    for (size_t i = 0; i < n;) {
+        if (i >= report_at) {
+            progress(i, n);
+            report_at = (i / kProgressChunk + 1) * kProgressChunk;
+        }
+        const size_t end = std::min(n, report_at);
+        i = mm.hit_run_unjournaled(m_space, accesses, i, end, value_of, read_sum);
+        if (i == end) continue;
+        // The first write to a page with a pagefile copy: its fault, then the hit loop again.
+        if (accesses[i].write && mm.take_dirty_bit_fault(m_space, accesses[i].address)) continue;
+        if (!slow_access(i, read_sum)) return false;
+        ++i;
+    }
+    if (progress) progress(n, n);
+    return true;
+}
+
+// Journal on: the journaled hit loop, access_hit, then the general path.
+bool Replay::run_journaled(uint32_t& read_sum) {
     mm::MemoryManager& mm = m_machine->mm();
     const TraceAccess* accesses = m_trace.accesses.data();
     const size_t n = m_trace.accesses.size();
     const uint16_t space = m_space;
-    uint32_t read_sum = 0;
-    // The general path for one access (a fault, or anything access_hit declines: its hit path
-    // has just declined it, so it is not tried again).
-    auto slow = [&](size_t i) {
-        const TraceAccess a = accesses[i];
-        const mm::AccessResult r = mm.access_declined(space, a.address, a.size,
-                                                      a.write ? x86::Access::Write : x86::Access::Read,
-                                                      replay_write_value(i, a.size));
-        if (!r.ok()) [[unlikely]]
-            return fail_access(i, r);
-        if (!a.write) read_sum += r.value;
-        return true;
-    };
     auto value_of = [](size_t i, uint32_t size) { return replay_write_value(i, size); };
     auto run = [&](size_t from, size_t to) {
         for (size_t i = from; i < to; ++i) {
@@ -194,41 +236,18 @@ bool Replay::run_plain() {
             if (i == to) break;
             const TraceAccess a = accesses[i];
             const x86::Access kind = a.write ? x86::Access::Write : x86::Access::Read;
-            const uint32_t value = replay_write_value(i, a.size);
             // A hit runs inline (prepare checked every size); anything else takes access().
             uint32_t read_value = 0;
-            if (mm.access_hit(space, a.address, a.size, kind, value, read_value)) [[likely]] {
+            if (mm.access_hit(space, a.address, a.size, kind, replay_write_value(i, a.size), read_value)) [[likely]] {
                 if (!a.write) read_sum += read_value;
                 continue;
             }
-            if (!slow(i)) return false;
+            if (!slow_access(i, read_sum)) return false;
         }
         return true;
     };
-    core::Journal& journal = m_machine->journal();
-    const auto& progress = m_options.progress;
-    if (!journal.enabled()) {
-        // Runs of hits in one inlined loop, each miss through access(); with a progress callback,
-        // in chunks between which it is called (the loop is the same, it only stops more often).
-        size_t report_at = progress ? kProgressChunk : n;
-        for (size_t i = 0; i < n;) {
-            if (i >= report_at) {
-                progress(i, n);
-                report_at = (i / kProgressChunk + 1) * kProgressChunk;
-            }
-            const size_t end = std::min(n, report_at);
-            i = mm.hit_run_unjournaled(space, accesses, i, end, value_of, read_sum);
-            if (i == end) continue;
-            // The first write to a page with a pagefile copy: its fault, then the hit loop again.
-            if (accesses[i].write && mm.take_dirty_bit_fault(space, accesses[i].address)) continue;
-            if (!slow(i)) return false;
-            ++i;
-        }
-        if (progress) progress(n, n);
-        m_stats.read_sum = read_sum;
-        return true;
-    }
     // run() in chunks with the progress callback between them.
+    const auto& progress = m_options.progress;
     auto run_reporting = [&](size_t from, size_t to) {
         if (!progress) return run(from, to);
         for (size_t i = from; i < to;) {
@@ -239,26 +258,23 @@ bool Replay::run_plain() {
         }
         return true;
     };
-    const bool ok = [&] {
-        if (n < kReservePrefix * 4) return run_reporting(0, n);
-        // With the journal on, a run of millions of accesses records hundreds of MB, and growing the
-        // vectors by doubling copies all of it about once more, into fresh memory. The first accesses
-        // show how much each access records: the rest is reserved at that rate plus an eighth (a
-        // misjudged rate costs one more doubling, nothing else). Same trace, same reservation.
-        const size_t changes0 = journal.changes().size(), events0 = journal.events().size();
-        const size_t pages0 = journal.kept_pages();
-        const size_t prefix = std::max(kReservePrefix, n / 32);
-        if (!run_reporting(0, prefix)) return false;
-        auto extrapolate = [&](size_t now, size_t before) {
-            const double per_access = double(now - before) / double(prefix);
-            return size_t(per_access * double(n - prefix) * 1.125) + 64;
-        };
-        journal.reserve(extrapolate(journal.changes().size(), changes0), extrapolate(journal.events().size(), events0),
-                        extrapolate(journal.kept_pages(), pages0));
-        return run_reporting(prefix, n);
-    }();
-    m_stats.read_sum = read_sum;
-    return ok;
+    if (n < kReservePrefix * 4) return run_reporting(0, n);
+    // With the journal on, a run of millions of accesses records hundreds of MB, and growing the
+    // vectors by doubling copies all of it about once more, into fresh memory. The first accesses
+    // show how much each access records: the rest is reserved at that rate plus an eighth (a
+    // misjudged rate costs one more doubling, nothing else). Same trace, same reservation.
+    core::Journal& journal = m_machine->journal();
+    const size_t changes0 = journal.changes().size(), events0 = journal.events().size();
+    const size_t pages0 = journal.kept_pages();
+    const size_t prefix = std::max(kReservePrefix, n / 32);
+    if (!run_reporting(0, prefix)) return false;
+    auto extrapolate = [&](size_t now, size_t before) {
+        const double per_access = double(now - before) / double(prefix);
+        return size_t(per_access * double(n - prefix) * 1.125) + 64;
+    };
+    journal.reserve(extrapolate(journal.changes().size(), changes0), extrapolate(journal.events().size(), events0),
+                    extrapolate(journal.kept_pages(), pages0));
+    return run_reporting(prefix, n);
 }
 
 // The same loop with a shadow copy of every touched page: each read must return what the trace

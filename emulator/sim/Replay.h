@@ -129,6 +129,9 @@ public:
 private:
     bool prepare();
     bool run_plain();
+    bool run_unjournaled(uint32_t& read_sum);
+    bool run_journaled(uint32_t& read_sum);
+    bool slow_access(size_t i, uint32_t& read_sum);
     bool run_verified();
     bool fail_access(size_t index, const mm::AccessResult& r);
 

@@ -36,11 +36,30 @@ set(PAGELAB_UI_TESTS
   export
   language
   language-classroom
+  classroom-story
+  classroom-story-1280
+  frame-labels
+  clip-en-1280
+  clip-en-1280-classroom
+  clip-en-1920
+  clip-en-1920-classroom
+  clip-zh-1280
+  clip-zh-1280-classroom
+  clip-zh-1920
+  clip-zh-1920-classroom
+  clip-ru-1280
+  clip-ru-1280-classroom
+  clip-ru-1920
+  clip-ru-1920-classroom
 )
 set(PAGELAB_UI_RUN ${CMAKE_CURRENT_SOURCE_DIR}/ui/run_ui_test.sh)
 foreach(t ${PAGELAB_UI_TESTS})
   add_test(NAME "ui: ${t}" COMMAND ${PAGELAB_UI_RUN} -- $<TARGET_FILE:pagelab-ui> --ui-test ${t})
-  set_tests_properties("ui: ${t}" PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 60)
+  if(t MATCHES "^clip-")
+    set_tests_properties("ui: ${t}" PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)  # 40 lessons x 4 moments
+  else()
+    set_tests_properties("ui: ${t}" PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 60)
+  endif()
 endforeach()
 
 # Every test the binary knows is registered above.

@@ -99,7 +99,7 @@ void draw_events_panel(App& app) {
             app.set_running(false);
             app.seek_event(e + 1);
         }
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n%s", trf("Click: move the cursor to just after event {number}", "number"_a = e + 1).c_str(), "Right-click: events like this one");
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n%s", trf("Click: move the cursor to just after event {number}", "number"_a = e + 1).c_str(), tr("Right-click: events like this one"));
         if (ImGui::BeginPopupContextItem("##like")) {
             if (ImGui::MenuItem("Events like this one (filter)")) filter_like_event(app, e);
             ImGui::EndPopup();

@@ -203,15 +203,18 @@ void draw_physical_panel(App& app) {
             out[f] = frame_in_transition(e) ? dim(owners[o]) : owners[o];
         }
     };
-    spec.label = [](uint32_t f) { return fmt::format("{:X}", f); };
+    // The frame number as "#0A" (every cell with as many digits as the last frame's), so that
+    // frame 0xA above "img" does not read as the owner A; the use, the owner and the share count
+    // on the line below ("img A ×2"), where they never cover the number.
+    const int digits = std::max(2, int(fmt::format("{:X}", n > 0 ? n - 1 : 0).size()));
+    spec.label = [digits](uint32_t f) { return fmt::format("#{:0{}X}", f, digits); };
     spec.badge = [&](uint32_t f) {
         const mm::PfnEntry& e = pfn[f];
         if (classify_frame(e) == FrameClass::Free) return std::string();
-        return fmt::format("{}{}{}", use_short(e.use), e.owner == mm::kNoSpace ? "" : " ", e.owner == mm::kNoSpace ? "" : app.machine().space_name(e.owner));
-    };
-    spec.corner = [&](uint32_t f) {
-        const mm::PfnEntry& e = pfn[f];
-        return e.share_count >= 2 && e.use != mm::FrameUse::PageTable ? fmt::format("\u00D7{}", e.share_count) : std::string();
+        std::string b = use_short(e.use);
+        if (e.owner != mm::kNoSpace) b += " " + app.machine().space_name(e.owner);
+        if (e.share_count >= 2 && e.use != mm::FrameUse::PageTable) b += fmt::format(" \u00D7{}", e.share_count);
+        return b;
     };
     for (uint32_t f : d.changes().frames)
         if (f < n) spec.changed.push_back(f);

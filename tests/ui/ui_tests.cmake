@@ -26,6 +26,8 @@ set(PAGELAB_UI_TESTS
   regions-15
   regions-26-classroom
   story-lessons-nt
+  story-lessons-nt-classroom
+  story-lessons-95
   story-lessons-95-classroom
   tlb-02
   tlb-02-classroom
@@ -55,8 +57,8 @@ set(PAGELAB_UI_TESTS
 set(PAGELAB_UI_RUN ${CMAKE_CURRENT_SOURCE_DIR}/ui/run_ui_test.sh)
 foreach(t ${PAGELAB_UI_TESTS})
   add_test(NAME "ui: ${t}" COMMAND ${PAGELAB_UI_RUN} -- $<TARGET_FILE:pagelab-ui> --ui-test ${t})
-  if(t MATCHES "^clip-")
-    set_tests_properties("ui: ${t}" PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)  # 40 lessons x 4 moments
+  if(t MATCHES "^clip-|^story-lessons")
+    set_tests_properties("ui: ${t}" PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)  # 40 lessons x 4 moments; 13 lessons step by step
   else()
     set_tests_properties("ui: ${t}" PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 60)
   endif()

@@ -274,8 +274,9 @@ void draw_entry_decoder_panel(App& app) {
     app.probe().value("decoder.layout", hardware ? "hardware" : "software");
     app.probe().value("decoder.kind", hardware ? (x86::Pte(v).present() ? "valid" : "not-present") : mm::pte_kind_name(kind));
     if (const WordChange* wc = app.derived().changes().word(pa)) {
-        ImGui::SameLine();
-        text_coloured(pal.changed, trf("changed now: {before:08X} {arrow} {after:08X}", "before"_a = wc->before, "arrow"_a = app.icons().arrow, "after"_a = wc->after));
+        const std::string changed = trf("changed now: {before:08X} {arrow} {after:08X}", "before"_a = wc->before, "arrow"_a = app.icons().arrow, "after"_a = wc->after);
+        same_line_if_fits(changed);
+        text_coloured(pal.changed, changed);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", trf("before: {entry}", "entry"_a = entry_summary(app.session(), wc->before, is_pde)).c_str());
     }
     ImGui::Spacing();

@@ -132,11 +132,16 @@ void draw_physical_panel(App& app) {
     const bool in_tab_row = app.begin_tab_row(w);
     ImGui::AlignTextToFramePadding();
     ImGui::TextDisabled("%s", tr("Colour by"));
-    ImGui::SameLine();
+    // Each choice on the same line where it fits (Russian labels are longer), else on the next.
+    auto next = [&](const char* label) {
+        ImGui::SameLine();
+        if (ImGui::GetContentRegionAvail().x < radio + ImGui::CalcTextSize(label).x) ImGui::NewLine();
+    };
+    next(tr("use"));
     ImGui::RadioButton(tr("use"), &mode, 0);
-    ImGui::SameLine();
+    next(tr("owner"));
     ImGui::RadioButton(tr("owner"), &mode, 1);
-    ImGui::SameLine();
+    next(tr("list"));
     ImGui::RadioButton(tr("list"), &mode, 2);
     if (in_tab_row) app.end_tab_row();
     st.frame_colouring = FrameColouring(mode);

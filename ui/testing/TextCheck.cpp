@@ -100,12 +100,6 @@ void read_list(const ImGuiWindow* w, const std::unordered_map<uint64_t, GlyphRef
     const ImTextureID atlas = ImGui::GetIO().Fonts->TexID;
     for (const ImDrawCmd& cmd : dl.CmdBuffer) {
         if (cmd.UserCallback || cmd.ElemCount == 0 || cmd.TextureId != atlas) continue;
-        unsigned lo = ~0u, hi = 0;
-        for (unsigned i = cmd.IdxOffset; i < cmd.IdxOffset + cmd.ElemCount; ++i) {
-            const unsigned v = cmd.VtxOffset + dl.IdxBuffer[int(i)];
-            lo = std::min(lo, v);
-            hi = std::max(hi, v);
-        }
         const ImRect clip(cmd.ClipRect.x, cmd.ClipRect.y, cmd.ClipRect.z, cmd.ClipRect.w);
         TextRun run;
         std::optional<Quad> last;
@@ -115,11 +109,19 @@ void read_list(const ImGuiWindow* w, const std::unordered_map<uint64_t, GlyphRef
             run = TextRun{};
             last.reset();
         };
-        for (unsigned i = lo; i + 3 <= hi;) {
-            const auto q = read_quad(&dl.VtxBuffer[int(i)], index);
+        // The command's own triangles, in order: a glyph is two of them, indices v, v+1, v+2,
+        // v, v+2, v+3 (vertices of other commands may lie between a command's vertices, after
+        // ImGui merged a table's draw channels).
+        const unsigned end = cmd.IdxOffset + cmd.ElemCount;
+        for (unsigned k = cmd.IdxOffset; k + 3 <= end;) {
+            auto at = [&](unsigned j) { return cmd.VtxOffset + unsigned(dl.IdxBuffer[int(j)]); };
+            const unsigned i = at(k);
+            const bool quad = k + 6 <= end && at(k + 1) == i + 1 && at(k + 2) == i + 2 && at(k + 3) == i && at(k + 4) == i + 2 &&
+                              at(k + 5) == i + 3 && i + 3 < unsigned(dl.VtxBuffer.Size);
+            const auto q = quad ? read_quad(&dl.VtxBuffer[int(i)], index) : std::nullopt;
             if (!q) {
                 if (last) flush();
-                ++i;
+                k += quad ? 6 : 3;
                 continue;
             }
             // A new run when the pen goes back, jumps a line, or does not clear the last glyph.
@@ -151,7 +153,7 @@ void read_list(const ImGuiWindow* w, const std::unordered_map<uint64_t, GlyphRef
                 }
             }
             last = q;
-            i += 4;
+            k += 6;
         }
         flush();
     }

@@ -822,6 +822,10 @@ const std::vector<UiTest>& ui_tests() {
          1920, 1080, regions_26, false, true},
         {"story-lessons-nt", "the CreateProcess lessons (16-25) and 13, 28, 34 step by step: the page tables are on a table, the step's "
                              "last access selected", "scenarios/15-create-process-appinst.yaml", 1280, 800, story_lessons_nt},
+        {"story-lessons-nt-classroom", "the same lessons at 1920x1080 in classroom mode", "scenarios/15-create-process-appinst.yaml", 1920, 1080,
+         story_lessons_nt, false, true},
+        {"story-lessons-95", "the Windows 95 lessons step by step at 1280x800", "scenarios/26-second-instance-win95.yaml", 1280, 800,
+         story_lessons_95},
         {"story-lessons-95-classroom", "the Windows 95 lessons the same way, at 1920x1080 in classroom mode",
          "scenarios/26-second-instance-win95.yaml", 1920, 1080, story_lessons_95, false, true},
         {"tlb-02", "lesson 02: the TLB panel comes to the front and tells miss, hit (entry) and flush as drawn; the walk says "

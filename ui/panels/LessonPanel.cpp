@@ -340,7 +340,10 @@ void event_card(App& app, size_t step) {
         text_block(sentence);
         ImGui::PopFont();
     }
-    scroll_into_view(app, drawn, fmt::format("e{}", s.cursor()));
+    // (its place in the content in the key: the first frames may lay the text out in a font still
+    // being built, and the card moves when the narration above it grows)
+    const ImGuiWindow* body = ImGui::GetCurrentWindow();
+    scroll_into_view(app, drawn, fmt::format("e{}:{:.0f}:{:.0f}", s.cursor(), drawn.Min.y - body->Pos.y + body->Scroll.y, drawn.GetHeight()));
     app.probe().value("lesson.event", sentence);
     app.probe().rect("lesson.event", drawn);
 }

@@ -128,14 +128,14 @@ void draw_physical_panel(App& app) {
     int mode = int(st.frame_colouring);
     const ImGuiStyle& style = ImGui::GetStyle();
     const float radio = ImGui::GetFrameHeight() + style.ItemInnerSpacing.x;
-    const float w = ImGui::CalcTextSize(tr("Colour by")).x + 3 * radio + ImGui::CalcTextSize((std::string(tr("use")) + tr("owner") + tr("list")).c_str()).x + 3 * style.ItemSpacing.x;
+    const float w = ImGui::CalcTextSize(tr("Colour by")).x + 3 * radio + ImGui::CalcTextSize((std::string(tr("use")) + tr("owner") + tr("list")).c_str()).x + 4 * style.ItemSpacing.x;
     const bool in_tab_row = app.begin_tab_row(w);
     ImGui::AlignTextToFramePadding();
     ImGui::TextDisabled("%s", tr("Colour by"));
     // Each choice on the same line where it fits (Russian labels are longer), else on the next.
     auto next = [&](const char* label) {
         ImGui::SameLine();
-        if (ImGui::GetContentRegionAvail().x < radio + ImGui::CalcTextSize(label).x) ImGui::NewLine();
+        if (!in_tab_row && ImGui::GetContentRegionAvail().x < radio + ImGui::CalcTextSize(label).x) ImGui::NewLine();
     };
     next(tr("use"));
     ImGui::RadioButton(tr("use"), &mode, 0);

@@ -114,12 +114,7 @@ void frame_labels(TestDriver& t) {
             if (r->text.find_first_not_of("0123456789ABCDEF") == std::string::npos)
                 return fmt::format("'{}' on the frame map is a bare number", r->text);
         }
-        if (numbers > 0) return std::string();
-        std::string seen;
-        for (const TextRun& r : record_text_runs())
-            if (r.window.find("r1") != std::string::npos) seen += fmt::format(" '{}'@{:.0f},{:.0f}", r.text, r.box.Min.x, r.box.Min.y);
-        return fmt::format("no frame number drawn in the map ({:.0f},{:.0f}-{:.0f},{:.0f}); text there:{}", map->Min.x, map->Min.y, map->Max.x,
-                           map->Max.y, seen);
+        return numbers > 0 ? std::string() : std::string("no frame number drawn on the map (cells too small for labels?)");
     });
 }
 

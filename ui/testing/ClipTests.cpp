@@ -55,11 +55,10 @@ Check no_text_problems(const std::string& where) {
     };
 }
 
-// Moves the cursor, lets the layout settle (the region table sizes itself from the frame before;
-// a table whose columns changed fits them over two frames), then checks the frame.
+// Moves the cursor, lets the layout settle one frame (the region table sizes itself from the
+// frame before), then checks the frame.
 void check_at(TestDriver& t, const std::string& where, std::function<void(App&)> move) {
     t.act(where, std::move(move));
-    t.wait(1);
     t.check(where + ": no text cut or overlapping", no_text_problems(where));
 }
 

@@ -47,6 +47,9 @@ shot side-by-side scenarios/22-two-instances-copy-on-write.yaml --at 5 --size 16
 shot mapped-files scenarios/31-coherence-of-views-and-read-file.yaml --at 13 --size 1280x800
 # Classroom mode: large type, no side columns.
 shot classroom scenarios/01-demand-zero.yaml --at 3 --size 1280x800 --classroom
+# Classroom mode stepping by event: the event's sentence in the lesson panel, the zoomed grids.
+shot classroom-event scenarios/15-create-process-appinst.yaml --at-event 30 --single-event --size 1920x1080 --classroom
+shot classroom-event-zh scenarios/15-create-process-appinst.yaml --at-event 12 --single-event --size 1280x800 --classroom --lang zh
 # The quiz: lesson 22 stopped before step 3, its question on screen (nothing of the step shown yet).
 shot quiz scenarios/22-two-instances-copy-on-write.yaml --at 2 --ask --size 1280x800
 # The same kind of moment projected: classroom mode at 1920x1080, the question the largest text.

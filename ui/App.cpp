@@ -336,7 +336,7 @@ void App::run_to_breakpoint() {
                 for (const auto& b : m_state.breakpoints)
                     if (m_session->matches(b, e)) {
                         m_session->seek_event(e + 1);
-                        m_state.status = trf("Breakpoint hit at event {event} ({breakpoint}): {sentence}", "event"_a = e, "breakpoint"_a = sim::describe(b),
+                        m_state.status = trf("Breakpoint hit at event {event} ({breakpoint}): {sentence}", "event"_a = e + 1, "breakpoint"_a = sim::describe(b),
                                              "sentence"_a = m_session->explain(e));
                         return;
                     }
@@ -539,7 +539,7 @@ bool App::begin_panel(PanelId id) {
     m_tab_row_y = ImGui::GetCursorScreenPos().y;
     m_tabs_end_x = ImGui::GetCursorScreenPos().x;
     if (slot != Slot::Top) {
-        if (ImGui::BeginTabBar("##tabs", ImGuiTabBarFlags_FittingPolicyScroll)) {
+        if (ImGui::BeginTabBar("##tabs", ImGuiTabBarFlags_FittingPolicyResizeDown)) {
             for (size_t p = 0; p < kPanelCount; ++p) {
                 if (!m_shown[p] || m_layout.slot_of[p] != slot) continue;
                 const PanelId pid = PanelId(p);

@@ -11,9 +11,9 @@
 #include "App.h"
 
 #include <imgui_stdlib.h>
+#include "i18n/I18n.h"
 #include "sim/Find.h"
 #include "widgets/Widgets.h"
-#include "i18n/I18n.h"
 
 namespace pagelab::ui {
 
@@ -186,8 +186,16 @@ std::optional<std::vector<size_t>> draw_event_filter(App& app) {
     UiState& st = app.state();
     const sim::Session& s = app.session();
     const float button = ImGui::GetFrameHeight() * 1.6f;
-    ImGui::SetNextItemWidth(std::max(80.0f, ImGui::GetContentRegionAvail().x - button * 3 - ImGui::GetFontSize() * 2.5f));
-    ImGui::InputTextWithHint("##filter", tr("filter: kind:fault process:A range:10000-1FFFF words"), &st.event_filter);
+    const float box = std::max(80.0f, ImGui::GetContentRegionAvail().x - button * 3 - ImGui::GetFontSize() * 2.5f);
+    ImGui::SetNextItemWidth(box);
+    // The longest hint that fits the box (a hint cut in the middle of a word reads as a typo).
+    const char* hint = tr("filter");
+    for (const char* h : {tr("filter: kind:fault process:A range:10000-1FFFF words"), tr("filter: kind:fault process:A")})
+        if (ImGui::CalcTextSize(h).x <= box - 2 * ImGui::GetStyle().FramePadding.x) {
+            hint = h;
+            break;
+        }
+    ImGui::InputTextWithHint("##filter", hint, &st.event_filter);
     app.probe().last_item("events.filter");
     if (ImGui::IsItemHovered())
         ImGui::SetTooltip("%s", tr("kind:NAME[,NAME] (page-fault, demand-zero, soft, cow, fault, page-out, page-in, trim, region, file, "

@@ -26,6 +26,8 @@ set(PAGELAB_UI_TESTS
   regions-15
   regions-26-classroom
   story-lessons-nt
+  story-lessons-nt-classroom
+  story-lessons-95
   story-lessons-95-classroom
   tlb-02
   tlb-02-classroom
@@ -39,11 +41,30 @@ set(PAGELAB_UI_TESTS
   glossary
   vmmap-summary-01
   vmmap-summary-15
+  classroom-story
+  classroom-story-1280
+  frame-labels
+  clip-en-1280
+  clip-en-1280-classroom
+  clip-en-1920
+  clip-en-1920-classroom
+  clip-zh-1280
+  clip-zh-1280-classroom
+  clip-zh-1920
+  clip-zh-1920-classroom
+  clip-ru-1280
+  clip-ru-1280-classroom
+  clip-ru-1920
+  clip-ru-1920-classroom
 )
 set(PAGELAB_UI_RUN ${CMAKE_CURRENT_SOURCE_DIR}/ui/run_ui_test.sh)
 foreach(t ${PAGELAB_UI_TESTS})
   add_test(NAME "ui: ${t}" COMMAND ${PAGELAB_UI_RUN} -- $<TARGET_FILE:pagelab-ui> --ui-test ${t})
-  set_tests_properties("ui: ${t}" PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 60)
+  if(t MATCHES "^clip-|^story-lessons")
+    set_tests_properties("ui: ${t}" PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)  # 40 lessons x 4 moments; 13 lessons step by step
+  else()
+    set_tests_properties("ui: ${t}" PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 60)
+  endif()
 endforeach()
 
 # Every test the binary knows is registered above.

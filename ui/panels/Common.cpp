@@ -107,7 +107,9 @@ bool process_selector(App& app, const char* id) {
     ImGui::PopID();
     if (!any) {
         const std::string why = no_address_space_text(app);
-        ImGui::TextDisabled("%s", why.c_str());
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        ImGui::TextWrapped("%s", why.c_str());  // several processes' states: longer than a panel is wide
+        ImGui::PopStyleColor();
         app.probe().value(std::string(id) + ".none", why);
     }
     return any && app.state().space != mm::kNoSpace;

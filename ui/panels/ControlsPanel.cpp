@@ -198,6 +198,21 @@ void scrub_bar(App& app, float width) {
 
 }  // namespace
 
+// One line of text in `width` pixels: an ellipsis where it is longer, the whole text as tooltip.
+static void status_text(App& app, const std::string& text, ImU32 colour, float width) {
+    ImGui::AlignTextToFramePadding();
+    const ImVec2 size = ImGui::CalcTextSize(text.c_str());
+    const ImVec2 pos = ImGui::GetCursorScreenPos() + ImVec2(0, ImGui::GetStyle().FramePadding.y);
+    const ImRect bb(pos, pos + ImVec2(std::max(1.0f, std::min(width, size.x)), size.y));
+    ImGui::ItemSize(bb);
+    if (!ImGui::ItemAdd(bb, 0)) return;
+    ImGui::PushStyleColor(ImGuiCol_Text, colour);
+    ImGui::RenderTextEllipsis(ImGui::GetWindowDrawList(), bb.Min, bb.Max, bb.Max.x, bb.Max.x, text.c_str(), nullptr, &size);
+    ImGui::PopStyleColor();
+    if (size.x > width && ImGui::IsItemHovered()) ImGui::SetTooltip("%s", text.c_str());
+    app.probe().last_item("controls.status");
+}
+
 void draw_controls_panel(App& app) {
     const PanelScope panel(app, PanelId::Controls, PanelScope::Without::DrawAnyway);
     if (!panel) return;
@@ -258,16 +273,16 @@ void draw_controls_panel(App& app) {
     ImGui::SliderFloat("##rate", &st.run_rate, 0.5f, 20.0f, "%.1f / s", ImGuiSliderFlags_Logarithmic);
     if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", tr("Run speed: moves per second"));
 
-    // The status (breakpoint hit, at the end, ...) fills the rest of the first row.
-    ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x * 2);
-    ImGui::AlignTextToFramePadding();
+    // The status (breakpoint hit, at the end, ...) fills the rest of the first row; where classroom
+    // fonts leave it too little room there, it goes on the second row, before the position. Text
+    // longer than its room ends in an ellipsis, whole in the tooltip (never cut in a letter).
     const std::string status = st.status.empty() ? std::string(tr("F1: keyboard shortcuts")) : st.status;
-    ImGui::PushStyleColor(ImGuiCol_Text, st.status.empty() ? app.colours().text_dim : app.colours().link);
-    ImGui::PushClipRect(ImGui::GetCursorScreenPos(), ImVec2(ImGui::GetWindowPos().x + ImGui::GetWindowWidth() - 8, ImGui::GetCursorScreenPos().y + 100), true);
-    ImGui::TextUnformatted(status.c_str());
-    ImGui::PopClipRect();
-    ImGui::PopStyleColor();
-    if (ImGui::IsItemHovered() && !st.status.empty()) ImGui::SetTooltip("%s", st.status.c_str());
+    const ImU32 status_colour = st.status.empty() ? app.colours().text_dim : app.colours().link;
+    ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x * 2);
+    const float room = ImGui::GetContentRegionAvail().x - 8;
+    const bool second_row = room < ImGui::GetFontSize() * 10;
+    if (!second_row) status_text(app, status, status_colour, room);
+    else ImGui::NewLine();
     app.probe().value("controls.status", st.status);
 
     // Second row: the scrub bar, and where we are.
@@ -280,7 +295,13 @@ void draw_controls_panel(App& app) {
     ImGui::PushFont(app.fonts().bold);
     const float ww = ImGui::CalcTextSize(where.c_str()).x;
     ImGui::PopFont();
-    scrub_bar(app, std::max(50.0f, ImGui::GetContentRegionAvail().x - ww - ImGui::GetStyle().ItemSpacing.x * 2));
+    const float row = ImGui::GetContentRegionAvail().x - ww - ImGui::GetStyle().ItemSpacing.x * 2;
+    const float status_w = second_row ? std::min(row * 0.4f, ImGui::CalcTextSize(status.c_str()).x) : 0.0f;
+    scrub_bar(app, std::max(50.0f, row - (second_row ? status_w + ImGui::GetStyle().ItemSpacing.x * 2 : 0.0f)));
+    if (second_row) {
+        ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x * 2);
+        status_text(app, status, status_colour, status_w);
+    }
     ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x * 2);
     ImGui::AlignTextToFramePadding();
     ImGui::PushFont(app.fonts().bold);

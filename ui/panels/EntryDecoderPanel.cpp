@@ -143,6 +143,17 @@ void bit_diagram(App& app, uint32_t v, const std::vector<Field>& fields) {
     const float top = p0.y + lh;  // bit numbers above
     ImGui::PushFont(app.fonts().mono);
     const ImU32 dim = ImGui::GetColorU32(ImGuiCol_TextDisabled);
+    // Bit numbers are drawn where they do not run into one already drawn (narrow boxes in
+    // classroom mode: "12 11 10 9" would read "1211109"); the tooltip names every bit.
+    std::vector<std::pair<float, float>> numbers;
+    auto number = [&](float x, const std::string& text) {
+        const float w = ImGui::CalcTextSize(text.c_str()).x, gap = ImGui::GetFontSize() * 0.3f;
+        x = std::min(x, p0.x + 32 * box - w);
+        for (const auto& [a, b] : numbers)
+            if (x < b + gap && x + w + gap > a) return;
+        numbers.emplace_back(x, x + w);
+        dl->AddText(ImVec2(x, p0.y), dim, text.c_str());
+    };
     for (size_t k = 0; k < fields.size(); ++k) {
         const Field& f = fields[k];
         const float xl = p0.x + float(31 - f.hi) * box, xr = p0.x + float(32 - f.lo) * box;
@@ -156,24 +167,25 @@ void bit_diagram(App& app, uint32_t v, const std::vector<Field>& fields) {
             app.probe().value(fmt::format("decoder.bit.{}", b), t);
         }
         // Bit numbers at the field's edges.
-        const std::string hi = std::to_string(f.hi);
-        dl->AddText(ImVec2(xl + 1, p0.y), dim, hi.c_str());
+        number(xl + 1, std::to_string(f.hi));
         if (f.hi != f.lo && xr - xl > box * 2.5f) {
             const std::string lo = std::to_string(f.lo);
-            dl->AddText(ImVec2(xr - 2 - ImGui::CalcTextSize(lo.c_str()).x, p0.y), dim, lo.c_str());
+            number(xr - 2 - ImGui::CalcTextSize(lo.c_str()).x, lo);
         }
     }
     // Names under the fields: centred under their bits, moved down a row where they would
     // collide with a neighbour's name (narrow one-bit fields).
-    float row_end[3] = {-1e9f, -1e9f, -1e9f};
+    constexpr int kRows = 4;
+    float row_end[kRows] = {-1e9f, -1e9f, -1e9f, -1e9f};
     int rows_used = 1;
     for (size_t k = 0; k < fields.size(); ++k) {
         const Field& f = fields[k];
         const float xl = p0.x + float(31 - f.hi) * box, xr = p0.x + float(32 - f.lo) * box;
         const float nw = ImGui::CalcTextSize(f.name.c_str()).x;
-        const float x = std::max(p0.x, (xl + xr - nw) * 0.5f);
+        // Centred under its bits, inside the diagram (bit 0's name ends at its right edge).
+        const float x = std::clamp((xl + xr - nw) * 0.5f, p0.x, std::max(p0.x, p0.x + 32 * box - nw));
         int row = 0;
-        while (row < 2 && x < row_end[row] + 4) ++row;
+        while (row < kRows - 1 && x < row_end[row] + 4) ++row;
         row_end[row] = x + nw;
         rows_used = std::max(rows_used, row + 1);
         const float y = top + box + 2 + float(row) * lh;
@@ -203,7 +215,9 @@ void draw_entry_decoder_panel(App& app) {
     const Palette& pal = app.colours();
     const mm::MemoryManager& m = app.mm();
     if (st.space == mm::kNoSpace || st.space >= m.spaces().size() || !m.space(st.space).alive()) {
-        ImGui::TextDisabled("%s", no_address_space_text(app).c_str());
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        text_wrapped(no_address_space_text(app));
+        ImGui::PopStyleColor();
         return;
     }
     if (!st.entry_selected) {
@@ -251,16 +265,18 @@ void draw_entry_decoder_panel(App& app) {
     std::string kind_text;
     if (hardware) kind_text = x86::Pte(v).present() ? trf("hardware layout (P = 1): {flags}", "flags"_a = sim::windbg_flags(v)) : std::string(tr("not present"));
     else kind_text = trf("software layout (P = 0): {kind}", "kind"_a = tr(mm::pte_kind_name(kind)));
-    ImGui::SameLine();
-    chip(is_pde ? entry_summary(app.session(), v, true) : entry_summary(app.session(), v, false),
+    const std::string summary = entry_summary(app.session(), v, is_pde);
+    same_line_if_fits(summary + "    ");  // the chip's padding
+    chip(summary,
          is_pde ? (x86::Pte(v).present() ? pal.frame[int(FrameClass::PageTable)] : pal.page[int(PageClass::Free)])
                 : pal.page[int(classify_pte(v, m.vad_at(st.space, va), m, x86::vpn(va)))]);
     ImGui::TextDisabled("%s", kind_text.c_str());
     app.probe().value("decoder.layout", hardware ? "hardware" : "software");
     app.probe().value("decoder.kind", hardware ? (x86::Pte(v).present() ? "valid" : "not-present") : mm::pte_kind_name(kind));
     if (const WordChange* wc = app.derived().changes().word(pa)) {
-        ImGui::SameLine();
-        text_coloured(pal.changed, trf("changed now: {before:08X} {arrow} {after:08X}", "before"_a = wc->before, "arrow"_a = app.icons().arrow, "after"_a = wc->after));
+        const std::string changed = trf("changed now: {before:08X} {arrow} {after:08X}", "before"_a = wc->before, "arrow"_a = app.icons().arrow, "after"_a = wc->after);
+        same_line_if_fits(changed);
+        text_coloured(pal.changed, changed);
         if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", trf("before: {entry}", "entry"_a = entry_summary(app.session(), wc->before, is_pde)).c_str());
     }
     ImGui::Spacing();

@@ -286,6 +286,68 @@ void expectation_list(App& app, size_t step, bool done) {
     app.probe().value("lesson.checks", done ? fmt::format("{} passed, {} failed", passed, r.checks.size() - passed) : "pending");
 }
 
+// Classroom mode: the expectations on one line ("✔ 18 of 18 expectations hold"), unfolded on a
+// click (and by themselves when one fails), so that the narration keeps the room.
+void expectation_summary(App& app, size_t step, bool done) {
+    const sim::StepResult& r = app.session().result(step);
+    const Palette& pal = app.colours();
+    const size_t count = r.checks.size();
+    if (count == 0) return;
+    size_t passed = 0;
+    for (const sim::CheckResult& c : r.checks) passed += c.passed ? 1 : 0;
+    std::string label;
+    ImU32 colour = pal.text_dim;
+    if (!done) {
+        label = fmt::format("{} {}", app.icons().pending, trfn("{count} expectation, checked when the step ends", "{count} expectations, checked when the step ends",
+                                                            count, "count"_a = count));
+    } else if (passed == count) {
+        label = fmt::format("{} {}", app.icons().pass, trfn("{passed} of {count} expectation holds", "{passed} of {count} expectations hold", count,
+                                                         "passed"_a = passed, "count"_a = count));
+        colour = pal.pass;
+    } else {
+        label = fmt::format("{} {}", app.icons().fail, trfn("{failed} of {count} expectation fails", "{failed} of {count} expectations fail", count,
+                                                         "failed"_a = count - passed, "count"_a = count));
+        colour = pal.fail;
+        ImGui::SetNextItemOpen(true, ImGuiCond_Appearing);
+    }
+    // The arrow, then the line wrapped beside it (a tree node's own label never wraps).
+    const bool open = ImGui::TreeNodeEx("##expectations", ImGuiTreeNodeFlags_SpanAvailWidth | ImGuiTreeNodeFlags_AllowItemOverlap);
+    app.probe().last_item("lesson.expectations");
+    ImGui::SameLine();
+    ImGui::PushStyleColor(ImGuiCol_Text, colour);
+    text_wrapped(label);
+    ImGui::PopStyleColor();
+    app.probe().value("lesson.expectations", label);
+    if (open) {
+        expectation_list(app, step, done);
+        ImGui::TreePop();
+    }
+}
+
+// Classroom mode, stepping by event: the event just applied, in the narration's large type, in
+// the lesson panel (the events panel is a tab behind it), scrolled into view.
+void event_card(App& app, size_t step) {
+    const sim::Session& s = app.session();
+    const size_t e = s.cursor() - 1;
+    const size_t first = s.first_event_of_step(step), count = s.first_event_of_step(step + 1) - first;
+    const std::string sentence = s.explain(e);
+    ImRect drawn;
+    {
+        Card card(with_alpha(app.colours().changed, 0x22), app.colours().changed, &drawn);
+        ImGui::TextDisabled("%s", trf("Event {number} of {count} of this step (event {event} of the run)", "number"_a = e - first + 1,
+                                      "count"_a = count, "event"_a = e + 1).c_str());
+        ImGui::PushFont(app.fonts().big);
+        text_block(sentence);
+        ImGui::PopFont();
+    }
+    // (its place in the content in the key: the first frames may lay the text out in a font still
+    // being built, and the card moves when the narration above it grows)
+    const ImGuiWindow* body = ImGui::GetCurrentWindow();
+    scroll_into_view(app, drawn, fmt::format("e{}:{:.0f}:{:.0f}", s.cursor(), drawn.Min.y - body->Pos.y + body->Scroll.y, drawn.GetHeight()));
+    app.probe().value("lesson.event", sentence);
+    app.probe().rect("lesson.event", drawn);
+}
+
 // "Step 3 of 12", its label, and how far a step in progress has got.
 void step_heading(App& app, size_t step, bool done, bool asking) {
     const sim::Session& s = app.session();
@@ -303,10 +365,10 @@ void step_heading(App& app, size_t step, bool done, bool asking) {
         chip(st.label, pal.link);
     }
     if (!done && !asking) {
-        ImGui::SameLine();
-        ImGui::TextDisabled("%s", trf("(in progress: event {number} of {count})", "number"_a = s.cursor() - s.first_event_of_step(step),
-                                      "count"_a = s.first_event_of_step(step + 1) - s.first_event_of_step(step))
-                                      .c_str());
+        const std::string progress = trf("(in progress: event {number} of {count})", "number"_a = s.cursor() - s.first_event_of_step(step),
+                                         "count"_a = s.first_event_of_step(step + 1) - s.first_event_of_step(step));
+        same_line_if_fits(progress);
+        ImGui::TextDisabled("%s", progress.c_str());
     }
 }
 
@@ -421,6 +483,9 @@ void draw_lesson_panel(App& app) {
     narration(app, st);
     app.probe().value("lesson.step", std::to_string(step + 1));
     app.probe().value("lesson.say", localized(st.say, st.say_tr));
+    const UiState& ui = app.state();
+    if (ui.classroom && s.first_event_of_step(step) < s.cursor() && (!done || ui.moved_by_event || ui.granularity == Granularity::Event))
+        event_card(app, step);
     ImGui::Spacing();
     if (st.op != sim::Op::Pause) {
         call_as_written(app, st);
@@ -438,10 +503,14 @@ void draw_lesson_panel(App& app) {
         answer_card(app, step);
     }
     ImGui::Spacing();
-    ImGui::PushFont(app.fonts().bold);
-    ImGui::TextUnformatted(tr("Expectations"));
-    ImGui::PopFont();
-    expectation_list(app, step, done);
+    if (app.state().classroom) {
+        expectation_summary(app, step, done);
+    } else {
+        ImGui::PushFont(app.fonts().bold);
+        ImGui::TextUnformatted(tr("Expectations"));
+        ImGui::PopFont();
+        expectation_list(app, step, done);
+    }
     if (step + 1 < sc.steps.size()) {
         ImGui::Spacing();
         ImGui::Separator();

@@ -253,15 +253,17 @@ void no_table(App& app, const GridsLayout& g) {
     const ImVec2 a(p.x + g.label_w, p.y), z(a.x + size.x, a.y + size.y);
     dl->AddRectFilled(a, z, app.colours().grid_bg);
     dl->AddRect(a, z, ImGui::GetColorU32(ImGuiCol_Border));
-    ImGui::SetCursorScreenPos(ImVec2(a.x + g.cell, a.y + size.y * 0.3f));
-    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + size.x - 2 * g.cell);
     const UiState& st = app.state();
     const uint32_t pde_pa = app.mm().space(st.space).cr3() + 4 * st.pde_index;
-    if (const WordChange* w = app.derived().changes().word(pde_pa); w && (w->before & 1))
-        text_coloured(app.colours().changed,
-                      trf("PDE {index:03X} was just cleared: its page table had no used entries left and was freed.", "index"_a = st.pde_index));
-    else
-        ImGui::TextDisabled("%s", tr("PDE not present: no page table for these 4 MB. The first access here makes one."));
+    const WordChange* w = app.derived().changes().word(pde_pa);
+    const bool cleared = w && (w->before & 1);
+    const std::string text = cleared ? trf("PDE {index:03X} was just cleared: its page table had no used entries left and was freed.", "index"_a = st.pde_index)
+                                     : std::string(tr("PDE not present: no page table for these 4 MB. The first access here makes one."));
+    // Centred in the empty table, so that a longer translation stays inside it.
+    const float text_h = ImGui::CalcTextSize(text.c_str(), nullptr, false, size.x - 2 * g.cell).y;
+    ImGui::SetCursorScreenPos(ImVec2(a.x + g.cell, a.y + std::max(2.0f, (size.y - text_h) * 0.5f)));
+    ImGui::PushTextWrapPos(ImGui::GetCursorPosX() + size.x - 2 * g.cell);
+    text_coloured(cleared ? app.colours().changed : ImGui::GetColorU32(ImGuiCol_TextDisabled), text);
     ImGui::PopTextWrapPos();
     ImGui::SetCursorScreenPos(p);
     ImGui::Dummy(ImVec2(g.label_w + size.x, size.y));

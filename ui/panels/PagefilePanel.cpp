@@ -43,11 +43,13 @@ void draw_pagefile_panel(App& app) {
         dl->AddRectFilled(p, ImVec2(used_x, p.y + h), pal.page[int(PageClass::DemandZero)], 3.0f);
         dl->AddLine(ImVec2(ram_x, p.y - 2), ImVec2(ram_x, p.y + h + 2), pal.text, 2.0f);
         ImGui::Dummy(ImVec2(w, h));
-        ImGui::TextDisabled("%s", trf("limit = {frames} RAM frames | + {slots} pagefile slots", "frames"_a = m.config().frames,
-                                      "slots"_a = m.config().pagefile_pages).c_str());
+        ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+        text_wrapped(trf("limit = {frames} RAM frames | + {slots} pagefile slots", "frames"_a = m.config().frames, "slots"_a = m.config().pagefile_pages));
+        ImGui::PopStyleColor();
         if (const int64_t delta = d.changes().counter_delta[size_t(mm::Counter::CommitCharge)]) {
-            ImGui::SameLine();
-            text_coloured(pal.changed, trf("this step: {delta:+d}", "delta"_a = delta));
+            const std::string step = trf("this step: {delta:+d}", "delta"_a = delta);
+            same_line_if_fits(step);
+            text_coloured(pal.changed, step);
         }
     }
     ImGui::Spacing();

@@ -128,15 +128,20 @@ void draw_physical_panel(App& app) {
     int mode = int(st.frame_colouring);
     const ImGuiStyle& style = ImGui::GetStyle();
     const float radio = ImGui::GetFrameHeight() + style.ItemInnerSpacing.x;
-    const float w = ImGui::CalcTextSize(tr("Colour by")).x + 3 * radio + ImGui::CalcTextSize((std::string(tr("use")) + tr("owner") + tr("list")).c_str()).x + 3 * style.ItemSpacing.x;
+    const float w = ImGui::CalcTextSize(tr("Colour by")).x + 3 * radio + ImGui::CalcTextSize((std::string(tr("use")) + tr("owner") + tr("list")).c_str()).x + 4 * style.ItemSpacing.x;
     const bool in_tab_row = app.begin_tab_row(w);
     ImGui::AlignTextToFramePadding();
     ImGui::TextDisabled("%s", tr("Colour by"));
-    ImGui::SameLine();
+    // Each choice on the same line where it fits (Russian labels are longer), else on the next.
+    auto next = [&](const char* label) {
+        ImGui::SameLine();
+        if (!in_tab_row && ImGui::GetContentRegionAvail().x < radio + ImGui::CalcTextSize(label).x) ImGui::NewLine();
+    };
+    next(tr("use"));
     ImGui::RadioButton(tr("use"), &mode, 0);
-    ImGui::SameLine();
+    next(tr("owner"));
     ImGui::RadioButton(tr("owner"), &mode, 1);
-    ImGui::SameLine();
+    next(tr("list"));
     ImGui::RadioButton(tr("list"), &mode, 2);
     if (in_tab_row) app.end_tab_row();
     st.frame_colouring = FrameColouring(mode);
@@ -203,15 +208,18 @@ void draw_physical_panel(App& app) {
             out[f] = frame_in_transition(e) ? dim(owners[o]) : owners[o];
         }
     };
-    spec.label = [](uint32_t f) { return fmt::format("{:X}", f); };
+    // The frame number as "#0A" (every cell with as many digits as the last frame's), so that
+    // frame 0xA above "img" does not read as the owner A; the use, the owner and the share count
+    // on the line below ("img A ×2"), where they never cover the number.
+    const int digits = std::max(2, int(fmt::format("{:X}", n > 0 ? n - 1 : 0).size()));
+    spec.label = [digits](uint32_t f) { return fmt::format("#{:0{}X}", f, digits); };
     spec.badge = [&](uint32_t f) {
         const mm::PfnEntry& e = pfn[f];
         if (classify_frame(e) == FrameClass::Free) return std::string();
-        return fmt::format("{}{}{}", use_short(e.use), e.owner == mm::kNoSpace ? "" : " ", e.owner == mm::kNoSpace ? "" : app.machine().space_name(e.owner));
-    };
-    spec.corner = [&](uint32_t f) {
-        const mm::PfnEntry& e = pfn[f];
-        return e.share_count >= 2 && e.use != mm::FrameUse::PageTable ? fmt::format("\u00D7{}", e.share_count) : std::string();
+        std::string b = use_short(e.use);
+        if (e.owner != mm::kNoSpace) b += " " + app.machine().space_name(e.owner);
+        if (e.share_count >= 2 && e.use != mm::FrameUse::PageTable) b += fmt::format(" \u00D7{}", e.share_count);
+        return b;
     };
     for (uint32_t f : d.changes().frames)
         if (f < n) spec.changed.push_back(f);

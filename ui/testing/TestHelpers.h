@@ -99,5 +99,8 @@ void go_to_box(TestDriver& t);
 void event_filter(TestDriver& t);
 void export_files(TestDriver& t);
 void language_switch(TestDriver& t);
+void clip_lessons(TestDriver& t, const std::string& lang);  // ClipTests.cpp
+void classroom_story(TestDriver& t, bool check_cells);      // ClassroomTests.cpp
+void frame_labels(TestDriver& t);
 
 }  // namespace pagelab::ui

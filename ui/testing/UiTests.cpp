@@ -756,8 +756,23 @@ void live_reload(TestDriver& t) {
 
 }  // namespace
 
+// The clip / overlap check (ClipTests.cpp): every lesson, in each language, at both sizes, normal
+// and classroom: clip-LANG-WIDTH[-classroom].
+static void add_clip_tests(std::vector<UiTest>& tests) {
+    for (const char* lang : {"en", "zh", "ru"})
+        for (const auto& [w, h] : {std::pair{1280, 800}, std::pair{1920, 1080}})
+            for (bool classroom : {false, true}) {
+                const std::string l = lang;
+                tests.push_back({fmt::format("clip-{}-{}{}", l, w, classroom ? "-classroom" : ""),
+                                 fmt::format("every lesson at its start, middle, one event on and end, in {} at {}x{}{}: no text cut by its "
+                                             "window or cell, none overlapping", l, w, h, classroom ? " in classroom mode" : ""),
+                                 "scenarios/01-demand-zero.yaml", w, h, [l](TestDriver& t) { clip_lessons(t, l); }, false, classroom});
+            }
+}
+
 const std::vector<UiTest>& ui_tests() {
-    static const std::vector<UiTest> tests = {
+    static const std::vector<UiTest> tests = [] {
+    std::vector<UiTest> all = {
         {"step-controls", "Step, Back, keys, granularity, run/pause and the scrub bar move the session", "scenarios/01-demand-zero.yaml",
          1280, 800, step_controls},
         {"pte-select", "clicking PDE and PTE cells decodes them; cells are drawn in their state's colour",
@@ -807,6 +822,10 @@ const std::vector<UiTest>& ui_tests() {
          1920, 1080, regions_26, false, true},
         {"story-lessons-nt", "the CreateProcess lessons (16-25) and 13, 28, 34 step by step: the page tables are on a table, the step's "
                              "last access selected", "scenarios/15-create-process-appinst.yaml", 1280, 800, story_lessons_nt},
+        {"story-lessons-nt-classroom", "the same lessons at 1920x1080 in classroom mode", "scenarios/15-create-process-appinst.yaml", 1920, 1080,
+         story_lessons_nt, false, true},
+        {"story-lessons-95", "the Windows 95 lessons step by step at 1280x800", "scenarios/26-second-instance-win95.yaml", 1280, 800,
+         story_lessons_95},
         {"story-lessons-95-classroom", "the Windows 95 lessons the same way, at 1920x1080 in classroom mode",
          "scenarios/26-second-instance-win95.yaml", 1920, 1080, story_lessons_95, false, true},
         {"tlb-02", "lesson 02: the TLB panel comes to the front and tells miss, hit (entry) and flush as drawn; the walk says "
@@ -842,7 +861,17 @@ const std::vector<UiTest>& ui_tests() {
         {"live-reload", "a lesson edited on disk reloads in place: the position is kept (or follows its step), an error is "
                         "shown with FILE:LINE:COL and the offending line over the last good lesson, and goes when the file is fixed",
          "scenarios/01-demand-zero.yaml", 1280, 800, live_reload},
+        {"classroom-story", "classroom mode at 1920x1080, lesson 15 by event: each event's sentence in the lesson panel, on screen, "
+                            "in the narration's type, nothing larger; grid cells >= 20 px; the expectations on one line, unfolded by a click",
+         "scenarios/15-create-process-appinst.yaml", 1920, 1080, [](TestDriver& t) { classroom_story(t, true); }, false, true},
+        {"classroom-story-1280", "the same at 1280x800 (cells not measured)", "scenarios/15-create-process-appinst.yaml", 1280, 800,
+         [](TestDriver& t) { classroom_story(t, false); }, false, true},
+        {"frame-labels", "lesson 22 at its end: the frame map's cells say #0A, never a bare number that reads as a name",
+         "scenarios/22-two-instances-copy-on-write.yaml", 1920, 1080, frame_labels},
     };
+    add_clip_tests(all);
+    return all;
+    }();
     return tests;
 }
 

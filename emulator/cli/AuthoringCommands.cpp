@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "cli/Language.h"
+
 #include "io/SafeWrite.h"
 #include "sim/Schema.h"
 #include "sim/Skeleton.h"
@@ -72,13 +74,15 @@ void add_authoring_commands(CLI::App& app, int& exit_code) {
         auto title = std::make_shared<std::string>();
         cmd->add_option("name", *name, "The new file (.yaml is added when the name has no extension)")->required();
         cmd->add_option("--title", *title, "The lesson's title (default: from the file name)");
+        add_language_option(cmd);  // its messages; the skeleton's texts are the lesson's English (en) ones
         cmd->callback([&exit_code, name, title] {
             fs::path path(*name);
             if (path.extension().empty()) path += ".yaml";
             const std::string target = path.string();
             std::error_code ec;
             if (fs::exists(fs::symlink_status(path, ec))) {
-                std::cerr << fmt::format("pagelab: error: {} exists; `pagelab new` never overwrites a file (choose another name)\n", target);
+                std::cerr << "pagelab: error: "
+                          << i18n::trf("{file} exists; `pagelab new` never overwrites a file (choose another name)", fmt::arg("file", target)) << "\n";
                 exit_code = 2;
                 return;
             }
@@ -91,9 +95,10 @@ void add_authoring_commands(CLI::App& app, int& exit_code) {
                 exit_code = 2;
                 return;
             }
-            std::cout << fmt::format("Wrote {}: check it with `pagelab check {}` and `pagelab lint {}`, open it in the window "
-                                     "(pagelab-ui {}) and edit it there: the window reloads it on every save.\n",
-                                     target, target, target, target);
+            std::cout << i18n::trf("Wrote {file}: check it with `pagelab check {file}` and `pagelab lint {file}`, open it in the window "
+                                   "(pagelab-ui {file}) and edit it there: the window reloads it on every save.",
+                                   fmt::arg("file", target))
+                      << "\n";
             exit_code = 0;
         });
     }

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "cli/Language.h"
 #include "sim/Diff.h"
 #include "sim/Export.h"
 #include "sim/Session.h"
@@ -24,6 +25,7 @@ void add_diff_command(CLI::App& app, int& exit_code) {
         ->required();
     cmd->add_option("--to", *to, "The later moment, in the same forms")->required();
     cmd->add_option("--format", *format, "text or json")->check(CLI::IsMember({"text", "json"}));
+    add_language_option(cmd);  // the text's headings and moments; the values stay VMMap's/RAMMap's words, json stays English
     cmd->callback([&exit_code, file, from, to, format] {
         auto loaded = sim::Session::load(*file);
         if (auto* err = std::get_if<sim::LoadError>(&loaded)) {

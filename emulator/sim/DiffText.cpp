@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "i18n/I18n.h"
 #include "sim/DiffOverlay.h"
 #include "sim/JsonWriter.h"
 #include "sim/Report.h"
@@ -16,7 +17,10 @@
 
 namespace pagelab::sim {
 
+using namespace fmt::literals;
 using diff_detail::is_section_use;
+using i18n::tr;
+using i18n::trf;
 using core::Change;
 using core::Store;
 using mm::PfnField;
@@ -128,12 +132,12 @@ namespace {
 // One address space's part of the diff: its regions and its PDEs and PTEs.
 void write_space_diff(const Session& s, const Diff& d, uint16_t sp, std::ostream& out) {
     const auto& mmgr = s.machine().mm();
-    if (sp == mm::kNoSpace) out << "\nShared page tables (win95: the same entries in every process):\n";
-    else out << fmt::format("\nProcess {} (address space {}):\n", s.machine().space_name(sp), sp);
+    if (sp == mm::kNoSpace) out << "\n" << tr("Shared page tables (win95: the same entries in every process):") << "\n";
+    else out << "\n" << trf("Process {name} (address space {space}):", "name"_a = s.machine().space_name(sp), "space"_a = sp) << "\n";
     bool header = false;
     for (const RegionChange& r : d.regions) {
         if (r.space != sp) continue;
-        if (!header) out << "  Regions (VirtualQuery):\n";
+        if (!header) out << "  " << tr("Regions (VirtualQuery):") << "\n";
         header = true;
         out << fmt::format("    {:08X} {:>8}  {}\n             {:>8}  -> {}\n", r.base, size_words(r.size), page_facts_text(r.before), "",
                            page_facts_text(r.after));
@@ -141,7 +145,7 @@ void write_space_diff(const Session& s, const Diff& d, uint16_t sp, std::ostream
     header = false;
     for (const EntryChange& e : d.entries) {
         if (e.space != sp) continue;
-        if (!header) out << "  Page tables:\n";
+        if (!header) out << "  " << tr("Page tables:") << "\n";
         header = true;
         if (e.level == EntryLevel::Pde)
             out << fmt::format("    PDE {:03X} ({:08X}-{:08X})  {} -> {}\n", e.va >> 22, e.va, e.va + 0x3FFFFF,
@@ -154,15 +158,15 @@ void write_space_diff(const Session& s, const Diff& d, uint16_t sp, std::ostream
 
 void write_diff_text(const Session& s, const Diff& d, std::ostream& out) {
     const auto& mmgr = s.machine().mm();
-    out << fmt::format("Diff of {}\n", s.scenario().path);
-    out << fmt::format("  from: {}  (cursor {})\n", describe_moment(s, d.from), d.from);
-    out << fmt::format("  to:   {}  (cursor {})\n", describe_moment(s, d.to), d.to);
+    out << trf("Diff of {file}", "file"_a = s.scenario().path) << "\n";
+    out << "  " << trf("from: {moment}  (cursor {cursor})", "moment"_a = describe_moment(s, d.from), "cursor"_a = d.from) << "\n";
+    out << "  " << trf("to:   {moment}  (cursor {cursor})", "moment"_a = describe_moment(s, d.to), "cursor"_a = d.to) << "\n";
     if (d.empty()) {
-        out << "\nNo difference.\n";
+        out << "\n" << tr("No difference.") << "\n";
         return;
     }
     if (!d.processes.empty()) {
-        out << "\nProcesses:\n";
+        out << "\n" << tr("Processes:") << "\n";
         for (const ProcessChange& p : d.processes)
             out << fmt::format("  {}: {} -> {}\n", process_name(s, p.process), process_state_text(p.before), process_state_text(p.after));
     }
@@ -172,7 +176,7 @@ void write_diff_text(const Session& s, const Diff& d, std::ostream& out) {
     for (const EntryChange& e : d.entries) spaces.insert(e.space == mm::kNoSpace ? 0x10000u : e.space);
     for (uint32_t key : spaces) write_space_diff(s, d, key == 0x10000u ? mm::kNoSpace : uint16_t(key), out);
     if (!d.frames.empty()) {
-        out << "\nFrames (RAMMap lists):\n";
+        out << "\n" << tr("Frames (RAMMap lists):") << "\n";
         for (const FrameChange& f : d.frames) {
             if (f.before == f.after) out << fmt::format("  0x{:<5X} {}: bytes written\n", f.frame, frame_facts_text(s, f.after));
             else
@@ -181,33 +185,33 @@ void write_diff_text(const Session& s, const Diff& d, std::ostream& out) {
         }
     }
     if (!d.slots.empty()) {
-        out << "\nPagefile slots:\n";
+        out << "\n" << tr("Pagefile slots:") << "\n";
         for (const SlotChange& c : d.slots)
             out << fmt::format("  slot {:<5} {} -> {}{}\n", c.slot, c.before ? "in use" : "free", c.after ? "in use" : "free",
                                c.written ? ", written" : "");
     }
     if (!d.mappings.empty()) {
-        out << "\nFile mapping objects:\n";
+        out << "\n" << tr("File mapping objects:") << "\n";
         for (const MappingChange& c : d.mappings) out << fmt::format("  #{:<3} {} -> {}\n", c.id, mapping_text(c.before), mapping_text(c.after));
     }
     if (!d.data_sections.empty()) {
-        out << "\nData sections (control areas):\n";
+        out << "\n" << tr("Data sections (control areas):") << "\n";
         for (const DataSectionChange& c : d.data_sections)
             out << fmt::format("  {:<4} {} -> {}\n", c.id, data_section_text(mmgr, c.before), data_section_text(mmgr, c.after));
     }
     if (!d.image_sections.empty()) {
-        out << "\nImage sections:\n";
+        out << "\n" << tr("Image sections:") << "\n";
         for (const ImageSectionChange& c : d.image_sections)
             out << fmt::format("  {:<4} {}: {} -> {}\n", c.id, section_name(s, c.id), views_text(c.before), views_text(c.after));
     }
     if (!d.handles.empty()) {
-        out << "\nHandles:\n";
+        out << "\n" << tr("Handles:") << "\n";
         for (const HandleChange& c : d.handles)
             out << fmt::format("  {:<8} 0x{:<4X} {} -> {}\n", s.machine().space_name(c.space), c.handle, handle_text(mmgr, c.before),
                                handle_text(mmgr, c.after));
     }
     if (!d.counters.empty()) {
-        out << "\nCounters:\n";
+        out << "\n" << tr("Counters:") << "\n";
         for (const CounterChange& c : d.counters) out << fmt::format("  {:<20} {} -> {}\n", c.name, c.before, c.after);
     }
 }

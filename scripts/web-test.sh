@@ -122,7 +122,7 @@ chrome() {
 # The outcome written into <pre id="results" data-state="…">.
 state_of() { sed -n 's/.*<pre id="results"[^>]*data-state="\([a-z]*\)".*/\1/p' "$1" | head -1; }
 
-tests=${PAGELAB_WEB_UI_TESTS:-step-controls load-error classroom quiz course-picker pte-select large-map}
+tests=${PAGELAB_WEB_UI_TESTS:-step-controls load-error classroom quiz course-picker pte-select large-map language}
 for t in $tests; do
   t0=$(date +%s%N)
   chrome --virtual-time-budget=120000 --dump-dom "$site?test=$t" > "$out/test-$t.html" || true

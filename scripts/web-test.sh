@@ -2,7 +2,8 @@
 # CI stage 4 (scripts/test.sh runs it with CI=true or --all): PageLab built to WebAssembly.
 #   1. the command line under Node (build-web/emulator/pagelab.js, the real file system) traces
 #      every lesson byte for byte as its golden trace, and every malformed input of
-#      tests/scenarios/bad/ ends with FILE:LINE:COL: error: and exit code 2;
+#      tests/scenarios/bad/ ends with FILE:LINE:COL: error: and exit code 2, and `run --lang zh|ru`
+#      prints the golden transcripts of tests/i18n/transcripts/ (the native build's output);
 #   2. the window in headless Chromium (swiftshader's WebGL 2), served from 127.0.0.1: built-in UI
 #      tests run inside the page (?test=NAME), their outcome read back from the page's DOM
 #      (#results); a lesson opened by a link (?lesson=…&at=…) shows its title (#status, which the
@@ -55,16 +56,36 @@ bad_check() {  # BAD.yaml -> nothing, or why it is not rejected as it must be
   fi
   rm -f "$tmp"
 }
-export -f golden_check bad_check
+transcript_check() {  # tests/i18n/transcripts/LESSON.LANG.txt -> nothing, or what differs
+  local name lang lesson tmp
+  name=$(basename "$1" .txt)
+  lang=${name##*.}
+  lesson=scenarios/${name%.*}.yaml
+  tmp=$(mktemp)
+  if ! node build-web/emulator/pagelab.js run --lang "$lang" --detail events "$lesson" > "$tmp" 2>&1; then
+    echo "FAIL: node pagelab.js run --lang $lang $lesson exited non-zero: $(head -c 300 "$tmp")"
+  elif ! cmp -s "$tmp" "$1"; then
+    echo "FAIL: node pagelab.js run --lang $lang $lesson differs from $1:"
+    diff "$1" "$tmp" | head -10
+  fi
+  rm -f "$tmp"
+}
+export -f golden_check bad_check transcript_check
 n=$(ls scenarios/*.trace | wc -l)
 b=$(ls tests/scenarios/bad/*.yaml | wc -l)
 [ "$n" -gt 0 ] || fail "no golden traces found"
 ls scenarios/*.trace | xargs -P "$jobs" -n 1 bash -c 'golden_check "$0"' > "$out/cli.txt"
 ls tests/scenarios/bad/*.yaml | xargs -P "$jobs" -n 1 bash -c 'bad_check "$0"' >> "$out/cli.txt"
+# In Chinese and Russian: the golden transcripts the native build is checked against (ctest's
+# "transcript:" tests), so the browser build's catalogue lookup (JSON, not musl's gettext:
+# docs/web.md) gives the native build's words and plural forms.
+t=$(ls tests/i18n/transcripts/*.txt | wc -l)
+ls tests/i18n/transcripts/*.txt | xargs -P "$jobs" -n 1 bash -c 'transcript_check "$0"' >> "$out/cli.txt"
 cat "$out/cli.txt"
 failures=$((failures + $(grep -c '^FAIL' "$out/cli.txt" || true)))
 echo "web-test.sh: wasm CLI: $n lessons traced and compared with their golden traces," \
-     "$b malformed inputs checked for FILE:LINE:COL errors and exit code 2"
+     "$b malformed inputs checked for FILE:LINE:COL errors and exit code 2," \
+     "$t Chinese and Russian transcripts compared with their golden transcripts"
 stage "wasm command line"
 if $cli_only; then
   [ "$failures" -eq 0 ] || { echo "web-test.sh: $failures failures"; exit 1; }
@@ -101,7 +122,7 @@ chrome() {
 # The outcome written into <pre id="results" data-state="…">.
 state_of() { sed -n 's/.*<pre id="results"[^>]*data-state="\([a-z]*\)".*/\1/p' "$1" | head -1; }
 
-tests=${PAGELAB_WEB_UI_TESTS:-step-controls load-error classroom quiz course-picker pte-select large-map}
+tests=${PAGELAB_WEB_UI_TESTS:-step-controls load-error classroom quiz course-picker pte-select large-map language}
 for t in $tests; do
   t0=$(date +%s%N)
   chrome --virtual-time-budget=120000 --dump-dom "$site?test=$t" > "$out/test-$t.html" || true

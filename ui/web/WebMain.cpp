@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
     cli.add_option("--file", o.file, "A scenario file in the virtual file system");
     cli.add_option("--at", at, "Stand after this many steps");
     cli.add_option("--event", o.at_event, "Stand at this event cursor instead");
-    cli.add_option("--lang", lang, "Language: en, zh or ru");
+    CLI::Option* lang_option = cli.add_option("--lang", lang, "Language: en, zh or ru");
     cli.add_flag("--classroom", o.classroom, "Classroom mode");
     cli.add_flag("--no-quiz", o.no_quiz, "Do not stop at questions");
     cli.add_option("--ui-test", o.ui_test, "Run a built-in UI test");
@@ -58,6 +58,9 @@ int main(int argc, char** argv) {
     }
     pagelab::i18n::set_catalog_dir("/locale");
     pagelab::i18n::set_language(lang);
+    // The window's language is the page's (its lang parameter or the remembered one), not the
+    // environment's, which is English in a browser.
+    if (lang_option->count() > 0) o.lang = lang;
     if (!lesson.empty() && lesson.find('/') == std::string::npos) o.file = "/scenarios/" + lesson + ".yaml";
     o.at = at;
     if (!size.empty() && std::sscanf(size.c_str(), "%dx%d", &o.width, &o.height) != 2) {

@@ -1,28 +1,30 @@
 #include "mm/Pfn.h"
 
+#include "i18n/I18n.h"  // N_: the names are the catalogue's (the window translates them)
+
 namespace pagelab::mm {
 
 const char* frame_state_name(FrameState s) {
     switch (s) {
-        case FrameState::Free: return "Free";
-        case FrameState::Zeroed: return "Zeroed";
-        case FrameState::Active: return "Active";
-        case FrameState::Standby: return "Standby";
-        case FrameState::Modified: return "Modified";
+        case FrameState::Free: return N_("Free");
+        case FrameState::Zeroed: return N_("Zeroed");
+        case FrameState::Active: return N_("Active");
+        case FrameState::Standby: return N_("Standby");
+        case FrameState::Modified: return N_("Modified");
     }
     return "?";
 }
 
 const char* frame_use_name(FrameUse u) {
     switch (u) {
-        case FrameUse::None: return "Unused";
-        case FrameUse::PageDirectory: return "Page Directory";
-        case FrameUse::PageTable: return "Page Table";
-        case FrameUse::Private: return "Process Private";
-        case FrameUse::Image: return "Image";
-        case FrameUse::File: return "Mapped File";
-        case FrameUse::PagefileSection: return "Shareable";
-        case FrameUse::System: return "System";
+        case FrameUse::None: return N_("Unused");
+        case FrameUse::PageDirectory: return N_("Page Directory");
+        case FrameUse::PageTable: return N_("Page Table");
+        case FrameUse::Private: return N_("Process Private");
+        case FrameUse::Image: return N_("Image");
+        case FrameUse::File: return N_("Mapped File");
+        case FrameUse::PagefileSection: return N_("Shareable");
+        case FrameUse::System: return N_("System");
     }
     return "?";
 }

@@ -236,10 +236,14 @@ void draw_physical_panel(App& app) {
     if (r.clicked) app.open_frame(*r.clicked);
     if (st.frame && *st.frame < n) {
         const mm::PfnEntry& e = pfn[*st.frame];
+        // The button first, then the frame's line, wrapped: a long translation never pushes the
+        // button out of the panel.
+        if (ImGui::SmallButton(tr("Open"))) app.open_frame(*st.frame);
+        ImGui::SameLine();
+        ImGui::PushTextWrapPos(0.0f);
         ImGui::TextDisabled("%s", trf("Selected: frame 0x{frame:X}, {state}, {use}", "frame"_a = *st.frame, "state"_a = tr(mm::frame_state_name(e.state)),
                                       "use"_a = tr(mm::frame_use_name(e.use))).c_str());
-        ImGui::SameLine();
-        if (ImGui::SmallButton(tr("Open"))) app.open_frame(*st.frame);
+        ImGui::PopTextWrapPos();
     } else if (n > 4096) {
         ImGui::TextDisabled("%s", tr("Wheel: zoom, drag: pan, click: open a frame."));
     }

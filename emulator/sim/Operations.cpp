@@ -28,13 +28,6 @@ bool StepRun::take_access(const AccessResult& a) const {
 
 namespace {
 
-// A loader call's outcome: its Win32 answer, the faults it took and its note.
-void take_load(const StepRun& c, const os::LoadOutcome& o) {
-    c.set(o.result);
-    c.r.faults |= o.faults;
-    c.r.note = o.note;
-}
-
 // --- Processes and modules -----------------------------------------------------------------
 
 void exit_process(StepRun& c) {
@@ -44,7 +37,7 @@ void exit_process(StepRun& c) {
 
 void load_library(StepRun& c) {
     const os::Process& p = c.process(c.step.arg("process")->text);
-    take_load(c, os::load_library(c.machine(), p.id, c.step.arg("name")->text));
+    c.take_load(os::load_library(c.machine(), p.id, c.step.arg("name")->text));
     if (c.r.ok) c.bind(c.r.value);
 }
 

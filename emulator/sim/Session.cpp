@@ -162,10 +162,7 @@ void Session::create_process(StepRun& c) {
     }
     if (const Arg* img = c.step.arg("image")) {
         const Arg* suspended = c.step.arg("suspended");
-        const os::LoadOutcome o = os::create_process(*m_machine, name, img->text, suspended && suspended->number);
-        c.set(o.result);
-        c.r.faults |= o.faults;
-        c.r.note = o.note;
+        c.take_load(os::create_process(*m_machine, name, img->text, suspended && suspended->number));
     } else {
         c.set(m_machine->create_process(name));
     }

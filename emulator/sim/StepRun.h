@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "os/Loader.h"
 #include "sim/Session.h"
 
 namespace pagelab::sim {
@@ -46,6 +47,12 @@ struct StepRun {
         return v;
     }
     bool bound(const std::string& name) const { return session.m_bindings.count(name) != 0; }
+    // A loader call's outcome: its Win32 answer, the faults it took and its note.
+    void take_load(const os::LoadOutcome& o) const {
+        set(o.result);
+        r.faults |= o.faults;
+        r.note = o.note;
+    }
     // A memory access's outcome folded into the step; false when it stopped the access.
     bool take_access(const mm::AccessResult& a) const;
     // The process named `name` (it exists: the parser checked the step).

@@ -69,6 +69,14 @@ add_test(NAME "lint: a text missing its zh or ru translation is reported with fi
                  "-DCONTAINS=missing-translation.yaml:3:3: warning: the title has no Russian (ru) translation|missing-translation.yaml:10:10: warning: the narration (say) has no Chinese (zh) translation|missing-translation.yaml:10:10: warning: the narration (say) has no Russian (ru) translation|1 file linted, 3 warnings"
                  -P ${PAGELAB_EXPECT_OUTPUT})
 
+add_test(NAME "lint: a file's declared languages are the ones it is asked to translate into"
+         COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:pagelab>;lint;--lang;en;${PROJECT_SOURCE_DIR}/tests/scenarios/lint/declared-languages.yaml" -DCODE=1
+                 "-DCONTAINS=declared-languages.yaml:10:10: warning: the narration (say) has no Chinese (zh) translation|1 file linted, 1 warning"
+                 -P ${PAGELAB_EXPECT_OUTPUT})
+add_test(NAME "lint: the fidelity scenarios are narrated (English only, declared)"
+         COMMAND ${CMAKE_COMMAND} "-DCMD=$<TARGET_FILE:pagelab>;lint;--lang;en;${PROJECT_SOURCE_DIR}/tests/scenarios/fidelity" -DCODE=0
+                 "-DCONTAINS=0 warnings" -P ${PAGELAB_EXPECT_OUTPUT})
+
 # `pagelab diff` and `pagelab state --format csv|windbg` of two lessons each, against golden files
 # in tests/golden/ (PAGELAB_BLESS=1 ctest -R golden-output rewrites them).
 set(PAGELAB_GOLDEN_OUTPUT ${PROJECT_SOURCE_DIR}/tests/golden_output.cmake)

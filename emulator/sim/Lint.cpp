@@ -21,7 +21,8 @@ namespace {
 // A text a learner reads is {en, zh, ru}; an English-only scalar or a map without zh or ru falls
 // back to English in that language, and lint says where. The YAML is read again for the positions
 // of the texts (the loaded scenario keeps the words, not where each was written).
-void missing_translations(const YAML::Node& n, const std::string& path, std::vector<LintFinding>& out) {
+void missing_translations(const YAML::Node& n, const std::string& path, const std::vector<std::string>& languages,
+                          std::vector<LintFinding>& out) {
     static const std::set<std::string> kProse = {"title", "summary", "say", "question", "explain", "choices", "goal"};
     static const std::map<std::string, const char*> kWhat = {
         {"title", N_("title")}, {"summary", N_("summary")}, {"say", N_("narration (say)")}, {"question", N_("question")},
@@ -30,6 +31,7 @@ void missing_translations(const YAML::Node& n, const std::string& path, std::vec
         if (!text.IsScalar() && !text.IsMap()) return;
         const std::string what = i18n::tr(kWhat.at(key));
         for (const char* lang : {"zh", "ru"}) {
+            if (std::find(languages.begin(), languages.end(), lang) == languages.end()) continue;
             if (text.IsMap() && text[lang]) continue;
             const Location at{int(text.Mark().line) + 1, int(text.Mark().column) + 1};
             out.push_back(LintFinding{path, at, i18n::trf("the {what} has no {language} translation: it falls back to English",
@@ -41,7 +43,7 @@ void missing_translations(const YAML::Node& n, const std::string& path, std::vec
     if (n.IsSequence()) {
         for (const auto& element : n) {
             const YAML::Node item = element;
-            missing_translations(item, path, out);
+            missing_translations(item, path, languages, out);
         }
         return;
     }
@@ -50,7 +52,7 @@ void missing_translations(const YAML::Node& n, const std::string& path, std::vec
         const YAML::Node key_node = entry.first, value = entry.second;
         const std::string key = key_node.IsScalar() ? key_node.Scalar() : std::string();
         if (!kProse.count(key)) {
-            missing_translations(value, path, out);
+            missing_translations(value, path, languages, out);
             continue;
         }
         if (key == "choices" && value.IsSequence())
@@ -63,9 +65,9 @@ void missing_translations(const YAML::Node& n, const std::string& path, std::vec
     }
 }
 
-void lint_translations(const std::string& path, std::vector<LintFinding>& out) {
+void lint_translations(const std::string& path, const std::vector<std::string>& languages, std::vector<LintFinding>& out) {
     try {
-        missing_translations(YAML::LoadFile(path), path, out);
+        missing_translations(YAML::LoadFile(path), path, languages, out);
     } catch (const YAML::Exception&) {
         // The file loaded once already; a file changed since is the next load's error to report.
     }
@@ -80,7 +82,7 @@ std::vector<LintFinding> lint_scenario(const Scenario& sc) {
     auto warn = [&](Location l, std::string msg) { out.push_back(LintFinding{sc.path, l, std::move(msg)}); };
     if (sc.title.empty()) warn(Location{1, 1}, i18n::tr("the lesson has no title"));
     if (sc.summary.empty()) warn(Location{1, 1}, i18n::tr("the lesson has no summary (a paragraph: what it shows and why)"));
-    lint_translations(sc.path, out);
+    lint_translations(sc.path, sc.languages, out);
     std::set<std::string> views;  // names bound to a view's base by map_view
     std::set<std::string> processes;
     for (const Step& s : sc.steps)
@@ -124,7 +126,7 @@ std::vector<LintFinding> lint_scenario(const Scenario& sc) {
 
 std::vector<LintFinding> lint_course(const Course& course) {
     std::vector<LintFinding> out;
-    lint_translations(course.path, out);
+    lint_translations(course.path, {"en", "zh", "ru"}, out);
     const fs::path folder = fs::path(course.path).parent_path();
     std::vector<std::string> files;
     std::error_code ec;

@@ -284,7 +284,7 @@ std::vector<ExpectInfo> expectation_table() {
 
 const FormatKeys& format_keys() {
     static const FormatKeys keys = {
-        /*scenario*/ {"pagelab", "title", "summary", "machine", "files", "steps"},
+        /*scenario*/ {"pagelab", "title", "summary", "languages", "machine", "files", "steps"},
         /*machine*/ {"personality", "ram", "pagefile", "policy", "tlb"},
         /*data_file*/ {"path", "size", "text", "bytes"},
         /*image_file*/ {"path", "image"},

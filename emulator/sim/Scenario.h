@@ -174,6 +174,9 @@ struct Scenario {
     std::string title;
     std::string summary;
     Translations title_tr, summary_tr;
+    // `languages:` — the languages the learner's texts are written in ("en" always). A regression
+    // or reference scenario may declare itself English only; lint then asks for no translation.
+    std::vector<std::string> languages{"en", "zh", "ru"};
     mm::MachineConfig machine;
     std::vector<FileDecl> files;
     std::vector<Step> steps;

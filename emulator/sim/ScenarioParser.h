@@ -79,6 +79,7 @@ public:
     bool parse_flag_list(const YAML::Node& n, const std::string& key, ArgType type, Arg& out);
 
     bool parse_machine(const YAML::Node& n, mm::MachineConfig& cfg);
+    bool parse_languages(const YAML::Node& n, std::vector<std::string>& out);
 
     bool parse_file(const YAML::Node& n, FileDecl& f);
 

@@ -307,6 +307,23 @@ bool Parser::parse_step(const YAML::Node& n, Step& step) {
     return true;
 }
 
+// `languages: [en]` or `[en, zh, ru]`: the languages the file's prose is written in.
+bool Parser::parse_languages(const YAML::Node& n, std::vector<std::string>& out) {
+    if (!n.IsSequence()) return fail(n, i18n::tr("languages must be a list of language codes: [en], [en, zh], [en, zh, ru]"));
+    out.clear();
+    for (const auto& item : n) {
+        const std::string code = item.IsScalar() ? item.Scalar() : std::string();
+        if (!is_one_of(code, {"en", "zh", "ru"}))
+            return fail(item, i18n::trf("unknown language '{code}' (expected one of: en, zh, ru)", fmt::arg("code", code)));
+        if (std::find(out.begin(), out.end(), code) != out.end())
+            return fail(item, i18n::trf("language '{code}' is listed twice", fmt::arg("code", code)));
+        out.push_back(code);
+    }
+    if (std::find(out.begin(), out.end(), "en") == out.end())
+        return fail(n, i18n::tr("languages must include en: English is what every other language falls back to"));
+    return true;
+}
+
 bool Parser::parse(const YAML::Node& root, Scenario& sc) {
     if (!root.IsMap()) return fail(root, i18n::tr("a scenario must be a map (pagelab: 1, title: ..., steps: ...)"));
     if (!check_keys(root, key_set(format_keys().scenario), i18n::tr("the scenario"))) return false;
@@ -316,6 +333,7 @@ bool Parser::parse(const YAML::Node& root, Scenario& sc) {
     if (version != 1) return fail(root["pagelab"], i18n::trf("format version {version} is not supported (this build reads version 1)", fmt::arg("version", version)));
     if (root["title"] && !prose(root["title"], "title", sc.title, &sc.title_tr)) return false;
     if (root["summary"] && !prose(root["summary"], "summary", sc.summary, &sc.summary_tr)) return false;
+    if (root["languages"] && !parse_languages(root["languages"], sc.languages)) return false;
     if (root["machine"] && !parse_machine(root["machine"], sc.machine)) return false;
     if (root["files"]) {
         if (!root["files"].IsSequence()) return fail(root["files"], i18n::tr("files must be a list"));

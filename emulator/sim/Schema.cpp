@@ -373,6 +373,9 @@ nlohmann::ordered_json scenario_schema() {
     props["pagelab"] = described(J{{"enum", J::array({1, "1"})}}, "The format version: 1.");
     props["title"] = described(def("prose"), "One line: shown in the transcript, the trace header and the lesson picker.");
     props["summary"] = described(def("prose"), "A paragraph for the reader (a YAML > block is handy).");
+    props["languages"] = described(J{{"type", "array"}, {"items", J{{"enum", J::array({"en", "zh", "ru"})}}}, {"contains", J{{"const", "en"}}}, {"uniqueItems", true}},
+                                   "The languages the learner's texts are written in (default en, zh, ru); [en] marks an English-only "
+                                   "scenario, which lint does not ask to translate.");
     props["machine"] = machine();
     props["files"] = files(d);
     props["steps"] = described(J{{"type", "array"}, {"items", entry}}, "The steps, in order: steps and narrated groups.");

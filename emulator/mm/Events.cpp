@@ -62,6 +62,15 @@ const char* event_kind_name(EventKind k) {
 }
 
 namespace {
+
+// CreateFile's access in words: GENERIC_READ, GENERIC_WRITE, GENERIC_EXECUTE (mm/Section.h).
+std::string file_access_text(uint32_t access) {
+    const bool r = access & 0x80000000u, w = access & 0x40000000u, x = access & 0x20000000u;
+    if (r && w) return x ? tr("reading, writing and executing") : tr("reading and writing");
+    if (r) return x ? tr("reading and executing") : tr("reading");
+    if (w) return x ? tr("writing and executing") : tr("writing");
+    return tr("executing only");
+}
 // A phrase that begins a sentence: names (a process, a file, a DLL) stay as they are written, an
 // English "the ..." gets its capital.
 std::string sentence_start(std::string s) {
@@ -294,8 +303,7 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
                              : trf("CreateFile creates the file {file} on the disk, as handle 0x{handle:X} in {who}.", "file"_a = str(a[0]), "handle"_a = a[1], "who"_a = who);
         case EventKind::FileOpened:
             return trf("CreateFile opens {file} for {access} as handle 0x{handle:X} in {who}.", "file"_a = str(a[0]),
-                       "access"_a = (a[2] & 0xC0000000u) == 0xC0000000u ? tr("reading and writing") : (a[2] & 0x80000000u) ? tr("reading")
-                                 : (a[2] & 0x40000000u) ? tr("writing") : tr("executing only"),
+                       "access"_a = file_access_text(a[2]),
                        "handle"_a = a[1], "who"_a = who);
         case EventKind::HandleClosed:
         {

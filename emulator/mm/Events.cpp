@@ -56,6 +56,7 @@ const char* event_kind_name(EventKind k) {
         "shared-table-created", "shared-table-freed", "shared-region-joined",
         "shared-region-left", "dirty-bit", "unmap-inside-view", "interlocked-add", "mapping-name-gone",
         "shared-view-returned", "bad-entry", "section-page-decommitted",
+        "loader-datafile", "loader-no-imports",
     };
     static_assert(sizeof(kNames) / sizeof(kNames[0]) == size_t(EventKind::Count_));
     return size_t(k) < size_t(EventKind::Count_) ? kNames[size_t(k)] : "?";
@@ -378,6 +379,15 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
                               "va"_a = a[0], "page"_a = a[1], "frame"_a = a[2])
                         : trf("VirtualFree(MEM_DECOMMIT) on the view at 0x{va:08X}: page {page} of the SEC_RESERVE section is decommitted (Windows 95 lets a view's pages be decommitted).",
                               "va"_a = a[0], "page"_a = a[1]);
+        case EventKind::LoaderDataFile:
+            return a[2] ? trf("LoadLibraryEx(LOAD_LIBRARY_AS_DATAFILE): {dll} is loaded as an image already; that module is returned, its reference count now {count}.",
+                              "dll"_a = str(a[0]), "count"_a = a[3])
+                        : trf("LoadLibraryEx(LOAD_LIBRARY_AS_DATAFILE): {dll} is mapped as a read-only data view at 0x{base:08X}, not as an image: no section is relocated, no import loaded, and the module list does not know it. The handle returned is 0x{base:08X} + 1, the low bit marking a data file.",
+                              "dll"_a = str(a[0]), "base"_a = a[1]);
+        case EventKind::LoaderNoImports:
+            return trfn("DONT_RESOLVE_DLL_REFERENCES: {dll} stays mapped as an image, but its {count} import is not loaded and its DllMain is not called.",
+                        "DONT_RESOLVE_DLL_REFERENCES: {dll} stays mapped as an image, but its {count} imports are not loaded and its DllMain is not called.", a[1],
+                        "dll"_a = str(a[0]), "count"_a = a[1]);
         case EventKind::SectionPageCommitted:
             return trf("VirtualAlloc(MEM_COMMIT) on the view at 0x{va:08X}: page {page} of the SEC_RESERVE section is committed for every view ({protection} in this one).",
                        "va"_a = a[0], "page"_a = a[1], "protection"_a = protection_name(a[2]));

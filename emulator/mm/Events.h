@@ -98,6 +98,9 @@ enum class EventKind : uint16_t {
     SharedViewReturned,  // a0 = base, a1 = size, a2 = mapping: win95 MapViewOfFile of a view this process already uses
     BadEntry,            // a0 = va, a1 = BadEntryKind, a2 = the frame, slot or index named, a3 = the limit
     SectionPageDecommitted, // a0 = va, a1 = section page, a2 = frame freed (0: none): win95 VirtualFree of a SEC_RESERVE view page
+    // Sections, views and images (issue 16, part 2).
+    LoaderDataFile,      // a0 = name string, a1 = view base, a2 = 1: the module was loaded as an image already (a3 = refcount)
+    LoaderNoImports,     // a0 = dll string, a1 = import count left unresolved (DONT_RESOLVE_DLL_REFERENCES)
     Count_
 };
 

@@ -48,7 +48,10 @@ Result MemoryManager::create_file_mapping(uint16_t space, uint32_t file_handle, 
     const bool w95 = m_spaces[space].personality() == Personality::Win95;
     if (!valid_mapping_protection(protect, w95)) return Result::failure(Error::InvalidParameter);
     if ((flags & sec::kReserve) && (flags & sec::kCommit)) return Result::failure(Error::InvalidParameter);
-    if (flags & ~(sec::kReserve | sec::kCommit)) return Result::failure(Error::InvalidParameter);
+    if (flags & ~(sec::kReserve | sec::kCommit | sec::kFile | sec::kNoCache | sec::kLargePages))
+        return Result::failure(Error::InvalidParameter);
+    if (auto e = check_section_flags(w95, flags)) return Result::failure(*e);
+    if (w95) flags &= ~sec::kNoCache;  // Windows 95 keeps no caching attribute per mapping
     const HandleEntry* file_entry = nullptr;
     if (file_handle != 0 && file_handle != kInvalidHandleValue) {
         file_entry = find_handle(space, file_handle);
@@ -193,13 +196,11 @@ Result MemoryManager::map_view(uint16_t space, uint32_t mapping_handle, uint32_t
     const HandleEntry* h = find_handle(space, mapping_handle);
     if (!h || h->kind != HandleKind::Mapping) return Result::failure(Error::InvalidHandle);
     const MappingObject& m = m_mappings[h->object];
-    if (access == 0 || (access & ~filemap::kAllAccess)) return Result::failure(Error::InvalidParameter);
-    // kernel32's MapViewOfFileEx: exactly FILE_MAP_COPY is a copy-on-write view; else write, then read.
-    uint32_t protect;
-    if (access == filemap::kCopy) protect = page::kWriteCopy;
-    else if (access & filemap::kWrite) protect = page::kReadWrite;
-    else if (access & filemap::kRead) protect = page::kReadOnly;
-    else return Result::failure(Error::InvalidParameter);
+    if (access & ~filemap::kAllAccess) return Result::failure(Error::InvalidParameter);
+    // kernel32's MapViewOfFileEx: exactly FILE_MAP_COPY is a copy-on-write view; else write, then
+    // read; no access at all (0) is a NOACCESS view (Wine test_MapViewOfFile: it succeeds).
+    uint32_t protect = view_protection_for(access);
+    if (protect == 0) return Result::failure(Error::InvalidParameter);  // FILE_MAP_EXECUTE: not modelled
     // The view's access against the mapping's protection and the handle's access, right by right
     // (Wine test_MapViewOfFile): a READWRITE view needs SECTION_MAP_WRITE, any other view
     // SECTION_MAP_READ - a handle opened with FILE_MAP_WRITE alone maps no FILE_MAP_READ view.
@@ -215,6 +216,8 @@ Result MemoryManager::map_view(uint16_t space, uint32_t mapping_handle, uint32_t
     if (!w95 && !(h->access & (protect == page::kReadWrite ? filemap::kWrite : filemap::kRead)))
         return Result::failure(Error::AccessDenied);
     if (m.protect == page::kNoAccess && !w95) return Result::failure(Error::AccessDenied);
+    // SEC_NOCACHE: every page of the view is also PAGE_NOCACHE (its PTEs get PCD).
+    if ((m.flags & sec::kNoCache) && protect != page::kNoAccess) protect |= page::kNoCache;
     if (m.image()) {
         if (sp.personality() == Personality::Nt && address >= sp.layout().user_end) return Result::failure(Error::InvalidParameter);
         return map_image_view(space, m, offset, address);

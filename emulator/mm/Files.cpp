@@ -93,6 +93,19 @@ Result MemoryManager::read_file(uint16_t space, uint32_t handle, uint32_t offset
     return Result::success(n);
 }
 
+std::vector<uint8_t> MemoryManager::file_through_cache(uint32_t file) const {
+    std::vector<uint8_t> out = m_disk.files()[file].bytes;
+    const auto section = find_data_section(file);
+    if (!section) return out;
+    for (uint32_t page = 0; page < m_data_sections[*section].pages && (uint64_t(page) << 12) < out.size(); ++page) {
+        const uint32_t p = prototype(data_proto_index(*section, page));
+        if (!(p & Pte::kPresent)) continue;
+        const size_t at = size_t(page) << 12, len = std::min<size_t>(0x1000, out.size() - at);
+        std::memcpy(out.data() + at, m_ram.content(p >> 12).data(), len);
+    }
+    return out;
+}
+
 Result MemoryManager::write_file(uint16_t space, uint32_t handle, uint32_t offset, const std::vector<uint8_t>& data) {
     const HandleEntry* h = find_handle(space, handle);
     if (!h || h->kind != HandleKind::File) return Result::failure(Error::InvalidHandle);

@@ -29,6 +29,7 @@ uint32_t MemoryManager::ensure_image_section(uint32_t file, std::vector<ImagePag
     sec.file = file;
     sec.first_proto = uint32_t(m_protos.size());
     sec.pages = std::move(pages);
+    sec.bytes = std::make_shared<const std::vector<uint8_t>>(file_through_cache(file));
     event(EventKind::SectionCreated, kNoSpace, sec.id, sec.pages_count(), intern(m_disk.files()[file].path));
     m_section_blobs.push_back(sec);
     m_journal.record(core::Store::Section, 0, sec.id, core::kNoBlob, m_section_blobs.size() - 1);
@@ -140,7 +141,7 @@ std::optional<uint8_t> MemoryManager::peek_prototype(uint32_t index, uint32_t of
     const ImageSection& sec = section_of_proto(index);
     const ImagePage& pg = sec.pages[index - sec.first_proto];
     if ((offset & 0xFFF) >= pg.file_bytes) return uint8_t(0);
-    const auto& bytes = m_disk.files()[sec.file].bytes;
+    const std::vector<uint8_t>& bytes = sec.bytes ? *sec.bytes : m_disk.files()[sec.file].bytes;
     const size_t at = size_t(pg.file_offset) + (offset & 0xFFF);
     return at < bytes.size() ? bytes[at] : uint8_t(0);
 }

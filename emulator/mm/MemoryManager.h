@@ -214,7 +214,11 @@ public:
     const std::vector<uint32_t>& prototypes() const { return m_protos; }
     uint32_t section_views(uint32_t section) const { return m_section_views[section]; }
     std::optional<uint32_t> find_image_section(uint32_t file) const;
-    // The image section of a file, created (event section-created) if it does not exist yet.
+    // The file's bytes as a reader of it sees them: a page resident in its data section's frame
+    // (the cache, with a data view's unflushed writes) is taken from the frame, the rest from disk.
+    std::vector<uint8_t> file_through_cache(uint32_t file) const;
+    // The image section of a file, created (event section-created) if it does not exist yet; a new
+    // one keeps the file as file_through_cache reads it, and its pages come from that copy.
     uint32_t ensure_image_section(uint32_t file, std::vector<ImagePage> pages);
     // Maps a view of an image section at base (a 64 KB-aligned address): a VAD of type MEM_IMAGE,
     // AllocationProtect EXECUTE_WRITECOPY, every PTE a prototype PTE (win95: pages already in RAM
@@ -267,6 +271,11 @@ public:
     // a mapping object whose views map the image (MEM_IMAGE, prototype PTEs), not relocated.
     Result create_image_mapping(uint16_t space, uint32_t file_handle, uint32_t image_section, uint32_t image_base,
                                 const std::string& name);
+    // NtQuerySection(SectionBasicInformation) on a mapping handle (mm/SectionInfo.cpp): value =
+    // the size; ERROR_INVALID_HANDLE for anything but a mapping, win95 ERROR_CALL_NOT_IMPLEMENTED.
+    Result query_section_basic(uint16_t space, uint32_t mapping_handle, SectionBasicInformation& out) const;
+    static std::optional<Error> check_section_flags(bool w95, uint32_t flags);
+    static uint32_t view_protection_for(uint32_t access);
     // The live mapping object of that name (a name lives while the object has a handle).
     std::optional<uint32_t> find_named_mapping(const std::string& name) const;
     // MapViewOfFileEx: access FILE_MAP_*, offset and address 64 KB-aligned (address 0: anywhere),

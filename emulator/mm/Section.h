@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -47,6 +48,10 @@ struct ImageSection {
     uint32_t file = 0;           // index into the disk
     uint32_t first_proto = 0;    // index of page 0's prototype PTE
     std::vector<ImagePage> pages;
+    // The file as the section read it when it was made: through the cached pages of its data
+    // section, so a data view's unflushed bytes are in it (issue 16 rule 8). From then on the
+    // image's pages are its own: its faults read these bytes, whatever the file becomes.
+    std::shared_ptr<const std::vector<uint8_t>> bytes;
     uint32_t pages_count() const { return uint32_t(pages.size()); }
 };
 
@@ -105,6 +110,14 @@ struct MappingObject {
     bool operator==(const MappingObject&) const = default;
 };
 
+// NtQuerySection's SECTION_BASIC_INFORMATION: BaseAddress (0 unless SEC_BASED), the section's
+// SEC_* attributes, its maximum size.
+struct SectionBasicInformation {
+    uint32_t base = 0;
+    uint32_t attributes = 0;
+    uint64_t size = 0;
+};
+
 enum class HandleKind : uint8_t { File, Mapping };
 
 // One entry of a process's handle table.
@@ -119,7 +132,8 @@ namespace generic {
 inline constexpr uint32_t kRead = 0x80000000u, kWrite = 0x40000000u, kExecute = 0x20000000u;
 }
 namespace sec {
-inline constexpr uint32_t kFile = 0x800000, kImage = 0x1000000, kReserve = 0x4000000, kCommit = 0x8000000;
+inline constexpr uint32_t kFile = 0x800000, kImage = 0x1000000, kReserve = 0x4000000, kCommit = 0x8000000,
+                          kNoCache = 0x10000000, kLargePages = 0x80000000;
 }
 namespace filemap {
 inline constexpr uint32_t kCopy = 0x1, kWrite = 0x2, kRead = 0x4, kExecute = 0x20, kAllAccess = 0xF001F;

@@ -56,7 +56,7 @@ FaultKind MemoryManager::read_section_page(uint16_t space, uint32_t va, uint32_t
         add(Counter::HardFaults);
         add(Counter::FileReads);
         core::PageRef content = core::PageRef::zeroed();
-        const auto& bytes = m_disk.files()[sec.file].bytes;
+        const std::vector<uint8_t>& bytes = sec.bytes ? *sec.bytes : m_disk.files()[sec.file].bytes;
         uint8_t* d = content.mutable_data();
         for (uint32_t i = 0; i < pg.file_bytes && size_t(pg.file_offset) + i < bytes.size(); ++i) d[i] = bytes[pg.file_offset + i];
         m_ram.set_content(frame, content);

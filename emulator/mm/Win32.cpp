@@ -7,7 +7,7 @@
 namespace pagelab::mm {
 
 namespace {
-constexpr std::array<std::pair<Error, std::string_view>, 20> kNames{{
+constexpr std::array<std::pair<Error, std::string_view>, 22> kNames{{
     {Error::Success, "SUCCESS"},
     {Error::FileNotFound, "FILE_NOT_FOUND"},
     {Error::PathNotFound, "PATH_NOT_FOUND"},
@@ -27,6 +27,8 @@ constexpr std::array<std::pair<Error, std::string_view>, 20> kNames{{
     {Error::MappedAlignment, "MAPPED_ALIGNMENT"},
     {Error::UserMappedFile, "USER_MAPPED_FILE"},
     {Error::CommitmentLimit, "COMMITMENT_LIMIT"},
+    {Error::CallNotImplemented, "CALL_NOT_IMPLEMENTED"},
+    {Error::PrivilegeNotHeld, "PRIVILEGE_NOT_HELD"},
     {Error::Success, "SUCCESS"},
 }};
 }  // namespace

@@ -44,6 +44,9 @@ enum class Error : uint32_t {
     MappedAlignment = 1132,
     UserMappedFile = 1224,
     CommitmentLimit = 1455,
+    // Sections, views and images (issue 16, part 2).
+    CallNotImplemented = 120,
+    PrivilegeNotHeld = 1314,
 };
 
 // "ERROR_INVALID_ADDRESS"; unknown numbers print as "ERROR_<n>".

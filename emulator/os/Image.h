@@ -38,6 +38,16 @@ struct ImageDescription {
     std::vector<uint32_t> relocation_rvas;  // every fixup's RVA (HIGHLOW), sorted
     std::vector<ImageSection> sections;
     std::vector<uint8_t> headers;    // the headers page's bytes (synthetic images: generated)
+    // A "flat" image (issue 16 rule 12): SectionAlignment equals a FileAlignment below a page, so
+    // every section sits in memory where it sits in the file. NT up to XP maps such an image as
+    // the file's bytes, page for page, in one EXECUTE_WRITECOPY region. file_size: the file's bytes.
+    bool flat = false;
+    uint32_t file_size = 0;
+    // IMAGE_OPTIONAL_HEADER32.DllCharacteristics as the file says. PageLab models NT4-XP and
+    // Windows 95, which ignore IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE (0x0040, ASLR from Vista on):
+    // the image still goes to its preferred base. Kept for NtQuerySection and the trace.
+    uint16_t dll_characteristics = 0;
+    uint16_t file_characteristics = 0;  // IMAGE_FILE_HEADER.Characteristics
 };
 
 }  // namespace pagelab::os

@@ -28,6 +28,7 @@ std::string dir_name(const std::string& path) {
 }
 
 std::string bad_image_event(mm::MemoryManager& mm, uint16_t space, uint32_t file);
+std::string cached_image_problem(mm::MemoryManager& mm, uint16_t space, uint32_t file);
 
 struct Loader {
     Machine& m;
@@ -83,6 +84,10 @@ struct Loader {
 
     // Maps the image at its preferred base, or elsewhere with relocations applied.
     mm::Result map(const ImageDescription& img, uint32_t file, const std::string& name, bool is_exe, Module& out) {
+        if (!mmgr().find_image_section(file)) {
+            note = cached_image_problem(mmgr(), space, file);
+            if (!note.empty()) return mm::Result::failure(bad_format());
+        }
         const uint32_t section = mmgr().ensure_image_section(file, image_pages(img));
         const uint32_t pages = uint32_t(mmgr().sections()[section].pages_count());
         // win95: a DLL based in the shared arena is a system DLL, mapped once for every process.
@@ -143,8 +148,9 @@ struct Loader {
         return r;
     }
 
-    // LoadLibrary of one DLL and, recursively, its imports.
-    mm::Result load_dll(const std::string& name, const std::string& importer, int depth) {
+    // LoadLibrary of one DLL and, recursively, its imports (not with DONT_RESOLVE_DLL_REFERENCES:
+    // resolve false maps the DLL and stops there).
+    mm::Result load_dll(const std::string& name, const std::string& importer, int depth, bool resolve = true) {
         std::vector<Module> list = m.modules(process);
         if (Module* mod = loaded_module(list, name)) {
             ++mod->refcount;
@@ -169,6 +175,10 @@ struct Loader {
         list = m.modules(process);
         list.push_back(mod);
         m.set_modules(process, list);
+        if (!resolve) {
+            mmgr().event(EventKind::LoaderNoImports, space, str(upper(known_as)), uint32_t(img->imports.size()));
+            return mm::Result::success(r.value);
+        }
         if (auto e = load_imports(*img, upper(known_as), depth); e != mm::Error::Success) return mm::Result::failure(e);
         return mm::Result::success(r.value);
     }
@@ -233,6 +243,24 @@ std::string bad_image_event(mm::MemoryManager& mm, uint16_t space, uint32_t file
     return i18n::trf("{file} is not a valid PE32 image: {problem}", fmt::arg("file", path), fmt::arg("problem", problem));
 }
 
+// Rule 8 of issue 16: a new image section reads the file through the cached pages its data
+// views use. When a data view changed a header and did not flush, the image is parsed as the
+// cache has it, and a header that no longer parses fails the section (ERROR_BAD_EXE_FORMAT; a
+// broken "MZ" is NtCreateSection's STATUS_INVALID_IMAGE_NOT_MZ). Returns the note, or empty.
+std::string cached_image_problem(mm::MemoryManager& mm, uint16_t space, uint32_t file) {
+    const mm::DiskFile& f = mm.files()[file];
+    const std::vector<uint8_t> cached = mm.file_through_cache(file);
+    if (cached == f.bytes) return {};
+    const PeReadResult r = read_pe_image(cached, f.path);
+    const PeError* e = std::get_if<PeError>(&r);
+    if (!e) return {};
+    const std::string problem =
+        i18n::trf("{problem} (as the file's cached pages read it: a data view changed them and did not flush)",
+                  fmt::arg("problem", e->message()));
+    mm.event(EventKind::LoaderBadImage, space, mm.intern(f.path), mm.intern(problem));
+    return i18n::trf("{file} is not a valid PE32 image: {problem}", fmt::arg("file", f.path), fmt::arg("problem", problem));
+}
+
 }  // namespace
 
 std::string image_problem(const mm::MemoryManager& mm, uint32_t file) {
@@ -262,6 +290,17 @@ std::vector<mm::ImagePage> image_pages(const ImageDescription& img) {
     for (uint32_t i = 0; i < pages.size(); ++i) {
         pages[i].rva = i << 12;
         pages[i].mm_protection = *mm::to_mm_protection(mm::page::kNoAccess);
+    }
+    if (img.flat) {
+        // A flat image is its file's bytes page for page, every page EXECUTE_WRITECOPY, the
+        // headers too (NT up to XP; issue 16 rule 12).
+        const uint32_t bytes = std::min<uint32_t>(img.file_size, size);
+        for (uint32_t i = 0; i < pages.size(); ++i) {
+            pages[i].mm_protection = *mm::to_mm_protection(mm::page::kExecuteWriteCopy);
+            pages[i].file_offset = i << 12;
+            pages[i].file_bytes = (i << 12) < bytes ? std::min<uint32_t>(0x1000, bytes - (i << 12)) : 0;
+        }
+        return pages;
     }
     // The headers page: READONLY, read from the start of the file.
     pages[0].mm_protection = *mm::to_mm_protection(mm::page::kReadOnly);
@@ -348,8 +387,69 @@ LoadOutcome load_library(Machine& m, uint16_t process, const std::string& name) 
     return LoadOutcome{r, ld.faults, r.ok ? std::string() : ld.note};
 }
 
+namespace {
+
+// LoadLibraryEx(LOAD_LIBRARY_AS_DATAFILE), as kernel32 does it from NT4 to XP: a module loaded as
+// an image already is returned (one more reference); otherwise the file is opened for reading,
+// mapped as a READONLY data section and viewed FILE_MAP_READ, both handles closed, and the view's
+// base + 1 returned. The module list does not get it; a file that is no PE image is unmapped
+// again and fails with ERROR_BAD_EXE_FORMAT.
+LoadOutcome load_as_datafile(Machine& m, Loader& ld, const std::string& name) {
+    mm::MemoryManager& mmgr = m.mm();
+    std::vector<Module> list = m.modules(ld.process);
+    if (Module* mod = ld.loaded_module(list, name)) {
+        ++mod->refcount;
+        mmgr.event(EventKind::LoaderDataFile, ld.space, mmgr.intern(upper(name)), mod->base, 1, mod->refcount);
+        const uint32_t base = mod->base;
+        m.set_modules(ld.process, std::move(list));
+        return LoadOutcome{mm::Result::success(base), 0, {}};
+    }
+    const auto file = ld.find_dll(name);
+    mmgr.event(EventKind::LoaderFindFile, ld.space, mmgr.intern(upper(name)), file ? 1 : 0);
+    if (!file) return LoadOutcome{mm::Result::failure(mm::Error::ModNotFound), 0, {}};
+    const mm::Result h = mmgr.create_file(ld.space, mmgr.files()[*file].path, mm::generic::kRead, mm::Disposition::Open);
+    if (!h.ok) return LoadOutcome{h, 0, {}};
+    const mm::Result mapping = mmgr.create_file_mapping(ld.space, h.value, mm::page::kReadOnly, 0, 0, {});
+    mmgr.close_handle(ld.space, h.value);
+    if (!mapping.ok) return LoadOutcome{mapping, 0, {}};
+    const mm::Result view = mmgr.map_view(ld.space, mapping.value, mm::filemap::kRead, 0, 0, 0);
+    mmgr.close_handle(ld.space, mapping.value);
+    if (!view.ok) return LoadOutcome{view, 0, {}};
+    if (!m.image_of(*file)) {
+        LoadOutcome o{mm::Result::failure(ld.bad_image(*file)), 0, ld.note};
+        mmgr.unmap_view(ld.space, view.value);
+        return o;
+    }
+    mmgr.event(EventKind::LoaderDataFile, ld.space, mmgr.intern(upper(name)), view.value, 0, 0);
+    return LoadOutcome{mm::Result::success(view.value | 1), 0, {}};
+}
+
+}  // namespace
+
+LoadOutcome load_library_ex(Machine& m, uint16_t process, const std::string& name, uint32_t flags) {
+    if (flags & ~(load::kDontResolveDllReferences | load::kAsDataFile))
+        return LoadOutcome{mm::Result::failure(mm::Error::InvalidParameter), 0, {}};
+    if (!(flags & (load::kDontResolveDllReferences | load::kAsDataFile))) return load_library(m, process, name);
+    const Process& p = m.processes()[process];
+    std::string app_dir;
+    for (const Module& mod : m.modules(process))
+        if (mod.is_exe) app_dir = dir_name(mod.path);
+    Loader ld{m, process, p.space, app_dir};
+    // AS_DATAFILE wins over DONT_RESOLVE_DLL_REFERENCES (kernel32 tests it first).
+    if (flags & load::kAsDataFile) return load_as_datafile(m, ld, name);
+    const std::vector<Module> before = m.modules(process);
+    const mm::Result r = ld.load_dll(name, "the program", 0, false);
+    if (!r.ok) {
+        m.mm().event(EventKind::LoaderFailed, p.space, uint32_t(r.error), m.mm().intern(upper(name)));
+        ld.unwind_to(before);
+    }
+    return LoadOutcome{r, ld.faults, r.ok ? std::string() : ld.note};
+}
+
 mm::Result free_library(Machine& m, uint16_t process, uint32_t base) {
     const Process& p = m.processes()[process];
+    // A data-file module (LOAD_LIBRARY_AS_DATAFILE's odd handle): kernel32 unmaps the view.
+    if (base & 1) return m.mm().unmap_view(p.space, base & ~1u);
     for (const Module& mod : m.modules(process)) {
         if (mod.base != base) continue;
         if (mod.is_exe) return mm::Result::failure(mm::Error::InvalidHandle);
@@ -390,6 +490,14 @@ LoadOutcome create_image_mapping(Machine& m, uint16_t space, uint32_t file_handl
     if (!(h->access & mm::generic::kRead)) {
         o.result = mm::Result::failure(mm::Error::AccessDenied);
         return o;
+    }
+    if (!mmgr.find_image_section(h->object)) {
+        o.note = cached_image_problem(mmgr, space, h->object);
+        if (!o.note.empty()) {
+            o.result = mm::Result::failure(mmgr.space(space).personality() == mm::Personality::Win95 ? mm::Error::GenFailure
+                                                                                                     : mm::Error::BadExeFormat);
+            return o;
+        }
     }
     const uint32_t section = mmgr.ensure_image_section(h->object, image_pages(*img));
     o.result = mmgr.create_image_mapping(space, file_handle, section, img->image_base, name);

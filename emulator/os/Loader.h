@@ -38,11 +38,21 @@ LoadOutcome create_process(Machine& m, const std::string& name, const std::strin
 // LoadLibrary(name) in a running process: the module's base (a DLL already loaded gains a
 // reference). A failure unwinds the modules this call loaded.
 LoadOutcome load_library(Machine& m, uint16_t process, const std::string& name);
+// LoadLibraryEx's flags (winbase.h).
+namespace load {
+inline constexpr uint32_t kDontResolveDllReferences = 0x1, kAsDataFile = 0x2;
+}
+// LoadLibraryEx(name, flags): 0 is LoadLibrary; DONT_RESOLVE_DLL_REFERENCES maps the DLL as an
+// image (relocated if need be) without loading its imports or calling DllMain; AS_DATAFILE maps
+// the file as a read-only data view and returns its base + 1 (or a module already loaded as an
+// image). Any other flag: ERROR_INVALID_PARAMETER.
+LoadOutcome load_library_ex(Machine& m, uint16_t process, const std::string& name, uint32_t flags);
 // CreateFileMapping(file, SEC_IMAGE): the file must be a valid image (else ERROR_BAD_EXE_FORMAT,
 // win95 ERROR_GEN_FAILURE, with the PE field at fault in the note); its image section is made
 // (or found) and a mapping object refers to it. Views of it map the image, not relocated.
 LoadOutcome create_image_mapping(Machine& m, uint16_t space, uint32_t file_handle, const std::string& name);
-// FreeLibrary(base): drops a reference; at zero the DLL is unmapped and its imports freed.
+// FreeLibrary(base): drops a reference; at zero the DLL is unmapped and its imports freed. An
+// odd handle is a data-file module (LOAD_LIBRARY_AS_DATAFILE): its view is unmapped.
 mm::Result free_library(Machine& m, uint16_t process, uint32_t base);
 
 }  // namespace pagelab::os

@@ -70,7 +70,7 @@ constexpr uint32_t kScnObjectOnly = 0x00000200 /*LNK_INFO*/ | 0x00000800 /*LNK_R
 // Offsets inside IMAGE_OPTIONAL_HEADER32.
 namespace opt {
 constexpr uint64_t kMagic = 0, kAddressOfEntryPoint = 16, kImageBase = 28, kSectionAlignment = 32,
-                   kFileAlignment = 36, kSizeOfImage = 56, kSizeOfHeaders = 60,
+                   kFileAlignment = 36, kSizeOfImage = 56, kSizeOfHeaders = 60, kDllCharacteristics = 70,
                    kNumberOfRvaAndSizes = 92, kDataDirectory = 96;
 }
 
@@ -154,6 +154,7 @@ private:
                          i18n::trf("{value:#06x} lacks IMAGE_FILE_EXECUTABLE_IMAGE (0x0002): an object file or a failed link",
                                    fmt::arg("value", m_characteristics)));
         m_image.is_dll = (m_characteristics & kFileDll) != 0;
+        m_image.file_characteristics = m_characteristics;
         if (m_optional_size < kOptionalFixedSize)
             return error("IMAGE_FILE_HEADER.SizeOfOptionalHeader",
                          i18n::trf("{size} is smaller than the {fixed} bytes of IMAGE_OPTIONAL_HEADER32 before its data directories",
@@ -177,15 +178,20 @@ private:
                              : i18n::trf("{magic:#06x} is not PE32 (0x010b)", fmt::arg("magic", magic)));
 
         const uint32_t section_alignment = u32(opt::kSectionAlignment);
-        if (section_alignment != kPageSize)
-            return error("IMAGE_OPTIONAL_HEADER32.SectionAlignment",
-                         i18n::trf("{value} is not 0x1000: PageLab requires page-aligned sections (one 4 KB page is the unit "
-                                   "it maps and protects)",
-                                   fmt::arg("value", hex(section_alignment))));
         const uint32_t file_alignment = u32(opt::kFileAlignment);
+        // A flat image: SectionAlignment below a page and equal to FileAlignment (NT's rule; any
+        // other value below a page is STATUS_INVALID_IMAGE_FORMAT).
+        m_image.flat = section_alignment < kPageSize && section_alignment == file_alignment;
+        if (section_alignment != kPageSize && !m_image.flat)
+            return error("IMAGE_OPTIONAL_HEADER32.SectionAlignment",
+                         i18n::trf("{value} is not 0x1000, nor a flat image's alignment below a page equal to FileAlignment "
+                                   "({file}): PageLab requires page-aligned sections (one 4 KB page is the unit it maps and protects)",
+                                   fmt::arg("value", hex(section_alignment)), fmt::arg("file", hex(file_alignment))));
         if (!is_power_of_two(file_alignment) || file_alignment < 512 || file_alignment > 0x10000)
             return error("IMAGE_OPTIONAL_HEADER32.FileAlignment",
                          i18n::trf("{value} is not a power of two from 512 to 64 KB", fmt::arg("value", hex(file_alignment))));
+        m_section_alignment = section_alignment;
+        m_image.file_size = uint32_t(std::min<uint64_t>(m_file.size(), 0xFFFFFFFFull));
 
         const uint32_t base = u32(opt::kImageBase);
         if (base == 0 || base % kAllocationGranularity != 0)
@@ -241,6 +247,7 @@ private:
         m_image.size_of_image = size_of_image;
         m_image.size_of_headers = size_of_headers;
         m_image.entry_rva = entry;
+        m_image.dll_characteristics = *m_file.read_u16(m_optional + opt::kDllCharacteristics);
         const auto headers = m_file.slice(0, size_of_headers);
         m_image.headers.assign(headers.begin(), headers.end());
         return std::nullopt;
@@ -248,7 +255,7 @@ private:
 
     std::optional<PeError> read_section_table() {
         const uint64_t table = m_optional + m_optional_size;  // inside SizeOfHeaders, so inside the file
-        uint64_t previous_end = round_up(m_image.size_of_headers, kPageSize);  // the headers page(s)
+        uint64_t previous_end = round_up(m_image.size_of_headers, m_section_alignment);  // the headers page(s)
         std::string previous = i18n::tr("the headers");
         for (uint32_t i = 0; i < m_section_count; ++i) {
             const uint64_t at = table + i * kSectionHeaderSize;
@@ -269,9 +276,15 @@ private:
 
             const uint32_t virtual_size = u32(8), rva = u32(12), raw_size = u32(16), raw_pointer = u32(20);
             const uint32_t characteristics = u32(36);
-            if (rva % kPageSize != 0)
+            if (rva % m_section_alignment != 0)
                 return error(field + ".VirtualAddress",
-                             in + i18n::trf("{rva} is not page aligned: PageLab requires page-aligned sections", fmt::arg("rva", hex(rva))));
+                             in + i18n::trf("{rva} is not a multiple of SectionAlignment ({alignment})", fmt::arg("rva", hex(rva)),
+                                            fmt::arg("alignment", hex(m_section_alignment))));
+            if (m_image.flat && raw_size != 0 && raw_pointer != rva)
+                return error(field + ".PointerToRawData",
+                             in + i18n::trf("{offset} differs from VirtualAddress {rva}: in a flat image every section lies in "
+                                            "memory where it lies in the file",
+                                            fmt::arg("offset", hex(raw_pointer)), fmt::arg("rva", hex(rva))));
             const uint32_t extent = virtual_size != 0 ? virtual_size : raw_size;
             if (extent == 0)
                 return error(field + ".VirtualSize", in + i18n::tr("is 0 and so is SizeOfRawData: the section is empty"));
@@ -279,7 +292,7 @@ private:
                 return error(field + ".VirtualAddress",
                              in + i18n::trf("{rva} overlaps {previous} (ending at {end}); sections must be in increasing order",
                                        fmt::arg("rva", hex(rva)), fmt::arg("previous", previous), fmt::arg("end", hex(previous_end))));
-            const uint64_t end = uint64_t(rva) + round_up(extent, kPageSize);
+            const uint64_t end = uint64_t(rva) + round_up(extent, m_section_alignment);
             if (end > m_image.size_of_image)
                 return error(field + ".VirtualSize",
                              in + i18n::trf("{size} bytes at {rva} run past SizeOfImage ({image})", fmt::arg("size", hex(extent)), fmt::arg("rva", hex(rva)),
@@ -430,6 +443,7 @@ private:
     uint16_t m_optional_size = 0;
     uint16_t m_section_count = 0;
     uint16_t m_characteristics = 0;  // IMAGE_FILE_HEADER.Characteristics
+    uint32_t m_section_alignment = kPageSize;
     DataDirectory m_directories[kMaxDirectories];
     std::vector<SectionExtent> m_extents;
 };

@@ -62,6 +62,7 @@ std::vector<uint8_t> build_synthetic_image(ImageDescription& img, const std::vec
     if (!relocations) ch |= 0x0001;  // RELOCS_STRIPPED
     if (img.is_dll) ch |= 0x2000;
     put16(h, coff + 18, ch);
+    img.file_characteristics = uint16_t(ch);
     const size_t opt = coff + 20;
     put16(h, opt + 0, 0x10B);  // PE32
     put32(h, opt + 16, img.entry_rva);
@@ -73,6 +74,7 @@ std::vector<uint8_t> build_synthetic_image(ImageDescription& img, const std::vec
     put32(h, opt + 56, img.size_of_image);
     put32(h, opt + 60, kHeadersSize);
     put16(h, opt + 68, 2);  // IMAGE_SUBSYSTEM_WINDOWS_GUI
+    put16(h, opt + 70, img.dll_characteristics);
     put32(h, opt + 92, 16);  // NumberOfRvaAndSizes
     size_t sh = opt + 0xE0;
     for (const ImageSection& s : img.sections) {

@@ -428,7 +428,8 @@ std::set<EventKind> kinds_named(std::string_view name_in) {
     if (name == "region") return {K::Reserved, K::Committed, K::Decommitted, K::Released, K::Protected};
     if (name == "loader")
         return {K::LoaderFindFile, K::LoaderProcessObject, K::LoaderImports, K::LoaderDll, K::LoaderNotAtBase, K::LoaderStack,
-                K::LoaderStart, K::LoaderFailed, K::LoaderUnload, K::LoaderBadImage, K::Relocated};
+                K::LoaderStart, K::LoaderFailed, K::LoaderUnload, K::LoaderBadImage, K::Relocated,
+                K::LoaderDataFile, K::LoaderNoImports};
     if (name == "file")
         return {K::FileCreated, K::FileOpened, K::HandleClosed, K::FileReadCall, K::FileWriteCall, K::FileSizeSet, K::FilePageRead,
                 K::FilePageWritten};

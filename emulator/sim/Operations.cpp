@@ -5,6 +5,7 @@
 
 #include "i18n/I18n.h"
 #include "os/Loader.h"
+#include "os/SectionQuery.h"
 #include "sim/StepRun.h"
 
 namespace pagelab::sim {
@@ -240,6 +241,22 @@ void unmap_view(StepRun& c) {
 
 void flush_view(StepRun& c) { c.set(c.mm.flush_view(*c.space, *c.address, uint32_t(c.number("size", 0)))); }
 
+// --- Sections, views and images (issue 16, part 2) ------------------------------------------
+
+void load_library_ex(StepRun& c) {
+    const os::Process& p = c.process(c.step.arg("process")->text);
+    c.take_load(os::load_library_ex(c.machine(), p.id, c.step.arg("name")->text, uint32_t(c.number("flags", 0))));
+    if (c.r.ok) c.bind(c.r.value);
+}
+
+void query_section(StepRun& c) {
+    const auto h = c.resolve(c.step.arg("mapping")->address);
+    if (!h) return;
+    const os::SectionQuery q = os::query_section(c.machine(), *c.space, *h, c.step.arg("class")->text == "image");
+    c.set(q.result);
+    if (c.r.ok) c.r.data = q.text;
+}
+
 }  // namespace
 
 // A dispatcher: one line per op, each op's work in its own function above.
@@ -268,6 +285,8 @@ void run_operation(StepRun& c) {
         case Op::MapView: return map_view(c);
         case Op::UnmapView: return unmap_view(c);
         case Op::FlushView: return flush_view(c);
+        case Op::LoadLibraryEx: return load_library_ex(c);
+        case Op::QuerySection: return query_section(c);
         case Op::SwitchTo: return c.mm.switch_to(*c.space);
         case Op::Trim: return c.mm.trim(*c.space);
         case Op::Pause:

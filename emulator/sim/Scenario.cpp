@@ -1,6 +1,7 @@
 #include "sim/Scenario.h"
 
 #include "sim/ScenarioParser.h"
+#include "os/Loader.h"
 
 #include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
@@ -91,6 +92,12 @@ const std::vector<OpSpec>& op_specs() {
         {"interlocked_add", Op::InterlockedAdd,
          {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"value", ArgType::SignedNumber, true},
           {"as", ArgType::Bind, false}}},
+        // Sections, views and images (issue 16, part 2).
+        {"load_library_ex", Op::LoadLibraryEx,
+         {{"process", ArgType::Process, true}, {"name", ArgType::Text, true}, {"flags", ArgType::LoadFlags, true},
+          {"as", ArgType::Bind, false}}},
+        {"query_section", Op::QuerySection,
+         {{"process", ArgType::Process, true}, {"mapping", ArgType::FileHandle, true}, {"class", ArgType::SectionClass, true}}},
     };
     return specs;
 }
@@ -102,14 +109,19 @@ const std::vector<FlagWord>& flag_words(ArgType t) {
     static const std::vector<FlagWord> map_access = {{"read", mm::filemap::kRead},
                                                      {"write", mm::filemap::kWrite},
                                                      {"copy", mm::filemap::kCopy},
-                                                     {"all", mm::filemap::kAllAccess}};
+                                                     {"all", mm::filemap::kAllAccess},
+                                                     {"none", 0}};
     static const std::vector<FlagWord> sec_flags = {
-        {"reserve", mm::sec::kReserve}, {"commit", mm::sec::kCommit}, {"image", mm::sec::kImage}};
+        {"reserve", mm::sec::kReserve}, {"commit", mm::sec::kCommit}, {"image", mm::sec::kImage},
+        {"file", mm::sec::kFile}, {"nocache", mm::sec::kNoCache}, {"large_pages", mm::sec::kLargePages}};
+    static const std::vector<FlagWord> load_flags = {{"dont_resolve", os::load::kDontResolveDllReferences},
+                                                     {"as_datafile", os::load::kAsDataFile}};
     static const std::vector<FlagWord> none;
     switch (t) {
         case ArgType::FileAccess: return file_access;
         case ArgType::MapAccess: return map_access;
         case ArgType::SecFlags: return sec_flags;
+        case ArgType::LoadFlags: return load_flags;
         default: return none;
     }
 }
@@ -246,6 +258,8 @@ std::string operation_summary(Op op) {
         case Op::UnmapView: return "UnmapViewOfFile: the base address MapViewOfFile returned.";
         case Op::FlushView: return "FlushViewOfFile: writes a view's dirty pages to their file.";
         case Op::InterlockedAdd: return "InterlockedExchangeAdd on a 32-bit variable; `as` binds the value it had.";
+        case Op::LoadLibraryEx: return "LoadLibraryEx: as_datafile maps the file as a read-only data view, dont_resolve maps the image without its imports; `as` binds the handle.";
+        case Op::QuerySection: return "NtQuerySection: a mapping's SectionBasicInformation or SectionImageInformation (compare it with returns).";
     }
     return "";
 }
@@ -289,7 +303,7 @@ const FormatKeys& format_keys() {
         /*data_file*/ {"path", "size", "text", "bytes"},
         /*image_file*/ {"path", "image"},
         /*pe_file*/ {"path", "pe"},
-        /*image*/ {"base", "entry", "dll", "relocations", "imports", "sections"},
+        /*image*/ {"base", "entry", "dll", "relocations", "dynamic_base", "imports", "sections"},
         /*section*/ {"name", "size", "rva", "flags", "text", "bytes", "fixups"},
         /*step*/ {"do", "say", "label", "expect", "ask"},
         /*question*/ {"question", "choices", "answer", "explain"},
@@ -305,8 +319,10 @@ std::vector<std::string> arg_words(ArgType type) {
         case ArgType::AccessKind: return {"read", "write", "execute"};
         case ArgType::Disposition: return {"open", "create", "open_always"};
         case ArgType::Flag: return kFlagWords;
+        case ArgType::SectionClass: return {"basic", "image"};
         case ArgType::FileAccess:
         case ArgType::MapAccess:
+        case ArgType::LoadFlags:
         case ArgType::SecFlags: {
             std::vector<std::string> out;
             for (const auto& w : flag_words(type)) out.push_back(w.word);

@@ -53,6 +53,9 @@ enum class ArgType : uint8_t {
     FileHandle,  // a bound handle name, a number, or INVALID_HANDLE_VALUE (0xFFFFFFFF); text: as written
     SignedNumber,// a signed 32-bit number (-1, 0x10): number = its 32-bit pattern, text = decimal
     Flag,        // true / false (yes / no): number 1 or 0, text "true" / "false"
+    // Sections, views and images (issue 16, part 2).
+    LoadFlags,   // as_datafile | dont_resolve (LoadLibraryEx's flags), one or a list
+    SectionClass,// basic | image (NtQuerySection's information class)
 };
 
 struct Arg {
@@ -91,6 +94,9 @@ enum class Op : uint8_t {
     UnmapView,
     FlushView,
     InterlockedAdd,
+    // Sections, views and images (issue 16, part 2).
+    LoadLibraryEx,
+    QuerySection,
 };
 const char* op_name(Op op);
 

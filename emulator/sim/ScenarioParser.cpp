@@ -195,7 +195,14 @@ bool Parser::parse_arg(const YAML::Node& n, const std::string& key, ArgType type
         }
         case ArgType::FileAccess:
         case ArgType::MapAccess:
-        case ArgType::SecFlags: return parse_flag_list(n, key, type, out);
+        case ArgType::SecFlags:
+        case ArgType::LoadFlags: return parse_flag_list(n, key, type, out);
+        case ArgType::SectionClass:
+            if (!scalar(n, key, s)) return false;
+            if (!is_one_of(s, arg_words(ArgType::SectionClass)))
+                return fail(n, i18n::trf("{key}: '{value}' is not basic or image", fmt::arg("key", key), fmt::arg("value", s)));
+            out.text = s;
+            return true;
         case ArgType::Disposition:
             if (!scalar(n, key, s)) return false;
             if (!is_one_of(s, arg_words(ArgType::Disposition)))
@@ -404,6 +411,10 @@ bool Parser::parse_image(const YAML::Node& n, FileDecl& f) {
         img.entry_rva = uint32_t(v);
     }
     if (n["relocations"] && !boolean(n["relocations"], "relocations", relocations)) return false;
+    // IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE: written to the header, ignored by the 95/NT4-XP loader.
+    bool dynamic_base = false;
+    if (n["dynamic_base"] && !boolean(n["dynamic_base"], "dynamic_base", dynamic_base)) return false;
+    if (dynamic_base) img.dll_characteristics |= 0x0040;
     if (n["imports"]) {
         const YAML::Node im = n["imports"];
         if (!im.IsSequence()) return fail(im, i18n::tr("imports must be a list of DLL names"));

@@ -161,7 +161,9 @@ J arg_schema(ArgType type) {
         case ArgType::Disposition: return words(arg_words(type));
         case ArgType::FileAccess:
         case ArgType::MapAccess:
-        case ArgType::SecFlags: return one_or_list(words(arg_words(type)), true);
+        case ArgType::SecFlags:
+        case ArgType::LoadFlags: return one_or_list(words(arg_words(type)), true);
+        case ArgType::SectionClass: return words(arg_words(type));
         case ArgType::Value: return described(def("address"), "A number, or a name an earlier read bound (+offset).");
         case ArgType::FileHandle:
             return described(J{{"anyOf", J::array({J{{"const", "INVALID_HANDLE_VALUE"}}, def("address")})}},
@@ -326,6 +328,7 @@ J files(J& d) {
     image["entry"] = described(def("number"), "The entry point's RVA.");
     image["dll"] = def("flag");
     image["relocations"] = described(def("flag"), "false: linked /FIXED, cannot load off its base.");
+    image["dynamic_base"] = described(def("flag"), "true: sets IMAGE_DLLCHARACTERISTICS_DYNAMIC_BASE, which the 95/NT4-XP loader ignores.");
     image["imports"] = J{{"type", "array"}, {"items", def("text")}};
     image["sections"] = J{{"type", "array"}, {"items", def("section")}};
     d["image"] = described(object(image, {}), "A synthetic PE32 image.");

@@ -527,6 +527,37 @@ const std::vector<Case>& cases() {
          "- {do: flush_view, process: A, address: {V}}\n"
          "- {say: check, expect: {file: {path: 'C:\\F.TXT', text: Zbcd}}}",
          "vf", "vg"},
+        // load_library_ex / query_section (issue 16, part 2)
+        {"load_library_ex", "process",
+         "- {do: load_library_ex, process: {V}, name: L1.DLL, flags: dont_resolve}\n"
+         "- {say: check, expect: {module: {process: A, name: L1.DLL, loaded: true}}}",
+         "A", "B"},
+        {"load_library_ex", "name",
+         "- {do: load_library_ex, process: A, name: {V}, flags: dont_resolve}\n"
+         "- {say: check, expect: {module: {process: A, name: L1.DLL, loaded: true}}}",
+         "L1.DLL", "L2.DLL"},
+        {"load_library_ex", "flags",
+         "- {do: load_library_ex, process: A, name: L1.DLL, flags: {V}}\n"
+         "- {say: check, expect: {module: {process: A, name: L1.DLL, loaded: true}}}",
+         "dont_resolve", "as_datafile"},
+        {"load_library_ex", "as",
+         "- {do: load_library_ex, process: A, name: L1.DLL, flags: as_datafile, as: {V}}\n"
+         "- {do: read, process: A, address: lib-1, size: 2, expect: {returns: 0x5A4D}}",
+         "lib", "lob"},
+        {"query_section", "process",
+         "- {do: create_file_mapping, process: A, protect: READWRITE, size: 0x1000, as: m}\n"
+         "- {do: query_section, process: {V}, mapping: m, class: basic, expect: {result: ok}}",
+         "A", "B"},
+        {"query_section", "mapping",
+         "- {do: create_file_mapping, process: A, protect: READWRITE, size: 0x1000, as: m1}\n"
+         "- {do: create_file_mapping, process: A, protect: READWRITE, size: 0x2000, as: m2}\n"
+         "- {do: query_section, process: A, mapping: {V}, class: basic,"
+         " expect: {returns: 'BaseAddress 0x00000000, Attributes SEC_COMMIT (0x08000000), Size 0x1000'}}",
+         "m1", "m2"},
+        {"query_section", "class",
+         "- {do: create_file_mapping, process: A, protect: READWRITE, size: 0x1000, as: m}\n"
+         "- {do: query_section, process: A, mapping: m, class: {V}, expect: {result: ok}}",
+         "basic", "image"},
         {"flush_view", "size",
          "- {do: create_file, process: A, path: 'C:\\F.TXT', access: [read, write], as: h}\n"
          "- {do: create_file_mapping, process: A, file: h, protect: READWRITE, as: m}\n"

@@ -267,8 +267,11 @@ TEST_CASE("each corrupted header field is reported by name", "[pe]") {
          "IMAGE_OPTIONAL_HEADER32.Magic", "PE32+"},
         {"ImageBase not 64 KB aligned", "appinst.exe", [](auto& b, auto& l) { put_u32(b, l.optional + 28, 0x401000); },
          "IMAGE_OPTIONAL_HEADER32.ImageBase", "64 KB"},
-        {"SectionAlignment 512", "appinst.exe", [](auto& b, auto& l) { put_u32(b, l.optional + 32, 0x200); },
+        // 0x200 = FileAlignment would be a flat image (rule 12); below FileAlignment it is refused.
+        {"SectionAlignment 256", "appinst.exe", [](auto& b, auto& l) { put_u32(b, l.optional + 32, 0x100); },
          "IMAGE_OPTIONAL_HEADER32.SectionAlignment", "page-aligned"},
+        {"a flat image's section not at its file offset", "appinst.exe", [](auto& b, auto& l) { put_u32(b, l.optional + 32, 0x200); },
+         "IMAGE_SECTION_HEADER[0].PointerToRawData", "flat image"},
         {"FileAlignment not a power of two", "appinst.exe",
          [](auto& b, auto& l) { put_u32(b, l.optional + 36, 0x300); }, "IMAGE_OPTIONAL_HEADER32.FileAlignment",
          "power of two"},
@@ -295,7 +298,7 @@ TEST_CASE("each corrupted header field is reported by name", "[pe]") {
         {"section in the headers page", "appinst.exe", [](auto& b, auto& l) { put_u32(b, l.section(0) + 12, 0); },
          "IMAGE_SECTION_HEADER[0].VirtualAddress", "overlaps the headers"},
         {"section RVA not page aligned", "appinst.exe", [](auto& b, auto& l) { put_u32(b, l.section(0) + 12, 0x1200); },
-         "IMAGE_SECTION_HEADER[0].VirtualAddress", "page aligned"},
+         "IMAGE_SECTION_HEADER[0].VirtualAddress", "multiple of SectionAlignment"},
         {"section past SizeOfImage", "appinst.exe", [](auto& b, auto& l) { put_u32(b, l.section(3) + 8, 0x1001); },
          "IMAGE_SECTION_HEADER[3].VirtualSize", "SizeOfImage"},
         {"empty section", "appinst.exe", [](auto& b, auto& l) {

@@ -213,8 +213,17 @@ void view_cell(App& app, uint16_t space, const mm::MemoryBasicInformation& q, Ce
         const std::string name = v->mapping < m.mappings().size() && !m.mappings()[v->mapping].name.empty()
                                      ? m.mappings()[v->mapping].name
                                      : fmt::format("#{}", v->mapping);
-        cells.text(fmt::format("{} +{:X}", name, uint64_t(off) << 12));
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", view_text(app, v->mapping, v->offset_page, v->section).c_str());
+        // A data view of an image file: what LoadLibraryEx(LOAD_LIBRARY_AS_DATAFILE) maps (issue 16).
+        const bool image_file = v->section < m.data_sections().size() && m.data_sections()[v->section].kind == mm::DataSectionKind::File &&
+                                app.machine().image_of(m.data_sections()[v->section].file) != nullptr;
+        cells.text(fmt::format("{} +{:X}{}", name, uint64_t(off) << 12, image_file ? std::string(" ") + tr("(image file as data)") : std::string()));
+        if (ImGui::IsItemHovered())
+            ImGui::SetTooltip("%s", (view_text(app, v->mapping, v->offset_page, v->section) +
+                                     (image_file ? std::string("\n") + tr("An image file mapped as data, not as an image: its sections are not "
+                                                                          "laid out, relocated or protected as the loader would. "
+                                                                          "LoadLibraryEx(LOAD_LIBRARY_AS_DATAFILE) maps a module this way.")
+                                                 : std::string()))
+                                        .c_str());
     }
 }
 

@@ -340,6 +340,8 @@ void mappings_table(App& app) {
             if (mo.flags & mm::sec::kReserve) prot += ", SEC_RESERVE";
             if (mo.flags & mm::sec::kCommit) prot += ", SEC_COMMIT";
             if (mo.image()) prot += ", SEC_IMAGE";
+            if (mo.flags & mm::sec::kFile) prot += ", SEC_FILE";
+            if (mo.flags & mm::sec::kNoCache) prot += ", SEC_NOCACHE";
             ImGui::TextUnformatted(prot.c_str());
             ImGui::TableNextColumn();
             ImGui::Text("0x%llX", (unsigned long long)mo.size);

@@ -39,7 +39,8 @@ desktop=${PAGELAB_DESKTOP_UI:-build/ui/pagelab-ui}
 [ -x "$desktop" ] || { echo "web-bench.sh: no desktop window at $desktop (scripts/build.sh, or PAGELAB_DESKTOP_UI=…)" >&2; exit 2; }
 site=build-web/site
 if $profile; then
-  cmake --build build-web --target pagelab-web-profile > /dev/null
+  # (emscripten's JS optimiser finds Debian's acorn through NODE_PATH, as in scripts/web.sh.)
+  NODE_PATH=/usr/share/nodejs${NODE_PATH:+:$NODE_PATH} cmake --build build-web --target pagelab-web-profile > /dev/null
   site=build-web/site-profile
   [ -d "$site/fonts" ] || ln -s ../site/fonts "$site/fonts"
 fi

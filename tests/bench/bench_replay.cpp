@@ -252,6 +252,37 @@ int report(const sim::AccessTrace& trace, const TraceShape& shape, bool heavy, u
     return 0;
 }
 
+// What a journaled run records, by store and by event kind, in bytes per access (--breakdown):
+// where the journal's bytes go, for the work on compact records.
+void print_breakdown(const sim::AccessTrace& trace, uint32_t frames, mm::Policy policy) {
+    sim::ReplayOptions o;
+    o.data_frames = frames;
+    o.policy = policy;
+    o.journal = true;
+    o.timing = false;
+    sim::Replay replay(trace, o);
+    if (!replay.ok()) return;
+    replay.run();
+    const core::Journal& j = replay.machine().journal();
+    static const char* kStores[] = {"PhysBytes", "FrameContent", "Pfn",   "ListHead", "Slot",     "SlotContent",
+                                    "Counter",   "Tlb",          "Cpu",   "Vad",      "Space",    "SpaceCreate",
+                                    "Section",   "Proto",        "Os",    "Object",   "ListMove"};
+    std::vector<uint64_t> by_store(std::size(kStores)), by_kind(256);
+    for (const core::Change& c : j.changes()) by_store[size_t(c.store)]++;
+    for (const core::EventRecord& e : j.events()) by_kind[std::min<size_t>(e.kind, 255)]++;
+    const double n = double(trace.accesses.size());
+    fmt::print("\njournal of one {} run, bytes per access (changes {} B, events {} B each):\n", mm::policy_name(policy),
+               sizeof(core::Change), sizeof(core::EventRecord));
+    for (size_t s = 0; s < by_store.size(); ++s)
+        if (by_store[s])
+            fmt::print("  change {:<13} {:>6.2f} per access {:>7.1f} B\n", kStores[s], double(by_store[s]) / n,
+                       double(by_store[s] * sizeof(core::Change)) / n);
+    for (size_t k = 0; k < by_kind.size(); ++k)
+        if (by_kind[k])
+            fmt::print("  event  {:<13} {:>6.2f} per access {:>7.1f} B\n", mm::event_kind_name(mm::EventKind(k)),
+                       double(by_kind[k]) / n, double(by_kind[k] * sizeof(core::EventRecord)) / n);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -290,6 +321,8 @@ int main(int argc, char** argv) {
     app.add_flag("--wall", wall, "Wall-clock times (default: the thread's CPU time, robust on a busy host)");
     app.add_flag("--verbose", verbose, "Print every run's time");
     app.add_flag("--cold", cold, "Let the allocator return freed memory to the kernel (every run touches fresh memory)");
+    bool breakdown = false;
+    app.add_flag("--breakdown", breakdown, "Also print what one journaled run of the first policy records, by kind");
     CLI11_PARSE(app, argc, argv);
     if (!cold) keep_freed_memory();
     const double fresh_ns = fresh_page_ns();
@@ -370,6 +403,8 @@ int main(int argc, char** argv) {
         row.min_ns = *std::min_element(row.runs.begin(), row.runs.end());
     }
     fmt::print("times: {}\n", wall ? "wall clock (--wall)" : "the replaying thread's CPU time (--wall: wall clock)");
-    return report(trace, shape, heavy, frames, gen_s, writes, fresh_ns, cold, runs, warmup, rows, bare_models, bare_ns,
-                  bare_first);
+    const int status = report(trace, shape, heavy, frames, gen_s, writes, fresh_ns, cold, runs, warmup, rows, bare_models,
+                              bare_ns, bare_first);
+    if (breakdown) print_breakdown(trace, frames, *mm::parse_policy(policies.front()));
+    return status;
 }

@@ -14,8 +14,6 @@
 #include <memory>
 #include <new>
 #include <type_traits>
-
-#include <sys/mman.h>
 #include <utility>
 #include <vector>
 
@@ -155,18 +153,6 @@ private:
         if (!p) throw std::bad_alloc();
         m_data = p;
         m_capacity = n;
-        ask_huge_pages(p, n * sizeof(T));
-    }
-    // A long replay's journal is gigabytes of memory written once, in order: every 4 KB of it
-    // first touched costs the host a page fault (about 12 us on a VM), more than the replay spends
-    // on those records. Asking for 2 MB host pages makes that one fault per 2 MB (a hint: the
-    // kernel may decline, nothing else changes).
-    static void ask_huge_pages(void* p, size_t bytes) {
-        constexpr size_t kHuge = size_t(2) << 20, kPage = 4096;
-        if (bytes < 2 * kHuge) return;
-        const uintptr_t begin = (reinterpret_cast<uintptr_t>(p) + kPage - 1) & ~(kPage - 1);
-        const uintptr_t end = (reinterpret_cast<uintptr_t>(p) + bytes) & ~(kPage - 1);
-        if (end > begin) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
     }
     T* m_data = nullptr;
     size_t m_size = 0;

@@ -15,19 +15,21 @@
 //
 // Reproduce:
 //   build/tests/pagelab_bench_replay --mix heavy --runs 5 --warmup 1
-//   valgrind --tool=callgrind --toggle-collect='pagelab::sim::Replay::run_plain*'
+//   build/tests/pagelab_bench_replay --mix heavy --runs 1 --warmup 0 --journal on --policies clock  (a fresh
+//     process; --breakdown adds what the journal holds, by store and event kind, in B/access)
+//   valgrind --tool=callgrind --toggle-collect='pagelab::sim::Replay::run_unjournaled*'
 //     build/tests/pagelab_bench_replay --mix heavy --accesses 1000000 --runs 1 --warmup 0 --journal off --policies clock
 //
-// Figures (RelWithDebInfo, heavy, 1024 frames, CPU time, 2-core VM at load average 10-18 while
-// other helpers built; one-run processes of each binary alternated, as --runs 1 --warmup 0):
-//   bare model: fifo 5.2-5.9, clock 8.1-9.9, lru 6.5-8.6 ns/access
-//   journal off: Clock 71-144 ns (median of 8 rounds ~85-100; 8.5-15x bare, median ~10x),
-//     FIFO 103-124, LRU 79-120, WS 96-129
-//   journal on, Clock, a fresh process: 350 ns (3.0x a fresh journal-off run), 219 B of records
-//     per access (2.3 GB for 10 M accesses), peak RSS 2.36 GB; FIFO/LRU/WS 206-284 B per access
-//   callgrind, Clock, journal off, 1 M accesses: 644 M instructions in the replay loop, about
-//     2,300 per miss and 90 per hit (the bare model: about 90 per access in all)
-//   friendly, Clock, journal off: 22-43 ns (5.8-10.7x bare)
+// Figures (Release, heavy, 1024 frames, CPU time, 2-core VM at load average 11-20 while other
+// helpers built; this tree and the one before quick_walk alternated process by process):
+//   bare model: fifo ~5, clock 9.1-9.5, lru ~7 ns/access (friendly: clock 3.5-4.4)
+//   journal off, Clock: a fresh process 105-117 ns (before: 125-137); warm (--runs 3 --warmup 1)
+//     medians 95-117 (before 95-120: the host's noise is larger than the change), ~11x bare
+//   journal on, Clock, a fresh process: 386-397 ns (before 347-442; 3.5x a fresh journal-off run),
+//     219 B of records per access (2.3 GB for 10 M accesses), peak RSS 2.36 GB
+//   callgrind, Clock, journal off, 1 M accesses: 600 M instructions in the replay loop (before
+//     647 M: the miss's two walks inline); at ~90 per hit, ~2,300 per miss (before ~2,500)
+//   friendly, Clock, journal off: 27-29 ns (6.2-7.3x bare; before 24-28 ns, 6.8-7.0x)
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>

@@ -133,6 +133,7 @@ void PageTables::write_pte(uint32_t pte_address, uint32_t value) {
 }
 
 void PageTables::invalidate_page(SpaceId space, uint32_t va) {
+    if (m_tlb.empty()) return;  // no TLB (every replay's eviction comes here)
     const uint32_t current = m_stores.current;
     if (space == current || (current != kNoSpace && (m_shared.in_shared_arena(SpaceId(current), va) ||
                                                      m_shared.in_compat_arena(SpaceId(current), va))))
@@ -244,7 +245,7 @@ void PageTables::map_private(SpaceId space, uint32_t pte_address, FrameNumber fr
                              uint32_t original_pte, bool announce) {
     const uint32_t pte = private_pte_bits(space, frame, mm_protection, original_pte,
                                           (m_pfn[frame].flags & PfnEntry::kModified) != 0);
-    if (announce) event(EventKind::PageMapped, space, va_of_pte(pte_address), frame, pte);
+    if (announce && m_journal.enabled()) event(EventKind::PageMapped, space, va_of_pte(pte_address), frame, pte);
     // A page in a shared table (win95 shared arena) belongs to every process: no owner.
     const SpaceId owner = m_pfn[pte_address >> 12].owner == kNoSpace ? kNoSpace : space;
     m_frames.activate(frame, FrameUse::Private, owner, pte_address, SoftwarePte::with_protection(original_pte, mm_protection), 1);

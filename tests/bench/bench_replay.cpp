@@ -15,19 +15,21 @@
 //
 // Reproduce:
 //   build/tests/pagelab_bench_replay --mix heavy --runs 5 --warmup 1
-//   valgrind --tool=callgrind --toggle-collect='pagelab::sim::Replay::run_plain*'
+//   build/tests/pagelab_bench_replay --mix heavy --runs 1 --warmup 0 --journal on --policies clock  (a fresh
+//     process; --breakdown adds what the journal holds, by store and event kind, in B/access)
+//   valgrind --tool=callgrind --toggle-collect='pagelab::sim::Replay::run_unjournaled*'
 //     build/tests/pagelab_bench_replay --mix heavy --accesses 1000000 --runs 1 --warmup 0 --journal off --policies clock
 //
-// Figures (RelWithDebInfo, heavy, 1024 frames, CPU time, 2-core VM at load average 10-18 while
-// other helpers built; one-run processes of each binary alternated, as --runs 1 --warmup 0):
-//   bare model: fifo 5.2-5.9, clock 8.1-9.9, lru 6.5-8.6 ns/access
-//   journal off: Clock 71-144 ns (median of 8 rounds ~85-100; 8.5-15x bare, median ~10x),
-//     FIFO 103-124, LRU 79-120, WS 96-129
-//   journal on, Clock, a fresh process: 350 ns (3.0x a fresh journal-off run), 219 B of records
-//     per access (2.3 GB for 10 M accesses), peak RSS 2.36 GB; FIFO/LRU/WS 206-284 B per access
-//   callgrind, Clock, journal off, 1 M accesses: 644 M instructions in the replay loop, about
-//     2,300 per miss and 90 per hit (the bare model: about 90 per access in all)
-//   friendly, Clock, journal off: 22-43 ns (5.8-10.7x bare)
+// Figures (Release, heavy, 1024 frames, CPU time, 2-core VM at load average 11-20 while other
+// helpers built; this tree and the one before quick_walk alternated process by process):
+//   bare model: fifo ~5, clock 9.1-9.5, lru ~7 ns/access (friendly: clock 3.5-4.4)
+//   journal off, Clock: a fresh process 105-117 ns (before: 125-137); warm (--runs 3 --warmup 1)
+//     medians 95-117 (before 95-120: the host's noise is larger than the change), ~11x bare
+//   journal on, Clock, a fresh process: 386-397 ns (before 347-442; 3.5x a fresh journal-off run),
+//     219 B of records per access (2.3 GB for 10 M accesses), peak RSS 2.36 GB
+//   callgrind, Clock, journal off, 1 M accesses: 600 M instructions in the replay loop (before
+//     647 M: the miss's two walks inline); at ~90 per hit, ~2,300 per miss (before ~2,500)
+//   friendly, Clock, journal off: 27-29 ns (6.2-7.3x bare; before 24-28 ns, 6.8-7.0x)
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -252,6 +254,37 @@ int report(const sim::AccessTrace& trace, const TraceShape& shape, bool heavy, u
     return 0;
 }
 
+// What a journaled run records, by store and by event kind, in bytes per access (--breakdown):
+// where the journal's bytes go, for the work on compact records.
+void print_breakdown(const sim::AccessTrace& trace, uint32_t frames, mm::Policy policy) {
+    sim::ReplayOptions o;
+    o.data_frames = frames;
+    o.policy = policy;
+    o.journal = true;
+    o.timing = false;
+    sim::Replay replay(trace, o);
+    if (!replay.ok()) return;
+    replay.run();
+    const core::Journal& j = replay.machine().journal();
+    static const char* kStores[] = {"PhysBytes", "FrameContent", "Pfn",   "ListHead", "Slot",     "SlotContent",
+                                    "Counter",   "Tlb",          "Cpu",   "Vad",      "Space",    "SpaceCreate",
+                                    "Section",   "Proto",        "Os",    "Object",   "ListMove"};
+    std::vector<uint64_t> by_store(std::size(kStores)), by_kind(256);
+    for (const core::Change& c : j.changes()) by_store[size_t(c.store)]++;
+    for (const core::EventRecord& e : j.events()) by_kind[std::min<size_t>(e.kind, 255)]++;
+    const double n = double(trace.accesses.size());
+    fmt::print("\njournal of one {} run, bytes per access (changes {} B, events {} B each):\n", mm::policy_name(policy),
+               sizeof(core::Change), sizeof(core::EventRecord));
+    for (size_t s = 0; s < by_store.size(); ++s)
+        if (by_store[s])
+            fmt::print("  change {:<13} {:>6.2f} per access {:>7.1f} B\n", kStores[s], double(by_store[s]) / n,
+                       double(by_store[s] * sizeof(core::Change)) / n);
+    for (size_t k = 0; k < by_kind.size(); ++k)
+        if (by_kind[k])
+            fmt::print("  event  {:<13} {:>6.2f} per access {:>7.1f} B\n", mm::event_kind_name(mm::EventKind(k)),
+                       double(by_kind[k]) / n, double(by_kind[k] * sizeof(core::EventRecord)) / n);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -290,6 +323,8 @@ int main(int argc, char** argv) {
     app.add_flag("--wall", wall, "Wall-clock times (default: the thread's CPU time, robust on a busy host)");
     app.add_flag("--verbose", verbose, "Print every run's time");
     app.add_flag("--cold", cold, "Let the allocator return freed memory to the kernel (every run touches fresh memory)");
+    bool breakdown = false;
+    app.add_flag("--breakdown", breakdown, "Also print what one journaled run of the first policy records, by kind");
     CLI11_PARSE(app, argc, argv);
     if (!cold) keep_freed_memory();
     const double fresh_ns = fresh_page_ns();
@@ -370,6 +405,8 @@ int main(int argc, char** argv) {
         row.min_ns = *std::min_element(row.runs.begin(), row.runs.end());
     }
     fmt::print("times: {}\n", wall ? "wall clock (--wall)" : "the replaying thread's CPU time (--wall: wall clock)");
-    return report(trace, shape, heavy, frames, gen_s, writes, fresh_ns, cold, runs, warmup, rows, bare_models, bare_ns,
-                  bare_first);
+    const int status = report(trace, shape, heavy, frames, gen_s, writes, fresh_ns, cold, runs, warmup, rows, bare_models,
+                              bare_ns, bare_first);
+    if (breakdown) print_breakdown(trace, frames, *mm::parse_policy(policies.front()));
+    return status;
 }

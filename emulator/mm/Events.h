@@ -98,6 +98,10 @@ enum class EventKind : uint16_t {
     SharedViewReturned,  // a0 = base, a1 = size, a2 = mapping: win95 MapViewOfFile of a view this process already uses
     BadEntry,            // a0 = va, a1 = BadEntryKind, a2 = the frame, slot or index named, a3 = the limit
     SectionPageDecommitted, // a0 = va, a1 = section page, a2 = frame freed (0: none): win95 VirtualFree of a SEC_RESERVE view page
+    // MEM_RESET, write watch (mm/WriteWatch.cpp).
+    MemReset,            // a0 = base, a1 = size, a2 = pages made discardable, a3 = VadType
+    WriteWatched,        // a0 = va: a page of a MEM_WRITE_WATCH region written for the first time since the last reset
+    WriteWatchReset,     // a0 = base, a1 = size, a2 = pages cleared
     Count_
 };
 

@@ -7,7 +7,7 @@
 namespace pagelab::mm {
 
 namespace {
-constexpr std::array<std::pair<Error, std::string_view>, 20> kNames{{
+constexpr std::array<std::pair<Error, std::string_view>, 23> kNames{{
     {Error::Success, "SUCCESS"},
     {Error::FileNotFound, "FILE_NOT_FOUND"},
     {Error::PathNotFound, "PATH_NOT_FOUND"},
@@ -21,6 +21,9 @@ constexpr std::array<std::pair<Error, std::string_view>, 20> kNames{{
     {Error::AlreadyExists, "ALREADY_EXISTS"},
     {Error::BadExeFormat, "BAD_EXE_FORMAT"},
     {Error::PartialCopy, "PARTIAL_COPY"},
+    {Error::CallNotImplemented, "CALL_NOT_IMPLEMENTED"},
+    {Error::NotLocked, "NOT_LOCKED"},
+    {Error::WorkingSetQuota, "WORKING_SET_QUOTA"},
     {Error::InvalidAddress, "INVALID_ADDRESS"},
     {Error::NoAccess, "NOACCESS"},
     {Error::FileInvalid, "FILE_INVALID"},

@@ -75,7 +75,7 @@ struct Check {
 void check_returns(const Check& k) {
     const StepRun& c = k.c;
     // ReadFile returns the bytes it read, compared as text.
-    if (c.step.op == Op::ReadFile) return k.add("returns", k.e.text, c.r.data ? *c.r.data : std::string("nothing"));
+    if (c.step.op == Op::ReadFile || c.step.op == Op::ReadProcessMemory) return k.add("returns", k.e.text, c.r.data ? *c.r.data : std::string("nothing"));
     // Old protections read as names, everything else as numbers.
     const bool protection = c.step.op == Op::VirtualProtect;
     const std::string actual = !c.r.has_value ? "nothing" : protection ? mm::protection_name(c.r.value) : hex32(c.r.value);

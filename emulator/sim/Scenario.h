@@ -91,6 +91,13 @@ enum class Op : uint8_t {
     UnmapView,
     FlushView,
     InterlockedAdd,
+    // Issue 16: write watch, other processes' memory, locking, pointer checks.
+    GetWriteWatch,
+    ResetWriteWatch,
+    ReadProcessMemory,
+    WriteProcessMemory,
+    IsBadReadPtr,
+    IsBadWritePtr,
 };
 const char* op_name(Op op);
 

@@ -107,7 +107,7 @@ const char* access_noun(uint32_t access) { return access == 1 ? tr("write") : ac
 std::string bytes_text(uint32_t n) { return trfn("{count} byte", "{count} bytes", n, "count"_a = n); }
 std::string proto_text(uint32_t n) { return trfn("{count} prototype PTE", "{count} prototype PTEs", n, "count"_a = n); }
 // MEM_RESET and write watch (mm/WriteWatch.cpp).
-std::string describe_watch_event(EventKind kind, const uint32_t (&a)[4], const std::string& who) {
+std::string describe_watch_event(EventKind kind, const uint32_t (&a)[4], const std::string& who, const std::string& Who) {
     const uint32_t last = a[0] + a[1] - 1;
     switch (kind) {
         case EventKind::MemReset:
@@ -121,7 +121,7 @@ std::string describe_watch_event(EventKind kind, const uint32_t (&a)[4], const s
                               "base"_a = a[0], "end"_a = last);
         case EventKind::WriteWatched:
             return trf("{who} writes the page at 0x{va:08X} for the first time since its write watch was reset: the region was reserved with MEM_WRITE_WATCH, so the page is marked in its write-watch bitmap, and GetWriteWatch will report it.",
-                       "who"_a = who, "va"_a = a[0]);
+                       "who"_a = Who, "va"_a = a[0]);
         case EventKind::WriteWatchReset:
             return trfn("The write watch of 0x{base:08X}-0x{end:08X} is reset: {pages} written page is cleared from the bitmap.",
                         "The write watch of 0x{base:08X}-0x{end:08X} is reset: {pages} written pages are cleared from the bitmap.",
@@ -443,7 +443,7 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
                        "va"_a = a[0], "problem"_a = bad_entry_note(BadEntryKind(a[1]), a[2], a[3]));
         case EventKind::MemReset:
         case EventKind::WriteWatched:
-        case EventKind::WriteWatchReset: return describe_watch_event(EventKind(e.kind), a, who);
+        case EventKind::WriteWatchReset: return describe_watch_event(EventKind(e.kind), a, who, Who);
         case EventKind::Count_: break;
     }
     return "?";

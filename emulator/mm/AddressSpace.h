@@ -38,6 +38,16 @@ struct Vad {
     // region, in ascending order. The region lives until the last one is gone. Empty for a
     // process's own VADs.
     std::vector<uint16_t> users;
+    // MEM_WRITE_WATCH (private regions): the region keeps GetWriteWatch's bitmap.
+    bool write_watch = false;
+    // Per page (index from start_vpn), kPageWritten: written since the last ResetWriteWatch;
+    // kPageLocked: locked by VirtualLock. Empty: no page has a mark.
+    std::vector<uint8_t> page_marks;
+    static constexpr uint8_t kPageWritten = 1, kPageLocked = 2;
+    bool has_mark(uint32_t vpn, uint8_t mark) const {
+        const uint32_t i = vpn - start_vpn;
+        return i < page_marks.size() && (page_marks[i] & mark);
+    }
 
     uint32_t base() const { return start_vpn << 12; }
     uint32_t size() const { return (end_vpn - start_vpn) << 12; }

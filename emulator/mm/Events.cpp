@@ -57,6 +57,7 @@ const char* event_kind_name(EventKind k) {
         "shared-region-left", "dirty-bit", "unmap-inside-view", "interlocked-add", "mapping-name-gone",
         "shared-view-returned", "bad-entry", "section-page-decommitted",
         "loader-datafile", "loader-no-imports",
+        "mem-reset", "write-watched", "write-watch-reset",
     };
     static_assert(sizeof(kNames) / sizeof(kNames[0]) == size_t(EventKind::Count_));
     return size_t(k) < size_t(EventKind::Count_) ? kNames[size_t(k)] : "?";
@@ -115,6 +116,30 @@ const char* access_noun(uint32_t access) { return access == 1 ? tr("write") : ac
 
 std::string bytes_text(uint32_t n) { return trfn("{count} byte", "{count} bytes", n, "count"_a = n); }
 std::string proto_text(uint32_t n) { return trfn("{count} prototype PTE", "{count} prototype PTEs", n, "count"_a = n); }
+// MEM_RESET and write watch (mm/WriteWatch.cpp).
+std::string describe_watch_event(EventKind kind, const uint32_t (&a)[4], const std::string& who, const std::string& Who) {
+    const uint32_t last = a[0] + a[1] - 1;
+    switch (kind) {
+        case EventKind::MemReset:
+            if (VadType(a[3]) != VadType::Private)
+                return trf("VirtualAlloc(MEM_RESET) on 0x{base:08X}-0x{end:08X}: the pages belong to a section, which keeps them as they are; the call succeeds and VirtualQuery is unchanged.",
+                           "base"_a = a[0], "end"_a = last);
+            return a[2] ? trfn("VirtualAlloc(MEM_RESET) on 0x{base:08X}-0x{end:08X}: {who} no longer needs the contents. {pages} page becomes clean and loses its pagefile copy: it keeps its bytes while it stays in memory, but is dropped, not written, when it leaves, and then reads as zeros. VirtualQuery is unchanged.",
+                               "VirtualAlloc(MEM_RESET) on 0x{base:08X}-0x{end:08X}: {who} no longer needs the contents. {pages} pages become clean and lose their pagefile copies: they keep their bytes while they stay in memory, but are dropped, not written, when they leave, and then read as zeros. VirtualQuery is unchanged.",
+                               a[2], "base"_a = a[0], "end"_a = last, "who"_a = who, "pages"_a = a[2])
+                        : trf("VirtualAlloc(MEM_RESET) on 0x{base:08X}-0x{end:08X}: no page of the range is dirty or in the pagefile, so nothing changes. VirtualQuery is unchanged.",
+                              "base"_a = a[0], "end"_a = last);
+        case EventKind::WriteWatched:
+            return trf("{who} writes the page at 0x{va:08X} for the first time since its write watch was reset: the region was reserved with MEM_WRITE_WATCH, so the page is marked in its write-watch bitmap, and GetWriteWatch will report it.",
+                       "who"_a = Who, "va"_a = a[0]);
+        case EventKind::WriteWatchReset:
+            return trfn("The write watch of 0x{base:08X}-0x{end:08X} is reset: {pages} written page is cleared from the bitmap.",
+                        "The write watch of 0x{base:08X}-0x{end:08X} is reset: {pages} written pages are cleared from the bitmap.",
+                        a[2], "base"_a = a[0], "end"_a = last, "pages"_a = a[2]);
+        default: return "?";
+    }
+}
+
 }  // namespace
 
 // A dispatcher: one sentence per event kind, each reading the arguments its kind records.
@@ -434,6 +459,9 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::BadEntry:
             return trf("The entry for 0x{va:08X} is corrupt: {problem}. The access stops here with an error (a real machine would take a machine check, or NT would bug-check).",
                        "va"_a = a[0], "problem"_a = bad_entry_note(BadEntryKind(a[1]), a[2], a[3]));
+        case EventKind::MemReset:
+        case EventKind::WriteWatched:
+        case EventKind::WriteWatchReset: return describe_watch_event(EventKind(e.kind), a, who, Who);
         case EventKind::Count_: break;
     }
     return "?";

@@ -101,6 +101,10 @@ enum class EventKind : uint16_t {
     // Sections, views and images (issue 16, part 2).
     LoaderDataFile,      // a0 = name string, a1 = view base, a2 = 1: the module was loaded as an image already (a3 = refcount)
     LoaderNoImports,     // a0 = dll string, a1 = import count left unresolved (DONT_RESOLVE_DLL_REFERENCES)
+    // MEM_RESET, write watch (mm/WriteWatch.cpp).
+    MemReset,            // a0 = base, a1 = size, a2 = pages made discardable, a3 = VadType
+    WriteWatched,        // a0 = va: a page of a MEM_WRITE_WATCH region written for the first time since the last reset
+    WriteWatchReset,     // a0 = base, a1 = size, a2 = pages cleared
     Count_
 };
 

@@ -101,6 +101,7 @@ AccessResult MemoryManager::access(uint16_t space, uint32_t va, uint32_t size, A
     if (hit(space, va, size, kind, value, mode, read_value)) {
         AccessResult r;
         r.value = read_value;
+        if (kind == Access::Write) note_write(space, va, size);
         return r;
     }
     return access_declined(space, va, size, kind, value, mode);
@@ -129,6 +130,7 @@ AccessResult MemoryManager::access_declined(uint16_t space, uint32_t va, uint32_
             r = hi;
         }
     }
+    if (r.ok() && kind == Access::Write) note_write(space, va, size);
     if (r.ok() && m_journal.enabled())
         event(EventKind::AccessDone, space, va, kind == Access::Write ? value : r.value, uint32_t(kind), size);
     return r;
@@ -143,6 +145,7 @@ AccessResult MemoryManager::interlocked_add(uint16_t space, uint32_t va, uint32_
     AccessResult r = access_page(space, va, 4, Access::Write, 0, Mode::User, &old, &addend);
     if (!r.ok()) return r;
     r.value = old;
+    note_write(space, va, 4);
     event(EventKind::InterlockedAdd, space, va, old, old + addend, addend);
     return r;
 }

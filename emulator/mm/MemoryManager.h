@@ -93,6 +93,12 @@ public:
     Result virtual_free(uint16_t space, uint32_t address, uint32_t size, uint32_t type);
     Result virtual_protect(uint16_t space, uint32_t address, uint32_t size, uint32_t protect);  // value = old
     Result virtual_query(uint16_t space, uint32_t address, MemoryBasicInformation& out) const;
+    // Write watch (mm/WriteWatch.cpp): GetWriteWatch fills out with the written pages of the range
+    // (at most max_count, in address order; value = their number), WRITE_WATCH_FLAG_RESET clears
+    // the pages it reported; ResetWriteWatch clears the range.
+    Result get_write_watch(uint16_t space, uint32_t flags, uint32_t address, uint32_t size, uint32_t max_count,
+                           std::vector<uint32_t>& out);
+    Result reset_write_watch(uint16_t space, uint32_t address, uint32_t size);
 
     // A load, store or instruction fetch of 1, 2 or 4 bytes by the process owning `space`.
     AccessResult access(uint16_t space, uint32_t va, uint32_t size, x86::Access kind, uint32_t value = 0,
@@ -418,6 +424,15 @@ private:
     void free_page(uint16_t space, uint32_t va, bool leave_decommitted);  // decommit one page
     uint32_t page_protection(uint32_t pte_raw) const;  // MM protection of a page's current PTE
     uint32_t committed_pages(uint16_t space, uint32_t start_vpn, uint32_t end_vpn) const;
+
+    // ----- MEM_RESET and write watch (mm/WriteWatch.cpp) -----
+    Result reset_pages(uint16_t space, uint32_t address, uint32_t size, uint32_t type, uint32_t protect);
+    bool reset_page_needed(uint16_t space, uint32_t va) const;
+    void reset_page(uint16_t space, uint32_t va);
+    void set_page_mark(uint16_t space, const Vad& v, uint32_t vpn, uint8_t mark, bool on);
+    void note_write(uint16_t space, uint32_t va, uint32_t size);  // after a store: the write-watch bitmap
+    Result watched_range(uint16_t space, uint32_t address, uint32_t size, const Vad*& out) const;
+    void clear_watch(uint16_t space, uint32_t first_vpn, uint32_t last_vpn);
 
     // ----- Address spaces (mm/MemoryManager.cpp) -----
     // The last user of a shared region is gone: everything it mapped is taken down.

@@ -76,8 +76,12 @@ Result MemoryManager::virtual_alloc(uint16_t space, uint32_t address, uint32_t s
     // kernel32's VirtualAllocEx refuses a base below the allocation granularity before asking the
     // kernel (NULL means "anywhere"); win95's lowest private address is 4 MB.
     if (address != 0 && address < lay.alloc_lowest) return Result::failure(Error::InvalidParameter);
+    // MEM_RESET stands alone (mm/WriteWatch.cpp); Windows 95 does not know it.
+    if ((type & mem::kReset) && !w95) return reset_pages(space, address, size, type, protect);
     // NtAllocateVirtualMemory checks the type, then the protection, then the range, then the size.
-    if ((!commit && !reserve) || (type & ~(mem::kCommit | mem::kReserve | mem::kTopDown)))
+    // MEM_WRITE_WATCH (NT only) needs MEM_RESERVE.
+    const uint32_t known = mem::kCommit | mem::kReserve | mem::kTopDown | (w95 ? 0 : mem::kWriteWatch);
+    if ((!commit && !reserve) || (type & ~known) || ((type & mem::kWriteWatch) && !reserve))
         return Result::failure(Error::InvalidParameter);
     if (!is_valid_private_protection(protect)) return Result::failure(Error::InvalidParameter);
     // win95: committing pages of a SEC_RESERVE view in the shared arena (the only allocation
@@ -119,7 +123,9 @@ Result MemoryManager::reserve_region(uint16_t space, uint32_t address, uint32_t 
     // charge change together so that every event boundary is consistent.
     event(EventKind::Reserved, space, base, pages << 12, protect);
     if (commit) event(EventKind::Committed, space, base, pages << 12, protect, pages);
-    insert_vad(space, Vad{base >> 12, uint32_t(end >> 12), VadType::Private, protect, commit});
+    Vad vad{base >> 12, uint32_t(end >> 12), VadType::Private, protect, commit};
+    vad.write_watch = type & mem::kWriteWatch;
+    insert_vad(space, vad);
     if (commit) add(Counter::CommitCharge, pages);
     return Result::success(base);
 }

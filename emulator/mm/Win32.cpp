@@ -7,7 +7,7 @@
 namespace pagelab::mm {
 
 namespace {
-constexpr std::array<std::pair<Error, std::string_view>, 22> kNames{{
+constexpr std::array<std::pair<Error, std::string_view>, 24> kNames{{
     {Error::Success, "SUCCESS"},
     {Error::FileNotFound, "FILE_NOT_FOUND"},
     {Error::PathNotFound, "PATH_NOT_FOUND"},
@@ -21,13 +21,15 @@ constexpr std::array<std::pair<Error, std::string_view>, 22> kNames{{
     {Error::AlreadyExists, "ALREADY_EXISTS"},
     {Error::BadExeFormat, "BAD_EXE_FORMAT"},
     {Error::PartialCopy, "PARTIAL_COPY"},
+    {Error::CallNotImplemented, "CALL_NOT_IMPLEMENTED"},
+    {Error::NotLocked, "NOT_LOCKED"},
+    {Error::WorkingSetQuota, "WORKING_SET_QUOTA"},
     {Error::InvalidAddress, "INVALID_ADDRESS"},
     {Error::NoAccess, "NOACCESS"},
     {Error::FileInvalid, "FILE_INVALID"},
     {Error::MappedAlignment, "MAPPED_ALIGNMENT"},
     {Error::UserMappedFile, "USER_MAPPED_FILE"},
     {Error::CommitmentLimit, "COMMITMENT_LIMIT"},
-    {Error::CallNotImplemented, "CALL_NOT_IMPLEMENTED"},
     {Error::PrivilegeNotHeld, "PRIVILEGE_NOT_HELD"},
     {Error::Success, "SUCCESS"},
 }};

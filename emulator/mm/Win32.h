@@ -19,6 +19,8 @@ namespace mem {
 inline constexpr uint32_t kCommit = 0x1000, kReserve = 0x2000, kDecommit = 0x4000, kRelease = 0x8000,
                           kFree = 0x10000, kPrivate = 0x20000, kMapped = 0x40000, kReset = 0x80000,
                           kTopDown = 0x100000, kImage = 0x1000000;
+// MEM_WRITE_WATCH (VirtualAlloc with MEM_RESERVE) and GetWriteWatch's WRITE_WATCH_FLAG_RESET.
+inline constexpr uint32_t kWriteWatch = 0x200000, kWriteWatchFlagReset = 0x01;
 }
 
 // CreateFileMapping's hFile for a mapping backed by the paging file (INVALID_HANDLE_VALUE).
@@ -47,6 +49,8 @@ enum class Error : uint32_t {
     // Sections, views and images (issue 16, part 2).
     CallNotImplemented = 120,
     PrivilegeNotHeld = 1314,
+    NotLocked = 158,           // VirtualUnlock of a page that is not locked
+    WorkingSetQuota = 1453,    // VirtualLock past the working-set (lock) limit
 };
 
 // "ERROR_INVALID_ADDRESS"; unknown numbers print as "ERROR_<n>".

@@ -76,7 +76,7 @@ void check_returns(const Check& k) {
     const StepRun& c = k.c;
     // ReadFile returns the bytes it read, compared as text.
     // NtQuerySection returns its information as one line of text.
-    if (c.step.op == Op::ReadFile || c.step.op == Op::QuerySection)
+    if (c.step.op == Op::ReadFile || c.step.op == Op::QuerySection || c.step.op == Op::ReadProcessMemory)
         return k.add("returns", k.e.text, c.r.data ? *c.r.data : std::string("nothing"));
     // Old protections read as names, everything else as numbers.
     const bool protection = c.step.op == Op::VirtualProtect;

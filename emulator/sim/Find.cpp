@@ -310,6 +310,7 @@ void touches_of_args(const core::EventRecord& ev, EventTouches& t) {
         case EventKind::LoaderStart:
         case EventKind::SectionPageCommitted:
         case EventKind::InterlockedAdd:
+        case EventKind::WriteWatched:
         case EventKind::BadEntry: page(a[0]); break;
         case EventKind::AccessDone: range(a[0], std::max<uint32_t>(a[3], 1)); break;
         case EventKind::PageTableCreated:
@@ -368,7 +369,9 @@ void touches_of_args(const core::EventRecord& ev, EventTouches& t) {
         case EventKind::ViewFlushed:
         case EventKind::SharedRegionJoined:
         case EventKind::SharedRegionLeft:
-        case EventKind::SharedViewReturned: range(a[0], a[1]); break;
+        case EventKind::SharedViewReturned:
+        case EventKind::MemReset:
+        case EventKind::WriteWatchReset: range(a[0], a[1]); break;
         case EventKind::UnmapInsideView: range(a[1], a[2]); break;
         case EventKind::DebuggerWrite:
             page(a[0]);
@@ -425,7 +428,9 @@ std::set<EventKind> kinds_named(std::string_view name_in) {
                 K::FilePageWritten};
     if (name == "trim") return {K::PageTrimmed, K::PageRepurposed};
     if (name == "replacement") return {K::VictimChosen, K::SecondChance};
-    if (name == "region") return {K::Reserved, K::Committed, K::Decommitted, K::Released, K::Protected};
+    if (name == "region")
+        return {K::Reserved, K::Committed, K::Decommitted, K::Released, K::Protected, K::MemReset, K::WriteWatched,
+                K::WriteWatchReset};
     if (name == "loader")
         return {K::LoaderFindFile, K::LoaderProcessObject, K::LoaderImports, K::LoaderDll, K::LoaderNotAtBase, K::LoaderStack,
                 K::LoaderStart, K::LoaderFailed, K::LoaderUnload, K::LoaderBadImage, K::Relocated,

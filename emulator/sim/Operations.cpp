@@ -27,6 +27,13 @@ bool StepRun::take_access(const AccessResult& a) const {
     return a.ok();
 }
 
+// sim/ProcessCalls.cpp (issue 16).
+std::optional<uint16_t> ex_space(StepRun& c);
+bool null_old_protection(StepRun& c);
+void read_process_memory(StepRun& c);
+void write_process_memory(StepRun& c);
+void is_bad_pointer(StepRun& c);
+
 namespace {
 
 // --- Processes and modules -----------------------------------------------------------------
@@ -52,29 +59,55 @@ void free_library(StepRun& c) {
 
 // --- Virtual memory ------------------------------------------------------------------------
 
+// Each works on ex_space: the step's `target` (the *Ex call) or its own process.
 void virtual_alloc(StepRun& c) {
-    c.set(c.mm.virtual_alloc(*c.space, c.address.value_or(0), uint32_t(c.number("size", 0)), uint32_t(c.number("type", 0)),
+    const auto space = ex_space(c);
+    if (!space) return;
+    c.set(c.mm.virtual_alloc(*space, c.address.value_or(0), uint32_t(c.number("size", 0)), uint32_t(c.number("type", 0)),
                              uint32_t(c.number("protect", 0))));
     if (c.r.ok) c.bind(c.r.value);
 }
 
 void virtual_free(StepRun& c) {
-    c.set(c.mm.virtual_free(*c.space, *c.address, uint32_t(c.number("size", 0)), uint32_t(c.number("type", 0))));
+    const auto space = ex_space(c);
+    if (!space) return;
+    c.set(c.mm.virtual_free(*space, *c.address, uint32_t(c.number("size", 0)), uint32_t(c.number("type", 0))));
     c.r.has_value = false;
 }
 
 void virtual_protect(StepRun& c) {
-    c.set(c.mm.virtual_protect(*c.space, *c.address, uint32_t(c.number("size", 0)), uint32_t(c.number("protect", 0))));
+    const auto space = ex_space(c);
+    if (!space || null_old_protection(c)) return;
+    c.set(c.mm.virtual_protect(*space, *c.address, uint32_t(c.number("size", 0)), uint32_t(c.number("protect", 0))));
     if (c.r.ok) c.bind(c.r.value);
 }
 
 void virtual_query(StepRun& c) {
+    const auto space = ex_space(c);
+    if (!space) return;
     mm::MemoryBasicInformation mbi;
-    c.set(c.mm.virtual_query(*c.space, *c.address, mbi));
+    c.set(c.mm.virtual_query(*space, *c.address, mbi));
     if (c.r.ok) {
         c.r.query = mbi;
         c.r.value = mbi.base_address;
     }
+}
+
+// --- Issue 16: write watch, other processes' memory, locking, pointer checks ---------------
+
+void get_write_watch(StepRun& c) {
+    std::vector<uint32_t> pages;
+    const uint32_t flags = c.number("reset", 0) ? mm::mem::kWriteWatchFlagReset : 0;
+    c.set(c.mm.get_write_watch(*c.space, flags, *c.address, uint32_t(c.number("size", 0)), uint32_t(c.number("count", 64)), pages));
+    if (c.r.ok) {
+        c.r.pages = std::move(pages);
+        c.bind(c.r.value);
+    }
+}
+
+void reset_write_watch(StepRun& c) {
+    c.set(c.mm.reset_write_watch(*c.space, *c.address, uint32_t(c.number("size", 0))));
+    c.r.has_value = false;
 }
 
 // --- Memory accesses -----------------------------------------------------------------------
@@ -287,6 +320,12 @@ void run_operation(StepRun& c) {
         case Op::FlushView: return flush_view(c);
         case Op::LoadLibraryEx: return load_library_ex(c);
         case Op::QuerySection: return query_section(c);
+        case Op::GetWriteWatch: return get_write_watch(c);
+        case Op::ResetWriteWatch: return reset_write_watch(c);
+        case Op::ReadProcessMemory: return read_process_memory(c);
+        case Op::WriteProcessMemory: return write_process_memory(c);
+        case Op::IsBadReadPtr:
+        case Op::IsBadWritePtr: return is_bad_pointer(c);
         case Op::SwitchTo: return c.mm.switch_to(*c.space);
         case Op::Trim: return c.mm.trim(*c.space);
         case Op::Pause:

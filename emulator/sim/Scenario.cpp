@@ -28,21 +28,51 @@ namespace pagelab::sim {
 
 namespace detail {
 
+// Issue 16's calls: write watch, other processes' memory, pointer checks (after the table's own).
+static std::vector<OpSpec> with_issue16_calls(std::vector<OpSpec> specs) {
+    const std::vector<OpSpec> calls = {
+        {"get_write_watch", Op::GetWriteWatch,
+         {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, true},
+          {"reset", ArgType::Flag, false}, {"count", ArgType::Number, false}, {"as", ArgType::Bind, false}}},
+        {"reset_write_watch", Op::ResetWriteWatch,
+         {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, true}}},
+        {"read_process_memory", Op::ReadProcessMemory,
+         {{"process", ArgType::Process, true}, {"target", ArgType::Process, true}, {"address", ArgType::Address, true},
+          {"size", ArgType::Number, true}, {"as", ArgType::Bind, false}}},
+        {"write_process_memory", Op::WriteProcessMemory,
+         {{"process", ArgType::Process, true}, {"target", ArgType::Process, true}, {"address", ArgType::Address, true},
+          {"text", ArgType::Text, false}, {"value", ArgType::Value, false}, {"size", ArgType::Number, false},
+          {"as", ArgType::Bind, false}}},
+        {"is_bad_read_ptr", Op::IsBadReadPtr,
+         {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, true},
+          {"as", ArgType::Bind, false}}},
+        {"is_bad_write_ptr", Op::IsBadWritePtr,
+         {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, true},
+          {"as", ArgType::Bind, false}}},
+    };
+    specs.insert(specs.end(), calls.begin(), calls.end());
+    return specs;
+}
+
 const std::vector<OpSpec>& op_specs() {
-    static const std::vector<OpSpec> specs = {
+    static const std::vector<OpSpec> specs = with_issue16_calls({
         {"create_process", Op::CreateProcess,
          {{"as", ArgType::Bind, true}, {"image", ArgType::Path, false}, {"suspended", ArgType::Flag, false}}},
         {"exit_process", Op::ExitProcess, {{"process", ArgType::Process, true}}},
+        // `target` (issue 16): the *Ex form, on another process's memory.
         {"virtual_alloc", Op::VirtualAlloc,
          {{"process", ArgType::Process, true}, {"address", ArgType::Address, false}, {"size", ArgType::Number, true},
-          {"type", ArgType::AllocType, true}, {"protect", ArgType::Protection, true}, {"as", ArgType::Bind, false}}},
+          {"type", ArgType::AllocType, true}, {"protect", ArgType::Protection, true}, {"as", ArgType::Bind, false},
+          {"target", ArgType::Process, false}}},
         {"virtual_free", Op::VirtualFree,
          {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, false},
-          {"type", ArgType::FreeType, true}}},
+          {"type", ArgType::FreeType, true}, {"target", ArgType::Process, false}}},
         {"virtual_protect", Op::VirtualProtect,
          {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, true},
-          {"protect", ArgType::Protection, true}, {"as", ArgType::Bind, false}}},
-        {"virtual_query", Op::VirtualQuery, {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}}},
+          {"protect", ArgType::Protection, true}, {"as", ArgType::Bind, false}, {"target", ArgType::Process, false},
+          {"null_old", ArgType::Flag, false}}},
+        {"virtual_query", Op::VirtualQuery,
+         {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"target", ArgType::Process, false}}},
         {"read", Op::Read,
          {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, false},
           {"as", ArgType::Bind, false}}},
@@ -98,7 +128,7 @@ const std::vector<OpSpec>& op_specs() {
           {"as", ArgType::Bind, false}}},
         {"query_section", Op::QuerySection,
          {{"process", ArgType::Process, true}, {"mapping", ArgType::FileHandle, true}, {"class", ArgType::SectionClass, true}}},
-    };
+    });
     return specs;
 }
 
@@ -260,6 +290,12 @@ std::string operation_summary(Op op) {
         case Op::InterlockedAdd: return "InterlockedExchangeAdd on a 32-bit variable; `as` binds the value it had.";
         case Op::LoadLibraryEx: return "LoadLibraryEx: as_datafile maps the file as a read-only data view, dont_resolve maps the image without its imports; `as` binds the handle.";
         case Op::QuerySection: return "NtQuerySection: a mapping's SectionBasicInformation or SectionImageInformation (compare it with returns).";
+        case Op::GetWriteWatch: return "GetWriteWatch: the written pages of a MEM_WRITE_WATCH region (`reset` clears them); `as` binds their number.";
+        case Op::ResetWriteWatch: return "ResetWriteWatch: clears the write-watch bitmap of a range.";
+        case Op::ReadProcessMemory: return "ReadProcessMemory: bytes of another process (`target`); `as` binds the number read.";
+        case Op::WriteProcessMemory: return "WriteProcessMemory: a text or a value into another process (`target`); `as` binds the number written.";
+        case Op::IsBadReadPtr: return "IsBadReadPtr: touches each page of a range; returns 1 when one cannot be read.";
+        case Op::IsBadWritePtr: return "IsBadWritePtr: writes each page of a range back to itself; returns 1 when one cannot be written.";
     }
     return "";
 }
@@ -314,7 +350,7 @@ const FormatKeys& format_keys() {
 
 std::vector<std::string> arg_words(ArgType type) {
     switch (type) {
-        case ArgType::AllocType: return {"reserve", "commit", "top_down"};
+        case ArgType::AllocType: return {"reserve", "commit", "top_down", "reset", "write_watch"};
         case ArgType::FreeType: return {"decommit", "release"};
         case ArgType::AccessKind: return {"read", "write", "execute"};
         case ArgType::Disposition: return {"open", "create", "open_always"};

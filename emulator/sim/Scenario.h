@@ -97,6 +97,13 @@ enum class Op : uint8_t {
     // Sections, views and images (issue 16, part 2).
     LoadLibraryEx,
     QuerySection,
+    // Issue 16: write watch, other processes' memory, locking, pointer checks.
+    GetWriteWatch,
+    ResetWriteWatch,
+    ReadProcessMemory,
+    WriteProcessMemory,
+    IsBadReadPtr,
+    IsBadWritePtr,
 };
 const char* op_name(Op op);
 

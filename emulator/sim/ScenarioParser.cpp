@@ -108,7 +108,7 @@ bool Parser::parse_signed_arg(const YAML::Node& n, const std::string& key, Arg& 
     return true;
 }
 
-// VirtualAlloc's flAllocationType: reserve, commit, top_down (one or a list), or a number.
+// VirtualAlloc's flAllocationType: reserve, commit, top_down, reset, write_watch (one or a list), or a number.
 bool Parser::parse_alloc_type(const YAML::Node& n, const std::string& key, Arg& out) {
     std::string s;
     std::vector<YAML::Node> items;
@@ -120,8 +120,10 @@ bool Parser::parse_alloc_type(const YAML::Node& n, const std::string& key, Arg& 
         if (s == "reserve") flags |= mm::mem::kReserve;
         else if (s == "commit") flags |= mm::mem::kCommit;
         else if (s == "top_down") flags |= mm::mem::kTopDown;
+        else if (s == "reset") flags |= mm::mem::kReset;
+        else if (s == "write_watch") flags |= mm::mem::kWriteWatch;
         else if (auto v = parse_number(s)) flags |= uint32_t(*v);
-        else return fail(i, i18n::trf("type: '{value}' is not reserve, commit or top_down", fmt::arg("value", s)));
+        else return fail(i, i18n::trf("type: '{value}' is not reserve, commit, top_down, reset or write_watch", fmt::arg("value", s)));
     }
     out.number = flags;
     return true;

@@ -273,11 +273,12 @@ bool Parser::parse_step(const YAML::Node& n, Step& step) {
         }
         if (const Arg* a = step.arg("address"); step.op == Op::InterlockedAdd && a->address.name.empty() && (a->address.offset & 3))
             return fail(n["address"], i18n::trf("address: InterlockedExchangeAdd needs a 32-bit variable aligned on 4 bytes, and 0x{address:X} is not", fmt::arg("address", a->address.offset)));
-        if ((step.op == Op::Write || step.op == Op::DebuggerWrite || step.op == Op::WriteFile) && keys.has("value") == keys.has("text"))
+        const bool buffer_write = step.op == Op::WriteFile || step.op == Op::WriteProcessMemory;
+        if ((step.op == Op::Write || step.op == Op::DebuggerWrite || buffer_write) && keys.has("value") == keys.has("text"))
             return fail(n, i18n::trf("{operation} needs exactly one of 'value' or 'text'", fmt::arg("operation", opname)));
         if (const Arg* sz = step.arg("size"); sz && (step.op == Op::Read || step.op == Op::Write ||
                                                      step.op == Op::Execute || step.op == Op::DebuggerWrite ||
-                                                     (step.op == Op::WriteFile && !step.arg("text")))) {
+                                                     (buffer_write && !step.arg("text")))) {
             if (sz->number != 1 && sz->number != 2 && sz->number != 4)
                 return fail(n["size"], i18n::tr("size: an access is 1, 2 or 4 bytes"));
             if (step.arg("text")) return fail(n["size"], i18n::tr("size: not with text (each character is one byte)"));
@@ -373,6 +374,10 @@ bool Parser::within_budgets(const YAML::Node& n, const Step& step) {
     uint64_t pages = 0;
     if (step.op == Op::Touch) pages = (step.arg("size")->number + 0xFFF) / 0x1000 + 1;
     else if (step.op == Op::Read || step.op == Op::Write || step.op == Op::Execute || step.op == Op::DebuggerWrite)
+        pages = step.arg("text") ? step.arg("text")->text.size() / 0x1000 + 2 : 2;
+    else if (step.op == Op::ReadProcessMemory || step.op == Op::IsBadReadPtr || step.op == Op::IsBadWritePtr)
+        pages = step.arg("size")->number / 0x1000 + 2;
+    else if (step.op == Op::WriteProcessMemory)
         pages = step.arg("text") ? step.arg("text")->text.size() / 0x1000 + 2 : 2;
     m_touched_pages += pages;
     if (m_touched_pages > limits::kTouchedPages)

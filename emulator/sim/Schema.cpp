@@ -155,7 +155,7 @@ J arg_schema(ArgType type) {
         case ArgType::Protection: return def("protection");
         case ArgType::AllocType:
             return described(one_or_list(J{{"anyOf", J::array({words(arg_words(type)), def("number")})}}, false),
-                             "reserve, commit, or both as a list; top_down may be added; numbers (MEM_ values) are ORed in.");
+                             "reserve, commit, or both as a list; top_down or write_watch may be added; reset stands alone; numbers (MEM_ values) are ORed in.");
         case ArgType::FreeType: return J{{"anyOf", J::array({words(arg_words(type)), def("number")})}};
         case ArgType::AccessKind:
         case ArgType::Disposition: return words(arg_words(type));
@@ -263,10 +263,11 @@ J op_step(const OpInfo& op) {
     }
     J step = object(props, required);
     // Exactly one of value and text; an access with a text has no size (each character is a byte).
-    if (op.op == Op::Write || op.op == Op::DebuggerWrite || op.op == Op::WriteFile)
+    const bool buffer_write = op.op == Op::WriteFile || op.op == Op::WriteProcessMemory;
+    if (op.op == Op::Write || op.op == Op::DebuggerWrite || buffer_write)
         step["oneOf"] = J::array({J{{"required", J::array({"value"})}}, J{{"required", J::array({"text"})}}});
     if (op.op == Op::Write || op.op == Op::DebuggerWrite) step["not"] = J{{"required", J::array({"text", "size"})}};
-    if (op.op == Op::WriteFile) {
+    if (buffer_write) {
         step["if"] = J{{"required", J::array({"value"})}};
         step["then"] = J{{"properties", J{{"size", def("access_size")}}}};
     }

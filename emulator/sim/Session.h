@@ -38,6 +38,7 @@ struct StepResult {
     uint32_t faults = 0;                  // 1 << mm::FaultKind, for each fault the step caused
     std::optional<mm::MemoryBasicInformation> query;
     std::optional<std::string> data;      // read_file: the bytes read
+    std::optional<std::vector<uint32_t>> pages;  // get_write_watch: the addresses of the pages reported
     std::string note;                     // a runtime problem (e.g. a name bound by a failed step)
     std::vector<CheckResult> checks;
     // Names bound after this step (shared with the previous step when it bound nothing).

@@ -55,6 +55,12 @@ struct StepRun {
     }
     // A memory access's outcome folded into the step; false when it stopped the access.
     bool take_access(const mm::AccessResult& a) const;
+    // The *Ex calls' process (issue 16): the step's `target`, else its own process; none (the step
+    // failed with ERROR_INVALID_HANDLE) when the target has exited.
+    std::optional<uint16_t> target_space() const {
+        const Arg* t = step.arg("target");
+        return t ? session.process_space(t->text, r) : space;
+    }
     // The process named `name` (it exists: the parser checked the step).
     const os::Process& process(const std::string& name) const { return *session.m_machine->find_process(name); }
 };

@@ -66,7 +66,10 @@ std::optional<EventAddress> event_address(const core::EventRecord& ev) {
         case EventKind::LoaderStart:
         case EventKind::SharedRegionJoined:
         case EventKind::SharedRegionLeft:
-        case EventKind::SharedViewReturned: return EventAddress{a[0], false};
+        case EventKind::SharedViewReturned:
+        case EventKind::MemReset:
+        case EventKind::WriteWatched:
+        case EventKind::WriteWatchReset: return EventAddress{a[0], false};
         case EventKind::LoaderNotAtBase: return EventAddress{a[2], false};
         case EventKind::UnmapInsideView: return EventAddress{a[1], false};
         default: return std::nullopt;

@@ -66,8 +66,16 @@ std::string vad_text(const os::Machine& machine, uint64_t blob) {
     if (v.mapping != 0xFFFFFFFFu)
         view = v.type == mm::VadType::Mapped ? fmt::format(" view of #{} from section page {}", v.mapping, v.offset_page)
                                              : fmt::format(" view of #{}", v.mapping);
-    return fmt::format("[{:08X}-{:08X} {} {}{}{}{}]", v.base(), v.base() + v.size() - 1, mm::vad_type_name(v.type),
-                       mm::protection_name(v.allocation_protect), v.mem_commit ? " committed" : "", view, users);
+    // Write watch and locked pages (mm/WriteWatch.cpp): the pages with each mark, by index.
+    std::string marks = v.write_watch ? " write-watch" : "";
+    for (const auto& [mark, word] : {std::pair{mm::Vad::kPageWritten, " written"}, std::pair{mm::Vad::kPageLocked, " locked"}}) {
+        std::string pages;
+        for (size_t i = 0; i < v.page_marks.size(); ++i)
+            if (v.page_marks[i] & mark) pages += fmt::format("{}{}", pages.empty() ? "" : ",", i);
+        if (!pages.empty()) marks += fmt::format("{} page {}", word, pages);
+    }
+    return fmt::format("[{:08X}-{:08X} {} {}{}{}{}{}]", v.base(), v.base() + v.size() - 1, mm::vad_type_name(v.type),
+                       mm::protection_name(v.allocation_protect), v.mem_commit ? " committed" : "", view, users, marks);
 }
 
 // A TLB entry is journaled in two halves: field 0 the flags and page, field 2 the frame.
@@ -286,6 +294,8 @@ std::string describe_step(const Step& s) {
                 if (a.number & mm::mem::kReserve) parts.push_back("reserve");
                 if (a.number & mm::mem::kCommit) parts.push_back("commit");
                 if (a.number & mm::mem::kTopDown) parts.push_back("top_down");
+                if (a.number & mm::mem::kReset) parts.push_back("reset");
+                if (a.number & mm::mem::kWriteWatch) parts.push_back("write_watch");
                 v = hex_list(parts);
                 break;
             }
@@ -328,6 +338,11 @@ std::string describe_result(const Step& s, const StepResult& r) {
     } else if (r.ok && r.has_value) {
         if (s.op == Op::VirtualProtect) out += trf(", returns {protection} (old protection)", "protection"_a = mm::protection_name(r.value));
         else out += trf(", returns 0x{value:08X}", "value"_a = r.value);
+    }
+    if (r.ok && r.pages) {
+        std::string list;
+        for (uint32_t va : *r.pages) list += fmt::format("{}0x{:08X}", list.empty() ? "" : ", ", va);
+        out += r.pages->empty() ? std::string(tr(", no page written")) : trf(", written: {pages}", "pages"_a = list);
     }
     if (r.query) {
         const auto& q = *r.query;

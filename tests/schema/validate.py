@@ -39,6 +39,7 @@ NOT_SCHEMA_LEVEL = {
     "pe-not-a-file.yaml": "a host file that is a device",
     "pe-unreadable.yaml": "a host file that cannot be read",
     "ram-too-small.yaml": "a count written with a unit (2 frames) compared with a limit",
+    "read-process-memory-unknown-target.yaml": "a process created by an earlier step",
     "touch-budget.yaml": "a budget summed over the steps",
     "unbound-name.yaml": "a name bound by an earlier step",
     "unbound-value.yaml": "a name bound by an earlier step",

@@ -111,8 +111,12 @@ inline std::vector<std::string> snapshot(const os::Machine& machine) {
         out.push_back(fmt::format("space {}: personality {} pd {:#x} alive {}", sp.id(), int(sp.personality()),
                                   sp.page_directory(), sp.alive()));
         for (const auto& [k, v] : sp.vads())
-            out.push_back(fmt::format("  vad {:#x}-{:#x} type {} aprot {:#x} memcommit {}", v.start_vpn, v.end_vpn,
-                                      int(v.type), v.allocation_protect, v.mem_commit));
+        {
+            std::string marks;
+            for (uint8_t b : v.page_marks) marks += fmt::format("{:x}", b);
+            out.push_back(fmt::format("  vad {:#x}-{:#x} type {} aprot {:#x} memcommit {} watch {} marks {}", v.start_vpn,
+                                      v.end_vpn, int(v.type), v.allocation_protect, v.mem_commit, v.write_watch, marks));
+        }
     }
     auto vad_line = [](const mm::Vad& v) {
         std::string users;

@@ -567,6 +567,192 @@ const std::vector<Case>& cases() {
          "- {do: flush_view, process: A, address: v, size: {V}}\n"
          "- {say: check, expect: {file: {path: 'C:\\F.TXT', offset: 0x1000, text: Z}}}",
          "0x2000", "0x1000"},
+        // Issue 16: the *Ex form (target), VirtualProtect's NULL old protection
+        {"virtual_alloc", "target",
+         "- {do: virtual_alloc, process: A, target: {V}, address: 0x200000, size: 0x1000, type: [reserve, commit], protect: READONLY}\n"
+         "- {say: check, expect: {region: {process: B, address: 0x200000, state: commit}}}",
+         "B", "A"},
+        {"virtual_free", "target",
+         "- {do: virtual_free, process: A, target: {V}, address: 0x10000, type: release}\n"
+         "- {say: check, expect: {region: {process: B, address: 0x10000, state: free}}}",
+         "B", "A"},
+        {"virtual_protect", "target",
+         "- {do: virtual_protect, process: A, target: {V}, address: 0x10000, size: 0x1000, protect: READONLY}\n"
+         "- {say: check, expect: {region: {process: B, address: 0x10000, protect: READONLY}}}",
+         "B", "A"},
+        {"virtual_protect", "null_old",
+         "- {do: virtual_protect, process: A, address: buf, size: 0x1000, protect: READONLY, null_old: {V}}\n"
+         "- {say: check, expect: {region: {process: A, address: buf, protect: READWRITE}}}",
+         "true", "false"},
+        {"virtual_query", "target",
+         "- {do: virtual_alloc, process: B, address: 0x200000, size: 0x3000, type: [reserve, commit], protect: READONLY}\n"
+         "- {do: virtual_query, process: A, target: {V}, address: 0x201000}",
+         "B", "A", "RegionSize 00002000 State MEM_COMMIT Protect READONLY"},
+        // get_write_watch, reset_write_watch (a write-watch region with its second page written)
+        {"get_write_watch", "process",
+         "- {do: virtual_alloc, process: A, address: 0x200000, size: 0x4000, type: [reserve, commit, write_watch], protect: READWRITE}\n"
+         "- {do: write, process: A, address: 0x201000, value: 1}\n"
+         "- {do: get_write_watch, process: {V}, address: 0x200000, size: 0x4000, expect: {returns: 1}}",
+         "A", "B"},
+        {"get_write_watch", "address",
+         "- {do: virtual_alloc, process: A, address: 0x200000, size: 0x4000, type: [reserve, commit, write_watch], protect: READWRITE}\n"
+         "- {do: write, process: A, address: 0x201000, value: 1}\n"
+         "- {do: get_write_watch, process: A, address: {V}, size: 0x1000, expect: {returns: 1}}",
+         "0x201000", "0x202000"},
+        {"get_write_watch", "size",
+         "- {do: virtual_alloc, process: A, address: 0x200000, size: 0x4000, type: [reserve, commit, write_watch], protect: READWRITE}\n"
+         "- {do: write, process: A, address: 0x201000, value: 1}\n"
+         "- {do: get_write_watch, process: A, address: 0x200000, size: {V}, expect: {returns: 1}}",
+         "0x2000", "0x1000"},
+        {"get_write_watch", "reset",
+         "- {do: virtual_alloc, process: A, address: 0x200000, size: 0x4000, type: [reserve, commit, write_watch], protect: READWRITE}\n"
+         "- {do: write, process: A, address: 0x201000, value: 1}\n"
+         "- {do: get_write_watch, process: A, address: 0x200000, size: 0x4000, reset: {V}}\n"
+         "- {do: get_write_watch, process: A, address: 0x200000, size: 0x4000, expect: {returns: 0}}",
+         "true", "false"},
+        {"get_write_watch", "count",
+         "- {do: virtual_alloc, process: A, address: 0x200000, size: 0x4000, type: [reserve, commit, write_watch], protect: READWRITE}\n"
+         "- {do: write, process: A, address: 0x201000, value: 1}\n"
+         "- {do: write, process: A, address: 0x202000, value: 1}\n"
+         "- {do: get_write_watch, process: A, address: 0x200000, size: 0x4000, count: {V}, expect: {returns: 2}}",
+         "2", "1"},
+        {"get_write_watch", "as",
+         "- {do: virtual_alloc, process: A, address: 0x200000, size: 0x4000, type: [reserve, commit, write_watch], protect: READWRITE}\n"
+         "- {do: write, process: A, address: 0x201000, value: 1}\n"
+         "- {do: get_write_watch, process: A, address: 0x200000, size: 0x4000, as: {V}}\n"
+         "- {do: write, process: A, address: buf, value: n, expect: {value: {address: buf, equals: 1}}}",
+         "n", "m"},
+        {"reset_write_watch", "process",
+         "- {do: virtual_alloc, process: A, address: 0x200000, size: 0x4000, type: [reserve, commit, write_watch], protect: READWRITE}\n"
+         "- {do: write, process: A, address: 0x201000, value: 1}\n"
+         "- {do: reset_write_watch, process: {V}, address: 0x200000, size: 0x4000}\n"
+         "- {do: get_write_watch, process: A, address: 0x200000, size: 0x4000, expect: {returns: 0}}",
+         "A", "B"},
+        {"reset_write_watch", "address",
+         "- {do: virtual_alloc, process: A, address: 0x200000, size: 0x4000, type: [reserve, commit, write_watch], protect: READWRITE}\n"
+         "- {do: write, process: A, address: 0x201000, value: 1}\n"
+         "- {do: reset_write_watch, process: A, address: {V}, size: 0x1000}\n"
+         "- {do: get_write_watch, process: A, address: 0x200000, size: 0x4000, expect: {returns: 0}}",
+         "0x201000", "0x202000"},
+        {"reset_write_watch", "size",
+         "- {do: virtual_alloc, process: A, address: 0x200000, size: 0x4000, type: [reserve, commit, write_watch], protect: READWRITE}\n"
+         "- {do: write, process: A, address: 0x201000, value: 1}\n"
+         "- {do: reset_write_watch, process: A, address: 0x200000, size: {V}}\n"
+         "- {do: get_write_watch, process: A, address: 0x200000, size: 0x4000, expect: {returns: 0}}",
+         "0x2000", "0x1000"},
+        // read_process_memory, write_process_memory (B holds "xyz" at 0x10000; C has exited)
+        {"read_process_memory", "process",
+         "- {do: write, process: B, address: 0x10000, text: xyz}\n"
+         "- {do: create_process, as: C}\n"
+         "- {do: exit_process, process: C}\n"
+         "- {do: read_process_memory, process: {V}, target: B, address: 0x10000, size: 3, expect: {returns: xyz}}",
+         "A", "C"},
+        {"read_process_memory", "target",
+         "- {do: write, process: B, address: 0x10000, text: xyz}\n"
+         "- {do: create_process, as: C}\n"
+         "- {do: exit_process, process: C}\n"
+         "- {do: read_process_memory, process: A, target: {V}, address: 0x10000, size: 3, expect: {returns: xyz}}",
+         "B", "A"},
+        {"read_process_memory", "address",
+         "- {do: write, process: B, address: 0x10000, text: xyz}\n"
+         "- {do: create_process, as: C}\n"
+         "- {do: exit_process, process: C}\n"
+         "- {do: read_process_memory, process: A, target: B, address: {V}, size: 2, expect: {returns: xy}}",
+         "0x10000", "0x10001"},
+        {"read_process_memory", "size",
+         "- {do: write, process: B, address: 0x10000, text: xyz}\n"
+         "- {do: create_process, as: C}\n"
+         "- {do: exit_process, process: C}\n"
+         "- {do: read_process_memory, process: A, target: B, address: 0x10000, size: {V}, expect: {returns: xyz}}",
+         "3", "2"},
+        {"read_process_memory", "as",
+         "- {do: write, process: B, address: 0x10000, text: xyz}\n"
+         "- {do: create_process, as: C}\n"
+         "- {do: exit_process, process: C}\n"
+         "- {do: read_process_memory, process: A, target: B, address: 0x10000, size: 3, as: {V}}\n"
+         "- {do: write, process: A, address: buf, value: n, expect: {value: {address: buf, equals: 3}}}",
+         "n", "m"},
+        {"write_process_memory", "process",
+         "- {do: write, process: B, address: 0x10000, text: xyz}\n"
+         "- {do: create_process, as: C}\n"
+         "- {do: exit_process, process: C}\n"
+         "- {do: write_process_memory, process: {V}, target: B, address: 0x10000, text: hi}\n"
+         "- {say: check, expect: {value: {process: B, address: 0x10000, text: hiz}}}",
+         "A", "C"},
+        {"write_process_memory", "target",
+         "- {do: write, process: B, address: 0x10000, text: xyz}\n"
+         "- {do: create_process, as: C}\n"
+         "- {do: exit_process, process: C}\n"
+         "- {do: write_process_memory, process: A, target: {V}, address: 0x10000, text: hi}\n"
+         "- {say: check, expect: {value: {process: B, address: 0x10000, text: hiz}}}",
+         "B", "A"},
+        {"write_process_memory", "address",
+         "- {do: write, process: B, address: 0x10000, text: xyz}\n"
+         "- {do: create_process, as: C}\n"
+         "- {do: exit_process, process: C}\n"
+         "- {do: write_process_memory, process: A, target: B, address: {V}, text: hi}\n"
+         "- {say: check, expect: {value: {process: B, address: 0x10000, text: hiz}}}",
+         "0x10000", "0x10001"},
+        {"write_process_memory", "text",
+         "- {do: write, process: B, address: 0x10000, text: xyz}\n"
+         "- {do: create_process, as: C}\n"
+         "- {do: exit_process, process: C}\n"
+         "- {do: write_process_memory, process: A, target: B, address: 0x10000, text: {V}}\n"
+         "- {say: check, expect: {value: {process: B, address: 0x10000, text: hiz}}}",
+         "hi", "ho"},
+        {"write_process_memory", "value",
+         "- {do: write, process: B, address: 0x10000, text: xyz}\n"
+         "- {do: create_process, as: C}\n"
+         "- {do: exit_process, process: C}\n"
+         "- {do: write_process_memory, process: A, target: B, address: 0x10000, value: {V}, size: 2}\n"
+         "- {say: check, expect: {value: {process: B, address: 0x10000, text: hiz}}}",
+         "0x6968", "0x6969"},
+        {"write_process_memory", "size",
+         "- {do: write, process: B, address: 0x10000, text: xyz}\n"
+         "- {do: create_process, as: C}\n"
+         "- {do: exit_process, process: C}\n"
+         "- {do: write_process_memory, process: A, target: B, address: 0x10000, value: 0x6968, size: {V}}\n"
+         "- {say: check, expect: {value: {process: B, address: 0x10000, text: hiz}}}",
+         "2", "1"},
+        {"write_process_memory", "as",
+         "- {do: write, process: B, address: 0x10000, text: xyz}\n"
+         "- {do: create_process, as: C}\n"
+         "- {do: exit_process, process: C}\n"
+         "- {do: write_process_memory, process: A, target: B, address: 0x10000, text: hi, as: {V}}\n"
+         "- {do: write, process: A, address: buf, value: n, expect: {value: {address: buf, equals: 2}}}",
+         "n", "m"},
+        {"is_bad_read_ptr", "process",
+         "- {do: virtual_alloc, process: A, address: 0x200000, size: 0x1000, type: [reserve, commit], protect: READWRITE}\n"
+         "- {do: is_bad_read_ptr, process: {V}, address: 0x200000, size: 4, expect: {returns: 0}}",
+         "A", "B"},
+        {"is_bad_read_ptr", "address",
+         "- {do: virtual_alloc, process: A, address: 0x200000, size: 0x1000, type: [reserve, commit], protect: READWRITE}\n"
+         "- {do: is_bad_read_ptr, process: A, address: {V}, size: 4, expect: {returns: 0}}",
+         "0x200000", "0x300000"},
+        {"is_bad_read_ptr", "size",
+         "- {do: virtual_alloc, process: A, address: 0x200000, size: 0x1000, type: [reserve, commit], protect: READWRITE}\n"
+         "- {do: is_bad_read_ptr, process: A, address: 0x200000, size: {V}, expect: {returns: 0}}",
+         "0x1000", "0x1001"},
+        {"is_bad_read_ptr", "as",
+         "- {do: is_bad_read_ptr, process: A, address: 0x300000, size: 4, as: {V}}\n"
+         "- {do: write, process: A, address: buf, value: n, expect: {value: {address: buf, equals: 1}}}",
+         "n", "m"},
+        {"is_bad_write_ptr", "process",
+         "- {do: virtual_alloc, process: A, address: 0x200000, size: 0x1000, type: [reserve, commit], protect: READWRITE}\n"
+         "- {do: is_bad_write_ptr, process: {V}, address: 0x200000, size: 4, expect: {returns: 0}}",
+         "A", "B"},
+        {"is_bad_write_ptr", "address",
+         "- {do: virtual_alloc, process: A, address: 0x200000, size: 0x1000, type: [reserve, commit], protect: READWRITE}\n"
+         "- {do: is_bad_write_ptr, process: A, address: {V}, size: 4, expect: {returns: 0}}",
+         "0x200000", "0x300000"},
+        {"is_bad_write_ptr", "size",
+         "- {do: virtual_alloc, process: A, address: 0x200000, size: 0x1000, type: [reserve, commit], protect: READWRITE}\n"
+         "- {do: is_bad_write_ptr, process: A, address: 0x200000, size: {V}, expect: {returns: 0}}",
+         "0x1000", "0x1001"},
+        {"is_bad_write_ptr", "as",
+         "- {do: is_bad_write_ptr, process: A, address: 0x300000, size: 4, as: {V}}\n"
+         "- {do: write, process: A, address: buf, value: n, expect: {value: {address: buf, equals: 1}}}",
+         "n", "m"},
     };
     return all;
 }

@@ -66,7 +66,7 @@ void App::follow_story() {
     if (!focus) focus = story_so_far();
     // A page whose page table the move freed (an unmapped DLL, a released range): the story is
     // the PDE that was cleared, so the directory's entry is selected and decoded.
-    if (focus && !focus->pde && !(mm().ram().read_u32(mm().space(focus->space).cr3() + 4 * x86::pde_index(focus->va)) & 1) &&
+    if (focus && !focus->pde && !(mm().ram().read_u32(mm().space(focus->space).cr3() + 4 * x86::pde_index(focus->va)) & x86::Pte::kPresent) &&
         d.changes().word(mm().space(focus->space).cr3() + 4 * x86::pde_index(focus->va)))
         focus->pde = true;
 

@@ -177,7 +177,7 @@ bool MemoryManager::page_is_dirty(uint32_t frame) const {
 }
 
 bool MemoryManager::write_back(uint32_t frame, WriteBack why) {
-    const uint32_t index = m_pfn[frame].pte_address;
+    const uint32_t index = m_pfn[frame].proto_index().raw();
     const DataSection& s = m_data_sections[data_proto_section(index)];
     if (s.kind != DataSectionKind::File || !page_is_dirty(frame)) return false;
     const uint32_t page = data_proto_page(index);

@@ -12,11 +12,56 @@
 #include <algorithm>
 #include <cstring>
 
+#include "mm/Invariants.h"
 #include "mm/MemoryManager.h"
 
 namespace pagelab::mm {
 
 using x86::Pte;
+
+// The objects agree with each other: every mapping object counts its handles (HandleTable's
+// check counts them) and views, every view fits its section and names its own mapping object,
+// every data section counts its views and mapping objects, and a live mapping object's data
+// section is alive.
+void MemoryManager::check_objects(InvariantReport& report) const {
+    const auto& mappings = m_mappings;
+    const auto& sections = m_data_sections;
+    const std::vector<uint32_t> handle_refs = m_handles.check(report, uint32_t(mappings.size()), uint32_t(files().size()));
+    std::vector<uint32_t> view_refs(mappings.size(), 0);
+    std::vector<uint32_t> section_views(sections.size(), 0), section_maps(sections.size(), 0);
+    std::vector<const Vad*> views;
+    for (const AddressSpace& sp : m_spaces)
+        if (sp.alive())
+            for (const auto& [k, v] : sp.vads()) views.push_back(&v);
+    for (const auto& [k, v] : shared_vads()) views.push_back(&v);  // once, whoever uses them
+    for (const Vad* vp : views) {
+        const Vad& v = *vp;
+        if (v.type == VadType::Image && v.mapping != 0xFFFFFFFFu) {
+            if (v.mapping >= mappings.size() || mappings[v.mapping].image_section != v.section)
+                report.fail("the image view at 0x%08X names a mapping object of another image", v.base());
+            else ++view_refs[v.mapping];
+            continue;
+        }
+        if (v.type != VadType::Mapped) continue;
+        if (v.mapping >= mappings.size() || mappings[v.mapping].section != v.section ||
+            v.offset_page + (v.end_vpn - v.start_vpn) > sections[v.section].pages) {
+            report.fail("the view at 0x%08X does not fit its section", v.base());
+            continue;
+        }
+        ++view_refs[v.mapping];
+        ++section_views[v.section];
+    }
+    for (const MappingObject& m : mappings) {
+        if (m.handles != handle_refs[m.id] || m.views != view_refs[m.id])
+            report.fail("mapping object %u counts %u handles and %u views", m.id, m.handles, m.views);
+        if (!m.alive() || m.image()) continue;
+        ++section_maps[m.section];
+        if (!sections[m.section].alive) report.fail("mapping object %u uses data section %u, which is gone", m.id, m.section);
+    }
+    for (const DataSection& s : sections)
+        if (s.views != section_views[s.id] || s.mappings != section_maps[s.id])
+            report.fail("data section %u counts %u views and %u mapping objects", s.id, s.views, s.mappings);
+}
 
 namespace {
 

@@ -36,30 +36,30 @@ FrameNumber FrameAllocator::zero(FrameNumber frame, SpaceId for_space) {
     return frame;
 }
 
-void FrameAllocator::activate(FrameNumber frame, FrameUse use, SpaceId owner, uint32_t backlink, uint32_t original_pte,
+void FrameAllocator::activate(FrameNumber frame, FrameUse use, SpaceId owner, Backlink backlink, uint32_t original_pte,
                               uint32_t share_count) {
     m_pfn.set_state(frame, FrameState::Active);
     m_pfn.set_use(frame, use);
     m_pfn.set_owner(frame, owner);
-    m_pfn.set_pte_address(frame, backlink);
+    m_pfn.set_backlink(frame, backlink);
     m_pfn.set_original_pte(frame, original_pte);
     m_pfn.set_share_count(frame, share_count);
     m_pfn.push_back(FrameList::Active, frame);
 }
 
-void FrameAllocator::lock_in(FrameNumber frame, FrameUse use, SpaceId owner, uint32_t pde_address, uint32_t share_count) {
+void FrameAllocator::lock_in(FrameNumber frame, FrameUse use, SpaceId owner, PteAddress pde_address, uint32_t share_count) {
     m_pfn.set_state(frame, FrameState::Active);
     m_pfn.set_use(frame, use);
     m_pfn.set_flags(frame, PfnEntry::kLocked);
     m_pfn.set_owner(frame, owner);
-    m_pfn.set_pte_address(frame, pde_address);
+    m_pfn.set_backlink(frame, Backlink::pte(pde_address));
     m_pfn.set_share_count(frame, share_count);
 }
 
 void FrameAllocator::clear(FrameNumber frame) {
     m_pfn.set_use(frame, FrameUse::None);
     m_pfn.set_owner(frame, kNoSpace);
-    m_pfn.set_pte_address(frame, 0);
+    m_pfn.set_backlink(frame, Backlink::pte(PteAddress::none()));
     m_pfn.set_original_pte(frame, 0);
     m_pfn.set_share_count(frame, 0);
     m_pfn.set_flags(frame, 0);
@@ -102,6 +102,33 @@ void FrameAllocator::check(InvariantReport& report) const {
         }
         if (count != h.count) report.fail("list %u counts %u frames but links %u", l, h.count, count);
         if (prev != h.last) report.fail("list %u's last frame is wrong", l);
+    }
+}
+
+void FrameAllocator::check_frames(InvariantReport& report) const {
+    for (uint32_t f = 0; f < m_pfn.size(); ++f) {
+        const PfnEntry& e = m_pfn[f];
+        const bool on_list = e.list != FrameList::None;
+        const uint32_t valid = report.valid_maps[f], transition = report.transition_maps[f];
+        if (e.state != FrameState::Active) {
+            static constexpr FrameList kListOf[] = {FrameList::Free, FrameList::Zeroed, FrameList::None,
+                                                    FrameList::Standby, FrameList::Modified};
+            if (e.list != kListOf[int(e.state)]) report.fail("frame 0x%X is %u but on list %u", f, uint32_t(e.state), uint32_t(e.list));
+            if (e.state == FrameState::Zeroed && !m_ram.content(f).is_zero_page() && !m_ram.content(f).same_bytes(core::PageRef{}))
+                report.fail("frame 0x%X is on the zeroed list but holds data", f);
+            if ((e.state == FrameState::Standby || e.state == FrameState::Modified) && transition != 1)
+                report.fail("frame 0x%X is on standby/modified with %u transition PTEs", f, transition);
+            if ((e.state == FrameState::Free || e.state == FrameState::Zeroed) && (valid || transition))
+                report.fail("frame 0x%X is free but mapped", f);
+        } else if (e.use == FrameUse::None) {
+            if (on_list || valid || transition) report.fail("frame 0x%X is in hand but listed or mapped", f);
+        } else if (e.use == FrameUse::Private) {
+            if (valid != 1 || e.share_count != 1)
+                report.fail("private frame 0x%X is mapped by %u PTEs (share count %u)", f, valid, e.share_count);
+            if (e.list != FrameList::Active) report.fail("private frame 0x%X is not on the active list", f);
+        } else if (!is_section_use(e.use) && on_list) {
+            report.fail("locked frame 0x%X is on a list", f);
+        }
     }
 }
 

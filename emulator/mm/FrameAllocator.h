@@ -36,12 +36,12 @@ public:
     FrameNumber obtain(Need need, SpaceId for_space);
     uint32_t frames_free() const;  // free + zeroed lists
 
-    // The frame joins the active list as a pageable page: its use, owner, the PTE address (or
-    // prototype index) that maps it, the software PTE to put back when it leaves, its share count.
-    void activate(FrameNumber frame, FrameUse use, SpaceId owner, uint32_t backlink, uint32_t original_pte,
+    // The frame joins the active list as a pageable page: its use, owner, the PTE that maps it (a
+    // section frame: its prototype PTE), the software PTE to put back when it leaves, its share count.
+    void activate(FrameNumber frame, FrameUse use, SpaceId owner, Backlink backlink, uint32_t original_pte,
                   uint32_t share_count);
     // The frame becomes a locked frame of the system: a page directory, a page table, a system page.
-    void lock_in(FrameNumber frame, FrameUse use, SpaceId owner, uint32_t pde_address, uint32_t share_count);
+    void lock_in(FrameNumber frame, FrameUse use, SpaceId owner, PteAddress pde_address, uint32_t share_count);
     // Back to the free list.
     void release(FrameNumber frame);
     // An evicted or repurposed page's frame, in hand for its next use: off every list, no use.
@@ -50,6 +50,11 @@ public:
     void read_from_pagefile(SpaceId space, uint32_t va, FrameNumber frame, uint32_t slot);
 
     void check(InvariantReport& report) const;  // the lists: links, counts, states
+    // Every frame's state, list and use against the PTEs the page-table check counted naming it
+    // (report.valid_maps, transition_maps): a free or zeroed frame is unmapped (a zeroed one holds
+    // zeros), a standby or modified one has one transition PTE, a private one one valid PTE, a
+    // frame in hand none, a locked one is on no list. A section's frames are Segment's to check.
+    void check_frames(InvariantReport& report) const;
 
 private:
     FrameNumber take(FrameList list, SpaceId for_space);

@@ -1,5 +1,7 @@
 #include "mm/HandleTable.h"
 
+#include "mm/Invariants.h"
+
 namespace pagelab::mm {
 
 namespace {
@@ -65,6 +67,23 @@ void HandleTable::apply(const core::Change& c, bool forward) {
     const uint32_t handle = uint32_t(c.aux) * kHandleStep;
     if (v == core::kNoBlob) m_tables[c.target].erase(handle);
     else m_tables[c.target][handle] = m_blobs[v];
+}
+
+std::vector<uint32_t> HandleTable::check(InvariantReport& report, uint32_t mappings, uint32_t files) const {
+    std::vector<uint32_t> handle_refs(mappings, 0);
+    for (uint32_t id = 0; id < m_tables.size(); ++id) {
+        if (!m_tables[id].empty() && (id >= m_spaces.size() || !m_spaces[id].alive()))
+            report.fail("address space %u is gone but holds %u handles", id, uint32_t(m_tables[id].size()));
+        for (const auto& [h, e] : m_tables[id]) {
+            if (e.kind == HandleKind::Mapping) {
+                if (e.object >= mappings) report.fail("handle 0x%X of space %u names no mapping object", h, id);
+                else ++handle_refs[e.object];
+            } else if (e.object >= files) {
+                report.fail("handle 0x%X of space %u names no file", h, id);
+            }
+        }
+    }
+    return handle_refs;
 }
 
 }  // namespace pagelab::mm

@@ -13,6 +13,8 @@
 
 namespace pagelab::mm {
 
+class InvariantReport;
+
 using HandleMap = std::map<uint32_t, HandleEntry>;
 
 class HandleTable : public Part {
@@ -30,6 +32,10 @@ public:
     const HandleEntry& blob(uint64_t index) const { return m_blobs[index]; }  // as the journal recorded it
 
     void apply(const core::Change& c, bool forward);
+
+    // Only live spaces hold handles, and each names an object that exists (a mapping object, of
+    // `mappings`, or a file, of `files`). Returns how many handles name each mapping object.
+    std::vector<uint32_t> check(InvariantReport& report, uint32_t mappings, uint32_t files) const;
 
 private:
     std::vector<HandleMap> m_tables;  // by address space id

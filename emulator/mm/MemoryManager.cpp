@@ -43,7 +43,7 @@ uint16_t MemoryManager::create_space(Personality personality) {
     event(EventKind::SpaceCreated, id, pd);
     m_journal.record(core::Store::SpaceCreate, 0, id, 0, 1, uint16_t(personality));
     m_spaces.emplace_back(id, personality);
-    m_frames.lock_in(pd, FrameUse::PageDirectory, id, 0, 1);
+    m_frames.lock_in(pd, FrameUse::PageDirectory, id, PteAddress::none(), 1);
     set_page_directory(id, pd);
     m_tables.build_directory(id);
     return id;

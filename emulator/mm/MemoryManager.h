@@ -49,7 +49,7 @@ struct StoresOwner {
     Stores m_owned_stores;
 };
 
-class MemoryManager : private StoresOwner, private Part, private Reclaimer, private SectionMaps {
+class MemoryManager : private StoresOwner, private Part, private Reclaimer, private SectionMaps, private PageMeaning {
 public:
     explicit MemoryManager(const MachineConfig& config);
     using Part::add;
@@ -307,8 +307,17 @@ public:
     std::vector<std::string> check_invariants() const;
 
 private:
-    friend class InvariantCheck;
-    void check_prototypes(InvariantReport& report) const;
+    // The invariants of the rooms of MemoryManager itself (the parts' own are theirs: Invariants.cpp
+    // runs them all): the sections' frames and prototype PTEs (Segment.cpp); the objects —
+    // handles, mapping objects, views, data sections — against each other (FileMapping.cpp); the
+    // commit charge (VirtualMemory.cpp).
+    void check_sections(InvariantReport& report) const;
+    void check_objects(InvariantReport& report) const;
+    void check_commit(InvariantReport& report) const;
+    // PageMeaning, for PageTables::check.
+    std::optional<uint32_t> proto_of(const Vad& v, uint32_t vpn) const override;
+    uint32_t prototype_word(uint32_t index) const override { return prototype(index); }
+    uint32_t query_protection(SpaceId space, uint32_t va) const override { return page_state(space, va).protect; }
     // The parts not moved yet call the parts' functions by their old names.
     FrameNumber reclaim(SpaceId for_space) override;
     FrameNumber obtain_frame(Need need, SpaceId for_space) { return m_frames.obtain(need, for_space); }
@@ -349,9 +358,9 @@ private:
     uint32_t new_file(const std::string& path) { return m_disk.create(path); }
     // A section page's fresh frame (image or data): active, owned by no process, pointing back at
     // its prototype PTE, which now points at it. The caller then maps it into the faulting PTE.
-    void adopt_section_frame(uint32_t frame, FrameUse use, uint32_t index, uint32_t proto) {
-        m_frames.activate(FrameNumber(frame), use, kNoSpace, index, proto, 0);
-        set_proto(index, x86::Pte::make_valid(frame, x86::Writable::No, x86::User::No).raw());
+    void adopt_section_frame(uint32_t frame, FrameUse use, ProtoIndex index, uint32_t proto) {
+        m_frames.activate(FrameNumber(frame), use, kNoSpace, Backlink::proto(index), proto, 0);
+        set_proto(index.raw(), x86::Pte::make_valid(frame, x86::Writable::No, x86::User::No).raw());
     }
     void put_handle(SpaceId space, uint32_t handle, const HandleEntry* entry) { m_handles.put(space, handle, entry); }
     uint32_t lowest_free_handle(SpaceId space) const { return m_handles.lowest_free(space); }
@@ -513,7 +522,6 @@ private:
     void close_all_handles(uint16_t space);
     uint64_t data_section_charge() const;  // committed pages of live pagefile-backed sections
     void apply_object(const core::Change& c, bool forward);
-    static bool is_section_use(FrameUse u) { return u == FrameUse::Image || u == FrameUse::File || u == FrameUse::PagefileSection; }
 
     FrameAllocator m_frames{m_stores};
     SharedArena m_shared{m_stores};

@@ -62,6 +62,36 @@ private:
     uint32_t m_raw;
 };
 
+// The physical address of a PTE or a PDE: its table's (or directory's) frame << 12, + index * 4.
+// Made only on purpose — PteAddress(a) — so that a prototype index cannot pass for one; it reads
+// as the address wherever an address is wanted (a read of RAM, va_of_pte, a comparison).
+class PteAddress {
+public:
+    constexpr explicit PteAddress(uint32_t address) : m_address(address) {}
+    constexpr operator uint32_t() const { return m_address; }
+    static constexpr PteAddress none() { return PteAddress(0); }  // no PTE maps the frame
+
+private:
+    uint32_t m_address;
+};
+
+// What a frame's PFN entry points back at (NT's MMPFN.PteAddress), a tagged value: the PTE or PDE
+// that maps it, by physical address, or — a section's frame — its prototype PTE, by index. It is
+// stored as one word (the journal's and the trace's `pte_address`), the frame's use saying which
+// (is_section_use); given to the PFN database as this, and read back as one of the two types.
+class Backlink {
+public:
+    static constexpr Backlink pte(PteAddress address) { return Backlink(address, false); }
+    static constexpr Backlink proto(ProtoIndex index) { return Backlink(index.raw(), true); }
+    constexpr bool is_proto() const { return m_proto; }
+    constexpr uint32_t word() const { return m_word; }  // as stored and journaled
+
+private:
+    constexpr Backlink(uint32_t word, bool proto) : m_word(word), m_proto(proto) {}
+    uint32_t m_word;
+    bool m_proto;
+};
+
 // What a core::Store::Cpu change sets (its field).
 enum class CpuField : uint8_t {
     Cr3 = 0,          // the page directory's physical address

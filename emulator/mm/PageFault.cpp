@@ -72,7 +72,7 @@ std::optional<FaultOutcome> MemoryManager::check_entry(uint16_t space, uint32_t 
             const uint32_t f = SoftwarePte::frame(pte);
             const PfnEntry& e = m_pfn[f];
             if (!frame_exists(f) || (e.state != FrameState::Standby && e.state != FrameState::Modified) ||
-                e.pte_address != pte_address)
+                !e.points_at_pte(PteAddress(pte_address)))
                 return bad_entry(space, va, BadEntryKind::TransitionFrame, f, m_config.frames);
             break;
         }

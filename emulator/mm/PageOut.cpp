@@ -28,8 +28,9 @@ void MemoryManager::write_to_slot(uint32_t frame, SlotChoice choice) {
 
 bool MemoryManager::evict(uint32_t frame) {
     const PfnEntry e = m_pfn[frame];
-    const uint32_t pte = m_ram.read_u32(e.pte_address);
-    const uint32_t va = va_of_pte(e.pte_address);
+    const PteAddress pte_address = e.pte_address();
+    const uint32_t pte = m_ram.read_u32(pte_address);
+    const uint32_t va = va_of_pte(pte_address);
     const uint32_t prot = SoftwarePte::protection(e.original_pte);
     const bool dirty = (pte & Pte::kDirty) || (e.flags & PfnEntry::kModified);
     const SlotChoice slot = pick_slot(e.original_pte, dirty);
@@ -45,7 +46,7 @@ bool MemoryManager::evict(uint32_t frame) {
         new_pte = SoftwarePte::with_protection(e.original_pte, prot);
     }
     note_vacated(frame, slot.slot);
-    write_pte(e.pte_address, new_pte);
+    write_pte(pte_address, new_pte);
     invalidate_page(e.owner, va);
     unuse_frame(frame);
     add(Counter::Evictions);
@@ -53,7 +54,7 @@ bool MemoryManager::evict(uint32_t frame) {
 }
 
 void MemoryManager::unmap_section_frame(uint32_t frame, const FrameMappings& maps, uint32_t new_proto) {
-    const uint32_t index = m_pfn[frame].pte_address;
+    const uint32_t index = m_pfn[frame].proto_index().raw();
     for (const auto& [s, pa] : maps) {
         write_pte(pa, SoftwarePte::prototype(index));
         invalidate_page(s, va_of_pte(pa));
@@ -66,8 +67,9 @@ void MemoryManager::unmap_section_frame(uint32_t frame, const FrameMappings& map
 bool MemoryManager::evict_section(uint32_t frame) {
     if (m_pfn[frame].use != FrameUse::Image) return evict_data(frame);
     const PfnEntry e = m_pfn[frame];
-    const ImageSection& sec = section_of_proto(e.pte_address);
-    const uint32_t page = e.pte_address - sec.first_proto;
+    const uint32_t index = e.proto_index().raw();
+    const ImageSection& sec = section_of_proto(index);
+    const uint32_t page = index - sec.first_proto;
     const FrameMappings maps = section_mappings(frame);
     bool dirty = e.flags & PfnEntry::kModified;
     for (const auto& [s, pa] : maps) dirty = dirty || (m_ram.read_u32(pa) & Pte::kDirty);
@@ -98,7 +100,7 @@ bool MemoryManager::evict_section(uint32_t frame) {
 // dropped. Every PTE mapping it refers to the prototype PTE again.
 bool MemoryManager::evict_data(uint32_t frame) {
     const PfnEntry e = m_pfn[frame];
-    const ProtoIndex index = ProtoIndex::from_raw(e.pte_address);
+    const ProtoIndex index = e.proto_index();
     const uint32_t section = index.data_section(), page = index.data_page();
     const DataSection& s = m_data_sections[section];
     const FrameMappings maps = section_mappings(frame);
@@ -128,13 +130,14 @@ bool MemoryManager::evict_data(uint32_t frame) {
 
 void MemoryManager::trim_frame(uint32_t frame) {
     const PfnEntry e = m_pfn[frame];
-    const uint32_t pte = m_ram.read_u32(e.pte_address);
-    const uint32_t va = va_of_pte(e.pte_address);
+    const PteAddress pte_address = e.pte_address();
+    const uint32_t pte = m_ram.read_u32(pte_address);
+    const uint32_t va = va_of_pte(pte_address);
     const uint32_t prot = SoftwarePte::protection(e.original_pte);
     const bool dirty = (pte & Pte::kDirty) || (e.flags & PfnEntry::kModified);
     const FrameList to = dirty ? FrameList::Modified : FrameList::Standby;
     event(EventKind::PageTrimmed, e.owner, va, frame, uint32_t(to));
-    write_pte(e.pte_address, SoftwarePte::transition(frame, prot));
+    write_pte(pte_address, SoftwarePte::transition(frame, prot));
     invalidate_page(e.owner, va);
     m_pfn.remove(frame);
     if (dirty) m_pfn.set_modified(frame, true);
@@ -145,17 +148,13 @@ void MemoryManager::trim_frame(uint32_t frame) {
 
 void MemoryManager::repurpose_standby(uint32_t frame) {
     const PfnEntry e = m_pfn[frame];
-    const uint32_t pte = m_ram.read_u32(e.pte_address);
-    const uint32_t va = va_of_pte(e.pte_address);
+    const PteAddress pte_address = e.pte_address();
+    const uint32_t pte = m_ram.read_u32(pte_address);
+    const uint32_t va = va_of_pte(pte_address);
     event(EventKind::PageRepurposed, e.owner, va, frame);
     note_vacated(frame, pick_slot(e.original_pte, false).slot);
-    write_pte(e.pte_address, SoftwarePte::with_protection(e.original_pte, SoftwarePte::protection(pte)));
-    m_pfn.remove(frame);
-    m_pfn.set_use(frame, FrameUse::None);
-    m_pfn.set_owner(frame, kNoSpace);
-    m_pfn.set_pte_address(frame, 0);
-    m_pfn.set_original_pte(frame, 0);
-    m_pfn.set_flags(frame, 0);
+    write_pte(pte_address, SoftwarePte::with_protection(e.original_pte, SoftwarePte::protection(pte)));
+    unuse_frame(frame);  // (its share count is already 0)
     m_pfn.set_state(frame, FrameState::Active);  // in hand (see obtain_frame)
 }
 
@@ -163,7 +162,7 @@ bool MemoryManager::write_modified(uint32_t frame) {
     const PfnEntry e = m_pfn[frame];
     const SlotChoice slot = pick_slot(e.original_pte, true);
     if (slot.slot == 0) return false;
-    event(EventKind::ModifiedWritten, e.owner, va_of_pte(e.pte_address), frame, slot.slot);
+    event(EventKind::ModifiedWritten, e.owner, va_of_pte(e.pte_address()), frame, slot.slot);
     write_to_slot(frame, slot);
     m_pfn.set_original_pte(frame, SoftwarePte::pagefile(slot.slot, SoftwarePte::protection(e.original_pte)));
     m_pfn.set_modified(frame, false);
@@ -226,7 +225,7 @@ void MemoryManager::trim(uint16_t space) {
     for (uint32_t f = m_pfn.list(FrameList::Active).first; f != kNoFrame; f = m_pfn[f].flink)
         if (m_pfn[f].owner == space) frames.push_back(f);
     std::sort(frames.begin(), frames.end(), [&](uint32_t a, uint32_t b) {
-        return m_pfn[a].pte_address < m_pfn[b].pte_address;
+        return m_pfn[a].pte_address() < m_pfn[b].pte_address();
     });
     for (uint32_t f : frames) trim_frame(f);
 }

@@ -2,8 +2,6 @@
 
 #include <algorithm>
 
-#include "mm/Invariants.h"
-
 namespace pagelab::mm {
 
 using x86::Pte;
@@ -27,8 +25,8 @@ void PageTables::boot() {
     const x86::User user = w95 ? x86::User::Yes : x86::User::No;
     const FrameNumber table(m_pfn.pop_front(FrameList::Zeroed));
     const FrameNumber data(m_pfn.pop_front(FrameList::Zeroed));
-    m_frames.lock_in(table, FrameUse::PageTable, kNoSpace, 0, 1);
-    m_frames.lock_in(data, FrameUse::System, kNoSpace, table << 12, 1);
+    m_frames.lock_in(table, FrameUse::PageTable, kNoSpace, PteAddress::none(), 1);
+    m_frames.lock_in(data, FrameUse::System, kNoSpace, PteAddress(table << 12), 1);
     m_ram.write_u32(table << 12, Pte::make_valid(data, x86::Writable::Yes, user).raw());
     const char* text = w95 ? "VMM system arena data" : "ntoskrnl";
     for (uint32_t i = 0; text[i]; ++i) m_ram.write((data << 12) + i, 1, uint8_t(text[i]));
@@ -69,10 +67,10 @@ void PageTables::clear_directory(SpaceId id) {
             const uint32_t pde_index = SharedArena::pde_of_slot(slot);
             const uint32_t pde_address = pd + pde_index * 4;
             m_ram.write_u32(pde_address, 0);
-            if (m_pfn[table].pte_address != pde_address) continue;
+            if (m_pfn[table].pte_address() != pde_address) continue;
             for (const AddressSpace& other : m_spaces)
                 if (other.alive() && other.id() != id && other.personality() == Personality::Win95) {
-                    m_pfn.set_pte_address(table, other.cr3() + pde_index * 4);
+                    m_pfn.set_backlink(table, Backlink::pte(PteAddress(other.cr3() + pde_index * 4)));
                     break;
                 }
         }
@@ -104,8 +102,9 @@ uint32_t PageTables::pte_address_of(SpaceId space, uint32_t va) const {
 
 uint32_t PageTables::va_of_pte(uint32_t pte_address) const {
     const uint32_t table = pte_address >> 12;
-    if (table >= m_pfn.size()) return 0;  // not a page table's entry (e.g. a prototype index)
-    const uint32_t pde_address = m_pfn[table].pte_address;
+    // Not a page table's entry (e.g. a prototype index): no va.
+    if (table >= m_pfn.size() || is_section_use(m_pfn[table].use)) return 0;
+    const uint32_t pde_address = m_pfn[table].pte_address();
     return (((pde_address & 0xFFFu) / 4) << 22) | (((pte_address & 0xFFFu) / 4) << 12);
 }
 
@@ -148,7 +147,7 @@ bool PageTables::ensure_page_table(SpaceId space, uint32_t va) {
     const FrameNumber frame = m_frames.obtain(Need::Zeroed, space);
     if (frame.is_none()) return false;
     event(EventKind::PageTableCreated, space, va & 0xFFC00000u, frame);
-    m_frames.lock_in(frame, FrameUse::PageTable, space, pde_address, 0);
+    m_frames.lock_in(frame, FrameUse::PageTable, space, PteAddress(pde_address), 0);
     m_ram.write_u32(pde_address, user_table_pde(frame));
     return true;
 }
@@ -208,7 +207,7 @@ bool PageTables::ensure_shared_table(SpaceId for_space, uint32_t pde_index) {
     if (frame.is_none()) return false;
     event(EventKind::SharedTableCreated, for_space, pde_index << 22, frame, m_shared.win95_directories());
     // The PDE it names is the creating directory's; every win95 directory holds the same.
-    m_frames.lock_in(frame, FrameUse::PageTable, kNoSpace, m_spaces[for_space].cr3() + pde_index * 4, 0);
+    m_frames.lock_in(frame, FrameUse::PageTable, kNoSpace, PteAddress(m_spaces[for_space].cr3() + pde_index * 4), 0);
     m_shared.set_table(pde_index, frame);
     set_shared_pde(pde_index, user_table_pde(frame));
     return true;
@@ -248,28 +247,9 @@ void PageTables::map_private(SpaceId space, uint32_t pte_address, FrameNumber fr
     if (announce && m_journal.enabled()) event(EventKind::PageMapped, space, va_of_pte(pte_address), frame, pte);
     // A page in a shared table (win95 shared arena) belongs to every process: no owner.
     const SpaceId owner = m_pfn[pte_address >> 12].owner == kNoSpace ? kNoSpace : space;
-    m_frames.activate(frame, FrameUse::Private, owner, pte_address, SoftwarePte::with_protection(original_pte, mm_protection), 1);
+    m_frames.activate(frame, FrameUse::Private, owner, Backlink::pte(PteAddress(pte_address)),
+                      SoftwarePte::with_protection(original_pte, mm_protection), 1);
     write_pte(pte_address, pte);
-}
-
-void PageTables::check_tlb(InvariantReport& report) const {
-    if (m_stores.current == kNoSpace) return;
-    for (const x86::TlbEntry& t : m_tlb.entries()) {
-        if (!t.valid) continue;
-        const PteInfo info = pte_info(SpaceId(m_stores.current), t.vpn << 12);
-        if (!info.table_present || !(info.pte & Pte::kPresent) || (info.pte >> 12) != t.frame) {
-            report.fail("TLB entry for page 0x%05X is stale", t.vpn);
-            continue;
-        }
-        // Cached rights may be narrower than the entries' (the CPU re-walks), never wider; a
-        // cached Dirty bit must be in the PTE, or a write through the TLB would be lost to
-        // eviction.
-        const Pte pde(info.pde), pte(info.pte);
-        if (t.writable && !(pde.writable() && pte.writable()))
-            report.fail("TLB entry for page 0x%05X allows writes its PTE forbids", t.vpn);
-        if (t.user && !(pde.user() && pte.user())) report.fail("TLB entry for page 0x%05X allows user access", t.vpn);
-        if (t.dirty && !pte.dirty()) report.fail("TLB entry for page 0x%05X is dirty but its PTE is not", t.vpn);
-    }
 }
 
 }  // namespace pagelab::mm

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 
 #include "mm/FrameAllocator.h"
 #include "mm/SharedArena.h"
@@ -23,6 +24,20 @@ struct PteInfo {
     uint32_t pde_address = 0, pde = 0;
     uint32_t pte_address = 0, pte = 0;
     PteKind kind = PteKind::Zero;
+};
+
+// What PageTables::check asks about a PTE's page of the parts above the tables (MemoryManager
+// answers): which prototype PTE a section VAD's page uses, a prototype PTE's word, and the
+// protection VirtualQuery reports for the page.
+class PageMeaning {
+public:
+    // The prototype index of the page at vpn of an image VAD or view (none for other VADs).
+    virtual std::optional<uint32_t> proto_of(const Vad& v, uint32_t vpn) const = 0;
+    virtual uint32_t prototype_word(uint32_t index) const = 0;
+    virtual uint32_t query_protection(SpaceId space, uint32_t va) const = 0;
+
+protected:
+    ~PageMeaning() = default;
 };
 
 class PageTables : public Part {
@@ -80,6 +95,13 @@ public:
                      uint32_t original_pte, bool announce = true);
 
     uint32_t system_table() const { return m_system_table; }
+    // The invariants of the tables (PageTablesCheck.cpp): every directory's PDEs name its own
+    // active page tables; each table counts its used entries; every PTE lies in a region and
+    // agrees with what it names — a valid one with its frame's PFN entry (or its section's
+    // prototype PTE) and with VirtualQuery's protection, a transition one with its standby or
+    // modified frame, a prototype one with its VAD's page, a pagefile one with a used slot. The
+    // report tallies the PTEs naming each frame and slot for the frame and slot checks.
+    void check(InvariantReport& report, const PageMeaning& meaning) const;
     void check_tlb(InvariantReport& report) const;  // the TLB holds only translations the tables make
 
 private:

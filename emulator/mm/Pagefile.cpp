@@ -3,6 +3,7 @@
 #include <bit>
 
 #include "core/Check.h"
+#include "mm/Invariants.h"
 
 namespace pagelab::mm {
 
@@ -60,6 +61,13 @@ void Pagefile::apply_used(uint32_t slot, bool used) {
     m_used[slot] = used;
     m_count += used ? 1 : -1;
     mark(slot, !used);
+}
+
+void Pagefile::check(InvariantReport& report) const {
+    for (const auto& [slot, refs] : report.slot_refs)
+        if (refs != 1) report.fail("pagefile slot %u is referenced %u times", slot, refs);
+    if (report.slot_refs.size() != used())
+        report.fail("%u pagefile slots are in use but %u are referenced", used(), uint32_t(report.slot_refs.size()));
 }
 
 }  // namespace pagelab::mm

@@ -11,6 +11,8 @@
 
 namespace pagelab::mm {
 
+class InvariantReport;
+
 class Pagefile {
 public:
     Pagefile(uint32_t slots, core::Journal& journal);
@@ -31,6 +33,10 @@ public:
                uint32_t old_at = core::kNoPlace);
 
     void apply_used(uint32_t slot, bool used);
+
+    // Every slot in use is referred to exactly once (a PTE, a PFN entry's original PTE, a
+    // prototype PTE: the tally the other checks made in report.slot_refs), and no other is.
+    void check(InvariantReport& report) const;
     void apply_content(uint32_t slot, const core::PageRef& page) { m_content[slot] = page; }
 
 private:

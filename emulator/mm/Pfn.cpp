@@ -54,7 +54,7 @@ PfnDatabase::PfnDatabase(uint32_t frames, core::Journal& journal) : m_entries(fr
 
 uint32_t pfn_field(const PfnEntry& e, PfnField field) {
     switch (field) {
-        case PfnField::PteAddress: return e.pte_address;
+        case PfnField::PteAddress: return e.backlink_word();
         case PfnField::OriginalPte: return e.original_pte;
         case PfnField::Flink: return e.flink;
         case PfnField::Blink: return e.blink;
@@ -74,7 +74,7 @@ void PfnDatabase::apply(uint8_t field, uint32_t pfn, uint64_t value) {
     PfnEntry& e = m_entries[pfn];
     const uint32_t v = uint32_t(value);
     switch (PfnField(field)) {
-        case PfnField::PteAddress: e.pte_address = v; break;
+        case PfnField::PteAddress: e.m_backlink = v; break;
         case PfnField::OriginalPte: e.original_pte = v; break;
         case PfnField::Flink: e.flink = v; break;
         case PfnField::Blink: e.blink = v; break;

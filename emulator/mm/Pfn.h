@@ -16,6 +16,7 @@
 
 #include "core/Check.h"
 #include "core/Journal.h"
+#include "mm/Numbers.h"
 
 namespace pagelab::mm {
 
@@ -30,8 +31,38 @@ const char* frame_list_name(FrameList l);
 
 inline constexpr uint32_t kNoFrame = 0xFFFFFFFFu;
 
+// A section's frame (an image's, a data section's): its PFN entry points back at a prototype PTE.
+constexpr bool is_section_use(FrameUse u) {
+    return u == FrameUse::Image || u == FrameUse::File || u == FrameUse::PagefileSection;
+}
+
+class PfnDatabase;
+
 struct PfnEntry {
-    uint32_t pte_address = 0;   // physical address of the PTE mapping the frame (or prototype index)
+    // What the frame points back at (NT's PteAddress), read as what its use says it is: the
+    // physical address of the PTE or PDE mapping it (none: 0), or a section frame's prototype PTE.
+    // Reading it as the other is an internal error.
+    PteAddress pte_address() const {
+        PL_CHECK(!is_section_use(use));
+        return PteAddress(m_backlink);
+    }
+    ProtoIndex proto_index() const {
+        PL_CHECK(is_section_use(use));
+        return ProtoIndex::from_raw(m_backlink);
+    }
+    // Without the check: true when the frame points back at the PTE at this address (never for a
+    // section frame) — for the invariant checker, which reports a mismatch rather than stopping.
+    bool points_at_pte(PteAddress address) const { return !is_section_use(use) && m_backlink == address; }
+    bool points_at_proto(ProtoIndex index) const { return is_section_use(use) && m_backlink == index.raw(); }
+    // The stored word as such: the journal's, the trace's and a dump's `pte_address`.
+    uint32_t backlink_word() const { return m_backlink; }
+    void set_backlink_word(uint32_t word) { m_backlink = word; }  // a copy for a view (sim's diff), not the database
+
+private:
+    friend class PfnDatabase;
+    uint32_t m_backlink = 0;
+
+public:
     uint32_t original_pte = 0;  // software PTE to put back when the page leaves memory
     uint32_t flink = kNoFrame;
     uint32_t blink = kNoFrame;
@@ -75,7 +106,12 @@ public:
 
     // The named setters compare, journal and store one field directly (set() goes through two
     // switches on the field, which the fault path pays about thirty times per fault).
-    void set_pte_address(uint32_t pfn, uint32_t v) { put(pfn, PfnField::PteAddress, m_entries[pfn].pte_address, v); }
+    // The back link (PfnField::PteAddress): a PTE's address or a prototype PTE's index, as its use
+    // says (checked: the use is set first).
+    void set_backlink(uint32_t pfn, Backlink link) {
+        PL_CHECK(link.is_proto() == is_section_use(m_entries[pfn].use));
+        put(pfn, PfnField::PteAddress, m_entries[pfn].m_backlink, link.word());
+    }
     void set_original_pte(uint32_t pfn, uint32_t v) { put(pfn, PfnField::OriginalPte, m_entries[pfn].original_pte, v); }
     void set_share_count(uint32_t pfn, uint32_t v) {
         PL_CHECK(v <= 0xFFFF);

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/Check.h"
+#include "mm/Invariants.h"
 
 namespace pagelab::mm {
 
@@ -76,6 +77,21 @@ void Regions::apply(const core::Change& c, bool forward) {
     const uint64_t put = forward ? c.after : c.before, remove = forward ? c.before : c.after;
     if (remove != core::kNoBlob) m_spaces[c.target].raw_erase(m_stores.vad_blobs[remove].start_vpn);
     if (put != core::kNoBlob) m_spaces[c.target].raw_insert(m_stores.vad_blobs[put]);
+}
+
+void Regions::check(InvariantReport& report) const {
+    for (const AddressSpace& sp : m_spaces) {
+        if (!sp.alive()) continue;
+        uint32_t previous_end = 0;
+        for (const auto& [start, v] : sp.vads()) {
+            if (start != v.start_vpn || v.end_vpn <= v.start_vpn)
+                report.fail("the VAD at page 0x%05X is pages 0x%05X-0x%05X", start, v.start_vpn, v.end_vpn);
+            if (v.start_vpn < previous_end) report.fail("space %u: the VAD at 0x%08X overlaps the one before it", sp.id(), v.base());
+            if (uint64_t(v.end_vpn) << 12 > layout_of(sp.personality()).user_end)
+                report.fail("space %u: the VAD at 0x%08X reaches past user space", sp.id(), v.base());
+            previous_end = std::max(previous_end, v.end_vpn);
+        }
+    }
 }
 
 }  // namespace pagelab::mm

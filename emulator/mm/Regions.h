@@ -14,6 +14,8 @@
 
 namespace pagelab::mm {
 
+class InvariantReport;
+
 class Regions : public Part {
 public:
     Regions(Stores& stores, SharedArena& shared) : Part(stores), m_shared(shared) {}
@@ -35,6 +37,10 @@ public:
     void set_own_protection(SpaceId space, uint32_t va, uint32_t mm_protection_plus_one);
 
     void apply(const core::Change& c, bool forward);  // Store::Vad of a space or of the shared arena
+
+    // Every live space's own VADs: keyed by their first page, not empty, not overlapping, below
+    // the top of user space (the shared arena's are SharedArena::check's).
+    void check(InvariantReport& report) const;
 
 private:
     SharedArena& m_shared;

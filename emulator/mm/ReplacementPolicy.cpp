@@ -66,17 +66,17 @@ uint32_t ReplacementPolicy::clock_victim(const std::vector<uint32_t>& tried) {
             set_register(CpuField::ClockHand, m_clock_hand, hand);
             return f;
         }
-        const uint32_t pte = m_ram.read_u32(e.pte_address);
+        const uint32_t pte = m_ram.read_u32(e.pte_address());
         if (pte & Pte::kAccessed) {
             // The sweep's common step, kept short: the PTE is valid before and after (no table's
             // share count changes), and the address is only needed for the event or a TLB.
             if (m_journal.enabled() || m_tlb.size()) {
-                const uint32_t va = m_tables.va_of_pte(e.pte_address);
+                const uint32_t va = m_tables.va_of_pte(e.pte_address());
                 event(EventKind::SecondChance, e.owner, va, f);
-                m_ram.write_known(e.pte_address, pte, pte & ~Pte::kAccessed);
+                m_ram.write_known(e.pte_address(), pte, pte & ~Pte::kAccessed);
                 m_tables.invalidate_page(e.owner, va);
             } else {
-                m_ram.store_u32_unjournaled(e.pte_address, pte & ~Pte::kAccessed);
+                m_ram.store_u32_unjournaled(e.pte_address(), pte & ~Pte::kAccessed);
             }
             continue;
         }

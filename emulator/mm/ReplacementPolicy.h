@@ -46,9 +46,6 @@ public:
     uint32_t choose_victim(const std::vector<uint32_t>& tried);
 
 private:
-    static bool is_section_use(FrameUse u) {
-        return u == FrameUse::Image || u == FrameUse::File || u == FrameUse::PagefileSection;
-    }
     // Clock's test of one section frame: true when a PTE mapping it was accessed (the bits are
     // cleared: its second chance).
     bool section_second_chance(uint32_t frame);

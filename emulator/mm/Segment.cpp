@@ -5,6 +5,7 @@
 // from the file) and which process PTEs map a section's frame (section_mappings, what Clock's
 // second chance and PageOut's evictions ask). Image sections number their prototype PTEs from 0,
 // data sections from kDataProtoBase (mm/Numbers.h, ProtoIndex).
+#include "mm/Invariants.h"
 #include "mm/MemoryManager.h"
 
 namespace pagelab::mm {
@@ -99,13 +100,13 @@ FaultOutcome MemoryManager::resolve_section_page(uint16_t space, uint32_t va, ui
     } else {
         kind = read_section_page(space, va, frame, index);
     }
-    adopt_section_frame(frame, source.use, index.raw(), proto);
+    adopt_section_frame(frame, source.use, index, proto);
     map_shared(frame);
     return FaultOutcome{AccessStatus::Ok, kind, AvReason::NoRegion};
 }
 
 FrameMappings MemoryManager::section_mappings(uint32_t frame) const {
-    const ProtoIndex index = ProtoIndex::from_raw(m_pfn[frame].pte_address);
+    const ProtoIndex index = m_pfn[frame].proto_index();
     // The views that can map it: an image's (of the whole section, from its first page) or a
     // data section's (of a window of it, from offset_page).
     const bool image = m_pfn[frame].use == FrameUse::Image;
@@ -153,6 +154,65 @@ void MemoryManager::unmap_view_page(uint16_t space, uint32_t va, bool image) {
         write_pte(pte_address, 0);
     } else {
         free_page(space, va, false);  // a private (copy-on-write) copy: frame or slot, and its charge
+    }
+}
+
+// ----- Invariants -----
+
+std::optional<uint32_t> MemoryManager::proto_of(const Vad& v, uint32_t vpn) const {
+    if (v.type == VadType::Mapped) return view_proto(v, vpn);
+    if (v.type == VadType::Image && v.section < m_sections.size()) return m_sections[v.section].first_proto + (vpn - v.start_vpn);
+    return std::nullopt;
+}
+
+// A section's frames are active, on the active list, mapped by as many PTEs as their share count
+// (the tally of PageTables::check) and named by their own prototype PTE; a prototype PTE that
+// names a frame is named back; a section nobody maps holds no frame and no slot.
+void MemoryManager::check_sections(InvariantReport& report) const {
+    const uint32_t n = m_pfn.size();
+    for (uint32_t f = 0; f < n; ++f) {
+        const PfnEntry& e = m_pfn[f];
+        if (e.state != FrameState::Active || !is_section_use(e.use)) continue;
+        if (report.valid_maps[f] != e.share_count)
+            report.fail("section frame 0x%X is mapped by %u PTEs (share count %u)", f, report.valid_maps[f], e.share_count);
+        if (e.list != FrameList::Active) report.fail("section frame 0x%X is not on the active list", f);
+        const ProtoIndex index = e.proto_index();
+        const bool index_ok = (e.use != FrameUse::Image) == index.is_data() && prototype_exists(index.raw());
+        if (!index_ok || prototype(index.raw()) >> 12 != f) report.fail("section frame 0x%X's prototype PTE does not point at it", f);
+        if (SoftwarePte::kind(e.original_pte) == PteKind::Pagefile) ++report.slot_refs[SoftwarePte::slot(e.original_pte)];
+    }
+    for (const ImageSection& sec : m_sections) {
+        for (uint32_t i = 0; i < sec.pages_count(); ++i) {
+            const uint32_t p = m_protos[sec.first_proto + i];
+            if (p & Pte::kPresent) {
+                const uint32_t f = p >> 12;
+                if (f >= n || m_pfn[f].use != FrameUse::Image || !m_pfn[f].points_at_proto(ProtoIndex::image(sec.first_proto + i)))
+                    report.fail("prototype PTE %u points at frame 0x%X, which is not its image frame", sec.first_proto + i, f);
+            } else if (SoftwarePte::kind(p) == PteKind::Pagefile) {
+                ++report.slot_refs[SoftwarePte::slot(p)];
+            }
+            if (m_section_views[sec.id] == 0 && p != SoftwarePte::in_file(i, sec.pages[i].mm_protection))
+                report.fail("section %u is mapped nowhere but its prototype PTE %u is 0x%08X", sec.id, i, p);
+        }
+    }
+    for (const DataSection& s : m_data_sections) {
+        const auto& protos = m_data_protos[s.id];
+        if (protos.size() != s.pages)
+            report.fail("data section %u has %u prototype PTEs but says %u pages", s.id, uint32_t(protos.size()), s.pages);
+        for (uint32_t page = 0; page < protos.size(); ++page) {
+            const uint32_t p = protos[page];
+            if (!s.alive && p != initial_data_proto(s, page))
+                report.fail("data section %u is gone but its prototype PTE %u is 0x%08X", s.id, page, p);
+            if (p & Pte::kPresent) {
+                const uint32_t f = p >> 12;
+                const FrameUse want = s.kind == DataSectionKind::File ? FrameUse::File : FrameUse::PagefileSection;
+                if (f >= n || m_pfn[f].use != want || !m_pfn[f].points_at_proto(ProtoIndex::data(s.id, page)))
+                    report.fail("data section %u's page %u points at frame 0x%X, which is not its frame", s.id, page, f);
+            } else if (s.kind == DataSectionKind::Pagefile && SoftwarePte::kind(p) == PteKind::Pagefile) {
+                ++report.slot_refs[SoftwarePte::slot(p)];
+                if (!m_pagefile.in_use(SoftwarePte::slot(p))) report.fail("data section %u's page %u is in a free pagefile slot", s.id, page);
+            }
+        }
     }
 }
 

@@ -4,11 +4,35 @@
 // (free_page) and re-protecting a valid one (protect_valid_page).
 #include <algorithm>
 
+#include "mm/Invariants.h"
 #include "mm/MemoryManager.h"
 
 namespace pagelab::mm {
 
 using x86::Pte;
+
+// The commit charge is the committed pages of every live space's private regions, the private
+// copies of image and view pages, the shared arena's, and the live pagefile-backed sections'; it
+// stays within the limit.
+void MemoryManager::check_commit(InvariantReport& report) const {
+    uint64_t committed = 0;
+    for (const AddressSpace& sp : m_spaces) {
+        if (!sp.alive()) continue;
+        for (const auto& [k, vad] : sp.vads())
+            if (vad.type == VadType::Private) committed += committed_pages(sp.id(), vad.start_vpn, vad.end_vpn);
+            else committed += image_private_pages(sp.id(), vad);  // private copies of image and view pages
+    }
+    for (const auto& [k, vad] : shared_vads()) {
+        if (vad.type == VadType::Image || vad.type == VadType::Mapped) committed += image_private_pages(kSharedArena, vad);
+        else if (vad.type == VadType::Private && !vad.users.empty() && vad.users.front() < m_spaces.size())
+            committed += committed_pages(vad.users.front(), vad.start_vpn, vad.end_vpn);
+    }
+    committed += data_section_charge();
+    report.committed = committed;
+    const uint64_t charge = counter(Counter::CommitCharge);
+    if (committed != charge) report.fail("commit charge is %u pages but %u are committed", uint32_t(charge), uint32_t(committed));
+    if (charge > commit_limit()) report.fail("commit charge exceeds the limit");
+}
 
 
 uint32_t MemoryManager::page_protection(uint32_t pte_raw) const {
@@ -182,7 +206,7 @@ void MemoryManager::free_page(uint16_t space, uint32_t va, bool leave_decommitte
     // is cleared, and no frame is released.
     const uint32_t named = pk == PteKind::Valid ? pte >> 12 : pk == PteKind::Transition ? SoftwarePte::frame(pte) : 0;
     if ((pk == PteKind::Valid || pk == PteKind::Transition) &&
-        (!frame_exists(named) || m_pfn[named].pte_address != pte_address || m_pfn[named].use == FrameUse::None)) {
+        (!frame_exists(named) || !m_pfn[named].points_at_pte(PteAddress(pte_address)) || m_pfn[named].use == FrameUse::None)) {
         invalidate_page(space, va);
         write_pte(pte_address, leave_decommitted ? SoftwarePte::decommitted() : 0);
         return;

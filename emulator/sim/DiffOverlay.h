@@ -162,9 +162,7 @@ inline bool diffed_pfn_field(uint8_t f) {
     }
 }
 
-inline bool is_section_use(mm::FrameUse u) {
-    return u == mm::FrameUse::Image || u == mm::FrameUse::File || u == mm::FrameUse::PagefileSection;
-}
+using mm::is_section_use;
 
 // Page directory indexes a diff and `pagelab state` list: private user space, and under win95 the
 // shared arena's tables too.

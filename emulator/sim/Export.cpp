@@ -203,26 +203,26 @@ void write_frames_csv(const os::Machine& m, std::ostream& out) {
         const mm::PfnEntry& e = mmgr.pfn()[f];
         const bool in_use = e.state != mm::FrameState::Free && e.state != mm::FrameState::Zeroed;
         std::string offset, file, process, va;
-        if (e.use == mm::FrameUse::Image && e.pte_address < mmgr.prototypes().size() && !mmgr.sections().empty()) {
-            const mm::ImageSection& sec = mmgr.section_of_proto(e.pte_address);
-            const uint32_t page = e.pte_address - sec.first_proto;
+        if (e.use == mm::FrameUse::Image && e.proto_index().raw() < mmgr.prototypes().size() && !mmgr.sections().empty()) {
+            const mm::ImageSection& sec = mmgr.section_of_proto(e.proto_index().raw());
+            const uint32_t page = e.proto_index().raw() - sec.first_proto;
             if (page < sec.pages.size()) offset = fmt::format("0x{:X}", sec.pages[page].file_offset);
             if (sec.file < mmgr.files().size()) file = mmgr.files()[sec.file].path;
-        } else if ((e.use == mm::FrameUse::File || e.use == mm::FrameUse::PagefileSection) && mm::MemoryManager::is_data_proto(e.pte_address)) {
-            const uint32_t id = mm::MemoryManager::data_proto_section(e.pte_address);
+        } else if ((e.use == mm::FrameUse::File || e.use == mm::FrameUse::PagefileSection) && e.proto_index().is_data()) {
+            const uint32_t id = e.proto_index().data_section();
             if (id < mmgr.data_sections().size() && mmgr.data_sections()[id].kind == mm::DataSectionKind::File) {
-                offset = fmt::format("0x{:X}", uint64_t(mm::MemoryManager::data_proto_page(e.pte_address)) << 12);
+                offset = fmt::format("0x{:X}", uint64_t(e.proto_index().data_page()) << 12);
                 const uint32_t fi = mmgr.data_sections()[id].file;
                 if (fi < mmgr.files().size()) file = mmgr.files()[fi].path;
             }
         }
         if (in_use && e.owner != 0xFFFF) process = m.space_name(e.owner);
         if (in_use && e.use == mm::FrameUse::Private) {
-            const uint32_t v = mmgr.va_of_pte(e.pte_address);
+            const uint32_t v = mmgr.va_of_pte(e.pte_address());
             va = hex8(v);
             if (e.owner == 0xFFFF) process = mmgr.in_compat_arena(mm::kNoSpace, v) ? "system" : mmgr.in_shared_arena(mm::kNoSpace, v) ? "shared" : "";
-        } else if (in_use && e.use == mm::FrameUse::PageTable && (e.owner != 0xFFFF || mmgr.shared_table((e.pte_address & 0xFFF) / 4) == f)) {
-            va = hex8(((e.pte_address & 0xFFF) / 4) << 22);
+        } else if (in_use && e.use == mm::FrameUse::PageTable && (e.owner != 0xFFFF || mmgr.shared_table((e.pte_address() & 0xFFF) / 4) == f)) {
+            va = hex8(((e.pte_address() & 0xFFF) / 4) << 22);
         }
         buf += csv_record({fmt::format("0x{:08X}", uint64_t(f) << 12), mm::frame_state_name(e.state),
                            in_use ? mm::frame_use_name(e.use) : "Unused", in_use ? "5" : "", e.use == mm::FrameUse::Image ? "Yes" : "No",
@@ -372,13 +372,15 @@ std::string windbg_pfn(const os::Machine& m, uint32_t frame) {
     const mm::PfnEntry& e = mmgr.pfn()[frame];
     const bool active = e.state == mm::FrameState::Active;
     // pteaddress: the entry mapping the frame, at its self-map address under nt.
-    uint32_t pte_address = e.pte_address, containing = 0;
+    // (A section frame's is its prototype PTE's index, shown as the word it is.)
+    uint32_t pte_address = e.backlink_word(), containing = 0;
     if (e.use == mm::FrameUse::Private || e.use == mm::FrameUse::PageTable || e.use == mm::FrameUse::PageDirectory ||
         e.use == mm::FrameUse::System) {
-        containing = e.pte_address >> 12;
-        if (is_nt(mmgr) && e.pte_address) {
-            if (e.use == mm::FrameUse::Private) pte_address = 0xC0000000u + (mmgr.va_of_pte(e.pte_address) >> 12) * 4;
-            else if (e.use == mm::FrameUse::PageTable) pte_address = 0xC0300000u + (e.pte_address & 0xFFFu);
+        const mm::PteAddress mapped_by = e.pte_address();
+        containing = mapped_by >> 12;
+        if (is_nt(mmgr) && mapped_by) {
+            if (e.use == mm::FrameUse::Private) pte_address = 0xC0000000u + (mmgr.va_of_pte(mapped_by) >> 12) * 4;
+            else if (e.use == mm::FrameUse::PageTable) pte_address = 0xC0300000u + (mapped_by & 0xFFFu);
         }
         if (e.use == mm::FrameUse::PageDirectory) {
             pte_address = is_nt(mmgr) ? 0xC0300C00u : frame << 12;

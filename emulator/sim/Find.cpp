@@ -183,7 +183,7 @@ void for_each_entry(const os::Machine& m, F&& f, G&& g) {
 
 FrameFacts facts_now(const mm::MemoryManager& mmgr, uint32_t f) {
     const mm::PfnEntry& e = mmgr.pfn()[f];
-    return FrameFacts{e.state, e.use, e.owner, e.share_count, e.pte_address, e.original_pte, (e.flags & mm::PfnEntry::kModified) != 0};
+    return FrameFacts{e.state, e.use, e.owner, e.share_count, e.backlink_word(), e.original_pte, (e.flags & mm::PfnEntry::kModified) != 0};
 }
 
 FrameAt frame_at(const os::Machine& m, uint32_t frame) {

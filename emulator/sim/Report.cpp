@@ -223,21 +223,21 @@ void write_physical_text(const os::Machine& m, std::ostream& out) {
         if (e.state == mm::FrameState::Zeroed || e.state == mm::FrameState::Free) continue;
         std::string owner = e.owner == 0xFFFF ? "" : m.space_name(e.owner);
         std::string va;
-        if (e.use == mm::FrameUse::Private) va = fmt::format("{:08X}", mmgr.va_of_pte(e.pte_address));
-        else if (e.use == mm::FrameUse::PageTable && (e.owner != 0xFFFF || mmgr.shared_table((e.pte_address & 0xFFF) / 4) == f))
-            va = fmt::format("{:08X}", ((e.pte_address & 0xFFF) / 4) << 22);
+        if (e.use == mm::FrameUse::Private) va = fmt::format("{:08X}", mmgr.va_of_pte(e.pte_address()));
+        else if (e.use == mm::FrameUse::PageTable && (e.owner != 0xFFFF || mmgr.shared_table((e.pte_address() & 0xFFF) / 4) == f))
+            va = fmt::format("{:08X}", ((e.pte_address() & 0xFFF) / 4) << 22);
         if (e.use == mm::FrameUse::Private && e.owner == 0xFFFF &&
-            mmgr.in_shared_arena(mm::kNoSpace, mmgr.va_of_pte(e.pte_address)))
+            mmgr.in_shared_arena(mm::kNoSpace, mmgr.va_of_pte(e.pte_address())))
             owner = "shared";
         if (e.use == mm::FrameUse::Private && e.owner == 0xFFFF &&
-            mmgr.in_compat_arena(mm::kNoSpace, mmgr.va_of_pte(e.pte_address)))
+            mmgr.in_compat_arena(mm::kNoSpace, mmgr.va_of_pte(e.pte_address())))
             owner = "system";  // win95's compatibility arena: the system VM's page
         if (e.use == mm::FrameUse::File || e.use == mm::FrameUse::PagefileSection)
-            va = fmt::format("sec {} pg {}", mm::MemoryManager::data_proto_section(e.pte_address),
-                             mm::MemoryManager::data_proto_page(e.pte_address));
+            va = fmt::format("sec {} pg {}", e.proto_index().data_section(),
+                             e.proto_index().data_page());
         out << fmt::format("  {:<6X} {:<9} {:<16} {:<10} {:<10} {:>5}  {}\n", f, mm::frame_state_name(e.state),
                            mm::frame_use_name(e.use), owner, va, e.share_count,
-                           e.pte_address ? fmt::format("{:08X}", e.pte_address) : "");
+                           e.backlink_word() ? fmt::format("{:08X}", e.backlink_word()) : "");
     }
     out << fmt::format("  Free: {}  Zeroed: {}  Standby: {}  Modified: {}  Active (pageable): {}\n",
                        mmgr.pfn().list(mm::FrameList::Free).count, mmgr.pfn().list(mm::FrameList::Zeroed).count,
@@ -386,7 +386,7 @@ nlohmann::ordered_json state_json(const os::Machine& m, const StateOptions& opti
         const mm::PfnEntry& e = mmgr.pfn()[f];
         frames.push_back({{"frame", f}, {"state", mm::frame_state_name(e.state)}, {"use", mm::frame_use_name(e.use)},
                           {"owner", e.owner == 0xFFFF ? std::string() : m.space_name(e.owner)},
-                          {"share_count", e.share_count}, {"pte_address", e.pte_address}});
+                          {"share_count", e.share_count}, {"pte_address", e.backlink_word()}});
     }
     j["physical"] = frames;
     nlohmann::ordered_json slots = nlohmann::ordered_json::array();

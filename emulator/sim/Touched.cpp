@@ -102,7 +102,7 @@ std::optional<EntryLocation> locate_entry(const mm::MemoryManager& m, uint32_t p
     if (e.use != mm::FrameUse::PageTable) return std::nullopt;
     // A win95 shared page table (shared arena, or the compatibility arena below 4 MB): one PTE
     // for every process.
-    if (m.shared_table((e.pte_address & 0xFFF) / 4) == frame) return EntryLocation{EntryLocation::Kind::SharedPte, mm::kNoSpace, m.va_of_pte(pa)};
+    if (m.shared_table((e.pte_address() & 0xFFF) / 4) == frame) return EntryLocation{EntryLocation::Kind::SharedPte, mm::kNoSpace, m.va_of_pte(pa)};
     if (e.owner == mm::kNoSpace) {
         // The system page table shared by every directory (kernel / win95 system arena).
         const uint32_t base = m.config().personality == mm::Personality::Win95 ? 0xC0000000u : 0x80000000u;

@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
 """The shape rules of emulator/ (issue 15): no file over 600 lines, no function over 80 lines
-except a documented dispatcher (a comment naming it "dispatcher" on the lines just above it).
+except a documented dispatcher (a comment naming it "dispatcher" on the lines just above it);
+and of ui/: no function over 80 lines, the same way (its files may be longer).
 
-usage: code_shape.py ROOT DIR...   -- prints each breach and exits 1 when there is one.
+usage: code_shape.py ROOT DIR... [--functions-only DIR...]
+  -- prints each breach and exits 1 when there is one; the directories after --functions-only
+     are checked for long functions only.
 The function finder is a brace scanner over the source with comments and literals removed: a
 `{` after `)` (or a constructor's initialiser list) outside another function opens a function.
 """
@@ -55,6 +58,16 @@ def functions(path):
     return res
 MAX_FILE, MAX_FUNCTION = 600, 80
 
+# Pending: long ui/ functions another change of issue 15 is splitting at the same time (their
+# files are that change's). The lead removes each line when that change is merged; nothing else
+# belongs here.
+PENDING = {
+    ('ui/Derived.cpp', 'Derived::refresh'),
+    ('ui/App.cpp', 'App::run_bench'),
+    ('ui/panels/EventsPanel.cpp', 'draw_events_panel'),
+    ('ui/panels/LessonPanel.cpp', 'draw_lesson_panel'),
+}
+
 
 def documented_dispatcher(raw_lines, line):
     """A comment naming the function a dispatcher within the six lines above its body's brace."""
@@ -67,7 +80,11 @@ def documented_dispatcher(raw_lines, line):
 def main():
     root = sys.argv[1]
     breaches = []
+    functions_only = False
     for d in sys.argv[2:]:
+        if d == '--functions-only':
+            functions_only = True
+            continue
         for dp, _, fs in sorted(os.walk(os.path.join(root, d))):
             for f in sorted(fs):
                 if not f.endswith(('.cpp', '.h')):
@@ -75,10 +92,10 @@ def main():
                 p = os.path.join(dp, f)
                 rel = os.path.relpath(p, root)
                 raw = open(p, encoding='utf-8').read().split('\n')
-                if len(raw) - 1 > MAX_FILE:
+                if not functions_only and len(raw) - 1 > MAX_FILE:
                     breaches.append(f"{rel}: {len(raw) - 1} lines (the limit is {MAX_FILE}: split it by concept)")
                 for n, name, l0 in functions(p):
-                    if n > MAX_FUNCTION and not documented_dispatcher(raw, l0):
+                    if n > MAX_FUNCTION and not documented_dispatcher(raw, l0) and (rel, name) not in PENDING:
                         breaches.append(f"{rel}:{l0}: {name} is {n} lines (the limit is {MAX_FUNCTION}, "
                                         "except a dispatcher documented as one)")
     for b in breaches:

@@ -101,7 +101,7 @@ inline FullDump full_dump(const os::Machine& m) {
     }
     for (uint32_t f = 0; f < mmgr.config().frames; ++f) {
         const mm::PfnEntry& e = mmgr.pfn()[f];
-        d.frames.push_back({e.state, e.use, e.owner, e.share_count, e.pte_address, e.original_pte, (e.flags & mm::PfnEntry::kModified) != 0});
+        d.frames.push_back({e.state, e.use, e.owner, e.share_count, e.backlink_word(), e.original_pte, (e.flags & mm::PfnEntry::kModified) != 0});
         d.frame_hash.push_back(page_hash(mmgr.ram().content(f)));
     }
     for (uint32_t s = 0; s <= mmgr.pagefile().capacity(); ++s) {

@@ -89,7 +89,7 @@ inline std::vector<std::string> snapshot(const os::Machine& machine) {
         const mm::PfnEntry& e = m.pfn()[f];
         out.push_back(fmt::format("frame {:#x}: state {} use {} list {} pte {:#x} orig {:#x} flink {:#x} blink {:#x} "
                                   "share {} owner {} flags {} bytes {:016x}",
-                                  f, int(e.state), int(e.use), int(e.list), e.pte_address, e.original_pte, e.flink,
+                                  f, int(e.state), int(e.use), int(e.list), e.backlink_word(), e.original_pte, e.flink,
                                   e.blink, e.share_count, e.owner, e.flags,
                                   fnv1a(m.ram().content(f).data(), core::kPageSize)));
     }

@@ -139,7 +139,7 @@ TEST_CASE("win95: a compatibility-arena page is paged out and back like any page
     REQUIRE(buf.ok);
     for (uint32_t i = 0; i < 16; ++i) REQUIRE(w.write(w.a, buf.value + i * 0x1000, i).ok());
     CHECK(w.mm().pte_info(w.b, 0x2000).kind == mm::PteKind::Pagefile);
-    CHECK(w.mm().pfn()[arena_frame].pte_address != w.mm().pte_info(w.a, 0x2000).pte_address);
+    CHECK(w.mm().pfn()[arena_frame].pte_address() != w.mm().pte_info(w.a, 0x2000).pte_address);
     // B reads it back from the pagefile (a hard fault), with the TLB on.
     const mm::AccessResult r = w.read(w.b, 0x2000);
     REQUIRE(r.ok());

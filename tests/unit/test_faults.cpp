@@ -52,7 +52,7 @@ TEST_CASE("the first touch of a committed page is a demand-zero fault that maps 
     CHECK(e.state == mm::FrameState::Active);
     CHECK(e.use == mm::FrameUse::Private);
     CHECK(e.owner == rig.space);
-    CHECK(e.pte_address == info.pte_address);
+    CHECK(e.pte_address() == info.pte_address);
     // The second touch of the page does not fault.
     const mm::AccessResult again = rig.write(kBase + 0x20, 5);
     CHECK(again.faults == 0);

@@ -145,14 +145,14 @@ TEST_CASE("field setters journal before and after values and skip no-op writes",
     db.set_share_count(1, 3);
     db.set_state(1, FrameState::Active);
     db.set_use(1, FrameUse::Private);
-    db.set_pte_address(1, 0x2004);
+    db.set_backlink(1, Backlink::pte(PteAddress(0x2004)));
     db.set_original_pte(1, 0x80);
     db.set_modified(1, true);
     CHECK(db[1].owner == 7);
     CHECK(db[1].share_count == 3);
     CHECK(db[1].state == FrameState::Active);
     CHECK(db[1].use == FrameUse::Private);
-    CHECK(db[1].pte_address == 0x2004);
+    CHECK(db[1].pte_address() == 0x2004);
     CHECK(db[1].original_pte == 0x80);
     CHECK((db[1].flags & PfnEntry::kModified) != 0);
     const size_t n = j.changes().size();

@@ -46,7 +46,7 @@ std::string snapshot(const os::Machine& m) {
     const auto& mm = m.mm();
     for (uint32_t f = 0; f < mm.pfn().size(); ++f) {
         const auto& e = mm.pfn()[f];
-        out << f << ':' << e.pte_address << ',' << e.original_pte << ',' << e.flink << ',' << e.blink << ','
+        out << f << ':' << e.backlink_word() << ',' << e.original_pte << ',' << e.flink << ',' << e.blink << ','
             << e.share_count << ',' << e.owner << ',' << int(e.state) << ',' << int(e.use) << ',' << int(e.flags) << ','
             << int(e.list) << ';';
         const uint8_t* d = mm.ram().content(f).data();

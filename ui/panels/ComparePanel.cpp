@@ -53,6 +53,78 @@ bool space_combo(App& app, const char* label, uint16_t& space) {
 
 }  // namespace
 
+namespace {
+
+// One row per frame mapped by either process.
+struct Row {
+    uint32_t frame;
+    std::vector<std::string> left, right;
+    uint64_t order = ~uint64_t{0};  // pages by address first, so copies of one page sit together
+};
+struct Rows {
+    std::vector<Row> rows;
+    size_t shared = 0, only_left = 0, only_right = 0;
+};
+
+// Walks the reverse map (sorted by frame) once: cost grows with mappings, not with RAM.
+Rows frame_rows(const Derived& d, uint16_t L, uint16_t R) {
+    Rows out;
+    const auto& maps = d.mappings();
+    for (size_t i = 0; i < maps.size();) {
+        const uint32_t f = d.mapping_frame(i);
+        Row r{f, {}, {}};
+        for (; i < maps.size() && d.mapping_frame(i) == f; ++i) {
+            const Mapping& mp = maps[i];
+            if (mp.space != L && mp.space != R) continue;
+            (mp.space == L ? r.left : r.right).push_back(mapping_text(mp));
+            const bool page = mp.kind == Mapping::Kind::Pte || mp.kind == Mapping::Kind::TransitionPte;
+            r.order = std::min(r.order, (page ? 0 : (uint64_t(1) << 40)) | (uint64_t(mp.va) << 4) | (mp.space == L ? 0u : 1u));
+        }
+        if (r.left.empty() && r.right.empty()) continue;
+        if (!r.left.empty() && !r.right.empty()) ++out.shared;
+        else if (!r.left.empty()) ++out.only_left;
+        else ++out.only_right;
+        out.rows.push_back(std::move(r));
+    }
+    std::stable_sort(out.rows.begin(), out.rows.end(), [](const Row& a, const Row& b) { return a.order < b.order; });
+    return out;
+}
+
+// A row: the left process's pages, a line to the frame's chip, the right process's pages.
+void draw_row(App& app, const Row& r, float mid, float chip_w, float lh) {
+    const Palette& pal = app.colours();
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float cy = p.y + lh * 0.5f;
+    const float cx = p.x + mid;
+    const bool both = !r.left.empty() && !r.right.empty();
+    std::string lt, rt;
+    for (const auto& s : r.left) lt += (lt.empty() ? "" : ", ") + s;
+    for (const auto& s : r.right) rt += (rt.empty() ? "" : ", ") + s;
+    const ImU32 line = both ? pal.link : (pal.text_dim & 0x00FFFFFF) | 0x80000000;
+    const float thick = both ? 2.5f : 1.0f;
+    if (!lt.empty()) {
+        const float tw = ImGui::CalcTextSize(lt.c_str()).x;
+        const float tx = cx - chip_w * 0.5f - 20 - tw;
+        dl->AddText(ImVec2(tx, cy - ImGui::GetTextLineHeight() * 0.5f), pal.text, lt.c_str());
+        dl->AddLine(ImVec2(cx - chip_w * 0.5f - 16, cy), ImVec2(cx - chip_w * 0.5f, cy), line, thick);
+    }
+    if (!rt.empty()) {
+        const float tx = cx + chip_w * 0.5f + 20;
+        dl->AddText(ImVec2(tx, cy - ImGui::GetTextLineHeight() * 0.5f), pal.text, rt.c_str());
+        dl->AddLine(ImVec2(cx + chip_w * 0.5f, cy), ImVec2(cx + chip_w * 0.5f + 16, cy), line, thick);
+    }
+    const ImU32 fc = frame_colour(app, r.frame);
+    const ImVec2 a(cx - chip_w * 0.5f, p.y + 1), z(cx + chip_w * 0.5f, p.y + lh - 1);
+    dl->AddRectFilled(a, z, fc, 3.0f);
+    if (both) dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(z.x + 1, z.y + 1), pal.link, 3.0f, 0, 2.0f);
+    const std::string ft = fmt::format("0x{:X}", r.frame);
+    const float fw = ImGui::CalcTextSize(ft.c_str()).x;
+    dl->AddText(ImVec2(cx - fw * 0.5f, cy - ImGui::GetTextLineHeight() * 0.5f), text_on(fc), ft.c_str());
+}
+
+}  // namespace
+
 void draw_compare_panel(App& app) {
     const PanelScope panel(app, PanelId::Compare);
     if (!panel) return;
@@ -70,33 +142,9 @@ void draw_compare_panel(App& app) {
     const uint16_t L = st.compare_left, R = st.compare_right;
     const Derived& d = app.derived();
 
-    // One row per frame mapped by either process, in frame order.
-    struct Row {
-        uint32_t frame;
-        std::vector<std::string> left, right;
-        uint64_t order = ~uint64_t{0};  // pages by address first, so copies of one page sit together
-    };
-    std::vector<Row> rows;
-    size_t shared = 0, only_left = 0, only_right = 0;
-    // Walk the reverse map (sorted by frame) once: cost grows with mappings, not with RAM.
-    const auto& maps = d.mappings();
-    for (size_t i = 0; i < maps.size();) {
-        const uint32_t f = d.mapping_frame(i);
-        Row r{f, {}, {}};
-        for (; i < maps.size() && d.mapping_frame(i) == f; ++i) {
-            const Mapping& mp = maps[i];
-            if (mp.space != L && mp.space != R) continue;
-            (mp.space == L ? r.left : r.right).push_back(mapping_text(mp));
-            const bool page = mp.kind == Mapping::Kind::Pte || mp.kind == Mapping::Kind::TransitionPte;
-            r.order = std::min(r.order, (page ? 0 : (uint64_t(1) << 40)) | (uint64_t(mp.va) << 4) | (mp.space == L ? 0u : 1u));
-        }
-        if (r.left.empty() && r.right.empty()) continue;
-        if (!r.left.empty() && !r.right.empty()) ++shared;
-        else if (!r.left.empty()) ++only_left;
-        else ++only_right;
-        rows.push_back(std::move(r));
-    }
-    std::stable_sort(rows.begin(), rows.end(), [](const Row& a, const Row& b) { return a.order < b.order; });
+    const Rows all = frame_rows(d, L, R);
+    const std::vector<Row>& rows = all.rows;
+    const size_t shared = all.shared, only_left = all.only_left, only_right = all.only_right;
     ImGui::SameLine(0, ImGui::GetFontSize());
     text_coloured(pal.link, trf("{count} shared", "count"_a = shared));
     ImGui::SameLine();
@@ -119,40 +167,13 @@ void draw_compare_panel(App& app) {
 
     ImGui::BeginChild("##rows", ImVec2(0, 0), false);
     const float lh = ImGui::GetTextLineHeightWithSpacing() + 2;
-    ImDrawList* dl = ImGui::GetWindowDrawList();
     ImGuiListClipper clipper;
     clipper.Begin(int(rows.size()), lh);
     ImGui::PushFont(app.fonts().mono);
     while (clipper.Step()) {
         for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+            draw_row(app, rows[size_t(i)], mid, chip_w, lh);
             const Row& r = rows[size_t(i)];
-            const ImVec2 p = ImGui::GetCursorScreenPos();
-            const float cy = p.y + lh * 0.5f;
-            const float cx = p.x + mid;
-            const bool both = !r.left.empty() && !r.right.empty();
-            std::string lt, rt;
-            for (const auto& s : r.left) lt += (lt.empty() ? "" : ", ") + s;
-            for (const auto& s : r.right) rt += (rt.empty() ? "" : ", ") + s;
-            const ImU32 line = both ? pal.link : (pal.text_dim & 0x00FFFFFF) | 0x80000000;
-            const float thick = both ? 2.5f : 1.0f;
-            if (!lt.empty()) {
-                const float tw = ImGui::CalcTextSize(lt.c_str()).x;
-                const float tx = cx - chip_w * 0.5f - 20 - tw;
-                dl->AddText(ImVec2(tx, cy - ImGui::GetTextLineHeight() * 0.5f), pal.text, lt.c_str());
-                dl->AddLine(ImVec2(cx - chip_w * 0.5f - 16, cy), ImVec2(cx - chip_w * 0.5f, cy), line, thick);
-            }
-            if (!rt.empty()) {
-                const float tx = cx + chip_w * 0.5f + 20;
-                dl->AddText(ImVec2(tx, cy - ImGui::GetTextLineHeight() * 0.5f), pal.text, rt.c_str());
-                dl->AddLine(ImVec2(cx + chip_w * 0.5f, cy), ImVec2(cx + chip_w * 0.5f + 16, cy), line, thick);
-            }
-            const ImU32 fc = frame_colour(app, r.frame);
-            const ImVec2 a(cx - chip_w * 0.5f, p.y + 1), z(cx + chip_w * 0.5f, p.y + lh - 1);
-            dl->AddRectFilled(a, z, fc, 3.0f);
-            if (both) dl->AddRect(ImVec2(a.x - 1, a.y - 1), ImVec2(z.x + 1, z.y + 1), pal.link, 3.0f, 0, 2.0f);
-            const std::string ft = fmt::format("0x{:X}", r.frame);
-            const float fw = ImGui::CalcTextSize(ft.c_str()).x;
-            dl->AddText(ImVec2(cx - fw * 0.5f, cy - ImGui::GetTextLineHeight() * 0.5f), text_on(fc), ft.c_str());
             ImGui::PushID(i);
             ImGui::InvisibleButton("##row", ImVec2(w, lh));
             if (ImGui::IsItemHovered()) frame_tooltip(app, r.frame);

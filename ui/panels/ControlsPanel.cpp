@@ -213,19 +213,15 @@ static void status_text(App& app, const std::string& text, ImU32 colour, float w
     app.probe().last_item("controls.status");
 }
 
-void draw_controls_panel(App& app) {
-    const PanelScope panel(app, PanelId::Controls, PanelScope::Without::DrawAnyway);
-    if (!panel) return;
+namespace {
+
+// The buttons that move through the lesson (reset, back, step, run, run to a breakpoint) and
+// the breakpoints' editor.
+void move_buttons(App& app) {
     UiState& st = app.state();
     const Icons& ic = app.icons();
-    if (!app.has_session()) {
-        ImGui::TextDisabled("%s", no_session_text());
-        if (ImGui::Button(tr("Open a scenario..."))) st.open_picker = true;
-        return;
-    }
     const sim::Session& s = app.session();
     const bool at_start = s.cursor() == 0, at_end = s.cursor() >= s.event_count();
-
     auto button = [&](const std::string& label, const char* probe, bool enabled, const char* tip) {
         ImGui::BeginDisabled(!enabled);
         const bool pressed = ImGui::Button(label.c_str());
@@ -258,6 +254,21 @@ void draw_controls_panel(App& app) {
         breakpoint_editor(app);
         ImGui::EndPopup();
     }
+}
+
+}  // namespace
+
+void draw_controls_panel(App& app) {
+    const PanelScope panel(app, PanelId::Controls, PanelScope::Without::DrawAnyway);
+    if (!panel) return;
+    UiState& st = app.state();
+    if (!app.has_session()) {
+        ImGui::TextDisabled("%s", no_session_text());
+        if (ImGui::Button(tr("Open a scenario..."))) st.open_picker = true;
+        return;
+    }
+    const sim::Session& s = app.session();
+    move_buttons(app);
     ImGui::SameLine(0, ImGui::GetStyle().ItemSpacing.x * 3);
     ImGui::AlignTextToFramePadding();
     ImGui::TextDisabled("%s", tr("Step by"));

@@ -208,6 +208,75 @@ void bit_diagram(App& app, uint32_t v, const std::vector<Field>& fields) {
 
 }  // namespace
 
+namespace {
+
+// What a software PTE that says nothing by itself means: a zero PTE asks the VAD (inside a view,
+// the VAD leads to the data section's prototype PTE); a prototype PTE in a view.
+void software_note(App& app, const mm::Vad* vad, uint32_t va, mm::PteKind kind) {
+    const mm::MemoryManager& m = app.mm();
+    // A zero PTE says nothing by itself: Windows asks the VAD. Inside a view the VAD leads to the
+    // data section's prototype PTE, which says where the page is.
+    if (kind == mm::PteKind::Zero) {
+        const bool view = vad && vad->type == mm::VadType::Mapped;
+        const bool uncommitted = view && classify_pte(0, vad, m, x86::vpn(va)) == PageClass::Reserved;
+        const std::string answer = ask_the_vad(app, vad, x86::vpn(va));
+        const std::string text =
+            !view ? trf("A zero PTE means \"ask the VAD\": {answer}.", "answer"_a = answer)
+            : uncommitted ? trf("A zero PTE in a view means \"ask the VAD\" {arrow} prototype PTE: {answer}. Until the page is committed "
+                                "(VirtualAlloc MEM_COMMIT in the view), an access is an access violation.", "arrow"_a = app.icons().arrow, "answer"_a = answer)
+                          : trf("A zero PTE in a view means \"ask the VAD\" {arrow} prototype PTE: {answer}. The first access fills this PTE "
+                                "from the prototype PTE.", "arrow"_a = app.icons().arrow, "answer"_a = answer);
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextDisabled("%s", text.c_str());
+        ImGui::PopTextWrapPos();
+        app.probe().value("decoder.ask_vad", vad && vad->type == mm::VadType::Mapped ? "view" : (vad ? "vad" : "none"));
+    } else if (kind == mm::PteKind::Prototype && vad && vad->type == mm::VadType::Mapped) {
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextDisabled("%s", trf("In a {view}: the page left this view's working set; the PTE points at the section's prototype PTE.",
+                                      "view"_a = view_text(app, vad->mapping, vad->offset_page, vad->section)).c_str());
+        ImGui::PopTextWrapPos();
+    }
+}
+
+// The fields of the entry, one row each: bits, name, value, meaning.
+void fields_table(App& app, uint32_t v, const std::vector<Field>& fields) {
+    const Palette& pal = app.colours();
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
+                                  ImGuiTableFlags_SizingFixedFit;
+    if (ImGui::BeginTable("##fields", 4, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
+        ImGui::TableSetupScrollFreeze(0, 1);
+        ImGui::TableSetupColumn(tr("Bits"));
+        ImGui::TableSetupColumn(tr("Field"));
+        ImGui::TableSetupColumn(tr("Value"));
+        ImGui::TableSetupColumn(tr("Meaning"), ImGuiTableColumnFlags_WidthStretch);
+        ImGui::TableHeadersRow();
+        for (size_t k = 0; k < fields.size(); ++k) {
+            const Field& f = fields[k];
+            ImGui::TableNextRow();
+            ImGui::TableNextColumn();
+            swatch(pal.field[k % pal.field.size()], ImGui::GetTextLineHeight() * 0.6f);
+            ImGui::SameLine();
+            ImGui::PushFont(app.fonts().mono);
+            if (f.hi == f.lo) ImGui::Text("%d", f.hi);
+            else ImGui::Text("%d-%d", f.hi, f.lo);
+            ImGui::PopFont();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(f.name.c_str());
+            ImGui::TableNextColumn();
+            ImGui::PushFont(app.fonts().mono);
+            const uint32_t fv = bits(v, f.hi, f.lo);
+            if (f.hi == f.lo) ImGui::Text("%u", fv);
+            else ImGui::Text("0x%X", fv);
+            ImGui::PopFont();
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(f.meaning.c_str());
+        }
+        ImGui::EndTable();
+    }
+}
+
+}  // namespace
+
 void draw_entry_decoder_panel(App& app) {
     const PanelScope panel(app, PanelId::EntryDecoder);
     if (!panel) return;
@@ -281,64 +350,12 @@ void draw_entry_decoder_panel(App& app) {
     }
     ImGui::Spacing();
 
-    // A zero PTE says nothing by itself: Windows asks the VAD. Inside a view the VAD leads to the
-    // data section's prototype PTE, which says where the page is.
     const mm::Vad* vad = is_pde ? nullptr : m.vad_at(st.space, va);
-    if (!hardware && kind == mm::PteKind::Zero) {
-        const bool view = vad && vad->type == mm::VadType::Mapped;
-        const bool uncommitted = view && classify_pte(0, vad, m, x86::vpn(va)) == PageClass::Reserved;
-        const std::string answer = ask_the_vad(app, vad, x86::vpn(va));
-        const std::string text =
-            !view ? trf("A zero PTE means \"ask the VAD\": {answer}.", "answer"_a = answer)
-            : uncommitted ? trf("A zero PTE in a view means \"ask the VAD\" {arrow} prototype PTE: {answer}. Until the page is committed "
-                                "(VirtualAlloc MEM_COMMIT in the view), an access is an access violation.", "arrow"_a = app.icons().arrow, "answer"_a = answer)
-                          : trf("A zero PTE in a view means \"ask the VAD\" {arrow} prototype PTE: {answer}. The first access fills this PTE "
-                                "from the prototype PTE.", "arrow"_a = app.icons().arrow, "answer"_a = answer);
-        ImGui::PushTextWrapPos(0);
-        ImGui::TextDisabled("%s", text.c_str());
-        ImGui::PopTextWrapPos();
-        app.probe().value("decoder.ask_vad", vad && vad->type == mm::VadType::Mapped ? "view" : (vad ? "vad" : "none"));
-    } else if (!hardware && kind == mm::PteKind::Prototype && vad && vad->type == mm::VadType::Mapped) {
-        ImGui::PushTextWrapPos(0);
-        ImGui::TextDisabled("%s", trf("In a {view}: the page left this view's working set; the PTE points at the section's prototype PTE.",
-                                      "view"_a = view_text(app, vad->mapping, vad->offset_page, vad->section)).c_str());
-        ImGui::PopTextWrapPos();
-    }
+    if (!hardware) software_note(app, vad, va, kind);
     const std::vector<Field> fields = hardware ? hardware_fields(app, v, is_pde) : software_fields(app, v, kind, vad, x86::vpn(va));
     bit_diagram(app, v, fields);
     ImGui::Spacing();
-    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY |
-                                  ImGuiTableFlags_SizingFixedFit;
-    if (ImGui::BeginTable("##fields", 4, flags, ImVec2(0, ImGui::GetContentRegionAvail().y))) {
-        ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn(tr("Bits"));
-        ImGui::TableSetupColumn(tr("Field"));
-        ImGui::TableSetupColumn(tr("Value"));
-        ImGui::TableSetupColumn(tr("Meaning"), ImGuiTableColumnFlags_WidthStretch);
-        ImGui::TableHeadersRow();
-        for (size_t k = 0; k < fields.size(); ++k) {
-            const Field& f = fields[k];
-            ImGui::TableNextRow();
-            ImGui::TableNextColumn();
-            swatch(pal.field[k % pal.field.size()], ImGui::GetTextLineHeight() * 0.6f);
-            ImGui::SameLine();
-            ImGui::PushFont(app.fonts().mono);
-            if (f.hi == f.lo) ImGui::Text("%d", f.hi);
-            else ImGui::Text("%d-%d", f.hi, f.lo);
-            ImGui::PopFont();
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(f.name.c_str());
-            ImGui::TableNextColumn();
-            ImGui::PushFont(app.fonts().mono);
-            const uint32_t fv = bits(v, f.hi, f.lo);
-            if (f.hi == f.lo) ImGui::Text("%u", fv);
-            else ImGui::Text("0x%X", fv);
-            ImGui::PopFont();
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(f.meaning.c_str());
-        }
-        ImGui::EndTable();
-    }
+    fields_table(app, v, fields);
 }
 
 }  // namespace pagelab::ui

@@ -63,8 +63,9 @@ struct DataPage {
 };
 std::optional<DataPage> data_page_of(const mm::MemoryManager& m, const mm::PfnEntry& e) {
     if (e.use != mm::FrameUse::File && e.use != mm::FrameUse::PagefileSection) return std::nullopt;
-    if (!mm::MemoryManager::is_data_proto(e.pte_address)) return std::nullopt;
-    const DataPage dp{mm::MemoryManager::data_proto_section(e.pte_address), mm::MemoryManager::data_proto_page(e.pte_address)};
+    const mm::ProtoIndex index = e.proto_index();
+    if (!index.is_data()) return std::nullopt;
+    const DataPage dp{index.data_section(), index.data_page()};
     if (dp.section >= m.data_sections().size()) return std::nullopt;
     return dp;
 }
@@ -120,8 +121,8 @@ void pfn_entry(App& app, uint32_t f, const std::optional<DataPage>& data_page) {
         // A section page's frame points back at its prototype PTE (by index), and its original
         // PTE is the prototype's "in the file" form (mm/Section.h), not a process PTE.
         if (data_page) cell(tr("Prototype PTE"), trf("section {section} page {page}", "section"_a = data_page->section, "page"_a = data_page->page));
-        else if (e.use == mm::FrameUse::Image) cell(tr("Prototype PTE"), fmt::format("#{}", e.pte_address));
-        else cell(tr("PTE address"), e.pte_address ? fmt::format("{:08X}", e.pte_address) : std::string("-"));
+        else if (e.use == mm::FrameUse::Image) cell(tr("Prototype PTE"), fmt::format("#{}", e.proto_index().raw()));
+        else cell(tr("PTE address"), e.pte_address() ? fmt::format("{:08X}", uint32_t(e.pte_address())) : std::string("-"));
         cell(tr("Original PTE"), e.original_pte ? fmt::format("{:08X}", e.original_pte) : std::string("-"));
         ImGui::EndTable();
     }

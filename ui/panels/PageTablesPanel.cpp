@@ -256,7 +256,7 @@ void no_table(App& app, const GridsLayout& g) {
     const UiState& st = app.state();
     const uint32_t pde_pa = app.mm().space(st.space).cr3() + 4 * st.pde_index;
     const WordChange* w = app.derived().changes().word(pde_pa);
-    const bool cleared = w && (w->before & 1);
+    const bool cleared = w && (w->before & x86::Pte::kPresent);
     const std::string text = cleared ? trf("PDE {index:03X} was just cleared: its page table had no used entries left and was freed.", "index"_a = st.pde_index)
                                      : std::string(tr("PDE not present: no page table for these 4 MB. The first access here makes one."));
     // Centred in the empty table, so that a longer translation stays inside it.

@@ -15,15 +15,13 @@ using i18n::tr;
 using i18n::trf;
 using i18n::trfn;
 
-void draw_pagefile_panel(App& app) {
-    const PanelScope panel(app, PanelId::Pagefile);
-    if (!panel) return;
-    UiState& st = app.state();
+namespace {
+
+// The commit charge against the limit: a bar with RAM's share marked, and this step's change.
+void commit_bar(App& app) {
     const Palette& pal = app.colours();
     const mm::MemoryManager& m = app.mm();
     const Derived& d = app.derived();
-    const mm::Pagefile& pf = m.pagefile();
-
     // Commit charge.
     const uint64_t charge = m.counter(mm::Counter::CommitCharge);
     const uint32_t limit = m.commit_limit();
@@ -52,22 +50,14 @@ void draw_pagefile_panel(App& app) {
             text_coloured(pal.changed, step);
         }
     }
-    ImGui::Spacing();
-    ImGui::PushFont(app.fonts().bold);
-    ImGui::TextUnformatted(trf("Pagefile: {used} of {capacity} slots used", "used"_a = pf.used(), "capacity"_a = pf.capacity()).c_str());
-    ImGui::PopFont();
-    if (pf.capacity() == 0) {
-        ImGui::TextDisabled("%s", tr("This machine has no pagefile: dirty pages cannot leave memory."));
-        return;
-    }
-    std::vector<LegendItem> items;
-    for (const os::Process& p : app.machine().processes()) items.push_back({owner_colour(p.space, st.high_contrast), p.name, ""});
-    items.push_back({pal.slot_used, tr("used, no page refers"), tr("A slot in use that no PTE or frame refers to.")});
-    items.push_back({pal.slot_free, tr("free"), ""});
-    items.push_back({pal.changed, tr("changed now"), "", true});
-    legend(items);
+}
 
-    // Slot map: cell i is slot i + 1 (slot 0 is never handed out: offset 0 means demand-zero).
+// Slot map: cell i is slot i + 1 (slot 0 is never handed out: offset 0 means demand-zero).
+void slot_map(App& app) {
+    UiState& st = app.state();
+    const Palette& pal = app.colours();
+    const Derived& d = app.derived();
+    const mm::Pagefile& pf = app.mm().pagefile();
     const float list_h = std::min(ImGui::GetContentRegionAvail().y * 0.45f, ImGui::GetTextLineHeightWithSpacing() * (float(pf.used()) + 1.5f));
     TextureMapSpec spec;
     spec.count = pf.capacity();
@@ -99,7 +89,14 @@ void draw_pagefile_panel(App& app) {
         ImGui::EndTooltip();
     }
 
-    // Used slots.
+}
+
+// The used slots: who holds each, its first bytes; the story's slot highlighted.
+void used_slots(App& app) {
+    UiState& st = app.state();
+    const Palette& pal = app.colours();
+    const Derived& d = app.derived();
+    const mm::Pagefile& pf = app.mm().pagefile();
     if (pf.used() > 0 && ImGui::BeginTable("##used", 3, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_SizingStretchProp,
                                            ImVec2(0, ImGui::GetContentRegionAvail().y))) {
         ImGui::TableSetupScrollFreeze(0, 1);
@@ -143,6 +140,35 @@ void draw_pagefile_panel(App& app) {
             }
         ImGui::EndTable();
     }
+}
+
+}  // namespace
+
+void draw_pagefile_panel(App& app) {
+    const PanelScope panel(app, PanelId::Pagefile);
+    if (!panel) return;
+    UiState& st = app.state();
+    const Palette& pal = app.colours();
+    const mm::Pagefile& pf = app.mm().pagefile();
+
+    commit_bar(app);
+    ImGui::Spacing();
+    ImGui::PushFont(app.fonts().bold);
+    ImGui::TextUnformatted(trf("Pagefile: {used} of {capacity} slots used", "used"_a = pf.used(), "capacity"_a = pf.capacity()).c_str());
+    ImGui::PopFont();
+    if (pf.capacity() == 0) {
+        ImGui::TextDisabled("%s", tr("This machine has no pagefile: dirty pages cannot leave memory."));
+        return;
+    }
+    std::vector<LegendItem> items;
+    for (const os::Process& p : app.machine().processes()) items.push_back({owner_colour(p.space, st.high_contrast), p.name, ""});
+    items.push_back({pal.slot_used, tr("used, no page refers"), tr("A slot in use that no PTE or frame refers to.")});
+    items.push_back({pal.slot_free, tr("free"), ""});
+    items.push_back({pal.changed, tr("changed now"), "", true});
+    legend(items);
+
+    slot_map(app);
+    used_slots(app);
 }
 
 }  // namespace pagelab::ui

@@ -106,25 +106,11 @@ void frame_tooltip(App& app, unsigned f) {
     ImGui::EndTooltip();
 }
 
-void draw_physical_panel(App& app) {
-    const PanelScope panel(app, PanelId::Physical);
-    if (!panel) return;
-    UiState& st = app.state();
-    const Palette& pal = app.colours();
-    const mm::MemoryManager& m = app.mm();
-    const mm::PfnDatabase& pfn = m.pfn();
-    const Derived& d = app.derived();
-    const uint32_t n = pfn.size();
+namespace {
 
-    ImGui::TextUnformatted(trfn("{count} frame", "{count} frames", n, "count"_a = n).c_str());
-    const std::string lists = trf("free {free}, zeroed {zeroed}, standby {standby}, modified {modified}, active {active}",
-                                  "free"_a = pfn.list(mm::FrameList::Free).count, "zeroed"_a = pfn.list(mm::FrameList::Zeroed).count,
-                                  "standby"_a = pfn.list(mm::FrameList::Standby).count, "modified"_a = pfn.list(mm::FrameList::Modified).count,
-                                  "active"_a = pfn.list(mm::FrameList::Active).count);
-    // Its own line, wrapped: the lists' counts are long in Russian and with a million frames.
-    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    text_wrapped(lists);
-    ImGui::PopStyleColor();
+// The choice of what the frames' colours say: their use, their owner or their list.
+void colouring_choice(App& app) {
+    UiState& st = app.state();
     int mode = int(st.frame_colouring);
     const ImGuiStyle& style = ImGui::GetStyle();
     const float radio = ImGui::GetFrameHeight() + style.ItemInnerSpacing.x;
@@ -146,7 +132,13 @@ void draw_physical_panel(App& app) {
     if (in_tab_row) app.end_tab_row();
     st.frame_colouring = FrameColouring(mode);
 
-    // Legend, with counts in "use" mode.
+}
+
+// The legend of the chosen colouring, with counts in "use" mode.
+void frame_legend(App& app, uint32_t n) {
+    UiState& st = app.state();
+    const Palette& pal = app.colours();
+    const Derived& d = app.derived();
     std::vector<LegendItem> items;
     if (st.frame_colouring == FrameColouring::Use) {
         const auto& count = d.frame_class_counts();
@@ -170,6 +162,87 @@ void draw_physical_panel(App& app) {
     if (st.frame) items.push_back({pal.selected, tr("selected"), "", true});
     legend(items);
 
+}
+
+// Every frame's colour at once (a map of a million frames).
+void fill_frames(App& app, ImU32* out, uint32_t n) {
+    const UiState& st = app.state();
+    const Palette& pal = app.colours();
+    const mm::PfnDatabase& pfn = app.mm().pfn();
+    // The colour depends on a few small fields: look it up per (state, use, owner) instead of
+    // deciding it a million times.
+    std::array<ImU32, 5 * 8> by_state_use{};
+    for (int sidx = 0; sidx < 5; ++sidx)
+        for (int u = 0; u < 8; ++u) {
+            mm::PfnEntry probe;
+            probe.state = mm::FrameState(sidx);
+            probe.use = mm::FrameUse(u);
+            const ImU32 c = pal.frame[int(classify_frame(probe))];
+            by_state_use[size_t(sidx * 8 + u)] =
+                st.frame_colouring == FrameColouring::List ? pal.list[size_t(state_index(probe.state))]
+                                                          : (frame_in_transition(probe) ? dim(c) : c);
+        }
+    std::vector<ImU32> owners;
+    for (uint32_t f = 0; f < n; ++f) {
+        const mm::PfnEntry& e = pfn[f];
+        if (int(e.state) >= 5 || int(e.use) >= 8) {
+            out[f] = frame_colour(app, f);  // a state or use newer than this table
+            continue;
+        }
+        if (st.frame_colouring != FrameColouring::Owner || classify_frame(e) == FrameClass::Free) {
+            out[f] = by_state_use[size_t(int(e.state) * 8 + int(e.use))];
+            continue;
+        }
+        const size_t o = e.owner == mm::kNoSpace ? 0 : size_t(e.owner) + 1;
+        if (o >= owners.size()) owners.resize(o + 1, 0);
+        if (!owners[o]) owners[o] = owner_colour(e.owner, st.high_contrast);
+        out[f] = frame_in_transition(e) ? dim(owners[o]) : owners[o];
+    }
+}
+
+// The selected frame's line with its Open button, or how to use the map.
+void selected_line(App& app, uint32_t n) {
+    const UiState& st = app.state();
+    const mm::PfnDatabase& pfn = app.mm().pfn();
+    if (st.frame && *st.frame < n) {
+        const mm::PfnEntry& e = pfn[*st.frame];
+        // The button first, then the frame's line, wrapped: a long translation never pushes the
+        // button out of the panel.
+        if (ImGui::SmallButton(tr("Open"))) app.open_frame(*st.frame);
+        ImGui::SameLine();
+        ImGui::PushTextWrapPos(0.0f);
+        ImGui::TextDisabled("%s", trf("Selected: frame 0x{frame:X}, {state}, {use}", "frame"_a = *st.frame, "state"_a = tr(mm::frame_state_name(e.state)),
+                                      "use"_a = tr(mm::frame_use_name(e.use))).c_str());
+        ImGui::PopTextWrapPos();
+    } else if (n > 4096) {
+        ImGui::TextDisabled("%s", tr("Wheel: zoom, drag: pan, click: open a frame."));
+    }
+}
+
+}  // namespace
+
+void draw_physical_panel(App& app) {
+    const PanelScope panel(app, PanelId::Physical);
+    if (!panel) return;
+    UiState& st = app.state();
+    const Palette& pal = app.colours();
+    const mm::MemoryManager& m = app.mm();
+    const mm::PfnDatabase& pfn = m.pfn();
+    const Derived& d = app.derived();
+    const uint32_t n = pfn.size();
+
+    ImGui::TextUnformatted(trfn("{count} frame", "{count} frames", n, "count"_a = n).c_str());
+    const std::string lists = trf("free {free}, zeroed {zeroed}, standby {standby}, modified {modified}, active {active}",
+                                  "free"_a = pfn.list(mm::FrameList::Free).count, "zeroed"_a = pfn.list(mm::FrameList::Zeroed).count,
+                                  "standby"_a = pfn.list(mm::FrameList::Standby).count, "modified"_a = pfn.list(mm::FrameList::Modified).count,
+                                  "active"_a = pfn.list(mm::FrameList::Active).count);
+    // Its own line, wrapped: the lists' counts are long in Russian and with a million frames.
+    ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
+    text_wrapped(lists);
+    ImGui::PopStyleColor();
+    colouring_choice(app);
+    frame_legend(app, n);
+
     TextureMapSpec spec;
     spec.count = n;
     const float footer = ImGui::GetTextLineHeightWithSpacing() * 1.2f;
@@ -178,35 +251,7 @@ void draw_physical_panel(App& app) {
     spec.key = hash_key({d.frames_version(), uint64_t(st.frame_colouring), uint64_t(st.high_contrast)});
     spec.colour = [&](uint32_t f) { return frame_colour(app, f); };
     spec.fill = [&](ImU32* out) {
-        // The colour depends on a few small fields: look it up per (state, use, owner) instead of
-        // deciding it a million times.
-        std::array<ImU32, 5 * 8> by_state_use{};
-        for (int sidx = 0; sidx < 5; ++sidx)
-            for (int u = 0; u < 8; ++u) {
-                mm::PfnEntry probe;
-                probe.state = mm::FrameState(sidx);
-                probe.use = mm::FrameUse(u);
-                const ImU32 c = pal.frame[int(classify_frame(probe))];
-                by_state_use[size_t(sidx * 8 + u)] =
-                    st.frame_colouring == FrameColouring::List ? pal.list[size_t(state_index(probe.state))]
-                                                              : (frame_in_transition(probe) ? dim(c) : c);
-            }
-        std::vector<ImU32> owners;
-        for (uint32_t f = 0; f < n; ++f) {
-            const mm::PfnEntry& e = pfn[f];
-            if (int(e.state) >= 5 || int(e.use) >= 8) {
-                out[f] = frame_colour(app, f);  // a state or use newer than this table
-                continue;
-            }
-            if (st.frame_colouring != FrameColouring::Owner || classify_frame(e) == FrameClass::Free) {
-                out[f] = by_state_use[size_t(int(e.state) * 8 + int(e.use))];
-                continue;
-            }
-            const size_t o = e.owner == mm::kNoSpace ? 0 : size_t(e.owner) + 1;
-            if (o >= owners.size()) owners.resize(o + 1, 0);
-            if (!owners[o]) owners[o] = owner_colour(e.owner, st.high_contrast);
-            out[f] = frame_in_transition(e) ? dim(owners[o]) : owners[o];
-        }
+        fill_frames(app, out, n);
     };
     // The frame number as "#0A" (every cell with as many digits as the last frame's), so that
     // frame 0xA above "img" does not read as the owner A; the use, the owner and the share count
@@ -234,19 +279,7 @@ void draw_physical_panel(App& app) {
     mark_frame_differences(app, r, n);  // against moment A (ui/Moments.cpp)
     if (r.hovered) frame_tooltip(app, *r.hovered);
     if (r.clicked) app.open_frame(*r.clicked);
-    if (st.frame && *st.frame < n) {
-        const mm::PfnEntry& e = pfn[*st.frame];
-        // The button first, then the frame's line, wrapped: a long translation never pushes the
-        // button out of the panel.
-        if (ImGui::SmallButton(tr("Open"))) app.open_frame(*st.frame);
-        ImGui::SameLine();
-        ImGui::PushTextWrapPos(0.0f);
-        ImGui::TextDisabled("%s", trf("Selected: frame 0x{frame:X}, {state}, {use}", "frame"_a = *st.frame, "state"_a = tr(mm::frame_state_name(e.state)),
-                                      "use"_a = tr(mm::frame_use_name(e.use))).c_str());
-        ImGui::PopTextWrapPos();
-    } else if (n > 4096) {
-        ImGui::TextDisabled("%s", tr("Wheel: zoom, drag: pan, click: open a frame."));
-    }
+    selected_line(app, n);
 }
 
 }  // namespace pagelab::ui

@@ -6,6 +6,7 @@
 #include "widgets/Widgets.h"
 #include "i18n/I18n.h"
 
+#include <functional>
 #include <set>
 
 #include <fmt/format.h>
@@ -92,21 +93,11 @@ void chapter_row(App& app, const std::string& title, const std::string& goal, si
 
 }  // namespace
 
-void draw_scenario_picker(App& app) {
-    UiState& st = app.state();
-    if (st.open_picker) {
-        ImGui::OpenPopup("###picker");
-        app.lessons(true);
-        st.open_picker = false;
-    }
-    const ImVec2 ws = app.window_size();
-    ImGui::SetNextWindowSize(ImVec2(std::floor(ws.x * 0.7f), std::floor(ws.y * 0.8f)), ImGuiCond_Appearing);
-    ImGui::SetNextWindowPos(ImVec2(ws.x * 0.5f, ws.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
-    if (!ImGui::BeginPopupModal((std::string(tr("Open a scenario")) + "###picker").c_str(), nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
+namespace {
+
+// The course's title and size, or (no course index) the folder and why there is no order.
+void picker_heading(App& app, const sim::Course* course, const CourseIndex& index) {
     const Palette& pal = app.colours();
-    const auto& lessons = app.lessons();
-    const CourseIndex& index = app.course();
-    const sim::Course* course = index.course ? &*index.course : nullptr;
     if (course) {
         ImGui::PushFont(app.fonts().bold);
         text_wrapped(localized(course->title, course->title_tr));
@@ -120,10 +111,79 @@ void draw_scenario_picker(App& app) {
         text_wrapped(trf("No course order: {error}", "error"_a = index.error));
         ImGui::PopStyleColor();
     }
+}
+
+// What the table lists, for the probe.
+struct Drawn {
+    std::vector<std::string> chapters, order, others;
+};
+
+// The lessons' rows: by chapter in the course's order, then the folder's other scenarios (or, with
+// no course, the folder by file name). open() is called with the lesson clicked.
+void lesson_rows(App& app, const sim::Course* course, const std::vector<LessonInfo>& lessons,
+                 const std::function<void(const std::string&)>& open, Drawn& drawn) {
+    std::vector<std::string>& chapters_drawn = drawn.chapters;
+    std::vector<std::string>& order_drawn = drawn.order;
+    std::vector<std::string>& others_drawn = drawn.others;
+    std::set<std::string> in_course;
+    if (course) {
+        for (size_t ch = 0; ch < course->chapters.size(); ++ch) {
+            const sim::CourseChapter& chapter = course->chapters[ch];
+            chapter_row(app, trf("Chapter {number}: {title}", "number"_a = ch + 1, "title"_a = localized(chapter.title, chapter.title_tr)),
+                        localized(chapter.goal, chapter.goal_tr), ch);
+            chapters_drawn.push_back(chapter.title);
+            for (size_t li : chapter.lessons) {
+                const sim::CourseLesson& l = course->lessons[li];
+                const std::string file = l.id + ".yaml";
+                in_course.insert(file);
+                std::vector<std::string> after;
+                for (const std::string& r : l.requires_)
+                    if (const sim::CourseLesson* p = course->find(r)) after.push_back(std::to_string(p->number));
+                const std::string after_text = after.empty() ? "" : trf("after {lessons}", "lessons"_a = join(after, ", "));
+                const LessonInfo* info = find_lesson(lessons, file);
+                if (lesson_row(app, std::to_string(l.number), localized(l.title, l.title_tr), localized(l.goal, l.goal_tr), after_text, info, file)) open(info ? info->path : l.path);
+                app.probe().value("picker.after." + l.id, after_text);
+                app.probe().value("picker.goal." + l.id, l.goal);
+                order_drawn.push_back(l.id);
+            }
+        }
+        bool header = false;
+        for (const LessonInfo& l : lessons) {
+            if (in_course.count(l.file)) continue;
+            if (!header) {
+                chapter_row(app, tr("Other scenarios"), tr("In this folder, not in the course."), course->chapters.size());
+                header = true;
+            }
+            if (lesson_row(app, "-", localized(l.title, l.title_tr), l.file, "", &l, l.file)) open(l.path);
+            others_drawn.push_back(l.file);
+        }
+    } else {
+        for (const LessonInfo& l : lessons)
+            if (lesson_row(app, l.file, localized(l.title, l.title_tr), "", "", &l, l.file)) open(l.path);
+    }
+}
+
+}  // namespace
+
+void draw_scenario_picker(App& app) {
+    UiState& st = app.state();
+    if (st.open_picker) {
+        ImGui::OpenPopup("###picker");
+        app.lessons(true);
+        st.open_picker = false;
+    }
+    const ImVec2 ws = app.window_size();
+    ImGui::SetNextWindowSize(ImVec2(std::floor(ws.x * 0.7f), std::floor(ws.y * 0.8f)), ImGuiCond_Appearing);
+    ImGui::SetNextWindowPos(ImVec2(ws.x * 0.5f, ws.y * 0.5f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
+    if (!ImGui::BeginPopupModal((std::string(tr("Open a scenario")) + "###picker").c_str(), nullptr, ImGuiWindowFlags_NoSavedSettings)) return;
+    const auto& lessons = app.lessons();
+    const CourseIndex& index = app.course();
+    const sim::Course* course = index.course ? &*index.course : nullptr;
+    picker_heading(app, course, index);
     app.probe().value("picker.course_error", index.error);
     app.probe().value("picker.count", std::to_string(lessons.size()));
 
-    std::vector<std::string> chapters_drawn, order_drawn, others_drawn;
+    Drawn drawn;
     bool picked = false;
     auto open = [&](const std::string& path) {
         app.load(path);  // a bad file shows its error over the lesson that stays open
@@ -139,47 +199,12 @@ void draw_scenario_picker(App& app) {
         ImGui::TableSetupColumn(course ? tr("After") : "", ImGuiTableColumnFlags_WidthFixed);
         ImGui::TableSetupColumn(tr("Steps and machine"), ImGuiTableColumnFlags_WidthStretch, 1.2f);
         ImGui::TableHeadersRow();
-        std::set<std::string> in_course;
-        if (course) {
-            for (size_t ch = 0; ch < course->chapters.size(); ++ch) {
-                const sim::CourseChapter& chapter = course->chapters[ch];
-                chapter_row(app, trf("Chapter {number}: {title}", "number"_a = ch + 1, "title"_a = localized(chapter.title, chapter.title_tr)),
-                            localized(chapter.goal, chapter.goal_tr), ch);
-                chapters_drawn.push_back(chapter.title);
-                for (size_t li : chapter.lessons) {
-                    const sim::CourseLesson& l = course->lessons[li];
-                    const std::string file = l.id + ".yaml";
-                    in_course.insert(file);
-                    std::vector<std::string> after;
-                    for (const std::string& r : l.requires_)
-                        if (const sim::CourseLesson* p = course->find(r)) after.push_back(std::to_string(p->number));
-                    const std::string after_text = after.empty() ? "" : trf("after {lessons}", "lessons"_a = join(after, ", "));
-                    const LessonInfo* info = find_lesson(lessons, file);
-                    if (lesson_row(app, std::to_string(l.number), localized(l.title, l.title_tr), localized(l.goal, l.goal_tr), after_text, info, file)) open(info ? info->path : l.path);
-                    app.probe().value("picker.after." + l.id, after_text);
-                    app.probe().value("picker.goal." + l.id, l.goal);
-                    order_drawn.push_back(l.id);
-                }
-            }
-            bool header = false;
-            for (const LessonInfo& l : lessons) {
-                if (in_course.count(l.file)) continue;
-                if (!header) {
-                    chapter_row(app, tr("Other scenarios"), tr("In this folder, not in the course."), course->chapters.size());
-                    header = true;
-                }
-                if (lesson_row(app, "-", localized(l.title, l.title_tr), l.file, "", &l, l.file)) open(l.path);
-                others_drawn.push_back(l.file);
-            }
-        } else {
-            for (const LessonInfo& l : lessons)
-                if (lesson_row(app, l.file, localized(l.title, l.title_tr), "", "", &l, l.file)) open(l.path);
-        }
+        lesson_rows(app, course, lessons, open, drawn);
         ImGui::EndTable();
     }
-    app.probe().value("picker.chapters", join(chapters_drawn, " | "));
-    app.probe().value("picker.order", join(order_drawn, ","));
-    app.probe().value("picker.other", join(others_drawn, ","));
+    app.probe().value("picker.chapters", join(drawn.chapters, " | "));
+    app.probe().value("picker.order", join(drawn.order, ","));
+    app.probe().value("picker.other", join(drawn.others, ","));
     if (picked) ImGui::CloseCurrentPopup();
     ImGui::TextUnformatted(tr("Or any file:"));
     ImGui::SameLine();

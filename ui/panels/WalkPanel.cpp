@@ -108,22 +108,21 @@ void chain(const std::vector<Box>& boxes, ImU32 arrow_colour, const char* arrow)
 
 }  // namespace
 
-void draw_walk_panel(App& app) {
-    const PanelScope panel(app, PanelId::Walk);
-    if (!panel) return;
+namespace {
+
+// Whose address the walk shows: the last access's, or the page selected in the tables; and the
+// sentence saying so. space is kNoSpace when there is none.
+void walk_subject(App& app, uint16_t& space, uint32_t& va, std::string& what) {
     UiState& st = app.state();
-    const Palette& pal = app.colours();
     const Derived& d = app.derived();
-    const mm::MemoryManager& m = app.mm();
     int source = st.walk_selected ? 1 : 0;
     ImGui::RadioButton(tr("last access"), &source, 0);
     ImGui::SameLine();
     ImGui::RadioButton(tr("selected page"), &source, 1);
     st.walk_selected = source == 1;
 
-    uint16_t space = mm::kNoSpace;
-    uint32_t va = 0;
-    std::string what;
+    space = mm::kNoSpace;
+    va = 0;
     if (!st.walk_selected) {
         if (d.last_access()) {
             const LastAccess& a = *d.last_access();
@@ -139,31 +138,14 @@ void draw_walk_panel(App& app) {
         va = (st.pde_index << 22) | (st.pte_index << 12);
         what = trf("{process}: page {va:08X}", "process"_a = app.machine().space_name(space), "va"_a = va);
     }
-    if (space == mm::kNoSpace || space >= m.spaces().size() || !m.space(space).alive()) {
-        ImGui::SameLine();
-        ImGui::TextDisabled("%s", st.walk_selected ? tr("No page selected.") : tr("No access yet at this point of the lesson."));
-        return;
-    }
-    ImGui::SameLine();
-    ImGui::PushFont(app.fonts().bold);
-    ImGui::TextUnformatted(what.c_str());
-    ImGui::PopFont();
-    app.probe().value("walk.va", fmt::format("{:08X}", va));
+}
 
+// The boxes of the walk (CR3, PDE, PTE, frame, byte); returns how it ends.
+std::string walk_boxes(App& app, uint16_t space, uint32_t va, std::vector<Box>& boxes) {
+    const Palette& pal = app.colours();
+    const mm::MemoryManager& m = app.mm();
     const mm::AddressSpace& sp = m.space(space);
-    split_bar(app, va);
-    // A TLB hit reads no PDE and no PTE: the walk below is what a miss would have done.
-    const bool tlb_hit = !st.walk_selected && d.last_access_in_changes() && d.touched().tlb.lookup == sim::TlbTouch::Lookup::Hit;
-    if (tlb_hit) {
-        ImGui::PushFont(app.fonts().big);
-        ImGui::PushStyleColor(ImGuiCol_Text, pal.link);
-        text_wrapped(tr("TLB hit: no walk. The TLB gave the frame; no PDE or PTE was read, no bit changed."));
-        ImGui::PopStyleColor();
-        ImGui::PopFont();
-        ImGui::TextDisabled("%s", tr("What a miss would walk:"));
-    }
     const auto info = m.pte_info(space, va);
-    std::vector<Box> boxes;
     boxes.push_back({"CR3", {fmt::format("{:08X}", sp.cr3()), trf("directory: frame 0x{frame:X}", "frame"_a = sp.page_directory())},
                      pal.frame[int(FrameClass::PageDirectory)]});
     const bool pde_ok = info.table_present;
@@ -200,6 +182,46 @@ void draw_walk_panel(App& app) {
     } else {
         result = "faults: no page table";
     }
+    return result;
+}
+
+}  // namespace
+
+void draw_walk_panel(App& app) {
+    const PanelScope panel(app, PanelId::Walk);
+    if (!panel) return;
+    UiState& st = app.state();
+    const Palette& pal = app.colours();
+    const Derived& d = app.derived();
+    const mm::MemoryManager& m = app.mm();
+    uint16_t space = mm::kNoSpace;
+    uint32_t va = 0;
+    std::string what;
+    walk_subject(app, space, va, what);
+    if (space == mm::kNoSpace || space >= m.spaces().size() || !m.space(space).alive()) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("%s", st.walk_selected ? tr("No page selected.") : tr("No access yet at this point of the lesson."));
+        return;
+    }
+    ImGui::SameLine();
+    ImGui::PushFont(app.fonts().bold);
+    ImGui::TextUnformatted(what.c_str());
+    ImGui::PopFont();
+    app.probe().value("walk.va", fmt::format("{:08X}", va));
+
+    split_bar(app, va);
+    // A TLB hit reads no PDE and no PTE: the walk below is what a miss would have done.
+    const bool tlb_hit = !st.walk_selected && d.last_access_in_changes() && d.touched().tlb.lookup == sim::TlbTouch::Lookup::Hit;
+    if (tlb_hit) {
+        ImGui::PushFont(app.fonts().big);
+        ImGui::PushStyleColor(ImGuiCol_Text, pal.link);
+        text_wrapped(tr("TLB hit: no walk. The TLB gave the frame; no PDE or PTE was read, no bit changed."));
+        ImGui::PopStyleColor();
+        ImGui::PopFont();
+        ImGui::TextDisabled("%s", tr("What a miss would walk:"));
+    }
+    std::vector<Box> boxes;
+    const std::string result = walk_boxes(app, space, va, boxes);
     app.probe().value("walk.result", tlb_hit ? "tlb-hit" : result);
     ImGui::PushFont(app.fonts().mono);
     chain(boxes, pal.text_dim, app.icons().arrow);

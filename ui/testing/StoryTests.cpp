@@ -69,7 +69,7 @@ std::string story_step_check(App& app) {
     // An empty table is the story only when this step cleared that PDE (its table was freed).
     if (probe(app, "pt.grid") == "none" && !(st.entry_level == EntryLevel::Pde && app.derived().changes().word(cr3 + 4 * st.pde_index))) {
         for (uint32_t i = 0; i < 512; ++i)
-            if (app.mm().ram().read_u32(cr3 + 4 * i) & 1)
+            if (app.mm().ram().read_u32(cr3 + 4 * i) & x86::Pte::kPresent)
                 return fmt::format("{}: the page tables show PDE {:03X}, which has no table, though {} has page tables (PDE {:03X})", where,
                                    st.pde_index, app.machine().space_name(st.space), i);
     }

@@ -414,7 +414,7 @@ void large_map(TestDriver& t) {
 
 uint16_t space_of(App& app, const char* process) {
     const os::Process* p = app.machine().find_process(process);
-    return p ? p->space : uint16_t(0xFFFF);
+    return p ? p->space : mm::kNoSpace;
 }
 
 const sim::Question& question_of(App& app, size_t step) { return *app.session().scenario().steps[step].ask; }
@@ -425,7 +425,8 @@ std::string stands_before(App& app, size_t step) {
     return expect_eq(s.cursor(), s.first_event_of_step(step), fmt::format("cursor (step {} not started)", step + 1));
 }
 
-void quiz(TestDriver& t) {
+// The first question: asked before its step, nothing given away, a bad answer refused, a right one.
+void quiz_first(TestDriver& t) {
     t.click("controls.step");
     t.check("a step without a question just runs; the next step's narration waits for its answer", [](App& app) {
         if (auto e = expect_eq(app.session().steps_done(), size_t(1), "steps done"); !e.empty()) return e;
@@ -472,6 +473,10 @@ void quiz(TestDriver& t) {
         if (auto e = expect_eq(probe(app, "lesson.say"), app.session().scenario().steps[1].say, "narration"); !e.empty()) return e;
         return expect_contains(probe(app, "quiz.score"), "1 of 1 right", "score");
     });
+}
+
+// The second question (choices): a wrong answer; not asked again after Back.
+void quiz_second(TestDriver& t) {
     t.click("controls.step");
     t.check("the second question: the read has not happened, buf's PTE is not written", [](App& app) {
         if (auto e = stands_before(app, 2); !e.empty()) return e;
@@ -485,7 +490,7 @@ void quiz(TestDriver& t) {
     t.click("quiz.choice.c");
     t.check("a wrong answer runs the step and shows not quite, the right answer and the explanation", [](App& app) {
         if (auto e = expect_eq(app.session().cursor(), app.session().event_count(), "cursor (the read done)"); !e.empty()) return e;
-        if (!(app.mm().pte_info(space_of(app, "A"), 0x10000).pte & 1)) return std::string("buf's PTE is not present after the read");
+        if (!(app.mm().pte_info(space_of(app, "A"), 0x10000).pte & x86::Pte::kPresent)) return std::string("buf's PTE is not present after the read");
         if (auto e = expect_contains(probe(app, "quiz.verdict"), "Not quite: the answer is b) a demand-zero fault", "verdict"); !e.empty())
             return e;
         if (auto e = expect_eq(probe(app, "quiz.explain"), question_of(app, 2).explain, "explanation"); !e.empty()) return e;
@@ -498,6 +503,10 @@ void quiz(TestDriver& t) {
         if (auto e = expect_eq(probe(app, "quiz.pending"), std::string("<not drawn>"), "question"); !e.empty()) return e;
         return expect_contains(probe(app, "quiz.verdict"), "Not quite", "verdict");
     });
+}
+
+// Reset score asks again; a key answers; Run stops before a question; a jump skips it.
+void quiz_score_and_run(TestDriver& t) {
     t.click("menu.quiz");
     t.click("menu.quiz.reset");
     t.key(GLFW_KEY_LEFT);
@@ -526,6 +535,12 @@ void quiz(TestDriver& t) {
         if (auto e = expect_eq(probe(app, "quiz.pending"), std::string("<not drawn>"), "question"); !e.empty()) return e;
         return expect_eq(probe(app, "quiz.score"), std::string("1 of 1 right \u00B7 1 skipped"), "score");
     });
+}
+
+void quiz(TestDriver& t) {
+    quiz_first(t);
+    quiz_second(t);
+    quiz_score_and_run(t);
 }
 
 void quiz_off(TestDriver& t) {
@@ -667,27 +682,33 @@ void course_picker(TestDriver& t) {
 
 
 // Live reload: a copy of lesson 01 is edited on disk while the window stands in step 4.
+// Replaces the first `from` in the file by `to`; false when there is none.
+bool edit_file(const std::string& path, const std::string& from, const std::string& to) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string text = ss.str();
+    const size_t at = text.find(from);
+    if (at == std::string::npos) return false;
+    text.replace(at, from.size(), to);
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
+    return true;
+}
+
+// The number of the file's first line holding `what` (0: none).
+int line_in_file(const std::string& path, const std::string& what) {
+    std::ifstream in(path);
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n)
+        if (line.find(what) != std::string::npos) return n;
+    return 0;
+}
+
 void live_reload(TestDriver& t) {
     namespace fs = std::filesystem;
     auto file = std::make_shared<std::string>();
-    auto edit = [file](const std::string& from, const std::string& to) {
-        std::ifstream in(*file, std::ios::binary);
-        std::stringstream ss;
-        ss << in.rdbuf();
-        std::string text = ss.str();
-        const size_t at = text.find(from);
-        if (at == std::string::npos) return false;
-        text.replace(at, from.size(), to);
-        std::ofstream(*file, std::ios::binary | std::ios::trunc) << text;
-        return true;
-    };
-    auto line_of = [file](const std::string& what) {
-        std::ifstream in(*file);
-        std::string line;
-        for (int n = 1; std::getline(in, line); ++n)
-            if (line.find(what) != std::string::npos) return n;
-        return 0;
-    };
+    auto edit = [file](const std::string& from, const std::string& to) { return edit_file(*file, from, to); };
+    auto line_of = [file](const std::string& what) { return line_in_file(*file, what); };
     const int settle = 45;  // two polls a quarter second apart, at 60 frames a second, and some
     t.act("copy lesson 01 to a temporary folder and open the copy", [file](App& app) {
         const fs::path dir = fs::temp_directory_path() / fmt::format("pagelab-ui-live-reload-{}", ::getpid());
@@ -770,9 +791,11 @@ static void add_clip_tests(std::vector<UiTest>& tests) {
             }
 }
 
-const std::vector<UiTest>& ui_tests() {
-    static const std::vector<UiTest> tests = [] {
-    std::vector<UiTest> all = {
+namespace {
+
+// The tests, one a row: name, what it shows, the scenario, the window's size, the test (and
+// whether it needs quizzes on, classroom mode); ui_tests() adds the clipping tests.
+const std::vector<UiTest> kTests = {
         {"step-controls", "Step, Back, keys, granularity, run/pause and the scrub bar move the session", "scenarios/01-demand-zero.yaml",
          1280, 800, step_controls},
         {"pte-select", "clicking PDE and PTE cells decodes them; cells are drawn in their state's colour",
@@ -868,9 +891,15 @@ const std::vector<UiTest>& ui_tests() {
          [](TestDriver& t) { classroom_story(t, false); }, false, true},
         {"frame-labels", "lesson 22 at its end: the frame map's cells say #0A, never a bare number that reads as a name",
          "scenarios/22-two-instances-copy-on-write.yaml", 1920, 1080, frame_labels},
-    };
-    add_clip_tests(all);
-    return all;
+};
+
+}  // namespace
+
+const std::vector<UiTest>& ui_tests() {
+    static const std::vector<UiTest> tests = [] {
+        std::vector<UiTest> all = kTests;
+        add_clip_tests(all);
+        return all;
     }();
     return tests;
 }

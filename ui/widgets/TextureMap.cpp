@@ -7,51 +7,40 @@
 
 namespace pagelab::ui {
 
-TextureMapResult texture_map(const char* id, GlTexture& texture, MapView& view, const TextureMapSpec& spec) {
-    TextureMapResult out;
-    if (spec.count == 0 || spec.size.x < 4 || spec.size.y < 4) {
-        ImGui::Dummy(ImVec2(1, 1));
-        return out;
-    }
-    // Shape: square cells, as many columns as make the map's aspect match the room's.
+namespace {
+
+struct Shape {
+    int cols = 1, rows = 1;
+    float cell = 1;
+};
+
+// Square cells, as many columns as make the map's aspect match the room's.
+Shape map_shape(const TextureMapSpec& spec) {
+    Shape sh;
     const double aspect = double(spec.size.x) / double(spec.size.y);
-    int cols = int(std::ceil(std::sqrt(double(spec.count) * aspect)));
-    cols = std::clamp(cols, 1, int(spec.count));
-    int rows = int((spec.count + uint32_t(cols) - 1) / uint32_t(cols));
-    float cell = std::min(spec.size.x / float(cols), spec.size.y / float(rows));
+    sh.cols = std::clamp(int(std::ceil(std::sqrt(double(spec.count) * aspect))), 1, int(spec.count));
+    sh.rows = int((spec.count + uint32_t(sh.cols) - 1) / uint32_t(sh.cols));
+    sh.cell = std::min(spec.size.x / float(sh.cols), spec.size.y / float(sh.rows));
     // A small map gets fewer, wider rows if that lets cells grow (8 frames in 2 rows, not 3).
-    if (cell > spec.max_cell) cell = spec.max_cell;
+    if (sh.cell > spec.max_cell) sh.cell = spec.max_cell;
     else if (spec.count <= 4096) {
-        while (cols < int(spec.count)) {
-            const int c2 = cols + 1;
+        while (sh.cols < int(spec.count)) {
+            const int c2 = sh.cols + 1;
             const int r2 = int((spec.count + uint32_t(c2) - 1) / uint32_t(c2));
             const float cell2 = std::min(spec.size.x / float(c2), spec.size.y / float(r2));
-            if (cell2 <= cell) break;
-            cols = c2;
-            rows = r2;
-            cell = std::min(cell2, spec.max_cell);
+            if (cell2 <= sh.cell) break;
+            sh.cols = c2;
+            sh.rows = r2;
+            sh.cell = std::min(cell2, spec.max_cell);
         }
     }
-    cell = std::max(cell, 0.25f);
-    out.cols = cols;
-    out.rows = rows;
-    const ImVec2 map_size(float(cols) * cell, float(rows) * cell);
+    sh.cell = std::max(sh.cell, 0.25f);
+    return sh;
+}
 
-    if (texture.needs_update(hash_key({spec.key, uint64_t(cols), uint64_t(rows), spec.count}))) {
-        std::vector<ImU32> texels(size_t(cols) * size_t(rows), spec.background);
-        if (spec.fill) spec.fill(texels.data());
-        else
-            for (uint32_t i = 0; i < spec.count; ++i) texels[i] = spec.colour(i);
-        texture.upload(cols, rows, texels);
-    }
-
-    const ImVec2 pos = ImGui::GetCursorScreenPos();
-    out.rect = ImRect(pos, ImVec2(pos.x + map_size.x, pos.y + map_size.y));
-    const bool pressed = ImGui::InvisibleButton(id, ImVec2(std::max(map_size.x, 1.0f), std::max(map_size.y, 1.0f)));
-    const bool hovered = ImGui::IsItemHovered();
-    ImGuiIO& io = ImGui::GetIO();
-
-    // Zoom (wheel, about the mouse) and pan (drag) once cells are too small to read.
+// Zoom (wheel, about the mouse) and pan (drag) once cells are too small to read.
+void zoom_and_pan(MapView& view, ImVec2 pos, ImVec2 map_size, float cell, bool hovered) {
+    const ImGuiIO& io = ImGui::GetIO();
     const float max_zoom = std::max(1.0f, 36.0f / cell);
     auto clamp_view = [&] {
         view.zoom = std::clamp(view.zoom, 1.0f, max_zoom);
@@ -77,62 +66,54 @@ TextureMapResult texture_map(const char* id, GlTexture& texture, MapView& view, 
         view.centre.y -= io.MouseDelta.y / map_size.y * 2.0f * half;
         clamp_view();
     }
-    const float half = 0.5f / view.zoom;
-    const ImVec2 uv0(view.centre.x - half, view.centre.y - half), uv1(view.centre.x + half, view.centre.y + half);
-    out.pitch = cell * view.zoom;
-    out.origin = ImVec2(pos.x - uv0.x * map_size.x * view.zoom, pos.y - uv0.y * map_size.y * view.zoom);
+}
 
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->AddRectFilled(ImVec2(pos.x - 1, pos.y - 1), ImVec2(out.rect.Max.x + 1, out.rect.Max.y + 1), spec.background);
-    dl->AddImage(texture.id(), pos, out.rect.Max, uv0, uv1);
-    dl->PushClipRect(out.rect.Min, out.rect.Max, true);
+// The cells on screen: columns c0..c1, rows r0..r1.
+struct Visible {
+    int c0, r0, c1, r1;
+};
 
-    // Visible cell range.
-    const int c0 = std::max(0, int((pos.x - out.origin.x) / out.pitch));
-    const int r0 = std::max(0, int((pos.y - out.origin.y) / out.pitch));
-    const int c1 = std::min(cols - 1, int((out.rect.Max.x - out.origin.x) / out.pitch));
-    const int r1 = std::min(rows - 1, int((out.rect.Max.y - out.origin.y) / out.pitch));
-    if (out.pitch >= 9.0f) {
-        const ImU32 line = (spec.background & 0x00FFFFFF) | 0xFF000000;
-        for (int c = c0; c <= c1 + 1; ++c) {
-            const float x = out.origin.x + float(c) * out.pitch;
-            dl->AddLine(ImVec2(x, pos.y), ImVec2(x, out.rect.Max.y), line, out.pitch >= 20 ? 2.0f : 1.0f);
-        }
-        for (int r = r0; r <= r1 + 1; ++r) {
-            const float y = out.origin.y + float(r) * out.pitch;
-            dl->AddLine(ImVec2(pos.x, y), ImVec2(out.rect.Max.x, y), line, out.pitch >= 20 ? 2.0f : 1.0f);
-        }
+void grid_lines(ImDrawList* dl, const TextureMapResult& out, const Visible& v, ImU32 background) {
+    if (out.pitch < 9.0f) return;
+    const ImU32 line = (background & 0x00FFFFFF) | 0xFF000000;
+    const float width = out.pitch >= 20 ? 2.0f : 1.0f;
+    for (int c = v.c0; c <= v.c1 + 1; ++c) {
+        const float x = out.origin.x + float(c) * out.pitch;
+        dl->AddLine(ImVec2(x, out.rect.Min.y), ImVec2(x, out.rect.Max.y), line, width);
     }
+    for (int r = v.r0; r <= v.r1 + 1; ++r) {
+        const float y = out.origin.y + float(r) * out.pitch;
+        dl->AddLine(ImVec2(out.rect.Min.x, y), ImVec2(out.rect.Max.x, y), line, width);
+    }
+}
+
+// One cell's label, with its corner text and its badge (a second line) when the cell is big enough.
+void cell_label(ImDrawList* dl, const TextureMapResult& out, const TextureMapSpec& spec, uint32_t i) {
     const float lh = ImGui::GetTextLineHeight();
-    if (spec.label && out.pitch >= lh * 1.6f) {
-        for (int r = r0; r <= r1; ++r)
-            for (int c = c0; c <= c1; ++c) {
-                const uint32_t i = uint32_t(r * cols + c);
-                if (i >= spec.count) break;
-                const ImRect cr = out.cell_rect(i);
-                const ImU32 fg = text_on(spec.colour(i));
-                const std::string t = spec.label(i);
-                const float tw = ImGui::CalcTextSize(t.c_str()).x;
-                if (tw < out.pitch - 4) {
-                    const bool two = spec.badge && out.pitch >= lh * 2.4f;
-                    const float y = two ? cr.Min.y + out.pitch * 0.5f - lh + 1 : cr.Min.y + (out.pitch - lh) * 0.5f;
-                    dl->AddText(ImVec2(cr.Min.x + (out.pitch - tw) * 0.5f, y), fg, t.c_str());
-                    if (spec.corner && out.pitch >= lh * 2.4f) {
-                        const std::string cn = spec.corner(i);
-                        if (!cn.empty()) {
-                            const float cw = ImGui::CalcTextSize(cn.c_str()).x;
-                            dl->AddText(ImVec2(cr.Max.x - cw - 3, cr.Min.y + 1), fg, cn.c_str());
-                        }
-                    }
-                    if (two) {
-                        const std::string b = spec.badge(i);
-                        const float bw = ImGui::CalcTextSize(b.c_str()).x;
-                        if (bw < out.pitch - 4)
-                            dl->AddText(ImVec2(cr.Min.x + (out.pitch - bw) * 0.5f, y + lh), (fg & 0x00FFFFFF) | 0xB0000000, b.c_str());
-                    }
-                }
-            }
+    const ImRect cr = out.cell_rect(i);
+    const ImU32 fg = text_on(spec.colour(i));
+    const std::string t = spec.label(i);
+    const float tw = ImGui::CalcTextSize(t.c_str()).x;
+    if (tw >= out.pitch - 4) return;
+    const bool two = spec.badge && out.pitch >= lh * 2.4f;
+    const float y = two ? cr.Min.y + out.pitch * 0.5f - lh + 1 : cr.Min.y + (out.pitch - lh) * 0.5f;
+    dl->AddText(ImVec2(cr.Min.x + (out.pitch - tw) * 0.5f, y), fg, t.c_str());
+    if (spec.corner && out.pitch >= lh * 2.4f) {
+        const std::string cn = spec.corner(i);
+        if (!cn.empty()) {
+            const float cw = ImGui::CalcTextSize(cn.c_str()).x;
+            dl->AddText(ImVec2(cr.Max.x - cw - 3, cr.Min.y + 1), fg, cn.c_str());
+        }
     }
+    if (two) {
+        const std::string b = spec.badge(i);
+        const float bw = ImGui::CalcTextSize(b.c_str()).x;
+        if (bw < out.pitch - 4) dl->AddText(ImVec2(cr.Min.x + (out.pitch - bw) * 0.5f, y + lh), (fg & 0x00FFFFFF) | 0xB0000000, b.c_str());
+    }
+}
+
+// The changed cells' outlines and the selected cell's ring.
+void marks(ImDrawList* dl, const TextureMapResult& out, const TextureMapSpec& spec) {
     auto outline = [&](uint32_t i, ImU32 colour, float thickness) {
         if (i >= spec.count) return;
         ImRect cr = out.cell_rect(i);
@@ -150,17 +131,67 @@ TextureMapResult texture_map(const char* id, GlTexture& texture, MapView& view, 
         dl->AddRect(cr.Min, cr.Max, IM_COL32(0, 0, 0, 255), 0, 0, 4.0f);
         dl->AddRect(cr.Min, cr.Max, IM_COL32(255, 255, 255, 255), 0, 0, 2.0f);
     }
-    if (hovered) {
-        const ImVec2 m = io.MousePos;
-        const int c = int((m.x - out.origin.x) / out.pitch), r = int((m.y - out.origin.y) / out.pitch);
-        if (c >= 0 && r >= 0 && c < cols && r < rows && uint32_t(r * cols + c) < spec.count) {
-            out.hovered = uint32_t(r * cols + c);
-            const ImRect cr = out.cell_rect(*out.hovered);
-            dl->AddRect(cr.Min, cr.Max, IM_COL32(255, 255, 255, 170));
-            if (pressed && io.MouseDragMaxDistanceSqr[0] < 16.0f)
-                out.clicked = out.hovered;
-        }
+}
+
+// The cell under the mouse (ringed), and clicked when the press was not a drag.
+void hover(ImDrawList* dl, TextureMapResult& out, const TextureMapSpec& spec, bool pressed) {
+    const ImGuiIO& io = ImGui::GetIO();
+    const ImVec2 m = io.MousePos;
+    const int c = int((m.x - out.origin.x) / out.pitch), r = int((m.y - out.origin.y) / out.pitch);
+    if (c < 0 || r < 0 || c >= out.cols || r >= out.rows || uint32_t(r * out.cols + c) >= spec.count) return;
+    out.hovered = uint32_t(r * out.cols + c);
+    const ImRect cr = out.cell_rect(*out.hovered);
+    dl->AddRect(cr.Min, cr.Max, IM_COL32(255, 255, 255, 170));
+    if (pressed && io.MouseDragMaxDistanceSqr[0] < 16.0f) out.clicked = out.hovered;
+}
+
+}  // namespace
+
+TextureMapResult texture_map(const char* id, GlTexture& texture, MapView& view, const TextureMapSpec& spec) {
+    TextureMapResult out;
+    if (spec.count == 0 || spec.size.x < 4 || spec.size.y < 4) {
+        ImGui::Dummy(ImVec2(1, 1));
+        return out;
     }
+    const Shape sh = map_shape(spec);
+    out.cols = sh.cols;
+    out.rows = sh.rows;
+    const ImVec2 map_size(float(sh.cols) * sh.cell, float(sh.rows) * sh.cell);
+    if (texture.needs_update(hash_key({spec.key, uint64_t(sh.cols), uint64_t(sh.rows), spec.count}))) {
+        std::vector<ImU32> texels(size_t(sh.cols) * size_t(sh.rows), spec.background);
+        if (spec.fill) spec.fill(texels.data());
+        else
+            for (uint32_t i = 0; i < spec.count; ++i) texels[i] = spec.colour(i);
+        texture.upload(sh.cols, sh.rows, texels);
+    }
+
+    const ImVec2 pos = ImGui::GetCursorScreenPos();
+    out.rect = ImRect(pos, ImVec2(pos.x + map_size.x, pos.y + map_size.y));
+    const bool pressed = ImGui::InvisibleButton(id, ImVec2(std::max(map_size.x, 1.0f), std::max(map_size.y, 1.0f)));
+    const bool hovered = ImGui::IsItemHovered();
+    zoom_and_pan(view, pos, map_size, sh.cell, hovered);
+    const float half = 0.5f / view.zoom;
+    const ImVec2 uv0(view.centre.x - half, view.centre.y - half), uv1(view.centre.x + half, view.centre.y + half);
+    out.pitch = sh.cell * view.zoom;
+    out.origin = ImVec2(pos.x - uv0.x * map_size.x * view.zoom, pos.y - uv0.y * map_size.y * view.zoom);
+
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->AddRectFilled(ImVec2(pos.x - 1, pos.y - 1), ImVec2(out.rect.Max.x + 1, out.rect.Max.y + 1), spec.background);
+    dl->AddImage(texture.id(), pos, out.rect.Max, uv0, uv1);
+    dl->PushClipRect(out.rect.Min, out.rect.Max, true);
+    const Visible v{std::max(0, int((pos.x - out.origin.x) / out.pitch)), std::max(0, int((pos.y - out.origin.y) / out.pitch)),
+                    std::min(sh.cols - 1, int((out.rect.Max.x - out.origin.x) / out.pitch)),
+                    std::min(sh.rows - 1, int((out.rect.Max.y - out.origin.y) / out.pitch))};
+    grid_lines(dl, out, v, spec.background);
+    if (spec.label && out.pitch >= ImGui::GetTextLineHeight() * 1.6f)
+        for (int r = v.r0; r <= v.r1; ++r)
+            for (int c = v.c0; c <= v.c1; ++c) {
+                const uint32_t i = uint32_t(r * sh.cols + c);
+                if (i >= spec.count) break;
+                cell_label(dl, out, spec, i);
+            }
+    marks(dl, out, spec);
+    if (hovered) hover(dl, out, spec, pressed);
     dl->PopClipRect();
     return out;
 }

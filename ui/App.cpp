@@ -11,6 +11,7 @@
 #include <numeric>
 #include <ctime>
 #include <cstdlib>
+#include <cstring>
 
 #include <GL/gl.h>
 #include <GLFW/glfw3.h>
@@ -598,6 +599,11 @@ bool App::init_window() {
     }
     glfwMakeContextCurrent(m_window);
     glfwSwapInterval(m_fixed_time ? 0 : 1);
+    glfwSetWindowUserPointer(m_window, this);
+    // Uncovered or resized: what is on screen is lost, draw the next frame even if it is the same.
+    glfwSetWindowRefreshCallback(m_window, [](GLFWwindow* w) {
+        if (auto* app = static_cast<App*>(glfwGetWindowUserPointer(w))) app->m_must_draw = true;
+    });
 
     IMGUI_CHECKVERSION();
     ImGui::CreateContext();
@@ -864,7 +870,40 @@ double cpu_clock_ms(clockid_t clock) {
 }
 }  // namespace
 
-void App::frame() {
+namespace {
+// A fingerprint of what a frame draws: its size, every draw list's vertices, indices and commands
+// (clip rectangles, textures), and how many texture uploads there have been.
+uint64_t frame_key(const ImDrawData* dd, int w, int h) {
+    uint64_t k = 1469598103934665603ull;
+    auto mix = [&k](const void* data, size_t bytes) {
+        const auto* p = static_cast<const unsigned char*>(data);
+        uint64_t word = 0;
+        for (size_t i = 0; i + 8 <= bytes; i += 8) {
+            std::memcpy(&word, p + i, 8);
+            k = (k ^ word) * 0x100000001b3ull;
+            k ^= k >> 29;
+        }
+        for (size_t i = bytes & ~size_t{7}; i < bytes; ++i) k = (k ^ p[i]) * 0x100000001b3ull;
+    };
+    const uint64_t head[3] = {uint64_t(w), uint64_t(h), GlTexture::upload_count()};
+    mix(head, sizeof head);
+    if (!dd) return k;
+    for (int i = 0; i < dd->CmdListsCount; ++i) {
+        const ImDrawList* l = dd->CmdLists[i];
+        mix(l->VtxBuffer.Data, size_t(l->VtxBuffer.Size) * sizeof(ImDrawVert));
+        mix(l->IdxBuffer.Data, size_t(l->IdxBuffer.Size) * sizeof(ImDrawIdx));
+        for (const ImDrawCmd& c : l->CmdBuffer) {
+            const uint64_t cmd[4] = {uint64_t(reinterpret_cast<uintptr_t>(c.TextureId)), c.ElemCount, c.IdxOffset,
+                                     uint64_t(c.VtxOffset)};
+            mix(cmd, sizeof cmd);
+            mix(&c.ClipRect, sizeof c.ClipRect);
+        }
+    }
+    return k;
+}
+}  // namespace
+
+bool App::frame() {
     if (!m_fixed_time) {
         // Idle, the window sleeps until an event (or a quarter second) passes; after an event it
         // draws a few frames in a row, since ImGui settles some changes (tabs, popups) a frame late.
@@ -906,6 +945,19 @@ void App::frame() {
     ImGui::Render();
     int w, h;
     glfwGetFramebufferSize(m_window, &w, &h);
+#ifndef __EMSCRIPTEN__
+    if (!m_fixed_time) {
+        // Nothing changed on screen (idle, or input that moved nothing): keep the frame shown.
+        const uint64_t key = frame_key(ImGui::GetDrawData(), w, h);
+        if (key == m_drawn_key && !m_must_draw) {
+            ++m_frames_skipped;
+            ++m_frame;
+            return false;
+        }
+        m_drawn_key = key;
+        m_must_draw = false;
+    }
+#endif
     glViewport(0, 0, w, h);
     const ImVec4 bg = ImGui::GetStyle().Colors[ImGuiCol_WindowBg];
     glClearColor(bg.x, bg.y, bg.z, 1.0f);
@@ -927,6 +979,7 @@ void App::frame() {
     }
     if (m_frame == 0) m_startup_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - m_created).count();
     ++m_frame;
+    return true;
 }
 
 uint32_t App::pixel_at(ImVec2 p) const {
@@ -976,10 +1029,8 @@ int App::run() {
         return code != 0 ? code : (loaded && !m_startup_failed ? 0 : 2);
     }
     if (m_options.bench_frames > 0) return run_bench();
-    while (!glfwWindowShouldClose(m_window)) {
-        frame();
-        glfwSwapBuffers(m_window);
-    }
+    while (!glfwWindowShouldClose(m_window))
+        if (frame()) glfwSwapBuffers(m_window);
     return 0;
 }
 
@@ -1016,12 +1067,56 @@ int App::run_screenshot() {
     return 0;
 }
 
+namespace {
+// The last frame's draw data: lists, commands, vertices, and the area its triangles cover
+// (overdraw included: llvmpipe's fragment work), as a share of the window.
+void print_draw_data(int w, int h) {
+    const ImDrawData* dd = ImGui::GetDrawData();
+    if (!dd) return;
+    int cmds = 0;
+    double area = 0;
+    for (int i = 0; i < dd->CmdListsCount; ++i) {
+        const ImDrawList* l = dd->CmdLists[i];
+        cmds += l->CmdBuffer.Size;
+        for (const ImDrawCmd& c : l->CmdBuffer) {
+            for (unsigned k = 0; k + 2 < c.ElemCount; k += 3) {
+                const ImVec2 a = l->VtxBuffer[int(c.VtxOffset + l->IdxBuffer[int(c.IdxOffset + k)])].pos;
+                const ImVec2 b = l->VtxBuffer[int(c.VtxOffset + l->IdxBuffer[int(c.IdxOffset + k + 1)])].pos;
+                const ImVec2 d = l->VtxBuffer[int(c.VtxOffset + l->IdxBuffer[int(c.IdxOffset + k + 2)])].pos;
+                area += std::abs((b.x - a.x) * (d.y - a.y) - (d.x - a.x) * (b.y - a.y)) * 0.5;
+            }
+        }
+    }
+    std::printf("bench: last frame: %d draw lists, %d draw commands, %d vertices, %d indices; triangles cover %.2f times the window\n",
+                dd->CmdListsCount, cmds, dd->TotalVtxCount, dd->TotalIdxCount, area / (double(w) * double(h)));
+}
+
+struct BenchSeries {
+    std::vector<double> wall, own, render, cpu;  // per frame, ms
+};
+
+// Medians and p95 of each series. Wall time depends on what else the machine runs; the CPU times
+// are the work a frame costs.
+void print_bench_series(std::initializer_list<std::pair<const char*, const BenchSeries*>> series) {
+    auto stat = [](std::vector<double> v) {
+        std::sort(v.begin(), v.end());
+        return std::pair{v[v.size() / 2], v[std::min(v.size() - 1, v.size() * 95 / 100)]};
+    };
+    for (const auto& [name, r] : series) {
+        const auto [wall, wall95] = stat(r->wall);
+        const auto [own, own95] = stat(r->own);
+        const auto [render, render95] = stat(r->render);
+        const auto [cpu, cpu95] = stat(r->cpu);
+        std::printf("bench: %-13s median %.2f ms/frame (p95 %.2f); own %.2f ms (p95 %.2f), renderer %.2f ms (p95 %.2f), CPU %.2f ms (p95 %.2f)\n",
+                    name, wall, wall95, own, own95, render, render95, cpu, cpu95);
+    }
+}
+}  // namespace
+
 int App::run_bench() {
     if (!m_session) return 2;
     const int n = m_options.bench_frames;
-    struct Series {
-        std::vector<double> wall, own, render, cpu;
-    };
+    using Series = BenchSeries;
     // One frame as the interactive loop draws it (frame() swaps when benchmarking), timed.
     auto timed_frame = [&](Series& out, bool keep) {
         const double c0 = cpu_clock_ms(CLOCK_PROCESS_CPUTIME_ID);
@@ -1070,26 +1165,8 @@ int App::run_bench() {
     const Series events = measure(Mode::Events);
     m_session->seek_event(start);
     const Series mouse = measure(Mode::Mouse);
+    print_draw_data(w, h);
     const char* renderer = reinterpret_cast<const char*>(glGetString(GL_RENDERER));
-    if (const ImDrawData* dd = ImGui::GetDrawData()) {
-        int cmds = 0;
-        for (int i = 0; i < dd->CmdListsCount; ++i) cmds += dd->CmdLists[i]->CmdBuffer.Size;
-        // The area the triangles cover (overdraw included): llvmpipe's fragment work.
-        double area = 0;
-        for (int i = 0; i < dd->CmdListsCount; ++i) {
-            const ImDrawList* l = dd->CmdLists[i];
-            for (const ImDrawCmd& c : l->CmdBuffer) {
-                for (unsigned k = 0; k + 2 < c.ElemCount; k += 3) {
-                    const ImVec2 a = l->VtxBuffer[int(c.VtxOffset + l->IdxBuffer[int(c.IdxOffset + k)])].pos;
-                    const ImVec2 b = l->VtxBuffer[int(c.VtxOffset + l->IdxBuffer[int(c.IdxOffset + k + 1)])].pos;
-                    const ImVec2 d = l->VtxBuffer[int(c.VtxOffset + l->IdxBuffer[int(c.IdxOffset + k + 2)])].pos;
-                    area += std::abs((b.x - a.x) * (d.y - a.y) - (d.x - a.x) * (b.y - a.y)) * 0.5;
-                }
-            }
-        }
-        std::printf("bench: last frame: %d draw lists, %d draw commands, %d vertices, %d indices; triangles cover %.2f times the window\n",
-                    dd->CmdListsCount, cmds, dd->TotalVtxCount, dd->TotalIdxCount, area / (double(w) * double(h)));
-    }
     std::printf("bench: %s, %u frames, %zu events, %dx%d, renderer %s\n", fs::path(m_path).filename().string().c_str(),
                 mm().pfn().size(), m_session->event_count(), w, h, renderer ? renderer : "?");
     const ImFontAtlas* atlas = ImGui::GetIO().Fonts;
@@ -1102,19 +1179,7 @@ int App::run_bench() {
         double l[1] = {0};
         return getloadavg(l, 1) == 1 ? l[0] : -1.0;
     }());
-    auto stat = [](std::vector<double> v) {
-        std::sort(v.begin(), v.end());
-        return std::pair{v[v.size() / 2], v[std::min(v.size() - 1, v.size() * 95 / 100)]};
-    };
-    // Wall time depends on what else the machine runs; the CPU times are the work a frame costs.
-    for (const auto& [name, r] : {std::pair{"still", &still}, std::pair{"cursor moving", &events}, std::pair{"mouse moving", &mouse}}) {
-        const auto [wall, wall95] = stat(r->wall);
-        const auto [own, own95] = stat(r->own);
-        const auto [render, render95] = stat(r->render);
-        const auto [cpu, cpu95] = stat(r->cpu);
-        std::printf("bench: %-13s median %.2f ms/frame (p95 %.2f); own %.2f ms (p95 %.2f), renderer %.2f ms (p95 %.2f), CPU %.2f ms (p95 %.2f)\n",
-                    name, wall, wall95, own, own95, render, render95, cpu, cpu95);
-    }
+    print_bench_series({{"still", &still}, {"cursor moving", &events}, {"mouse moving", &mouse}});
     return 0;
 }
 

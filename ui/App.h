@@ -202,7 +202,9 @@ public:
 private:
     bool init_window();
     void shutdown_window();
-    void frame();
+    // One frame; false when it was not drawn (the interactive window skips a frame that would look
+    // exactly like the one on screen: then there is nothing to swap).
+    bool frame();
     void begin_frame_state();
     void draw();
     void handle_shortcuts();
@@ -268,6 +270,11 @@ private:
     // swap: the process's CPU clock, llvmpipe's threads included); where the mouse is.
     double m_own_cpu_ms = 0, m_render_cpu_ms = 0;
     std::optional<ImVec2> m_bench_mouse;
+    // The interactive window draws a frame only when its draw data, its size or a texture changed
+    // since the frame on screen, or the window system asks (an expose): m_drawn_key is that frame's.
+    uint64_t m_drawn_key = 0;
+    bool m_must_draw = true;
+    uint64_t m_frames_skipped = 0;
 
     std::unique_ptr<TestDriver> m_test;
     size_t m_last_cursor = ~size_t{0};

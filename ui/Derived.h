@@ -81,7 +81,11 @@ RunSeries build_run_series(const sim::Session& session);
 
 class Derived {
 public:
-    // Brings the caches up to the session's cursor. Returns true when anything was rebuilt.
+    // Brings the caches up to the session's cursor. Returns true when anything was rebuilt. Only
+    // what the changes between the old cursor and the new one can have altered is marked stale,
+    // and the large tables (every page's class, the reverse map, the slots' owners) are rebuilt
+    // when a panel next asks for them, not here: a move through a million-frame machine costs
+    // the changes it crosses, not the machine's size.
     bool refresh(sim::Session& session, bool single_event);
     void invalidate() { m_valid = false; }
     uint64_t generation() const { return m_generation; }
@@ -95,10 +99,16 @@ public:
     const ChangeSet& changes() const { return m_changes; }
     size_t changes_first_event() const { return m_first_event; }
     std::span<const Mapping> mappers_of(uint32_t frame) const;
-    size_t mapping_count() const { return m_mappings.size(); }
+    size_t mapping_count() const { return mappings().size(); }
     // Every mapping, sorted by frame: mapping_frame(i) is the frame mappings()[i] points at.
-    const std::vector<Mapping>& mappings() const { return m_mappings; }
-    uint32_t mapping_frame(size_t i) const { return m_map_frames[i]; }
+    const std::vector<Mapping>& mappings() const {
+        build_mappings();
+        return m_mappings;
+    }
+    uint32_t mapping_frame(size_t i) const {
+        build_mappings();
+        return m_map_frames[i];
+    }
     // Every page's class in that address space (1M entries), empty when the space is gone.
     const std::vector<uint8_t>& page_classes(uint16_t space) const;
     const std::vector<uint8_t>& region_classes(uint16_t space) const;
@@ -114,7 +124,23 @@ public:
     }
 
 private:
+    // What a move of the cursor made stale (the journal's changes between the two cursors).
+    struct Stale {
+        uint32_t stores = 0;             // bit per core::Store touched (PFN list links left out)
+        bool all_spaces = false;         // every space's page classes
+        std::vector<uint16_t> spaces;    // else these spaces' page classes
+        std::vector<uint32_t> pfn_frames;  // frames whose PFN entry changed (their class may have)
+        bool everything = false;         // too many changes (or no earlier state): rebuild all
+        bool frame_colours = false;      // a frame's state, use or owner (what the frame map shows)
+        bool slot_owners = false;        // a PTE to or from the pagefile, a frame's original PTE
+    };
+    Stale find_stale(const sim::Session& s) const;
+    void apply_stale(const sim::Session& s, const Stale& stale);
+    void update_changes(sim::Session& s, bool single_event, size_t old_cursor, bool extend);
     void find_last_access(const sim::Session& s);
+    void count_frames(const mm::MemoryManager& m, const Stale& stale);
+    void build_space(uint16_t space) const;
+    void build_mappings() const;
 
     bool m_valid = false;
     uint64_t m_frames_version = 0, m_slots_version = 0, m_tables_version = 0;
@@ -125,14 +151,19 @@ private:
 
     ChangeSet m_changes;
     size_t m_first_event = 0;
-    std::vector<uint32_t> m_map_frames;  // sorted; m_mappings[i] points at m_map_frames[i]
-    std::vector<Mapping> m_mappings;
-    std::vector<std::vector<uint8_t>> m_page_classes;      // by space id
-    std::vector<std::vector<uint8_t>> m_region_classes;
-    std::map<uint32_t, std::pair<uint16_t, uint32_t>> m_slot_owner;
     std::optional<LastAccess> m_last_access;
     sim::Touched m_touched;
     std::array<uint32_t, kFrameClassCount> m_frame_counts{};
+    std::vector<uint8_t> m_frame_class;  // by frame, kept up to date with m_frame_counts
+
+    // Built on demand (const accessors), stale flags set by refresh.
+    mutable std::vector<uint32_t> m_map_frames;  // sorted; m_mappings[i] points at m_map_frames[i]
+    mutable std::vector<Mapping> m_mappings;
+    mutable std::map<uint32_t, std::pair<uint16_t, uint32_t>> m_slot_owner;
+    mutable bool m_mappings_stale = true;
+    mutable std::vector<std::vector<uint8_t>> m_page_classes;  // by space id
+    mutable std::vector<std::vector<uint8_t>> m_region_classes;
+    mutable std::vector<uint8_t> m_space_stale;                // by space id
 };
 
 // Describes an entry word for a tooltip: "valid, frame 0x4 ---DA--UWEV".

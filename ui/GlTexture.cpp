@@ -14,6 +14,7 @@ void GlTexture::release() {
 void GlTexture::upload(int width, int height, const std::vector<ImU32>& texels, Filter filter) {
     if (width <= 0 || height <= 0 || texels.size() < size_t(width) * size_t(height)) return;
     if (!m_id) glGenTextures(1, &m_id);
+    ++s_uploads;
     glBindTexture(GL_TEXTURE_2D, m_id);
     glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
     glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);

@@ -27,6 +27,9 @@ public:
     int width() const { return m_width; }
     int height() const { return m_height; }
     bool empty() const { return m_id == 0; }
+    // How many uploads any texture has had: a frame whose geometry and uploads are those of the
+    // last frame drawn looks the same (App::frame skips drawing it).
+    static uint64_t upload_count() { return s_uploads; }
 
     // Whether the texels are stale for this key; remembers it.
     bool needs_update(uint64_t key) {
@@ -36,6 +39,7 @@ public:
     }
 
 private:
+    static inline uint64_t s_uploads = 0;
     unsigned m_id = 0;
     int m_width = 0, m_height = 0;
     uint64_t m_key = ~uint64_t{0};

@@ -54,6 +54,72 @@ ImU32 event_colour(const Palette& pal, mm::EventKind k) {
     }
 }
 
+// One event: its number, kind, sentence (a click moves the cursor after it) and, unfolded, its
+// changes; the current one is kept in view.
+void event_row(App& app, size_t e, bool compact, size_t cursor) {
+    UiState& st = app.state();
+    const sim::Session& s = app.session();
+    const Palette& pal = app.colours();
+    ImGui::PushID(int(e));
+    const core::EventRecord& ev = s.event(e);
+    const auto kind = mm::EventKind(ev.kind);
+    const bool applied = e < cursor;
+    const bool current = e + 1 == cursor;
+    ImGui::BeginGroup();
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float w = ImGui::GetContentRegionAvail().x;
+    if (ImGui::Selectable("##pick", current, ImGuiSelectableFlags_AllowItemOverlap,
+                          ImVec2(w, ImGui::GetTextLineHeight()))) {
+        app.set_running(false);
+        app.seek_event(e + 1);
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n%s", trf("Click: move the cursor to just after event {number}", "number"_a = e + 1).c_str(), tr("Right-click: events like this one"));
+    if (ImGui::BeginPopupContextItem("##like")) {
+        if (ImGui::MenuItem(tr("Events like this one (filter)"))) filter_like_event(app, e);
+        ImGui::EndPopup();
+    }
+    ImGui::SetCursorScreenPos(p);
+    ImGui::PushFont(app.fonts().mono);
+    ImGui::TextDisabled("%5zu", e + 1);  // counted from 1, as the header's "event N of M"
+    ImGui::PopFont();
+    ImGui::SameLine();
+    const ImU32 kc = event_colour(pal, kind);
+    chip(mm::event_kind_name(kind), applied ? kc : (kc & 0x00FFFFFF) | 0x60000000);
+    ImGui::SameLine();
+    const std::string text = s.explain(e);
+    ImGui::PushStyleColor(ImGuiCol_Text, applied ? pal.text : pal.text_dim);
+    if (compact) {
+        ImGui::TextUnformatted(text.c_str());
+    } else {
+        ImGui::PushTextWrapPos(0);
+        ImGui::TextUnformatted(text.c_str());
+        ImGui::PopTextWrapPos();
+    }
+    ImGui::PopStyleColor();
+    ImGui::EndGroup();
+    if (!compact && s.first_change(e + 1) > s.first_change(e)) {
+        ImGui::Indent(ImGui::GetFontSize() * 2.5f);
+        const size_t changes = s.first_change(e + 1) - s.first_change(e);
+        const std::string label = trfn("{count} change", "{count} changes", changes, "count"_a = changes) + "###changes";
+        if (ImGui::TreeNodeEx(label.c_str(), ImGuiTreeNodeFlags_SpanAvailWidth)) {
+            ImGui::PushFont(app.fonts().mono);
+            for (const std::string& line : app.change_lines(e)) ImGui::TextDisabled("%s", line.c_str());
+            ImGui::PopFont();
+            ImGui::TreePop();
+        }
+        ImGui::Unindent(ImGui::GetFontSize() * 2.5f);
+    }
+    if (current && (st.events_scrolled_to != cursor || st.events_scroll_frames < 3)) {
+        // Follow the cursor after each move (for a few frames, while wrapped rows settle);
+        // the user may scroll freely in between.
+        if (st.events_scrolled_to != cursor) st.events_scroll_frames = 0;
+        ImGui::SetScrollHereY(0.5f);
+        st.events_scrolled_to = cursor;
+        ++st.events_scroll_frames;
+    }
+    ImGui::PopID();
+}
+
 }  // namespace
 
 void draw_events_panel(App& app) {
@@ -61,7 +127,6 @@ void draw_events_panel(App& app) {
     if (!panel) return;
     UiState& st = app.state();
     const sim::Session& s = app.session();
-    const Palette& pal = app.colours();
     const size_t cursor = s.cursor();
     const std::optional<std::vector<size_t>> filtered = draw_event_filter(app);  // ui/Find.cpp
     size_t first = 0, end = s.event_count();
@@ -85,66 +150,7 @@ void draw_events_panel(App& app) {
     ImGui::BeginChild("##events", ImVec2(0, 0), false);
     const size_t n = filtered ? filtered->size() : end - first;
     const bool compact = filtered || n > 300;  // long lists: one line per event, so rows can be clipped
-    auto row = [&](size_t e) {
-        ImGui::PushID(int(e));
-        const core::EventRecord& ev = s.event(e);
-        const auto kind = mm::EventKind(ev.kind);
-        const bool applied = e < cursor;
-        const bool current = e + 1 == cursor;
-        ImGui::BeginGroup();
-        const ImVec2 p = ImGui::GetCursorScreenPos();
-        const float w = ImGui::GetContentRegionAvail().x;
-        if (ImGui::Selectable("##pick", current, ImGuiSelectableFlags_AllowItemOverlap,
-                              ImVec2(w, ImGui::GetTextLineHeight()))) {
-            app.set_running(false);
-            app.seek_event(e + 1);
-        }
-        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n%s", trf("Click: move the cursor to just after event {number}", "number"_a = e + 1).c_str(), tr("Right-click: events like this one"));
-        if (ImGui::BeginPopupContextItem("##like")) {
-            if (ImGui::MenuItem(tr("Events like this one (filter)"))) filter_like_event(app, e);
-            ImGui::EndPopup();
-        }
-        ImGui::SetCursorScreenPos(p);
-        ImGui::PushFont(app.fonts().mono);
-        ImGui::TextDisabled("%5zu", e + 1);  // counted from 1, as the header's "event N of M"
-        ImGui::PopFont();
-        ImGui::SameLine();
-        const ImU32 kc = event_colour(pal, kind);
-        chip(mm::event_kind_name(kind), applied ? kc : (kc & 0x00FFFFFF) | 0x60000000);
-        ImGui::SameLine();
-        const std::string text = s.explain(e);
-        ImGui::PushStyleColor(ImGuiCol_Text, applied ? pal.text : pal.text_dim);
-        if (compact) {
-            ImGui::TextUnformatted(text.c_str());
-        } else {
-            ImGui::PushTextWrapPos(0);
-            ImGui::TextUnformatted(text.c_str());
-            ImGui::PopTextWrapPos();
-        }
-        ImGui::PopStyleColor();
-        ImGui::EndGroup();
-        if (!compact && s.first_change(e + 1) > s.first_change(e)) {
-            ImGui::Indent(ImGui::GetFontSize() * 2.5f);
-            const size_t changes = s.first_change(e + 1) - s.first_change(e);
-            const std::string label = trfn("{count} change", "{count} changes", changes, "count"_a = changes) + "###changes";
-            if (ImGui::TreeNodeEx(label.c_str(), ImGuiTreeNodeFlags_SpanAvailWidth)) {
-                ImGui::PushFont(app.fonts().mono);
-                for (const std::string& line : app.change_lines(e)) ImGui::TextDisabled("%s", line.c_str());
-                ImGui::PopFont();
-                ImGui::TreePop();
-            }
-            ImGui::Unindent(ImGui::GetFontSize() * 2.5f);
-        }
-        if (current && (st.events_scrolled_to != cursor || st.events_scroll_frames < 3)) {
-            // Follow the cursor after each move (for a few frames, while wrapped rows settle);
-            // the user may scroll freely in between.
-            if (st.events_scrolled_to != cursor) st.events_scroll_frames = 0;
-            ImGui::SetScrollHereY(0.5f);
-            st.events_scrolled_to = cursor;
-            ++st.events_scroll_frames;
-        }
-        ImGui::PopID();
-    };
+    auto row = [&](size_t e) { event_row(app, e, compact, cursor); };
     if (filtered) {
         ImGuiListClipper clipper;
         clipper.Begin(int(n));

@@ -413,13 +413,12 @@ void next_step(App& app, size_t next) {
 
 }  // namespace
 
-void draw_lesson_panel(App& app) {
-    const PanelScope panel(app, PanelId::Lesson);
-    if (!panel) return;
-    const sim::Session& s = app.session();
+namespace {
+
+// The title, the machine, failures and the quiz score: the panel's head, above its body.
+void lesson_head(App& app, const sim::Session& s) {
     const sim::Scenario& sc = s.scenario();
     const Palette& pal = app.colours();
-
     ImGui::PushFont(app.fonts().bold);
     text_wrapped(localized(sc.title, sc.title_tr));
     app.probe().value("lesson.title", localized(sc.title, sc.title_tr));
@@ -431,62 +430,47 @@ void draw_lesson_panel(App& app) {
                                                         s.failed_steps(), "count"_a = s.failed_steps()));
     score_line(app, s);
     ImGui::Separator();
+}
 
-    ImGui::BeginChild("##lesson-body", ImVec2(0, 0), false);
-    // A question waits: the step it holds back, by its call as written, then the question. The
-    // step's narration tells what happens (as `pagelab quiz` prints it after the answer), so it
-    // waits too, with the outcome and the expectations; the cursor stands before the step.
-    if (const auto pending = app.quiz().pending) {
-        const sim::Step& st = sc.steps[*pending];
-        step_heading(app, *pending, false, true);
-        group_sentence(app, sc, *pending);
-        call_as_written(app, st);
-        ImGui::Spacing();
-        app.probe().value("lesson.step", std::to_string(*pending + 1));
-        app.probe().value("lesson.say", "");
-        app.probe().value("quiz.pending", std::to_string(*pending + 1));
-        question_card(app, *pending);
-        ImGui::EndChild();
-        return;
-    }
-
-    const bool started = s.cursor() > 0;
-    const size_t step = !started ? 0 : s.at_step_boundary() ? s.steps_done() - 1 : s.current_step();
-    const bool done = started && s.first_event_of_step(step + 1) <= s.cursor();
-    if (!started) {
-        ImGui::PushFont(app.fonts().big);
-        ImGui::TextUnformatted(tr("Before the first step"));
-        ImGui::PopFont();
-        text_wrapped(sc.summary.empty() ? std::string(tr("Press Step (or the Right key) to begin.")) : localized(sc.summary, sc.summary_tr));
-        const QuizScore score = app.quiz().score(s);
-        if (score.questions > 0 && app.quiz_on())
-            text_coloured(pal.link, trfn("This lesson asks {count} question: it stops the lesson before its step. Predict, then see.",
-                                         "This lesson asks {count} questions: each stops the lesson before its step. Predict, then see.",
-                                         score.questions, "count"_a = score.questions));
-        ImGui::Spacing();
-        if (!sc.steps.empty()) next_step(app, 0);
-        app.probe().value("lesson.step", "0");
-        app.probe().value("lesson.say", "");
-        ImGui::EndChild();
-        return;
-    }
-
-    const sim::Step& st = sc.steps[step];
-    const sim::StepResult& r = s.result(step);
-    step_heading(app, step, done, false);
-    group_sentence(app, sc, step);
-    // An answer's verdict first, where the question stood: the learner's eye is there already.
-    // A question not answered (skipped by a jump, or quizzes off) comes after the outcome, with
-    // its answer, as `pagelab run` prints it.
-    const bool answered = st.ask && app.quiz().answer_of(step);
-    if (answered) answer_card(app, step);
-    narration(app, st);
-    app.probe().value("lesson.step", std::to_string(step + 1));
-    app.probe().value("lesson.say", localized(st.say, st.say_tr));
-    const UiState& ui = app.state();
-    if (ui.classroom && s.first_event_of_step(step) < s.cursor() && (!done || ui.moved_by_event || ui.granularity == Granularity::Event))
-        event_card(app, step);
+// A question waits: the step it holds back, by its call as written, then the question. The
+// step's narration tells what happens (as `pagelab quiz` prints it after the answer), so it
+// waits too, with the outcome and the expectations; the cursor stands before the step.
+void pending_question(App& app, const sim::Scenario& sc, size_t pending) {
+    const sim::Step& st = sc.steps[pending];
+    step_heading(app, pending, false, true);
+    group_sentence(app, sc, pending);
+    call_as_written(app, st);
     ImGui::Spacing();
+    app.probe().value("lesson.step", std::to_string(pending + 1));
+    app.probe().value("lesson.say", "");
+    app.probe().value("quiz.pending", std::to_string(pending + 1));
+    question_card(app, pending);
+}
+
+void before_first_step(App& app, const sim::Session& s) {
+    const sim::Scenario& sc = s.scenario();
+    const Palette& pal = app.colours();
+    ImGui::PushFont(app.fonts().big);
+    ImGui::TextUnformatted(tr("Before the first step"));
+    ImGui::PopFont();
+    text_wrapped(sc.summary.empty() ? std::string(tr("Press Step (or the Right key) to begin.")) : localized(sc.summary, sc.summary_tr));
+    const QuizScore score = app.quiz().score(s);
+    if (score.questions > 0 && app.quiz_on())
+        text_coloured(pal.link, trfn("This lesson asks {count} question: it stops the lesson before its step. Predict, then see.",
+                                     "This lesson asks {count} questions: each stops the lesson before its step. Predict, then see.",
+                                     score.questions, "count"_a = score.questions));
+    ImGui::Spacing();
+    if (!sc.steps.empty()) next_step(app, 0);
+    app.probe().value("lesson.step", "0");
+    app.probe().value("lesson.say", "");
+}
+
+// The call as written, its outcome once done, and a question not answered (skipped by a jump, or
+// quizzes off) with its answer, as `pagelab run` prints it; then the expectations.
+void step_outcome(App& app, const sim::Session& s, size_t step, bool done, bool answered) {
+    const sim::Step& st = s.scenario().steps[step];
+    const sim::StepResult& r = s.result(step);
+    const Palette& pal = app.colours();
     if (st.op != sim::Op::Pause) {
         call_as_written(app, st);
         if (done) {
@@ -511,14 +495,47 @@ void draw_lesson_panel(App& app) {
         ImGui::PopFont();
         expectation_list(app, step, done);
     }
+}
+
+void current_step(App& app, const sim::Session& s) {
+    const sim::Scenario& sc = s.scenario();
+    const size_t step = s.at_step_boundary() ? s.steps_done() - 1 : s.current_step();
+    const bool done = s.first_event_of_step(step + 1) <= s.cursor();
+    const sim::Step& st = sc.steps[step];
+    step_heading(app, step, done, false);
+    group_sentence(app, sc, step);
+    // An answer's verdict first, where the question stood: the learner's eye is there already.
+    const bool answered = st.ask && app.quiz().answer_of(step);
+    if (answered) answer_card(app, step);
+    narration(app, st);
+    app.probe().value("lesson.step", std::to_string(step + 1));
+    app.probe().value("lesson.say", localized(st.say, st.say_tr));
+    const UiState& ui = app.state();
+    if (ui.classroom && s.first_event_of_step(step) < s.cursor() && (!done || ui.moved_by_event || ui.granularity == Granularity::Event))
+        event_card(app, step);
+    ImGui::Spacing();
+    step_outcome(app, s, step, done, answered);
     if (step + 1 < sc.steps.size()) {
         ImGui::Spacing();
         ImGui::Separator();
         next_step(app, step + 1);
     } else if (done) {
         ImGui::Spacing();
-        text_coloured(pal.pass, tr("End of the lesson."));
+        text_coloured(app.colours().pass, tr("End of the lesson."));
     }
+}
+
+}  // namespace
+
+void draw_lesson_panel(App& app) {
+    const PanelScope panel(app, PanelId::Lesson);
+    if (!panel) return;
+    const sim::Session& s = app.session();
+    lesson_head(app, s);
+    ImGui::BeginChild("##lesson-body", ImVec2(0, 0), false);
+    if (const auto pending = app.quiz().pending) pending_question(app, s.scenario(), *pending);
+    else if (s.cursor() == 0) before_first_step(app, s);
+    else current_step(app, s);
     ImGui::EndChild();
 }
 

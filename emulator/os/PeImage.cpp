@@ -168,15 +168,9 @@ private:
         return std::nullopt;
     }
 
-    std::optional<PeError> read_optional_header() {
+    // SectionAlignment and FileAlignment: a page, or a flat image's alignment below a page.
+    std::optional<PeError> read_alignments() {
         auto u32 = [&](uint64_t off) { return *m_file.read_u32(m_optional + off); };
-        const uint16_t magic = *m_file.read_u16(m_optional + opt::kMagic);
-        if (magic != kOptionalMagicPe32)
-            return error("IMAGE_OPTIONAL_HEADER32.Magic",
-                         magic == kOptionalMagicPe32Plus
-                             ? std::string(i18n::tr("0x020b is PE32+ (a 64-bit image); PageLab reads PE32 (0x010b) only"))
-                             : i18n::trf("{magic:#06x} is not PE32 (0x010b)", fmt::arg("magic", magic)));
-
         const uint32_t section_alignment = u32(opt::kSectionAlignment);
         const uint32_t file_alignment = u32(opt::kFileAlignment);
         // A flat image: SectionAlignment below a page and equal to FileAlignment (NT's rule; any
@@ -191,6 +185,20 @@ private:
             return error("IMAGE_OPTIONAL_HEADER32.FileAlignment",
                          i18n::trf("{value} is not a power of two from 512 to 64 KB", fmt::arg("value", hex(file_alignment))));
         m_section_alignment = section_alignment;
+        return std::nullopt;
+    }
+
+    std::optional<PeError> read_optional_header() {
+        auto u32 = [&](uint64_t off) { return *m_file.read_u32(m_optional + off); };
+        const uint16_t magic = *m_file.read_u16(m_optional + opt::kMagic);
+        if (magic != kOptionalMagicPe32)
+            return error("IMAGE_OPTIONAL_HEADER32.Magic",
+                         magic == kOptionalMagicPe32Plus
+                             ? std::string(i18n::tr("0x020b is PE32+ (a 64-bit image); PageLab reads PE32 (0x010b) only"))
+                             : i18n::trf("{magic:#06x} is not PE32 (0x010b)", fmt::arg("magic", magic)));
+
+        if (auto e = read_alignments()) return e;
+        const uint32_t section_alignment = m_section_alignment;
         m_image.file_size = uint32_t(std::min<uint64_t>(m_file.size(), 0xFFFFFFFFull));
 
         const uint32_t base = u32(opt::kImageBase);

@@ -17,12 +17,14 @@ void require(bool ok) {
 
 void check(const pagelab::os::ImageDescription& d, size_t file_size) {
     require(d.image_base % 0x10000 == 0);
-    require(d.size_of_image % 0x1000 == 0);
+    // A flat image (SectionAlignment = FileAlignment below a page) is aligned to that, not to a page.
+    const uint32_t unit = d.flat ? 0x200 : 0x1000;
+    require(d.size_of_image % unit == 0);
     require(d.headers.size() == d.size_of_headers && d.size_of_headers <= file_size);
     require(d.entry_rva < d.size_of_image);
     uint64_t previous_end = d.size_of_headers;
     for (const auto& s : d.sections) {
-        require(s.rva % 0x1000 == 0 && s.rva >= previous_end);
+        require(s.rva % unit == 0 && s.rva >= previous_end);
         require(s.raw.size() <= s.virtual_size);
         require(s.raw.empty() || uint64_t(s.file_offset) + s.raw.size() <= file_size);
         previous_end = uint64_t(s.rva) + s.virtual_size;

@@ -58,6 +58,7 @@ const char* event_kind_name(EventKind k) {
         "shared-view-returned", "bad-entry", "section-page-decommitted",
         "loader-datafile", "loader-no-imports",
         "mem-reset", "write-watched", "write-watch-reset",
+        "handle-duplicated",
     };
     static_assert(sizeof(kNames) / sizeof(kNames[0]) == size_t(EventKind::Count_));
     return size_t(k) < size_t(EventKind::Count_) ? kNames[size_t(k)] : "?";
@@ -462,6 +463,12 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::MemReset:
         case EventKind::WriteWatched:
         case EventKind::WriteWatchReset: return describe_watch_event(EventKind(e.kind), a, who, Who);
+        case EventKind::HandleDuplicated:
+            if (a[3] == kNoString)
+                return trf("DuplicateHandle: {who}'s handle 0x{handle:X} to the file mapping object (unnamed) is copied into {target} as handle 0x{new:X}; the object now has one more handle.",
+                           "who"_a = who, "handle"_a = a[0], "target"_a = space_name(uint16_t(a[1])), "new"_a = a[2]);
+            return trf("DuplicateHandle: {who}'s handle 0x{handle:X} to the file mapping object \"{name}\" is copied into {target} as handle 0x{new:X}; the object now has one more handle.",
+                       "who"_a = who, "handle"_a = a[0], "name"_a = str(a[3]), "target"_a = space_name(uint16_t(a[1])), "new"_a = a[2]);
         case EventKind::Count_: break;
     }
     return "?";

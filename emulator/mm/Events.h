@@ -105,6 +105,8 @@ enum class EventKind : uint16_t {
     MemReset,            // a0 = base, a1 = size, a2 = pages made discardable, a3 = VadType
     WriteWatched,        // a0 = va: a page of a MEM_WRITE_WATCH region written for the first time since the last reset
     WriteWatchReset,     // a0 = base, a1 = size, a2 = pages cleared
+    // DuplicateHandle (mm/NtMapView.cpp).
+    HandleDuplicated,    // a0 = source handle, a1 = target space, a2 = new handle, a3 = mapping name string (kNoString: unnamed)
     Count_
 };
 

@@ -288,6 +288,12 @@ public:
     // size 0 = to the end of the section. value = the view's base.
     Result map_view(uint16_t space, uint32_t mapping_handle, uint32_t access, uint32_t offset, uint32_t size,
                     uint32_t address);
+    // NtMapViewOfSection (mm/NtMapView.cpp): the section handle in `caller`'s table, the view in
+    // `target` (the ProcessHandle); NT only (win95: ERROR_CALL_NOT_IMPLEMENTED).
+    NtMapResult nt_map_view(uint16_t caller, uint16_t target, const NtMapArgs& args);
+    // DuplicateHandle of a mapping handle from one process's table into another's; `access`
+    // (FILE_MAP_*) replaces the source's (DUPLICATE_SAME_ACCESS without it). value = the new handle.
+    Result duplicate_handle(uint16_t from, uint32_t handle, uint16_t to, std::optional<uint32_t> access);
     // UnmapViewOfFile. The documented contract is the view's base; like NT, any address inside
     // the view is accepted (event unmap-inside-view says so).
     Result unmap_view(uint16_t space, uint32_t address);
@@ -512,6 +518,7 @@ private:
     uint32_t insert_view(uint16_t space, uint32_t mapping, uint32_t base, uint32_t pages, uint32_t offset_page,
                          uint32_t protect, bool shared);
     Result map_image_view(uint16_t space, const MappingObject& m, uint32_t offset, uint32_t address);
+    void commit_view_start(uint16_t space, uint32_t base, uint32_t pages, uint32_t commit_size, uint32_t protect);
     Result map_shared_view(uint16_t space, const MappingObject& m, uint32_t offset, uint32_t pages, uint32_t protect,
                            uint32_t address);
     Result reopen_named_mapping(uint16_t space, const MappingObject& m);

@@ -58,6 +58,27 @@ std::string error_name(Error e);
 // Accepts "ERROR_INVALID_ADDRESS", "INVALID_ADDRESS" or a number.
 std::optional<Error> parse_error(std::string_view text);
 
+// The NTSTATUS values NtMapViewOfSection answers with (mm/NtMapView.cpp); kernel32 would turn each
+// into the Win32 error beside it (RtlNtStatusToDosError).
+enum class NtStatus : uint32_t {
+    Success = 0,
+    ImageNotAtBase = 0x40000003,         // a success: the image view is not at its preferred base
+    NotImplemented = 0xC0000002,
+    InvalidHandle = 0xC0000008,          // ERROR_INVALID_HANDLE
+    NoMemory = 0xC0000017,               // ERROR_NOT_ENOUGH_MEMORY
+    ConflictingAddresses = 0xC0000018,   // ERROR_INVALID_ADDRESS
+    InvalidViewSize = 0xC000001F,        // ERROR_ACCESS_DENIED
+    AccessDenied = 0xC0000022,           // ERROR_ACCESS_DENIED
+    InvalidPageProtection = 0xC0000045,  // ERROR_INVALID_PARAMETER
+    SectionProtection = 0xC000004E,      // ERROR_INVALID_PARAMETER
+    InvalidParameter3 = 0xC00000F1,      // ERROR_INVALID_PARAMETER (and every _N)
+    InvalidParameter4 = 0xC00000F2,
+    InvalidParameter8 = 0xC00000F6,
+    InvalidParameter9 = 0xC00000F7,
+    MappedAlignment = 0xC0000220,        // ERROR_MAPPED_ALIGNMENT
+};
+std::string nt_status_name(NtStatus s);
+
 // The answer of an emulated Win32 call: ok with a value, or failed with GetLastError's code.
 struct Result {
     bool ok = true;
@@ -66,6 +87,28 @@ struct Result {
 
     static Result success(uint32_t v = 0) { return Result{true, v, Error::Success}; }
     static Result failure(Error e) { return Result{false, 0, e}; }
+};
+
+// NtMapViewOfSection's answer: kernel32's view of it (Result) and the NTSTATUS itself.
+struct NtMapResult {
+    Result result;
+    NtStatus status = NtStatus::Success;
+};
+
+// NtMapViewOfSection's arguments (the section handle is the caller's; the view goes into the
+// process the call names). inherit: ViewShare 1 / ViewUnmap 2; allocation: MEM_TOP_DOWN and
+// AT_ROUND_TO_PAGE; protect: one PAGE_* (Win32Protect).
+inline constexpr uint32_t kViewShare = 1, kViewUnmap = 2, kAtRoundToPage = 0x40000000;
+struct NtMapArgs {
+    uint32_t handle = 0;
+    uint32_t address = 0;      // 0: anywhere
+    uint32_t zero_bits = 0;
+    uint32_t commit_size = 0;
+    uint32_t offset = 0;
+    uint32_t size = 0;         // 0: to the end of the section
+    uint32_t inherit = kViewShare;
+    uint32_t allocation = 0;
+    uint32_t protect = 0;
 };
 
 struct MemoryBasicInformation {

@@ -441,7 +441,7 @@ std::set<EventKind> kinds_named(std::string_view name_in) {
     if (name == "mapping")
         return {K::DataSectionCreated, K::DataSectionGrown, K::MappingCreated, K::MappingOpened, K::MappingDeleted, K::ViewMapped,
                 K::ViewUnmapped, K::ViewFlushed, K::SectionPageCommitted, K::DataPageDropped, K::DataSectionDeleted,
-                K::MappingNameGone, K::SharedViewReturned, K::UnmapInsideView};
+                K::MappingNameGone, K::SharedViewReturned, K::UnmapInsideView, K::HandleDuplicated};
     return {};
 }
 

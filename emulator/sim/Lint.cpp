@@ -113,7 +113,7 @@ std::vector<LintFinding> lint_scenario(const Scenario& sc) {
                                   "number"_a = i + 1, "op"_a = op_name(s.op)));
         if (s.ask && s.expects.empty())
             warn(s.ask->loc, i18n::trf("step {number} asks a question but checks nothing: add an expectation that proves its answer", "number"_a = i + 1));
-        if (s.op == Op::MapView)
+        if (s.op == Op::MapView || s.op == Op::NtMapView)
             if (const Arg* as = s.arg("as")) views.insert(as->text);
         if (s.op == Op::UnmapView)
             if (const Arg* a = s.arg("address"); a && views.count(a->address.name) && a->address.offset != 0)

@@ -33,6 +33,8 @@ bool null_old_protection(StepRun& c);
 void read_process_memory(StepRun& c);
 void write_process_memory(StepRun& c);
 void is_bad_pointer(StepRun& c);
+void nt_map_view(StepRun& c);
+void duplicate_handle(StepRun& c);
 
 namespace {
 
@@ -326,6 +328,8 @@ void run_operation(StepRun& c) {
         case Op::WriteProcessMemory: return write_process_memory(c);
         case Op::IsBadReadPtr:
         case Op::IsBadWritePtr: return is_bad_pointer(c);
+        case Op::NtMapView: return nt_map_view(c);
+        case Op::DuplicateHandle: return duplicate_handle(c);
         case Op::SwitchTo: return c.mm.switch_to(*c.space);
         case Op::Trim: return c.mm.trim(*c.space);
         case Op::Pause:

@@ -157,4 +157,41 @@ void is_bad_pointer(StepRun& c) {
     c.bind(bad ? 1 : 0);
 }
 
+// NtMapViewOfSection: the section handle is the caller's (`process`), the view goes into
+// `target` (its ProcessHandle) or the caller. The step's note names the NTSTATUS, which the
+// Win32 error (RtlNtStatusToDosError) cannot always tell apart: STATUS_INVALID_PARAMETER_4 and
+// STATUS_SECTION_PROTECTION are both ERROR_INVALID_PARAMETER.
+void nt_map_view(StepRun& c) {
+    const auto h = c.resolve(c.step.arg("mapping")->address);
+    if (!h) return;
+    const std::optional<uint16_t> target = c.target_space();
+    if (!target) return;
+    mm::NtMapArgs a;
+    a.handle = *h;
+    a.address = c.address.value_or(0);
+    a.zero_bits = uint32_t(c.number("zero_bits", 0));
+    a.commit_size = uint32_t(c.number("commit_size", 0));
+    a.offset = uint32_t(c.number("offset", 0));
+    a.size = uint32_t(c.number("size", 0));
+    a.inherit = uint32_t(c.number("inherit", mm::kViewShare));
+    a.allocation = uint32_t(c.number("allocation", 0));
+    a.protect = uint32_t(c.number("protect", 0));
+    const mm::NtMapResult res = c.mm.nt_map_view(*c.space, *target, a);
+    c.set(res.result);
+    if (res.status != mm::NtStatus::Success) c.r.note = fmt::format("{} = 0x{:08X}", mm::nt_status_name(res.status), uint32_t(res.status));
+    if (c.r.ok) c.bind(c.r.value);
+}
+
+// DuplicateHandle(process, handle, target): a file mapping handle copied into target's table.
+void duplicate_handle(StepRun& c) {
+    const auto h = c.resolve(c.step.arg("handle")->address);
+    if (!h) return;
+    const std::optional<uint16_t> target = c.target_space();
+    if (!target) return;
+    std::optional<uint32_t> rights;
+    if (const Arg* acc = c.step.arg("access")) rights = uint32_t(acc->number);
+    c.set(c.mm.duplicate_handle(*c.space, *h, *target, rights));
+    if (c.r.ok) c.bind(c.r.value);
+}
+
 }  // namespace pagelab::sim

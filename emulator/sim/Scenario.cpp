@@ -49,6 +49,15 @@ static std::vector<OpSpec> with_issue16_calls(std::vector<OpSpec> specs) {
         {"is_bad_write_ptr", Op::IsBadWritePtr,
          {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, true},
           {"as", ArgType::Bind, false}}},
+        // NtMapViewOfSection with its own arguments; `target` is the ProcessHandle (the view goes there).
+        {"nt_map_view_of_section", Op::NtMapView,
+         {{"process", ArgType::Process, true}, {"mapping", ArgType::Address, true}, {"target", ArgType::Process, false},
+          {"address", ArgType::Address, false}, {"zero_bits", ArgType::Number, false}, {"commit_size", ArgType::Number, false},
+          {"offset", ArgType::Number, false}, {"size", ArgType::Number, false}, {"inherit", ArgType::Inherit, false},
+          {"allocation", ArgType::AllocType, false}, {"protect", ArgType::Protection, true}, {"as", ArgType::Bind, false}}},
+        {"duplicate_handle", Op::DuplicateHandle,
+         {{"process", ArgType::Process, true}, {"handle", ArgType::Address, true}, {"target", ArgType::Process, true},
+          {"access", ArgType::MapAccess, false}, {"as", ArgType::Bind, false}}},
     };
     specs.insert(specs.end(), calls.begin(), calls.end());
     return specs;
@@ -296,6 +305,8 @@ std::string operation_summary(Op op) {
         case Op::WriteProcessMemory: return "WriteProcessMemory: a text or a value into another process (`target`); `as` binds the number written.";
         case Op::IsBadReadPtr: return "IsBadReadPtr: touches each page of a range; returns 1 when one cannot be read.";
         case Op::IsBadWritePtr: return "IsBadWritePtr: writes each page of a range back to itself; returns 1 when one cannot be written.";
+        case Op::NtMapView: return "NtMapViewOfSection: a view with the native call's arguments (zero_bits, commit_size, allocation: top_down | round_to_page, inherit, protect), in `target` or the caller; `as` binds its base.";
+        case Op::DuplicateHandle: return "DuplicateHandle: a copy of a file mapping handle in `target`'s handle table (`access` replaces the source's); `as` binds the new handle.";
     }
     return "";
 }
@@ -350,12 +361,13 @@ const FormatKeys& format_keys() {
 
 std::vector<std::string> arg_words(ArgType type) {
     switch (type) {
-        case ArgType::AllocType: return {"reserve", "commit", "top_down", "reset", "write_watch"};
+        case ArgType::AllocType: return {"reserve", "commit", "top_down", "reset", "write_watch", "round_to_page"};
         case ArgType::FreeType: return {"decommit", "release"};
         case ArgType::AccessKind: return {"read", "write", "execute"};
         case ArgType::Disposition: return {"open", "create", "open_always"};
         case ArgType::Flag: return kFlagWords;
         case ArgType::SectionClass: return {"basic", "image"};
+        case ArgType::Inherit: return {"share", "unmap"};
         case ArgType::FileAccess:
         case ArgType::MapAccess:
         case ArgType::LoadFlags:

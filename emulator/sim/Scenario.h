@@ -56,6 +56,7 @@ enum class ArgType : uint8_t {
     // Sections, views and images (issue 16, part 2).
     LoadFlags,   // as_datafile | dont_resolve (LoadLibraryEx's flags), one or a list
     SectionClass,// basic | image (NtQuerySection's information class)
+    Inherit,     // share | unmap (NtMapViewOfSection's ViewShare / ViewUnmap)
 };
 
 struct Arg {
@@ -104,6 +105,9 @@ enum class Op : uint8_t {
     WriteProcessMemory,
     IsBadReadPtr,
     IsBadWritePtr,
+    // Issue 16: NtMapViewOfSection's arguments, DuplicateHandle.
+    NtMapView,
+    DuplicateHandle,
 };
 const char* op_name(Op op);
 

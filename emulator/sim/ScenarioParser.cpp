@@ -122,8 +122,9 @@ bool Parser::parse_alloc_type(const YAML::Node& n, const std::string& key, Arg& 
         else if (s == "top_down") flags |= mm::mem::kTopDown;
         else if (s == "reset") flags |= mm::mem::kReset;
         else if (s == "write_watch") flags |= mm::mem::kWriteWatch;
+        else if (s == "round_to_page") flags |= mm::kAtRoundToPage;
         else if (auto v = parse_number(s)) flags |= uint32_t(*v);
-        else return fail(i, i18n::trf("type: '{value}' is not reserve, commit, top_down, reset or write_watch", fmt::arg("value", s)));
+        else return fail(i, i18n::trf("{key}: '{value}' is not reserve, commit, top_down, reset, write_watch or round_to_page", fmt::arg("key", key), fmt::arg("value", s)));
     }
     out.number = flags;
     return true;
@@ -204,6 +205,13 @@ bool Parser::parse_arg(const YAML::Node& n, const std::string& key, ArgType type
             if (!is_one_of(s, arg_words(ArgType::SectionClass)))
                 return fail(n, i18n::trf("{key}: '{value}' is not basic or image", fmt::arg("key", key), fmt::arg("value", s)));
             out.text = s;
+            return true;
+        case ArgType::Inherit:
+            if (!scalar(n, key, s)) return false;
+            if (!is_one_of(s, arg_words(ArgType::Inherit)))
+                return fail(n, i18n::trf("{key}: '{value}' is not share or unmap", fmt::arg("key", key), fmt::arg("value", s)));
+            out.text = s;
+            out.number = s == "unmap" ? mm::kViewUnmap : mm::kViewShare;
             return true;
         case ArgType::Disposition:
             if (!scalar(n, key, s)) return false;

@@ -163,7 +163,8 @@ J arg_schema(ArgType type) {
         case ArgType::MapAccess:
         case ArgType::SecFlags:
         case ArgType::LoadFlags: return one_or_list(words(arg_words(type)), true);
-        case ArgType::SectionClass: return words(arg_words(type));
+        case ArgType::SectionClass:
+        case ArgType::Inherit: return words(arg_words(type));
         case ArgType::Value: return described(def("address"), "A number, or a name an earlier read bound (+offset).");
         case ArgType::FileHandle:
             return described(J{{"anyOf", J::array({J{{"const", "INVALID_HANDLE_VALUE"}}, def("address")})}},

@@ -296,6 +296,7 @@ std::string describe_step(const Step& s) {
                 if (a.number & mm::mem::kTopDown) parts.push_back("top_down");
                 if (a.number & mm::mem::kReset) parts.push_back("reset");
                 if (a.number & mm::mem::kWriteWatch) parts.push_back("write_watch");
+                if (a.number & mm::kAtRoundToPage) parts.push_back("round_to_page");
                 v = hex_list(parts);
                 break;
             }

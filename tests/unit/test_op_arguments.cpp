@@ -753,6 +753,91 @@ const std::vector<Case>& cases() {
          "- {do: is_bad_write_ptr, process: A, address: 0x300000, size: 4, as: {V}}\n"
          "- {do: write, process: A, address: buf, value: n, expect: {value: {address: buf, equals: 1}}}",
          "n", "m"},
+        // nt_map_view_of_section, duplicate_handle (issue 16)
+        {"nt_map_view_of_section", "process",
+         "- {do: create_file_mapping, process: A, protect: READWRITE, size: 0x20000, as: m}\n"
+         "- {do: nt_map_view_of_section, process: {V}, mapping: m, protect: READWRITE, expect: {result: ok}}",
+         "A", "B"},
+        {"nt_map_view_of_section", "mapping",
+         "- {do: create_file_mapping, process: A, protect: READWRITE, size: 0x10000, as: m1}\n"
+         "- {do: create_file_mapping, process: A, protect: READWRITE, size: 0x20000, as: m2}\n"
+         "- {do: nt_map_view_of_section, process: A, mapping: {V}, protect: READWRITE, as: v}\n"
+         "- {say: check, expect: {region: {process: A, address: v, size: 0x20000}}}",
+         "m2", "m1"},
+        {"nt_map_view_of_section", "target",
+         "- {do: create_file_mapping, process: A, protect: READWRITE, size: 0x20000, as: m}\n"
+         "- {do: nt_map_view_of_section, process: A, mapping: m, target: {V}, protect: READWRITE, as: v}\n"
+         "- {say: check, expect: {region: {process: B, address: v, type: mapped}}}",
+         "B", "A"},
+        {"nt_map_view_of_section", "address",
+         "- {do: create_file_mapping, process: A, protect: READWRITE, size: 0x20000, as: m}\n"
+         "- {do: nt_map_view_of_section, process: A, mapping: m, address: {V}, size: 0x1000, protect: READWRITE, expect: {result: ok}}",
+         "0x30000000", "0x30001000"},
+        {"nt_map_view_of_section", "zero_bits",
+         "- {do: create_file_mapping, process: A, protect: READWRITE, size: 0x20000, as: m}\n"
+         "- {do: nt_map_view_of_section, process: A, mapping: m, zero_bits: {V}, size: 0x1000, protect: READWRITE, expect: {result: ok}}",
+         "12", "16"},
+        {"nt_map_view_of_section", "commit_size",
+         "- {do: create_file_mapping, process: A, protect: READWRITE, size: 0x20000, flags: reserve, as: r}\n"
+         "- {do: nt_map_view_of_section, process: A, mapping: r, size: 0x2000, commit_size: {V}, protect: READWRITE, as: v}\n"
+         "- {say: check, expect: {region: {process: A, address: v+0x1000, state: commit}}}",
+         "0x2000", "0x1000"},
+        {"nt_map_view_of_section", "offset",
+         "- {do: create_file_mapping, process: A, protect: READWRITE, size: 0x20000, as: m}\n"
+         "- {do: map_view, process: A, mapping: m, access: write, as: w}\n"
+         "- {do: write, process: A, address: w+0x10000, value: 7}\n"
+         "- {do: nt_map_view_of_section, process: A, mapping: m, offset: {V}, size: 0x1000, protect: READWRITE, as: v}\n"
+         "- {do: read, process: A, address: v, expect: {returns: 7}}",
+         "0x10000", "0"},
+        {"nt_map_view_of_section", "size",
+         "- {do: create_file_mapping, process: A, protect: READWRITE, size: 0x20000, as: m}\n"
+         "- {do: nt_map_view_of_section, process: A, mapping: m, size: {V}, protect: READWRITE, as: v}\n"
+         "- {say: check, expect: {region: {process: A, address: v, size: 0x2000}}}",
+         "0x2000", "0x1000"},
+        {"nt_map_view_of_section", "inherit",
+         "- {do: create_file_mapping, process: A, protect: READWRITE, size: 0x20000, as: m}\n"
+         "- {do: nt_map_view_of_section, process: A, mapping: m, inherit: {V}, protect: READWRITE, expect: {result: ok}}",
+         "unmap", "child"},
+        {"nt_map_view_of_section", "allocation",
+         "- {do: create_file_mapping, process: A, protect: READWRITE, size: 0x20000, as: m}\n"
+         "- {do: nt_map_view_of_section, process: A, mapping: m, size: 0x1000, allocation: {V}, protect: READWRITE, expect: {returns: 0x7FFE0000}}",
+         "top_down", "round_to_page"},
+        {"nt_map_view_of_section", "protect",
+         "- {do: create_file_mapping, process: A, protect: READWRITE, size: 0x20000, as: m}\n"
+         "- {do: nt_map_view_of_section, process: A, mapping: m, protect: {V}, as: v}\n"
+         "- {say: check, expect: {region: {process: A, address: v, protect: READONLY}}}",
+         "READONLY", "READWRITE"},
+        {"nt_map_view_of_section", "as",
+         "- {do: create_file_mapping, process: A, protect: READWRITE, size: 0x20000, as: m}\n"
+         "- {do: nt_map_view_of_section, process: A, mapping: m, protect: READWRITE, as: {V}}\n"
+         "- {do: write, process: A, address: v, value: 1, expect: {result: ok}}",
+         "v", "w"},
+        {"duplicate_handle", "process",
+         "- {do: create_file_mapping, process: A, protect: READWRITE, size: 0x20000, as: m}\n"
+         "- {do: duplicate_handle, process: {V}, handle: m, target: B, expect: {result: ok}}",
+         "A", "B"},
+        {"duplicate_handle", "handle",
+         "- {do: create_file_mapping, process: A, protect: READWRITE, size: 0x1000, as: m1}\n"
+         "- {do: create_file_mapping, process: A, protect: READWRITE, size: 0x2000, as: m2}\n"
+         "- {do: duplicate_handle, process: A, handle: {V}, target: B, as: h}\n"
+         "- {do: map_view, process: B, mapping: h, access: write, as: v}\n"
+         "- {say: check, expect: {region: {process: B, address: v, size: 0x2000}}}",
+         "m2", "m1"},
+        {"duplicate_handle", "target",
+         "- {do: create_file_mapping, process: A, protect: READWRITE, size: 0x20000, as: m}\n"
+         "- {do: duplicate_handle, process: A, handle: m, target: {V}, as: h}\n"
+         "- {do: map_view, process: B, mapping: h, access: write, expect: {result: ok}}",
+         "B", "A"},
+        {"duplicate_handle", "access",
+         "- {do: create_file_mapping, process: A, protect: READWRITE, size: 0x20000, as: m}\n"
+         "- {do: duplicate_handle, process: A, handle: m, target: B, access: {V}, as: h}\n"
+         "- {do: map_view, process: B, mapping: h, access: write, expect: {result: ok}}",
+         "write", "read"},
+        {"duplicate_handle", "as",
+         "- {do: create_file_mapping, process: A, protect: READWRITE, size: 0x20000, as: m}\n"
+         "- {do: duplicate_handle, process: A, handle: m, target: B, as: {V}}\n"
+         "- {do: map_view, process: B, mapping: h, access: write, expect: {result: ok}}",
+         "h", "g"},
     };
     return all;
 }

@@ -9,10 +9,11 @@
 //   pagelab_bench_parse --operations 2000 --rounds 1   # the ctest smoke run
 //   valgrind --tool=callgrind pagelab_bench_parse --operations 3000 --rounds 1   # the shares below
 //
-// Current figures (the 6.4 MB thrash scenario; 2 cores shared by several builds, so wall times
-// swing 2-3x from run to run; the instruction counts do not):
-//   parse_scenario             7.2-15.4 s wall, 1.10-1.18x YAML::Load alone in the same run
-//                              (before Parser read each map's keys once: 18.4-18.5 s, 1.4-1.55x)
+// Current figures (the 6.4 MB thrash scenario, 3 rounds, before/after paired in one sitting; the
+// machine's 2 cores were shared with several builds, so wall times swung 2-3x from run to run and
+// only the instruction counts separate the two cleanly):
+//   parse_scenario, wall       6.6-15.4 s, 1.02-1.18x YAML::Load alone in the same run
+//                              (before the Parser read each map's keys once: 6.5-18.5 s, 1.15-1.55x)
 //   instructions, 3000 ops     parse_scenario 457 M (was 517 M): YAML::Load 391 M (86 %) and its
 //                              tree's release 23 M (5 %); yaml-cpp's scanner's RegEx matching alone
 //                              is ~220 M (48 %); the Parser's own checks 40 M (9 %, was 100 M, 19 %)

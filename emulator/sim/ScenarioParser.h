@@ -101,7 +101,8 @@ public:
     // A narrated group: `say` over a list of steps (which are ordinary steps, numbered in order).
     bool parse_group(const YAML::Node& n, Scenario& sc);
 
-    bool parse_step(const YAML::Node& n, Step& step);
+    bool parse_step(const YAML::Node& n, const Fields& keys, Step& step);  // (keys: n's, read once)
+    bool check_step_keys(const Fields& keys, const OpSpec* spec, const std::string& opname);
 
     bool parse(const YAML::Node& root, Scenario& sc);
 

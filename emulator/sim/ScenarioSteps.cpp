@@ -215,11 +215,12 @@ bool Parser::parse_group(const YAML::Node& n, Scenario& sc) {
     const size_t index = sc.groups.size();
     sc.groups.push_back(g);
     for (const auto& s : list) {
-        if (s.IsMap() && s["steps"]) return fail(s["steps"], i18n::tr("a group's steps cannot be groups themselves"));
+        const Fields keys(s);
+        if (keys.has("steps")) return fail(*keys.get("steps"), i18n::tr("a group's steps cannot be groups themselves"));
         if (sc.steps.size() == limits::kMaxSteps)
             return fail(s, i18n::trf("a scenario has at most {max} steps", fmt::arg("max", limits::kMaxSteps)));
         Step step;
-        if (!parse_step(s, step)) return false;
+        if (!parse_step(s, keys, step)) return false;
         step.group = index;
         sc.steps.push_back(std::move(step));
     }
@@ -227,14 +228,35 @@ bool Parser::parse_group(const YAML::Node& n, Scenario& sc) {
     return true;
 }
 
-bool Parser::parse_step(const YAML::Node& n, Step& step) {
+// The keys a step may have: the step's own and its op's arguments (the set of them and the step's
+// description are made only for an error's message).
+bool Parser::check_step_keys(const Fields& keys, const OpSpec* spec, const std::string& opname) {
+    const auto allowed = [&](std::string_view k) {
+        for (const auto& w : format_keys().step)
+            if (k == w) return true;
+        if (spec)
+            for (const auto& a : spec->args)
+                if (k == a.key) return true;
+        return false;
+    };
+    const auto allowed_set = [&] {
+        std::set<std::string> set = key_set(format_keys().step);
+        if (spec)
+            for (const auto& a : spec->args) set.insert(a.key);
+        return set;
+    };
+    const auto where = [&] { return spec ? i18n::trf("a {operation} step", fmt::arg("operation", opname)) : std::string(i18n::tr("a narration step")); };
+    return check_fields(keys, allowed, allowed_set, where);
+}
+
+bool Parser::parse_step(const YAML::Node& n, const Fields& keys, Step& step) {
     step.loc = loc(n);
     if (!n.IsMap()) return fail(n, i18n::tr("a step must be a map (do: ..., say: ..., expect: ...)"));
-    const Keys keys(n);  // (keys.has(k), not n[k]: see Keys)
+    // (keys.has(k) and keys.get(k), not n[k]: see Fields)
     std::string opname;
     if (keys.has("do")) {
-        if (!scalar(n["do"], "do", opname)) return false;
-        if (opname.empty()) return fail(n["do"], i18n::tr("do: needs an operation name"));
+        if (!scalar(*keys.get("do"), "do", opname)) return false;
+        if (opname.empty()) return fail(*keys.get("do"), i18n::tr("do: needs an operation name"));
     } else if (!keys.has("say")) {
         return fail(n, i18n::tr("a step needs 'do' (an operation), 'say' (a pause for narration) or 'steps' (a narrated group)"));
     }
@@ -245,30 +267,28 @@ bool Parser::parse_step(const YAML::Node& n, Step& step) {
         if (!spec) {
             std::string list;
             for (const auto& s : op_specs()) list += (list.empty() ? "" : ", ") + std::string(s.name);
-            return fail(n["do"], i18n::trf("unknown operation '{operation}' (expected one of: {list})", fmt::arg("operation", opname), fmt::arg("list", list)));
+            return fail(*keys.get("do"), i18n::trf("unknown operation '{operation}' (expected one of: {list})", fmt::arg("operation", opname), fmt::arg("list", list)));
         }
         step.op = spec->op;
     }
-    std::set<std::string> allowed = key_set(format_keys().step);
-    if (spec)
-        for (const auto& a : spec->args) allowed.insert(a.key);
-    if (!check_keys(n, allowed, spec ? i18n::trf("a {operation} step", fmt::arg("operation", opname)) : std::string(i18n::tr("a narration step")))) return false;
-    if (keys.has("say") && !prose(n["say"], "say", step.say, &step.say_tr)) return false;
-    if (keys.has("label") && !scalar(n["label"], "label", step.label)) return false;
+    if (!check_step_keys(keys, spec, opname)) return false;
+    if (keys.has("say") && !prose(*keys.get("say"), "say", step.say, &step.say_tr)) return false;
+    if (keys.has("label") && !scalar(*keys.get("label"), "label", step.label)) return false;
     if (keys.has("ask")) {
         step.ask.emplace();
-        if (!parse_question(n["ask"], *step.ask)) return false;
+        if (!parse_question(*keys.get("ask"), *step.ask)) return false;
     }
     if (spec) {
         for (const auto& a : spec->args) {
-            if (!keys.has(a.key)) {
+            const YAML::Node* value = keys.get(a.key);
+            if (!value) {
                 if (a.required) return fail(n, i18n::trf("{operation} needs '{key}'", fmt::arg("operation", opname), fmt::arg("key", a.key)));
                 continue;
             }
             Arg arg;
-            if (!parse_arg(n[a.key], a.key, a.type, arg)) return false;
+            if (!parse_arg(*value, a.key, a.type, arg)) return false;
             if (a.type == ArgType::Process && !m_processes.count(arg.text))
-                return fail(n[a.key], i18n::trf("{key}: no process '{process}' is created by an earlier step", fmt::arg("key", a.key), fmt::arg("process", arg.text)));
+                return fail(*value, i18n::trf("{key}: no process '{process}' is created by an earlier step", fmt::arg("key", a.key), fmt::arg("process", arg.text)));
             step.args[a.key] = arg;
         }
         if (const Arg* a = step.arg("address"); step.op == Op::InterlockedAdd && a->address.name.empty() && (a->address.offset & 3))
@@ -297,7 +317,7 @@ bool Parser::parse_step(const YAML::Node& n, Step& step) {
         else m_bound.insert(as->text);
     }
     if (keys.has("expect")) {
-        const YAML::Node ex = n["expect"];
+        const YAML::Node& ex = *keys.get("expect");
         if (ex.IsSequence()) {
             for (const auto& m : ex)
                 if (!parse_expect_map(m, step)) return false;
@@ -355,12 +375,13 @@ bool Parser::parse(const YAML::Node& root, Scenario& sc) {
     for (const auto& s : root["steps"]) {
         if (sc.steps.size() == limits::kMaxSteps)
             return fail(s, i18n::trf("a scenario has at most {max} steps", fmt::arg("max", limits::kMaxSteps)));
-        if (s.IsMap() && s["steps"]) {
+        const Fields keys(s);  // (empty unless s is a map)
+        if (keys.has("steps")) {
             if (!parse_group(s, sc)) return false;
             continue;
         }
         Step step;
-        if (!parse_step(s, step)) return false;
+        if (!parse_step(s, keys, step)) return false;
         if (!within_budgets(s, step)) return false;
         sc.steps.push_back(std::move(step));
     }

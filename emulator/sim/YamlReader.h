@@ -40,40 +40,62 @@ public:
         return true;
     }
 
-    // The keys of a map, read in one pass, to ask whether it has one: the same answer as
-    // `if (map[key])`, which on a missing key costs a std::stringstream (yaml-cpp formats the key
-    // for an error message nobody asks for), a tenth of the time a long scenario takes to read.
-    // (The views point into the document's nodes, which outlive the reader's use of them.)
-    class Keys {
+    // A map's entries, read in one pass: each key as written (empty when the key is not a single
+    // value) with its key and value nodes. has(k) and get(k) give the same answers as `map[k]` (the
+    // first entry whose key is the scalar k) without its costs: yaml-cpp's const lookup compares
+    // every key through a std::string conversion, and on a missing key formats the key for an
+    // error message nobody asks for (a std::stringstream); a step used to spend a tenth of its
+    // reading time there. (The views point into the document's nodes, which outlive the reader's
+    // use of them.)
+    class Fields {
     public:
-        explicit Keys(const YAML::Node& map) {
+        struct Entry {
+            std::string_view key;
+            YAML::Node key_node, value;
+        };
+        explicit Fields(const YAML::Node& map) {
             if (!map.IsMap()) return;
-            for (auto it = map.begin(); it != map.end(); ++it)
-                if (it->first.IsScalar()) m_keys.push_back(it->first.Scalar());
+            m_entries.reserve(map.size());
+            for (const auto& kv : map) m_entries.push_back(Entry{kv.first.Scalar(), kv.first, kv.second});
         }
-        bool has(std::string_view key) const {
-            for (std::string_view k : m_keys)
-                if (k == key) return true;
-            return false;
+        bool has(std::string_view key) const { return get(key) != nullptr; }
+        // The value of the first entry whose (scalar) key is key, or null.
+        const YAML::Node* get(std::string_view key) const {
+            for (const Entry& e : m_entries)
+                if (e.key == key && e.key_node.IsScalar()) return &e.value;
+            return nullptr;
         }
+        const std::vector<Entry>& entries() const { return m_entries; }
 
     private:
-        std::vector<std::string_view> m_keys;
+        std::vector<Entry> m_entries;
     };
 
-    bool check_keys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& where) {
-        std::set<std::string> seen;
-        for (auto it = map.begin(); it != map.end(); ++it) {
-            const std::string key = it->first.Scalar();
-            if (!seen.insert(key).second) return fail(it->first, i18n::trf("key '{key}' appears twice in {where}", fmt::arg("key", key), fmt::arg("where", where)));
-            if (!allowed.count(key)) {
+    // The first key that appears twice, or is not allowed(key), is an error. The list of allowed
+    // keys (sorted, as a std::set gives them) and the map's description (where()) are made only
+    // for the message.
+    template <class Allowed, class AllowedSet, class Where>
+    bool check_fields(const Fields& f, Allowed&& allowed, AllowedSet&& allowed_set, Where&& where) {
+        const auto& es = f.entries();
+        for (size_t i = 0; i < es.size(); ++i) {
+            const std::string_view key = es[i].key;
+            for (size_t j = 0; j < i; ++j)
+                if (es[j].key == key)
+                    return fail(es[i].key_node, i18n::trf("key '{key}' appears twice in {where}", fmt::arg("key", key), fmt::arg("where", where())));
+            if (!allowed(key)) {
                 std::string list;
-                for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
-                return fail(it->first, i18n::trf("unknown key '{key}' in {where} (expected one of: {list})", fmt::arg("key", key), fmt::arg("where", where),
-                                                  fmt::arg("list", list)));
+                for (const auto& a : allowed_set()) list += (list.empty() ? "" : ", ") + a;
+                return fail(es[i].key_node, i18n::trf("unknown key '{key}' in {where} (expected one of: {list})", fmt::arg("key", key),
+                                                      fmt::arg("where", where()), fmt::arg("list", list)));
             }
         }
         return true;
+    }
+
+    bool check_keys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& where) {
+        return check_fields(
+            Fields(map), [&](std::string_view k) { return allowed.count(std::string(k)) > 0; }, [&] { return allowed; },
+            [&] { return where; });
     }
 
     // Narration as a reader sees it: a YAML block (`>` or `|`) keeps its final line break, which

@@ -33,8 +33,8 @@ struct TextureMapSpec {
     // or too many cells changed, every texel is filled again.
     std::optional<uint64_t> from_key;
     std::span<const uint32_t> dirty;
-    // Tests: after a partial update, fill every texel afresh and read the texture back, and count
-    // the texels that differ from either (TextureMapResult::mismatches).
+    // Tests: after a partial update, or none, fill every texel afresh and read the texture back,
+    // and count the texels that differ from either (TextureMapResult::mismatches).
     bool verify = false;
     std::function<std::string(uint32_t)> label;  // drawn inside cells that are big enough
     std::function<std::string(uint32_t)> badge;  // a second line (use, owner)
@@ -67,7 +67,7 @@ struct TextureMapResult {
 void set_versions(TextureMapSpec& spec, uint64_t version, uint64_t look, uint64_t delta_from, bool delta_known,
                   std::span<const uint32_t> cells);
 // The update the map made this frame, for the UI tests: "name.update" (full / partial N rows)
-// and, when verified, "name.mismatches".
+// and, when verified, "name.mismatches" (after a partial update or none).
 class Probe;
 void probe_update(Probe& probe, const std::string& name, const TextureMapResult& r);
 

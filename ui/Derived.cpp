@@ -196,8 +196,10 @@ Derived::Stale Derived::find_stale(const sim::Session& s) const {
             case Store::Pfn:
                 out.pfn_frames.push_back(c.target);
                 if (c.field == uint8_t(mm::PfnField::State) || c.field == uint8_t(mm::PfnField::Use) ||
-                    c.field == uint8_t(mm::PfnField::Owner))
+                    c.field == uint8_t(mm::PfnField::Owner)) {
                     out.frame_colours = true;
+                    out.colour_frames.push_back(c.target);
+                }
                 if (c.field == uint8_t(mm::PfnField::OriginalPte)) out.slot_owners = true;
                 break;
             case Store::Vad:
@@ -212,9 +214,66 @@ Derived::Stale Derived::find_stale(const sim::Session& s) const {
             case Store::Object: out.all_spaces = true; break;
             default: break;
         }
+        find_stale_slots(s, c, out);
     }
     return out;
 }
+
+// The slots whose use or owner one change can alter (the slot map colours a slot by its use and
+// the process whose PTE names it: build_mappings): the slot a pagefile PTE names before or after,
+// the slot in the original PTE of a frame a valid or transition PTE maps, a frame's original PTE
+// before and after, a slot taken or freed. A page table or directory rewritten whole, a table
+// made or freed, a PDE or an address space changed can change any slot: unknown.
+void Derived::find_stale_slots(const sim::Session& s, const core::Change& c, Stale& out) const {
+    if (out.slots_unknown) return;
+    const mm::MemoryManager& m = s.machine().mm();
+    auto is_table = [&](uint32_t use) {
+        return use == uint32_t(mm::FrameUse::PageTable) || use == uint32_t(mm::FrameUse::PageDirectory);
+    };
+    auto named = [&](uint32_t w) {
+        const mm::PteKind kind = mm::SoftwarePte::kind(w);
+        if (kind == mm::PteKind::Pagefile) out.slots.push_back(mm::SoftwarePte::slot(w));
+        if (kind != mm::PteKind::Valid && kind != mm::PteKind::Transition) return;
+        const uint32_t frame = kind == mm::PteKind::Valid ? x86::Pte(w).frame() : mm::SoftwarePte::frame(w);
+        const uint32_t sw = frame < m.pfn().size() ? m.pfn()[frame].original_pte : 0;
+        if (sw && mm::SoftwarePte::kind(sw) == mm::PteKind::Pagefile) out.slots.push_back(mm::SoftwarePte::slot(sw));
+    };
+    switch (c.store) {
+        case Store::PhysBytes:
+            if (m.pfn()[c.target >> 12].use == mm::FrameUse::PageDirectory || (c.field != 4 && is_table(uint32_t(m.pfn()[c.target >> 12].use))))
+                out.slots_unknown = true;
+            else if (c.field == 4) {
+                named(uint32_t(c.before));
+                named(uint32_t(c.after));
+            }
+            break;
+        case Store::FrameContent: out.slots_unknown |= is_table(uint32_t(m.pfn()[c.target].use)); break;
+        case Store::Pfn:
+            if (c.field == uint8_t(mm::PfnField::Use)) out.slots_unknown |= is_table(uint32_t(c.before)) || is_table(uint32_t(c.after));
+            if (c.field != uint8_t(mm::PfnField::OriginalPte)) break;
+            for (uint32_t w : {uint32_t(c.before), uint32_t(c.after)})
+                if (w && mm::SoftwarePte::kind(w) == mm::PteKind::Pagefile) out.slots.push_back(mm::SoftwarePte::slot(w));
+            break;
+        case Store::Slot:
+        case Store::SlotContent: out.slots.push_back(c.target); break;
+        case Store::Space:
+        case Store::SpaceCreate: out.slots_unknown = true; break;
+        default: break;
+    }
+}
+
+namespace {
+// A new version of a map's texels, with the cells that changed since the last one when known.
+void bump(uint64_t& version, MapDelta& delta, bool unknown, const std::vector<uint32_t>& cells) {
+    delta.from = version++;
+    delta.known = !unknown;
+    delta.cells.clear();
+    if (unknown) return;
+    delta.cells = cells;
+    std::sort(delta.cells.begin(), delta.cells.end());
+    delta.cells.erase(std::unique(delta.cells.begin(), delta.cells.end()), delta.cells.end());
+}
+}  // namespace
 
 void Derived::apply_stale(const sim::Session& s, const Stale& stale) {
     auto any = [&](std::initializer_list<Store> stores) {
@@ -223,10 +282,13 @@ void Derived::apply_stale(const sim::Session& s, const Stale& stale) {
         return false;
     };
     // The frame map colours a frame by its state, use and owner (ui/panels/PhysicalPanel.cpp).
-    if (stale.everything || stale.frame_colours) ++m_frames_version;
-    // The slot map shows each slot's use and owner: the PTE (or the frame's original PTE) naming it.
-    if (stale.everything || stale.slot_owners || any({Store::Slot, Store::SlotContent, Store::Space, Store::SpaceCreate}))
-        ++m_slots_version;
+    if (stale.everything || stale.frame_colours) bump(m_frames_version, m_frames_delta, stale.everything, stale.colour_frames);
+    // The slot map shows each slot's use and owner: the PTE (or the frame's original PTE) naming
+    // it. A move whose changes name no slot (a data page zero-filled) leaves it as it is.
+    const bool slots_known = !stale.everything && !stale.slots_unknown;
+    if ((stale.everything || stale.slot_owners || any({Store::Slot, Store::SlotContent, Store::Space, Store::SpaceCreate})) &&
+        !(slots_known && stale.slots.empty()))
+        bump(m_slots_version, m_slots_delta, !slots_known, stale.slots);
     const mm::MemoryManager& m = s.machine().mm();
     count_frames(m, stale);
     if (any({Store::PhysBytes, Store::FrameContent, Store::Space, Store::SpaceCreate, Store::Section, Store::Proto, Store::Pfn,

@@ -79,6 +79,15 @@ struct RunSeries {
 // Scans the journal once; the session must stand at cursor 0.
 RunSeries build_run_series(const sim::Session& session);
 
+// What a bump of the frame map's or the slot map's version changed: the cells (frames, slots)
+// whose colour may differ between version `from` and the next, when known (a move across few
+// journal changes); unknown after a jump, a new session or a change that can alter any cell.
+struct MapDelta {
+    uint64_t from = 0;
+    bool known = false;
+    std::vector<uint32_t> cells;  // sorted, no duplicates
+};
+
 class Derived {
 public:
     // Brings the caches up to the session's cursor. Returns true when anything was rebuilt. Only
@@ -94,6 +103,9 @@ public:
     uint64_t frames_version() const { return m_frames_version; }
     uint64_t slots_version() const { return m_slots_version; }
     uint64_t tables_version() const { return m_tables_version; }  // page classes, reverse map
+    // The cells the last bump of frames_version() / slots_version() changed (frames; slot numbers).
+    const MapDelta& frames_delta() const { return m_frames_delta; }
+    const MapDelta& slots_delta() const { return m_slots_delta; }
 
     // What the current step (or, in single-event mode, the last event) changed.
     const ChangeSet& changes() const { return m_changes; }
@@ -133,7 +145,11 @@ private:
         bool everything = false;         // too many changes (or no earlier state): rebuild all
         bool frame_colours = false;      // a frame's state, use or owner (what the frame map shows)
         bool slot_owners = false;        // a PTE to or from the pagefile, a frame's original PTE
+        std::vector<uint32_t> colour_frames;  // frames whose state, use or owner changed
+        std::vector<uint32_t> slots;          // slots whose use or owner may have changed
+        bool slots_unknown = false;           // a page table or directory rewritten: any slot
     };
+    void find_stale_slots(const sim::Session& s, const core::Change& c, Stale& out) const;
     Stale find_stale(const sim::Session& s) const;
     void apply_stale(const sim::Session& s, const Stale& stale);
     void update_changes(sim::Session& s, bool single_event, size_t old_cursor, bool extend);
@@ -144,6 +160,7 @@ private:
 
     bool m_valid = false;
     uint64_t m_frames_version = 0, m_slots_version = 0, m_tables_version = 0;
+    MapDelta m_frames_delta, m_slots_delta;
     const sim::Session* m_session = nullptr;
     size_t m_cursor = 0;
     bool m_single_event = false;

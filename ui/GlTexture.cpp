@@ -1,5 +1,7 @@
 #include "GlTexture.h"
 
+#include <algorithm>
+
 #include <GL/gl.h>
 
 namespace pagelab::ui {
@@ -30,6 +32,32 @@ void GlTexture::upload(int width, int height, const std::vector<ImU32>& texels, 
     } else {
         glTexSubImage2D(GL_TEXTURE_2D, 0, 0, 0, width, height, GL_RGBA, GL_UNSIGNED_BYTE, texels.data());
     }
+}
+
+void GlTexture::upload_rows(int row0, int row1, const std::vector<ImU32>& texels) {
+    row0 = std::max(row0, 0);
+    row1 = std::min(row1, m_height);
+    if (!m_id || row0 >= row1 || texels.size() < size_t(m_width) * size_t(row1)) return;
+    ++s_uploads;
+    glBindTexture(GL_TEXTURE_2D, m_id);
+    glPixelStorei(GL_UNPACK_ALIGNMENT, 4);
+    glPixelStorei(GL_UNPACK_ROW_LENGTH, 0);
+    glTexSubImage2D(GL_TEXTURE_2D, 0, 0, row0, m_width, row1 - row0, GL_RGBA, GL_UNSIGNED_BYTE,
+                    texels.data() + size_t(row0) * size_t(m_width));
+}
+
+bool GlTexture::read_back(std::vector<ImU32>& out) const {
+#ifdef __EMSCRIPTEN__
+    (void)out;
+    return false;
+#else
+    if (!m_id) return false;
+    out.assign(size_t(m_width) * size_t(m_height), 0);
+    glBindTexture(GL_TEXTURE_2D, m_id);
+    glPixelStorei(GL_PACK_ALIGNMENT, 4);
+    glGetTexImage(GL_TEXTURE_2D, 0, GL_RGBA, GL_UNSIGNED_BYTE, out.data());
+    return true;
+#endif
 }
 
 uint64_t hash_key(std::initializer_list<uint64_t> values) {

@@ -63,7 +63,15 @@ void slot_map(App& app) {
     spec.count = pf.capacity();
     spec.size = ImVec2(ImGui::GetContentRegionAvail().x, std::max(30.0f, ImGui::GetContentRegionAvail().y - list_h - 8));
     spec.max_cell = ImGui::GetFontSize() * 1.8f;
-    spec.key = hash_key({d.slots_version(), uint64_t(st.high_contrast)});
+    // Refilled when a slot's use or owner may have changed: only those slots, when Derived knows them.
+    const MapDelta& delta = d.slots_delta();
+    const bool known = delta.known && delta.cells.size() <= spec.count / 8 + 16;  // (else a full fill anyway)
+    std::vector<uint32_t> cells;  // cell i is slot i + 1 (slot 0 is no cell)
+    if (known)
+        for (uint32_t slot : delta.cells)
+            if (slot >= 1) cells.push_back(slot - 1);
+    set_versions(spec, d.slots_version(), uint64_t(st.high_contrast), delta.from, known, cells);
+    spec.verify = app.probe().verify_textures();
     spec.colour = [&](uint32_t i) {
         const uint32_t slot = i + 1;
         if (!pf.in_use(slot)) return pal.slot_free;
@@ -80,6 +88,7 @@ void slot_map(App& app) {
     spec.background = pal.grid_bg;
     if (st.slot_focus && *st.slot_focus >= 1 && *st.slot_focus <= pf.capacity()) spec.selected = *st.slot_focus - 1;  // go-to, Compare A/B
     const TextureMapResult r = texture_map("##slots", app.texture(TextureId::Slots), st.slot_map, spec);
+    probe_update(app.probe(), "slots", r);
     if (r.hovered) {
         const uint32_t slot = *r.hovered + 1;
         ImGui::BeginTooltip();

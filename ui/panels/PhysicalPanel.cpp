@@ -248,7 +248,11 @@ void draw_physical_panel(App& app) {
     const float footer = ImGui::GetTextLineHeightWithSpacing() * 1.2f;
     spec.size = ImVec2(ImGui::GetContentRegionAvail().x, std::max(40.0f, ImGui::GetContentRegionAvail().y - footer));
     spec.max_cell = ImGui::GetFontSize() * 4.2f;
-    spec.key = hash_key({d.frames_version(), uint64_t(st.frame_colouring), uint64_t(st.high_contrast)});
+    // Refilled when a frame's state, use or owner changed: only those frames, when Derived knows them.
+    const MapDelta& delta = d.frames_delta();
+    set_versions(spec, d.frames_version(), hash_key({uint64_t(st.frame_colouring), uint64_t(st.high_contrast)}), delta.from, delta.known,
+                 delta.cells);
+    spec.verify = app.probe().verify_textures();
     spec.colour = [&](uint32_t f) { return frame_colour(app, f); };
     spec.fill = [&](ImU32* out) {
         fill_frames(app, out, n);
@@ -273,6 +277,7 @@ void draw_physical_panel(App& app) {
     spec.background = pal.grid_bg;
     const TextureMapResult r = texture_map("##frames", app.texture(TextureId::Frames), st.frame_map, spec);
     app.probe().rect("frames.map", r.rect);
+    probe_update(app.probe(), "frames", r);
     app.probe().value("frames.shape", fmt::format("{}x{}", r.cols, r.rows));
     app.probe().value("frames.pitch", fmt::format("{}", r.pitch));
     app.probe().value("frames.origin", fmt::format("{},{}", r.origin.x, r.origin.y));

@@ -41,8 +41,13 @@ public:
     }
     const std::map<std::string, std::string>& values() const { return m_values; }
 
+    // The texture maps check each partial update against a full fill and the GPU's copy.
+    bool verify_textures() const { return m_enabled && m_verify_textures; }
+    void set_verify_textures(bool on) { m_verify_textures = on; }
+
 private:
     bool m_enabled = false;
+    bool m_verify_textures = false;
     std::map<std::string, ImRect> m_rects;
     std::map<std::string, std::string> m_values;
 };

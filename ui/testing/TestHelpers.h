@@ -102,5 +102,6 @@ void language_switch(TestDriver& t);
 void clip_lessons(TestDriver& t, const std::string& lang);  // ClipTests.cpp
 void classroom_story(TestDriver& t, bool check_cells);      // ClassroomTests.cpp
 void frame_labels(TestDriver& t);
+void texture_increments(TestDriver& t, size_t step, int events, int steps, bool slots);  // TextureTests.cpp
 
 }  // namespace pagelab::ui

@@ -891,6 +891,11 @@ const std::vector<UiTest> kTests = {
          [](TestDriver& t) { classroom_story(t, false); }, false, true},
         {"frame-labels", "lesson 22 at its end: the frame map's cells say #0A, never a bare number that reads as a name",
          "scenarios/22-two-instances-copy-on-write.yaml", 1920, 1080, frame_labels},
+        {"textures-08", "lesson 08 event by event forward and back, then by steps: each partial update of the frame map and the "
+                        "slot map equals a full fill, in the CPU's copy and the GPU's texture",
+         "scenarios/08-hard-and-soft-faults.yaml", 1280, 800, [](TestDriver& t) { texture_increments(t, 0, 80, 6, true); }},
+        {"textures-large", "the same on the large machine at 1920x1080, from its 64 MB touch (a million-texel frame map)",
+         "tests/ui/large-machine.yaml", 1920, 1080, [](TestDriver& t) { texture_increments(t, 4, 40, 4, false); }},
 };
 
 }  // namespace

@@ -3,7 +3,11 @@
 #include <algorithm>
 #include <cmath>
 
+#include <fmt/format.h>
+
 #include "Theme.h"
+#include "testing/Probe.h"
+#include "widgets/DirtyRows.h"
 
 namespace pagelab::ui {
 
@@ -145,7 +149,74 @@ void hover(ImDrawList* dl, TextureMapResult& out, const TextureMapSpec& spec, bo
     if (pressed && io.MouseDragMaxDistanceSqr[0] < 16.0f) out.clicked = out.hovered;
 }
 
+// Every texel afresh, into `texels` (the whole texture, the cells past `count` in the background).
+void fill_all(const TextureMapSpec& spec, const Shape& sh, std::vector<ImU32>& texels) {
+    texels.assign(size_t(sh.cols) * size_t(sh.rows), spec.background);
+    if (spec.fill) spec.fill(texels.data());
+    else
+        for (uint32_t i = 0; i < spec.count; ++i) texels[i] = spec.colour(i);
+}
+
+// With `verify`: the texels that differ between the texture's CPU copy, a full fill and the GPU.
+size_t count_mismatches(GlTexture& texture, const TextureMapSpec& spec, const Shape& sh) {
+    std::vector<ImU32> fresh, gpu;
+    fill_all(spec, sh, fresh);
+    const std::vector<ImU32>& mine = texture.cells();
+    size_t bad = fresh.size() == mine.size() ? 0 : fresh.size() + 1;
+    for (size_t i = 0; i < fresh.size() && i < mine.size(); ++i) bad += fresh[i] != mine[i];
+    if (texture.read_back(gpu))
+        for (size_t i = 0; i < fresh.size() && i < gpu.size(); ++i) bad += fresh[i] != gpu[i];
+    return bad;
+}
+
+// Brings the texture up to the spec's key: nothing, the dirty cells and their rows, or everything.
+void update_texture(GlTexture& texture, const TextureMapSpec& spec, const Shape& sh, TextureMapResult& out) {
+    auto key_of = [&](uint64_t k) { return hash_key({k, uint64_t(sh.cols), uint64_t(sh.rows), spec.count}); };
+    const uint64_t key = key_of(spec.key);
+    if (texture.holds(key)) {
+        // (Tests: a map left as it is must be up to date too — a bump the partial update missed.)
+        if (spec.verify && !texture.cells().empty()) out.mismatches = count_mismatches(texture, spec, sh);
+        return;
+    }
+    std::vector<ImU32>& texels = texture.cells();
+    // A partial update pays per changed cell and row; past an eighth of the map a full fill is as cheap.
+    const bool partial = spec.from_key && texture.holds(key_of(*spec.from_key)) && spec.colour &&
+                         texels.size() == size_t(sh.cols) * size_t(sh.rows) && spec.dirty.size() <= spec.count / 8 + 16;
+    if (partial) {
+        for (uint32_t i : spec.dirty)
+            if (i < spec.count) texels[i] = spec.colour(i);
+        for (const RowSpan& r : dirty_row_spans(spec.dirty, spec.count, sh.cols)) {
+            texture.upload_rows(r.first, r.end, texels);
+            out.rows_uploaded += r.end - r.first;
+        }
+        out.update = TextureMapResult::Update::Partial;
+    } else {
+        fill_all(spec, sh, texels);
+        texture.upload(sh.cols, sh.rows, texels);
+        out.rows_uploaded = sh.rows;
+        out.update = TextureMapResult::Update::Full;
+    }
+    texture.set_key(key);
+    if (spec.verify && partial) out.mismatches = count_mismatches(texture, spec, sh);
+}
+
 }  // namespace
+
+void set_versions(TextureMapSpec& spec, uint64_t version, uint64_t look, uint64_t delta_from, bool delta_known,
+                  std::span<const uint32_t> cells) {
+    spec.key = hash_key({version, look});
+    if (delta_known && delta_from + 1 == version) {
+        spec.from_key = hash_key({delta_from, look});
+        spec.dirty = cells;
+    }
+}
+
+void probe_update(Probe& probe, const std::string& name, const TextureMapResult& r) {
+    if (!probe.enabled()) return;
+    if (probe.verify_textures()) probe.value(name + ".mismatches", std::to_string(r.mismatches));
+    if (r.update == TextureMapResult::Update::None) return;
+    probe.value(name + ".update", r.update == TextureMapResult::Update::Full ? std::string("full") : fmt::format("partial {}", r.rows_uploaded));
+}
 
 TextureMapResult texture_map(const char* id, GlTexture& texture, MapView& view, const TextureMapSpec& spec) {
     TextureMapResult out;
@@ -157,13 +228,7 @@ TextureMapResult texture_map(const char* id, GlTexture& texture, MapView& view, 
     out.cols = sh.cols;
     out.rows = sh.rows;
     const ImVec2 map_size(float(sh.cols) * sh.cell, float(sh.rows) * sh.cell);
-    if (texture.needs_update(hash_key({spec.key, uint64_t(sh.cols), uint64_t(sh.rows), spec.count}))) {
-        std::vector<ImU32> texels(size_t(sh.cols) * size_t(sh.rows), spec.background);
-        if (spec.fill) spec.fill(texels.data());
-        else
-            for (uint32_t i = 0; i < spec.count; ++i) texels[i] = spec.colour(i);
-        texture.upload(sh.cols, sh.rows, texels);
-    }
+    update_texture(texture, spec, sh, out);
 
     const ImVec2 pos = ImGui::GetCursorScreenPos();
     out.rect = ImRect(pos, ImVec2(pos.x + map_size.x, pos.y + map_size.y));

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,15 @@ struct TextureMapSpec {
     // Optional: fills all `count` texels at once (a tight loop instead of a call per cell, for
     // maps of a million cells). colour() is still used for labels.
     std::function<void(ImU32* texels)> fill;
+    // Optional, for a partial update: when the texture holds the texels of `from_key` (same shape
+    // and count), only the cells in `dirty` changed since; then only they are recomputed (with
+    // colour()) and only their rows uploaded. Without it, or when the texture holds anything else
+    // or too many cells changed, every texel is filled again.
+    std::optional<uint64_t> from_key;
+    std::span<const uint32_t> dirty;
+    // Tests: after a partial update, or none, fill every texel afresh and read the texture back,
+    // and count the texels that differ from either (TextureMapResult::mismatches).
+    bool verify = false;
     std::function<std::string(uint32_t)> label;  // drawn inside cells that are big enough
     std::function<std::string(uint32_t)> badge;  // a second line (use, owner)
     std::function<std::string(uint32_t)> corner; // top-right corner of big cells (share count)
@@ -36,6 +46,10 @@ struct TextureMapSpec {
 };
 
 struct TextureMapResult {
+    enum class Update : uint8_t { None, Full, Partial };
+    Update update = Update::None;  // what this frame did to the texture
+    int rows_uploaded = 0;
+    size_t mismatches = 0;         // with `verify`: texels a full fill or the GPU has otherwise
     std::optional<uint32_t> hovered;
     std::optional<uint32_t> clicked;
     ImRect rect;         // the map on screen
@@ -47,6 +61,15 @@ struct TextureMapResult {
         return ImRect(tl, ImVec2(tl.x + pitch, tl.y + pitch));
     }
 };
+
+// The key and the partial update of a map whose texels depend on a version the caller keeps (with
+// the cells each bump changed, Derived's MapDelta) and on `look` (colouring, theme).
+void set_versions(TextureMapSpec& spec, uint64_t version, uint64_t look, uint64_t delta_from, bool delta_known,
+                  std::span<const uint32_t> cells);
+// The update the map made this frame, for the UI tests: "name.update" (full / partial N rows)
+// and, when verified, "name.mismatches" (after a partial update or none).
+class Probe;
+void probe_update(Probe& probe, const std::string& name, const TextureMapResult& r);
 
 TextureMapResult texture_map(const char* id, GlTexture& texture, MapView& view, const TextureMapSpec& spec);
 

@@ -25,10 +25,12 @@
 
 #include "Find.h"
 #include "Screenshot.h"
+#include "i18n/Glossary.h"
 #include "i18n/I18n.h"
 #include "panels/Panels.h"
 #include "sim/Trace.h"
 #include "testing/TestDriver.h"
+#include "widgets/Widgets.h"
 
 namespace pagelab::ui {
 
@@ -72,6 +74,12 @@ App::App(AppOptions options) : m_options(std::move(options)) {
     if (const std::string glyphs = catalogue_glyph_file(); glyphs.empty() || !m_glyphs.add_file(glyphs))
         std::fprintf(stderr, "pagelab-ui: warning: the catalogue's character list (locale/glyphs.txt) was not found: "
                              "translated labels may draw as boxes\n");
+    // The glossary's tooltips, in every language (their words are not all in the catalogues).
+    for (const i18n::GlossaryEntry& e : i18n::glossary())
+        for (const i18n::GlossaryText& t : e.lang) {
+            m_glyphs.add_text(t.term);
+            m_glyphs.add_text(t.text);
+        }
 }
 
 void App::set_language(const std::string& code) {
@@ -552,6 +560,7 @@ bool App::begin_panel(PanelId id) {
                     m_pending_active[s] = pid;
                     m_pending_set[s] = true;
                 }
+                glossary_label(panel_label(pid));  // "Page tables", "TLB": their glossary entry
                 m_probe.last_item(std::string("tab.") + panel_title(pid));
                 m_probe.value(std::string("label.") + panel_title(pid), tr(panel_title(pid)));
                 m_tabs_end_x = std::max(m_tabs_end_x, ImGui::GetItemRectMax().x);

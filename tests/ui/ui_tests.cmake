@@ -39,6 +39,8 @@ set(PAGELAB_UI_TESTS
   language
   language-classroom
   glossary
+  glossary-panels
+  glossary-split
   vmmap-summary-01
   vmmap-summary-15
   classroom-story

@@ -156,7 +156,7 @@ void summary_table(App& app, const Summary& sum) {
     if (!ImGui::BeginTable("##vmmap-summary", 6, flags)) return;
     for (const char* c : {N_("Type"), N_("Size"), N_("Committed"), N_("Reserved"), N_("Resident"), N_("Blocks")})
         ImGui::TableSetupColumn(tr(c));
-    ImGui::TableHeadersRow();
+    table_headers_row();
     for (size_t t = 0; t < sum.size(); ++t) {
         const SummaryLine& l = sum[t];
         if (l.size == 0 && SummaryType(t) != SummaryType::Total) continue;  // (VMMap lists them empty)
@@ -292,7 +292,7 @@ void region_table(App& app, uint16_t space, const std::vector<Row>& rows, float 
     for (const char* c : {N_("Address"), N_("Type"), N_("Size"), N_("State"), N_("Protection"), N_("Resident"), N_("Allocation")})
         ImGui::TableSetupColumn(tr(c));
     if (any_view) ImGui::TableSetupColumn(tr("View"));
-    ImGui::TableHeadersRow();
+    table_headers_row();
     const bool scroll = focus >= 0 && st.regions_scrolled_for != st.story_moves;
     ImGuiListClipper clipper;
     clipper.Begin(int(rows.size()));

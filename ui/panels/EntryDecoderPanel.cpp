@@ -249,7 +249,7 @@ void fields_table(App& app, uint32_t v, const std::vector<Field>& fields) {
         ImGui::TableSetupColumn(tr("Field"));
         ImGui::TableSetupColumn(tr("Value"));
         ImGui::TableSetupColumn(tr("Meaning"), ImGuiTableColumnFlags_WidthStretch);
-        ImGui::TableHeadersRow();
+        table_headers_row();
         for (size_t k = 0; k < fields.size(); ++k) {
             const Field& f = fields[k];
             ImGui::TableNextRow();

@@ -73,7 +73,7 @@ void event_row(App& app, size_t e, bool compact, size_t cursor) {
         app.set_running(false);
         app.seek_event(e + 1);
     }
-    if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s\n%s", trf("Click: move the cursor to just after event {number}", "number"_a = e + 1).c_str(), tr("Right-click: events like this one"));
+    const bool row_hovered = ImGui::IsItemHovered();
     if (ImGui::BeginPopupContextItem("##like")) {
         if (ImGui::MenuItem(tr("Events like this one (filter)"))) filter_like_event(app, e);
         ImGui::EndPopup();
@@ -86,15 +86,13 @@ void event_row(App& app, size_t e, bool compact, size_t cursor) {
     const ImU32 kc = event_colour(pal, kind);
     chip(mm::event_kind_name(kind), applied ? kc : (kc & 0x00FFFFFF) | 0x60000000);
     ImGui::SameLine();
-    const std::string text = s.explain(e);
     ImGui::PushStyleColor(ImGuiCol_Text, applied ? pal.text : pal.text_dim);
-    if (compact) {
-        ImGui::TextUnformatted(text.c_str());
-    } else {
-        ImGui::PushTextWrapPos(0);
-        ImGui::TextUnformatted(text.c_str());
-        ImGui::PopTextWrapPos();
-    }
+    // The sentence's terms show their glossary entry; elsewhere on the row, what a click does.
+    ImGui::PushTextWrapPos(compact ? -1.0f : 0.0f);
+    const bool term = text_block(s.explain(e));
+    ImGui::PopTextWrapPos();
+    if (row_hovered && !term)
+        ImGui::SetTooltip("%s\n%s", trf("Click: move the cursor to just after event {number}", "number"_a = e + 1).c_str(), tr("Right-click: events like this one"));
     ImGui::PopStyleColor();
     ImGui::EndGroup();
     if (!compact && s.first_change(e + 1) > s.first_change(e)) {

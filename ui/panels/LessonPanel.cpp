@@ -84,15 +84,15 @@ bool wrapped_button(const char* id, const std::string& label, ImFont* font, floa
     ImGui::PushFont(font);
     const ImVec2 pad(ImGui::GetFontSize() * 0.5f, ImGui::GetFontSize() * 0.3f);
     const float wrap = std::max(10.0f, width - 2 * pad.x);
-    const std::string text = wrap_cjk(label, font, font->FontSize, wrap);
-    const ImVec2 ts = ImGui::CalcTextSize(text.c_str(), nullptr, false, wrap);
+    const std::string text = wrap_lines(label, font, font->FontSize, wrap);
+    const ImVec2 ts = ImGui::CalcTextSize(text.c_str());
     const ImVec2 p = ImGui::GetCursorScreenPos();
     const ImVec2 size(width, ts.y + 2 * pad.y);
     const bool pressed = ImGui::InvisibleButton(id, size);
     const ImGuiCol bg = ImGui::IsItemActive() ? ImGuiCol_ButtonActive : ImGui::IsItemHovered() ? ImGuiCol_ButtonHovered : ImGuiCol_Button;
     ImDrawList* dl = ImGui::GetWindowDrawList();
     dl->AddRectFilled(p, p + size, ImGui::GetColorU32(bg), 4.0f);
-    dl->AddText(font, font->FontSize, p + pad, ImGui::GetColorU32(ImGuiCol_Text), text.c_str(), nullptr, wrap);
+    dl->AddText(font, font->FontSize, p + pad, ImGui::GetColorU32(ImGuiCol_Text), text.c_str());
     ImGui::PopFont();
     return pressed;
 }

@@ -101,7 +101,7 @@ void draw_moments_panel(App& app) {
     ImGui::TableSetupColumn(tr("What"), ImGuiTableColumnFlags_WidthFixed, what);
     ImGui::TableSetupColumn("A", ImGuiTableColumnFlags_WidthStretch, 1.0f);
     ImGui::TableSetupColumn(tr("B (now)"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableHeadersRow();
+    table_headers_row();
     ImGui::PushFont(app.fonts().mono);
     ImGuiListClipper clipper;
     clipper.Begin(int(rows.size()));

@@ -42,7 +42,7 @@ void processes_table(App& app) {
     ImGui::TableSetupColumn(tr("Regions"));
     ImGui::TableSetupColumn(tr("Committed"));
     ImGui::TableSetupColumn(tr("Resident"));
-    ImGui::TableHeadersRow();
+    table_headers_row();
     for (const os::Process& p : app.machine().processes()) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
@@ -95,7 +95,7 @@ void modules_table(App& app) {
             ImGui::TableSetupColumn(tr("Size"));
             ImGui::TableSetupColumn(tr("Refs"));
             ImGui::TableSetupColumn(tr("Notes"), ImGuiTableColumnFlags_WidthStretch, 2.0f);
-            ImGui::TableHeadersRow();
+            table_headers_row();
             for (const os::Module& mod : mods) {
                 ImGui::TableNextRow();
                 ImGui::TableNextColumn();
@@ -142,7 +142,7 @@ void sections_table(App& app) {
             ImGui::TableSetupColumn(tr("Proto PTE"));
             ImGui::TableSetupColumn(tr("Protection"));
             ImGui::TableSetupColumn(tr("Page"), ImGuiTableColumnFlags_WidthStretch, 2.0f);
-            ImGui::TableHeadersRow();
+            table_headers_row();
             for (uint32_t i = 0; i < sec.pages_count(); ++i) {
                 const mm::ImagePage& pg = sec.pages[i];
                 const uint32_t index = sec.first_proto + i;
@@ -193,7 +193,7 @@ void files_table(App& app) {
     ImGui::TableSetupColumn(tr("Bytes"), ImGuiTableColumnFlags_WidthStretch, 0.8f);
     ImGui::TableSetupColumn(tr("Section"), ImGuiTableColumnFlags_WidthStretch, 0.8f);
     ImGui::TableSetupColumn(tr("First bytes"), ImGuiTableColumnFlags_WidthStretch, 3.0f);
-    ImGui::TableHeadersRow();
+    table_headers_row();
     ImGuiListClipper clipper;
     clipper.Begin(int(m.files().size()));
     while (clipper.Step()) {
@@ -273,7 +273,7 @@ void data_sections_table(App& app) {
             ImGui::TableSetupColumn(tr("Offset"));
             ImGui::TableSetupColumn(tr("Proto PTE"));
             ImGui::TableSetupColumn(tr("What it says"), ImGuiTableColumnFlags_WidthStretch, 3.0f);
-            ImGui::TableHeadersRow();
+            table_headers_row();
             ImGuiListClipper clipper;
             clipper.Begin(int(protos.size()));
             while (clipper.Step()) {
@@ -317,7 +317,7 @@ void mappings_table(App& app) {
     ImGui::TableSetupColumn(tr("Section"), ImGuiTableColumnFlags_WidthStretch, 1.2f);
     ImGui::TableSetupColumn(tr("Handles"), ImGuiTableColumnFlags_WidthStretch, 0.8f);
     ImGui::TableSetupColumn(tr("Views"), ImGuiTableColumnFlags_WidthStretch, 0.7f);
-    ImGui::TableHeadersRow();
+    table_headers_row();
     ImGuiListClipper clipper;
     clipper.Begin(int(m.mappings().size()));
     while (clipper.Step()) {
@@ -404,7 +404,7 @@ void handles_tables(App& app) {
             ImGui::TableSetupColumn(tr("Kind"), ImGuiTableColumnFlags_WidthStretch, 0.7f);
             ImGui::TableSetupColumn(tr("Object"), ImGuiTableColumnFlags_WidthStretch, 2.6f);
             ImGui::TableSetupColumn(tr("Access"), ImGuiTableColumnFlags_WidthStretch, 2.8f);
-            ImGui::TableHeadersRow();
+            table_headers_row();
             std::vector<std::pair<uint32_t, const mm::HandleEntry*>> rows;
             for (const auto& [value, h] : table) rows.push_back({value, &h});
             ImGuiListClipper clipper;

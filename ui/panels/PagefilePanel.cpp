@@ -112,7 +112,7 @@ void used_slots(App& app) {
         ImGui::TableSetupColumn(tr("Slot"), ImGuiTableColumnFlags_WidthFixed, column_width(tr("Slot"), ImGui::GetFontSize() * 3));
         ImGui::TableSetupColumn(tr("Page"), ImGuiTableColumnFlags_WidthStretch, 1.0f);
         ImGui::TableSetupColumn(tr("First bytes"), ImGuiTableColumnFlags_WidthStretch, 1.2f);
-        ImGui::TableHeadersRow();
+        table_headers_row();
         std::vector<uint32_t> used;
         for (uint32_t s = 1; s <= pf.capacity(); ++s)
             if (pf.in_use(s)) used.push_back(s);

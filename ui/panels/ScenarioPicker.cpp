@@ -198,7 +198,7 @@ void draw_scenario_picker(App& app) {
         ImGui::TableSetupColumn(tr("Lesson"), ImGuiTableColumnFlags_WidthStretch, 3.0f);
         ImGui::TableSetupColumn(course ? tr("After") : "", ImGuiTableColumnFlags_WidthFixed);
         ImGui::TableSetupColumn(tr("Steps and machine"), ImGuiTableColumnFlags_WidthStretch, 1.2f);
-        ImGui::TableHeadersRow();
+        table_headers_row();
         lesson_rows(app, course, lessons, open, drawn);
         ImGui::EndTable();
     }

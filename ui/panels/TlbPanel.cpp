@@ -69,7 +69,7 @@ void draw_tlb_panel(App& app) {
                            ImVec2(0, ImGui::GetContentRegionAvail().y)))
         return;
     for (const char* c : {"#", N_("Page"), N_("Frame"), N_("Rights"), N_("Dirty")}) ImGui::TableSetupColumn(tr(c));
-    ImGui::TableHeadersRow();
+    table_headers_row();
     int valid = 0;
     for (uint32_t i = 0; i < tlb.size(); ++i) {
         const x86::TlbEntry& e = tlb.entries()[i];

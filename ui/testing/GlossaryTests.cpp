@@ -10,11 +10,14 @@
 #include "testing/TestHelpers.h"
 
 #include <array>
+#include <cstdio>
+#include <functional>
 #include <memory>
 
 #include <GLFW/glfw3.h>
 
 #include "i18n/Glossary.h"
+#include "testing/TextCheck.h"
 #include "mm/Win32.h"
 #include "widgets/Widgets.h"
 
@@ -22,10 +25,46 @@ namespace pagelab::ui {
 
 namespace {
 
-const DrawnTerm* drawn(const std::string& id) {
+const DrawnTerm* drawn(const std::string& id, const std::string& window = "") {
     for (const DrawnTerm& t : glossary_terms_drawn())
-        if (t.id == id) return &t;
+        if (t.id == id && t.window.find(window) != std::string::npos) return &t;
     return nullptr;
+}
+
+std::string without_spaces(const std::string& s) {
+    std::string out;
+    for (char c : s)
+        if (c != ' ' && c != '\n') out += c;
+    return out;
+}
+
+// The tooltip on screen (its glyphs, as drawn) shows the entry `id` in `lang`: its heading and
+// its definition.
+Check tooltip_shows(const std::string& lang, const std::string& id) {
+    return [lang, id](App&) -> std::string {
+        const std::string drawn_text = tooltip_text();
+        if (drawn_text.empty()) return "no tooltip on screen";
+        for (const auto& entry : i18n::glossary()) {
+            if (entry.id != id) continue;
+            const i18n::GlossaryText& t = entry.in(lang);
+            const std::string seen = without_spaces(drawn_text);
+            if (seen.find(without_spaces(t.term)) == std::string::npos)
+                return fmt::format("the tooltip does not show the heading '{}': '{}'", t.term, drawn_text);
+            if (seen.find(without_spaces(t.text)) == std::string::npos)
+                return fmt::format("the tooltip does not show the definition of '{}': '{}'", t.term, drawn_text);
+            return std::string();
+        }
+        return "the entry is not in the glossary";
+    };
+}
+
+// Move the mouse (no press) onto line `line` of the term `id` drawn in `window`.
+void hover_drawn(TestDriver& t, const std::string& what, const std::string& id, const std::string& window, size_t line = 0) {
+    t.hover_at(what, [id, window, line](App&) -> std::optional<ImVec2> {
+        const DrawnTerm* d = drawn(id, window);
+        if (!d || d->lines.size() <= line) return std::nullopt;
+        return d->lines[line].GetCenter();
+    });
 }
 
 // Hover the term `id` of the narration, then check the tooltip is its entry in `lang`.
@@ -38,19 +77,12 @@ void hover_term(TestDriver& t, const std::string& lang, const std::string& id, c
         if (!d) return fmt::format("no term '{}' drawn ({} terms drawn)", id, glossary_terms_drawn().size());
         return expect_eq(d->text, words, "its words");
     });
-    t.click_at(lang + ": the term " + words, [id](App&) -> std::optional<ImVec2> {
-        const DrawnTerm* d = drawn(id);
-        if (!d) return std::nullopt;
-        return d->rect.GetCenter();
-    });
-    t.wait(1);
-    t.check(fmt::format("{}: hovering '{}' shows its definition", lang, words), [lang, id](App&) {
+    hover_drawn(t, lang + ": the term " + words, id, "");
+    t.check(fmt::format("{}: hovering '{}' shows its definition", lang, words), [lang, id](App& app) {
         const GlossaryTooltip& tip = last_glossary_tooltip();
         if (tip.frame < ImGui::GetFrameCount() - 1) return std::string("no glossary tooltip on screen");
         if (auto e = expect_eq(tip.id, id, "the entry shown"); !e.empty()) return e;
-        for (const auto& entry : i18n::glossary())
-            if (entry.id == id) return expect_eq(tip.text, entry.in(lang).text, "the definition");
-        return std::string("the entry is not in the glossary");
+        return tooltip_shows(lang, id)(app);
     });
 }
 
@@ -129,6 +161,119 @@ void glossary_hover(TestDriver& t) {
     hover_term(t, "zh", "commit-charge", "已调拨总量");
     hover_term(t, "ru", "commit-charge", "Объём переданной памяти");
     hover_term(t, "en", "vad", "VAD");
+    t.act("stop recording", [](App& app) {
+        record_glossary_terms(false);
+        app.set_language("en");
+    });
+}
+
+namespace {
+
+// The first term drawn in view (not scrolled out of its window) that `pick` accepts.
+const DrawnTerm* first_drawn(const std::function<bool(const DrawnTerm&)>& pick) {
+    for (const DrawnTerm& d : glossary_terms_drawn()) {
+        const ImGuiWindow* w = ImGui::FindWindowByName(d.window.c_str());
+        if (pick(d) && w && w->InnerClipRect.Contains(d.lines.front().GetCenter()) && w->InnerClipRect.Contains(d.lines.back().GetCenter())) return &d;
+    }
+    return nullptr;
+}
+
+// Hover the first term `pick` accepts (no click), then check the tooltip drawn is its entry in
+// `lang` and the cursor did not move.
+void hover_first(TestDriver& t, const std::string& what, const std::string& lang, std::function<bool(const DrawnTerm&)> pick) {
+    auto id = std::make_shared<std::string>();
+    auto cursor = std::make_shared<size_t>();
+    t.check(lang + ": " + what + " is drawn as a term", [pick, id, cursor](App& app) {
+        const DrawnTerm* d = first_drawn(pick);
+        if (!d) return fmt::format("no such term among the {} drawn", glossary_terms_drawn().size());
+        *id = d->id;
+        *cursor = app.session().cursor();
+        return std::string();
+    });
+    t.hover_at(lang + ": " + what, [pick](App&) -> std::optional<ImVec2> {
+        const DrawnTerm* d = first_drawn(pick);
+        if (!d) return std::nullopt;
+        return d->lines.back().GetCenter();  // (its last line: a term parted by a line break shows from either)
+    });
+    t.check(lang + ": hovering " + what + " shows its glossary entry", [lang, id](App& app) { return tooltip_shows(lang, *id)(app); });
+    t.check(lang + ": ... and hovering did not move the cursor",
+            [cursor](App& app) { return expect_eq(app.session().cursor(), *cursor, "the cursor"); });
+}
+
+void in_language(TestDriver& t, const std::string& lang) {
+    t.act("switch to " + lang, [lang](App& app) { app.set_language(lang); });
+    t.mouse_away();
+    t.wait(3);  // the atlas follows the language a frame later
+}
+
+void show_tab(TestDriver& t, const std::string& tab) {
+    t.click("tab." + tab);
+    t.mouse_away();
+    t.wait(2);
+}
+
+}  // namespace
+
+// Lesson 01 step 2: a term of an event's sentence, column headers (the region table's
+// "Protection", Objects' "Regions") and a tab ("Page tables") show their glossary entry when the mouse is over them, in English, Russian and
+// Chinese, read from the tooltip as drawn; hovering an event's row does not move the cursor.
+void glossary_panels(TestDriver& t) {
+    t.act("record the glossary's terms", [](App&) { record_glossary_terms(true); });
+    t.key(GLFW_KEY_RIGHT);
+    t.key(GLFW_KEY_RIGHT);
+    t.wait(2);
+    auto in_events = [](const DrawnTerm& d) { return !d.label && d.window.find("##events") != std::string::npos; };
+    auto header = [](const DrawnTerm& d) { return d.label && d.id == "region"; };
+    auto tab = [](const DrawnTerm& d) { return d.label && d.id == "page-table"; };
+    auto protection = [](const DrawnTerm& d) { return d.label && d.id == "protection" && d.window.find("##regions") != std::string::npos; };
+    for (const std::string lang : {"en", "ru", "zh"}) {
+        in_language(t, lang);
+        show_tab(t, "Address space");
+        hover_first(t, "the region table's header 'Protection'", lang, protection);
+        show_tab(t, "Events");
+        hover_first(t, "a term of an event's sentence", lang, in_events);
+        show_tab(t, "Objects");
+        hover_first(t, "the column header 'Regions'", lang, header);
+        hover_first(t, "the tab 'Page tables'", lang, tab);
+        t.mouse_away();
+    }
+    t.act("stop recording", [](App& app) {
+        record_glossary_terms(false);
+        app.set_language("en");
+    });
+}
+
+// Russian, classroom mode, 1280x800: the steps go by until a term of a text is parted by a line
+// break; hovering its second part, then its first, shows its entry (the term is found in the text
+// before it is broken into lines).
+void glossary_split(TestDriver& t) {
+    t.act("record the glossary's terms", [](App&) { record_glossary_terms(true); });
+    in_language(t, "ru");
+    auto split = [](const DrawnTerm& d) { return !d.label && d.lines.size() >= 2; };
+    t.wait_until("a term parted by a line break", [split](App& app) {
+        if (first_drawn(split)) return true;
+        if (app.session().steps_done() < app.session().step_count()) app.seek_step(app.session().steps_done() + 1);
+        return false;
+    }, 400);
+    auto id = std::make_shared<std::string>();
+    t.check("ru: a term is drawn on two lines", [split, id](App& app) {
+        const DrawnTerm* d = first_drawn(split);
+        if (!d) return fmt::format("none up to step {}", app.session().steps_done());
+        *id = d->id;
+        std::printf("  '%s' (%s) at step %zu, in %s\n", d->text.c_str(), d->id.c_str(), app.session().steps_done(), d->window.c_str());
+        return std::string();
+    });
+    for (size_t line : {size_t(1), size_t(0)}) {
+        t.hover_at(fmt::format("ru: the term's line {}", line + 1), [split, line](App&) -> std::optional<ImVec2> {
+            const DrawnTerm* d = first_drawn(split);
+            if (!d) return std::nullopt;
+            return d->lines[line].GetCenter();
+        });
+        t.check(fmt::format("ru: hovering its line {} shows its entry", line + 1), [id](App& app) {
+            if (auto e = expect_eq(last_glossary_tooltip().id, *id, "the entry"); !e.empty()) return e;
+            return tooltip_shows("ru", *id)(app);
+        });
+    }
     t.act("stop recording", [](App& app) {
         record_glossary_terms(false);
         app.set_language("en");

@@ -23,6 +23,20 @@ void TestDriver::click_at(const std::string& what, Where where) {
     m_queue.push_back(Micro{Op::Idle, what});
 }
 
+void TestDriver::hover(const std::string& rect_name, ImVec2 fraction, int frames) {
+    hover_at(rect_name, [rect_name, fraction](App& app) -> std::optional<ImVec2> {
+        const ImRect* r = app.probe().find_rect(rect_name);
+        if (!r) return std::nullopt;
+        return ImVec2(r->Min.x + (r->Max.x - r->Min.x) * fraction.x, r->Min.y + (r->Max.y - r->Min.y) * fraction.y);
+    }, frames);
+}
+
+void TestDriver::hover_at(const std::string& what, Where where, int frames) {
+    // The button stays up: ImGui sees the mouse move and nothing else.
+    m_queue.push_back(Micro{Op::Move, what, std::move(where)});
+    for (int i = 0; i < frames; ++i) m_queue.push_back(Micro{Op::Idle, what});
+}
+
 void TestDriver::key(int glfw_key, bool shift, bool ctrl) {
     Micro down{Op::KeyDown, "key"};
     down.key = glfw_key;

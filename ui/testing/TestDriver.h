@@ -33,6 +33,10 @@ public:
     // Script building.
     void click(const std::string& rect_name, ImVec2 fraction = ImVec2(0.5f, 0.5f));
     void click_at(const std::string& what, Where where);
+    // Move the mouse there without pressing, then wait `frames` frames: for a tooltip (a click
+    // would act: on an event's row it moves the cursor).
+    void hover(const std::string& rect_name, ImVec2 fraction = ImVec2(0.5f, 0.5f), int frames = 2);
+    void hover_at(const std::string& what, Where where, int frames = 2);
     void key(int glfw_key, bool shift = false, bool ctrl = false);
     void type(const std::string& text);  // characters into the focused text field, as typed
     void wheel(const std::string& rect_name, ImVec2 fraction, float amount);

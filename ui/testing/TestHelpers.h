@@ -87,6 +87,8 @@ void strip_nt(TestDriver& t);
 void strip_95(TestDriver& t);
 void regions_15(TestDriver& t);
 void glossary_hover(TestDriver& t);
+void glossary_panels(TestDriver& t);
+void glossary_split(TestDriver& t);
 void vmmap_summary_01(TestDriver& t);
 void vmmap_summary_15(TestDriver& t);
 void story_lessons_nt(TestDriver& t);

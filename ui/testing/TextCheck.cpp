@@ -176,6 +176,16 @@ std::vector<TextRun> record_text_runs() {
     return out;
 }
 
+std::string tooltip_text() {
+    std::vector<TextRun> runs;
+    const auto index = glyph_index();
+    for (const ImGuiWindow* w : GImGui->Windows)
+        if (w->Active && !w->Hidden && w->DrawList && (w->Flags & ImGuiWindowFlags_Tooltip)) read_list(w, index, runs);
+    std::string out;
+    for (const TextRun& r : runs) out += (out.empty() ? "" : " ") + r.text;
+    return out;
+}
+
 std::vector<TextProblem> text_problems(const std::vector<TextRun>& runs, size_t limit) {
     std::vector<TextProblem> out;
     auto add = [&](std::string what) {

@@ -54,6 +54,9 @@ struct TextProblem {
 
 // Every text run of the frame just rendered (call after ImGui::Render, before the next NewFrame).
 std::vector<TextRun> record_text_runs();
+// The text of the tooltips on screen in the frame just rendered, as drawn (their glyphs' runs,
+// joined by spaces): what a UI test reads to know a tooltip is shown and what it says.
+std::string tooltip_text();
 // Runs cut by their clip rectangle and pairs of runs whose glyphs overlap (at most `limit`).
 std::vector<TextProblem> text_problems(const std::vector<TextRun>& runs, size_t limit = 20);
 

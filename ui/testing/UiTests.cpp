@@ -869,6 +869,11 @@ const std::vector<UiTest> kTests = {
         {"glossary", "lesson 01 step 2: hovering 'commit charge' in the narration shows the glossary's definition in English, "
                      "Chinese and Russian (the term found where it is drawn); VAD too",
          "scenarios/01-demand-zero.yaml", 1920, 1080, glossary_hover},
+        {"glossary-panels", "lesson 01 step 2: hovering (no click) a term of an event's sentence, the column headers 'Protection' and 'Regions' and "
+                            "the tab 'Page tables' shows its glossary entry as drawn, in English, Russian and Chinese; the cursor stays",
+         "scenarios/01-demand-zero.yaml", 1280, 800, glossary_panels},
+        {"glossary-split", "in Russian, classroom mode, 1280x800: a term parted by a line break shows its entry from either line",
+         "scenarios/15-create-process-appinst.yaml", 1280, 800, glossary_split, false, true},
         {"vmmap-summary-01", "lesson 01 step 2: VMMap's summary shows the three committed pages as 12 K of Private Data",
          "scenarios/01-demand-zero.yaml", 1920, 1080, vmmap_summary_01},
         {"vmmap-summary-15", "lesson 15 steps 1-4: every row of VMMap's summary equals the sums of the model's VirtualQuery answers",

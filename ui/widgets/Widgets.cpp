@@ -5,6 +5,7 @@
 #include "imgui_internal.h"
 #include "i18n/Glossary.h"
 #include "i18n/I18n.h"
+#include "i18n/LineBreak.h"
 
 #include <algorithm>
 #include <cfloat>
@@ -94,68 +95,11 @@ void text_coloured(ImU32 colour, const std::string& text) {
     ImGui::PopStyleColor();
 }
 
-namespace {
-
-// Chinese (and Japanese) text has no spaces: a line may break between any two ideographs, but
-// not before closing punctuation (，。）) nor after opening punctuation (（“).
-bool is_cjk(unsigned c) { return (c >= 0x2E80 && c <= 0x9FFF) || (c >= 0xF900 && c <= 0xFAFF) || (c >= 0xFF00 && c <= 0xFFEF); }
-bool no_break_before(unsigned c) {
-    static const std::u32string closing = U"，。、；：？！）》」』】〕”’…·%,.;:?!)]}";
-    return closing.find(char32_t(c)) != std::u32string::npos;
-}
-bool no_break_after(unsigned c) {
-    static const std::u32string opening = U"（《「『【〔“‘([{";
-    return opening.find(char32_t(c)) != std::u32string::npos;
-}
-
-}  // namespace
-
-std::string wrap_cjk(const std::string& text, ImFont* font, float size, float width) {
-    const char* begin = text.c_str();
-    const char* end = begin + text.size();
-    bool any = false;
-    for (const char* p = begin; p < end;) {
-        unsigned c = 0;
-        p += std::max(1, ImTextCharFromUtf8(&c, p, end));
-        any = any || is_cjk(c);
-    }
-    if (!any || width <= 0) return text;  // ImGui's own wrapping at spaces is right
+std::string wrap_lines(const std::string& text, ImFont* font, float size, float width) {
     const float scale = size / font->FontSize;
-    std::string out;
-    const char* line = begin;        // the current line's first byte
-    const char* brk = nullptr;       // the last place the line may break
-    unsigned prev = 0;
-    float x = 0;
-    for (const char* p = begin; p < end;) {
-        unsigned c = 0;
-        const int n = std::max(1, ImTextCharFromUtf8(&c, p, end));
-        if (c == '\n') {
-            out.append(line, p + 1);
-            line = p + 1;
-            brk = nullptr;
-            x = 0;
-            prev = 0;
-            p += n;
-            continue;
-        }
-        if (p > line && (prev == ' ' || ((is_cjk(prev) || is_cjk(c)) && c != ' ' && !no_break_before(c) && !no_break_after(prev)))) brk = p;
-        const float adv = font->GetCharAdvance(ImWchar(c)) * scale;
-        if (x + adv > width && brk && brk > line) {
-            const char* cut = brk;
-            while (cut > line && cut[-1] == ' ') --cut;
-            out.append(line, cut);
-            out += '\n';
-            line = brk;
-            while (line < p && *line == ' ') ++line;
-            x = font->CalcTextSizeA(size, FLT_MAX, 0, line, p).x;
-            brk = nullptr;
-        }
-        x += adv;
-        prev = c;
-        p += n;
-    }
-    out.append(line, end);
-    return out;
+    return i18n::wrap_text(text, width, [font, scale](char32_t c) {
+        return font->GetCharAdvance(c <= IM_UNICODE_CODEPOINT_MAX ? ImWchar(c) : ImWchar(IM_UNICODE_CODEPOINT_INVALID)) * scale;
+    });
 }
 
 void same_line_if_fits(const std::string& next) {
@@ -174,37 +118,16 @@ std::vector<DrawnTerm> g_terms;
 int g_terms_frame = -1;
 GlossaryTooltip g_tooltip;
 
-// Calls f(first byte, last byte + 1, x0, x1, y) for each character of [b, e) where ImGui's
-// ImFont::RenderText puts it (its wrapping, blanks skipped at a wrap, newlines), so that the mouse
-// and a term's rectangle agree with the pixels drawn.
+// Calls f(first byte, x0, x1, y) for each character of [b, e) where ImGui's ImFont::RenderText
+// puts it (unwrapped: the lines are the text's own, wrap_lines() put them there), so that the
+// mouse and a term's rectangle agree with the pixels drawn.
 template <class F>
-void layout_chars(const char* b, const char* e, ImVec2 pos, float wrap_width, F&& f) {
+void layout_chars(const char* b, const char* e, ImVec2 pos, F&& f) {
     ImFont* font = ImGui::GetFont();
     const float size = ImGui::GetFontSize();
     const float scale = size / font->FontSize;
-    const bool wrap = wrap_width > 0;
     float x = pos.x, y = pos.y;
-    const char* eol = nullptr;
     for (const char* s = b; s < e;) {
-        if (wrap) {
-            if (!eol) {
-                eol = font->CalcWordWrapPositionA(scale, s, e, wrap_width - (x - pos.x));
-                if (eol == s) ++eol;
-            }
-            if (s >= eol) {
-                x = pos.x;
-                y += size;
-                eol = nullptr;
-                while (s < e) {
-                    if (*s == ' ' || *s == '\t') ++s;
-                    else if (*s == '\n') {
-                        ++s;
-                        break;
-                    } else break;
-                }
-                continue;
-            }
-        }
         unsigned c = 0;
         const char* at = s;
         s += std::max(1, ImTextCharFromUtf8(&c, s, e));
@@ -215,7 +138,7 @@ void layout_chars(const char* b, const char* e, ImVec2 pos, float wrap_width, F&
         }
         if (c == '\r') continue;
         const float w = font->GetCharAdvance(ImWchar(c)) * scale;
-        f(size_t(at - b), size_t(s - b), x, x + w, y);
+        f(size_t(at - b), x, x + w, y);
         x += w;
     }
 }
@@ -237,48 +160,82 @@ void shown_tooltip(const i18n::GlossaryEntry& e, const char* extra = nullptr) {
     g_tooltip = {ImGui::GetFrameCount(), e.id, t.term, t.text};
 }
 
-// After a text was drawn at `pos`: the tooltip of the term under the mouse (underlined), and
-// the terms' rectangles when recording.
-void glossary_hook(const std::string& shown, ImVec2 pos, float wrap_width) {
-    const bool hovered = ImGui::IsItemHovered();
-    if (!hovered && !g_record_terms) return;
-    const std::string_view lang = i18n::language();
-    const auto hits = i18n::find_terms(shown, lang);
-    if (hits.empty()) return;
-    const char* b = shown.data();
-    auto rect_of = [&](const i18n::GlossaryHit& h) {
-        ImRect r(FLT_MAX, FLT_MAX, -FLT_MAX, -FLT_MAX);
-        float line = -1;
-        layout_chars(b, b + h.end, pos, wrap_width, [&](size_t c0, size_t, float x0, float x1, float y) {
-            if (c0 < h.begin || (line >= 0 && y != line)) return;  // the term's first line
-            line = y;
-            r.Add(ImRect(x0, y, x1, y + ImGui::GetFontSize()));
-        });
-        return r;
-    };
-    if (g_record_terms) {
-        if (g_terms_frame != ImGui::GetFrameCount()) g_terms.clear();
-        g_terms_frame = ImGui::GetFrameCount();
-        for (const auto& h : hits) g_terms.push_back({h.entry->id, shown.substr(h.begin, h.end - h.begin), rect_of(h)});
-    }
-    if (!hovered) return;
+void record_term(const std::string& id, std::string text, std::vector<ImRect> lines, bool label = false) {
+    if (g_terms_frame != ImGui::GetFrameCount()) g_terms.clear();
+    g_terms_frame = ImGui::GetFrameCount();
+    const ImRect first = lines.front();
+    g_terms.push_back({id, std::move(text), first, std::move(lines), ImGui::GetCurrentWindow()->Name, label});
+}
+
+// A term of `text` where wrap_lines() drew it in `shown`: bytes [begin, end) of `shown`, which
+// may hold a line break (the term goes on at the start of the next line).
+struct ShownTerm {
+    size_t begin = 0, end = 0;
+    const i18n::GlossaryEntry* entry = nullptr;
+};
+
+// Each line's rectangle of a term drawn at `pos`.
+std::vector<ImRect> term_lines(const std::string& shown, const ShownTerm& t, ImVec2 pos) {
+    std::vector<ImRect> lines;
+    const float h = ImGui::GetFontSize();
+    layout_chars(shown.data(), shown.data() + t.end, pos, [&](size_t c0, float x0, float x1, float y) {
+        if (c0 < t.begin) return;
+        if (lines.empty() || lines.back().Min.y != y) lines.emplace_back(x0, y, x1, y + h);
+        else lines.back().Add(ImVec2(x1, y + h));
+    });
+    return lines;
+}
+
+// The term under the mouse, if any, underlined on each of its lines.
+const ShownTerm* term_under_mouse(const std::string& shown, const std::vector<ShownTerm>& terms, ImVec2 pos) {
     const ImVec2 m = ImGui::GetIO().MousePos;
     std::optional<size_t> under;
-    layout_chars(b, b + shown.size(), pos, wrap_width, [&](size_t c0, size_t, float x0, float x1, float y) {
+    layout_chars(shown.data(), shown.data() + shown.size(), pos, [&](size_t c0, float x0, float x1, float y) {
         if (m.x >= x0 && m.x < x1 && m.y >= y && m.y < y + ImGui::GetFontSize()) under = c0;
     });
-    if (!under) return;
-    for (const auto& h : hits) {
-        if (*under < h.begin || *under >= h.end) continue;
-        // Underline the term on each of its lines.
+    if (!under) return nullptr;
+    for (const ShownTerm& t : terms) {
+        if (*under < t.begin || *under >= t.end) continue;
         ImDrawList* dl = ImGui::GetWindowDrawList();
         const ImU32 col = ImGui::GetColorU32(ImGuiCol_Text);
-        layout_chars(b, b + h.end, pos, wrap_width, [&](size_t c0, size_t, float x0, float x1, float y) {
-            if (c0 >= h.begin) dl->AddLine(ImVec2(x0, y + ImGui::GetFontSize()), ImVec2(x1, y + ImGui::GetFontSize()), col);
-        });
-        shown_tooltip(*h.entry);
-        return;
+        for (const ImRect& r : term_lines(shown, t, pos)) dl->AddLine(ImVec2(r.Min.x, r.Max.y), r.Max, col);
+        return &t;
     }
+    return nullptr;
+}
+
+// After `text` was drawn as `shown` (wrap_lines) at `pos`: the tooltip of the term under the
+// mouse, and the terms' rectangles when recording. Terms are found in the text as written, so a
+// term a line break parts is one term: either part shows it. True when a tooltip was shown.
+bool glossary_hook(const std::string& text, const std::string& shown, ImVec2 pos) {
+    const bool hovered = ImGui::IsItemHovered();
+    if (!hovered && !g_record_terms) return false;
+    const auto hits = i18n::find_terms(text, i18n::language());
+    if (hits.empty()) return false;
+    std::vector<ShownTerm> terms;
+    if (shown == text) {
+        for (const auto& h : hits) terms.push_back({h.begin, h.end, h.entry});
+    } else {
+        const std::vector<size_t> at = i18n::wrapped_offsets(text, shown);
+        for (const auto& h : hits) terms.push_back({at[h.begin], at[h.end], h.entry});
+    }
+    if (g_record_terms) {
+        for (size_t i = 0; i < terms.size(); ++i) {
+            std::vector<ImRect> lines = term_lines(shown, terms[i], pos);
+            if (!lines.empty()) record_term(terms[i].entry->id, text.substr(hits[i].begin, hits[i].end - hits[i].begin), std::move(lines));
+        }
+    }
+    if (!hovered) return false;
+    const ShownTerm* t = term_under_mouse(shown, terms, pos);
+    if (!t) return false;
+    shown_tooltip(*t->entry);
+    return true;
+}
+
+// A label without its ImGui ID ("Page tables###Page tables").
+std::string visible_label(const std::string& label) {
+    const size_t id = label.find("##");
+    return id == std::string::npos ? label : label.substr(0, id);
 }
 
 }  // namespace
@@ -290,31 +247,69 @@ const std::vector<DrawnTerm>& glossary_terms_drawn() {
 }
 const GlossaryTooltip& last_glossary_tooltip() { return g_tooltip; }
 
-void glossary_label_tooltip(const std::string& label, const std::string& help) {
-    const auto hits = i18n::find_terms(label, i18n::language());
+bool glossary_label_tooltip(const std::string& label, const std::string& help) {
+    const auto hits = i18n::find_terms(visible_label(label), i18n::language());
     if (hits.empty()) {
-        if (help.empty()) return;
+        if (help.empty()) return false;
         ImGui::BeginTooltip();
         ImGui::PushTextWrapPos(ImGui::GetFontSize() * 24);
         ImGui::TextUnformatted(help.c_str());
         ImGui::PopTextWrapPos();
         ImGui::EndTooltip();
-        return;
+        return false;
     }
     shown_tooltip(*hits.front().entry, help.empty() ? nullptr : help.c_str());
+    return true;
 }
 
-void text_block(const std::string& text) {
+bool glossary_label(const std::string& label) {
+    const bool hovered = ImGui::IsItemHovered();
+    if (!hovered && !g_record_terms) return false;
+    const std::string shown = visible_label(label);
+    const auto hits = i18n::find_terms(shown, i18n::language());
+    if (hits.empty()) return false;
+    const i18n::GlossaryHit& h = hits.front();
+    if (g_record_terms) record_term(h.entry->id, shown.substr(h.begin, h.end - h.begin), {ImRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax())}, true);
+    if (!hovered) return false;
+    shown_tooltip(*h.entry);
+    return true;
+}
+
+void table_headers_row() {
+    ImGuiTable* table = ImGui::GetCurrentTable();
+    const float row_y = ImGui::GetCursorScreenPos().y;
+    const float row_height = ImGui::TableGetHeaderRowHeight();
+    ImGui::TableNextRow(ImGuiTableRowFlags_Headers, row_height);
+    if (table->HostSkipItems) return;
+    const int columns = ImGui::TableGetColumnCount();
+    for (int c = 0; c < columns; ++c) {
+        if (!ImGui::TableSetColumnIndex(c)) continue;
+        const char* name = (ImGui::TableGetColumnFlags(c) & ImGuiTableColumnFlags_NoHeaderLabel) ? "" : ImGui::TableGetColumnName(c);
+        ImGui::PushID(table->InstanceCurrent * table->ColumnsCount + c);
+        ImGui::TableHeader(name);
+        ImGui::PopID();
+        if (name[0]) glossary_label(name);
+    }
+    // The header row's own context menu (as ImGui::TableHeadersRow()).
+    const ImVec2 mouse = ImGui::GetMousePos();
+    if (ImGui::IsMouseReleased(1) && ImGui::TableGetHoveredColumn() == columns && mouse.y >= row_y && mouse.y < row_y + row_height)
+        ImGui::TableOpenContextMenu(-1);
+}
+
+bool text_block(const std::string& text) {
     const float wrap_x = ImGui::GetCurrentWindow()->DC.TextWrapPos;
     if (wrap_x < 0) {
-        ImGui::TextUnformatted(text.c_str());
-        glossary_hook(text, ImGui::GetItemRectMin(), 0);
-        return;
+        ImGui::TextUnformatted(text.c_str(), text.c_str() + text.size());
+        return glossary_hook(text, text, ImGui::GetItemRectMin());
     }
+    // The lines break where wrap_lines() says (at spaces, between Chinese characters), not where
+    // ImGui would (after any '.' or ','): drawn unwrapped.
     const float width = ImGui::CalcWrapWidthForPos(ImGui::GetCursorScreenPos(), wrap_x);
-    const std::string shown = wrap_cjk(text, ImGui::GetFont(), ImGui::GetFontSize(), width);
-    ImGui::TextUnformatted(shown.c_str());
-    glossary_hook(shown, ImGui::GetItemRectMin(), width);
+    const std::string shown = wrap_lines(text, ImGui::GetFont(), ImGui::GetFontSize(), width);
+    ImGui::PushTextWrapPos(-1.0f);
+    ImGui::TextUnformatted(shown.c_str(), shown.c_str() + shown.size());
+    ImGui::PopTextWrapPos();
+    return glossary_hook(text, shown, ImGui::GetItemRectMin());
 }
 
 void text_wrapped(const std::string& text) {

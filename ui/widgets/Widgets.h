@@ -41,11 +41,13 @@ void same_line_if_fits(const std::string& next);
 // A fixed table column wide enough for its (translated) header too: a longer Russian or wider
 // Chinese header is not cut.
 float column_width(const char* header, float at_least);
-// The text under the current wrap position (ImGui::PushTextWrapPos), with Chinese lines broken
-// between characters (ImGui breaks at spaces only).
-void text_block(const std::string& text);
-// The text with newlines where a line of `width` pixels must break, when it holds Chinese.
-std::string wrap_cjk(const std::string& text, ImFont* font, float size, float width);
+// The text under the current wrap position (ImGui::PushTextWrapPos), its lines broken by
+// wrap_lines() and its glossary terms shown (below). True when a term's tooltip is shown.
+bool text_block(const std::string& text);
+// The text with newlines where a line of `width` pixels must break (i18n::wrap_text): at spaces,
+// not after '.' or ',' as ImGui does, never between "стр." and "5" nor "64" and "КБ"; between
+// Chinese characters. Draw the result with wrapping off.
+std::string wrap_lines(const std::string& text, ImFont* font, float size, float width);
 
 // The glossary in the window: text_block() shows a term's definition (po/glossary.yaml, in the
 // language shown) as a tooltip when the mouse is over it, and underlines it. For the UI tests:
@@ -54,6 +56,9 @@ struct DrawnTerm {
     std::string id;    // the glossary entry
     std::string text;  // the words as drawn
     ImRect rect;       // their first line's rectangle
+    std::vector<ImRect> lines;  // each line's (two when a line break parts the term)
+    std::string window;         // the ImGui window it was drawn in
+    bool label = false;         // a tab's or a column header's label (glossary_label), not text
 };
 void record_glossary_terms(bool on);
 const std::vector<DrawnTerm>& glossary_terms_drawn();  // this frame's (recording on)
@@ -62,9 +67,16 @@ struct GlossaryTooltip {
     std::string id, term, text;
 };
 const GlossaryTooltip& last_glossary_tooltip();
-// A tooltip with the glossary entry of a label (a legend's), if the label is a term: appended to
-// `help` when there is one. Call while the label is hovered.
-void glossary_label_tooltip(const std::string& label, const std::string& help);
+// A tooltip with the glossary entry of a label (a legend's, a tab's, a column header's), if the
+// label is a term: appended to `help` when there is one. Call while the label is hovered. True
+// when the glossary's entry is shown.
+bool glossary_label_tooltip(const std::string& label, const std::string& help);
+// After an item showing `label` (a tab, a column header; "###id" ignored): the glossary's entry
+// of its first term as a tooltip when it is hovered (true then), and the term recorded for the
+// tests.
+bool glossary_label(const std::string& label);
+// ImGui::TableHeadersRow(), with the glossary's tooltip on a header that is a term.
+void table_headers_row();
 
 // A labelled value pair on one line ("Frame  0x12").
 void key_value(const char* key, const std::string& value, float key_width);

@@ -54,10 +54,11 @@ std::string default_catalog_dir() {
 // by string_views of them, so tr() hashes the caller's msgid as it is (a std::string key would
 // copy every msgid longer than the short-string buffer into the heap, once per message per frame
 // in the window), and the current language's catalogue is cached until set_language. It reads
-// the compiled catalogues itself rather than asking gettext (dgettext: about 1.4 µs a message,
+// the compiled catalogues itself rather than asking gettext (dgettext: about 2 µs a message,
 // against 0.4 µs for this index, docs/web.md):
 //   - the native builds, the .mo files msgfmt writes (folder/LANG/LC_MESSAGES/pagelab.mo, the
-//     format of the GNU gettext manual, 10.3: the tables of original and translated strings);
+//     format of the GNU gettext manual's "The Format of GNU MO Files": the tables of original
+//     and translated strings);
 //   - the browser build, LANG.json beside those folders (scripts/mo-to-json.py): emscripten
 //     3.1.6's musl gettext reads out of bounds on any catalogue (docs/web.md), and the page
 //     preloads the JSON, not the .mo files.

@@ -35,10 +35,15 @@ GL_FLAGS = "--use-gl=swiftshader --enable-unsafe-swiftshader"
 
 
 class Chrome:
-    def __init__(self, size="1280,800"):
+    """Headless Chromium on a DevTools pipe. CONSOLE: a file Chromium's log is appended to
+    (--enable-logging=stderr: the page's console and Chromium's own messages, for
+    scripts/web-console-check.py); without it the log is thrown away."""
+
+    def __init__(self, size="1280,800", console=None):
         to_chrome_r, self.to_chrome = os.pipe()
         self.from_chrome, from_chrome_w = os.pipe()
         self.profile = tempfile.mkdtemp(prefix="pagelab-bench-")
+        self.log = open(console, "ab") if console else None
 
         def fds():  # in the child: its end of each pipe as fd 3 and 4 (through high numbers: no clash)
             r, w = os.dup(to_chrome_r) + 100, os.dup(from_chrome_w) + 100
@@ -50,8 +55,9 @@ class Chrome:
         self.proc = subprocess.Popen(
             ["chromium", "--headless=new", "--no-sandbox", *os.environ.get("PAGELAB_WEB_GL", GL_FLAGS).split(),
              "--disable-gpu-watchdog", f"--window-size={size}", f"--user-data-dir={self.profile}",
-             "--no-first-run", "--remote-debugging-pipe", "about:blank"],
-            preexec_fn=fds, close_fds=False, stderr=subprocess.DEVNULL)
+             "--no-first-run", "--remote-debugging-pipe",
+             *(["--enable-logging=stderr", "--v=0"] if console else []), "about:blank"],
+            preexec_fn=fds, close_fds=False, stderr=self.log or subprocess.DEVNULL)
         os.close(to_chrome_r)
         os.close(from_chrome_w)
         self.next_id = 0
@@ -82,6 +88,8 @@ class Chrome:
         except (RuntimeError, OSError):
             pass
         self.proc.wait(timeout=20)
+        if self.log:
+            self.log.close()
 
 
 def process_cpu(root_pid):

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Frame time of the window in the browser against the desktop window, on the same lessons at the
 # same size (issue 20's budget "within 2× of the desktop window"; docs/web.md, Budgets).
-#   scripts/web-bench.sh [-n FRAMES] [--rounds R] [--size WxH] [--profile] [FILE...]
+#   scripts/web-bench.sh [-n FRAMES] [--rounds R] [--size WxH] [--lang L[,L...]] [--profile] [FILE...]
 # Each round runs, for each file, `pagelab-ui FILE --bench-frames N --size WxH` (under xvfb-run
 # when there is no display) and the page index.html?bench=N&size=WxH&lesson=… in headless
 # Chromium with swiftshader (scripts/web-bench.py) — App::run_bench in both, the same code — one
@@ -14,7 +14,11 @@
 # any time the machine gave to others: compare at a low load average (printed with the table).
 # --profile also records a sampled CPU profile of each browser run (build-web/bench/*.cpuprofile,
 # from the site linked with the wasm functions' names, build-web/site-profile/) and prints its top
-# functions. PAGELAB_WEB_GL chooses Chromium's GL flags (scripts/web-bench.py). Defaults: 100 frames, 3 rounds, 1280x800, lesson 15 and tests/ui/large-machine.yaml.
+# functions. --lang (en, zh, ru; a list, or the option repeated) runs both in each language: the
+# desktop's --lang, the page's lang= (Chinese: the page fetches its CJK font before main()); the
+# table has a row per file, language and mode. PAGELAB_WEB_GL chooses Chromium's GL flags
+# (scripts/web-bench.py). Defaults: 100 frames, 3 rounds, 1280x800, English, lesson 15 and
+# tests/ui/large-machine.yaml.
 # The desktop binary: build/ui/pagelab-ui, or PAGELAB_DESKTOP_UI.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,18 +27,24 @@ rounds=3
 size=1280x800
 profile=false
 files=()
+langs=()
 while [ $# -gt 0 ]; do
   case "$1" in
     -n) n=$2; shift ;;
     --rounds) rounds=$2; shift ;;
     --size) size=$2; shift ;;
     --profile) profile=true ;;
+    --lang) IFS=, read -r -a more <<< "$2"; langs+=("${more[@]}"); shift ;;
     -*) echo "web-bench.sh: unknown option $1" >&2; exit 2 ;;
     *) files+=("$1") ;;
   esac
   shift
 done
 [ ${#files[@]} -gt 0 ] || files=(scenarios/15-*.yaml tests/ui/large-machine.yaml)
+[ ${#langs[@]} -gt 0 ] || langs=(en)
+for l in "${langs[@]}"; do
+  case "$l" in en|zh|ru) ;; *) echo "web-bench.sh: --lang wants en, zh or ru, not '$l'" >&2; exit 2 ;; esac
+done
 desktop=${PAGELAB_DESKTOP_UI:-build/ui/pagelab-ui}
 [ -x "$desktop" ] || { echo "web-bench.sh: no desktop window at $desktop (scripts/build.sh, or PAGELAB_DESKTOP_UI=…)" >&2; exit 2; }
 site=build-web/site
@@ -65,27 +75,31 @@ for _ in $(seq 50); do
 done
 
 for r in $(seq "$rounds"); do
+  for lang in "${langs[@]}"; do
   for f in "${files[@]}"; do
-    name=$(basename "$f" .yaml)
+    stem=$(basename "$f" .yaml)
+    name=$stem-$lang
     case "$f" in
-      scenarios/*) which="lesson=$name" ;;
+      scenarios/*) which="lesson=$stem" ;;
       *) which="path=/$f" ;;  # preloaded at the same path (ui/web/CMakeLists.txt)
     esac
     echo "load $(cut -d' ' -f1 /proc/loadavg)" > "$out/desktop-$name-$r.txt"
-    "${run[@]}" "$desktop" "$f" --bench-frames "$n" --size "$size" >> "$out/desktop-$name-$r.txt" 2>&1 ||
-      echo "web-bench.sh: the desktop run of $f failed (round $r)" >&2
+    "${run[@]}" "$desktop" "$f" --lang "$lang" --bench-frames "$n" --size "$size" >> "$out/desktop-$name-$r.txt" 2>&1 ||
+      echo "web-bench.sh: the desktop run of $f in $lang failed (round $r)" >&2
     echo "load $(cut -d' ' -f1 /proc/loadavg)" > "$out/browser-$name-$r.txt"
     prof=()
     $profile && prof=(--profile "$out/browser-$name-$r.cpuprofile" --top 25)
-    ${web_run[@]+"${web_run[@]}"} /usr/bin/python3 scripts/web-bench.py "http://127.0.0.1:$port/index.html?bench=$n&size=$size&$which" \
+    ${web_run[@]+"${web_run[@]}"} /usr/bin/python3 scripts/web-bench.py "http://127.0.0.1:$port/index.html?bench=$n&size=$size&lang=$lang&$which" \
       ${prof[@]+"${prof[@]}"} >> "$out/browser-$name-$r.txt" 2>&1 ||
-      echo "web-bench.sh: the browser run of $f failed (round $r)" >&2
+      echo "web-bench.sh: the browser run of $f in $lang failed (round $r)" >&2
+  done
   done
 done
 
-/usr/bin/python3 - "$out" "$n" "$size" "$rounds" "${files[@]}" <<'EOF'
+/usr/bin/python3 - "$out" "$n" "$size" "$rounds" "${langs[*]}" "${files[@]}" <<'EOF'
 import pathlib, re, statistics, sys
-out, n, size, rounds, files = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5:]
+out, n, size, rounds, files = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[6:]
+langs = sys.argv[5].split()
 line = re.compile(r"bench: (still|cursor moving|mouse moving) +median ([0-9.]+) ms/frame \(p95 ([0-9.]+)\); "
                   r"own ([0-9.]+) ms \(p95 ([0-9.]+)\), renderer ([0-9.]+) ms \(p95 ([0-9.]+)\), CPU ([0-9.]+) ms \(p95 ([0-9.]+)\)")
 loads = []
@@ -103,19 +117,19 @@ def med(rs, mode, k):
     v = [r[mode][k] for r in rs if mode in r]
     return statistics.median(v) if v else float("nan")
 print(f"{n} frames per mode, {size}, {rounds} rounds: medians over the rounds of each run's median (p95)\n")
-print("| file | mode | desktop frame ms | browser frame ms | ratio | desktop own ms | browser own ms | ratio | desktop renderer ms | browser renderer ms | desktop process CPU ms |")
-print("|---|---|---|---|---|---|---|---|---|---|---|")
-for f in files:
-    name = pathlib.Path(f).stem
+print("| file | lang | mode | desktop frame ms | browser frame ms | ratio | desktop own ms | browser own ms | ratio | desktop renderer ms | browser renderer ms | desktop process CPU ms |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|")
+for f, lang in ((f, lang) for f in files for lang in langs):
+    name = f"{pathlib.Path(f).stem}-{lang}"
     d, b = runs("desktop", name), runs("browser", name)
     for mode in ("still", "cursor moving", "mouse moving"):
         cell = lambda rs, k: f"{med(rs, mode, k):.2f} ({med(rs, mode, k + 1):.2f})"
         ratio = lambda k: f"{med(b, mode, k) / med(d, mode, k):.2f}×" if med(d, mode, k) > 0 else "–"
-        print(f"| {name} | {mode} | {cell(d, 0)} | {cell(b, 0)} | {ratio(0)} | {cell(d, 2)} | {cell(b, 2)} | {ratio(2)} "
+        print(f"| {pathlib.Path(f).stem} | {lang} | {mode} | {cell(d, 0)} | {cell(b, 0)} | {ratio(0)} | {cell(d, 2)} | {cell(b, 2)} | {ratio(2)} "
               f"| {cell(d, 4)} | {cell(b, 4)} | {cell(d, 6)} |")
 cpu = re.compile(r"^cpu: .*?gpu-process ([0-9.]+) ms/frame, renderer ([0-9.]+) ms/frame", re.M)
-for f in files:
-    name = pathlib.Path(f).stem
+for f, lang in ((f, lang) for f in files for lang in langs):
+    name = f"{pathlib.Path(f).stem}-{lang}"
     got = [cpu.search((out / f"browser-{name}-{r}.txt").read_text()) for r in range(1, rounds + 1)
            if (out / f"browser-{name}-{r}.txt").exists()]
     got = [m for m in got if m]

@@ -23,7 +23,7 @@ calls (in its console, or logged by the GPU process for a `[.WebGL-…]` context
 GL errors are listed and do not fail it. Exit 0 when the page is clean, 1 otherwise. With
 --expect-error TEXT (repeatable) it is the check's own test on a page with injected errors: exit
 0 only when each TEXT is in a line the check counts as the page's error. --self-test runs the
-classification on lines of both kinds.
+classification on lines of both kinds (and of the page test's refused bad scenario).
 """
 import re
 import sys
@@ -75,6 +75,11 @@ SELF_TEST = [  # (line, the page's error?, Chromium's own?)
      "DoCreateAndTexStorage2DSharedImageINTERNAL: invalid mailbox name", False, True),
     ('[1:1:1203/1.1:INFO:CONSOLE:0] "[.WebGL-0x1a]GL ERROR :GL_INVALID_OPERATION : CopySharedImage: unknown mailbox", '
      'source: http://127.0.0.1:1/index.html (0)', False, True),
+    # The page test refuses a bad scenario on purpose (tests/scenarios/bad/unknown-key.yaml): the
+    # refusal is the window's, a FILE:LINE:COL error of the file's, not of the page's — should the
+    # program ever print it (as the command line does), it must not count.
+    ('[1:1:1203/1.1:INFO:CONSOLE:0] "/uploads/bad.yaml:8:5: error: unknown key \'adress\' in a read step", '
+     'source: http://127.0.0.1:1/pagelab-web.js (0)', False, False),
     ('[1:1:1203/1.1:INFO:CONSOLE:0] "Uncaught Error: boom", source: http://127.0.0.1:1/index.html (0)', True, False),
     ('[1:1:1203/1.1:INFO:CONSOLE:0] "WebGL: INVALID_ENUM: bindTexture: invalid target", source: http://127.0.0.1:1/index.html (0)',
      True, False),

@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """What the page adds around the window, driven in headless Chromium (scripts/web-test.sh).
 
-    web-page-test.py SITE_URL   (e.g. http://127.0.0.1:PORT/index.html)
+    web-page-test.py SITE_URL [--console LOG]   (e.g. http://127.0.0.1:PORT/index.html)
+    web-page-test.py --open-only URL --console LOG
+
 
 Over the DevTools protocol (web-bench.py's pipe): a link to a moment opens there and the window
 gives the same link back; a scenario opened from a file (as the file picker and drag and drop
@@ -10,6 +12,12 @@ that it cannot be linked and offers the file for download (a copy of a served le
 (F11, classroom mode) is kept in local storage and applies after a reload; the browser's own
 shortcuts are not taken (Ctrl+R, Ctrl+W, Ctrl+L, F5 keep their default action); the canvas
 follows the window's size and device pixel ratio. Prints each check; exit 1 when one fails.
+
+--console LOG appends Chromium's log (the page's console among it) to LOG, for
+scripts/web-console-check.py: an uncaught exception or a WebGL error while these checks drive the
+page fails the browser stage as in the --dump-dom runs. --open-only only opens URL, lets it run
+for a few seconds and closes: the console check's own test on a page with injected errors,
+through this same browser (scripts/web-test.sh).
 """
 import json
 import pathlib
@@ -68,9 +76,29 @@ def title_of(path):
     return lines[at + 1].split("en:", 1)[1].strip()
 
 
+def open_only(url, console):
+    chrome = Chrome(console=console)
+    try:
+        page = Page(chrome, url)
+        page.wait("document.getElementById('results')?.dataset.firstFrameMs")
+        time.sleep(3)  # (the injected errors come 1.5 s after the page's load event)
+        page.frames()
+    finally:
+        chrome.close()
+    return 0
+
+
 def main() -> int:
-    site = sys.argv[1]
-    chrome = Chrome()
+    args = sys.argv[1:]
+    console = None
+    if "--console" in args:
+        at = args.index("--console")
+        console = args[at + 1]
+        del args[at:at + 2]
+    if args[:1] == ["--open-only"]:
+        return open_only(args[1], console)
+    site = args[0]
+    chrome = Chrome(console=console)
     try:
         page = Page(chrome, site + "?lesson=03-reserve-vs-commit&at=2")
         check("the page draws its first frame", page.wait("document.getElementById('results').dataset.firstFrameMs"))

@@ -10,7 +10,8 @@
 #      program fills from the session it draws) and a screenshot whose lesson title (and whole
 #      window) matches the desktop window's screenshot of the same moment; the page's own features
 #      (scripts/web-page-test.py); no uncaught JS error, no WebGL error, in the page's console
-#      (scripts/web-console-check.py, which a page with injected errors must fail).
+#      of any of these runs, the page test's included (scripts/web-console-check.py, which a page
+#      with injected errors must fail, opened by either kind of run).
 # Usage: scripts/web-test.sh [--cli-only] [--no-build]
 #   PAGELAB_WEB_UI_TESTS="a b c" chooses the UI tests (default below).
 set -euo pipefail
@@ -155,7 +156,10 @@ done
 
 # The page around the window: links to a moment, Open file, settings in local storage, the
 # browser's shortcuts left alone, the canvas in device pixels (DevTools protocol, real time).
-if ! /usr/bin/python3 scripts/web-page-test.py "$site" > "$out/page-test.txt" 2>&1; then
+# Its browser's log goes to its own file, console-checked below like the --dump-dom runs' (it
+# opens a bad scenario on purpose: the refusal is shown in the window, not an error of the page's).
+page_console=$out/console-page-test.log
+if ! /usr/bin/python3 scripts/web-page-test.py "$site" --console "$page_console" > "$out/page-test.txt" 2>&1; then
   fail "the page's own features:"
 fi
 grep -v '^ok' "$out/page-test.txt" || true
@@ -193,6 +197,16 @@ if ! /usr/bin/python3 scripts/web-console-check.py "$console" > "$out/console-er
   grep "page error" "$out/console-errors.txt" | head -10
 fi
 grep "Chromium's own" "$out/console-errors.txt" | head -3 || true
+# The page test's browser (DevTools protocol, web-page-test.py --console): its log must hold the
+# page's console (else the check below would pass on nothing), and no error of the page's.
+if ! grep -q 'CONSOLE.*pagelab: first frame' "$page_console" 2> /dev/null; then
+  fail "the page test's log $page_console holds none of the page's console"
+elif ! /usr/bin/python3 scripts/web-console-check.py "$page_console" > "$out/console-page-test-errors.txt"; then
+  fail "errors in the page's console during the page test (scripts/web-page-test.py):"
+  grep "page error" "$out/console-page-test-errors.txt" | head -10
+else
+  echo "web-test.sh: console check: no page error during the page test ($(grep -c 'CONSOLE' "$page_console") console lines)"
+fi
 # The check's own test: its classification of lines of both kinds, and a page with an uncaught
 # exception and a WebGL error injected must fail it.
 if ! /usr/bin/python3 scripts/web-console-check.py --self-test > "$out/console-self-test.txt"; then
@@ -208,6 +222,18 @@ if /usr/bin/python3 scripts/web-console-check.py "$console" > /dev/null ||
   cat "$out/console-injected.txt"
 else
   echo "web-test.sh: console check: a page with an injected uncaught exception and WebGL error fails it"
+fi
+# … and the page test's browser records such errors too: the same injected page opened through it.
+console=$out/console-injected-page-test.log
+/usr/bin/python3 scripts/web-page-test.py --open-only "http://127.0.0.1:$port/injected-error.html?lesson=01-demand-zero&bare=1" \
+  --console "$console" > /dev/null 2>&1 || true
+if /usr/bin/python3 scripts/web-console-check.py "$console" > /dev/null ||
+   ! /usr/bin/python3 scripts/web-console-check.py "$console" --expect-error "Uncaught Error: pagelab-injected-error" \
+     --expect-error "WebGL: INVALID_ENUM" > "$out/console-injected-page-test.txt"; then
+  fail "the console check passes the page test's browser on a page with an injected JS error and WebGL error:"
+  cat "$out/console-injected-page-test.txt"
+else
+  echo "web-test.sh: console check: the same page opened by the page test's browser (--console) fails it too"
 fi
 if grep -l 'data-state="error"' "$out"/*.html | grep -v injected.html > /dev/null 2>&1; then
   fail "a page reported an error: $(grep -l 'data-state="error"' "$out"/*.html | grep -v injected.html | tr '\n' ' ')"

@@ -6,7 +6,9 @@
 
 #ifdef __EMSCRIPTEN__
 #include <algorithm>
+#include <deque>
 #include <fstream>
+#include <string_view>
 #include <map>
 #include <unordered_map>
 #include <vector>
@@ -60,30 +62,46 @@ std::string default_catalog_dir() {
 // folders of the .mo files (scripts/mo-to-json.py); it is read once, the first time a message of
 // that language is asked for, and kept for the life of the program, so the returned pointers stay
 // valid. A message the catalogue lacks is the English text, as with gettext.
+// A lookup allocates nothing: the catalogue owns its texts (deques: an element never moves) and
+// its indexes are keyed by string_views of them, so tr() hashes the caller's msgid as it is (a
+// std::string key copied every msgid longer than the short-string buffer to the heap, once per
+// label per frame in the window); the current language's catalogue is cached until set_language.
 struct Catalogue {
-    std::unordered_map<std::string, std::string> messages;
-    std::unordered_map<std::string, std::vector<std::string>> plurals;
+    std::deque<std::string> texts;
+    std::deque<std::vector<std::string>> plural_texts;
+    std::unordered_map<std::string_view, const char*> messages;
+    std::unordered_map<std::string_view, const std::vector<std::string>*> plurals;
+    std::string_view keep(std::string t) { return texts.emplace_back(std::move(t)); }
 };
 
-const Catalogue& catalogue(const std::string& lang) {
+const Catalogue* g_current = nullptr;  // the current language's, once looked up
+
+const Catalogue& load_catalogue(const std::string& lang) {
     static std::map<std::string, Catalogue> loaded;  // node-based, never erased
     auto [it, fresh] = loaded.try_emplace(lang);
     if (!fresh) return it->second;
+    Catalogue& c = it->second;
     State& s = state();
     if (s.catalog_dir.empty()) s.catalog_dir = default_catalog_dir();
     std::ifstream in(s.catalog_dir + "/" + lang + ".json", std::ios::binary);
     const nlohmann::json j = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
-    if (!j.is_object()) return it->second;  // missing or unreadable: English, as gettext does
+    if (!j.is_object()) return c;  // missing or unreadable: English, as gettext does
     // (Members by reference: a range-for over items() of a temporary would outlive it.)
     static const nlohmann::json none = nlohmann::json::object();
     const nlohmann::json& messages = j.contains("messages") ? j.at("messages") : none;
     const nlohmann::json& plurals = j.contains("plurals") ? j.at("plurals") : none;
     for (const auto& [msgid, text] : messages.items())
-        if (text.is_string()) it->second.messages.emplace(msgid, text.get<std::string>());
+        if (text.is_string() && !text.get_ref<const std::string&>().empty())  // untranslated: the msgid
+            c.messages.emplace(c.keep(msgid), c.keep(text.get<std::string>()).data());
     for (const auto& [singular, forms] : plurals.items())
         if (forms.is_array() && std::all_of(forms.begin(), forms.end(), [](const auto& f) { return f.is_string(); }))
-            it->second.plurals.emplace(singular, forms.get<std::vector<std::string>>());
-    return it->second;
+            c.plurals.emplace(c.keep(singular), &c.plural_texts.emplace_back(forms.get<std::vector<std::string>>()));
+    return c;
+}
+
+const Catalogue& catalogue() {
+    if (!g_current) g_current = &load_catalogue(state().language);
+    return *g_current;
 }
 
 // The Plural-Forms rule of po/LANG.po: Russian's three forms; Chinese has one.
@@ -110,7 +128,9 @@ void bind() {
 std::string_view set_language(std::string_view lang) {
     State& s = state();
     s.language = (lang == "zh" || lang == "ru") ? std::string(lang) : std::string("en");
-#ifndef __EMSCRIPTEN__
+#ifdef __EMSCRIPTEN__
+    g_current = nullptr;
+#else
     bind();
     setenv("LANGUAGE", s.language.c_str(), 1);
 #ifdef __GLIBC__
@@ -125,7 +145,9 @@ std::string_view language() { return state().language; }
 void set_catalog_dir(const std::string& dir) {
     State& s = state();
     s.catalog_dir = dir;
-#ifndef __EMSCRIPTEN__
+#ifdef __EMSCRIPTEN__
+    g_current = nullptr;
+#else
     if (s.bound) bindtextdomain(kDomain, dir.c_str());
 #endif
 }
@@ -133,9 +155,9 @@ void set_catalog_dir(const std::string& dir) {
 const char* tr(const char* msgid) {
     if (state().language == "en") return msgid;  // English is the msgid itself: no lookup
 #ifdef __EMSCRIPTEN__
-    const Catalogue& c = catalogue(state().language);
-    const auto it = c.messages.find(msgid);
-    return it == c.messages.end() || it->second.empty() ? msgid : it->second.c_str();
+    const Catalogue& c = catalogue();
+    const auto it = c.messages.find(std::string_view(msgid));
+    return it == c.messages.end() ? msgid : it->second;
 #else
     bind();
     return dgettext(kDomain, msgid);
@@ -145,12 +167,11 @@ const char* tr(const char* msgid) {
 const char* trn(const char* singular, const char* plural, unsigned long n) {
     if (state().language == "en") return n == 1 ? singular : plural;
 #ifdef __EMSCRIPTEN__
-    const std::string& lang = state().language;
-    const Catalogue& c = catalogue(lang);
-    const auto it = c.plurals.find(singular);
-    const size_t i = plural_index(lang, n);
-    if (it == c.plurals.end() || i >= it->second.size() || it->second[i].empty()) return n == 1 ? singular : plural;
-    return it->second[i].c_str();
+    const Catalogue& c = catalogue();
+    const auto it = c.plurals.find(std::string_view(singular));
+    const size_t i = plural_index(state().language, n);
+    if (it == c.plurals.end() || i >= it->second->size() || (*it->second)[i].empty()) return n == 1 ? singular : plural;
+    return (*it->second)[i].c_str();
 #else
     bind();
     return dngettext(kDomain, singular, plural, n);

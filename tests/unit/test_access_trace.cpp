@@ -69,7 +69,7 @@ TEST_CASE("trace formats: names", "[trace]") {
     CHECK(std::string(sim::trace_format_name(TraceFormat::Bin)) == "bin");
 }
 
-TEST_CASE("lackey: loads, stores, modifies and fetches; valgrind lines and blanks skipped", "[trace]") {
+TEST_CASE("lackey: loads, stores, modifies and fetches, valgrind lines and blanks skipped", "[trace]") {
     const auto r = lackey(
         "==12345== Lackey, an example Valgrind tool\n"
         "==12345== Command: ./a.out\n"

@@ -92,7 +92,7 @@ TEST_CASE("win95: the compatibility arena outlives the process that wrote it", "
     REQUIRE_INVARIANTS(w.rig);
 }
 
-TEST_CASE("win95: VirtualQuery reports the compatibility arena as one committed READWRITE region; the NULL page is free",
+TEST_CASE("win95: VirtualQuery reports the compatibility arena as one committed READWRITE region, the NULL page is free",
           "[compat][win95][virtual-query]") {
     Two w;
     mm::MemoryBasicInformation q;

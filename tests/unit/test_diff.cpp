@@ -190,7 +190,7 @@ TEST_CASE("a diff of a moment with itself is empty, and the reverse diff swaps b
     for (size_t i = 0; i < fwd.regions.size(); ++i) CHECK(fwd.regions[i].before == back.regions[i].after);
 }
 
-TEST_CASE("moments are step numbers, labels, event:N, start and end; bad ones say why", "[diff]") {
+TEST_CASE("moments are step numbers, labels, event:N, start and end, bad ones say why", "[diff]") {
     auto loaded = sim::Session::load(std::string(PAGELAB_SOURCE_DIR) + "/scenarios/01-demand-zero.yaml");
     auto& s = *std::get<std::unique_ptr<sim::Session>>(loaded);
     CHECK(std::get<size_t>(sim::parse_moment(s, "0")) == 0);

@@ -91,7 +91,7 @@ TEST_CASE("nt traps NULL-pointer accesses in the first 64 KB", "[fault][av]") {
     REQUIRE_INVARIANTS(rig);
 }
 
-TEST_CASE("win95 traps NULL only in the first 4 KB; the compatibility arena up to 4 MB is reachable system memory",
+TEST_CASE("win95 traps NULL only in the first 4 KB, the compatibility arena up to 4 MB is reachable system memory",
           "[fault][av]") {
     test::Rig rig(test::make_config(Personality::Win95));
     CHECK(rig.read(0).reason == AvReason::NullPointer);
@@ -304,7 +304,7 @@ TEST_CASE("a kernel-debugger write survives eviction: the page counts as modifie
 // ---------------------------------------------------------------------------------------------
 // Trimming, the standby and modified lists, soft faults
 
-TEST_CASE("trimming moves clean pages to standby and dirty pages to modified; touching them is a soft fault",
+TEST_CASE("trimming moves clean pages to standby and dirty pages to modified, touching them is a soft fault",
           "[fault][trim]") {
     const Personality p = GENERATE(Personality::Nt, Personality::Win95);
     test::Rig rig(test::make_config(p, 32, 32));
@@ -436,7 +436,7 @@ TEST_CASE("Clock gives a page used since the last sweep a second chance", "[poli
     REQUIRE_INVARIANTS(rig);
 }
 
-TEST_CASE("working-set trimming moves clock victims to standby/modified; the rest come back by soft fault",
+TEST_CASE("working-set trimming moves clock victims to standby/modified, the rest come back by soft fault",
           "[policy][trim]") {
     // 32 frames: batches of 32 / 16 = 2 pages are trimmed each time RAM runs out.
     test::Rig rig(test::make_config(Personality::Nt, 32, 64, mm::Policy::WorkingSet));

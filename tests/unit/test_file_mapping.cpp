@@ -260,7 +260,7 @@ TEST_CASE("ReadFile and WriteFile check the handle's access, read fewer bytes at
 // =============================================================================================
 // CreateFileMapping, OpenFileMapping
 
-TEST_CASE("CreateFileMapping refuses NOACCESS and EXECUTE under nt (INVALID_PARAMETER); win95 accepts NOACCESS",
+TEST_CASE("CreateFileMapping refuses NOACCESS and EXECUTE under nt (INVALID_PARAMETER), win95 accepts NOACCESS",
           "[filemap][mapping]") {
     for (mm::Personality p : {mm::Personality::Nt, mm::Personality::Win95}) {
         INFO(mm::personality_name(p));
@@ -320,7 +320,7 @@ TEST_CASE("CreateFileMapping: READWRITE on a read-only file handle is ACCESS_DEN
     f.check_every_event_and_undo_redo();
 }
 
-TEST_CASE("a READONLY mapping larger than its file is NOT_ENOUGH_MEMORY; a READWRITE one grows the file", "[filemap][mapping]") {
+TEST_CASE("a READONLY mapping larger than its file is NOT_ENOUGH_MEMORY, a READWRITE one grows the file", "[filemap][mapping]") {
     FileRig f;
     const uint32_t file = f.add_file(kPath, patterned(0x1000));
     const uint16_t a = f.process("A");
@@ -384,7 +384,7 @@ TEST_CASE("a pagefile-backed mapping: size 0 is INVALID_PARAMETER, sizes round u
     f.check_every_event_and_undo_redo();
 }
 
-TEST_CASE("CreateFileMapping of an existing name returns a handle to the same object with ALREADY_EXISTS; names are case-sensitive",
+TEST_CASE("CreateFileMapping of an existing name returns a handle to the same object with ALREADY_EXISTS, names are case-sensitive",
           "[filemap][mapping][name]") {
     FileRig f;
     const uint16_t a = f.process("A");
@@ -566,7 +566,7 @@ TEST_CASE("two views of one mapping in one nt process get different addresses an
     f.check_every_event_and_undo_redo();
 }
 
-TEST_CASE("UnmapViewOfFile with an address inside the view frees the range; a non-view is INVALID_ADDRESS; VirtualFree on a view is INVALID_PARAMETER",
+TEST_CASE("UnmapViewOfFile with an address inside the view frees the range, a non-view is INVALID_ADDRESS, VirtualFree on a view is INVALID_PARAMETER",
           "[filemap][view]") {
     FileRig f;
     f.add_file(kPath, patterned(0x3000));
@@ -785,7 +785,7 @@ TEST_CASE("a FILE_MAP_COPY view's private copy never reaches the file when it is
 // =============================================================================================
 // SEC_RESERVE
 
-TEST_CASE("SEC_RESERVE: an uncommitted page faults; MEM_COMMIT on one view commits it for every view and charges once",
+TEST_CASE("SEC_RESERVE: an uncommitted page faults, MEM_COMMIT on one view commits it for every view and charges once",
           "[filemap][reserve][commit]") {
     FileRig f;
     const uint16_t a = f.process("A");
@@ -836,7 +836,7 @@ TEST_CASE("SEC_RESERVE: an uncommitted page faults; MEM_COMMIT on one view commi
 // =============================================================================================
 // SetEndOfFile
 
-TEST_CASE("SetEndOfFile on a file with a mapped view is USER_MAPPED_FILE; after unmapping it works", "[filemap][file]") {
+TEST_CASE("SetEndOfFile on a file with a mapped view is USER_MAPPED_FILE, after unmapping it works", "[filemap][file]") {
     FileRig f;
     const uint32_t file = f.add_file(kPath, patterned(0x3000));
     const uint16_t a = f.process("A");
@@ -930,7 +930,7 @@ TEST_CASE("under memory pressure a pagefile-backed section's dirty pages go to t
 // =============================================================================================
 // Lifetime
 
-TEST_CASE("after every handle is closed and every view unmapped nothing is left: frames, slots, commit; dirty pages reached the file",
+TEST_CASE("after every handle is closed and every view unmapped nothing is left: frames, slots, commit, dirty pages reached the file",
           "[filemap][lifetime]") {
     FileRig f(test::make_config(mm::Personality::Nt, 20, 64, mm::Policy::Clock));
     const uint32_t file = f.add_file(kPath, patterned(0x8000));
@@ -940,7 +940,8 @@ TEST_CASE("after every handle is closed and every view unmapped nothing is left:
     const uint16_t b = f.process("B");
     const uint32_t fa = f.open(a, kRead | kWrite);
     const uint32_t ma = f.mapping(a, fa, page::kReadWrite, 0, 0, "File");
-    const uint32_t mb = f.mm().open_file_mapping(b, fm::kWrite, "File").value;
+    // B's handle needs the read right for its copy view too (fidelity rule 6: right by right).
+    const uint32_t mb = f.mm().open_file_mapping(b, fm::kWrite | fm::kRead, "File").value;
     const uint32_t va = f.view(a, ma, fm::kWrite);
     const uint32_t vb = f.view(b, mb, fm::kWrite);
     const uint32_t vc = f.view(b, mb, fm::kCopy);
@@ -1355,7 +1356,7 @@ TEST_CASE("win95: a view lives once in the shared arena: B's map_view returns A'
 
 // Regression: check_invariants once left the private copies of shared-arena views out of the
 // committed pages, so "commit charge is N pages but N-1 are committed" while a copy existed.
-TEST_CASE("win95: a FILE_MAP_COPY view is its own shared region; its copy is seen neither by the other view nor by the file",
+TEST_CASE("win95: a FILE_MAP_COPY view is its own shared region, its copy is seen neither by the other view nor by the file",
           "[filemap][win95][cow]") {
     FileRig f(test::make_config(mm::Personality::Win95));
     const uint32_t file = f.add_file(kPath, patterned(0x3000));
@@ -1369,7 +1370,10 @@ TEST_CASE("win95: a FILE_MAP_COPY view is its own shared region; its copy is see
     const uint32_t mb = f.mm().open_file_mapping(b, fm::kWrite, "W95Cow").value;
     const uint32_t shared = f.view(a, ma, fm::kWrite);
     CHECK(f.view(b, mb, fm::kWrite) == shared);
-    const uint32_t copy = f.view(a, ma, fm::kCopy);
+    // Windows 95 maps FILE_MAP_COPY views of WRITECOPY mappings only (fidelity rule 14): a second
+    // mapping object of the same file, sharing its data section.
+    const uint32_t mc = f.mapping(a, fa, page::kWriteCopy);
+    const uint32_t copy = f.view(a, mc, fm::kCopy);
     CHECK(copy != shared);
     CHECK(in_shared(copy, 0x3000));
     CHECK(copy % 0x10000 == 0);
@@ -1416,6 +1420,7 @@ TEST_CASE("win95: a FILE_MAP_COPY view is its own shared region; its copy is see
     CHECK(f.query(b, copy).state == mem::kFree);
     REQUIRE(f.mm().unmap_view(a, shared).ok);
     REQUIRE(f.mm().unmap_view(b, shared).ok);
+    REQUIRE(f.mm().close_handle(a, mc).ok);
     REQUIRE(f.mm().close_handle(a, ma).ok);
     REQUIRE(f.mm().close_handle(b, mb).ok);
     REQUIRE(f.mm().close_handle(a, fa).ok);
@@ -1543,7 +1548,7 @@ TEST_CASE("win95: the last unmap of a pagefile view frees its charge only once t
     require_exact_undo_redo(f);
 }
 
-TEST_CASE("win95: ExitProcess of every user tears the shared views down with no leak; dirty pages reach the file",
+TEST_CASE("win95: ExitProcess of every user tears the shared views down with no leak, dirty pages reach the file",
           "[filemap][win95][lifetime]") {
     FileRig f(test::make_config(mm::Personality::Win95, 24, 64, mm::Policy::Clock));
     const uint32_t file = f.add_file(kPath, patterned(0x4000));

@@ -49,7 +49,7 @@ TEST_CASE("the go-to box reads hex addresses, bound names with offsets, pfn N an
     CHECK(slot.value == 3);
 }
 
-TEST_CASE("a name bound later resolves with a note; bad go-to text says why", "[find]") {
+TEST_CASE("a name bound later resolves with a note, bad go-to text says why", "[find]") {
     auto s = lesson("01-demand-zero.yaml");
     const sim::GotoTarget early = go(*s, "buf", 0);
     CHECK(early.value == 0x10000);
@@ -160,7 +160,7 @@ TEST_CASE("a bad event filter says which term is wrong", "[find]") {
     CHECK(sim::kinds_named("soft") == std::set<mm::EventKind>{mm::EventKind::SoftFault, mm::EventKind::PrototypeSoftFault});
 }
 
-TEST_CASE("a filter's text reads back as the same filter; 'like this one' finds the event's kind in its process", "[find]") {
+TEST_CASE("a filter's text reads back as the same filter, 'like this one' finds the event's kind in its process", "[find]") {
     auto s = lesson("08-hard-and-soft-faults.yaml");
     for (size_t e = 0; e < s->event_count(); ++e) {
         const sim::EventFilter like = sim::filter_like(*s, e);

@@ -95,7 +95,7 @@ TEST_CASE("a relocatable synthetic image has a fixup on every page of its code",
     CHECK(img.relocation_rvas == std::vector<uint32_t>{0x1FFC, 0x2FFC});
 }
 
-TEST_CASE("the first touch of an image page is an image-read; a second process's is a soft fault", "[image][fault]") {
+TEST_CASE("the first touch of an image page is an image-read, a second process's is a soft fault", "[image][fault]") {
     test::Rig rig(test::make_config(mm::Personality::Nt), false);
     add_appinst(rig.machine);
     const uint16_t a = start(rig, "A");

@@ -91,7 +91,7 @@ TEST_CASE("events belong to the operation open when they begin and start at the 
     CHECK(j.operations()[1].first_event == 2);
 }
 
-TEST_CASE("the journal keeps page contents by reference; the all-zero page costs no blob", "[journal]") {
+TEST_CASE("the journal keeps page contents by reference, the all-zero page costs no blob", "[journal]") {
     Journal j(true);
     CHECK(j.keep_page(core::PageRef{}) == core::kNoBlob);
     CHECK(j.page(core::kNoBlob).is_zero_page());

@@ -92,7 +92,7 @@ TEST_CASE("relocation makes exactly the pages with fixups private and pagefile-b
     REQUIRE_INVARIANTS(w.rig);
 }
 
-TEST_CASE("LoadLibrary of a loaded DLL counts a reference; FreeLibrary unmaps at zero", "[loader][refcount]") {
+TEST_CASE("LoadLibrary of a loaded DLL counts a reference, FreeLibrary unmaps at zero", "[loader][refcount]") {
     World w;
     const os::LoadOutcome o = os::create_process(w.rig.machine, "P", "C:\\APP\\App.exe");
     REQUIRE(o.result.ok);

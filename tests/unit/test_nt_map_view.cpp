@@ -180,7 +180,7 @@ TEST_CASE("NtMapViewOfSection into another process, and DuplicateHandle", "[ntma
     REQUIRE_INVARIANTS(t.rig.machine);
 }
 
-TEST_CASE("NtMapViewOfSection does not exist under Windows 95; DuplicateHandle does", "[ntmap][win95]") {
+TEST_CASE("NtMapViewOfSection does not exist under Windows 95, DuplicateHandle does", "[ntmap][win95]") {
     NtRig t(mm::Personality::Win95);
     const uint32_t h = t.section(page::kReadWrite, 0x10000);
     t.refused(t.a(), t.args(h), NtStatus::NotImplemented, Error::CallNotImplemented);

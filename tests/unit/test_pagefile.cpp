@@ -11,7 +11,7 @@
 using namespace pagelab;
 using namespace pagelab::mm;
 
-TEST_CASE("a pagefile of P pages has slots 1..P; slot 0 is never handed out", "[pagefile]") {
+TEST_CASE("a pagefile of P pages has slots 1..P, slot 0 is never handed out", "[pagefile]") {
     core::Journal j(true);
     Pagefile pf(3, j);
     CHECK(pf.capacity() == 3);

@@ -214,7 +214,7 @@ TEST_CASE("a relocatable DLL whose header says RELOCS_STRIPPED is marked strippe
     CHECK(image_of(result).relocs_stripped);
 }
 
-TEST_CASE("a DLL may have no entry point; an EXE may not", "[pe]") {
+TEST_CASE("a DLL may have no entry point, an EXE may not", "[pe]") {
     auto dll = load_fixture("reldll.dll");
     put_u32(dll, Layout(dll).optional + 16, 0);
     CHECK(image_of(read_pe_image(dll, "reldll.dll")).entry_rva == 0);

@@ -63,7 +63,7 @@ TEST_CASE("a question's right answer is stored as the choice it names, by letter
     CHECK(sim::right_answer_text(*sc.steps[2].ask) == "b) demand-zero");
 }
 
-TEST_CASE("an answer is read as a letter, a 1-based number or the choice's text; anything else is not an answer", "[quiz]") {
+TEST_CASE("an answer is read as a letter, a 1-based number or the choice's text, anything else is not an answer", "[quiz]") {
     const sim::Scenario sc = parse(kLesson);
     const sim::Question& q = *sc.steps[2].ask;
     std::string why;
@@ -171,7 +171,7 @@ TEST_CASE("a numeric answer is shown in the base its author wrote it in", "[quiz
     CHECK(sim::answer_text(hex, *sim::parse_answer(hex, "7", why)) == "0x7");
 }
 
-TEST_CASE("a lesson's texts may come in several languages; a missing one falls back to English", "[quiz][languages]") {
+TEST_CASE("a lesson's texts may come in several languages, a missing one falls back to English", "[quiz][languages]") {
     sim::Scenario sc = parse(R"(pagelab: 1
 title: {en: Translations, zh: 翻译, ru: Переводы}
 steps:

@@ -214,7 +214,7 @@ TEST_CASE("NtQuerySection's basic and image information, and its errors", "[sect
     }
 }
 
-TEST_CASE("MapViewOfFile with access 0 is a NOACCESS view; SEC_NOCACHE, SEC_LARGE_PAGES and SEC_FILE", "[sections][views]") {
+TEST_CASE("MapViewOfFile with access 0 is a NOACCESS view, SEC_NOCACHE, SEC_LARGE_PAGES and SEC_FILE", "[sections][views]") {
     test::Rig rig{test::make_config(mm::Personality::Nt, 64, 64)};
     mm::MemoryManager& mm = rig.mm();
     const uint32_t m = mm.create_file_mapping(rig.space, 0, mm::page::kReadWrite, 0x2000, 0, {}).value;

@@ -599,7 +599,7 @@ steps:
     CHECK(s->machine().mm().counter(mm::Counter::Accesses) == before + 1);
 }
 
-TEST_CASE("create_process with suspended: true builds the process but fetches no instruction; execute at the entry is the first",
+TEST_CASE("create_process with suspended: true builds the process but fetches no instruction, execute at the entry is the first",
           "[session][loader]") {
     auto s = parse(R"(pagelab: 1
 files:

@@ -178,7 +178,7 @@ TEST_CASE("win95: a page A faults in is valid for B at once, and A's write to it
     w.require_invariants_at_every_event();
 }
 
-TEST_CASE("win95: ExitProcess of one user keeps the DLL for the other; the last user frees everything",
+TEST_CASE("win95: ExitProcess of one user keeps the DLL for the other, the last user frees everything",
           "[shared-arena][loader][teardown]") {
     World w(mm::Personality::Win95);
     const uint16_t a = w.create("A", "C:\\APP\\One.exe");
@@ -209,7 +209,7 @@ TEST_CASE("win95: ExitProcess of one user keeps the DLL for the other; the last 
     REQUIRE_INVARIANTS(w.rig);
 }
 
-TEST_CASE("win95: FreeLibrary drops one process's use; a process created later gets the shared PDEs",
+TEST_CASE("win95: FreeLibrary drops one process's use, a process created later gets the shared PDEs",
           "[shared-arena][loader]") {
     World w(mm::Personality::Win95);
     const uint16_t a = w.create("A", "C:\\APP\\Two.exe");

@@ -20,7 +20,7 @@ TEST_CASE("a TLB entry packs and unpacks losslessly", "[tlb]") {
     CHECK(TlbEntry{}.pack() == 0);
 }
 
-TEST_CASE("a filled translation hits; an unknown page misses", "[tlb]") {
+TEST_CASE("a filled translation hits, an unknown page misses", "[tlb]") {
     core::Journal j(true);
     Tlb tlb(4, j);
     tlb.fill(0x401, 7, true, true, false);
@@ -75,7 +75,7 @@ TEST_CASE("refilling a page already in the TLB updates its entry in place", "[tl
     CHECK(valid == 1);
 }
 
-TEST_CASE("invalidate (INVLPG) drops one page; flush drops all", "[tlb]") {
+TEST_CASE("invalidate (INVLPG) drops one page, flush drops all", "[tlb]") {
     core::Journal j(true);
     Tlb tlb(4, j);
     for (uint32_t v = 0; v < 4; ++v) tlb.fill(0x20 + v, v, false, true, false);

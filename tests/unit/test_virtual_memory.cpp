@@ -565,7 +565,7 @@ TEST_CASE("a decommitted page of a MEM_RESERVE|MEM_COMMIT region reads as reserv
     REQUIRE_INVARIANTS(rig);
 }
 
-TEST_CASE("MEM_DECOMMIT of free memory is 487; past the end of the region it is 87 (STATUS_UNABLE_TO_FREE_VM)",
+TEST_CASE("MEM_DECOMMIT of free memory is 487, past the end of the region it is 87 (STATUS_UNABLE_TO_FREE_VM)",
           "[virtual-free][fidelity]") {
     const Personality p = GENERATE(Personality::Nt, Personality::Win95);
     test::Rig rig(test::make_config(p));
@@ -580,7 +580,7 @@ TEST_CASE("MEM_DECOMMIT of free memory is 487; past the end of the region it is 
     REQUIRE_INVARIANTS(rig);
 }
 
-TEST_CASE("MEM_DECOMMIT with size 0 decommits the whole region from its base; elsewhere it is 487",
+TEST_CASE("MEM_DECOMMIT with size 0 decommits the whole region from its base, elsewhere it is 487",
           "[virtual-free][fidelity]") {
     const Personality p = GENERATE(Personality::Nt, Personality::Win95);
     test::Rig rig(test::make_config(p));

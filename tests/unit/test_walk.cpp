@@ -78,7 +78,7 @@ TEST_CASE("the walk record holds the entries as read, before Accessed and Dirty 
     CHECK_FALSE(rec.tlb_hit);
 }
 
-TEST_CASE("a missing page table faults with P=0 and the W/R and U/S bits of the access; nothing changes", "[walk]") {
+TEST_CASE("a missing page table faults with P=0 and the W/R and U/S bits of the access, nothing changes", "[walk]") {
     WalkRig w;
     const size_t changes = w.journal.changes().size();
     WalkRecord rec;

@@ -27,7 +27,7 @@ std::vector<uint32_t> watched(test::Rig& rig, uint32_t va, uint32_t size, uint32
 }
 }  // namespace
 
-TEST_CASE("MEM_RESET makes a dirty resident page clean with no pagefile copy; its bytes stay", "[mem-reset]") {
+TEST_CASE("MEM_RESET makes a dirty resident page clean with no pagefile copy, its bytes stay", "[mem-reset]") {
     test::Rig rig(test::make_config(Personality::Nt));
     REQUIRE(rig.alloc(kBase, 0x2000, kBoth, page::kReadWrite).ok);
     REQUIRE(rig.write(kBase, 0x1234).ok());
@@ -78,7 +78,7 @@ TEST_CASE("MEM_RESET's refusals", "[mem-reset]") {
     CHECK(w95.alloc(kBase, 0x1000, memf::kReset, page::kReadWrite).error == Error::InvalidParameter);
 }
 
-TEST_CASE("a write-watch region marks each page written; GetWriteWatch's count and reset flag", "[write-watch]") {
+TEST_CASE("a write-watch region marks each page written, GetWriteWatch's count and reset flag", "[write-watch]") {
     test::Rig rig(test::make_config(Personality::Nt));
     REQUIRE(rig.alloc(kBase, 0x10000, kBoth | memf::kWriteWatch, page::kReadWrite).ok);
     CHECK(rig.query(kBase).type == memf::kPrivate);
@@ -101,7 +101,7 @@ TEST_CASE("a write-watch region marks each page written; GetWriteWatch's count a
     REQUIRE_INVARIANTS(rig);
 }
 
-TEST_CASE("GetWriteWatch and ResetWriteWatch refuse with ERROR_INVALID_PARAMETER; win95 has neither", "[write-watch]") {
+TEST_CASE("GetWriteWatch and ResetWriteWatch refuse with ERROR_INVALID_PARAMETER, win95 has neither", "[write-watch]") {
     test::Rig rig(test::make_config(Personality::Nt));
     REQUIRE(rig.alloc(kBase, 0x2000, kBoth | memf::kWriteWatch, page::kReadWrite).ok);
     REQUIRE(rig.alloc(kBase + 0x10000, 0x1000, kBoth, page::kReadWrite).ok);

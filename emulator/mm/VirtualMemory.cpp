@@ -50,7 +50,8 @@ void MemoryManager::protect_valid_page(uint16_t space, uint32_t va, uint32_t pte
     m_pfn.set_original_pte(frame, SoftwarePte::with_protection(m_pfn[frame].original_pte, mm_protection));
     if (mm_protection == mmprot::kNoAccess || (mm_protection & mmprot::kGuard)) {
         // A page that may not be touched cannot stay valid: it goes to a transition PTE that
-        // carries the new protection (its frame waits on standby/modified).
+        // carries the new protection (its frame waits on standby/modified). A locked page loses its lock.
+        drop_lock_for_protection(space, va, frame);
         trim_frame(frame);
         return;
     }
@@ -198,6 +199,8 @@ void MemoryManager::free_page(uint16_t space, uint32_t va, bool leave_decommitte
     const PteKind pk = SoftwarePte::kind(pte);
     const bool committed = pk != PteKind::Decommitted && (pk != PteKind::Zero || (vad && vad->mem_commit));
     if (committed) add(Counter::CommitCharge, -1);
+    // Decommit and release unlock (the frame's flag goes with the frame).
+    if (vad && vad->has_mark(va >> 12, Vad::kPageLocked)) set_page_mark(space, *vad, va >> 12, Vad::kPageLocked, false);
     if (!pte_address) return;
     auto release_slot = [&](uint32_t sw) {
         if (SoftwarePte::kind(sw) == PteKind::Pagefile) m_pagefile.release(SoftwarePte::slot(sw));

@@ -49,6 +49,10 @@ static std::vector<OpSpec> with_issue16_calls(std::vector<OpSpec> specs) {
         {"is_bad_write_ptr", Op::IsBadWritePtr,
          {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, true},
           {"as", ArgType::Bind, false}}},
+        {"virtual_lock", Op::VirtualLock,
+         {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, true}}},
+        {"virtual_unlock", Op::VirtualUnlock,
+         {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, true}}},
     };
     specs.insert(specs.end(), calls.begin(), calls.end());
     return specs;
@@ -296,6 +300,8 @@ std::string operation_summary(Op op) {
         case Op::WriteProcessMemory: return "WriteProcessMemory: a text or a value into another process (`target`); `as` binds the number written.";
         case Op::IsBadReadPtr: return "IsBadReadPtr: touches each page of a range; returns 1 when one cannot be read.";
         case Op::IsBadWritePtr: return "IsBadWritePtr: writes each page of a range back to itself; returns 1 when one cannot be written.";
+        case Op::VirtualLock: return "VirtualLock: faults every page of a committed private range in and locks it in the working set (trimming and replacement pass over it).";
+        case Op::VirtualUnlock: return "VirtualUnlock: unlocks a range whose pages are all locked (else ERROR_NOT_LOCKED, and its unlocked resident pages leave the working set).";
     }
     return "";
 }

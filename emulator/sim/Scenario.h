@@ -104,6 +104,8 @@ enum class Op : uint8_t {
     WriteProcessMemory,
     IsBadReadPtr,
     IsBadWritePtr,
+    VirtualLock,
+    VirtualUnlock,
 };
 const char* op_name(Op op);
 

@@ -4,6 +4,9 @@
 // protection, decommit and release let the lock go; win95's stubs; undo/redo.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <string>
+
 #include "TestHelpers.h"
 
 using namespace pagelab;
@@ -211,4 +214,28 @@ TEST_CASE("undo and redo restore locked pages", "[lock][undo]") {
     CHECK(locked_frame(rig, kBase));
     CHECK(rig.mm().locked_pages(rig.space) == 1);
     REQUIRE_INVARIANTS(rig);
+}
+
+TEST_CASE("check_locks catches a locked page whose frame lost its flag, and a flag with no locked page", "[lock][invariants]") {
+    test::Rig rig(test::make_config(Personality::Nt));
+    REQUIRE(rig.alloc(kBase, 0x2000, kBoth, page::kReadWrite).ok);
+    REQUIRE(lock(rig, kBase, 0x1000).ok);
+    REQUIRE(rig.write(kBase + 0x1000, 1).ok());
+    REQUIRE_INVARIANTS(rig);
+    auto forge_flags = [&](uint32_t frame, uint32_t flags) {
+        rig.mm().apply(core::Change{core::Store::Pfn, uint8_t(mm::PfnField::Flags), 0, frame, 0, flags}, true);
+    };
+    auto reports = [&](const std::string& words) {
+        const auto bad = rig.check_invariants();
+        INFO(test::join_lines(bad));
+        return std::any_of(bad.begin(), bad.end(), [&](const std::string& s) { return s.find(words) != std::string::npos; });
+    };
+    SECTION("the locked page's frame without kWsLocked") {
+        forge_flags(pte_of(rig, kBase) >> 12, 0);
+        CHECK(reports("is not locked in its working set"));
+    }
+    SECTION("an unlocked page's frame with kWsLocked") {
+        forge_flags(pte_of(rig, kBase + 0x1000) >> 12, mm::PfnEntry::kWsLocked);
+        CHECK(reports("is flagged locked (VirtualLock) but maps no locked page"));
+    }
 }

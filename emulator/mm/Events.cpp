@@ -59,6 +59,8 @@ const char* event_kind_name(EventKind k) {
         "loader-datafile", "loader-no-imports",
         "mem-reset", "write-watched", "write-watch-reset",
         "handle-duplicated",
+        "pages-locked", "pages-unlocked", "unlock-not-locked", "lock-dropped", "lock-ignored", "lock-not-modelled",
+        "lock-quota",
     };
     static_assert(sizeof(kNames) / sizeof(kNames[0]) == size_t(EventKind::Count_));
     return size_t(k) < size_t(EventKind::Count_) ? kNames[size_t(k)] : "?";
@@ -137,6 +139,41 @@ std::string describe_watch_event(EventKind kind, const uint32_t (&a)[4], const s
             return trfn("The write watch of 0x{base:08X}-0x{end:08X} is reset: {pages} written page is cleared from the bitmap.",
                         "The write watch of 0x{base:08X}-0x{end:08X} is reset: {pages} written pages are cleared from the bitmap.",
                         a[2], "base"_a = a[0], "end"_a = last, "pages"_a = a[2]);
+        default: return "?";
+    }
+}
+
+// VirtualLock / VirtualUnlock (mm/VirtualLock.cpp).
+std::string describe_lock_event(EventKind kind, const uint32_t (&a)[4], const std::string& who, const std::string& Who) {
+    const uint32_t last = a[0] + a[1] - 1;
+    switch (kind) {
+        case EventKind::PagesLocked:
+            return trfn("VirtualLock(0x{base:08X}-0x{end:08X}): {who} locks {pages} page into its working set. It is resident now and stays: trimming and page replacement pass over it until VirtualUnlock, a decommit or release, or VirtualProtect to NOACCESS or GUARD. Locked pages of the process: {total} (the limit is {limit}).",
+                        "VirtualLock(0x{base:08X}-0x{end:08X}): {who} locks {pages} pages into its working set. They are resident now and stay: trimming and page replacement pass over them until VirtualUnlock, a decommit or release, or VirtualProtect to NOACCESS or GUARD. Locked pages of the process: {total} (the limit is {limit}).",
+                        a[2], "base"_a = a[0], "end"_a = last, "who"_a = who, "pages"_a = a[2], "total"_a = a[3], "limit"_a = kVirtualLockLimit);
+        case EventKind::PagesUnlocked:
+            return trf("VirtualUnlock(0x{base:08X}-0x{end:08X}): every page of the range was locked; now none is. The pages stay resident, but trimming and page replacement may take them again. Locked pages of the process: {total}.",
+                       "base"_a = a[0], "end"_a = last, "total"_a = a[2]);
+        case EventKind::UnlockNotLocked:
+            if (a[2] == 0)
+                return trf("VirtualUnlock(0x{base:08X}-0x{end:08X}) finds a page that is not locked, so it fails with ERROR_NOT_LOCKED and unlocks nothing. No page of the range is resident without a lock, so none leaves the working set.",
+                           "base"_a = a[0], "end"_a = last);
+            return trfn("VirtualUnlock(0x{base:08X}-0x{end:08X}) finds a page that is not locked, so it fails with ERROR_NOT_LOCKED and unlocks nothing. As NT does, it first takes {pages} resident unlocked page of the range out of the working set.",
+                        "VirtualUnlock(0x{base:08X}-0x{end:08X}) finds a page that is not locked, so it fails with ERROR_NOT_LOCKED and unlocks nothing. As NT does, it first takes the {pages} resident unlocked pages of the range out of the working set.",
+                        a[2], "base"_a = a[0], "end"_a = last, "pages"_a = a[2]);
+        case EventKind::LockDropped:
+            return trf("The page at 0x{va:08X} (frame 0x{frame:X}) was locked, but a page that may not be touched cannot stay in the working set: NT removes it, and with it the lock (NtProtectVirtualMemory returns STATUS_WAS_UNLOCKED, a success).",
+                       "va"_a = a[0], "frame"_a = a[1]);
+        case EventKind::LockIgnored:
+            return a[2] ? trf("VirtualUnlock(0x{base:08X}-0x{end:08X}): Windows 95's VirtualUnlock does nothing and returns TRUE.", "base"_a = a[0], "end"_a = last)
+                        : trf("VirtualLock(0x{base:08X}-0x{end:08X}): Windows 95's VirtualLock does nothing and returns TRUE: no page is brought in or locked.", "base"_a = a[0], "end"_a = last);
+        case EventKind::LockNotModelled:
+            return trf("0x{base:08X}-0x{end:08X} is {type} memory. Windows can lock a view's or an image's pages, but PageLab does not model it (their frames are shared between processes): the call fails with ERROR_NOT_SUPPORTED.",
+                       "base"_a = a[0], "end"_a = last, "type"_a = vad_type_text(VadType(a[2])));
+        case EventKind::LockQuota:
+            return trfn("VirtualLock refused: {who} has {locked} locked page and asks for {pages} more, past its limit of {limit} (NT: the minimum working set of 50 pages less 8 that must stay free to change). The call fails with ERROR_WORKING_SET_QUOTA before touching any page.",
+                        "VirtualLock refused: {who} has {locked} locked pages and asks for {pages} more, past its limit of {limit} (NT: the minimum working set of 50 pages less 8 that must stay free to change). The call fails with ERROR_WORKING_SET_QUOTA before touching any page.",
+                        a[2], "who"_a = who, "locked"_a = a[2], "pages"_a = a[1], "limit"_a = a[3]);
         default: return "?";
     }
 }
@@ -469,6 +506,13 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
                            "who"_a = who, "handle"_a = a[0], "target"_a = space_name(uint16_t(a[1])), "new"_a = a[2]);
             return trf("DuplicateHandle: {who}'s handle 0x{handle:X} to the file mapping object \"{name}\" is copied into {target} as handle 0x{new:X}; the object now has one more handle.",
                        "who"_a = who, "handle"_a = a[0], "name"_a = str(a[3]), "target"_a = space_name(uint16_t(a[1])), "new"_a = a[2]);
+        case EventKind::PagesLocked:
+        case EventKind::PagesUnlocked:
+        case EventKind::UnlockNotLocked:
+        case EventKind::LockDropped:
+        case EventKind::LockIgnored:
+        case EventKind::LockNotModelled:
+        case EventKind::LockQuota: return describe_lock_event(EventKind(e.kind), a, who, Who);
         case EventKind::Count_: break;
     }
     return "?";

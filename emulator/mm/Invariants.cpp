@@ -11,6 +11,7 @@
 //   check_objects                handles (HandleTable::check), mapping objects, views, data sections (FileMapping.cpp)
 //   Pagefile::check              each used slot referred to once     (Pagefile.cpp)
 //   check_commit                 the commit charge                   (VirtualMemory.cpp)
+//   check_locks                  VirtualLock's pages stay resident   (VirtualLock.cpp)
 //   PageTables::check_tlb        the TLB against the tables          (PageTablesCheck.cpp)
 #include <cstdio>
 
@@ -36,6 +37,7 @@ std::vector<std::string> MemoryManager::check_invariants() const {
     check_objects(report);
     m_pagefile.check(report);
     check_commit(report);
+    check_locks(report);
     m_tables.check_tlb(report);
     return report.take();
 }

@@ -99,6 +99,11 @@ public:
     Result get_write_watch(uint16_t space, uint32_t flags, uint32_t address, uint32_t size, uint32_t max_count,
                            std::vector<uint32_t>& out);
     Result reset_write_watch(uint16_t space, uint32_t address, uint32_t size);
+    // VirtualLock / VirtualUnlock (mm/VirtualLock.cpp): lock faults every page of the range in
+    // (faults: the kinds its touches caused) and keeps it in the working set; unlock lets it go.
+    Result virtual_lock(uint16_t space, uint32_t address, uint32_t size, uint32_t& faults);
+    Result virtual_unlock(uint16_t space, uint32_t address, uint32_t size);
+    uint32_t locked_pages(uint16_t space) const;  // pages the process has locked (limit kVirtualLockLimit)
 
     // A load, store or instruction fetch of 1, 2 or 4 bytes by the process owning `space`.
     AccessResult access(uint16_t space, uint32_t va, uint32_t size, x86::Access kind, uint32_t value = 0,
@@ -320,6 +325,7 @@ private:
     void check_sections(InvariantReport& report) const;
     void check_objects(InvariantReport& report) const;
     void check_commit(InvariantReport& report) const;
+    void check_locks(InvariantReport& report) const;  // mm/VirtualLock.cpp
     // PageMeaning, for PageTables::check.
     std::optional<uint32_t> proto_of(const Vad& v, uint32_t vpn) const override;
     uint32_t prototype_word(uint32_t index) const override { return prototype(index); }
@@ -448,6 +454,12 @@ private:
     void note_write(uint16_t space, uint32_t va, uint32_t size);  // after a store: the write-watch bitmap
     Result watched_range(uint16_t space, uint32_t address, uint32_t size, const Vad*& out) const;
     void clear_watch(uint16_t space, uint32_t first_vpn, uint32_t last_vpn);
+
+    // ----- VirtualLock (mm/VirtualLock.cpp) -----
+    Result lock_range(uint16_t space, uint32_t address, uint32_t size, uint32_t& first, uint32_t& last) const;
+    Result lock_regions(uint16_t space, uint32_t first, uint32_t last, uint32_t& already);
+    void set_page_locked(uint16_t space, uint32_t vpn, bool on);
+    void drop_lock_for_protection(uint16_t space, uint32_t va, uint32_t frame);
 
     // ----- Address spaces (mm/MemoryManager.cpp) -----
     // The last user of a shared region is gone: everything it mapped is taken down.

@@ -223,7 +223,7 @@ FrameNumber MemoryManager::reclaim(SpaceId for_space) {
 void MemoryManager::trim(uint16_t space) {
     std::vector<uint32_t> frames;
     for (uint32_t f = m_pfn.list(FrameList::Active).first; f != kNoFrame; f = m_pfn[f].flink)
-        if (m_pfn[f].owner == space) frames.push_back(f);
+        if (m_pfn[f].owner == space && !(m_pfn[f].flags & PfnEntry::kWsLocked)) frames.push_back(f);  // VirtualLock's stay
     std::sort(frames.begin(), frames.end(), [&](uint32_t a, uint32_t b) {
         return m_pfn[a].pte_address() < m_pfn[b].pte_address();
     });

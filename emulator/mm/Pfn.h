@@ -75,6 +75,11 @@ public:
 
     static constexpr uint8_t kModified = 1;  // content differs from its backing store
     static constexpr uint8_t kLocked = 2;    // never chosen for eviction (page directory, page table)
+    // Locked in its process's working set by VirtualLock (NT's WSLE LockedInWs; mm/VirtualLock.cpp):
+    // an active private page that trimming and replacement pass over. Unlike kLocked the frame
+    // stays on the active list.
+    static constexpr uint8_t kWsLocked = 4;
+    static constexpr uint8_t kPinned = kLocked | kWsLocked;  // what a replacement policy never takes
 };
 static_assert(sizeof(PfnEntry) == 24, "frame metadata budget: 24 bytes + 8 for the content reference");
 

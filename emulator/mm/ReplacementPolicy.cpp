@@ -29,7 +29,7 @@ uint32_t ReplacementPolicy::choose_victim(const std::vector<uint32_t>& tried) {
     // (Almost always nothing was tried yet: the search is then skipped.)
     for (uint32_t f = m_pfn.list(FrameList::Active).first; f != kNoFrame; f = m_pfn[f].flink)
         if ((tried.empty() || std::find(tried.begin(), tried.end(), f) == tried.end()) &&
-            !(m_pfn[f].flags & PfnEntry::kLocked))
+            !(m_pfn[f].flags & PfnEntry::kPinned))
             return f;
     return kNoFrame;
 }
@@ -58,7 +58,7 @@ uint32_t ReplacementPolicy::clock_victim(const std::vector<uint32_t>& tried) {
         const uint32_t f = hand;
         hand = hand + 1 == n ? 0 : hand + 1;
         const PfnEntry& e = m_pfn[f];
-        if (e.state != FrameState::Active || (e.flags & PfnEntry::kLocked) || e.list != FrameList::Active ||
+        if (e.state != FrameState::Active || (e.flags & PfnEntry::kPinned) || e.list != FrameList::Active ||
             (any_tried && std::find(tried.begin(), tried.end(), f) != tried.end()))
             continue;
         if (is_section_use(e.use)) {

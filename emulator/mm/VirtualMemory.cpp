@@ -47,13 +47,18 @@ uint32_t MemoryManager::page_protection(uint32_t pte_raw) const {
 void MemoryManager::protect_valid_page(uint16_t space, uint32_t va, uint32_t pte_address, uint32_t pte,
                                        uint32_t mm_protection) {
     const uint32_t frame = pte >> 12;
-    m_pfn.set_original_pte(frame, SoftwarePte::with_protection(m_pfn[frame].original_pte, mm_protection));
     if (mm_protection == mmprot::kNoAccess || (mm_protection & mmprot::kGuard)) {
         // A page that may not be touched cannot stay valid: it goes to a transition PTE that
-        // carries the new protection (its frame waits on standby/modified).
+        // carries the new protection (its frame waits on standby/modified). A locked page loses
+        // its lock first. The protection changes once the page is out, so that no event boundary
+        // sees a valid PTE whose protection forbids it.
+        drop_lock_for_protection(space, va, frame);
         trim_frame(frame);
+        m_pfn.set_original_pte(frame, SoftwarePte::with_protection(m_pfn[frame].original_pte, mm_protection));
+        write_pte(pte_address, SoftwarePte::transition(frame, mm_protection));
         return;
     }
+    m_pfn.set_original_pte(frame, SoftwarePte::with_protection(m_pfn[frame].original_pte, mm_protection));
     const bool dirty = (pte & Pte::kDirty) || (m_pfn[frame].flags & PfnEntry::kModified);
     write_pte(pte_address, private_pte_bits(space, frame, mm_protection, m_pfn[frame].original_pte, dirty) |
                                (pte & (Pte::kAccessed | Pte::kDirty)));
@@ -198,6 +203,8 @@ void MemoryManager::free_page(uint16_t space, uint32_t va, bool leave_decommitte
     const PteKind pk = SoftwarePte::kind(pte);
     const bool committed = pk != PteKind::Decommitted && (pk != PteKind::Zero || (vad && vad->mem_commit));
     if (committed) add(Counter::CommitCharge, -1);
+    // Decommit and release unlock (the frame's flag goes with the frame).
+    if (vad && vad->has_mark(va >> 12, Vad::kPageLocked)) set_page_mark(space, *vad, va >> 12, Vad::kPageLocked, false);
     if (!pte_address) return;
     auto release_slot = [&](uint32_t sw) {
         if (SoftwarePte::kind(sw) == PteKind::Pagefile) m_pagefile.release(SoftwarePte::slot(sw));

@@ -7,7 +7,7 @@
 namespace pagelab::mm {
 
 namespace {
-constexpr std::array<std::pair<Error, std::string_view>, 24> kNames{{
+constexpr std::array<std::pair<Error, std::string_view>, 26> kNames{{
     {Error::Success, "SUCCESS"},
     {Error::FileNotFound, "FILE_NOT_FOUND"},
     {Error::PathNotFound, "PATH_NOT_FOUND"},
@@ -31,6 +31,8 @@ constexpr std::array<std::pair<Error, std::string_view>, 24> kNames{{
     {Error::UserMappedFile, "USER_MAPPED_FILE"},
     {Error::CommitmentLimit, "COMMITMENT_LIMIT"},
     {Error::PrivilegeNotHeld, "PRIVILEGE_NOT_HELD"},
+    {Error::NotSupported, "NOT_SUPPORTED"},
+    {Error::GuardPageViolation, "GUARD_PAGE_VIOLATION"},
     {Error::Success, "SUCCESS"},
 }};
 }  // namespace

@@ -23,6 +23,11 @@ inline constexpr uint32_t kCommit = 0x1000, kReserve = 0x2000, kDecommit = 0x400
 inline constexpr uint32_t kWriteWatch = 0x200000, kWriteWatchFlagReset = 0x01;
 }
 
+// VirtualLock's limit on the pages one process may lock (docs/fidelity.md "VirtualLock"): NT
+// refuses with STATUS_WORKING_SET_QUOTA when the locked pages plus MM_FLUID_WORKING_SET (8) pass
+// the process's minimum working set, 50 pages by default; PageLab keeps that default.
+inline constexpr uint32_t kVirtualLockLimit = 50 - 8;
+
 // CreateFileMapping's hFile for a mapping backed by the paging file (INVALID_HANDLE_VALUE).
 inline constexpr uint32_t kInvalidHandleValue = 0xFFFFFFFFu;
 
@@ -51,6 +56,10 @@ enum class Error : uint32_t {
     PrivilegeNotHeld = 1314,
     NotLocked = 158,           // VirtualUnlock of a page that is not locked
     WorkingSetQuota = 1453,    // VirtualLock past the working-set (lock) limit
+    NotSupported = 50,         // VirtualLock/VirtualUnlock of an image or a view: not modelled (docs/fidelity.md)
+    // STATUS_GUARD_PAGE_VIOLATION as GetLastError gives it after VirtualLock touched a guard page
+    // (the "Creating Guard Pages" sample prints 0x80000001).
+    GuardPageViolation = 0x80000001u,
 };
 
 // "ERROR_INVALID_ADDRESS"; unknown numbers print as "ERROR_<n>".

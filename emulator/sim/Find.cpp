@@ -311,6 +311,7 @@ void touches_of_args(const core::EventRecord& ev, EventTouches& t) {
         case EventKind::SectionPageCommitted:
         case EventKind::InterlockedAdd:
         case EventKind::WriteWatched:
+        case EventKind::LockDropped:
         case EventKind::BadEntry: page(a[0]); break;
         case EventKind::AccessDone: range(a[0], std::max<uint32_t>(a[3], 1)); break;
         case EventKind::PageTableCreated:
@@ -371,7 +372,12 @@ void touches_of_args(const core::EventRecord& ev, EventTouches& t) {
         case EventKind::SharedRegionLeft:
         case EventKind::SharedViewReturned:
         case EventKind::MemReset:
-        case EventKind::WriteWatchReset: range(a[0], a[1]); break;
+        case EventKind::WriteWatchReset:
+        case EventKind::PagesLocked:
+        case EventKind::PagesUnlocked:
+        case EventKind::UnlockNotLocked:
+        case EventKind::LockIgnored:
+        case EventKind::LockNotModelled: range(a[0], a[1]); break;
         case EventKind::UnmapInsideView: range(a[1], a[2]); break;
         case EventKind::DebuggerWrite:
             page(a[0]);
@@ -430,7 +436,7 @@ std::set<EventKind> kinds_named(std::string_view name_in) {
     if (name == "replacement") return {K::VictimChosen, K::SecondChance};
     if (name == "region")
         return {K::Reserved, K::Committed, K::Decommitted, K::Released, K::Protected, K::MemReset, K::WriteWatched,
-                K::WriteWatchReset};
+                K::WriteWatchReset, K::PagesLocked, K::PagesUnlocked, K::UnlockNotLocked, K::LockDropped};
     if (name == "loader")
         return {K::LoaderFindFile, K::LoaderProcessObject, K::LoaderImports, K::LoaderDll, K::LoaderNotAtBase, K::LoaderStack,
                 K::LoaderStart, K::LoaderFailed, K::LoaderUnload, K::LoaderBadImage, K::Relocated,

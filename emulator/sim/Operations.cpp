@@ -112,6 +112,19 @@ void reset_write_watch(StepRun& c) {
     c.r.has_value = false;
 }
 
+// VirtualLock / VirtualUnlock (mm/VirtualLock.cpp): the faults VirtualLock's touches took are the step's.
+void virtual_lock(StepRun& c) {
+    uint32_t faults = 0;
+    c.set(c.mm.virtual_lock(*c.space, *c.address, uint32_t(c.number("size", 0)), faults));
+    c.r.faults |= faults;
+    c.r.has_value = false;
+}
+
+void virtual_unlock(StepRun& c) {
+    c.set(c.mm.virtual_unlock(*c.space, *c.address, uint32_t(c.number("size", 0))));
+    c.r.has_value = false;
+}
+
 // --- Memory accesses -----------------------------------------------------------------------
 
 void read_or_execute(StepRun& c) {
@@ -330,6 +343,8 @@ void run_operation(StepRun& c) {
         case Op::IsBadWritePtr: return is_bad_pointer(c);
         case Op::NtMapView: return nt_map_view(c);
         case Op::DuplicateHandle: return duplicate_handle(c);
+        case Op::VirtualLock: return virtual_lock(c);
+        case Op::VirtualUnlock: return virtual_unlock(c);
         case Op::SwitchTo: return c.mm.switch_to(*c.space);
         case Op::Trim: return c.mm.trim(*c.space);
         case Op::Pause:

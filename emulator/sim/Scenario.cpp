@@ -58,6 +58,10 @@ static std::vector<OpSpec> with_issue16_calls(std::vector<OpSpec> specs) {
         {"duplicate_handle", Op::DuplicateHandle,
          {{"process", ArgType::Process, true}, {"handle", ArgType::Address, true}, {"target", ArgType::Process, true},
           {"access", ArgType::MapAccess, false}, {"as", ArgType::Bind, false}}},
+        {"virtual_lock", Op::VirtualLock,
+         {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, true}}},
+        {"virtual_unlock", Op::VirtualUnlock,
+         {{"process", ArgType::Process, true}, {"address", ArgType::Address, true}, {"size", ArgType::Number, true}}},
     };
     specs.insert(specs.end(), calls.begin(), calls.end());
     return specs;
@@ -307,6 +311,8 @@ std::string operation_summary(Op op) {
         case Op::IsBadWritePtr: return "IsBadWritePtr: writes each page of a range back to itself; returns 1 when one cannot be written.";
         case Op::NtMapView: return "NtMapViewOfSection: a view with the native call's arguments (zero_bits, commit_size, allocation: top_down | round_to_page, inherit, protect), in `target` or the caller; `as` binds its base.";
         case Op::DuplicateHandle: return "DuplicateHandle: a copy of a file mapping handle in `target`'s handle table (`access` replaces the source's); `as` binds the new handle.";
+        case Op::VirtualLock: return "VirtualLock: faults every page of a committed private range in and locks it in the working set (trimming and replacement pass over it).";
+        case Op::VirtualUnlock: return "VirtualUnlock: unlocks a range whose pages are all locked (else ERROR_NOT_LOCKED, and its unlocked resident pages leave the working set).";
     }
     return "";
 }

@@ -108,6 +108,8 @@ enum class Op : uint8_t {
     // Issue 16: NtMapViewOfSection's arguments, DuplicateHandle.
     NtMapView,
     DuplicateHandle,
+    VirtualLock,
+    VirtualUnlock,
 };
 const char* op_name(Op op);
 

@@ -396,7 +396,8 @@ bool Parser::within_budgets(const YAML::Node& n, const Step& step) {
     if (step.op == Op::Touch) pages = (step.arg("size")->number + 0xFFF) / 0x1000 + 1;
     else if (step.op == Op::Read || step.op == Op::Write || step.op == Op::Execute || step.op == Op::DebuggerWrite)
         pages = step.arg("text") ? step.arg("text")->text.size() / 0x1000 + 2 : 2;
-    else if (step.op == Op::ReadProcessMemory || step.op == Op::IsBadReadPtr || step.op == Op::IsBadWritePtr)
+    else if (step.op == Op::ReadProcessMemory || step.op == Op::IsBadReadPtr || step.op == Op::IsBadWritePtr ||
+             step.op == Op::VirtualLock)
         pages = step.arg("size")->number / 0x1000 + 2;
     else if (step.op == Op::WriteProcessMemory)
         pages = step.arg("text") ? step.arg("text")->text.size() / 0x1000 + 2 : 2;

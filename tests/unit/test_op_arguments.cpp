@@ -838,6 +838,35 @@ const std::vector<Case>& cases() {
          "- {do: duplicate_handle, process: A, handle: m, target: B, as: {V}}\n"
          "- {do: map_view, process: B, mapping: h, access: write, expect: {result: ok}}",
          "h", "g"},
+        // virtual_lock, virtual_unlock (two reserved pages at 0x200000, the first committed)
+        {"virtual_lock", "process",
+         "- {do: virtual_alloc, process: A, address: 0x200000, size: 0x2000, type: [reserve, commit], protect: READWRITE}\n"
+         "- {do: virtual_lock, process: {V}, address: 0x200000, size: 0x1000, expect: {result: ok}}",
+         "A", "B"},
+        {"virtual_lock", "address",
+         "- {do: virtual_alloc, process: A, address: 0x200000, size: 0x2000, type: [reserve, commit], protect: READWRITE}\n"
+         "- {do: virtual_lock, process: A, address: {V}, size: 0x1000, expect: {result: ok}}",
+         "0x201000", "0x202000"},
+        {"virtual_lock", "size",
+         "- {do: virtual_alloc, process: A, address: 0x200000, size: 0x2000, type: reserve, protect: READWRITE}\n"
+         "- {do: virtual_alloc, process: A, address: 0x200000, size: 0x1000, type: commit, protect: READWRITE}\n"
+         "- {do: virtual_lock, process: A, address: 0x200000, size: {V}, expect: {result: ok}}",
+         "0x1000", "0x2000"},
+        {"virtual_unlock", "process",
+         "- {do: virtual_alloc, process: A, address: 0x200000, size: 0x2000, type: [reserve, commit], protect: READWRITE}\n"
+         "- {do: virtual_lock, process: A, address: 0x200000, size: 0x1000}\n"
+         "- {do: virtual_unlock, process: {V}, address: 0x200000, size: 0x1000, expect: {result: ok}}",
+         "A", "B"},
+        {"virtual_unlock", "address",
+         "- {do: virtual_alloc, process: A, address: 0x200000, size: 0x2000, type: [reserve, commit], protect: READWRITE}\n"
+         "- {do: virtual_lock, process: A, address: 0x200000, size: 0x1000}\n"
+         "- {do: virtual_unlock, process: A, address: {V}, size: 0x1000, expect: {result: ok}}",
+         "0x200000", "0x201000"},
+        {"virtual_unlock", "size",
+         "- {do: virtual_alloc, process: A, address: 0x200000, size: 0x2000, type: [reserve, commit], protect: READWRITE}\n"
+         "- {do: virtual_lock, process: A, address: 0x200000, size: 0x1000}\n"
+         "- {do: virtual_unlock, process: A, address: 0x200000, size: {V}, expect: {result: ok}}",
+         "0x1000", "0x2000"},
     };
     return all;
 }

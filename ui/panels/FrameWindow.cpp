@@ -117,6 +117,7 @@ void pfn_entry(App& app, uint32_t f, const std::optional<DataPage>& data_page) {
         std::string flags;
         if (e.flags & mm::PfnEntry::kModified) flags += std::string(tr("modified")) + " ";
         if (e.flags & mm::PfnEntry::kLocked) flags += tr("locked");
+        if (e.flags & mm::PfnEntry::kWsLocked) flags += tr("locked in the working set (VirtualLock)");
         cell(tr("Flags"), flags.empty() ? "-" : flags);
         // A section page's frame points back at its prototype PTE (by index), and its original
         // PTE is the prototype's "in the file" form (mm/Section.h), not a process PTE.

@@ -1,0 +1,193 @@
+// VirtualLock / VirtualUnlock (issue 16; docs/fidelity.md "VirtualLock and VirtualUnlock"): NT's
+// NtLockVirtualMemory and NtUnlockVirtualMemory (lockvm.c, MAP_PROCESS) for a process's private
+// pages. A locked page is marked twice: in its VAD (Vad::kPageLocked, which the trace and the
+// window show) and on its frame (PfnEntry::kWsLocked, NT's WSLE LockedInWs), which every
+// replacement policy and every trim passes over. So a locked page is always resident and in its
+// process's working set (check_locks). Windows 95's VirtualLock and VirtualUnlock are stubs.
+#include "mm/Invariants.h"
+#include "mm/MemoryManager.h"
+
+namespace pagelab::mm {
+
+namespace {
+
+bool is_win95(const AddressSpace& sp) { return sp.personality() == Personality::Win95; }
+
+// The Win32 error of the touch that failed: what NtLockVirtualMemory's exception handler returns.
+Error touch_error(const AccessResult& a) {
+    switch (a.status) {
+        case AccessStatus::GuardPage: return Error::GuardPageViolation;  // and the page has lost GUARD
+        case AccessStatus::OutOfMemory: return Error::NotEnoughMemory;   // every frame locked (see fidelity.md)
+        default: return Error::NoAccess;                                 // STATUS_ACCESS_VIOLATION
+    }
+}
+
+}  // namespace
+
+// NtLockVirtualMemory's and NtUnlockVirtualMemory's argument checks: the base and the range in
+// user space, a size not 0 (STATUS_INVALID_PARAMETER -> 87). The range is whole pages.
+Result MemoryManager::lock_range(uint16_t space, uint32_t address, uint32_t size, uint32_t& first, uint32_t& last) const {
+    const Layout& lay = m_spaces[space].layout();
+    if (size == 0 || address >= lay.user_end || uint64_t(address) + size > lay.user_end)
+        return Result::failure(Error::InvalidParameter);
+    first = address >> 12;
+    last = uint32_t(page_end(address, size) >> 12);
+    return Result::success();
+}
+
+uint32_t MemoryManager::locked_pages(uint16_t space) const {
+    uint32_t n = 0;
+    for (const auto& [k, v] : m_spaces[space].vads())
+        for (uint8_t m : v.page_marks) n += (m & Vad::kPageLocked) ? 1 : 0;
+    return n;
+}
+
+// Both marks of one page, set or cleared together (the frame's only while the page is valid).
+void MemoryManager::set_page_locked(uint16_t space, uint32_t vpn, bool on) {
+    const Vad* v = vad_at(space, vpn << 12);
+    PL_CHECK(v);
+    set_page_mark(space, *v, vpn, Vad::kPageLocked, on);
+    const uint32_t pte_address = pte_address_of(space, vpn << 12);
+    const uint32_t pte = pte_address ? m_ram.read_u32(pte_address) : 0;
+    if (SoftwarePte::kind(pte) != PteKind::Valid) return;
+    const uint32_t frame = pte >> 12;
+    const uint8_t flags = m_pfn[frame].flags;
+    m_pfn.set_flags(frame, on ? uint8_t(flags | PfnEntry::kWsLocked) : uint8_t(flags & ~PfnEntry::kWsLocked));
+}
+
+// The VADs of the range, before any page is touched: a page with no region fails as lockvm.c's
+// VAD walk does (STATUS_ACCESS_VIOLATION -> 998); a view's or an image's pages are refused (not
+// modelled). `already` counts the pages of the range locked before.
+Result MemoryManager::lock_regions(uint16_t space, uint32_t first, uint32_t last, uint32_t& already) {
+    already = 0;
+    for (uint32_t vpn = first; vpn < last; ++vpn) {
+        const Vad* v = vad_at(space, vpn << 12);
+        if (!v) return Result::failure(Error::NoAccess);
+        if (v->type != VadType::Private) {
+            event(EventKind::LockNotModelled, space, first << 12, (last - first) << 12, uint32_t(v->type));
+            return Result::failure(Error::NotSupported);
+        }
+        if (v->has_mark(vpn, Vad::kPageLocked)) ++already;
+    }
+    return Result::success();
+}
+
+// VirtualLock: the limit, the regions, then every page touched in order (a reserved or NOACCESS
+// page fails with ERROR_NOACCESS, a guard page with STATUS_GUARD_PAGE_VIOLATION and loses GUARD;
+// the pages before it stay resident, none is locked), then each page made valid again if a later
+// touch pushed it out, and locked.
+Result MemoryManager::virtual_lock(uint16_t space, uint32_t address, uint32_t size, uint32_t& faults) {
+    faults = 0;
+    if (is_win95(m_spaces[space])) {
+        event(EventKind::LockIgnored, space, address & ~0xFFFu, uint32_t(page_end(address, std::max(size, 1u)) - (address & ~0xFFFu)), 0);
+        return Result::success();
+    }
+    uint32_t first = 0, last = 0, already = 0;
+    if (Result r = lock_range(space, address, size, first, last); !r.ok) return r;
+    const uint32_t pages = last - first, locked = locked_pages(space);
+    auto quota = [&](uint32_t asked) {
+        event(EventKind::LockQuota, space, first << 12, asked, locked, kVirtualLockLimit);
+        return Result::failure(Error::WorkingSetQuota);
+    };
+    if (pages > kVirtualLockLimit) return quota(pages);
+    if (Result r = lock_regions(space, first, last, already); !r.ok) return r;
+    if (locked + pages - already > kVirtualLockLimit) return quota(pages - already);
+    for (uint32_t vpn = first; vpn < last; ++vpn) {
+        const AccessResult a = access(space, vpn << 12, 1, x86::Access::Read);
+        faults |= a.faults;
+        if (!a.ok()) return Result::failure(touch_error(a));
+    }
+    event(EventKind::PagesLocked, space, first << 12, pages << 12, pages - already, locked + pages - already);
+    for (uint32_t vpn = first; vpn < last; ++vpn) {
+        const uint32_t pte_address = pte_address_of(space, vpn << 12);
+        if (!pte_address || SoftwarePte::kind(m_ram.read_u32(pte_address)) != PteKind::Valid) {
+            const AccessResult a = access(space, vpn << 12, 1, x86::Access::Read);
+            faults |= a.faults;
+            if (!a.ok()) {  // every frame is locked: the pages this call locked are let go again
+                for (uint32_t v = first; v < vpn; ++v) set_page_locked(space, v, false);
+                return Result::failure(touch_error(a));
+            }
+        }
+        set_page_locked(space, vpn, true);
+    }
+    return Result::success();
+}
+
+// VirtualUnlock: every page of the range must be locked, else ERROR_NOT_LOCKED and nothing is
+// unlocked — but, as NtUnlockVirtualMemory does, each resident page that was not locked is
+// taken out of the working set on the way (the documented trick for trimming a range).
+Result MemoryManager::virtual_unlock(uint16_t space, uint32_t address, uint32_t size) {
+    if (is_win95(m_spaces[space])) {
+        event(EventKind::LockIgnored, space, address & ~0xFFFu, uint32_t(page_end(address, std::max(size, 1u)) - (address & ~0xFFFu)), 1);
+        return Result::success();
+    }
+    uint32_t first = 0, last = 0, already = 0;
+    if (Result r = lock_range(space, address, size, first, last); !r.ok) return r;
+    bool not_locked = false;
+    std::vector<uint32_t> strays;  // resident pages that are not locked: their frames
+    for (uint32_t vpn = first; vpn < last && !not_locked; ++vpn)
+        if (!vad_at(space, vpn << 12)) not_locked = true;  // lockvm.c stops at a page with no region
+    if (!not_locked) {
+        if (Result r = lock_regions(space, first, last, already); !r.ok) return r;
+        for (uint32_t vpn = first; vpn < last; ++vpn) {
+            const uint32_t pte_address = pte_address_of(space, vpn << 12);
+            const uint32_t pte = pte_address ? m_ram.read_u32(pte_address) : 0;
+            if (vad_at(space, vpn << 12)->has_mark(vpn, Vad::kPageLocked)) continue;
+            not_locked = true;
+            if (SoftwarePte::kind(pte) == PteKind::Valid) strays.push_back(pte >> 12);
+        }
+    }
+    if (not_locked) {
+        event(EventKind::UnlockNotLocked, space, first << 12, (last - first) << 12, uint32_t(strays.size()));
+        for (uint32_t frame : strays) trim_frame(frame);
+        return Result::failure(Error::NotLocked);
+    }
+    event(EventKind::PagesUnlocked, space, first << 12, (last - first) << 12, locked_pages(space) - (last - first));
+    for (uint32_t vpn = first; vpn < last; ++vpn) set_page_locked(space, vpn, false);
+    return Result::success();
+}
+
+// VirtualProtect (or a commit again) to NOACCESS or GUARD of a valid page: NT removes the page
+// from the working set, and a locked page loses its lock (MiSetProtectionOnSection's `Locked`,
+// STATUS_WAS_UNLOCKED). Called before the page is trimmed.
+void MemoryManager::drop_lock_for_protection(uint16_t space, uint32_t va, uint32_t frame) {
+    if (!(m_pfn[frame].flags & PfnEntry::kWsLocked)) return;
+    event(EventKind::LockDropped, space, va, frame);
+    set_page_locked(space, va >> 12, false);
+}
+
+// ----- Invariants -----
+// A page marked locked in its VAD is resident, its frame active, in the working set of its
+// process (on the active list, owned by it) and flagged kWsLocked; a frame flagged kWsLocked is
+// such a page's.
+void MemoryManager::check_locks(InvariantReport& report) const {
+    for (const AddressSpace& sp : m_spaces) {
+        if (!sp.alive()) continue;
+        for (const auto& [k, v] : sp.vads())
+            for (uint32_t i = 0; i < v.page_marks.size(); ++i) {
+                if (!(v.page_marks[i] & Vad::kPageLocked)) continue;
+                const uint32_t va = (v.start_vpn + i) << 12;
+                const uint32_t pte_address = pte_address_of(sp.id(), va);
+                const uint32_t pte = pte_address ? m_ram.read_u32(pte_address) : 0;
+                if (v.type != VadType::Private || SoftwarePte::kind(pte) != PteKind::Valid) {
+                    report.fail("space %u: locked page 0x%08X is not a resident private page (PTE 0x%08X)", sp.id(), va, pte);
+                    continue;
+                }
+                const PfnEntry& e = m_pfn[pte >> 12];
+                if (!(e.flags & PfnEntry::kWsLocked) || e.state != FrameState::Active || e.list != FrameList::Active ||
+                    e.owner != sp.id())
+                    report.fail("space %u: locked page 0x%08X's frame 0x%X is not locked in its working set", sp.id(), va, pte >> 12);
+            }
+    }
+    for (uint32_t f = 0; f < m_pfn.size(); ++f) {
+        const PfnEntry& e = m_pfn[f];
+        if (!(e.flags & PfnEntry::kWsLocked)) continue;
+        const bool page = e.use == FrameUse::Private && e.owner < m_spaces.size() && m_spaces[e.owner].alive();
+        const uint32_t va = page ? va_of_pte(e.pte_address()) : 0;
+        const Vad* v = page ? m_spaces[e.owner].find_vad(va) : nullptr;
+        if (!v || !v->has_mark(va >> 12, Vad::kPageLocked))
+            report.fail("frame 0x%X is flagged locked (VirtualLock) but maps no locked page (0x%08X)", f, va);
+    }
+}
+
+}  // namespace pagelab::mm

@@ -267,7 +267,8 @@ TEST_CASE("CreateFileMapping refuses NOACCESS and EXECUTE under nt (INVALID_PARA
         FileRig f(test::make_config(p));
         f.add_file(kPath, patterned(0x3000));
         const uint16_t a = f.process("A");
-        const uint32_t h = f.open(a, kRead | kWrite);
+        // EXECUTE protections need execute access on the file (fidelity rule 7).
+        const uint32_t h = f.open(a, kRead | kWrite | mm::generic::kExecute);
         const mm::Result ex = f.mm().create_file_mapping(a, h, page::kExecute, 0, 0, {});
         CHECK_FALSE(ex.ok);
         CHECK(ex.error == Error::InvalidParameter);
@@ -946,7 +947,7 @@ TEST_CASE("after every handle is closed and every view unmapped nothing is left:
     const uint32_t vb = f.view(b, mb, fm::kWrite);
     const uint32_t vc = f.view(b, mb, fm::kCopy);
     const uint32_t pa = f.mapping(a, 0, page::kReadWrite, 0x6000, 0, "Anon");
-    const uint32_t pb = f.mm().open_file_mapping(b, fm::kWrite, "Anon").value;
+    const uint32_t pb = f.mm().open_file_mapping(b, fm::kWrite | fm::kRead, "Anon").value;
     const uint32_t pva = f.view(a, pa, fm::kWrite);
     const uint32_t pvb = f.view(b, pb, fm::kRead);
     const uint32_t ra = f.mapping(a, 0, page::kReadWrite, 0x4000, sec::kReserve);

@@ -32,7 +32,7 @@ bool locked_frame(test::Rig& rig, uint32_t va) {
 }
 }  // namespace
 
-TEST_CASE("VirtualLock faults the pages in and trim passes over them; after VirtualUnlock trim takes them", "[lock]") {
+TEST_CASE("VirtualLock faults the pages in and trim passes over them, after VirtualUnlock trim takes them", "[lock]") {
     test::Rig rig(test::make_config(Personality::Nt));
     REQUIRE(rig.alloc(kBase, 0x4000, kBoth, page::kReadWrite).ok);
     uint32_t faults = 0;
@@ -126,7 +126,7 @@ TEST_CASE("VirtualLock refuses bad arguments, uncommitted pages and NOACCESS wit
     REQUIRE_INVARIANTS(rig);
 }
 
-TEST_CASE("a guard page fails the first VirtualLock and loses GUARD; the second succeeds", "[lock][guard]") {
+TEST_CASE("a guard page fails the first VirtualLock and loses GUARD, the second succeeds", "[lock][guard]") {
     test::Rig rig(test::make_config(Personality::Nt));
     REQUIRE(rig.alloc(kBase, 0x1000, kBoth, page::kReadOnly | page::kGuard).ok);
     CHECK(lock(rig, kBase, 0x1000).error == Error::GuardPageViolation);

@@ -24,6 +24,8 @@ set(PAGELAB_UI_TESTS
   strip-95
   strip-95-classroom
   regions-15
+  region-marks-write-watch
+  region-marks-lock
   regions-26-classroom
   story-lessons-nt
   story-lessons-nt-classroom

@@ -227,8 +227,40 @@ void view_cell(App& app, uint16_t space, const mm::MemoryBasicInformation& q, Ce
     }
 }
 
+// The page marks of the row's VAD over the row (issue 16): MEM_WRITE_WATCH's pages written since
+// the last reset, and the pages VirtualLock keeps resident. Empty when the row has neither.
+std::string marks_text(App& app, uint16_t space, const mm::MemoryBasicInformation& q) {
+    const mm::Vad* v = q.state == mm::mem::kFree ? nullptr : app.mm().vad_at(space, q.base_address);
+    if (!v) return {};
+    uint32_t written = 0, locked = 0;
+    for (uint32_t vpn = x86::vpn(q.base_address), end = vpn + q.region_size / 0x1000; vpn < end; ++vpn) {
+        written += v->has_mark(vpn, mm::Vad::kPageWritten) ? 1 : 0;
+        locked += v->has_mark(vpn, mm::Vad::kPageLocked) ? 1 : 0;
+    }
+    std::string out;
+    if (v->write_watch) out = trfn("write watch: {count} written", "write watch: {count} written", written, "count"_a = written);
+    if (locked) out += (out.empty() ? "" : ", ") + trfn("{count} locked", "{count} locked", locked, "count"_a = locked);
+    return out;
+}
+
+// A "Marks" column once a region of the process has a write watch or a locked page.
+bool any_marks(App& app, uint16_t space) {
+    for (const mm::Vad* v : app.mm().regions(space))
+        if (v->write_watch || !v->page_marks.empty()) return true;
+    return false;
+}
+
+void marks_cell(App& app, uint16_t space, const mm::MemoryBasicInformation& q, Cells& cells) {
+    const std::string text = marks_text(app, space, q);
+    if (text.empty()) return;
+    cells.text(text);
+    if (ImGui::IsItemHovered())
+        ImGui::SetTooltip("%s", tr("Written: pages written since the last ResetWriteWatch, which GetWriteWatch reports (MEM_WRITE_WATCH). "
+                                   "Locked: pages VirtualLock keeps resident; no trim or page replacement takes them."));
+}
+
 // Draws one row; returns its first cell's rectangle.
-ImRect region_row(App& app, uint16_t space, int i, const Row& r, bool focus, bool any_view, Cells& cells) {
+ImRect region_row(App& app, uint16_t space, int i, const Row& r, bool focus, bool any_view, bool marks, Cells& cells) {
     UiState& st = app.state();
     const auto& q = r.q;
     ImGui::TableNextRow();
@@ -249,6 +281,10 @@ ImRect region_row(App& app, uint16_t space, int i, const Row& r, bool focus, boo
     cells.text(size_text(q.region_size));
     ImGui::TableNextColumn();
     cells.text(state_name(q.state), q.state == mm::mem::kFree);
+    if (marks) {  // beside the state, where a narrow window still shows it
+        ImGui::TableNextColumn();
+        marks_cell(app, space, q, cells);
+    }
     ImGui::TableNextColumn();
     // VirtualQuery's Protect for every state: reserved pages answer 0 under nt (NOACCESS under
     // win95), free memory NOACCESS; only committed pages' protection is one they obey.
@@ -287,10 +323,12 @@ void region_table(App& app, uint16_t space, const std::vector<Row>& rows, float 
     for (const mm::Vad* v : app.mm().regions(space)) any_view |= v->type == mm::VadType::Mapped;
     app.probe().value("regions.count", std::to_string(rows.size()));
     app.probe().value("regions.focus", "none");
-    if (!ImGui::BeginTable("##regions", any_view ? 8 : 7, flags, ImVec2(0, height))) return;
+    const bool marks = any_marks(app, space);
+    if (!ImGui::BeginTable("##regions", 7 + (marks ? 1 : 0) + (any_view ? 1 : 0), flags, ImVec2(0, height))) return;
     ImGui::TableSetupScrollFreeze(1, 1);
-    for (const char* c : {N_("Address"), N_("Type"), N_("Size"), N_("State"), N_("Protection"), N_("Resident"), N_("Allocation")})
-        ImGui::TableSetupColumn(tr(c));
+    for (const char* c : {N_("Address"), N_("Type"), N_("Size"), N_("State")}) ImGui::TableSetupColumn(tr(c));
+    if (marks) ImGui::TableSetupColumn(tr("Marks"));
+    for (const char* c : {N_("Protection"), N_("Resident"), N_("Allocation")}) ImGui::TableSetupColumn(tr(c));
     if (any_view) ImGui::TableSetupColumn(tr("View"));
     table_headers_row();
     const bool scroll = focus >= 0 && st.regions_scrolled_for != st.story_moves;
@@ -305,7 +343,7 @@ void region_table(App& app, uint16_t space, const std::vector<Row>& rows, float 
     auto on_screen = [&](const ImRect& r) { return r.Min.y >= clip.Min.y - 0.5f && r.Max.y <= clip.Max.y + 0.5f; };
     while (clipper.Step()) {
         for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-            const ImRect row = region_row(app, space, i, rows[size_t(i)], i == focus, any_view, cells);
+            const ImRect row = region_row(app, space, i, rows[size_t(i)], i == focus, any_view, marks, cells);
             if (i == focus && scroll) {
                 ImGui::SetScrollHereY(0.5f);
                 st.regions_scrolled_for = st.story_moves;

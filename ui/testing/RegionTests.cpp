@@ -3,6 +3,7 @@
 // step the row of the step's page or region is highlighted and scrolled into view; the splitter
 // under it sizes the panel, a double-click fits it again.
 #include "testing/TestHelpers.h"
+#include "testing/TextCheck.h"
 
 #include <memory>
 
@@ -63,7 +64,50 @@ void regions(TestDriver& t, int steps, size_t min_rows) {
     });
 }
 
+// A text drawn on screen that holds `part` (issue 16: the region table's Marks column), or empty.
+std::string drawn_with(const std::string& part) {
+    for (const TextRun& r : record_text_runs())
+        if (r.text.find(part) != std::string::npos) return r.text;
+    return {};
+}
+
+// Steps until the machine is after step `n` (1-based).
+void step_to(TestDriver& t, int n) {
+    for (int i = 0; i < n; ++i) t.key(GLFW_KEY_RIGHT);
+    t.wait(2);
+}
+
 }  // namespace
+
+// Issue 16: the write-watch and lock marks are on screen, in the region table's Marks column, and
+// follow the machine (a reset clears the count).
+void region_marks_ww(TestDriver& t) {
+    step_to(t, 4);  // the write to page 1
+    t.check("after the first write: 'write watch: 1 written' in the region table", [](App&) {
+        return expect_contains(drawn_with("write watch"), "write watch: 1 written", "the Marks cell");
+    });
+    step_to(t, 2);  // step 6: GetWriteWatch with reset
+    t.check("after the reset: 'write watch: 0 written'", [](App&) {
+        return expect_contains(drawn_with("write watch"), "write watch: 0 written", "the Marks cell");
+    });
+    step_to(t, 3);  // step 9: pages 2 and 4 written
+    t.check("after two more writes: 'write watch: 2 written'", [](App&) {
+        return expect_contains(drawn_with("write watch"), "write watch: 2 written", "the Marks cell");
+    });
+}
+
+void region_marks_lock(TestDriver& t) {
+    step_to(t, 5);
+    t.check("before VirtualLock the table has no Marks column", [](App&) {
+        for (const TextRun& r : record_text_runs())
+            if (r.text == "Marks") return std::string("a Marks header is drawn");
+        return std::string();
+    });
+    step_to(t, 1);  // step 6: VirtualLock of three pages
+    t.check("after VirtualLock: '3 locked' in the region table", [](App&) {
+        return expect_contains(drawn_with("3 locked"), "3 locked", "the Marks cell");
+    });
+}
 
 void regions_15(TestDriver& t) { regions(t, 4, 6); }  // step 5 ends the process: no table
 void regions_26(TestDriver& t) { regions(t, 6, 6); }

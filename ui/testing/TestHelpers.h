@@ -96,6 +96,8 @@ void tlb_story(TestDriver& t);
 void failed_process(TestDriver& t);
 void story_lessons_95(TestDriver& t);
 void regions_26(TestDriver& t);
+void region_marks_ww(TestDriver& t);
+void region_marks_lock(TestDriver& t);
 void compare_moments(TestDriver& t);  // CompareTests.cpp
 void go_to_box(TestDriver& t);
 void event_filter(TestDriver& t);

@@ -839,6 +839,10 @@ const std::vector<UiTest> kTests = {
          1280, 800, strip_95},
         {"strip-95-classroom", "the same at 1920x1080 in classroom mode", "scenarios/26-second-instance-win95.yaml", 1920, 1080, strip_95,
          false, true},
+        {"region-marks-write-watch", "the region table's Marks column counts a MEM_WRITE_WATCH region's written pages as they are "
+                                     "written and reset", "tests/scenarios/fidelity/13-write-watch.yaml", 1280, 800, region_marks_ww},
+        {"region-marks-lock", "the region table's Marks column shows the pages VirtualLock locked",
+         "tests/scenarios/fidelity/16-virtual-lock.yaml", 1280, 800, region_marks_lock},
         {"regions-15", "the region table shows its rows (not two), no cell wider than its column, the row of each step's page "
                        "highlighted and in view; the splitter sizes it", "scenarios/15-create-process-appinst.yaml", 1280, 800, regions_15},
         {"regions-26-classroom", "the same for lesson 26 (Windows 95) at 1920x1080 in classroom mode", "scenarios/26-second-instance-win95.yaml",

@@ -1,6 +1,5 @@
-// The generated scenario of bench_session.cpp and bench_diff.cpp (which keep their own copy of
-// this generator), for the benchmarks that only need its text: four processes, each with a 4 MB
-// region, then reads (45 %), writes (45 %), protections, queries and trims at random.
+// The generated scenario of bench_session.cpp, bench_diff.cpp and bench_parse.cpp: four processes,
+// each with a 4 MB region, then reads (45 %), writes (45 %), protections, queries and trims at random.
 // mix "thrash": every access picks one of 1024 pages per process uniformly (nearly every access
 // faults); mix "lesson": 90 % of the accesses go to a hot set of 32 pages per process.
 #pragma once

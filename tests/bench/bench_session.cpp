@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "GeneratedScenario.h"
 #include "sim/Session.h"
 
 using namespace pagelab;
@@ -20,32 +21,9 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-// mix "thrash": every access picks one of 4096 pages per process uniformly, so nearly every
-// operation is a hard fault with an eviction (the worst case for the journal).
-// mix "lesson": 90% of accesses go to a hot set of 32 pages per process, as in the lessons.
+// The generated scenario: GeneratedScenario.h (mixes "thrash" and "lesson").
 std::string generate(size_t operations, uint32_t seed, const std::string& mix) {
-    std::mt19937 rng(seed);
-    std::ostringstream y;
-    y << "pagelab: 1\ntitle: generated\nmachine: {personality: nt, ram: 256 frames, pagefile: 4096 pages, policy: clock, tlb: 16}\nsteps:\n";
-    const int processes = 4;
-    for (int p = 0; p < processes; ++p) {
-        y << fmt::format("  - do: create_process\n    as: P{}\n", p);
-        y << fmt::format("  - do: virtual_alloc\n    process: P{}\n    size: 4 MB\n    type: [reserve, commit]\n    protect: READWRITE\n    as: m{}\n", p, p);
-    }
-    std::uniform_int_distribution<int> proc(0, processes - 1), page(0, 1023), off(0, 1023), kind(0, 99);
-    for (size_t i = size_t(processes) * 2; i < operations; ++i) {
-        const int p = proc(rng);
-        const int k = kind(rng);
-        const bool hot = mix == "lesson" && kind(rng) < 90;
-        const uint32_t pg = hot ? uint32_t(page(rng)) % 32 : uint32_t(page(rng));
-        const uint32_t addr_off = pg * 4096 + uint32_t(off(rng)) * 4;
-        if (k < 45) y << fmt::format("  - do: read\n    process: P{}\n    address: m{}+0x{:X}\n", p, p, addr_off);
-        else if (k < 90) y << fmt::format("  - do: write\n    process: P{}\n    address: m{}+0x{:X}\n    value: {}\n", p, p, addr_off, i);
-        else if (k < 95) y << fmt::format("  - do: virtual_protect\n    process: P{}\n    address: m{}+0x{:X}\n    size: 4096\n    protect: READWRITE\n", p, p, addr_off & ~0xFFFu);
-        else if (k < 98) y << fmt::format("  - do: virtual_query\n    process: P{}\n    address: m{}+0x{:X}\n", p, p, addr_off);
-        else y << fmt::format("  - do: trim\n    process: P{}\n", p);
-    }
-    return y.str();
+    return bench::generate_scenario(operations, seed, mix);
 }
 
 double median(std::vector<double> v) {

@@ -213,28 +213,25 @@ if ! /usr/bin/python3 scripts/web-console-check.py --self-test > "$out/console-s
   fail "the console check misclassifies lines:"
   cat "$out/console-self-test.txt"
 fi
+# An injected page's console (a log file) must fail the check, and fail it for the injected
+# errors themselves: $1 the log, $2 who opened the page (for the messages).
+expect_injected_errors() {
+  if /usr/bin/python3 scripts/web-console-check.py "$1" > /dev/null ||
+     ! /usr/bin/python3 scripts/web-console-check.py "$1" --expect-error "Uncaught Error: pagelab-injected-error" \
+       --expect-error "WebGL: INVALID_ENUM" > "${1%.log}.txt"; then
+    fail "the console check passes $2 on a page with an injected JS error and WebGL error:"
+    cat "${1%.log}.txt"
+  else
+    echo "web-test.sh: console check: a page with an injected uncaught exception and WebGL error, opened by $2, fails it"
+  fi
+}
+injected="http://127.0.0.1:$port/injected-error.html?lesson=01-demand-zero&bare=1"
 console=$out/console-injected.log
-chrome --virtual-time-budget=8000 --dump-dom "http://127.0.0.1:$port/injected-error.html?lesson=01-demand-zero&bare=1" > "$out/injected.html" || true
-if /usr/bin/python3 scripts/web-console-check.py "$console" > /dev/null ||
-   ! /usr/bin/python3 scripts/web-console-check.py "$console" --expect-error "Uncaught Error: pagelab-injected-error" \
-     --expect-error "WebGL: INVALID_ENUM" > "$out/console-injected.txt"; then
-  fail "the console check passes a page with an injected JS error and WebGL error:"
-  cat "$out/console-injected.txt"
-else
-  echo "web-test.sh: console check: a page with an injected uncaught exception and WebGL error fails it"
-fi
+chrome --virtual-time-budget=8000 --dump-dom "$injected" > "$out/injected.html" || true
+expect_injected_errors "$console" "Chromium --dump-dom"
 # … and the page test's browser records such errors too: the same injected page opened through it.
-console=$out/console-injected-page-test.log
-/usr/bin/python3 scripts/web-page-test.py --open-only "http://127.0.0.1:$port/injected-error.html?lesson=01-demand-zero&bare=1" \
-  --console "$console" > /dev/null 2>&1 || true
-if /usr/bin/python3 scripts/web-console-check.py "$console" > /dev/null ||
-   ! /usr/bin/python3 scripts/web-console-check.py "$console" --expect-error "Uncaught Error: pagelab-injected-error" \
-     --expect-error "WebGL: INVALID_ENUM" > "$out/console-injected-page-test.txt"; then
-  fail "the console check passes the page test's browser on a page with an injected JS error and WebGL error:"
-  cat "$out/console-injected-page-test.txt"
-else
-  echo "web-test.sh: console check: the same page opened by the page test's browser (--console) fails it too"
-fi
+/usr/bin/python3 scripts/web-page-test.py --open-only "$injected" --console "$out/console-injected-page-test.log" > /dev/null 2>&1 || true
+expect_injected_errors "$out/console-injected-page-test.log" "the page test's browser (--console)"
 if grep -l 'data-state="error"' "$out"/*.html | grep -v injected.html > /dev/null 2>&1; then
   fail "a page reported an error: $(grep -l 'data-state="error"' "$out"/*.html | grep -v injected.html | tr '\n' ' ')"
 fi

@@ -35,6 +35,7 @@
 #include "GeneratedScenario.h"
 #include "sim/InputCheck.h"
 #include "sim/Scenario.h"
+#include "sim/YamlTree.h"
 
 using namespace pagelab;
 using Clock = std::chrono::steady_clock;
@@ -75,7 +76,7 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     const std::string text = bench::generate_scenario(operations, 42, mix);
-    std::vector<double> check, load, events, parse;
+    std::vector<double> check, load, events, tree, parse;
     size_t steps = 0;
     for (int r = 0; r < rounds; ++r) {
         auto t = Clock::now();
@@ -100,6 +101,16 @@ int main(int argc, char** argv) {
 
         t = Clock::now();
         {
+            yaml::Document doc;
+            if (!yaml::load_fast(text, doc)) {
+                fmt::print(stderr, "the libyaml path left the generated scenario to yaml-cpp\n");
+                return 2;
+            }
+        }
+        tree.push_back(ms_since(t));
+
+        t = Clock::now();
+        {
             auto loaded = sim::parse_scenario(text, "generated.yaml");
             if (loaded.error) {
                 fmt::print(stderr, "{}\n", loaded.error->message);
@@ -117,5 +128,7 @@ int main(int argc, char** argv) {
     fmt::print("  yaml-cpp YAML::Load alone      {:8.1f} ms\n", median(load));
     fmt::print("  yaml-cpp events, no handler    {:8.1f} ms  ({:.0f} % of parse_scenario)\n", median(events),
                100.0 * median(events) / total);
+    fmt::print("  libyaml tree (sim/YamlTree)    {:8.1f} ms  ({:.0f} % of parse_scenario)\n", median(tree),
+               100.0 * median(tree) / total);
     return 0;
 }

@@ -1,26 +1,24 @@
 // Parsing benchmark (issue 18: a 100,000-operation scenario read in <= 0.5 s): the time from the
-// scenario's text to the scenario model (sim::parse_scenario: the UTF-8 check, yaml-cpp, the
-// Parser's checks and conversions), without running it. Beside it, in the same rounds, what
-// yaml-cpp alone costs: YAML::Load (its scanner, parser and node tree) and its scanner and parser
-// with an event handler that does nothing (the floor for any reader built on yaml-cpp).
-// Rounds are interleaved; each figure is the median.
+// scenario's text to the scenario model (sim::parse_scenario: the UTF-8 check, the YAML tree of
+// sim/YamlTree.h - libyaml's parser on this text - and the Parser's checks), without running it.
+// Beside it, in the same rounds: the libyaml tree alone, and what yaml-cpp costs on the same text
+// (YAML::Load, and its event parser with a handler that does nothing), which parse_scenario used
+// until the tree. Rounds are interleaved; each figure is the median.
 //
 //   pagelab_bench_parse                          # 100,000 operations, 7 rounds
 //   pagelab_bench_parse --operations 2000 --rounds 1   # the ctest smoke run
-//   valgrind --tool=callgrind pagelab_bench_parse --operations 3000 --rounds 1   # the shares below
+//   valgrind --tool=callgrind --toggle-collect='pagelab::sim::parse_scenario*' \
+//       pagelab_bench_parse --operations 3000 --rounds 1    # the instruction counts below
 //
-// Current figures (the 6.4 MB thrash scenario, 3 rounds, before/after paired in one sitting; the
-// machine's 2 cores were shared with several builds, so wall times swung 2-3x from run to run and
-// only the instruction counts separate the two cleanly):
-//   parse_scenario, wall       6.6-15.4 s, 1.02-1.18x YAML::Load alone in the same run
-//                              (before the Parser read each map's keys once: 6.5-18.5 s, 1.15-1.55x)
-//   instructions, 3000 ops     parse_scenario 457 M (was 517 M): YAML::Load 391 M (86 %) and its
-//                              tree's release 23 M (5 %); yaml-cpp's scanner's RegEx matching alone
-//                              is ~220 M (48 %); the Parser's own checks 40 M (9 %, was 100 M, 19 %)
-// So the target (<= 0.5 s) is out of reach on yaml-cpp 0.7: its event parser with a handler that
-// does nothing is already 40-50 % of parse_scenario and several times the target. Reaching it means
-// another YAML reader for the common path (libyaml 0.2.5 and libfyaml 0.7.12 are in Debian;
-// rapidyaml is not), with yaml-cpp kept where an error's FILE:LINE:COL text must stay the same.
+// Current figures (the 6.4 MB thrash scenario, 3 rounds; before = main's binary with yaml-cpp,
+// after = this one, alternated twice in one sitting with load average 8-11 on the 2 cores, so
+// the wall times are inflated and swing 2x; the instruction counts are the clean comparison):
+//   parse_scenario, wall       before 3642 / 3810 ms; after 1324 / 543 ms
+//   libyaml tree alone, wall   494 / 240 ms (YAML::Load alone in the same runs: 2.8-5.5 s)
+//   instructions, 3000 ops     parse_scenario 102 M (was 458 M, 4.5x fewer): libyaml's parser
+//                              46 M (45 %), building the tree ~19 M, the Parser's checks 34 M
+// At ~34 k instructions per operation the 100,000-operation target is about met on an idle core
+// (0.5-0.9 s by these counts); what is left is libyaml itself and the Parser's own checks.
 #include <CLI/CLI.hpp>
 
 #include <algorithm>

@@ -11,10 +11,10 @@
 //       pagelab_bench_parse --operations 3000 --rounds 1    # the instruction counts below
 //
 // Current figures (the 6.4 MB thrash scenario, 3 rounds; before = main's binary with yaml-cpp,
-// after = this one, alternated twice in one sitting with load average 8-11 on the 2 cores, so
+// after = this one, alternated three times in one sitting, load average 6.5-11 on the 2 cores, so
 // the wall times are inflated and swing 2x; the instruction counts are the clean comparison):
-//   parse_scenario, wall       before 3642 / 3810 ms; after 1324 / 543 ms
-//   libyaml tree alone, wall   494 / 240 ms (YAML::Load alone in the same runs: 2.8-5.5 s)
+//   parse_scenario, wall       before 3642 / 3810 / 3679 ms; after 1324 / 543 / 543 ms
+//   libyaml tree alone, wall   494 / 240 / 285 ms (YAML::Load alone in the same runs: 2.5-5.5 s)
 //   instructions, 3000 ops     parse_scenario 102 M (was 458 M, 4.5x fewer): libyaml's parser
 //                              46 M (45 %), building the tree ~19 M, the Parser's checks 34 M
 // At ~34 k instructions per operation the 100,000-operation target is about met on an idle core

@@ -10,7 +10,7 @@ set -euo pipefail
 # gcc-mingw-w64-i686-win32-runtime: libgcc_s_dw2-1.dll, the real third-party DLL of the
 # "thirdparty" test (tests/fixtures/thirdparty/fetch-mingw-runtime.sh).
 pkgs=(build-essential cmake pkg-config ninja-build
-      libyaml-cpp-dev libcli11-dev libfmt-dev nlohmann-json3-dev
+      libyaml-cpp-dev libyaml-dev libcli11-dev libfmt-dev nlohmann-json3-dev
       libimgui-dev libglfw3-dev libglm-dev libgl-dev libstb-dev
       catch2 xvfb xauth mesa-utils libgl1-mesa-dri fonts-dejavu-core fonts-wqy-microhei
       python3 python3-yaml python3-jsonschema libxml2-utils gettext python3-polib

@@ -33,16 +33,16 @@ class CourseParser : public YamlReader {
 public:
     explicit CourseParser(std::string path) : YamlReader(std::move(path)) {}
 
-    bool text(const YAML::Node& n, const std::string& what, std::string& out, bool non_empty = true) {
+    bool text(const yaml::Node& n, const std::string& what, std::string& out, bool non_empty = true) {
         if (!scalar(n, what, out)) return false;
         if (non_empty && out.empty()) return fail(n, i18n::trf("{what}: is empty", fmt::arg("what", what)));
         return true;
     }
-    bool keys(const YAML::Node& map, const std::vector<std::string>& allowed, const std::string& where) {
+    bool keys(const yaml::Node& map, const std::vector<std::string>& allowed, const std::string& where) {
         return check_keys(map, std::set<std::string>(allowed.begin(), allowed.end()), where);
     }
 
-    bool parse(const YAML::Node& root, Course& c) {
+    bool parse(const yaml::Node& root, Course& c) {
         if (!root.IsMap()) return fail(root, i18n::tr("a course index must be a map (pagelab-course: 1, title: ..., chapters: ...)"));
         if (!keys(root, course_keys().index, "the course index")) return false;
         if (!root["pagelab-course"]) return fail(root, i18n::tr("the first key must be 'pagelab-course: 1' (the index format version)"));
@@ -52,7 +52,7 @@ public:
         if (!root["title"]) return fail(root, i18n::tr("a course index needs a 'title'"));
         if (!prose(root["title"], "title", c.title, &c.title_tr)) return false;
         if (root["summary"] && !prose(root["summary"], "summary", c.summary, &c.summary_tr)) return false;
-        const YAML::Node chapters = root["chapters"];
+        const yaml::Node chapters = root["chapters"];
         if (!chapters) return fail(root, i18n::tr("a course index needs 'chapters'"));
         if (!chapters.IsSequence() || chapters.size() == 0) return fail(chapters, i18n::tr("chapters: must be a list of chapters"));
         const fs::path folder = fs::path(m_path).parent_path();
@@ -65,7 +65,7 @@ public:
             if (!prose(ch["title"], "title", chapter.title, &chapter.title_tr)) return false;
             if (!ch["goal"]) return fail(ch, i18n::tr("a chapter needs a 'goal' (one line: what it teaches)"));
             if (!prose(ch["goal"], "goal", chapter.goal, &chapter.goal_tr)) return false;
-            const YAML::Node lessons = ch["lessons"];
+            const yaml::Node lessons = ch["lessons"];
             if (!lessons || !lessons.IsSequence() || lessons.size() == 0)
                 return fail(lessons ? lessons : ch, i18n::tr("lessons: a chapter needs a list of lessons"));
             for (const auto& ln : lessons) {
@@ -79,7 +79,7 @@ public:
                 if (!ln["goal"]) return fail(ln, i18n::tr("a lesson entry needs a 'goal' (one line)"));
                 if (!prose(ln["goal"], "goal", l.goal, &l.goal_tr)) return false;
                 if (ln["requires"]) {
-                    const YAML::Node req = ln["requires"];
+                    const yaml::Node req = ln["requires"];
                     if (!req.IsSequence()) return fail(req, i18n::tr("requires: must be a list of lessons (their file names without .yaml)"));
                     for (const auto& r : req) {
                         std::string id;
@@ -113,13 +113,14 @@ public:
 
 CourseLoad parse_course(const std::string& text, const std::string& path) {
     CourseLoad out;
-    YAML::Node root;
+    yaml::Document doc;  // (the tree the parser reads: libyaml's or yaml-cpp's, sim/YamlTree.h)
     try {
-        root = YAML::Load(text);
+        yaml::load(text, doc);
     } catch (const YAML::ParserException& e) {
         out.error = LoadError{fmt::format("{}:{}:{}: error: YAML: {}", path, e.mark.line + 1, e.mark.column + 1, e.msg)};
         return out;
     }
+    const yaml::Node root = yaml::root(doc);
     Course c;
     c.path = path;
     CourseParser p(path);

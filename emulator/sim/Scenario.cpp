@@ -481,9 +481,9 @@ LoadResult parse_scenario(const std::string& text, const std::string& path) {
                                                                  bad->byte))};
         return out;
     }
-    YAML::Node root;
+    yaml::Document doc;  // (the tree the parser reads: libyaml's or yaml-cpp's, sim/YamlTree.h)
     try {
-        root = YAML::Load(text);
+        yaml::load(text, doc);
     } catch (const YAML::DeepRecursion& e) {
         out.error = LoadError{fmt::format("{}:{}:{}: error: YAML: nested too deeply (lists and maps inside one another "
                                           "hundreds of levels deep)",
@@ -496,6 +496,7 @@ LoadResult parse_scenario(const std::string& text, const std::string& path) {
         out.error = LoadError{fmt::format("{}:{}:{}: error: YAML: {}{}", path, e.mark.line + 1, e.mark.column + 1, e.msg, hint)};
         return out;
     }
+    const yaml::Node root = yaml::root(doc);
     Scenario sc;
     sc.path = path;
     bool ok = false;

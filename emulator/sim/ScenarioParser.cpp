@@ -25,7 +25,7 @@
 
 namespace pagelab::sim::detail {
 
-bool Parser::number(const YAML::Node& n, const std::string& what, uint64_t& out) {
+bool Parser::number(const yaml::Node& n, const std::string& what, uint64_t& out) {
     std::string s;
     if (!scalar(n, what, s)) return false;
     auto v = parse_number(s);
@@ -36,7 +36,7 @@ bool Parser::number(const YAML::Node& n, const std::string& what, uint64_t& out)
     return true;
 }
 
-bool Parser::boolean(const YAML::Node& n, const std::string& what, bool& out) {
+bool Parser::boolean(const yaml::Node& n, const std::string& what, bool& out) {
     std::string s;
     if (!scalar(n, what, s)) return false;
     if (s == "true" || s == "yes") out = true;
@@ -46,7 +46,7 @@ bool Parser::boolean(const YAML::Node& n, const std::string& what, bool& out) {
 }
 
 // A process or a bound name: letters, digits and _, not starting with a digit.
-bool Parser::parse_name_arg(const YAML::Node& n, const std::string& key, Arg& out) {
+bool Parser::parse_name_arg(const yaml::Node& n, const std::string& key, Arg& out) {
     std::string s;
     if (!scalar(n, key, s)) return false;
     if (s.empty() || !(std::isalpha(uint8_t(s[0])) || s[0] == '_'))
@@ -59,7 +59,7 @@ bool Parser::parse_name_arg(const YAML::Node& n, const std::string& key, Arg& ou
 }
 
 // A handle, a value or an address: a number or a name bound by an earlier step (+offset).
-bool Parser::parse_address_arg(const YAML::Node& n, const std::string& key, ArgType type, Arg& out) {
+bool Parser::parse_address_arg(const yaml::Node& n, const std::string& key, ArgType type, Arg& out) {
     std::string s;
     if (!scalar(n, key, s)) return false;
     if (type == ArgType::FileHandle) {
@@ -88,7 +88,7 @@ bool Parser::parse_address_arg(const YAML::Node& n, const std::string& key, ArgT
 }
 
 // InterlockedExchangeAdd's LONG addend: -1, +5, 0x10, -0x10.
-bool Parser::parse_signed_arg(const YAML::Node& n, const std::string& key, Arg& out) {
+bool Parser::parse_signed_arg(const yaml::Node& n, const std::string& key, Arg& out) {
     std::string s;
     if (!scalar(n, key, s)) return false;
     std::string digits = s;
@@ -109,9 +109,9 @@ bool Parser::parse_signed_arg(const YAML::Node& n, const std::string& key, Arg& 
 }
 
 // VirtualAlloc's flAllocationType: reserve, commit, top_down, reset, write_watch (one or a list), or a number.
-bool Parser::parse_alloc_type(const YAML::Node& n, const std::string& key, Arg& out) {
+bool Parser::parse_alloc_type(const yaml::Node& n, const std::string& key, Arg& out) {
     std::string s;
-    std::vector<YAML::Node> items;
+    std::vector<yaml::Node> items;
     if (n.IsSequence()) for (const auto& i : n) items.push_back(i);
     else items.push_back(n);
     uint32_t flags = 0;
@@ -131,9 +131,9 @@ bool Parser::parse_alloc_type(const YAML::Node& n, const std::string& key, Arg& 
 }
 
 // A list of flag words (file access, map access, SEC_* flags): each names bits of the value.
-bool Parser::parse_flag_list(const YAML::Node& n, const std::string& key, ArgType type, Arg& out) {
+bool Parser::parse_flag_list(const yaml::Node& n, const std::string& key, ArgType type, Arg& out) {
     std::string s;
-    std::vector<YAML::Node> items;
+    std::vector<yaml::Node> items;
     if (n.IsSequence()) for (const auto& i : n) items.push_back(i);
     else items.push_back(n);
     if (items.empty()) return fail(n, i18n::trf("{key}: needs at least one value", fmt::arg("key", key)));
@@ -154,7 +154,7 @@ bool Parser::parse_flag_list(const YAML::Node& n, const std::string& key, ArgTyp
 }
 
 // A dispatcher over the argument types; the longer ones have their own function above.
-bool Parser::parse_arg(const YAML::Node& n, const std::string& key, ArgType type, Arg& out) {
+bool Parser::parse_arg(const yaml::Node& n, const std::string& key, ArgType type, Arg& out) {
     out.type = type;
     out.loc = loc(n);
     std::string s;
@@ -230,7 +230,7 @@ bool Parser::parse_arg(const YAML::Node& n, const std::string& key, ArgType type
     return true;
 }
 
-bool Parser::parse_machine(const YAML::Node& n, mm::MachineConfig& cfg) {
+bool Parser::parse_machine(const yaml::Node& n, mm::MachineConfig& cfg) {
     if (!n.IsMap()) return fail(n, i18n::tr("machine must be a map"));
     if (!check_keys(n, key_set(format_keys().machine), "machine")) return false;
     std::string s;
@@ -284,7 +284,7 @@ bool Parser::parse_machine(const YAML::Node& n, mm::MachineConfig& cfg) {
     return true;
 }
 
-bool Parser::parse_file(const YAML::Node& n, FileDecl& f) {
+bool Parser::parse_file(const yaml::Node& n, FileDecl& f) {
     f.loc = loc(n);
     if (!n.IsMap()) return fail(n, i18n::tr("a file must be a map with path and size/text/bytes"));
     if (n["pe"]) {
@@ -343,7 +343,7 @@ bool Parser::parse_file(const YAML::Node& n, FileDecl& f) {
 }
 
 // One section of a synthetic image: its name, size, place, flags, contents and fixups.
-bool Parser::parse_section(const YAML::Node& sn, os::SyntheticSection& ss) {
+bool Parser::parse_section(const yaml::Node& sn, os::SyntheticSection& ss) {
     uint64_t v = 0;
     if (!sn.IsMap()) return fail(sn, i18n::tr("a section must be a map (name, size, flags, ...)"));
     if (!check_keys(sn, key_set(format_keys().section), "section")) return false;
@@ -359,7 +359,7 @@ bool Parser::parse_section(const YAML::Node& sn, os::SyntheticSection& ss) {
         ss.section.rva = uint32_t(v);
     }
     if (sn["flags"]) {
-        std::vector<YAML::Node> items;
+        std::vector<yaml::Node> items;
         if (sn["flags"].IsSequence()) for (const auto& i : sn["flags"]) items.push_back(i);
         else items.push_back(sn["flags"]);
         for (const auto& i : items) {
@@ -402,7 +402,7 @@ bool Parser::parse_section(const YAML::Node& sn, os::SyntheticSection& ss) {
     return true;
 }
 
-bool Parser::parse_image(const YAML::Node& n, FileDecl& f) {
+bool Parser::parse_image(const yaml::Node& n, FileDecl& f) {
     if (!n.IsMap()) return fail(n, i18n::tr("image must be a map (base, entry, dll, relocations, imports, sections)"));
     if (!check_keys(n, key_set(format_keys().image), "image")) return false;
     os::ImageDescription img;
@@ -426,7 +426,7 @@ bool Parser::parse_image(const YAML::Node& n, FileDecl& f) {
     if (n["dynamic_base"] && !boolean(n["dynamic_base"], "dynamic_base", dynamic_base)) return false;
     if (dynamic_base) img.dll_characteristics |= 0x0040;
     if (n["imports"]) {
-        const YAML::Node im = n["imports"];
+        const yaml::Node im = n["imports"];
         if (!im.IsSequence()) return fail(im, i18n::tr("imports must be a list of DLL names"));
         for (const auto& i : im) {
             std::string s;

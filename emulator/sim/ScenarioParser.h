@@ -67,49 +67,49 @@ class Parser : public YamlReader {
 public:
     explicit Parser(std::string path) : YamlReader(std::move(path)) {}
 
-    bool number(const YAML::Node& n, const std::string& what, uint64_t& out);
+    bool number(const yaml::Node& n, const std::string& what, uint64_t& out);
 
-    bool boolean(const YAML::Node& n, const std::string& what, bool& out);
+    bool boolean(const yaml::Node& n, const std::string& what, bool& out);
 
-    bool parse_arg(const YAML::Node& n, const std::string& key, ArgType type, Arg& out);
-    bool parse_name_arg(const YAML::Node& n, const std::string& key, Arg& out);
-    bool parse_address_arg(const YAML::Node& n, const std::string& key, ArgType type, Arg& out);
-    bool parse_signed_arg(const YAML::Node& n, const std::string& key, Arg& out);
-    bool parse_alloc_type(const YAML::Node& n, const std::string& key, Arg& out);
-    bool parse_flag_list(const YAML::Node& n, const std::string& key, ArgType type, Arg& out);
+    bool parse_arg(const yaml::Node& n, const std::string& key, ArgType type, Arg& out);
+    bool parse_name_arg(const yaml::Node& n, const std::string& key, Arg& out);
+    bool parse_address_arg(const yaml::Node& n, const std::string& key, ArgType type, Arg& out);
+    bool parse_signed_arg(const yaml::Node& n, const std::string& key, Arg& out);
+    bool parse_alloc_type(const yaml::Node& n, const std::string& key, Arg& out);
+    bool parse_flag_list(const yaml::Node& n, const std::string& key, ArgType type, Arg& out);
 
-    bool parse_machine(const YAML::Node& n, mm::MachineConfig& cfg);
-    bool parse_languages(const YAML::Node& n, std::vector<std::string>& out);
+    bool parse_machine(const yaml::Node& n, mm::MachineConfig& cfg);
+    bool parse_languages(const yaml::Node& n, std::vector<std::string>& out);
 
-    bool parse_file(const YAML::Node& n, FileDecl& f);
+    bool parse_file(const yaml::Node& n, FileDecl& f);
 
-    bool parse_image(const YAML::Node& n, FileDecl& f);
-    bool parse_section(const YAML::Node& sn, os::SyntheticSection& ss);
+    bool parse_image(const yaml::Node& n, FileDecl& f);
+    bool parse_section(const yaml::Node& sn, os::SyntheticSection& ss);
 
-    bool parse_expect_map(const YAML::Node& m, Step& step);
-    bool parse_fault_list(const YAML::Node& v, Expectation& e);
+    bool parse_expect_map(const yaml::Node& m, Step& step);
+    bool parse_fault_list(const yaml::Node& v, Expectation& e);
 
-    bool parse_fields(const YAML::Node& v, const ExpectSpec& spec, std::map<std::string, Arg>& fields);
+    bool parse_fields(const yaml::Node& v, const ExpectSpec& spec, std::map<std::string, Arg>& fields);
 
     // Values of expectation fields that have a fixed vocabulary are checked when the file is read.
     bool check_field_value(ExpectKind kind, const std::string& key, const Arg& a);
 
     // `ask:` — the question, 2-5 distinct choices and the right one (its letter or its exact
     // text), or a free numeric answer; and the explanation shown after answering.
-    bool parse_question(const YAML::Node& n, Question& q);
+    bool parse_question(const yaml::Node& n, Question& q);
 
     // A narrated group: `say` over a list of steps (which are ordinary steps, numbered in order).
-    bool parse_group(const YAML::Node& n, Scenario& sc);
+    bool parse_group(const yaml::Node& n, Scenario& sc);
 
-    bool parse_step(const YAML::Node& n, const Fields& keys, Step& step);  // (keys: n's, read once)
+    bool parse_step(const yaml::Node& n, const Fields& keys, Step& step);  // (keys: n's, read once)
     bool check_step_keys(const Fields& keys, const OpSpec* spec, const std::string& opname);
 
-    bool parse(const YAML::Node& root, Scenario& sc);
+    bool parse(const yaml::Node& root, Scenario& sc);
 
 private:
     // The load-time budgets of sim/Limits.h that a step spends: the pages the steps touch, and the
     // size a file may grow to.
-    bool within_budgets(const YAML::Node& n, const Step& step);
+    bool within_budgets(const yaml::Node& n, const Step& step);
 
     uint64_t m_touched_pages = 0;
     std::set<std::string> m_bound;

@@ -26,8 +26,8 @@
 namespace pagelab::sim::detail {
 
 // `fault:` — one fault kind or a list of them.
-bool Parser::parse_fault_list(const YAML::Node& v, Expectation& e) {
-    std::vector<YAML::Node> items;
+bool Parser::parse_fault_list(const yaml::Node& v, Expectation& e) {
+    std::vector<yaml::Node> items;
     if (v.IsSequence()) for (const auto& i : v) items.push_back(i);
     else items.push_back(v);
     for (const auto& i : items) {
@@ -45,13 +45,13 @@ bool Parser::parse_fault_list(const YAML::Node& v, Expectation& e) {
     return true;
 }
 
-bool Parser::parse_expect_map(const YAML::Node& m, Step& step) {
+bool Parser::parse_expect_map(const yaml::Node& m, Step& step) {
     if (!m.IsMap()) return fail(m, i18n::tr("each expectation must be a map (result: ok, fault: demand-zero, ...)"));
     std::set<std::string> seen;
     for (auto it = m.begin(); it != m.end(); ++it) {
         const std::string key = it->first.Scalar();
         if (!seen.insert(key).second) return fail(it->first, i18n::trf("expectation '{key}' appears twice in one map", fmt::arg("key", key)));
-        const YAML::Node v = it->second;
+        const yaml::Node v = it->second;
         const ExpectSpec* spec = nullptr;
         for (const auto& s : expect_specs())
             if (key == s.name) spec = &s;
@@ -115,7 +115,7 @@ bool Parser::parse_expect_map(const YAML::Node& m, Step& step) {
     return true;
 }
 
-bool Parser::parse_fields(const YAML::Node& v, const ExpectSpec& spec, std::map<std::string, Arg>& fields) {
+bool Parser::parse_fields(const yaml::Node& v, const ExpectSpec& spec, std::map<std::string, Arg>& fields) {
     if (!v.IsMap()) return fail(v, i18n::trf("{what}: must be a map", fmt::arg("what", spec.name)));
     std::set<std::string> allowed;
     for (const auto& f : spec.fields) allowed.insert(f.key);
@@ -158,7 +158,7 @@ bool Parser::check_field_value(ExpectKind kind, const std::string& key, const Ar
 
 // `ask:` — the question, 2-5 distinct choices and the right one (its letter or its exact
 // text), or a free numeric answer; and the explanation shown after answering.
-bool Parser::parse_question(const YAML::Node& n, Question& q) {
+bool Parser::parse_question(const yaml::Node& n, Question& q) {
     q.loc = loc(n);
     if (!n.IsMap()) return fail(n, i18n::tr("ask: must be a map (question, choices, answer, explain)"));
     if (!check_keys(n, key_set(format_keys().question), i18n::tr("a question"))) return false;
@@ -178,7 +178,7 @@ bool Parser::parse_question(const YAML::Node& n, Question& q) {
         q.hex = answer.size() > 2 && answer[0] == '0' && (answer[1] == 'x' || answer[1] == 'X');
         return true;
     }
-    const YAML::Node ch = n["choices"];
+    const yaml::Node ch = n["choices"];
     if (!ch.IsSequence()) return fail(ch, i18n::tr("choices: must be a list of 2 to 5 answers"));
     if (ch.size() < 2 || ch.size() > 5) return fail(ch, i18n::trf("choices: {count} given, but a question has 2 to 5 choices", fmt::arg("count", ch.size())));
     for (const auto& c : ch) {
@@ -202,14 +202,14 @@ bool Parser::parse_question(const YAML::Node& n, Question& q) {
 }
 
 // A narrated group: `say` over a list of steps (which are ordinary steps, numbered in order).
-bool Parser::parse_group(const YAML::Node& n, Scenario& sc) {
+bool Parser::parse_group(const yaml::Node& n, Scenario& sc) {
     if (!check_keys(n, key_set(format_keys().group), i18n::tr("a group of steps"))) return false;
     Group g;
     g.loc = loc(n);
     if (!n["say"]) return fail(n, i18n::tr("a group of steps needs 'say': the narration that covers them"));
     if (!prose(n["say"], "say", g.say, &g.say_tr)) return false;
     if (g.say.empty()) return fail(n["say"], i18n::tr("say: is empty"));
-    const YAML::Node list = n["steps"];
+    const yaml::Node list = n["steps"];
     if (!list.IsSequence() || list.size() == 0) return fail(list, i18n::tr("steps: a group needs a list of steps"));
     g.first = sc.steps.size();
     const size_t index = sc.groups.size();
@@ -249,7 +249,7 @@ bool Parser::check_step_keys(const Fields& keys, const OpSpec* spec, const std::
     return check_fields(keys, allowed, allowed_set, where);
 }
 
-bool Parser::parse_step(const YAML::Node& n, const Fields& keys, Step& step) {
+bool Parser::parse_step(const yaml::Node& n, const Fields& keys, Step& step) {
     step.loc = loc(n);
     if (!n.IsMap()) return fail(n, i18n::tr("a step must be a map (do: ..., say: ..., expect: ...)"));
     // (keys.has(k) and keys.get(k), not n[k]: see Fields)
@@ -280,7 +280,7 @@ bool Parser::parse_step(const YAML::Node& n, const Fields& keys, Step& step) {
     }
     if (spec) {
         for (const auto& a : spec->args) {
-            const YAML::Node* value = keys.get(a.key);
+            const yaml::Node* value = keys.get(a.key);
             if (!value) {
                 if (a.required) return fail(n, i18n::trf("{operation} needs '{key}'", fmt::arg("operation", opname), fmt::arg("key", a.key)));
                 continue;
@@ -317,7 +317,7 @@ bool Parser::parse_step(const YAML::Node& n, const Fields& keys, Step& step) {
         else m_bound.insert(as->text);
     }
     if (keys.has("expect")) {
-        const YAML::Node& ex = *keys.get("expect");
+        const yaml::Node& ex = *keys.get("expect");
         if (ex.IsSequence()) {
             for (const auto& m : ex)
                 if (!parse_expect_map(m, step)) return false;
@@ -329,7 +329,7 @@ bool Parser::parse_step(const YAML::Node& n, const Fields& keys, Step& step) {
 }
 
 // `languages: [en]` or `[en, zh, ru]`: the languages the file's prose is written in.
-bool Parser::parse_languages(const YAML::Node& n, std::vector<std::string>& out) {
+bool Parser::parse_languages(const yaml::Node& n, std::vector<std::string>& out) {
     if (!n.IsSequence()) return fail(n, i18n::tr("languages must be a list of language codes: [en], [en, zh], [en, zh, ru]"));
     out.clear();
     for (const auto& item : n) {
@@ -345,7 +345,7 @@ bool Parser::parse_languages(const YAML::Node& n, std::vector<std::string>& out)
     return true;
 }
 
-bool Parser::parse(const YAML::Node& root, Scenario& sc) {
+bool Parser::parse(const yaml::Node& root, Scenario& sc) {
     if (!root.IsMap()) return fail(root, i18n::tr("a scenario must be a map (pagelab: 1, title: ..., steps: ...)"));
     if (!check_keys(root, key_set(format_keys().scenario), i18n::tr("the scenario"))) return false;
     if (!root["pagelab"]) return fail(root, i18n::tr("the first key must be 'pagelab: 1' (the format version)"));
@@ -390,7 +390,7 @@ bool Parser::parse(const YAML::Node& root, Scenario& sc) {
 
 // The load-time budgets of sim/Limits.h that a step spends: the pages the steps touch, and the
 // size a file may grow to.
-bool Parser::within_budgets(const YAML::Node& n, const Step& step) {
+bool Parser::within_budgets(const yaml::Node& n, const Step& step) {
     // Accesses touch one page, or two when they straddle; a debugger's text is one access a byte.
     uint64_t pages = 0;
     if (step.op == Op::Touch) pages = (step.arg("size")->number + 0xFFF) / 0x1000 + 1;

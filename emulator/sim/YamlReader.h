@@ -12,6 +12,8 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include "sim/YamlTree.h"
+
 #include "i18n/I18n.h"
 #include "sim/Scenario.h"
 
@@ -23,7 +25,7 @@ public:
 
     std::optional<LoadError> error;  // the first problem found
 
-    Location loc(const YAML::Node& n) const {
+    Location loc(const yaml::Node& n) const {
         const YAML::Mark m = n.Mark();
         if (m.line < 0) return Location{1, 1};  // an empty document has no position
         return Location{m.line + 1, m.column + 1};
@@ -32,9 +34,9 @@ public:
         if (!error) error = LoadError{fmt::format("{}:{}:{}: error: {}", m_path, l.line, l.column, msg)};
         return false;
     }
-    bool fail(const YAML::Node& n, const std::string& msg) { return fail(loc(n), msg); }
+    bool fail(const yaml::Node& n, const std::string& msg) { return fail(loc(n), msg); }
 
-    bool scalar(const YAML::Node& n, const std::string& what, std::string& out) {
+    bool scalar(const yaml::Node& n, const std::string& what, std::string& out) {
         if (!n.IsScalar()) return fail(n, i18n::trf("{what} must be a single value", fmt::arg("what", what)));
         out = n.Scalar();
         return true;
@@ -51,16 +53,16 @@ public:
     public:
         struct Entry {
             std::string_view key;
-            YAML::Node key_node, value;
+            yaml::Node key_node, value;
         };
-        explicit Fields(const YAML::Node& map) {
+        explicit Fields(const yaml::Node& map) {
             if (!map.IsMap()) return;
             m_entries.reserve(map.size());
             for (const auto& kv : map) m_entries.push_back(Entry{kv.first.Scalar(), kv.first, kv.second});
         }
         bool has(std::string_view key) const { return get(key) != nullptr; }
         // The value of the first entry whose (scalar) key is key, or null.
-        const YAML::Node* get(std::string_view key) const {
+        const yaml::Node* get(std::string_view key) const {
             for (const Entry& e : m_entries)
                 if (e.key == key && e.key_node.IsScalar()) return &e.value;
             return nullptr;
@@ -92,7 +94,7 @@ public:
         return true;
     }
 
-    bool check_keys(const YAML::Node& map, const std::set<std::string>& allowed, const std::string& where) {
+    bool check_keys(const yaml::Node& map, const std::set<std::string>& allowed, const std::string& where) {
         return check_fields(
             Fields(map), [&](std::string_view k) { return allowed.count(std::string(k)) > 0; }, [&] { return allowed; },
             [&] { return where; });
@@ -101,7 +103,7 @@ public:
     // Narration as a reader sees it: a YAML block (`>` or `|`) keeps its final line break, which
     // would print as an empty line. A map gives the text in several languages ({en: ..., zh: ...,
     // ru: ...}; en is required); a plain value is English.
-    bool prose(const YAML::Node& n, const std::string& what, std::string& out, Translations* tr = nullptr) {
+    bool prose(const yaml::Node& n, const std::string& what, std::string& out, Translations* tr = nullptr) {
         auto trim = [](std::string& s) {
             while (!s.empty() && (s.back() == '\n' || s.back() == ' ' || s.back() == '\r')) s.pop_back();
         };

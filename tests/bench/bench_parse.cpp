@@ -1,26 +1,24 @@
 // Parsing benchmark (issue 18: a 100,000-operation scenario read in <= 0.5 s): the time from the
-// scenario's text to the scenario model (sim::parse_scenario: the UTF-8 check, yaml-cpp, the
-// Parser's checks and conversions), without running it. Beside it, in the same rounds, what
-// yaml-cpp alone costs: YAML::Load (its scanner, parser and node tree) and its scanner and parser
-// with an event handler that does nothing (the floor for any reader built on yaml-cpp).
-// Rounds are interleaved; each figure is the median.
+// scenario's text to the scenario model (sim::parse_scenario: the UTF-8 check, the YAML tree of
+// sim/YamlTree.h - libyaml's parser on this text - and the Parser's checks), without running it.
+// Beside it, in the same rounds: the libyaml tree alone, and what yaml-cpp costs on the same text
+// (YAML::Load, and its event parser with a handler that does nothing), which parse_scenario used
+// until the tree. Rounds are interleaved; each figure is the median.
 //
 //   pagelab_bench_parse                          # 100,000 operations, 7 rounds
 //   pagelab_bench_parse --operations 2000 --rounds 1   # the ctest smoke run
-//   valgrind --tool=callgrind pagelab_bench_parse --operations 3000 --rounds 1   # the shares below
+//   valgrind --tool=callgrind --toggle-collect='pagelab::sim::parse_scenario*' \
+//       pagelab_bench_parse --operations 3000 --rounds 1    # the instruction counts below
 //
-// Current figures (the 6.4 MB thrash scenario, 3 rounds, before/after paired in one sitting; the
-// machine's 2 cores were shared with several builds, so wall times swung 2-3x from run to run and
-// only the instruction counts separate the two cleanly):
-//   parse_scenario, wall       6.6-15.4 s, 1.02-1.18x YAML::Load alone in the same run
-//                              (before the Parser read each map's keys once: 6.5-18.5 s, 1.15-1.55x)
-//   instructions, 3000 ops     parse_scenario 457 M (was 517 M): YAML::Load 391 M (86 %) and its
-//                              tree's release 23 M (5 %); yaml-cpp's scanner's RegEx matching alone
-//                              is ~220 M (48 %); the Parser's own checks 40 M (9 %, was 100 M, 19 %)
-// So the target (<= 0.5 s) is out of reach on yaml-cpp 0.7: its event parser with a handler that
-// does nothing is already 40-50 % of parse_scenario and several times the target. Reaching it means
-// another YAML reader for the common path (libyaml 0.2.5 and libfyaml 0.7.12 are in Debian;
-// rapidyaml is not), with yaml-cpp kept where an error's FILE:LINE:COL text must stay the same.
+// Current figures (the 6.4 MB thrash scenario, 3 rounds; before = main's binary with yaml-cpp,
+// after = this one, alternated three times in one sitting, load average 6.5-11 on the 2 cores, so
+// the wall times are inflated and swing 2x; the instruction counts are the clean comparison):
+//   parse_scenario, wall       before 3642 / 3810 / 3679 ms; after 1324 / 543 / 543 ms
+//   libyaml tree alone, wall   494 / 240 / 285 ms (YAML::Load alone in the same runs: 2.5-5.5 s)
+//   instructions, 3000 ops     parse_scenario 102 M (was 458 M, 4.5x fewer): libyaml's parser
+//                              46 M (45 %), building the tree ~19 M, the Parser's checks 34 M
+// So the target is at the edge: 543 ms with 3-5 jobs per core, not measured on an idle machine.
+// What is left is libyaml itself (~45 %) and the Parser's own checks (~33 %).
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -35,6 +33,7 @@
 #include "GeneratedScenario.h"
 #include "sim/InputCheck.h"
 #include "sim/Scenario.h"
+#include "sim/YamlTree.h"
 
 using namespace pagelab;
 using Clock = std::chrono::steady_clock;
@@ -75,7 +74,7 @@ int main(int argc, char** argv) {
     CLI11_PARSE(app, argc, argv);
 
     const std::string text = bench::generate_scenario(operations, 42, mix);
-    std::vector<double> check, load, events, parse;
+    std::vector<double> check, load, events, tree, parse;
     size_t steps = 0;
     for (int r = 0; r < rounds; ++r) {
         auto t = Clock::now();
@@ -100,6 +99,16 @@ int main(int argc, char** argv) {
 
         t = Clock::now();
         {
+            yaml::Document doc;
+            if (!yaml::load_fast(text, doc)) {
+                fmt::print(stderr, "the libyaml path left the generated scenario to yaml-cpp\n");
+                return 2;
+            }
+        }
+        tree.push_back(ms_since(t));
+
+        t = Clock::now();
+        {
             auto loaded = sim::parse_scenario(text, "generated.yaml");
             if (loaded.error) {
                 fmt::print(stderr, "{}\n", loaded.error->message);
@@ -117,5 +126,7 @@ int main(int argc, char** argv) {
     fmt::print("  yaml-cpp YAML::Load alone      {:8.1f} ms\n", median(load));
     fmt::print("  yaml-cpp events, no handler    {:8.1f} ms  ({:.0f} % of parse_scenario)\n", median(events),
                100.0 * median(events) / total);
+    fmt::print("  libyaml tree (sim/YamlTree)    {:8.1f} ms  ({:.0f} % of parse_scenario)\n", median(tree),
+               100.0 * median(tree) / total);
     return 0;
 }

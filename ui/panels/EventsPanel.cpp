@@ -157,7 +157,9 @@ void draw_events_panel(App& app) {
     }
     app.probe().value("events.count", std::to_string(filtered ? filtered->size() : end - first));
 
-    ImGui::BeginChild("##events", ImVec2(0, 0), false);
+    // Always a scroll bar: the list is scrolled to the current event, and a row cut at an edge
+    // must read as "more this way" even in the frame the layout resizes the panel.
+    ImGui::BeginChild("##events", ImVec2(0, 0), false, ImGuiWindowFlags_AlwaysVerticalScrollbar);
     const size_t n = filtered ? filtered->size() : end - first;
     const bool compact = filtered || n > 300;  // long lists: one line per event, so rows can be clipped
     auto row = [&](size_t e) { event_row(app, e, compact, cursor); };

@@ -749,8 +749,8 @@ void App::begin_frame_state() {
         const auto& procs = machine().processes();
         if (m_state.space == mm::kNoSpace || m_state.space >= mm().spaces().size() || !mm().space(m_state.space).alive()) {
             m_state.space = mm::kNoSpace;
-            // A process whose CreateProcess failed before its address space was made has none
-            // (kNoSpace): indexing the spaces with it read past them, and crashed now and then.
+            // A process may have no space in range (kNoSpace after a failed CreateProcess):
+            // indexing the spaces with it read past them, and crashed now and then.
             for (const os::Process& p : procs)
                 if (p.space < mm().spaces().size() && mm().space(p.space).alive()) {
                     m_state.space = p.space;

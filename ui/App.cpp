@@ -749,8 +749,10 @@ void App::begin_frame_state() {
         const auto& procs = machine().processes();
         if (m_state.space == mm::kNoSpace || m_state.space >= mm().spaces().size() || !mm().space(m_state.space).alive()) {
             m_state.space = mm::kNoSpace;
+            // A process may have no space in range (kNoSpace after a failed CreateProcess):
+            // indexing the spaces with it read past them, and crashed now and then.
             for (const os::Process& p : procs)
-                if (mm().space(p.space).alive()) {
+                if (p.space < mm().spaces().size() && mm().space(p.space).alive()) {
                     m_state.space = p.space;
                     break;
                 }
@@ -762,8 +764,14 @@ void App::begin_frame_state() {
     // The panels that take a place: those the user shows, the TLB only on a machine with one.
     m_shown = m_state.show;
     m_shown[size_t(PanelId::Tlb)] = m_shown[size_t(PanelId::Tlb)] && m_session && !mm().tlb().empty();
-    m_layout = compute_layout(ImGui::GetIO().DisplaySize, menu_h, controls_h, classroom, m_shown, quiz_on_screen(),
-                              m_session ? (dragged ? m_state.c1_split_px : m_state.c1_want_px) : 0.0f, dragged);
+    ContentWants wants;
+    if (m_session) {
+        wants.c1 = dragged ? m_state.c1_split_px : m_state.c1_want_px;
+        wants.c1_dragged = dragged;
+        wants.c1_min = m_state.c1_min_px;
+        wants.lesson = m_state.lesson_want_px;
+    }
+    m_layout = compute_layout(ImGui::GetIO().DisplaySize, menu_h, controls_h, classroom, m_shown, quiz_on_screen(), wants);
     for (size_t s = 0; s < kSlotCount; ++s) {
         if (m_pending_set[s]) m_state.active_in_slot[s] = m_pending_active[s];
         m_pending_set[s] = false;

@@ -186,7 +186,10 @@ std::optional<std::vector<size_t>> draw_event_filter(App& app) {
     UiState& st = app.state();
     const sim::Session& s = app.session();
     const float button = ImGui::GetFrameHeight() * 1.6f;
-    const float box = std::max(80.0f, ImGui::GetContentRegionAvail().x - button * 3 - ImGui::GetFontSize() * 2.5f);
+    // The box takes what the two arrows and the Break button (its translated label) leave.
+    const ImGuiStyle& style = ImGui::GetStyle();
+    const float break_w = ImGui::CalcTextSize(tr("Break")).x + 2 * style.FramePadding.x;
+    const float box = std::max(80.0f, ImGui::GetContentRegionAvail().x - button * 2 - break_w - 3 * style.ItemSpacing.x - 1);
     ImGui::SetNextItemWidth(box);
     // The longest hint that fits the box (a hint cut in the middle of a word reads as a typo).
     const char* hint = tr("filter");

@@ -25,12 +25,18 @@ struct LayoutPlan {
     std::array<int, kSlotCount> visible_panels{};  // how many shown panels share the slot
 };
 
+// What the panels' content asked for, measured in the frame before (0 = not known, use the share).
+struct ContentWants {
+    float c1 = 0;          // the address-space slot: its strip and every region row
+    bool c1_dragged = false;  // c1 was set by the user with the splitter (it may take more of the column)
+    float c1_min = 0;      // the strip and enough rows to show the story's region and its neighbours
+    float lesson = 0;      // classroom: the lesson panel's content; the events take the room it leaves
+};
+
 // display: the window size; top: where the panels start (below the menu bar); controls_height:
 // the controls strip's height (it depends on the font, the rest does not); quiz: a quiz question
 // or its answer is on screen, so the lesson takes most of the left column from the events.
-// c1: the height the address-space slot asks for (its strip and every region row; 0 = its
-// share), c1_dragged: the user set it with the splitter (it may then take more of the column).
 LayoutPlan compute_layout(ImVec2 display, float top, float controls_height, bool classroom,
-                          const std::array<bool, kPanelCount>& show, bool quiz = false, float c1 = 0, bool c1_dragged = false);
+                          const std::array<bool, kPanelCount>& show, bool quiz = false, const ContentWants& wants = {});
 
 }  // namespace pagelab::ui

@@ -115,6 +115,8 @@ struct UiState {
     std::vector<std::pair<double, double>> strip_back;  // earlier zooms (strip units), for Esc
     std::optional<float> strip_drag_from;               // a range being dragged out (px from the left)
     float c1_want_px = 0;   // the height the address-space panel's content asked for (strip + every region row)
+    float c1_min_px = 0;    // the strip and the rows around the story's region: never less (unless dragged)
+    float lesson_want_px = 0;  // the lesson panel's content (classroom: the events get the room it leaves)
     float c1_split_px = 0;  // the user dragged the splitter under it to this height (0: fit the content)
     uint64_t slots_scrolled_for = ~uint64_t{0};         // ... the pagefile's slot list, likewise
     uint64_t regions_scrolled_for = ~uint64_t{0};       // the story move the region table last scrolled for

@@ -50,6 +50,11 @@ set(PAGELAB_UI_TESTS
   frame-labels
   textures-08
   textures-large
+  classroom-space-1280
+  classroom-space-1920
+  regions-1280-classroom
+  event-kind-tooltip
+  event-kind-tooltip-classroom
   clip-en-1280
   clip-en-1280-classroom
   clip-en-1920
@@ -66,7 +71,7 @@ set(PAGELAB_UI_TESTS
 set(PAGELAB_UI_RUN ${CMAKE_CURRENT_SOURCE_DIR}/ui/run_ui_test.sh)
 foreach(t ${PAGELAB_UI_TESTS})
   add_test(NAME "ui: ${t}" COMMAND ${PAGELAB_UI_RUN} -- $<TARGET_FILE:pagelab-ui> --ui-test ${t})
-  if(t MATCHES "^clip-|^story-lessons|^textures-large")
+  if(t MATCHES "^clip-|^story-lessons|^textures-large|^classroom-space|^regions-1280")
     set_tests_properties("ui: ${t}" PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 300)  # 40 lessons x 4 moments; 13 lessons step by step
   else()
     set_tests_properties("ui: ${t}" PROPERTIES SKIP_RETURN_CODE 77 TIMEOUT 60)

@@ -305,10 +305,21 @@ ImRect region_row(App& app, uint16_t space, int i, const Row& r, bool focus, boo
     return row;
 }
 
+constexpr size_t kMinRegionRows = 5;
+
 // The table's rows and header at this font: what the panel asks the layout for.
 float table_height(size_t rows) {
     const ImGuiStyle& s = ImGui::GetStyle();
     return float(rows + 1) * (ImGui::GetTextLineHeight() + 2 * s.CellPadding.y) + s.ScrollbarSize + 4;
+}
+
+// Scrolls the table by whole rows so that `row` sits mid-way among the rows shown (clip: the
+// rows' part of the table, under its header): no row is left half under the header.
+void scroll_to_row(int row, int count, const ImRect& clip) {
+    const float h = ImGui::GetTextLineHeight() + 2 * ImGui::GetStyle().CellPadding.y;
+    const int shown = std::max(1, int(clip.GetHeight() / h));
+    const int first = std::clamp(row - (shown - 1) / 2, 0, std::max(0, count - shown));
+    ImGui::SetScrollY(float(first) * h);
 }
 
 // The columns fit their content (never overlapping: a wide table scrolls sideways); the row of
@@ -345,7 +356,7 @@ void region_table(App& app, uint16_t space, const std::vector<Row>& rows, float 
         for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
             const ImRect row = region_row(app, space, i, rows[size_t(i)], i == focus, any_view, marks, cells);
             if (i == focus && scroll) {
-                ImGui::SetScrollHereY(0.5f);
+                scroll_to_row(focus, int(rows.size()), clip);
                 st.regions_scrolled_for = st.story_moves;
             }
             if (on_screen(row)) ++shown;
@@ -425,8 +436,10 @@ void draw_address_space_panel(App& app) {
     const bool open = summary_header(app, sum);
     const float top = ImGui::GetCursorPosY();
     if (open) summary_table(app, sum);
-    app.state().c1_want_px = top + summary_height(sum, open) + style.ItemSpacing.y + table_height(rows.size()) + splitter_h +
-                             style.WindowPadding.y;
+    const float above = top + summary_height(sum, open) + style.ItemSpacing.y;
+    app.state().c1_want_px = above + table_height(rows.size()) + splitter_h + style.WindowPadding.y;
+    // Never fewer rows than the story's region and two neighbours each side (the scroll bar tells the rest).
+    app.state().c1_min_px = above + table_height(std::min<size_t>(rows.size(), kMinRegionRows)) + splitter_h + style.WindowPadding.y;
     region_table(app, space, rows, std::max(ImGui::GetTextLineHeightWithSpacing() * 2, ImGui::GetContentRegionAvail().y - splitter_h));
     splitter(app);
 }

@@ -6,6 +6,7 @@
 #include "panels/Panels.h"
 #include "widgets/Widgets.h"
 #include "i18n/I18n.h"
+#include "mm/EventHelp.h"
 
 #include <fmt/format.h>
 
@@ -54,6 +55,15 @@ ImU32 event_colour(const Palette& pal, mm::EventKind k) {
     }
 }
 
+// Over an event's kind chip: what that kind of event means (mm/EventHelp.cpp), in the glossary's
+// style. True when shown.
+bool kind_tooltip(mm::EventKind kind) {
+    const char* help = mm::event_kind_help(kind);
+    if (!help || !ImGui::IsItemHovered()) return false;
+    term_tooltip(std::string("event:") + mm::event_kind_name(kind), mm::event_kind_name(kind), tr(help));
+    return true;
+}
+
 // One event: its number, kind, sentence (a click moves the cursor after it) and, unfolded, its
 // changes; the current one is kept in view.
 void event_row(App& app, size_t e, bool compact, size_t cursor) {
@@ -85,13 +95,15 @@ void event_row(App& app, size_t e, bool compact, size_t cursor) {
     ImGui::SameLine();
     const ImU32 kc = event_colour(pal, kind);
     chip(mm::event_kind_name(kind), applied ? kc : (kc & 0x00FFFFFF) | 0x60000000);
+    if (current) app.probe().last_item("events.chip.current");
+    const bool chip_hovered = kind_tooltip(kind);
     ImGui::SameLine();
     ImGui::PushStyleColor(ImGuiCol_Text, applied ? pal.text : pal.text_dim);
     // The sentence's terms show their glossary entry; elsewhere on the row, what a click does.
     ImGui::PushTextWrapPos(compact ? -1.0f : 0.0f);
     const bool term = text_block(s.explain(e));
     ImGui::PopTextWrapPos();
-    if (row_hovered && !term)
+    if (row_hovered && !term && !chip_hovered)
         ImGui::SetTooltip("%s\n%s", trf("Click: move the cursor to just after event {number}", "number"_a = e + 1).c_str(), tr("Right-click: events like this one"));
     ImGui::PopStyleColor();
     ImGui::EndGroup();
@@ -145,7 +157,9 @@ void draw_events_panel(App& app) {
     }
     app.probe().value("events.count", std::to_string(filtered ? filtered->size() : end - first));
 
-    ImGui::BeginChild("##events", ImVec2(0, 0), false);
+    // Always a scroll bar: the list is scrolled to the current event, and a row cut at an edge
+    // must read as "more this way" even in the frame the layout resizes the panel.
+    ImGui::BeginChild("##events", ImVec2(0, 0), false, ImGuiWindowFlags_AlwaysVerticalScrollbar);
     const size_t n = filtered ? filtered->size() : end - first;
     const bool compact = filtered || n > 300;  // long lists: one line per event, so rows can be clipped
     auto row = [&](size_t e) { event_row(app, e, compact, cursor); };

@@ -532,11 +532,15 @@ void draw_lesson_panel(App& app) {
     if (!panel) return;
     const sim::Session& s = app.session();
     lesson_head(app, s);
+    const float body_top = ImGui::GetCursorPosY();
     ImGui::BeginChild("##lesson-body", ImVec2(0, 0), false);
     if (const auto pending = app.quiz().pending) pending_question(app, s.scenario(), *pending);
     else if (s.cursor() == 0) before_first_step(app, s);
     else current_step(app, s);
+    // The height of what was drawn (the layout gives classroom's events the room left under it).
+    const float body = ImGui::GetCursorPosY();
     ImGui::EndChild();
+    app.state().lesson_want_px = body_top + body + 2 * ImGui::GetStyle().WindowPadding.y;
 }
 
 }  // namespace pagelab::ui

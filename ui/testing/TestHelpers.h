@@ -105,6 +105,9 @@ void export_files(TestDriver& t);
 void language_switch(TestDriver& t);
 void clip_lessons(TestDriver& t, const std::string& lang);  // ClipTests.cpp
 void classroom_story(TestDriver& t, bool check_cells);      // ClassroomTests.cpp
+void classroom_space(TestDriver& t);                       // SpaceTests.cpp
+void regions_1280_classroom(TestDriver& t);
+void event_kind_tooltip(TestDriver& t);
 void frame_labels(TestDriver& t);
 void texture_increments(TestDriver& t, size_t step, int events, int steps, bool slots);  // TextureTests.cpp
 

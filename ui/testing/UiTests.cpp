@@ -900,6 +900,18 @@ const std::vector<UiTest> kTests = {
          [](TestDriver& t) { classroom_story(t, false); }, false, true},
         {"frame-labels", "lesson 22 at its end: the frame map's cells say #0A, never a bare number that reads as a name",
          "scenarios/22-two-instances-copy-on-write.yaml", 1920, 1080, frame_labels},
+        {"classroom-space-1280", "classroom mode at 1280x800, lessons 06, 08, 12, 14, 15, 22, 26 at steps and events: no panel leaves "
+                                 "the lower fifth of the window empty, and the panels tile the screen",
+         "scenarios/01-demand-zero.yaml", 1280, 800, classroom_space, false, true},
+        {"classroom-space-1920", "the same at 1920x1080", "scenarios/01-demand-zero.yaml", 1920, 1080, classroom_space, false, true},
+        {"regions-1280-classroom", "classroom mode at 1280x800 in English, Chinese and Russian: the region table shows at least five "
+                                   "whole rows with the story's row on lesson 15 and on VirtualLock's regression (Marks column)",
+         "scenarios/15-create-process-appinst.yaml", 1280, 800, regions_1280_classroom, false, true},
+        {"event-kind-tooltip", "lesson 01 step 3: hovering the current event's kind chip (access-done) shows what that kind of event means, "
+                               "drawn, in English, Russian and Chinese; the cursor stays",
+         "scenarios/01-demand-zero.yaml", 1280, 800, event_kind_tooltip},
+        {"event-kind-tooltip-classroom", "the same in classroom mode at 1920x1080 (the events under the lesson)",
+         "scenarios/01-demand-zero.yaml", 1920, 1080, event_kind_tooltip, false, true},
         {"textures-08", "lesson 08 event by event forward and back, then by steps: each partial update of the frame map and the "
                         "slot map equals a full fill, in the CPU's copy and the GPU's texture",
          "scenarios/08-hard-and-soft-faults.yaml", 1280, 800, [](TestDriver& t) { texture_increments(t, 0, 80, 6, true); }},

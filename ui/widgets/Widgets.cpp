@@ -143,21 +143,25 @@ void layout_chars(const char* b, const char* e, ImVec2 pos, F&& f) {
     }
 }
 
-void shown_tooltip(const i18n::GlossaryEntry& e, const char* extra = nullptr) {
-    const i18n::GlossaryText& t = e.in(i18n::language());
+void definition_tooltip(const std::string& id, const std::string& term, const std::string& text, const char* extra) {
     ImGui::BeginTooltip();
     ImGui::PushTextWrapPos(ImGui::GetFontSize() * 26);
     if (extra) {
         ImGui::TextUnformatted(extra);
         ImGui::Separator();
     }
-    ImGui::TextUnformatted(t.term.c_str());
+    ImGui::TextUnformatted(term.c_str());
     ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyleColorVec4(ImGuiCol_TextDisabled));
-    ImGui::TextUnformatted(t.text.c_str());
+    ImGui::TextUnformatted(text.c_str());
     ImGui::PopStyleColor();
     ImGui::PopTextWrapPos();
     ImGui::EndTooltip();
-    g_tooltip = {ImGui::GetFrameCount(), e.id, t.term, t.text};
+    g_tooltip = {ImGui::GetFrameCount(), id, term, text};
+}
+
+void shown_tooltip(const i18n::GlossaryEntry& e, const char* extra = nullptr) {
+    const i18n::GlossaryText& t = e.in(i18n::language());
+    definition_tooltip(e.id, t.term, t.text, extra);
 }
 
 void record_term(const std::string& id, std::string text, std::vector<ImRect> lines, bool label = false) {
@@ -246,6 +250,8 @@ const std::vector<DrawnTerm>& glossary_terms_drawn() {
     return g_terms_frame == ImGui::GetFrameCount() ? g_terms : none;
 }
 const GlossaryTooltip& last_glossary_tooltip() { return g_tooltip; }
+
+void term_tooltip(const std::string& id, const std::string& term, const std::string& text) { definition_tooltip(id, term, text, nullptr); }
 
 bool glossary_label_tooltip(const std::string& label, const std::string& help) {
     const auto hits = i18n::find_terms(visible_label(label), i18n::language());

@@ -67,6 +67,9 @@ struct GlossaryTooltip {
     std::string id, term, text;
 };
 const GlossaryTooltip& last_glossary_tooltip();
+// A tooltip in the glossary's style (the term, then its definition dimmed) for a term that is
+// not in the glossary's file (an event kind's chip); last_glossary_tooltip() reports it.
+void term_tooltip(const std::string& id, const std::string& term, const std::string& text);
 // A tooltip with the glossary entry of a label (a legend's, a tab's, a column header's), if the
 // label is a term: appended to `help` when there is one. Call while the label is hovered. True
 // when the glossary's entry is shown.

@@ -65,6 +65,11 @@ std::vector<uint8_t> build_synthetic_image(ImageDescription& img, const std::vec
     img.file_characteristics = uint16_t(ch);
     const size_t opt = coff + 20;
     put16(h, opt + 0, 0x10B);  // PE32
+    // SizeOfCode for NtQuerySection's ImageContainsCode; it and the stack sizes (os/Image.h's
+    // defaults) are not written into the header bytes, which the golden traces' content hashes fix.
+    img.size_of_code = 0;
+    for (const ImageSection& s : img.sections)
+        if (s.characteristics & scn::kCode) img.size_of_code += uint32_t(s.raw.size());
     put32(h, opt + 16, img.entry_rva);
     put32(h, opt + 28, img.image_base);
     put32(h, opt + 32, 0x1000);  // SectionAlignment

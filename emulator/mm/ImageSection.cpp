@@ -105,6 +105,8 @@ void MemoryManager::protect_section_view_page(uint16_t space, const Vad& v, uint
         if (untouchable) {
             // It may not be touched: the process lets go of the shared frame (its PTE refers
             // to the prototype again; the next touch faults and finds the guard or NOACCESS).
+            // A locked page loses its lock (STATUS_WAS_UNLOCKED), as a private one does.
+            drop_lock_for_protection(space, va, frame);
             if (pte & Pte::kDirty) m_pfn.set_modified(frame, true);
             write_pte(pte_address, v.type == VadType::Mapped ? 0u
                                                              : SoftwarePte::prototype(m_sections[v.section].first_proto + (vpn - v.start_vpn)));
@@ -122,6 +124,7 @@ void MemoryManager::protect_section_view_page(uint16_t space, const Vad& v, uint
         const uint32_t frame = pte >> 12;
         m_pfn.set_original_pte(frame, SoftwarePte::with_protection(m_pfn[frame].original_pte, own));
         if (untouchable) {
+            drop_lock_for_protection(space, va, frame);
             trim_frame(frame);
         } else {
             write_pte(pte_address, valid_pte_bits(frame, own) | (pte & (Pte::kAccessed | Pte::kDirty)));
@@ -273,6 +276,7 @@ MemoryManager::Privatized MemoryManager::privatize(uint16_t space, uint32_t va, 
     add(Counter::CommitCharge);
     map_private(space, pte_address, frame, new_protection, SoftwarePte::demand_zero(new_protection), false);
     m_pfn.set_modified(frame, true);  // its content exists nowhere else: it must go to the pagefile
+    lock_moved_to_copy(space, va, shared, frame);  // a locked page's lock goes to its copy
     return Privatized{Privatized::Done, frame};
 }
 

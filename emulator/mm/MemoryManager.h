@@ -104,6 +104,8 @@ public:
     Result virtual_lock(uint16_t space, uint32_t address, uint32_t size, uint32_t& faults);
     Result virtual_unlock(uint16_t space, uint32_t address, uint32_t size);
     uint32_t locked_pages(uint16_t space) const;  // pages the process has locked (limit kVirtualLockLimit)
+    // Locked pages of live processes mapping the frame (a section's shared frame: one per locking process).
+    uint32_t frame_lockers(uint32_t frame) const;
 
     // A load, store or instruction fetch of 1, 2 or 4 bytes by the process owning `space`.
     AccessResult access(uint16_t space, uint32_t va, uint32_t size, x86::Access kind, uint32_t value = 0,
@@ -459,6 +461,10 @@ private:
     Result lock_range(uint16_t space, uint32_t address, uint32_t size, uint32_t& first, uint32_t& last) const;
     Result lock_regions(uint16_t space, uint32_t first, uint32_t last, uint32_t& already);
     void set_page_locked(uint16_t space, uint32_t vpn, bool on);
+    uint32_t valid_frame(uint16_t space, uint32_t vpn) const;
+    void refresh_frame_lock(uint32_t frame);
+    void lock_moved_to_copy(uint16_t space, uint32_t va, uint32_t shared, uint32_t copy);
+    void unlock_view_page(uint16_t space, uint32_t va);
     void drop_lock_for_protection(uint16_t space, uint32_t va, uint32_t frame);
 
     // ----- Address spaces (mm/MemoryManager.cpp) -----

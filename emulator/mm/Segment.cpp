@@ -139,6 +139,7 @@ FrameMappings MemoryManager::section_mappings(uint32_t frame) const {
 }
 
 void MemoryManager::unmap_view_page(uint16_t space, uint32_t va, bool image) {
+    unlock_view_page(space, va);  // the view's locked pages are unlocked with it (and at exit)
     const uint32_t pte_address = pte_address_of(space, va);
     if (!pte_address) return;
     const uint32_t pte = m_ram.read_u32(pte_address);

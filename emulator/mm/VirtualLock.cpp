@@ -1,9 +1,12 @@
 // VirtualLock / VirtualUnlock (issue 16; docs/fidelity.md "VirtualLock and VirtualUnlock"): NT's
-// NtLockVirtualMemory and NtUnlockVirtualMemory (lockvm.c, MAP_PROCESS) for a process's private
-// pages. A locked page is marked twice: in its VAD (Vad::kPageLocked, which the trace and the
-// window show) and on its frame (PfnEntry::kWsLocked, NT's WSLE LockedInWs), which every
-// replacement policy and every trim passes over. So a locked page is always resident and in its
-// process's working set (check_locks). Windows 95's VirtualLock and VirtualUnlock are stubs.
+// NtLockVirtualMemory and NtUnlockVirtualMemory (lockvm.c, MAP_PROCESS) for any committed page of
+// a process: private memory, views of a section, image pages. A locked page is marked twice: in
+// its VAD (Vad::kPageLocked, per process, which the trace and the window show) and on its frame
+// (PfnEntry::kWsLocked, NT's WSLE LockedInWs), which every replacement policy and every trim
+// passes over. A section's frame is shared: its flag is derived from the marks, set while any
+// process's locked page maps it (the lock count of NT's working-set entries, kept as the marks
+// themselves), so one process unlocking leaves it resident for another. So a locked page is always
+// resident and mapped in its process (check_locks). Windows 95's VirtualLock and VirtualUnlock are stubs.
 #include "mm/Invariants.h"
 #include "mm/MemoryManager.h"
 
@@ -42,31 +45,66 @@ uint32_t MemoryManager::locked_pages(uint16_t space) const {
     return n;
 }
 
-// Both marks of one page, set or cleared together (the frame's only while the page is valid).
+// The frame a valid PTE of the page maps (kNoFrame when the page is not valid).
+uint32_t MemoryManager::valid_frame(uint16_t space, uint32_t vpn) const {
+    const uint32_t pte_address = pte_address_of(space, vpn << 12);
+    const uint32_t pte = pte_address ? m_ram.read_u32(pte_address) : 0;
+    return SoftwarePte::kind(pte) == PteKind::Valid ? pte >> 12 : kNoFrame;
+}
+
+// How many locked pages of live processes map the frame: 0 or 1 for a private frame, up to the
+// number of processes locking a section's shared page.
+uint32_t MemoryManager::frame_lockers(uint32_t frame) const {
+    uint32_t n = 0;
+    for (const AddressSpace& sp : m_spaces) {
+        if (!sp.alive()) continue;
+        for (const auto& [k, v] : sp.vads())
+            for (uint32_t i = 0; i < v.page_marks.size(); ++i)
+                if ((v.page_marks[i] & Vad::kPageLocked) && valid_frame(sp.id(), v.start_vpn + i) == frame) ++n;
+    }
+    return n;
+}
+
+// The frame's kWsLocked flag from the marks: set while any process's locked page maps it.
+void MemoryManager::refresh_frame_lock(uint32_t frame) {
+    const uint8_t flags = m_pfn[frame].flags;
+    m_pfn.set_flags(frame, frame_lockers(frame) ? uint8_t(flags | PfnEntry::kWsLocked) : uint8_t(flags & ~PfnEntry::kWsLocked));
+}
+
+// The page's VAD mark, then its frame's flag (only while the page is valid; a shared frame keeps
+// it while another process's locked page maps it).
 void MemoryManager::set_page_locked(uint16_t space, uint32_t vpn, bool on) {
     const Vad* v = vad_at(space, vpn << 12);
     PL_CHECK(v);
     set_page_mark(space, *v, vpn, Vad::kPageLocked, on);
-    const uint32_t pte_address = pte_address_of(space, vpn << 12);
-    const uint32_t pte = pte_address ? m_ram.read_u32(pte_address) : 0;
-    if (SoftwarePte::kind(pte) != PteKind::Valid) return;
-    const uint32_t frame = pte >> 12;
-    const uint8_t flags = m_pfn[frame].flags;
-    m_pfn.set_flags(frame, on ? uint8_t(flags | PfnEntry::kWsLocked) : uint8_t(flags & ~PfnEntry::kWsLocked));
+    if (const uint32_t frame = valid_frame(space, vpn); frame != kNoFrame) refresh_frame_lock(frame);
+}
+
+// A copy-on-write of a locked page (mm/ImageSection.cpp privatize): the lock moves to the private
+// copy (NT's working-set entry now maps the copy and stays locked); the shared frame keeps its
+// flag only for other lockers.
+void MemoryManager::lock_moved_to_copy(uint16_t space, uint32_t va, uint32_t shared, uint32_t copy) {
+    const Vad* v = vad_at(space, va);
+    if (!v || !v->has_mark(va >> 12, Vad::kPageLocked)) return;
+    refresh_frame_lock(copy);
+    refresh_frame_lock(shared);
+}
+
+// Unmapping a view or an image (and the end of the process, which unmaps them) unlocks the
+// process's locked pages in it, before the page leaves.
+void MemoryManager::unlock_view_page(uint16_t space, uint32_t va) {
+    const Vad* v = vad_at(space, va);
+    if (v && v->has_mark(va >> 12, Vad::kPageLocked)) set_page_locked(space, va >> 12, false);
 }
 
 // The VADs of the range, before any page is touched: a page with no region fails as lockvm.c's
-// VAD walk does (STATUS_ACCESS_VIOLATION -> 998); a view's or an image's pages are refused (not
-// modelled). `already` counts the pages of the range locked before.
+// VAD walk does (STATUS_ACCESS_VIOLATION -> 998). Private pages, views and images alike: their
+// pages are then touched. `already` counts the pages of the range locked before.
 Result MemoryManager::lock_regions(uint16_t space, uint32_t first, uint32_t last, uint32_t& already) {
     already = 0;
     for (uint32_t vpn = first; vpn < last; ++vpn) {
         const Vad* v = vad_at(space, vpn << 12);
         if (!v) return Result::failure(Error::NoAccess);
-        if (v->type != VadType::Private) {
-            event(EventKind::LockNotModelled, space, first << 12, (last - first) << 12, uint32_t(v->type));
-            return Result::failure(Error::NotSupported);
-        }
         if (v->has_mark(vpn, Vad::kPageLocked)) ++already;
     }
     return Result::success();
@@ -134,7 +172,9 @@ Result MemoryManager::virtual_unlock(uint16_t space, uint32_t address, uint32_t 
             const uint32_t pte = pte_address ? m_ram.read_u32(pte_address) : 0;
             if (vad_at(space, vpn << 12)->has_mark(vpn, Vad::kPageLocked)) continue;
             not_locked = true;
-            if (SoftwarePte::kind(pte) == PteKind::Valid) strays.push_back(pte >> 12);
+            // A section's shared page stays: PageLab takes such a page out of every process at once
+            // (evict_section), not out of one working set (docs/fidelity.md).
+            if (SoftwarePte::kind(pte) == PteKind::Valid && !is_section_use(m_pfn[pte >> 12].use)) strays.push_back(pte >> 12);
         }
     }
     if (not_locked) {
@@ -151,43 +191,40 @@ Result MemoryManager::virtual_unlock(uint16_t space, uint32_t address, uint32_t 
 // from the working set, and a locked page loses its lock (MiSetProtectionOnSection's `Locked`,
 // STATUS_WAS_UNLOCKED). Called before the page is trimmed.
 void MemoryManager::drop_lock_for_protection(uint16_t space, uint32_t va, uint32_t frame) {
-    if (!(m_pfn[frame].flags & PfnEntry::kWsLocked)) return;
+    const Vad* v = vad_at(space, va);
+    if (!v || !v->has_mark(va >> 12, Vad::kPageLocked)) return;
     event(EventKind::LockDropped, space, va, frame);
     set_page_locked(space, va >> 12, false);
 }
 
 // ----- Invariants -----
-// A page marked locked in its VAD is resident, its frame active, in the working set of its
-// process (on the active list, owned by it) and flagged kWsLocked; a frame flagged kWsLocked is
-// such a page's.
+// A page marked locked in its VAD is resident: its PTE valid, its frame active, on the active list
+// and flagged kWsLocked — a private page's frame owned by its process, a view's or an image's page
+// either the section's shared frame or the process's private copy. A frame flagged kWsLocked is
+// mapped by at least one such page (the flag is the lock count's "not zero").
 void MemoryManager::check_locks(InvariantReport& report) const {
+    std::vector<bool> held(m_pfn.size(), false);
     for (const AddressSpace& sp : m_spaces) {
         if (!sp.alive()) continue;
         for (const auto& [k, v] : sp.vads())
             for (uint32_t i = 0; i < v.page_marks.size(); ++i) {
                 if (!(v.page_marks[i] & Vad::kPageLocked)) continue;
                 const uint32_t va = (v.start_vpn + i) << 12;
-                const uint32_t pte_address = pte_address_of(sp.id(), va);
-                const uint32_t pte = pte_address ? m_ram.read_u32(pte_address) : 0;
-                if (v.type != VadType::Private || SoftwarePte::kind(pte) != PteKind::Valid) {
-                    report.fail("space %u: locked page 0x%08X is not a resident private page (PTE 0x%08X)", sp.id(), va, pte);
+                const uint32_t frame = valid_frame(sp.id(), v.start_vpn + i);
+                const PfnEntry& e = m_pfn[frame == kNoFrame ? 0 : frame];
+                const bool shared = v.type != VadType::Private && is_section_use(e.use);
+                if (frame == kNoFrame || frame >= m_pfn.size() || !(shared || (e.use == FrameUse::Private && e.owner == sp.id()))) {
+                    report.fail("space %u: locked page 0x%08X is not resident in its process (frame 0x%X)", sp.id(), va, frame);
                     continue;
                 }
-                const PfnEntry& e = m_pfn[pte >> 12];
-                if (!(e.flags & PfnEntry::kWsLocked) || e.state != FrameState::Active || e.list != FrameList::Active ||
-                    e.owner != sp.id())
-                    report.fail("space %u: locked page 0x%08X's frame 0x%X is not locked in its working set", sp.id(), va, pte >> 12);
+                held[frame] = true;
+                if (!(e.flags & PfnEntry::kWsLocked) || e.state != FrameState::Active || e.list != FrameList::Active)
+                    report.fail("space %u: locked page 0x%08X's frame 0x%X is not locked in its working set", sp.id(), va, frame);
             }
     }
-    for (uint32_t f = 0; f < m_pfn.size(); ++f) {
-        const PfnEntry& e = m_pfn[f];
-        if (!(e.flags & PfnEntry::kWsLocked)) continue;
-        const bool page = e.use == FrameUse::Private && e.owner < m_spaces.size() && m_spaces[e.owner].alive();
-        const uint32_t va = page ? va_of_pte(e.pte_address()) : 0;
-        const Vad* v = page ? m_spaces[e.owner].find_vad(va) : nullptr;
-        if (!v || !v->has_mark(va >> 12, Vad::kPageLocked))
-            report.fail("frame 0x%X is flagged locked (VirtualLock) but maps no locked page (0x%08X)", f, va);
-    }
+    for (uint32_t f = 0; f < m_pfn.size(); ++f)
+        if ((m_pfn[f].flags & PfnEntry::kWsLocked) && !held[f])
+            report.fail("frame 0x%X is flagged locked (VirtualLock) but no locked page maps it", f);
 }
 
 }  // namespace pagelab::mm

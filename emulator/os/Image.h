@@ -48,6 +48,15 @@ struct ImageDescription {
     // the image still goes to its preferred base. Kept for NtQuerySection and the trace.
     uint16_t dll_characteristics = 0;
     uint16_t file_characteristics = 0;  // IMAGE_FILE_HEADER.Characteristics
+    // The optional header's fields NtQuerySection's SectionImageInformation reports (os/SectionQuery.cpp).
+    // Synthetic images carry the usual linker defaults (docs/fidelity.md "NtQuerySection").
+    uint32_t size_of_code = 0;            // SizeOfCode: with entry_rva, ImageContainsCode
+    uint32_t stack_reserve = 0x100000;    // SizeOfStackReserve -> MaximumStackSize
+    uint32_t stack_commit = 0x1000;       // SizeOfStackCommit -> CommittedStackSize
+    uint16_t subsystem = 2;               // Subsystem (IMAGE_SUBSYSTEM_WINDOWS_GUI)
+    uint16_t subsystem_major = 4, subsystem_minor = 0;  // Major/MinorSubsystemVersion
+    uint32_t loader_flags = 0;            // LoaderFlags
+    uint32_t checksum = 0;                // CheckSum
 };
 
 }  // namespace pagelab::os

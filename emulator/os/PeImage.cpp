@@ -69,9 +69,10 @@ constexpr uint32_t kScnObjectOnly = 0x00000200 /*LNK_INFO*/ | 0x00000800 /*LNK_R
 
 // Offsets inside IMAGE_OPTIONAL_HEADER32.
 namespace opt {
-constexpr uint64_t kMagic = 0, kAddressOfEntryPoint = 16, kImageBase = 28, kSectionAlignment = 32,
-                   kFileAlignment = 36, kSizeOfImage = 56, kSizeOfHeaders = 60, kDllCharacteristics = 70,
-                   kNumberOfRvaAndSizes = 92, kDataDirectory = 96;
+constexpr uint64_t kMagic = 0, kSizeOfCode = 4, kAddressOfEntryPoint = 16, kImageBase = 28, kSectionAlignment = 32,
+                   kFileAlignment = 36, kMajorSubsystemVersion = 48, kMinorSubsystemVersion = 50, kSizeOfImage = 56,
+                   kSizeOfHeaders = 60, kCheckSum = 64, kSubsystem = 68, kDllCharacteristics = 70,
+                   kSizeOfStackReserve = 72, kSizeOfStackCommit = 76, kLoaderFlags = 88, kNumberOfRvaAndSizes = 92, kDataDirectory = 96;
 }
 
 uint64_t round_up(uint64_t value, uint64_t alignment) { return (value + alignment - 1) / alignment * alignment; }
@@ -188,6 +189,22 @@ private:
         return std::nullopt;
     }
 
+    // The fields NT copies into the section's SECTION_IMAGE_INFORMATION (creasect.c's
+    // INIT_IMAGE_INFORMATION) that the loader itself does not check: read as they are.
+    void read_image_information() {
+        auto u16 = [&](uint64_t off) { return *m_file.read_u16(m_optional + off); };
+        auto u32 = [&](uint64_t off) { return *m_file.read_u32(m_optional + off); };
+        m_image.dll_characteristics = u16(opt::kDllCharacteristics);
+        m_image.size_of_code = u32(opt::kSizeOfCode);
+        m_image.stack_reserve = u32(opt::kSizeOfStackReserve);
+        m_image.stack_commit = u32(opt::kSizeOfStackCommit);
+        m_image.subsystem = u16(opt::kSubsystem);
+        m_image.subsystem_major = u16(opt::kMajorSubsystemVersion);
+        m_image.subsystem_minor = u16(opt::kMinorSubsystemVersion);
+        m_image.loader_flags = u32(opt::kLoaderFlags);
+        m_image.checksum = u32(opt::kCheckSum);
+    }
+
     std::optional<PeError> read_optional_header() {
         auto u32 = [&](uint64_t off) { return *m_file.read_u32(m_optional + off); };
         const uint16_t magic = *m_file.read_u16(m_optional + opt::kMagic);
@@ -255,7 +272,7 @@ private:
         m_image.size_of_image = size_of_image;
         m_image.size_of_headers = size_of_headers;
         m_image.entry_rva = entry;
-        m_image.dll_characteristics = *m_file.read_u16(m_optional + opt::kDllCharacteristics);
+        read_image_information();
         const auto headers = m_file.slice(0, size_of_headers);
         m_image.headers.assign(headers.begin(), headers.end());
         return std::nullopt;

@@ -34,10 +34,15 @@ SectionQuery query_section(Machine& m, uint16_t space, uint32_t mapping_handle, 
         q.result = mm::Result::failure(mm::Error::InvalidParameter);  // STATUS_SECTION_NOT_IMAGE
         return q;
     }
-    q.text = fmt::format("TransferAddress 0x{:08X}, ImageCharacteristics 0x{:04X}, DllCharacteristics 0x{:04X}, "
-                         "Machine 0x014C, ImageFileSize 0x{:X}",
-                         img->image_base + img->entry_rva, img->file_characteristics, img->dll_characteristics,
-                         mmgr.files()[mmgr.sections()[obj.image_section].file].bytes.size());
+    // SECTION_IMAGE_INFORMATION's fields in the struct's order (NT's creasect.c fills them from
+    // the headers; ZeroBits is never set and stays 0).
+    q.text = fmt::format("TransferAddress 0x{:08X}, ZeroBits 0, MaximumStackSize 0x{:X}, CommittedStackSize 0x{:X}, "
+                         "SubSystemType {}, SubSystemVersion {}.{}, ImageCharacteristics 0x{:04X}, DllCharacteristics 0x{:04X}, "
+                         "Machine 0x014C, ImageContainsCode {}, LoaderFlags 0x{:X}, ImageFileSize 0x{:X}, CheckSum 0x{:08X}",
+                         img->image_base + img->entry_rva, img->stack_reserve, img->stack_commit, img->subsystem,
+                         img->subsystem_major, img->subsystem_minor, img->file_characteristics, img->dll_characteristics,
+                         (img->size_of_code != 0 || img->entry_rva != 0) ? 1 : 0, img->loader_flags,
+                         mmgr.files()[mmgr.sections()[obj.image_section].file].bytes.size(), img->checksum);
     q.result.value = img->image_base + img->entry_rva;
     return q;
 }

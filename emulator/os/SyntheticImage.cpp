@@ -11,6 +11,14 @@ constexpr uint32_t kHeadersSize = 0x400;
 uint32_t round_up(uint32_t v, uint32_t a) { return (v + a - 1) & ~(a - 1); }
 void put16(std::vector<uint8_t>& b, size_t at, uint32_t v) { b[at] = uint8_t(v); b[at + 1] = uint8_t(v >> 8); }
 void put32(std::vector<uint8_t>& b, size_t at, uint32_t v) { put16(b, at, v); put16(b, at + 2, v >> 16); }
+// SizeOfCode for NtQuerySection's ImageContainsCode; it and the stack sizes (os/Image.h's
+// defaults) are not written into the header bytes, which the golden traces' content hashes fix.
+uint32_t code_bytes(const ImageDescription& img) {
+    uint32_t n = 0;
+    for (const ImageSection& s : img.sections)
+        if (s.characteristics & scn::kCode) n += uint32_t(s.raw.size());
+    return n;
+}
 }  // namespace
 
 std::vector<uint8_t> build_synthetic_image(ImageDescription& img, const std::vector<SyntheticSection>& in,
@@ -45,7 +53,7 @@ std::vector<uint8_t> build_synthetic_image(ImageDescription& img, const std::vec
         img.sections.push_back(std::move(s));
     }
     std::sort(img.relocation_rvas.begin(), img.relocation_rvas.end());
-    img.size_of_image = next_rva;
+    img.size_of_image = next_rva, img.size_of_code = code_bytes(img);  // SizeOfCode: see code_bytes
     for (const ImageSection& s : img.sections) img.size_of_image = std::max(img.size_of_image, s.rva + round_up(s.virtual_size, 0x1000));
 
     // The headers (PE/COFF specification): e_lfanew at 0x3C -> "PE\0\0" at 0x80.

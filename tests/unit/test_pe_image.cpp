@@ -439,3 +439,30 @@ TEST_CASE("thousands of randomly corrupted fixtures give an error or a sound des
     CHECK(accepted > 100);
     CHECK(rejected > 1000);
 }
+
+TEST_CASE("SectionImageInformation's fields are read from the optional header as it says", "[pe][query-section]") {
+    auto bytes = load_fixture("appinst.exe");
+    const Layout at(bytes);
+    const ImageDescription& plain = image_of(read_pe_image(bytes, "appinst.exe"));
+    CHECK(plain.size_of_code == get_u32(bytes, at.optional + 4));
+    CHECK(plain.subsystem == get_u16(bytes, at.optional + 68));
+    CHECK(plain.subsystem_major == get_u16(bytes, at.optional + 48));
+    put_u32(bytes, at.optional + 4, 0x1234);         // SizeOfCode
+    put_u16(bytes, at.optional + 48, 5);             // MajorSubsystemVersion
+    put_u16(bytes, at.optional + 50, 1);             // MinorSubsystemVersion
+    put_u32(bytes, at.optional + 64, 0x0001ABCD);    // CheckSum
+    put_u16(bytes, at.optional + 68, 3);             // IMAGE_SUBSYSTEM_WINDOWS_CUI
+    put_u32(bytes, at.optional + 72, 0x200000);      // SizeOfStackReserve
+    put_u32(bytes, at.optional + 76, 0x2000);        // SizeOfStackCommit
+    put_u32(bytes, at.optional + 88, 0x5);           // LoaderFlags
+    const auto result = read_pe_image(bytes, "appinst.exe");
+    const ImageDescription& d = image_of(result);
+    CHECK(d.size_of_code == 0x1234);
+    CHECK(d.subsystem_major == 5);
+    CHECK(d.subsystem_minor == 1);
+    CHECK(d.checksum == 0x0001ABCD);
+    CHECK(d.subsystem == 3);
+    CHECK(d.stack_reserve == 0x200000);
+    CHECK(d.stack_commit == 0x2000);
+    CHECK(d.loader_flags == 0x5);
+}

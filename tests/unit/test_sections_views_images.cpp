@@ -209,6 +209,11 @@ TEST_CASE("NtQuerySection's basic and image information, and its errors", "[sect
         const os::SectionQuery info = os::query_section(rig.machine, rig.space, im.result.value, true);
         CHECK(info.text.find("TransferAddress 0x00401000") == 0);
         CHECK(info.text.find("DllCharacteristics 0x0040") != std::string::npos);
+        // The synthetic image's defaults (docs/fidelity.md "NtQuerySection").
+        CHECK(info.text.find("ZeroBits 0, MaximumStackSize 0x100000, CommittedStackSize 0x1000, SubSystemType 2, "
+                             "SubSystemVersion 4.0,") != std::string::npos);
+        CHECK(info.text.find("ImageContainsCode 1, LoaderFlags 0x0,") != std::string::npos);
+        CHECK(info.text.find("CheckSum 0x00000000") != std::string::npos);
         CHECK(os::query_section(rig.machine, rig.space, 0, false).result.error == mm::Error::InvalidHandle);
         CHECK(os::query_section(rig.machine, rig.space, f, false).result.error == mm::Error::InvalidHandle);
     }

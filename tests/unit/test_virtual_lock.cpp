@@ -236,6 +236,102 @@ TEST_CASE("check_locks catches a locked page whose frame lost its flag, and a fl
     }
     SECTION("an unlocked page's frame with kWsLocked") {
         forge_flags(pte_of(rig, kBase + 0x1000) >> 12, mm::PfnEntry::kWsLocked);
-        CHECK(reports("is flagged locked (VirtualLock) but maps no locked page"));
+        CHECK(reports("is flagged locked (VirtualLock) but no locked page maps it"));
+    }
+}
+
+namespace {
+// Process A's and a second process B's views of one named two-page pagefile-backed section.
+struct SharedViews {
+    uint16_t b = 0;
+    uint32_t va = 0, vb = 0, mapping = 0;
+    explicit SharedViews(test::Rig& rig) {
+        const mm::Result p = rig.machine.create_process("B");
+        REQUIRE(p.ok);
+        b = rig.machine.processes()[p.value].space;
+        mm::MemoryManager& m = rig.mm();
+        mapping = m.create_file_mapping(rig.space, 0, page::kReadWrite, 0x2000, mm::sec::kCommit, "Shared").value;
+        va = m.map_view(rig.space, mapping, mm::filemap::kWrite, 0, 0, 0).value;
+        const uint32_t hb = m.open_file_mapping(b, mm::filemap::kWrite | mm::filemap::kRead, "Shared").value;
+        vb = m.map_view(b, hb, mm::filemap::kWrite, 0, 0, 0).value;
+        REQUIRE((va && vb));
+    }
+};
+bool frame_flag(test::Rig& rig, uint16_t space, uint32_t va) {
+    const uint32_t pte = rig.mm().pte_info(space, va).pte;
+    return (pte & x86::Pte::kPresent) && (rig.mm().pfn()[pte >> 12].flags & mm::PfnEntry::kWsLocked);
+}
+}  // namespace
+
+TEST_CASE("a shared view page locked by two processes stays locked until both let go", "[lock][views]") {
+    test::Rig rig(test::make_config(Personality::Nt));
+    SharedViews s(rig);
+    uint32_t faults = 0;
+    REQUIRE(lock(rig, s.va, 0x1000).ok);
+    REQUIRE(rig.mm().virtual_lock(s.b, s.vb, 0x1000, faults).ok);
+    REQUIRE_INVARIANTS(rig);
+    CHECK(rig.mm().pte_info(rig.space, s.va).pte >> 12 == rig.mm().pte_info(s.b, s.vb).pte >> 12);  // one frame
+    CHECK(rig.mm().frame_lockers(rig.mm().pte_info(s.b, s.vb).pte >> 12) == 2);
+    REQUIRE(unlock(rig, s.va, 0x1000).ok);
+    CHECK(frame_flag(rig, s.b, s.vb));                                  // B's lock holds it
+    CHECK(unlock(rig, s.va, 0x1000).error == Error::NotLocked);         // A's own lock is gone
+    CHECK(rig.mm().locked_pages(rig.space) == 0);
+    CHECK(rig.mm().locked_pages(s.b) == 1);
+    REQUIRE_INVARIANTS(rig);
+    SECTION("unmapping B's view unlocks it") {
+        REQUIRE(rig.mm().unmap_view(s.b, s.vb).ok);
+        CHECK_FALSE(frame_flag(rig, rig.space, s.va));
+        REQUIRE_INVARIANTS(rig);
+    }
+    SECTION("B's exit unlocks it") {
+        REQUIRE(rig.mm().virtual_lock(s.b, s.vb + 0x1000, 0x1000, faults).ok);
+        REQUIRE(rig.machine.exit_process(1).ok);
+        CHECK_FALSE(frame_flag(rig, rig.space, s.va));
+        REQUIRE_INVARIANTS(rig);
+    }
+}
+
+TEST_CASE("a copy-on-write of a locked WRITECOPY view page keeps the lock on the private copy", "[lock][views]") {
+    test::Rig rig(test::make_config(Personality::Nt));
+    SharedViews s(rig);
+    uint32_t faults = 0;
+    const uint32_t cv = rig.mm().map_view(rig.space, s.mapping, mm::filemap::kCopy, 0, 0, 0).value;
+    REQUIRE(rig.mm().virtual_lock(s.b, s.vb, 0x1000, faults).ok);  // B also locks the shared frame
+    REQUIRE(lock(rig, cv, 0x1000).ok);
+    const uint32_t shared = pte_of(rig, cv) >> 12;
+    REQUIRE(rig.write(cv, 0x77).ok());
+    const uint32_t copy = pte_of(rig, cv) >> 12;
+    CHECK(copy != shared);
+    CHECK(rig.mm().pfn()[copy].use == mm::FrameUse::Private);
+    CHECK(locked_frame(rig, cv));
+    CHECK(rig.mm().frame_lockers(shared) == 1);                        // B's
+    CHECK((rig.mm().pfn()[shared].flags & mm::PfnEntry::kWsLocked));
+    REQUIRE_INVARIANTS(rig);
+    REQUIRE(unlock(rig, cv, 0x1000).ok);
+    CHECK_FALSE(locked_frame(rig, cv));
+    REQUIRE_INVARIANTS(rig);
+}
+
+TEST_CASE("view pages: the failure paths and the limit are private memory's", "[lock][views]") {
+    test::Rig rig(test::make_config(Personality::Nt));
+    SharedViews s(rig);
+    REQUIRE(rig.mm().virtual_protect(rig.space, s.va, 0x1000, page::kReadWrite | page::kGuard).ok);
+    CHECK(lock(rig, s.va, 0x1000).error == Error::GuardPageViolation);
+    CHECK(lock(rig, s.va, 0x1000).ok);  // GUARD is gone
+    REQUIRE(rig.mm().virtual_protect(rig.space, s.va, 0x1000, page::kNoAccess).ok);
+    CHECK(unlock(rig, s.va, 0x1000).error == Error::NotLocked);  // NOACCESS let the lock go
+    CHECK(lock(rig, s.va, 0x1000).error == Error::NoAccess);
+    CHECK(lock(rig, s.va, 0).error == Error::InvalidParameter);
+    REQUIRE(lock(rig, s.va + 0x1000, 0x1000).ok);
+    REQUIRE(rig.alloc(kBase, 0x2A000, kBoth, page::kReadWrite).ok);
+    CHECK(lock(rig, kBase, 0x2A000).error == Error::WorkingSetQuota);  // 1 + 42 > 42
+    CHECK(lock(rig, kBase, 0x29000).ok);                                // 1 + 41
+    REQUIRE_INVARIANTS(rig);
+    SECTION("check_locks catches a shared frame flagged after every locker let go") {
+        REQUIRE(unlock(rig, s.va + 0x1000, 0x1000).ok);
+        const uint32_t f = pte_of(rig, s.va + 0x1000) >> 12;
+        rig.mm().apply(core::Change{core::Store::Pfn, uint8_t(mm::PfnField::Flags), 0, f, 0, mm::PfnEntry::kWsLocked}, true);
+        const auto bad = rig.check_invariants();
+        CHECK(std::any_of(bad.begin(), bad.end(), [](const std::string& t) { return t.find("no locked page maps it") != std::string::npos; }));
     }
 }

@@ -98,6 +98,10 @@ void MemoryManager::protect_section_view_page(uint16_t space, const Vad& v, uint
     const uint32_t pte_address = pte_address_of(space, va);
     const uint32_t pte = m_ram.read_u32(pte_address);
     const bool untouchable = prot == mmprot::kNoAccess || (prot & mmprot::kGuard);
+    // A locked page that may not be touched loses its lock (STATUS_WAS_UNLOCKED) first, as a
+    // private one does: the changes below then belong to the lock-dropped event, and no event
+    // boundary shows a valid PTE whose protection VirtualQuery forbids.
+    if (untouchable && SoftwarePte::kind(pte) == PteKind::Valid) drop_lock_for_protection(space, va, pte >> 12);
     if (maps_section_page(pte) || (v.type == VadType::Mapped && pte == 0)) {
         set_own_protection(space, va, prot + 1);
         if (!(pte & Pte::kPresent)) return;
@@ -105,8 +109,6 @@ void MemoryManager::protect_section_view_page(uint16_t space, const Vad& v, uint
         if (untouchable) {
             // It may not be touched: the process lets go of the shared frame (its PTE refers
             // to the prototype again; the next touch faults and finds the guard or NOACCESS).
-            // A locked page loses its lock (STATUS_WAS_UNLOCKED), as a private one does.
-            drop_lock_for_protection(space, va, frame);
             if (pte & Pte::kDirty) m_pfn.set_modified(frame, true);
             write_pte(pte_address, v.type == VadType::Mapped ? 0u
                                                              : SoftwarePte::prototype(m_sections[v.section].first_proto + (vpn - v.start_vpn)));
@@ -119,17 +121,22 @@ void MemoryManager::protect_section_view_page(uint16_t space, const Vad& v, uint
     }
     // A private copy (valid, transition or in the pagefile).
     const uint32_t own = writable_variant(prot);
+    if (SoftwarePte::kind(pte) == PteKind::Valid && untouchable) {
+        // As private memory (protect_valid_page): out of the working set first, then the new
+        // protection on its transition PTE.
+        const uint32_t frame = pte >> 12;
+        trim_frame(frame);
+        set_own_protection(space, va, 0);
+        m_pfn.set_original_pte(frame, SoftwarePte::with_protection(m_pfn[frame].original_pte, own));
+        write_pte(pte_address, SoftwarePte::transition(frame, own));
+        return;
+    }
     set_own_protection(space, va, 0);
     if (SoftwarePte::kind(pte) == PteKind::Valid) {
         const uint32_t frame = pte >> 12;
         m_pfn.set_original_pte(frame, SoftwarePte::with_protection(m_pfn[frame].original_pte, own));
-        if (untouchable) {
-            drop_lock_for_protection(space, va, frame);
-            trim_frame(frame);
-        } else {
-            write_pte(pte_address, valid_pte_bits(frame, own) | (pte & (Pte::kAccessed | Pte::kDirty)));
-            invalidate_page(space, va);
-        }
+        write_pte(pte_address, valid_pte_bits(frame, own) | (pte & (Pte::kAccessed | Pte::kDirty)));
+        invalidate_page(space, va);
     } else {
         write_pte(pte_address, SoftwarePte::with_protection(pte, own));
     }

@@ -265,3 +265,33 @@ TEST_CASE("DYNAMIC_BASE is read and ignored: the image goes to its preferred bas
         }
     }
 }
+
+TEST_CASE("VirtualLock on image pages: two instances lock the shared .text frame, exit and unlock let go", "[sections][image][lock]") {
+    test::Rig rig{test::make_config(mm::Personality::Nt, 64, 64), false};
+    add_image(rig.machine, "C:\\APP\\App.exe", 0x00400000, false);
+    const os::LoadOutcome a = os::create_process(rig.machine, "A", "C:\\APP\\App.exe");
+    const os::LoadOutcome b = os::create_process(rig.machine, "B", "C:\\APP\\App.exe");
+    REQUIRE(a.result.ok);
+    REQUIRE(b.result.ok);
+    const uint16_t sa = rig.machine.processes()[a.result.value].space, sb = rig.machine.processes()[b.result.value].space;
+    mm::MemoryManager& mm = rig.mm();
+    constexpr uint32_t kText = 0x00401000;
+    uint32_t faults = 0;
+    REQUIRE(mm.virtual_lock(sa, kText, 0x1000, faults).ok);
+    REQUIRE(mm.virtual_lock(sb, kText, 0x1000, faults).ok);
+    const uint32_t pa = mm.pte_info(sa, kText).pte, pb = mm.pte_info(sb, kText).pte;
+    REQUIRE((pa & x86::Pte::kPresent));
+    CHECK(pa >> 12 == pb >> 12);  // one shared frame of the image section
+    CHECK(mm.frame_lockers(pa >> 12) == 2);
+    CHECK((mm.pfn()[pa >> 12].flags & mm::PfnEntry::kWsLocked));
+    CHECK(mm.locked_pages(sa) == 1);
+    REQUIRE_INVARIANTS(rig);
+    REQUIRE(mm.virtual_unlock(sa, kText, 0x1000).ok);
+    CHECK(mm.frame_lockers(pa >> 12) == 1);                             // B's lock holds it
+    CHECK((mm.pfn()[pa >> 12].flags & mm::PfnEntry::kWsLocked));
+    CHECK(mm.virtual_unlock(sa, kText, 0x1000).error == mm::Error::NotLocked);
+    REQUIRE(rig.machine.exit_process(uint16_t(b.result.value)).ok);    // B's exit lets its lock go
+    CHECK(mm.frame_lockers(pa >> 12) == 0);
+    CHECK_FALSE((mm.pfn()[pa >> 12].flags & mm::PfnEntry::kWsLocked));
+    REQUIRE_INVARIANTS(rig);
+}

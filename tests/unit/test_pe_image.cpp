@@ -443,7 +443,7 @@ TEST_CASE("thousands of randomly corrupted fixtures give an error or a sound des
 TEST_CASE("SectionImageInformation's fields are read from the optional header as it says", "[pe][query-section]") {
     auto bytes = load_fixture("appinst.exe");
     const Layout at(bytes);
-    const ImageDescription& plain = image_of(read_pe_image(bytes, "appinst.exe"));
+    const ImageDescription plain = image_of(read_pe_image(bytes, "appinst.exe"));
     CHECK(plain.size_of_code == get_u32(bytes, at.optional + 4));
     CHECK(plain.subsystem == get_u16(bytes, at.optional + 68));
     CHECK(plain.subsystem_major == get_u16(bytes, at.optional + 48));

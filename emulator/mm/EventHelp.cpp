@@ -196,8 +196,6 @@ const std::pair<const char*, const char*> kHelp[] = {
      N_("VirtualProtect to PAGE_NOACCESS or PAGE_GUARD takes a locked page out of the working set.")},
     {"lock-ignored",
      N_("Windows 95 has no working sets to lock: VirtualLock and VirtualUnlock are stubs that return TRUE.")},
-    {"lock-not-modelled",
-     N_("VirtualLock of a view's or an image's pages: PageLab does not model that and refuses the call.")},
     {"lock-quota",
      N_("The process may not lock more pages than its working set minimum allows: VirtualLock fails with ERROR_WORKING_SET_QUOTA.")},
 };

@@ -59,7 +59,7 @@ const char* event_kind_name(EventKind k) {
         "loader-datafile", "loader-no-imports",
         "mem-reset", "write-watched", "write-watch-reset",
         "handle-duplicated",
-        "pages-locked", "pages-unlocked", "unlock-not-locked", "lock-dropped", "lock-ignored", "lock-not-modelled",
+        "pages-locked", "pages-unlocked", "unlock-not-locked", "lock-dropped", "lock-ignored",
         "lock-quota",
     };
     static_assert(sizeof(kNames) / sizeof(kNames[0]) == size_t(EventKind::Count_));
@@ -167,9 +167,6 @@ std::string describe_lock_event(EventKind kind, const uint32_t (&a)[4], const st
         case EventKind::LockIgnored:
             return a[2] ? trf("VirtualUnlock(0x{base:08X}-0x{end:08X}): Windows 95's VirtualUnlock does nothing and returns TRUE.", "base"_a = a[0], "end"_a = last)
                         : trf("VirtualLock(0x{base:08X}-0x{end:08X}): Windows 95's VirtualLock does nothing and returns TRUE: no page is brought in or locked.", "base"_a = a[0], "end"_a = last);
-        case EventKind::LockNotModelled:
-            return trf("0x{base:08X}-0x{end:08X} is {type} memory. Windows can lock a view's or an image's pages, but PageLab does not model it (their frames are shared between processes): the call fails with ERROR_NOT_SUPPORTED.",
-                       "base"_a = a[0], "end"_a = last, "type"_a = vad_type_text(VadType(a[2])));
         case EventKind::LockQuota:
             return trfn("VirtualLock refused: {who} has {locked} locked page and asks for {pages} more, past its limit of {limit} (NT: the minimum working set of 50 pages less 8 that must stay free to change). The call fails with ERROR_WORKING_SET_QUOTA before touching any page.",
                         "VirtualLock refused: {who} has {locked} locked pages and asks for {pages} more, past its limit of {limit} (NT: the minimum working set of 50 pages less 8 that must stay free to change). The call fails with ERROR_WORKING_SET_QUOTA before touching any page.",
@@ -511,7 +508,6 @@ std::string describe_event(const core::EventRecord& e, const std::function<std::
         case EventKind::UnlockNotLocked:
         case EventKind::LockDropped:
         case EventKind::LockIgnored:
-        case EventKind::LockNotModelled:
         case EventKind::LockQuota: return describe_lock_event(EventKind(e.kind), a, who, Who);
         case EventKind::Count_: break;
     }

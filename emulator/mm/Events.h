@@ -113,7 +113,6 @@ enum class EventKind : uint16_t {
     UnlockNotLocked,     // a0 = base, a1 = size, a2 = resident unlocked pages removed from the working set
     LockDropped,         // a0 = va, a1 = frame: VirtualProtect to NOACCESS/GUARD takes a locked page out of the working set
     LockIgnored,         // a0 = base, a1 = size, a2 = 1: VirtualUnlock (0: VirtualLock): win95's stub returns TRUE
-    LockNotModelled,     // a0 = base, a1 = size, a2 = VadType: a view's or an image's pages (PageLab refuses)
     LockQuota,           // a0 = base, a1 = pages asked, a2 = the process's locked pages, a3 = the limit
     Count_
 };

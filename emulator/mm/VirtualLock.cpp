@@ -211,9 +211,10 @@ void MemoryManager::check_locks(InvariantReport& report) const {
                 if (!(v.page_marks[i] & Vad::kPageLocked)) continue;
                 const uint32_t va = (v.start_vpn + i) << 12;
                 const uint32_t frame = valid_frame(sp.id(), v.start_vpn + i);
-                const PfnEntry& e = m_pfn[frame == kNoFrame ? 0 : frame];
+                const bool known = frame != kNoFrame && frame < m_pfn.size();  // (a forged PTE may name any frame)
+                const PfnEntry& e = m_pfn[known ? frame : 0];
                 const bool shared = v.type != VadType::Private && is_section_use(e.use);
-                if (frame == kNoFrame || frame >= m_pfn.size() || !(shared || (e.use == FrameUse::Private && e.owner == sp.id()))) {
+                if (!known || !(shared || (e.use == FrameUse::Private && e.owner == sp.id()))) {
                     report.fail("space %u: locked page 0x%08X is not resident in its process (frame 0x%X)", sp.id(), va, frame);
                     continue;
                 }

@@ -56,7 +56,7 @@ enum class Error : uint32_t {
     PrivilegeNotHeld = 1314,
     NotLocked = 158,           // VirtualUnlock of a page that is not locked
     WorkingSetQuota = 1453,    // VirtualLock past the working-set (lock) limit
-    NotSupported = 50,         // VirtualLock/VirtualUnlock of an image or a view: not modelled (docs/fidelity.md)
+    NotSupported = 50,         // ERROR_NOT_SUPPORTED: named in expectations; no call of the model returns it now
     // STATUS_GUARD_PAGE_VIOLATION as GetLastError gives it after VirtualLock touched a guard page
     // (the "Creating Guard Pages" sample prints 0x80000001).
     GuardPageViolation = 0x80000001u,

@@ -376,8 +376,7 @@ void touches_of_args(const core::EventRecord& ev, EventTouches& t) {
         case EventKind::PagesLocked:
         case EventKind::PagesUnlocked:
         case EventKind::UnlockNotLocked:
-        case EventKind::LockIgnored:
-        case EventKind::LockNotModelled: range(a[0], a[1]); break;
+        case EventKind::LockIgnored: range(a[0], a[1]); break;
         case EventKind::UnmapInsideView: range(a[1], a[2]); break;
         case EventKind::DebuggerWrite:
             page(a[0]);

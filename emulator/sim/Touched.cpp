@@ -75,7 +75,6 @@ std::optional<EventAddress> event_address(const core::EventRecord& ev) {
         case EventKind::UnlockNotLocked:
         case EventKind::LockDropped:
         case EventKind::LockIgnored:
-        case EventKind::LockNotModelled:
         case EventKind::LockQuota: return EventAddress{a[0], false};
         case EventKind::LoaderNotAtBase: return EventAddress{a[2], false};
         case EventKind::UnmapInsideView: return EventAddress{a[1], false};

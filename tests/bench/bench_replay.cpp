@@ -27,6 +27,16 @@
 //     medians 95-117 (before 95-120: the host's noise is larger than the change), ~11x bare
 //   journal on, Clock, a fresh process: 386-397 ns (before 347-442; 3.5x a fresh journal-off run),
 //     219 B of records per access (2.3 GB for 10 M accesses), peak RSS 2.36 GB
+//   RelWithDebInfo, load average 1-3, fresh processes alternated off/on three times: journal off
+//     59-92 ns, journal on 887-1077 ns (10-15x: most of it is the kernel handing out 2.3 GB of
+//     fresh pages), peak RSS 153 MB off, 2.36 GB on. --breakdown: 219 B/access = Pfn 67.5 B
+//     (4.2 changes), Counter 34.6 B (2.2), AccessDone 24 B (1 event), PhysBytes 23 B (1.4),
+//     ListHead 11 B, the fault's other events ~46 B (page-fault, retry, second-chance, ...); a
+//     fault records ~820 B, a hit 40 B (its counter change and AccessDone event) plus its PTE
+//     and data changes. Friendly, Clock, journal on: 74 B/access (AccessDone 24, Counter 18.7,
+//     PhysBytes 10.2, Pfn 9.1); --runs 5 --warmup 1: off 16.5 ns, on 30.9 ns (on/off 1.87).
+//     bench_session --mix thrash: history 121.5 MB (journal 102.4), one event back 0.05 ms max,
+//     a jump 17 ms median, 140 ms max.
 //   callgrind, Clock, journal off, 1 M accesses: 600 M instructions in the replay loop (before
 //     647 M: the miss's two walks inline); at ~90 per hit, ~2,300 per miss (before ~2,500)
 //   friendly, Clock, journal off: 27-29 ns (6.2-7.3x bare; before 24-28 ns, 6.8-7.0x)

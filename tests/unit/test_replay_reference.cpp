@@ -531,3 +531,104 @@ TEST_CASE("replay: the heavy trace, its counts the bare model's, reads alike in 
         }
     }
 }
+
+// Seek-to-any-change over a journaled replay: the state after each access, reached by seeking
+// the journal (forward, one event back and forward again, and jumps backwards), is the state of
+// a journal-off machine driven through access() to that access, and each access's AccessDone
+// event says what that access did. A journal that stores runs of hits compactly (issue 18) must
+// keep this exact: the test reads the journal only through seek() and its events.
+namespace {
+
+// The first difference between two machines' memory-manager state, or "".
+std::string machine_difference(const os::Machine& a, const os::Machine& b) {
+    const mm::MemoryManager& x = a.mm();
+    const mm::MemoryManager& y = b.mm();
+    if (!(x.counters() == y.counters())) return "counters";
+    if (x.clock_hand() != y.clock_hand()) return "clock hand";
+    if (x.frames_free() != y.frames_free()) return "free frames";
+    if (x.cr3() != y.cr3()) return "cr3";
+    for (uint32_t f = 0; f < x.pfn().size(); ++f) {
+        const mm::PfnEntry& p = x.pfn()[f];
+        const mm::PfnEntry& q = y.pfn()[f];
+        if (p.state != q.state || p.use != q.use || p.list != q.list || p.flink != q.flink || p.blink != q.blink ||
+            p.original_pte != q.original_pte || p.flags != q.flags || p.backlink_word() != q.backlink_word())
+            return fmt::format("pfn {}", f);
+        if (!x.ram().content(f).same_bytes(y.ram().content(f))) return fmt::format("frame {} bytes", f);
+    }
+    for (uint32_t s = 1; s <= x.pagefile().capacity(); ++s)
+        if (x.pagefile().in_use(s) != y.pagefile().in_use(s) || !x.pagefile().content(s).same_bytes(y.pagefile().content(s)))
+            return fmt::format("slot {}", s);
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("replay: seeking a journaled replay to any access gives that access's machine and event", "[replay][journal]") {
+    const auto trace = hot_cold_trace(31, 70, 1500);
+    for (mm::Policy policy : {mm::Policy::Clock, mm::Policy::Lru}) {
+        INFO(mm::policy_name(policy));
+        auto o = options(10, policy);
+        o.journal = true;
+        sim::Replay journaled(trace, o);
+        REQUIRE(journaled.ok());
+        journaled.run();
+        REQUIRE(journaled.ok());
+        os::Machine& m = journaled.machine();
+        // Where each access's AccessDone event begins: the state just after that access.
+        std::vector<size_t> done;
+        for (const core::EventRecord& e : m.journal().events())
+            if (e.first_change >= journaled.setup_position() && e.kind == uint16_t(mm::EventKind::AccessDone))
+                done.push_back(&e - m.journal().events().begin());
+        REQUIRE(done.size() == trace.accesses.size());
+
+        auto off = o;
+        off.journal = false;
+        auto step_to = [&](sim::Replay& r, size_t& next, size_t n, uint32_t& value) {
+            for (; next <= n; ++next) {
+                const TraceAccess& a = trace.accesses[next];
+                const mm::AccessResult res =
+                    r.machine().mm().access(r.space(), a.address, a.size, a.write ? x86::Access::Write : x86::Access::Read,
+                                            sim::replay_write_value(next, a.size));
+                REQUIRE(res.ok());
+                value = a.write ? sim::replay_write_value(next, a.size) : res.value;
+            }
+        };
+        sim::Replay ref(trace, off);
+        REQUIRE(ref.ok());
+        size_t next = 0, differing = 0;
+        for (size_t n = 0; n < trace.accesses.size(); ++n) {
+            uint32_t value = 0;
+            step_to(ref, next, n, value);
+            const core::EventRecord& e = m.journal().events()[done[n]];
+            m.seek(e.first_change);
+            const TraceAccess& a = trace.accesses[n];
+            if (e.args[0] != a.address || e.args[1] != value || e.args[3] != a.size ||
+                e.args[2] != uint32_t(a.write ? x86::Access::Write : x86::Access::Read))
+                ++differing;
+            std::string diff = machine_difference(m, ref.machine());
+            if (n > 0 && n % 7 == 0) {  // one event back, then forward again
+                m.seek(m.journal().events()[done[n - 1]].first_change);
+                m.seek(e.first_change);
+                if (diff.empty()) diff = machine_difference(m, ref.machine());
+            }
+            INFO("access " << n);
+            REQUIRE(diff == "");
+        }
+        CHECK(differing == 0);
+        CHECK(first_problem(m) == "");
+
+        // Jumps backwards from the end, each checked against a fresh run to that access.
+        for (size_t n : {size_t(1400), size_t(777), size_t(3), size_t(1100), size_t(0)}) {
+            INFO("jump to access " << n);
+            m.seek(m.journal().events()[done[n]].first_change);
+            sim::Replay fresh(trace, off);
+            REQUIRE(fresh.ok());
+            size_t k = 0;
+            uint32_t value = 0;
+            step_to(fresh, k, n, value);
+            CHECK(machine_difference(m, fresh.machine()) == "");
+        }
+        m.seek(m.journal().changes().size());
+        CHECK(first_problem(m) == "");
+    }
+}

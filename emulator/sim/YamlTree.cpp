@@ -178,7 +178,11 @@ public:
         m_starts.push_back(0);
         for (size_t p = text.find('\n'); p != std::string::npos; p = text.find('\n', p + 1)) m_starts.push_back(p + 1);
     }
-    // The byte offset of libyaml's (line, character column).
+    // Whether a libyaml mark lies on a line of the text. At the end of the stream libyaml moves
+    // its mark to a new line when the text does not end in a line break, so an empty node there
+    // (an unterminated "{a: {p") is marked one line past the text: such a text is yaml-cpp's.
+    bool on_text(const yaml_mark_t& m) const { return m.line < m_starts.size(); }
+    // The byte offset of libyaml's (line, character column); the mark must be on_text().
     size_t offset(size_t line, size_t column) const {
         size_t p = m_starts[line];
         for (size_t c = 0; c < column && p < m_text.size(); ++c) {
@@ -281,6 +285,7 @@ struct FastReader {
     }
     // One libyaml event into the tree; false when the rest is yaml-cpp's.
     bool add(const yaml_event_t& e) {
+        if (!pos.on_text(e.start_mark) || !pos.on_text(e.end_mark)) return false;
         switch (e.type) {
         case YAML_DOCUMENT_START_EVENT:
             return ++documents == 1 && !e.data.document_start.version_directive &&

@@ -47,6 +47,9 @@ const char* const kTricky[] = {
     "a: b\n  c\n", "a:\n  multi\n  line plain\nb: \"multi\n  line\n\n  quoted\"\n", "a: 0x10\nb: -1\nc: 1e3\nd: true\n",
     "- {do: map, as: A, at: 0x1000, size: 4k}\n- do: touch\n  at: buf+0x10\n", "[[[[[[]]]]]]", "{a: [}", "a: ]\n",
     "a: 1 # x\n#y\n\n\nb:    \n", "- a # c\n- # d\n- b\n", "...\n", "a: |\n  x\n...\n", "a: {b: }\n", "- !!null ''\n",
+    // An unterminated flow collection at the end of a text with no final line break: libyaml marks
+    // the empty node there one line past the text (the fuzzer's heap overflow of stop 29).
+    "pagLe r0eference stringect, {counters: {p", "{a: {p", "[a, {b", "{a", "a: {b: [c", "- {x:\n  {y",
     "x: -\n", "- -\n", "a: - b\n", "a: 'x'y\n", "a:\n- b\n- c\n", "null: ~\n~: null\n\"\": a\n",
 };
 

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "core/Check.h"
+#include "core/CompactLog.h"
 #include "core/Page.h"
 
 namespace pagelab::core {
@@ -77,86 +78,63 @@ struct EventRecord {
     uint32_t args[4];
 };
 
-// A growable array of plain records, for the journal's changes and events: std::vector's
-// interface as far as readers use it (size, [], iteration, back), plus growth that leaves the new
-// records uninitialised for a batch to fill in place (std::vector's resize writes every one
-// first, and with a custom allocator loops over them one by one).
-template <class T>
-class RecordLog {
-    static_assert(std::is_trivially_copyable_v<T> && std::is_trivially_destructible_v<T>);
+// A change against the one before it: a header byte (store; whether field and aux are non-zero;
+// whether the target is the previous one), then field, aux, the target's difference, before, and
+// after XOR before (a flag set or cleared, a counter's step: one byte).
+struct ChangeCodec {
+    static void encode(const Change& prev, const Change& c, std::vector<uint8_t>& out) {
+        const bool same_target = c.target == prev.target;
+        out.push_back(uint8_t(uint8_t(c.store) | (c.field ? 0x20 : 0) | (c.aux ? 0x40 : 0) | (same_target ? 0x80 : 0)));
+        if (c.field) out.push_back(c.field);
+        if (c.aux) varint::put(out, c.aux);
+        if (!same_target) varint::put(out, varint::zigzag(int64_t(c.target) - int64_t(prev.target)));
+        varint::put(out, c.before);
+        varint::put(out, c.before ^ c.after);
+    }
+    static Change decode(const Change& prev, const uint8_t*& p) {
+        const uint8_t h = *p++;
+        Change c{};
+        c.store = Store(h & 0x1F);
+        c.field = (h & 0x20) ? *p++ : 0;
+        c.aux = (h & 0x40) ? uint16_t(varint::get(p)) : 0;
+        c.target = (h & 0x80) ? prev.target : uint32_t(int64_t(prev.target) + varint::unzigzag(varint::get(p)));
+        c.before = uint32_t(varint::get(p));
+        c.after = c.before ^ uint32_t(varint::get(p));
+        return c;
+    }
+};
+static_assert(uint8_t(Store::ListMove) < 0x20, "a change's header byte holds the store in 5 bits");
 
-public:
-    RecordLog() = default;
-    RecordLog(const RecordLog& o) { *this = o; }
-    RecordLog& operator=(const RecordLog& o) {
-        if (this != &o) {
-            m_size = 0;
-            reserve(o.m_size);
-            if (o.m_size) std::memcpy(m_data, o.m_data, o.m_size * sizeof(T));
-            m_size = o.m_size;
+// An event against the one before it: the first change's distance, the kind with a bit for a new
+// space, per argument two bits (zero, the previous event's, or a new value), then the new values.
+struct EventCodec {
+    static void encode(const EventRecord& prev, const EventRecord& e, std::vector<uint8_t>& out) {
+        varint::put(out, uint64_t(e.first_change) - prev.first_change);  // (events' first changes never decrease)
+        const bool new_space = e.space != prev.space;
+        varint::put(out, uint64_t(e.kind) << 1 | (new_space ? 1 : 0));
+        uint8_t how = 0;
+        for (unsigned i = 0; i < 4; ++i) {
+            const uint8_t a = e.args[i] == 0 ? 0 : e.args[i] == prev.args[i] ? 1 : 2;
+            how |= uint8_t(a << (2 * i));
         }
-        return *this;
+        out.push_back(how);
+        if (new_space) varint::put(out, e.space);
+        for (unsigned i = 0; i < 4; ++i)
+            if (((how >> (2 * i)) & 3) == 2) varint::put(out, e.args[i]);
     }
-    RecordLog(RecordLog&& o) noexcept
-        : m_data(std::exchange(o.m_data, nullptr)), m_size(std::exchange(o.m_size, 0)),
-          m_capacity(std::exchange(o.m_capacity, 0)) {}
-    RecordLog& operator=(RecordLog&& o) noexcept {
-        if (this != &o) {
-            std::free(m_data);
-            m_data = std::exchange(o.m_data, nullptr);
-            m_size = std::exchange(o.m_size, 0);
-            m_capacity = std::exchange(o.m_capacity, 0);
+    static EventRecord decode(const EventRecord& prev, const uint8_t*& p) {
+        EventRecord e{};
+        e.first_change = uint32_t(prev.first_change + varint::get(p));
+        const uint64_t kind = varint::get(p);
+        e.kind = uint16_t(kind >> 1);
+        const uint8_t how = *p++;
+        e.space = (kind & 1) ? uint16_t(varint::get(p)) : prev.space;
+        for (unsigned i = 0; i < 4; ++i) {
+            const unsigned a = (how >> (2 * i)) & 3;
+            e.args[i] = a == 0 ? 0 : a == 1 ? prev.args[i] : uint32_t(varint::get(p));
         }
-        return *this;
+        return e;
     }
-    ~RecordLog() { std::free(m_data); }
-
-    size_t size() const { return m_size; }
-    size_t capacity() const { return m_capacity; }
-    bool empty() const { return m_size == 0; }
-    const T* data() const { return m_data; }
-    T* data() { return m_data; }
-    const T& operator[](size_t i) const { return m_data[i]; }
-    T& operator[](size_t i) { return m_data[i]; }
-    const T& back() const { return m_data[m_size - 1]; }
-    T& back() { return m_data[m_size - 1]; }
-    const T* begin() const { return m_data; }
-    const T* end() const { return m_data + m_size; }
-
-    [[gnu::always_inline]] void push_back(const T& v) {
-        if (m_size == m_capacity) [[unlikely]]
-            grow(m_size + 1);
-        m_data[m_size++] = v;
-    }
-    void reserve(size_t n) {
-        if (n > m_capacity) reallocate(n);
-    }
-    // Grows to n records (the new ones uninitialised) or drops the records from n on.
-    void resize_uninitialized(size_t n) {
-        if (n > m_capacity) grow(n);
-        m_size = n;
-    }
-    void shrink_to_fit() {
-        if (m_capacity > m_size) reallocate(m_size);
-    }
-
-private:
-    [[gnu::noinline]] void grow(size_t at_least) { reallocate(std::max<size_t>({at_least, m_capacity * 2, 64})); }
-    void reallocate(size_t n) {
-        if (n == 0) {
-            std::free(m_data);
-            m_data = nullptr;
-            m_capacity = 0;
-            return;
-        }
-        T* p = static_cast<T*>(std::realloc(static_cast<void*>(m_data), n * sizeof(T)));
-        if (!p) throw std::bad_alloc();
-        m_data = p;
-        m_capacity = n;
-    }
-    T* m_data = nullptr;
-    size_t m_size = 0;
-    size_t m_capacity = 0;
 };
 
 struct OperationRecord {
@@ -221,7 +199,7 @@ public:
     void set_event_arg(uint32_t event, unsigned i, uint32_t value) {
         if (!m_enabled) return;
         PL_CHECK(event < m_events.size() && i < 4);
-        m_events[event].args[i] = value;
+        m_events.modify(event, [&](EventRecord& e) { e.args[i] = value; });
     }
     // begin_event for a loop that opens one for every access (the replay's hits): inline, and the
     // caller has checked enabled(). Same record.
@@ -253,8 +231,9 @@ public:
         return blob == kNoBlob ? zero : m_pages[blob];
     }
 
-    using Changes = RecordLog<Change>;
-    using Events = RecordLog<EventRecord>;
+    // Read by value (see CompactLog): changes()[i], events()[e], and iteration.
+    using Changes = CompactLog<Change, ChangeCodec>;
+    using Events = CompactLog<EventRecord, EventCodec>;
     const Changes& changes() const { return m_changes; }
     const Events& events() const { return m_events; }
 
@@ -269,18 +248,19 @@ public:
         Change* changes;
         EventRecord* events;
         uint32_t first_change;  // index of changes[0]
+        uint32_t first_event;   // index of events[0]
     };
     Batch open_batch(size_t changes, size_t events) {
         PL_CHECK(m_enabled && !m_operations.empty());
         const size_t c = m_changes.size(), e = m_events.size();
-        PL_CHECK(c + changes < 0xFFFFFFFFu);
-        m_changes.resize_uninitialized(c + changes);
-        m_events.resize_uninitialized(e + events);
-        return Batch{m_changes.data() + c, m_events.data() + e, uint32_t(c)};
+        PL_CHECK(c + changes < 0xFFFFFFFFu && e + events < 0xFFFFFFFFu);
+        Change* cp = m_changes.append_uninitialized(changes);
+        EventRecord* ep = m_events.append_uninitialized(events);
+        return Batch{cp, ep, uint32_t(c), uint32_t(e)};
     }
     void close_batch(const Batch& b, size_t changes, size_t events) {
-        m_changes.resize_uninitialized(size_t(b.first_change) + changes);
-        m_events.resize_uninitialized(size_t(b.events - m_events.data()) + events);
+        m_changes.resize(size_t(b.first_change) + changes);
+        m_events.resize(size_t(b.first_event) + events);
         if (events) m_boundary = m_events.back().first_change;
     }
     // True when the next counter change cannot merge with an earlier record (an event just began).
@@ -316,15 +296,15 @@ public:
     // user then does something new, and by reset).
     void truncate(size_t changes, size_t events, size_t operations) {
         PL_CHECK(changes <= m_changes.size() && events <= m_events.size());
-        m_changes.resize_uninitialized(changes);
-        m_events.resize_uninitialized(events);
+        m_changes.resize(changes);
+        m_events.resize(events);
         m_operations.resize(operations);
         m_boundary = m_changes.size();
     }
     void clear() { truncate(0, 0, 0); }
 
     size_t memory_bytes() const {
-        return m_changes.capacity() * sizeof(Change) + m_events.capacity() * sizeof(EventRecord) +
+        return m_changes.memory_bytes() + m_events.memory_bytes() +
                m_operations.capacity() * sizeof(OperationRecord) + m_pages.capacity() * sizeof(PageRef);
     }
 
@@ -336,7 +316,7 @@ private:
     }
     [[gnu::noinline]] void append_counter(uint32_t id, uint64_t before, uint64_t after) {
         if (!m_changes.empty() && m_changes.size() > m_boundary) {
-            Change& last = m_changes.back();
+            Change& last = m_changes.last();
             if (last.store == Store::Counter && last.target == id) {
                 PL_CHECK(after <= 0xFFFFFFFFu);
                 last.after = uint32_t(after);

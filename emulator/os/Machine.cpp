@@ -113,8 +113,16 @@ void Machine::apply(const core::Change& c, bool forward) {
 void Machine::seek(size_t position) {
     const auto& changes = journal().changes();
     PL_CHECK(position <= changes.size());
-    while (m_position > position) apply(changes[--m_position], false);
-    while (m_position < position) apply(changes[m_position++], true);
+    const bool forward = m_position < position;
+    changes.walk(m_position, position, [&](const core::Change& c) {
+        if (forward) {
+            apply(c, true);
+            ++m_position;
+        } else {
+            --m_position;
+            apply(c, false);
+        }
+    });
 }
 
 }  // namespace pagelab::os

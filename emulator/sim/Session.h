@@ -77,7 +77,7 @@ public:
 
     // Events: index e covers journal changes [first_change(e), first_change(e + 1)).
     size_t event_count() const { return m_machine->journal().events().size(); }
-    const core::EventRecord& event(size_t e) const { return m_machine->journal().events()[e]; }
+    core::EventRecord event(size_t e) const { return m_machine->journal().events()[e]; }
     size_t first_change(size_t e) const;
     size_t step_of_event(size_t e) const { return m_machine->journal().operation_of(e); }
     size_t first_event_of_step(size_t step) const;  // == event_count() for step == step_count()

@@ -576,9 +576,11 @@ TEST_CASE("replay: seeking a journaled replay to any access gives that access's 
         os::Machine& m = journaled.machine();
         // Where each access's AccessDone event begins: the state just after that access.
         std::vector<size_t> done;
-        for (const core::EventRecord& e : m.journal().events())
-            if (e.first_change >= journaled.setup_position() && e.kind == uint16_t(mm::EventKind::AccessDone))
-                done.push_back(&e - m.journal().events().begin());
+        const auto& events = m.journal().events();
+        for (size_t i = 0; i < events.size(); ++i) {
+            const core::EventRecord e = events[i];
+            if (e.first_change >= journaled.setup_position() && e.kind == uint16_t(mm::EventKind::AccessDone)) done.push_back(i);
+        }
         REQUIRE(done.size() == trace.accesses.size());
 
         auto off = o;

@@ -20,26 +20,19 @@
 //   valgrind --tool=callgrind --toggle-collect='pagelab::sim::Replay::run_unjournaled*'
 //     build/tests/pagelab_bench_replay --mix heavy --accesses 1000000 --runs 1 --warmup 0 --journal off --policies clock
 //
-// Figures (Release, heavy, 1024 frames, CPU time, 2-core VM at load average 11-20 while other
-// helpers built; this tree and the one before quick_walk alternated process by process):
-//   bare model: fifo ~5, clock 9.1-9.5, lru ~7 ns/access (friendly: clock 3.5-4.4)
-//   journal off, Clock: a fresh process 105-117 ns (before: 125-137); warm (--runs 3 --warmup 1)
-//     medians 95-117 (before 95-120: the host's noise is larger than the change), ~11x bare
-//   journal on, Clock, a fresh process: 386-397 ns (before 347-442; 3.5x a fresh journal-off run),
-//     219 B of records per access (2.3 GB for 10 M accesses), peak RSS 2.36 GB
-//   RelWithDebInfo, load average 1-3, fresh processes alternated off/on three times: journal off
-//     59-92 ns, journal on 887-1077 ns (10-15x: most of it is the kernel handing out 2.3 GB of
-//     fresh pages), peak RSS 153 MB off, 2.36 GB on. --breakdown: 219 B/access = Pfn 67.5 B
-//     (4.2 changes), Counter 34.6 B (2.2), AccessDone 24 B (1 event), PhysBytes 23 B (1.4),
-//     ListHead 11 B, the fault's other events ~46 B (page-fault, retry, second-chance, ...); a
-//     fault records ~820 B, a hit 40 B (its counter change and AccessDone event) plus its PTE
-//     and data changes. Friendly, Clock, journal on: 74 B/access (AccessDone 24, Counter 18.7,
-//     PhysBytes 10.2, Pfn 9.1); --runs 5 --warmup 1: off 16.5 ns, on 30.9 ns (on/off 1.87).
-//     bench_session --mix thrash: history 121.5 MB (journal 102.4), one event back 0.05 ms max,
-//     a jump 17 ms median, 140 ms max.
-//   callgrind, Clock, journal off, 1 M accesses: 600 M instructions in the replay loop (before
-//     647 M: the miss's two walks inline); at ~90 per hit, ~2,300 per miss (before ~2,500)
-//   friendly, Clock, journal off: 27-29 ns (6.2-7.3x bare; before 24-28 ns, 6.8-7.0x)
+// Figures (RelWithDebInfo, heavy, 1024 frames, CPU time, quiet 2-core VM, load average < 1):
+//   bare model: clock 9-11 ns/access (friendly: clock 3.5-4.4)
+//   journal off, Clock, fresh processes: 92-96 ns (~10x bare), peak RSS 153 MB
+//   journal on, Clock, fresh processes alternated with them: 681-715 ns (7.4x off; before the
+//     journal packed its older records, 887-1077 ns, 10-15x), peak RSS 1.15 GB (before 2.36-2.51 GB);
+//     records as written 219 B/access, kept 101.3 B/access (966 MB for 10 M accesses).
+//     --breakdown, packed B/access of each kind on its own: Pfn 29.5, PhysBytes 15.7, Counter 13.5,
+//     AccessDone 12.1, ListHead 4.0, the fault's other events ~20
+//   bench_session --mix thrash: history 62.1 MB (journal 43.0; before 121.5 / 102.4), one event
+//     back <= 0.0075 ms, a jump 28 ms median, 92-94 ms max
+//   callgrind, Clock, journal off, 300 k heavy accesses: 186 M instructions, ~90 per hit, ~2,300
+//     per miss (handle_fault 62 %, obtaining a frame 30 %, reclaim 26 %, evict 17 %)
+//   friendly, Clock: journal off 27-29 ns (6-7x bare); --runs 5 --warmup 1: off 16.5, on 30.9 ns
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -216,25 +209,27 @@ int report(const sim::AccessTrace& trace, const TraceShape& shape, bool heavy, u
                    bare_first[b].misses);
     // (misses: faults that brought a page in; dirty: NT's dirty-bit faults, the first writes to pages
     // that still had a pagefile copy; x_bare: against the bare model of the policy, ws against clock's.)
-    fmt::print("\n{:<7} {:<7} {:>10} {:>8} {:>8} {:>10} {:>9} {:>10} {:>10} {:>10} {:>11} {:>7} {:>7} {:>8}\n",
+    fmt::print("\n{:<7} {:<7} {:>10} {:>8} {:>8} {:>10} {:>9} {:>10} {:>10} {:>10} {:>11} {:>7} {:>7} {:>8} {:>8}\n",
                "policy", "journal", "ns/access", "min", "first", "misses", "dirty", "hard", "soft", "pf_writes",
-               "journal_MB", "on/off", "x_bare", "B/access");
+               "journal_MB", "on/off", "x_bare", "rec_B/a", "kept_B/a");
     int failures = 0;
     for (size_t i = 0; i < rows.size(); ++i) {
         const Row& r = rows[i];
         std::string ratio = "";
         if (r.journal && i > 0 && rows[i - 1].policy == r.policy && !rows[i - 1].journal)
             ratio = fmt::format("{:.2f}", median_ratio(r.runs, rows[i - 1].runs));
-        // Bytes of change and event records per access (the journal's write traffic; its capacity,
-        // journal_MB, also holds the reservation's slack and the kept pages' references).
+        // rec_B/a: bytes of change and event records per access as written (16 B a change, 24 B an
+        // event); kept_B/a: what the journal holds per access once older records are packed
+        // (journal_MB, with the plain tails and the kept pages' references).
         const double record_bytes = double(r.stats.journal_changes * sizeof(core::Change) +
                                            r.stats.journal_events * sizeof(core::EventRecord)) /
                                     double(r.stats.accesses);
-        fmt::print("{:<7} {:<7} {:>10.2f} {:>8.2f} {:>8.2f} {:>10} {:>9} {:>10} {:>10} {:>10} {:>11.1f} {:>7} {:>7.2f} {:>8.1f}{}\n",
+        const double kept_bytes = double(r.stats.journal_bytes) / double(r.stats.accesses);
+        fmt::print("{:<7} {:<7} {:>10.2f} {:>8.2f} {:>8.2f} {:>10} {:>9} {:>10} {:>10} {:>10} {:>11.1f} {:>7} {:>7.2f} {:>8.1f} {:>8.1f}{}\n",
                    mm::policy_name(r.policy), r.journal ? "on" : "off", r.ns, r.min_ns, r.first_ns, r.stats.misses(),
                    r.stats.dirty_bit_faults, r.stats.hard_faults, r.stats.soft_faults, r.stats.pagefile_writes,
                    double(r.stats.journal_bytes) / (1 << 20), ratio, median_ratio(r.runs, bare_ns[r.bare]), record_bytes,
-                   r.deterministic ? "" : "  (counts or reads differ between runs!)");
+                   kept_bytes, r.deterministic ? "" : "  (counts or reads differ between runs!)");
         if (!r.deterministic) ++failures;
         if (r.policy != mm::Policy::WorkingSet && r.stats.misses() != bare_first[r.bare].misses) {
             fmt::print(stderr, "error: {} misses {} times, the bare model {}\n", mm::policy_name(r.policy),
@@ -280,19 +275,34 @@ void print_breakdown(const sim::AccessTrace& trace, uint32_t frames, mm::Policy 
                                     "Counter",   "Tlb",          "Cpu",   "Vad",      "Space",    "SpaceCreate",
                                     "Section",   "Proto",        "Os",    "Object",   "ListMove"};
     std::vector<uint64_t> by_store(std::size(kStores)), by_kind(256);
-    for (const core::Change& c : j.changes()) by_store[size_t(c.store)]++;
-    for (const core::EventRecord& e : j.events()) by_kind[std::min<size_t>(e.kind, 255)]++;
+    // Each kind also packed on its own (its records in order, without the others between them): an
+    // estimate of its share of the packed journal, not an exact split of it.
+    std::vector<core::Journal::Changes> packed_store(std::size(kStores));
+    std::vector<core::Journal::Events> packed_kind(256);
+    for (const core::Change& c : j.changes()) {
+        by_store[size_t(c.store)]++;
+        packed_store[size_t(c.store)].push_back(c);
+    }
+    for (const core::EventRecord& e : j.events()) {
+        const size_t k = std::min<size_t>(e.kind, 255);
+        by_kind[k]++;
+        packed_kind[k].push_back(e);
+    }
     const double n = double(trace.accesses.size());
-    fmt::print("\njournal of one {} run, bytes per access (changes {} B, events {} B each):\n", mm::policy_name(policy),
-               sizeof(core::Change), sizeof(core::EventRecord));
+    fmt::print("\njournal of one {} run, bytes per access: as written (changes {} B, events {} B each), and each "
+               "kind packed on its own; the journal keeps {:.1f} B/access in all\n",
+               mm::policy_name(policy), sizeof(core::Change), sizeof(core::EventRecord),
+               double(j.memory_bytes()) / n);
     for (size_t s = 0; s < by_store.size(); ++s)
         if (by_store[s])
-            fmt::print("  change {:<13} {:>6.2f} per access {:>7.1f} B\n", kStores[s], double(by_store[s]) / n,
-                       double(by_store[s] * sizeof(core::Change)) / n);
+            fmt::print("  change {:<18} {:>6.2f} per access {:>7.1f} B written {:>6.1f} B packed\n", kStores[s],
+                       double(by_store[s]) / n, double(by_store[s] * sizeof(core::Change)) / n,
+                       double(packed_store[s].memory_bytes()) / n);
     for (size_t k = 0; k < by_kind.size(); ++k)
         if (by_kind[k])
-            fmt::print("  event  {:<13} {:>6.2f} per access {:>7.1f} B\n", mm::event_kind_name(mm::EventKind(k)),
-                       double(by_kind[k]) / n, double(by_kind[k] * sizeof(core::EventRecord)) / n);
+            fmt::print("  event  {:<18} {:>6.2f} per access {:>7.1f} B written {:>6.1f} B packed\n",
+                       mm::event_kind_name(mm::EventKind(k)), double(by_kind[k]) / n,
+                       double(by_kind[k] * sizeof(core::EventRecord)) / n, double(packed_kind[k].memory_bytes()) / n);
 }
 
 }  // namespace

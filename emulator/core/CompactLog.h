@@ -11,18 +11,17 @@
 // into the log.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <iterator>
-#include <vector>
-
-#include <algorithm>
-#include <cstdlib>
 #include <new>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include "core/Check.h"
 

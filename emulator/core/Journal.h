@@ -9,12 +9,7 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <cstdlib>
-#include <cstring>
 #include <memory>
-#include <new>
-#include <type_traits>
-#include <utility>
 #include <vector>
 
 #include "core/Check.h"

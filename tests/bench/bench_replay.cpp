@@ -23,13 +23,15 @@
 // Figures (RelWithDebInfo, heavy, 1024 frames, CPU time, quiet 2-core VM, load average < 1):
 //   bare model: clock 9-11 ns/access (friendly: clock 3.5-4.4)
 //   journal off, Clock, fresh processes: 92-96 ns (~10x bare), peak RSS 153 MB
-//   journal on, Clock, fresh processes alternated with them: 681-715 ns (7.4x off; before the
-//     journal packed its older records, 887-1077 ns, 10-15x), peak RSS 1.15 GB (before 2.36-2.51 GB);
-//     records as written 219 B/access, kept 101.3 B/access (966 MB for 10 M accesses).
-//     --breakdown, packed B/access of each kind on its own: Pfn 29.5, PhysBytes 15.7, Counter 13.5,
-//     AccessDone 12.1, ListHead 4.0, the fault's other events ~20
-//   bench_session --mix thrash: history 62.1 MB (journal 43.0; before 121.5 / 102.4), one event
-//     back <= 0.0075 ms, a jump 28 ms median, 92-94 ms max
+//   journal on, Clock, fresh processes alternated with journal off and with the previous journal
+//     (one run, 3 rounds): 433-646 ns, median 478 (5.8x off; the previous journal 635-839, median
+//     680, 6.9x), peak RSS 867 MB (before 1.15 GB); records as written 219 B/access, kept 73.2
+//     B/access (699 MB for 10 M accesses; before 101.3)
+//   bench_session --mix thrash, 3 runs alternated with the previous journal: history 52.1 MB
+//     (journal 33.0; before 62.1 / 43.0), one event back <= 0.015 ms, a jump 28-35 ms median and
+//     87-104 ms max (before 26-31 and 76-104), end -> start 74-107 ms (before 62-77)
+//   friendly, Clock, journal on, --runs 3 --warmup 1, 4 rounds alternated with the previous
+//     journal: 97-140 ns against 94-128 (median round ratio 1.05: within this host's noise)
 //   callgrind, Clock, journal off, 300 k heavy accesses: 186 M instructions, ~90 per hit, ~2,300
 //     per miss (handle_fault 62 %, obtaining a frame 30 %, reclaim 26 %, evict 17 %)
 //   friendly, Clock: journal off 27-29 ns (6-7x bare); --runs 5 --warmup 1: off 16.5, on 30.9 ns

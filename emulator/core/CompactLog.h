@@ -177,20 +177,15 @@ public:
         return m_chunks[m_current].data.get() + m_chunks[m_current].used;
     }
     void append(size_t bytes) {
-        Chunk& c = m_chunks[m_current];
-        PL_CHECK(c.used + bytes <= c.capacity);
-        m_at.push_back(uint64_t(m_current) << 32 | c.used);
+        m_at.push_back(claim(bytes));
         m_len.push_back(uint32_t(bytes));
-        c.used += bytes;
     }
     // Block b's bytes become these: in place when they fit, else at the end (the old room stays
     // unused until a truncation gives it back).
     void replace(size_t b, const uint8_t* bytes, size_t n) {
         if (n > m_len[b]) {
-            uint8_t* at = room(n);
-            std::memcpy(at, bytes, n);
-            m_at[b] = uint64_t(m_current) << 32 | m_chunks[m_current].used;
-            m_chunks[m_current].used += n;
+            std::memcpy(room(n), bytes, n);
+            m_at[b] = claim(n);
             m_relocated = true;
         } else {
             std::memmove(m_chunks[m_at[b] >> 32].data.get() + uint32_t(m_at[b]), bytes, n);
@@ -259,6 +254,14 @@ private:
         if (bytes >= kHugePage) madvise(p, bytes, MADV_HUGEPAGE);  // (a hint: refused, nothing changes)
 #endif
         return std::unique_ptr<uint8_t[], Free>(static_cast<uint8_t*>(p));
+    }
+    // Takes the next `bytes` of the current chunk (written through room()); returns where they are.
+    uint64_t claim(size_t bytes) {
+        Chunk& c = m_chunks[m_current];
+        PL_CHECK(c.used + bytes <= c.capacity);
+        const uint64_t at = uint64_t(m_current) << 32 | c.used;
+        c.used += bytes;
+        return at;
     }
     void next_chunk(size_t most) {
         if (!m_chunks.empty() && m_current + 1 < m_chunks.size() && m_chunks[m_current + 1].capacity >= most) {
@@ -463,7 +466,7 @@ private:
     RecordLog<T> m_tail;
     mutable std::array<Cached, 4> m_cache{};
     mutable size_t m_next = 0;
-    mutable std::vector<uint8_t> m_scratch;
+    std::vector<uint8_t> m_scratch;  // (modify's re-packed block)
 };
 
 }  // namespace pagelab::core

@@ -76,14 +76,16 @@ struct EventRecord {
 // The journal's codecs pack a block of records, each record against what came before it in its
 // block (CompactLog keeps one Packer per block, so a block decodes on its own). Measured on issue
 // 18's heavy replay (2 M accesses, bytes per access, changes + events): plain 219, each record
-// against the one before it only 98, with these codecs 74.
+// against the one before it only 98, with these codecs about 63.
 
 // A change: a header byte (the store; whether the field is the store's previous one and aux is
 // zero, whether the target is the store's previous target, whether `before` is what the last
 // change to the same place in this block left), then what the flags do not give: the field (with a
 // bit for a non-zero aux), aux, the target's difference from the store's previous one, before,
-// and after XOR before. Values are coded as value + 1 (kNoFrame and kNoBlob, all ones, take one
-// byte), and a page record also rotated so that its place bits (kInFrame, kInSlot) come last.
+// and after XOR before. Values are coded so that kNoFrame and kNoBlob (all ones) and a 16-bit all
+// ones (no owner) take one byte, and a page record is also rotated so that its place bits
+// (kInFrame, kInSlot) come last. A change that steps a known value by one (a counter, a list's
+// count, a share count) says so in its header and writes no values at all.
 struct ChangeCodec {
     static constexpr size_t kMaxBytes = 1 + 2 + 3 + 5 + 5 + 5;
     class Packer {
@@ -95,7 +97,14 @@ struct ChangeCodec {
             const size_t at = slot_of(c);
             Slot& slot = m_slots[at];
             const bool known = used(at) && slot.place == place_of(c) && slot.after == c.before;
-            *out++ = uint8_t(st | (same_field ? 0x20 : 0) | (same_target ? 0x40 : 0) | (known ? 0x80 : 0));
+            // A step of one from a known value (a counter, a list's count, a share count): the
+            // store is coded as kStep + store, and the third flag gives the direction.
+            const bool step = known && st < kStepStores && (c.after == c.before + 1 || c.after == c.before - 1);
+            if (step)
+                *out++ = uint8_t((kStep + st) | (same_field ? 0x20 : 0) | (same_target ? 0x40 : 0) |
+                                 (c.after == c.before - 1 ? 0x80 : 0));
+            else
+                *out++ = uint8_t(st | (same_field ? 0x20 : 0) | (same_target ? 0x40 : 0) | (known ? 0x80 : 0));
             if (!same_field) {
                 if (c.field < 0x7F) {
                     *out++ = uint8_t(c.field | (c.aux ? 0x80 : 0));
@@ -106,16 +115,19 @@ struct ChangeCodec {
                 if (c.aux) varint::put(out, c.aux);
             }
             if (!same_target) varint::put(out, varint::zigzag(int64_t(c.target) - int64_t(m_target[st])));
-            const uint32_t before = to_code(c.store, c.before);
-            if (!known) varint::put(out, before);
-            varint::put(out, before ^ to_code(c.store, c.after));
+            if (!step) {
+                const uint32_t before = to_code(c.store, c.before);
+                if (!known) varint::put(out, before);
+                varint::put(out, before ^ to_code(c.store, c.after));
+            }
             remember(c, slot);
             m_used[at / 64] |= uint64_t(1) << (at % 64);
         }
         [[gnu::always_inline]] Change decode(const uint8_t*& p) {
             const uint8_t h = *p++;
             Change c{};
-            c.store = Store(h & 0x1F);
+            const bool step = (h & 0x1F) >= kStep;
+            c.store = Store(step ? (h & 0x1F) - kStep : h & 0x1F);
             const size_t st = size_t(c.store);
             if (h & 0x20) {
                 c.field = m_field[st];
@@ -126,9 +138,14 @@ struct ChangeCodec {
             }
             c.target = (h & 0x40) ? m_target[st] : uint32_t(int64_t(m_target[st]) + varint::unzigzag(varint::get(p)));
             Slot& slot = m_slots[slot_of(c)];  // (flagged: the encoder found it used, and so it is here)
-            const uint32_t before = (h & 0x80) ? to_code(c.store, slot.after) : uint32_t(varint::get(p));
-            c.before = from_code(c.store, before);
-            c.after = from_code(c.store, before ^ uint32_t(varint::get(p)));
+            if (step) {
+                c.before = slot.after;
+                c.after = (h & 0x80) ? c.before - 1 : c.before + 1;
+            } else {
+                const uint32_t before = (h & 0x80) ? to_code(c.store, slot.after) : uint32_t(varint::get(p));
+                c.before = from_code(c.store, before);
+                c.after = from_code(c.store, before ^ uint32_t(varint::get(p)));
+            }
             remember(c, slot);
             return c;
         }
@@ -140,18 +157,23 @@ struct ChangeCodec {
             uint32_t after;
         };
         static constexpr size_t kSlots = 512;
+        static constexpr unsigned kStep = 17;              // header codes kStep + store: a step of one
+        static constexpr size_t kStepStores = 32 - kStep;  // the stores that can be coded so
         static uint32_t key_of(const Change& c) { return uint32_t(c.store) | uint32_t(c.field) << 8 | uint32_t(c.aux) << 16; }
         static uint64_t place_of(const Change& c) { return uint64_t(key_of(c)) << 32 | c.target; }
         static size_t slot_of(const Change& c) {
             return ((c.target * 2654435761u) ^ (key_of(c) * 40503u)) >> 7 & (kSlots - 1);
         }
         static bool is_page_record(Store s) { return s == Store::FrameContent || s == Store::SlotContent; }
+        // All ones (kNoFrame, kNoBlob) codes as 0 and a 16-bit all ones (no owner, no space) as 1;
+        // the values below that as value + 2, those above as value + 1.
         static uint32_t to_code(Store s, uint32_t v) {
-            const uint32_t w = v + 1;
+            const uint32_t w = v < 0xFFFF ? v + 2 : v == 0xFFFF ? 1 : v + 1;
             return is_page_record(s) ? (w << 2 | w >> 30) : w;
         }
-        static uint32_t from_code(Store s, uint32_t w) {
-            return (is_page_record(s) ? (w >> 2 | w << 30) : w) - 1;
+        static uint32_t from_code(Store s, uint32_t code) {
+            const uint32_t w = is_page_record(s) ? (code >> 2 | code << 30) : code;
+            return w > 0x10000 || w == 0 ? w - 1 : w == 1 ? 0xFFFF : w - 2;
         }
         bool used(size_t at) const { return m_used[at / 64] >> (at % 64) & 1; }  // (the encoder's)
         void remember(const Change& c, Slot& slot) {
@@ -165,19 +187,24 @@ struct ChangeCodec {
         Slot m_slots[kSlots];  // (left uninitialised: read only once used)
     };
 };
-static_assert(uint8_t(Store::ListMove) < 0x20, "a change's header byte holds the store in 5 bits");
+static_assert(uint8_t(Store::ListMove) < 17, "a change's header byte holds the store in 5 bits, and a step (17 + store) above it");
 
-// An event against the one before it: the first change's distance, the kind with a bit for a new
-// space, per argument two bits (zero, the previous event's, a new value, or its difference from
-// the previous event's, whichever is shorter), then the new space and values.
+// An event against the one before it. A header byte: the first change's distance (0-14, or 15
+// and the distance less 15 follows), whether the kind is the one that followed the previous
+// event's kind when that kind last occurred in the block, whether the space is new, and whether
+// the argument modes are one of the last two this kind used (else a byte of them follows). An
+// argument's mode (two bits) is zero, the previous event's, a new value, or its difference from
+// the previous event's when that is smaller. Then the kind, the modes, the new space and the
+// values, as needed. Most events of a fault or a run of hits repeat the shape of the last one of
+// their kind, and take one byte besides their values.
 struct EventCodec {
-    static constexpr size_t kMaxBytes = 5 + 3 + 1 + 3 + 4 * 5;
+    static constexpr size_t kMaxBytes = 1 + 5 + 3 + 1 + 3 + 4 * 5;
     class Packer {
     public:
         [[gnu::always_inline]] void encode(const EventRecord& e, uint8_t*& out) {
-            varint::put(out, uint64_t(e.first_change) - m_prev.first_change);  // (first changes never decrease)
+            const uint32_t distance = e.first_change - m_prev.first_change;  // (first changes never decrease)
+            const bool kind_known = m_next_kind[m_prev.kind & kKindMask] == e.kind;
             const bool new_space = e.space != m_prev.space;
-            varint::put(out, uint64_t(e.kind) << 1 | (new_space ? 1 : 0));
             uint8_t how = 0;
             uint64_t code[4];
             for (unsigned i = 0; i < 4; ++i) {
@@ -185,26 +212,34 @@ struct EventCodec {
                 unsigned mode = 0;
                 if (a != 0 && a != was) {
                     const uint64_t step = varint::zigzag(int64_t(a) - int64_t(was));
-                    mode = varint::length(step) < varint::length(a) ? 3 : 2;
+                    mode = varint::length(step) < varint::length(a) ? 3 : 2;  // (a new value on a tie: random data keeps one shape)
                     code[i] = mode == 3 ? step : a;
                 } else if (a != 0) {
                     mode = 1;
                 }
                 how |= uint8_t(mode << (2 * i));
             }
-            *out++ = how;
+            const size_t k = e.kind & kKindMask;
+            const unsigned shape = how == m_how[k][0] ? 1 : how == m_how[k][1] ? 2 : 0;
+            *out++ = uint8_t(std::min<uint32_t>(distance, 15) | (kind_known ? 0x10 : 0) | (new_space ? 0x20 : 0) | shape << 6);
+            if (distance >= 15) varint::put(out, distance - 15);
+            if (!kind_known) varint::put(out, e.kind);
+            if (!shape) *out++ = how;
             if (new_space) varint::put(out, e.space);
             for (unsigned i = 0; i < 4; ++i)
                 if (((how >> (2 * i)) & 3) >= 2) varint::put(out, code[i]);
-            m_prev = e;
+            learn(e, how, shape);
         }
         [[gnu::always_inline]] EventRecord decode(const uint8_t*& p) {
             EventRecord e{};
-            e.first_change = uint32_t(m_prev.first_change + varint::get(p));
-            const uint64_t kind = varint::get(p);
-            e.kind = uint16_t(kind >> 1);
-            const uint8_t how = *p++;
-            e.space = (kind & 1) ? uint16_t(varint::get(p)) : m_prev.space;
+            const uint8_t h = *p++;
+            uint32_t distance = h & 15;
+            if (distance == 15) distance += uint32_t(varint::get(p));
+            e.first_change = m_prev.first_change + distance;
+            e.kind = (h & 0x10) ? m_next_kind[m_prev.kind & kKindMask] : uint16_t(varint::get(p));
+            const unsigned shape = h >> 6;
+            const uint8_t how = shape ? m_how[e.kind & kKindMask][shape - 1] : *p++;
+            e.space = (h & 0x20) ? uint16_t(varint::get(p)) : m_prev.space;
             for (unsigned i = 0; i < 4; ++i) {
                 switch ((how >> (2 * i)) & 3) {
                     case 0: e.args[i] = 0; break;
@@ -213,12 +248,24 @@ struct EventCodec {
                     default: e.args[i] = uint32_t(int64_t(m_prev.args[i]) + varint::unzigzag(varint::get(p))); break;
                 }
             }
-            m_prev = e;
+            learn(e, how, shape);
             return e;
         }
 
     private:
+        static constexpr size_t kKindMask = 127;  // (kinds share a table entry modulo 128: a guess, either way exact)
+        void learn(const EventRecord& e, uint8_t how, unsigned shape) {
+            m_next_kind[m_prev.kind & kKindMask] = e.kind;
+            uint8_t* shapes = m_how[e.kind & kKindMask];
+            if (shape != 1) {  // the newest first
+                shapes[1] = shapes[0];
+                shapes[0] = how;
+            }
+            m_prev = e;
+        }
         EventRecord m_prev{};
+        uint16_t m_next_kind[kKindMask + 1] = {};
+        uint8_t m_how[kKindMask + 1][2] = {};
     };
 };
 

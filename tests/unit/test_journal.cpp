@@ -760,3 +760,84 @@ TEST_CASE("CompactLog's event codec: arguments near the previous event's, far fr
     plain[1000].args[1] = 0x80000000u;
     for (size_t i = plain.size(); i-- > 0;) REQUIRE(same(log[i], plain[i]));
 }
+
+TEST_CASE("CompactLog's change codec: steps of one from a known value take a byte, and values at the coding's edges come back",
+          "[journal]") {
+    // Counters, list counts and share counts stepping up and down by one, across the wrap and the
+    // 16-bit edge, in every store the step form covers and the two it does not.
+    std::mt19937 rng(33);
+    core::CompactLog<core::Change, core::ChangeCodec> steps;
+    std::vector<core::Change> plain;
+    const uint32_t starts[] = {0, 1, 0x7E, 0x7F, 0xFFFD, 0xFFFE, 0xFFFF, 0x10000, 0xFFFFFFFEu, 0xFFFFFFFFu, 0x80000000u};
+    for (uint32_t store = 0; store <= uint32_t(core::Store::ListMove); ++store) {
+        for (uint32_t start : starts) {
+            uint32_t v = start;
+            for (int k = 0; k < 40; ++k) {
+                const uint32_t next = rng() % 3 == 0 ? v - 1 : v + 1;
+                plain.push_back(core::Change{core::Store(store), uint8_t(store % 3), 0, store * 7, v, next});
+                v = next;
+            }
+        }
+    }
+    for (const core::Change& c : plain) steps.push_back(c);
+    for (size_t i = 0; i < plain.size(); ++i) REQUIRE(same(steps[i], plain[i]));
+    // Nearly all of them step from the value their place last had in the block: a header byte each.
+    const size_t packed = steps.packed_blocks() * 256;
+    INFO(steps.packed_bytes() << " bytes for " << packed << " packed changes");
+    CHECK(steps.packed_bytes() * 100 < packed * 130);
+
+    // Every pair of edge values, in the stores whose values are page records and in the others.
+    core::CompactLog<core::Change, core::ChangeCodec> edges;
+    plain.clear();
+    const uint32_t values[] = {0,           1,           2,           0x7E,        0xFFFE,      0xFFFF,
+                               0x10000,     0x10001,     0x3FFFFFFFu, 0x40000000u, 0x7FFFFFFFu, core::kInFrame,
+                               core::kInSlot, 0xFFFFFFFDu, 0xFFFFFFFEu, 0xFFFFFFFFu};
+    for (core::Store store : {core::Store::Pfn, core::Store::FrameContent, core::Store::SlotContent, core::Store::Counter})
+        for (uint32_t before : values)
+            for (uint32_t after : values)
+                if (before != after) plain.push_back(core::Change{store, 5, 0, before & 0xFF, before, after});
+    for (const core::Change& c : plain) edges.push_back(c);
+    for (size_t i = 0; i < plain.size(); ++i) REQUIRE(same(edges[i], plain[i]));
+}
+
+TEST_CASE("CompactLog's event codec: kinds that follow each other, shapes a kind repeats, long distances, kinds past 127",
+          "[journal]") {
+    std::mt19937 rng(34);
+    core::CompactLog<core::EventRecord, core::EventCodec> log;
+    std::vector<core::EventRecord> plain;
+    core::EventRecord e{};
+    // A fault's pattern over and over (the kinds follow each other the same way, and each kind's
+    // arguments change the same way), with a kind sharing a table entry with another (29 and
+    // 29 + 128), distances on both sides of the header's 15, and now and then a surprise.
+    const uint16_t pattern[] = {4, 15, 15, 16, 17, 14, 31, 29, 157, 29, 29, 29, 0xFFFF};
+    for (size_t i = 0; i < 8000; ++i) {
+        const uint16_t kind = rng() % 50 == 0 ? uint16_t(rng()) : pattern[i % std::size(pattern)];
+        const uint32_t distance = rng() % 20 == 0 ? uint32_t(rng() % 100000) : uint32_t(rng() % 18);
+        e.first_change += distance;
+        e.kind = kind;
+        if (rng() % 40 == 0) e.space = uint16_t(rng());
+        e.args[0] = rng() % 4 == 0 ? e.args[0] : uint32_t(rng());
+        e.args[1] = kind == 29 ? 0 : e.args[1] + 1;
+        e.args[2] = kind % 2 ? 1 : 0;
+        e.args[3] = rng() % 3 == 0 ? 0xFFFFFFFFu : 4;
+        plain.push_back(e);
+        log.push_back(e);
+    }
+    for (size_t i = 0; i < plain.size(); ++i) REQUIRE(same(log[i], plain[i]));
+    for (size_t i = plain.size(); i-- > 0;) REQUIRE(same(log[i], plain[i]));
+    size_t n = 0;
+    log.walk(0, log.size(), [&](const core::EventRecord& r) { REQUIRE(same(r, plain[n++])); });
+
+    // A run of hits (AccessDone: a new address, the same access and size) takes its header byte
+    // and the address (and a block's first event a few bytes more: it has nothing to follow).
+    core::CompactLog<core::EventRecord, core::EventCodec> hits;
+    core::EventRecord h{0, 29, 1, {0, 0, 1, 4}};
+    for (uint32_t i = 0; i < 2560; ++i) {
+        h.first_change += 2;
+        h.args[0] = 0x00400000u + (i * 2654435761u) % 0x4000000u;  // (anywhere in 64 MB: four bytes)
+        hits.push_back(h);
+    }
+    INFO(hits.packed_bytes() << " bytes for " << hits.packed_blocks() * 256 << " packed events");
+    CHECK(hits.packed_bytes() <= hits.packed_blocks() * (256 * 5 + 16));
+    for (uint32_t i = 0; i < 2560; ++i) REQUIRE(hits[i].args[0] == 0x00400000u + (i * 2654435761u) % 0x4000000u);
+}

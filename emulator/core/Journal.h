@@ -220,11 +220,21 @@ struct EventCodec {
                 how |= uint8_t(mode << (2 * i));
             }
             const size_t k = e.kind & kKindMask;
-            const unsigned shape = how == m_how[k][0] ? 1 : how == m_how[k][1] ? 2 : 0;
+            // (Written without branches where the data decides: a hit's kind and shape follow
+            // reads and writes in the trace's random order.)
+            const bool first = how == m_how[k][0];
+            const unsigned shape = unsigned(first) | unsigned(!first && how == m_how[k][1]) << 1;
             *out++ = uint8_t(std::min<uint32_t>(distance, 15) | (kind_known ? 0x10 : 0) | (new_space ? 0x20 : 0) | shape << 6);
-            if (distance >= 15) varint::put(out, distance - 15);
-            if (!kind_known) varint::put(out, e.kind);
-            if (!shape) *out++ = how;
+            if (distance >= 15) [[unlikely]]
+                varint::put(out, distance - 15);
+            if (e.kind < 0x80) [[likely]] {
+                *out = uint8_t(e.kind);  // (its varint)
+                out += !kind_known;
+            } else if (!kind_known) {
+                varint::put(out, e.kind);
+            }
+            *out = how;
+            out += shape == 0;
             if (new_space) varint::put(out, e.space);
             for (unsigned i = 0; i < 4; ++i)
                 if (((how >> (2 * i)) & 3) >= 2) varint::put(out, code[i]);
@@ -256,11 +266,9 @@ struct EventCodec {
         static constexpr size_t kKindMask = 127;  // (kinds share a table entry modulo 128: a guess, either way exact)
         void learn(const EventRecord& e, uint8_t how, unsigned shape) {
             m_next_kind[m_prev.kind & kKindMask] = e.kind;
-            uint8_t* shapes = m_how[e.kind & kKindMask];
-            if (shape != 1) {  // the newest first
-                shapes[1] = shapes[0];
-                shapes[0] = how;
-            }
+            uint8_t* shapes = m_how[e.kind & kKindMask];  // the newest first
+            shapes[1] = shape == 1 ? shapes[1] : shapes[0];
+            shapes[0] = how;  // (already there when shape is 1)
             m_prev = e;
         }
         EventRecord m_prev{};

@@ -23,17 +23,18 @@
 // Figures (RelWithDebInfo, heavy, 1024 frames, CPU time, quiet 2-core VM, load average < 1):
 //   bare model: clock 8-11 ns/access (friendly: clock 3.4-4.4)
 //   journal off, Clock, fresh processes: 58-96 ns (7-10x bare; this host swings), peak RSS 150 MB
-//   journal on, Clock, fresh processes alternated with the previous journal (81f3506), 3 rounds:
-//     305-314 ns, median 305 (previous 310-367, median 315; round ratios 0.83-1.01), peak RSS
-//     774 MB (previous 847 MB); records as written 219 B/access, kept 65.7 B/access (627 MB for
-//     10 M accesses; previous 73.2 and 699 MB)
-//   bench_session --mix thrash, 3 runs alternated with the previous journal: history 52.1 MB for
-//     both (journal 33.0 held, in chunks of up to 4 MB; packed records 27.4 MB, previous 30.2), one
-//     event back <= 0.026 ms, a jump 27.5-28.5 ms median and 75 ms max (previous, quiet rounds:
-//     26.2-26.3 and 70), end -> start 72-78 ms (previous 68-69)
-//   friendly, Clock, journal on, --runs 3 --warmup 1, 3 quiet rounds alternated with the previous
-//     journal: 105-108 ns against 95-98 (round ratios 1.09-1.12; the new change codec alone 1.03-1.05,
-//     the new event codec alone 1.07-1.15), kept 25.0 B/access (previous 27.9)
+//   journal on, Clock, fresh processes alternated with the previous journal (81f3506), 3 rounds,
+//     two runs (the first before the branch-free event header): 305-314 ns against 310-367, and
+//     341-367 against 316-363 (round ratios 0.83-1.15, median about 1.0: noise), peak RSS 774 MB
+//     (previous 847 MB); records as written 219 B/access, kept 65.7 B/access (627 MB for 10 M
+//     accesses; previous 73.2 and 699 MB)
+//   bench_session --mix thrash, alternated with the previous journal: history 52.1 MB for both
+//     (journal 33.0 held, in chunks of up to 4 MB; packed records 27.4 MB, previous 30.2), one
+//     event back <= 0.026 ms, a jump 27.6-28.5 ms median and 75-76 ms max (previous 26.2-28.0 and
+//     70-82), end -> start 72-78 ms (previous 68-75)
+//   friendly, Clock, journal on, --runs 5 --warmup 1, 4 rounds alternated with the previous
+//     journal: 87-91 ns against 82-97, fastest runs 86-88 against 81-86 (median round ratio 1.06;
+//     before the branch-free event header 1.09-1.12), kept 25.0 B/access (previous 27.9)
 //   callgrind, Clock, journal off, 300 k heavy accesses: 186 M instructions, ~90 per hit, ~2,300
 //     per miss (handle_fault 62 %, obtaining a frame 30 %, reclaim 26 %, evict 17 %)
 //   friendly, Clock: journal off 27-29 ns (6-7x bare); --runs 5 --warmup 1: off 16.5, on 30.9 ns

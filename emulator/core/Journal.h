@@ -88,6 +88,8 @@ struct EventRecord {
 // count, a share count) says so in its header and writes no values at all.
 struct ChangeCodec {
     static constexpr size_t kMaxBytes = 1 + 2 + 3 + 5 + 5 + 5;
+    static constexpr unsigned kStep = 17;              // a header's low five bits code kStep + store for a step of one
+    static constexpr size_t kStepStores = 32 - kStep;  // the stores that can be coded so
     class Packer {
     public:
         [[gnu::always_inline]] void encode(const Change& c, uint8_t*& out) {
@@ -100,11 +102,8 @@ struct ChangeCodec {
             // A step of one from a known value (a counter, a list's count, a share count): the
             // store is coded as kStep + store, and the third flag gives the direction.
             const bool step = known && st < kStepStores && (c.after == c.before + 1 || c.after == c.before - 1);
-            if (step)
-                *out++ = uint8_t((kStep + st) | (same_field ? 0x20 : 0) | (same_target ? 0x40 : 0) |
-                                 (c.after == c.before - 1 ? 0x80 : 0));
-            else
-                *out++ = uint8_t(st | (same_field ? 0x20 : 0) | (same_target ? 0x40 : 0) | (known ? 0x80 : 0));
+            const bool third = step ? c.after == c.before - 1 : known;
+            *out++ = uint8_t((step ? kStep + st : st) | (same_field ? 0x20 : 0) | (same_target ? 0x40 : 0) | (third ? 0x80 : 0));
             if (!same_field) {
                 if (c.field < 0x7F) {
                     *out++ = uint8_t(c.field | (c.aux ? 0x80 : 0));
@@ -157,8 +156,6 @@ struct ChangeCodec {
             uint32_t after;
         };
         static constexpr size_t kSlots = 512;
-        static constexpr unsigned kStep = 17;              // header codes kStep + store: a step of one
-        static constexpr size_t kStepStores = 32 - kStep;  // the stores that can be coded so
         static uint32_t key_of(const Change& c) { return uint32_t(c.store) | uint32_t(c.field) << 8 | uint32_t(c.aux) << 16; }
         static uint64_t place_of(const Change& c) { return uint64_t(key_of(c)) << 32 | c.target; }
         static size_t slot_of(const Change& c) {
@@ -187,7 +184,8 @@ struct ChangeCodec {
         Slot m_slots[kSlots];  // (left uninitialised: read only once used)
     };
 };
-static_assert(uint8_t(Store::ListMove) < 17, "a change's header byte holds the store in 5 bits, and a step (17 + store) above it");
+static_assert(uint8_t(Store::ListMove) < ChangeCodec::kStep,
+              "a change's header byte holds the store in 5 bits, and a step (kStep + store) above it");
 
 // An event against the one before it. A header byte: the first change's distance (0-14, or 15
 // and the distance less 15 follows), whether the kind is the one that followed the previous

@@ -114,8 +114,8 @@ int main(int argc, char** argv) {
     fmt::print("history memory        {:.1f} MB (journal {:.1f} MB)   (target <= 64 MB)\n", history_mb,
                double(j.memory_bytes()) / (1024.0 * 1024.0));
     // The journal's packed records alone: its memory above comes in chunks of up to 4 MB.
-    fmt::print("packed records        {:.1f} MB ({:.2f} bytes per change, events included)\n",
-               double(j.changes().packed_bytes() + j.events().packed_bytes()) / (1024.0 * 1024.0),
-               double(j.changes().packed_bytes() + j.events().packed_bytes()) / double(j.changes().size()));
+    const double packed = double(j.changes().packed_bytes() + j.events().packed_bytes());
+    fmt::print("packed records        {:.1f} MB ({:.2f} bytes per change, events included)\n", packed / (1024.0 * 1024.0),
+               packed / double(j.changes().size()));
     return 0;
 }

@@ -284,10 +284,21 @@ private:
     bool m_relocated = false;     // a block was moved past later ones (replace)
 };
 
+// A Codec has a Packer, made fresh for each block, that packs records one by one (encode) and
+// unpacks them in the same order (decode); a Packer is made from the log's Context (what the codec
+// may consult besides the block: ChangeCodec needs nothing, EventCodec may be given a forecast)
+// and a guess carried from the block packed before it (guess(): EventCodec's next forecast
+// index). A guess only helps the encoder choose: a block decodes the same whatever guess packed it.
 template <class T, class Codec>
 class CompactLog {
 public:
-    static constexpr size_t kBlock = 256;
+    static constexpr size_t kBlock = 512;
+    using Context = typename Codec::Context;
+
+    // What the codec may consult. Set it before the records it helps are packed, and never change
+    // it afterwards (blocks packed with it are read through it).
+    void set_context(const Context& context) { m_context = context; }
+    const Context& context() const { return m_context; }
 
     size_t size() const { return packed() + m_tail.size(); }
     bool empty() const { return size() == 0; }
@@ -375,10 +386,10 @@ public:
         const size_t p = packed();
         if (i >= p) return f(m_tail[i - p]);
         std::array<T, kBlock> records;
-        unpack(i / kBlock, records.data());
+        const uint64_t guess = unpack(i / kBlock, records.data(), m_guess);
         f(records[i % kBlock]);
         m_scratch.resize(kBlock * Codec::kMaxBytes);
-        m_blocks.replace(i / kBlock, m_scratch.data(), encode_block(records.data(), m_scratch.data()));
+        m_blocks.replace(i / kBlock, m_scratch.data(), encode_block(records.data(), m_scratch.data(), guess).bytes);
         forget(i / kBlock);
     }
     // Keeps the first n records (n <= size()), or, after append_uninitialized, says how many of the
@@ -395,13 +406,14 @@ public:
             m_blocks.truncate(0);
             m_tail.resize_uninitialized(0);
             for (auto& c : m_cache) c.block = kNone;
+            m_guess = 0;
             return;
         }
         // The cut falls in a packed block (or at its end): its first records become the tail, which
-        // so keeps the newest record.
+        // so keeps the newest record; they are packed again from the guess that packed them.
         const size_t b = (n - 1) / kBlock;
         std::array<T, kBlock> records;
-        unpack(b, records.data());
+        m_guess = unpack(b, records.data(), m_guess);
         m_tail.resize_uninitialized(n - b * kBlock);
         if (!m_tail.empty()) std::memcpy(static_cast<void*>(m_tail.data()), records.data(), m_tail.size() * sizeof(T));
         m_blocks.truncate(b);
@@ -423,24 +435,35 @@ private:
     static constexpr size_t kNone = ~size_t(0);
     size_t packed() const { return m_blocks.size() * kBlock; }
 
-    // Packs kBlock records at `out` (room for kBlock * Codec::kMaxBytes); returns the bytes written.
-    static size_t encode_block(const T* records, uint8_t* out) {
-        typename Codec::Packer packer;
+    // Packs kBlock records at `out` (room for kBlock * Codec::kMaxBytes) from a guess; returns the
+    // bytes written and the guess for the next block.
+    struct Encoded {
+        size_t bytes;
+        uint64_t guess;
+    };
+    Encoded encode_block(const T* records, uint8_t* out, uint64_t guess) const {
+        typename Codec::Packer packer(m_context, guess);
         uint8_t* p = out;
         for (size_t i = 0; i < kBlock; ++i) packer.encode(records[i], p);
-        return size_t(p - out);
+        return Encoded{size_t(p - out), packer.guess()};
     }
-    void unpack(size_t b, T* records) const {
+    // Unpacks block b; returns a guess that packs it again as it is (the codec's first_guess(): the
+    // one given when the block tells none).
+    uint64_t unpack(size_t b, T* records, uint64_t guess = 0) const {
         const uint8_t* p = m_blocks.data(b);
-        typename Codec::Packer packer;
+        typename Codec::Packer packer(m_context, guess);
         for (size_t i = 0; i < kBlock; ++i) records[i] = packer.decode(p);
         PL_CHECK(p == m_blocks.data(b) + m_blocks.bytes(b));
+        return packer.first_guess();
     }
     // Packs the tail's oldest whole blocks, leaving it between kBlock and 2 * kBlock records.
     [[gnu::noinline]] void pack_full() {
         const size_t blocks = m_tail.size() / kBlock - 1;
-        for (size_t k = 0; k < blocks; ++k)
-            m_blocks.append(encode_block(m_tail.data() + k * kBlock, m_blocks.room(kBlock * Codec::kMaxBytes)));
+        for (size_t k = 0; k < blocks; ++k) {
+            const Encoded e = encode_block(m_tail.data() + k * kBlock, m_blocks.room(kBlock * Codec::kMaxBytes), m_guess);
+            m_blocks.append(e.bytes);
+            m_guess = e.guess;
+        }
         const size_t rest = m_tail.size() - blocks * kBlock;
         std::memmove(static_cast<void*>(m_tail.data()), m_tail.data() + blocks * kBlock, rest * sizeof(T));
         m_tail.resize_uninitialized(rest);
@@ -462,6 +485,8 @@ private:
         size_t block = kNone;
         std::array<T, kBlock> records;
     };
+    Context m_context{};
+    uint64_t m_guess = 0;  // (the guess for the next block packed)
     PackedBlocks m_blocks;
     RecordLog<T> m_tail;
     mutable std::array<Cached, 4> m_cache{};

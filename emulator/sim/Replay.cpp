@@ -161,9 +161,36 @@ bool Replay::prepare() {
 
     machine.sync_position();
     m_setup_position = machine.position();
+    if (journal.enabled()) {
+        m_forecast = std::make_unique<core::EventForecast>(replay_forecast(m_trace, mm.counter(mm::Counter::Accesses)));
+        journal.set_forecast(m_forecast.get());
+    }
     journal.begin_operation(1);
     mm.event(mm::EventKind::Operation, m_space);
     return true;
+}
+
+core::EventForecast replay_forecast(const AccessTrace& trace, uint64_t counter_base) {
+    auto predict = [](const void* source, uint64_t k, uint32_t args[4]) -> unsigned {
+        const auto& accesses = static_cast<const AccessTrace*>(source)->accesses;
+        if (k >= accesses.size()) return 0;
+        const TraceAccess a = accesses[k];
+        args[0] = a.address;
+        args[2] = uint32_t(a.write ? x86::Access::Write : x86::Access::Read);
+        args[3] = a.size;
+        if (!a.write) return 0b1101;
+        args[1] = replay_write_value(k, a.size);
+        return 0b1111;
+    };
+    auto stores = [](const void* source, uint64_t k, uint32_t& width, uint32_t& value) {
+        const auto& accesses = static_cast<const AccessTrace*>(source)->accesses;
+        if (k >= accesses.size() || !accesses[k].write) return false;
+        width = accesses[k].size;
+        value = replay_write_value(k, width);
+        return true;
+    };
+    return core::EventForecast{uint16_t(mm::EventKind::AccessDone), &trace, predict, uint32_t(mm::Counter::Accesses),
+                               counter_base, stores};
 }
 
 bool Replay::fail_access(size_t index, const mm::AccessResult& r) {

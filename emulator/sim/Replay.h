@@ -29,6 +29,7 @@
 //
 // Journal. With the journal on, setup is operation 0 and the whole trace is operation 1; every
 // event happens inside the memory manager. Machine::seek(0) undoes everything, back to boot.
+// The trace is the journal's forecast of operation 1's access-done events (replay_forecast).
 //
 // Timing. steady_clock (and the thread's CPU clock) around the access loop only. It is the only nondeterministic output,
 // so it can be switched off (ReplayOptions::timing = false, `--no-timing`).
@@ -102,7 +103,10 @@ struct ReplayStats {
 class Replay {
 public:
     // Checks the trace and builds the machine (nothing of the trace runs yet); see error().
-    // The trace is referenced, not copied (it may hold millions of accesses): it must outlive run().
+    // The trace is referenced, not copied (it may hold millions of accesses): it must outlive the
+    // Replay. With the journal on, the journal reads it too: the access-done event of access k
+    // is packed as a forecast from the trace (core::EventForecast), its header and the value a
+    // read returned.
     Replay(const AccessTrace& trace, const ReplayOptions& options);
 
     bool ok() const { return !m_error.has_value(); }
@@ -138,6 +142,8 @@ private:
     const AccessTrace& m_trace;
     ReplayOptions m_options;
     std::optional<std::string> m_error;
+    // The journal's forecast (where a move leaves it), declared before the machine, which it outlives.
+    std::unique_ptr<core::EventForecast> m_forecast;
     std::unique_ptr<os::Machine> m_machine;
     uint16_t m_space = mm::kNoSpace;
     size_t m_setup_position = 0;
@@ -160,5 +166,10 @@ inline uint32_t replay_write_value(uint64_t index, uint32_t size) {
     const uint32_t v = uint32_t(index) * 0x9E3779B1u + 1u;
     return size >= 4 ? v : v & ((1u << (8 * size)) - 1);
 }
+
+// What the trace says of the AccessDone event of its access k: the address, the access and its
+// size, and for a write the value written (what a read returns is the machine's to say); and of
+// the access's step (the access count steps from counter_base + k): what a write stores.
+core::EventForecast replay_forecast(const AccessTrace& trace, uint64_t counter_base);
 
 }  // namespace pagelab::sim

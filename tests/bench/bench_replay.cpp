@@ -284,6 +284,8 @@ void print_breakdown(const sim::AccessTrace& trace, uint32_t frames, mm::Policy 
     // estimate of its share of the packed journal, not an exact split of it.
     std::vector<core::Journal::Changes> packed_store(std::size(kStores));
     std::vector<core::Journal::Events> packed_kind(256);
+    for (auto& log : packed_store) log.set_context(j.changes().context());  // (the replay's forecast)
+    for (auto& log : packed_kind) log.set_context(j.events().context());
     for (const core::Change& c : j.changes()) {
         by_store[size_t(c.store)]++;
         packed_store[size_t(c.store)].push_back(c);

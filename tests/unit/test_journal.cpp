@@ -12,6 +12,8 @@
 using namespace pagelab;
 using pagelab::core::Journal;
 using pagelab::core::Store;
+// Records per packed block (tests that count blocks or bytes per record use it).
+constexpr size_t kBlock = core::CompactLog<core::Change, core::ChangeCodec>::kBlock;
 
 TEST_CASE("a change whose before equals its after is not recorded", "[journal]") {
     Journal j(true);
@@ -539,7 +541,7 @@ TEST_CASE("CompactLog packs old records and reads back every one, through cuts, 
         log.push_back(plain.back());
     }
     REQUIRE(log.size() == plain.size());
-    CHECK(log.packed_blocks() >= 5000 / 256 - 2);
+    CHECK(log.packed_blocks() >= 5000 / kBlock - 2);
     for (size_t i = 0; i < plain.size(); ++i) REQUIRE(same(log[i], plain[i]));
     size_t n = 0;
     for (const core::Change& c : log) REQUIRE(same(c, plain[n++]));
@@ -699,7 +701,7 @@ TEST_CASE("CompactLog's change codec: places it saw in the block, page records, 
     for (size_t i = 0; i < plain.size(); ++i) REQUIRE(same(log[i], plain[i]));
     // Most changes start from their place's last value, which is not written again: packed, these
     // take under 45 % of their plain size (measured: 40 %; a fifth of their values are random words).
-    const size_t packed = log.packed_blocks() * 256;
+    const size_t packed = log.packed_blocks() * kBlock;
     INFO(log.packed_bytes() << " bytes for " << packed << " packed changes");
     CHECK(log.packed_bytes() * 100 < packed * sizeof(core::Change) * 45);
 
@@ -782,7 +784,7 @@ TEST_CASE("CompactLog's change codec: steps of one from a known value take a byt
     for (const core::Change& c : plain) steps.push_back(c);
     for (size_t i = 0; i < plain.size(); ++i) REQUIRE(same(steps[i], plain[i]));
     // Nearly all of them step from the value their place last had in the block: a header byte each.
-    const size_t packed = steps.packed_blocks() * 256;
+    const size_t packed = steps.packed_blocks() * kBlock;
     INFO(steps.packed_bytes() << " bytes for " << packed << " packed changes");
     CHECK(steps.packed_bytes() * 100 < packed * 130);
 
@@ -837,7 +839,201 @@ TEST_CASE("CompactLog's event codec: kinds that follow each other, shapes a kind
         h.args[0] = 0x00400000u + (i * 2654435761u) % 0x4000000u;  // (anywhere in 64 MB: four bytes)
         hits.push_back(h);
     }
-    INFO(hits.packed_bytes() << " bytes for " << hits.packed_blocks() * 256 << " packed events");
-    CHECK(hits.packed_bytes() <= hits.packed_blocks() * (256 * 5 + 16));
+    INFO(hits.packed_bytes() << " bytes for " << hits.packed_blocks() * kBlock << " packed events");
+    CHECK(hits.packed_bytes() <= hits.packed_blocks() * (kBlock * 5 + 16));
     for (uint32_t i = 0; i < 2560; ++i) REQUIRE(hits[i].args[0] == 0x00400000u + (i * 2654435761u) % 0x4000000u);
+}
+
+namespace {
+// A forecast over a made-up trace: event kind 29's k-th occurrence is access k, its address, its
+// access (write = 1) and size, and for a write the value k * 3 + 1 (a read's value is unknown).
+struct FakeAccess {
+    uint32_t address;
+    bool write;
+};
+unsigned fake_predict(const void* source, uint64_t k, uint32_t args[4]) {
+    const auto& t = *static_cast<const std::vector<FakeAccess>*>(source);
+    if (k >= t.size()) return 0;
+    args[0] = t[k].address;
+    args[2] = t[k].write ? 1 : 0;
+    args[3] = 4;
+    if (!t[k].write) return 0b1101;
+    args[1] = uint32_t(k * 3 + 1);
+    return 0b1111;
+}
+std::vector<FakeAccess> fake_trace(std::mt19937& rng) {
+    std::vector<FakeAccess> trace;
+    for (uint32_t i = 0; i < 20000; ++i) trace.push_back(FakeAccess{0x10000u + uint32_t(rng() % 0x4000000u), rng() % 3 == 0});
+    return trace;
+}
+// The records packed twice, through the forecast and without it: the first reads back as they were.
+template <class T, class Codec>
+void pack_both(const std::vector<T>& plain, const core::EventForecast& forecast, core::CompactLog<T, Codec>& with,
+               core::CompactLog<T, Codec>& without) {
+    with.set_context(&forecast);
+    for (const T& r : plain) {
+        with.push_back(r);
+        without.push_back(r);
+    }
+    for (size_t i = 0; i < plain.size(); ++i) REQUIRE(same(with[i], plain[i]));
+}
+}  // namespace
+
+TEST_CASE("CompactLog's event codec with a forecast: predicted events take their header (and what the forecast does not know)",
+          "[journal]") {
+    std::mt19937 rng(35);
+    const std::vector<FakeAccess> trace = fake_trace(rng);
+    const core::EventForecast forecast{29, &trace, fake_predict};
+    // The events of a replay: each access's event (kind 29), a fault's events now and then before
+    // it, reads returning zero or anything, and a few events of kind 29 the forecast does not
+    // predict (a wrong value, an access from elsewhere).
+    std::vector<core::EventRecord> plain;
+    core::EventRecord e{};
+    uint16_t space = 1;
+    size_t unpredicted = 0;
+    for (uint32_t k = 0; k < trace.size(); ++k) {
+        if (rng() % 4 == 0) {
+            for (uint16_t kind : {4, 15, 16}) {
+                e.first_change += rng() % 8;
+                plain.push_back(core::EventRecord{e.first_change, kind, space, {trace[k].address, kind, 0, 7}});
+            }
+        }
+        if (rng() % 500 == 0) space = uint16_t(rng() % 3);  // (a space change, coded in the header)
+        if (rng() % 300 == 0) {
+            plain.push_back(core::EventRecord{e.first_change, 29, space, {0x12345678u, 5, 0, 4}});
+            ++unpredicted;
+        }
+        e.first_change += 1 + (rng() % 50 == 0 ? 40 : 0);  // (now and then past the header's 15)
+        uint32_t value = trace[k].write ? k * 3 + 1 : (rng() % 2 ? 0 : uint32_t(rng()));
+        if (trace[k].write && rng() % 400 == 0) {
+            value = 77;  // (not the forecast's value: coded as any event)
+            ++unpredicted;
+        }
+        plain.push_back(core::EventRecord{e.first_change, 29, space, {trace[k].address, value, trace[k].write ? 1u : 0u, 4}});
+    }
+    REQUIRE(unpredicted > 50);
+
+    core::CompactLog<core::EventRecord, core::EventCodec> with, without;
+    pack_both(plain, forecast, with, without);
+    size_t n = 0;
+    with.walk(with.size(), 0, [&](const core::EventRecord& r) { REQUIRE(same(r, plain[plain.size() - 1 - n++])); });
+    // A write's event is its header; a read's, its header and the value (a byte for zero, four
+    // for a large one). Without the forecast each also spells out the address.
+    INFO(with.packed_bytes() << " bytes with the forecast, " << without.packed_bytes() << " without");
+    CHECK(with.packed_bytes() * 10 < without.packed_bytes() * 6);
+
+    // A packed event changed in place, and the log cut inside a packed block and written again:
+    // the blocks packed again still find their place in the forecast (the cut keeps the index its
+    // block began from) and come back as they were.
+    with.modify(3000, [](core::EventRecord& r) { r.args[1] ^= 1; });
+    plain[3000].args[1] ^= 1;
+    const size_t bytes_before_cut = with.packed_bytes();
+    const size_t cut = plain.size() / 2 + 77;
+    with.resize(cut);
+    for (size_t i = cut; i < plain.size(); ++i) with.push_back(plain[i]);
+    for (size_t i = 0; i < plain.size(); ++i) REQUIRE(same(with[i], plain[i]));
+    CHECK(with.packed_bytes() <= bytes_before_cut + 64);
+
+    // Without the forecast, a log whose blocks never used it reads the same (events of kinds it
+    // does not predict, or a log given it only later).
+    core::CompactLog<core::EventRecord, core::EventCodec> late;
+    for (size_t i = 0; i < 3000; ++i) late.push_back(plain[i]);
+    late.set_context(&forecast);
+    for (size_t i = 3000; i < plain.size(); ++i) late.push_back(plain[i]);
+    for (size_t i = 0; i < plain.size(); ++i) REQUIRE(same(late[i], plain[i]));
+}
+
+TEST_CASE("CompactLog's change codec: a fault's PFN changes in their usual order, and counters in theirs, need no field or target",
+          "[journal]") {
+    // Frames given up and mapped again, as a fault does: each entry's fields change in the same
+    // order every time, a given-up entry takes the values the previous one took (use, owner, PTE
+    // address and original PTE back to nothing), and a mapped one takes a new PTE address. Then the
+    // fault's counters, each one step up, in the same order every time.
+    enum : uint8_t { PteAddress, OriginalPte, ShareCount = 4, Owner, Use = 7 };
+    std::mt19937 rng(36);
+    std::vector<core::Change> plain;
+    std::vector<uint32_t> pte_of(1024, 0);
+    std::vector<uint32_t> counters(8, 0);
+    size_t pfn_changes = 0;
+    for (int fault = 0; fault < 3000; ++fault) {
+        const uint32_t frame = rng() % 1024;
+        auto pfn = [&](uint8_t field, uint32_t before, uint32_t after) {
+            plain.push_back(core::Change{Store::Pfn, field, 0, frame, before, after});
+            ++pfn_changes;
+        };
+        if (pte_of[frame]) {  // (given up)
+            pfn(Use, 3, 0);
+            pfn(Owner, 0, 0xFFFF);
+            pfn(PteAddress, pte_of[frame], 0);
+            pfn(OriginalPte, 0x80, 0);
+            pfn(ShareCount, 1, 0);
+        }
+        pte_of[frame] = 0x3000u + (rng() % 0x10000u) * 4;
+        pfn(Use, 0, 3);
+        pfn(Owner, 0xFFFF, 0);
+        pfn(PteAddress, 0, pte_of[frame]);
+        pfn(OriginalPte, 0, 0x80);
+        pfn(ShareCount, 0, 1);
+        for (uint32_t id : {0u, 1u, 2u, 5u, 7u}) {
+            plain.push_back(core::Change{Store::Counter, 0, 0, id, counters[id], counters[id] + 1});
+            ++counters[id];
+        }
+    }
+    // A counter merged up and down (before equals after) and an entry set back to what the field
+    // last became while it held something else: rare, and exact.
+    plain.push_back(core::Change{Store::Counter, 0, 0, 3, 9, 9});
+    plain.push_back(core::Change{Store::Pfn, Use, 0, 5, 2, 3});
+    plain.push_back(core::Change{Store::Pfn, Use, 0, 5, 3, 3});
+    core::CompactLog<core::Change, core::ChangeCodec> log;
+    for (const auto& c : plain) log.push_back(c);
+    for (size_t i = 0; i < plain.size(); ++i) REQUIRE(same(log[i], plain[i]));
+    for (size_t i = plain.size(); i-- > 0;) REQUIRE(same(log[i], plain[i]));
+    // About two bytes a change (the codec without field prediction and field memory needed three
+    // and a half): the PTE addresses and the frames' numbers are most of what is left.
+    const size_t packed = log.packed_blocks() * kBlock;
+    INFO(log.packed_bytes() << " bytes for " << packed << " packed changes (" << pfn_changes << " PFN changes in all)");
+    CHECK(log.packed_bytes() * 10 < packed * 25);
+}
+
+TEST_CASE("CompactLog's change codec with a forecast: the bytes an access stores are the trace's, placed by the access count",
+          "[journal]") {
+    // Each access steps counter 0 (from 1000 + k: the forecast's base is 1000); a write then stores
+    // the forecast's value k * 3 + 1 over whatever was there, and now and then a PTE changes. Also
+    // stored bytes the forecast does not know, a difference of exactly 1, and bytes that stay.
+    std::mt19937 rng(37);
+    const std::vector<FakeAccess> trace = fake_trace(rng);
+    core::EventForecast forecast{29, &trace, fake_predict, 0, 1000, nullptr};
+    forecast.stores = [](const void* source, uint64_t k, uint32_t& width, uint32_t& value) {
+        const auto& t = *static_cast<const std::vector<FakeAccess>*>(source);
+        if (k >= t.size() || !t[k].write) return false;
+        width = 4;
+        value = uint32_t(k * 3 + 1);
+        return true;
+    };
+    std::vector<core::Change> plain;
+    size_t odd = 0;
+    for (uint32_t k = 0; k < trace.size(); ++k) {
+        plain.push_back(core::Change{Store::Counter, 0, 0, 0, 1000 + k, 1001 + k});
+        if (rng() % 5 == 0) {
+            const uint32_t pte = 0x3000u + (rng() % 0x1000u) * 4;
+            plain.push_back(core::Change{Store::PhysBytes, 4, 0, pte, 0x80, uint32_t(rng() % 1024) << 12 | 7});
+        }
+        if (!trace[k].write) continue;
+        const uint32_t pa = (rng() % 1024) << 12 | (trace[k].address & 0xFFCu);
+        const uint32_t old = rng() % 2 ? 0 : uint32_t(rng());
+        switch (rng() % 100) {
+            case 0: plain.push_back(core::Change{Store::PhysBytes, 4, 0, pa, old, old ^ 1}); ++odd; break;
+            case 1: plain.push_back(core::Change{Store::PhysBytes, 4, 0, pa, old, old}); ++odd; break;
+            case 2: plain.push_back(core::Change{Store::PhysBytes, 2, 0, pa, old & 0xFFFF, k & 0xFFFF}); ++odd; break;
+            default: plain.push_back(core::Change{Store::PhysBytes, 4, 0, pa, old, k * 3 + 1}); break;
+        }
+    }
+    REQUIRE(odd > 50);
+    core::CompactLog<core::Change, core::ChangeCodec> with, without;
+    pack_both(plain, forecast, with, without);
+    for (size_t i = plain.size(); i-- > 0;) REQUIRE(same(with[i], plain[i]));
+    // A write's stored value becomes a byte (here about an eighth of the bytes: the counters and
+    // the PTEs are most of the rest).
+    INFO(with.packed_bytes() << " bytes with the forecast, " << without.packed_bytes() << " without");
+    CHECK(with.packed_bytes() * 10 < without.packed_bytes() * 9);
 }

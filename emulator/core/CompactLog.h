@@ -49,8 +49,34 @@ inline unsigned length(uint64_t v) {
 inline uint64_t get(const uint8_t*& p) {
     if (!(p[0] & 0x80)) [[likely]]
         return *p++;  // (most values the journal packs take one byte)
-    uint64_t v = 0;
-    for (unsigned shift = 0;; shift += 7) {
+    // Unrolled up to five bytes (every 32-bit value), a loop past that.
+    uint64_t v = p[0] & 0x7Fu;
+    if (!(p[1] & 0x80)) {
+        v |= uint64_t(p[1]) << 7;
+        p += 2;
+        return v;
+    }
+    v |= uint64_t(p[1] & 0x7Fu) << 7;
+    if (!(p[2] & 0x80)) {
+        v |= uint64_t(p[2]) << 14;
+        p += 3;
+        return v;
+    }
+    v |= uint64_t(p[2] & 0x7Fu) << 14;
+    if (!(p[3] & 0x80)) {
+        v |= uint64_t(p[3]) << 21;
+        p += 4;
+        return v;
+    }
+    v |= uint64_t(p[3] & 0x7Fu) << 21;
+    if (!(p[4] & 0x80)) {
+        v |= uint64_t(p[4]) << 28;
+        p += 5;
+        return v;
+    }
+    v |= uint64_t(p[4] & 0x7Fu) << 28;
+    p += 5;
+    for (unsigned shift = 35;; shift += 7) {
         const uint8_t b = *p++;
         v |= uint64_t(b & 0x7F) << shift;
         if (!(b & 0x80)) return v;
@@ -271,7 +297,8 @@ private:
         }
         while (m_chunks.size() > (m_chunks.empty() ? 0 : m_current + 1)) m_chunks.pop_back();
         const size_t grown = m_chunks.empty() ? kFirstChunk : std::min(m_chunks.back().capacity * 2, kLastChunk);
-        const size_t capacity = std::max(grown, most);
+        size_t capacity = std::max(grown, most);
+        if (capacity >= kHugePage) capacity = (capacity + kHugePage - 1) / kHugePage * kHugePage;  // (aligned_alloc takes whole multiples)
         m_chunks.push_back(Chunk{allocate(capacity), capacity, 0});
         m_current = m_chunks.size() - 1;
         PL_CHECK(m_current < 0xFFFFFFFFu && capacity < 0xFFFFFFFFu);

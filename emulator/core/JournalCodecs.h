@@ -61,6 +61,7 @@ struct ChangeCodec {
     public:
         Packer(Context forecast, uint64_t) : m_forecast(forecast) {
             std::memcpy(m_next_field, kSameField.data(), sizeof m_next_field);
+            for (Slot& slot : m_slots) slot.place = kNoPlace;
             for (uint32_t i = 0; i <= kCounterMask; ++i) m_next_counter[i] = i;
         }
         uint64_t guess() const { return 0; }
@@ -73,7 +74,7 @@ struct ChangeCodec {
             const uint64_t place = place_of(c);
             const size_t at = slot_of(c);
             Slot& slot = m_slots[at];
-            const bool known = last_after(c, place, slot, at) == c.before;
+            const bool known = last_after(c, place, slot) == c.before;
             // A step of one from a known value (a counter, a list's count, a share count): the
             // store is coded as kStep + store, and the third flag gives the direction.
             const bool step = known && st < kStepStores && (c.after == c.before + 1 || c.after == c.before - 1);
@@ -108,7 +109,7 @@ struct ChangeCodec {
                     code = kUnchanged + 1;
                 varint::put(out, code);
             }
-            remember(c, place, slot, at);
+            remember(c, place, slot);
         }
         [[gnu::always_inline]] Change decode(const uint8_t*& p) {
             const uint8_t h = *p++;
@@ -128,10 +129,10 @@ struct ChangeCodec {
             const size_t at = slot_of(c);
             Slot& slot = m_slots[at];
             if (step) {
-                c.before = last_after(c, place, slot, at);
+                c.before = last_after(c, place, slot);
                 c.after = (h & 0x80) ? c.before - 1 : c.before + 1;
             } else {
-                const uint64_t before = (h & 0x80) ? to_code(c.store, last_after(c, place, slot, at)) : varint::get(p);
+                const uint64_t before = (h & 0x80) ? to_code(c.store, last_after(c, place, slot)) : varint::get(p);
                 c.before = from_code(c.store, before);
                 const uint64_t x = varint::get(p);
                 if (x == 0) {
@@ -143,12 +144,12 @@ struct ChangeCodec {
                     c.after = from_code(c.store, x == kUnchanged ? before : x == kUnchanged + 1 ? before ^ 1 : before ^ x);
                 }
             }
-            remember(c, place, slot, at);
+            remember(c, place, slot);
             return c;
         }
 
     private:
-        // The last change to a place (store, field, aux, target) hashed here, once used(slot).
+        // The last change to a place (store, field, aux, target) hashed here (kNoPlace: none yet).
         struct Slot {
             uint64_t place;  // store, field and aux; target
             uint32_t after;
@@ -156,6 +157,7 @@ struct ChangeCodec {
         static constexpr size_t kSlots = 512;
         static constexpr size_t kFieldMask = 15;  // (fields share a table entry modulo 16: a guess, either way exact)
         static constexpr uint64_t kUnchanged = uint64_t(1) << 32;
+        static constexpr uint64_t kNoPlace = ~uint64_t(0);  // (no store is 0xFF)
         static constexpr size_t kCounterMask = 31;  // (counters share an entry modulo 32: a guess, either way exact)
         static constexpr std::array<std::array<uint8_t, kFieldMask + 1>, 32> kSameField = [] {
             std::array<std::array<uint8_t, kFieldMask + 1>, 32> t{};
@@ -179,12 +181,11 @@ struct ChangeCodec {
             const uint32_t w = is_page_record(s) ? uint32_t(code >> 2 | code << 30) : uint32_t(code);
             return w > 0x10000 || w == 0 ? w - 1 : w == 1 ? 0xFFFF : w - 2;
         }
-        bool used(size_t at) const { return m_used[at / 64] >> (at % 64) & 1; }
         // What the place held after its last change in the block; else what the field (of any
         // target) last became: a frame given up gets back the use, owner and share count the
         // frame mapped before it was given.
-        uint32_t last_after(const Change& c, uint64_t place, const Slot& slot, size_t at) const {
-            return used(at) && slot.place == place ? slot.after : m_field_after[size_t(c.store)][c.field & kFieldMask];
+        uint32_t last_after(const Change& c, uint64_t place, const Slot& slot) const {
+            return slot.place == place ? slot.after : m_field_after[size_t(c.store)][c.field & kFieldMask];
         }
         // What the forecast's current step (the last step of its counter) stores, `width` bytes wide.
         bool forecast_store(uint32_t width, uint32_t& value) const {
@@ -194,7 +195,7 @@ struct ChangeCodec {
         }
         // Learns c: the field and target that follow, the place's and the field's last value, and
         // the forecast's step.
-        void remember(const Change& c, uint64_t place, Slot& slot, size_t at) {
+        void remember(const Change& c, uint64_t place, Slot& slot) {
             const size_t st = size_t(c.store);
             if (c.store == Store::Counter) {
                 if (m_forecast && c.target == m_forecast->counter && c.after == c.before + 1 &&
@@ -215,7 +216,6 @@ struct ChangeCodec {
             m_target[st] = c.target;
             m_field_after[st][c.field & kFieldMask] = c.after;
             slot = Slot{place, c.after};
-            m_used[at / 64] |= uint64_t(1) << (at % 64);
         }
         const EventForecast* m_forecast;
         uint64_t m_step = 0;        // the forecast's current step, once m_step_known
@@ -227,8 +227,7 @@ struct ChangeCodec {
         uint8_t m_next_field[32][kFieldMask + 1];  // the field that followed this one last (from kSameField)
         uint32_t m_field_after[32][kFieldMask + 1] = {};
         uint32_t m_next_counter[kCounterMask + 1];  // (from the identity: the same counter again)
-        uint64_t m_used[kSlots / 64] = {};
-        Slot m_slots[kSlots];  // (left uninitialised: read only once used)
+        Slot m_slots[kSlots];  // (a place no change has until one is hashed there)
     };
 };
 static_assert(uint8_t(Store::ListMove) < ChangeCodec::kStep,

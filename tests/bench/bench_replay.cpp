@@ -20,24 +20,23 @@
 //   valgrind --tool=callgrind --toggle-collect='pagelab::sim::Replay::run_unjournaled*'
 //     build/tests/pagelab_bench_replay --mix heavy --accesses 1000000 --runs 1 --warmup 0 --journal off --policies clock
 //
-// Figures (RelWithDebInfo, heavy, 1024 frames, CPU time, quiet 2-core VM, load average < 1):
-//   bare model: clock 8-11 ns/access (friendly: clock 3.4-4.4)
-//   journal off, Clock, fresh processes: 58-96 ns (7-10x bare; this host swings), peak RSS 150 MB
-//   journal on, Clock, fresh processes alternated with the previous journal (81f3506), 3 rounds,
-//     two runs (the first before the branch-free event header): 305-314 ns against 310-367, and
-//     341-367 against 316-363 (round ratios 0.83-1.15, median about 1.0: noise), peak RSS 774 MB
-//     (previous 847 MB); records as written 219 B/access, kept 65.7 B/access (627 MB for 10 M
-//     accesses; previous 73.2 and 699 MB)
-//   bench_session --mix thrash, alternated with the previous journal: history 52.1 MB for both
-//     (journal 33.0 held, in chunks of up to 4 MB; packed records 27.4 MB, previous 30.2), one
-//     event back <= 0.026 ms, a jump 27.6-28.5 ms median and 75-76 ms max (previous 26.2-28.0 and
-//     70-82), end -> start 72-78 ms (previous 68-75)
-//   friendly, Clock, journal on, --runs 5 --warmup 1, 4 rounds alternated with the previous
-//     journal: 87-91 ns against 82-97, fastest runs 86-88 against 81-86 (median round ratio 1.06;
-//     before the branch-free event header 1.09-1.12), kept 25.0 B/access (previous 27.9)
+// Figures (RelWithDebInfo, heavy, 1024 frames, CPU time of the replaying thread, 2-core VM whose
+// timings swing up to 1.6x between minutes: only ratios from alternated runs mean much):
+//   bare model: clock 8-10 ns/access (friendly: clock 3.4-4.4)
+//   journal off, Clock, fresh processes: 73-113 ns (8-11x bare), peak RSS 150 MB
+//   journal on, Clock, fresh processes, 5 rounds alternated with the previous journal (48c0a7c):
+//     322-499 ns, median 336, against 356-429, median 379 (round ratios 0.83-1.16, median 0.90);
+//     peak RSS 646 MB (previous 793 MB); records as written 219 B/access, kept 51.0 B/access
+//     (486 MB for 10 M accesses; previous 65.7 and 627 MB). About 4.3x journal off.
+//   friendly, Clock, journal on, --runs 5 --warmup 1, 4 rounds alternated with 48c0a7c: median
+//     round ratio 1.04, fastest runs 97.8 ns against 93.1 (the change codec's field prediction
+//     costs about 30 instructions a change); kept 16.2 B/access (previous 25.0)
+//   bench_session --mix thrash, alternated with 48c0a7c: history 46.7 MB (previous 52.1; packed
+//     records 24.1 MB, 4.86 bytes a change with the events, previous 27.4 MB), one event back
+//     <= 0.025 ms; a jump median 35 ms against 29-32, at most 89-110 ms against 77-113 (decoding a
+//     change takes about 14 % more instructions than with the previous codec)
 //   callgrind, Clock, journal off, 300 k heavy accesses: 186 M instructions, ~90 per hit, ~2,300
 //     per miss (handle_fault 62 %, obtaining a frame 30 %, reclaim 26 %, evict 17 %)
-//   friendly, Clock: journal off 27-29 ns (6-7x bare); --runs 5 --warmup 1: off 16.5, on 30.9 ns
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
